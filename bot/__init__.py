@@ -1,0 +1,1 @@
+"""Directive Assistant: answers officials' questions about directives, with citations."""

@@ -1,0 +1,147 @@
+"""Configuration: `config.yaml`, overridden by environment variables, validated once."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config.yaml"
+ENV_PREFIX = "ASSISTANT__"
+# Names documented in DESIGN.md §3 and the README, mapped to their config keys.
+ENV_ALIASES = {
+    "CHROMA_HOST": ("store", "chroma_host"),
+    "CHROMA_PORT": ("store", "chroma_port"),
+    "DATABASE_URL": ("database", "url"),
+}
+
+
+class ConfigError(Exception):
+    """Invalid configuration; the message names the offending key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Paths(_Section):
+    knowledge: Path = Path("knowledge")
+    store: Path = Path("data/store")
+
+
+class Embedding(_Section):
+    model: str = "multilingual-e5-small"
+    local_dir: Path = Path("data/models/multilingual-e5-small")
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    batch_size: int = Field(32, ge=1, le=1024)
+    device: str = "cpu"
+
+
+class Chunking(_Section):
+    max_tokens: int = Field(400, ge=64, le=512)
+    min_chars: int = Field(200, ge=0)
+
+
+class Ingest(_Section):
+    max_file_mb: float = Field(20, gt=0)
+    extensions: list[str] = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
+
+    @field_validator("extensions")
+    @classmethod
+    def _dotted(cls, value: list[str]) -> list[str]:
+        return [e.lower() if e.startswith(".") else "." + e.lower() for e in value]
+
+
+class Store(_Section):
+    collection: str = Field("directives", min_length=3)
+    chroma_host: str | None = None
+    chroma_port: int = Field(8000, ge=1, le=65535)
+
+
+class Database(_Section):
+    url: str | None = None
+
+
+class Search(_Section):
+    top_k: int = Field(3, ge=1, le=50)
+
+
+class Settings(_Section):
+    paths: Paths = Paths()
+    embedding: Embedding = Embedding()
+    chunking: Chunking = Chunking()
+    ingest: Ingest = Ingest()
+    store: Store = Store()
+    database: Database = Database()
+    search: Search = Search()
+    base_dir: Path = ROOT
+
+    def resolve(self, path: Path) -> Path:
+        """Relative paths in the config are relative to the config file's folder."""
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def store_dir(self) -> Path:
+        return self.resolve(self.paths.store)
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.store_dir / 'assistant.db'}"
+
+
+def _env_overrides(environ: dict[str, str]) -> list[tuple[tuple[str, str], str]]:
+    found = [(keys, environ[name]) for name, keys in ENV_ALIASES.items() if environ.get(name)]
+    for name, value in environ.items():
+        if name.startswith(ENV_PREFIX):
+            parts = name[len(ENV_PREFIX):].lower().split("__")
+            if len(parts) != 2:
+                raise ConfigError(f"{name}: expected {ENV_PREFIX}<SECTION>__<KEY>")
+            found.append(((parts[0], parts[1]), value))
+    return found
+
+
+def _apply(data: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
+    section = data.setdefault(keys[0], {})
+    if not isinstance(section, dict) or len(keys) != 2:
+        raise ConfigError(f"config key '{'.'.join(keys)}': expected <section>.<key>")
+    section[keys[1]] = value
+
+
+def _parse_env(raw: str) -> Any:
+    """Environment values are YAML scalars: "20" is 20, "null" is None, "[.txt]" a list."""
+    try:
+        return yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        return raw
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None,
+                  **overrides: Any) -> Settings:
+    """Read the config file, apply environment overrides, validate; one clear error if invalid."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    environ = dict(os.environ if environ is None else environ)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    for keys, raw in _env_overrides(environ):
+        _apply(data, keys, _parse_env(raw))
+    # Command-line overrides such as paths__store=Path(...), already typed.
+    for dotted, value in overrides.items():
+        if value is not None:
+            _apply(data, tuple(dotted.split("__")), value)
+    data["base_dir"] = path.resolve().parent
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"config key '{key}': {err['msg']}") from None
