@@ -1,0 +1,169 @@
+"""Loaders: every format, every encoding, every bad input with its Vietnamese reason."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bot.ingestion.document import LoadError
+from bot.ingestion.loaders import decode_bytes, load_text
+
+MB = 1024 * 1024
+TEXT = "Chỉ thị về thi đua, khen thưởng: hạn nộp báo cáo trước ngày 15 tháng 11 hằng năm; Ủy ban, Đảng ủy, ậ ữ ỹ."
+FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+)
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 the way legacy Vietnamese files store it: base letter + combining tone mark."""
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        modifiers = "".join(m for m in parts[1:] if m not in _TONES)
+        tones = "".join(m for m in parts[1:] if m in _TONES)
+        out.append(unicodedata.normalize("NFC", parts[0] + modifiers) + tones)
+    return "".join(out).encode("cp1258")
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_encodings_decode_to_the_same_nfc_text(tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, "a.txt", TEXT.encode(encoding))
+    assert load_text(path, MB) == TEXT
+
+
+def test_cp1258_with_combining_tone_marks_becomes_nfc(tmp_path: Path) -> None:
+    data = to_cp1258(TEXT)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert load_text(write(tmp_path, "legacy.txt", data), MB) == TEXT
+
+
+def test_nfd_input_comes_out_nfc(tmp_path: Path) -> None:
+    path = write(tmp_path, "nfd.md", unicodedata.normalize("NFD", TEXT).encode("utf-8"))
+    text = load_text(path, MB)
+    assert text == TEXT and unicodedata.is_normalized("NFC", text)
+
+
+def test_decode_bytes_prefers_strict_utf8() -> None:
+    # Valid UTF-8 must never be re-read as cp1258, even when short.
+    assert decode_bytes("Điều 1.".encode()) == "Điều 1."
+
+
+def test_html_drops_chrome_and_keeps_blocks_and_tables(tmp_path: Path) -> None:
+    html = """<html><head><meta charset="utf-8"><style>p{}</style></head><body>
+    <header>Cổng thông tin</header><nav>Trang chủ</nav><div class="breadcrumb">Tin tức › Chỉ đạo</div>
+    <div id="main"><h1>Kế hoạch thi đua</h1><p>Đoạn <b>thứ nhất</b>.</p><p>Đoạn thứ hai.</p>
+    <table><tr><th>STT</th><th>Nội dung</th><th></th></tr><tr><td>1</td><td>Báo cáo</td><td>31/3/2026</td></tr></table>
+    </div><div class="share-buttons">Chia sẻ</div><aside>Tin liên quan</aside><div class="comment-box">Bình luận</div>
+    <footer>Bản quyền</footer><script>var x = 1;</script></body></html>"""
+    text = load_text(write(tmp_path, "page.html", html.encode()), MB)
+    assert text.split("\n")[0] == "Kế hoạch thi đua"
+    assert "Đoạn thứ hai." in text.split("\n")
+    for noise in ("Trang chủ", "Cổng thông tin", "Chia sẻ", "Tin liên quan", "Bình luận", "Bản quyền", "var x"):
+        assert noise not in text
+    assert "STT | Nội dung" in text and "1 | Báo cáo | 31/3/2026" in text
+
+
+def test_html_respects_meta_charset(tmp_path: Path) -> None:
+    body = b"<html><head><meta charset='windows-1258'></head><body><p>" + to_cp1258(TEXT) + b"</p></body></html>"
+    assert load_text(write(tmp_path, "old.htm", body), MB) == TEXT
+
+
+def test_docx_paragraphs_and_tables_in_order(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph(unicodedata.normalize("NFD", "Tiêu chí thi đua"))
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([["STT", "Nội dung", "Thời hạn"], ["1", "Báo cáo", "31/3/2026"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("Nơi nhận:")
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    lines = load_text(path, MB).split("\n")
+    assert lines == ["KẾ HOẠCH", "Tiêu chí thi đua", "STT | Nội dung | Thời hạn",
+                     "1 | Báo cáo | 31/3/2026", "Nơi nhận:"]
+
+
+def _font() -> Path:
+    for candidate in FONT_CANDIDATES:
+        if candidate.exists():
+            return candidate
+    pytest.skip("no TTF with Vietnamese glyphs (DejaVuSans) on this machine: apt-get install fonts-dejavu-core")
+
+
+def test_pdf_text_layer_per_page(tmp_path: Path) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(_font())))
+    path = tmp_path / "doc.pdf"
+    pdf = canvas.Canvas(str(path))
+    for line in ("Chỉ thị số 17/CT-BTTTT", "Hạn nộp báo cáo trước ngày 15 tháng 11 hằng năm"):
+        pdf.setFont("DejaVuSans", 12)
+        pdf.drawString(72, 720, line)
+        pdf.showPage()
+    pdf.save()
+    text = load_text(path, MB)
+    assert "Chỉ thị số 17/CT-BTTTT" in text
+    assert "Hạn nộp báo cáo trước ngày 15 tháng 11 hằng năm" in text
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.rect(100, 100, 200, 200, fill=1)  # a drawing, no text: what a scan looks like to a parser
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(LoadError, match=r"^PDF không có lớp chữ \(ảnh quét\?\)$"):
+        load_text(path, MB)
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\ngarbage", "tệp PDF hỏng hoặc không đọc được"),
+    ("not-a.pdf", b"hello, I am text", "tệp PDF hỏng hoặc không đọc được"),
+    ("broken.docx", b"PK\x03\x04 this is not a zip", "tệp DOCX hỏng hoặc không đúng định dạng"),
+    ("text.docx", "Văn bản thường".encode(), "tệp DOCX hỏng hoặc không đúng định dạng"),
+    ("empty.txt", b"", "tệp rỗng"),
+    ("blank.md", b"  \n\t\r\n  ", "tệp chỉ có khoảng trắng, không có nội dung"),
+    ("blank.txt", "\ufeff   \n".encode(), "tệp chỉ có khoảng trắng, không có nội dung"),
+    ("image.txt", bytes(range(256)) * 20, "tệp nhị phân, không phải văn bản"),
+    ("controls.txt", b"\x01\x02\x03\x04abc\x05\x06\x07\x08" * 50, "tệp nhị phân, không phải văn bản"),
+    ("data.xyz", b"abc", "định dạng không hỗ trợ (.xyz)"),
+    ("sheet.xlsx", b"abc", "định dạng không hỗ trợ (.xlsx)"),
+    ("README", b"abc", "định dạng không hỗ trợ (không có phần mở rộng)"),
+])
+def test_bad_inputs_raise_load_error_with_reason(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        load_text(write(tmp_path, name, data), MB)
+    assert str(caught.value) == message
+
+
+def test_over_size_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", b"a" * int(25.3 * MB))
+    with pytest.raises(LoadError) as caught:
+        load_text(path, 20 * MB)
+    assert str(caught.value) == "tệp quá lớn (25,3 MB > 20 MB)"
+
+
+def test_empty_html_body(tmp_path: Path) -> None:
+    path = write(tmp_path, "empty.html", b"<html><body><nav>Menu</nav><script>1</script></body></html>")
+    with pytest.raises(LoadError, match="không có nội dung chữ"):
+        load_text(path, MB)
