@@ -1,0 +1,202 @@
+"""Incremental ingestion into the vector store.
+
+The store is its own record of what was ingested: every chunk carries its file's path and
+fingerprint, so a re-run compares fingerprints and embeds nothing for unchanged files, a changed
+file's new chunks are written before its old ones are deleted (the store stays usable if the run
+dies midway, and the next run finishes the job), and chunks of files that left the folder are
+removed. Keeping the record inside the collection, instead of a separate record-manager database,
+keeps it right when several machines share one Chroma server.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
+
+from bot.config import Settings
+from bot.ingestion.chunking import embedded_text, split_into_chunks
+from bot.ingestion.cleaning import clean
+from bot.ingestion.document import Chunk, DocumentMeta, LoadError
+from bot.ingestion.loaders import load_text
+from bot.vector_store import iter_metadata
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+
+# Part of every fingerprint: bump it when cleaning or chunking changes, so stores re-index.
+PIPELINE_VERSION = "1"
+UPSERT_BATCH = 128
+
+
+class PassageEncoder(Protocol):
+    """What ingestion needs from the embedding model."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+    def count_tokens(self, text: str) -> int: ...
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (f"Nạp văn bản xong sau {self.seconds:.1f} giây: "
+                f"thêm mới {len(self.added)}, cập nhật {len(self.updated)}, "
+                f"không đổi {len(self.unchanged)}, đã gỡ {len(self.removed)}, "
+                f"lỗi {len(self.failed)} tệp; {self.chunks_embedded} đoạn được mã hoá.")
+
+
+@dataclass
+class _Indexed:
+    """What the store already holds for one source file."""
+
+    fingerprints: dict[str, str] = field(default_factory=dict)  # chunk id -> file fingerprint
+    chunk_count: int = 0
+
+
+class Ingestor:
+    """Brings one collection in line with one knowledge folder."""
+
+    def __init__(self, settings: Settings, encoder: PassageEncoder, collection: "Collection",
+                 model_id: str) -> None:
+        self.settings = settings
+        self.encoder = encoder
+        self.collection = collection
+        self.max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
+        # The fingerprint covers everything that shapes the stored vectors, not just the bytes.
+        self.salt = "|".join([PIPELINE_VERSION, model_id, str(settings.chunking.max_tokens),
+                              str(settings.chunking.min_chars)]).encode()
+
+    def run(self, knowledge_dir: Path, progress: bool | None = None) -> IngestReport:
+        """Ingest every file under knowledge_dir; failures are reported, never fatal."""
+        started = time.perf_counter()
+        report = IngestReport()
+        indexed = self._indexed()
+        files = discover(knowledge_dir)
+        for path in _progress(files, progress):
+            rel = path.relative_to(knowledge_dir).as_posix()
+            try:
+                status, embedded = self._ingest_file(path, rel, indexed.get(rel))
+            except LoadError as exc:
+                report.failed.append((rel, str(exc)))
+                continue
+            getattr(report, status).append(rel)
+            report.chunks_embedded += embedded
+        present = {p.relative_to(knowledge_dir).as_posix() for p in files}
+        for rel in sorted(set(indexed) - present):
+            self.collection.delete(ids=list(indexed[rel].fingerprints))
+            report.removed.append(rel)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _indexed(self) -> dict[str, _Indexed]:
+        found: dict[str, _Indexed] = defaultdict(_Indexed)
+        for chunk_id, meta in iter_metadata(self.collection):
+            entry = found[meta["source"]]
+            entry.fingerprints[chunk_id] = meta["fingerprint"]
+            entry.chunk_count = meta["chunk_count"]
+        return found
+
+    def _hashes(self, path: Path) -> tuple[str, str] | None:
+        """(content hash of the bytes, fingerprint of bytes and pipeline settings)."""
+        if path.stat().st_size > self.max_bytes:
+            return None  # the loader refuses it with a message; no point hashing it
+        with path.open("rb") as handle:
+            content = hashlib.file_digest(handle, "sha256").hexdigest()
+        return content, hashlib.sha256(self.salt + content.encode()).hexdigest()
+
+    def _ingest_file(self, path: Path, rel: str, old: _Indexed | None) -> tuple[str, int]:
+        content_hash, fingerprint = self._hashes(path) or ("", "")
+        if old and _is_complete(old, fingerprint):
+            return "unchanged", 0
+        chunks, meta = self._prepare(path)
+        ids = [chunk_id(rel, fingerprint, i) for i in range(len(chunks))]
+        present = set(old.fingerprints) if old else set()
+        todo = [(i, c) for i, (cid, c) in enumerate(zip(ids, chunks)) if cid not in present]
+        base = _document_fields(rel, content_hash, fingerprint, meta, len(chunks))
+        for start in range(0, len(todo), UPSERT_BATCH):
+            self._write(ids, todo[start:start + UPSERT_BATCH], base)
+        if old:
+            keep = set(ids)
+            stale = [cid for cid in old.fingerprints if cid not in keep]
+            if stale:
+                self.collection.delete(ids=stale)
+        return ("updated" if old else "added"), len(todo)
+
+    def _prepare(self, path: Path) -> tuple[list[Chunk], DocumentMeta]:
+        try:
+            document = clean(load_text(path, self.max_bytes))
+            chunks = split_into_chunks(document.body, self.settings.chunking.max_tokens,
+                                       self.encoder.count_tokens, self.settings.chunking.min_chars)
+        except LoadError:
+            raise
+        except Exception as exc:  # a bug or an odd file must not stop the other files
+            raise LoadError(f"lỗi không mong đợi khi xử lý tệp ({type(exc).__name__}: {exc})") from exc
+        if not chunks:
+            raise LoadError("không còn nội dung nào sau khi làm sạch")
+        return chunks, document.meta
+
+    def _write(self, ids: list[str], batch: list[tuple[int, Chunk]], base: dict[str, Any]) -> None:
+        vectors = self.encoder.embed_documents([embedded_text(c) for _, c in batch])
+        self.collection.upsert(
+            ids=[ids[i] for i, _ in batch],
+            embeddings=vectors,
+            documents=[c.text for _, c in batch],
+            metadatas=[{**base, "chunk_index": i, "section": c.section} for i, c in batch],
+        )
+
+
+def discover(knowledge_dir: Path) -> list[Path]:
+    """Every file under the folder, hidden ones aside, in a stable order."""
+    return sorted(p for p in knowledge_dir.rglob("*")
+                  if p.is_file() and not any(part.startswith(".")
+                                             for part in p.relative_to(knowledge_dir).parts))
+
+
+def chunk_id(rel: str, fingerprint: str, index: int) -> str:
+    return f"{hashlib.sha1(rel.encode()).hexdigest()[:12]}-{fingerprint[:16]}-{index:04d}"
+
+
+def _is_complete(old: _Indexed, fingerprint: str) -> bool:
+    return (bool(fingerprint) and len(old.fingerprints) == old.chunk_count
+            and all(fp == fingerprint for fp in old.fingerprints.values()))
+
+
+def _document_fields(rel: str, content_hash: str, fingerprint: str, meta: DocumentMeta,
+                     count: int) -> dict[str, Any]:
+    fields = {
+        "source": rel,
+        "file_name": Path(rel).name,
+        "content_hash": content_hash,
+        "fingerprint": fingerprint,
+        "chunk_count": count,
+        "doc_number": meta.doc_number,
+        "doc_type": meta.doc_type,
+        "issuer": meta.issuer,
+        "issued_date": meta.issued_date.isoformat() if meta.issued_date else None,
+        "title": meta.title,
+        "signer": meta.signer,
+    }
+    return {k: v for k, v in fields.items() if v is not None}  # Chroma stores no nulls
+
+
+def _progress(files: list[Path], enabled: bool | None) -> Iterable[Path]:
+    from tqdm import tqdm
+
+    # disable=None lets tqdm show the bar only on a terminal.
+    return tqdm(files, desc="Nạp văn bản", unit="tệp", file=sys.stderr,
+                disable=None if enabled is None else not enabled)

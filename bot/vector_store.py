@@ -1,0 +1,74 @@
+"""The Chroma collection that holds directive passages: a local folder or a Chroma server."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from bot.config import Settings
+
+if TYPE_CHECKING:  # chromadb is heavy to import; callers pay for it only when they use the store
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
+
+# Cosine distance matches the model's normalised embeddings: relevance = 1 - distance.
+COLLECTION_METADATA = {"hnsw:space": "cosine"}
+PAGE = 1000
+
+
+def open_client(settings: Settings) -> "ClientAPI":
+    """A server client when a Chroma host is configured, else the persistent store folder."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    # Telemetry would try to reach the internet from machines that have none.
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.store.chroma_host:
+        return chromadb.HttpClient(host=settings.store.chroma_host, port=settings.store.chroma_port,
+                                   settings=chroma_settings)
+    folder = chroma_folder(settings.store_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(folder), settings=chroma_settings)
+
+
+def chroma_folder(store_dir: Path) -> Path:
+    return store_dir / "chroma"
+
+
+def open_collection(settings: Settings, client: "ClientAPI | None" = None) -> "Collection":
+    client = client or open_client(settings)
+    return client.get_or_create_collection(settings.store.collection, metadata=COLLECTION_METADATA)
+
+
+def langchain_store(settings: Settings, embeddings: "Embeddings") -> "Chroma":
+    """LangChain's view of the same collection, for retrieval."""
+    from langchain_chroma import Chroma
+
+    return Chroma(collection_name=settings.store.collection, embedding_function=embeddings,
+                  client=open_client(settings), collection_metadata=COLLECTION_METADATA)
+
+
+def iter_metadata(collection: "Collection") -> Iterator[tuple[str, dict]]:
+    """Every (id, metadata) pair, paged so a large collection is not fetched in one response."""
+    offset = 0
+    while True:
+        page = collection.get(include=["metadatas"], limit=PAGE, offset=offset)
+        yield from zip(page["ids"], page["metadatas"])
+        if len(page["ids"]) < PAGE:
+            return
+        offset += PAGE
+
+
+def close_client(client: "ClientAPI") -> None:
+    """Release the client's resources.
+
+    chromadb 1.5 leaves the HTTP sessions of a server client (its own and its admin client's)
+    open after close(), so they are closed here too.
+    """
+    owners = (client, getattr(client, "_admin_client", None))
+    sessions = [getattr(getattr(o, "_server", None), "_session", None) for o in owners]
+    client.close()
+    for session in sessions:
+        if session is not None:
+            session.close()
