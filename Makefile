@@ -22,7 +22,7 @@ model: install
 	$(BIN)/python -m bot prepare-model
 
 ingest: model
-	$(BIN)/python ingest.py --knowledge knowledge --store $(STORE)
+	-$(BIN)/python ingest.py --knowledge knowledge --store $(STORE)
 
 run: ingest
 	$(BIN)/python -m bot start --store $(STORE)

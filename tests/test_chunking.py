@@ -10,10 +10,8 @@ import pytest
 
 from bot.ingestion.chunking import PREFIX_TOKENS, embedded_text, split_into_chunks
 from bot.ingestion.document import Chunk
+from tests.conftest import SEED, shared_file
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "chi-thi-17-ct-btttt-2018.txt"
-CORPUS = SHARED / "corpus" / "official-docs.jsonl"
 CORPUS_DOCS = 60
 
 _WS = re.compile(r"\s+")
@@ -356,12 +354,11 @@ def unwrap(raw: str) -> str:
 
 
 def corpus_bodies() -> list[str]:
-    with CORPUS.open(encoding="utf-8") as lines:
+    with shared_file("corpus/official-docs.jsonl").open(encoding="utf-8") as lines:
         docs = [json.loads(line) for _, line in zip(range(CORPUS_DOCS), lines)]
     return [unwrap(doc["text"]) for doc in docs]
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
 @pytest.mark.parametrize("max_tokens", [400, 128])
 def test_corpus_budget_and_no_text_lost(max_tokens: int) -> None:
     sizes: list[int] = []

@@ -12,10 +12,8 @@ import pytest
 
 from bot.ingestion.cleaning import clean
 from bot.ingestion.metadata import normalize_doc_number
+from tests.conftest import SEED, shared_file
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seed" / "chi-thi-17-ct-btttt-2018.txt"
-CORPUS = SHARED / "corpus" / "official-docs.jsonl"
 HEADER_MARKS = ("CỘNG HÒA XÃ HỘI", "Độc lập - Tự do", "Nơi nhận", "KT. CHỦ TỊCH", "TM. ỦY BAN")
 PORTAL_MARKS = ("THƯ VIỆN PHÁP LUẬT", "ThuVienPhapLuat", "Đang tải văn bản", "Văn bản liên quan",
                 "Đăng xuất", "FILE ĐƯỢC ĐÍNH KÈM", "Số hiệu:", "Tình trạng:", "Copyright")
@@ -23,9 +21,7 @@ PORTAL_MARKS = ("THƯ VIỆN PHÁP LUẬT", "ThuVienPhapLuat", "Đang tải văn
 
 @lru_cache(maxsize=1)
 def corpus() -> dict[str, str]:
-    if not CORPUS.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
-    with CORPUS.open(encoding="utf-8") as handle:
+    with shared_file("corpus/official-docs.jsonl").open(encoding="utf-8") as handle:
         return {row["id"]: row["text"] for row in map(json.loads, handle)}
 
 
@@ -36,8 +32,6 @@ def doc(doc_id: str):  # type: ignore[no-untyped-def]
 # --- seed -------------------------------------------------------------------------------------------
 
 def test_seed_article() -> None:
-    if not SEED.exists():
-        pytest.skip(f"seed not found at {SEED}")
     document = clean(SEED.read_text(encoding="utf-8"))
     lines = document.body.split("\n")
     assert lines[0] == "Phát động phong trào thi đua thực hiện hiệu quả công tác thông tin đối ngoại năm 2018"

@@ -1,0 +1,1 @@
+"""Deadlines, criteria and reward forms extracted from directive texts, as data."""
