@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from bot.ingestion.document import Chunk
 
-__all__ = ["PREFIX_TOKENS", "embedded_text", "split_into_chunks"]
+__all__ = ["PREFIX_TOKENS", "SECTION_SEPARATOR", "embedded_text", "section_lines", "split_into_chunks"]
 
 PREFIX_TOKENS = 4            # the model prefix "passage: " added by the encoder
 SECTION_SEPARATOR = " > "
@@ -134,6 +134,27 @@ def split_into_chunks(body: str, max_tokens: int, count_tokens: TokenCounter,
         return []
     chunker = _Chunker(max_tokens, count_tokens, min_chars)
     return chunker.run(_build_tree(lines))
+
+
+def section_lines(body: str) -> list[tuple[str, str]]:
+    """Every non-empty body line (stripped) with the full section path it sits under, e.g.
+    ("V. Tổ chức thực hiện > 2.", line); a heading line belongs to its own section."""
+    lines = [line.strip() for line in body.splitlines()]
+    lines = [line for line in lines if line]
+    out: list[tuple[str, str]] = []
+    _walk_lines(_build_tree(lines), (), out)
+    return out
+
+
+def _walk_lines(node: _Node, path: tuple[str, ...], out: list[tuple[str, str]]) -> None:
+    if node.heading is not None:
+        path = path + (node.heading.label.full,)
+    section = SECTION_SEPARATOR.join(path)
+    for item in node.items:
+        if isinstance(item, str):
+            out.append((section, item))
+        else:
+            _walk_lines(item, path, out)
 
 
 # --- heading recognition -------------------------------------------------------------------

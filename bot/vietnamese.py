@@ -1,0 +1,52 @@
+"""Vietnamese text for matching: NFC at the door, diacritics folded only where we compare."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+")
+# Tone and vowel marks are combining characters after NFD; "đ" is a letter of its own.
+_FOLD_TABLE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Hạn nộp BÁO CÁO" -> "han nop bao cao"."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries any Vietnamese mark (typed with accents)."""
+    return fold(text) != text.lower()
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables (and numbers) of a text, in order."""
+    return _WORD.findall(fold(text))
+
+
+# Abbreviations that end in a period without ending the sentence ("TP. Huế", "ThS. Nguyễn").
+_ABBREVIATIONS = {"tp", "tt", "vp", "ths", "ts", "pgs", "gs", "bs", "ks", "tx", "q", "p", "tr", "st",
+                  "đ", "ông", "bà", "v.v", "vv", "cn", "nxb", "sđd"}
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)*]*\s+(?=[\"“(]?[A-ZĐÀ-ỸÁ-Ỹ0-9])")
+_LAST_WORD = re.compile(r"(\S+)$")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Cut a paragraph at sentence ends; "31/3/2026. Sau" ends one, "TP. Huế" does not."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        head = paragraph[start:match.start()].rstrip("\"”’)*")
+        word = _LAST_WORD.search(head)
+        token = word.group(1).rstrip(".!?…").lower() if word else ""
+        if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            continue
+        out.append(paragraph[start:match.start()].strip())
+        start = match.end()
+    out.append(paragraph[start:].strip())
+    return [s for s in out if s]
