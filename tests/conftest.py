@@ -7,7 +7,10 @@ import os
 import re
 import socket
 import unicodedata
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -98,3 +101,63 @@ def real_model() -> Path:
     folder = app.prepare_model(settings)
     assert folder is not None, "the shipped config must name the offline e5 model"
     return folder
+
+
+# -- SQL database ------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# The local PostgreSQL test server (trust authentication); TEST_DATABASE_URL overrides.
+DEFAULT_TEST_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_unavailable(message: str) -> None:
+    """Skip where no server runs, but fail loudly under CI, where one must."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    """A URL whose connections live in a fresh schema (search_path), dropped afterwards, so that
+    parallel runs and leftovers of old runs never meet."""
+    import psycopg
+
+    from bot.db.engine import normalise_url
+
+    url = normalise_url(os.environ.get("TEST_DATABASE_URL") or DEFAULT_TEST_DATABASE_URL)
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(libpq, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        _postgres_unavailable(f"PostgreSQL not reachable at {url!r} (set TEST_DATABASE_URL): "
+                              f"{str(exc).strip().splitlines()[0]}")
+    with admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            options = dict(url.query, options=f"-csearch_path={schema}")
+            yield url.update_query_dict(options).render_as_string(hide_password=False)
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend: a SQLite file in a folder not yet created, or a
+    PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'assistant.db'}"
+    else:
+        yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def db_engine(database_url: str) -> Iterator[Engine]:
+    """The database of `database_url`, migrated to the latest schema."""
+    from bot.db.engine import connect
+
+    engine = connect(database_url)
+    yield engine
+    engine.dispose()

@@ -1,0 +1,138 @@
+"""Opening the SQL database (SQLite or PostgreSQL) and bringing its schema to the latest revision.
+
+SQLite is the one-machine default: WAL so readers never block the writer, foreign keys on (SQLite
+leaves them off), a busy timeout so a second process waits instead of failing, and transactions
+begun by SQLAlchemy so that DDL and SAVEPOINTs are transactional. PostgreSQL serves several
+workers; concurrent start-ups serialise their migrations with an advisory lock.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Milliseconds a SQLite connection waits for another writer before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Any fixed number below 2**63 (a signed bigint), the same in every process of this application.
+MIGRATION_LOCK_KEY = 0x7472_6F6C_7963_6869  # "trolychi"
+# Execution option: begin SQLite transactions with BEGIN IMMEDIATE (take the write lock at once).
+BEGIN_IMMEDIATE = "sqlite_begin_immediate"
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Plain `postgresql://` (or `postgres://`) URLs use psycopg 3, the driver we ship."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def open_engine(url: str | URL) -> Engine:
+    """An engine for the URL, with the per-backend settings this application relies on."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    # pre_ping: a pooled connection may have been closed by a server restart.
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if not in_memory:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (see _on_begin); the legacy sqlite3 mode skips it
+        # for DDL and SELECT.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if not in_memory:
+                _enable_wal(cursor)
+                # NORMAL is durable across application crashes in WAL mode, and much faster.
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A deferred transaction that reads and then writes fails at once (no busy wait) when
+        # another process wrote in between; writers ask for IMMEDIATE to queue up instead.
+        immediate = connection.get_execution_options().get(BEGIN_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _enable_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL (a persistent setting), waiting out other connections.
+
+    The switch needs an exclusive lock and SQLite reports "locked" at once instead of calling
+    the busy handler, so processes opening a new file together retry here.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL").fetchone()
+            return  # a file system without WAL support keeps its mode: nothing more to do
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions are meant to write.
+
+    On SQLite they take the write lock when they begin; elsewhere nothing changes.
+    """
+    return engine.execution_options(**{BEGIN_IMMEDIATE: True})
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration built in code: no alembic.ini, independent of the working folder.
+
+    With a connection, env.py migrates through it (inside the caller's transaction).
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest revision; a no-op when it is already there.
+
+    Runs in one transaction. On PostgreSQL an advisory lock held until that transaction ends
+    makes concurrently starting processes migrate one after another: the later ones find the
+    schema at head and do nothing. On SQLite, BEGIN IMMEDIATE does the same.
+    """
+    with writer(engine).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK_KEY})
+        command.upgrade(alembic_config(connection), "head")
+
+
+def connect(url: str | URL) -> Engine:
+    """The usual entry point: open the database and migrate it to the latest schema."""
+    engine = open_engine(url)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine

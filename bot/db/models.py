@@ -1,0 +1,149 @@
+"""Tables of the application database, as SQLAlchemy 2 typed declarative models.
+
+Every constraint is named by the convention below, so that Alembic migrations refer to the same
+names on SQLite and PostgreSQL. Later features (users, units, reports, conversation state, the
+message outbox) add their models here, on the same `Base`.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend.
+
+    PostgreSQL stores timestamptz; SQLite has no time zones, so values are stored as UTC and
+    read back with UTC attached. Naive datetimes are refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware value (UTC)")
+        value = value.astimezone(UTC)
+        # SQLite's string storage would keep the offset; store plain UTC so text order is time order.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, date: Date}
+
+
+class Document(Base):
+    """One ingested file, keyed by its path relative to the knowledge folder."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), unique=True)
+    doc_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    doc_type: Mapped[str | None] = mapped_column(String(64))
+    issuer: Mapped[str | None] = mapped_column(Text)
+    issued_date: Mapped[date | None]
+    title: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+    # Children are deleted by the database (ON DELETE CASCADE); passive_deletes keeps the ORM
+    # from loading them just to delete them.
+    obligations: Mapped[list[Obligation]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Obligation.position")
+    criteria_lists: Mapped[list[CriteriaList]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="CriteriaList.position")
+
+
+class Obligation(Base):
+    """Something to do by a deadline; the deadline columns mirror `bot.facts.model.Deadline`."""
+
+    __tablename__ = "obligations"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # order within the document
+    action: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(Text)
+    deadline_kind: Mapped[str] = mapped_column(String(16))  # DeadlineKind value
+    deadline_text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None]
+    day: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[int | None] = mapped_column(Integer)
+    period_months: Mapped[int | None] = mapped_column(Integer)
+    period_days: Mapped[int | None] = mapped_column(Integer)
+    offset_days: Mapped[int | None] = mapped_column(Integer)
+    anchor: Mapped[str | None] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="obligations")
+
+
+class CriteriaList(Base):
+    """A list of criteria, standards, conditions or reward forms; its items in `CriteriaItem`."""
+
+    __tablename__ = "criteria_lists"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))  # ListKind value
+    heading: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="criteria_lists")
+    items: Mapped[list[CriteriaItem]] = relationship(
+        back_populates="criteria_list", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="CriteriaItem.position")
+
+
+class CriteriaItem(Base):
+    """One item of a list, in the text's order."""
+
+    __tablename__ = "criteria_items"
+
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("criteria_lists.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    criteria_list: Mapped[CriteriaList] = relationship(back_populates="items")
