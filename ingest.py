@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.vector_store import open_collection
 
     ingestor = Ingestor(settings, app.embeddings(settings), open_collection(settings),
-                        model_id=settings.embedding.model)
+                        model_id=settings.embedding.model, facts=app.fact_store(settings))
     report = ingestor.run(knowledge, progress=args.progress)
     for rel, reason in report.failed:
         print(f"Bỏ qua {rel}: {reason}", file=sys.stderr)

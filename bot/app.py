@@ -1,4 +1,4 @@
-"""Builds the shared services (embedding model, vector store) from the settings."""
+"""Builds the shared services (embedding model, vector store, fact store, answers) from the settings."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 from bot.config import Settings
 
 if TYPE_CHECKING:
+    from bot.answers import Answerer
+    from bot.db.facts import FactStore
     from bot.embedding import E5Embeddings
+    from bot.search import PassageSearch
 
 
 def model_location(settings: Settings) -> str:
@@ -32,3 +35,28 @@ def prepare_model(settings: Settings) -> Path | None:
     if settings.embedding.model != "multilingual-e5-small":
         return None
     return build(settings.resolve(settings.embedding.local_dir))
+
+
+def fact_store(settings: Settings) -> "FactStore":
+    """The SQL store of deadlines and criteria, migrated to the current schema."""
+    from bot.db.engine import connect
+    from bot.db.facts import FactStore
+
+    return FactStore(connect(settings.database_url))
+
+
+def passage_search(settings: Settings) -> "PassageSearch":
+    from bot.search import PassageSearch, SearchConfig
+    from bot.vector_store import langchain_store
+
+    s = settings.search
+    config = SearchConfig(dense_k=s.dense_k, lexical_k=s.lexical_k, rrf_k=s.rrf_k,
+                          dense_weight=s.dense_weight, lexical_weight=s.lexical_weight,
+                          unaccented_dense_weight=s.unaccented_dense_weight)
+    return PassageSearch(langchain_store(settings, embeddings(settings)), config)
+
+
+def answerer(settings: Settings) -> "Answerer":
+    from bot.answers import Answerer
+
+    return Answerer(passage_search(settings), fact_store(settings), settings.answers)

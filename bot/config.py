@@ -68,6 +68,31 @@ class Database(_Section):
 
 class Search(_Section):
     top_k: int = Field(3, ge=1, le=50)
+    dense_k: int = Field(30, ge=1, le=500)
+    lexical_k: int = Field(30, ge=1, le=500)
+    rrf_k: int = Field(60, ge=1)
+    dense_weight: float = Field(1.0, ge=0)
+    lexical_weight: float = Field(1.0, ge=0)
+    unaccented_dense_weight: float = Field(0.3, ge=0)
+
+
+class Answers(_Section):
+    candidates: int = Field(6, ge=1, le=50)
+    shown_sources: int = Field(3, ge=1, le=10)
+    min_pair_coverage: float = Field(0.35, ge=0, le=1)
+    min_dense: float = Field(0.90, ge=0, le=1)
+    min_focused_coverage: float = Field(0.6, ge=0, le=1)
+
+
+class Llm(_Section):
+    base_url: str | None = None
+    model: str | None = None
+    timeout_s: float = Field(20, gt=0)
+    temperature: float = Field(0.0, ge=0, le=2)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.base_url and self.model)
 
 
 class Settings(_Section):
@@ -78,6 +103,8 @@ class Settings(_Section):
     store: Store = Store()
     database: Database = Database()
     search: Search = Search()
+    answers: Answers = Answers()
+    llm: Llm = Llm()
     base_dir: Path = ROOT
 
     def resolve(self, path: Path) -> Path:

@@ -1,13 +1,28 @@
-"""Passage search over the vector store: the question in, the best cited passages out."""
+"""Hybrid passage search: dense (e5 through LangChain's Chroma store) and BM25 on folded
+syllables, fused by weighted reciprocal rank.
+
+LangChain's EnsembleRetriever fuses the same way but drops each side's scores and cannot
+restrict one side to a set of files; answers need both (the scores decide "not found", the
+restriction focuses a question on the document it names), so the fusion is done here.
+"""
 from __future__ import annotations
 
-import unicodedata
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from bot.lexical import LexicalIndex
+from bot.vietnamese import has_diacritics, nfc
+
 if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
     from langchain_chroma import Chroma
+
+PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -21,20 +36,27 @@ class Passage:
     issuer: str | None = None
     issued_date: date | None = None
     title: str | None = None
+    chunk_id: str = ""
+    dense: float = 0.0    # cosine similarity to the question (0 when dense search missed it)
+    lexical: float = 0.0  # BM25 score (0 when no term matched)
 
     @classmethod
-    def from_metadata(cls, text: str, score: float, meta: dict[str, Any]) -> "Passage":
+    def from_metadata(cls, text: str, score: float, meta: dict[str, Any], **extra: Any) -> "Passage":
         issued = meta.get("issued_date")
         return cls(text=text, score=score, source=meta.get("source", ""),
                    section=meta.get("section", ""), doc_number=meta.get("doc_number"),
                    doc_type=meta.get("doc_type"), issuer=meta.get("issuer"),
                    issued_date=date.fromisoformat(issued) if issued else None,
-                   title=meta.get("title"))
+                   title=meta.get("title"), **extra)
+
+    def document_name(self) -> str:
+        """E.g. "Chỉ thị 17/CT-BTTTT"; the file name when the number is unknown."""
+        name = " ".join(p for p in ((self.doc_type or "").capitalize(), self.doc_number or "") if p)
+        return name or self.source
 
     def citation(self) -> str:
         """E.g. "Chỉ thị 17/CT-BTTTT, Bộ Thông tin và Truyền thông, ngày 11/10/2018, mục III > 1."."""
-        name = " ".join(p for p in ((self.doc_type or "").capitalize(), self.doc_number or "") if p)
-        parts = [name or self.source]
+        parts = [self.document_name()]
         if self.issuer:
             parts.append(self.issuer)
         if self.issued_date:
@@ -45,18 +67,119 @@ class Passage:
         return ", ".join(parts)
 
 
-class PassageSearch:
-    """Dense search through LangChain's Chroma store; relevance is cosine similarity."""
+@dataclass(frozen=True)
+class SearchConfig:
+    """Fusion parameters; the defaults were tuned on the retrieval benchmark (bench/)."""
 
-    def __init__(self, store: "Chroma") -> None:
+    dense_k: int = 30
+    lexical_k: int = 30
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    # A question typed without diacritics is a different text to e5 (its vectors for such
+    # questions are close to everything), while BM25 on folded syllables is unaffected.
+    unaccented_dense_weight: float = 0.3
+
+
+def lexical_text(text: str, meta: dict[str, Any]) -> str:
+    """What the lexical index sees: the passage with its document's name, title and section."""
+    head = [meta.get("doc_type"), meta.get("doc_number"), meta.get("title"), meta.get("section")]
+    return "\n".join([*(h for h in head if h), text])
+
+
+def read_collection(collection: "Collection") -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every passage of the collection: id -> (text, metadata), fetched in pages."""
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    offset = 0
+    while True:
+        page = collection.get(include=["documents", "metadatas"], limit=PAGE, offset=offset)
+        for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"]):
+            out[cid] = (text or "", dict(meta or {}))
+        if len(page["ids"]) < PAGE:
+            return out
+        offset += PAGE
+
+
+class PassageSearch:
+    """Hybrid retrieval over one collection; the lexical index is built from it at start."""
+
+    def __init__(self, store: "Chroma", config: SearchConfig = SearchConfig()) -> None:
         self.store = store
+        self.config = config
+        self.passages = read_collection(store._collection)
+        self.by_source: dict[str, list[str]] = {}
+        for cid, (_, meta) in self.passages.items():
+            self.by_source.setdefault(meta.get("source", ""), []).append(cid)
+        self.lexical = LexicalIndex((cid, lexical_text(text, meta))
+                                    for cid, (text, meta) in self.passages.items())
+        self.last_timings: dict[str, float] = {}
 
     def is_empty(self) -> bool:
-        return not self.store.get(limit=1)["ids"]
+        return not self.passages
 
-    def search(self, question: str, k: int) -> list[Passage]:
-        question = unicodedata.normalize("NFC", question).strip()
-        if not question:
+    def sources(self) -> list[str]:
+        return sorted(self.by_source)
+
+    def metadata(self, source: str) -> dict[str, Any]:
+        """Document-level metadata of one source file (taken from any of its passages)."""
+        ids = self.by_source.get(source)
+        return self.passages[ids[0]][1] if ids else {}
+
+    def search(self, question: str, k: int, sources: Sequence[str] | None = None,
+               mode: str = "hybrid") -> list[Passage]:
+        """The k best passages, best first; `sources` limits the search to those files;
+        `mode` "dense" or "lexical" runs one side alone (for measurement)."""
+        question = nfc(question).strip()
+        if not question or not self.passages:
             return []
-        hits = self.store.similarity_search_with_relevance_scores(question, k=k)
-        return [Passage.from_metadata(doc.page_content, score, doc.metadata) for doc, score in hits]
+        started = time.perf_counter()
+        vector = self.store.embeddings.embed_query(question) if mode != "lexical" else []
+        dense = self._dense(vector, sources) if vector else {}
+        after_dense = time.perf_counter()
+        lexical = self._lexical(question, sources) if mode != "dense" else {}
+        self.last_timings = {"dense_ms": 1000 * (after_dense - started),
+                             "lexical_ms": 1000 * (time.perf_counter() - after_dense)}
+        # A passage that changed since start (another ingest) is skipped, not misquoted.
+        accented = has_diacritics(question)
+        best = [(cid, s) for cid, s in self._fuse(dense, lexical, accented) if cid in self.passages][:k]
+        if vector:
+            self._complete_dense(vector, [cid for cid, _ in best], dense)
+        return [self._passage(cid, score, dense, lexical) for cid, score in best]
+
+    def _dense(self, vector: list[float], sources: Sequence[str] | None) -> dict[str, float]:
+        where = {"source": {"$in": list(sources)}} if sources else None
+        hits = self.store.similarity_search_by_vector_with_relevance_scores(
+            vector, k=min(self.config.dense_k, len(self.passages)), filter=where)
+        # Chroma returns cosine distances here; similarity is 1 - distance.
+        return {doc.id: 1.0 - distance for doc, distance in hits if doc.id}
+
+    def _complete_dense(self, vector: list[float], ids: list[str], dense: dict[str, float]) -> None:
+        """Cosine similarity for passages that only the lexical side found: the answer's
+        confidence check reads it."""
+        missing = [cid for cid in ids if cid not in dense]
+        if not missing:
+            return
+        found = self.store._collection.get(ids=missing, include=["embeddings"])
+        query = np.asarray(vector, dtype=np.float32)
+        for cid, emb in zip(found["ids"], found["embeddings"]):
+            dense[cid] = float(np.dot(query, np.asarray(emb, dtype=np.float32)))
+
+    def _lexical(self, question: str, sources: Sequence[str] | None) -> dict[str, float]:
+        only = [cid for s in sources for cid in self.by_source.get(s, [])] if sources else None
+        return dict(self.lexical.search(question, self.config.lexical_k, only))
+
+    def _fuse(self, dense: dict[str, float], lexical: dict[str, float],
+              accented: bool) -> list[tuple[str, float]]:
+        c = self.config
+        dense_weight = c.dense_weight if accented else c.unaccented_dense_weight
+        fused: dict[str, float] = {}
+        for weight, ranked in ((dense_weight, dense), (c.lexical_weight, lexical)):
+            for rank, cid in enumerate(sorted(ranked, key=ranked.__getitem__, reverse=True)):
+                fused[cid] = fused.get(cid, 0.0) + weight / (c.rrf_k + rank + 1)
+        return sorted(fused.items(), key=lambda item: item[1], reverse=True)
+
+    def _passage(self, cid: str, score: float, dense: dict[str, float],
+                 lexical: dict[str, float]) -> Passage:
+        text, meta = self.passages[cid]
+        return Passage.from_metadata(text, score, meta, chunk_id=cid, dense=dense.get(cid, 0.0),
+                                     lexical=lexical.get(cid, 0.0))

@@ -1,6 +1,7 @@
 """The documented commands, run as a person runs them, with the real embedding model."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
-from tests.conftest import SEED
 
 pytestmark = pytest.mark.integration
 
@@ -25,8 +25,7 @@ def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess:
 def ingested(tmp_path_factory: pytest.TempPathFactory, real_model: Path) -> tuple[Path, subprocess.CompletedProcess]:
     base = tmp_path_factory.mktemp("cli")
     knowledge = base / "knowledge"
-    knowledge.mkdir()
-    shutil.copy(SEED, knowledge / "chi-thi-17.txt")
+    shutil.copytree(ROOT / "knowledge", knowledge)
     (knowledge / "hong.pdf").write_bytes(b"%PDF-1.4 broken")
     (knowledge / "rong.md").write_bytes(b"")
     store = base / "store"
@@ -38,14 +37,14 @@ def test_ingest_reports_bad_files_and_exits_non_zero(ingested):
     _, result = ingested
     assert result.returncode == 1, result.stderr
     assert "hong.pdf:" in result.stderr and "rong.md:" in result.stderr
-    assert "thêm mới 1" in result.stdout and "lỗi 2 tệp" in result.stdout
+    assert "thêm mới 6" in result.stdout and "lỗi 2 tệp" in result.stdout
 
 
 def test_second_ingest_embeds_nothing(ingested):
     store, _ = ingested
     knowledge = store.parent / "knowledge"
     result = run(["ingest.py", "--knowledge", str(knowledge), "--store", str(store)])
-    assert "không đổi 1" in result.stdout and "0 đoạn được mã hoá" in result.stdout
+    assert "không đổi 6" in result.stdout and "0 đoạn được mã hoá" in result.stdout
 
 
 def test_console_answers_piped_questions_with_citations(ingested):
@@ -58,5 +57,47 @@ def test_console_answers_piped_questions_with_citations(ingested):
     answers = result.stdout.split("Hỏi: ")[1:]
     assert len(answers) == 2
     for answer in answers:
-        assert "[1] «" in answer and "Chỉ thị 17/CT-BTTTT" in answer
-        assert "thi đua" in answer.split("[1] «")[1].split("»")[0]
+        assert "— Chỉ thị 17/CT-BTTTT, Bộ Thông tin và Truyền thông" in answer
+        assert "thi đua" in answer.split("«")[1].split("»")[0]
+
+
+ASK = [
+    ("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", "0125/KH-UBND", "31/3/2026"),
+    ("han nop ho so khen thuong ke hoach 0125", "0125/KH-UBND", "31/3/2026"),
+    ("kết quả rà soát công trình khai thác nước dưới đất báo cáo về đâu", "09/CT-UBND",
+     "Sở Nông nghiệp và Môi trường"),
+    ("Bộ Thông tin và Truyền thông phát động thi đua thông tin đối ngoại năm nào", "17/CT-BTTTT", "2018"),
+    ("tiêu chí thi đua của kế hoạch 982", "982/KH-UBND", "Hoàn thành vượt mức"),
+]
+
+
+def test_ask_json_answers_with_the_right_document(ingested):
+    store, _ = ingested
+    questions = "".join(q + "\n" for q, _, _ in ASK) + "giá vàng hôm nay bao nhiêu\n"
+
+    result = run(["-m", "bot", "ask", "--store", str(store), "--json"], stdin=questions)
+
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(ASK) + 1
+    for line, (question, number, fact) in zip(lines, ASK):
+        assert line["question"] == question and line["found"], line
+        assert line["sources"][0]["doc_number"] == number and fact in line["answer"], line
+    assert not lines[-1]["found"]
+
+
+def test_deadlines_and_criteria_commands(ingested):
+    store, _ = ingested
+    upcoming = run(["-m", "bot", "deadlines", "--store", str(store), "--today", "2026-03-01"])
+    assert upcoming.returncode == 0, upcoming.stderr
+    assert "31/03/2026 — Gửi hồ sơ" in upcoming.stdout and "Kế hoạch 0125/KH-UBND" in upcoming.stdout
+
+    by_doc = run(["-m", "bot", "deadlines", "--store", str(store), "--doc", "ct 09"])
+    assert "Các thời hạn trong Chỉ thị 09/CT-UBND:" in by_doc.stdout and "31/12/2025" in by_doc.stdout
+
+    criteria = run(["-m", "bot", "criteria", "--store", str(store), "--doc", "KH 982"])
+    assert criteria.returncode == 0 and "Tiêu chí trong Kế hoạch 982/KH-UBND:" in criteria.stdout
+    assert "đ) Đối với cá nhân:" in criteria.stdout  # the whole list, no size budget here
+
+    unknown = run(["-m", "bot", "criteria", "--store", str(store), "--doc", "kh 4242"])
+    assert unknown.returncode == 1 and "Không có văn bản «kh 4242»" in unknown.stderr

@@ -1,63 +1,92 @@
-"""The console channel over the real store: piped line by line, interactive with a prompt."""
+"""The console channel and `ask` over a real store (fake embedding): piped, interactive, JSON."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 
+import pytest
+
 from bot import console
+from bot.answers import Answerer
+from bot.db.engine import connect
+from bot.db.facts import FactStore
 from bot.ingestion.pipeline import Ingestor
 from bot.search import PassageSearch
 from bot.vector_store import langchain_store, open_collection
 from tests.conftest import SEED, FakeEmbeddings
 
 
-def search_over_seed(settings) -> PassageSearch:
+def answerer_over(settings, *files) -> Answerer:
     knowledge = settings.resolve(settings.paths.knowledge)
-    knowledge.mkdir(parents=True)
-    shutil.copy(SEED, knowledge / "chi-thi-17.txt")
-    Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake").run(
+    knowledge.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        shutil.copy(path, knowledge / path.name)
+    facts = FactStore(connect(settings.database_url))
+    Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake", facts=facts).run(
         knowledge, progress=False)
-    return PassageSearch(langchain_store(settings, FakeEmbeddings()))
+    return Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
 
 
-def test_piped_questions_get_cited_passages_until_end_of_input(settings):
+@pytest.fixture
+def seed_answerer(settings) -> Answerer:
+    return answerer_over(settings, SEED)
+
+
+def test_piped_questions_get_cited_answers_until_end_of_input(seed_answerer):
     out = io.StringIO()
-    stdin = io.StringIO("thi dua thong tin doi ngoai\n\nhồ sơ khen thưởng gửi về đâu\n")
+    stdin = io.StringIO("phong trao thi dua thong tin doi ngoai\n\ngiá vàng hôm nay\n")
 
-    status = console.run(search_over_seed(settings), 2, stdin=stdin, stdout=out, interactive=False)
+    status = console.run(seed_answerer, stdin=stdin, stdout=out, interactive=False)
 
     text = out.getvalue()
     assert status == 0
     assert text.count("Hỏi: ") == 2 and "Hỏi> " not in text
-    assert text.count("[1] «") == 2 and text.count("[2] «") == 2
-    assert "Chỉ thị 17/CT-BTTTT, Bộ Thông tin và Truyền thông" in text
-    assert "(tệp chi-thi-17.txt, độ khớp" in text
+    first, second = text.split("Hỏi: ")[1:]
+    assert "«" in first and "— Chỉ thị 17/CT-BTTTT, Bộ Thông tin và Truyền thông" in first
+    assert "Tôi không tìm thấy" in second
 
 
-def test_interactive_session_greets_prompts_and_stops_on_exit_word(settings):
+def test_interactive_session_greets_prompts_and_stops_on_exit_word(seed_answerer):
     out = io.StringIO()
-    stdin = io.StringIO("tiêu chí thi đua\nthoát\ncâu hỏi không được đọc\n")
+    stdin = io.StringIO("thi đua thông tin đối ngoại\nthoát\ncâu hỏi không được đọc\n")
 
-    console.run(search_over_seed(settings), 1, stdin=stdin, stdout=out, interactive=True)
+    console.run(seed_answerer, stdin=stdin, stdout=out, interactive=True)
 
     text = out.getvalue()
     assert text.startswith("Trợ lý Chỉ thị")
-    assert text.count("Hỏi> ") == 2 and text.count("[1] «") == 1
+    assert text.count("Hỏi> ") == 2 and text.count("— Chỉ thị 17/CT-BTTTT") == 1
 
 
 def test_empty_store_says_how_to_fill_it(settings):
     out = io.StringIO()
-    search = PassageSearch(langchain_store(settings, FakeEmbeddings()))
+    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())))
 
-    assert console.run(search, 3, stdin=io.StringIO("hạn nộp?\n"), stdout=out) == 1
+    assert console.run(answerer, stdin=io.StringIO("hạn nộp?\n"), stdout=out) == 1
     assert "Kho văn bản đang trống" in out.getvalue() and "ingest.py" in out.getvalue()
 
 
-def test_long_passages_are_cut_at_a_word():
-    from bot.search import Passage
+def test_ask_json_writes_one_object_per_question(seed_answerer):
+    out = io.StringIO()
+    stdin = io.StringIO("chỉ thị 17 phát động phong trào gì\n\ngiá vàng hôm nay\n")
 
-    text = "Tổ chức phong trào thi đua " * 60
-    rendered = console.render([Passage(text=text, score=0.9, source="a.txt")])
-    quote = rendered.split("«")[1].split("»")[0]
-    assert quote.endswith(" …") and len(quote) <= console.QUOTE_CHARS + 2
-    assert not quote[:-2].endswith(" ")
+    assert console.ask(seed_answerer, as_json=True, stdin=stdin, stdout=out) == 0
+
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["question"] for line in lines] == ["chỉ thị 17 phát động phong trào gì", "giá vàng hôm nay"]
+    assert lines[0]["found"] and lines[0]["sources"][0]["doc_number"] == "17/CT-BTTTT"
+    assert lines[0]["sources"][0]["file"] == SEED.name
+    assert not lines[1]["found"] and lines[1]["sources"] == []
+
+
+def test_ask_without_json_is_readable_vietnamese(seed_answerer):
+    out = io.StringIO()
+    console.ask(seed_answerer, as_json=False, stdin=io.StringIO("ct 17 thi đua gì\n"), stdout=out)
+    assert out.getvalue().startswith("Hỏi: ct 17 thi đua gì\n") and "— Chỉ thị 17/CT-BTTTT" in out.getvalue()
+
+
+def test_ask_on_an_empty_store_fails_with_a_message(settings):
+    err = io.StringIO()
+    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())))
+    assert console.ask(answerer, True, stdin=io.StringIO("x\n"), stdout=io.StringIO(), stderr=err) == 1
+    assert "Kho văn bản đang trống" in err.getvalue()

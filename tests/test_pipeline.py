@@ -182,3 +182,48 @@ def test_file_that_turns_corrupt_keeps_its_previous_chunks(settings, knowledge):
 
     assert [rel for rel, _ in report.failed] == ["ke-hoach-982.md"] and not report.removed
     assert before == {k for k, m in stored(settings).items() if m["source"] == "ke-hoach-982.md"}
+
+
+# -- deadlines and criteria go to the fact store in the same pass -------------------------------
+
+def facts_of(settings: Settings):
+    from bot.db.engine import connect
+    from bot.db.facts import FactStore
+
+    return FactStore(connect(settings.database_url))
+
+
+def ingest_with_facts(settings: Settings, encoder: FakeEmbeddings):
+    ingestor = Ingestor(settings, encoder, open_collection(settings), model_id="fake",
+                        facts=facts_of(settings))
+    return ingestor.run(settings.resolve(settings.paths.knowledge), progress=False)
+
+
+def test_facts_follow_the_files(settings, knowledge):
+    ingest_with_facts(settings, FakeEmbeddings())
+    facts = facts_of(settings)
+    (deadline,) = facts.obligations(["982/KH-UBND"])
+    assert deadline.obligation.deadline.text == "trước ngày 15 tháng 11 năm 2025"
+    assert "gửi báo cáo kết quả về Sở Nội vụ" in deadline.obligation.action
+    assert [e.criteria.items for e in facts.criteria(["982/KH-UBND"])] == [(
+        "Hoàn thành xuất sắc nhiệm vụ chính trị được giao trong năm",
+        "Không có cán bộ, công chức vi phạm kỷ luật")]
+
+    plan = knowledge / "ke-hoach-982.md"
+    plan.write_text(PLAN.replace("15 tháng 11 năm 2025", "01 tháng 12 năm 2025"), encoding="utf-8")
+    (knowledge / "sub" / "cong-van.txt").unlink()
+    ingest_with_facts(settings, FakeEmbeddings())
+
+    (deadline,) = facts.obligations(["982/KH-UBND"])
+    assert deadline.obligation.deadline.text == "trước ngày 01 tháng 12 năm 2025"
+    assert {d.source for d in facts.documents()} == {"chi-thi-17.txt", "ke-hoach-982.md"}
+
+
+def test_an_empty_fact_store_is_filled_without_embedding_again(settings, knowledge):
+    ingest(settings, FakeEmbeddings())  # an older store: chunks but no facts
+    encoder = FakeEmbeddings()
+
+    report = ingest_with_facts(settings, encoder)
+
+    assert len(report.unchanged) == 3 and encoder.embedded == []
+    assert facts_of(settings).obligations(["982/KH-UBND"])

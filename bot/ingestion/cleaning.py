@@ -445,7 +445,11 @@ def _flush(current: list[str], paragraphs: list[str]) -> None:
 def _starts_paragraph(prev_raw: str, prev: str, raw: str, text: str) -> bool:
     if _ROW_MARK in (prev_raw, raw):
         return True
-    if _SENTENCE_END.search(prev) or prev_raw.rstrip().endswith("*"):
+    if _SENTENCE_END.search(prev):
+        return True
+    if text[:1].islower() and not _NEW_ITEM.match(text):
+        return False  # a sentence going on, even where emphasis marks open or close the line
+    if prev_raw.rstrip().endswith("*"):
         return True
     if raw.lstrip().startswith(("*", "#")) and not raw.lstrip().startswith("* "):
         return True

@@ -6,6 +6,10 @@ file's new chunks are written before its old ones are deleted (the store stays u
 dies midway, and the next run finishes the job), and chunks of files that left the folder are
 removed. Keeping the record inside the collection, instead of a separate record-manager database,
 keeps it right when several machines share one Chroma server.
+
+Deadlines and criteria extracted from each document go to the SQL fact store in the same pass.
+Its record is the file's hash prefixed with the extractor's version, so a better extractor (or a
+new, empty database) refreshes the facts without embedding anything again.
 """
 from __future__ import annotations
 
@@ -13,22 +17,28 @@ import hashlib
 import sys
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from bot.config import Settings
+from bot.facts.extract import extract_facts
 from bot.ingestion.chunking import embedded_text, split_into_chunks
 from bot.ingestion.cleaning import clean
-from bot.ingestion.document import Chunk, DocumentMeta, LoadError
+from bot.ingestion.document import Chunk, CleanDocument, DocumentMeta, LoadError
 from bot.ingestion.loaders import load_text
 from bot.vector_store import iter_metadata
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
+    from bot.db.facts import FactStore
+
 # Part of every fingerprint: bump it when cleaning or chunking changes, so stores re-index.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
+# Part of the fact store's record: bump it when deadline or criteria extraction changes.
+FACTS_VERSION = "1"
 UPSERT_BATCH = 128
 
 
@@ -72,10 +82,12 @@ class Ingestor:
     """Brings one collection in line with one knowledge folder."""
 
     def __init__(self, settings: Settings, encoder: PassageEncoder, collection: "Collection",
-                 model_id: str) -> None:
+                 model_id: str, facts: "FactStore | None" = None) -> None:
         self.settings = settings
         self.encoder = encoder
         self.collection = collection
+        self.facts = facts
+        self.fact_records: dict[str, str] = {}
         self.max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
         # The fingerprint covers everything that shapes the stored vectors, not just the bytes.
         self.salt = "|".join([PIPELINE_VERSION, model_id, str(settings.chunking.max_tokens),
@@ -86,6 +98,7 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         indexed = self._indexed()
+        self.fact_records = self.facts.content_hashes() if self.facts else {}
         files = discover(knowledge_dir)
         for path in _progress(files, progress):
             rel = path.relative_to(knowledge_dir).as_posix()
@@ -100,6 +113,8 @@ class Ingestor:
         for rel in sorted(set(indexed) - present):
             self.collection.delete(ids=list(indexed[rel].fingerprints))
             report.removed.append(rel)
+        if self.facts:
+            self.facts.remove_missing(present)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -122,8 +137,11 @@ class Ingestor:
     def _ingest_file(self, path: Path, rel: str, old: _Indexed | None) -> tuple[str, int]:
         content_hash, fingerprint = self._hashes(path) or ("", "")
         if old and _is_complete(old, fingerprint):
+            if self._facts_stale(rel, content_hash):
+                self._store_facts(rel, content_hash, self._clean(path))
             return "unchanged", 0
-        chunks, meta = self._prepare(path)
+        document = self._clean(path)
+        chunks, meta = self._chunks(document), document.meta
         ids = [chunk_id(rel, fingerprint, i) for i in range(len(chunks))]
         present = set(old.fingerprints) if old else set()
         todo = [(i, c) for i, (cid, c) in enumerate(zip(ids, chunks)) if cid not in present]
@@ -135,20 +153,30 @@ class Ingestor:
             stale = [cid for cid in old.fingerprints if cid not in keep]
             if stale:
                 self.collection.delete(ids=stale)
+        self._store_facts(rel, content_hash, document)
         return ("updated" if old else "added"), len(todo)
 
-    def _prepare(self, path: Path) -> tuple[list[Chunk], DocumentMeta]:
-        try:
-            document = clean(load_text(path, self.max_bytes))
+    def _clean(self, path: Path) -> CleanDocument:
+        with _as_load_error():
+            return clean(load_text(path, self.max_bytes))
+
+    def _chunks(self, document: CleanDocument) -> list[Chunk]:
+        with _as_load_error():
             chunks = split_into_chunks(document.body, self.settings.chunking.max_tokens,
                                        self.encoder.count_tokens, self.settings.chunking.min_chars)
-        except LoadError:
-            raise
-        except Exception as exc:  # a bug or an odd file must not stop the other files
-            raise LoadError(f"lỗi không mong đợi khi xử lý tệp ({type(exc).__name__}: {exc})") from exc
         if not chunks:
             raise LoadError("không còn nội dung nào sau khi làm sạch")
-        return chunks, document.meta
+        return chunks
+
+    def _facts_stale(self, rel: str, content_hash: str) -> bool:
+        return self.facts is not None and self.fact_records.get(rel) != _fact_record(content_hash)
+
+    def _store_facts(self, rel: str, content_hash: str, document: CleanDocument) -> None:
+        if self.facts is None:
+            return
+        with _as_load_error():
+            facts = extract_facts(document)
+        self.facts.replace_document(rel, document.meta, _fact_record(content_hash), facts)
 
     def _write(self, ids: list[str], batch: list[tuple[int, Chunk]], base: dict[str, Any]) -> None:
         vectors = self.encoder.embed_documents([embedded_text(c) for _, c in batch])
@@ -158,6 +186,21 @@ class Ingestor:
             documents=[c.text for _, c in batch],
             metadatas=[{**base, "chunk_index": i, "section": c.section} for i, c in batch],
         )
+
+
+@contextmanager
+def _as_load_error() -> Iterator[None]:
+    """A bug or an odd file must not stop the other files: it becomes that file's failure."""
+    try:
+        yield
+    except LoadError:
+        raise
+    except Exception as exc:
+        raise LoadError(f"lỗi không mong đợi khi xử lý tệp ({type(exc).__name__}: {exc})") from exc
+
+
+def _fact_record(content_hash: str) -> str:
+    return f"{FACTS_VERSION}:{content_hash}"
 
 
 def discover(knowledge_dir: Path) -> list[Path]:

@@ -1,0 +1,124 @@
+"""Retrieval quality on ALQAC (3,000 law articles, 500 questions with their relevant articles).
+
+The articles are written out as files and ingested by the real pipeline into a store under
+--out (kept between runs: ingestion is incremental, so only the first run pays for encoding).
+Then every question runs through the real PassageSearch in three modes (hybrid, BM25 only,
+dense only), with diacritics and without, and the script prints hit@1, hit@5 and MRR@10 by
+article, followed by a grid of fusion settings so the defaults are chosen by measurement.
+
+    .venv/bin/python bench/retrieval_quality.py [--alqac DIR] [--out DIR] [--limit N] [--grid]
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot import app  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.search import PassageSearch, SearchConfig  # noqa: E402
+from bot.vector_store import langchain_store  # noqa: E402
+from bot.vietnamese import fold  # noqa: E402
+
+DEFAULT_ALQAC = ROOT.parent / "shared" / "eval" / "alqac"
+RESULTS = 10
+
+
+def write_articles(alqac: Path, folder: Path) -> dict[str, str]:
+    """One file per article (title line, then text); returns file name -> article id."""
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {}
+    for i, line in enumerate((alqac / "corpus.jsonl").read_text(encoding="utf-8").splitlines()):
+        row = json.loads(line)
+        name = f"article-{i:04d}.txt"
+        names[name] = row["id"]
+        path = folder / name
+        text = f"{row['title']}\n\n{row['text']}\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return names
+
+
+def ingest(knowledge: Path, store: Path) -> None:
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, str(ROOT / "ingest.py"), "--knowledge", str(knowledge),
+                             "--store", str(store), "--no-progress"], capture_output=True, text=True)
+    print(f"ingest: {time.perf_counter() - started:.0f} s, {result.stdout.strip()}")
+    if result.returncode not in (0, 1):
+        sys.exit(result.stderr)
+
+
+def ranked_articles(search: PassageSearch, question: str, names: dict[str, str], mode: str) -> list[str]:
+    """Articles in the order their best passage ranks."""
+    out: list[str] = []
+    for passage in search.search(question, RESULTS * 3, mode=mode):
+        article = names.get(passage.source)
+        if article and article not in out:
+            out.append(article)
+    return out[:RESULTS]
+
+
+def evaluate(search: PassageSearch, queries: list[dict], names: dict[str, str], mode: str,
+             accents: bool) -> dict[str, float]:
+    hit1 = hit5 = mrr = 0.0
+    started = time.perf_counter()
+    for query in queries:
+        question = query["question"] if accents else fold(query["question"])
+        ranked = ranked_articles(search, question, names, mode)
+        relevant = set(query["relevant_ids"])
+        rank = next((i for i, article in enumerate(ranked) if article in relevant), None)
+        if rank is not None:
+            hit1 += rank == 0
+            hit5 += rank < 5
+            mrr += 1 / (rank + 1)
+    n = len(queries)
+    return {"hit@1": hit1 / n, "hit@5": hit5 / n, "MRR@10": mrr / n,
+            "ms/q": 1000 * (time.perf_counter() - started) / n}
+
+
+def line(label: str, figures: dict[str, float]) -> str:
+    return f"{label:<34}" + "  ".join(f"{k} {v:6.3f}" if k != "ms/q" else f"{k} {v:6.1f}"
+                                      for k, v in figures.items())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--alqac", type=Path, default=DEFAULT_ALQAC)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "alqac")
+    parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument("--grid", action="store_true", help="also try other fusion settings")
+    args = parser.parse_args()
+
+    names = write_articles(args.alqac, args.out / "knowledge")
+    ingest(args.out / "knowledge", args.out / "store")
+    queries = [json.loads(q) for q in (args.alqac / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = queries[:args.limit]
+    settings = load_settings(None, paths__store=(args.out / "store").resolve())
+    store = langchain_store(settings, app.embeddings(settings))
+    # Each question is encoded once, whatever the number of modes and settings tried.
+    store.embeddings.embed_query = functools.lru_cache(maxsize=None)(store.embeddings.embed_query)
+    search = PassageSearch(store, SearchConfig())
+    print(f"{len(names)} articles, {len(search.passages)} passages, {len(queries)} questions; "
+          f"defaults {SearchConfig()}")
+    for mode in ("hybrid", "lexical", "dense"):
+        for accents in (True, False):
+            label = f"{mode}{'' if accents else ' (no diacritics)'}"
+            print(line(label, evaluate(search, queries, names, mode, accents)), flush=True)
+    if args.grid:
+        for dense_weight in (0.5, 0.7, 1.0, 1.4):
+            for rrf_k in (10, 30, 60):
+                search.config = replace(SearchConfig(), dense_weight=dense_weight, rrf_k=rrf_k)
+                print(line(f"grid dense_weight={dense_weight} rrf_k={rrf_k}",
+                           evaluate(search, queries, names, "hybrid", True)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Answers over the shipped knowledge: real Chroma and SQLite, the fake embedding."""
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bot.answers import Answerer, Conversation
+from bot.config import load_settings
+from bot.db.engine import connect
+from bot.db.facts import FactStore
+from bot.ingestion.pipeline import Ingestor
+from bot.search import PassageSearch
+from bot.vector_store import langchain_store, open_collection
+from tests.conftest import ROOT, FakeEmbeddings
+
+DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b|\bngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})\b")
+
+
+def dates(text: str) -> set[tuple[int, int, int]]:
+    """Every date in a text as (day, month, year), whichever way it is written."""
+    return {tuple(int(g) for g in m.groups() if g) for m in DATE.finditer(" ".join(text.split()))}
+
+
+@pytest.fixture(scope="module")
+def answerer(tmp_path_factory: pytest.TempPathFactory) -> Answerer:
+    base = tmp_path_factory.mktemp("answers")
+    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
+    shutil.copytree(ROOT / "knowledge", base / "knowledge")
+    facts = FactStore(connect(settings.database_url))
+    report = Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake",
+                      facts=facts).run(base / "knowledge", progress=False)
+    assert report.ok, report.failed
+    return Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
+
+
+def knowledge_dates() -> set[tuple[int, int, int]]:
+    return dates(" ".join(p.read_text(encoding="utf-8") for p in (ROOT / "knowledge").iterdir()))
+
+
+# -- the fact first, then the clause, then the source ------------------------------------------
+
+def test_deadline_answer_leads_with_the_date_and_cites_the_clause(answerer: Answerer) -> None:
+    answer = answerer.ask("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?")
+
+    first, quote, cite = answer.text.split("\n")
+    assert answer.found
+    assert first.startswith("Hạn gửi hồ sơ") and first.endswith("trước ngày 31/3/2026.")
+    assert quote.startswith("Trích: «") and "gửi về Sở Nội vụ" in quote and "31/3/2026" in quote
+    assert cite.startswith("— Kế hoạch 0125/KH-UBND, Ủy ban nhân dân tỉnh Đắk Lắk, ngày 18/11/2025, mục V.")
+    assert answer.sources[0].doc_number == "0125/KH-UBND"
+    assert answer.sources[0].file == "ke-hoach-0125-kh-ubnd-2025.md"
+
+
+@pytest.mark.parametrize("variant", [
+    "han nop ho so khen thuong theo ke hoach 0125 la khi nao",
+    unicodedata.normalize("NFD", "hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?"),
+    "HẠN NỘP HỒ SƠ KHEN THƯỞNG THEO KH 0125?",
+])
+def test_the_same_answer_without_diacritics_in_nfd_or_in_capitals(answerer: Answerer, variant: str) -> None:
+    reference = answerer.ask("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?")
+    answer = answerer.ask(variant)
+    assert answer.text.split("\n")[0] == reference.text.split("\n")[0]
+    assert "Sở Nội vụ" in answer.text  # shown with its diacritics, whatever was typed
+
+
+def test_recipient_answer_names_the_agency(answerer: Answerer) -> None:
+    answer = answerer.ask("Hồ sơ đề nghị tặng Bằng khen bầu cử gửi về đâu?")
+    assert answer.text.startswith("Nơi gửi: Sở Nội vụ (qua Phòng Xây dựng chính quyền).")
+    assert "— Kế hoạch 0125/KH-UBND" in answer.text
+
+
+def test_deadline_in_a_directive_found_without_diacritics(answerer: Answerer) -> None:
+    answer = answerer.ask("thoi han ra soat cong trinh khai thac nuoc duoi dat")
+    assert answer.found and "31/12/2025" in answer.text.split("\n")[0]
+    assert "Chỉ thị 09/CT-UBND" in answer.text and "mục 10." in answer.text
+
+
+def test_criteria_of_a_named_plan_come_from_the_fact_table(answerer: Answerer) -> None:
+    answer = answerer.ask("kh 982 tiêu chí thi đua")
+    assert answer.text.startswith("Tiêu chí trong Kế hoạch 982/KH-UBND:")
+    assert "a) Đối với tỉnh Nghệ An:" in answer.text
+    assert "1. Hoàn thành vượt mức các chỉ tiêu phát triển kinh tế - xã hội năm 2025" in answer.text
+    assert answer.text.split("\n")[-1].startswith("— Kế hoạch 982/KH-UBND, Ủy ban nhân dân tỉnh Nghệ An")
+
+
+def test_criteria_for_one_group_only(answerer: Answerer) -> None:
+    answer = answerer.ask("kế hoạch 982 tiêu chí đối với cá nhân")
+    assert "đ) Đối với cá nhân:" in answer.text and "a) Đối với tỉnh Nghệ An" not in answer.text
+
+
+def test_follow_up_refers_to_the_previous_document(answerer: Answerer) -> None:
+    conversation = Conversation()
+    answerer.ask("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", conversation)
+
+    follow_up = answerer.ask("còn tiêu chí thì sao?", conversation)
+
+    assert follow_up.found and "Kế hoạch 0125/KH-UBND" in follow_up.text
+    assert follow_up.sources[0].doc_number == "0125/KH-UBND"
+    # The same words with no history are not about plan 0125.
+    assert "0125" not in answerer.ask("còn tiêu chí thì sao?", Conversation()).text.split("\n")[0]
+
+
+def test_a_new_document_named_ends_the_follow_up(answerer: Answerer) -> None:
+    conversation = Conversation()
+    answerer.ask("kh 0125 gửi hồ sơ về đâu", conversation)
+    answer = answerer.ask("còn kh 982 tiêu chí thì sao", conversation)
+    assert "Kế hoạch 982/KH-UBND" in answer.text
+
+
+# -- saying so when the documents do not ------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "giá vàng hôm nay bao nhiêu", "mức phạt vượt đèn đỏ với xe máy là bao nhiêu",
+    "thời tiết Hà Nội ngày mai thế nào", "cách nấu phở bò ngon"])
+def test_not_found_says_so_and_states_no_date(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert not answer.found and answer.sources == []
+    assert answer.text.startswith("Tôi không tìm thấy nội dung trả lời câu hỏi này")
+    assert "Các văn bản tôi có: " in answer.text and "Kế hoạch 0125/KH-UBND" in answer.text
+    assert not DATE.search(answer.text)
+
+
+def test_unknown_document_number(answerer: Answerer) -> None:
+    answer = answerer.ask("kh 0999 hạn nộp báo cáo")
+    assert not answer.found
+    assert answer.text.startswith("Tôi chưa có văn bản «ke hoach 0999»") or \
+        answer.text.startswith("Tôi chưa có văn bản «kh 0999»")
+
+
+def test_a_bare_document_number_gets_its_card(answerer: Answerer) -> None:
+    answer = answerer.ask("kế hoạch 0124")
+    assert answer.found and answer.text.startswith("Kế hoạch 0124/KH-UBND, Ủy ban nhân dân tỉnh Đắk Lắk")
+    assert "PHÁT ĐỘNG ĐỢT THI ĐUA" in answer.text and "Bạn có thể hỏi" in answer.text
+
+
+def test_empty_question(answerer: Answerer) -> None:
+    assert not answerer.ask("   ").found
+
+
+QUESTIONS = [
+    "hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", "thời hạn rà soát công trình khai thác nước",
+    "thời gian kiểm tra đánh giá xếp hạng thi đua chi trả không dùng tiền mặt", "đợt 1 cao điểm từ ngày nào",
+    "kh 0124 thời gian thực hiện", "chỉ thị 17 ban hành ngày nào", "hạn nộp báo cáo", "khi nào tổng kết",
+]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_date_in_an_answer_is_in_the_documents(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert dates(answer.text) <= knowledge_dates()
+
+
+def test_json_shape_of_an_answer(answerer: Answerer) -> None:
+    data = answerer.ask("kh 0125 gửi hồ sơ về đâu").to_json()
+    assert set(data) == {"question", "answer", "found", "sources", "latency_ms"}
+    assert data["found"] is True and isinstance(data["latency_ms"], float)
+    source = data["sources"][0]
+    assert set(source) == {"file", "doc_number", "section", "quote", "score"}
+    assert source["file"] == "ke-hoach-0125-kh-ubnd-2025.md" and source["doc_number"] == "0125/KH-UBND"
+    assert isinstance(source["score"], float) and source["quote"]
+
+
+def test_store_path_is_the_knowledge_relative_file(answerer: Answerer) -> None:
+    files = {s.file for s in answerer.ask("tiêu chuẩn khen thưởng cá nhân trong công tác bầu cử").sources}
+    assert files and all(not Path(f).is_absolute() for f in files)

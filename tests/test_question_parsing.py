@@ -1,0 +1,133 @@
+"""Understanding questions: folding, BM25 on syllables, document numbers, intents, follow-ups."""
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bot.doc_refs import find_refs, matching
+from bot.lexical import LexicalIndex
+from bot.questions import Intent, understand
+from bot.vietnamese import fold, has_diacritics, sentences, syllables
+
+KNOWN = ["0125/KH-UBND", "0124/KH-UBND", "17/CT-BTTTT", "982/KH-UBND", "224/CĐ-TTg",
+         "86/2025/QĐ-UBND", "11520/VPCP-CN", "45-CT/TW", "09/CT-UBND", "1234/UBND-VX"]
+
+
+def test_fold_removes_marks_and_keeps_letters() -> None:
+    assert fold("Hạn nộp BÁO CÁO về Sở Nội vụ, Đắk Lắk") == "han nop bao cao ve so noi vu, dak lak"
+    assert fold(unicodedata.normalize("NFD", "Kế hoạch")) == fold("Kế hoạch") == "ke hoach"
+    assert has_diacritics("hạn nộp") and not has_diacritics("han nop Dak Lak")
+
+
+def test_syllables_are_folded_words_and_numbers() -> None:
+    assert syllables("Kế hoạch 0125/KH-UBND, mục V.2") == ["ke", "hoach", "0125", "kh", "ubnd", "muc", "v", "2"]
+
+
+def test_sentences_keep_numbers_abbreviations_and_markers() -> None:
+    text = ("Các sở gửi báo cáo về Sở Nội vụ trước ngày 31/3/2026. UBND TP. Huế tổng hợp "
+            "theo Chỉ thị 17/CT-BTTTT. Hạn chót là 15/11.")
+    assert sentences(text) == ["Các sở gửi báo cáo về Sở Nội vụ trước ngày 31/3/2026.",
+                               "UBND TP. Huế tổng hợp theo Chỉ thị 17/CT-BTTTT.", "Hạn chót là 15/11."]
+
+
+# -- BM25 ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def index() -> LexicalIndex:
+    return LexicalIndex([
+        ("deadline", "Hồ sơ đề nghị khen thưởng gửi về Sở Nội vụ trước ngày 31/3/2026."),
+        ("criteria", "Tiêu chí thi đua: hoàn thành xuất sắc nhiệm vụ; không vi phạm kỷ luật."),
+        ("water", "Thống kê công trình khai thác nước dưới đất, hoàn thành trước ngày 31/12/2025."),
+        ("noise", "Hội nghị tổng kết công tác năm, khen ngợi các đơn vị."),
+    ])
+
+
+def test_bm25_ranks_the_passage_that_shares_words(index: LexicalIndex) -> None:
+    assert index.search("hạn gửi hồ sơ khen thưởng", 2)[0][0] == "deadline"
+    assert index.search("tiêu chí thi đua gồm những gì", 1)[0][0] == "criteria"
+
+
+def test_bm25_ignores_diacritics_and_unicode_form(index: LexicalIndex) -> None:
+    accented = index.search("khai thác nước dưới đất", 4)
+    assert index.search("khai thac nuoc duoi dat", 4) == accented
+    assert index.search(unicodedata.normalize("NFD", "khai thác nước dưới đất"), 4) == accented
+    assert accented[0][0] == "water"
+
+
+def test_bm25_word_pairs_beat_scattered_syllables(index: LexicalIndex) -> None:
+    # "khen thưởng" as a word is in "deadline"; "khen" alone is in "noise" too.
+    ranked = [key for key, _ in index.search("khen thưởng", 4)]
+    assert ranked[0] == "deadline" and "noise" in ranked
+
+
+def test_bm25_restricted_to_some_passages_and_no_match(index: LexicalIndex) -> None:
+    assert [k for k, _ in index.search("hoàn thành trước ngày", 4, only=["water"])] == ["water"]
+    assert index.search("giá vàng hôm nay", 4) == []
+
+
+# -- document numbers --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, expected", [
+    ("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", ["0125/KH-UBND"]),
+    ("0125/KH-UBND", ["0125/KH-UBND"]),
+    ("kh 0125", ["0125/KH-UBND"]),
+    ("KH 982 tiêu chí", ["982/KH-UBND"]),
+    ("ct 17 yeu cau gi", ["17/CT-BTTTT"]),
+    ("chỉ thị 17/CT-BTTTT", ["17/CT-BTTTT"]),
+    ("chi thi so 09", ["09/CT-UBND"]),
+    ("224/CD-TTg nói gì", ["224/CĐ-TTg"]),
+    ("công điện 224", ["224/CĐ-TTg"]),
+    ("qd 86/2025", ["86/2025/QĐ-UBND"]),
+    ("cong van 11520", ["11520/VPCP-CN"]),
+    ("chỉ thị 45-CT/TW", ["45-CT/TW"]),
+    ("982 kh ubnd", ["982/KH-UBND"]),
+])
+def test_document_numbers_in_the_forms_people_type(question: str, expected: list[str]) -> None:
+    assert matching(find_refs(question), KNOWN) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "hạn nộp trước ngày 31/3/2026 phải không", "điều 5 khoản 2 quy định gì", "trong 10 ngày làm việc",
+    "báo cáo 6 tháng đầu năm", "tỷ lệ 70% người hưởng"])
+def test_dates_and_plain_numbers_are_not_documents(question: str) -> None:
+    assert find_refs(question) == []
+
+
+def test_type_code_must_agree() -> None:
+    assert matching(find_refs("ct 0125"), KNOWN) == []      # 0125 is a kế hoạch
+    assert matching(find_refs("kế hoạch 17"), KNOWN) == []  # 17 is a chỉ thị
+    assert matching(find_refs("qd 86/2024"), KNOWN) == []   # wrong year
+
+
+def test_two_documents_in_one_question() -> None:
+    assert matching(find_refs("so sánh kh 0124 và kh 0125"), KNOWN) == ["0125/KH-UBND", "0124/KH-UBND"]
+
+
+# -- intents and follow-ups --------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, intent", [
+    ("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", Intent.DEADLINE),
+    ("han nop bao cao khi nao", Intent.DEADLINE),
+    ("thời hạn rà soát công trình", Intent.DEADLINE),
+    ("tieu chi thi dua cua dot nay gom nhung gi", Intent.CRITERIA),
+    ("hình thức khen thưởng gồm những gì", Intent.CRITERIA),
+    ("báo cáo gửi về đâu?", Intent.RECIPIENT),
+    ("nop ho so cho ai", Intent.RECIPIENT),
+    ("hạn chế khai thác nước dưới đất thế nào", Intent.GENERAL),
+    ("mục đích của kế hoạch là gì", Intent.GENERAL),
+])
+def test_intent(question: str, intent: Intent) -> None:
+    assert understand(question).intent is intent
+
+
+@pytest.mark.parametrize("question, follow_up", [
+    ("còn tiêu chí thì sao?", True),
+    ("văn bản đó gửi về đâu", True),
+    ("hạn nộp?", True),
+    ("tieu chi thi dua cua dot nay gom nhung gi", True),
+    ("còn kh 0124 thì sao", False),  # names its own document
+    ("Sở Y tế có nhiệm vụ gì trong việc chi trả trợ giúp xã hội không dùng tiền mặt", False),
+])
+def test_follow_up(question: str, follow_up: bool) -> None:
+    assert understand(question).follow_up is follow_up
