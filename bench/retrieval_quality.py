@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import subprocess
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+
+from ingest_speed import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,15 +46,6 @@ def write_articles(alqac: Path, folder: Path) -> dict[str, str]:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
     return names
-
-
-def ingest(knowledge: Path, store: Path) -> None:
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(ROOT / "ingest.py"), "--knowledge", str(knowledge),
-                             "--store", str(store), "--no-progress"], capture_output=True, text=True)
-    print(f"ingest: {time.perf_counter() - started:.0f} s, {result.stdout.strip()}")
-    if result.returncode not in (0, 1):
-        sys.exit(result.stderr)
 
 
 def ranked_articles(search: PassageSearch, question: str, names: dict[str, str], mode: str) -> list[str]:
@@ -98,7 +90,8 @@ def main() -> None:
     args = parser.parse_args()
 
     names = write_articles(args.alqac, args.out / "knowledge")
-    ingest(args.out / "knowledge", args.out / "store")
+    seconds, _, output = ingest(args.out / "knowledge", args.out / "store")
+    print(f"ingest: {seconds:.0f} s, {output.strip().splitlines()[-1]}")
     queries = [json.loads(q) for q in (args.alqac / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = queries[:args.limit]
     settings = load_settings(None, paths__store=(args.out / "store").resolve())
@@ -113,11 +106,15 @@ def main() -> None:
             label = f"{mode}{'' if accents else ' (no diacritics)'}"
             print(line(label, evaluate(search, queries, names, mode, accents)), flush=True)
     if args.grid:
-        for dense_weight in (0.5, 0.7, 1.0, 1.4):
-            for rrf_k in (10, 30, 60):
-                search.config = replace(SearchConfig(), dense_weight=dense_weight, rrf_k=rrf_k)
-                print(line(f"grid dense_weight={dense_weight} rrf_k={rrf_k}",
+        for dense_weight in (0.2, 0.3, 0.4, 0.6, 1.0):
+            for dense_k in (20, 30, 50):
+                search.config = replace(SearchConfig(), dense_weight=dense_weight, dense_k=dense_k)
+                print(line(f"grid dense_weight={dense_weight} dense_k={dense_k}",
                            evaluate(search, queries, names, "hybrid", True)), flush=True)
+        for weight in (0.0, 0.1, 0.3):
+            search.config = replace(SearchConfig(), unaccented_dense_weight=weight)
+            print(line(f"grid unaccented_dense_weight={weight}",
+                       evaluate(search, queries, names, "hybrid", False)), flush=True)
 
 
 if __name__ == "__main__":

@@ -50,9 +50,9 @@ def passage_search(settings: Settings) -> "PassageSearch":
     from bot.vector_store import langchain_store
 
     s = settings.search
-    config = SearchConfig(dense_k=s.dense_k, lexical_k=s.lexical_k, rrf_k=s.rrf_k,
-                          dense_weight=s.dense_weight, lexical_weight=s.lexical_weight,
-                          unaccented_dense_weight=s.unaccented_dense_weight)
+    config = SearchConfig(dense_k=s.dense_k, lexical_k=s.lexical_k, dense_weight=s.dense_weight,
+                          unaccented_dense_weight=s.unaccented_dense_weight, bm25_k1=s.bm25_k1,
+                          bm25_b=s.bm25_b)
     return PassageSearch(langchain_store(settings, embeddings(settings)), config)
 
 

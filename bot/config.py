@@ -68,12 +68,12 @@ class Database(_Section):
 
 class Search(_Section):
     top_k: int = Field(3, ge=1, le=50)
-    dense_k: int = Field(30, ge=1, le=500)
+    dense_k: int = Field(30, ge=2, le=500)
     lexical_k: int = Field(30, ge=1, le=500)
-    rrf_k: int = Field(60, ge=1)
-    dense_weight: float = Field(1.0, ge=0)
-    lexical_weight: float = Field(1.0, ge=0)
-    unaccented_dense_weight: float = Field(0.3, ge=0)
+    dense_weight: float = Field(0.3, ge=0)
+    unaccented_dense_weight: float = Field(0.0, ge=0)
+    bm25_k1: float = Field(0.6, gt=0)
+    bm25_b: float = Field(0.75, ge=0, le=1)
 
 
 class Answers(_Section):

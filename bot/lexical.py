@@ -28,7 +28,7 @@ def terms(text: str, pairs: bool = True) -> list[str]:
 class LexicalIndex:
     """An immutable BM25 index over (key, text) pairs; keys are the caller's ids."""
 
-    def __init__(self, items: Iterable[tuple[str, str]], k1: float = 1.2, b: float = 0.75,
+    def __init__(self, items: Iterable[tuple[str, str]], k1: float = 0.6, b: float = 0.75,
                  pairs: bool = True) -> None:
         self.pairs = pairs
         self.keys: list[str] = []

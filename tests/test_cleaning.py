@@ -277,3 +277,12 @@ def test_whole_corpus_cleans(capsys: pytest.CaptureFixture[str]) -> None:
     for d in documents.values():
         if d.meta.doc_number:
             assert normalize_doc_number(d.meta.doc_number) == normalize_doc_number(d.meta.doc_number.strip())
+
+
+def test_a_sentence_naming_the_republic_is_not_a_header() -> None:
+    raw = ("Luật Thanh niên - Điều 11\n\nÁp dụng điều ước quốc tế về quyền trẻ em\n\n"
+           "Nhà nước áp dụng điều ước quốc tế về quyền trẻ em mà nước Cộng hòa xã hội chủ nghĩa "
+           "Việt Nam là thành viên đối với thanh niên từ đủ 16 tuổi đến dưới 18 tuổi.\n")
+    document = clean(raw)
+    assert "nước Cộng hòa xã hội chủ nghĩa Việt Nam là thành viên" in document.body
+    assert document.body.startswith("Luật Thanh niên - Điều 11")

@@ -195,7 +195,7 @@ def _split_parts(pairs: list[tuple[str, str]]) -> _Parts:
 def _find_header(pairs: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
     """(index after the header block, index of the motto line, agency lines); (0, -1, []) if none."""
     content = [i for i, (_, t) in enumerate(pairs[:60]) if t and t != "|"]
-    motto = next((i for i in content[:15] if md.has_motto(pairs[i][1])), -1)
+    motto = next((i for i in content[:15] if md.is_motto_line(pairs[i][1])), -1)
     # A plain-text header may leave out the national motto: agency lines, then "Số: ...".
     anchor = motto if motto >= 0 else next(
         (i for i in content[:8] if _NUMBER_LINE.match(pairs[i][1])), -1)

@@ -228,6 +228,16 @@ def has_motto(text: str) -> bool:
     return bool(_MOTTO.search(text))
 
 
+_MOTTO_CAPS = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)")
+MOTTO_LINE_CHARS = 80
+
+
+def is_motto_line(text: str) -> bool:
+    """The header's national motto line, not a sentence that names the Republic ("… nước Cộng
+    hòa xã hội chủ nghĩa Việt Nam là thành viên")."""
+    return bool(_MOTTO_CAPS.search(text)) or (len(text) <= MOTTO_LINE_CHARS and has_motto(text))
+
+
 def build_meta(*, header_lines: Sequence[str], agency_lines: Sequence[str],
                lead: Sequence[str], lead_raw: str, closing: Sequence[str],
                portal: dict[str, str]) -> DocumentMeta:
