@@ -32,6 +32,9 @@ test: model
 
 bench: model
 	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/retrieval_quality.py
+	$(BIN)/python bench/answer_quality.py
+	$(BIN)/python bench/deadline_extraction.py
 
 clean:
 	rm -rf $(VENV) data

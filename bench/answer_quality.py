@@ -17,7 +17,6 @@ import json
 import shutil
 import statistics
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from ingest_speed import DEFAULT_CORPUS, ingest, write_corpus
@@ -46,18 +45,22 @@ def answerer_for(store: Path) -> Answerer:
     return app.answerer(settings)
 
 
-def decisions(answerer: Answerer, rows: list[dict]) -> dict[str, float]:
+def decisions(answerer: Answerer, rows: list[dict], verbose: bool = False) -> dict[str, float]:
     tp = fp = fn = tn = right_doc = fact = 0
     for row in rows:
         answer = answerer.ask(row["question"])
         if answer.found and row["found"]:
             tp += 1
             right_doc += answer.sources[0].doc_number == row.get("doc_number")
-            fact += row.get("expect", "") in answer.text
+            fact += bool(row.get("expect")) and row["expect"] in answer.text
         elif answer.found:
             fp += 1
+            if verbose:
+                print(f"    answered, should not: {row['question']}")
         elif row["found"]:
             fn += 1
+            if verbose:
+                print(f"    refused, should answer: {row['question']}")
         else:
             tn += 1
     positives = sum(r["found"] for r in rows)
@@ -92,9 +95,9 @@ def main() -> None:
     seconds, _, output = ingest(ROOT / "knowledge", store)
     print(f"knowledge store: {output.strip().splitlines()[-1]}")
     answerer = answerer_for(store)
-    show("configured", decisions(answerer, rows))
+    show("configured", decisions(answerer, rows, verbose=True))
     for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
-        answerer.config = replace(answerer.config, min_pair_coverage=threshold)
+        answerer.config = answerer.config.model_copy(update={"min_pair_coverage": threshold})
         show(f"min_pair_coverage={threshold}", decisions(answerer, rows))
 
     if args.skip_latency:

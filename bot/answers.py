@@ -38,6 +38,11 @@ _RECIPIENT = re.compile(
     r"(?P<agency>(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
     r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
     r"cơ quan thường trực|Liên đoàn|Mặt trận)[^,.;:()\n]{0,80}(?:\([^)]{0,80}\))?)")
+# Any date ("20/11/2025", "ngày 20 tháng 11 năm 2025", "tháng 10/2025"): a "when" is answered.
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}",
+                   re.IGNORECASE)
+# A figure: a percentage or a number with a unit.
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)?\s+(?:người|đơn vị|triệu|tỷ|đồng|lần|điểm)\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
 
@@ -184,7 +189,8 @@ class Answerer:
         best: _Pick | None = None
         for rank, passage in enumerate(passages):
             for sentence in passage_sentences(passage.text):
-                score = overlap(wanted, sentence) + _intent_bonus(question.intent, sentence, passage)
+                # Topic first; the kind of answer asked for (a date, an agency) second.
+                score = 2 * overlap(wanted, sentence) + _intent_bonus(question.intent, sentence, passage)
                 score -= 0.1 * rank + (0.5 if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
                 if best is None or score > best.score:
                     best = _Pick(sentence, passage, score)
@@ -308,10 +314,15 @@ def _without_refs(question: Question) -> str:
 
 
 def _intent_bonus(intent: Intent, sentence: str, passage: Passage) -> float:
-    if intent is Intent.DEADLINE and sentence_obligations(sentence, passage.issued_date):
-        return 1.0
+    """How well a sentence has what the question asks for: a deadline, a date, an agency, a figure."""
+    if intent is Intent.DEADLINE:
+        if sentence_obligations(sentence, passage.issued_date):
+            return 1.0
+        return 0.6 if _DATE.search(sentence) else 0.0
     if intent is Intent.RECIPIENT and _RECIPIENT.search(sentence):
         return 1.0
+    if intent is Intent.AMOUNT and _FIGURE.search(sentence):
+        return 0.6
     return 0.0
 
 

@@ -13,6 +13,7 @@ class Intent(StrEnum):
     DEADLINE = "deadline"    # hạn, khi nào, trước ngày nào
     CRITERIA = "criteria"    # tiêu chí, tiêu chuẩn, điều kiện, hình thức khen thưởng
     RECIPIENT = "recipient"  # gửi về đâu, nộp cho ai
+    AMOUNT = "amount"        # bao nhiêu, tỷ lệ, ít nhất
     GENERAL = "general"
 
 
@@ -24,8 +25,9 @@ _INTENTS = (
                                   r"toi dau|dau|co quan nao|don vi nao|noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
     (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
-                                 r"thang nao|truoc ngay|cham nhat|deadline|thoi gian nop|"
+                                 r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
+    (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong)\b")),
 )
 # A short question that leans on the last one: "còn tiêu chí thì sao?", "văn bản đó gửi về đâu?"
 _FOLLOW_UP = re.compile(r"^(con|the con|vay|vay con|con ve)\b|\b(thi sao|the nao|nay|do|tren|"

@@ -25,8 +25,8 @@ def has_diacritics(text: str) -> bool:
 
 
 def syllables(text: str) -> list[str]:
-    """Folded syllables (and numbers) of a text, in order."""
-    return _WORD.findall(fold(text))
+    """Folded syllables and numbers of a text, in order; "01" and "1" are the same number."""
+    return [w.lstrip("0") or "0" if w.isdigit() else w for w in _WORD.findall(fold(text))]
 
 
 # Abbreviations that end in a period without ending the sentence ("TP. Huế", "ThS. Nguyễn").

@@ -21,7 +21,8 @@ def test_fold_removes_marks_and_keeps_letters() -> None:
 
 
 def test_syllables_are_folded_words_and_numbers() -> None:
-    assert syllables("Kế hoạch 0125/KH-UBND, mục V.2") == ["ke", "hoach", "0125", "kh", "ubnd", "muc", "v", "2"]
+    assert syllables("Kế hoạch 0125/KH-UBND, mục V.2") == ["ke", "hoach", "125", "kh", "ubnd", "muc", "v", "2"]
+    assert syllables("Đợt 01, năm 2025, 0 đơn vị") == ["dot", "1", "nam", "2025", "0", "don", "vi"]
 
 
 def test_sentences_keep_numbers_abbreviations_and_markers() -> None:
@@ -116,6 +117,8 @@ def test_two_documents_in_one_question() -> None:
     ("nop ho so cho ai", Intent.RECIPIENT),
     ("hạn chế khai thác nước dưới đất thế nào", Intent.GENERAL),
     ("mục đích của kế hoạch là gì", Intent.GENERAL),
+    ("thời gian thực hiện đợt thi đua", Intent.DEADLINE),
+    ("tỷ lệ chi trả không dùng tiền mặt phải đạt bao nhiêu", Intent.AMOUNT),
 ])
 def test_intent(question: str, intent: Intent) -> None:
     assert understand(question).intent is intent
