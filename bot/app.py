@@ -1,13 +1,18 @@
 """Builds the shared services (embedding model, vector store, fact store, answers) from the settings."""
 from __future__ import annotations
 
+from datetime import timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
 
+# Officials read times in Vietnam time (UTC+7, no daylight saving).
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
 if TYPE_CHECKING:
     from bot.answers import Answerer
+    from bot.assistant import Assistant
     from bot.db.facts import FactStore
     from bot.embedding import E5Embeddings
     from bot.search import PassageSearch
@@ -60,3 +65,14 @@ def answerer(settings: Settings) -> "Answerer":
     from bot.answers import Answerer
 
     return Answerer(passage_search(settings), fact_store(settings), settings.answers)
+
+
+def assistant(settings: Settings) -> "Assistant":
+    """The messenger-independent core that every channel adapter calls."""
+    from bot.assistant import Assistant
+    from bot.db.chats import ChatStore
+    from bot.db.engine import connect
+
+    engine = connect(settings.database_url)
+    answers = answerer(settings)
+    return Assistant(answers, answers.facts, ChatStore(engine))

@@ -95,6 +95,21 @@ class Llm(_Section):
         return bool(self.base_url and self.model)
 
 
+class Telegram(_Section):
+    # Webhook mode when a public URL is set; long polling otherwise. The secret token comes
+    # from TELEGRAM_WEBHOOK_SECRET, the bot token from TELEGRAM_BOT_TOKEN.
+    webhook_url: str | None = None
+    listen: str = "127.0.0.1"
+    port: int = Field(8443, ge=1, le=65535)
+
+
+class Zalo(_Section):
+    # Same for Zalo: ZALO_BOT_TOKEN, ZALO_WEBHOOK_SECRET.
+    webhook_url: str | None = None
+    listen: str = "127.0.0.1"
+    port: int = Field(8444, ge=1, le=65535)
+
+
 class Settings(_Section):
     paths: Paths = Paths()
     embedding: Embedding = Embedding()
@@ -105,6 +120,8 @@ class Settings(_Section):
     search: Search = Search()
     answers: Answers = Answers()
     llm: Llm = Llm()
+    telegram: Telegram = Telegram()
+    zalo: Zalo = Zalo()
     base_dir: Path = ROOT
 
     def resolve(self, path: Path) -> Path:

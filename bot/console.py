@@ -1,41 +1,48 @@
-"""Console channel: questions on stdin, answers with their sources on stdout.
+"""Console channel: the core on stdin/stdout, plus `ask` for scripts.
 
-`console` is for people (a prompt on a terminal, the question echoed when piped); `ask` is for
-scripts (no prompt, no echo, and with --json one JSON object per line, DESIGN.md §3). Both keep
-one conversation, so a follow-up ("còn tiêu chí thì sao?") refers to the previous answer.
+`console` is for people (a prompt on a terminal, the question echoed when piped) and goes
+through the same core as the messengers: commands (/hanchot, /tieuchi, …), numbered choices,
+follow-ups. `ask` is for tools: answers only, and with --json one object per line (DESIGN §3).
 """
 from __future__ import annotations
 
+import getpass
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.answers import Answer, Answerer, Conversation
+from bot.messages import CONSOLE, Incoming, Sender
+
+if TYPE_CHECKING:
+    from bot.assistant import Assistant
 
 EXIT_WORDS = {"thoát", "thoat", "exit", "quit"}
 GREETING = ("Trợ lý Chỉ thị — hỏi về yêu cầu, tiêu chí, thời hạn trong các văn bản đã nạp.\n"
-            "Gõ câu hỏi rồi Enter (có dấu hay không dấu đều được); gõ «thoát» hoặc Ctrl+D để kết thúc.")
+            "Gõ câu hỏi rồi Enter (có dấu hay không dấu đều được), hoặc một lệnh như /hanchot, "
+            "/tieuchi kh 982, /help; gõ «thoát» hoặc Ctrl+D để kết thúc.")
 EMPTY_STORE = ("Kho văn bản đang trống. Hãy nạp văn bản trước: "
                "python ingest.py --knowledge knowledge --store data/store")
 
 
-def render(answer: Answer) -> str:
-    """The answer, then the other passages it rests on."""
-    more = [f"{s.doc_number or s.file}" + (f", mục {s.section}" if s.section else "") + f" (tệp {s.file})"
-            for s in answer.sources[1:]] if answer.found else []
-    return answer.text + (f"\nXem thêm: {'; '.join(more)}" if more else "")
+def to_incoming(line: str, user: str) -> Incoming:
+    """A console line as the core sees it: "/tieuchi kh 982" is a command with its argument."""
+    if line.startswith("/") and len(line) > 1:
+        name, _, rest = line[1:].partition(" ")
+        return Incoming(CONSOLE, "console", Sender(user, user), text=rest.strip(), command=name.lower())
+    return Incoming(CONSOLE, "console", Sender(user, user), text=line)
 
 
-def run(answerer: Answerer, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+def run(assistant: "Assistant", stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
         interactive: bool | None = None) -> int:
     """Answer each line until the end of input: with a prompt on a terminal, echoed when piped."""
     interactive = stdin.isatty() if interactive is None else interactive
-    if answerer.search.is_empty():
+    if assistant.answerer.search.is_empty():
         print(EMPTY_STORE, file=stdout)
         return 1
     if interactive:
         print(GREETING, file=stdout)
-    conversation = Conversation()
+    user = getpass.getuser()
     while True:
         if interactive:
             print("\nHỏi> ", end="", file=stdout, flush=True)
@@ -49,8 +56,16 @@ def run(answerer: Answerer, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdo
             break
         if not interactive:
             print(f"Hỏi: {question}", file=stdout)
-        print(render(answerer.ask(question, conversation)) + "\n", file=stdout, flush=True)
+        replies = assistant.handle(to_incoming(question, user))
+        print("\n".join(r.text or r.notice for r in replies) + "\n", file=stdout, flush=True)
     return 0
+
+
+def render(answer: Answer) -> str:
+    """An answer for `ask` without --json: the answer, then the other passages it rests on."""
+    more = [f"{s.doc_number or s.file}" + (f", mục {s.section}" if s.section else "") + f" (tệp {s.file})"
+            for s in answer.sources[1:]] if answer.found else []
+    return answer.text + (f"\nXem thêm: {'; '.join(more)}" if more else "")
 
 
 def ask(answerer: Answerer, as_json: bool, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,

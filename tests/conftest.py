@@ -9,6 +9,7 @@ import socket
 import unicodedata
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,3 +162,35 @@ def db_engine(database_url: str) -> Iterator[Engine]:
     engine = connect(database_url)
     yield engine
     engine.dispose()
+
+
+# -- the core over the shipped knowledge ---------------------------------------------------------
+
+def build_assistant(base: Path, today: date = date(2026, 1, 15)):  # type: ignore[no-untyped-def]
+    """An Assistant over a copy of knowledge/ in `base`: real Chroma and SQLite, fake embedding."""
+    import shutil
+
+    from bot.answers import Answerer
+    from bot.assistant import Assistant
+    from bot.db.chats import ChatStore
+    from bot.db.engine import connect
+    from bot.db.facts import FactStore
+    from bot.ingestion.pipeline import Ingestor
+    from bot.search import PassageSearch
+    from bot.vector_store import langchain_store, open_collection
+
+    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
+    if not (base / "knowledge").exists():
+        shutil.copytree(ROOT / "knowledge", base / "knowledge")
+    engine = connect(settings.database_url)
+    facts = FactStore(engine)
+    Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake", facts=facts).run(
+        base / "knowledge", progress=False)
+    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
+    return Assistant(answerer, facts, ChatStore(engine), today=lambda: today)
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real core over the shipped knowledge, shared by a module's tests."""
+    return build_assistant(tmp_path_factory.mktemp("assistant"))

@@ -33,36 +33,44 @@ def seed_answerer(settings) -> Answerer:
     return answerer_over(settings, SEED)
 
 
-def test_piped_questions_get_cited_answers_until_end_of_input(seed_answerer):
+def test_piped_questions_and_commands_go_through_the_core(assistant):
     out = io.StringIO()
-    stdin = io.StringIO("phong trao thi dua thong tin doi ngoai\n\ngiá vàng hôm nay\n")
+    stdin = io.StringIO("phong trao thi dua thong tin doi ngoai chi thi 17\n\ngiá vàng hôm nay\n"
+                        "/hanchot kh 0125\n/xyz\n")
 
-    status = console.run(seed_answerer, stdin=stdin, stdout=out, interactive=False)
+    status = console.run(assistant, stdin=stdin, stdout=out, interactive=False)
 
     text = out.getvalue()
     assert status == 0
-    assert text.count("Hỏi: ") == 2 and "Hỏi> " not in text
-    first, second = text.split("Hỏi: ")[1:]
+    assert text.count("Hỏi: ") == 4 and "Hỏi> " not in text
+    first, second, third, fourth = text.split("Hỏi: ")[1:]
     assert "«" in first and "— Chỉ thị 17/CT-BTTTT, Bộ Thông tin và Truyền thông" in first
+    assert "Trả lời «1» nếu câu trả lời hữu ích" in first  # no buttons here: numbered choices
     assert "Tôi không tìm thấy" in second
+    assert "Các thời hạn trong Kế hoạch 0125/KH-UBND:" in third
+    assert "Lệnh /xyz chưa có" in fourth
 
 
-def test_interactive_session_greets_prompts_and_stops_on_exit_word(seed_answerer):
+def test_interactive_session_greets_prompts_and_stops_on_exit_word(assistant):
     out = io.StringIO()
-    stdin = io.StringIO("thi đua thông tin đối ngoại\nthoát\ncâu hỏi không được đọc\n")
+    stdin = io.StringIO("thi đua thông tin đối ngoại chỉ thị 17\n1\nthoát\ncâu hỏi không được đọc\n")
 
-    console.run(seed_answerer, stdin=stdin, stdout=out, interactive=True)
+    console.run(assistant, stdin=stdin, stdout=out, interactive=True)
 
     text = out.getvalue()
     assert text.startswith("Trợ lý Chỉ thị")
-    assert text.count("Hỏi> ") == 2 and text.count("— Chỉ thị 17/CT-BTTTT") == 1
+    assert text.count("Hỏi> ") == 3 and text.count("— Chỉ thị 17/CT-BTTTT") == 1
+    assert "Cảm ơn bạn! Góp ý đã được ghi nhận." in text
 
 
-def test_empty_store_says_how_to_fill_it(settings):
+def test_empty_store_says_how_to_fill_it(tmp_path):
+    from tests.conftest import build_assistant
+
+    (tmp_path / "empty" / "knowledge").mkdir(parents=True)  # nothing to ingest
+    empty = build_assistant(tmp_path / "empty")
     out = io.StringIO()
-    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())))
 
-    assert console.run(answerer, stdin=io.StringIO("hạn nộp?\n"), stdout=out) == 1
+    assert console.run(empty, stdin=io.StringIO("hạn nộp?\n"), stdout=out) == 1
     assert "Kho văn bản đang trống" in out.getvalue() and "ingest.py" in out.getvalue()
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Dialect,
@@ -147,3 +148,57 @@ class CriteriaItem(Base):
     text: Mapped[str] = mapped_column(Text)
 
     criteria_list: Mapped[CriteriaList] = relationship(back_populates="items")
+
+
+# -- conversations with the bot -----------------------------------------------------------------
+
+class ConversationState(Base):
+    """What a follow-up question in a chat may lean on (the last answer's documents), and the
+    numbered choices offered where the channel has no buttons."""
+
+    __tablename__ = "conversations"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sources: Mapped[str] = mapped_column(Text, default="")   # files, one per line
+    intent: Mapped[str | None] = mapped_column(String(16))
+    choices: Mapped[str] = mapped_column(Text, default="")   # button data, one per line, numbered from 1
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class AskedQuestion(Base):
+    """Every question asked, whether the documents answered it, and its feedback."""
+
+    __tablename__ = "asked_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    found: Mapped[bool] = mapped_column(Boolean)
+    answer: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+class Feedback(Base):
+    """👍 or 👎 of one user on one answer; pressing again changes the vote."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("asked_questions.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    useful: Mapped[bool] = mapped_column(Boolean)
+    given_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class SeenUpdate(Base):
+    """Updates already handled, so a messenger's repeated delivery is answered once."""
+
+    __tablename__ = "seen_updates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)

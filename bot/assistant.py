@@ -1,0 +1,258 @@
+"""The messenger-independent core: one neutral message in, the replies to send out.
+
+Every rule lives here — which messages to answer in a group, what each command does, how long
+answers are split for a channel, numbered choices where a channel has no buttons, feedback and
+the questions the documents fail to cover — so Telegram, Zalo and the console adapters only
+translate.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Callable
+
+from bot.answers import Answer, Conversation
+from bot.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
+    upcoming_text
+from bot.messages import Button, Channel, ChatKind, Command, Incoming, Reply
+from bot.questions import Intent
+from bot.vietnamese import sentences
+
+if TYPE_CHECKING:
+    from bot.answers import Answerer
+    from bot.db.chats import ChatStore
+    from bot.db.facts import FactStore
+
+COMMANDS = [
+    Command("start", "Giới thiệu trợ lý và cách dùng"),
+    Command("help", "Danh sách lệnh và ví dụ"),
+    Command("hoi", "Hỏi về văn bản: /hoi hạn nộp báo cáo là khi nào?"),
+    Command("hanchot", "Thời hạn sắp tới: /hanchot, /hanchot 60 hoặc /hanchot kh 0125"),
+    Command("tieuchi", "Tiêu chí, tiêu chuẩn của văn bản: /tieuchi kh 982"),
+    Command("vanban", "Các văn bản trợ lý đang có, mới nhất trước"),
+]
+GREETING = ("Xin chào! Tôi là Trợ lý Chỉ thị. Tôi trả lời câu hỏi về yêu cầu, tiêu chí và thời hạn "
+            "trong các chỉ thị, kế hoạch, công văn đã nạp, kèm trích dẫn điều khoản và số hiệu văn bản.\n"
+            "Cứ gõ câu hỏi (có dấu hay không dấu đều được), ví dụ: «hạn nộp hồ sơ khen thưởng theo "
+            "kế hoạch 0125 là khi nào?».")
+UNKNOWN_COMMAND = "Lệnh /{name} chưa có. Gõ /help để xem các lệnh tôi hiểu."
+ASK_USAGE = "Bạn gõ câu hỏi sau lệnh, ví dụ: /hoi hạn nộp báo cáo là khi nào?"
+CRITERIA_USAGE = "Bạn gõ số hiệu văn bản sau lệnh, ví dụ: /tieuchi kh 982 hoặc /tieuchi 982/KH-UBND."
+TOO_LONG = "Câu hỏi dài quá {limit} ký tự. Bạn rút gọn, chỉ nêu văn bản và điều cần hỏi."
+THANKS = {True: "Cảm ơn bạn! Góp ý đã được ghi nhận.",
+          False: "Cảm ơn bạn! Câu hỏi này sẽ được chuyển để bổ sung tài liệu."}
+EXPIRED = "Lựa chọn này không còn hiệu lực."
+CHOICE_HINT = "Trả lời «1» nếu câu trả lời hữu ích, «2» nếu chưa đúng."
+MAX_QUESTION_CHARS = 1000
+DEFAULT_DAYS = 30
+MAX_DAYS = 3650
+_FEEDBACK = re.compile(r"^fb:(?P<useful>[01]):(?P<question>\d+)$")
+
+
+class Assistant:
+    """Handles one Incoming at a time; state lives in the database, so any worker may serve."""
+
+    def __init__(self, answerer: "Answerer", facts: "FactStore", chats: "ChatStore",
+                 today: Callable[[], date] = date.today) -> None:
+        self.answerer = answerer
+        self.facts = facts
+        self.chats = chats
+        self.today = today
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        """Whether this update was handled before (a messenger's repeated delivery)."""
+        return self.chats.seen(channel, update_key)
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        if msg.button:
+            return self._button(msg, msg.button)
+        if msg.chat_kind is ChatKind.GROUP and not (msg.command or msg.mentioned):
+            return []  # group chatter that does not address the bot
+        if msg.command:
+            return self._command(msg)
+        choice = self._numbered_choice(msg)
+        if choice:
+            return self._button(msg, choice)
+        return self._question(msg, msg.text)
+
+    # -- commands -------------------------------------------------------------------------------
+
+    def _command(self, msg: Incoming) -> list[Reply]:
+        handlers = {"start": self._start, "help": self._help, "hoi": self._ask, "hanchot": self._deadlines,
+                    "tieuchi": self._criteria, "vanban": self._documents}
+        handler = handlers.get(msg.command or "")
+        if handler is None:
+            return self._texts(msg.channel, UNKNOWN_COMMAND.format(name=msg.command))
+        return handler(msg)
+
+    def _start(self, msg: Incoming) -> list[Reply]:
+        return self._texts(msg.channel, f"{GREETING}\n\n{help_text()}")
+
+    def _help(self, msg: Incoming) -> list[Reply]:
+        return self._texts(msg.channel, help_text())
+
+    def _ask(self, msg: Incoming) -> list[Reply]:
+        if not msg.text.strip():
+            return self._texts(msg.channel, ASK_USAGE)
+        return self._question(msg, msg.text)
+
+    def _deadlines(self, msg: Incoming) -> list[Reply]:
+        arg, today = msg.text.strip(), self.today()
+        if not arg or arg.isdigit():
+            days = min(int(arg), MAX_DAYS) if arg else DEFAULT_DAYS
+            return self._texts(msg.channel, upcoming_text(self.facts.upcoming_deadlines(today, days), today, days))
+        numbers = resolve_documents(self.facts, arg)
+        if not numbers:
+            return self._texts(msg.channel, self._unknown_document(arg))
+        names = [document_name(d) for d in self.facts.documents() if d.doc_number in numbers]
+        return self._texts(msg.channel, document_deadlines_text(self.facts.obligations(numbers, today), names))
+
+    def _criteria(self, msg: Incoming) -> list[Reply]:
+        arg = msg.text.strip()
+        if not arg:
+            return self._texts(msg.channel, CRITERIA_USAGE)
+        numbers = resolve_documents(self.facts, arg)
+        if not numbers:
+            return self._texts(msg.channel, self._unknown_document(arg))
+        entries = [e for e in self.facts.criteria(numbers) if e.criteria.items]
+        if not entries:
+            return self._texts(msg.channel, f"Không thấy danh sách tiêu chí, tiêu chuẩn nào trong {', '.join(numbers)}.")
+        blocks = []
+        for number in numbers:
+            own = [e for e in entries if e.doc_number == number]
+            for kind in dict.fromkeys(e.criteria.kind for e in own):
+                blocks.append(criteria_text([e for e in own if e.criteria.kind is kind]))
+        return self._texts(msg.channel, "\n\n".join(blocks))
+
+    def _documents(self, msg: Incoming) -> list[Reply]:
+        docs = self.facts.documents()
+        if not docs:
+            return self._texts(msg.channel, "Chưa có văn bản nào được nạp.")
+        lines = [f"Tôi đang có {len(docs)} văn bản (mới nhất trước):"]
+        for i, d in enumerate(docs, 1):
+            when = f", ngày {d.issued_date.day:02d}/{d.issued_date.month:02d}/{d.issued_date.year}" if d.issued_date else ""
+            title = f": {d.title}" if d.title else ""
+            lines.append(f"{i}. {document_name(d)}{when}{title}")
+        return self._texts(msg.channel, "\n".join(lines))
+
+    def _unknown_document(self, typed: str) -> str:
+        known = ", ".join(document_name(d) for d in self.facts.documents()[:8])
+        return f"Tôi chưa có văn bản «{typed}». Các văn bản tôi có: {known}. Gõ /vanban để xem đủ."
+
+    # -- questions, feedback, choices ---------------------------------------------------------
+
+    def _question(self, msg: Incoming, text: str) -> list[Reply]:
+        text = text.strip()
+        if not text:
+            return []
+        if len(text) > MAX_QUESTION_CHARS:
+            return self._texts(msg.channel, TOO_LONG.format(limit=MAX_QUESTION_CHARS))
+        state = self.chats.state(msg.channel.name, msg.chat_id)
+        conversation = Conversation(sources=state.sources, intent=Intent(state.intent) if state.intent else None)
+        answer = self.answerer.ask(text, conversation)
+        self.chats.remember(msg.channel.name, msg.chat_id, conversation.sources,
+                            conversation.intent.value if conversation.intent else None)
+        question_id = self.chats.log_question(msg.channel.name, msg.chat_id, msg.sender.id, text,
+                                              answer.found, answer.text)
+        return self._answer_replies(msg, answer, question_id)
+
+    def _answer_replies(self, msg: Incoming, answer: Answer, question_id: int) -> list[Reply]:
+        if not answer.found:
+            return self._texts(msg.channel, answer.text)
+        buttons = (Button("👍 Hữu ích", f"fb:1:{question_id}"), Button("👎 Chưa đúng", f"fb:0:{question_id}"))
+        return self._with_choices(msg, answer.text, (buttons,))
+
+    def _with_choices(self, msg: Incoming, text: str, rows: tuple[tuple[Button, ...], ...]) -> list[Reply]:
+        """Buttons where the channel has them; elsewhere numbered choices kept for the reply."""
+        if msg.channel.buttons:
+            parts = split_text(text, msg.channel.max_text)
+            return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], buttons=rows)]
+        options = [b for row in rows for b in row]
+        self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
+        return self._texts(msg.channel, f"{text}\n\n{CHOICE_HINT}")
+
+    def _numbered_choice(self, msg: Incoming) -> str | None:
+        """On a channel without buttons, "1" or "2" right after choices were offered picks one."""
+        if msg.channel.buttons or not msg.text.strip().isdigit():
+            return None
+        choices = self.chats.state(msg.channel.name, msg.chat_id).choices
+        number = int(msg.text.strip())
+        return choices[number - 1] if 1 <= number <= len(choices) else None
+
+    def _button(self, msg: Incoming, data: str) -> list[Reply]:
+        found = _FEEDBACK.match(data)
+        if not found:
+            return [Reply(notice=EXPIRED)] if msg.channel.buttons else self._texts(msg.channel, EXPIRED)
+        useful = found["useful"] == "1"
+        recorded = self.chats.feedback(int(found["question"]), msg.sender.id, useful)
+        if not msg.channel.buttons:
+            self.chats.remember(msg.channel.name, msg.chat_id, choices=())
+        notice = THANKS[useful] if recorded else EXPIRED
+        return [Reply(notice=notice)] if msg.channel.buttons else self._texts(msg.channel, notice)
+
+    @staticmethod
+    def _texts(channel: Channel, text: str) -> list[Reply]:
+        return [Reply(part) for part in split_text(text, channel.max_text)]
+
+
+def help_text() -> str:
+    lines = ["Các lệnh:"] + [f"/{c.name} — {c.description}" for c in COMMANDS]
+    lines.append("Trong nhóm, hãy gọi tên tôi (@) hoặc dùng lệnh; trong tin nhắn riêng cứ gõ câu hỏi.")
+    return "\n".join(lines)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Parts within the limit, cut between paragraphs, else between sentences, else between
+    words; a citation line ("— Kế hoạch …, mục …") is never cut."""
+    parts: list[str] = []
+    current = ""
+    for piece in _pieces(text, limit):
+        candidate = f"{current}\n{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            parts.append(current)
+            current = piece
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+def _pieces(text: str, limit: int) -> list[str]:
+    """Paragraphs no longer than the limit (a longer one broken at sentences, then at words)."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        if len(paragraph) <= limit:
+            out.append(paragraph)
+            continue
+        buffer = ""
+        for sentence in sentences(paragraph) or [paragraph]:
+            for chunk in _words(sentence, limit):
+                joined = f"{buffer} {chunk}" if buffer else chunk
+                if len(joined) <= limit:
+                    buffer = joined
+                else:
+                    out.append(buffer)
+                    buffer = chunk
+        if buffer:
+            out.append(buffer)
+    return out
+
+
+def _words(sentence: str, limit: int) -> list[str]:
+    if len(sentence) <= limit:
+        return [sentence]
+    chunks, current = [], ""
+    for word in sentence.split(" "):
+        while len(word) > limit:  # a single "word" longer than a message: cut it
+            chunks.append(word[:limit])
+            word = word[limit:]
+        joined = f"{current} {word}" if current else word
+        if len(joined) <= limit:
+            current = joined
+        else:
+            chunks.append(current)
+            current = word
+    if current:
+        chunks.append(current)
+    return chunks

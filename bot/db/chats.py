@@ -1,0 +1,130 @@
+"""Conversation state kept in the database, so several workers share it and a restart loses
+nothing: the documents a follow-up leans on, numbered choices, questions asked and their
+feedback, and the updates already handled.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, and_, case, delete, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.db import models as m
+from bot.db.engine import writer
+
+_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+SEEN_KEEP = timedelta(days=7)  # messengers redeliver within minutes; a week is plenty
+
+
+@dataclass(frozen=True)
+class ChatState:
+    sources: tuple[str, ...] = ()
+    intent: str | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A question the documents did not answer well: not found, or voted 👎."""
+
+    question: str
+    asked: int
+    not_found: int
+    unhelpful: int
+    last_asked: datetime
+
+
+class ChatStore:
+    """Reads and writes the conversation tables of a migrated database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writer(engine), expire_on_commit=False)
+        self._insert = _INSERT[engine.dialect.name]
+
+    # -- follow-up state and numbered choices -----------------------------------------------------
+
+    def state(self, channel: str, chat_id: str) -> ChatState:
+        with self._read() as session:
+            row = session.get(m.ConversationState, (channel, chat_id))
+        if row is None:
+            return ChatState()
+        return ChatState(sources=_lines(row.sources), intent=row.intent, choices=_lines(row.choices))
+
+    def remember(self, channel: str, chat_id: str, sources: tuple[str, ...] | None = None,
+                 intent: str | None = None, choices: tuple[str, ...] | None = None) -> None:
+        """Update what is given, keep the rest."""
+        values: dict[str, object] = {"updated_at": m.utc_now()}
+        if sources is not None:
+            values.update(sources="\n".join(sources), intent=intent)
+        if choices is not None:
+            values["choices"] = "\n".join(choices)
+        insert = self._insert(m.ConversationState).values(
+            channel=channel, chat_id=chat_id, sources=values.get("sources", ""),
+            intent=values.get("intent"), choices=values.get("choices", ""), updated_at=values["updated_at"])
+        stmt = insert.on_conflict_do_update(index_elements=["channel", "chat_id"], set_=values)
+        with self._write() as session, session.begin():
+            session.execute(stmt)
+
+    # -- questions and feedback ---------------------------------------------------------------
+
+    def log_question(self, channel: str, chat_id: str, user_id: str, question: str, found: bool,
+                     answer: str) -> int:
+        row = m.AskedQuestion(channel=channel, chat_id=chat_id, user_id=user_id, question=question,
+                              found=found, answer=answer[:2000])
+        with self._write() as session, session.begin():
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def feedback(self, question_id: int, user_id: str, useful: bool) -> bool:
+        """Record (or change) a vote; False when the question is unknown."""
+        stmt = self._insert(m.Feedback).values(question_id=question_id, user_id=user_id, useful=useful,
+                                               given_at=m.utc_now())
+        stmt = stmt.on_conflict_do_update(index_elements=["question_id", "user_id"],
+                                          set_={"useful": useful, "given_at": m.utc_now()})
+        try:
+            with self._write() as session, session.begin():
+                if session.get(m.AskedQuestion, question_id) is None:
+                    return False
+                session.execute(stmt)
+        except IntegrityError:  # the question was deleted meanwhile
+            return False
+        return True
+
+    def gaps(self, limit: int = 50) -> list[Gap]:
+        """Questions not found or voted unhelpful, most frequent first (same wording grouped)."""
+        unhelpful = (select(m.Feedback.question_id).where(m.Feedback.useful.is_(False))).subquery()
+        bad = m.AskedQuestion.id.in_(select(unhelpful.c.question_id))
+        last = func.max(m.AskedQuestion.asked_at, type_=m.UTCDateTime())
+        stmt = (select(func.min(m.AskedQuestion.question), func.count(),
+                       func.sum(case((m.AskedQuestion.found.is_(False), 1), else_=0)),
+                       func.sum(case((bad, 1), else_=0)), last)
+                .where(or_(m.AskedQuestion.found.is_(False), bad))
+                .group_by(func.lower(m.AskedQuestion.question))
+                .order_by(func.count().desc(), last.desc())
+                .limit(limit))
+        with self._read() as session:
+            rows = session.execute(stmt).all()
+        return [Gap(q, n, int(nf or 0), int(nu or 0), when) for q, n, nf, nu, when in rows]
+
+    # -- repeated deliveries ------------------------------------------------------------------
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        """True if this update was handled before; otherwise records it and returns False."""
+        now = m.utc_now()
+        stmt = (self._insert(m.SeenUpdate).values(channel=channel, update_key=update_key[:128], seen_at=now)
+                .on_conflict_do_nothing().returning(m.SeenUpdate.update_key))
+        with self._write() as session, session.begin():
+            inserted = session.execute(stmt).scalar_one_or_none() is not None
+            session.execute(delete(m.SeenUpdate).where(and_(m.SeenUpdate.channel == channel,
+                                                            m.SeenUpdate.seen_at < now - SEEN_KEEP)))
+        return not inserted
+
+
+def _lines(text: str | None) -> tuple[str, ...]:
+    return tuple(line for line in (text or "").split("\n") if line)
