@@ -82,13 +82,6 @@ class Conversation:
     intent: Intent | None = None
 
 
-# Evidence thresholds (config.yaml `answers`), measured on questions the documents answer and
-# ones they do not (bench/answer_quality.py). e5's cosines crowd together (unrelated Vietnamese
-# texts score 0.80-0.88), so the main test is lexical: a top passage must hold a share of the
-# question's syllable pairs ("khen thưởng", "báo cáo"), or be very close in meaning, or - in a
-# document the question names - hold most of its topic syllables.
-
-
 @dataclass(frozen=True)
 class _Pick:
     """The sentence an answer quotes, and the passage it is in."""
@@ -108,10 +101,10 @@ class Answerer:
     """Turns a question into an Answer using the passage search and the extracted facts."""
 
     def __init__(self, search: PassageSearch, facts: "FactStore | None" = None,
-                 config: AnswerConfig = AnswerConfig(), rewriter: Rewriter | None = None) -> None:
+                 config: AnswerConfig | None = None, rewriter: Rewriter | None = None) -> None:
         self.search = search
         self.facts = facts
-        self.config = config
+        self.config = config or AnswerConfig()
         self.rewriter = rewriter
 
     # -- entry point ------------------------------------------------------------------------
@@ -161,6 +154,11 @@ class Answerer:
         return [n for s in sources if (n := self.search.metadata(s).get("doc_number"))]
 
     def _confident(self, question: Question, passages: list[Passage], focused: bool) -> bool:
+        """Whether the evidence is strong enough to answer (thresholds in config.yaml `answers`,
+        measured by bench/answer_quality.py). e5's cosines crowd together (unrelated Vietnamese
+        texts score 0.80-0.88), so the main test is lexical: a top passage must hold a share of
+        the question's syllable pairs ("khen thưởng", "báo cáo"), or be very close in meaning,
+        or - in a document the question names - hold most of its topic syllables."""
         c = self.config
         if max(pair_coverage(question.text, p) for p in passages[:3]) >= c.min_pair_coverage:
             return True

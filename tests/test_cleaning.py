@@ -6,7 +6,6 @@ import time
 import unicodedata
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
