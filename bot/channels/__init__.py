@@ -1,0 +1,1 @@
+"""Messenger channel adapters: each turns its updates into `Incoming` and renders `Reply`."""
