@@ -63,8 +63,10 @@ def passage_search(settings: Settings) -> "PassageSearch":
 
 def answerer(settings: Settings) -> "Answerer":
     from bot.answers import Answerer
+    from bot.generation import rewriter_from_settings
 
-    return Answerer(passage_search(settings), fact_store(settings), settings.answers)
+    return Answerer(passage_search(settings), fact_store(settings), settings.answers,
+                    rewriter=rewriter_from_settings(settings))
 
 
 def assistant(settings: Settings) -> "Assistant":
