@@ -33,8 +33,8 @@ và gửi danh sách về Văn phòng trước ngày 20/4/2025. Đơn vị chậ
 """
 
 
-def ingest(settings: Settings, encoder: FakeEmbeddings):
-    ingestor = Ingestor(settings, encoder, open_collection(settings), model_id="fake")
+def ingest(settings: Settings, encoder: FakeEmbeddings, embed_batch: int = 256):
+    ingestor = Ingestor(settings, encoder, open_collection(settings), model_id="fake", embed_batch=embed_batch)
     return ingestor.run(settings.resolve(settings.paths.knowledge), progress=False)
 
 
@@ -129,7 +129,8 @@ def test_crash_midway_leaves_a_usable_store_and_next_run_completes(settings, kno
     (knowledge / "new.txt").write_text(LETTER.replace("Văn phòng", "Sở Nội vụ"), encoding="utf-8")
 
     with pytest.raises(KeyboardInterrupt):
-        ingest(settings, CrashingEmbeddings(crash_on_call=2))
+        # Small batches, so the kill falls between two writes of the same run.
+        ingest(settings, CrashingEmbeddings(crash_on_call=2), embed_batch=2)
 
     # Usable: every file still has chunks, and a query answers.
     assert {m["source"] for m in stored(settings).values()} >= {"chi-thi-17.txt", "ke-hoach-982.md"}

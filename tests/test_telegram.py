@@ -1,27 +1,55 @@
-"""The real PTB Application over HTTP against the fake Bot API server, with the real core."""
+"""The Telegram channel: the real PTB Application over HTTP against the fake Bot API server.
+
+The end-to-end tests run the real core over the shipped knowledge (fake embedding); stand-in
+cores cover what the knowledge cannot produce on demand (very long answers, files, a slow core).
+"""
 from __future__ import annotations
 
-import pytest
+import asyncio
+import logging
+import time
+from types import SimpleNamespace
 
-from bot.channels.telegram import APOLOGY, build_application
+import pytest
+from telegram import Update
+
+from bot.assistant import COMMANDS, split_text
+from bot.channels import telegram as channel
+from bot.channels.telegram import APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, to_incoming
+from bot.messages import TELEGRAM, Button, ChatKind, Incoming, OutgoingFile, Reply, Sender
 from tests.fakes.fixtures import free_port, running_ptb, telegram_fake  # noqa: F401
-from tests.fakes.telegram_server import make_chat, make_message, make_update, make_user, post_webhook_update
+from tests.fakes.telegram_server import (FakeTelegram, make_chat, make_message, make_update,
+                                         make_user, post_webhook_update)
 
 QUESTION = "hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?"
+UNACCENTED = "han nop ho so khen thuong theo ke hoach 0125 la khi nao"
 
 
 class Counting:
-    """The core, counting the messages that reach it; can be told to fail once."""
+    """A core that counts the messages reaching it and can be told to fail once."""
 
-    def __init__(self, assistant) -> None:  # type: ignore[no-untyped-def]
-        self.assistant, self.calls, self.fail_next = assistant, 0, False
+    def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.calls, self.fail_next = inner, 0, False
+        self.seen_messages: list[Incoming] = []
 
-    def handle(self, msg):  # type: ignore[no-untyped-def]
+    def handle(self, msg: Incoming) -> list[Reply]:
         self.calls += 1
+        self.seen_messages.append(msg)
         if self.fail_next:
             self.fail_next = False
             raise RuntimeError("core failure")
-        return self.assistant.handle(msg)
+        return self.inner.handle(msg)
+
+
+class Scripted:
+    """A stand-in core that answers every message with the same replies, optionally slowly."""
+
+    def __init__(self, replies: list[Reply], delay: float = 0.0) -> None:
+        self.replies, self.delay = replies, delay
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        time.sleep(self.delay)  # runs in a worker thread, as the real core does
+        return self.replies
 
 
 @pytest.fixture
@@ -29,22 +57,25 @@ def core(assistant) -> Counting:  # type: ignore[no-untyped-def]
     return Counting(assistant)
 
 
-def app_for(fake, core):  # type: ignore[no-untyped-def]
+def app_for(fake: FakeTelegram, core):  # type: ignore[no-untyped-def]
     return build_application(core, fake.token, fake.base_url, rate_limit_retries=2)
 
 
-async def test_start_question_accents_and_feedback(telegram_fake, core) -> None:
+# -- end to end with the real core --------------------------------------------------------------
+
+
+async def test_start_question_accents_feedback_menu_and_typing(telegram_fake, core) -> None:
     application = app_for(telegram_fake, core)
     async with running_ptb(application):
-        await application.post_init(application)  # run_polling() does this at start
+        await application.post_init(application)  # run_polling()/run_webhook() do this at start
         await telegram_fake.send_text(11, "/start")
         [hello] = await telegram_fake.wait_for_messages(11, 1)
         await telegram_fake.send_text(11, QUESTION)
         answer = (await telegram_fake.wait_for_messages(11, 2))[1]
-        await telegram_fake.send_text(11, "han nop ho so khen thuong theo ke hoach 0125 la khi nao")
+        await telegram_fake.send_text(11, UNACCENTED)
         unaccented = (await telegram_fake.wait_for_messages(11, 3))[2]
-        down = answer.buttons[1]["callback_data"]
-        query = await telegram_fake.press_button(11, answer.message_id, down)
+        up = answer.buttons[0]["callback_data"]
+        query = await telegram_fake.press_button(11, answer.message_id, up)
         ack = await telegram_fake.wait_for_callback_answer(query["callback_query"]["id"])
 
     assert hello.text.startswith("Xin chào! Tôi là Trợ lý Chỉ thị.")
@@ -52,61 +83,215 @@ async def test_start_question_accents_and_feedback(telegram_fake, core) -> None:
     assert "— Kế hoạch 0125/KH-UBND" in answer.text
     assert [b["text"] for b in answer.buttons] == ["👍 Hữu ích", "👎 Chưa đúng"]
     assert unaccented.text.split("\n")[0] == answer.text.split("\n")[0]
-    assert ack.get("text", "").startswith("Cảm ơn bạn!")
-    assert telegram_fake.calls_of("sendChatAction")  # typing while answering
+    assert ack["text"] == "Cảm ơn bạn! Góp ý đã được ghi nhận."
+    assert len(telegram_fake.messages_to(11)) == 3  # the press is acknowledged, not answered
+    actions = telegram_fake.calls_of("sendChatAction")
+    assert actions and {c.params["action"] for c in actions} == {"typing"}
     menu = telegram_fake.calls_of("setMyCommands")[0].params["commands"]
+    assert menu == [{"command": c.name, "description": c.description} for c in COMMANDS]
     assert [c["command"] for c in menu] == ["start", "help", "hoi", "hanchot", "tieuchi", "vanban"]
 
 
-async def test_long_replies_are_split_within_4096(telegram_fake, core) -> None:
-    async with running_ptb(app_for(telegram_fake, core)):
-        await telegram_fake.send_text(12, "/tieuchi kh 0125")
-        await telegram_fake.wait_until(lambda: len(telegram_fake.messages_to(12)) >= 1, 5, "replies")
-        await telegram_fake.wait_until(lambda: not [c for c in telegram_fake.calls if c.status is None
-                                                   and c.method == "sendMessage"], 5, "sends done")
-    sends = telegram_fake.calls_of("sendMessage")
-    assert sends and all(c.status == 200 for c in sends)
-    assert all(len(m.text) <= 4096 for m in telegram_fake.messages_to(12))
-
-
-async def test_groups_answer_mentions_and_commands_only(telegram_fake, core) -> None:
+async def test_groups_answer_mentions_replies_and_commands_only(telegram_fake, core) -> None:
     telegram_fake.register_chat(-100, "group")
+    bot = telegram_fake.username
     async with running_ptb(app_for(telegram_fake, core)):
-        await telegram_fake.send_text(-100, "chiều nay họp mấy giờ?", chat_type="group")
-        await telegram_fake.send_text(-100, f"@{telegram_fake.username} kh 0125 gửi hồ sơ về đâu",
-                                      chat_type="group")
-        first = (await telegram_fake.wait_for_messages(-100, 1))[0]
-        await telegram_fake.send_text(-100, f"/hoi@{telegram_fake.username} kh 0125 gửi hồ sơ về đâu",
-                                      chat_type="group")
-        second = (await telegram_fake.wait_for_messages(-100, 2))[1]
-    assert first.text.startswith("Nơi gửi: Sở Nội vụ") and second.text.startswith("Nơi gửi: Sở Nội vụ")
-    assert len(telegram_fake.messages_to(-100)) == 2  # the chatter got nothing
+        await telegram_fake.send_text(-100, "/help@other_bot")
+        await telegram_fake.send_text(-100, "chiều nay họp mấy giờ?")
+        await telegram_fake.send_text(-100, f"@{bot} kh 0125 gửi hồ sơ về đâu")
+        [mention] = await telegram_fake.wait_for_messages(-100, 1)
+        await telegram_fake.send_text(-100, f"/hoi@{bot} kh 0125 gửi hồ sơ về đâu")
+        command = (await telegram_fake.wait_for_messages(-100, 2))[1]
+        await telegram_fake.send_text(-100, "/vanban", reply_to=command.message_id)
+        await telegram_fake.send_text(-100, "còn hạn chót?", reply_to=command.message_id)
+        await telegram_fake.wait_for_messages(-100, 4)
+
+    assert mention.text.startswith("Nơi gửi: Sở Nội vụ")
+    assert command.text.startswith("Nơi gửi: Sở Nội vụ")
+    assert len(telegram_fake.messages_to(-100)) == 4  # the chatter got nothing
+    # The command for another bot never reached the core; the chatter did, unmentioned.
+    chatter, mentioned, hoi, vanban, replied = core.seen_messages
+    assert (chatter.chat_kind, chatter.mentioned, chatter.text) == (ChatKind.GROUP, False,
+                                                                    "chiều nay họp mấy giờ?")
+    assert (mentioned.mentioned, mentioned.text) == (True, "kh 0125 gửi hồ sơ về đâu")
+    assert (hoi.command, hoi.text) == ("hoi", "kh 0125 gửi hồ sơ về đâu")
+    assert (vanban.command, replied.mentioned) == ("vanban", True)
 
 
-async def test_429_is_retried_and_a_core_error_is_survived(telegram_fake, core) -> None:
+async def test_a_429_is_retried_and_delivered(telegram_fake, core) -> None:
     telegram_fake.inject_retry_after("sendMessage", retry_after=0.2)
     async with running_ptb(app_for(telegram_fake, core)):
         await telegram_fake.send_text(13, "/help")
         [help_reply] = await telegram_fake.wait_for_messages(13, 1, timeout=5)
-        core.fail_next = True
-        await telegram_fake.send_text(13, QUESTION)
-        apology = (await telegram_fake.wait_for_messages(13, 2))[1]
-        await telegram_fake.send_text(13, "/vanban")
-        documents = (await telegram_fake.wait_for_messages(13, 3))[2]
+
     assert help_reply.text.startswith("Các lệnh:")
-    assert [c.status for c in telegram_fake.calls_of("sendMessage")][:2] == [429, 200]
+    first, second = telegram_fake.calls_of("sendMessage")
+    assert (first.status, second.status) == (429, 200)
+    assert second.time - first.time >= 0.2
+
+
+async def test_a_core_error_is_apologised_for_and_the_bot_keeps_answering(
+        telegram_fake, core, caplog) -> None:
+    async with running_ptb(app_for(telegram_fake, core)):
+        core.fail_next = True
+        await telegram_fake.send_text(14, QUESTION)
+        [apology] = await telegram_fake.wait_for_messages(14, 1)
+        await telegram_fake.send_text(14, "/vanban")
+        documents = (await telegram_fake.wait_for_messages(14, 2))[1]
+
     assert apology.text == APOLOGY
     assert documents.text.startswith("Tôi đang có 6 văn bản")
+    failures = [r for r in caplog.records if r.name == "bot.channels.telegram"
+                and r.levelno == logging.ERROR]
+    assert failures and "core failure" in failures[0].getMessage()
+    assert all(telegram_fake.token not in r.getMessage() for r in caplog.records)
+
+
+async def test_a_button_press_is_answered_even_when_the_core_fails(telegram_fake, core) -> None:
+    async with running_ptb(app_for(telegram_fake, core)):
+        await telegram_fake.send_text(15, QUESTION)
+        [answer] = await telegram_fake.wait_for_messages(15, 1)
+        core.fail_next = True
+        query = await telegram_fake.press_button(15, answer.message_id, answer.buttons[1]["callback_data"])
+        ack = await telegram_fake.wait_for_callback_answer(query["callback_query"]["id"])
+        apology = (await telegram_fake.wait_for_messages(15, 2))[1]
+
+    assert "text" not in ack  # stops the spinner, says nothing
+    assert apology.text == APOLOGY
+
+
+# -- rendering, with stand-in cores -------------------------------------------------------------
+
+
+async def test_a_long_answer_arrives_as_several_messages_within_4096(telegram_fake, assistant) -> None:
+    # The core splits; the longest real listings fit one message, so join them into a longer one.
+    listings = [assistant.handle(Incoming(TELEGRAM, "0", Sender("0"), command="tieuchi", text=doc))[0].text
+                for doc in ("kh 0125", "kh 982")]
+    parts = split_text("\n\n".join(listings * 2), TELEGRAM.max_text)
+    buttons = ((Button("👍 Hữu ích", "fb:1:1"), Button("👎 Chưa đúng", "fb:0:1")),)
+    replies = [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], buttons=buttons)]
+    async with running_ptb(app_for(telegram_fake, Scripted(replies))):
+        await telegram_fake.send_text(16, "/tieuchi kh 0125")
+        sent = await telegram_fake.wait_for_messages(16, len(parts))
+
+    assert len(parts) >= 3
+    assert [m.text for m in sent] == parts
+    assert all(len(m.text) <= 4096 for m in sent)
+    assert all(c.status == 200 for c in telegram_fake.calls_of("sendMessage"))
+    assert [m.buttons != [] for m in sent] == [False] * (len(parts) - 1) + [True]
+
+
+async def test_a_file_reply_is_sent_as_a_document(telegram_fake) -> None:
+    table = OutgoingFile("bao-cao.xlsx", b"PK\x03\x04xlsx", caption="Tổng hợp báo cáo")
+    replies = [Reply(file=table), Reply("Đã gửi bảng tổng hợp.")]
+    async with running_ptb(app_for(telegram_fake, Scripted(replies))):
+        await telegram_fake.send_text(17, "/baocao")
+        document, text = await telegram_fake.wait_for_messages(17, 2)
+
+    assert (document.document.filename, document.document.data) == ("bao-cao.xlsx", b"PK\x03\x04xlsx")
+    assert document.caption == "Tổng hợp báo cáo"
+    assert text.text == "Đã gửi bảng tổng hợp."
+
+
+async def test_typing_is_repeated_while_a_slow_core_works(telegram_fake, monkeypatch) -> None:
+    monkeypatch.setattr(channel, "TYPING_EVERY", 0.1)
+    async with running_ptb(app_for(telegram_fake, Scripted([Reply("Xong.")], delay=0.35))):
+        await telegram_fake.send_text(18, "câu hỏi khó")
+        [reply] = await telegram_fake.wait_for_messages(18, 1)
+        typing_calls = len(telegram_fake.calls_of("sendChatAction"))
+        await asyncio.sleep(0.2)  # two periods: the indicator must have stopped
+
+    assert reply.text == "Xong."
+    assert typing_calls >= 3
+    assert len(telegram_fake.calls_of("sendChatAction")) == typing_calls
+    assert telegram_fake.calls_of("sendChatAction")[0].time < telegram_fake.calls_of("sendMessage")[0].time
+
+
+# -- webhook ------------------------------------------------------------------------------------
 
 
 async def test_webhook_serves_the_right_secret_only(telegram_fake, core) -> None:
     port = free_port()
     async with running_ptb(app_for(telegram_fake, core), webhook_port=port, webhook_secret="bi-mat-123"):
-        await telegram_fake.send_text(14, "/help")
-        await telegram_fake.wait_for_messages(14, 1)
+        await telegram_fake.send_text(19, "/help")
+        [reply] = await telegram_fake.wait_for_messages(19, 1)
         calls = core.calls
-        forged = make_update(9999, message=make_message(1, make_chat(14), user=make_user(14), text="/help"))
+        forged = make_update(9999, message=make_message(1, make_chat(19), user=make_user(19), text="/help"))
         missing, _ = await post_webhook_update(f"http://127.0.0.1:{port}/tg", forged)
         wrong, _ = await post_webhook_update(f"http://127.0.0.1:{port}/tg", forged, secret_token="sai")
+
+    assert reply.text.startswith("Các lệnh:")
+    assert telegram_fake.webhook_deliveries[0].status == 200
     assert (missing, wrong) == (403, 403)
-    assert core.calls == calls  # nothing reached the core
+    assert core.calls == calls == 1  # nothing forged reached the core
+    assert len(telegram_fake.messages_to(19)) == 1
+
+
+# -- pure translation and start-up checks -------------------------------------------------------
+
+
+def update_of(text: str | None, chat_type: str = "group", **message_fields: object) -> Update:
+    chat = make_chat(-5 if chat_type == "group" else 5, chat_type)
+    message = make_message(7, chat, user=make_user(5, "Lan"), text=text)
+    return Update.de_json(make_update(1, message={**message, **message_fields}), None)
+
+
+def test_to_incoming_reads_commands_and_mentions_in_utf16_offsets() -> None:
+    mention = to_incoming(update_of("😀 hạn nộp @Test_Bot báo cáo?"), "test_bot")
+    command = to_incoming(update_of("/HanChot@test_bot\n60", "private"), "test_bot")
+    other = to_incoming(update_of("/start@other_bot"), "test_bot")
+    someone = to_incoming(update_of("@lan_anh ơi, họp chưa?"), "test_bot")
+
+    assert mention is not None and (mention.mentioned, mention.text) == (True, "😀 hạn nộp báo cáo?")
+    assert (mention.chat_id, mention.sender, mention.message_id) == ("-5", Sender("5", "Lan"), "7")
+    assert command is not None and (command.command, command.text) == ("hanchot", "60")
+    assert command.chat_kind is ChatKind.PRIVATE
+    assert other is None
+    assert someone is not None and not someone.mentioned and someone.command is None
+
+
+def test_to_incoming_reads_a_captioned_document() -> None:
+    document = {"file_id": "F1", "file_unique_id": "U1", "file_name": "bc.docx", "file_size": 10}
+    update = update_of(None, caption="@test_bot xem giúp", caption_entities=[
+        {"type": "mention", "offset": 0, "length": 9}], document=document)
+    incoming = to_incoming(update, "test_bot")
+
+    assert incoming is not None and incoming.mentioned and incoming.text == "xem giúp"
+    assert incoming.attachment is not None and incoming.attachment.name == "bc.docx"
+
+
+@pytest.mark.parametrize(("base", "files"), [
+    ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot"),
+    ("http://bothost:8081/bot/", "http://bothost:8081/file/bot"),
+])
+def test_file_url_sits_next_to_the_api_base(base: str, files: str) -> None:
+    assert channel.file_url(base) == files
+
+
+def test_webhook_needs_a_valid_secret_and_serves_the_public_path() -> None:
+    assert channel.check_secret("bi-mat_123") == "bi-mat_123"
+    for bad in (None, "", "có dấu", "x" * 257):
+        with pytest.raises(channel.WebhookConfigError, match="TELEGRAM_WEBHOOK_SECRET"):
+            channel.check_secret(bad)
+    assert channel.webhook_path("https://bot.example.gov.vn/telegram/hook") == "telegram/hook"
+
+
+def test_main_refuses_to_start_without_a_token_or_a_webhook_secret(monkeypatch, capsys) -> None:
+    webhook = SimpleNamespace(telegram=SimpleNamespace(webhook_url="https://bot.example.gov.vn/tg",
+                                                       listen="127.0.0.1", port=8443))
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
+    assert channel.main(webhook) == 2
+    assert capsys.readouterr().err.strip() == MISSING_TOKEN
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:TEST-token")
+    assert channel.main(webhook) == 2
+    assert capsys.readouterr().err.strip() == BAD_SECRET
+
+
+def test_log_lines_never_show_the_token() -> None:
+    token = "123456:TEST-token"
+    record = logging.LogRecord("httpx", logging.WARNING, __file__, 1, "POST %s failed",
+                               (f"http://127.0.0.1/bot{token}/getUpdates",), None)
+    line = channel._Redacting(token).format(record)
+    assert token not in line and "/bot<token>/getUpdates" in line

@@ -40,6 +40,9 @@ PIPELINE_VERSION = "2"
 # Part of the fact store's record: bump it when deadline or criteria extraction changes.
 FACTS_VERSION = "1"
 UPSERT_BATCH = 128
+# Chunks embedded per model call, across files: one file's handful of chunks would pad badly,
+# while a large mixed batch lets the encoder group texts of similar length.
+EMBED_BATCH = 256
 
 
 class PassageEncoder(Protocol):
@@ -70,6 +73,21 @@ class IngestReport:
                 f"lỗi {len(self.failed)} tệp; {self.chunks_embedded} đoạn được mã hoá.")
 
 
+@dataclass(eq=False)  # identity: one per file in a run
+class _Pending:
+    """A new or changed file whose chunks wait in the embedding buffer."""
+
+    rel: str
+    status: str
+    ids: list[str]
+    todo: list[tuple[int, Chunk]]
+    base: dict[str, Any]
+    stale: list[str]
+    content_hash: str
+    document: CleanDocument
+    left: int = 0  # chunks not yet written
+
+
 @dataclass
 class _Indexed:
     """What the store already holds for one source file."""
@@ -82,8 +100,10 @@ class Ingestor:
     """Brings one collection in line with one knowledge folder."""
 
     def __init__(self, settings: Settings, encoder: PassageEncoder, collection: "Collection",
-                 model_id: str, facts: "FactStore | None" = None) -> None:
+                 model_id: str, facts: "FactStore | None" = None, embed_batch: int = EMBED_BATCH) -> None:
         self.settings = settings
+        self.embed_batch = embed_batch
+        self.buffer: list[tuple[_Pending, int, Chunk]] = []
         self.encoder = encoder
         self.collection = collection
         self.facts = facts
@@ -103,12 +123,15 @@ class Ingestor:
         for path in _progress(files, progress):
             rel = path.relative_to(knowledge_dir).as_posix()
             try:
-                status, embedded = self._ingest_file(path, rel, indexed.get(rel))
+                pending = self._ingest_file(path, rel, indexed.get(rel))
             except LoadError as exc:
                 report.failed.append((rel, str(exc)))
                 continue
-            getattr(report, status).append(rel)
-            report.chunks_embedded += embedded
+            if pending is None:
+                report.unchanged.append(rel)
+                continue
+            self._queue(pending, report)
+        self._flush(report)
         present = {p.relative_to(knowledge_dir).as_posix() for p in files}
         for rel in sorted(set(indexed) - present):
             self.collection.delete(ids=list(indexed[rel].fingerprints))
@@ -134,27 +157,61 @@ class Ingestor:
             content = hashlib.file_digest(handle, "sha256").hexdigest()
         return content, hashlib.sha256(self.salt + content.encode()).hexdigest()
 
-    def _ingest_file(self, path: Path, rel: str, old: _Indexed | None) -> tuple[str, int]:
+    def _ingest_file(self, path: Path, rel: str, old: _Indexed | None) -> _Pending | None:
+        """None for an unchanged file; else what is left to embed and write for it."""
         content_hash, fingerprint = self._hashes(path) or ("", "")
         if old and _is_complete(old, fingerprint):
             if self._facts_stale(rel, content_hash):
                 self._store_facts(rel, content_hash, self._clean(path))
-            return "unchanged", 0
+            return None
         document = self._clean(path)
         chunks, meta = self._chunks(document), document.meta
         ids = [chunk_id(rel, fingerprint, i) for i in range(len(chunks))]
         present = set(old.fingerprints) if old else set()
         todo = [(i, c) for i, (cid, c) in enumerate(zip(ids, chunks)) if cid not in present]
-        base = _document_fields(rel, content_hash, fingerprint, meta, len(chunks))
-        for start in range(0, len(todo), UPSERT_BATCH):
-            self._write(ids, todo[start:start + UPSERT_BATCH], base)
-        if old:
-            keep = set(ids)
-            stale = [cid for cid in old.fingerprints if cid not in keep]
-            if stale:
-                self.collection.delete(ids=stale)
-        self._store_facts(rel, content_hash, document)
-        return ("updated" if old else "added"), len(todo)
+        keep = set(ids)
+        stale = [cid for cid in old.fingerprints if cid not in keep] if old else []
+        return _Pending(rel, "updated" if old else "added", ids, todo,
+                        _document_fields(rel, content_hash, fingerprint, meta, len(chunks)),
+                        stale, content_hash, document, left=len(todo))
+
+    def _queue(self, pending: _Pending, report: IngestReport) -> None:
+        self.buffer.extend((pending, i, c) for i, c in pending.todo)
+        if not pending.todo:
+            self._finish(pending, report)
+        while len(self.buffer) >= self.embed_batch:
+            self._flush(report, self.embed_batch)
+
+    def _flush(self, report: IngestReport, limit: int | None = None) -> None:
+        """Embed and write buffered chunks; a file whose last chunk is written is finished:
+        its stale chunks deleted (new before old, so the store stays usable), its facts stored."""
+        batch, self.buffer = self.buffer[:limit], self.buffer[len(self.buffer[:limit]):]
+        if not batch:
+            return
+        vectors = self.encoder.embed_documents([embedded_text(c) for _, _, c in batch])
+        for start in range(0, len(batch), UPSERT_BATCH):
+            part = batch[start:start + UPSERT_BATCH]
+            self.collection.upsert(
+                ids=[p.ids[i] for p, i, _ in part],
+                embeddings=vectors[start:start + UPSERT_BATCH],
+                documents=[c.text for _, _, c in part],
+                metadatas=[{**p.base, "chunk_index": i, "section": c.section} for p, i, c in part],
+            )
+        report.chunks_embedded += len(batch)
+        for pending in dict.fromkeys(p for p, _, _ in batch):
+            pending.left -= sum(1 for p, _, _ in batch if p is pending)
+            if pending.left == 0:
+                self._finish(pending, report)
+
+    def _finish(self, pending: _Pending, report: IngestReport) -> None:
+        if pending.stale:
+            self.collection.delete(ids=pending.stale)
+        try:
+            self._store_facts(pending.rel, pending.content_hash, pending.document)
+        except LoadError as exc:
+            report.failed.append((pending.rel, str(exc)))
+            return
+        getattr(report, pending.status).append(pending.rel)
 
     def _clean(self, path: Path) -> CleanDocument:
         with _as_load_error():
@@ -177,15 +234,6 @@ class Ingestor:
         with _as_load_error():
             facts = extract_facts(document)
         self.facts.replace_document(rel, document.meta, _fact_record(content_hash), facts)
-
-    def _write(self, ids: list[str], batch: list[tuple[int, Chunk]], base: dict[str, Any]) -> None:
-        vectors = self.encoder.embed_documents([embedded_text(c) for _, c in batch])
-        self.collection.upsert(
-            ids=[ids[i] for i, _ in batch],
-            embeddings=vectors,
-            documents=[c.text for _, c in batch],
-            metadatas=[{**base, "chunk_index": i, "section": c.section} for i, c in batch],
-        )
 
 
 @contextmanager
