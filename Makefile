@@ -35,6 +35,7 @@ bench: model
 	$(BIN)/python bench/retrieval_quality.py
 	$(BIN)/python bench/answer_quality.py
 	$(BIN)/python bench/deadline_extraction.py
+	$(BIN)/python bench/channel_throughput.py
 
 clean:
 	rm -rf $(VENV) data
