@@ -1,7 +1,8 @@
 """Builds the shared services (embedding model, vector store, fact store, answers) from the settings."""
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,8 +12,11 @@ from bot.config import Settings
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from bot.answers import Answerer
-    from bot.assistant import Assistant
+    from bot.assistant import Assistant, Feature
+    from bot.db.people import PeopleStore
     from bot.db.facts import FactStore
     from bot.embedding import E5Embeddings
     from bot.search import PassageSearch
@@ -69,12 +73,33 @@ def answerer(settings: Settings) -> "Answerer":
                     rewriter=rewriter_from_settings(settings))
 
 
+def people(settings: Settings, engine: "Engine") -> "PeopleStore":
+    from bot.db.people import PeopleStore
+
+    return PeopleStore(engine, settings.access.admins)
+
+
+def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
+               today: Callable[[], date] | None = None,
+               now: Callable[[], datetime] | None = None) -> "Assistant":
+    """The core with every feature plugged in, over a migrated database."""
+    from datetime import timedelta as hours
+
+    from bot.assistant import Assistant, RateLimit
+    from bot.db.chats import ChatStore
+    from bot.db.dialogs import DialogStore
+
+    features: list[Feature] = []
+    return Assistant(answers, answers.facts, ChatStore(engine), today,
+                     people=people(settings, engine),
+                     dialogs=DialogStore(engine, hours(hours=settings.reports.dialog_hours)),
+                     features=features, now=now,
+                     rate_limit=RateLimit(settings.access.commands_per_minute))
+
+
 def assistant(settings: Settings) -> "Assistant":
     """The messenger-independent core that every channel adapter calls."""
-    from bot.assistant import Assistant
-    from bot.db.chats import ChatStore
     from bot.db.engine import connect
 
     engine = connect(settings.database_url)
-    answers = answerer(settings)
-    return Assistant(answers, answers.facts, ChatStore(engine))
+    return build_core(settings, engine, answerer(settings))

@@ -8,8 +8,12 @@ translate.
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import TYPE_CHECKING, Callable
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from bot.answers import Answer, Conversation
 from bot.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
@@ -21,7 +25,9 @@ from bot.vietnamese import sentences
 if TYPE_CHECKING:
     from bot.answers import Answerer
     from bot.db.chats import ChatStore
+    from bot.db.dialogs import DialogState, DialogStore
     from bot.db.facts import FactStore
+    from bot.db.people import Member, PeopleStore
 
 COMMANDS = [
     Command("start", "Giới thiệu trợ lý và cách dùng"),
@@ -30,6 +36,7 @@ COMMANDS = [
     Command("hanchot", "Thời hạn sắp tới: /hanchot, /hanchot 60 hoặc /hanchot kh 0125"),
     Command("tieuchi", "Tiêu chí, tiêu chuẩn của văn bản: /tieuchi kh 982"),
     Command("vanban", "Các văn bản trợ lý đang có, mới nhất trước"),
+    Command("huy", "Hủy thao tác đang làm dở (báo cáo, thông báo…)"),
 ]
 GREETING = ("Xin chào! Tôi là Trợ lý Chỉ thị. Tôi trả lời câu hỏi về yêu cầu, tiêu chí và thời hạn "
             "trong các chỉ thị, kế hoạch, công văn đã nạp, kèm trích dẫn điều khoản và số hiệu văn bản.\n"
@@ -43,21 +50,78 @@ THANKS = {True: "Cảm ơn bạn! Góp ý đã được ghi nhận.",
           False: "Cảm ơn bạn! Câu hỏi này sẽ được chuyển để bổ sung tài liệu."}
 EXPIRED = "Lựa chọn này không còn hiệu lực."
 CHOICE_HINT = "Trả lời «1» nếu câu trả lời hữu ích, «2» nếu chưa đúng."
+CANCELLED = "Đã hủy, không có gì được lưu."
+NOTHING_TO_CANCEL = "Không có thao tác nào đang làm dở."
+SLOW_DOWN = "Bạn gửi lệnh nhanh quá. Vui lòng đợi {seconds} giây rồi thử lại."
 MAX_QUESTION_CHARS = 1000
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
 _FEEDBACK = re.compile(r"^fb:(?P<useful>[01]):(?P<question>\d+)$")
 
 
+# A feature's handlers: (message, sender's membership or None) -> replies.
+Handler = Callable[[Incoming, "Member | None"], list[Reply]]
+ButtonHandler = Callable[[Incoming, "Member | None", str], list[Reply]]
+DialogHandler = Callable[[Incoming, "Member | None", "DialogState"], list[Reply]]
+
+
+class Feature(Protocol):
+    """A group of commands plugged into the core (membership, reports, reminders…).
+
+    `buttons` are keyed by the part of the button data before the first ":"; `dialogs` by the
+    dialog kind they continue; `menu` lists the commands /help shows (with the roles they need).
+    """
+
+    commands: dict[str, Handler]
+    buttons: dict[str, ButtonHandler]
+    dialogs: dict[str, DialogHandler]
+    menu: list[Command]
+
+
+@dataclass
+class RateLimit:
+    """At most `per_minute` commands per person in any 60 s (per worker, in memory)."""
+
+    per_minute: int = 20
+    clock: Callable[[], float] = time.monotonic
+    _hits: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def wait(self, who: str) -> int:
+        """0 when the command may go ahead (and counts it), else seconds to wait."""
+        now, hits = self.clock(), self._hits[who]
+        while hits and hits[0] <= now - 60:
+            hits.popleft()
+        if len(hits) >= self.per_minute:
+            return max(1, int(hits[0] + 60 - now + 0.999))
+        hits.append(now)
+        return 0
+
+
 class Assistant:
     """Handles one Incoming at a time; state lives in the database, so any worker may serve."""
 
     def __init__(self, answerer: "Answerer", facts: "FactStore", chats: "ChatStore",
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] | None = None, *, people: "PeopleStore | None" = None,
+                 dialogs: "DialogStore | None" = None, features: Iterable[Feature] = (),
+                 now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None) -> None:
+        from bot.app import VIETNAM
+
         self.answerer = answerer
         self.facts = facts
         self.chats = chats
-        self.today = today
+        self.now = now or (lambda: datetime.now(UTC))
+        self.today = today or (lambda: self.now().astimezone(VIETNAM).date())
+        self.people = people
+        self.dialogs = dialogs
+        self.rate_limit = rate_limit
+        self.features = list(features)
+        self._commands: dict[str, Handler] = {}
+        self._buttons: dict[str, ButtonHandler] = {}
+        self._dialogs: dict[str, DialogHandler] = {}
+        for feature in self.features:
+            self._commands.update(feature.commands)
+            self._buttons.update(feature.buttons)
+            self._dialogs.update(feature.dialogs)
 
     def seen(self, channel: str, update_key: str) -> bool:
         """Whether this update was handled before (a messenger's repeated delivery)."""
@@ -73,23 +137,91 @@ class Assistant:
         choice = self._numbered_choice(msg)
         if choice:
             return self._button(msg, choice)
+        dialog = self.dialog(msg)
+        if dialog is not None and dialog.kind in self._dialogs:
+            return self._dialogs[dialog.kind](msg, self.member(msg), dialog)
         return self._question(msg, msg.text)
+
+    # -- shared by the features -----------------------------------------------------------------
+
+    def member(self, msg: Incoming) -> "Member | None":
+        """The registered official who sent this, or None (anyone may still ask questions)."""
+        if self.people is None:
+            return None
+        private_chat = msg.chat_id if msg.chat_kind is ChatKind.PRIVATE else None
+        return self.people.member(msg.channel.name, msg.sender.id, private_chat, msg.sender.name)
+
+    def dialog(self, msg: Incoming) -> "DialogState | None":
+        if self.dialogs is None:
+            return None
+        return self.dialogs.get(msg.channel.name, msg.chat_id, msg.sender.id, self.now())
+
+    def save_dialog(self, msg: Incoming, state: "DialogState") -> None:
+        assert self.dialogs is not None
+        self.dialogs.save(msg.channel.name, msg.chat_id, msg.sender.id, state)
+
+    def end_dialog(self, msg: Incoming) -> bool:
+        if self.dialogs is None:
+            return False
+        ended = self.dialogs.clear(msg.channel.name, msg.chat_id, msg.sender.id)
+        if not msg.channel.buttons:
+            self.chats.remember(msg.channel.name, msg.chat_id, choices=())
+        return ended
+
+    def texts(self, msg: Incoming, text: str) -> list[Reply]:
+        """Plain text replies for this channel; numbered choices offered earlier no longer apply."""
+        if not msg.channel.buttons and self.chats.state(msg.channel.name, msg.chat_id).choices:
+            self.chats.remember(msg.channel.name, msg.chat_id, choices=())
+        return self._texts(msg.channel, text)
+
+    def choices(self, msg: Incoming, text: str, rows: tuple[tuple[Button, ...], ...],
+                hint: str = "") -> list[Reply]:
+        """Text with buttons, or numbered choices («1. Hoàn thành») where there are none."""
+        if msg.channel.buttons:
+            return self._with_choices(msg, text, rows)
+        options = [b for row in rows for b in row]
+        self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
+        lines = [text, ""] + [f"{i}. {b.label}" for i, b in enumerate(options, 1)]
+        lines.append(hint or "Trả lời bằng số thứ tự của lựa chọn.")
+        return self._texts(msg.channel, "\n".join(lines))
 
     # -- commands -------------------------------------------------------------------------------
 
     def _command(self, msg: Incoming) -> list[Reply]:
+        if self.rate_limit is not None:
+            wait = self.rate_limit.wait(f"{msg.channel.name}:{msg.sender.id}")
+            if wait:
+                return self._texts(msg.channel, SLOW_DOWN.format(seconds=wait))
         handlers = {"start": self._start, "help": self._help, "hoi": self._ask, "hanchot": self._deadlines,
-                    "tieuchi": self._criteria, "vanban": self._documents}
-        handler = handlers.get(msg.command or "")
+                    "tieuchi": self._criteria, "vanban": self._documents, "huy": self._cancel}
+        name = msg.command or ""
+        if name in self._commands:
+            return self._commands[name](msg, self.member(msg))
+        handler = handlers.get(name)
         if handler is None:
             return self._texts(msg.channel, UNKNOWN_COMMAND.format(name=msg.command))
         return handler(msg)
 
     def _start(self, msg: Incoming) -> list[Reply]:
-        return self._texts(msg.channel, f"{GREETING}\n\n{help_text()}")
+        return self._texts(msg.channel, f"{GREETING}\n\n{self.help_text(msg)}")
 
     def _help(self, msg: Incoming) -> list[Reply]:
-        return self._texts(msg.channel, help_text())
+        return self._texts(msg.channel, self.help_text(msg))
+
+    def help_text(self, msg: Incoming) -> str:
+        """The commands this sender may use: everyone's, then those of their role."""
+        member = self.member(msg) if any(f.menu for f in self.features) else None
+        role = member.role.value if member else None
+        extra = [c for f in self.features for c in f.menu if not c.roles or (role in c.roles)]
+        return help_text(extra)
+
+    def menu(self) -> list[Command]:
+        """The commands a messenger's menu shows: everyone's and the reporters', not admins'."""
+        return [*COMMANDS, *(c for f in self.features for c in f.menu
+                             if not c.roles or "reporter" in c.roles)]
+
+    def _cancel(self, msg: Incoming) -> list[Reply]:
+        return self.texts(msg, CANCELLED if self.end_dialog(msg) else NOTHING_TO_CANCEL)
 
     def _ask(self, msg: Incoming) -> list[Reply]:
         if not msg.text.strip():
@@ -180,6 +312,9 @@ class Assistant:
         return choices[number - 1] if 1 <= number <= len(choices) else None
 
     def _button(self, msg: Incoming, data: str) -> list[Reply]:
+        prefix = data.split(":", 1)[0]
+        if prefix in self._buttons:
+            return self._buttons[prefix](msg, self.member(msg), data)
         found = _FEEDBACK.match(data)
         if not found:
             return [Reply(notice=EXPIRED)] if msg.channel.buttons else self._texts(msg.channel, EXPIRED)
@@ -195,8 +330,8 @@ class Assistant:
         return [Reply(part) for part in split_text(text, channel.max_text)]
 
 
-def help_text() -> str:
-    lines = ["Các lệnh:"] + [f"/{c.name} — {c.description}" for c in COMMANDS]
+def help_text(extra: Iterable[Command] = ()) -> str:
+    lines = ["Các lệnh:"] + [f"/{c.name} — {c.description}" for c in [*COMMANDS, *extra]]
     lines.append("Trong nhóm, hãy gọi tên tôi (@) hoặc dùng lệnh; trong tin nhắn riêng cứ gõ câu hỏi.")
     return "\n".join(lines)
 

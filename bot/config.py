@@ -110,6 +110,63 @@ class Zalo(_Section):
     port: int = Field(8444, ge=1, le=65535)
 
 
+class Access(_Section):
+    # Admins (the secretariat) by messenger account: "telegram:<user id>", "zalo:<user id>".
+    admins: list[str] = []
+    # Commands one person may send per minute before being asked to slow down.
+    commands_per_minute: int = Field(20, ge=1)
+    # Days an invite code stays valid.
+    invite_days: int = Field(7, ge=1, le=365)
+
+    @field_validator("admins")
+    @classmethod
+    def _qualified(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            channel, _, user = str(entry).partition(":")
+            if channel not in ("telegram", "zalo", "console") or not user:
+                raise ValueError(f"'{entry}': expected telegram:<user id> or zalo:<user id>")
+        return [str(e) for e in value]
+
+
+class Reports(_Section):
+    # Minutes after a report during which its author may correct it (a new row; history kept).
+    correction_minutes: int = Field(1440, ge=0)
+    max_text_chars: int = Field(1000, ge=10, le=4000)
+    max_file_mb: float = Field(10, gt=0, le=50)
+    file_types: list[str] = [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png"]
+    # Obligations whose deadline passed at most this many days ago can still be reported on.
+    past_days: int = Field(60, ge=0)
+    # A dialog (report, broadcast) left untouched this long is forgotten.
+    dialog_hours: int = Field(24, ge=1)
+
+
+class Reminders(_Section):
+    enabled: bool = True
+    # Days before a deadline when the units that have not finished are reminded (0 = on the day).
+    offsets_days: list[int] = [7, 3, 1, 0]
+    # Hour of the day (Vietnam time) at which reminders go out.
+    hour: int = Field(8, ge=0, le=23)
+    # Days after a missed deadline when the overdue notice goes out (0 = none).
+    overdue_days: int = Field(1, ge=0)
+    # How often the plan is checked, in seconds.
+    check_seconds: int = Field(300, ge=1)
+
+
+class Delivery(_Section):
+    # Messenger limits (Telegram: about 30/s overall, 1/s per chat, 20/min per group).
+    telegram_per_second: float = Field(30, gt=0)
+    telegram_chat_interval_s: float = Field(1.0, ge=0)
+    telegram_group_per_minute: int = Field(20, ge=1)
+    zalo_per_second: float = Field(10, gt=0)
+    zalo_chat_interval_s: float = Field(1.0, ge=0)
+    # Attempts before a message is marked failed (429s wait and do not count).
+    max_attempts: int = Field(5, ge=1)
+    # Seconds after which a message claimed by a worker that died is sent again.
+    lease_s: int = Field(60, ge=5)
+    # Seconds between looks at the outbox when it is empty.
+    poll_s: float = Field(2.0, gt=0)
+
+
 class Settings(_Section):
     paths: Paths = Paths()
     embedding: Embedding = Embedding()
@@ -122,6 +179,10 @@ class Settings(_Section):
     llm: Llm = Llm()
     telegram: Telegram = Telegram()
     zalo: Zalo = Zalo()
+    access: Access = Access()
+    reports: Reports = Reports()
+    reminders: Reminders = Reminders()
+    delivery: Delivery = Delivery()
     base_dir: Path = ROOT
 
     def resolve(self, path: Path) -> Path:

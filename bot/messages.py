@@ -90,3 +90,4 @@ class Command:
 
     name: str
     description: str
+    roles: tuple[str, ...] = ()  # roles that may use it (`bot.db.people.Role` values); () = everyone

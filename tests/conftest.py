@@ -166,20 +166,23 @@ def db_engine(database_url: str) -> Iterator[Engine]:
 
 # -- the core over the shipped knowledge ---------------------------------------------------------
 
-def build_assistant(base: Path, today: date = date(2026, 1, 15)):  # type: ignore[no-untyped-def]
-    """An Assistant over a copy of knowledge/ in `base`: real Chroma and SQLite, fake embedding."""
+def build_assistant(base: Path, today: date = date(2026, 1, 15), *,  # type: ignore[no-untyped-def]
+                    database_url: str | None = None, now=None, **overrides):
+    """An Assistant over a copy of knowledge/ in `base`: real Chroma and SQLite (or the given
+    database), fake embedding, every feature plugged in. `overrides` are settings such as
+    access__admins=["telegram:1"]."""
     import shutil
 
     from bot.answers import Answerer
-    from bot.assistant import Assistant
-    from bot.db.chats import ChatStore
+    from bot.app import build_core
     from bot.db.engine import connect
     from bot.db.facts import FactStore
     from bot.ingestion.pipeline import Ingestor
     from bot.search import PassageSearch
     from bot.vector_store import langchain_store, open_collection
 
-    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
+    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge",
+                             database__url=database_url, **overrides)
     if not (base / "knowledge").exists():
         shutil.copytree(ROOT / "knowledge", base / "knowledge")
     engine = connect(settings.database_url)
@@ -187,7 +190,7 @@ def build_assistant(base: Path, today: date = date(2026, 1, 15)):  # type: ignor
     Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake", facts=facts).run(
         base / "knowledge", progress=False)
     answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
-    return Assistant(answerer, facts, ChatStore(engine), today=lambda: today)
+    return build_core(settings, engine, answerer, today=(lambda: today) if now is None else None, now=now)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from telegram import Update
 from bot.assistant import COMMANDS, split_text
 from bot.channels import telegram as channel
 from bot.channels.telegram import APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, to_incoming
-from bot.messages import TELEGRAM, Button, ChatKind, Incoming, OutgoingFile, Reply, Sender
+from bot.messages import TELEGRAM, Button, ChatKind, Command, Incoming, OutgoingFile, Reply, Sender
 from tests.fakes.fixtures import free_port, running_ptb, telegram_fake  # noqa: F401
 from tests.fakes.telegram_server import (FakeTelegram, make_chat, make_message, make_update,
                                          make_user, post_webhook_update)
@@ -40,6 +40,9 @@ class Counting:
             raise RuntimeError("core failure")
         return self.inner.handle(msg)
 
+    def menu(self) -> list[Command]:
+        return self.inner.menu()
+
 
 class Scripted:
     """A stand-in core that answers every message with the same replies, optionally slowly."""
@@ -50,6 +53,9 @@ class Scripted:
     def handle(self, msg: Incoming) -> list[Reply]:
         time.sleep(self.delay)  # runs in a worker thread, as the real core does
         return self.replies
+
+    def menu(self) -> list[Command]:
+        return COMMANDS
 
 
 @pytest.fixture
@@ -88,8 +94,8 @@ async def test_start_question_accents_feedback_menu_and_typing(telegram_fake, co
     actions = telegram_fake.calls_of("sendChatAction")
     assert actions and {c.params["action"] for c in actions} == {"typing"}
     menu = telegram_fake.calls_of("setMyCommands")[0].params["commands"]
-    assert menu == [{"command": c.name, "description": c.description} for c in COMMANDS]
-    assert [c["command"] for c in menu] == ["start", "help", "hoi", "hanchot", "tieuchi", "vanban"]
+    assert menu == [{"command": c.name, "description": c.description} for c in core.menu()]
+    assert [c["command"] for c in menu] == ["start", "help", "hoi", "hanchot", "tieuchi", "vanban", "huy"]
 
 
 async def test_groups_answer_mentions_replies_and_commands_only(telegram_fake, core) -> None:

@@ -30,8 +30,7 @@ from telegram.error import TelegramError  # noqa: E402
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # noqa: E402
                           ContextTypes, ExtBot, TypeHandler)
 
-from bot.assistant import COMMANDS  # noqa: E402
-from bot.messages import TELEGRAM, Attachment, ChatKind, Incoming, Reply, Sender  # noqa: E402
+from bot.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -55,6 +54,8 @@ class Core(Protocol):
     """What the adapter needs of `bot.assistant.Assistant`."""
 
     def handle(self, msg: Incoming) -> list[Reply]: ...
+
+    def menu(self) -> list[Command]: ...
 
 
 class WebhookConfigError(ValueError):
@@ -225,7 +226,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def register_commands(application: Application) -> None:
     """Publish the core's command menu (shown when the user types "/")."""
-    commands = [BotCommand(c.name, c.description[:256]) for c in COMMANDS]
+    core: Core = application.bot_data["core"]
+    commands = [BotCommand(c.name, c.description[:256]) for c in core.menu()]
     try:
         await application.bot.set_my_commands(commands)
     except TelegramError as exc:  # the bot answers without a menu too

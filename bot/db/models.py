@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -202,3 +203,185 @@ class SeenUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+# -- units, officials, roles --------------------------------------------------------------------
+
+class Unit(Base):
+    """A reporting unit (sở, phòng, xã…), known by its code."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Official(Base):
+    """A person using the bot; `role` is a `bot.people.Role` value. Admins may have no unit."""
+
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once they blocked the bot
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Identity(Base):
+    """One messenger account of an official: the same person may be on Telegram and on Zalo."""
+
+    __tablename__ = "identities"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[str] = mapped_column(String(64))  # the private chat the bot writes to
+    linked_at: Mapped[datetime] = mapped_column(default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class InviteCode(Base):
+    """A code that joins its holder to a unit with a role, until it expires or is revoked."""
+
+    __tablename__ = "invite_codes"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    max_uses: Mapped[int | None] = mapped_column(Integer)  # None: any number of officials
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Every action of an admin (and every role change), who did it and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))  # "telegram", "zalo", "cli"
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+# -- progress reports ---------------------------------------------------------------------------
+
+class Report(Base):
+    """One progress report, never overwritten: a correction is a new row pointing at the old.
+
+    The obligation is kept by its stable key (see `bot.obligations.obligation_key`) and copied
+    (title, document, due date), so a report keeps its meaning when documents are re-ingested.
+    A free-titled report ("khác") has no key.
+    """
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="RESTRICT"))
+    channel: Mapped[str] = mapped_column(String(16))
+    obligation_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    doc_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    due_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16))  # `bot.reports.Status` value
+    percent: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_ref: Mapped[str | None] = mapped_column(Text)  # channel file id or stored file name
+    attachment_mime: Mapped[str | None] = mapped_column(String(128))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="RESTRICT"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    # A retried submission (double tap, redelivered update) carries the same token: one row.
+    submission_token: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Dialog(Base):
+    """A multi-step conversation in progress (a report being filled, a broadcast being written),
+    kept here so that a restart or another worker continues it."""
+
+    __tablename__ = "dialogs"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))   # "report", "broadcast"
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+# -- reminders, broadcasts, delivery -------------------------------------------------------------
+
+class Broadcast(Base):
+    """An announcement (or a reminder run) and its audience; its messages are outbox rows."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "announcement", "reminder"
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[str] = mapped_column(Text)    # "all", "unit:SNV", "missing:<obligation key>"
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    # Where the delivery report goes when every message is settled.
+    report_channel: Mapped[str | None] = mapped_column(String(16))
+    report_chat_id: Mapped[str | None] = mapped_column(String(64))
+    reported_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class OutboxMessage(Base):
+    """One message to one recipient, written before it is sent and marked sent only after the
+    messenger accepted it. `dedupe_key` makes planning the same message twice a no-op."""
+
+    __tablename__ = "outbox"
+    # Workers claim the oldest due pending rows.
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str] = mapped_column(Text, default="")  # JSON rows of [label, data]
+    status: Mapped[str] = mapped_column(String(8), default="pending")  # pending/sending/sent/failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utc_now)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ReminderMute(Base):
+    """An official who asked for no more reminders, for one obligation or ("*") for all."""
+
+    __tablename__ = "reminder_mutes"
+
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"), primary_key=True)
+    obligation_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    muted_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class Flag(Base):
+    """Small switches shared by every worker, e.g. reminders paused by an admin."""
+
+    __tablename__ = "flags"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

@@ -1,0 +1,57 @@
+"""Dialogs in progress (a report being filled, a broadcast being written), one per person and
+chat, kept in the database so that a restart or another worker picks up where the last left off.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import sessionmaker
+
+from bot.db import models as m
+from bot.db.engine import writer
+
+_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+@dataclass(frozen=True)
+class DialogState:
+    kind: str                     # "report", "broadcast"
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+
+class DialogStore:
+    def __init__(self, engine: Engine, max_age: timedelta = timedelta(hours=24)) -> None:
+        self.max_age = max_age
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writer(engine), expire_on_commit=False)
+        self._insert = _INSERT[engine.dialect.name]
+
+    def get(self, channel: str, chat_id: str, user_id: str, now: datetime | None = None) -> DialogState | None:
+        """The dialog in progress, or None (also when it was left untouched too long)."""
+        with self._read() as session:
+            row = session.get(m.Dialog, (channel, chat_id, user_id))
+        if row is None or row.updated_at < (now or m.utc_now()) - self.max_age:
+            return None
+        return DialogState(row.kind, row.step, json.loads(row.data or "{}"), row.updated_at)
+
+    def save(self, channel: str, chat_id: str, user_id: str, state: DialogState) -> None:
+        values = {"kind": state.kind, "step": state.step,
+                  "data": json.dumps(state.data, ensure_ascii=False), "updated_at": m.utc_now()}
+        stmt = self._insert(m.Dialog).values(channel=channel, chat_id=chat_id, user_id=user_id, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=["channel", "chat_id", "user_id"], set_=values)
+        with self._write() as session, session.begin():
+            session.execute(stmt)
+
+    def clear(self, channel: str, chat_id: str, user_id: str) -> bool:
+        """End the dialog; False when there was none."""
+        with self._write() as session, session.begin():
+            result = session.execute(delete(m.Dialog).where(
+                m.Dialog.channel == channel, m.Dialog.chat_id == chat_id, m.Dialog.user_id == user_id))
+            return bool(result.rowcount)

@@ -1,0 +1,356 @@
+"""Units, officials, their messenger accounts and roles; invite codes; the audit log.
+
+Who may do what is decided from what this store returns: `member()` is the one lookup every
+command makes. Admins named in the config are admins from their first message on.
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import models as m
+from bot.db.engine import writer
+
+_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+# Invite codes: no 0/O, 1/I/L, so a code read aloud or off a screen is typed right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+LINK_ROLE = "link"  # an invite that links a second messenger account to its creator
+
+
+class Role(StrEnum):
+    ADMIN = "admin"        # the secretariat: codes, roles, summaries, exports, broadcasts
+    REPORTER = "reporter"  # reports for their own unit
+    READER = "reader"      # registered, reads; reminders too, but no reports
+
+
+ROLE_NAMES = {Role.ADMIN: "quản trị (văn phòng)", Role.REPORTER: "báo cáo của đơn vị",
+              Role.READER: "chỉ xem"}
+# What officials type for each role in /quyen and /taoma.
+ROLE_WORDS = {"admin": Role.ADMIN, "quantri": Role.ADMIN, "baocao": Role.REPORTER,
+              "reporter": Role.REPORTER, "xem": Role.READER, "reader": Role.READER}
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    code: str
+    name: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Member:
+    """A registered official as seen from one of their messenger accounts."""
+
+    official_id: int
+    name: str
+    role: Role
+    unit: UnitInfo | None
+    active: bool = True
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    unit: UnitInfo
+    role: str
+    expires_at: datetime
+    uses: int = 0
+    max_uses: int | None = None
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where to write to an official: their most recently used messenger account."""
+
+    official_id: int
+    unit_id: int | None
+    channel: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class OfficialInfo:
+    official_id: int
+    name: str
+    role: Role
+    unit: UnitInfo | None
+    active: bool
+    accounts: tuple[str, ...]  # "telegram:123", "zalo:abc"
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    USED_UP = "used_up"
+    UNIT_CLOSED = "unit_closed"
+
+
+class InviteError(Exception):
+    def __init__(self, problem: InviteProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class PeopleStore:
+    """Reads and writes the people tables of a migrated database."""
+
+    def __init__(self, engine: Engine, admins: Iterable[str] = ()) -> None:
+        self.engine = engine
+        self.admins = frozenset(admins)
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writer(engine), expire_on_commit=False)
+
+    # -- units ----------------------------------------------------------------------------------
+
+    def import_units(self, units: Iterable[tuple[str, str]]) -> tuple[int, int]:
+        """Add or rename units by code; (added, updated). Units not listed are kept."""
+        added = updated = 0
+        with self._write() as session, session.begin():
+            existing = {u.code: u for u in session.scalars(select(m.Unit))}
+            for code, name in units:
+                code, name = normalise_code(code), " ".join(name.split())
+                unit = existing.get(code)
+                if unit is None:
+                    unit = m.Unit(code=code, name=name, active=True)
+                    session.add(unit)
+                    existing[code] = unit
+                    added += 1
+                elif unit.name != name or not unit.active:
+                    unit.name, unit.active = name, True
+                    updated += 1
+        return added, updated
+
+    def units(self) -> list[UnitInfo]:
+        with self._read() as session:
+            return [_unit(u) for u in session.scalars(select(m.Unit).order_by(m.Unit.code))]
+
+    def unit(self, code: str) -> UnitInfo | None:
+        with self._read() as session:
+            row = session.scalar(select(m.Unit).where(m.Unit.code == normalise_code(code)))
+            return _unit(row) if row else None
+
+    # -- who is writing -------------------------------------------------------------------------
+
+    def member(self, channel: str, user_id: str, chat_id: str | None = None, name: str = "") -> Member | None:
+        """The official behind a messenger account, or None if unregistered.
+
+        A config admin gets an official record on first contact; every call refreshes the
+        account's last use (replies and reminders go to the most recent account).
+        """
+        is_config_admin = f"{channel}:{user_id}" in self.admins
+        with self._write() as session, session.begin():
+            identity = session.get(m.Identity, (channel, user_id))
+            if identity is None:
+                if not is_config_admin:
+                    return None
+                official = m.Official(name=name, role=Role.ADMIN.value, active=True)
+                session.add(official)
+                session.flush()
+                identity = m.Identity(channel=channel, user_id=user_id, official_id=official.id,
+                                      chat_id=chat_id or user_id)
+                session.add(identity)
+            official = session.get_one(m.Official, identity.official_id)
+            if is_config_admin and official.role != Role.ADMIN.value:
+                official.role = Role.ADMIN.value
+            if chat_id and identity.chat_id != chat_id and chat_id == user_id:
+                identity.chat_id = chat_id
+            identity.last_seen_at = m.utc_now()
+            if name and not official.name:
+                official.name = name
+            if not official.active:  # they wrote again: they no longer block the bot
+                official.active = True
+            unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
+            return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+
+    def register(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
+                 now: datetime | None = None) -> Member:
+        """Redeem an invite code: join its unit with its role (or, for a link code, become
+        another account of the official who made it). Raises InviteError."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            _check_invite(session, invite, now)
+            assert invite is not None
+            invite.uses += 1
+            identity = session.get(m.Identity, (channel, user_id))
+            if invite.role == LINK_ROLE:
+                official = session.get_one(m.Official, invite.created_by)
+            elif identity is not None:
+                official = session.get_one(m.Official, identity.official_id)
+                if official.role != Role.ADMIN.value:
+                    official.role = invite.role
+                official.unit_id = invite.unit_id
+            else:
+                official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
+                session.add(official)
+                session.flush()
+            if identity is None:
+                session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id,
+                                       chat_id=chat_id))
+            else:
+                identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
+            official.name = official.name or name
+            _audit(session, official.id, channel, "register",
+                   f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
+            unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
+            return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+
+    # -- invite codes ---------------------------------------------------------------------------
+
+    def create_invite(self, unit_code: str, role: Role | str = Role.REPORTER, *, days: int = 7,
+                      max_uses: int | None = None, by: int | None = None, channel: str = "cli",
+                      now: datetime | None = None) -> Invite:
+        """A fresh code for the unit; KeyError when there is no such unit."""
+        now = now or m.utc_now()
+        role = str(Role(role)) if role != LINK_ROLE else LINK_ROLE
+        with self._write() as session, session.begin():
+            unit = session.scalar(select(m.Unit).where(m.Unit.code == normalise_code(unit_code)))
+            if unit is None:
+                raise KeyError(unit_code)
+            row = m.InviteCode(code=new_code(), unit_id=unit.id, role=role, max_uses=max_uses,
+                               created_by=by, created_at=now, expires_at=now + timedelta(days=days))
+            session.add(row)
+            if role != LINK_ROLE:
+                _audit(session, by, channel, "invite",
+                       f"mã {row.code} cho {unit.code}, vai trò {role}, hết hạn sau {days} ngày")
+            return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses)
+
+    def link_code(self, official_id: int, *, hours: int = 24, now: datetime | None = None) -> str:
+        """A one-time code that links another messenger account to this official."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            official = session.get_one(m.Official, official_id)
+            if official.unit_id is None:
+                raise ValueError("an official without a unit cannot link accounts by code")
+            row = m.InviteCode(code=new_code(), unit_id=official.unit_id, role=LINK_ROLE, max_uses=1,
+                               created_by=official_id, created_at=now,
+                               expires_at=now + timedelta(hours=hours))
+            session.add(row)
+            return row.code
+
+    def revoke_invite(self, code: str, *, by: int | None = None, channel: str = "cli") -> bool:
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code))
+            if invite is None or invite.revoked_at is not None:
+                return False
+            invite.revoked_at = m.utc_now()
+            _audit(session, by, channel, "revoke", f"thu hồi mã {invite.code}")
+            return True
+
+    def invites(self, unit_code: str | None = None) -> list[Invite]:
+        stmt = (select(m.InviteCode, m.Unit).join(m.Unit, m.Unit.id == m.InviteCode.unit_id)
+                .where(m.InviteCode.role != LINK_ROLE).order_by(m.InviteCode.created_at.desc()))
+        if unit_code:
+            stmt = stmt.where(m.Unit.code == normalise_code(unit_code))
+        with self._read() as session:
+            return [Invite(i.code, _unit(u), i.role, i.expires_at, i.uses, i.max_uses, i.revoked_at is not None)
+                    for i, u in session.execute(stmt)]
+
+    # -- officials and roles --------------------------------------------------------------------
+
+    def grant(self, official_id: int, role: Role, *, by: int | None, channel: str) -> bool:
+        """Change an official's role; False when there is no such official."""
+        with self._write() as session, session.begin():
+            official = session.get(m.Official, official_id)
+            if official is None:
+                return False
+            before, official.role = official.role, role.value
+            _audit(session, by, channel, "grant", f"cán bộ #{official_id}: {before} → {role.value}")
+            return True
+
+    def officials(self, unit_code: str | None = None) -> list[OfficialInfo]:
+        stmt = select(m.Official).order_by(m.Official.unit_id, m.Official.id)
+        with self._read() as session:
+            units = {u.id: _unit(u) for u in session.scalars(select(m.Unit))}
+            if unit_code:
+                wanted = [u.id for u in units.values() if u.code == normalise_code(unit_code)]
+                stmt = stmt.where(m.Official.unit_id.in_(wanted))
+            accounts: dict[int, list[str]] = {}
+            for ident in session.scalars(select(m.Identity).order_by(m.Identity.linked_at)):
+                accounts.setdefault(ident.official_id, []).append(f"{ident.channel}:{ident.user_id}")
+            return [OfficialInfo(o.id, o.name, Role(o.role), units.get(o.unit_id) if o.unit_id else None,
+                                 o.active, tuple(accounts.get(o.id, ()))) for o in session.scalars(stmt)]
+
+    def recipients(self, unit_ids: Iterable[int] | None = None, *,
+                   roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN)) -> list[Recipient]:
+        """Active officials (of these units, or all), each once, at their most recent account."""
+        stmt = (select(m.Official.id, m.Official.unit_id, m.Identity.channel, m.Identity.chat_id,
+                       m.Identity.last_seen_at)
+                .join(m.Identity, m.Identity.official_id == m.Official.id)
+                .where(m.Official.active.is_(True), m.Official.role.in_([r.value for r in roles])))
+        if unit_ids is not None:
+            stmt = stmt.where(m.Official.unit_id.in_(list(unit_ids)))
+        best: dict[int, tuple[datetime, Recipient]] = {}
+        with self._read() as session:
+            for official_id, unit_id, channel, chat_id, seen in session.execute(stmt):
+                if official_id not in best or seen > best[official_id][0]:
+                    best[official_id] = (seen, Recipient(official_id, unit_id, channel, chat_id))
+        return [r for _, r in sorted(best.values(), key=lambda p: p[1].official_id)]
+
+    def deactivate(self, channel: str, chat_id: str) -> int:
+        """Mark the officials behind a chat inactive (they blocked the bot); how many."""
+        ids = select(m.Identity.official_id).where(m.Identity.channel == channel,
+                                                   m.Identity.chat_id == chat_id)
+        with self._write() as session, session.begin():
+            result = session.execute(update(m.Official).where(m.Official.id.in_(ids)).values(active=False))
+            return int(result.rowcount or 0)
+
+    # -- audit ----------------------------------------------------------------------------------
+
+    def audit(self, official_id: int | None, channel: str, action: str, detail: str = "") -> None:
+        with self._write() as session, session.begin():
+            _audit(session, official_id, channel, action, detail)
+
+    def audit_log(self, limit: int = 100) -> list[tuple[datetime, int | None, str, str, str]]:
+        stmt = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
+        with self._read() as session:
+            return [(a.at, a.official_id, a.channel, a.action, a.detail) for a in session.scalars(stmt)]
+
+    def count_officials(self) -> int:
+        with self._read() as session:
+            return int(session.scalar(select(func.count()).select_from(m.Official)) or 0)
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -> None:
+    if invite is None:
+        raise InviteError(InviteProblem.UNKNOWN)
+    if invite.revoked_at is not None:
+        raise InviteError(InviteProblem.REVOKED)
+    if invite.expires_at <= now:
+        raise InviteError(InviteProblem.EXPIRED)
+    if invite.max_uses is not None and invite.uses >= invite.max_uses:
+        raise InviteError(InviteProblem.USED_UP)
+    unit = session.get(m.Unit, invite.unit_id)
+    if unit is None or not unit.active:
+        raise InviteError(InviteProblem.UNIT_CLOSED)
+
+
+def _audit(session: Session, official_id: int | None, channel: str, action: str, detail: str) -> None:
+    session.add(m.AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail))
+
+
+def _unit(row: m.Unit) -> UnitInfo:
+    return UnitInfo(row.id, row.code, row.name, row.active)
