@@ -1,0 +1,61 @@
+"""Announcements to officials: who an audience is, and planning one message per recipient.
+
+Audiences: "all"; "unit:<CODE>"; "missing:<obligation key>:<due YYYY-MM-DD>" (units with no
+report on that occurrence of the obligation). Planning only writes outbox rows; the delivery
+engine sends them.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.db import models as m
+from bot.db.outbox import NewMessage, Outbox
+from bot.db.people import PeopleStore, Recipient
+
+
+class AudienceError(ValueError):
+    """The audience names no unit or obligation we know; the message is for the user."""
+
+
+def reported_units(people: PeopleStore, obligation_key: str, due: date) -> set[int]:
+    """Units that sent any report on this occurrence of the obligation."""
+    stmt = select(m.Report.unit_id).where(m.Report.obligation_key == obligation_key,
+                                          m.Report.due_date == due).distinct()
+    with people.engine.connect() as connection:
+        return set(connection.scalars(stmt))
+
+
+def audience_recipients(people: PeopleStore, audience: str) -> list[Recipient]:
+    kind, _, rest = audience.partition(":")
+    if kind == "all" and not rest:
+        return people.recipients()
+    if kind == "unit":
+        unit = people.unit(rest)
+        if unit is None:
+            raise AudienceError(f"Không có đơn vị mã «{rest}».")
+        return people.recipients([unit.id])
+    if kind == "missing":
+        key, _, due = rest.partition(":")
+        try:
+            due_date = date.fromisoformat(due)
+        except ValueError:
+            raise AudienceError(f"Đối tượng «{audience}» không hợp lệ.") from None
+        done = reported_units(people, key, due_date)
+        return people.recipients([u.id for u in people.units() if u.active and u.id not in done])
+    raise AudienceError(f"Không hiểu đối tượng nhận «{audience}»: dùng all, unit:<MÃ> hoặc missing:….")
+
+
+def plan_broadcast(outbox: Outbox, people: PeopleStore, text: str, audience: str, *,
+                   created_by: int | None = None, report_to: tuple[str, str] | None = None) -> tuple[int, int]:
+    """Record the broadcast and one pending message per recipient; (broadcast id, recipients)."""
+    recipients = audience_recipients(people, audience)
+    broadcast_id = outbox.create_broadcast("announcement", text, audience, created_by=created_by,
+                                           report_to=report_to)
+    outbox.enqueue((NewMessage(f"bc:{broadcast_id}:{r.official_id}", r.channel, r.chat_id, text,
+                               official_id=r.official_id) for r in recipients), broadcast_id)
+    if created_by is not None:
+        people.audit(created_by, report_to[0] if report_to else "cli", "broadcast",
+                     f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
+    return broadcast_id, len(recipients)
