@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.answers import Answerer
-    from bot.assistant import Assistant, Feature
+    from bot.assistant import Assistant
     from bot.db.people import PeopleStore
     from bot.db.facts import FactStore
     from bot.embedding import E5Embeddings
@@ -89,12 +89,12 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogStore
 
-    features: list[Feature] = []
-    return Assistant(answers, answers.facts, ChatStore(engine), today,
+    core = Assistant(answers, answers.facts, ChatStore(engine), today,
                      people=people(settings, engine),
                      dialogs=DialogStore(engine, hours(hours=settings.reports.dialog_hours)),
-                     features=features, now=now,
-                     rate_limit=RateLimit(settings.access.commands_per_minute))
+                     now=now, rate_limit=RateLimit(settings.access.commands_per_minute))
+    # Features, each given the core (for its reply helpers and stores) and the settings.
+    return core
 
 
 def assistant(settings: Settings) -> "Assistant":

@@ -114,14 +114,18 @@ class Assistant:
         self.people = people
         self.dialogs = dialogs
         self.rate_limit = rate_limit
-        self.features = list(features)
+        self.features: list[Feature] = []
         self._commands: dict[str, Handler] = {}
         self._buttons: dict[str, ButtonHandler] = {}
         self._dialogs: dict[str, DialogHandler] = {}
-        for feature in self.features:
-            self._commands.update(feature.commands)
-            self._buttons.update(feature.buttons)
-            self._dialogs.update(feature.dialogs)
+        for feature in features:
+            self.add_feature(feature)
+
+    def add_feature(self, feature: Feature) -> None:
+        self.features.append(feature)
+        self._commands.update(feature.commands)
+        self._buttons.update(feature.buttons)
+        self._dialogs.update(feature.dialogs)
 
     def seen(self, channel: str, update_key: str) -> bool:
         """Whether this update was handled before (a messenger's repeated delivery)."""
