@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
+import secrets
 import sys
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.answers import Answer, Answerer, Conversation
-from bot.messages import CONSOLE, Incoming, Sender
+from bot.messages import CONSOLE, Incoming, OutgoingFile, Reply, Sender
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant
@@ -34,8 +38,9 @@ def to_incoming(line: str, user: str) -> Incoming:
 
 
 def run(assistant: "Assistant", stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
-        interactive: bool | None = None) -> int:
-    """Answer each line until the end of input: with a prompt on a terminal, echoed when piped."""
+        interactive: bool | None = None, exports: Path | None = None) -> int:
+    """Answer each line until the end of input: with a prompt on a terminal, echoed when piped.
+    Files the core sends (a chart, an export) are saved under `exports`."""
     interactive = stdin.isatty() if interactive is None else interactive
     if assistant.answerer.search.is_empty():
         print(EMPTY_STORE, file=stdout)
@@ -57,8 +62,28 @@ def run(assistant: "Assistant", stdin: TextIO = sys.stdin, stdout: TextIO = sys.
         if not interactive:
             print(f"Hỏi: {question}", file=stdout)
         replies = assistant.handle(to_incoming(question, user))
-        print("\n".join(r.text or r.notice for r in replies) + "\n", file=stdout, flush=True)
+        print("\n".join(shown(r, exports) for r in replies) + "\n", file=stdout, flush=True)
     return 0
+
+
+def shown(reply: Reply, exports: Path | None) -> str:
+    """A reply as console text; its file is written to disk and its path shown instead."""
+    if reply.file is None:
+        return reply.text or reply.notice
+    return "\n".join(filter(None, (reply.text, save_file(reply.file, exports))))
+
+
+def save_file(file: OutgoingFile, folder: Path | None) -> str:
+    """Write a file under a generated name (never the sender's) and say where it is."""
+    if folder is None:
+        return f"[Tệp «{file.name}», {len(file.content)} byte: không lưu vì chưa có thư mục lưu tệp.]"
+    name = Path(file.name)
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name.stem).strip("-")[:60] or "tep"
+    suffix = re.sub(r"[^A-Za-z0-9.]+", "", name.suffix)[:10]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}-{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}{suffix}"
+    path.write_bytes(file.content)
+    return f"Đã lưu tệp: {path}" + (f" ({file.caption})" if file.caption else "")
 
 
 def render(answer: Answer) -> str:
