@@ -36,6 +36,9 @@ bench: model
 	$(BIN)/python bench/answer_quality.py
 	$(BIN)/python bench/deadline_extraction.py
 	$(BIN)/python bench/channel_throughput.py
+	$(BIN)/python bench/report_throughput.py
+	$(BIN)/python bench/summary_speed.py
+	$(BIN)/python bench/broadcast_throughput.py
 
 clean:
 	rm -rf $(VENV) data

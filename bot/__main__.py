@@ -34,14 +34,56 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     deadlines.add_argument("--today", type=date.fromisoformat, help="tính từ ngày này (YYYY-MM-DD)")
     criteria = commands.add_parser("criteria", parents=[common], help="tiêu chí, tiêu chuẩn của một văn bản")
     criteria.add_argument("--doc", required=True, help="số hiệu văn bản, ví dụ 982/KH-UBND hoặc «kh 982»")
+    add_units_parser(commands, common)
+    add_reports_parser(commands, common)
+    send = commands.add_parser("broadcast", parents=[common],
+                               help="gửi thông báo tới cán bộ (tôn trọng giới hạn tốc độ, không gửi trùng)")
+    send.add_argument("--text", type=Path, required=True, help="tệp nội dung thông báo (UTF-8)")
+    send.add_argument("--to", required=True, help="all, hoặc mã đơn vị")
+    send.add_argument("--no-send", action="store_true", help="chỉ lập danh sách gửi, chưa gửi")
+    deliver = commands.add_parser("deliver", parents=[common],
+                                  help="gửi các tin còn chờ trong hàng đợi (cả sau khi bị dừng đột ngột)")
+    deliver.add_argument("--until-empty", action="store_true", help="dừng khi không còn tin nào chờ")
     return parser.parse_args(argv)
+
+
+def add_reports_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """`reports export|summary` for the secretariat (--config/--store after the action)."""
+    reports = commands.add_parser("reports", help="tổng hợp và xuất báo cáo tiến độ")
+    actions = reports.add_subparsers(dest="reports_command", required=True, metavar="VIỆC")
+    export = actions.add_parser("export", parents=[common], help="xuất mọi báo cáo ra tệp .xlsx hoặc .csv")
+    export.add_argument("--out", type=Path, required=True, help="tệp ra, ví dụ baocao.xlsx hoặc baocao.csv")
+    export.add_argument("--doc", help="chỉ báo cáo của một văn bản, ví dụ 0125/KH-UBND hoặc «kh 0125»")
+    summary = actions.add_parser("summary", parents=[common], help="tổng hợp tiến độ các đơn vị")
+    summary.add_argument("--doc", help="chỉ một văn bản, ví dụ 0125/KH-UBND hoặc «kh 0125»")
+    summary.add_argument("--chart", type=Path, help="lưu biểu đồ tiến độ vào tệp PNG này")
+    summary.add_argument("--today", type=date.fromisoformat, help="tính đến ngày này (YYYY-MM-DD)")
+
+
+def add_units_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """`units import|list|invite|revoke|officials` (--config/--store on each, after the action)."""
+    units = commands.add_parser("units", help="đơn vị, mã mời và cán bộ")
+    actions = units.add_subparsers(dest="units_command", required=True, metavar="VIỆC")
+    imported = actions.add_parser("import", parents=[common],
+                                  help="nạp danh sách đơn vị (CSV code,name hoặc YAML)")
+    imported.add_argument("file", type=Path)
+    actions.add_parser("list", parents=[common], help="các đơn vị và số cán bộ")
+    invite = actions.add_parser("invite", parents=[common], help="tạo mã mời cho một đơn vị")
+    invite.add_argument("unit", help="mã đơn vị, ví dụ SNV")
+    invite.add_argument("--role", choices=["baocao", "xem"], default="baocao", help="vai trò (mặc định baocao)")
+    invite.add_argument("--days", type=int, help="số ngày hiệu lực (mặc định access.invite_days)")
+    invite.add_argument("--uses", type=int, help="số lượt đăng ký tối đa (mặc định không giới hạn)")
+    revoke = actions.add_parser("revoke", parents=[common], help="thu hồi một mã mời")
+    revoke.add_argument("code")
+    officials = actions.add_parser("officials", parents=[common], help="danh sách cán bộ")
+    officials.add_argument("--unit", help="chỉ một đơn vị")
 
 
 def console(settings: Settings) -> int:
     from bot import app
     from bot.console import run
 
-    return run(app.assistant(settings))
+    return run(app.assistant(settings), exports=settings.store_dir / "exports")
 
 
 def channel(settings: Settings, name: str) -> int:
@@ -148,8 +190,31 @@ def main(argv: list[str] | None = None) -> int:
         return deadlines(settings, args.days, args.doc, args.today)
     if args.command == "criteria":
         return criteria(settings, args.doc)
+    if args.command == "units":
+        from bot.membership import units_cli
+
+        return units_cli(settings, args)
+    if args.command == "reports":
+        from bot.summary import run_cli
+
+        return run_cli(settings, args)
     if args.command == "gaps":
         return gaps(settings, args.limit)
+    if args.command == "broadcast":
+        from bot.delivery import broadcast
+
+        try:
+            text = args.text.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"Không đọc được tệp nội dung {args.text}: {exc}", file=sys.stderr)
+            return 2
+        return broadcast(settings, text, args.to, send=not args.no_send)
+    if args.command == "deliver":
+        import asyncio
+
+        from bot.delivery import deliver as deliver_outbox
+
+        return asyncio.run(deliver_outbox(settings, until_empty=args.until_empty))
     return channel(settings, args.command)
 
 

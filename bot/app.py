@@ -83,17 +83,25 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                today: Callable[[], date] | None = None,
                now: Callable[[], datetime] | None = None) -> "Assistant":
     """The core with every feature plugged in, over a migrated database."""
-    from datetime import timedelta as hours
-
     from bot.assistant import Assistant, RateLimit
+    from bot.broadcast_flow import BroadcastFlow
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogStore
+    from bot.db.reports import ReportStore
+    from bot.membership import Membership
+    from bot.reminders import ReminderCommands
+    from bot.report_flow import ReportFlow
+    from bot.summary import Summary
 
     core = Assistant(answers, answers.facts, ChatStore(engine), today,
                      people=people(settings, engine),
-                     dialogs=DialogStore(engine, hours(hours=settings.reports.dialog_hours)),
+                     dialogs=DialogStore(engine, timedelta(hours=settings.reports.dialog_hours)),
                      now=now, rate_limit=RateLimit(settings.access.commands_per_minute))
-    # Features, each given the core (for its reply helpers and stores) and the settings.
+    # Each feature gets the core (its reply helpers and stores) and the settings.
+    for feature in (Membership(core, settings),
+                    ReportFlow(core, settings, ReportStore(engine, settings.reports.correction_minutes)),
+                    Summary(core, settings), ReminderCommands(core, settings), BroadcastFlow(core, settings)):
+        core.add_feature(feature)
     return core
 
 

@@ -148,6 +148,9 @@ class Reminders(_Section):
     hour: int = Field(8, ge=0, le=23)
     # Days after a missed deadline when the overdue notice goes out (0 = none).
     overdue_days: int = Field(1, ge=0)
+    # A reminder missed while the bot was down is still sent this many hours late (never after
+    # the next reminder of the same deadline is due).
+    grace_hours: int = Field(24, ge=1, le=168)
     # How often the plan is checked, in seconds.
     check_seconds: int = Field(300, ge=1)
 

@@ -95,7 +95,9 @@ async def test_start_question_accents_feedback_menu_and_typing(telegram_fake, co
     assert actions and {c.params["action"] for c in actions} == {"typing"}
     menu = telegram_fake.calls_of("setMyCommands")[0].params["commands"]
     assert menu == [{"command": c.name, "description": c.description} for c in core.menu()]
-    assert [c["command"] for c in menu] == ["start", "help", "hoi", "hanchot", "tieuchi", "vanban", "huy"]
+    names = [c["command"] for c in menu]
+    assert names[:7] == ["start", "help", "hoi", "hanchot", "tieuchi", "vanban", "huy"]
+    assert "dangky" in names and "taoma" not in names  # features add theirs; admin commands stay out
 
 
 async def test_groups_answer_mentions_replies_and_commands_only(telegram_fake, core) -> None:

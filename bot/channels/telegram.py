@@ -34,6 +34,7 @@ from bot.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Repl
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery import Background
 
 log = logging.getLogger(__name__)
 
@@ -202,13 +203,15 @@ def markup(reply: Reply) -> InlineKeyboardMarkup | None:
 
 
 async def send_replies(bot: ExtBot, chat_id: int, replies: list[Reply]) -> None:
-    """Send the core's replies in order: documents, then texts (buttons go under the text)."""
+    """Send the core's replies in order: files (images as photos, shown inline), then texts
+    (buttons go under the text)."""
     for reply in replies:
         keyboard = markup(reply)
         if reply.file is not None:
             f = reply.file
-            await bot.send_document(chat_id, f.content, filename=f.name, caption=f.caption or None,
-                                    reply_markup=None if reply.text else keyboard)
+            send = bot.send_photo if f.mime_type.startswith("image/") else bot.send_document
+            await send(chat_id, f.content, filename=f.name, caption=f.caption or None,
+                       reply_markup=None if reply.text else keyboard)
         if reply.text:
             await bot.send_message(chat_id, reply.text, reply_markup=keyboard)
 
@@ -244,7 +247,7 @@ def file_url(base_url: str) -> str:
 
 
 def build_application(core: Core, token: str, base_url: str | None = None, *,
-                      rate_limit_retries: int = 3) -> Application:
+                      rate_limit_retries: int = 3, background: "Background | None" = None) -> Application:
     """The Application wired to the core: one handler for every update, rate limits with
     retries on 429, the command menu registered at start (post_init)."""
     builder = (ApplicationBuilder().token(token).concurrent_updates(True)
@@ -256,6 +259,8 @@ def build_application(core: Core, token: str, base_url: str | None = None, *,
     application.bot_data["core"] = core
     application.add_handler(TypeHandler(Update, handle_update))
     application.add_error_handler(on_error)
+    if background is not None:  # outbox delivery and reminder checks on the JobQueue
+        background.schedule(application)
     return application
 
 
@@ -290,21 +295,22 @@ def configure_logging(token: str) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
-def run_polling(core: Core, token: str, base_url: str | None = None) -> None:
+def run_polling(core: Core, token: str, base_url: str | None = None, *,
+                background: "Background | None" = None) -> None:
     """Serve by long polling until interrupted (Ctrl+C, SIGTERM)."""
     configure_logging(token)
-    build_application(core, token, base_url).run_polling(allowed_updates=ALLOWED_UPDATES)
+    build_application(core, token, base_url, background=background).run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 def run_webhook(core: Core, token: str, *, webhook_url: str, secret_token: str | None,
                 listen: str = "127.0.0.1", port: int = 8443, url_path: str | None = None,
-                base_url: str | None = None) -> None:
+                base_url: str | None = None, background: "Background | None" = None) -> None:
     """Serve through PTB's webhook server until interrupted; updates without the secret
     header get 403 and never reach the core."""
     secret = check_secret(secret_token)
     configure_logging(token)
     path = webhook_path(webhook_url) if url_path is None else url_path
-    build_application(core, token, base_url).run_webhook(
+    build_application(core, token, base_url, background=background).run_webhook(
         listen=listen, port=port, url_path=path, webhook_url=webhook_url, secret_token=secret,
         allowed_updates=ALLOWED_UPDATES)
 
@@ -325,11 +331,13 @@ def main(settings: "Settings") -> int:
             print(exc, file=sys.stderr)
             return 2
     from bot import app
+    from bot.delivery import Background
 
     core, base_url = app.assistant(settings), os.environ.get("TELEGRAM_BASE_URL") or None
+    background = Background.for_core(core, settings)
     if webhook_url:
         run_webhook(core, token, webhook_url=webhook_url, secret_token=secret,
-                    listen=options.listen, port=options.port, base_url=base_url)
+                    listen=options.listen, port=options.port, base_url=base_url, background=background)
     else:
-        run_polling(core, token, base_url)
+        run_polling(core, token, base_url, background=background)
     return 0

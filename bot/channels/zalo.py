@@ -32,6 +32,7 @@ from bot.messages import ZALO, Attachment, ChatKind, Incoming, OutgoingFile, Rep
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.delivery import Background
 
 log = logging.getLogger(__name__)
 
@@ -569,26 +570,38 @@ def main(settings: "Settings") -> int:
     if assistant.answerer.search.is_empty():
         print(EMPTY_STORE, file=sys.stderr)
         return 1
-    run = _run(assistant, token, webhook_url=config.webhook_url, secret_token=secret,
-               listen=config.listen, port=config.port)
+    from bot.delivery import Background
+
+    run = _run(assistant, token, background=Background.for_core(assistant, settings),
+               webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port)
     try:
         return asyncio.run(run)
     except KeyboardInterrupt:  # a second Ctrl+C, or no signal handlers on this platform
         return 0
 
 
-async def _run(assistant: Core, token: str, **options: Any) -> int:
+async def _run(assistant: Core, token: str, *, background: "Background | None" = None,
+               **options: Any) -> int:
     stop = asyncio.Event()
     _on_signals(stop.set)
-    async with ZaloClient(token) as client:
-        try:
-            await serve(assistant, client, stop, **options)
-        except ZaloConfigError as error:
-            print(error, file=sys.stderr)
-            return 2
-        except ZaloError as error:
-            print(_startup_failure(error, options.get("webhook_url")), file=sys.stderr)
-            return 1
+    # The outbox (reminders, broadcasts) is delivered beside the bot, until it stops.
+    delivery = asyncio.create_task(background.run_zalo(token, stop)) if background else None
+    try:
+        async with ZaloClient(token) as client:
+            try:
+                await serve(assistant, client, stop, **options)
+            except ZaloConfigError as error:
+                print(error, file=sys.stderr)
+                return 2
+            except ZaloError as error:
+                print(_startup_failure(error, options.get("webhook_url")), file=sys.stderr)
+                return 1
+    finally:
+        stop.set()
+        if delivery is not None:
+            for failure in await asyncio.gather(delivery, return_exceptions=True):
+                if isinstance(failure, Exception):
+                    log.error("zalo: gửi tin trong hàng đợi dừng vì lỗi: %r", failure)
     log.info("zalo: đã dừng")
     return 0
 

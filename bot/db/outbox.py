@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, Update, and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 
@@ -39,6 +39,42 @@ class NewMessage:
     official_id: int | None = None
     is_group: bool = False
     not_before: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row a worker has claimed (status "sending", committed) and is about to send."""
+
+    id: int
+    broadcast_id: int | None
+    official_id: int | None
+    channel: str
+    chat_id: str
+    is_group: bool
+    text: str
+    buttons: tuple[tuple[Button, ...], ...]
+    attempts: int  # this attempt included
+
+
+@dataclass(frozen=True)
+class BroadcastReport:
+    """Where a broadcast's messages stand: sent, failed by reason, still pending."""
+
+    broadcast_id: int
+    kind: str
+    sent: int
+    failed: dict[str, int]  # reason → rows
+    pending: int  # pending or being sent
+    report_channel: str | None = None
+    report_chat_id: str | None = None
+
+    @property
+    def failed_total(self) -> int:
+        return sum(self.failed.values())
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed_total + self.pending
 
 
 def encode_buttons(rows: tuple[tuple[Button, ...], ...]) -> str:
@@ -94,3 +130,184 @@ class Outbox:
         with self._read() as session:
             found = {status: int(n) for status, n in session.execute(stmt)}
         return {s: found.get(s, 0) for s in (Status.PENDING, Status.SENDING, Status.SENT, Status.FAILED)}
+
+    # -- delivery ---------------------------------------------------------------------------
+
+    def _due(self, channel: str, now: datetime, lease: timedelta) -> ColumnElement[bool]:
+        """Rows of the channel a worker may take: pending and due, or claimed by a worker whose
+        lease ran out (it died between claiming and recording the outcome)."""
+        row = m.OutboxMessage
+        return and_(row.channel == channel,
+                    or_(and_(row.status == Status.PENDING, row.not_before <= now),
+                        and_(row.status == Status.SENDING, row.claimed_at < now - lease)))
+
+    def claim(self, worker_id: str, channel: str, limit: int = 1, now: datetime | None = None, *,
+              lease: timedelta = timedelta(seconds=60), exclude_chats: Iterable[str] = (),
+              sent: int | None = None) -> list[Claimed]:
+        """Take up to `limit` due rows, oldest first, and commit the claim before anything is
+        sent. PostgreSQL: rows other workers hold are skipped (FOR UPDATE SKIP LOCKED); SQLite:
+        the write lock (BEGIN IMMEDIATE) serialises claimers. Chats in `exclude_chats` (paused
+        by the rate limits) are left for later. `sent` is a row just accepted by the messenger,
+        marked sent in the same transaction (one commit per message instead of two)."""
+        now = now or m.utc_now()
+        row = m.OutboxMessage
+        where = self._due(channel, now, lease)
+        excluded = list(exclude_chats)
+        if excluded:
+            where = and_(where, row.chat_id.not_in(excluded))
+        pick = select(row.id).where(where).order_by(row.id).limit(limit)
+        if self.engine.dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        stmt = (update(row).where(row.id.in_(pick.scalar_subquery()))
+                .values(status=Status.SENDING, claimed_by=worker_id[:64], claimed_at=now,
+                        attempts=row.attempts + 1)
+                .returning(row.id, row.broadcast_id, row.official_id, row.channel, row.chat_id,
+                           row.is_group, row.text, row.buttons, row.attempts)
+                .execution_options(synchronize_session=False))
+        with self._write() as session, session.begin():
+            if sent is not None:
+                session.execute(self._sent(sent, now))
+            found = session.execute(stmt).all()
+        return sorted((Claimed(r.id, r.broadcast_id, r.official_id, r.channel, r.chat_id, bool(r.is_group),
+                               r.text, decode_buttons(r.buttons), int(r.attempts)) for r in found),
+                      key=lambda c: c.id)
+
+    def has_due(self, channel: str, now: datetime | None = None, *,
+                lease: timedelta = timedelta(seconds=60)) -> bool:
+        """Whether any row of the channel could be claimed now (ignoring rate limits)."""
+        stmt = select(exists().where(self._due(channel, now or m.utc_now(), lease)))
+        with self._read() as session:
+            return bool(session.scalar(stmt))
+
+    def seconds_until_due(self, channel: str, now: datetime | None = None, *,
+                          lease: timedelta = timedelta(seconds=60)) -> float | None:
+        """Seconds until some row of the channel can be claimed (≤ 0: one can now); None when
+        nothing is pending or being sent."""
+        now = now or m.utc_now()
+        row = m.OutboxMessage
+        pending = select(func.min(row.not_before, type_=m.UTCDateTime())).where(
+            row.channel == channel, row.status == Status.PENDING)
+        sending = select(func.min(row.claimed_at, type_=m.UTCDateTime())).where(
+            row.channel == channel, row.status == Status.SENDING)
+        with self._read() as session:
+            first_due, first_claim = session.scalar(pending), session.scalar(sending)
+        moments = [t for t in (first_due, first_claim + lease if first_claim else None) if t is not None]
+        return min((t - now).total_seconds() for t in moments) if moments else None
+
+    def unsettled(self, channel: str | None = None, broadcast_id: int | None = None) -> int:
+        """Rows still pending or being sent (of one channel and/or broadcast)."""
+        row = m.OutboxMessage
+        stmt = select(func.count()).where(row.status.in_([Status.PENDING, Status.SENDING]))
+        if channel is not None:
+            stmt = stmt.where(row.channel == channel)
+        if broadcast_id is not None:
+            stmt = stmt.where(row.broadcast_id == broadcast_id)
+        with self._read() as session:
+            return int(session.scalar(stmt) or 0)
+
+    def claimants(self, channel: str) -> list[str]:
+        """Workers holding rows of the channel right now (status "sending")."""
+        row = m.OutboxMessage
+        stmt = select(row.claimed_by).where(row.channel == channel, row.status == Status.SENDING).distinct()
+        with self._read() as session:
+            return [w for w in session.scalars(stmt) if w]
+
+    def release_claims(self, channel: str, worker_ids: Iterable[str]) -> int:
+        """Put back to pending the rows these (dead) workers held, without waiting out their
+        lease; the attempt they made still counts. How many rows."""
+        row = m.OutboxMessage
+        stmt = (update(row).where(row.channel == channel, row.status == Status.SENDING,
+                                  row.claimed_by.in_(list(worker_ids)))
+                .values(status=Status.PENDING, claimed_by=None, claimed_at=None)
+                .execution_options(synchronize_session=False))
+        with self._write() as session, session.begin():
+            return int(session.execute(stmt).rowcount or 0)
+
+    def mark_sent(self, message_id: int, now: datetime | None = None) -> None:
+        """The messenger accepted the message: it is never sent again."""
+        with self._write() as session, session.begin():
+            session.execute(self._sent(message_id, now or m.utc_now()))
+
+    @staticmethod
+    def _sent(message_id: int, now: datetime) -> Update:
+        row = m.OutboxMessage
+        return (update(row).where(row.id == message_id).values(status=Status.SENT, sent_at=now, error=None)
+                .execution_options(synchronize_session=False))
+
+    def mark_failed(self, message_id: int, reason: str) -> None:
+        """Give up on the message; the reason is what the delivery report groups by."""
+        self._set(message_id, Status.SENDING, status=Status.FAILED, error=reason[:500])
+
+    def retry_later(self, message_id: int, not_before: datetime, count_attempt: bool = True,
+                    reason: str | None = None) -> None:
+        """Put a claimed row back to pending until `not_before`; a rate-limit pause does not
+        count as an attempt (the claim counted one, so it is given back)."""
+        row = m.OutboxMessage
+        values: dict[str, object] = {"status": Status.PENDING, "not_before": not_before,
+                                     "claimed_by": None, "claimed_at": None}
+        if not count_attempt:
+            values["attempts"] = func.max(row.attempts - 1, 0) if self.engine.dialect.name == "sqlite" \
+                else func.greatest(row.attempts - 1, 0)
+        if reason is not None:
+            values["error"] = reason[:500]
+        self._set(message_id, Status.SENDING, **values)
+
+    def _set(self, message_id: int, only_if: str | None, **values: object) -> None:
+        """Update one row; with `only_if`, only while it still has that status (a worker whose
+        lease ran out must not undo what another worker recorded since)."""
+        row = m.OutboxMessage
+        stmt = update(row).where(row.id == message_id)
+        if only_if is not None:
+            stmt = stmt.where(row.status == only_if)
+        with self._write() as session, session.begin():
+            session.execute(stmt.values(**values).execution_options(synchronize_session=False))
+
+    # -- delivery reports -------------------------------------------------------------------
+
+    def broadcast_report(self, broadcast_id: int) -> BroadcastReport | None:
+        """Sent, failed by reason and pending rows of one broadcast; None if there is none."""
+        row = m.OutboxMessage
+        stmt = (select(row.status, row.error, func.count()).where(row.broadcast_id == broadcast_id)
+                .group_by(row.status, row.error))
+        with self._read() as session:
+            broadcast = session.get(m.Broadcast, broadcast_id)
+            if broadcast is None:
+                return None
+            groups = session.execute(stmt).all()
+        sent = sum(n for status, _, n in groups if status == Status.SENT)
+        pending = sum(n for status, _, n in groups if status in (Status.PENDING, Status.SENDING))
+        failed: dict[str, int] = {}
+        for status, error, n in groups:
+            if status == Status.FAILED:
+                failed[error or "lỗi không rõ"] = failed.get(error or "lỗi không rõ", 0) + int(n)
+        return BroadcastReport(broadcast_id, broadcast.kind, int(sent), dict(sorted(
+            failed.items(), key=lambda item: (-item[1], item[0]))), int(pending),
+            broadcast.report_channel, broadcast.report_chat_id)
+
+    def unreported_finished_broadcasts(self) -> list[int]:
+        """Broadcasts not yet reported whose every message is sent or failed."""
+        row, broadcast = m.OutboxMessage, m.Broadcast
+        unsettled = exists().where(row.broadcast_id == broadcast.id,
+                                   row.status.in_([Status.PENDING, Status.SENDING]))
+        stmt = (select(broadcast.id).where(broadcast.reported_at.is_(None), ~unsettled)
+                .order_by(broadcast.id))
+        with self._read() as session:
+            return list(session.scalars(stmt))
+
+    def settle_report(self, broadcast_id: int, report: NewMessage | None) -> bool:
+        """Mark the broadcast reported and queue its report, in one transaction; False when
+        another worker already did (the report goes out once)."""
+        stmt = (update(m.Broadcast).where(m.Broadcast.id == broadcast_id, m.Broadcast.reported_at.is_(None))
+                .values(reported_at=m.utc_now()).execution_options(synchronize_session=False))
+        with self._write() as session, session.begin():
+            if not session.execute(stmt).rowcount:
+                return False
+            if report is not None:
+                now = m.utc_now()
+                session.execute(self._insert(m.OutboxMessage).values(
+                    dedupe_key=report.dedupe_key[:160], broadcast_id=None, official_id=report.official_id,
+                    channel=report.channel, chat_id=report.chat_id, is_group=report.is_group,
+                    text=report.text, buttons=encode_buttons(report.buttons), status=Status.PENDING,
+                    attempts=0, not_before=report.not_before or now, created_at=now,
+                ).on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        return True

@@ -411,6 +411,17 @@ class FakeTelegram(FakeBotApi):
         """Successful send calls: what reached users and counts towards Telegram's limits."""
         return [c for c in self.calls if c.method.lower() in SEND_METHODS and c.ok]
 
+    def _sends_since(self, start: float) -> list[ApiCall]:
+        """Successful sends after `start`, oldest first (calls are recorded in time order, so
+        only the recent tail is read: a long broadcast stays fast)."""
+        found = []
+        for call in reversed(self.calls):
+            if call.time <= start:
+                break
+            if call.method.lower() in SEND_METHODS and call.ok:
+                found.append(call)
+        return found[::-1]
+
     def rate_report(self) -> RateReport:
         """Peak rates overall, per chat and per group, for broadcast assertions."""
         by_chat: dict[int, list[float]] = {}
@@ -433,10 +444,10 @@ class FakeTelegram(FakeBotApi):
         if self.limits is None or call.method.lower() not in SEND_METHODS:
             return
         now, chat_id = call.time, _chat_key(call.params)
-        recent = [c for c in self._sends() if now - c.time < 60.0]
-        last_second = [c for c in recent if now - c.time < 1.0]
+        last_second = self._sends_since(now - 1.0)
         same_chat = [c for c in last_second if _chat_key(c.params) == chat_id]
-        in_group = [c for c in recent if _chat_key(c.params) == chat_id]
+        in_group = ([c for c in self._sends_since(now - 60.0) if _chat_key(c.params) == chat_id]
+                    if self._is_group(chat_id) else [])
         if (len(last_second) >= self.limits.overall_per_second
                 or len(same_chat) >= self.limits.per_chat_per_second):
             raise _too_many(1)

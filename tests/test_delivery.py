@@ -1,0 +1,373 @@
+"""The delivery engine end to end: outbox rows sent through the fake messengers at their limits,
+surviving a kill, shared by two workers, reported once."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import Engine, insert, select
+from telegram import Bot
+
+from bot.broadcasts import plan_broadcast
+from bot.channels.telegram import build_application
+from bot.channels.zalo import ZaloClient
+from bot.config import load_settings
+from bot.db import models as m
+from bot.db.chats import ChatStore
+from bot.db.engine import connect
+from bot.db.outbox import BroadcastReport, NewMessage, Outbox
+from bot.db.people import PeopleStore
+from bot.delivery import (BLOCKED, CHAT_NOT_FOUND, Background, DeliveryWorker, RateLimiter, TelegramSender,
+                          ZaloSender, report_text)
+from bot.messages import Button
+from tests.conftest import ROOT
+from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
+from tests.fakes.telegram_server import FakeTelegram, RateLimits
+from tests.fakes.zalo_server import FakeZalo
+
+ADMIN_CHAT = 999
+
+
+def seed_officials(engine: Engine, chats: list[tuple[str, str]]) -> dict[str, int]:
+    """One active official per (channel, chat id), all in unit U1; chat id → official id."""
+    with engine.begin() as connection:
+        unit_id = connection.execute(insert(m.Unit).values(code="U1", name="Đơn vị 1")
+                                     .returning(m.Unit.id)).scalar_one()
+        ids = connection.execute(insert(m.Official).returning(m.Official.id, sort_by_parameter_order=True),
+                                 [{"name": f"Cán bộ {chat}", "unit_id": unit_id, "role": "reporter",
+                                   "active": True} for _, chat in chats]).scalars().all()
+        connection.execute(insert(m.Identity), [{"channel": channel, "user_id": chat, "official_id": oid,
+                                                 "chat_id": chat} for (channel, chat), oid in zip(chats, ids)])
+    return {chat: oid for (_, chat), oid in zip(chats, ids)}
+
+
+def delivery_settings(**delivery: object):  # type: ignore[no-untyped-def]
+    return load_settings(environ={}, **{f"delivery__{k}": v for k, v in delivery.items()})
+
+
+def texts_by_chat(tg: FakeTelegram) -> Counter[int]:
+    return Counter({chat: len(sent) for chat, sent in tg.messages.items()})
+
+
+@pytest_asyncio.fixture
+async def bot_for(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator:  # type: ignore[type-arg]
+    """A factory of initialised PTB Bots pointed at a fake, shut down after the test."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    bots: list[Bot] = []
+
+    async def make(fake: FakeTelegram) -> Bot:
+        bot = Bot(fake.token, base_url=fake.base_url)
+        await bot.initialize()
+        bots.append(bot)
+        return bot
+
+    yield make
+    for bot in bots:
+        await bot.shutdown()
+
+
+async def drain(worker: DeliveryWorker, outbox: Outbox, timeout: float = 60.0) -> None:
+    """Run the worker until nothing is left to send (reports included)."""
+    async def loop() -> None:
+        while True:
+            await worker.run_once()
+            if not outbox.unsettled() and not outbox.unreported_finished_broadcasts():
+                return
+    await asyncio.wait_for(loop(), timeout)
+
+
+# -- a large broadcast with faults ---------------------------------------------------------------
+
+
+async def test_broadcast_to_2000_with_429s_and_failures(  # type: ignore[no-untyped-def]
+        db_engine: Engine, database_url: str, bot_for) -> None:
+    """SQLite: one worker, 2,000 recipients. PostgreSQL: two workers (own connections, one
+    process-wide limiter) share the outbox; 1,000 recipients keep the test short (every commit
+    waits for the disk there). No message goes out twice."""
+    limits = RateLimits(overall_per_second=200, per_chat_per_second=1, per_group_per_minute=20)
+    postgres = db_engine.dialect.name == "postgresql"
+    total = 1000 if postgres else 2000
+    chats = [str(10_000 + i) for i in range(total)]
+    blocked, unknown = set(chats[::40]), set(chats[5::40])  # 50 + 50: 5 % fail
+    people = PeopleStore(db_engine)
+    official_of = seed_officials(db_engine, [("telegram", c) for c in chats])
+    outbox = Outbox(db_engine)
+    async with FakeTelegram(limits=limits) as tg:
+        for chat in chats:
+            if chat not in unknown:
+                tg.register_chat(int(chat))
+        tg.register_chat(ADMIN_CHAT)
+        for chat in blocked:
+            tg.block_chat(int(chat))
+        throttled = chats[100::400]
+        for chat in throttled:
+            tg.inject_retry_after("sendMessage", retry_after=0.2, chat_id=int(chat))
+        broadcast_id, planned = plan_broadcast(outbox, people, "Họp giao ban lúc 8 giờ.", "all",
+                                               report_to=("telegram", str(ADMIN_CHAT)))
+        assert planned == total
+        sender, limiter = TelegramSender(await bot_for(tg)), RateLimiter(200, 1.0, 20)
+        engines = [db_engine] + ([connect(database_url)] if postgres else [])
+        workers = [DeliveryWorker(Outbox(e), sender, limiter, delivery_settings(), PeopleStore(e), f"w{i}")
+                   for i, e in enumerate(engines)]
+        await asyncio.gather(*(drain(w, w.outbox) for w in workers))
+
+        received = texts_by_chat(tg)
+        delivered = [c for c in chats if c not in blocked and c not in unknown]
+        assert all(received[int(c)] == 1 for c in delivered)
+        assert not any(received[int(c)] for c in blocked | unknown)
+        assert tg.rate_report().violations(limits) == []
+        # The only 429s are the injected ones: the engine never hit the server's limits.
+        assert len([c for c in tg.calls_of("sendMessage") if c.status == 429]) == len(throttled)
+        [report] = tg.messages_to(ADMIN_CHAT)
+        failed = len(blocked) + len(unknown)
+        assert failed == total // 20  # 5 %
+        assert report.text == (f"Thông báo #{broadcast_id}: đã gửi {total - failed}, lỗi {failed} "
+                               f"(chặn bot: {len(blocked)}, không tìm thấy chat: {len(unknown)}), còn chờ 0")
+    assert outbox.counts(broadcast_id) == {"pending": 0, "sending": 0, "sent": total - failed, "failed": failed}
+    active = {o.official_id: o.active for o in people.officials()}
+    assert not any(active[official_of[c]] for c in blocked)
+    assert all(active[official_of[c]] for c in unknown)
+    assert not outbox.unreported_finished_broadcasts()  # reported once, never again
+    with db_engine.connect() as connection:
+        by_worker = Counter(connection.scalars(select(m.OutboxMessage.claimed_by)
+                                               .where(m.OutboxMessage.broadcast_id == broadcast_id)))
+    assert min(by_worker[w.worker_id] for w in workers) > total // 10  # each worker did its share
+    for engine in engines[1:]:
+        engine.dispose()
+
+
+async def test_real_telegram_limits_hold_for_repeated_chats_and_groups(  # type: ignore[no-untyped-def]
+        tmp_path: Path, bot_for) -> None:
+    """30/s overall, 1/s per chat: 70 messages, several per chat, one group, buttons kept."""
+    engine = connect(f"sqlite:///{tmp_path / 'a.db'}")
+    outbox = Outbox(engine)
+    rows = [NewMessage(f"m:{i}", "telegram", str(100 + i % 40), f"Tin {i}") for i in range(66)]
+    rows += [NewMessage(f"g:{i}", "telegram", "-500", f"Nhóm {i}", is_group=True) for i in range(3)]
+    rows.append(NewMessage("b:1", "telegram", "100", "Báo cáo tiến độ?",
+                           buttons=((Button("Hoàn thành", "rp:start:k1"),),)))
+    outbox.enqueue(rows)
+    async with FakeTelegram(limits=RateLimits()) as tg:
+        for chat in range(100, 140):
+            tg.register_chat(chat)
+        tg.register_chat(-500, "group")
+        worker = DeliveryWorker(outbox, TelegramSender(await bot_for(tg)), None, delivery_settings(), None)
+        started = asyncio.get_running_loop().time()
+        await drain(worker, outbox)
+        elapsed = asyncio.get_running_loop().time() - started
+        assert sum(texts_by_chat(tg).values()) == 70
+        assert not [c for c in tg.calls if c.status == 429]
+        assert tg.rate_report().violations() == []
+        assert [m.text for m in tg.messages_to(100)] == ["Tin 0", "Tin 40", "Báo cáo tiến độ?"]
+        assert tg.messages_to(100)[-1].buttons == [{"text": "Hoàn thành", "callback_data": "rp:start:k1"}]
+        # 70 messages at 30/s, but chat 100 gets three one second apart: at least two seconds.
+        assert 2.0 <= elapsed < 6.0
+    engine.dispose()
+
+
+def test_rate_limiter_keeps_group_and_overall_windows() -> None:
+    """With a fake clock: never more than 20 per minute in a group, nor N in any second."""
+    clock = [0.0]
+    limiter = RateLimiter(5, 1.0, 20, clock=lambda: clock[0])
+    starts: list[float] = []
+    for _ in range(25):
+        clock[0] += max(limiter.overall_wait(), limiter.chat_wait("-1", True), 0.0)
+        slot = asyncio.run(limiter.acquire("-1", True))
+        starts.append(clock[0])
+        clock[0] += 0.01  # the messenger answers
+        limiter.release(slot)
+    assert all(b - a >= 1.0 for a, b in zip(starts, starts[1:]))  # one per second per chat
+    assert starts[20] - starts[0] >= 60.0  # the 21st waits for the minute to pass
+    overall = RateLimiter(5, 0.0, clock=lambda: clock[0])
+    times: list[float] = []
+    for i in range(12):
+        clock[0] += max(overall.overall_wait(), 0.0)
+        slot = asyncio.run(overall.acquire(str(i)))
+        times.append(clock[0])
+        clock[0] += 0.001
+        overall.release(slot)
+    assert all(times[i + 5] - times[i] >= 1.0 for i in range(len(times) - 5))
+
+
+# -- a crash and a restart -----------------------------------------------------------------------
+
+
+async def run_deliver(env: dict[str, str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "deliver", "--until-empty", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def test_killed_sender_resumes_without_double_sending(database_url: str, tmp_path: Path) -> None:
+    engine = connect(database_url)
+    chats = [str(20_000 + i) for i in range(150)]
+    seed_officials(engine, [("telegram", c) for c in chats])
+    broadcast_id, _ = plan_broadcast(Outbox(engine), PeopleStore(engine), "Thông báo khẩn.", "all")
+    async with FakeTelegram(limits=RateLimits(overall_per_second=100)) as tg:
+        for chat in chats:
+            tg.register_chat(int(chat))
+        env = {**os.environ, "DATABASE_URL": database_url, "TELEGRAM_BOT_TOKEN": tg.token,
+               "TELEGRAM_BASE_URL": tg.base_url, "ASSISTANT__DELIVERY__TELEGRAM_PER_SECOND": "100",
+               "ASSISTANT__DELIVERY__LEASE_S": "5", "ASSISTANT__PATHS__STORE": str(tmp_path / "store")}
+        env.pop("ZALO_BOT_TOKEN", None)
+        first = await run_deliver(env)
+        # Kill it the moment a send arrives: that message is in flight.
+        await tg.wait_until(lambda: len(tg.calls_of("sendMessage")) >= 60, 20, "60 sends")
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        killed_at = len(tg.calls_of("sendMessage"))
+        assert killed_at < len(chats)
+        second = await run_deliver(env)
+        out, err = await asyncio.wait_for(second.communicate(), 40)
+        assert second.returncode == 0, err.decode()
+        received = texts_by_chat(tg)
+        assert set(received) == {int(c) for c in chats}  # nobody lost
+        assert sum(received.values()) - len(chats) <= 1  # at most the one in flight, twice
+        assert tg.rate_report().violations(RateLimits(overall_per_second=100)) == []
+    assert Outbox(engine).counts(broadcast_id)["sent"] == len(chats)
+    engine.dispose()
+
+
+# -- Zalo ----------------------------------------------------------------------------------------
+
+
+async def test_zalo_numbers_buttons_and_remembers_the_choices(db_engine: Engine) -> None:
+    official_of = seed_officials(db_engine, [("zalo", "z1"), ("zalo", "z2"), ("zalo", "z3")])
+    outbox, chats, people = Outbox(db_engine), ChatStore(db_engine), PeopleStore(db_engine)
+    outbox.enqueue([
+        NewMessage("r:1", "zalo", "z1", "Sắp đến hạn báo cáo quý.",
+                   buttons=((Button("Báo cáo ngay", "rp:start:k1"), Button("Nhắc sau", "nn:later:k1")),)),
+        NewMessage("r:2", "zalo", "z2", "Xin chào."),
+        NewMessage("r:3", "zalo", "z3", "Xin chào."),
+    ])
+    async with FakeZalo() as zalo, ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
+        zalo.block_chat("z3")
+        zalo.inject_error("sendMessage", 429, "Too Many Requests", chat_id="z2",
+                          parameters={"retry_after": 0.2})
+        worker = DeliveryWorker(outbox, ZaloSender(client, chats), None, delivery_settings(), people)
+        await drain(worker, outbox)
+        [first] = zalo.messages_to("z1")
+        assert first.text == ("Sắp đến hạn báo cáo quý.\n\n1. Báo cáo ngay\n2. Nhắc sau\n"
+                              "Trả lời bằng số thứ tự của lựa chọn.")
+        assert [s.text for s in zalo.messages_to("z2")] == ["Xin chào."]
+        assert zalo.messages_to("z3") == []
+    assert chats.state("zalo", "z1").choices == ("rp:start:k1", "nn:later:k1")
+    assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 2, "failed": 1}
+    assert {o.official_id: o.active for o in people.officials()}[official_of["z3"]] is False
+
+
+# -- command line --------------------------------------------------------------------------------
+
+
+async def test_cli_broadcast_sends_reports_and_leaves_tokenless_channels_pending(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = connect(url)
+    seed_officials(engine, [("telegram", "41"), ("telegram", "42"), ("zalo", "z9")])
+    text = tmp_path / "tb.txt"
+    text.write_text("Đề nghị các đơn vị nộp báo cáo trước thứ Sáu.", encoding="utf-8")
+    async with FakeTelegram() as tg:
+        tg.register_chat(41)
+        env = {**os.environ, "DATABASE_URL": url, "TELEGRAM_BOT_TOKEN": tg.token,
+               "TELEGRAM_BASE_URL": tg.base_url, "ASSISTANT__PATHS__STORE": str(tmp_path / "store")}
+        env.pop("ZALO_BOT_TOKEN", None)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "broadcast", "--text", str(text), "--to", "U1", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, err.decode()
+        printed = out.decode()
+        assert [s.text for s in tg.messages_to(41)] == ["Đề nghị các đơn vị nộp báo cáo trước thứ Sáu."]
+    assert "Đã lập thông báo #1 cho 3 người nhận." in printed
+    assert "Kênh zalo chưa có ZALO_BOT_TOKEN: 1 tin" in printed
+    assert "Thông báo #1: đã gửi 1, lỗi 1 (không tìm thấy chat: 1), còn chờ 1" in printed
+    engine.dispose()
+
+
+def test_report_text_lists_reasons() -> None:
+    report = BroadcastReport(7, "announcement", 120, {BLOCKED: 3, CHAT_NOT_FOUND: 1}, 2)
+    assert report_text(report) == ("Thông báo #7: đã gửi 120, lỗi 4 (chặn bot: 3, không tìm thấy chat: 1), "
+                                   "còn chờ 2")
+
+
+# -- running beside the bots ---------------------------------------------------------------------
+
+
+class _Planner:
+    """Stands in for bot.reminders.ReminderPlanner: each tick plans one reminder, once."""
+
+    def __init__(self, outbox: Outbox, channel: str, chat_id: str) -> None:
+        self.outbox, self.channel, self.chat_id = outbox, channel, chat_id
+        self.ticks = 0
+
+    def tick(self, now) -> int:  # type: ignore[no-untyped-def]
+        self.ticks += 1
+        reminder = NewMessage("rem:k1", self.channel, self.chat_id, "Còn 3 ngày đến hạn báo cáo.")
+        return self.outbox.enqueue([reminder])
+
+
+class _Core:
+    def handle(self, msg):  # type: ignore[no-untyped-def]
+        return []
+
+    def menu(self):  # type: ignore[no-untyped-def]
+        return []
+
+
+async def test_telegram_bot_delivers_and_plans_reminders_on_its_job_queue(db_engine: Engine,
+                                                                           telegram_fake: FakeTelegram) -> None:
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage("bc:1", "telegram", "61", "Thông báo họp."),
+                    NewMessage("z:1", "zalo", "z1", "Kênh khác: không gửi ở đây.")])
+    telegram_fake.register_chat(61)
+    telegram_fake.register_chat(62)
+    planner = _Planner(outbox, "telegram", "62")
+    settings = delivery_settings(poll_s=0.2)
+    background = Background(outbox, PeopleStore(db_engine), ChatStore(db_engine), settings, planner)
+    application = build_application(_Core(), telegram_fake.token, telegram_fake.base_url, background=background)
+    async with running_ptb(application):
+        await telegram_fake.wait_for_messages(61, 1, timeout=5)
+        [reminder] = await telegram_fake.wait_for_messages(62, 1, timeout=5)
+    assert reminder.text == "Còn 3 ngày đến hạn báo cáo."
+    assert outbox.counts() == {"pending": 1, "sending": 0, "sent": 2, "failed": 0}  # Zalo's row waits
+    assert planner.ticks >= 1
+
+
+async def test_zalo_bot_delivers_beside_polling(db_engine: Engine) -> None:
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage("bc:1", "zalo", "z7", "Thông báo họp.")])
+    background = Background(outbox, PeopleStore(db_engine), ChatStore(db_engine), delivery_settings(poll_s=0.2))
+    stop = asyncio.Event()
+    async with FakeZalo() as zalo:
+        task = asyncio.create_task(background.run_zalo(zalo.token, stop, zalo.base_url))
+        [sent] = await zalo.wait_for_messages("z7", 1, timeout=5)
+        stop.set()
+        await asyncio.wait_for(task, 5)
+    assert sent.text == "Thông báo họp."
+    assert outbox.counts()["sent"] == 1
+
+
+async def test_transient_failures_are_retried_then_reported_as_failed(tmp_path: Path, bot_for) -> None:  # type: ignore[no-untyped-def]
+    engine = connect(f"sqlite:///{tmp_path / 'a.db'}")
+    outbox = Outbox(engine)
+    outbox.enqueue([NewMessage("a", "telegram", "71", "Một."), NewMessage("b", "telegram", "72", "Hai.")])
+    async with FakeTelegram() as tg:
+        tg.register_chat(71)
+        tg.register_chat(72)
+        tg.inject_error("sendMessage", 502, "Bad Gateway", chat_id=71, times=2)  # then it recovers
+        tg.inject_error("sendMessage", 502, "Bad Gateway", chat_id=72, times=None)  # never does
+        worker = DeliveryWorker(outbox, TelegramSender(await bot_for(tg)), None, delivery_settings(max_attempts=3),
+                                None, backoff_s=0.05)
+        await drain(worker, outbox, timeout=20)
+        assert [s.text for s in tg.messages_to(71)] == ["Một."]
+        assert len([c for c in tg.calls_of("sendMessage") if str(c.params.get("chat_id")) == "72"]) == 3
+    with engine.connect() as connection:
+        status, error = connection.execute(select(m.OutboxMessage.status, m.OutboxMessage.error)
+                                           .where(m.OutboxMessage.chat_id == "72")).one()
+    assert (status, error) == ("failed", "lỗi tạm thời sau 3 lần thử: Bad Gateway")
+    engine.dispose()
