@@ -495,13 +495,18 @@ class Summary:
         assert self.core.people is not None
         return self.core.people.engine
 
-    def summary(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        problem = self._check(msg, member, "tonghop")
+    def _request(self, msg: Incoming, member: "Member | None", command: str) -> list[str] | None | str:
+        """The documents asked for (None: all), or the refusal to send (not an admin, unknown document)."""
+        problem = self._check(msg, member, command)
         if problem:
-            return self.core.texts(msg, problem)
+            return problem
         numbers, unknown = self._documents(msg.text)
-        if unknown:
-            return self.core.texts(msg, unknown)
+        return unknown or numbers
+
+    def summary(self, msg: Incoming, member: "Member | None") -> list[Reply]:
+        numbers = self._request(msg, member, "tonghop")
+        if isinstance(numbers, str):
+            return self.core.texts(msg, numbers)
         assert member is not None
         summary = build_summary(self.engine, self.core.facts, self.core.today(), self.past_days, numbers)
         self._audit(member, msg, "summary", f"tổng hợp {_scope(numbers)}: {len(summary.obligations)} nội dung")
@@ -517,12 +522,9 @@ class Summary:
         return replies + self.core.texts(msg, text)
 
     def export(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        problem = self._check(msg, member, "xuatbaocao")
-        if problem:
-            return self.core.texts(msg, problem)
-        numbers, unknown = self._documents(msg.text)
-        if unknown:
-            return self.core.texts(msg, unknown)
+        numbers = self._request(msg, member, "xuatbaocao")
+        if isinstance(numbers, str):
+            return self.core.texts(msg, numbers)
         assert member is not None
         return self._export(msg, member, numbers)
 
