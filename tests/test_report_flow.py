@@ -3,6 +3,7 @@ report store's rules (one row per submission token, corrections as new rows), th
 channel end to end with the real PTB Application, and the console with piped input."""
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -29,7 +30,7 @@ from bot.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind,
 from bot.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
 from bot.reports import Status
 from tests.conftest import ROOT, build_assistant
-from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
+from tests.fakes.fixtures import running_ptb, telegram_fake, zalo_fake  # noqa: F401
 from tests.fakes.telegram_server import BotMessage, FakeTelegram, make_message
 
 START = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)  # 09:00 in Vietnam
@@ -649,3 +650,30 @@ def test_console_register_and_report_with_numbered_choices(
     assert (row.channel, row.obligation_key, row.percent, row.text) == ("console", KEY_0125, 80,
                                                                         "Đã trình hồ sơ 8/10 đơn vị.")
     assert row.submitted_at.astimezone(VIETNAM).hour == 9
+
+
+async def test_zalo_register_and_report_with_numbered_choices(
+        make_world: Callable[..., World], tmp_path: Path, zalo_fake) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The same flow over the Zalo adapter (real HTTP, no buttons): every step a typed line."""
+    from bot.channels.zalo import ZaloClient, poll
+
+    world = make_world(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
+    steps = [f"/dangky {world.invite('STC')}", "/baocao", "3", "2", "80", "Đã trình hồ sơ 8/10 đơn vị.", "1", "1"]
+    async with ZaloClient(zalo_fake.token, zalo_fake.base_url, backoff=0.01) as client:
+        stop = asyncio.Event()
+        task = asyncio.create_task(poll(world.core, client, stop, bot_name="bot.test", poll_timeout=0.2))
+        try:
+            for step in steps:
+                before = len(zalo_fake.messages_to("z1"))
+                await zalo_fake.send_text("z1", step, user_id="z1", display_name="Hoa")
+                await zalo_fake.wait_for_messages("z1", before + 1)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 3)
+    sent = [m.text or "" for m in zalo_fake.messages_to("z1")]
+    assert sent[0].startswith("Đăng ký thành công")
+    assert "3. Gửi hồ sơ trình về Sở Nội vụ" in sent[1]
+    assert RECEIPT.match(sent[-1]), sent[-1]
+    assert all(len(t) <= 2000 for t in sent)
+    [row] = world.rows()
+    assert (row.channel, row.obligation_key, row.status, row.percent) == ("zalo", KEY_0125, "in_progress", 80)
