@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from bot.db.facts import FactStore
     from bot.facts.model import Deadline
 
+# A recurring deadline stays the current one for this many days after it passes, so that late
+# reports (and the overdue notice's «Báo cáo ngay») attach to it; then it rolls forward.
+RECURRING_LINGER_DAYS = 7
+
 
 @dataclass(frozen=True)
 class TrackedObligation:
@@ -47,7 +51,8 @@ def obligation_key(doc: str | None, action: str, deadline_text: str) -> str:
 def tracked_obligations(facts: "FactStore", today: date, past_days: int = 60,
                         horizon_days: int | None = None) -> list[TrackedObligation]:
     """Obligations with a concrete date, nearest first: one-off deadlines from past_days ago on,
-    recurring ones at their next occurrence (they roll forward the day after each deadline).
+    recurring ones at their current occurrence (the next one, or one missed at most
+    RECURRING_LINGER_DAYS ago).
 
     The same obligation stated twice in a document (same action and deadline) counts once.
     """
@@ -57,7 +62,8 @@ def tracked_obligations(facts: "FactStore", today: date, past_days: int = 60,
     out: list[TrackedObligation] = []
     for entry in facts.upcoming_deadlines(start, None):
         deadline = entry.obligation.deadline
-        due = deadline.next_due(today) if deadline.kind in (
+        linger = timedelta(days=min(RECURRING_LINGER_DAYS, past_days))
+        due = deadline.next_due(today - linger) if deadline.kind in (
             DeadlineKind.RECURRING, DeadlineKind.PERIODIC) else entry.next_due
         if due is None or (horizon is not None and due > horizon):
             continue

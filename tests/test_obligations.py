@@ -39,15 +39,18 @@ def test_tracked_obligations_nearest_first_with_recent_overdue_and_rolling_recur
         _obligation("đăng ký thi đua", Deadline(DeadlineKind.ABSOLUTE, "trước ngày 1/3/2026",
                                                due=date(2026, 3, 1))),
         _obligation("báo cáo cũ", Deadline(DeadlineKind.ABSOLUTE, "trước ngày 1/1/2025", due=date(2025, 1, 1))),
-        _obligation("tổng kết năm", Deadline(DeadlineKind.RECURRING, "trước ngày 5 tháng 3 hằng năm",
-                                            day=5, month=3)),
+        _obligation("tổng kết năm", Deadline(DeadlineKind.RECURRING, "trước ngày 1 tháng 3 hằng năm",
+                                            day=1, month=3)),
+        _obligation("sơ kết năm", Deadline(DeadlineKind.RECURRING, "trước ngày 5 tháng 3 hằng năm",
+                                          day=5, month=3)),
     )
     tracked = tracked_obligations(facts, TODAY, past_days=30)
     assert [(o.action, o.due) for o in tracked] == [
         ("đăng ký thi đua", date(2026, 3, 1)),      # missed 9 days ago: still reportable
+        ("sơ kết năm", date(2026, 3, 5)),           # yearly, missed 5 days ago: late reports attach to it
         ("nộp báo cáo quý", date(2026, 3, 20)),
         ("gửi hồ sơ khen thưởng", date(2026, 3, 31)),
-        ("tổng kết năm", date(2027, 3, 5)),          # yearly: rolled forward past 5/3/2026
+        ("tổng kết năm", date(2027, 3, 1)),          # yearly, missed over a week ago: rolled forward
     ]
     assert tracked[0].title() == "Đăng ký thi đua"
     assert all(o.doc_number == "0125/KH-UBND" for o in tracked)
