@@ -118,6 +118,7 @@ class Assistant:
         self._commands: dict[str, Handler] = {}
         self._buttons: dict[str, ButtonHandler] = {}
         self._dialogs: dict[str, DialogHandler] = {}
+        self._dialog_buttons: dict[str, set[str]] = {}  # dialog kind -> its feature's button prefixes
         for feature in features:
             self.add_feature(feature)
 
@@ -126,6 +127,7 @@ class Assistant:
         self._commands.update(feature.commands)
         self._buttons.update(feature.buttons)
         self._dialogs.update(feature.dialogs)
+        self._dialog_buttons.update({kind: set(feature.buttons) for kind in feature.dialogs})
 
     def seen(self, channel: str, update_key: str) -> bool:
         """Whether this update was handled before (a messenger's repeated delivery)."""
@@ -139,10 +141,14 @@ class Assistant:
         if msg.command:
             return self._command(msg)
         choice = self._numbered_choice(msg)
-        if choice:
-            return self._button(msg, choice)
         dialog = self.dialog(msg)
-        if dialog is not None and dialog.kind in self._dialogs:
+        if dialog is not None and dialog.kind not in self._dialogs:
+            dialog = None
+        # Inside a dialog a digit picks only the dialog's own choices: the numbered choices of a
+        # reminder delivered meanwhile must not jump out of a half-written report.
+        if choice and (dialog is None or choice.split(":", 1)[0] in self._dialog_buttons[dialog.kind]):
+            return self._button(msg, choice)
+        if dialog is not None:
             return self._dialogs[dialog.kind](msg, self.member(msg), dialog)
         return self._question(msg, msg.text)
 

@@ -223,6 +223,7 @@ class ReminderPlanner:
         statuses = self.store.statuses((o.key, o.due) for o, _ in due)
         units = {u.id for u in self.people.units() if u.active}
         recipients = [r for r in self.people.recipients(roles=RECIPIENT_ROLES) if r.unit_id in units]
+        reporters = {r.official_id for r in self.people.recipients(roles=(Role.REPORTER,))}
         mutes = self.store.mutes()
         docs = {d.source: d for d in self.facts.documents()}
         today = now.astimezone(VIETNAM).date()
@@ -234,19 +235,21 @@ class ReminderPlanner:
                 muted = mutes.get(r.official_id, set())
                 if status is Status.DONE or ALL in muted or occurrence.key in muted:
                     continue
-                messages.append(self._message(occurrence, slot, r, status, docs.get(occurrence.obligation.source), today))
+                messages.append(self._message(occurrence, slot, r, status, docs.get(occurrence.obligation.source),
+                                              today, can_report=r.official_id in reporters))
         added = self.outbox.enqueue(messages)
         if added:
             log.info("reminders: %d new messages for %d deadlines", added, len(due))
         return added
 
     def _message(self, occurrence: Occurrence, slot: Slot, recipient: "Recipient", status: Status | None,
-                 doc: "DocumentRef | None", today: date) -> NewMessage:
+                 doc: "DocumentRef | None", today: date, *, can_report: bool = True) -> NewMessage:
         # Where there are no buttons (Zalo) the delivery engine turns them into numbered choices.
+        # Readers cannot report: they get only the mute button.
         key = occurrence.key
         text = reminder_text(occurrence, slot, doc, status, today)
-        buttons = ((Button("📝 Báo cáo ngay", f"rp:start:{key}"),),
-                   (Button("🔕 Tắt nhắc việc này", f"nn:mute:{key}"),))
+        report = ((Button("📝 Báo cáo ngay", f"rp:start:{key}"),),) if can_report else ()
+        buttons = (*report, (Button("🔕 Tắt nhắc việc này", f"nn:mute:{key}"),))
         return NewMessage(f"rem:{key}:{occurrence.due.isoformat()}:{slot.label}:{recipient.official_id}",
                           recipient.channel, recipient.chat_id, text, buttons, official_id=recipient.official_id)
 

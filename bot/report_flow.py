@@ -387,7 +387,9 @@ class ReportFlow:
                                                            mb=_number(self.limits.max_file_mb)))
         if not accepted_type(name, file.mime_type, self.limits.file_types):
             return self._ask_file(msg, FILE_BAD_TYPE.format(name=name, types=self._types()))
-        stored = {"name": name, "ref": file.file_id, "mime": file.mime_type or None}
+        # Only the bare type is kept (parameters dropped), within its column's 128 characters.
+        mime = (file.mime_type or "").split(";")[0].strip().lower()[:128]
+        stored = {"name": name, "ref": file.file_id, "mime": mime or None}
         return self._to_confirm(msg, member, _with(state, file=stored))
 
     def _to_confirm(self, msg: Incoming, member: Member, state: "DialogState") -> list[Reply]:

@@ -1,8 +1,9 @@
 """The secretariat's view of progress reports: summaries, a chart, exports, and /tonghop.
 
 Each tracked obligation occurrence (key and due date) is matched against the units: the latest
-report of a unit is its status; a unit whose first report came after the due date (Vietnam date)
-reported late; a unit without a report once the deadline passed is overdue. Reports on no tracked
+report of a unit is its status; a unit is late when its first report came after the due date
+(Vietnam date), or when the deadline passed and it has still not reported «Hoàn thành»; a unit
+without a report once the deadline passed is overdue. Reports on no tracked
 obligation (free titles) are listed under «Khác». The export lists every report, history and
 corrections included, as XLSX or CSV (UTF-8 with BOM, so Excel shows Vietnamese).
 """
@@ -87,7 +88,7 @@ class UnitState:
 
     unit: UnitRow
     report: CurrentReport | None
-    late: bool     # its first report came after the due date
+    late: bool     # first report after the due date, or not done once it passed
     overdue: bool  # no report, and the deadline passed
 
     @property
@@ -148,6 +149,11 @@ def is_late(submitted_at: datetime, due: date | None) -> bool:
     return due is not None and submitted_at.astimezone(VIETNAM).date() > due
 
 
+def _late(report: CurrentReport, due: date, passed: bool) -> bool:
+    """Reported after the deadline, or still not done once it passed."""
+    return is_late(report.first_submitted_at, due) or (passed and report.status != Status.DONE)
+
+
 def build_summary(engine: "Engine", facts: "FactStore", today: date, past_days: int,
                   doc_numbers: Sequence[str] | None = None) -> ProgressSummary:
     """Every tracked obligation (of these documents, or all) against every unit, in a few
@@ -166,8 +172,7 @@ def build_summary(engine: "Engine", facts: "FactStore", today: date, past_days: 
         reports = current.get((o.key, o.due), {})
         shown = sorted({*(u.id for u in expected), *reports}, key=lambda i: by_id[i].code)
         passed = o.due < today
-        states = tuple(UnitState(by_id[i], reports.get(i),
-                                 i in reports and is_late(reports[i].first_submitted_at, o.due),
+        states = tuple(UnitState(by_id[i], reports.get(i), i in reports and _late(reports[i], o.due, passed),
                                  i not in reports and passed) for i in shown)
         progress.append(ObligationProgress(o, states, passed))
     since = datetime.combine(today - timedelta(days=past_days), time(), VIETNAM)

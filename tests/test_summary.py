@@ -166,6 +166,17 @@ def test_summary_counts_latest_status_late_and_overdue(world: World) -> None:
     assert world.core.people.audit_log(1)[0][3] == "summary"
 
 
+def test_a_unit_that_reported_on_time_but_never_finished_is_late_once_the_deadline_passed(world: World) -> None:
+    with Session(world.core.people.engine) as session, session.begin():
+        sgd = next(u.id for u in world.core.people.units() if u.code == "SGD")
+        _report(session, sgd, world.staff["SGD"], world.water, "not_started", 0, utc(2025, 12, 20))
+        _report(session, sgd, world.staff["SGD"], world.dossier, "not_started", 0, utc(2026, 1, 12))
+    text = _text(world.core.handle(_msg("", "tonghop"))[1:])
+    assert "• SGD — Sở Giáo dục và Đào tạo: Chưa triển khai 0% — trễ hạn" in _block(text, world.water.title()[:40])
+    dossier = _block(text, world.dossier.title()[:40])  # not due yet: not late
+    assert "• SGD — Sở Giáo dục và Đào tạo: Chưa triển khai 0%\n" in dossier + "\n"
+
+
 def test_summary_of_one_document_charts_by_unit_and_unknown_document(world: World) -> None:
     chart, *texts = world.core.handle(_msg("ct 09", "tonghop"))
     unknown = world.core.handle(_msg("kh 4242", "tonghop"))
