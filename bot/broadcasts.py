@@ -49,13 +49,16 @@ def audience_recipients(people: PeopleStore, audience: str) -> list[Recipient]:
 
 def plan_broadcast(outbox: Outbox, people: PeopleStore, text: str, audience: str, *,
                    created_by: int | None = None, report_to: tuple[str, str] | None = None) -> tuple[int, int]:
-    """Record the broadcast and one pending message per recipient; (broadcast id, recipients)."""
+    """Record the broadcast and one pending message per recipient in one transaction, and
+    audit it (channel "cli" without a chat); (broadcast id, recipients)."""
     recipients = audience_recipients(people, audience)
-    broadcast_id = outbox.create_broadcast("announcement", text, audience, created_by=created_by,
-                                           report_to=report_to)
-    outbox.enqueue((NewMessage(f"bc:{broadcast_id}:{r.official_id}", r.channel, r.chat_id, text,
-                               official_id=r.official_id) for r in recipients), broadcast_id)
-    if created_by is not None:
-        people.audit(created_by, report_to[0] if report_to else "cli", "broadcast",
-                     f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
+
+    def messages(broadcast_id: int) -> list[NewMessage]:
+        return [NewMessage(f"bc:{broadcast_id}:{r.official_id}", r.channel, r.chat_id, text,
+                           official_id=r.official_id) for r in recipients]
+
+    broadcast_id, _ = outbox.plan_broadcast("announcement", text, audience, messages, created_by=created_by,
+                                            report_to=report_to)
+    people.audit(created_by, report_to[0] if report_to else "cli", "broadcast",
+                 f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
     return broadcast_id, len(recipients)

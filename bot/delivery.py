@@ -17,18 +17,22 @@ losing an attempt, and sends pause.
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
 import logging
 import os
 import re
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.db import models as m
-from bot.db.outbox import BroadcastReport, Claimed, NewMessage, Outbox
+from bot.db.outbox import REASON_SEP, BroadcastReport, Claimed, NewMessage, Outbox
 from bot.messages import TELEGRAM, ZALO, Button
 
 # PTB builds RetryAfter with a deprecation warning unless time periods are timedeltas.
@@ -43,10 +47,20 @@ log = logging.getLogger(__name__)
 
 Buttons = tuple[tuple[Button, ...], ...]
 
-# Reasons a message failed, as the delivery report names them.
+# Reasons a message failed, as the delivery report names them (the messenger's own words
+# follow in the row's `error` column, for operators).
 BLOCKED = "chặn bot"
 CHAT_NOT_FOUND = "không tìm thấy chat"
-TOO_MANY_ATTEMPTS = "lỗi tạm thời sau {n} lần thử: {error}"
+ACCOUNT_GONE = "tài khoản đã bị xoá"
+LEFT_GROUP = "bot không còn trong nhóm"
+REFUSED = "tin bị từ chối: {what}"
+TOO_MANY_ATTEMPTS = "lỗi tạm thời sau {n} lần thử"
+UNKNOWN_OUTCOME = "không rõ kết quả (tiến trình gửi bị dừng)"
+# What a refusal was about, by words of the messenger's description.
+REFUSALS = (("too long", "tin quá dài"), ("parse", "định dạng tin không hợp lệ"),
+            ("button", "nút bấm không hợp lệ"), ("empty", "nội dung trống"),
+            ("migrated", "nhóm đã chuyển thành siêu nhóm"), ("token", "mã bot không hợp lệ"),
+            ("unauthorized", "mã bot không hợp lệ"))
 CHOICE_HINT = "Trả lời bằng số thứ tự của lựa chọn."
 REPORT_TITLES = {"announcement": "Thông báo", "reminder": "Nhắc hạn"}
 SLOT_MARGIN_S = 0.005  # added to every window: clocks and schedulers are never exact
@@ -174,6 +188,20 @@ def zalo_outcome(exc: Any) -> DeliveryError:
     if "not found" in lowered or "không tồn tại" in lowered:
         return ChatNotFound(description)
     return PermanentError(description)
+
+
+def failure_reason(exc: DeliveryError) -> str:
+    """The Vietnamese reason the delivery report names for a send that failed for good."""
+    lowered = str(exc).lower()
+    if isinstance(exc, Blocked):
+        if "deactivated" in lowered or "deleted" in lowered:
+            return ACCOUNT_GONE
+        if "kicked" in lowered or "not a member" in lowered or "removed" in lowered:
+            return LEFT_GROUP
+        return BLOCKED
+    if isinstance(exc, ChatNotFound):
+        return CHAT_NOT_FOUND
+    return REFUSED.format(what=next((what for words, what in REFUSALS if words in lowered), "lý do khác"))
 
 
 # -- rate limits ------------------------------------------------------------------------------
@@ -401,6 +429,8 @@ class DeliveryWorker:
     async def _drain(self, channel: str, counts: DeliveryCounts, deadline: float | None,
                      stop: asyncio.Event | None) -> None:
         limiter = self.limiters[channel]
+        # Another worker (process) must not write to a chat just claimed here within its interval.
+        hold = timedelta(seconds=limiter.chat_interval) if limiter.chat_interval > 0 else None
         sent: int | None = None  # accepted by the messenger, recorded with the next claim
         try:
             while True:
@@ -408,14 +438,15 @@ class DeliveryWorker:
                           or (deadline is not None and time.monotonic() >= deadline))
                 if ending or limiter.overall_wait() > LONG_WAIT_S:  # never hold a claim across a pause
                     if sent is not None:
-                        await asyncio.to_thread(self.outbox.mark_sent, sent, self.now())
+                        await asyncio.to_thread(self.outbox.mark_sent, sent, self.worker_id, self.now())
                         sent = None
                     if ending:
                         return
                     await limiter.wait_overall()
                 busy = limiter.busy_chats()
                 claimed = await asyncio.to_thread(self.outbox.claim, self.worker_id, channel, 1, self.now(),
-                                                  lease=self.lease, exclude_chats=busy, sent=sent)
+                                                  lease=self.lease, exclude_chats=busy, sent=sent,
+                                                  chat_interval=hold)
                 sent = None
                 if claimed:
                     sent = await self._deliver(claimed[0], counts)
@@ -432,29 +463,35 @@ class DeliveryWorker:
                 await asyncio.sleep(max(wait, 0.01))
         finally:
             if sent is not None:  # cancelled or failed right after a send: record it still
-                self.outbox.mark_sent(sent, self.now())
+                # Shielded: a second cancellation cannot lose the record (the thread finishes).
+                await asyncio.shield(asyncio.to_thread(self.outbox.mark_sent, sent, self.worker_id, self.now()))
 
     async def _deliver(self, row: Claimed, counts: DeliveryCounts) -> int | None:
         """Send one claimed row and record a failure or a retry; the row's id when the
         messenger accepted it (the caller records that at once)."""
         if row.attempts > self.config.max_attempts:  # its workers kept dying while sending it
-            await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts - 1, error="không rõ kết quả"), counts)
+            await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts - 1), counts, UNKNOWN_OUTCOME)
             return None
         from bot.assistant import split_text
 
         sender, limiter = self.senders[row.channel], self.limiters[row.channel]
         wait = max(limiter.overall_wait(), limiter.chat_wait(row.chat_id, row.is_group))
         if wait > LONG_WAIT_S:  # paused meanwhile (another worker's 429): never hold a claim
-            await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=wait), False)
+            await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=wait),
+                                    self.worker_id, False)
             return None
         parts = split_text(row.text, sender.max_text)
         try:
-            for i, part in enumerate(parts):
+            # Parts the messenger accepted on an earlier attempt are not sent again.
+            for i in range(min(row.parts_sent, len(parts)), len(parts)):
                 slot = await limiter.acquire(row.chat_id, row.is_group)
                 try:
-                    await sender.send(row.chat_id, part, row.buttons if i == len(parts) - 1 else ())
+                    await sender.send(row.chat_id, parts[i], row.buttons if i == len(parts) - 1 else ())
                 finally:
                     limiter.release(slot)
+                if i < len(parts) - 1 and not await asyncio.to_thread(self.outbox.parts_sent, row.id, i + 1,
+                                                                      self.worker_id):
+                    return None  # our lease ran out: the worker that took the row goes on
         except RetryAfter as exc:
             # Private chats are never sent faster than allowed, so a 429 there concerns the
             # whole bot; in a group it is the group's own limit.
@@ -462,16 +499,14 @@ class DeliveryWorker:
             if not row.is_group:
                 limiter.pause(exc.seconds)
             await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=exc.seconds),
-                                    False, str(exc))
+                                    self.worker_id, False, str(exc))
             counts.retried += 1
-        except Blocked:
-            await self._fail(row, BLOCKED, counts)
+        except Blocked as exc:
+            await self._fail(row, failure_reason(exc), counts, str(exc))
             if self.people is not None:
                 await asyncio.to_thread(self.people.deactivate, row.channel, row.chat_id)
-        except ChatNotFound:
-            await self._fail(row, CHAT_NOT_FOUND, counts)
-        except PermanentError as exc:
-            await self._fail(row, str(exc) or "lỗi không rõ", counts)
+        except (ChatNotFound, PermanentError) as exc:
+            await self._fail(row, failure_reason(exc), counts, str(exc))
         except Exception as exc:  # TransientError, or a sender's own bug: try again later
             if not isinstance(exc, TransientError):
                 log.exception("delivery: lỗi bất ngờ khi gửi tin %s", row.id)
@@ -483,16 +518,19 @@ class DeliveryWorker:
 
     async def _retry_or_fail(self, row: Claimed, error: str, counts: DeliveryCounts) -> None:
         if row.attempts >= self.config.max_attempts:
-            await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts, error=error), counts)
+            await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts), counts, error)
             return
         delay = min(self.backoff_s * 2 ** (row.attempts - 1), self.max_backoff_s)
         await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=delay),
-                                True, error)
+                                self.worker_id, True, error)
         counts.retried += 1
 
-    async def _fail(self, row: Claimed, reason: str, counts: DeliveryCounts) -> None:
-        log.info("delivery: tin %s tới %s:%s không gửi được (%s)", row.id, row.channel, row.chat_id, reason)
-        await asyncio.to_thread(self.outbox.mark_failed, row.id, reason)
+    async def _fail(self, row: Claimed, reason: str, counts: DeliveryCounts, detail: str = "") -> None:
+        """Give the row up: `reason` for the report, `detail` (the messenger's words) for operators."""
+        log.info("delivery: tin %s tới %s:%s không gửi được (%s: %s)", row.id, row.channel, row.chat_id,
+                 reason, detail)
+        error = f"{reason}{REASON_SEP}{detail}" if detail else reason
+        await asyncio.to_thread(self.outbox.mark_failed, row.id, error, self.worker_id)
         counts.failed += 1
 
     async def report_finished(self) -> int:
@@ -511,19 +549,40 @@ class DeliveryWorker:
         return queued
 
 
+_RUN = secrets.token_hex(4)  # this process start, so that ids never repeat across restarts
+
+
+@functools.cache
+def _pid_namespace() -> str:
+    """A short hash of (kernel boot, pid namespace): processes sharing it see each other's pids;
+    "-" when unknown (not Linux). Hostnames alone do not say that (containers may share them)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        namespace = os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return "-"
+    return hashlib.sha1(f"{boot}:{namespace}".encode()).hexdigest()[:8]
+
+
 def worker_id(channel: str) -> str:
-    """A worker id naming this host and process, so that a restart can tell its claims died."""
-    return f"{channel}:{os.uname().nodename}:{os.getpid()}"
+    """<channel>:<host>:<pid namespace>:<pid>:<random>, under 64 characters (never cut), so that
+    a restart can tell which claims died with their process."""
+    return f"{channel}:{os.uname().nodename[:20]}:{_pid_namespace()}:{os.getpid()}:{_RUN}"
 
 
 def _dead_here(claimant: str, channel: str) -> bool:
-    """Whether a `worker_id` names a process of this host that no longer runs."""
-    prefix = f"{channel}:{os.uname().nodename}:"
-    pid = claimant[len(prefix):]
-    if not claimant.startswith(prefix) or not pid.isdigit():
+    """Whether a `worker_id` names a process that surely no longer runs: one of our own pid
+    namespace (on this kernel boot) whose pid is gone, or an earlier process that had our pid.
+    Anything else (another container, another machine, an unknown namespace) waits out its lease."""
+    parts = claimant.split(":")
+    namespace = _pid_namespace()
+    if len(parts) != 5 or parts[0] != channel or namespace == "-" or parts[2] != namespace:
         return False
-    if int(pid) == os.getpid():  # an earlier process had our pid; we have claimed nothing yet
-        return True
+    pid, run = parts[3], parts[4]
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():  # an earlier process had our pid: it is gone (ourselves: alive)
+        return run != _RUN
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -546,6 +605,20 @@ def recover_dead_claims(outbox: Outbox, channel: str) -> int:
 # -- running beside a bot ---------------------------------------------------------------------
 
 JOB_BUDGET_S = 10.0  # a delivery job yields after this long (a stopping bot waits for it)
+
+
+def plain_bot(application: Any, base_url: str | None = None) -> Any:
+    """A `telegram.Bot` for delivery beside the application's `ExtBot`: same token and HTTP
+    connection pool (opened and closed with the application), but without the application's
+    rate limiter, whose retries on a 429 would sleep while the row is claimed (maybe past its
+    lease, so that another worker sends it too) and hide the 429 from the worker."""
+    from telegram import Bot
+
+    from bot.channels.telegram import file_url
+
+    base = base_url or "https://api.telegram.org/bot"
+    return Bot(application.bot.token, base_url=base, base_file_url=file_url(base),
+               request=application.bot.request, get_updates_request=application.bot.request)
 
 
 class Background:
@@ -587,14 +660,14 @@ class Background:
 
     # -- Telegram: python-telegram-bot's JobQueue --------------------------------------------------
 
-    def schedule(self, application: Any) -> None:
+    def schedule(self, application: Any, base_url: str | None = None) -> None:
         """Repeating jobs on the application's JobQueue: the outbox every `delivery.poll_s`
         (a run still going makes the next one return at once), the reminder plan every
-        `reminders.check_seconds`."""
+        `reminders.check_seconds`. `base_url` is the one the application was built with."""
         jobs = application.job_queue
         if jobs is None:
             raise RuntimeError("python-telegram-bot[job-queue] is needed to deliver reminders")
-        worker = self.worker(TelegramSender(application.bot))
+        worker = self.worker(TelegramSender(plain_bot(application, base_url)))
         recovered = asyncio.Event()
 
         async def deliver(context: Any) -> None:

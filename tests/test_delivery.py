@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,8 +26,9 @@ from bot.db.chats import ChatStore
 from bot.db.engine import connect
 from bot.db.outbox import BroadcastReport, NewMessage, Outbox
 from bot.db.people import PeopleStore
-from bot.delivery import (BLOCKED, CHAT_NOT_FOUND, Background, DeliveryWorker, RateLimiter, TelegramSender,
-                          ZaloSender, report_text)
+from bot.delivery import (BLOCKED, CHAT_NOT_FOUND, Background, Blocked, ChatNotFound, DeliveryWorker,
+                          PermanentError, RateLimiter, TelegramSender, ZaloSender, _dead_here, failure_reason,
+                          report_text, worker_id)
 from bot.messages import Button
 from tests.conftest import ROOT
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
@@ -369,5 +372,178 @@ async def test_transient_failures_are_retried_then_reported_as_failed(tmp_path: 
     with engine.connect() as connection:
         status, error = connection.execute(select(m.OutboxMessage.status, m.OutboxMessage.error)
                                            .where(m.OutboxMessage.chat_id == "72")).one()
-    assert (status, error) == ("failed", "lỗi tạm thời sau 3 lần thử: Bad Gateway")
+    assert (status, error) == ("failed", "lỗi tạm thời sau 3 lần thử — Bad Gateway")
     engine.dispose()
+
+
+# -- review fixes: one transaction, owned outcomes, resumable parts, per-chat hold ----------------
+
+
+def test_broadcast_and_its_rows_are_written_together(db_engine: Engine,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash while queueing leaves no broadcast behind (it would be reported «đã gửi 0»)."""
+    seed_officials(db_engine, [("telegram", "31"), ("zalo", "z31")])
+    outbox, people = Outbox(db_engine), PeopleStore(db_engine)
+
+    def crash(*args: object) -> int:
+        raise RuntimeError("crash while queueing")
+
+    monkeypatch.setattr(Outbox, "_enqueue", crash)
+    with pytest.raises(RuntimeError):
+        plan_broadcast(outbox, people, "Họp.", "all")
+    monkeypatch.undo()
+    with db_engine.connect() as connection:
+        assert connection.scalar(select(m.Broadcast.id)) is None
+    assert outbox.unreported_finished_broadcasts() == []
+    broadcast_id, planned = plan_broadcast(outbox, people, "Họp.", "all")
+    assert planned == 2 and outbox.counts(broadcast_id)["pending"] == 2
+    with db_engine.connect() as connection:
+        keys = set(connection.scalars(select(m.OutboxMessage.dedupe_key)))
+    assert keys == {f"bc:{broadcast_id}:{o.official_id}" for o in people.officials()}
+    # A broadcast from the command line is audited too.
+    [(_, who, channel, action, detail)] = people.audit_log()
+    assert (who, channel, action) == (None, "cli", "broadcast")
+    assert detail == f"thông báo #{broadcast_id} tới all: 2 người"
+
+
+def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_new_claim(db_engine: Engine) -> None:
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage("a", "telegram", "1", "Một.")])
+    start = m.utc_now()
+    [first] = outbox.claim("w1", "telegram", now=start, lease=timedelta(seconds=5))
+    [second] = outbox.claim("w2", "telegram", now=start + timedelta(seconds=6), lease=timedelta(seconds=5))
+    assert first.id == second.id
+    assert not outbox.mark_failed(first.id, "chặn bot", "w1")
+    assert not outbox.retry_later(first.id, start, "w1")
+    assert not outbox.parts_sent(first.id, 1, "w1")
+    assert not outbox.mark_sent(first.id, "w1")
+    assert outbox.claimants("telegram") == ["w2"]  # still w2's, untouched
+    assert outbox.claim("w1", "telegram", now=start + timedelta(seconds=7), sent=first.id,
+                        lease=timedelta(seconds=5)) == []
+    assert outbox.counts()["sending"] == 1
+    assert outbox.mark_sent(second.id, "w2")
+    assert outbox.counts()["sent"] == 1
+
+
+def test_a_claim_holds_back_the_rest_of_its_chat_for_other_workers(db_engine: Engine) -> None:
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage("a1", "zalo", "z1", "Một."), NewMessage("a2", "zalo", "z1", "Hai."),
+                    NewMessage("b1", "zalo", "z2", "Ba.")])
+    now = m.utc_now()
+    [first] = outbox.claim("w1", "zalo", now=now, chat_interval=timedelta(seconds=1))
+    assert first.chat_id == "z1"
+    # Another worker at once: not the same chat, even though its row is due and the oldest.
+    [other] = outbox.claim("w2", "zalo", now=now + timedelta(milliseconds=10), chat_interval=timedelta(seconds=1))
+    assert other.chat_id == "z2"
+    assert outbox.claim("w2", "zalo", now=now + timedelta(milliseconds=900)) == []
+    [later] = outbox.claim("w2", "zalo", now=now + timedelta(seconds=1.01))
+    assert (later.chat_id, later.text) == ("z1", "Hai.")
+
+
+class _InjectAfterFirst:
+    """A sender that makes the fake answer 429 to the second call it forwards."""
+
+    def __init__(self, inner: ZaloSender, fake: FakeZalo, chat_id: str) -> None:
+        self.inner, self.fake, self.chat_id = inner, fake, chat_id
+        self.channel, self.max_text = inner.channel, inner.max_text
+        self.calls = 0
+
+    async def send(self, chat_id: str, text: str, buttons) -> None:  # type: ignore[no-untyped-def]
+        self.calls += 1
+        await self.inner.send(chat_id, text, buttons)
+        if self.calls == 1:
+            self.fake.inject_error("sendMessage", 429, "Too Many Requests", chat_id=self.chat_id,
+                                   parameters={"retry_after": 0.2})
+
+
+async def test_a_long_message_resumes_at_the_part_that_failed(db_engine: Engine) -> None:
+    """A 4,096-character announcement on Zalo goes out in three parts; a 429 on the second
+    does not send the first again."""
+    text = "\n".join(f"Dòng {i:04d}: nội dung thông báo dài của văn phòng." for i in range(100))[:4096]
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage("long", "zalo", "z5", text)])
+    async with FakeZalo() as zalo, ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
+        sender = _InjectAfterFirst(ZaloSender(client), zalo, "z5")
+        worker = DeliveryWorker(outbox, sender, RateLimiter(10, 0.0), delivery_settings(), None)
+        await drain(worker, outbox, timeout=20)
+        parts = [s.text for s in zalo.messages_to("z5")]
+        assert len([c for c in zalo.calls_of("sendMessage") if c.status == 429]) == 1
+    assert len(parts) == 3 and len(set(parts)) == 3  # each part once
+    assert "".join(parts).replace("\n", "") == text.replace("\n", "")
+    assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 1, "failed": 0}
+
+
+async def test_a_429_inside_the_application_is_handled_by_the_worker(db_engine: Engine,
+                                                                     telegram_fake: FakeTelegram) -> None:
+    """The job queue's sender has no retrying rate limiter: a 429 puts the row back to pending
+    at once (no claim held while waiting), and the message goes out exactly once."""
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage("bc:1", "telegram", "61", "Thông báo họp.")])
+    telegram_fake.register_chat(61)
+    telegram_fake.inject_retry_after("sendMessage", retry_after=1.5, chat_id=61)
+    background = Background(outbox, None, None, delivery_settings(poll_s=0.2))
+    application = build_application(_Core(), telegram_fake.token, telegram_fake.base_url, background=background)
+
+    def row() -> tuple[str, str | None]:
+        with db_engine.connect() as connection:
+            status, error = connection.execute(select(m.OutboxMessage.status, m.OutboxMessage.error)).one()
+            return status, error
+
+    async with running_ptb(application):
+        await telegram_fake.wait_until(lambda: any(c.status == 429 for c in telegram_fake.calls), 5, "a 429")
+        await telegram_fake.wait_until(lambda: row()[0] == "pending", 1.0, "the row back to pending")
+        assert "retry in" in (row()[1] or "").lower()
+        [sent] = await telegram_fake.wait_for_messages(61, 1, timeout=5)
+        await telegram_fake.wait_until(lambda: row()[0] == "sent", 2, "the row sent")
+    assert sent.text == "Thông báo họp."
+    assert len(telegram_fake.messages_to(61)) == 1
+    assert len(telegram_fake.calls_of("sendMessage")) == 2  # the 429 and the one that went through
+
+
+def test_console_accounts_are_not_recipients(db_engine: Engine) -> None:
+    officials = seed_officials(db_engine, [("console", "c1"), ("telegram", "t1")])
+    people = PeopleStore(db_engine)
+    assert [(r.channel, r.chat_id) for r in people.recipients()] == [("telegram", "t1")]
+    broadcast_id, planned = plan_broadcast(Outbox(db_engine), people, "Họp.", "all")
+    assert planned == 1 and officials["t1"] in {r.official_id for r in people.recipients()}
+
+
+def test_failure_reasons_are_vietnamese_and_the_raw_words_kept(db_engine: Engine) -> None:
+    assert failure_reason(Blocked("Forbidden: bot was blocked by the user")) == "chặn bot"
+    assert failure_reason(Blocked("Forbidden: user is deactivated")) == "tài khoản đã bị xoá"
+    assert failure_reason(Blocked("Forbidden: bot was kicked from the group chat")) == "bot không còn trong nhóm"
+    assert failure_reason(ChatNotFound("Bad Request: chat not found")) == "không tìm thấy chat"
+    assert failure_reason(PermanentError("Bad Request: message is too long")) == "tin bị từ chối: tin quá dài"
+    assert failure_reason(PermanentError("Bad Request: can't parse entities")) == \
+        "tin bị từ chối: định dạng tin không hợp lệ"
+    assert failure_reason(PermanentError("Something odd")) == "tin bị từ chối: lý do khác"
+    outbox = Outbox(db_engine)
+    broadcast_id, _ = outbox.plan_broadcast("announcement", "Họp.", "all", lambda b: [
+        NewMessage(f"bc:{b}:{i}", "telegram", str(i), "Họp.") for i in range(3)])
+    for i, raw in enumerate(["Forbidden: bot was blocked by the user", "Forbidden: bot was blocked by the user",
+                             "Bad Request: message is too long"]):
+        [row] = outbox.claim("w", "telegram")
+        outbox.mark_failed(row.id, f"{failure_reason(Blocked(raw) if i < 2 else PermanentError(raw))} — {raw}", "w")
+    report = outbox.broadcast_report(broadcast_id)
+    assert report is not None
+    assert report_text(report) == (f"Thông báo #{broadcast_id}: đã gửi 0, lỗi 3 (chặn bot: 2, "
+                                   "tin bị từ chối: tin quá dài: 1), còn chờ 0")
+    with db_engine.connect() as connection:
+        errors = set(connection.scalars(select(m.OutboxMessage.error)))
+    assert "chặn bot — Forbidden: bot was blocked by the user" in errors  # for operators
+
+
+def test_worker_ids_are_short_and_only_dead_processes_of_our_namespace_are_released() -> None:
+    ours = worker_id("telegram")
+    channel, host, namespace, pid, run = ours.split(":")
+    assert len(ours) < 64 and int(pid) == os.getpid()
+    assert len(host) <= 20 and len(run) == 8  # never cut at 64 characters, unique per start
+    assert not _dead_here(ours, "telegram")  # ourselves
+    assert _dead_here(f"telegram:{host}:{namespace}:{os.getpid()}:00000000", "telegram")  # had our pid before
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    gone = int(child.stdout)
+    assert _dead_here(f"telegram:{host}:{namespace}:{gone}:00000000", "telegram")
+    assert not _dead_here(f"telegram:{host}:ffffffff:{gone}:00000000", "telegram")  # another container
+    assert not _dead_here(f"telegram:{host}:{gone}", "telegram")  # an old-style id: the lease decides
+    assert not _dead_here(f"zalo:{host}:{namespace}:{gone}:00000000", "telegram")

@@ -260,7 +260,7 @@ def build_application(core: Core, token: str, base_url: str | None = None, *,
     application.add_handler(TypeHandler(Update, handle_update))
     application.add_error_handler(on_error)
     if background is not None:  # outbox delivery and reminder checks on the JobQueue
-        background.schedule(application)
+        background.schedule(application, base_url)
     return application
 
 

@@ -345,8 +345,8 @@ class OutboxMessage(Base):
     messenger accepted it. `dedupe_key` makes planning the same message twice a no-op."""
 
     __tablename__ = "outbox"
-    # Workers claim the oldest due pending rows.
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    # Workers claim the oldest due pending rows; a claim holds back the rest of its chat.
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"), Index("ix_outbox_chat", "channel", "chat_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
@@ -359,6 +359,8 @@ class OutboxMessage(Base):
     buttons: Mapped[str] = mapped_column(Text, default="")  # JSON rows of [label, data]
     status: Mapped[str] = mapped_column(String(8), default="pending")  # pending/sending/sent/failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Parts of a split text already accepted: a retry resumes after them.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     not_before: Mapped[datetime] = mapped_column(default=utc_now)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]

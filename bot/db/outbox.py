@@ -6,20 +6,27 @@ and broadcasts can be re-run after a crash without sending anything twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Engine, Update, and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import models as m
 from bot.db.engine import writer
 from bot.messages import Button
 
+log = logging.getLogger(__name__)
+
 _INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _BATCH = 500  # rows per INSERT
+
+
+# A failed row's error: "<reason the report names> — <the messenger's own words>".
+REASON_SEP = " — "
 
 
 class Status:
@@ -54,6 +61,7 @@ class Claimed:
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     attempts: int  # this attempt included
+    parts_sent: int = 0  # parts of a split text the messenger already accepted
 
 
 @dataclass(frozen=True)
@@ -104,22 +112,39 @@ class Outbox:
             session.flush()
             return row.id
 
+    def plan_broadcast(self, kind: str, text: str, audience: str,
+                       messages: Callable[[int], Iterable[NewMessage]], *, created_by: int | None = None,
+                       report_to: tuple[str, str] | None = None) -> tuple[int, int]:
+        """The broadcast and its messages (`messages(broadcast_id)`) in ONE transaction: no
+        delivery run ever sees a broadcast without its rows (it would report «đã gửi 0»), and a
+        crash loses both or neither. (broadcast id, rows added)."""
+        row = m.Broadcast(kind=kind, text=text, audience=audience, created_by=created_by,
+                          report_channel=report_to[0] if report_to else None,
+                          report_chat_id=report_to[1] if report_to else None)
+        with self._write() as session, session.begin():
+            session.add(row)
+            session.flush()
+            return row.id, self._enqueue(session, messages(row.id), row.id)
+
     def enqueue(self, messages: Iterable[NewMessage], broadcast_id: int | None = None) -> int:
         """Write the messages as pending rows; those already planned (same dedupe key) are
         skipped. Returns how many rows are new."""
+        with self._write() as session, session.begin():
+            return self._enqueue(session, messages, broadcast_id)
+
+    def _enqueue(self, session: Session, messages: Iterable[NewMessage], broadcast_id: int | None) -> int:
         now = m.utc_now()
         rows = [{"dedupe_key": msg.dedupe_key[:160], "broadcast_id": broadcast_id,
                  "official_id": msg.official_id, "channel": msg.channel, "chat_id": msg.chat_id,
                  "is_group": msg.is_group, "text": msg.text, "buttons": encode_buttons(msg.buttons),
-                 "status": Status.PENDING, "attempts": 0, "not_before": msg.not_before or now,
+                 "status": Status.PENDING, "attempts": 0, "parts_sent": 0, "not_before": msg.not_before or now,
                  "created_at": now} for msg in messages]
         added = 0
-        with self._write() as session, session.begin():
-            for start in range(0, len(rows), _BATCH):
-                stmt = (self._insert(m.OutboxMessage).values(rows[start:start + _BATCH])
-                        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                        .returning(m.OutboxMessage.id))
-                added += len(session.execute(stmt).all())
+        for start in range(0, len(rows), _BATCH):
+            stmt = (self._insert(m.OutboxMessage).values(rows[start:start + _BATCH])
+                    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                    .returning(m.OutboxMessage.id))
+            added += len(session.execute(stmt).all())
         return added
 
     def counts(self, broadcast_id: int | None = None) -> dict[str, int]:
@@ -143,12 +168,14 @@ class Outbox:
 
     def claim(self, worker_id: str, channel: str, limit: int = 1, now: datetime | None = None, *,
               lease: timedelta = timedelta(seconds=60), exclude_chats: Iterable[str] = (),
-              sent: int | None = None) -> list[Claimed]:
+              sent: int | None = None, chat_interval: timedelta | None = None) -> list[Claimed]:
         """Take up to `limit` due rows, oldest first, and commit the claim before anything is
         sent. PostgreSQL: rows other workers hold are skipped (FOR UPDATE SKIP LOCKED); SQLite:
         the write lock (BEGIN IMMEDIATE) serialises claimers. Chats in `exclude_chats` (paused
         by the rate limits) are left for later. `sent` is a row just accepted by the messenger,
-        marked sent in the same transaction (one commit per message instead of two)."""
+        marked sent in the same transaction (one commit per message instead of two). With
+        `chat_interval`, the other pending rows of a claimed chat wait at least that long, so that
+        no other worker writes to the chat within the interval."""
         now = now or m.utc_now()
         row = m.OutboxMessage
         where = self._due(channel, now, lease)
@@ -162,15 +189,25 @@ class Outbox:
                 .values(status=Status.SENDING, claimed_by=worker_id[:64], claimed_at=now,
                         attempts=row.attempts + 1)
                 .returning(row.id, row.broadcast_id, row.official_id, row.channel, row.chat_id,
-                           row.is_group, row.text, row.buttons, row.attempts)
+                           row.is_group, row.text, row.buttons, row.attempts, row.parts_sent)
                 .execution_options(synchronize_session=False))
         with self._write() as session, session.begin():
             if sent is not None:
-                session.execute(self._sent(sent, now))
+                self._record(session, self._sent(sent, now, worker_id), sent, "sent")
             found = session.execute(stmt).all()
+            if chat_interval and found:
+                session.execute(self._hold_chats(channel, [r.chat_id for r in found], now + chat_interval))
         return sorted((Claimed(r.id, r.broadcast_id, r.official_id, r.channel, r.chat_id, bool(r.is_group),
-                               r.text, decode_buttons(r.buttons), int(r.attempts)) for r in found),
-                      key=lambda c: c.id)
+                               r.text, decode_buttons(r.buttons), int(r.attempts), int(r.parts_sent or 0))
+                       for r in found), key=lambda c: c.id)
+
+    @staticmethod
+    def _hold_chats(channel: str, chat_ids: list[str], until: datetime) -> Update:
+        """Other pending rows of these chats wait until `until` (the per-chat limit across workers)."""
+        row = m.OutboxMessage
+        return (update(row).where(row.channel == channel, row.chat_id.in_(chat_ids),
+                                  row.status == Status.PENDING, row.not_before < until)
+                .values(not_before=until).execution_options(synchronize_session=False))
 
     def has_due(self, channel: str, now: datetime | None = None, *,
                 lease: timedelta = timedelta(seconds=60)) -> bool:
@@ -223,23 +260,45 @@ class Outbox:
         with self._write() as session, session.begin():
             return int(session.execute(stmt).rowcount or 0)
 
-    def mark_sent(self, message_id: int, now: datetime | None = None) -> None:
-        """The messenger accepted the message: it is never sent again."""
+    def mark_sent(self, message_id: int, worker_id: str, now: datetime | None = None) -> bool:
+        """The messenger accepted the message: it is never sent again. False when the worker no
+        longer held the row (its lease ran out and another worker took it)."""
         with self._write() as session, session.begin():
-            session.execute(self._sent(message_id, now or m.utc_now()))
+            return self._record(session, self._sent(message_id, now or m.utc_now(), worker_id), message_id, "sent")
 
     @staticmethod
-    def _sent(message_id: int, now: datetime) -> Update:
+    def _owned(message_id: int, worker_id: str) -> Update:
+        """An UPDATE of one row that matches only while this worker still holds its claim."""
         row = m.OutboxMessage
-        return (update(row).where(row.id == message_id).values(status=Status.SENT, sent_at=now, error=None)
+        return (update(row).where(row.id == message_id, row.status == Status.SENDING,
+                                  row.claimed_by == worker_id[:64])
                 .execution_options(synchronize_session=False))
 
-    def mark_failed(self, message_id: int, reason: str) -> None:
-        """Give up on the message; the reason is what the delivery report groups by."""
-        self._set(message_id, Status.SENDING, status=Status.FAILED, error=reason[:500])
+    @classmethod
+    def _sent(cls, message_id: int, now: datetime, worker_id: str) -> Update:
+        return cls._owned(message_id, worker_id).values(status=Status.SENT, sent_at=now, error=None)
 
-    def retry_later(self, message_id: int, not_before: datetime, count_attempt: bool = True,
-                    reason: str | None = None) -> None:
+    @staticmethod
+    def _record(session: Session, stmt: Update, message_id: int, outcome: str) -> bool:
+        """Run an owned UPDATE; a row another worker took meanwhile is left as it is."""
+        if session.execute(stmt).rowcount:
+            return True
+        log.warning("outbox: tin %s không còn thuộc worker này (hết hạn giữ); bỏ qua kết quả «%s»",
+                    message_id, outcome)
+        return False
+
+    def mark_failed(self, message_id: int, reason: str, worker_id: str) -> bool:
+        """Give up on the message; the reason is what the delivery report groups by (up to
+        REASON_SEP; the messenger's own words may follow, for operators)."""
+        return self._set(message_id, worker_id, "failed", status=Status.FAILED, error=reason[:500])
+
+    def parts_sent(self, message_id: int, parts: int, worker_id: str) -> bool:
+        """The first `parts` parts of a split text were accepted: a retry resumes after them.
+        The claim is kept."""
+        return self._set(message_id, worker_id, "parts", parts_sent=parts)
+
+    def retry_later(self, message_id: int, not_before: datetime, worker_id: str, count_attempt: bool = True,
+                    reason: str | None = None) -> bool:
         """Put a claimed row back to pending until `not_before`; a rate-limit pause does not
         count as an attempt (the claim counted one, so it is given back)."""
         row = m.OutboxMessage
@@ -250,17 +309,13 @@ class Outbox:
                 else func.greatest(row.attempts - 1, 0)
         if reason is not None:
             values["error"] = reason[:500]
-        self._set(message_id, Status.SENDING, **values)
+        return self._set(message_id, worker_id, "retry", **values)
 
-    def _set(self, message_id: int, only_if: str | None, **values: object) -> None:
-        """Update one row; with `only_if`, only while it still has that status (a worker whose
-        lease ran out must not undo what another worker recorded since)."""
-        row = m.OutboxMessage
-        stmt = update(row).where(row.id == message_id)
-        if only_if is not None:
-            stmt = stmt.where(row.status == only_if)
+    def _set(self, message_id: int, worker_id: str, outcome: str, **values: object) -> bool:
+        """Update one row only while this worker holds it (a worker whose lease ran out must
+        not undo what another worker recorded since)."""
         with self._write() as session, session.begin():
-            session.execute(stmt.values(**values).execution_options(synchronize_session=False))
+            return self._record(session, self._owned(message_id, worker_id).values(**values), message_id, outcome)
 
     # -- delivery reports -------------------------------------------------------------------
 
@@ -279,7 +334,8 @@ class Outbox:
         failed: dict[str, int] = {}
         for status, error, n in groups:
             if status == Status.FAILED:
-                failed[error or "lỗi không rõ"] = failed.get(error or "lỗi không rõ", 0) + int(n)
+                reason = (error or "").split(REASON_SEP, 1)[0].strip() or "lỗi không rõ"
+                failed[reason] = failed.get(reason, 0) + int(n)
         return BroadcastReport(broadcast_id, broadcast.kind, int(sent), dict(sorted(
             failed.items(), key=lambda item: (-item[1], item[0]))), int(pending),
             broadcast.report_channel, broadcast.report_chat_id)

@@ -288,11 +288,13 @@ class PeopleStore:
 
     def recipients(self, unit_ids: Iterable[int] | None = None, *,
                    roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN)) -> list[Recipient]:
-        """Active officials (of these units, or all), each once, at their most recent account."""
+        """Active officials (of these units, or all), each once, at their most recent messenger
+        account (console accounts are never sent to: their rows would never settle)."""
         stmt = (select(m.Official.id, m.Official.unit_id, m.Identity.channel, m.Identity.chat_id,
                        m.Identity.last_seen_at)
                 .join(m.Identity, m.Identity.official_id == m.Official.id)
-                .where(m.Official.active.is_(True), m.Official.role.in_([r.value for r in roles])))
+                .where(m.Official.active.is_(True), m.Official.role.in_([r.value for r in roles]),
+                       m.Identity.channel.in_(("telegram", "zalo"))))
         if unit_ids is not None:
             stmt = stmt.where(m.Official.unit_id.in_(list(unit_ids)))
         best: dict[int, tuple[datetime, Recipient]] = {}
