@@ -205,13 +205,22 @@ class Membership:
             return self.core.texts(msg, f"Mã {code} đã được thu hồi từ trước.")
         return self.core.texts(msg, f"Không có mã mời «{code}». Gõ /dsma để xem các mã.")
 
-    def list_codes(self, msg: Incoming, member: Member) -> list[Reply]:
-        """/dsma [MÃ_ĐƠN_VỊ]: codes newest first with their state and uses."""
+    def _unit_argument(self, msg: Incoming) -> str | None | list[Reply]:
+        """The unit code typed after a listing command (None: every unit), or the refusal."""
         unit_code = normalise_code(msg.text) or None
         if unit_code and self.people.unit(unit_code) is None:
             return self.core.texts(msg, UNKNOWN_UNIT.format(code=unit_code))
-        self.people.audit(member.official_id, msg.channel.name, "view",
-                          f"danh sách mã mời {unit_code or 'mọi đơn vị'}")
+        return unit_code
+
+    def _audit_view(self, msg: Incoming, member: Member, what: str) -> None:
+        self.people.audit(member.official_id, msg.channel.name, "view", what)
+
+    def list_codes(self, msg: Incoming, member: Member) -> list[Reply]:
+        """/dsma [MÃ_ĐƠN_VỊ]: codes newest first with their state and uses."""
+        unit_code = self._unit_argument(msg)
+        if isinstance(unit_code, list):
+            return unit_code
+        self._audit_view(msg, member, f"danh sách mã mời {unit_code or 'mọi đơn vị'}")
         invites = self.people.invites(unit_code)
         if not invites:
             where = f" cho {unit_code}" if unit_code else ""
@@ -253,7 +262,7 @@ class Membership:
 
     def list_units(self, msg: Incoming, member: Member) -> list[Reply]:
         """/donvi: units with how many officials each has."""
-        self.people.audit(member.official_id, msg.channel.name, "view", "danh sách đơn vị")
+        self._audit_view(msg, member, "danh sách đơn vị")
         units = self.people.units()
         if not units:
             return self.core.texts(msg, ("Chưa có đơn vị nào. Văn phòng nạp danh sách bằng lệnh: "
@@ -269,11 +278,10 @@ class Membership:
 
     def list_officials(self, msg: Incoming, member: Member) -> list[Reply]:
         """/canbo [MÃ_ĐƠN_VỊ]: officials with number, role, unit, accounts; inactive marked."""
-        unit_code = normalise_code(msg.text) or None
-        if unit_code and self.people.unit(unit_code) is None:
-            return self.core.texts(msg, UNKNOWN_UNIT.format(code=unit_code))
-        self.people.audit(member.official_id, msg.channel.name, "view",
-                          f"danh sách cán bộ {unit_code or 'mọi đơn vị'}")
+        unit_code = self._unit_argument(msg)
+        if isinstance(unit_code, list):
+            return unit_code
+        self._audit_view(msg, member, f"danh sách cán bộ {unit_code or 'mọi đơn vị'}")
         officials = self.people.officials(unit_code)
         if not officials:
             where = f" của {unit_code}" if unit_code else ""

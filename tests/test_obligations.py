@@ -81,12 +81,15 @@ def test_dialog_survives_a_new_store_and_expires(db_engine: Engine) -> None:
 
 def test_outbox_planning_twice_adds_nothing(db_engine: Engine) -> None:
     outbox = Outbox(db_engine)
-    broadcast = outbox.create_broadcast("announcement", "Họp giao ban lúc 8 giờ", "all")
     buttons = ((Button("📝 Báo cáo ngay", "rp:start:abc"),),)
-    planned = [NewMessage(f"bc:{broadcast}:{i}", "telegram", str(i), "Họp giao ban lúc 8 giờ", buttons)
-               for i in range(1200)]  # more than one INSERT batch
-    assert outbox.enqueue(planned, broadcast) == 1200
-    assert outbox.enqueue(planned[:700], broadcast) == 0
+
+    def planned(broadcast: int) -> list[NewMessage]:  # more than one INSERT batch
+        return [NewMessage(f"bc:{broadcast}:{i}", "telegram", str(i), "Họp giao ban lúc 8 giờ", buttons)
+                for i in range(1200)]
+
+    broadcast, added = outbox.plan_broadcast("announcement", "Họp giao ban lúc 8 giờ", "all", planned)
+    assert added == 1200
+    assert outbox.enqueue(planned(broadcast)[:700], broadcast) == 0
     assert outbox.counts(broadcast) == {"pending": 1200, "sending": 0, "sent": 0, "failed": 0}
     assert decode_buttons(encode_buttons(buttons)) == buttons
     assert decode_buttons(encode_buttons(())) == ()

@@ -100,18 +100,6 @@ class Outbox:
         self._write = sessionmaker(writer(engine), expire_on_commit=False)
         self._insert = _INSERT[engine.dialect.name]
 
-    def create_broadcast(self, kind: str, text: str, audience: str, *, created_by: int | None = None,
-                         report_to: tuple[str, str] | None = None) -> int:
-        """A broadcast record (its messages are enqueued with its id); report_to is (channel,
-        chat_id) of whoever gets the delivery report."""
-        row = m.Broadcast(kind=kind, text=text, audience=audience, created_by=created_by,
-                          report_channel=report_to[0] if report_to else None,
-                          report_chat_id=report_to[1] if report_to else None)
-        with self._write() as session, session.begin():
-            session.add(row)
-            session.flush()
-            return row.id
-
     def plan_broadcast(self, kind: str, text: str, audience: str,
                        messages: Callable[[int], Iterable[NewMessage]], *, created_by: int | None = None,
                        report_to: tuple[str, str] | None = None) -> tuple[int, int]:
