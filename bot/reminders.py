@@ -248,7 +248,8 @@ class ReminderPlanner:
         # Readers cannot report: they get only the mute button.
         key = occurrence.key
         text = reminder_text(occurrence, slot, doc, status, today)
-        report = ((Button("📝 Báo cáo ngay", f"rp:start:{key}"),),) if can_report else ()
+        # The date tells the report flow which deadline (a missed recurring one has rolled on).
+        report = ((Button("📝 Báo cáo ngay", f"rp:start:{key}:{occurrence.due:%Y%m%d}"),),) if can_report else ()
         buttons = (*report, (Button("🔕 Tắt nhắc việc này", f"nn:mute:{key}"),))
         return NewMessage(f"rem:{key}:{occurrence.due.isoformat()}:{slot.label}:{recipient.official_id}",
                           recipient.channel, recipient.chat_id, text, buttons, official_id=recipient.official_id)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import mimetypes
 import secrets
 import unicodedata
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -290,11 +291,17 @@ class ReportFlow:
             return self.core.choices(msg, text, rows)
         return self._to_status(msg, member, state)
 
-    def _start_at_status(self, msg: Incoming, member: Member, key: str) -> list[Reply]:
-        """`rp:start:<key>` (a reminder's button): straight to the status of that obligation."""
-        chosen = find(tracked_obligations(self.core.facts, self.core.today(), self.limits.past_days), key)
+    def _start_at_status(self, msg: Incoming, member: Member, arg: str) -> list[Reply]:
+        """`rp:start:<key>[:<YYYYMMDD>]` (a reminder's button): straight to the status of that
+        obligation, on the deadline the reminder was about when it is still reportable."""
+        key, _, day = arg.partition(":")
+        today = self.core.today()
+        chosen = find(tracked_obligations(self.core.facts, today, self.limits.past_days), key)
         if chosen is None:
             return self.core.texts(msg, NOT_TRACKED)
+        due = _occurrence(chosen, day, today - timedelta(days=self.limits.past_days))
+        if due is not None:
+            chosen = replace(chosen, due=due)
         return self._to_status(msg, member, _with(self._new_state(member, Step.STATUS), **_obligation_data(chosen)))
 
     def _start_fix(self, msg: Incoming, member: Member, report_id: int) -> list[Reply]:
@@ -519,6 +526,17 @@ def safe_file_name(file: Attachment) -> str:
         keep = f".{extension}" if dot and len(extension) <= 8 else ""
         name = name[:NAME_MAX - len(keep)].rstrip() + keep
     return name
+
+
+def _occurrence(obligation: TrackedObligation, day: str, earliest: date) -> date | None:
+    """The deadline a button names (YYYYMMDD), if it is a real one of this obligation and not
+    older than `earliest`; None otherwise (the current one is used)."""
+    try:
+        due = datetime.strptime(day, "%Y%m%d").date()
+    except ValueError:
+        return None
+    is_occurrence = obligation.deadline.next_due(due) == due if obligation.recurring else due == obligation.due
+    return due if is_occurrence and due >= earliest else None
 
 
 def accepted_type(name: str, mime: str, file_types: list[str]) -> bool:

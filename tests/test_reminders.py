@@ -127,7 +127,7 @@ def test_every_reminder_at_its_moment_to_every_official_of_every_unit(db_engine:
         "Theo: Kế hoạch 99/KH-TEST, mục V > 2 («trước ngày 31/3/2026»)",
         "Đơn vị của bạn chưa gửi báo cáo về việc này."]
     assert [(b.label, b.data) for row in decode_buttons(first.buttons) for b in row] == [
-        ("📝 Báo cáo ngay", f"rp:start:{KEY_HOSO}"), ("🔕 Tắt nhắc việc này", f"nn:mute:{KEY_HOSO}")]
+        ("📝 Báo cáo ngay", f"rp:start:{KEY_HOSO}:20260331"), ("🔕 Tắt nhắc việc này", f"nn:mute:{KEY_HOSO}")]
     assert "hôm nay là hạn cuối" in by_key[f"rem:{KEY_HOSO}:2026-03-31:0:{ids['stc']}"].text
     late = by_key[f"rem:{KEY_HOSO}:2026-03-31:late:{ids['syt']}"]
     assert late.text.startswith("⚠️ Quá hạn: Gửi hồ sơ khen thưởng") and "đã quá hạn 1 ngày" in late.text
@@ -393,7 +393,7 @@ def test_reporting_done_from_the_reminder_button_stops_the_reminders(core) -> No
     planner.tick(vn(2026, 3, 22))
     (row,) = [r for r in rows(core.people.engine) if r.chat_id == "11"]
     start = decode_buttons(row.buttons)[0][0].data
-    assert start == f"rp:start:{KEY_TONGKET}"
+    assert start == f"rp:start:{KEY_TONGKET}:20260325"
 
     def press(data: str | None = None, text: str = ""):  # type: ignore[no-untyped-def]
         return core.handle(Incoming(channel=TELEGRAM, chat_id="11", sender=Sender("11"), text=text, button=data))

@@ -412,9 +412,28 @@ def official_id(world: World, user_id: str) -> int:
 
 def test_a_reminder_button_starts_at_the_status_step(world: World) -> None:
     official = world.official(TELEGRAM, "1201")
-    text = official.send(button=f"rp:start:{KEY_09}")
+    text = official.send(button=f"rp:start:{KEY_09}:20251231")
     assert "Hạn: 31/12/2025 (quá hạn)" in text and text.endswith("Tình trạng thực hiện?")
+    assert "Hạn: 31/12/2025" in official.send(button=f"rp:start:{KEY_09}")  # a button without the date
     assert official.send(button="rp:start:0000000000000000") .startswith("Việc này không còn trong danh sách")
+
+
+def test_a_reminder_button_names_its_deadline() -> None:
+    """A reminder about a missed yearly deadline reports on that deadline, not on next year's."""
+    from bot.facts.model import Deadline, DeadlineKind
+    from bot.obligations import TrackedObligation
+    from bot.report_flow import _occurrence
+
+    yearly = TrackedObligation("k", "tổng kết", "1/KH", "a.txt", "", "", Deadline(
+        DeadlineKind.RECURRING, "trước ngày 25 tháng 3 hằng năm", day=25, month=3), date(2027, 3, 25))
+    once = TrackedObligation("k", "gửi hồ sơ", "1/KH", "a.txt", "", "", Deadline(
+        DeadlineKind.ABSOLUTE, "trước ngày 31/3/2026", due=date(2026, 3, 31)), date(2026, 3, 31))
+    assert _occurrence(yearly, "20260325", date(2026, 2, 1)) == date(2026, 3, 25)
+    assert _occurrence(yearly, "20260324", date(2026, 2, 1)) is None   # not one of its deadlines
+    assert _occurrence(yearly, "20250325", date(2026, 2, 1)) is None   # too old to report on
+    assert _occurrence(yearly, "", date(2026, 2, 1)) is None           # an older button: the current one
+    assert _occurrence(once, "20260331", date(2026, 2, 1)) == date(2026, 3, 31)
+    assert _occurrence(once, "20270331", date(2026, 2, 1)) is None
 
 
 def test_limits_on_text_and_files(world: World) -> None:
