@@ -321,6 +321,9 @@ class _Core:
     def menu(self):  # type: ignore[no-untyped-def]
         return []
 
+    def seen(self, channel, update_key):  # type: ignore[no-untyped-def]
+        return False
+
 
 async def test_telegram_bot_delivers_and_plans_reminders_on_its_job_queue(db_engine: Engine,
                                                                            telegram_fake: FakeTelegram) -> None:

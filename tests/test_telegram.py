@@ -43,6 +43,9 @@ class Counting:
     def menu(self) -> list[Command]:
         return self.inner.menu()
 
+    def seen(self, channel: str, update_key: str) -> bool:
+        return self.inner.seen(channel, update_key)
+
 
 class Scripted:
     """A stand-in core that answers every message with the same replies, optionally slowly."""
@@ -56,6 +59,9 @@ class Scripted:
 
     def menu(self) -> list[Command]:
         return COMMANDS
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        return False
 
 
 @pytest.fixture
@@ -118,12 +124,18 @@ async def test_groups_answer_mentions_replies_and_commands_only(telegram_fake, c
     assert command.text.startswith("Nơi gửi: Sở Nội vụ")
     assert len(telegram_fake.messages_to(-100)) == 4  # the chatter got nothing
     # The command for another bot never reached the core; the chatter did, unmentioned.
-    chatter, mentioned, hoi, vanban, replied = core.seen_messages
-    assert (chatter.chat_kind, chatter.mentioned, chatter.text) == (ChatKind.GROUP, False,
-                                                                    "chiều nay họp mấy giờ?")
-    assert (mentioned.mentioned, mentioned.text) == (True, "kh 0125 gửi hồ sơ về đâu")
-    assert (hoi.command, hoi.text) == ("hoi", "kh 0125 gửi hồ sơ về đâu")
-    assert (vanban.command, replied.mentioned) == ("vanban", True)
+    # Updates are handled concurrently, so messages sent back to back may reach it in any order.
+    seen = core.seen_messages
+    assert len(seen) == 5
+    [chatter] = [m for m in seen if m.text == "chiều nay họp mấy giờ?"]
+    assert (chatter.chat_kind, chatter.mentioned) == (ChatKind.GROUP, False)
+    [mentioned] = [m for m in seen if m.command is None and m.text == "kh 0125 gửi hồ sơ về đâu"]
+    assert mentioned.mentioned
+    [hoi] = [m for m in seen if m.command == "hoi"]
+    assert hoi.text == "kh 0125 gửi hồ sơ về đâu"
+    [vanban] = [m for m in seen if m.command == "vanban"]
+    [replied] = [m for m in seen if m.text == "còn hạn chót?"]
+    assert replied.mentioned
 
 
 async def test_a_429_is_retried_and_delivered(telegram_fake, core) -> None:
@@ -233,6 +245,24 @@ async def test_webhook_serves_the_right_secret_only(telegram_fake, core) -> None
     assert (missing, wrong) == (403, 403)
     assert core.calls == calls == 1  # nothing forged reached the core
     assert len(telegram_fake.messages_to(19)) == 1
+
+
+async def test_a_redelivered_update_is_answered_once(telegram_fake, core) -> None:
+    """Telegram retries a webhook delivery it believes failed: the same update_id twice."""
+    port = free_port()
+    telegram_fake.register_chat(23)
+    async with running_ptb(app_for(telegram_fake, core), webhook_port=port, webhook_secret="bi-mat-123"):
+        update = make_update(7777, message=make_message(5, make_chat(23), user=make_user(23), text="/vanban"))
+        first, _ = await post_webhook_update(f"http://127.0.0.1:{port}/tg", update, secret_token="bi-mat-123")
+        await telegram_fake.wait_for_messages(23, 1)
+        again, _ = await post_webhook_update(f"http://127.0.0.1:{port}/tg", update, secret_token="bi-mat-123")
+        other = make_update(7778, message=make_message(6, make_chat(23), user=make_user(23), text="/help"))
+        await post_webhook_update(f"http://127.0.0.1:{port}/tg", other, secret_token="bi-mat-123")
+        replies = await telegram_fake.wait_for_messages(23, 2)
+
+    assert (first, again) == (200, 200)  # acknowledged, so Telegram stops retrying
+    assert replies[0].text.startswith("Tôi đang có") and replies[1].text.startswith("Các lệnh:")
+    assert core.calls == 2 and len(telegram_fake.messages_to(23)) == 2
 
 
 # -- pure translation and start-up checks -------------------------------------------------------

@@ -58,6 +58,8 @@ class Core(Protocol):
 
     def menu(self) -> list[Command]: ...
 
+    def seen(self, channel: str, update_key: str) -> bool: ...
+
 
 class WebhookConfigError(ValueError):
     """Webhook mode cannot start as configured; the message is for the operator."""
@@ -146,6 +148,11 @@ def _attachment(message: Message) -> Attachment | None:
 async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Pass one update to the core and send back what it returns."""
     core: Core = context.bot_data["core"]
+    # Telegram retries a webhook delivery it thinks failed, and several workers may share a bot:
+    # an update already handled is not answered again (nor a report filed twice).
+    if await asyncio.to_thread(core.seen, TELEGRAM.name, f"{context.bot.id}:{update.update_id}"):
+        log.info("update %s delivered again: already handled", update.update_id)
+        return
     incoming = to_incoming(update, context.bot.username)
     query = update.callback_query
     if query is None:

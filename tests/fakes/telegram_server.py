@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -276,7 +277,8 @@ class FakeTelegram(FakeBotApi):
         self.commands: dict[tuple[str, str], list[Params]] = {}
         self.webhook: Params | None = None
         self._updates: list[Params] = []
-        self._update_ids = itertools.count(1)
+        # Like Telegram's, a fresh sequence starts anywhere (ids are unique per bot, not per test).
+        self._update_ids = itertools.count(random.randrange(1, 2**31))
         self._query_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._poll_generation = 0
