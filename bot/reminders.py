@@ -20,12 +20,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import sessionmaker
 
 from bot.app import VIETNAM
 from bot.db import models as m
-from bot.db.engine import writer
+from bot.db.engine import Repository
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import Role
 from bot.listings import day, document_name, rhythm
@@ -42,7 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # A reminder missed at its moment (bot down) is still sent this long after, unless the next
 # reminder of the same deadline is due sooner.
 PAUSE_FLAG = "reminders_paused"
@@ -87,13 +84,9 @@ class ScheduleEntry:
     units: int
 
 
-class ReminderStore:
+class ReminderStore(Repository):
     """Mutes and the shared pause switch, and the latest report status of each unit."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(engine), expire_on_commit=False)
-        self._insert = _INSERT[engine.dialect.name]
 
     def paused(self) -> bool:
         with self._read() as session:

@@ -7,15 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, and_, case, delete, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
 
 from bot.db import models as m
-from bot.db.engine import writer
+from bot.db.engine import Repository
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 SEEN_KEEP = timedelta(days=7)  # messengers redeliver within minutes; a week is plenty
 
 
@@ -37,14 +34,9 @@ class Gap:
     last_asked: datetime
 
 
-class ChatStore:
+class ChatStore(Repository):
     """Reads and writes the conversation tables of a migrated database."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(engine), expire_on_commit=False)
-        self._insert = _INSERT[engine.dialect.name]
 
     # -- follow-up state and numbered choices -----------------------------------------------------
 

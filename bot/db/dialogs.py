@@ -9,13 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import sessionmaker
 
 from bot.db import models as m
-from bot.db.engine import writer
+from bot.db.engine import Repository
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True)
@@ -26,12 +23,10 @@ class DialogState:
     updated_at: datetime | None = None
 
 
-class DialogStore:
+class DialogStore(Repository):
     def __init__(self, engine: Engine, max_age: timedelta = timedelta(hours=24)) -> None:
+        super().__init__(engine)
         self.max_age = max_age
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(engine), expire_on_commit=False)
-        self._insert = _INSERT[engine.dialect.name]
 
     def get(self, channel: str, chat_id: str, user_id: str, now: datetime | None = None) -> DialogState | None:
         """The dialog in progress, or None (also when it was left untouched too long)."""

@@ -15,7 +15,9 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Milliseconds a SQLite connection waits for another writer before giving up.
@@ -99,6 +101,23 @@ def writer(engine: Engine) -> Engine:
     On SQLite they take the write lock when they begin; elsewhere nothing changes.
     """
     return engine.execution_options(**{BEGIN_IMMEDIATE: True})
+
+
+# INSERT with ON CONFLICT (upserts, idempotent inserts) for each backend this application runs on.
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+class Repository:
+    """Base of the stores: sessions for reading and for writing (which take SQLite's write lock
+    when they begin) over one engine, and the backend's INSERT … ON CONFLICT."""
+
+    def __init__(self, engine: Engine) -> None:
+        if engine.dialect.name not in _INSERTS:
+            raise ValueError(f"unsupported database backend: {engine.dialect.name}")
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writer(engine), expire_on_commit=False)
+        self._insert = _INSERTS[engine.dialect.name]
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

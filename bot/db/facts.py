@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Select, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from bot.db import models as m
-from bot.db.engine import writer
+from bot.db.engine import Repository
 from bot.facts.model import (
     CriteriaList,
     Deadline,
@@ -27,8 +26,6 @@ from bot.facts.model import (
 )
 from bot.ingestion.document import DocumentMeta
 
-# Dialects whose INSERT ... ON CONFLICT DO UPDATE keeps a document's id across re-ingestion.
-_UPSERT_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # Bound parameters per DELETE ... IN (...), well under every backend's limit.
 _IN_CHUNK = 500
 
@@ -72,14 +69,9 @@ class CriteriaEntry(DocumentRef):
     criteria: CriteriaList
 
 
-class FactStore:
+class FactStore(Repository):
     """Reads and writes the facts tables of a migrated database (see `bot.db.engine.connect`)."""
 
-    def __init__(self, engine: Engine) -> None:
-        if engine.dialect.name not in _UPSERT_INSERT:
-            raise ValueError(f"unsupported database backend: {engine.dialect.name}")
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(engine), expire_on_commit=False)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -89,7 +81,7 @@ class FactStore:
         if not source:
             raise ValueError("a document needs its source path")
         with self._write() as session, session.begin():
-            document_id = _upsert_document(session, source, meta, content_hash)
+            document_id = _upsert_document(session, self._insert, source, meta, content_hash)
             # Old facts go in one statement each; criteria items follow by ON DELETE CASCADE.
             session.execute(delete(m.Obligation).where(m.Obligation.document_id == document_id))
             session.execute(delete(m.CriteriaList)
@@ -194,7 +186,7 @@ class FactStore:
 
 # -- rows <-> facts ----------------------------------------------------------------------------
 
-def _upsert_document(session: Session, source: str, meta: DocumentMeta, content_hash: str) -> int:
+def _upsert_document(session: Session, insert: Any, source: str, meta: DocumentMeta, content_hash: str) -> int:
     """Insert or update the document row by source, keeping its id; return the id."""
     values = {
         "source": source,
@@ -206,7 +198,6 @@ def _upsert_document(session: Session, source: str, meta: DocumentMeta, content_
         "content_hash": content_hash,
         "updated_at": m.utc_now(),
     }
-    insert = _UPSERT_INSERT[session.get_bind().dialect.name]
     stmt = insert(m.Document).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[m.Document.source],

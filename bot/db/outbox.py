@@ -11,17 +11,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, Update, and_, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import ColumnElement, Update, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from bot.db import models as m
-from bot.db.engine import writer
+from bot.db.engine import Repository
 from bot.messages import Button
 
 log = logging.getLogger(__name__)
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _BATCH = 500  # rows per INSERT
 
 
@@ -93,12 +91,7 @@ def decode_buttons(raw: str) -> tuple[tuple[Button, ...], ...]:
     return tuple(tuple(Button(label, data) for label, data in row) for row in json.loads(raw)) if raw else ()
 
 
-class Outbox:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(engine), expire_on_commit=False)
-        self._insert = _INSERT[engine.dialect.name]
+class Outbox(Repository):
 
     def plan_broadcast(self, kind: str, text: str, audience: str,
                        messages: Callable[[int], Iterable[NewMessage]], *, created_by: int | None = None,

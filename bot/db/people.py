@@ -12,13 +12,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.db import models as m
-from bot.db.engine import writer
+from bot.db.engine import Repository
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # Invite codes: no 0/O, 1/I/L, so a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -106,14 +104,12 @@ class InviteError(Exception):
         self.problem = problem
 
 
-class PeopleStore:
+class PeopleStore(Repository):
     """Reads and writes the people tables of a migrated database."""
 
     def __init__(self, engine: Engine, admins: Iterable[str] = ()) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.admins = frozenset(admins)
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(engine), expire_on_commit=False)
 
     # -- units ----------------------------------------------------------------------------------
 

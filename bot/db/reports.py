@@ -13,14 +13,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Engine, Select, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.db import models as m
-from bot.db.engine import writer
+from bot.db.engine import Repository
 from bot.reports import Status
 
-_INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass(frozen=True)
@@ -91,15 +89,12 @@ class TokenReused(Exception):
     """A submission token already used by another official (never happens with random tokens)."""
 
 
-class ReportStore:
+class ReportStore(Repository):
     """Reads and writes the reports table of a migrated database (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine, correction_minutes: int = 1440) -> None:
-        self.engine = engine
+        super().__init__(engine)
         self.correction_window = timedelta(minutes=correction_minutes)
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(writer(engine), expire_on_commit=False)
-        self._insert = _INSERT[engine.dialect.name]
 
     # -- writing --------------------------------------------------------------------------------
 
