@@ -24,6 +24,7 @@ from sqlalchemy import Engine, delete, select
 from bot.app import VIETNAM
 from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.report_views import current_reports
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import Role
 from bot.listings import day, document_name, rhythm
@@ -128,18 +129,11 @@ class ReminderStore(Repository):
             return int(session.execute(stmt).rowcount or 0)
 
     def statuses(self, occurrences: Iterable[tuple[str, date]]) -> dict[tuple[str, date], dict[int, Status]]:
-        """(key, due) -> unit -> status of the unit's latest report (corrections win)."""
-        wanted = set(occurrences)
-        if not wanted:
-            return {}
-        stmt = (select(m.Report.obligation_key, m.Report.due_date, m.Report.unit_id, m.Report.status)
-                .where(m.Report.obligation_key.in_({k for k, _ in wanted}))
-                .order_by(m.Report.submitted_at, m.Report.id))
-        found: dict[tuple[str, date], dict[int, Status]] = {pair: {} for pair in wanted}
-        with self._read() as session:
-            for key, due, unit_id, status in session.execute(stmt):
-                if (key, due) in found:
-                    found[(key, due)][unit_id] = Status(status)
+        """(key, due) -> unit -> status of the unit's latest report (corrections win); the
+        summary's query, so reminders and /tonghop agree on who is done."""
+        found: dict[tuple[str, date], dict[int, Status]] = {pair: {} for pair in set(occurrences)}
+        for report in current_reports(self.engine, found):
+            found[(report.obligation_key, report.due_date)][report.unit_id] = Status(report.status)
         return found
 
 
