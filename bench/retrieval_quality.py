@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import app  # noqa: E402
+from bot.answers import Answerer, Conversation  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.search import PassageSearch, SearchConfig  # noqa: E402
 from bot.vector_store import langchain_store  # noqa: E402
@@ -76,6 +77,20 @@ def evaluate(search: PassageSearch, queries: list[dict], names: dict[str, str], 
             "ms/q": 1000 * (time.perf_counter() - started) / n}
 
 
+def answer_path(answerer: Answerer, queries: list[dict], names: dict[str, str]) -> dict[str, float]:
+    """What `ask --json` returns: the article of the first source, the questions declined.
+    All questions go through one conversation, as they do when piped into `ask`."""
+    hit1 = declined = 0
+    conversation = Conversation()
+    for query in queries:
+        answer = answerer.ask(query["question"], conversation)
+        declined += not answer.found
+        first = names.get(answer.sources[0].file) if answer.found and answer.sources else None
+        hit1 += first in set(query["relevant_ids"])
+    n = max(len(queries), 1)
+    return {"hit@1": hit1 / n, "declined": declined / n}
+
+
 def line(label: str, figures: dict[str, float]) -> str:
     return f"{label:<34}" + "  ".join(f"{k} {v:6.3f}" if k != "ms/q" else f"{k} {v:6.1f}"
                                       for k, v in figures.items())
@@ -105,6 +120,10 @@ def main() -> None:
         for accents in (True, False):
             label = f"{mode}{'' if accents else ' (no diacritics)'}"
             print(line(label, evaluate(search, queries, names, mode, accents)), flush=True)
+    answerer = app.answerer(settings)
+    halves = {"tune (even)": queries[0::2], "held (odd)": queries[1::2]}
+    for half, part in halves.items():
+        print(line(f"answer path, {half}", answer_path(answerer, part, names)), flush=True)
     if args.grid:
         for dense_weight in (0.2, 0.3, 0.4, 0.6, 1.0):
             for dense_k in (20, 30, 50):

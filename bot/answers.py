@@ -6,43 +6,31 @@ answer says the documents do not cover the question.
 """
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Answers as AnswerConfig
-from bot.doc_refs import matching
+from bot.doc_refs import DocRef, cited_numbers, matching
+from bot.evidence import (RECIPIENT, Pick, SentenceScorer, overlap, pairs, passage_sentences, table_header,
+                          topic_terms, without_refs)
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
+from bot.issuers import asked_ministries, display, document_places, ministries, places, without_places
 from bot.listings import criteria_text
 from bot.listings import shorten as cut
-from bot.questions import Intent, Question, understand
+from bot.questions import Intent, Question, own_topic, understand
 from bot.search import Passage, PassageSearch
-from bot.vietnamese import fold, nfc, sentences, syllables
+from bot.vietnamese import fold, nfc, syllables
 
 if TYPE_CHECKING:
     from bot.db.facts import CriteriaEntry, FactStore
 
 QUOTE_CHARS = 500
-MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are headings, not answers
-# Folded words that carry no topic: they do not count when measuring how much of a question
-# a passage covers.
-_FILLER = set("""la gi nao cua the nhu co khong bao gio khi ve dau o va cac nhung thi sao duoc cho
-toi minh ai nay do voi trong theo can phai hay hoi xin vui long giup biet muon noi gom ra sao
-nhieu bao lau cai mot nhung viec can""".split())
-
-_RECIPIENT = re.compile(
-    r"\b(?:gửi|nộp|báo cáo|chuyển|trình)\b[^.;:]{0,120}?\b(?:về|cho|đến|tới)\s+"
-    r"(?P<agency>(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
-    r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
-    r"cơ quan thường trực|Liên đoàn|Mặt trận)[^,.;:()\n]{0,80}(?:\([^)]{0,80}\))?)")
-# Any date ("20/11/2025", "ngày 20 tháng 11 năm 2025", "tháng 10/2025"): a "when" is answered.
-_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}",
-                   re.IGNORECASE)
-# A figure: a percentage or a number with a unit.
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)?\s+(?:người|đơn vị|triệu|tỷ|đồng|lần|điểm)\b")
+# A named document is read whole when it has at most this many passages.
+FOCUS_MAX_PASSAGES = 120
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
 
@@ -76,19 +64,32 @@ class Answer:
 
 @dataclass
 class Conversation:
-    """What a follow-up question may lean on: the documents the last answer came from."""
+    """What a follow-up question may lean on: the documents the last answer came from, and when."""
 
     sources: tuple[str, ...] = ()
     intent: Intent | None = None
+    at: datetime | None = None
+
+    def recent(self, minutes: float) -> bool:
+        """Whether the last answer is recent enough for a follow-up to lean on."""
+        if not self.sources:
+            return False
+        if self.at is None:
+            return True
+        at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
+        return datetime.now(UTC) - at <= timedelta(minutes=minutes)
 
 
 @dataclass(frozen=True)
-class _Pick:
-    """The sentence an answer quotes, and the passage it is in."""
+class Focus:
+    """Where to look: the files of the documents a question names (or of the last answer),
+    None for the whole store; `cited` holds the numbers the store knows only because these
+    files cite them («Kế hoạch … triển khai Nghị quyết 57-NQ/TW»)."""
 
-    sentence: str
-    passage: Passage
-    score: float
+    sources: list[str] | None
+    cited: tuple[DocRef, ...] = ()
+    named: bool = False     # the question (or its conversation) named these documents
+    followed: bool = False  # they are the last answer's, for a follow-up
 
 
 class Rewriter(Protocol):
@@ -106,6 +107,8 @@ class Answerer:
         self.facts = facts
         self.config = config or AnswerConfig()
         self.rewriter = rewriter
+        self._citing: dict[str, list[str]] | None = None   # cited number -> files citing it
+        self._places: dict[str, set[str]] | None = None    # file -> places it belongs to
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -120,35 +123,109 @@ class Answerer:
             return Answer(text, "Bạn hãy gõ một câu hỏi về các văn bản, ví dụ: «hạn nộp báo cáo là khi nào?».",
                           found=False)
         question = understand(text)
-        sources = self._focus(question, conversation)
-        if sources == []:
+        focus = self._focus(question, conversation)
+        if focus.sources == []:
             return self._unknown_document(question)
-        if question.intent is Intent.CRITERIA and sources:
+        wider = focus
+        focus, asked = self._issuer_focus(question, focus)
+        sources = focus.sources
+        if question.intent is Intent.CRITERIA and focus.named and sources:
             # A named document's criteria are in the fact table, whatever words the question uses.
             listed = self._criteria_answer(question, self._numbers_of(sources), None)
             if listed:
+                if focus.cited:
+                    listed.text = self._implementing(listed.sources[0].file, focus.cited) + "\n" + listed.text
                 return _remember(conversation, question, listed)
-        if sources and not topic_terms(_without_refs(question)):
+        if focus.named and not focus.cited and not topic_terms(without_refs(question)):
             return _remember(conversation, question, self._document_card(question, sources))
-        passages = self.search.search(text, self.config.candidates, sources=sources)
-        if not passages or not self._confident(question, passages, focused=bool(sources)):
-            return self._not_found(question, sources)
-        answer = self._compose(question, passages)
+        passages = self.search.search(text, self.config.candidates, sources=sources) if sources != [] else []
+        # A follow-up with words of its own («còn tỷ lệ chi trả thì sao?») must match them there.
+        strict = focus.followed and bool(own_topic(question.text))
+        if focus.followed and not (passages and self._confident(question, passages, focused=not strict)):
+            # Nothing in the last answer's document: the whole store, saying where it answers from.
+            elsewhere = self._answer(text, None)
+            if elsewhere.found and elsewhere.sources:
+                elsewhere.text = self._moved_on(sources or [], elsewhere) + elsewhere.text
+                return _remember(conversation, question, elsewhere)
+        if not passages or not self._confident(question, passages, focused=focus.named):
+            if asked and self._answerable(question, wider):
+                return self._other_issuer(question, asked)  # another issuer's document would answer
+            return self._not_found(question, sources if focus.named else None)
+        mismatch = self._mismatch(question, passages[0])
+        if mismatch:
+            return self._other_issuer(question, mismatch)
+        answer = self._compose(question, passages, focus)
         if self.rewriter is not None:
             answer.text = self.rewriter.rewrite(text, passages, answer) or answer.text
         return _remember(conversation, question, answer)
 
     # -- focus and confidence ---------------------------------------------------------------
 
-    def _focus(self, question: Question, conversation: Conversation | None) -> list[str] | None:
-        """Files to search: those of the documents named, or of the last answer for a follow-up;
-        None for all; [] when the question names documents the store does not hold."""
+    def _focus(self, question: Question, conversation: Conversation | None) -> Focus:
+        """Files to search: those of the documents named, else of documents that cite the
+        number named, else of the last answer for a follow-up; no files when the question
+        names documents the store neither holds nor cites."""
         if question.refs:
             numbers = set(matching(question.refs, self._numbers_of(self.search.sources())))
-            return [s for s in self.search.sources() if self.search.metadata(s).get("doc_number") in numbers]
-        if question.follow_up and conversation and conversation.sources:
-            return [s for s in conversation.sources if s in self.search.sources()] or None
-        return None
+            held = [s for s in self.search.sources() if self.search.metadata(s).get("doc_number") in numbers]
+            if held:
+                return Focus(held, named=True)
+            citing = self._citing_files(question)
+            return Focus(citing, cited=question.refs, named=bool(citing))
+        if question.follow_up and conversation and conversation.recent(self.config.followup_minutes):
+            held = [s for s in conversation.sources if s in self.search.sources()]
+            if held:
+                return Focus(held, named=True, followed=True)
+        return Focus(None)
+
+    def _citing_files(self, question: Question) -> list[str]:
+        """Files that cite a number the question names (the plans implementing it)."""
+        if self._citing is None:
+            self._citing = {}
+            for text, meta in self.search.passages.values():
+                for number in cited_numbers(text):
+                    files = self._citing.setdefault(number, [])
+                    if meta.get("source") not in files:
+                        files.append(meta.get("source", ""))
+        found = matching(question.refs, self._citing)
+        return sorted({s for number in found for s in self._citing[number]})
+
+    def _document_places(self) -> dict[str, set[str]]:
+        if self._places is None:
+            self._places = {}
+            for source in self.search.sources():
+                meta = self.search.metadata(source)
+                opening = [p.text for p in self.search.document_passages(source)[:3]]
+                self._places[source] = document_places(meta.get("issuer"), meta.get("title"), opening)
+        return self._places
+
+    def _issuer_focus(self, question: Question, focus: Focus) -> tuple[Focus, set[str]]:
+        """A question that names a province or city searches only that place's documents; when
+        the store holds none, no files (and the places asked), so nobody else's date answers."""
+        asked = places(question.text)
+        if not asked or focus.named and not focus.cited:
+            return focus, set()
+        owned = {s for s, own in self._document_places().items() if own & asked}
+        scope = owned if focus.sources is None else owned & set(focus.sources)
+        return Focus(sorted(scope), focus.cited, focus.named), asked
+
+    def _answerable(self, question: Question, focus: Focus) -> bool:
+        """Whether the documents outside the asked place would answer the question."""
+        unplaced = replace(question, text=without_places(question.text))
+        passages = self.search.search(unplaced.text, self.config.candidates, sources=focus.sources)
+        return bool(passages) and self._confident(unplaced, passages, focused=focus.named)
+
+    def _mismatch(self, question: Question, top: Passage) -> set[str]:
+        """The places or ministries the question names that the answering document is not of."""
+        asked = places(question.text)
+        own = self._document_places().get(top.source, set())
+        if asked and not asked & own:
+            return asked
+        wanted = asked_ministries(question.text)
+        issuer = ministries(top.issuer or "")
+        if wanted and issuer and not wanted & issuer:
+            return {f"Bộ {w}" for w in wanted}
+        return set()
 
     def _numbers_of(self, sources: Sequence[str]) -> list[str]:
         return [n for s in sources if (n := self.search.metadata(s).get("doc_number"))]
@@ -168,41 +245,63 @@ class Answerer:
 
     # -- composition --------------------------------------------------------------------------
 
-    def _compose(self, question: Question, passages: list[Passage]) -> Answer:
+    def _compose(self, question: Question, passages: list[Passage], focus: Focus) -> Answer:
         if question.intent is Intent.CRITERIA:
             numbers = [n for n in dict.fromkeys(p.doc_number for p in passages[:3]) if n]
             listed = self._criteria_answer(question, numbers, passages[0])
             if listed:
                 return listed
-        pick = self._pick(question, passages)
+        pick = self._pick(question, passages, focus)
         fact = self._fact(question, pick)
         quote = shorten(_with_items(pick), QUOTE_CHARS + 300)
         lead = fact or f"Theo {pick.passage.document_name()}:"
+        if focus.cited:
+            lead = f"{self._implementing(pick.passage.source, focus.cited)}\n{lead}"
         text = f"{lead}\nTrích: «{quote}»\n— {pick.passage.citation()}."
         return Answer(question.text, text, found=True, sources=self._sources(pick, passages))
 
-    def _pick(self, question: Question, passages: list[Passage]) -> _Pick:
-        """The sentence that best answers: topic overlap, the intent's cue, passage rank."""
-        wanted = topic_terms(question.text)
-        best: _Pick | None = None
-        for rank, passage in enumerate(passages):
-            for sentence in passage_sentences(passage.text):
-                # Topic first; the kind of answer asked for (a date, an agency) second.
-                score = 2 * overlap(wanted, sentence) + _intent_bonus(question.intent, sentence, passage)
-                score -= 0.1 * rank + (0.5 if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
-                if best is None or score > best.score:
-                    best = _Pick(sentence, passage, score)
-        assert best is not None  # a passage always has at least one sentence
-        return best
+    def _implementing(self, source: str, cited: Sequence[DocRef]) -> str:
+        """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển
+        khai 57-NQ/TW:» — the store holds the plan, not the document it implements."""
+        whole = self.search.document_passages(source)
+        named = matching(cited, cited_numbers(" ".join(p.text for p in whole)))
+        what = named[0] if named else cited[0].text
+        issuer = f" của {whole[0].issuer}" if whole and whole[0].issuer else ""
+        return f"Tôi chưa có văn bản {what}; trả lời theo {self._name(source)}{issuer}, văn bản triển khai {what}:"
 
-    def _fact(self, question: Question, pick: _Pick) -> str | None:
+    def _pick(self, question: Question, passages: list[Passage], focus: Focus) -> Pick:
+        """The sentence that best answers, among the retrieved passages and - for a named
+        document - every passage of that document."""
+        top = passages[0].score or 1.0
+        candidates: list[tuple[Passage, float]] = [(p, max(p.score, 0.0) / top) for p in passages]
+        titles: list[str] = [passages[0].title or ""]
+        if focus.named and focus.sources and len(focus.sources) <= 3:
+            seen = {p.chunk_id for p in passages}
+            for source in focus.sources:
+                whole = self.search.document_passages(source)
+                if len(whole) <= FOCUS_MAX_PASSAGES:
+                    candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
+                titles.append(self.search.metadata(source).get("title") or "")
+        scorer = SentenceScorer(question, topic_terms(" ".join(titles)))
+        return scorer.best([(p, share, passage_sentences(p.text, self._header_before(p)))
+                            for p, share in candidates])
+
+    def _header_before(self, passage: Passage) -> list[str] | None:
+        """The header row of a table that began in an earlier passage of the same document."""
+        if " | " not in passage.text:
+            return None
+        whole = self.search.document_passages(passage.source)
+        index = next((i for i, p in enumerate(whole) if p.chunk_id == passage.chunk_id), 0)
+        return table_header(p.text for p in whole[max(0, index - 3):index])
+
+    def _fact(self, question: Question, pick: Pick) -> str | None:
         """The one-line fact that leads the answer, when the intent has one."""
         if question.intent is Intent.DEADLINE:
             found = sentence_obligations(pick.sentence, pick.passage.issued_date)
             if found:
                 return deadline_line(found[0])
         if question.intent is Intent.RECIPIENT:
-            agency = _RECIPIENT.search(pick.sentence)
+            agency = RECIPIENT.search(pick.sentence)
             if agency:
                 return f"Nơi gửi: {agency['agency'].strip()}."
         return None
@@ -236,7 +335,7 @@ class Answerer:
                    for e in entries[:self.config.shown_sources]]
         return Answer(question.text, criteria_text(entries), found=True, sources=sources)
 
-    def _sources(self, pick: _Pick, passages: list[Passage]) -> list[Source]:
+    def _sources(self, pick: Pick, passages: list[Passage]) -> list[Source]:
         p = pick.passage
         out = [Source(p.source, p.doc_number, p.section, shorten(pick.sentence), p.score)]
         for other in passages:
@@ -267,9 +366,25 @@ class Answerer:
         return Answer(question.text, f"Tôi chưa có văn bản «{asked}» trong kho văn bản đang tra cứu. "
                                      + self._known_documents(), found=False)
 
+    def _moved_on(self, previous: Sequence[str], answer: Answer) -> str:
+        """«Kế hoạch 0125/KH-UBND không nói điều này; trả lời theo Kế hoạch 982/KH-UBND:»"""
+        before = ", ".join(self._name(s) for s in previous)
+        return f"{before} không nói điều này; trả lời theo {self._name(answer.sources[0].file)}:\n"
+
+    def _name(self, source: str) -> str:
+        return Passage.from_metadata("", 0.0, self.search.metadata(source)).document_name()
+
+    def _other_issuer(self, question: Question, asked: set[str]) -> Answer:
+        """The question names a place or ministry whose documents the store lacks: say so
+        rather than quote another issuer's dates."""
+        whose = ", ".join(sorted(display(a) for a in asked))
+        return Answer(question.text,
+                      f"Tôi chưa có văn bản nào của {whose} về nội dung này. Các văn bản tương tự tôi có "
+                      "là của cơ quan, địa phương khác, nên tôi không lấy thời hạn hay con số của chúng "
+                      "để trả lời. " + self._known_documents(), found=False)
+
     def _not_found(self, question: Question, sources: Sequence[str] | None) -> Answer:
-        names = [Passage.from_metadata("", 0.0, self.search.metadata(s)).document_name()
-                 for s in sources or []]
+        names = [self._name(s) for s in sources or []]
         where = f"trong {', '.join(names)}" if names else "trong các văn bản tôi đang có"
         return Answer(question.text,
                       f"Tôi không tìm thấy nội dung trả lời câu hỏi này {where}, nên không đưa ra "
@@ -289,10 +404,11 @@ def _remember(conversation: Conversation | None, question: Question, answer: Ans
     if conversation is not None and answer.sources:
         conversation.sources = (answer.sources[0].file,)
         conversation.intent = question.intent
+        conversation.at = datetime.now(UTC)
     return answer
 
 
-def _with_items(pick: _Pick) -> str:
+def _with_items(pick: Pick) -> str:
     """A sentence that announces a list ("… bao gồm:") quoted with the lines that follow it."""
     if not pick.sentence.rstrip().endswith(":"):
         return pick.sentence
@@ -303,42 +419,10 @@ def _with_items(pick: _Pick) -> str:
     return " ".join([pick.sentence, *(line.strip() for line in lines[at + 1:at + 8])])
 
 
-def _without_refs(question: Question) -> str:
-    """The question without the document numbers it names ("kế hoạch 0124" -> "")."""
-    text = fold(question.text)
-    for ref in question.refs:
-        text = text.replace(ref.text, " ")
-    return text
-
-
-def _intent_bonus(intent: Intent, sentence: str, passage: Passage) -> float:
-    """How well a sentence has what the question asks for: a deadline, a date, an agency, a figure."""
-    if intent is Intent.DEADLINE:
-        if sentence_obligations(sentence, passage.issued_date):
-            return 1.0
-        return 0.6 if _DATE.search(sentence) else 0.0
-    if intent is Intent.RECIPIENT and _RECIPIENT.search(sentence):
-        return 1.0
-    if intent is Intent.AMOUNT and _FIGURE.search(sentence):
-        return 0.6
-    return 0.0
-
-
-# -- helpers ------------------------------------------------------------------------------------
-
-def topic_terms(text: str) -> set[str]:
-    return {s for s in syllables(text) if s not in _FILLER}
-
-
-def overlap(wanted: set[str], sentence: str) -> float:
-    """Share of the question's topic syllables that the sentence contains."""
-    if not wanted:
-        return 0.0
-    return len(wanted & set(syllables(sentence))) / len(wanted)
-
-
 def _searchable(passage: Passage) -> str:
-    return f"{passage.document_name()} {passage.section} {passage.text}"
+    """A passage with what identifies its document: name, issuer, title and section."""
+    return "\n".join(p for p in (passage.document_name(), passage.issuer, passage.title, passage.section,
+                                  passage.text) if p)
 
 
 def coverage(question: str, passage: Passage) -> float:
@@ -346,20 +430,11 @@ def coverage(question: str, passage: Passage) -> float:
     return overlap(topic_terms(question), _searchable(passage))
 
 
-def _pairs(text: str) -> set[tuple[str, str]]:
-    words = syllables(text)
-    return {(a, b) for a, b in zip(words, words[1:]) if not (a in _FILLER and b in _FILLER)}
-
-
 def pair_coverage(question: str, passage: Passage) -> float:
     """Share of the question's adjacent syllable pairs found in the passage: a word-level match
     ("khen thưởng", not just "khen" and "thưởng" somewhere)."""
-    wanted = _pairs(question)
-    return len(wanted & _pairs(_searchable(passage))) / len(wanted) if wanted else 0.0
-
-
-def passage_sentences(text: str) -> list[str]:
-    return [s for line in text.split("\n") for s in sentences(line)] or [text]
+    wanted = pairs(question)
+    return len(wanted & pairs(_searchable(passage))) / len(wanted) if wanted else 0.0
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:

@@ -290,7 +290,8 @@ class Assistant:
         if len(text) > MAX_QUESTION_CHARS:
             return self._texts(msg.channel, TOO_LONG.format(limit=MAX_QUESTION_CHARS))
         state = self.chats.state(msg.channel.name, msg.chat_id)
-        conversation = Conversation(sources=state.sources, intent=Intent(state.intent) if state.intent else None)
+        conversation = Conversation(sources=state.sources, intent=Intent(state.intent) if state.intent else None,
+                                    at=state.updated_at)
         answer = self.answerer.ask(text, conversation)
         self.chats.remember(msg.channel.name, msg.chat_id, conversation.sources,
                             conversation.intent.value if conversation.intent else None)

@@ -82,6 +82,7 @@ class Answers(_Section):
     min_pair_coverage: float = Field(0.4, ge=0, le=1)
     min_dense: float = Field(0.90, ge=0, le=1)
     min_focused_coverage: float = Field(0.6, ge=0, le=1)
+    followup_minutes: float = Field(30, gt=0)
 
 
 class Llm(_Section):

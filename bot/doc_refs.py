@@ -103,3 +103,12 @@ def matching(refs: Iterable[DocRef], numbers: Iterable[str | None]) -> list[str]
     """The document numbers (as the documents write them) that any reference matches."""
     refs = list(refs)
     return [n for n in numbers if n and any(ref.matches(n) for ref in refs)]
+
+
+def cited_numbers(text: str) -> list[str]:
+    """The document numbers a text cites in full («Nghị quyết số 57-NQ/TW» -> "57-NQ/TW"),
+    as the text writes them."""
+    folded = fold(text)
+    same_length = len(folded) == len(text)
+    return [text[m.start():m.end()] if same_length else m.group(0).upper()
+            for m in _FULL.finditer(folded) if _from_full(m) is not None]

@@ -128,6 +128,11 @@ class PassageSearch:
         ids = self.by_source.get(source)
         return self.passages[ids[0]][1] if ids else {}
 
+    def document_passages(self, source: str) -> list[Passage]:
+        """Every passage of one file, in the document's order (score 0: not retrieved)."""
+        ids = sorted(self.by_source.get(source, []), key=lambda c: self.passages[c][1].get("chunk_index", 0))
+        return [Passage.from_metadata(self.passages[c][0], 0.0, self.passages[c][1], chunk_id=c) for c in ids]
+
     def search(self, question: str, k: int, sources: Sequence[str] | None = None,
                mode: str = "hybrid") -> list[Passage]:
         """The k best passages, best first; `sources` limits the search to those files;

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,59 @@ def test_json_shape_of_an_answer(answerer: Answerer) -> None:
 def test_store_path_is_the_knowledge_relative_file(answerer: Answerer) -> None:
     files = {s.file for s in answerer.ask("tiêu chuẩn khen thưởng cá nhân trong công tác bầu cử").sources}
     assert files and all(not Path(f).is_absolute() for f in files)
+
+
+# -- documents cited but not held, and whose document it is -------------------------------------
+
+def test_a_number_only_cited_is_answered_from_the_plan_that_implements_it(answerer: Answerer) -> None:
+    answer = answerer.ask("kế hoạch triển khai Chỉ thị 41-CT/TW, tiêu chí thi đua gồm những gì")
+    assert answer.found
+    assert answer.text.startswith("Tôi chưa có văn bản 41-CT/TW; trả lời theo Kế hoạch")
+    assert answer.sources[0].doc_number in {"0124/KH-UBND", "982/KH-UBND"}
+
+
+def test_a_number_neither_held_nor_cited_is_still_unknown(answerer: Answerer) -> None:
+    answer = answerer.ask("hạn báo cáo theo chỉ thị 99/CT-TTg")
+    assert not answer.found and answer.text.startswith("Tôi chưa có văn bản «99/ct-ttg»")
+
+
+def test_another_provinces_plan_does_not_answer_for_this_one(answerer: Answerer) -> None:
+    answer = answerer.ask("Kế hoạch của tỉnh Quảng Ninh về khen thưởng bầu cử, hạn nộp hồ sơ là khi nào?")
+    assert not answer.found and answer.sources == []
+    assert answer.text.startswith("Tôi chưa có văn bản nào của Quảng Ninh")
+    assert not dates(answer.text)
+
+
+@pytest.mark.parametrize("question", ["kế hoạch của tỉnh Đắk Lắk, hạn nộp hồ sơ khen thưởng bầu cử",
+                                      "ke hoach cua tinh dak lak han nop ho so khen thuong bau cu"])
+def test_the_province_asked_about_answers(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.found and answer.sources[0].doc_number == "0125/KH-UBND"
+    assert (31, 3, 2026) in dates(answer.text)
+
+
+# -- follow-ups and new questions -------------------------------------------------------------------
+
+def test_a_question_with_its_own_topic_is_not_a_follow_up(answerer: Answerer) -> None:
+    conversation = Conversation()
+    answerer.ask("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", conversation)
+    on_its_own = answerer.ask("tỷ lệ chi trả không dùng tiền mặt phải đạt bao nhiêu")
+    answer = answerer.ask("tỷ lệ chi trả không dùng tiền mặt phải đạt bao nhiêu", conversation)
+    assert answer.found and answer.sources[0].file == on_its_own.sources[0].file == "ke-hoach-157-kh-ubnd-2025.md"
+
+
+def test_a_follow_up_the_last_document_cannot_answer_searches_everything(answerer: Answerer) -> None:
+    conversation = Conversation()
+    answerer.ask("kh 0125 gửi hồ sơ về đâu", conversation)
+    answer = answerer.ask("còn tỷ lệ chi trả không dùng tiền mặt thì sao", conversation)
+    assert answer.found and answer.sources[0].doc_number == "157/KH-UBND"
+    assert answer.text.startswith("Kế hoạch 0125/KH-UBND không nói điều này; trả lời theo Kế hoạch 157/KH-UBND")
+
+
+def test_a_follow_up_long_after_the_last_answer_starts_afresh(answerer: Answerer) -> None:
+    conversation = Conversation()
+    answerer.ask("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", conversation)
+    assert answerer.ask("còn tiêu chí thì sao?", conversation).sources[0].doc_number == "0125/KH-UBND"
+    conversation.at = datetime.now(UTC) - timedelta(minutes=answerer.config.followup_minutes + 1)
+    answer = answerer.ask("còn tiêu chí thì sao?", conversation)
+    assert "0125" not in answer.text.split("\n")[0]

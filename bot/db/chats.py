@@ -21,6 +21,7 @@ class ChatState:
     sources: tuple[str, ...] = ()
     intent: str | None = None
     choices: tuple[str, ...] = ()
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class ChatStore(Repository):
             row = session.get(m.ConversationState, (channel, chat_id))
         if row is None:
             return ChatState()
-        return ChatState(sources=_lines(row.sources), intent=row.intent, choices=_lines(row.choices))
+        return ChatState(sources=_lines(row.sources), intent=row.intent, choices=_lines(row.choices),
+                         updated_at=row.updated_at)
 
     def remember(self, channel: str, chat_id: str, sources: tuple[str, ...] | None = None,
                  intent: str | None = None, choices: tuple[str, ...] | None = None) -> None:

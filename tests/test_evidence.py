@@ -1,0 +1,132 @@
+"""Choosing the sentence that answers, and whose document it is: unit tests without a store."""
+from __future__ import annotations
+
+import pytest
+
+from bot.evidence import SentenceScorer, intent_cue, is_preamble, passage_sentences
+from bot.issuers import asked_ministries, document_places, places, without_places
+from bot.questions import Intent, understand
+from bot.search import Passage
+
+
+def passage(text: str, section: str = "", title: str | None = None, score: float = 1.0) -> Passage:
+    return Passage(text=text, score=score, source="kh.md", section=section, doc_number="12/KH-UBND",
+                   title=title, chunk_id=str(hash(text)))
+
+
+def best(question: str, *passages: Passage, title: str = "") -> str:
+    scorer = SentenceScorer(understand(question), set(title.split()))
+    top = passages[0].score or 1.0
+    return scorer.best([(p, p.score / top, passage_sentences(p.text)) for p in passages]).sentence
+
+
+# -- preambles ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;",
+    "Thực hiện Quyết định số 06/QĐ-TTg ngày 02/01/2025 của Thủ tướng Chính phủ, Ủy ban nhân dân "
+    "thành phố ban hành Kế hoạch triển khai như sau:",
+    "Thực hiện Chỉ thị số 41-CT/TW của Ban Bí thư về thi đua yêu nước, UBND tỉnh ban hành Kế hoạch.",
+    "Theo đề nghị của Giám đốc Sở Nội vụ.",
+    "KT. CHỦ TỊCH",
+])
+def test_preambles_are_recognised(sentence: str) -> None:
+    assert is_preamble(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Thực hiện báo cáo định kỳ 6 tháng gửi Sở Nội vụ trước ngày 15/6.",
+    "Sở Nội vụ chủ trì, phối hợp với các sở, ngành tổng hợp kết quả.",
+])
+def test_body_sentences_are_not_preambles(sentence: str) -> None:
+    assert not is_preamble(sentence)
+
+
+def test_a_preamble_never_leads_when_the_document_has_the_answer() -> None:
+    preamble = passage("Thực hiện Quyết định số 06/QĐ-TTg ngày 02/01/2025 của Thủ tướng Chính phủ về đề án "
+                       "dữ liệu dân cư, Ủy ban nhân dân thành phố ban hành Kế hoạch triển khai đề án.")
+    body = passage("Các sở, ngành báo cáo kết quả triển khai đề án về Công an thành phố trước ngày 15/12/2025.",
+                   section="IV. Tổ chức thực hiện", score=0.2)
+    chosen = best("hạn báo cáo kết quả triển khai đề án 06 là khi nào", preamble, body,
+                  title="ke hoach trien khai de an")
+    assert "15/12/2025" in chosen
+
+
+# -- the sentence that answers ----------------------------------------------------------------------
+
+def test_the_unit_the_question_names_decides_between_two_deadlines() -> None:
+    text = ("UBND các xã, phường báo cáo kết quả rà soát về Sở Y tế trước ngày 10/11/2025.\n"
+            "Sở Y tế tổng hợp, báo cáo UBND tỉnh trước ngày 30/11/2025.")
+    assert "10/11/2025" in best("ubnd cac xa bao cao ket qua ra soat truoc ngay nao", passage(text))
+    assert "30/11/2025" in best("Sở Y tế báo cáo UBND tỉnh khi nào", passage(text))
+
+
+def test_the_document_title_words_do_not_pick_the_sentence() -> None:
+    """Every sentence of a plan on «chuyển đổi số» is about it: the asked fact decides."""
+    text = ("Chuyển đổi số là nhiệm vụ trọng tâm, thường xuyên của cả hệ thống chính trị.\n"
+            "Kinh phí thực hiện chuyển đổi số được bố trí từ ngân sách nhà nước 5 tỷ đồng mỗi năm.")
+    chosen = best("kế hoạch chuyển đổi số kinh phí bao nhiêu", passage(text), title="chuyen doi so")
+    assert "5 tỷ đồng" in chosen
+
+
+def test_a_deadline_question_prefers_a_dated_clause() -> None:
+    text = ("Tổ chức sơ kết việc thực hiện Kế hoạch để rút kinh nghiệm.\n"
+            "Tổ chức sơ kết, báo cáo kết quả về Sở Nội vụ trước ngày 20/6/2026.")
+    assert "20/6/2026" in best("sơ kết kế hoạch khi nào", passage(text))
+
+
+# -- table rows ---------------------------------------------------------------------------------------
+
+TABLE = ("STT | Nội dung công việc | Đơn vị chủ trì | Thời gian\n"
+         "1 | Tổ chức hội nghị tổng kết phong trào | Sở Nội vụ | Hàng năm\n"
+         "2 | Kiểm tra việc thực hiện | Thanh tra tỉnh | Quý IV/2025")
+
+
+def test_table_rows_are_read_with_their_headers() -> None:
+    rows = passage_sentences(TABLE)
+    assert rows[0] == ("Nội dung công việc: Tổ chức hội nghị tổng kết phong trào; Đơn vị chủ trì: Sở Nội vụ; "
+                       "Thời gian: Hàng năm")
+    assert intent_cue(Intent.DEADLINE, rows[0], passage(TABLE)) > 0
+
+
+def test_a_table_row_answers_when_and_who() -> None:
+    assert "Hàng năm" in best("hội nghị tổng kết phong trào tổ chức khi nào", passage(TABLE))
+    assert "Thanh tra tỉnh" in best("ai chủ trì kiểm tra việc thực hiện", passage(TABLE))
+
+
+def test_a_table_continued_from_an_earlier_passage_uses_the_header_given() -> None:
+    rows = passage_sentences("3 | Báo cáo kết quả | Sở Nội vụ | Trước 15/12", header=TABLE.split("\n")[0].split(" | "))
+    assert rows == ["Nội dung công việc: Báo cáo kết quả; Đơn vị chủ trì: Sở Nội vụ; Thời gian: Trước 15/12"]
+
+
+# -- places and issuers ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kế hoạch của tỉnh Nghệ An về chuyển đổi số", {"nghe an"}),
+    ("ke hoach cua tinh nghe an", {"nghe an"}),
+    ("kế hoạch của TP.HCM triển khai Quyết định 06", {"ho chi minh"}),
+    ("Ủy ban nhân dân Thành phố Hồ Chí Minh", {"ho chi minh"}),
+    ("tỉnh Thừa Thiên Huế", {"hue"}),
+    ("giữ vững hòa bình, ổn định", set()),      # «hòa bình» alone is peace, not the province
+    ("tỉnh Hòa Bình", {"hoa binh"}),
+    ("quản trị hệ thống", set()),
+])
+def test_places_in_a_question(text: str, expected: set[str]) -> None:
+    assert places(text) == expected
+
+
+def test_without_places_keeps_the_topic() -> None:
+    assert without_places("Kế hoạch của tỉnh Quảng Ninh về khen thưởng").split() == \
+        ["ke", "hoach", "cua", "ve", "khen", "thuong"]
+
+
+def test_a_ministry_is_an_issuer_only_when_the_question_says_so() -> None:
+    assert asked_ministries("công văn của Bộ Y tế về sốt xuất huyết") == {"y te"}
+    assert asked_ministries("Sở Y tế phối hợp với Bộ Y tế làm gì") == set()
+
+
+def test_a_document_belongs_to_the_place_of_its_issuer_else_the_one_its_text_names_most() -> None:
+    assert document_places("Ủy ban nhân dân tỉnh Đắk Lắk", None, ["… tỉnh Gia Lai …"]) == {"dak lak"}
+    assert document_places("Sở Nội vụ", None, ["trên địa bàn tỉnh Lâm Đồng", "tỉnh Lâm Đồng và tỉnh Đắk Lắk"]) \
+        == {"lam dong"}
+    assert document_places("Bộ Y tế", "Về phòng chống dịch", ["các tỉnh, thành phố"]) == set()
