@@ -24,17 +24,18 @@ _DASH_RULE = re.compile(r"-{3,}")
 _TABLE_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 
 # Portal noise, one pattern per kind; matched against a whole line after markdown is stripped.
+# Tails are bounded: a sentence that merely starts like a banner ("Bản quyền tác giả là …") is text.
 _NOISE = re.compile("|".join([
     r"Lượt xem\s*:?\s*[\d.,]*",
     r"Lượt (?:thích|đọc|truy cập)\s*:?\s*[\d.,]*",
-    r"Trang\s+\d+\s*/\s*\d+.*",
+    r"Trang\s+\d+\s*/\s*\d+.{0,20}",
     r"Tin (?:đã đưa|liên quan|khác|mới|cùng chuyên mục)\s*:?",
     r"(?:In|Gửi) bài(?: viết)?|In trang|Bản in|Gửi email|Chia sẻ(?: bài viết)?\s*:?.{0,40}",
-    r"Xem theo ngày\s*:?.*",
+    r"Xem theo ngày\s*:?.{0,30}",
     r"(?:Quay lại|Về đầu trang|Đầu trang|Trở về|Xem thêm|Tải về|Tải xuống)\s*:?",
-    r"(?:Thứ\s+(?:\d|hai|ba|tư|năm|sáu|bảy)|Chủ nhật)\s*,?\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}.*",
-    r"\d{1,2}/\d{1,2}/\d{4}\s*(?:\||-)?\s*\d{1,2}:\d{2}.*",
-    r"(?:Copyright|Bản quyền|©).*",
+    r"(?:Thứ\s+(?:\d|hai|ba|tư|năm|sáu|bảy)|Chủ nhật)\s*,?\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}.{0,40}",
+    r"\d{1,2}/\d{1,2}/\d{4}\s*(?:\||-)?\s*\d{1,2}:\d{2}.{0,30}",
+    r"(?:Copyright|©).{0,150}|Bản quyền\s+(?:thuộc|©|\d{4}).{0,150}",
     r"(?:Trang chủ|Home)\s*(?:[>»/|›].*)?",
     r"Quý khách cần hỏi thêm thông tin.*",
 ]), re.IGNORECASE)
