@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pytest
 
-from bot.ingestion.cleaning import clean
+from bot.ingestion.cleaning import clean, clean_keeping_text
 from bot.ingestion.metadata import normalize_doc_number
 from tests.conftest import SEED, shared_file
 
@@ -344,3 +344,14 @@ def test_a_sentence_starting_like_a_banner_is_text() -> None:
     assert clean(raw).body.split("\n") == [
         "Luật Sở hữu trí tuệ - Điều 4",
         "Bản quyền tác giả là quyền của tổ chức, cá nhân đối với tác phẩm do mình sáng tạo ra."]
+
+
+def test_text_that_cleaning_would_empty_is_kept_unless_it_is_noise() -> None:
+    header_only = "ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 982/KH-UBND\nAn Giang, ngày 05 tháng 3 năm 2025\n"
+    assert clean(header_only).body == ""
+    document, kept = clean_keeping_text(header_only)
+    assert kept and document.body.split("\n") == header_only.strip().split("\n")
+    assert document.meta.doc_number == "982/KH-UBND"
+    noise = "Lượt xem: 1.234\n**In bài viết**\nTrang 1/3\n---\n© Bản quyền thuộc Cổng thông tin điện tử tỉnh\n"
+    assert clean_keeping_text(noise) == (clean(noise), False) and clean(noise).body == ""
+    assert clean_keeping_text(ARTICLE_13) == (clean(ARTICLE_13), False)

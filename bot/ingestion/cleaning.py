@@ -99,6 +99,19 @@ def clean(raw: str) -> CleanDocument:
     return CleanDocument(body="\n".join(paragraphs), meta=meta)
 
 
+def clean_keeping_text(raw: str) -> tuple[CleanDocument, bool]:
+    """clean(), except that a text it would empty entirely keeps its own lines: a whole file
+    vanishing is a cleaning bug unless every line is noise. The flag says the text was kept."""
+    document = clean(raw)
+    if document.body.strip():
+        return document, False
+    kept = [text for text in (_strip_inline(line) for line in normalize_text(raw).split("\n"))
+            if text and not _is_noise(text) and not _ONLY_PUNCT.match(text)]
+    if not kept:
+        return document, False
+    return replace(document, body="\n".join(kept)), True
+
+
 def normalize_text(text: str) -> str:
     """NFC, Unix line ends, ordinary spaces, no zero-width characters."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
