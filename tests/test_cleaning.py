@@ -355,3 +355,18 @@ def test_text_that_cleaning_would_empty_is_kept_unless_it_is_noise() -> None:
     noise = "Lượt xem: 1.234\n**In bài viết**\nTrang 1/3\n---\n© Bản quyền thuộc Cổng thông tin điện tử tỉnh\n"
     assert clean_keeping_text(noise) == (clean(noise), False) and clean(noise).body == ""
     assert clean_keeping_text(ARTICLE_13) == (clean(ARTICLE_13), False)
+
+
+def test_a_header_without_place_and_date_ends_before_the_preamble() -> None:
+    raw = ("| BỘ GIÁO DỤC VÀ ĐÀO TẠO ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAMĐộc lập - Tự do - Hạnh phúc |\n"
+           "Số: 21/2025/TT-BGDĐT |\n|\n\n"
+           "**Quy định chế độ trả tiền lương dạy thêm giờ đối với nhà giáo trong các cơ sở giáo dục công lập**\n\n"
+           "*Căn cứ Luật Giáo dục số 43/2019/QH14;*\n\n"
+           "*Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26 tháng 02 năm 2025 của Chính phủ quy định chức năng, "
+           "nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Giáo dục và Đào tạo;*\n")
+    document = clean(raw)
+    assert document.body.split("\n")[:2] == [
+        "Quy định chế độ trả tiền lương dạy thêm giờ đối với nhà giáo trong các cơ sở giáo dục công lập",
+        "Căn cứ Luật Giáo dục số 43/2019/QH14;"]
+    assert document.body.split("\n")[2].startswith("Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26 tháng 02 năm 2025")
+    assert document.meta.doc_number == "21/2025/TT-BGDĐT"
