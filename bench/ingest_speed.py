@@ -60,7 +60,7 @@ def write_articles(alqac: Path, folder: Path) -> dict[str, str]:
     return names
 
 
-def retention(corpus: Path, alqac: Path, work: Path, settings: "Settings") -> dict[str, "Retention"]:
+def retention(corpus: Path, alqac: Path, work: Path, settings: Settings) -> dict[str, Retention]:
     """Body-line retention of the ALQAC articles and of the corpus documents, written as files."""
     from bot.ingestion.retention import load_folder, measure_retention
 
@@ -72,7 +72,7 @@ def retention(corpus: Path, alqac: Path, work: Path, settings: "Settings") -> di
             for name in RETENTION_GOALS}
 
 
-def print_retention(results: dict[str, "Retention"]) -> None:
+def print_retention(results: dict[str, Retention]) -> None:
     for name, result in results.items():
         goal = RETENTION_GOALS[name]
         verdict = "ok" if result.share >= goal and not result.dropped else "BELOW GOAL"

@@ -17,8 +17,15 @@ from pathlib import Path
 
 from bot.ingestion import metadata as md
 from bot.ingestion.chunking import split_into_chunks
-from bot.ingestion.cleaning import (clean_keeping_text, is_noise, is_recipients_heading, is_signature_role,
-                                    normalize_text, strip_markup, strip_portal)
+from bot.ingestion.cleaning import (
+    clean_keeping_text,
+    is_noise,
+    is_recipients_heading,
+    is_signature_role,
+    normalize_text,
+    strip_markup,
+    strip_portal,
+)
 from bot.ingestion.loaders import load_text
 from bot.ingestion.pipeline import discover
 
