@@ -18,7 +18,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from ingest_speed import ingest
+from ingest_speed import ingest, write_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,21 +32,6 @@ from bot.vietnamese import fold  # noqa: E402
 
 DEFAULT_ALQAC = ROOT.parent / "shared" / "eval" / "alqac"
 RESULTS = 10
-
-
-def write_articles(alqac: Path, folder: Path) -> dict[str, str]:
-    """One file per article (title line, then text); returns file name -> article id."""
-    folder.mkdir(parents=True, exist_ok=True)
-    names = {}
-    for i, line in enumerate((alqac / "corpus.jsonl").read_text(encoding="utf-8").splitlines()):
-        row = json.loads(line)
-        name = f"article-{i:04d}.txt"
-        names[name] = row["id"]
-        path = folder / name
-        text = f"{row['title']}\n\n{row['text']}\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-    return names
 
 
 def ranked_articles(search: PassageSearch, question: str, names: dict[str, str], mode: str) -> list[str]:

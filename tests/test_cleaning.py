@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import pytest
 
-from bot.ingestion.cleaning import clean
+from bot.ingestion.cleaning import clean, clean_keeping_text
 from bot.ingestion.metadata import normalize_doc_number
 from tests.conftest import SEED, shared_file
 
@@ -285,3 +285,88 @@ def test_a_sentence_naming_the_republic_is_not_a_header() -> None:
     document = clean(raw)
     assert "nước Cộng hòa xã hội chủ nghĩa Việt Nam là thành viên" in document.body
     assert document.body.startswith("Luật Thanh niên - Điều 11")
+
+
+# --- body text that names the Republic stays (issue #18) ----------------------------------------
+
+ARTICLE_13 = (
+    "Hiến pháp - Điều 13\n\n"
+    "1. Quốc kỳ nước Cộng hòa xã hội chủ nghĩa Việt Nam hình chữ nhật, chiều rộng bằng hai phần ba "
+    "chiều dài, nền đỏ, ở giữa có ngôi sao vàng năm cánh.\n\n"
+    "2. Quốc huy nước Cộng hòa xã hội chủ nghĩa Việt Nam hình tròn, nền đỏ, ở giữa có ngôi sao vàng "
+    "năm cánh, xung quanh có bông lúa, ở dưới có nửa bánh xe răng và dòng chữ Cộng hòa xã hội chủ "
+    "nghĩa Việt Nam.\n\n"
+    "3. Quốc ca nước Cộng hòa xã hội chủ nghĩa Việt Nam là nhạc và lời của bài Tiến quân ca.\n\n"
+    "4. Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam là ngày Tuyên ngôn độc lập 2 tháng 9 năm 1945.\n\n"
+    "5. Thủ đô nước Cộng hòa xã hội chủ nghĩa Việt Nam là Hà Nội.\n")
+
+
+def test_constitution_article_13_keeps_every_clause() -> None:
+    lines = clean(ARTICLE_13).body.split("\n")
+    assert lines == [line for line in ARTICLE_13.split("\n") if line]
+    assert clean(ARTICLE_13).meta.doc_number is None
+
+
+def test_a_clause_naming_the_republic_is_not_a_motto() -> None:
+    clause = "đ) Đưa nạn nhân ra khỏi biên giới của nước Cộng hòa xã hội chủ nghĩa Việt Nam;"
+    raw = ("Bộ luật Hình sự - Điều 151\n\nTội mua bán người dưới 16 tuổi\n\n"
+           "2. Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù từ 12 năm đến 20 năm:\n\n"
+           "a) Lợi dụng chức vụ, quyền hạn;\n\n" + clause + "\n\ne) Đối với từ 02 người trở lên.\n")
+    lines = clean(raw).body.split("\n")
+    assert lines[0] == "Bộ luật Hình sự - Điều 151"
+    assert clause in lines and lines[-1] == "e) Đối với từ 02 người trở lên."
+
+
+def test_a_header_row_beside_the_agency_is_still_removed() -> None:
+    raw = ("CHÍNH PHỦ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAMĐộc lập - Tự do - Hạnh phúc--------------- |\n"
+           "Số: 170/2025/NĐ-CP | Hà Nội, ngày 30 tháng 6 năm 2025 |\n\n"
+           "NGHỊ ĐỊNH\n\nQuy định về tuyển dụng công chức\n\nĐiều 1. Phạm vi điều chỉnh\n")
+    document = clean(raw)
+    assert document.body.split("\n") == ["NGHỊ ĐỊNH", "Quy định về tuyển dụng công chức",
+                                         "Điều 1. Phạm vi điều chỉnh"]
+    assert document.meta.doc_number == "170/2025/NĐ-CP"
+    assert document.meta.issued_date == date(2025, 6, 30)
+
+
+def test_recipients_and_signature_are_still_removed() -> None:
+    raw = ("Điều 3. Các sở, ngành chịu trách nhiệm thi hành Quyết định này./.\n\n"
+           "Nơi nhận:\n- Như Điều 3;\n- Văn phòng Chính phủ (Cục Kiểm soát thủ tục hành chính);\n- Lưu: VT.\n\n"
+           "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn An\n")
+    document = clean(raw)
+    assert document.body == "Điều 3. Các sở, ngành chịu trách nhiệm thi hành Quyết định này./."
+    assert document.meta.signer == "Nguyễn Văn An"
+
+
+def test_a_sentence_starting_like_a_banner_is_text() -> None:
+    raw = ("Luật Sở hữu trí tuệ - Điều 4\n\n"
+           "Bản quyền tác giả là quyền của tổ chức, cá nhân đối với tác phẩm do mình sáng tạo ra.\n"
+           "Bản quyền thuộc Cổng thông tin điện tử tỉnh\n")
+    assert clean(raw).body.split("\n") == [
+        "Luật Sở hữu trí tuệ - Điều 4",
+        "Bản quyền tác giả là quyền của tổ chức, cá nhân đối với tác phẩm do mình sáng tạo ra."]
+
+
+def test_text_that_cleaning_would_empty_is_kept_unless_it_is_noise() -> None:
+    header_only = "ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 982/KH-UBND\nAn Giang, ngày 05 tháng 3 năm 2025\n"
+    assert clean(header_only).body == ""
+    document, kept = clean_keeping_text(header_only)
+    assert kept and document.body.split("\n") == header_only.strip().split("\n")
+    assert document.meta.doc_number == "982/KH-UBND"
+    noise = "Lượt xem: 1.234\n**In bài viết**\nTrang 1/3\n---\n© Bản quyền thuộc Cổng thông tin điện tử tỉnh\n"
+    assert clean_keeping_text(noise) == (clean(noise), False) and clean(noise).body == ""
+    assert clean_keeping_text(ARTICLE_13) == (clean(ARTICLE_13), False)
+
+
+def test_a_header_without_place_and_date_ends_before_the_preamble() -> None:
+    raw = ("| BỘ GIÁO DỤC VÀ ĐÀO TẠO ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAMĐộc lập - Tự do - Hạnh phúc |\n"
+           "Số: 21/2025/TT-BGDĐT |\n|\n\n"
+           "**Quy định chế độ trả tiền lương dạy thêm giờ đối với nhà giáo trong các cơ sở giáo dục công lập**\n\n"
+           "*Căn cứ Luật Giáo dục số 43/2019/QH14;*\n\n"
+           "*Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26 tháng 02 năm 2025 của Chính phủ quy định chức năng, "
+           "nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Giáo dục và Đào tạo;*\n")
+    document = clean(raw)
+    assert document.body.split("\n")[:2] == [
+        "Quy định chế độ trả tiền lương dạy thêm giờ đối với nhà giáo trong các cơ sở giáo dục công lập",
+        "Căn cứ Luật Giáo dục số 43/2019/QH14;"]
+    assert document.body.split("\n")[2].startswith("Căn cứ Nghị định số 37/2025/NĐ-CP ngày 26 tháng 02 năm 2025")
+    assert document.meta.doc_number == "21/2025/TT-BGDĐT"

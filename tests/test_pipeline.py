@@ -228,3 +228,27 @@ def test_an_empty_fact_store_is_filled_without_embedding_again(settings, knowled
 
     assert len(report.unchanged) == 3 and encoder.embedded == []
     assert facts_of(settings).obligations(["982/KH-UBND"])
+
+
+NOISE_ONLY = "Trang chủ > Tin tức > Chỉ đạo điều hành\nLượt xem: 1.234\nIn bài viết\nTrang 1/3\n----------\n"
+HEADER_ONLY = "ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 982/KH-UBND\nAn Giang, ngày 05 tháng 3 năm 2025\n"
+
+
+def test_a_file_cleaning_would_empty_keeps_its_text_and_says_so(settings, knowledge, capsys):
+    (knowledge / "chi-co-dau-trang.txt").write_text(HEADER_ONLY, encoding="utf-8")
+
+    report = ingest(settings, FakeEmbeddings())
+
+    assert "chi-co-dau-trang.txt" in report.added and report.ok
+    texts = open_collection(settings).get(where={"source": "chi-co-dau-trang.txt"})["documents"]
+    assert "Số: 982/KH-UBND" in "\n".join(texts)
+    assert "chi-co-dau-trang.txt" in capsys.readouterr().err
+
+
+def test_a_file_of_only_noise_is_reported_not_ingested(settings, knowledge, capsys):
+    (knowledge / "chi-co-rac.txt").write_text(NOISE_ONLY, encoding="utf-8")
+
+    report = ingest(settings, FakeEmbeddings())
+
+    assert dict(report.failed) == {"chi-co-rac.txt": "không còn nội dung nào sau khi làm sạch"}
+    assert "chi-co-rac.txt" not in capsys.readouterr().err

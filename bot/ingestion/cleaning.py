@@ -24,17 +24,18 @@ _DASH_RULE = re.compile(r"-{3,}")
 _TABLE_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 
 # Portal noise, one pattern per kind; matched against a whole line after markdown is stripped.
+# Tails are bounded: a sentence that merely starts like a banner ("Bản quyền tác giả là …") is text.
 _NOISE = re.compile("|".join([
     r"Lượt xem\s*:?\s*[\d.,]*",
     r"Lượt (?:thích|đọc|truy cập)\s*:?\s*[\d.,]*",
-    r"Trang\s+\d+\s*/\s*\d+.*",
+    r"Trang\s+\d+\s*/\s*\d+.{0,20}",
     r"Tin (?:đã đưa|liên quan|khác|mới|cùng chuyên mục)\s*:?",
     r"(?:In|Gửi) bài(?: viết)?|In trang|Bản in|Gửi email|Chia sẻ(?: bài viết)?\s*:?.{0,40}",
-    r"Xem theo ngày\s*:?.*",
+    r"Xem theo ngày\s*:?.{0,30}",
     r"(?:Quay lại|Về đầu trang|Đầu trang|Trở về|Xem thêm|Tải về|Tải xuống)\s*:?",
-    r"(?:Thứ\s+(?:\d|hai|ba|tư|năm|sáu|bảy)|Chủ nhật)\s*,?\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}.*",
-    r"\d{1,2}/\d{1,2}/\d{4}\s*(?:\||-)?\s*\d{1,2}:\d{2}.*",
-    r"(?:Copyright|Bản quyền|©).*",
+    r"(?:Thứ\s+(?:\d|hai|ba|tư|năm|sáu|bảy)|Chủ nhật)\s*,?\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}.{0,40}",
+    r"\d{1,2}/\d{1,2}/\d{4}\s*(?:\||-)?\s*\d{1,2}:\d{2}.{0,30}",
+    r"(?:Copyright|©).{0,150}|Bản quyền\s+(?:thuộc|©|\d{4}).{0,150}",
     r"(?:Trang chủ|Home)\s*(?:[>»/|›].*)?",
     r"Quý khách cần hỏi thêm thông tin.*",
 ]), re.IGNORECASE)
@@ -68,6 +69,7 @@ _SIGNED_NOTE = re.compile(r"^\(?\s*(?:đã ký|ký tên|ký, đóng dấu|ký v�
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
 _ROW_MARK = "\x00row"
 _NUMBER_LINE = re.compile(r"^Số\s*:\s*\S*\d")
+PLACE_DATE_CHARS = 80  # a header's place-and-date cell is short; a sentence citing a date is not
 
 
 @dataclass
@@ -81,11 +83,11 @@ class _Parts:
 def clean(raw: str) -> CleanDocument:
     """Searchable body (NFC, one paragraph per line) and the metadata set aside from it."""
     raws = normalize_text(raw).split("\n")
-    raws, portal = _strip_portal(raws)
-    pairs = [(r, _strip_inline(r)) for r in raws]
+    raws, portal = strip_portal(raws)
+    pairs = [(r, strip_markup(r)) for r in raws]
     parts = _split_parts(pairs)
     lead_raw = "\n".join(t for _, t in parts.body[:12] if t)
-    body_pairs = [(r, "" if _is_noise(t) else t) for r, t in parts.body]
+    body_pairs = [(r, "" if is_noise(t) else t) for r, t in parts.body]
     body_pairs = _drop_leading_fragment(_drop_repeats(body_pairs))
     paragraphs = _tidy(_assemble(body_pairs))
     if not parts.header:
@@ -98,6 +100,19 @@ def clean(raw: str) -> CleanDocument:
     return CleanDocument(body="\n".join(paragraphs), meta=meta)
 
 
+def clean_keeping_text(raw: str) -> tuple[CleanDocument, bool]:
+    """clean(), except that a text it would empty entirely keeps its own lines: a whole file
+    vanishing is a cleaning bug unless every line is noise. The flag says the text was kept."""
+    document = clean(raw)
+    if document.body.strip():
+        return document, False
+    kept = [text for text in (strip_markup(line) for line in normalize_text(raw).split("\n"))
+            if text and not is_noise(text) and not _ONLY_PUNCT.match(text)]
+    if not kept:
+        return document, False
+    return replace(document, body="\n".join(kept)), True
+
+
 def normalize_text(text: str) -> str:
     """NFC, Unix line ends, ordinary spaces, no zero-width characters."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
@@ -105,7 +120,7 @@ def normalize_text(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
 
 
-def _strip_inline(line: str) -> str:
+def strip_markup(line: str) -> str:
     """Markdown emphasis and heading marks off; table pipes stay for the table pass."""
     text = _HEADING_HASHES.sub("", line)
     text = _EMPHASIS.sub("", text)
@@ -114,7 +129,7 @@ def _strip_inline(line: str) -> str:
 
 # --- portal banners ------------------------------------------------------------------------------
 
-def _strip_portal(lines: list[str]) -> tuple[list[str], dict[str, str]]:
+def strip_portal(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     """Cut a legal portal's preamble and trailer; keep its fact table as a metadata fallback."""
     portal: dict[str, str] = {}
     start = _portal_preamble_end(lines)
@@ -122,7 +137,7 @@ def _strip_portal(lines: list[str]) -> tuple[list[str], dict[str, str]]:
         start, portal = _read_portal_fields(lines, start)
     end = len(lines)
     for i in range(start, len(lines)):
-        text = _strip_inline(lines[i])
+        text = strip_markup(lines[i])
         if _PORTAL_TRAILER.match(text):
             end = i
             break
@@ -138,7 +153,7 @@ def _portal_preamble_end(lines: list[str]) -> int:
     if "THƯ VIỆN PHÁP LUẬT" not in head.upper() and "thuvienphapluat" not in head.lower():
         return 0
     for i, line in enumerate(lines[:80]):
-        if _PORTAL_PREAMBLE_END.match(_strip_inline(line)):
+        if _PORTAL_PREAMBLE_END.match(strip_markup(line)):
             return i + 1
     return 0
 
@@ -149,7 +164,7 @@ def _read_portal_fields(lines: list[str], start: int) -> tuple[int, dict[str, st
     key: str | None = None
     i = start
     for i in range(start, min(len(lines), start + 80)):
-        text = _strip_inline(lines[i])
+        text = strip_markup(lines[i])
         if not text or text in {"|", "#"}:
             continue
         found = _PORTAL_FIELD.match(text)
@@ -175,9 +190,9 @@ def _drop_portal_caption(lines: list[str], start: int, end: int) -> int:
     if end == len(lines):
         return end
     i = end - 1
-    while i > start and _strip_inline(lines[i]) in {"", "|"}:
+    while i > start and strip_markup(lines[i]) in {"", "|"}:
         i -= 1
-    return i if i > start and _PORTAL_CAPTION.match(_strip_inline(lines[i])) else end
+    return i if i > start and _PORTAL_CAPTION.match(strip_markup(lines[i])) else end
 
 
 # --- header and closing --------------------------------------------------------------------------
@@ -207,15 +222,23 @@ def _find_header(pairs: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
         text = pairs[i][1]
         if i > anchor and md.is_type_heading(text):
             break
-        window = f"{pairs[i - 1][1]} {text}" if i else text
         if re.search(r"\bsố\s*:", text, re.IGNORECASE):
             end = max(end, i + 1)
             if text.rstrip(" |").endswith(":") and i + 1 < len(pairs):
                 end = max(end, i + 2)
-        if md.PLACE_DATE.search(window) and (i > anchor or motto < 0):
+        if _is_place_date(pairs[i - 1][1] if i else "", text) and (i > anchor or motto < 0):
             end = i + 1
             break
     return _extend_with_subject(pairs, end), motto, agency
+
+
+def _is_place_date(prev: str, text: str) -> bool:
+    """The header's place-and-date cell ("Nghệ An, ngày 19 tháng 11 năm 2025", perhaps wrapped
+    after "ngày 19"), not a sentence citing a date ("Căn cứ Nghị định … ngày 26 tháng 02 năm 2025 …")."""
+    if any(len(cell.strip()) <= PLACE_DATE_CHARS and md.PLACE_DATE.search(cell) for cell in text.split("|")):
+        return True
+    prev, text = prev.split("|")[-1].strip(), text.split("|")[0].strip()
+    return len(prev) + len(text) < PLACE_DATE_CHARS and bool(md.PLACE_DATE.search(f"{prev} {text}"))
 
 
 def _agency_lines(pairs: list[tuple[str, str]], motto: int) -> list[str]:
@@ -248,13 +271,23 @@ def _extend_with_subject(pairs: list[tuple[str, str]], end: int) -> int:
 
 def _find_closing(texts: list[str]) -> tuple[int, int]:
     """[start, stop) of the "Nơi nhận" list and signature block, or (0, 0)."""
-    here = next((i for i, t in enumerate(texts) if _RECIPIENTS.match(t.strip("| "))), -1)
+    here = next((i for i, t in enumerate(texts) if is_recipients_heading(t)), -1)
     if here < 0:
         return _trailing_signature(texts)
     start = _signature_before(texts, here)
     stop = _skip_recipients(texts, here + 1)
     stop = _skip_signature(texts, stop)
     return start, stop
+
+
+def is_recipients_heading(text: str) -> bool:
+    """The "Nơi nhận:" line that opens the closing's list of recipients."""
+    return bool(_RECIPIENTS.match(text.strip("| ")))
+
+
+def is_signature_role(text: str) -> bool:
+    """A signature block's role line: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "THỪA LỆNH" ..."""
+    return bool(_SIGN_ROLE.match(text.strip("| ")))
 
 
 def _skip_recipients(texts: list[str], i: int) -> int:
@@ -333,7 +366,7 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 3 and text.upper() == text
 
 
-def _is_noise(text: str) -> bool:
+def is_noise(text: str) -> bool:
     if not text or text == "|":
         return False
     cell = text.strip("| ")
@@ -463,7 +496,7 @@ def _tidy(paragraphs: list[str]) -> list[str]:
     for paragraph in paragraphs:
         text = _SPACES.sub(" ", paragraph).strip()
         text = re.sub(r"\s+([,.;:])(?=\s|$)", r"\1", text)
-        if not text or _ONLY_PUNCT.match(text) or _is_noise(text):
+        if not text or _ONLY_PUNCT.match(text) or is_noise(text):
             continue
         if out and out[-1] == text:
             continue

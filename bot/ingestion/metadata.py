@@ -228,14 +228,39 @@ def has_motto(text: str) -> bool:
     return bool(_MOTTO.search(text))
 
 
-_MOTTO_CAPS = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)")
-MOTTO_LINE_CHARS = 80
+# The motto block's own shape: the state's name in capitals (possibly wrapped after any word),
+# "Độc lập - Tự do - Hạnh phúc", and at most the place and date beside them in the same cell.
+_MOTTO_CELL = re.compile(
+    r"^(?P<name>CỘNG\s+H(?:ÒA|OÀ)(?:\s+XÃ(?:\s+HỘI(?:\s+CHỦ(?:\s+NGHĨA(?:\s+VIỆT(?:\s+NAM)?)?)?)?)?)?)?"
+    r"\s*(?P<motto>Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc)?\s*(?P<rest>.*)$")
+_RULE = re.compile(r"[-–_=*.]{3,}")
+_NUMBER_LABEL = re.compile(r"\bSố\s*:")
+MOTTO_DATE_CHARS = 60
 
 
 def is_motto_line(text: str) -> bool:
-    """The header's national motto line, not a sentence that names the Republic ("… nước Cộng
-    hòa xã hội chủ nghĩa Việt Nam là thành viên")."""
-    return bool(_MOTTO_CAPS.search(text)) or (len(text) <= MOTTO_LINE_CHARS and has_motto(text))
+    """The header's national motto line, alone or as a table row beside the agency's cell; never a
+    sentence that names the Republic ("Quốc kỳ nước Cộng hòa xã hội chủ nghĩa Việt Nam …")."""
+    cells = [_RULE.sub(" ", cell).strip() for cell in text.split("|")]
+    cells = [cell for cell in cells if cell]
+    if not cells or len(cells) > 2:
+        return False
+    return (any(_is_motto_cell(cell) for cell in cells)
+            and all(_is_motto_cell(cell) or _is_agency_cell(cell) for cell in cells))
+
+
+def _is_agency_cell(cell: str) -> bool:
+    """Beside the motto cell: the agency in capitals, perhaps followed by its "Số: ..." line."""
+    agency = _NUMBER_LABEL.split(cell, maxsplit=1)[0]
+    return agency.upper() == agency
+
+
+def _is_motto_cell(cell: str) -> bool:
+    found = _MOTTO_CELL.match(cell)
+    if not found or not (found.group("name") or found.group("motto")):
+        return False
+    rest = found.group("rest")
+    return not rest or (len(rest) <= MOTTO_DATE_CHARS and bool(PLACE_DATE.search(rest)))
 
 
 def build_meta(*, header_lines: Sequence[str], agency_lines: Sequence[str],

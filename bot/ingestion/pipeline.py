@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 from bot.config import Settings
 from bot.facts.extract import extract_facts
 from bot.ingestion.chunking import embedded_text, split_into_chunks
-from bot.ingestion.cleaning import clean
+from bot.ingestion.cleaning import clean_keeping_text
 from bot.ingestion.document import Chunk, CleanDocument, DocumentMeta, LoadError
 from bot.ingestion.loaders import load_text
 from bot.vector_store import iter_metadata
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from bot.db.facts import FactStore
 
 # Part of every fingerprint: bump it when cleaning or chunking changes, so stores re-index.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 # Part of the fact store's record: bump it when deadline or criteria extraction changes.
 FACTS_VERSION = "1"
 UPSERT_BATCH = 128
@@ -162,9 +162,9 @@ class Ingestor:
         content_hash, fingerprint = self._hashes(path) or ("", "")
         if old and _is_complete(old, fingerprint):
             if self._facts_stale(rel, content_hash):
-                self._store_facts(rel, content_hash, self._clean(path))
+                self._store_facts(rel, content_hash, self._clean(path, rel))
             return None
-        document = self._clean(path)
+        document = self._clean(path, rel)
         chunks, meta = self._chunks(document), document.meta
         ids = [chunk_id(rel, fingerprint, i) for i in range(len(chunks))]
         present = set(old.fingerprints) if old else set()
@@ -213,9 +213,13 @@ class Ingestor:
             return
         getattr(report, pending.status).append(pending.rel)
 
-    def _clean(self, path: Path) -> CleanDocument:
+    def _clean(self, path: Path, rel: str) -> CleanDocument:
         with _as_load_error():
-            return clean(load_text(path, self.max_bytes))
+            document, kept = clean_keeping_text(load_text(path, self.max_bytes))
+        if kept:
+            print(f"Lưu ý {rel}: bước làm sạch xoá hết nội dung của tệp, nên giữ lại nguyên văn "
+                  "để không mất chữ nào.", file=sys.stderr)
+        return document
 
     def _chunks(self, document: CleanDocument) -> list[Chunk]:
         with _as_load_error():
