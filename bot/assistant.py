@@ -20,7 +20,7 @@ from bot.listings import criteria_text, document_deadlines_text, document_name, 
     upcoming_text
 from bot.messages import Button, Channel, ChatKind, Command, Incoming, Reply
 from bot.questions import Intent
-from bot.vietnamese import sentences
+from bot.vietnamese import fold, sentences
 
 if TYPE_CHECKING:
     from bot.answers import Answerer
@@ -52,6 +52,9 @@ EXPIRED = "Lựa chọn này không còn hiệu lực."
 CHOICE_HINT = "Trả lời «1» nếu câu trả lời hữu ích, «2» nếu chưa đúng."
 CANCELLED = "Đã hủy, không có gì được lưu."
 NOTHING_TO_CANCEL = "Không có thao tác nào đang làm dở."
+FRESH_START = "Đã bỏ ngữ cảnh câu hỏi trước: câu hỏi tiếp theo sẽ được tìm trong mọi văn bản."
+# Typed instead of /huy to start afresh without a command.
+NEW_QUESTION = {"cau hoi moi", "hoi cau moi", "cau hoi khac"}
 SLOW_DOWN = "Bạn gửi lệnh nhanh quá. Vui lòng đợi {seconds} giây rồi thử lại."
 MAX_QUESTION_CHARS = 1000
 DEFAULT_DAYS = 30
@@ -231,7 +234,18 @@ class Assistant:
                              if not c.roles or "reporter" in c.roles)]
 
     def _cancel(self, msg: Incoming) -> list[Reply]:
-        return self.texts(msg, CANCELLED if self.end_dialog(msg) else NOTHING_TO_CANCEL)
+        """Ends a dialog half-done, and the follow-up context of the questions before."""
+        had_context = self._forget_context(msg)
+        if self.end_dialog(msg):
+            return self.texts(msg, CANCELLED)
+        return self.texts(msg, FRESH_START if had_context else NOTHING_TO_CANCEL)
+
+    def _forget_context(self, msg: Incoming) -> bool:
+        """Clears the documents a follow-up would lean on; whether there were any."""
+        if not self.chats.state(msg.channel.name, msg.chat_id).sources:
+            return False
+        self.chats.remember(msg.channel.name, msg.chat_id, sources=(), intent=None)
+        return True
 
     def _ask(self, msg: Incoming) -> list[Reply]:
         if not msg.text.strip():
@@ -289,6 +303,9 @@ class Assistant:
             return []
         if len(text) > MAX_QUESTION_CHARS:
             return self._texts(msg.channel, TOO_LONG.format(limit=MAX_QUESTION_CHARS))
+        if fold(text).strip(" .!?…") in NEW_QUESTION:
+            self._forget_context(msg)
+            return self._texts(msg.channel, FRESH_START)
         state = self.chats.state(msg.channel.name, msg.chat_id)
         conversation = Conversation(sources=state.sources, intent=Intent(state.intent) if state.intent else None,
                                     at=state.updated_at)

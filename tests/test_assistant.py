@@ -107,6 +107,18 @@ def test_follow_up_state_survives_a_new_core_on_the_same_database(assistant: Ass
     assert "Kế hoạch 0125/KH-UBND" in text
 
 
+@pytest.mark.parametrize("clear", [msg(command="huy", chat="q5"), msg("Câu hỏi mới", chat="q5"),
+                                   msg("cau hoi moi", chat="q5")])
+def test_huy_or_cau_hoi_moi_ends_the_follow_up_context(assistant: Assistant, clear: Incoming) -> None:
+    assistant.handle(msg("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", chat="q5"))
+    (reply,) = assistant.handle(clear)
+    assert reply.text == "Đã bỏ ngữ cảnh câu hỏi trước: câu hỏi tiếp theo sẽ được tìm trong mọi văn bản."
+    assert "Kế hoạch 0125/KH-UBND" not in assistant.handle(msg("còn tiêu chí thì sao?", chat="q5"))[0].text
+    # Nothing left to clear: /huy says so.
+    assistant.handle(msg(command="huy", chat="q5"))
+    assert assistant.handle(msg(command="huy", chat="q5"))[0].text == "Không có thao tác nào đang làm dở."
+
+
 def test_numbered_choices_where_there_are_no_buttons(assistant: Assistant) -> None:
     replies = assistant.handle(msg("kh 0125 gửi hồ sơ về đâu", channel=ZALO, chat="z1"))
     assert replies[-1].text.endswith("Trả lời «1» nếu câu trả lời hữu ích, «2» nếu chưa đúng.")
