@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Answers as AnswerConfig
 from bot.doc_refs import DocRef, cited_numbers, matching
-from bot.evidence import (RECIPIENT, Pick, SentenceScorer, overlap, pairs, passage_sentences, table_header,
-                          topic_terms, without_refs)
+from bot.evidence import (RECIPIENT, Pick, SentenceScorer, cue_at, excerpt, overlap, pairs, passage_sentences,
+                          table_header, topic_terms, without_refs)
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
-from bot.issuers import asked_ministries, display, document_places, ministries, places, without_places
+from bot.issuers import (asked_ministries, display, document_places, is_national, mentioned_places, ministries, places,
+                         without_places)
 from bot.listings import criteria_text
 from bot.listings import shorten as cut
 from bot.questions import Intent, Question, own_topic, understand
@@ -108,7 +109,7 @@ class Answerer:
         self.config = config or AnswerConfig()
         self.rewriter = rewriter
         self._citing: dict[str, list[str]] | None = None   # cited number -> files citing it
-        self._places: dict[str, set[str]] | None = None    # file -> places it belongs to
+        self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -147,7 +148,8 @@ class Answerer:
             if elsewhere.found and elsewhere.sources:
                 elsewhere.text = self._moved_on(sources or [], elsewhere) + elsewhere.text
                 return _remember(conversation, question, elsewhere)
-        if not passages or not self._confident(question, passages, focused=focus.named):
+        # Plans that cite a document answer only what they say themselves: no named-document leniency.
+        if not passages or not self._confident(question, passages, focused=focus.named and not focus.cited):
             if asked and self._answerable(question, wider):
                 return self._other_issuer(question, asked)  # another issuer's document would answer
             return self._not_found(question, sources if focus.named else None)
@@ -155,6 +157,8 @@ class Answerer:
         if mismatch:
             return self._other_issuer(question, mismatch)
         answer = self._compose(question, passages, focus)
+        if answer is None:
+            return self._not_found(question, None)
         if self.rewriter is not None:
             answer.text = self.rewriter.rewrite(text, passages, answer) or answer.text
         return _remember(conversation, question, answer)
@@ -190,13 +194,18 @@ class Answerer:
         found = matching(question.refs, self._citing)
         return sorted({s for number in found for s in self._citing[number]})
 
-    def _document_places(self) -> dict[str, set[str]]:
+    def _document_places(self) -> dict[str, set[str] | None]:
+        """The places each document answers for: its own (by issuer, title or text); for a
+        central body's document every place it names; None when nothing ties it to a place."""
         if self._places is None:
             self._places = {}
             for source in self.search.sources():
                 meta = self.search.metadata(source)
-                opening = [p.text for p in self.search.document_passages(source)[:3]]
-                self._places[source] = document_places(meta.get("issuer"), meta.get("title"), opening)
+                whole = [p.text for p in self.search.document_passages(source)]
+                if is_national(meta.get("issuer")):
+                    self._places[source] = mentioned_places(whole)
+                else:
+                    self._places[source] = document_places(meta.get("issuer"), meta.get("title"), whole) or None
         return self._places
 
     def _issuer_focus(self, question: Question, focus: Focus) -> tuple[Focus, set[str]]:
@@ -205,7 +214,7 @@ class Answerer:
         asked = places(question.text)
         if not asked or focus.named and not focus.cited:
             return focus, set()
-        owned = {s for s, own in self._document_places().items() if own & asked}
+        owned = {s for s, own in self._document_places().items() if own is None or own & asked}
         scope = owned if focus.sources is None else owned & set(focus.sources)
         return Focus(sorted(scope), focus.cited, focus.named), asked
 
@@ -218,8 +227,8 @@ class Answerer:
     def _mismatch(self, question: Question, top: Passage) -> set[str]:
         """The places or ministries the question names that the answering document is not of."""
         asked = places(question.text)
-        own = self._document_places().get(top.source, set())
-        if asked and not asked & own:
+        own = self._document_places().get(top.source)
+        if asked and own is not None and not asked & own:
             return asked
         wanted = asked_ministries(question.text)
         issuer = ministries(top.issuer or "")
@@ -245,20 +254,23 @@ class Answerer:
 
     # -- composition --------------------------------------------------------------------------
 
-    def _compose(self, question: Question, passages: list[Passage], focus: Focus) -> Answer:
+    def _compose(self, question: Question, passages: list[Passage], focus: Focus) -> Answer | None:
         if question.intent is Intent.CRITERIA:
             numbers = [n for n in dict.fromkeys(p.doc_number for p in passages[:3]) if n]
             listed = self._criteria_answer(question, numbers, passages[0])
             if listed:
                 return listed
-        pick = self._pick(question, passages, focus)
+        scorer, pick = self._pick(question, passages, focus)
+        if focus.cited and not scorer.supports(pick):
+            return None  # the plans citing the document do not say what is asked of it
         fact = self._fact(question, pick)
-        quote = shorten(_with_items(pick), QUOTE_CHARS + 300)
+        quoted = _with_items(pick)
+        quote = excerpt(quoted, QUOTE_CHARS + 300, cue_at(question.intent, quoted, scorer.wanted))
         lead = fact or f"Theo {pick.passage.document_name()}:"
         if focus.cited:
             lead = f"{self._implementing(pick.passage.source, focus.cited)}\n{lead}"
         text = f"{lead}\nTrích: «{quote}»\n— {pick.passage.citation()}."
-        return Answer(question.text, text, found=True, sources=self._sources(pick, passages))
+        return Answer(question.text, text, found=True, sources=self._sources(pick, passages, scorer))
 
     def _implementing(self, source: str, cited: Sequence[DocRef]) -> str:
         """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển
@@ -269,22 +281,24 @@ class Answerer:
         issuer = f" của {whole[0].issuer}" if whole and whole[0].issuer else ""
         return f"Tôi chưa có văn bản {what}; trả lời theo {self._name(source)}{issuer}, văn bản triển khai {what}:"
 
-    def _pick(self, question: Question, passages: list[Passage], focus: Focus) -> Pick:
+    def _pick(self, question: Question, passages: list[Passage], focus: Focus) -> tuple[SentenceScorer, Pick]:
         """The sentence that best answers, among the retrieved passages and - for a named
         document - every passage of that document."""
         top = passages[0].score or 1.0
         candidates: list[tuple[Passage, float]] = [(p, max(p.score, 0.0) / top) for p in passages]
         titles: list[str] = [passages[0].title or ""]
-        if focus.named and focus.sources and len(focus.sources) <= 3:
-            seen = {p.chunk_id for p in passages}
-            for source in focus.sources:
-                whole = self.search.document_passages(source)
-                if len(whole) <= FOCUS_MAX_PASSAGES:
-                    candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
-                titles.append(self.search.metadata(source).get("title") or "")
+        # The answering sentence may sit in a passage of the same document that ranked lower:
+        # a named document is read whole, else the document of the best passage.
+        named = focus.named and focus.sources and len(focus.sources) <= 3
+        seen = {p.chunk_id for p in passages}
+        for source in focus.sources if named else [passages[0].source]:
+            whole = self.search.document_passages(source)
+            if len(whole) <= FOCUS_MAX_PASSAGES:
+                candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
+            titles.append(self.search.metadata(source).get("title") or "")
         scorer = SentenceScorer(question, topic_terms(" ".join(titles)))
-        return scorer.best([(p, share, passage_sentences(p.text, self._header_before(p)))
-                            for p, share in candidates])
+        return scorer, scorer.best([(p, share, passage_sentences(p.text, self._header_before(p)))
+                                    for p, share in candidates])
 
     def _header_before(self, passage: Passage) -> list[str] | None:
         """The header row of a table that began in an earlier passage of the same document."""
@@ -335,9 +349,10 @@ class Answerer:
                    for e in entries[:self.config.shown_sources]]
         return Answer(question.text, criteria_text(entries), found=True, sources=sources)
 
-    def _sources(self, pick: Pick, passages: list[Passage]) -> list[Source]:
+    def _sources(self, pick: Pick, passages: list[Passage], scorer: SentenceScorer) -> list[Source]:
         p = pick.passage
-        out = [Source(p.source, p.doc_number, p.section, shorten(pick.sentence), p.score)]
+        at = cue_at(scorer.question.intent, pick.quoted, scorer.wanted)
+        out = [Source(p.source, p.doc_number, p.section, excerpt(pick.quoted, QUOTE_CHARS, at), p.score)]
         for other in passages:
             if len(out) >= self.config.shown_sources:
                 break
@@ -409,14 +424,15 @@ def _remember(conversation: Conversation | None, question: Question, answer: Ans
 
 
 def _with_items(pick: Pick) -> str:
-    """A sentence that announces a list ("… bao gồm:") quoted with the lines that follow it."""
+    """The sentence under its heading; one that announces a list ("… bao gồm:") with the lines
+    that follow it."""
     if not pick.sentence.rstrip().endswith(":"):
-        return pick.sentence
+        return pick.quoted
     lines = pick.passage.text.split("\n")
     at = next((i for i, line in enumerate(lines) if pick.sentence in line), None)
     if at is None:
-        return pick.sentence
-    return " ".join([pick.sentence, *(line.strip() for line in lines[at + 1:at + 8])])
+        return pick.quoted
+    return " ".join([pick.quoted, *(line.strip() for line in lines[at + 1:at + 8])])
 
 
 def _searchable(passage: Passage) -> str:

@@ -79,7 +79,7 @@ class Search(_Section):
 class Answers(_Section):
     candidates: int = Field(6, ge=1, le=50)
     shown_sources: int = Field(3, ge=1, le=10)
-    min_pair_coverage: float = Field(0.4, ge=0, le=1)
+    min_pair_coverage: float = Field(0.35, ge=0, le=1)
     min_dense: float = Field(0.90, ge=0, le=1)
     min_focused_coverage: float = Field(0.6, ge=0, le=1)
     followup_minutes: float = Field(30, gt=0)

@@ -15,11 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.facts.extract import sentence_obligations
+from bot.ingestion.metadata import has_motto, is_type_heading
 from bot.questions import Intent, Question
 from bot.search import Passage
 from bot.vietnamese import fold, sentences, syllables
 
 MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are headings, not answers
+MAX_HEADING_CHARS = 90
+SUPPORT_SHARE = 0.5  # of the question's own words, in the sentence a citing document answers with
+CUE_SPAN = 150  # characters either side of a date or figure that say what it is about
 
 # Folded words that carry no topic: they do not count when matching a question to a sentence.
 FILLER = set("""la gi nao cua the nhu co khong bao gio khi ve dau o va cac nhung thi sao duoc cho
@@ -56,6 +60,17 @@ _LEAD = re.compile(r"\b(?:chủ trì|giao|phụ trách|chịu trách nhiệm|đ�
 _AGENCY = re.compile(r"\b(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Công an|"
                      r"Bộ Chỉ huy|Đài|Báo|Trung tâm)\s+\w", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:[-–+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
+# A numbered, lettered or Roman heading marker: «1.», «1.2.», «a)», «IV.».
+_MARKER = re.compile(r"^(?:[IVX]{1,4}\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
+_MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
+# «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
+_LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
+# «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
+_TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: hoan thanh)?|tien do|"
+                        r"han (?:hoan thanh|chot))\b")
+# «Ngày 20 tháng 11 năm 2025, Phó Thủ tướng … đã …»: a date that tells what happened.
+_PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi gian qua)\b")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%)([a-z]+)")
 # Column headers that make a table cell a time, a unit in charge, or a task.
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
 _LEAD_HEADER = re.compile(r"chu tri|don vi|co quan|trach nhiem|phoi hop")
@@ -66,20 +81,26 @@ class Weights:
     """How much each part counts; chosen on the tuning half of bench/data/qa_dev.jsonl."""
 
     topic: float = 2.0
-    pairs: float = 1.0
+    pairs: float = 2.0
     section: float = 0.5
     intent: float = 1.0
-    rank: float = 0.8
+    rank: float = 3.0  # the retrieval rank: a lower passage must match clearly better to lead
     short: float = 0.5
+    title: float = 0.1  # a title word, against 1 for the question's other words
 
 
 @dataclass(frozen=True)
 class Pick:
-    """The sentence an answer quotes, and the passage it is in."""
+    """The sentence an answer quotes (its heading aside), and the passage it is in."""
 
     sentence: str
     passage: Passage
     score: float
+    heading: str = ""
+
+    @property
+    def quoted(self) -> str:
+        return f"{self.heading} {self.sentence}" if self.heading else self.sentence
 
 
 def topic_terms(text: str) -> set[str]:
@@ -126,18 +147,65 @@ def read_row(cells: Sequence[str], header: Sequence[str] | None) -> str:
     return "; ".join(f"{h}: {c}" for h, c in zip(header, cells) if c and h and fold(h) != "stt")
 
 
-def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[str]:
-    """A passage cut into sentences; table rows read whole, with the nearest header row."""
-    out: list[str] = []
-    for line in text.split("\n"):
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or a table row read with its headers) and the heading it sits under."""
+
+    text: str
+    heading: str = ""
+
+    @property
+    def full(self) -> str:
+        """With its heading, as it is matched and quoted: «1. Sở Y tế: - Chủ trì …»."""
+        return f"{self.heading} {self.text}" if self.heading else self.text
+
+
+def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Sentence]:
+    """A passage cut into sentences. Table rows are read whole with the nearest header row; a
+    line under a heading («1. Sở Y tế:», «a) Chủ đề …») carries the heading, so an item says
+    whose it is; a «Thời gian hoàn thành: …» line joins the task it dates, and a run of
+    «- Hình thức: …», «- Số lượng: …» lines reads as one."""
+    out: list[Sentence] = []
+    heading, marker, labelled = "", "", False
+    for line in (raw.strip() for raw in text.split("\n")):
         cells = table_cells(line)
-        if cells is None:
-            out.extend(sentences(line))
-        elif _is_header_row(cells):
-            header = cells
-        else:
-            out.append(read_row(cells, header))
-    return [s for s in out if s.strip()] or [text]
+        if cells is not None:
+            if _is_header_row(cells):
+                header = cells
+            else:
+                out.append(Sentence(read_row(cells, header)))
+            continue
+        if not line:
+            continue
+        if _MARKER_ONLY.match(line):  # «1.» on its own line: the next line is its title
+            marker = line
+            continue
+        if is_heading(line, after_marker=bool(marker)):
+            heading, marker, labelled = f"{marker} {line}".strip(), "", False
+            continue
+        marker = ""
+        label = bool(_LABEL_LINE.match(line))
+        if out and (_TIME_LINE.match(fold(line)) or (label and labelled)):
+            out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
+            continue
+        labelled = label
+        out.extend(Sentence(part, heading) for part in sentences(line))
+    return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+def is_heading(line: str, after_marker: bool = False) -> bool:
+    """A short line that names what follows: «1. Sở Y tế:», «a) Chủ đề Tháng hành động năm 2025»,
+    «II. MỤC TIÊU», or any short title under a marker line of its own; not a sentence."""
+    text = line.strip()
+    if not text or len(text) > MAX_HEADING_CHARS or text[-1] in ".;,!?…":
+        return False
+    if after_marker:
+        return True
+    if len(text) < 8 or " " not in text:  # «TRÌNH», «Số:»: form fields, not headings
+        return False
+    if text.isupper() and (is_type_heading(text) or has_motto(text)):
+        return False  # «THÔNG BÁO», «CỘNG HÒA XÃ HỘI …» in an annexed form name nothing below
+    return text.endswith(":") or bool(_MARKER.match(text)) or text.isupper()
 
 
 def table_header(texts: Iterable[str]) -> list[str] | None:
@@ -151,9 +219,12 @@ def table_header(texts: Iterable[str]) -> list[str] | None:
     return found
 
 
-def intent_cue(intent: Intent, sentence: str, passage: Passage) -> float:
-    """How much a sentence has what the question asks for: a deadline, an agency, a figure."""
+def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None = None) -> float:
+    """How much a sentence has what the question asks for: a deadline, an agency, a figure
+    (of the unit asked, «bao nhiêu trạm» → «22 trạm»)."""
     if intent is Intent.DEADLINE:
+        if _PAST_EVENT.match(fold(sentence)):
+            return 0.0
         if sentence_obligations(sentence, passage.issued_date):
             return 1.0
         if _DATE.search(sentence) or _time_cell(sentence):
@@ -162,12 +233,51 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage) -> float:
     if intent is Intent.RECIPIENT:
         return 1.0 if RECIPIENT.search(sentence) else 0.0
     if intent is Intent.AMOUNT:
+        if unit and re.search(rf"\d\S*\s+{re.escape(unit)}\b", fold(sentence)):
+            return 1.0
         return 0.6 if _FIGURE.search(sentence) else 0.0
     if intent is Intent.RESPONSIBLE:
         return (0.6 if _LEAD.search(sentence) else 0.0) + (0.4 if _AGENCY.search(sentence) else 0.0)
     if intent is Intent.CRITERIA:
         return 0.4 if _ITEM.match(sentence) or sentence.rstrip().endswith(":") else 0.0
     return 0.0
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a "how many" question counts: «bao nhiêu trạm 5G» -> "tram"."""
+    found = _ASKED_UNIT.search(fold(question))
+    return found.group(1) if found else None
+
+
+def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset()) -> int | None:
+    """Where in the sentence the asked kind of fact is (a date, a figure, an agency): of several,
+    the one with most of the question's words around it."""
+    pattern = {Intent.DEADLINE: _DATE, Intent.AMOUNT: _FIGURE, Intent.RECIPIENT: RECIPIENT,
+               Intent.RESPONSIBLE: _LEAD}.get(intent)
+    found = list(pattern.finditer(sentence)) if pattern else []
+    if not found and intent is Intent.DEADLINE:
+        found = list(_PERIOD.finditer(sentence))
+    if not found:
+        return None
+    near = [len(wanted & set(syllables(sentence[max(0, m.start() - CUE_SPAN):m.end() + CUE_SPAN])))
+            for m in found]
+    return found[near.index(max(near))].start()
+
+
+def excerpt(sentence: str, limit: int, at: int | None) -> str:
+    """The sentence cut to `limit` characters around position `at` (its start when None)."""
+    text = " ".join(sentence.split())
+    if len(text) <= limit:
+        return text
+    start = 0 if at is None or at < limit * 2 // 3 else max(0, min(at - limit // 3, len(text) - limit))
+    head = "… " if start else ""
+    if start:
+        start = text.find(" ", start) + 1
+    body = text[start:start + limit]
+    tail = " …" if start + limit < len(text) else ""
+    if tail:
+        body = body.rsplit(" ", 1)[0]
+    return f"{head}{body}{tail}"
 
 
 def _time_cell(sentence: str) -> bool:
@@ -184,31 +294,45 @@ class SentenceScorer:
         self.weights = weights
         asked = topic_terms(without_refs(question))
         framing = set(title_words) | _FRAME_WORDS
-        # The document's title words count only when nothing else is left to match.
         self.wanted = (asked - _INTENT_WORDS - framing) or (asked - _INTENT_WORDS) or asked
+        # The document's title words say little about which of its sentences answers: they
+        # count, but for less.
+        self.framed = (asked - _INTENT_WORDS) & framing - self.wanted
         self.pairs = {p for p in pairs(without_refs(question)) if not set(p) <= framing | _INTENT_WORDS}
+        self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
         w = self.weights
         words = set(syllables(sentence))
-        topic = len(self.wanted & words) / len(self.wanted) if self.wanted else 0.0
+        weight = len(self.wanted) + w.title * len(self.framed)
+        found = len(self.wanted & words) + w.title * len(self.framed & words)
+        topic = found / weight if weight else 0.0
         paired = len(self.pairs & pairs(sentence)) / len(self.pairs) if self.pairs else 0.0
         in_section = overlap(self.wanted - words, passage.section) if passage.section else 0.0
         score = (w.topic * topic + w.pairs * paired + w.section * in_section
-                 + w.intent * intent_cue(self.question.intent, sentence, passage) + w.rank * rank_share)
+                 + w.intent * intent_cue(self.question.intent, sentence, passage, self.unit)
+                 + w.rank * rank_share)
         if len(sentence) < MIN_SENTENCE_CHARS:
             score -= w.short
         return score
 
-    def best(self, candidates: Sequence[tuple[Passage, float, list[str]]]) -> Pick:
+    def supports(self, pick: Pick) -> bool:
+        """Whether the sentence itself holds most of what is asked, and the kind of fact asked
+        for: the bar for a document that only cites the one the question names."""
+        topic = overlap(self.wanted, pick.quoted)
+        needs_cue = self.question.intent in (Intent.DEADLINE, Intent.AMOUNT, Intent.RECIPIENT, Intent.RESPONSIBLE)
+        cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
+        return topic >= SUPPORT_SHARE and (cue > 0 or not needs_cue)
+
+    def best(self, candidates: Sequence[tuple[Passage, float, list[Sentence]]]) -> Pick:
         """The best sentence among (passage, rank share, its sentences); preambles only when
         nothing else is there."""
         best: Pick | None = None
         fallback: Pick | None = None
         for passage, share, cut in candidates:
             for sentence in cut:
-                pick = Pick(sentence, passage, self.score(sentence, passage, share))
-                if is_preamble(sentence):
+                pick = Pick(sentence.text, passage, self.score(sentence.full, passage, share), sentence.heading)
+                if is_preamble(sentence.text):
                     fallback = pick if fallback is None or pick.score > fallback.score else fallback
                 elif best is None or pick.score > best.score:
                     best = pick

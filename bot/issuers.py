@@ -73,9 +73,19 @@ def ministries(text: str) -> set[str]:
     return {m["name"] for m in _MINISTRY.finditer(fold(text))}
 
 
+# Central bodies: their documents address provinces rather than belong to one.
+_NATIONAL = re.compile(r"^(?:thu tuong|chinh phu|van phong chinh phu|bo |quoc hoi|uy ban thuong vu quoc hoi|"
+                       r"ban bi thu|bo chinh tri|ban chap hanh trung uong|toa an nhan dan toi cao|"
+                       r"vien kiem sat nhan dan toi cao|ngan hang nha nuoc|kiem toan nha nuoc|cuc |tong cuc )")
+
+
+def is_national(issuer: str | None) -> bool:
+    return bool(issuer and _NATIONAL.match(fold(issuer).strip()))
+
+
 def document_places(issuer: str | None, title: str | None, body: Iterable[str]) -> set[str]:
     """The places a document belongs to: those its issuer or title names, else the place its
-    opening text names most («trên địa bàn tỉnh …»)."""
+    text names most («trên địa bàn tỉnh …»)."""
     own = places(" ".join(p for p in (issuer, title) if p))
     if own:
         return own
@@ -87,6 +97,11 @@ def document_places(issuer: str | None, title: str | None, body: Iterable[str]) 
         return set()
     top = max(counts.values())
     return {name for name, n in counts.items() if n == top}
+
+
+def mentioned_places(body: Iterable[str]) -> set[str]:
+    """Every place a text names."""
+    return {name for text in body for name in places(text)}
 
 
 def display(name: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evidence import SentenceScorer, intent_cue, is_preamble, passage_sentences
+from bot.evidence import SentenceScorer, cue_at, excerpt, intent_cue, is_preamble, passage_sentences
 from bot.issuers import asked_ministries, document_places, places, without_places
 from bot.questions import Intent, understand
 from bot.search import Passage
@@ -17,7 +17,7 @@ def passage(text: str, section: str = "", title: str | None = None, score: float
 def best(question: str, *passages: Passage, title: str = "") -> str:
     scorer = SentenceScorer(understand(question), set(title.split()))
     top = passages[0].score or 1.0
-    return scorer.best([(p, p.score / top, passage_sentences(p.text)) for p in passages]).sentence
+    return scorer.best([(p, p.score / top, passage_sentences(p.text)) for p in passages]).quoted
 
 
 # -- preambles ----------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ TABLE = ("STT | Nội dung công việc | Đơn vị chủ trì | Thời gian\n"
 
 
 def test_table_rows_are_read_with_their_headers() -> None:
-    rows = passage_sentences(TABLE)
+    rows = [s.text for s in passage_sentences(TABLE)]
     assert rows[0] == ("Nội dung công việc: Tổ chức hội nghị tổng kết phong trào; Đơn vị chủ trì: Sở Nội vụ; "
                        "Thời gian: Hàng năm")
     assert intent_cue(Intent.DEADLINE, rows[0], passage(TABLE)) > 0
@@ -95,7 +95,8 @@ def test_a_table_row_answers_when_and_who() -> None:
 
 
 def test_a_table_continued_from_an_earlier_passage_uses_the_header_given() -> None:
-    rows = passage_sentences("3 | Báo cáo kết quả | Sở Nội vụ | Trước 15/12", header=TABLE.split("\n")[0].split(" | "))
+    rows = [s.text for s in passage_sentences("3 | Báo cáo kết quả | Sở Nội vụ | Trước 15/12",
+                                              header=TABLE.split("\n")[0].split(" | "))]
     assert rows == ["Nội dung công việc: Báo cáo kết quả; Đơn vị chủ trì: Sở Nội vụ; Thời gian: Trước 15/12"]
 
 
@@ -130,3 +131,35 @@ def test_a_document_belongs_to_the_place_of_its_issuer_else_the_one_its_text_nam
     assert document_places("Sở Nội vụ", None, ["trên địa bàn tỉnh Lâm Đồng", "tỉnh Lâm Đồng và tỉnh Đắk Lắk"]) \
         == {"lam dong"}
     assert document_places("Bộ Y tế", "Về phòng chống dịch", ["các tỉnh, thành phố"]) == set()
+
+
+def test_an_item_is_read_under_its_heading() -> None:
+    text = ("1. Sở Y tế:\n- Chủ trì triển khai kế hoạch; giám sát dịch bệnh.\n"
+            "2. Sở Nông nghiệp và Môi trường\n- Hướng dẫn xử lý xác động vật; hỗ trợ tiêu độc chuồng trại.")
+    assert best("ai chủ trì triển khai kế hoạch", passage(text)).startswith("1. Sở Y tế:")
+    assert best("ai hướng dẫn xử lý xác động vật", passage(text)).startswith("2. Sở Nông nghiệp và Môi trường")
+
+
+def test_a_time_line_dates_the_task_above_it() -> None:
+    text = ("- Báo cáo kết quả kiểm kê bằng văn bản gửi về Sở Tài chính.\n- Thời gian hoàn thành: Trước ngày 15/4/2026.\n"
+            "- Tổng hợp, báo cáo Bộ Tài chính.\n- Thời gian hoàn thành: Trước ngày 31/5/2026.")
+    assert "15/4/2026" in best("hạn gửi báo cáo kết quả kiểm kê về Sở Tài chính", passage(text))
+    assert "31/5/2026" in best("hạn báo cáo Bộ Tài chính", passage(text))
+
+
+def test_how_many_prefers_the_figure_of_the_unit_asked() -> None:
+    text = ("100% khu công nghiệp có tối thiểu 1 trạm phát sóng 5G.\n"
+            "Hiện có khoảng 180 trạm, trong đó có 22 trạm 5G tại các khu công nghệ cao.")
+    assert "22 trạm 5G" in best("hiện có bao nhiêu trạm 5G trong các khu công nghệ cao", passage(text))
+
+
+def test_a_past_event_date_is_not_a_deadline() -> None:
+    text = ("Ngày 20 tháng 11 năm 2025, Phó Thủ tướng đã làm việc tại Dự án Nhà máy điện Hiệp Phước.\n"
+            "Chủ đầu tư hoàn thành đưa Nhà máy điện Hiệp Phước vào vận hành trong năm 2027.")
+    assert "2027" in best("Nhà máy điện Hiệp Phước phải vận hành khi nào", passage(text))
+
+
+def test_a_long_sentence_is_quoted_around_the_fact() -> None:
+    sentence = "Bộ Công Thương chủ trì " + "rà soát các nội dung còn vướng mắc, " * 40 + "báo cáo trong tháng 11 năm 2025."
+    quote = excerpt(sentence, 300, cue_at(Intent.DEADLINE, sentence))
+    assert len(quote) <= 310 and quote.startswith("… ") and "tháng 11 năm 2025" in quote

@@ -4,7 +4,7 @@ feedback, and the updates already handled.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, or_, select
@@ -21,7 +21,7 @@ class ChatState:
     sources: tuple[str, ...] = ()
     intent: str | None = None
     choices: tuple[str, ...] = ()
-    updated_at: datetime | None = None
+    updated_at: datetime | None = field(default=None, compare=False)  # when the state last changed
 
 
 @dataclass(frozen=True)
