@@ -296,7 +296,7 @@ class Answerer:
             if len(whole) <= FOCUS_MAX_PASSAGES:
                 candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
             titles.append(self.search.metadata(source).get("title") or "")
-        scorer = SentenceScorer(question, topic_terms(" ".join(titles)))
+        scorer = SentenceScorer(question, topic_terms(" ".join(titles)), named=bool(named))
         return scorer, scorer.best([(p, share, passage_sentences(p.text, self._header_before(p)))
                                     for p, share in candidates])
 

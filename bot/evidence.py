@@ -84,7 +84,8 @@ class Weights:
     pairs: float = 2.0
     section: float = 0.5
     intent: float = 1.0
-    rank: float = 3.0  # the retrieval rank: a lower passage must match clearly better to lead
+    rank: float = 2.0  # the retrieval rank: a lower passage must match clearly better to lead
+    named_rank: float = 0.8  # within a document the question names, the rank says less
     short: float = 0.5
     title: float = 0.1  # a title word, against 1 for the question's other words
 
@@ -289,9 +290,10 @@ class SentenceScorer:
     """Scores sentences for one question (see the module's docstring)."""
 
     def __init__(self, question: Question, title_words: Iterable[str] = (),
-                 weights: Weights = Weights()) -> None:
+                 weights: Weights = Weights(), named: bool = False) -> None:
         self.question = question
         self.weights = weights
+        self.rank = weights.named_rank if named else weights.rank
         asked = topic_terms(without_refs(question))
         framing = set(title_words) | _FRAME_WORDS
         self.wanted = (asked - _INTENT_WORDS - framing) or (asked - _INTENT_WORDS) or asked
@@ -311,7 +313,7 @@ class SentenceScorer:
         in_section = overlap(self.wanted - words, passage.section) if passage.section else 0.0
         score = (w.topic * topic + w.pairs * paired + w.section * in_section
                  + w.intent * intent_cue(self.question.intent, sentence, passage, self.unit)
-                 + w.rank * rank_share)
+                 + self.rank * rank_share)
         if len(sentence) < MIN_SENTENCE_CHARS:
             score -= w.short
         return score
