@@ -140,6 +140,9 @@ class Answerer:
         if focus.named and not focus.cited and not topic_terms(without_refs(question)):
             return _remember(conversation, question, self._document_card(question, sources))
         passages = self.search.search(text, self.config.candidates, sources=sources) if sources != [] else []
+        if focus.sources is None and not asked:
+            focus, passages = self._on_merit(question, conversation, focus, passages)
+            sources = focus.sources
         # A follow-up with words of its own («còn tỷ lệ chi trả thì sao?») must match them there.
         strict = focus.followed and bool(own_topic(question.text))
         if focus.followed and not (passages and self._confident(question, passages, focused=not strict)):
@@ -181,6 +184,21 @@ class Answerer:
             if held:
                 return Focus(held, named=True, followed=True)
         return Focus(None)
+
+    def _on_merit(self, question: Question, conversation: Conversation | None, focus: Focus,
+                  passages: list[Passage]) -> tuple[Focus, list[Passage]]:
+        """A question that stands alone may still be about the last answer's document: that
+        document answers when it covers the question's word pairs at least as well as the best
+        of the whole store («bao lâu phải đổi mật khẩu một lần» after a question on one quy chế)."""
+        if conversation is None or not conversation.recent(self.config.followup_minutes):
+            return focus, passages
+        held = [s for s in conversation.sources if s in self.search.sources()]
+        previous = self.search.search(question.text, self.config.candidates, sources=held) if held else []
+        if not previous or not self._confident(question, previous, focused=False):
+            return focus, passages
+        if _best_pairs(question, previous) >= _best_pairs(question, passages):
+            return Focus(held, named=True, followed=True), previous
+        return focus, passages
 
     def _citing_files(self, question: Question) -> list[str]:
         """Files that cite a number the question names (the plans implementing it)."""
@@ -439,6 +457,10 @@ def _searchable(passage: Passage) -> str:
     """A passage with what identifies its document: name, issuer, title and section."""
     return "\n".join(p for p in (passage.document_name(), passage.issuer, passage.title, passage.section,
                                   passage.text) if p)
+
+
+def _best_pairs(question: Question, passages: list[Passage]) -> float:
+    return max((pair_coverage(question.text, p) for p in passages[:3]), default=0.0)
 
 
 def coverage(question: str, passage: Passage) -> float:

@@ -46,7 +46,7 @@ _ASKING_PHRASES = re.compile(r"\b(ho so|ket qua|bao cao|tieu chi|tieu chuan|dieu
                              r"bao lau|bao nhieu|bao gio|the nao|ra sao|nhu the nao|noi nhan|dau moi)\b")
 _ASKING_WORDS = set("""la gi nao cua the nhu co khong khi ve dau o va cac nhung thi sao duoc cho toi minh ai
 nay do voi trong theo can phai hay hoi xin vui long giup biet muon noi gom ra cai mot viec han chot ngay
-thang nam luc truoc cham nhat deadline diem moc gui nop chuyen trinh nhan it con vay""".split())
+thang nam luc truoc cham nhat deadline diem moc gui nop chuyen trinh nhan it con vay qua thong bao bao""".split())
 
 
 @dataclass(frozen=True)
