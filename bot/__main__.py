@@ -105,7 +105,7 @@ def channel(settings: Settings, name: str) -> int:
 
 
 def gaps(settings: Settings, limit: int) -> int:
-    from bot import app
+    from bot.core.clock import day_and_clock
     from bot.db.chats import ChatStore
     from bot.db.engine import connect
 
@@ -115,7 +115,7 @@ def gaps(settings: Settings, limit: int) -> int:
         return 0
     print("Câu hỏi văn bản chưa trả lời được hoặc bị đánh giá chưa đúng (nhiều nhất trước):")
     for i, gap in enumerate(found, 1):
-        when = gap.last_asked.astimezone(app.VIETNAM).strftime("%d/%m/%Y %H:%M")
+        when = day_and_clock(gap.last_asked)
         print(f"{i}. {gap.question} — hỏi {gap.asked} lần, không tìm thấy {gap.not_found}, "
               f"👎 {gap.unhelpful}, lần cuối {when}")
     return 0

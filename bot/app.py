@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
-
-# Officials read times in Vietnam time (UTC+7, no daylight saving).
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Protocol
 from bot.answers import Answer, Conversation
 from bot.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
     upcoming_text
-from bot.messages import Button, Channel, ChatKind, Command, Incoming, Reply
+from bot.core.clock import vietnam_date
+from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
+from bot.core.replies import numbered, split_text
 from bot.questions import Intent
-from bot.vietnamese import sentences
 
 if TYPE_CHECKING:
     from bot.answers import Answerer
@@ -104,13 +105,11 @@ class Assistant:
                  today: Callable[[], date] | None = None, *, people: "PeopleStore | None" = None,
                  dialogs: "DialogStore | None" = None, features: Iterable[Feature] = (),
                  now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None) -> None:
-        from bot.app import VIETNAM
-
         self.answerer = answerer
         self.facts = facts
         self.chats = chats
         self.now = now or (lambda: datetime.now(UTC))
-        self.today = today or (lambda: self.now().astimezone(VIETNAM).date())
+        self.today = today or (lambda: vietnam_date(self.now()))
         self.people = people
         self.dialogs = dialogs
         self.rate_limit = rate_limit
@@ -191,9 +190,7 @@ class Assistant:
             return self._with_choices(msg, text, rows)
         options = [b for row in rows for b in row]
         self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
-        lines = [text, ""] + [f"{i}. {b.label}" for i, b in enumerate(options, 1)]
-        lines.append(hint or "Trả lời bằng số thứ tự của lựa chọn.")
-        return self._texts(msg.channel, "\n".join(lines))
+        return self._texts(msg.channel, numbered(text, rows, hint))
 
     # -- commands -------------------------------------------------------------------------------
 
@@ -344,60 +341,3 @@ def help_text(extra: Iterable[Command] = ()) -> str:
     lines = ["Các lệnh:"] + [f"/{c.name} — {c.description}" for c in [*COMMANDS, *extra]]
     lines.append("Trong nhóm, hãy gọi tên tôi (@) hoặc dùng lệnh; trong tin nhắn riêng cứ gõ câu hỏi.")
     return "\n".join(lines)
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Parts within the limit, cut between paragraphs, else between sentences, else between
-    words; a citation line ("— Kế hoạch …, mục …") is never cut."""
-    parts: list[str] = []
-    current = ""
-    for piece in _pieces(text, limit):
-        candidate = f"{current}\n{piece}" if current else piece
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            parts.append(current)
-            current = piece
-    if current or not parts:
-        parts.append(current)
-    return parts
-
-
-def _pieces(text: str, limit: int) -> list[str]:
-    """Paragraphs no longer than the limit (a longer one broken at sentences, then at words)."""
-    out: list[str] = []
-    for paragraph in text.split("\n"):
-        if len(paragraph) <= limit:
-            out.append(paragraph)
-            continue
-        buffer = ""
-        for sentence in sentences(paragraph) or [paragraph]:
-            for chunk in _words(sentence, limit):
-                joined = f"{buffer} {chunk}" if buffer else chunk
-                if len(joined) <= limit:
-                    buffer = joined
-                else:
-                    out.append(buffer)
-                    buffer = chunk
-        if buffer:
-            out.append(buffer)
-    return out
-
-
-def _words(sentence: str, limit: int) -> list[str]:
-    if len(sentence) <= limit:
-        return [sentence]
-    chunks, current = [], ""
-    for word in sentence.split(" "):
-        while len(word) > limit:  # a single "word" longer than a message: cut it
-            chunks.append(word[:limit])
-            word = word[limit:]
-        joined = f"{current} {word}" if current else word
-        if len(joined) <= limit:
-            current = joined
-        else:
-            chunks.append(current)
-            current = word
-    if current:
-        chunks.append(current)
-    return chunks

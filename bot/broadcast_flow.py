@@ -14,7 +14,7 @@ from bot.db.dialogs import DialogState
 from bot.db.outbox import Outbox
 from bot.db.people import Role
 from bot.listings import day
-from bot.messages import TELEGRAM, ZALO, Button, ChatKind, Command, Incoming, Reply
+from bot.core.messages import TELEGRAM, ZALO, Button, ChatKind, Command, Incoming, Reply
 from bot.obligations import find, tracked_obligations
 
 if TYPE_CHECKING:

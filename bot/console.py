@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.answers import Answer, Answerer, Conversation
-from bot.messages import CONSOLE, Incoming, OutgoingFile, Reply, Sender
+from bot.core.messages import CONSOLE, Incoming, OutgoingFile, Reply, Sender
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.db import models as m
 from bot.db.outbox import REASON_SEP, BroadcastReport, Claimed, NewMessage, Outbox
-from bot.messages import TELEGRAM, ZALO, Button
+from bot.core.messages import TELEGRAM, ZALO, Button
+from bot.core.replies import numbered
 
 # PTB builds RetryAfter with a deprecation warning unless time periods are timedeltas.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -61,7 +62,6 @@ REFUSALS = (("too long", "tin quá dài"), ("parse", "định dạng tin không 
             ("button", "nút bấm không hợp lệ"), ("empty", "nội dung trống"),
             ("migrated", "nhóm đã chuyển thành siêu nhóm"), ("token", "mã bot không hợp lệ"),
             ("unauthorized", "mã bot không hợp lệ"))
-CHOICE_HINT = "Trả lời bằng số thứ tự của lựa chọn."
 REPORT_TITLES = {"announcement": "Thông báo", "reminder": "Nhắc hạn"}
 SLOT_MARGIN_S = 0.005  # added to every window: clocks and schedulers are never exact
 # A row is claimed while the next grid slot is near (the database work overlaps the wait);
@@ -167,12 +167,6 @@ class ZaloSender:
             await self.client.send_message(chat_id, text)
         except ZaloError as exc:
             raise zalo_outcome(exc) from None
-
-
-def numbered(text: str, buttons: Buttons) -> str:
-    """Button rows as «1. …» lines under the text, as the core offers choices without buttons."""
-    options = [b for row in buttons for b in row]
-    return "\n".join([text, ""] + [f"{i}. {b.label}" for i, b in enumerate(options, 1)] + [CHOICE_HINT])
 
 
 def zalo_outcome(exc: Any) -> DeliveryError:

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.app import VIETNAM
+from bot.core.clock import clock_on_day
 from bot.db import models as m
 from bot.db.people import LINK_ROLE, ROLE_NAMES, ROLE_WORDS, InviteError, InviteProblem, Member, \
     OfficialInfo, PeopleStore, Role, normalise_code
-from bot.messages import ChatKind, Command, Incoming, Reply
+from bot.core.messages import ChatKind, Command, Incoming, Reply
 from bot.units_file import UnitsFileError, read_units_file
 from bot.vietnamese import fold
 
@@ -139,7 +139,7 @@ class Membership:
         return self.core.texts(msg, "\n".join([
             f"Mã liên kết của bạn: {code}",
             f"Trên {other}, nhắn riêng cho bot: /dangky {code}",
-            f"Mã dùng một lần, hết hạn lúc {vn_time(now + timedelta(hours=LINK_HOURS))}. Sau khi liên kết, "
+            f"Mã dùng một lần, hết hạn lúc {clock_on_day(now + timedelta(hours=LINK_HOURS))}. Sau khi liên kết, "
             f"hai tài khoản là một cán bộ #{member.official_id}: báo cáo từ tài khoản nào cũng tính cho "
             f"đơn vị, nhắc việc gửi đến tài khoản bạn dùng gần nhất."]))
 
@@ -188,7 +188,7 @@ class Membership:
                                            channel=msg.channel.name, now=self.core.now())
         return self.core.texts(msg, "\n".join([
             f"Mã mời {invite.code} cho {unit.name} ({unit.code}), vai trò: {ROLE_NAMES[role]}, "
-            f"hết hạn lúc {vn_time(invite.expires_at)}.",
+            f"hết hạn lúc {clock_on_day(invite.expires_at)}.",
             f"Cán bộ của đơn vị nhắn riêng cho bot: /dangky {invite.code}",
             f"Một mã dùng được cho nhiều cán bộ đến khi hết hạn; thu hồi bằng /thuhoima {invite.code}."]))
 
@@ -231,7 +231,7 @@ class Membership:
             uses = f"{invite.uses}/{invite.max_uses}" if invite.max_uses is not None else str(invite.uses)
             lines.append(f"{invite.code} — {invite.unit.code}, {ROLE_NAMES[Role(invite.role)]}, "
                          f"{invite_state(invite.revoked, invite.expires_at, invite.uses, invite.max_uses, now)}, "
-                         f"đã dùng {uses}, hạn {vn_time(invite.expires_at)}")
+                         f"đã dùng {uses}, hạn {clock_on_day(invite.expires_at)}")
         if len(invites) > MAX_LISTED:
             lines.append(f"… và {len(invites) - MAX_LISTED} mã cũ hơn.")
         return self.core.texts(msg, "\n".join(lines))
@@ -364,10 +364,6 @@ def parse_role(word: str) -> Role | None:
     return ROLE_WORDS.get(key) or EXTRA_ROLE_WORDS.get(key)
 
 
-def vn_time(moment: datetime) -> str:
-    return moment.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
-
-
 def invite_state(revoked: bool, expires_at: datetime, uses: int, max_uses: int | None, now: datetime) -> str:
     if revoked:
         return "đã thu hồi"
@@ -467,7 +463,7 @@ def _cli_invite(people: PeopleStore, settings: "Settings", args: argparse.Namesp
     print(f"Mã mời: {invite.code}")
     print(f"Đơn vị: {invite.unit.name} ({invite.unit.code})")
     print(f"Vai trò: {ROLE_NAMES[role]}")
-    print(f"Hết hạn: {vn_time(invite.expires_at)} (giờ Việt Nam)")
+    print(f"Hết hạn: {clock_on_day(invite.expires_at)} (giờ Việt Nam)")
     print(f"Số lượt: {args.uses if args.uses is not None else 'không giới hạn'}")
     print(f"Cán bộ nhắn riêng cho bot: /dangky {invite.code}")
     return 0

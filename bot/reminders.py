@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, delete, select
 
-from bot.app import VIETNAM
+from bot.core.clock import VIETNAM
 from bot.db import models as m
 from bot.db.engine import Repository
 from bot.db.report_views import current_reports
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import Role
 from bot.listings import day, document_name, rhythm
-from bot.messages import Button, Command, Incoming, Reply
+from bot.core.messages import Button, Command, Incoming, Reply
 from bot.obligations import TrackedObligation, find, tracked_obligations
 from bot.reports import STATUS_LABELS, Status
 from bot.vietnamese import fold

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from bot.assistant import EXPIRED
 from bot.db.people import ROLE_NAMES, Member, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, Receipt, ReportStore, StoredReport
-from bot.messages import Attachment, Button, ChatKind, Command, Incoming, Reply
+from bot.core.clock import clock_and_day
+from bot.core.messages import Attachment, Button, ChatKind, Command, Incoming, Reply
 from bot.obligations import TrackedObligation, find, tracked_obligations
 from bot.reports import STATUS_LABELS, Status
 from bot.vietnamese import fold, nfc
@@ -285,7 +286,7 @@ class ReportFlow:
         if (previous is not None and previous.official_id == member.official_id
                 and self.store.correction_problem(previous.id, member.official_id, self.core.now()) is None):
             self.core.save_dialog(msg, _step(state, Step.REPEAT))
-            text = (f"Bạn đã báo cáo việc này lúc {_vn_time(previous.submitted_at)} (báo cáo số {previous.id}: "
+            text = (f"Bạn đã báo cáo việc này lúc {clock_and_day(previous.submitted_at)} (báo cáo số {previous.id}: "
                     f"{_status_text(previous.status, previous.percent)}). Sửa báo cáo đó hay gửi báo cáo mới?")
             rows = ((Button("Sửa báo cáo trước", f"rp:fix:{previous.id}"),), (Button("Gửi báo cáo mới", "rp:new"),))
             return self.core.choices(msg, text, rows)
@@ -317,7 +318,7 @@ class ReportFlow:
         state = _with(self._new_state(member, Step.STATUS), key=previous.obligation_key, title=previous.title,
                       doc=previous.doc_number, due=previous.due_date.isoformat() if previous.due_date else None,
                       corrects=previous.id)
-        intro = (f"Sửa báo cáo số {previous.id} (gửi lúc {_vn_time(previous.submitted_at)}): "
+        intro = (f"Sửa báo cáo số {previous.id} (gửi lúc {clock_and_day(previous.submitted_at)}): "
                  f"{_status_text(previous.status, previous.percent)}"
                  + (f"; «{_clip(previous.text, 200)}»" if previous.text else "") + ".")
         return self._to_status(msg, member, state, intro)
@@ -451,7 +452,7 @@ class ReportFlow:
         return self._receipt(msg, receipt)
 
     def _receipt(self, msg: Incoming, receipt: Receipt) -> list[Reply]:
-        at = _vn_time(receipt.submitted_at)
+        at = clock_and_day(receipt.submitted_at)
         text = (RECEIVED_FIX.format(number=receipt.number, at=at, previous=receipt.corrects_id)
                 if receipt.corrects_id else RECEIVED.format(number=receipt.number, at=at))
         if self.limits.correction_minutes <= 0:
@@ -507,7 +508,7 @@ class ReportFlow:
         return ", ".join(t.lstrip(".").upper() for t in self.limits.file_types)
 
     def _fix_label(self, report: StoredReport) -> str:
-        return f"Số {report.id} · {_clip(report.title, 50)} · {_vn_time(report.submitted_at)}"
+        return f"Số {report.id} · {_clip(report.title, 50)} · {clock_and_day(report.submitted_at)}"
 
 
 # -- attachments --------------------------------------------------------------------------------
@@ -609,9 +610,3 @@ def _clip(text: str, limit: int) -> str:
 
 def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def _vn_time(moment: datetime) -> str:
-    from bot.app import VIETNAM
-
-    return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")

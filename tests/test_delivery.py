@@ -29,7 +29,7 @@ from bot.db.people import PeopleStore
 from bot.delivery import (BLOCKED, CHAT_NOT_FOUND, Background, Blocked, ChatNotFound, DeliveryWorker,
                           PermanentError, RateLimiter, TelegramSender, ZaloSender, _dead_here, failure_reason,
                           report_text, worker_id)
-from bot.messages import Button
+from bot.core.messages import Button
 from tests.conftest import ROOT
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
 from tests.fakes.telegram_server import FakeTelegram, RateLimits

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.app import VIETNAM
+from bot.core.clock import VIETNAM
 from bot.config import Settings
 from bot.db import models as m
 from bot.db.facts import FactStore
@@ -17,7 +17,7 @@ from bot.db.outbox import Outbox, decode_buttons
 from bot.db.people import PeopleStore, Role
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
-from bot.messages import CONSOLE, TELEGRAM, Channel, ChatKind, Incoming, Sender
+from bot.core.messages import CONSOLE, TELEGRAM, Channel, ChatKind, Incoming, Sender
 from bot.obligations import obligation_key
 from bot.reminders import ReminderCommands, ReminderPlanner
 from bot.reports import Status

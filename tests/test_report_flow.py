@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from bot import console
 from bot.db import models as m
-from bot.app import VIETNAM
+from bot.core.clock import VIETNAM
 from bot.assistant import CANCELLED, Assistant
 from bot.db.people import PeopleStore, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, ReportStore
-from bot.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
+from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
 from bot.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
 from bot.reports import Status
 from tests.conftest import ROOT, build_assistant

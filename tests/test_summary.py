@@ -25,7 +25,7 @@ from bot.assistant import Assistant
 from bot.channels.telegram import build_application
 from bot.db import models as m
 from bot.db.people import Role
-from bot.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
+from bot.core.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
 from bot.obligations import TrackedObligation, tracked_obligations
 from bot.summary import XLSX_MIME, ZALO_NO_FILES
 from tests.conftest import build_assistant

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 from telegram import Update
 
-from bot.assistant import COMMANDS, split_text
+from bot.assistant import COMMANDS
+from bot.core.replies import split_text
 from bot.channels import telegram as channel
 from bot.channels.telegram import APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, to_incoming
-from bot.messages import TELEGRAM, Button, ChatKind, Command, Incoming, OutgoingFile, Reply, Sender
+from bot.core.messages import TELEGRAM, Button, ChatKind, Command, Incoming, OutgoingFile, Reply, Sender
 from tests.fakes.fixtures import free_port, running_ptb, telegram_fake  # noqa: F401
 from tests.fakes.telegram_server import (FakeTelegram, make_chat, make_message, make_update,
                                          make_user, post_webhook_update)

@@ -30,7 +30,7 @@ from telegram.error import TelegramError  # noqa: E402
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # noqa: E402
                           ContextTypes, ExtBot, TypeHandler)
 
-from bot.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
+from bot.core.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.config import Settings

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import httpx
 from aiohttp import web
 
-from bot.messages import ZALO, Attachment, ChatKind, Incoming, OutgoingFile, Reply, Sender
+from bot.core.messages import ZALO, Attachment, ChatKind, Incoming, OutgoingFile, Reply, Sender
 
 if TYPE_CHECKING:
     from bot.config import Settings
