@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import app  # noqa: E402
-from bot.answers import Answerer  # noqa: E402
+from bot.retrieval.answers import Answerer  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "answer_questions.jsonl"

@@ -130,7 +130,7 @@ def ask(settings: Settings, as_json: bool) -> int:
 
 def deadlines(settings: Settings, days: int, doc: str | None, today: date | None) -> int:
     from bot import app
-    from bot.listings import document_deadlines_text, document_name, resolve_documents, upcoming_text
+    from bot.retrieval.listings import document_deadlines_text, document_name, resolve_documents, upcoming_text
 
     facts = app.fact_store(settings)
     today = today or date.today()
@@ -148,7 +148,7 @@ def deadlines(settings: Settings, days: int, doc: str | None, today: date | None
 
 def criteria(settings: Settings, doc: str) -> int:
     from bot import app
-    from bot.listings import criteria_text, resolve_documents
+    from bot.retrieval.listings import criteria_text, resolve_documents
 
     facts = app.fact_store(settings)
     numbers = resolve_documents(facts, doc)

@@ -11,23 +11,23 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from bot.answers import Answerer
+    from bot.retrieval.answers import Answerer
     from bot.assistant import Assistant
     from bot.db.people import PeopleStore
     from bot.db.facts import FactStore
-    from bot.embedding import E5Embeddings
-    from bot.search import PassageSearch
+    from bot.retrieval.embedding import E5Embeddings
+    from bot.retrieval.search import PassageSearch
 
 
 def model_location(settings: Settings) -> str:
     """The configured model name or path, with the offline e5 alias resolved to its folder."""
-    from bot.embedding import resolve_model
+    from bot.retrieval.embedding import resolve_model
 
     return resolve_model(settings.embedding.model, settings.resolve(settings.embedding.local_dir))
 
 
 def embeddings(settings: Settings) -> "E5Embeddings":
-    from bot.embedding import E5Embeddings
+    from bot.retrieval.embedding import E5Embeddings
 
     e = settings.embedding
     return E5Embeddings(model_location(settings), query_prefix=e.query_prefix,
@@ -36,7 +36,7 @@ def embeddings(settings: Settings) -> "E5Embeddings":
 
 def prepare_model(settings: Settings) -> Path | None:
     """Build the offline e5 folder when the config names it; a hub model needs nothing here."""
-    from bot.model_setup import prepare_model as build
+    from bot.retrieval.model_setup import prepare_model as build
 
     if settings.embedding.model != "multilingual-e5-small":
         return None
@@ -52,8 +52,8 @@ def fact_store(settings: Settings) -> "FactStore":
 
 
 def passage_search(settings: Settings) -> "PassageSearch":
-    from bot.search import PassageSearch, SearchConfig
-    from bot.vector_store import langchain_store
+    from bot.retrieval.search import PassageSearch, SearchConfig
+    from bot.retrieval.vector_store import langchain_store
 
     s = settings.search
     config = SearchConfig(dense_k=s.dense_k, lexical_k=s.lexical_k, dense_weight=s.dense_weight,
@@ -63,8 +63,8 @@ def passage_search(settings: Settings) -> "PassageSearch":
 
 
 def answerer(settings: Settings) -> "Answerer":
-    from bot.answers import Answerer
-    from bot.generation import rewriter_from_settings
+    from bot.retrieval.answers import Answerer
+    from bot.retrieval.generation import rewriter_from_settings
 
     return Answerer(passage_search(settings), fact_store(settings), settings.answers,
                     rewriter=rewriter_from_settings(settings))

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from bot.answers import Answer, Conversation
-from bot.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
+from bot.retrieval.answers import Answer, Conversation
+from bot.retrieval.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
     upcoming_text
 from bot.core.clock import vietnam_date
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
 from bot.core.replies import numbered, split_text
-from bot.questions import Intent
+from bot.retrieval.questions import Intent
 
 if TYPE_CHECKING:
-    from bot.answers import Answerer
+    from bot.retrieval.answers import Answerer
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogState, DialogStore
     from bot.db.facts import FactStore

@@ -13,7 +13,7 @@ from bot.broadcasts import AudienceError, audience_recipients, plan_broadcast
 from bot.db.dialogs import DialogState
 from bot.db.outbox import Outbox
 from bot.db.people import Role
-from bot.listings import day
+from bot.retrieval.listings import day
 from bot.core.messages import TELEGRAM, ZALO, Button, ChatKind, Command, Incoming, Reply
 from bot.obligations import find, tracked_obligations
 

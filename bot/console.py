@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.answers import Answer, Answerer, Conversation
+from bot.retrieval.answers import Answer, Answerer, Conversation
 from bot.core.messages import CONSOLE, Incoming, OutgoingFile, Reply, Sender
 
 if TYPE_CHECKING:

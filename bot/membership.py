@@ -22,7 +22,7 @@ from bot.db.people import LINK_ROLE, ROLE_NAMES, ROLE_WORDS, InviteError, Invite
     OfficialInfo, PeopleStore, Role, normalise_code
 from bot.core.messages import ChatKind, Command, Incoming, Reply
 from bot.units_file import UnitsFileError, read_units_file
-from bot.vietnamese import fold
+from bot.retrieval.vietnamese import fold
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant, ButtonHandler, DialogHandler, Handler

@@ -27,11 +27,11 @@ from bot.db.engine import Repository
 from bot.db.report_views import current_reports
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import Role
-from bot.listings import day, document_name, rhythm
+from bot.retrieval.listings import day, document_name, rhythm
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.obligations import TrackedObligation, find, tracked_obligations
 from bot.reports import STATUS_LABELS, Status
-from bot.vietnamese import fold
+from bot.retrieval.vietnamese import fold
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant, DialogHandler

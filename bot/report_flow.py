@@ -26,7 +26,7 @@ from bot.core.clock import clock_and_day
 from bot.core.messages import Attachment, Button, ChatKind, Command, Incoming, Reply
 from bot.obligations import TrackedObligation, find, tracked_obligations
 from bot.reports import STATUS_LABELS, Status
-from bot.vietnamese import fold, nfc
+from bot.retrieval.vietnamese import fold, nfc
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant

@@ -21,7 +21,7 @@ from bot.core.clock import VIETNAM
 from bot.db import report_views as views
 from bot.db.people import ROLE_NAMES, Role
 from bot.db.report_views import CurrentReport, ExportRow, FreeReport, UnitRow
-from bot.listings import day, resolve_documents, shorten
+from bot.retrieval.listings import day, resolve_documents, shorten
 from bot.core.messages import Button, ChatKind, Command, Incoming, OutgoingFile, Reply
 from bot.obligations import TrackedObligation, tracked_obligations
 from bot.reports import STATUS_LABELS, Status

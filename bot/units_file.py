@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.db.people import normalise_code
-from bot.vietnamese import fold, nfc
+from bot.retrieval.vietnamese import fold, nfc
 
 ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
 CODE_KEYS = {"code", "ma", "ma don vi", "ma dv"}

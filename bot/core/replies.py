@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.core.messages import Button
-from bot.vietnamese import sentences
+from bot.retrieval.vietnamese import sentences
 
 NUMBER_HINT = "Trả lời bằng số thứ tự của lựa chọn."
 

@@ -19,14 +19,14 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from bot.vietnamese import fold, nfc
+from bot.retrieval.vietnamese import fold, nfc
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
 
-    from bot.answers import Answer
-    from bot.search import Passage
+    from bot.retrieval.answers import Answer
+    from bot.retrieval.search import Passage
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.ingestion.metadata import TYPE_CODES
-from bot.vietnamese import fold
+from bot.retrieval.vietnamese import fold
 
 # Folded type words and their codes; a type word may stand for its code ("chỉ thị 17").
 _TYPE_WORDS = {fold(name): fold(code) for code, name in TYPE_CODES.items()}

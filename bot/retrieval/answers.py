@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Answers as AnswerConfig
-from bot.doc_refs import matching
+from bot.retrieval.doc_refs import matching
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
-from bot.listings import criteria_text
-from bot.listings import shorten as cut
-from bot.questions import Intent, Question, understand
-from bot.search import Passage, PassageSearch
-from bot.vietnamese import fold, nfc, sentences, syllables
+from bot.retrieval.listings import criteria_text
+from bot.retrieval.listings import shorten as cut
+from bot.retrieval.questions import Intent, Question, understand
+from bot.retrieval.search import Passage, PassageSearch
+from bot.retrieval.vietnamese import fold, nfc, sentences, syllables
 
 if TYPE_CHECKING:
     from bot.db.facts import CriteriaEntry, FactStore

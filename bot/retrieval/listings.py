@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.doc_refs import find_refs, matching
+from bot.retrieval.doc_refs import find_refs, matching
 from bot.facts.model import Deadline, DeadlineKind
-from bot.search import Passage
+from bot.retrieval.search import Passage
 
 if TYPE_CHECKING:
     from bot.db.facts import CriteriaEntry, DeadlineEntry, DocumentRef, FactStore, ObligationEntry

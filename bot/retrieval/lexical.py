@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from bot.vietnamese import syllables
+from bot.retrieval.vietnamese import syllables
 
 
 def terms(text: str, pairs: bool = True) -> list[str]:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.lexical import LexicalIndex
-from bot.vietnamese import has_diacritics, nfc
+from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.vietnamese import has_diacritics, nfc
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection

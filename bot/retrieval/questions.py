@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.doc_refs import DocRef, find_refs
-from bot.vietnamese import fold, syllables
+from bot.retrieval.doc_refs import DocRef, find_refs
+from bot.retrieval.vietnamese import fold, syllables
 
 
 class Intent(StrEnum):
