@@ -96,10 +96,10 @@ def channel(settings: Settings, name: str) -> int:
     if name == "console":
         return console(settings)
     if name == "telegram":
-        from bot.channels.telegram import main as run_telegram
+        from bot.channels.telegram.adapter import main as run_telegram
 
         return run_telegram(settings)
-    from bot.channels.zalo import main as run_zalo
+    from bot.channels.zalo.adapter import main as run_zalo
 
     return run_zalo(settings)
 
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "gaps":
         return gaps(settings, args.limit)
     if args.command == "broadcast":
-        from bot.delivery import broadcast
+        from bot.channels.outbox_commands import broadcast
 
         try:
             text = args.text.read_text(encoding="utf-8")
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "deliver":
         import asyncio
 
-        from bot.delivery import deliver as deliver_outbox
+        from bot.channels.outbox_commands import deliver as deliver_outbox
 
         return asyncio.run(deliver_outbox(settings, until_empty=args.until_empty))
     return channel(settings, args.command)

@@ -3,7 +3,7 @@
 Planning is pure: `ReminderPlanner.tick(now)` works out which reminders are due at `now` and
 writes them to the outbox, where each has a unique dedupe key
 (`rem:<obligation>:<due>:<offset|late>:<official>`). Running it twice, on several workers or
-after a restart sends nothing twice. The delivery engine (`bot.delivery.Background`) ticks it
+after a restart sends nothing twice. The delivery engine (`bot.channels.background.Background`) ticks it
 every `reminders.check_seconds` beside each bot and sends the rows.
 
 A reminder `offset` days before a deadline is due at `reminders.hour` (Vietnam time) that day

@@ -473,7 +473,7 @@ def test_file_names_and_types() -> None:
 
 
 def test_a_zalo_image_is_accepted_as_the_attachment(world: World) -> None:
-    from bot.channels.zalo import to_incoming
+    from bot.channels.zalo.adapter import to_incoming
 
     official = world.official(ZALO, "1401")
     official.send("/baocao")
@@ -607,7 +607,7 @@ def test_two_hundred_units_submit_at_once_without_loss_or_duplicates(world: Worl
 
 async def test_telegram_register_report_with_buttons_and_correct(
         telegram_fake: FakeTelegram, make_world: Callable[..., World], tmp_path: Path) -> None:  # noqa: F811
-    from bot.channels.telegram import build_application
+    from bot.channels.telegram.adapter import build_application
 
     world = make_world(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
     code = world.invite("SNV")
@@ -676,7 +676,7 @@ def test_console_register_and_report_with_numbered_choices(
 async def test_zalo_register_and_report_with_numbered_choices(
         make_world: Callable[..., World], tmp_path: Path, zalo_fake) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """The same flow over the Zalo adapter (real HTTP, no buttons): every step a typed line."""
-    from bot.channels.zalo import ZaloClient, poll
+    from bot.channels.zalo.adapter import ZaloClient, poll
 
     world = make_world(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
     steps = [f"/dangky {world.invite('STC')}", "/baocao", "3", "2", "80", "Đã trình hồ sơ 8/10 đơn vị.", "1", "1"]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot import console
 from bot.__main__ import main as cli
 from bot.assistant import Assistant
-from bot.channels.telegram import build_application
+from bot.channels.telegram.adapter import build_application
 from bot.db import models as m
 from bot.db.people import Role
 from bot.core.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender

@@ -34,7 +34,7 @@ from bot.core.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming,
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.delivery import Background
+    from bot.channels.background import Background
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +338,7 @@ def main(settings: "Settings") -> int:
             print(exc, file=sys.stderr)
             return 2
     from bot import app
-    from bot.delivery import Background
+    from bot.channels.background import Background
 
     core, base_url = app.assistant(settings), os.environ.get("TELEGRAM_BASE_URL") or None
     background = Background.for_core(core, settings)
