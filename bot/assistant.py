@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.retrieval.answers import Answer, Conversation
 from bot.retrieval.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
     upcoming_text
+from bot.core.access import ButtonRule, refusal
 from bot.core.clock import vietnam_date
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
 from bot.core.replies import numbered, split_text
@@ -57,6 +58,7 @@ SLOW_DOWN = "Bạn gửi lệnh nhanh quá. Vui lòng đợi {seconds} giây r�
 MAX_QUESTION_CHARS = 1000
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
+FEEDBACK_RULE = ButtonRule("fb")  # 👍 / 👎 under an answer: anyone who asked
 _FEEDBACK = re.compile(r"^fb:(?P<useful>[01]):(?P<question>\d+)$")
 
 
@@ -70,13 +72,16 @@ class Feature(Protocol):
     """A group of commands plugged into the core (membership, reports, reminders…).
 
     `buttons` are keyed by the part of the button data before the first ":"; `dialogs` by the
-    dialog kind they continue; `menu` lists the commands /help shows (with the roles they need).
+    dialog kind they continue. Every command in `commands` is declared in `menu` (with the roles
+    it needs and whether it is for private chats only), every button prefix in `button_rules`:
+    the core refuses whoever may not use it before the handler runs, so a handler never checks.
     """
 
     commands: dict[str, Handler]
     buttons: dict[str, ButtonHandler]
     dialogs: dict[str, DialogHandler]
     menu: list[Command]
+    button_rules: list[ButtonRule]
 
 
 @dataclass
@@ -114,17 +119,24 @@ class Assistant:
         self.dialogs = dialogs
         self.rate_limit = rate_limit
         self.features: list[Feature] = []
-        self._commands: dict[str, Handler] = {}
-        self._buttons: dict[str, ButtonHandler] = {}
+        self._commands: dict[str, tuple[Command, Handler]] = {}
+        self._buttons: dict[str, tuple[ButtonRule, ButtonHandler]] = {}
         self._dialogs: dict[str, DialogHandler] = {}
         self._dialog_buttons: dict[str, set[str]] = {}  # dialog kind -> its feature's button prefixes
         for feature in features:
             self.add_feature(feature)
 
     def add_feature(self, feature: Feature) -> None:
+        """Plug a feature in; a command or button prefix without declared access is refused here,
+        at start-up, so that nothing reaches a handler unchecked."""
+        declared = {c.name: c for c in feature.menu}
+        rules = {r.prefix: r for r in feature.button_rules}
+        undeclared = sorted(set(feature.commands) - set(declared)) + sorted(set(feature.buttons) - set(rules))
+        if undeclared:
+            raise ValueError(f"{type(feature).__name__}: no access rule for {', '.join(undeclared)}")
         self.features.append(feature)
-        self._commands.update(feature.commands)
-        self._buttons.update(feature.buttons)
+        self._commands.update({name: (declared[name], h) for name, h in feature.commands.items()})
+        self._buttons.update({prefix: (rules[prefix], h) for prefix, h in feature.buttons.items()})
         self._dialogs.update(feature.dialogs)
         self._dialog_buttons.update({kind: set(feature.buttons) for kind in feature.dialogs})
 
@@ -192,6 +204,16 @@ class Assistant:
         self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
         return self._texts(msg.channel, numbered(text, rows, hint))
 
+    # -- the registry: what the router checks ----------------------------------------------------
+
+    def command_rules(self) -> list[Command]:
+        """Every command the core answers, with the roles and chat it is for."""
+        return [*COMMANDS, *(rule for rule, _ in self._commands.values())]
+
+    def button_rules(self) -> list[ButtonRule]:
+        """Every button prefix the core answers, with the roles and chat it is for."""
+        return [FEEDBACK_RULE, *(rule for rule, _ in self._buttons.values())]
+
     # -- commands -------------------------------------------------------------------------------
 
     def _command(self, msg: Incoming) -> list[Reply]:
@@ -203,7 +225,12 @@ class Assistant:
                     "tieuchi": self._criteria, "vanban": self._documents, "huy": self._cancel}
         name = msg.command or ""
         if name in self._commands:
-            return self._commands[name](msg, self.member(msg))
+            rule, feature_handler = self._commands[name]
+            member = self.member(msg)
+            refused = refusal(rule, msg, member)
+            if refused:
+                return self._texts(msg.channel, refused)
+            return feature_handler(msg, member)
         handler = handlers.get(name)
         if handler is None:
             return self._texts(msg.channel, UNKNOWN_COMMAND.format(name=msg.command))
@@ -321,7 +348,12 @@ class Assistant:
     def _button(self, msg: Incoming, data: str) -> list[Reply]:
         prefix = data.split(":", 1)[0]
         if prefix in self._buttons:
-            return self._buttons[prefix](msg, self.member(msg), data)
+            rule, handler = self._buttons[prefix]
+            member = self.member(msg)
+            refused = refusal(rule, msg, member)
+            if refused:
+                return self._refused_button(msg, refused)
+            return handler(msg, member, data)
         found = _FEEDBACK.match(data)
         if not found:
             return [Reply(notice=EXPIRED)] if msg.channel.buttons else self._texts(msg.channel, EXPIRED)
@@ -331,6 +363,13 @@ class Assistant:
             self.chats.remember(msg.channel.name, msg.chat_id, choices=())
         notice = THANKS[useful] if recorded else EXPIRED
         return [Reply(notice=notice)] if msg.channel.buttons else self._texts(msg.channel, notice)
+
+    def _refused_button(self, msg: Incoming, text: str) -> list[Reply]:
+        """The refusal as text, and as the press's short acknowledgement where there is one."""
+        replies = self._texts(msg.channel, text)
+        if msg.channel.buttons:
+            replies[0] = Reply(replies[0].text, notice=text[:200])
+        return replies
 
     @staticmethod
     def _texts(channel: Channel, text: str) -> list[Reply]:

@@ -14,7 +14,8 @@ from bot.db.dialogs import DialogState
 from bot.db.outbox import Outbox
 from bot.db.people import Role
 from bot.retrieval.listings import day
-from bot.core.messages import TELEGRAM, ZALO, Button, ChatKind, Command, Incoming, Reply
+from bot.core.access import ButtonRule, refusal
+from bot.core.messages import TELEGRAM, ZALO, Button, Command, Incoming, Reply
 from bot.obligations import find, tracked_obligations
 
 if TYPE_CHECKING:
@@ -26,9 +27,6 @@ if TYPE_CHECKING:
 KIND = "broadcast"
 MAX_UNITS = 30        # units offered as buttons; beyond that the code is typed
 MAX_OBLIGATIONS = 15  # obligations offered as buttons
-ADMIN_ONLY = "Chỉ quản trị (văn phòng) mới gửi được thông báo."
-PRIVATE_ONLY = ("Lệnh /thongbao dùng trong tin nhắn riêng với bot, không dùng trong nhóm. "
-                "Bạn mở trò chuyện riêng với bot rồi gõ lại.")
 EXPIRED = "Lựa chọn này không còn hiệu lực. Gõ /thongbao để soạn thông báo mới."
 ASK_TEXT = (f"Soạn thông báo: gửi nội dung trong một tin (tối đa {TELEGRAM.max_text} ký tự; trên Zalo mỗi "
             f"tin tối đa {ZALO.max_text} ký tự, tin dài hơn sẽ tới người nhận thành nhiều phần). "
@@ -53,15 +51,12 @@ class BroadcastFlow:
         self.buttons = {"tb": self._button}
         self.dialogs = {KIND: self._continue}
         self.menu = [Command("thongbao", "Gửi thông báo tới cán bộ, một đơn vị hoặc đơn vị chưa báo cáo",
-                             (Role.ADMIN.value,))]
+                             (Role.ADMIN.value,), private_only=True)]
+        self.button_rules = [ButtonRule("tb", (Role.ADMIN.value,), private_only=True)]
 
     # -- entry points ---------------------------------------------------------------------------
 
     def _start(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        if member is None or not member.is_admin:
-            return self.core.texts(msg, ADMIN_ONLY)
-        if msg.chat_kind is ChatKind.GROUP:
-            return self.core.texts(msg, PRIVATE_ONLY)
         if msg.text.strip():  # "/thongbao <nội dung>" skips the first question
             return self._take_text(msg, msg.text)
         self.core.save_dialog(msg, DialogState(KIND, "text"))
@@ -69,9 +64,10 @@ class BroadcastFlow:
 
     def _continue(self, msg: Incoming, member: "Member | None", state: DialogState) -> list[Reply]:
         """A typed message while the dialog waits: the text, a unit code, or a nudge."""
-        if member is None or not member.is_admin:
+        refused = refusal(self.menu[0], msg, member)  # a role taken away mid-dialog
+        if refused:
             self.core.end_dialog(msg)
-            return self.core.texts(msg, ADMIN_ONLY)
+            return self.core.texts(msg, refused)
         if state.step == "text":
             return self._take_text(msg, msg.text)
         if state.step == "unit":
@@ -83,8 +79,6 @@ class BroadcastFlow:
 
     def _button(self, msg: Incoming, member: "Member | None", data: str) -> list[Reply]:
         state = self.core.dialog(msg)
-        if member is None or not member.is_admin:
-            return self._notice(msg, ADMIN_ONLY)
         if state is None or state.kind != KIND or "text" not in state.data:
             return self._notice(msg, EXPIRED)
         parts = data.split(":")

@@ -20,7 +20,8 @@ from bot.core.clock import clock_on_day
 from bot.db import models as m
 from bot.db.people import LINK_ROLE, ROLE_NAMES, ROLE_WORDS, InviteError, InviteProblem, Member, \
     OfficialInfo, PeopleStore, Role, normalise_code
-from bot.core.messages import ChatKind, Command, Incoming, Reply
+from bot.core.access import REGISTER_FIRST, ButtonRule
+from bot.core.messages import Command, Incoming, Reply
 from bot.units_file import UnitsFileError, read_units_file
 from bot.retrieval.vietnamese import fold
 
@@ -37,19 +38,17 @@ OTHER_MESSENGER = {"telegram": "Zalo", "zalo": "Telegram"}
 EXTRA_ROLE_WORDS = {"chixem": Role.READER, "quantrivien": Role.ADMIN}
 
 MENU = [
-    Command("dangky", "Đăng ký bằng mã mời của đơn vị: /dangky <mã>"),
+    Command("dangky", "Đăng ký bằng mã mời của đơn vị: /dangky <mã>", private_only=True),
     Command("toi", "Thông tin của bạn: đơn vị, vai trò, mã người dùng"),
-    Command("lienket", "Lấy mã để nối tài khoản Telegram với Zalo"),
-    Command("taoma", "Tạo mã mời: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số ngày]", roles=("admin",)),
-    Command("thuhoima", "Thu hồi mã mời: /thuhoima <mã>", roles=("admin",)),
-    Command("dsma", "Các mã mời và tình trạng: /dsma [MÃ_ĐƠN_VỊ]", roles=("admin",)),
-    Command("quyen", "Đổi vai trò: /quyen <số cán bộ> <admin|baocao|xem>", roles=("admin",)),
-    Command("donvi", "Các đơn vị và số cán bộ đã đăng ký", roles=("admin",)),
-    Command("canbo", "Danh sách cán bộ: /canbo [MÃ_ĐƠN_VỊ]", roles=("admin",)),
+    Command("lienket", "Lấy mã để nối tài khoản Telegram với Zalo", private_only=True),
+    Command("taoma", "Tạo mã mời: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số ngày]", roles=("admin",), private_only=True),
+    Command("thuhoima", "Thu hồi mã mời: /thuhoima <mã>", roles=("admin",), private_only=True),
+    Command("dsma", "Các mã mời và tình trạng: /dsma [MÃ_ĐƠN_VỊ]", roles=("admin",), private_only=True),
+    Command("quyen", "Đổi vai trò: /quyen <số cán bộ> <admin|baocao|xem>", roles=("admin",), private_only=True),
+    Command("donvi", "Các đơn vị và số cán bộ đã đăng ký", roles=("admin",), private_only=True),
+    Command("canbo", "Danh sách cán bộ: /canbo [MÃ_ĐƠN_VỊ]", roles=("admin",), private_only=True),
 ]
 
-PRIVATE_ONLY = ("Lệnh /{command} dùng trong tin nhắn riêng với bot, không dùng trong nhóm. "
-                "Bạn mở trò chuyện riêng với bot rồi gõ lại.")
 REGISTER_USAGE = ("Bạn gõ mã mời sau lệnh, ví dụ: /dangky K7Q2M9XA. Mã do văn phòng cấp cho đơn vị "
                   "của bạn; nếu chưa có, hãy liên hệ văn phòng.")
 INVITE_PROBLEMS = {
@@ -62,7 +61,6 @@ INVITE_PROBLEMS = {
     InviteProblem.UNIT_CLOSED: ("Đơn vị của mã «{code}» đã ngừng hoạt động trong hệ thống. "
                                 "Bạn liên hệ văn phòng để được cấp mã của đơn vị hiện nay."),
 }
-NOT_REGISTERED = "Bạn chưa đăng ký. Gõ /dangky <mã> với mã mời văn phòng cấp cho đơn vị của bạn."
 CAN_DO = {
     Role.REPORTER: ("Bây giờ bạn có thể: /baocao — báo cáo tiến độ thực hiện nhiệm vụ của đơn vị; "
                     "bạn cũng nhận nhắc hạn và vẫn hỏi đáp về văn bản như trước."),
@@ -88,10 +86,10 @@ class Membership:
         self.invite_days = settings.access.invite_days
         self.commands: dict[str, Handler] = {
             "dangky": self.register, "lienket": self.link, "toi": self.whoami,
-            "taoma": self._admin(self.create_code), "thuhoima": self._admin(self.revoke_code),
-            "dsma": self._admin(self.list_codes), "quyen": self._admin(self.grant),
-            "donvi": self._admin(self.list_units), "canbo": self._admin(self.list_officials)}
+            "taoma": self.create_code, "thuhoima": self.revoke_code, "dsma": self.list_codes,
+            "quyen": self.grant, "donvi": self.list_units, "canbo": self.list_officials}
         self.buttons: dict[str, ButtonHandler] = {}
+        self.button_rules: list[ButtonRule] = []
         self.dialogs: dict[str, DialogHandler] = {}
         self.menu: list[Command] = list(MENU)
 
@@ -99,8 +97,6 @@ class Membership:
 
     def register(self, msg: Incoming, member: Member | None) -> list[Reply]:
         """/dangky <mã>: join a unit (or move to another), or link this account by a link code."""
-        if msg.chat_kind is ChatKind.GROUP:
-            return self.core.texts(msg, PRIVATE_ONLY.format(command="dangky"))
         code = typed_code(msg.text)
         if not code:
             return self.core.texts(msg, REGISTER_USAGE)
@@ -123,10 +119,8 @@ class Membership:
 
     def link(self, msg: Incoming, member: Member | None) -> list[Reply]:
         """/lienket: a one-time code for the official's other messenger account."""
-        if msg.chat_kind is ChatKind.GROUP:
-            return self.core.texts(msg, PRIVATE_ONLY.format(command="lienket"))
-        if member is None:
-            return self.core.texts(msg, NOT_REGISTERED)
+        if member is None:  # listed for everyone in /help, so it says how to register
+            return self.core.texts(msg, REGISTER_FIRST)
         now = self.core.now()
         try:
             code = self.people.link_code(member.official_id, hours=LINK_HOURS, now=now)
@@ -149,7 +143,7 @@ class Membership:
         id_line = (f"Mã người dùng {CHANNEL_NAMES.get(msg.channel.name, msg.channel.name)} của bạn: "
                    f"{msg.sender.id} (trong cấu hình ghi là «{account}»).")
         if member is None:
-            return self.core.texts(msg, "\n".join([NOT_REGISTERED, id_line]))
+            return self.core.texts(msg, "\n".join([REGISTER_FIRST, id_line]))
         info = self._official(member.official_id, member.unit.code if member.unit else None)
         accounts = info.accounts if info else (account,)
         lines = [f"Cán bộ #{member.official_id}: {member.name or '(chưa có tên)'}",
@@ -294,20 +288,6 @@ class Membership:
         return self.core.texts(msg, "\n".join(lines))
 
     # -- helpers -----------------------------------------------------------------------------------
-
-    def _admin(self, handler: "Handler") -> "Handler":
-        """The handler, behind the admin check and kept out of groups (codes and ids are private)."""
-        def guarded(msg: Incoming, member: Member | None) -> list[Reply]:
-            command = msg.command or ""
-            if member is None or not member.is_admin:
-                status = ("Bạn chưa đăng ký (gõ /toi để xem mã người dùng của bạn)." if member is None
-                          else f"Vai trò của bạn: {ROLE_NAMES[member.role]}.")
-                return self.core.texts(msg, f"Lệnh /{command} chỉ dành cho vai trò "
-                                            f"{ROLE_NAMES[Role.ADMIN]}. {status}")
-            if msg.chat_kind is ChatKind.GROUP:
-                return self.core.texts(msg, PRIVATE_ONLY.format(command=command))
-            return handler(msg, member)
-        return guarded
 
     def _official(self, official_id: int, unit_code: str | None = None) -> OfficialInfo | None:
         return next((o for o in self.people.officials(unit_code) if o.official_id == official_id), None)

@@ -28,6 +28,7 @@ from bot.db.report_views import current_reports
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import Role
 from bot.retrieval.listings import day, document_name, rhythm
+from bot.core.access import OFFICIALS, ButtonRule
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.obligations import TrackedObligation, find, tracked_obligations
 from bot.reports import STATUS_LABELS, Status
@@ -312,9 +313,6 @@ def reminder_text(occurrence: Occurrence, slot: Slot, doc: "DocumentRef | None",
 
 # -- chat commands -------------------------------------------------------------------------------
 
-NOT_REGISTERED = ("Nhắc việc chỉ dành cho cán bộ đã đăng ký với trợ lý. Bạn xin mã mời từ văn phòng "
-                  "rồi gõ /dangky <mã> để đăng ký.")
-ADMIN_ONLY = "Chỉ quản trị (văn phòng) mới dùng được lệnh /lichnhac."
 EXPIRED = "Lựa chọn này không còn hiệu lực."
 SCHEDULE_USAGE = "Gõ /lichnhac để xem lịch, /lichnhac tamdung để tạm dừng, /lichnhac tieptuc để chạy lại."
 
@@ -332,10 +330,11 @@ class ReminderCommands:
                          "lichnhac": self._schedule_command}
         self.buttons = {"nn": self._button}
         self.dialogs: dict[str, "DialogHandler"] = {}
-        officials = (Role.REPORTER.value, Role.READER.value, Role.ADMIN.value)
-        self.menu = [Command("tatnhacnho", "Tắt nhắc việc: /tatnhacnho hoặc /tatnhacnho tất cả", officials),
-                     Command("batnhacnho", "Bật lại nhắc việc đã tắt", officials),
-                     Command("lichnhac", "Lịch nhắc việc; /lichnhac tamdung hoặc tieptuc", (Role.ADMIN.value,))]
+        self.menu = [Command("tatnhacnho", "Tắt nhắc việc: /tatnhacnho hoặc /tatnhacnho tất cả", OFFICIALS),
+                     Command("batnhacnho", "Bật lại nhắc việc đã tắt", OFFICIALS),
+                     Command("lichnhac", "Lịch nhắc việc; /lichnhac tamdung hoặc tieptuc", (Role.ADMIN.value,),
+                             private_only=True)]
+        self.button_rules = [ButtonRule("nn", OFFICIALS)]
 
     # -- muting ---------------------------------------------------------------------------------
 
@@ -344,8 +343,7 @@ class ReminderCommands:
         return self.planner.open_obligations(self.core.today(), unit_id)[:MAX_CHOICES]
 
     def _mute_command(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        if member is None:
-            return self.core.texts(msg, NOT_REGISTERED)
+        assert member is not None  # the core lets only officials through
         arg = fold(msg.text.strip())
         options = self._mute_choices(member)
         if arg in ALL_WORDS:
@@ -373,8 +371,7 @@ class ReminderCommands:
         return self._done(msg, f"Đã tắt nhắc việc «{title}». Gõ /batnhacnho để bật lại.", "Đã tắt nhắc việc này")
 
     def _unmute_command(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        if member is None:
-            return self.core.texts(msg, NOT_REGISTERED)
+        assert member is not None  # the core lets only officials through
         arg = fold(msg.text.strip())
         muted = sorted(self.store.mutes(member.official_id).get(member.official_id, set()),
                        key=lambda k: (k != ALL, k))
@@ -406,8 +403,7 @@ class ReminderCommands:
 
     def _button(self, msg: Incoming, member: "Member | None", data: str) -> list[Reply]:
         _, action, key = (data.split(":", 2) + ["", ""])[:3]
-        if member is None:
-            return self._done(msg, NOT_REGISTERED, "Bạn chưa đăng ký")
+        assert member is not None  # the core lets only officials through
         if action == "mute" and key:
             return self._mute(msg, member, key)
         if action == "unmute":
@@ -434,8 +430,7 @@ class ReminderCommands:
     # -- the schedule (admins) -------------------------------------------------------------------
 
     def _schedule_command(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        if member is None or not member.is_admin:
-            return self.core.texts(msg, ADMIN_ONLY)
+        assert member is not None  # the core lets only admins through
         arg = fold(msg.text).replace(" ", "")
         if arg in ("tamdung", "dung", "pause"):
             return self._set_paused(msg, member, True)

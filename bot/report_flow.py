@@ -20,10 +20,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.assistant import EXPIRED
-from bot.db.people import ROLE_NAMES, Member, Role
+from bot.db.people import Member, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, Receipt, ReportStore, StoredReport
 from bot.core.clock import clock_and_day
-from bot.core.messages import Attachment, Button, ChatKind, Command, Incoming, Reply
+from bot.core.access import ButtonRule, refusal
+from bot.core.messages import Attachment, Button, Command, Incoming, Reply
 from bot.obligations import TrackedObligation, find, tracked_obligations
 from bot.reports import STATUS_LABELS, Status
 from bot.retrieval.vietnamese import fold, nfc
@@ -40,15 +41,9 @@ NAME_MAX = 120  # characters of an attachment's display name
 LABEL_TITLE = 60
 SKIP_WORDS = {"bo qua", "boqua", "bq", "skip", "khong", "-"}
 
-NOT_REGISTERED = ("Bạn chưa đăng ký với trợ lý nên chưa gửi được báo cáo. Hãy xin văn phòng mã mời "
-                  "của đơn vị rồi gõ /dangky <mã>, ví dụ: /dangky ABCD2345.")
-READER_ONLY = ("Vai trò của bạn là «{role}»: bạn xem được thông tin nhưng không gửi báo cáo. Cần gửi "
-               "báo cáo, hãy đề nghị văn phòng cấp vai trò «{reporter}».")
 NO_UNIT = ("Bạn là quản trị nhưng chưa thuộc đơn vị nào nên không có đơn vị để báo cáo. Nếu bạn báo cáo "
            "cho một đơn vị, hãy dùng mã mời của đơn vị đó: /dangky <mã>.")
 UNIT_CLOSED = "Đơn vị {unit} đã ngừng hoạt động trên trợ lý nên không nhận báo cáo."
-PRIVATE_ONLY = ("Báo cáo được gửi trong tin nhắn riêng với tôi, không gửi trong nhóm. "
-                "Hãy nhắn riêng cho tôi rồi gõ /baocao.")
 ROLE_CHANGED = "Quyền báo cáo của bạn vừa thay đổi nên báo cáo đang làm dở đã bị hủy. Gõ /baocao để bắt đầu lại."
 SESSION_OVER = "Phiên báo cáo này đã kết thúc (đã gửi, đã hủy hoặc quá lâu). Gõ /baocao để bắt đầu báo cáo mới."
 NOT_TRACKED = ("Việc này không còn trong danh sách cần báo cáo (đã quá hạn lâu hoặc văn bản đã thay đổi). "
@@ -115,19 +110,19 @@ class ReportFlow:
         self.buttons = {"rp": self._button}
         self.dialogs = {KIND: self._dialog}
         roles = (Role.REPORTER.value, Role.ADMIN.value)
-        self.menu = [Command("baocao", "Gửi báo cáo tiến độ của đơn vị", roles),
-                     Command("suabaocao", "Sửa báo cáo vừa gửi", roles)]
+        self.menu = [Command("baocao", "Gửi báo cáo tiến độ của đơn vị", roles, private_only=True),
+                     Command("suabaocao", "Sửa báo cáo vừa gửi", roles, private_only=True)]
+        self.button_rules = [ButtonRule("rp", roles, private_only=True)]
 
     # -- who may report -------------------------------------------------------------------------
 
     def _refusal(self, msg: Incoming, member: Member | None) -> str | None:
-        """Why this sender may not report here, or None (a reporter, or an admin with a unit)."""
-        if msg.chat_kind is ChatKind.GROUP:
-            return PRIVATE_ONLY
-        if member is None:
-            return NOT_REGISTERED
-        if member.role is Role.READER:
-            return READER_ONLY.format(role=ROLE_NAMES[Role.READER], reporter=ROLE_NAMES[Role.REPORTER])
+        """Why this sender may not report here, or None (a reporter, or an admin with a unit).
+        The core checked role and chat before the handler; a dialog checks them again, since a
+        role may change between two steps."""
+        refused = refusal(self.menu[0], msg, member)
+        if refused or member is None:
+            return refused
         if member.unit is None:
             return NO_UNIT
         if not member.unit.active:

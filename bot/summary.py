@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.clock import VIETNAM
 from bot.db import report_views as views
-from bot.db.people import ROLE_NAMES, Role
 from bot.db.report_views import CurrentReport, ExportRow, FreeReport, UnitRow
 from bot.retrieval.listings import day, resolve_documents, shorten
-from bot.core.messages import Button, ChatKind, Command, Incoming, OutgoingFile, Reply
+from bot.core.access import ButtonRule
+from bot.core.messages import Button, Command, Incoming, OutgoingFile, Reply
 from bot.obligations import TrackedObligation, tracked_obligations
 from bot.reports import STATUS_LABELS, Status
 
@@ -69,11 +69,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHAT_HINT = "Bảng đầy đủ (mọi báo cáo, cả lịch sử sửa): /xuatbaocao{arg}."
 CLI_HINT = "Bảng đầy đủ: python -m bot reports export --out baocao.xlsx{arg}."
 NO_UNITS = "Chưa có đơn vị nào được khai báo, nên chưa có gì để tổng hợp."
-GROUP_ONLY_PRIVATE = ("Lệnh /{command} chỉ dùng trong tin nhắn riêng với trợ lý, để số liệu của các "
-                      "đơn vị không hiện ra trong nhóm.")
-NOT_REGISTERED = ("Lệnh /{command} chỉ dành cho cán bộ có vai trò {admin}. Bạn chưa đăng ký với trợ lý; "
-                  "nếu bạn thuộc văn phòng, hãy nhờ quản trị viên cấp quyền.")
-WRONG_ROLE = "Lệnh /{command} chỉ dành cho vai trò {admin}; vai trò của bạn là «{role}»."
 UNKNOWN_DOCUMENT = "Tôi chưa có văn bản «{typed}». Gõ /vanban để xem các văn bản đang có."
 NO_REPORTS = "Chưa có báo cáo nào{scope} để xuất."
 ZALO_NO_FILES = ("Zalo chưa cho phép trợ lý gửi tệp Excel. Bạn lấy bảng báo cáo bằng lệnh /xuatbaocao "
@@ -469,16 +464,6 @@ def export_name(today: date, doc_numbers: Sequence[str] | None, fmt: str = "xlsx
 
 # -- /tonghop and /xuatbaocao -------------------------------------------------------------------
 
-def refusal(member: "Member | None", command: str) -> str | None:
-    """Why this sender may not use an admin command, or None."""
-    admin = ROLE_NAMES[Role.ADMIN]
-    if member is None:
-        return NOT_REGISTERED.format(command=command, admin=admin)
-    if not member.is_admin:
-        return WRONG_ROLE.format(command=command, admin=admin, role=ROLE_NAMES[member.role])
-    return None
-
-
 class Summary:
     """The secretariat's commands: a progress summary with its chart, and the full export."""
 
@@ -490,26 +475,25 @@ class Summary:
         self.dialogs: dict[str, Any] = {}
         self.menu = [
             Command("tonghop", "Tổng hợp tiến độ báo cáo các đơn vị: /tonghop hoặc /tonghop kh 0125",
-                    roles=("admin",)),
+                    roles=("admin",), private_only=True),
             Command("xuatbaocao", "Xuất mọi báo cáo ra tệp Excel: /xuatbaocao hoặc /xuatbaocao kh 0125",
-                    roles=("admin",)),
+                    roles=("admin",), private_only=True),
         ]
+        # Figures of every unit stay out of groups.
+        self.button_rules = [ButtonRule(BUTTON_PREFIX, ("admin",), private_only=True)]
 
     @property
     def engine(self) -> "Engine":
         assert self.core.people is not None
         return self.core.people.engine
 
-    def _request(self, msg: Incoming, member: "Member | None", command: str) -> list[str] | None | str:
-        """The documents asked for (None: all), or the refusal to send (not an admin, unknown document)."""
-        problem = self._check(msg, member, command)
-        if problem:
-            return problem
+    def _request(self, msg: Incoming) -> list[str] | None | str:
+        """The documents asked for (None: all), or why none (an unknown document)."""
         numbers, unknown = self._documents(msg.text)
         return unknown or numbers
 
     def summary(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        numbers = self._request(msg, member, "tonghop")
+        numbers = self._request(msg)
         if isinstance(numbers, str):
             return self.core.texts(msg, numbers)
         assert member is not None
@@ -527,7 +511,7 @@ class Summary:
         return replies + self.core.texts(msg, text)
 
     def export(self, msg: Incoming, member: "Member | None") -> list[Reply]:
-        numbers = self._request(msg, member, "xuatbaocao")
+        numbers = self._request(msg)
         if isinstance(numbers, str):
             return self.core.texts(msg, numbers)
         assert member is not None
@@ -535,10 +519,7 @@ class Summary:
 
     def button(self, msg: Incoming, member: "Member | None", data: str) -> list[Reply]:
         """📥 under a summary: the export of the same documents."""
-        problem = self._check(msg, member, "xuatbaocao")
-        if problem:
-            return self.core.texts(msg, problem)
-        assert member is not None
+        assert member is not None  # the core lets only admins through
         _, _, rest = data.partition(f"{EXPORT_BUTTON}")
         numbers = [n for n in rest.lstrip(":").split(",") if n] or None
         return self._export(msg, member, numbers)
@@ -555,12 +536,6 @@ class Summary:
                    f"kể cả các lần sửa.")
         name = export_name(self.core.today(), numbers)
         return [Reply(file=OutgoingFile(name, content, XLSX_MIME, caption), notice="Đang gửi bảng báo cáo")]
-
-    def _check(self, msg: Incoming, member: "Member | None", command: str) -> str | None:
-        problem = refusal(member, command)
-        if problem is None and msg.chat_kind is not ChatKind.PRIVATE:
-            problem = GROUP_ONLY_PRIVATE.format(command=command)
-        return problem
 
     def _documents(self, typed: str) -> tuple[list[str] | None, str | None]:
         """The documents a typed number names (None: all), or the reason it names none."""

@@ -378,7 +378,7 @@ def test_who_may_report(world: World) -> None:
     assert stranger.send("/baocao").startswith("Bạn chưa đăng ký") and "/dangky <mã>" in stranger.last[0].text
     assert stranger.send(button=f"rp:start:{KEY_0125}").startswith("Bạn chưa đăng ký")
     reader = world.official(TELEGRAM, "1102", role="reader")
-    assert "Vai trò của bạn là «chỉ xem»" in reader.send("/baocao")
+    assert "Vai trò của bạn: chỉ xem" in reader.send("/baocao")
     admin = User(world.core, TELEGRAM, "900")  # a config admin, no unit
     assert "chưa thuộc đơn vị nào" in admin.send("/baocao")
     admin.send(f"/dangky {world.invite('STC')}")  # an admin with a unit reports for it
@@ -400,7 +400,7 @@ def test_who_may_report(world: World) -> None:
     snv.send("/baocao")
     snv.tap("Thực hiện rà soát")
     world.people.grant(official_id(world, "1104"), Role.READER, by=None, channel="cli")
-    assert "Vai trò của bạn là «chỉ xem»" in snv.tap("Hoàn thành")
+    assert "Vai trò của bạn: chỉ xem" in snv.tap("Hoàn thành")
     assert len(world.rows()) == 1
 
 

@@ -276,13 +276,13 @@ def test_only_admins_see_summaries_and_exports(world: World) -> None:
     admin_help = _text(world.core.handle(_msg("", "help")))
     reporter_help = _text(world.core.handle(_msg("", "help", user="501")))
 
-    assert stranger.startswith("Lệnh /tonghop chỉ dành cho cán bộ có vai trò quản trị (văn phòng). "
+    assert stranger.startswith("Lệnh /tonghop chỉ dành cho vai trò quản trị (văn phòng). "
                                "Bạn chưa đăng ký")
-    assert reporter == ("Lệnh /tonghop chỉ dành cho vai trò quản trị (văn phòng); "
-                        "vai trò của bạn là «báo cáo của đơn vị».")
-    assert reader.endswith("vai trò của bạn là «chỉ xem».")
+    assert reporter == ("Lệnh /tonghop chỉ dành cho vai trò quản trị (văn phòng). "
+                        "Vai trò của bạn: báo cáo của đơn vị.")
+    assert reader.endswith("Vai trò của bạn: chỉ xem.")
     assert all(r.file is None for r in button) and "quản trị (văn phòng)" in _text(button)
-    assert in_group.startswith("Lệnh /tonghop chỉ dùng trong tin nhắn riêng")
+    assert in_group.startswith("Lệnh /tonghop dùng trong tin nhắn riêng")
     assert len(people.audit_log(1000)) == before  # refusals leave no audit entry
     assert "/tonghop" in admin_help and "/xuatbaocao" in admin_help
     assert "/tonghop" not in reporter_help

@@ -91,3 +91,4 @@ class Command:
     name: str
     description: str
     roles: tuple[str, ...] = ()  # roles that may use it (`bot.db.people.Role` values); () = everyone
+    private_only: bool = False   # refused in groups (codes, ids, reports and figures stay private)
