@@ -107,9 +107,9 @@ def channel(settings: Settings, name: str) -> int:
 def gaps(settings: Settings, limit: int) -> int:
     from bot.core.clock import day_and_clock
     from bot.db.chats import ChatStore
-    from bot.db.engine import connect
+    from bot.db.engine import shared_engine
 
-    found = ChatStore(connect(settings.database_url)).gaps(limit)
+    found = ChatStore(shared_engine(settings.database_url)).gaps(limit)
     if not found:
         print("Chưa có câu hỏi nào bị bỏ ngỏ.")
         return 0

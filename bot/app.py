@@ -43,12 +43,18 @@ def prepare_model(settings: Settings) -> Path | None:
     return build(settings.resolve(settings.embedding.local_dir))
 
 
+def database(settings: Settings) -> "Engine":
+    """The process's one engine (migrated once): every store below is built over it."""
+    from bot.db.engine import shared_engine
+
+    return shared_engine(settings.database_url)
+
+
 def fact_store(settings: Settings) -> "FactStore":
     """The SQL store of deadlines and criteria, migrated to the current schema."""
-    from bot.db.engine import connect
     from bot.db.facts import FactStore
 
-    return FactStore(connect(settings.database_url))
+    return FactStore(database(settings))
 
 
 def passage_search(settings: Settings) -> "PassageSearch":
@@ -104,7 +110,4 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
 
 def assistant(settings: Settings) -> "Assistant":
     """The messenger-independent core that every channel adapter calls."""
-    from bot.db.engine import connect
-
-    engine = connect(settings.database_url)
-    return build_core(settings, engine, answerer(settings))
+    return build_core(settings, database(settings), answerer(settings))

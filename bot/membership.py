@@ -377,9 +377,9 @@ CLI_ROLES = {"baocao": Role.REPORTER, "xem": Role.READER}
 
 def units_cli(settings: "Settings", args: argparse.Namespace) -> int:
     """`units import|list|invite|revoke|officials` over the configured database; exit code."""
-    from bot.db.engine import connect
+    from bot.db.engine import shared_engine
 
-    engine = connect(settings.database_url)
+    engine = shared_engine(settings.database_url)
     try:
         people = PeopleStore(engine, settings.access.admins)
         action = {"import": _cli_import, "list": _cli_list, "invite": _cli_invite,

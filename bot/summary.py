@@ -558,11 +558,11 @@ def _scope(numbers: Sequence[str] | None) -> str:
 
 def run_cli(settings: "Settings", args: "argparse.Namespace") -> int:
     """`reports export --out FILE.xlsx|.csv [--doc]` and `reports summary [--doc] [--chart FILE]`."""
-    from bot.db.engine import connect
+    from bot.db.engine import shared_engine
     from bot.db.facts import FactStore
     from bot.db.people import PeopleStore
 
-    engine = connect(settings.database_url)
+    engine = shared_engine(settings.database_url)
     try:
         return _reports_command(args, settings, engine, FactStore(engine), PeopleStore(engine))
     finally:

@@ -76,10 +76,10 @@ async def deliver(settings: Settings, *, until_empty: bool = False, broadcast_id
     or a broadcast id: until every row (of that broadcast) whose channel has a token is settled;
     otherwise until Ctrl+C."""
     from bot.db.chats import ChatStore
-    from bot.db.engine import connect
+    from bot.db.engine import shared_engine
     from bot.db.people import PeopleStore
 
-    engine = connect(settings.database_url)
+    engine = shared_engine(settings.database_url)
     outbox, people = Outbox(engine), PeopleStore(engine, settings.access.admins)
     stop = asyncio.Event()
     _stop_on_signals(stop)
@@ -140,7 +140,7 @@ def broadcast(settings: Settings, text: str, to: str, *, send: bool = True,
     """`python -m bot broadcast`: plan one message per recipient, then deliver it and print
     the delivery report."""
     from bot.broadcasts import AudienceError, plan_broadcast
-    from bot.db.engine import connect
+    from bot.db.engine import shared_engine
     from bot.db.people import PeopleStore
 
     text = text.strip()
@@ -148,7 +148,7 @@ def broadcast(settings: Settings, text: str, to: str, *, send: bool = True,
         out("Nội dung thông báo đang trống.")
         return 2
     audience = to if to == "all" or ":" in to else f"unit:{to}"
-    engine = connect(settings.database_url)
+    engine = shared_engine(settings.database_url)
     outbox = Outbox(engine)
     try:
         broadcast_id, recipients = plan_broadcast(outbox, PeopleStore(engine, settings.access.admins),
@@ -163,7 +163,7 @@ def broadcast(settings: Settings, text: str, to: str, *, send: bool = True,
         out("Chưa gửi (--no-send). Chạy «python -m bot deliver --until-empty» để gửi.")
         return 0
     asyncio.run(deliver(settings, broadcast_id=broadcast_id, out=out))
-    engine = connect(settings.database_url)
+    engine = shared_engine(settings.database_url)
     try:
         report = Outbox(engine).broadcast_report(broadcast_id)
     finally:
