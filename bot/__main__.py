@@ -81,7 +81,7 @@ def add_units_parser(commands: argparse._SubParsersAction, common: argparse.Argu
 
 def console(settings: Settings) -> int:
     from bot import app
-    from bot.console import run
+    from bot.channels.console import run
 
     return run(app.assistant(settings), exports=settings.store_dir / "exports")
 
@@ -123,7 +123,7 @@ def gaps(settings: Settings, limit: int) -> int:
 
 def ask(settings: Settings, as_json: bool) -> int:
     from bot import app
-    from bot.console import ask as answer_lines
+    from bot.channels.console import ask as answer_lines
 
     return answer_lines(app.answerer(settings), as_json)
 
@@ -191,11 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "criteria":
         return criteria(settings, args.doc)
     if args.command == "units":
-        from bot.membership import units_cli
+        from bot.features.membership import units_cli
 
         return units_cli(settings, args)
     if args.command == "reports":
-        from bot.summary import run_cli
+        from bot.features.summary import run_cli
 
         return run_cli(settings, args)
     if args.command == "gaps":

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.retrieval.answers import Answerer
-    from bot.assistant import Assistant
+    from bot.channels.background import Background
+    from bot.core.assistant import Assistant
     from bot.db.people import PeopleStore
     from bot.db.facts import FactStore
     from bot.retrieval.embedding import E5Embeddings
@@ -86,15 +87,15 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                today: Callable[[], date] | None = None,
                now: Callable[[], datetime] | None = None) -> "Assistant":
     """The core with every feature plugged in, over a migrated database."""
-    from bot.assistant import Assistant, RateLimit
-    from bot.broadcast_flow import BroadcastFlow
+    from bot.core.assistant import Assistant, RateLimit
+    from bot.features.broadcast_flow import BroadcastFlow
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogStore
     from bot.db.reports import ReportStore
-    from bot.membership import Membership
-    from bot.reminders import ReminderCommands
-    from bot.report_flow import ReportFlow
-    from bot.summary import Summary
+    from bot.features.membership import Membership
+    from bot.features.reminders import ReminderCommands
+    from bot.features.report_flow import ReportFlow
+    from bot.features.summary import Summary
 
     core = Assistant(answers, answers.facts, ChatStore(engine), today,
                      people=people(settings, engine),
@@ -106,6 +107,19 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                     Summary(core, settings), ReminderCommands(core, settings), BroadcastFlow(core, settings)):
         core.add_feature(feature)
     return core
+
+
+def background(settings: Settings, core: "Assistant") -> "Background":
+    """Delivery and the reminder plan beside a messenger's bot, over the core's stores."""
+    from bot.channels.background import Background
+    from bot.db.outbox import Outbox
+    from bot.features.reminders import ReminderPlanner
+
+    engine = database(settings)
+    outbox = Outbox(engine)
+    planner = (ReminderPlanner(engine, core.facts, core.people, outbox, settings)
+               if settings.reminders.enabled and core.people is not None else None)
+    return Background(outbox, core.people, core.chats, settings, planner)
 
 
 def assistant(settings: Settings) -> "Assistant":

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
 from bot.core.access import ADMIN, ButtonRule, refusal
 from bot.core.messages import TELEGRAM, ChatKind, Command, Incoming, Reply, Sender
 from tests.conftest import build_assistant

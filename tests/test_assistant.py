@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assistant import COMMANDS, Assistant
+from bot.core.assistant import COMMANDS, Assistant
 from bot.core.replies import split_text
 from bot.db.chats import ChatStore
 from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender

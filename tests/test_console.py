@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from bot import console
+from bot.channels import console
 from bot.retrieval.answers import Answerer
 from bot.db.engine import connect
 from bot.db.facts import FactStore

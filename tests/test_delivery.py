@@ -17,7 +17,7 @@ import pytest_asyncio
 from sqlalchemy import Engine, insert, select
 from telegram import Bot
 
-from bot.broadcasts import plan_broadcast
+from bot.services.broadcasts import plan_broadcast
 from bot.channels.telegram.adapter import build_application
 from bot.channels.zalo.adapter import ZaloClient
 from bot.config import load_settings

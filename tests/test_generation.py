@@ -16,7 +16,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import Field
 
 from bot.retrieval.answers import Answer, Answerer, Source
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
 from bot.config import load_settings
 from bot.retrieval.search import Passage
 from bot.retrieval.generation import (PASSAGES_SHOWN, PLACEHOLDER_KEY, LlmRewriter, dates, date_forms, figures,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.__main__ import main
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
 from bot.db import models as m
 from bot.db.people import Role
 from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender

@@ -18,9 +18,9 @@ from bot.db.people import PeopleStore, Role
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
 from bot.core.messages import CONSOLE, TELEGRAM, Channel, ChatKind, Incoming, Sender
-from bot.obligations import obligation_key
-from bot.reminders import ReminderCommands, ReminderPlanner
-from bot.reports import Status
+from bot.services.obligations import obligation_key
+from bot.features.reminders import ReminderCommands, ReminderPlanner
+from bot.db.report_status import Status
 from tests.conftest import build_assistant
 
 DOC = "99/KH-TEST"

@@ -20,15 +20,15 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot import console
+from bot.channels import console
 from bot.db import models as m
 from bot.core.clock import VIETNAM
-from bot.assistant import CANCELLED, Assistant
+from bot.core.assistant import CANCELLED, Assistant
 from bot.db.people import PeopleStore, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, ReportStore
 from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
-from bot.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
-from bot.reports import Status
+from bot.features.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
+from bot.db.report_status import Status
 from tests.conftest import ROOT, build_assistant
 from tests.fakes.fixtures import running_ptb, telegram_fake, zalo_fake  # noqa: F401
 from tests.fakes.telegram_server import BotMessage, FakeTelegram, make_message
@@ -421,8 +421,8 @@ def test_a_reminder_button_starts_at_the_status_step(world: World) -> None:
 def test_a_reminder_button_names_its_deadline() -> None:
     """A reminder about a missed yearly deadline reports on that deadline, not on next year's."""
     from bot.facts.model import Deadline, DeadlineKind
-    from bot.obligations import TrackedObligation
-    from bot.report_flow import _occurrence
+    from bot.services.obligations import TrackedObligation
+    from bot.features.report_flow import _occurrence
 
     yearly = TrackedObligation("k", "tổng kết", "1/KH", "a.txt", "", "", Deadline(
         DeadlineKind.RECURRING, "trước ngày 25 tháng 3 hằng năm", day=25, month=3), date(2027, 3, 25))

@@ -19,15 +19,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from bot import console
+from bot.channels import console
 from bot.__main__ import main as cli
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
 from bot.channels.telegram.adapter import build_application
 from bot.db import models as m
 from bot.db.people import Role
 from bot.core.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
-from bot.obligations import TrackedObligation, tracked_obligations
-from bot.summary import XLSX_MIME, ZALO_NO_FILES
+from bot.services.obligations import TrackedObligation, tracked_obligations
+from bot.features.summary import XLSX_MIME, ZALO_NO_FILES
 from tests.conftest import build_assistant
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
 

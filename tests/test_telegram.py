@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from telegram import Update
 
-from bot.assistant import COMMANDS
+from bot.core.assistant import COMMANDS
 from bot.core.replies import split_text
 from bot.channels.telegram import adapter as channel
 from bot.channels.telegram.adapter import APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, to_incoming

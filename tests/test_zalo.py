@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.assistant import CHOICE_HINT, Assistant
+from bot.core.assistant import CHOICE_HINT, Assistant
 from bot.channels.zalo import adapter as zalo
 from bot.channels.zalo.adapter import (ZaloClient, ZaloConfigError, ZaloError, make_webhook_app, poll, send_reply,
                                serve, to_incoming, update_key)

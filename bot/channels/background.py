@@ -37,18 +37,6 @@ class Background:
         self.settings = settings
         self.planner = planner  # anything with tick(now) -> int (bot.reminders.ReminderPlanner)
 
-    @classmethod
-    def for_core(cls, core: Any, settings: Settings) -> Background:
-        """Over the core's database and stores; the reminder plan when reminders are enabled."""
-        engine = core.people.engine
-        outbox = Outbox(engine)
-        planner = None
-        if settings.reminders.enabled:
-            from bot.reminders import ReminderPlanner
-
-            planner = ReminderPlanner(engine, core.facts, core.people, outbox, settings)
-        return cls(outbox, core.people, core.chats, settings, planner)
-
     def worker(self, sender: Sender) -> DeliveryWorker:
         return DeliveryWorker(self.outbox, sender, None, self.settings, self.people, worker_id(sender.channel))
 

@@ -139,7 +139,7 @@ def broadcast(settings: Settings, text: str, to: str, *, send: bool = True,
               out: Callable[[str], None] = print) -> int:
     """`python -m bot broadcast`: plan one message per recipient, then deliver it and print
     the delivery report."""
-    from bot.broadcasts import AudienceError, plan_broadcast
+    from bot.services.broadcasts import AudienceError, plan_broadcast
     from bot.db.engine import shared_engine
     from bot.db.people import PeopleStore
 

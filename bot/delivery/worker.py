@@ -155,7 +155,7 @@ class DeliveryWorker:
         if row.attempts > self.config.max_attempts:  # its workers kept dying while sending it
             await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts - 1), counts, UNKNOWN_OUTCOME)
             return None
-        from bot.assistant import split_text
+        from bot.core.replies import split_text
 
         sender, limiter = self.senders[row.channel], self.limiters[row.channel]
         wait = max(limiter.overall_wait(), limiter.chat_wait(row.chat_id, row.is_group))

@@ -30,6 +30,7 @@ from telegram.error import TelegramError  # noqa: E402
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # noqa: E402
                           ContextTypes, ExtBot, TypeHandler)
 
+from bot.channels.telegram.sender import file_url
 from bot.core.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
 
 if TYPE_CHECKING:
@@ -247,12 +248,6 @@ async def register_commands(application: Application) -> None:
 # -- wiring -----------------------------------------------------------------------------------
 
 
-def file_url(base_url: str) -> str:
-    """The file base next to an API base: http://h:8081/bot → http://h:8081/file/bot."""
-    head, _, last = base_url.rstrip("/").rpartition("/")
-    return f"{head}/file/{last}"
-
-
 def build_application(core: Core, token: str, base_url: str | None = None, *,
                       rate_limit_retries: int = 3, background: "Background | None" = None) -> Application:
     """The Application wired to the core: one handler for every update, rate limits with
@@ -338,10 +333,8 @@ def main(settings: "Settings") -> int:
             print(exc, file=sys.stderr)
             return 2
     from bot import app
-    from bot.channels.background import Background
-
     core, base_url = app.assistant(settings), os.environ.get("TELEGRAM_BASE_URL") or None
-    background = Background.for_core(core, settings)
+    background = app.background(settings, core)
     if webhook_url:
         run_webhook(core, token, webhook_url=webhook_url, secret_token=secret,
                     listen=options.listen, port=options.port, base_url=base_url, background=background)

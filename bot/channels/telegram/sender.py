@@ -50,8 +50,12 @@ def plain_bot(application: Any, base_url: str | None = None) -> Any:
     lease, so that another worker sends it too) and hide the 429 from the worker."""
     from telegram import Bot
 
-    from bot.channels.telegram.adapter import file_url
-
     base = base_url or "https://api.telegram.org/bot"
     return Bot(application.bot.token, base_url=base, base_file_url=file_url(base),
                request=application.bot.request, get_updates_request=application.bot.request)
+
+
+def file_url(base_url: str) -> str:
+    """The file base next to an API base: http://h:8081/bot → http://h:8081/file/bot."""
+    head, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{last}"

@@ -441,9 +441,8 @@ def main(settings: "Settings") -> int:
     if assistant.answerer.search.is_empty():
         print(EMPTY_STORE, file=sys.stderr)
         return 1
-    from bot.channels.background import Background
 
-    run = _run(assistant, token, background=Background.for_core(assistant, settings),
+    run = _run(assistant, token, background=app.background(settings, assistant),
                webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port)
     try:
         return asyncio.run(run)

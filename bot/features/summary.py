@@ -23,15 +23,15 @@ from bot.db.report_views import CurrentReport, ExportRow, FreeReport, UnitRow
 from bot.retrieval.listings import day, resolve_documents, shorten
 from bot.core.access import ButtonRule
 from bot.core.messages import Button, Command, Incoming, OutgoingFile, Reply
-from bot.obligations import TrackedObligation, tracked_obligations
-from bot.reports import STATUS_LABELS, Status
+from bot.services.obligations import TrackedObligation, tracked_obligations
+from bot.db.report_status import STATUS_LABELS, Status
 
 if TYPE_CHECKING:
     import argparse
 
     from sqlalchemy import Engine
 
-    from bot.assistant import Assistant
+    from bot.core.assistant import Assistant
     from bot.config import Settings
     from bot.db.facts import FactStore
     from bot.db.people import Member, PeopleStore

@@ -19,7 +19,7 @@ from bot.retrieval.answers import Answer, Answerer, Conversation
 from bot.core.messages import CONSOLE, Incoming, OutgoingFile, Reply, Sender
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant
+    from bot.core.assistant import Assistant
 
 EXIT_WORDS = {"thoát", "thoat", "exit", "quit"}
 GREETING = ("Trợ lý Chỉ thị — hỏi về yêu cầu, tiêu chí, thời hạn trong các văn bản đã nạp.\n"

@@ -19,18 +19,18 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bot.assistant import EXPIRED
+from bot.core.assistant import EXPIRED
 from bot.db.people import Member, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, Receipt, ReportStore, StoredReport
 from bot.core.clock import clock_and_day
 from bot.core.access import ButtonRule, refusal
 from bot.core.messages import Attachment, Button, Command, Incoming, Reply
-from bot.obligations import TrackedObligation, find, tracked_obligations
-from bot.reports import STATUS_LABELS, Status
+from bot.services.obligations import TrackedObligation, find, tracked_obligations
+from bot.db.report_status import STATUS_LABELS, Status
 from bot.retrieval.vietnamese import fold, nfc
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant
+    from bot.core.assistant import Assistant
     from bot.config import Settings
     from bot.db.dialogs import DialogState
 

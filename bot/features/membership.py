@@ -22,11 +22,11 @@ from bot.db.people import LINK_ROLE, ROLE_NAMES, ROLE_WORDS, InviteError, Invite
     OfficialInfo, PeopleStore, Role, normalise_code
 from bot.core.access import REGISTER_FIRST, ButtonRule
 from bot.core.messages import Command, Incoming, Reply
-from bot.units_file import UnitsFileError, read_units_file
+from bot.services.units_file import UnitsFileError, read_units_file
 from bot.retrieval.vietnamese import fold
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant, ButtonHandler, DialogHandler, Handler
+    from bot.core.assistant import Assistant, ButtonHandler, DialogHandler, Handler
     from bot.config import Settings
 
 LINK_HOURS = 24

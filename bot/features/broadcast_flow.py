@@ -9,20 +9,20 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.broadcasts import AudienceError, audience_recipients, plan_broadcast
+from bot.services.broadcasts import AudienceError, audience_recipients, plan_broadcast
 from bot.db.dialogs import DialogState
 from bot.db.outbox import Outbox
 from bot.db.people import Role
 from bot.retrieval.listings import day
 from bot.core.access import ButtonRule, refusal
 from bot.core.messages import TELEGRAM, ZALO, Button, Command, Incoming, Reply
-from bot.obligations import find, tracked_obligations
+from bot.services.obligations import find, tracked_obligations
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant
+    from bot.core.assistant import Assistant
     from bot.config import Settings
     from bot.db.people import Member
-    from bot.obligations import TrackedObligation
+    from bot.services.obligations import TrackedObligation
 
 KIND = "broadcast"
 MAX_UNITS = 30        # units offered as buttons; beyond that the code is typed

@@ -30,12 +30,12 @@ from bot.db.people import Role
 from bot.retrieval.listings import day, document_name, rhythm
 from bot.core.access import OFFICIALS, ButtonRule
 from bot.core.messages import Button, Command, Incoming, Reply
-from bot.obligations import TrackedObligation, find, tracked_obligations
-from bot.reports import STATUS_LABELS, Status
+from bot.services.obligations import TrackedObligation, find, tracked_obligations
+from bot.db.report_status import STATUS_LABELS, Status
 from bot.retrieval.vietnamese import fold
 
 if TYPE_CHECKING:
-    from bot.assistant import Assistant, DialogHandler
+    from bot.core.assistant import Assistant, DialogHandler
     from bot.config import Settings
     from bot.db.facts import DocumentRef, FactStore
     from bot.db.people import Member, PeopleStore, Recipient
