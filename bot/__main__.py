@@ -191,11 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "criteria":
         return criteria(settings, args.doc)
     if args.command == "units":
-        from bot.features.membership import units_cli
+        from bot.services.units import units_cli
 
         return units_cli(settings, args)
     if args.command == "reports":
-        from bot.features.summary import run_cli
+        from bot.services.summary import run_cli
 
         return run_cli(settings, args)
     if args.command == "gaps":

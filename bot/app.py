@@ -113,7 +113,7 @@ def background(settings: Settings, core: "Assistant") -> "Background":
     """Delivery and the reminder plan beside a messenger's bot, over the core's stores."""
     from bot.channels.background import Background
     from bot.db.outbox import Outbox
-    from bot.features.reminders import ReminderPlanner
+    from bot.features.reminder_plan import ReminderPlanner
 
     engine = database(settings)
     outbox = Outbox(engine)

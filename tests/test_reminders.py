@@ -19,7 +19,8 @@ from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
 from bot.core.messages import CONSOLE, TELEGRAM, Channel, ChatKind, Incoming, Sender
 from bot.services.obligations import obligation_key
-from bot.features.reminders import ReminderCommands, ReminderPlanner
+from bot.features.reminder_plan import ReminderPlanner
+from bot.features.reminders import ReminderCommands
 from bot.db.report_status import Status
 from tests.conftest import build_assistant
 

@@ -27,7 +27,8 @@ from bot.db import models as m
 from bot.db.people import Role
 from bot.core.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
 from bot.services.obligations import TrackedObligation, tracked_obligations
-from bot.features.summary import XLSX_MIME, ZALO_NO_FILES
+from bot.features.summary import ZALO_NO_FILES
+from bot.services.exports import XLSX_MIME
 from tests.conftest import build_assistant
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
 

@@ -2,7 +2,8 @@
 
 `console` is for people (a prompt on a terminal, the question echoed when piped) and goes
 through the same core as the messengers: commands (/hanchot, /tieuchi, …), numbered choices,
-follow-ups. `ask` is for tools: answers only, and with --json one object per line (DESIGN §3).
+follow-ups. `ask` is for tools: answers only, and with --json one object per line (the fields are
+listed in the README, under Answers).
 """
 from __future__ import annotations
 

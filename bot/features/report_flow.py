@@ -11,12 +11,9 @@ obligation.
 """
 from __future__ import annotations
 
-import mimetypes
 import secrets
-import unicodedata
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.assistant import EXPIRED
@@ -24,10 +21,13 @@ from bot.db.people import Member, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, Receipt, ReportStore, StoredReport
 from bot.core.clock import clock_and_day
 from bot.core.access import ButtonRule, refusal
-from bot.core.messages import Attachment, Button, Command, Incoming, Reply
+from bot.core.messages import Button, Command, Incoming, Reply
 from bot.services.obligations import TrackedObligation, find, tracked_obligations
 from bot.db.report_status import STATUS_LABELS, Status
-from bot.retrieval.vietnamese import fold, nfc
+from bot.features.report_parts import (TITLE_MAX, Step, _occurrence, accepted_type, at_step, clip, is_skip,
+                                       number_text, obligation_data, obligation_label, printable, safe_file_name,
+                                       status_text, typed_status, updated)
+from bot.retrieval.vietnamese import nfc
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 
 KIND = "report"
 PAGE_SIZE = 8
-TITLE_MAX = 200
-NAME_MAX = 120  # characters of an attachment's display name
-LABEL_TITLE = 60
-SKIP_WORDS = {"bo qua", "boqua", "bq", "skip", "khong", "-"}
 
 NO_UNIT = ("Bạn là quản trị nhưng chưa thuộc đơn vị nào nên không có đơn vị để báo cáo. Nếu bạn báo cáo "
            "cho một đơn vị, hãy dùng mã mời của đơn vị đó: /dangky <mã>.")
@@ -80,18 +76,6 @@ FIX_REFUSED = {
     CorrectionProblem.SUPERSEDED: ("Đã có báo cáo mới hơn về việc này sau báo cáo số {number}; chỉ sửa được "
                                    "báo cáo mới nhất. Gõ /suabaocao để xem báo cáo còn sửa được."),
 }
-
-
-class Step(StrEnum):
-    OBLIGATION = "obligation"
-    TITLE = "title"
-    REPEAT = "repeat"        # reported this already: correct it or send a new one?
-    FIX_PICK = "fix_pick"    # /suabaocao with several reports to choose from
-    STATUS = "status"
-    PERCENT = "percent"
-    TEXT = "text"
-    ATTACHMENT = "attachment"
-    CONFIRM = "confirm"
 
 
 # Which button actions each step accepts; an old button pressed later does nothing.
@@ -210,7 +194,7 @@ class ReportFlow:
         if step is Step.ATTACHMENT:
             return self._on_attachment(msg, member, state, text)
         if step is Step.STATUS:
-            status = _typed_status(text)
+            status = typed_status(text)
             if status is not None:
                 return self._on_status(msg, member, state, status)
         return self._prompt(msg, member, state, CHOOSE_ABOVE)
@@ -220,20 +204,20 @@ class ReportFlow:
     def _on_action(self, msg: Incoming, member: Member, state: "DialogState", action: str,
                    arg: str) -> list[Reply]:
         if action == "more":
-            return self._show_obligations(msg, member, _with(state, page=int(state.data.get("page", 0)) + 1))
+            return self._show_obligations(msg, member, updated(state, page=int(state.data.get("page", 0)) + 1))
         if action == "other":
-            self.core.save_dialog(msg, _step(state, Step.TITLE))
+            self.core.save_dialog(msg, at_step(state, Step.TITLE))
             return self.core.texts(msg, ASK_TITLE.format(limit=TITLE_MAX))
         if action == "o":
             return self._pick(msg, member, state, arg)
         if action == "new":
-            return self._to_status(msg, member, _with(state, corrects=None))
+            return self._to_status(msg, member, updated(state, corrects=None))
         if action == "s" and arg in {s.value for s in Status}:
             return self._on_status(msg, member, state, Status(arg))
         if action == "p":
             return self._on_percent_text(msg, member, state, "bỏ qua" if arg == "skip" else arg)
         if action == "a" and arg == "skip":
-            return self._to_confirm(msg, member, _with(state, file=None))
+            return self._to_confirm(msg, member, updated(state, file=None))
         if action == "c":
             return self._on_confirm(msg, member, state, arg)
         return self._stale(msg)
@@ -253,11 +237,11 @@ class ReportFlow:
         page = int(state.data.get("page", 0))
         if page * PAGE_SIZE >= len(open_):
             page = 0
-        state = _with(state, page=page)
+        state = updated(state, page=page)
         self.core.save_dialog(msg, state)
         shown = open_[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
         today = self.core.today()
-        rows = [(Button(_obligation_label(o, today), f"rp:o:{o.key}"),) for o in shown]
+        rows = [(Button(obligation_label(o, today), f"rp:o:{o.key}"),) for o in shown]
         if (page + 1) * PAGE_SIZE < len(open_):
             rows.append((Button(f"Xem thêm ({len(open_) - (page + 1) * PAGE_SIZE} việc)", "rp:more"),))
         rows.append((Button("Khác (việc không có trong danh sách)", "rp:other"),))
@@ -276,13 +260,13 @@ class ReportFlow:
         chosen = find(tracked_obligations(self.core.facts, self.core.today(), self.limits.past_days), key)
         if chosen is None:
             return self.core.texts(msg, NOT_TRACKED)
-        state = _with(state, **_obligation_data(chosen))
+        state = updated(state, **obligation_data(chosen))
         previous = self.store.last_for(member.unit.id, key=chosen.key, due=chosen.due)
         if (previous is not None and previous.official_id == member.official_id
                 and self.store.correction_problem(previous.id, member.official_id, self.core.now()) is None):
-            self.core.save_dialog(msg, _step(state, Step.REPEAT))
+            self.core.save_dialog(msg, at_step(state, Step.REPEAT))
             text = (f"Bạn đã báo cáo việc này lúc {clock_and_day(previous.submitted_at)} (báo cáo số {previous.id}: "
-                    f"{_status_text(previous.status, previous.percent)}). Sửa báo cáo đó hay gửi báo cáo mới?")
+                    f"{status_text(previous.status, previous.percent)}). Sửa báo cáo đó hay gửi báo cáo mới?")
             rows = ((Button("Sửa báo cáo trước", f"rp:fix:{previous.id}"),), (Button("Gửi báo cáo mới", "rp:new"),))
             return self.core.choices(msg, text, rows)
         return self._to_status(msg, member, state)
@@ -298,7 +282,7 @@ class ReportFlow:
         due = _occurrence(chosen, day, today - timedelta(days=self.limits.past_days))
         if due is not None:
             chosen = replace(chosen, due=due)
-        return self._to_status(msg, member, _with(self._new_state(member, Step.STATUS), **_obligation_data(chosen)))
+        return self._to_status(msg, member, updated(self._new_state(member, Step.STATUS), **obligation_data(chosen)))
 
     def _start_fix(self, msg: Incoming, member: Member, report_id: int) -> list[Reply]:
         """Correct an earlier report: the same obligation, everything else asked again."""
@@ -310,16 +294,16 @@ class ReportFlow:
         problem = self.store.correction_problem(report_id, member.official_id, self.core.now())
         if problem is not None:
             return self.core.texts(msg, FIX_REFUSED[problem].format(number=report_id, window=self._window()))
-        state = _with(self._new_state(member, Step.STATUS), key=previous.obligation_key, title=previous.title,
+        state = updated(self._new_state(member, Step.STATUS), key=previous.obligation_key, title=previous.title,
                       doc=previous.doc_number, due=previous.due_date.isoformat() if previous.due_date else None,
                       corrects=previous.id)
         intro = (f"Sửa báo cáo số {previous.id} (gửi lúc {clock_and_day(previous.submitted_at)}): "
-                 f"{_status_text(previous.status, previous.percent)}"
-                 + (f"; «{_clip(previous.text, 200)}»" if previous.text else "") + ".")
+                 f"{status_text(previous.status, previous.percent)}"
+                 + (f"; «{clip(previous.text, 200)}»" if previous.text else "") + ".")
         return self._to_status(msg, member, state, intro)
 
     def _to_status(self, msg: Incoming, member: Member, state: "DialogState", intro: str = "") -> list[Reply]:
-        state = _step(state, Step.STATUS)
+        state = at_step(state, Step.STATUS)
         self.core.save_dialog(msg, state)
         rows = ((Button(STATUS_LABELS[Status.NOT_STARTED], "rp:s:not_started"),
                  Button(STATUS_LABELS[Status.IN_PROGRESS], "rp:s:in_progress"),
@@ -329,11 +313,11 @@ class ReportFlow:
 
     def _on_status(self, msg: Incoming, member: Member, state: "DialogState", status: Status) -> list[Reply]:
         if status is Status.IN_PROGRESS:
-            state = _step(_with(state, status=status.value, percent=None), Step.PERCENT)
+            state = at_step(updated(state, status=status.value, percent=None), Step.PERCENT)
             self.core.save_dialog(msg, state)
             return self._ask_percent(msg)
         percent = 100 if status is Status.DONE else None
-        return self._to_text(msg, _with(state, status=status.value, percent=percent))
+        return self._to_text(msg, updated(state, status=status.value, percent=percent))
 
     def _ask_percent(self, msg: Incoming, problem: str = "") -> list[Reply]:
         text = problem or ASK_PERCENT
@@ -344,59 +328,59 @@ class ReportFlow:
         return self.core.choices(msg, text, rows)
 
     def _on_percent_text(self, msg: Incoming, member: Member, state: "DialogState", text: str) -> list[Reply]:
-        if _is_skip(text):
-            return self._to_text(msg, _with(state, percent=None))
+        if is_skip(text):
+            return self._to_text(msg, updated(state, percent=None))
         number = text.rstrip("%").strip()
         if not number.isdigit() or not 0 <= int(number) <= 100:
-            return self._ask_percent(msg, BAD_PERCENT.format(typed=_clip(text, 40)))
-        return self._to_text(msg, _with(state, percent=int(number)))
+            return self._ask_percent(msg, BAD_PERCENT.format(typed=clip(text, 40)))
+        return self._to_text(msg, updated(state, percent=int(number)))
 
     def _to_text(self, msg: Incoming, state: "DialogState") -> list[Reply]:
-        self.core.save_dialog(msg, _step(state, Step.TEXT))
+        self.core.save_dialog(msg, at_step(state, Step.TEXT))
         return self.core.texts(msg, ASK_TEXT.format(limit=self.limits.max_text_chars))
 
     def _on_title(self, msg: Incoming, member: Member, state: "DialogState", text: str) -> list[Reply]:
-        title = " ".join(_printable(text).split())
+        title = " ".join(printable(text).split())
         if not title:
             return self.core.texts(msg, TITLE_EMPTY)
         if len(title) > TITLE_MAX:
             return self.core.texts(msg, TITLE_TOO_LONG.format(length=len(title), limit=TITLE_MAX))
-        return self._to_status(msg, member, _with(state, key=None, title=title, doc=None, due=None))
+        return self._to_status(msg, member, updated(state, key=None, title=title, doc=None, due=None))
 
     def _on_text(self, msg: Incoming, member: Member, state: "DialogState", text: str) -> list[Reply]:
-        text = _printable(text, keep_newlines=True).strip()
+        text = printable(text, keep_newlines=True).strip()
         if not text:
             return self.core.texts(msg, TEXT_NOT_FILE if msg.attachment else TEXT_EMPTY)
         if len(text) > self.limits.max_text_chars:
             return self.core.texts(msg, TEXT_TOO_LONG.format(length=len(text), limit=self.limits.max_text_chars))
-        state = _step(_with(state, text=text), Step.ATTACHMENT)
+        state = at_step(updated(state, text=text), Step.ATTACHMENT)
         self.core.save_dialog(msg, state)
         return self._ask_file(msg)
 
     def _ask_file(self, msg: Incoming, problem: str = "") -> list[Reply]:
-        text = problem or ASK_FILE.format(types=self._types(), mb=_number(self.limits.max_file_mb))
+        text = problem or ASK_FILE.format(types=self._types(), mb=number_text(self.limits.max_file_mb))
         return self.core.choices(msg, text, ((Button("Bỏ qua", "rp:a:skip"),),))
 
     def _on_attachment(self, msg: Incoming, member: Member, state: "DialogState", text: str) -> list[Reply]:
         if msg.attachment is None:
-            if _is_skip(text):
-                return self._to_confirm(msg, member, _with(state, file=None))
+            if is_skip(text):
+                return self._to_confirm(msg, member, updated(state, file=None))
             return self._ask_file(msg, FILE_EXPECTED)
         file = msg.attachment
         name = safe_file_name(file)
         limit = self.limits.max_file_mb * 1024 * 1024
         if file.size > limit:
-            return self._ask_file(msg, FILE_TOO_BIG.format(name=name, size=_number(file.size / 1024 / 1024),
-                                                           mb=_number(self.limits.max_file_mb)))
+            return self._ask_file(msg, FILE_TOO_BIG.format(name=name, size=number_text(file.size / 1024 / 1024),
+                                                           mb=number_text(self.limits.max_file_mb)))
         if not accepted_type(name, file.mime_type, self.limits.file_types):
             return self._ask_file(msg, FILE_BAD_TYPE.format(name=name, types=self._types()))
         # Only the bare type is kept (parameters dropped), within its column's 128 characters.
         mime = (file.mime_type or "").split(";")[0].strip().lower()[:128]
         stored = {"name": name, "ref": file.file_id, "mime": mime or None}
-        return self._to_confirm(msg, member, _with(state, file=stored))
+        return self._to_confirm(msg, member, updated(state, file=stored))
 
     def _to_confirm(self, msg: Incoming, member: Member, state: "DialogState") -> list[Reply]:
-        state = _step(state, Step.CONFIRM)
+        state = at_step(state, Step.CONFIRM)
         self.core.save_dialog(msg, state)
         return self._show_summary(msg, member, state)
 
@@ -408,7 +392,7 @@ class ReportFlow:
                      else "Xem lại báo cáo trước khi gửi:")
         lines.append(f"Đơn vị: {member.unit.name}")
         lines.append(self._obligation_text(state))
-        lines.append(f"Tình trạng: {_status_text(Status(d['status']), d.get('percent'))}")
+        lines.append(f"Tình trạng: {status_text(Status(d['status']), d.get('percent'))}")
         lines.append(f"Nội dung: {d.get('text', '')}")
         lines.append(f"Tệp đính kèm: {d['file']['name']}" if d.get("file") else "Tệp đính kèm: không có")
         rows = ((Button("Gửi", f"rp:c:send:{d['token']}"), Button("Sửa lại", "rp:c:edit"),
@@ -470,7 +454,7 @@ class ReportFlow:
         if step is Step.FIX_PICK:
             return self._fix_command(msg, member)
         if step is Step.REPEAT:
-            return self._pick(msg, member, _step(state, Step.OBLIGATION), state.data.get("key") or "")
+            return self._pick(msg, member, at_step(state, Step.OBLIGATION), state.data.get("key") or "")
         return self.core.texts(msg, note)
 
     def _stale(self, msg: Incoming) -> list[Reply]:
@@ -503,105 +487,4 @@ class ReportFlow:
         return ", ".join(t.lstrip(".").upper() for t in self.limits.file_types)
 
     def _fix_label(self, report: StoredReport) -> str:
-        return f"Số {report.id} · {_clip(report.title, 50)} · {clock_and_day(report.submitted_at)}"
-
-
-# -- attachments --------------------------------------------------------------------------------
-
-def safe_file_name(file: Attachment) -> str:
-    """A name fit for display: no folders, no control characters, not too long."""
-    name = nfc(file.name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = " ".join(_printable(name).split()).strip(" .")
-    if not name:
-        extension = _extension_for(file.mime_type)
-        name = ("ảnh" if file.mime_type.startswith("image/") else "tệp-đính-kèm") + extension
-    if len(name) > NAME_MAX:
-        stem, dot, extension = name.rpartition(".")
-        keep = f".{extension}" if dot and len(extension) <= 8 else ""
-        name = name[:NAME_MAX - len(keep)].rstrip() + keep
-    return name
-
-
-def _occurrence(obligation: TrackedObligation, day: str, earliest: date) -> date | None:
-    """The deadline a button names (YYYYMMDD), if it is a real one of this obligation and not
-    older than `earliest`; None otherwise (the current one is used)."""
-    try:
-        due = datetime.strptime(day, "%Y%m%d").date()
-    except ValueError:
-        return None
-    is_occurrence = obligation.deadline.next_due(due) == due if obligation.recurring else due == obligation.due
-    return due if is_occurrence and due >= earliest else None
-
-
-def accepted_type(name: str, mime: str, file_types: list[str]) -> bool:
-    """The file's extension (when it has one) and its type (when the channel says) are both
-    among the accepted ones."""
-    allowed = {t.lower() if t.startswith(".") else f".{t.lower()}" for t in file_types}
-    extension = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
-    if extension and extension not in allowed:
-        return False
-    mime = (mime or "").lower().split(";")[0].strip()
-    if mime in ("", "application/octet-stream"):
-        return bool(extension)
-    if mime == "image/*":  # Zalo says only that it is an image
-        return any((mimetypes.guess_type(f"x{t}")[0] or "").startswith("image/") for t in allowed)
-    return bool(set(mimetypes.guess_all_extensions(mime)) & allowed)
-
-
-def _extension_for(mime: str) -> str:
-    if mime in ("image/*", "image/jpeg"):
-        return ".jpg"
-    return mimetypes.guess_extension(mime or "") or ""
-
-
-# -- small helpers ------------------------------------------------------------------------------
-
-def _with(state: "DialogState", **changes: object) -> "DialogState":
-    from bot.db.dialogs import DialogState
-
-    return DialogState(state.kind, state.step, {**state.data, **changes})
-
-
-def _step(state: "DialogState", step: Step) -> "DialogState":
-    from bot.db.dialogs import DialogState
-
-    return DialogState(state.kind, step.value, dict(state.data))
-
-
-def _obligation_data(o: TrackedObligation) -> dict[str, object]:
-    return {"key": o.key, "title": o.title(TITLE_MAX), "doc": o.doc_number, "due": o.due.isoformat()}
-
-
-def _obligation_label(o: TrackedObligation, today: date) -> str:
-    late = ", quá hạn" if o.due < today else ""
-    doc = f" ({o.doc_number})" if o.doc_number else ""
-    return f"{o.title(LABEL_TITLE)}{doc} — hạn {o.due:%d/%m/%Y}{late}"
-
-
-def _status_text(status: Status, percent: int | None) -> str:
-    label = STATUS_LABELS[status]
-    return f"{label}, {percent}%" if percent is not None and status is Status.IN_PROGRESS else label
-
-
-def _typed_status(text: str) -> Status | None:
-    folded = " ".join(fold(text).split())
-    return next((s for s, label in STATUS_LABELS.items() if fold(label) == folded), None)
-
-
-def _is_skip(text: str) -> bool:
-    return " ".join(fold(text).split()) in SKIP_WORDS
-
-
-def _printable(text: str, keep_newlines: bool = False) -> str:
-    """Text without control or format characters (newlines kept where asked)."""
-    return "".join(c for c in text if (keep_newlines and c == "\n")
-                   or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        return f"Số {report.id} · {clip(report.title, 50)} · {clock_and_day(report.submitted_at)}"
