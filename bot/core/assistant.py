@@ -7,7 +7,6 @@ translate.
 """
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
@@ -19,6 +18,7 @@ from bot.retrieval.answers import Answer, Conversation
 from bot.retrieval.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
     upcoming_text
 from bot.core.access import ButtonRule, refusal
+from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import vietnam_date
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
 from bot.core.replies import numbered, split_text
@@ -59,7 +59,14 @@ MAX_QUESTION_CHARS = 1000
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
 FEEDBACK_RULE = ButtonRule("fb")  # 👍 / 👎 under an answer: anyone who asked
-_FEEDBACK = re.compile(r"^fb:(?P<useful>[01]):(?P<question>\d+)$")
+
+
+@dataclass(frozen=True)
+class Feedback(CallbackData, prefix="fb"):
+    """👍 / 👎 under an answer."""
+
+    useful: bool
+    question: int
 
 
 # A feature's handlers: (message, sender's membership or None) -> replies.
@@ -325,7 +332,8 @@ class Assistant:
     def _answer_replies(self, msg: Incoming, answer: Answer, question_id: int) -> list[Reply]:
         if not answer.found:
             return self._texts(msg.channel, answer.text)
-        buttons = (Button("👍 Hữu ích", f"fb:1:{question_id}"), Button("👎 Chưa đúng", f"fb:0:{question_id}"))
+        buttons = (Button("👍 Hữu ích", Feedback(True, question_id).pack()),
+                   Button("👎 Chưa đúng", Feedback(False, question_id).pack()))
         return self._with_choices(msg, answer.text, (buttons,))
 
     def _with_choices(self, msg: Incoming, text: str, rows: tuple[tuple[Button, ...], ...]) -> list[Reply]:
@@ -354,11 +362,11 @@ class Assistant:
             if refused:
                 return self._refused_button(msg, refused)
             return handler(msg, member, data)
-        found = _FEEDBACK.match(data)
+        found = _feedback(data)
         if not found:
             return [Reply(notice=EXPIRED)] if msg.channel.buttons else self._texts(msg.channel, EXPIRED)
-        useful = found["useful"] == "1"
-        recorded = self.chats.feedback(int(found["question"]), msg.sender.id, useful)
+        useful = found.useful
+        recorded = self.chats.feedback(found.question, msg.sender.id, useful)
         if not msg.channel.buttons:
             self.chats.remember(msg.channel.name, msg.chat_id, choices=())
         notice = THANKS[useful] if recorded else EXPIRED
@@ -380,3 +388,10 @@ def help_text(extra: Iterable[Command] = ()) -> str:
     lines = ["Các lệnh:"] + [f"/{c.name} — {c.description}" for c in [*COMMANDS, *extra]]
     lines.append("Trong nhóm, hãy gọi tên tôi (@) hoặc dùng lệnh; trong tin nhắn riêng cứ gõ câu hỏi.")
     return "\n".join(lines)
+
+
+def _feedback(data: str) -> Feedback | None:
+    try:
+        return Feedback.unpack(data)
+    except CallbackDataError:
+        return None

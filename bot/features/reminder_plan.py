@@ -26,7 +26,9 @@ from bot.db.reminders import ReminderStore
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import Role
 from bot.retrieval.listings import day, document_name, rhythm
+from bot.core.callback import CallbackData
 from bot.core.messages import Button
+from bot.features.report_parts import StartReport
 from bot.services.obligations import TrackedObligation, tracked_obligations
 from bot.db.report_status import STATUS_LABELS, Status
 
@@ -36,6 +38,20 @@ if TYPE_CHECKING:
     from bot.db.people import PeopleStore, Recipient
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Mute(CallbackData, prefix="nn:mute"):
+    """🔕: no more reminders of this obligation ("*": of any)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class Unmute(CallbackData, prefix="nn:unmute"):
+    """🔔: reminders of this obligation again ("": every mute lifted)."""
+
+    key: str = ""
 
 # A reminder missed at its moment (bot down) is still sent this long after, unless the next
 # reminder of the same deadline is due sooner.
@@ -179,8 +195,8 @@ class ReminderPlanner:
         key = occurrence.key
         text = reminder_text(occurrence, slot, doc, status, today)
         # The date tells the report flow which deadline (a missed recurring one has rolled on).
-        report = ((Button("📝 Báo cáo ngay", f"rp:start:{key}:{occurrence.due:%Y%m%d}"),),) if can_report else ()
-        buttons = (*report, (Button("🔕 Tắt nhắc việc này", f"nn:mute:{key}"),))
+        report = ((Button("📝 Báo cáo ngay", StartReport(key, occurrence.due).pack()),),) if can_report else ()
+        buttons = (*report, (Button("🔕 Tắt nhắc việc này", Mute(key).pack()),))
         return NewMessage(f"rem:{key}:{occurrence.due.isoformat()}:{slot.label}:{recipient.official_id}",
                           recipient.channel, recipient.chat_id, text, buttons, official_id=recipient.official_id)
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from bot.core.clock import VIETNAM
 from bot.db.outbox import Outbox
 from bot.db.people import Role
-from bot.features.reminder_plan import ALL, ALL_WORDS, MAX_CHOICES, SCHEDULE_LINES, ReminderPlanner
+from bot.core.callback import CallbackDataError
+from bot.features.reminder_plan import Mute, Unmute, ALL, ALL_WORDS, MAX_CHOICES, SCHEDULE_LINES, ReminderPlanner
 from bot.retrieval.listings import day, document_name
 from bot.core.access import OFFICIALS, ButtonRule
 from bot.core.messages import Button, Command, Incoming, Reply
@@ -66,11 +67,11 @@ class ReminderCommands:
         muted = self.store.mutes(member.official_id).get(member.official_id, set())
         if ALL in muted:
             return self.core.texts(msg, "Bạn đang tắt mọi nhắc việc. Gõ /batnhacnho tất cả để bật lại.")
-        rows = tuple((Button(_choice_label(o) + (" (đã tắt)" if o.key in muted else ""), f"nn:mute:{o.key}"),)
+        rows = tuple((Button(_choice_label(o) + (" (đã tắt)" if o.key in muted else ""), Mute(o.key).pack()),)
                      for o in options)
         text = ("Chọn việc bạn không muốn được nhắc nữa, hoặc «Tất cả»:" if options else
                 "Đơn vị của bạn không còn việc nào đang được nhắc. Bạn vẫn có thể tắt mọi nhắc việc:")
-        return self.core.choices(msg, text, rows + ((Button("🔕 Tất cả", f"nn:mute:{ALL}"),),))
+        return self.core.choices(msg, text, rows + ((Button("🔕 Tất cả", Mute(ALL).pack()),),))
 
     def _mute(self, msg: Incoming, member: "Member", key: str) -> list[Reply]:
         self.store.mute(member.official_id, key)
@@ -94,9 +95,9 @@ class ReminderCommands:
         if arg:
             return self.core.texts(msg, f"Không có lựa chọn «{msg.text.strip()}». Gõ /batnhacnho để xem "
                                         "danh sách, hoặc /batnhacnho tất cả.")
-        rows = tuple((Button(self._mute_label(k), f"nn:unmute:{k}"),) for k in muted)
+        rows = tuple((Button(self._mute_label(k), Unmute(k).pack()),) for k in muted)
         return self.core.choices(msg, "Chọn nhắc việc muốn bật lại:",
-                                 rows + ((Button("🔔 Bật lại tất cả", "nn:unmute:"),),))
+                                 rows + ((Button("🔔 Bật lại tất cả", Unmute().pack()),),))
 
     def _unmute(self, msg: Incoming, member: "Member", key: str | None) -> list[Reply]:
         self.store.unmute(member.official_id, key)
@@ -111,12 +112,14 @@ class ReminderCommands:
         return self._done(msg, text, "Đã bật lại nhắc việc")
 
     def _button(self, msg: Incoming, member: "Member | None", data: str) -> list[Reply]:
-        _, action, key = (data.split(":", 2) + ["", ""])[:3]
         assert member is not None  # the core lets only officials through
-        if action == "mute" and key:
-            return self._mute(msg, member, key)
-        if action == "unmute":
-            return self._unmute(msg, member, key or None)
+        try:
+            if Mute.matches(data) and (mute := Mute.unpack(data)).key:
+                return self._mute(msg, member, mute.key)
+            if Unmute.matches(data):
+                return self._unmute(msg, member, Unmute.unpack(data).key or None)
+        except CallbackDataError:
+            pass
         return self._done(msg, EXPIRED, EXPIRED)
 
     def _title(self, key: str) -> str:

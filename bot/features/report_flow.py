@@ -21,10 +21,11 @@ from bot.db.people import Member, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, Receipt, ReportStore, StoredReport
 from bot.core.clock import clock_and_day
 from bot.core.access import ButtonRule, refusal
+from bot.core.callback import CallbackDataError
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.services.obligations import TrackedObligation, find, tracked_obligations
 from bot.db.report_status import STATUS_LABELS, Status
-from bot.features.report_parts import (TITLE_MAX, Step, _occurrence, accepted_type, at_step, clip, is_skip,
+from bot.features.report_parts import (TITLE_MAX, StartReport, Step, _occurrence, accepted_type, at_step, clip, is_skip,
                                        number_text, obligation_data, obligation_label, printable, safe_file_name,
                                        status_text, typed_status, updated)
 from bot.retrieval.vietnamese import nfc
@@ -153,8 +154,8 @@ class ReportFlow:
         if refusal:
             return self.core.texts(msg, refusal)
         assert member is not None
-        if action == "start":
-            return self._start_at_status(msg, member, arg)
+        if StartReport.matches(data):
+            return self._start_at_status(msg, member, data)
         if action == "fix" and arg.isdigit():  # from a receipt, a list or a question
             return self._start_fix(msg, member, int(arg))
         state = self.core.dialog(msg)
@@ -271,12 +272,16 @@ class ReportFlow:
             return self.core.choices(msg, text, rows)
         return self._to_status(msg, member, state)
 
-    def _start_at_status(self, msg: Incoming, member: Member, arg: str) -> list[Reply]:
-        """`rp:start:<key>[:<YYYYMMDD>]` (a reminder's button): straight to the status of that
+    def _start_at_status(self, msg: Incoming, member: Member, data: str) -> list[Reply]:
+        """A reminder's «Báo cáo ngay» (`StartReport`): straight to the status of that
         obligation, on the deadline the reminder was about when it is still reportable."""
-        key, _, day = arg.partition(":")
+        try:
+            start = StartReport.unpack(data)
+        except CallbackDataError:
+            return self.core.texts(msg, NOT_TRACKED)
+        day = f"{start.due:%Y%m%d}" if start.due else ""
         today = self.core.today()
-        chosen = find(tracked_obligations(self.core.facts, today, self.limits.past_days), key)
+        chosen = find(tracked_obligations(self.core.facts, today, self.limits.past_days), start.key)
         if chosen is None:
             return self.core.texts(msg, NOT_TRACKED)
         due = _occurrence(chosen, day, today - timedelta(days=self.limits.past_days))

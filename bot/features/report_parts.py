@@ -4,9 +4,11 @@ from __future__ import annotations
 import mimetypes
 import unicodedata
 from datetime import date, datetime
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.core.callback import CallbackData
 from bot.core.messages import Attachment
 from bot.services.obligations import TrackedObligation
 from bot.db.report_status import STATUS_LABELS, Status
@@ -31,6 +33,14 @@ class Step(StrEnum):
     TEXT = "text"
     ATTACHMENT = "attachment"
     CONFIRM = "confirm"
+
+
+@dataclass(frozen=True)
+class StartReport(CallbackData, prefix="rp:start"):
+    """«📝 Báo cáo ngay» under a reminder: the report opened at this obligation and deadline."""
+
+    key: str
+    due: date | None = None
 
 
 # -- attachments --------------------------------------------------------------------------------

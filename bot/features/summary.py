@@ -1,9 +1,12 @@
 """/tonghop and /xuatbaocao: the secretariat's summary and export in chat, over `bot.services.summary`."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.core.access import ButtonRule
+from bot.core.assistant import EXPIRED
+from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.messages import Button, Command, Incoming, OutgoingFile, Reply
 from bot.retrieval.listings import resolve_documents
 from bot.services.exports import XLSX_MIME, export_bytes, export_name
@@ -18,7 +21,13 @@ if TYPE_CHECKING:
     from bot.db.people import Member
 
 BUTTON_PREFIX = "th"
-EXPORT_BUTTON = "th:xuat"
+
+
+@dataclass(frozen=True)
+class ExportButton(CallbackData, prefix="th:xuat"):
+    """📥 under a summary: the export of the same documents ("," between numbers; "": all)."""
+
+    documents: str = ""
 ZALO_NO_FILES = ("Zalo chưa cho phép trợ lý gửi tệp Excel. Bạn lấy bảng báo cáo bằng lệnh /xuatbaocao "
                  "trên Telegram, hoặc trên máy chủ: python -m bot reports export --out baocao.xlsx")
 
@@ -66,8 +75,11 @@ class Summary:
         if png is not None:
             replies.append(Reply(file=OutgoingFile("tonghop.png", png, "image/png", chart_caption(summary))))
         text = summary_text(summary, CHAT_HINT.format(arg=arg))
-        data = f"{EXPORT_BUTTON}:{','.join(numbers)}" if numbers else EXPORT_BUTTON
-        if msg.channel.buttons and len(data.encode()) <= 64:
+        try:
+            data = ExportButton(",".join(numbers or ())).pack()
+        except CallbackDataError:  # too many documents for a button: the hint names /xuatbaocao
+            data = ""
+        if msg.channel.buttons and data:
             return replies + self.core.choices(msg, text, ((Button("📥 Xuất bảng Excel", data),),))
         return replies + self.core.texts(msg, text)
 
@@ -81,8 +93,10 @@ class Summary:
     def button(self, msg: Incoming, member: "Member | None", data: str) -> list[Reply]:
         """📥 under a summary: the export of the same documents."""
         assert member is not None  # the core lets only admins through
-        _, _, rest = data.partition(f"{EXPORT_BUTTON}")
-        numbers = [n for n in rest.lstrip(":").split(",") if n] or None
+        try:
+            numbers = [n for n in ExportButton.unpack(data).documents.split(",") if n] or None
+        except CallbackDataError:
+            return self.core.texts(msg, EXPIRED)
         return self._export(msg, member, numbers)
 
     def _export(self, msg: Incoming, member: "Member", numbers: list[str] | None) -> list[Reply]:
