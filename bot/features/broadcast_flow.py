@@ -6,6 +6,7 @@ and reports back to the admin's chat.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from bot.db.outbox import Outbox
 from bot.db.people import Role
 from bot.retrieval.listings import day
 from bot.core.access import ButtonRule, refusal
+from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.messages import TELEGRAM, ZALO, Button, Command, Incoming, Reply
 from bot.services.obligations import find, tracked_obligations
 
@@ -32,10 +34,20 @@ ASK_TEXT = (f"Soạn thông báo: gửi nội dung trong một tin (tối đa {T
             f"tin tối đa {ZALO.max_text} ký tự, tin dài hơn sẽ tới người nhận thành nhiều phần). "
             "Gõ /huy để bỏ.")
 ASK_AUDIENCE = "Gửi thông báo cho ai?"
-AUDIENCES = ((Button("Tất cả cán bộ", "tb:aud:all"),),
-             (Button("Một đơn vị", "tb:aud:unit"),),
-             (Button("Đơn vị chưa báo cáo về một nhiệm vụ", "tb:aud:missing"),))
-CONFIRM = ((Button("✅ Gửi", "tb:send"), Button("✖️ Hủy", "tb:cancel")),)
+
+
+@dataclass(frozen=True)
+class BroadcastStep(CallbackData, prefix="tb"):
+    """A choice in the /thongbao dialog: the audience, a unit, an obligation, send or cancel."""
+
+    action: str
+    arg: str = ""
+
+
+AUDIENCES = ((Button("Tất cả cán bộ", BroadcastStep("aud", "all").pack()),),
+             (Button("Một đơn vị", BroadcastStep("aud", "unit").pack()),),
+             (Button("Đơn vị chưa báo cáo về một nhiệm vụ", BroadcastStep("aud", "missing").pack()),))
+CONFIRM = ((Button("✅ Gửi", BroadcastStep("send").pack()), Button("✖️ Hủy", BroadcastStep("cancel").pack())),)
 
 
 class BroadcastFlow:
@@ -81,14 +93,17 @@ class BroadcastFlow:
         state = self.core.dialog(msg)
         if state is None or state.kind != KIND or "text" not in state.data:
             return self._notice(msg, EXPIRED)
-        parts = data.split(":")
-        action = parts[1] if len(parts) > 1 else ""
+        try:
+            step = BroadcastStep.unpack(data)
+        except CallbackDataError:
+            return self._notice(msg, EXPIRED)
+        action, arg = step.action, step.arg
         if action == "aud":
-            return self._choose_audience(msg, state, parts[2] if len(parts) > 2 else "")
-        if action == "unit" and len(parts) == 3:
-            return self._take_unit(msg, state, parts[2])
-        if action == "ob" and len(parts) == 4:
-            return self._preview(msg, state, f"missing:{parts[2]}:{parts[3]}")
+            return self._choose_audience(msg, state, arg)
+        if action == "unit" and arg and ":" not in arg:
+            return self._take_unit(msg, state, arg)
+        if action == "ob" and arg.count(":") == 1:
+            return self._preview(msg, state, f"missing:{arg}")
         if action == "send" and state.step == "confirm":
             return self._send(msg, member, state)
         if action == "cancel":
@@ -176,11 +191,12 @@ class BroadcastFlow:
         """The choices of the step the dialog is at."""
         if state.step == "unit":
             units = [u for u in self.people.units() if u.active][:MAX_UNITS]
-            return tuple((Button(f"{u.code} — {u.name}"[:60], f"tb:unit:{u.code}"),) for u in units)
+            return tuple((Button(f"{u.code} — {u.name}"[:60], BroadcastStep("unit", u.code).pack()),) for u in units)
         if state.step == "obligation":
             today = self.core.today()
             return tuple((Button(f"{o.title(48)} — hạn {day(o.due)}" + (" (đã qua)" if o.due < today else ""),
-                                 f"tb:ob:{o.key}:{o.due.isoformat()}"),) for o in self._obligations())
+                                 BroadcastStep("ob", f"{o.key}:{o.due.isoformat()}").pack()),)
+                         for o in self._obligations())
         if state.step == "confirm":
             return CONFIRM
         return AUDIENCES

@@ -25,9 +25,9 @@ from bot.core.callback import CallbackDataError
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.services.obligations import TrackedObligation, find, tracked_obligations
 from bot.db.report_status import STATUS_LABELS, Status
-from bot.features.report_parts import (TITLE_MAX, StartReport, Step, _occurrence, accepted_type, at_step, clip, is_skip,
-                                       number_text, obligation_data, obligation_label, printable, safe_file_name,
-                                       status_text, typed_status, updated)
+from bot.features.report_parts import (TITLE_MAX, ReportStep, StartReport, Step, _occurrence, accepted_type, at_step,
+                                       clip, is_skip, number_text, obligation_data, obligation_label, printable,
+                                       safe_file_name, status_text, typed_status, updated)
 from bot.retrieval.vietnamese import nfc
 
 if TYPE_CHECKING:
@@ -145,11 +145,15 @@ class ReportFlow:
             return self._start_fix(msg, member, mine[0].id)
         state = self._new_state(member, Step.FIX_PICK)
         self.core.save_dialog(msg, state)
-        rows = tuple((Button(self._fix_label(r), f"rp:fix:{r.id}"),) for r in mine[:PAGE_SIZE])
+        rows = tuple((Button(self._fix_label(r), ReportStep("fix", str(r.id)).pack()),) for r in mine[:PAGE_SIZE])
         return self.core.choices(msg, "Chọn báo cáo cần sửa:", rows)
 
     def _button(self, msg: Incoming, member: Member | None, data: str) -> list[Reply]:
-        _, action, arg = (data.split(":", 2) + ["", ""])[:3]
+        try:
+            step = ReportStep.unpack(data)
+        except CallbackDataError:
+            return self._stale(msg)
+        action, arg = step.action, step.arg
         refusal = self._refusal(msg, member)
         if refusal:
             return self.core.texts(msg, refusal)
@@ -242,10 +246,10 @@ class ReportFlow:
         self.core.save_dialog(msg, state)
         shown = open_[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
         today = self.core.today()
-        rows = [(Button(obligation_label(o, today), f"rp:o:{o.key}"),) for o in shown]
+        rows = [(Button(obligation_label(o, today), ReportStep("o", o.key).pack()),) for o in shown]
         if (page + 1) * PAGE_SIZE < len(open_):
-            rows.append((Button(f"Xem thêm ({len(open_) - (page + 1) * PAGE_SIZE} việc)", "rp:more"),))
-        rows.append((Button("Khác (việc không có trong danh sách)", "rp:other"),))
+            rows.append((Button(f"Xem thêm ({len(open_) - (page + 1) * PAGE_SIZE} việc)", ReportStep("more").pack()),))
+        rows.append((Button("Khác (việc không có trong danh sách)", ReportStep("other").pack()),))
         if not open_:
             head = (f"Đơn vị {member.unit.name} không còn việc có hạn nào chờ báo cáo. "
                     "Bạn vẫn có thể báo cáo một việc khác:")
@@ -268,7 +272,8 @@ class ReportFlow:
             self.core.save_dialog(msg, at_step(state, Step.REPEAT))
             text = (f"Bạn đã báo cáo việc này lúc {clock_and_day(previous.submitted_at)} (báo cáo số {previous.id}: "
                     f"{status_text(previous.status, previous.percent)}). Sửa báo cáo đó hay gửi báo cáo mới?")
-            rows = ((Button("Sửa báo cáo trước", f"rp:fix:{previous.id}"),), (Button("Gửi báo cáo mới", "rp:new"),))
+            rows = ((Button("Sửa báo cáo trước", ReportStep("fix", str(previous.id)).pack()),),
+                    (Button("Gửi báo cáo mới", ReportStep("new").pack()),))
             return self.core.choices(msg, text, rows)
         return self._to_status(msg, member, state)
 
@@ -310,9 +315,9 @@ class ReportFlow:
     def _to_status(self, msg: Incoming, member: Member, state: "DialogState", intro: str = "") -> list[Reply]:
         state = at_step(state, Step.STATUS)
         self.core.save_dialog(msg, state)
-        rows = ((Button(STATUS_LABELS[Status.NOT_STARTED], "rp:s:not_started"),
-                 Button(STATUS_LABELS[Status.IN_PROGRESS], "rp:s:in_progress"),
-                 Button(STATUS_LABELS[Status.DONE], "rp:s:done")),)
+        rows = ((Button(STATUS_LABELS[Status.NOT_STARTED], ReportStep("s", Status.NOT_STARTED.value).pack()),
+                 Button(STATUS_LABELS[Status.IN_PROGRESS], ReportStep("s", Status.IN_PROGRESS.value).pack()),
+                 Button(STATUS_LABELS[Status.DONE], ReportStep("s", Status.DONE.value).pack())),)
         text = "\n".join(p for p in (intro, self._obligation_text(state), ASK_STATUS) if p)
         return self.core.choices(msg, text, rows)
 
@@ -329,7 +334,8 @@ class ReportFlow:
         if not msg.channel.buttons:
             # Typed digits here are a percentage, not a numbered choice.
             return self.core.texts(msg, text)
-        rows = (tuple(Button(f"{p}%", f"rp:p:{p}") for p in (25, 50, 75)) + (Button("Bỏ qua", "rp:p:skip"),),)
+        rows = (tuple(Button(f"{p}%", ReportStep("p", str(p)).pack()) for p in (25, 50, 75))
+                + (Button("Bỏ qua", ReportStep("p", "skip").pack()),),)
         return self.core.choices(msg, text, rows)
 
     def _on_percent_text(self, msg: Incoming, member: Member, state: "DialogState", text: str) -> list[Reply]:
@@ -364,7 +370,7 @@ class ReportFlow:
 
     def _ask_file(self, msg: Incoming, problem: str = "") -> list[Reply]:
         text = problem or ASK_FILE.format(types=self._types(), mb=number_text(self.limits.max_file_mb))
-        return self.core.choices(msg, text, ((Button("Bỏ qua", "rp:a:skip"),),))
+        return self.core.choices(msg, text, ((Button("Bỏ qua", ReportStep("a", "skip").pack()),),))
 
     def _on_attachment(self, msg: Incoming, member: Member, state: "DialogState", text: str) -> list[Reply]:
         if msg.attachment is None:
@@ -400,8 +406,8 @@ class ReportFlow:
         lines.append(f"Tình trạng: {status_text(Status(d['status']), d.get('percent'))}")
         lines.append(f"Nội dung: {d.get('text', '')}")
         lines.append(f"Tệp đính kèm: {d['file']['name']}" if d.get("file") else "Tệp đính kèm: không có")
-        rows = ((Button("Gửi", f"rp:c:send:{d['token']}"), Button("Sửa lại", "rp:c:edit"),
-                 Button("Hủy", "rp:c:cancel")),)
+        rows = ((Button("Gửi", ReportStep("c", f"send:{d['token']}").pack()),
+                 Button("Sửa lại", ReportStep("c", "edit").pack()), Button("Hủy", ReportStep("c", "cancel").pack())),)
         return self.core.choices(msg, "\n".join(lines), rows)
 
     def _on_confirm(self, msg: Incoming, member: Member, state: "DialogState", arg: str) -> list[Reply]:
@@ -442,7 +448,8 @@ class ReportFlow:
         if self.limits.correction_minutes <= 0:
             return self.core.texts(msg, text)
         if msg.channel.buttons:
-            return self.core.choices(msg, text, ((Button("Sửa báo cáo này", f"rp:fix:{receipt.number}"),),))
+            fix = ReportStep("fix", str(receipt.number)).pack()
+            return self.core.choices(msg, text, ((Button("Sửa báo cáo này", fix),),))
         return self.core.texts(msg, f"{text}\n{FIX_HINT.format(window=self._window())}")
 
     # -- shared bits ----------------------------------------------------------------------------

@@ -43,6 +43,14 @@ class StartReport(CallbackData, prefix="rp:start"):
     due: date | None = None
 
 
+@dataclass(frozen=True)
+class ReportStep(CallbackData, prefix="rp"):
+    """A choice in the /baocao dialog: `action` as in STEP_ACTIONS, and its argument."""
+
+    action: str
+    arg: str = ""
+
+
 # -- attachments --------------------------------------------------------------------------------
 
 def safe_file_name(file: Attachment) -> str:
