@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot import app
     from bot.ingestion.pipeline import Ingestor
-    from bot.vector_store import open_collection
+    from bot.retrieval.vector_store import open_collection
 
     ingestor = Ingestor(settings, app.embeddings(settings), open_collection(settings),
                         model_id=settings.embedding.model, facts=app.fact_store(settings))

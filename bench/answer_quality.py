@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import app  # noqa: E402
-from bot.answers import Answer, Answerer, Conversation  # noqa: E402
+from bot.retrieval.answers import Answer, Answerer, Conversation  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 
 DATA = ROOT / "bench" / "data"

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, insert  # noqa: E402
 
-from bot.broadcasts import plan_broadcast  # noqa: E402
+from bot.services.broadcasts import plan_broadcast  # noqa: E402
 from bot.db import models as m  # noqa: E402
 from bot.db.engine import connect  # noqa: E402
 from bot.db.outbox import Outbox  # noqa: E402

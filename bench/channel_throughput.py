@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.messages import TELEGRAM, Incoming, Sender  # noqa: E402
+from bot.core.messages import TELEGRAM, Incoming, Sender  # noqa: E402
 from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
 
 QUESTIONS = [json.loads(line)["question"] for line in

@@ -112,7 +112,7 @@ def bare_encode(store: Path) -> tuple[float, int]:
     from bot.config import load_settings
     from bot.ingestion.chunking import embedded_text
     from bot.ingestion.document import Chunk
-    from bot.vector_store import open_collection
+    from bot.retrieval.vector_store import open_collection
 
     settings = load_settings(paths__store=store)
     got = open_collection(settings).get(include=["documents", "metadatas"])

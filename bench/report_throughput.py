@@ -37,9 +37,9 @@ from bot.db import models as m  # noqa: E402
 from bot.db.dialogs import DialogState  # noqa: E402
 from bot.db.engine import normalise_url, writer  # noqa: E402
 from bot.db.reports import NewReport, ReportStore  # noqa: E402
-from bot.messages import TELEGRAM, Incoming, Sender  # noqa: E402
-from bot.report_flow import ReportFlow  # noqa: E402
-from bot.reports import Status  # noqa: E402
+from bot.core.messages import TELEGRAM, Incoming, Sender  # noqa: E402
+from bot.features.report_flow import ReportFlow  # noqa: E402
+from bot.db.report_status import Status  # noqa: E402
 from tests.conftest import build_assistant  # noqa: E402  (the core over the knowledge, fake embedding)
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

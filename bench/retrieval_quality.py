@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import app  # noqa: E402
-from bot.answers import Answerer, Conversation  # noqa: E402
+from bot.retrieval.answers import Answerer, Conversation  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.search import PassageSearch, SearchConfig  # noqa: E402
-from bot.vector_store import langchain_store  # noqa: E402
-from bot.vietnamese import fold  # noqa: E402
+from bot.retrieval.search import PassageSearch, SearchConfig  # noqa: E402
+from bot.retrieval.vector_store import langchain_store  # noqa: E402
+from bot.retrieval.vietnamese import fold  # noqa: E402
 
 DEFAULT_ALQAC = ROOT.parent / "shared" / "eval" / "alqac"
 RESULTS = 10

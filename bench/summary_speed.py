@@ -39,8 +39,9 @@ from bot.db.facts import FactStore  # noqa: E402
 from bot.db.people import PeopleStore  # noqa: E402
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation  # noqa: E402
 from bot.ingestion.document import DocumentMeta  # noqa: E402
-from bot.obligations import tracked_obligations  # noqa: E402
-from bot.summary import build_summary, chart_png, export_bytes, summary_text  # noqa: E402
+from bot.services.obligations import tracked_obligations  # noqa: E402
+from bot.services.exports import export_bytes  # noqa: E402
+from bot.services.summary import build_summary, chart_png, summary_text  # noqa: E402
 
 TODAY = date(2026, 6, 1)
 PAST_DAYS = 60

@@ -81,7 +81,7 @@ def add_units_parser(commands: argparse._SubParsersAction, common: argparse.Argu
 
 def console(settings: Settings) -> int:
     from bot import app
-    from bot.console import run
+    from bot.channels.console import run
 
     return run(app.assistant(settings), exports=settings.store_dir / "exports")
 
@@ -96,26 +96,26 @@ def channel(settings: Settings, name: str) -> int:
     if name == "console":
         return console(settings)
     if name == "telegram":
-        from bot.channels.telegram import main as run_telegram
+        from bot.channels.telegram.adapter import main as run_telegram
 
         return run_telegram(settings)
-    from bot.channels.zalo import main as run_zalo
+    from bot.channels.zalo.adapter import main as run_zalo
 
     return run_zalo(settings)
 
 
 def gaps(settings: Settings, limit: int) -> int:
-    from bot import app
+    from bot.core.clock import day_and_clock
     from bot.db.chats import ChatStore
-    from bot.db.engine import connect
+    from bot.db.engine import shared_engine
 
-    found = ChatStore(connect(settings.database_url)).gaps(limit)
+    found = ChatStore(shared_engine(settings.database_url)).gaps(limit)
     if not found:
         print("Chưa có câu hỏi nào bị bỏ ngỏ.")
         return 0
     print("Câu hỏi văn bản chưa trả lời được hoặc bị đánh giá chưa đúng (nhiều nhất trước):")
     for i, gap in enumerate(found, 1):
-        when = gap.last_asked.astimezone(app.VIETNAM).strftime("%d/%m/%Y %H:%M")
+        when = day_and_clock(gap.last_asked)
         print(f"{i}. {gap.question} — hỏi {gap.asked} lần, không tìm thấy {gap.not_found}, "
               f"👎 {gap.unhelpful}, lần cuối {when}")
     return 0
@@ -123,14 +123,14 @@ def gaps(settings: Settings, limit: int) -> int:
 
 def ask(settings: Settings, as_json: bool) -> int:
     from bot import app
-    from bot.console import ask as answer_lines
+    from bot.channels.console import ask as answer_lines
 
     return answer_lines(app.answerer(settings), as_json)
 
 
 def deadlines(settings: Settings, days: int, doc: str | None, today: date | None) -> int:
     from bot import app
-    from bot.listings import document_deadlines_text, document_name, resolve_documents, upcoming_text
+    from bot.retrieval.listings import document_deadlines_text, document_name, resolve_documents, upcoming_text
 
     facts = app.fact_store(settings)
     today = today or date.today()
@@ -148,7 +148,7 @@ def deadlines(settings: Settings, days: int, doc: str | None, today: date | None
 
 def criteria(settings: Settings, doc: str) -> int:
     from bot import app
-    from bot.listings import criteria_text, resolve_documents
+    from bot.retrieval.listings import criteria_text, resolve_documents
 
     facts = app.fact_store(settings)
     numbers = resolve_documents(facts, doc)
@@ -191,17 +191,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "criteria":
         return criteria(settings, args.doc)
     if args.command == "units":
-        from bot.membership import units_cli
+        from bot.services.units import units_cli
 
         return units_cli(settings, args)
     if args.command == "reports":
-        from bot.summary import run_cli
+        from bot.services.summary import run_cli
 
         return run_cli(settings, args)
     if args.command == "gaps":
         return gaps(settings, args.limit)
     if args.command == "broadcast":
-        from bot.delivery import broadcast
+        from bot.channels.outbox_commands import broadcast
 
         try:
             text = args.text.read_text(encoding="utf-8")
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "deliver":
         import asyncio
 
-        from bot.delivery import deliver as deliver_outbox
+        from bot.channels.outbox_commands import deliver as deliver_outbox
 
         return asyncio.run(deliver_outbox(settings, until_empty=args.until_empty))
     return channel(settings, args.command)

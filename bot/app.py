@@ -2,35 +2,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import Settings
 
-# Officials read times in Vietnam time (UTC+7, no daylight saving).
-VIETNAM = timezone(timedelta(hours=7), "ICT")
-
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from bot.answers import Answerer
-    from bot.assistant import Assistant
+    from bot.retrieval.answers import Answerer
+    from bot.channels.background import Background
+    from bot.core.assistant import Assistant
     from bot.db.people import PeopleStore
     from bot.db.facts import FactStore
-    from bot.embedding import E5Embeddings
-    from bot.search import PassageSearch
+    from bot.retrieval.embedding import E5Embeddings
+    from bot.retrieval.search import PassageSearch
 
 
 def model_location(settings: Settings) -> str:
     """The configured model name or path, with the offline e5 alias resolved to its folder."""
-    from bot.embedding import resolve_model
+    from bot.retrieval.embedding import resolve_model
 
     return resolve_model(settings.embedding.model, settings.resolve(settings.embedding.local_dir))
 
 
 def embeddings(settings: Settings) -> "E5Embeddings":
-    from bot.embedding import E5Embeddings
+    from bot.retrieval.embedding import E5Embeddings
 
     e = settings.embedding
     return E5Embeddings(model_location(settings), query_prefix=e.query_prefix,
@@ -39,24 +37,30 @@ def embeddings(settings: Settings) -> "E5Embeddings":
 
 def prepare_model(settings: Settings) -> Path | None:
     """Build the offline e5 folder when the config names it; a hub model needs nothing here."""
-    from bot.model_setup import prepare_model as build
+    from bot.retrieval.model_setup import prepare_model as build
 
     if settings.embedding.model != "multilingual-e5-small":
         return None
     return build(settings.resolve(settings.embedding.local_dir))
 
 
+def database(settings: Settings) -> "Engine":
+    """The process's one engine (migrated once): every store below is built over it."""
+    from bot.db.engine import shared_engine
+
+    return shared_engine(settings.database_url)
+
+
 def fact_store(settings: Settings) -> "FactStore":
     """The SQL store of deadlines and criteria, migrated to the current schema."""
-    from bot.db.engine import connect
     from bot.db.facts import FactStore
 
-    return FactStore(connect(settings.database_url))
+    return FactStore(database(settings))
 
 
 def passage_search(settings: Settings) -> "PassageSearch":
-    from bot.search import PassageSearch, SearchConfig
-    from bot.vector_store import langchain_store
+    from bot.retrieval.search import PassageSearch, SearchConfig
+    from bot.retrieval.vector_store import langchain_store
 
     s = settings.search
     config = SearchConfig(dense_k=s.dense_k, lexical_k=s.lexical_k, dense_weight=s.dense_weight,
@@ -66,8 +70,8 @@ def passage_search(settings: Settings) -> "PassageSearch":
 
 
 def answerer(settings: Settings) -> "Answerer":
-    from bot.answers import Answerer
-    from bot.generation import rewriter_from_settings
+    from bot.retrieval.answers import Answerer
+    from bot.retrieval.generation import rewriter_from_settings
 
     return Answerer(passage_search(settings), fact_store(settings), settings.answers,
                     rewriter=rewriter_from_settings(settings))
@@ -83,15 +87,15 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                today: Callable[[], date] | None = None,
                now: Callable[[], datetime] | None = None) -> "Assistant":
     """The core with every feature plugged in, over a migrated database."""
-    from bot.assistant import Assistant, RateLimit
-    from bot.broadcast_flow import BroadcastFlow
+    from bot.core.assistant import Assistant, RateLimit
+    from bot.features.broadcast_flow import BroadcastFlow
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogStore
     from bot.db.reports import ReportStore
-    from bot.membership import Membership
-    from bot.reminders import ReminderCommands
-    from bot.report_flow import ReportFlow
-    from bot.summary import Summary
+    from bot.features.membership import Membership
+    from bot.features.reminders import ReminderCommands
+    from bot.features.report_flow import ReportFlow
+    from bot.features.summary import Summary
 
     core = Assistant(answers, answers.facts, ChatStore(engine), today,
                      people=people(settings, engine),
@@ -105,9 +109,19 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     return core
 
 
+def background(settings: Settings, core: "Assistant") -> "Background":
+    """Delivery and the reminder plan beside a messenger's bot, over the core's stores."""
+    from bot.channels.background import Background
+    from bot.db.outbox import Outbox
+    from bot.features.reminder_plan import ReminderPlanner
+
+    engine = database(settings)
+    outbox = Outbox(engine)
+    planner = (ReminderPlanner(engine, core.facts, core.people, outbox, settings)
+               if settings.reminders.enabled and core.people is not None else None)
+    return Background(outbox, core.people, core.chats, settings, planner)
+
+
 def assistant(settings: Settings) -> "Assistant":
     """The messenger-independent core that every channel adapter calls."""
-    from bot.db.engine import connect
-
-    engine = connect(settings.database_url)
-    return build_core(settings, engine, answerer(settings))
+    return build_core(settings, database(settings), answerer(settings))

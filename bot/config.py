@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "config.yaml"
 ENV_PREFIX = "ASSISTANT__"
-# Names documented in DESIGN.md §3 and the README, mapped to their config keys.
+# Environment names documented in the README (Configuration), mapped to their config keys.
 ENV_ALIASES = {
     "CHROMA_HOST": ("store", "chroma_host"),
     "CHROMA_PORT": ("store", "chroma_port"),

@@ -173,13 +173,13 @@ def build_assistant(base: Path, today: date = date(2026, 1, 15), *,  # type: ign
     access__admins=["telegram:1"]."""
     import shutil
 
-    from bot.answers import Answerer
+    from bot.retrieval.answers import Answerer
     from bot.app import build_core
     from bot.db.engine import connect
     from bot.db.facts import FactStore
     from bot.ingestion.pipeline import Ingestor
-    from bot.search import PassageSearch
-    from bot.vector_store import langchain_store, open_collection
+    from bot.retrieval.search import PassageSearch
+    from bot.retrieval.vector_store import langchain_store, open_collection
 
     settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge",
                              database__url=database_url, **overrides)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Answerer, Conversation
+from bot.retrieval.answers import Answerer, Conversation
 from bot.config import load_settings
 from bot.db.engine import connect
 from bot.db.facts import FactStore
 from bot.ingestion.pipeline import Ingestor
-from bot.search import PassageSearch
-from bot.vector_store import langchain_store, open_collection
+from bot.retrieval.search import PassageSearch
+from bot.retrieval.vector_store import langchain_store, open_collection
 from tests.conftest import ROOT, FakeEmbeddings
 
 DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b|\bngày (\d{1,2}) tháng (\d{1,2}) năm (\d{4})\b")

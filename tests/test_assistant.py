@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assistant import COMMANDS, Assistant, split_text
+from bot.core.assistant import COMMANDS, Assistant
+from bot.core.replies import split_text
 from bot.db.chats import ChatStore
-from bot.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender
+from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender
 
 ALICE = Sender("101", "Chị An")
 BOB = Sender("202", "Anh Bình")

@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.ingestion.pipeline import Ingestor
-from bot.vector_store import chroma_folder, close_client, open_client, open_collection
+from bot.retrieval.vector_store import chroma_folder, close_client, open_client, open_collection
 from tests.conftest import SEED, FakeEmbeddings
 
 

@@ -7,13 +7,13 @@ import shutil
 
 import pytest
 
-from bot import console
-from bot.answers import Answerer
+from bot.channels import console
+from bot.retrieval.answers import Answerer
 from bot.db.engine import connect
 from bot.db.facts import FactStore
 from bot.ingestion.pipeline import Ingestor
-from bot.search import PassageSearch
-from bot.vector_store import langchain_store, open_collection
+from bot.retrieval.search import PassageSearch
+from bot.retrieval.vector_store import langchain_store, open_collection
 from tests.conftest import SEED, FakeEmbeddings
 
 

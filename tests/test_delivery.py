@@ -17,19 +17,23 @@ import pytest_asyncio
 from sqlalchemy import Engine, insert, select
 from telegram import Bot
 
-from bot.broadcasts import plan_broadcast
-from bot.channels.telegram import build_application
-from bot.channels.zalo import ZaloClient
+from bot.services.broadcasts import plan_broadcast
+from bot.channels.telegram.adapter import build_application
+from bot.channels.zalo.adapter import ZaloClient
 from bot.config import load_settings
 from bot.db import models as m
 from bot.db.chats import ChatStore
 from bot.db.engine import connect
 from bot.db.outbox import BroadcastReport, NewMessage, Outbox
 from bot.db.people import PeopleStore
-from bot.delivery import (BLOCKED, CHAT_NOT_FOUND, Background, Blocked, ChatNotFound, DeliveryWorker,
-                          PermanentError, RateLimiter, TelegramSender, ZaloSender, _dead_here, failure_reason,
-                          report_text, worker_id)
-from bot.messages import Button
+from bot.channels.background import Background
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.zalo.sender import ZaloSender
+from bot.delivery.claims import _dead_here, worker_id
+from bot.delivery.errors import BLOCKED, CHAT_NOT_FOUND, Blocked, ChatNotFound, PermanentError, failure_reason
+from bot.delivery.limiter import RateLimiter
+from bot.delivery.worker import DeliveryWorker, report_text
+from bot.core.messages import Button
 from tests.conftest import ROOT
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
 from tests.fakes.telegram_server import FakeTelegram, RateLimits

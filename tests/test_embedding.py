@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embedding import E5Embeddings, load_model, resolve_model
-from bot.model_setup import MARKER, default_source, file_sha256, prepare_model
+from bot.retrieval.embedding import E5Embeddings, load_model, resolve_model
+from bot.retrieval.model_setup import MARKER, default_source, file_sha256, prepare_model
 from tests.conftest import SEED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,7 +259,7 @@ def test_model_is_loaded_once_per_process(e5: E5Embeddings, model_dir: Path) -> 
 
 
 def test_importing_embedding_does_not_import_torch() -> None:
-    code = ("import sys, bot.embedding; "
+    code = ("import sys, bot.retrieval.embedding; "
             "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]; "
             "assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evidence import SentenceScorer, cue_at, excerpt, intent_cue, is_preamble, passage_sentences
-from bot.issuers import asked_ministries, document_places, places, without_places
-from bot.questions import Intent, understand
-from bot.search import Passage
+from bot.retrieval.evidence import SentenceScorer, cue_at, excerpt, intent_cue, is_preamble, passage_sentences
+from bot.retrieval.issuers import asked_ministries, document_places, places, without_places
+from bot.retrieval.questions import Intent, understand
+from bot.retrieval.search import Passage
 
 
 def passage(text: str, section: str = "", title: str | None = None, score: float = 1.0) -> Passage:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.facts.extract import extract_facts
-from bot.vietnamese import sentences as split_sentences
+from bot.retrieval.vietnamese import sentences as split_sentences
 from bot.facts.model import DeadlineKind, ListKind
 from bot.ingestion.chunking import section_lines
 from bot.ingestion.cleaning import clean

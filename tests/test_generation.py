@@ -15,11 +15,11 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_openai import ChatOpenAI
 from pydantic import Field
 
-from bot.answers import Answer, Answerer, Source
-from bot.assistant import Assistant
+from bot.retrieval.answers import Answer, Answerer, Source
+from bot.core.assistant import Assistant
 from bot.config import load_settings
-from bot.search import Passage
-from bot.generation import (PASSAGES_SHOWN, PLACEHOLDER_KEY, LlmRewriter, dates, date_forms, figures,
+from bot.retrieval.search import Passage
+from bot.retrieval.generation import (PASSAGES_SHOWN, PLACEHOLDER_KEY, LlmRewriter, dates, date_forms, figures,
                             rejection, rewriter_from_settings)
 
 QUESTION = "hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?"
@@ -140,7 +140,7 @@ def test_content_given_as_blocks_is_read(assistant: Assistant) -> None:
 ])
 def test_an_unsound_rewrite_falls_back_to_the_extractive_answer(
         assistant: Assistant, caplog: pytest.LogCaptureFixture, reply: str, reason: str) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.generation"):
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval.generation"):
         answer = answerer_with(assistant, FakeListChatModel(responses=[reply])).ask(QUESTION)
     assert answer.text == extractive(assistant) and answer.found
     assert f"rejected ({reason}" in caplog.text
@@ -154,7 +154,7 @@ def test_a_rambling_rewrite_falls_back(assistant: Assistant) -> None:
 
 def test_a_failing_endpoint_falls_back_and_the_log_holds_no_detail(
         assistant: Assistant, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.generation"):
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval.generation"):
         answer = answerer_with(assistant, FailingModel(responses=[GOOD])).ask(QUESTION)
     assert answer.text == extractive(assistant)
     assert "ConnectionError" in caplog.text and SECRET not in caplog.text
@@ -163,7 +163,7 @@ def test_a_failing_endpoint_falls_back_and_the_log_holds_no_detail(
 def test_a_hung_endpoint_is_not_waited_for(assistant: Assistant, release_hung_model: None,
                                            caplog: pytest.LogCaptureFixture) -> None:
     started = time.perf_counter()
-    with caplog.at_level(logging.WARNING, logger="bot.generation"):
+    with caplog.at_level(logging.WARNING, logger="bot.retrieval.generation"):
         answer = answerer_with(assistant, HungModel(responses=[GOOD]), timeout_s=0.3).ask(QUESTION)
     elapsed = time.perf_counter() - started
     assert answer.text == extractive(assistant)
@@ -225,7 +225,7 @@ def test_an_openai_compatible_model_is_built_from_the_settings_and_the_key_from_
         caplog: pytest.LogCaptureFixture) -> None:
     settings = load_settings(environ={}, llm__base_url="http://127.0.0.1:9/v1", llm__model="qwen",
                              llm__timeout_s=5, llm__temperature=0.2)
-    with caplog.at_level(logging.DEBUG, logger="bot.generation"):
+    with caplog.at_level(logging.DEBUG, logger="bot.retrieval.generation"):
         rewriter = rewriter_from_settings(settings, environ={"LLM_API_KEY": SECRET})
     assert rewriter is not None and rewriter.timeout_s == 5
     model = rewriter.model

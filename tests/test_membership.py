@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import update
 
 from bot.__main__ import main
-from bot.assistant import Assistant
+from bot.core.assistant import Assistant
 from bot.db import models as m
 from bot.db.people import Role
-from bot.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender
+from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender
 from tests.conftest import build_assistant
 
 ADMIN = "900"  # telegram:900 is the config's admin

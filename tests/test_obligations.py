@@ -11,8 +11,8 @@ from bot.db.facts import FactStore
 from bot.db.outbox import NewMessage, Outbox, decode_buttons, encode_buttons
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
-from bot.messages import Button
-from bot.obligations import obligation_key, tracked_obligations
+from bot.core.messages import Button
+from bot.services.obligations import obligation_key, tracked_obligations
 
 TODAY = date(2026, 3, 10)
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.ingestion.pipeline import Ingestor
-from bot.vector_store import iter_metadata, open_collection
+from bot.retrieval.vector_store import iter_metadata, open_collection
 from tests.conftest import SEED, FakeEmbeddings
 
 PLAN = """ỦY BAN NHÂN DÂN TỈNH AN GIANG

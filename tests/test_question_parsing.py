@@ -5,10 +5,10 @@ import unicodedata
 
 import pytest
 
-from bot.doc_refs import find_refs, matching
-from bot.lexical import LexicalIndex
-from bot.questions import Intent, understand
-from bot.vietnamese import fold, has_diacritics, sentences, syllables
+from bot.retrieval.doc_refs import find_refs, matching
+from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.questions import Intent, understand
+from bot.retrieval.vietnamese import fold, has_diacritics, sentences, syllables
 
 KNOWN = ["0125/KH-UBND", "0124/KH-UBND", "17/CT-BTTTT", "982/KH-UBND", "224/CĐ-TTg",
          "86/2025/QĐ-UBND", "11520/VPCP-CN", "45-CT/TW", "09/CT-UBND", "1234/UBND-VX"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.app import VIETNAM
+from bot.core.clock import VIETNAM
 from bot.config import Settings
 from bot.db import models as m
 from bot.db.facts import FactStore
@@ -17,10 +17,11 @@ from bot.db.outbox import Outbox, decode_buttons
 from bot.db.people import PeopleStore, Role
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
-from bot.messages import CONSOLE, TELEGRAM, Channel, ChatKind, Incoming, Sender
-from bot.obligations import obligation_key
-from bot.reminders import ReminderCommands, ReminderPlanner
-from bot.reports import Status
+from bot.core.messages import CONSOLE, TELEGRAM, Channel, ChatKind, Incoming, Sender
+from bot.services.obligations import obligation_key
+from bot.features.reminder_plan import ReminderPlanner
+from bot.features.reminders import ReminderCommands
+from bot.db.report_status import Status
 from tests.conftest import build_assistant
 
 DOC = "99/KH-TEST"
@@ -295,7 +296,8 @@ def test_schedule_pause_and_resume_for_admins_only(core) -> None:  # type: ignor
     planner = planner_of(core)
     report(core.people.engine, "STC", core.people.member("telegram", "21").official_id, KEY_HOSO,
            date(2026, 3, 31), Status.DONE, vn(2026, 3, 19))
-    assert say(core, CONSOLE, "an", command="lichnhac") == "Chỉ quản trị (văn phòng) mới dùng được lệnh /lichnhac."
+    assert say(core, CONSOLE, "an", command="lichnhac") == ("Lệnh /lichnhac chỉ dành cho vai trò quản trị "
+                                                            "(văn phòng). Vai trò của bạn: báo cáo của đơn vị.")
     text = say(core, CONSOLE, "admin1", command="lichnhac")
     lines = text.splitlines()
     assert lines[0] == "Nhắc việc đang chạy. Gõ /lichnhac tamdung để tạm dừng."
@@ -368,8 +370,10 @@ def test_broadcast_with_buttons_to_units_missing_a_report(core) -> None:  # type
 
 
 def test_broadcast_cancelled_and_refused_to_non_admins(core) -> None:  # type: ignore[no-untyped-def]
-    assert say(core, CONSOLE, "an", command="thongbao") == "Chỉ quản trị (văn phòng) mới gửi được thông báo."
-    assert say(core, TELEGRAM, "11", button="tb:send") == "Chỉ quản trị (văn phòng) mới gửi được thông báo."
+    assert say(core, CONSOLE, "an", command="thongbao") == ("Lệnh /thongbao chỉ dành cho vai trò quản trị "
+                                                            "(văn phòng). Vai trò của bạn: báo cáo của đơn vị.")
+    assert say(core, TELEGRAM, "11", button="tb:send").startswith("Lựa chọn này chỉ dành cho vai trò quản trị "
+                                                                  "(văn phòng).")
     in_group = Incoming(channel=TELEGRAM, chat_id="-100", sender=Sender("900"), chat_kind=ChatKind.GROUP,
                         command="thongbao")
     assert core.handle(in_group)[0].text.startswith("Lệnh /thongbao dùng trong tin nhắn riêng với bot")

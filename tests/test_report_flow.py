@@ -20,15 +20,15 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot import console
+from bot.channels import console
 from bot.db import models as m
-from bot.app import VIETNAM
-from bot.assistant import CANCELLED, Assistant
+from bot.core.clock import VIETNAM
+from bot.core.assistant import CANCELLED, Assistant
 from bot.db.people import PeopleStore, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, ReportStore
-from bot.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
-from bot.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
-from bot.reports import Status
+from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
+from bot.features.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
+from bot.db.report_status import Status
 from tests.conftest import ROOT, build_assistant
 from tests.fakes.fixtures import running_ptb, telegram_fake, zalo_fake  # noqa: F401
 from tests.fakes.telegram_server import BotMessage, FakeTelegram, make_message
@@ -378,7 +378,7 @@ def test_who_may_report(world: World) -> None:
     assert stranger.send("/baocao").startswith("Bạn chưa đăng ký") and "/dangky <mã>" in stranger.last[0].text
     assert stranger.send(button=f"rp:start:{KEY_0125}").startswith("Bạn chưa đăng ký")
     reader = world.official(TELEGRAM, "1102", role="reader")
-    assert "Vai trò của bạn là «chỉ xem»" in reader.send("/baocao")
+    assert "Vai trò của bạn: chỉ xem" in reader.send("/baocao")
     admin = User(world.core, TELEGRAM, "900")  # a config admin, no unit
     assert "chưa thuộc đơn vị nào" in admin.send("/baocao")
     admin.send(f"/dangky {world.invite('STC')}")  # an admin with a unit reports for it
@@ -400,7 +400,7 @@ def test_who_may_report(world: World) -> None:
     snv.send("/baocao")
     snv.tap("Thực hiện rà soát")
     world.people.grant(official_id(world, "1104"), Role.READER, by=None, channel="cli")
-    assert "Vai trò của bạn là «chỉ xem»" in snv.tap("Hoàn thành")
+    assert "Vai trò của bạn: chỉ xem" in snv.tap("Hoàn thành")
     assert len(world.rows()) == 1
 
 
@@ -421,8 +421,8 @@ def test_a_reminder_button_starts_at_the_status_step(world: World) -> None:
 def test_a_reminder_button_names_its_deadline() -> None:
     """A reminder about a missed yearly deadline reports on that deadline, not on next year's."""
     from bot.facts.model import Deadline, DeadlineKind
-    from bot.obligations import TrackedObligation
-    from bot.report_flow import _occurrence
+    from bot.services.obligations import TrackedObligation
+    from bot.features.report_flow import _occurrence
 
     yearly = TrackedObligation("k", "tổng kết", "1/KH", "a.txt", "", "", Deadline(
         DeadlineKind.RECURRING, "trước ngày 25 tháng 3 hằng năm", day=25, month=3), date(2027, 3, 25))
@@ -473,7 +473,7 @@ def test_file_names_and_types() -> None:
 
 
 def test_a_zalo_image_is_accepted_as_the_attachment(world: World) -> None:
-    from bot.channels.zalo import to_incoming
+    from bot.channels.zalo.adapter import to_incoming
 
     official = world.official(ZALO, "1401")
     official.send("/baocao")
@@ -607,7 +607,7 @@ def test_two_hundred_units_submit_at_once_without_loss_or_duplicates(world: Worl
 
 async def test_telegram_register_report_with_buttons_and_correct(
         telegram_fake: FakeTelegram, make_world: Callable[..., World], tmp_path: Path) -> None:  # noqa: F811
-    from bot.channels.telegram import build_application
+    from bot.channels.telegram.adapter import build_application
 
     world = make_world(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
     code = world.invite("SNV")
@@ -676,7 +676,7 @@ def test_console_register_and_report_with_numbered_choices(
 async def test_zalo_register_and_report_with_numbered_choices(
         make_world: Callable[..., World], tmp_path: Path, zalo_fake) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """The same flow over the Zalo adapter (real HTTP, no buttons): every step a typed line."""
-    from bot.channels.zalo import ZaloClient, poll
+    from bot.channels.zalo.adapter import ZaloClient, poll
 
     world = make_world(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
     steps = [f"/dangky {world.invite('STC')}", "/baocao", "3", "2", "80", "Đã trình hồ sơ 8/10 đơn vị.", "1", "1"]

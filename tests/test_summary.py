@@ -19,15 +19,16 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from bot import console
+from bot.channels import console
 from bot.__main__ import main as cli
-from bot.assistant import Assistant
-from bot.channels.telegram import build_application
+from bot.core.assistant import Assistant
+from bot.channels.telegram.adapter import build_application
 from bot.db import models as m
 from bot.db.people import Role
-from bot.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
-from bot.obligations import TrackedObligation, tracked_obligations
-from bot.summary import XLSX_MIME, ZALO_NO_FILES
+from bot.core.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
+from bot.services.obligations import TrackedObligation, tracked_obligations
+from bot.features.summary import ZALO_NO_FILES
+from bot.services.exports import XLSX_MIME
 from tests.conftest import build_assistant
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
 
@@ -276,13 +277,13 @@ def test_only_admins_see_summaries_and_exports(world: World) -> None:
     admin_help = _text(world.core.handle(_msg("", "help")))
     reporter_help = _text(world.core.handle(_msg("", "help", user="501")))
 
-    assert stranger.startswith("Lệnh /tonghop chỉ dành cho cán bộ có vai trò quản trị (văn phòng). "
+    assert stranger.startswith("Lệnh /tonghop chỉ dành cho vai trò quản trị (văn phòng). "
                                "Bạn chưa đăng ký")
-    assert reporter == ("Lệnh /tonghop chỉ dành cho vai trò quản trị (văn phòng); "
-                        "vai trò của bạn là «báo cáo của đơn vị».")
-    assert reader.endswith("vai trò của bạn là «chỉ xem».")
+    assert reporter == ("Lệnh /tonghop chỉ dành cho vai trò quản trị (văn phòng). "
+                        "Vai trò của bạn: báo cáo của đơn vị.")
+    assert reader.endswith("Vai trò của bạn: chỉ xem.")
     assert all(r.file is None for r in button) and "quản trị (văn phòng)" in _text(button)
-    assert in_group.startswith("Lệnh /tonghop chỉ dùng trong tin nhắn riêng")
+    assert in_group.startswith("Lệnh /tonghop dùng trong tin nhắn riêng")
     assert len(people.audit_log(1000)) == before  # refusals leave no audit entry
     assert "/tonghop" in admin_help and "/xuatbaocao" in admin_help
     assert "/tonghop" not in reporter_help

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 import pytest
 from telegram import Update
 
-from bot.assistant import COMMANDS, split_text
-from bot.channels import telegram as channel
-from bot.channels.telegram import APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, to_incoming
-from bot.messages import TELEGRAM, Button, ChatKind, Command, Incoming, OutgoingFile, Reply, Sender
+from bot.core.assistant import COMMANDS
+from bot.core.replies import split_text
+from bot.channels.telegram import adapter as channel
+from bot.channels.telegram.adapter import APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, to_incoming
+from bot.core.messages import TELEGRAM, Button, ChatKind, Command, Incoming, OutgoingFile, Reply, Sender
 from tests.fakes.fixtures import free_port, running_ptb, telegram_fake  # noqa: F401
 from tests.fakes.telegram_server import (FakeTelegram, make_chat, make_message, make_update,
                                          make_user, post_webhook_update)
@@ -161,7 +162,7 @@ async def test_a_core_error_is_apologised_for_and_the_bot_keeps_answering(
 
     assert apology.text == APOLOGY
     assert documents.text.startswith("Tôi đang có 6 văn bản")
-    failures = [r for r in caplog.records if r.name == "bot.channels.telegram"
+    failures = [r for r in caplog.records if r.name == "bot.channels.telegram.adapter"
                 and r.levelno == logging.ERROR]
     assert failures and "core failure" in failures[0].getMessage()
     assert all(telegram_fake.token not in r.getMessage() for r in caplog.records)

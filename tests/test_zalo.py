@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.assistant import CHOICE_HINT, Assistant
-from bot.channels import zalo
-from bot.channels.zalo import (ZaloClient, ZaloConfigError, ZaloError, make_webhook_app, poll, send_reply,
+from bot.core.assistant import CHOICE_HINT, Assistant
+from bot.channels.zalo import adapter as zalo
+from bot.channels.zalo.adapter import (ZaloClient, ZaloConfigError, ZaloError, make_webhook_app, poll, send_reply,
                                serve, to_incoming, update_key)
-from bot.messages import ZALO, ChatKind, Incoming, OutgoingFile, Reply, Sender
+from bot.core.messages import ZALO, ChatKind, Incoming, OutgoingFile, Reply, Sender
 from tests.fakes.fixtures import free_port, zalo_fake  # noqa: F401
 from tests.fakes.zalo_server import (FakeZalo, make_zalo_message, make_zalo_update,
                                      post_webhook_update)

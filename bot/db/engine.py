@@ -7,6 +7,8 @@ workers; concurrent start-ups serialise their migrations with an advisory lock.
 """
 from __future__ import annotations
 
+import threading
+
 import sqlite3
 import time
 from pathlib import Path
@@ -147,7 +149,8 @@ def migrate(engine: Engine) -> None:
 
 
 def connect(url: str | URL) -> Engine:
-    """The usual entry point: open the database and migrate it to the latest schema."""
+    """Open the database and migrate it to the latest schema: a new engine (tests, tools).
+    A running program takes `shared_engine` instead."""
     engine = open_engine(url)
     try:
         migrate(engine)
@@ -155,3 +158,18 @@ def connect(url: str | URL) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+_SHARED: dict[str, Engine] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_engine(url: str | URL) -> Engine:
+    """The process's one engine for this database, opened and migrated on first use: every
+    store, command and channel of a process shares one pool, and the migrations run once."""
+    key = normalise_url(url).render_as_string(hide_password=False)
+    with _SHARED_LOCK:
+        engine = _SHARED.get(key)
+        if engine is None:
+            engine = _SHARED[key] = connect(url)
+        return engine

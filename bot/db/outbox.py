@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import models as m
 from bot.db.engine import Repository
-from bot.messages import Button
+from bot.core.messages import Button
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import models as m
 from bot.db.engine import Repository
-from bot.reports import Status
+from bot.db.report_status import Status
 
 
 

@@ -23,7 +23,7 @@ from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
 from bot.ingestion.chunking import SECTION_SEPARATOR, section_lines
 from bot.ingestion.document import CleanDocument
-from bot.vietnamese import sentences as split_sentences
+from bot.retrieval.vietnamese import sentences as split_sentences
 
 __all__ = ["extract_facts", "sentence_obligations"]
 

@@ -28,7 +28,7 @@ from bot.ingestion.chunking import embedded_text, split_into_chunks
 from bot.ingestion.cleaning import clean_keeping_text
 from bot.ingestion.document import Chunk, CleanDocument, DocumentMeta, LoadError
 from bot.ingestion.loaders import load_text
-from bot.vector_store import iter_metadata
+from bot.retrieval.vector_store import iter_metadata
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection

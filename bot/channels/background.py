@@ -1,0 +1,99 @@
+"""Delivery and the reminder plan, run beside a messenger's bot (PTB jobs for Telegram, a task for Zalo)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.channels.telegram.sender import TelegramSender, plain_bot
+from bot.channels.zalo.sender import ZaloSender
+from bot.core.messages import TELEGRAM, ZALO
+from bot.db import models as m
+from bot.db.outbox import Outbox
+from bot.delivery.claims import recover_dead_claims, worker_id
+from bot.delivery.errors import Sender
+from bot.delivery.worker import DeliveryWorker
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.db.chats import ChatStore
+    from bot.db.people import PeopleStore
+
+log = logging.getLogger(__name__)
+
+
+JOB_BUDGET_S = 10.0  # a delivery job yields after this long (a stopping bot waits for it)
+
+
+class Background:
+    """Delivery and the reminder plan, run beside a channel's bot: PTB jobs for Telegram, an
+    asyncio task for Zalo."""
+
+    def __init__(self, outbox: Outbox, people: PeopleStore | None, chats: ChatStore | None,
+                 settings: Settings, planner: Any = None) -> None:
+        self.outbox = outbox
+        self.people = people
+        self.chats = chats
+        self.settings = settings
+        self.planner = planner  # anything with tick(now) -> int (bot.reminders.ReminderPlanner)
+
+    def worker(self, sender: Sender) -> DeliveryWorker:
+        return DeliveryWorker(self.outbox, sender, None, self.settings, self.people, worker_id(sender.channel))
+
+    async def tick(self) -> int:
+        """Plan the reminders due now (idempotent: what is planned already is skipped)."""
+        if self.planner is None:
+            return 0
+        try:
+            return int(await asyncio.to_thread(self.planner.tick, m.utc_now()))
+        except Exception:  # the next check tries again
+            log.exception("reminders: lỗi khi lập lịch nhắc hạn")
+            return 0
+
+    # -- Telegram: python-telegram-bot's JobQueue --------------------------------------------------
+
+    def schedule(self, application: Any, base_url: str | None = None) -> None:
+        """Repeating jobs on the application's JobQueue: the outbox every `delivery.poll_s`
+        (a run still going makes the next one return at once), the reminder plan every
+        `reminders.check_seconds`. `base_url` is the one the application was built with."""
+        jobs = application.job_queue
+        if jobs is None:
+            raise RuntimeError("python-telegram-bot[job-queue] is needed to deliver reminders")
+        worker = self.worker(TelegramSender(plain_bot(application, base_url)))
+        recovered = asyncio.Event()
+
+        async def deliver(context: Any) -> None:
+            if worker.busy:
+                return
+            if not recovered.is_set():
+                recovered.set()
+                await asyncio.to_thread(recover_dead_claims, self.outbox, TELEGRAM.name)
+            await worker.run_once(budget_s=JOB_BUDGET_S)
+
+        async def plan(context: Any) -> None:
+            await self.tick()
+
+        jobs.run_repeating(deliver, interval=self.settings.delivery.poll_s, first=0.0, name="delivery",
+                           job_kwargs={"max_instances": 2, "coalesce": True})
+        if self.planner is not None:
+            jobs.run_repeating(plan, interval=self.settings.reminders.check_seconds, first=1.0,
+                               name="reminders", job_kwargs={"coalesce": True})
+
+    # -- Zalo: an asyncio task -------------------------------------------------------------------
+
+    async def run_zalo(self, token: str, stop: asyncio.Event, base_url: str | None = None) -> None:
+        """Deliver Zalo's rows (and check the reminder plan) until `stop` is set."""
+        from bot.channels.zalo.client import ZaloClient
+
+        async with ZaloClient(token, base_url, retries=0) as client:
+            worker = self.worker(ZaloSender(client, self.chats))
+            await asyncio.to_thread(recover_dead_claims, self.outbox, ZALO.name)
+            await asyncio.gather(worker.run(stop), self._plan_until(stop))
+
+    async def _plan_until(self, stop: asyncio.Event) -> None:
+        while self.planner is not None and not stop.is_set():
+            await self.tick()
+            try:
+                await asyncio.wait_for(stop.wait(), self.settings.reminders.check_seconds)
+            except TimeoutError:
+                pass

@@ -1,0 +1,343 @@
+"""Telegram channel: a python-telegram-bot 22 Application that translates updates for the core.
+
+Every message and button press becomes an `Incoming`; the core decides what to answer (group
+rules, commands, splitting); this module only renders its replies: text with inline buttons,
+documents, callback answers, and the typing indicator while the core works.
+
+Served by long polling (`run_polling`) or by PTB's own webhook server (`run_webhook`, which
+requires a secret token). Tests drive `build_application` directly: `async with application`,
+`updater.start_polling()` or `start_webhook()`, then `application.start()`.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import sys
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import urlsplit
+
+# Without it PTB 22 warns inside RetryAfter on every 429 (and the rate limiter cannot retry
+# where warnings are errors); with it retry_after is a timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup,  # noqa: E402
+                      Message, MessageEntity, Update)
+from telegram.constants import ChatAction, ChatType  # noqa: E402
+from telegram.error import TelegramError  # noqa: E402
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # noqa: E402
+                          ContextTypes, ExtBot, TypeHandler)
+
+from bot.channels.telegram.sender import file_url
+from bot.core.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.channels.background import Background
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn thử lại sau ít phút."
+MISSING_TOKEN = ("Thiếu TELEGRAM_BOT_TOKEN: hãy đặt biến môi trường TELEGRAM_BOT_TOKEN bằng token "
+                 "do @BotFather cấp.")
+BAD_SECRET = ("Chế độ webhook cần TELEGRAM_WEBHOOK_SECRET: 1–256 ký tự gồm chữ cái Latin, chữ số, "
+              "«_» và «-» (Telegram gửi lại nó trong header X-Telegram-Bot-Api-Secret-Token để bot "
+              "nhận biết yêu cầu thật).")
+SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+TYPING_EVERY = 4.0  # seconds: Telegram shows "typing…" for about five
+# Only what the core understands; Telegram then does not even send the rest.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class Core(Protocol):
+    """What the adapter needs of `bot.assistant.Assistant`."""
+
+    def handle(self, msg: Incoming) -> list[Reply]: ...
+
+    def menu(self) -> list[Command]: ...
+
+    def seen(self, channel: str, update_key: str) -> bool: ...
+
+
+class WebhookConfigError(ValueError):
+    """Webhook mode cannot start as configured; the message is for the operator."""
+
+
+# -- updates in -------------------------------------------------------------------------------
+
+
+def to_incoming(update: Update, bot_username: str) -> Incoming | None:
+    """The neutral form of a message or button press; None for anything else."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    kind = ChatKind.PRIVATE if chat.type == ChatType.PRIVATE else ChatKind.GROUP
+    sender = Sender(str(user.id), user.full_name)
+    query = update.callback_query
+    if query is not None:
+        pressed_on = str(query.message.message_id) if query.message else ""
+        return Incoming(TELEGRAM, str(chat.id), sender, kind, button=query.data or "",
+                        message_id=pressed_on)
+    message = update.message
+    if message is None:  # edits, channel posts: nothing the core answers
+        return None
+    parsed = _command(message, bot_username)
+    if parsed is None:
+        return None
+    command, text = parsed
+    mentioned = _mentions(message, bot_username)
+    if mentioned:
+        text = _strip_mention(text, bot_username)
+    return Incoming(TELEGRAM, str(chat.id), sender, kind, text=text, command=command,
+                    mentioned=mentioned, attachment=_attachment(message),
+                    message_id=str(message.message_id))
+
+
+def _entities(message: Message, *types: str) -> dict[MessageEntity, str]:
+    """Entities of the text or caption with their text (offsets are UTF-16, PTB converts)."""
+    if message.text is not None:
+        return message.parse_entities(list(types))
+    return message.parse_caption_entities(list(types))
+
+
+def _command(message: Message, bot_username: str) -> tuple[str | None, str] | None:
+    """("hanchot", "30") for "/hanchot@Bot 30", (None, text) for plain text, None for a
+    command addressed to another bot."""
+    text = message.text or message.caption or ""
+    head = next((t for e, t in _entities(message, MessageEntity.BOT_COMMAND).items()
+                 if e.offset == 0), None)
+    if head is None:
+        return None, text
+    name, _, target = head[1:].partition("@")
+    if target and target.lower() != bot_username.lower():
+        return None
+    return name.lower(), text[len(head):].strip()  # a command is ASCII: UTF-16 length = len
+
+
+def _mentions(message: Message, bot_username: str) -> bool:
+    """Whether a message names the bot (@username) or replies to one of its messages."""
+    own = f"@{bot_username}".lower()
+    if any(t.lower() == own for t in _entities(message, MessageEntity.MENTION).values()):
+        return True
+    replied = message.reply_to_message
+    author = replied.from_user if replied else None
+    return bool(author and author.username and author.username.lower() == bot_username.lower())
+
+
+def _strip_mention(text: str, bot_username: str) -> str:
+    """The text without the bot's @name, so the core sees only the question."""
+    text = re.sub(rf"(?<![\w@])@{re.escape(bot_username)}(?!\w)", " ", text, flags=re.IGNORECASE)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def _attachment(message: Message) -> Attachment | None:
+    if message.document:
+        d = message.document
+        return Attachment(d.file_id, d.file_name or "", d.mime_type or "", d.file_size or 0)
+    if message.photo:
+        p = message.photo[-1]  # the largest size
+        return Attachment(p.file_id, "photo.jpg", "image/jpeg", p.file_size or 0)
+    return None
+
+
+# -- the handler ------------------------------------------------------------------------------
+
+
+async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pass one update to the core and send back what it returns."""
+    core: Core = context.bot_data["core"]
+    # Telegram retries a webhook delivery it thinks failed, and several workers may share a bot:
+    # an update already handled is not answered again (nor a report filed twice).
+    if await asyncio.to_thread(core.seen, TELEGRAM.name, f"{context.bot.id}:{update.update_id}"):
+        log.info("update %s delivered again: already handled", update.update_id)
+        return
+    incoming = to_incoming(update, context.bot.username)
+    query = update.callback_query
+    if query is None:
+        if incoming is not None and update.effective_chat is not None:
+            replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming)
+            await send_replies(context.bot, update.effective_chat.id, replies)
+        return
+    notice = None
+    try:
+        replies = await asyncio.to_thread(core.handle, incoming) if incoming else []
+        notice = next((r.notice for r in replies if r.notice), None)
+    finally:
+        await _answer_query(update, notice)  # always, or the client keeps spinning
+    if update.effective_chat is not None:
+        await send_replies(context.bot, update.effective_chat.id, [r for r in replies if r.text or r.file])
+
+
+async def _answer_query(update: Update, notice: str | None) -> None:
+    """Acknowledge a button press; a late or repeated answer is not worth failing for."""
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.answer(notice or None)
+    except TelegramError as exc:
+        log.warning("answerCallbackQuery failed: %s", exc)
+
+
+async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming) -> list[Reply]:
+    """The core's replies, with "typing…" shown until they are ready."""
+    # Group chatter that does not address the bot is answered by nothing: no indicator either.
+    addressed = incoming.chat_kind is ChatKind.PRIVATE or incoming.command or incoming.mentioned
+    if not addressed:
+        return await asyncio.to_thread(core.handle, incoming)
+    typing = asyncio.create_task(_keep_typing(bot, chat_id))
+    try:
+        return await asyncio.to_thread(core.handle, incoming)
+    finally:
+        typing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await typing
+
+
+async def _keep_typing(bot: ExtBot, chat_id: int) -> None:
+    while True:
+        with contextlib.suppress(TelegramError):  # a lost indicator is not worth an error
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await asyncio.sleep(TYPING_EVERY)
+
+
+def markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's button rows as an inline keyboard."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                                 for row in reply.buttons])
+
+
+async def send_replies(bot: ExtBot, chat_id: int, replies: list[Reply]) -> None:
+    """Send the core's replies in order: files (images as photos, shown inline), then texts
+    (buttons go under the text)."""
+    for reply in replies:
+        keyboard = markup(reply)
+        if reply.file is not None:
+            f = reply.file
+            send = bot.send_photo if f.mime_type.startswith("image/") else bot.send_document
+            await send(chat_id, f.content, filename=f.name, caption=f.caption or None,
+                       reply_markup=None if reply.text else keyboard)
+        if reply.text:
+            await bot.send_message(chat_id, reply.text, reply_markup=keyboard)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure, tell the user, keep the bot running."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %r", update_id, context.error, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, APOLOGY)
+        except TelegramError as exc:  # blocked, gone: nobody left to tell
+            log.warning("apology not delivered: %s", exc)
+
+
+async def register_commands(application: Application) -> None:
+    """Publish the core's command menu (shown when the user types "/")."""
+    core: Core = application.bot_data["core"]
+    commands = [BotCommand(c.name, c.description[:256]) for c in core.menu()]
+    try:
+        await application.bot.set_my_commands(commands)
+    except TelegramError as exc:  # the bot answers without a menu too
+        log.warning("setMyCommands failed: %s", exc)
+
+
+# -- wiring -----------------------------------------------------------------------------------
+
+
+def build_application(core: Core, token: str, base_url: str | None = None, *,
+                      rate_limit_retries: int = 3, background: "Background | None" = None) -> Application:
+    """The Application wired to the core: one handler for every update, rate limits with
+    retries on 429, the command menu registered at start (post_init)."""
+    builder = (ApplicationBuilder().token(token).concurrent_updates(True)
+               .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
+               .post_init(register_commands))
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(file_url(base_url))
+    application = builder.build()
+    application.bot_data["core"] = core
+    application.add_handler(TypeHandler(Update, handle_update))
+    application.add_error_handler(on_error)
+    if background is not None:  # outbox delivery and reminder checks on the JobQueue
+        background.schedule(application, base_url)
+    return application
+
+
+def check_secret(secret: str | None) -> str:
+    """The webhook secret, or WebhookConfigError: without it anyone could post updates."""
+    if not secret or not _SECRET.fullmatch(secret):
+        raise WebhookConfigError(BAD_SECRET)
+    return secret
+
+
+def webhook_path(webhook_url: str) -> str:
+    """The local path to serve: the public URL's path (https://h/tg/abc → tg/abc)."""
+    return urlsplit(webhook_url).path.strip("/")
+
+
+class _Redacting(logging.Formatter):
+    """Never let the token reach a log line (httpx and tracebacks may carry request URLs)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.token = token
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace(self.token, "<token>")
+
+
+def configure_logging(token: str) -> None:
+    """INFO to stderr, token masked; httpx's INFO lines (one per request, URL included) off."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Redacting(token))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def run_polling(core: Core, token: str, base_url: str | None = None, *,
+                background: "Background | None" = None) -> None:
+    """Serve by long polling until interrupted (Ctrl+C, SIGTERM)."""
+    configure_logging(token)
+    build_application(core, token, base_url, background=background).run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+def run_webhook(core: Core, token: str, *, webhook_url: str, secret_token: str | None,
+                listen: str = "127.0.0.1", port: int = 8443, url_path: str | None = None,
+                base_url: str | None = None, background: "Background | None" = None) -> None:
+    """Serve through PTB's webhook server until interrupted; updates without the secret
+    header get 403 and never reach the core."""
+    secret = check_secret(secret_token)
+    configure_logging(token)
+    path = webhook_path(webhook_url) if url_path is None else url_path
+    build_application(core, token, base_url, background=background).run_webhook(
+        listen=listen, port=port, url_path=path, webhook_url=webhook_url, secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES)
+
+
+def main(settings: "Settings") -> int:
+    """`python -m bot telegram`: long polling, or a webhook when `telegram.webhook_url` is set."""
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        print(MISSING_TOKEN, file=sys.stderr)
+        return 2
+    options = getattr(settings, "telegram", None)
+    webhook_url = getattr(options, "webhook_url", None)
+    secret = os.environ.get(getattr(options, "secret_token_env", None) or SECRET_ENV)
+    if webhook_url:
+        try:
+            check_secret(secret)
+        except WebhookConfigError as exc:  # before loading the model: fail fast
+            print(exc, file=sys.stderr)
+            return 2
+    from bot import app
+    core, base_url = app.assistant(settings), os.environ.get("TELEGRAM_BASE_URL") or None
+    background = app.background(settings, core)
+    if webhook_url:
+        run_webhook(core, token, webhook_url=webhook_url, secret_token=secret,
+                    listen=options.listen, port=options.port, base_url=base_url, background=background)
+    else:
+        run_polling(core, token, base_url, background=background)
+    return 0

@@ -1,0 +1,2 @@
+"""Zalo: the Bot Platform's HTTP client, the adapter (polling or webhook) and the sender the
+delivery worker uses."""

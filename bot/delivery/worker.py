@@ -1,0 +1,232 @@
+"""The worker: claim one outbox row, send it under the limits, record the outcome."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.db import models as m
+from bot.db.outbox import REASON_SEP, BroadcastReport, Claimed, NewMessage, Outbox
+from bot.delivery.errors import (UNKNOWN_OUTCOME, TOO_MANY_ATTEMPTS, Blocked, ChatNotFound,
+                                 PermanentError, RetryAfter, Sender, TransientError,
+                                 failure_reason)
+from bot.delivery.limiter import LONG_WAIT_S, RateLimiter
+
+if TYPE_CHECKING:
+    from bot.config import Delivery, Settings
+    from bot.db.people import PeopleStore
+
+log = logging.getLogger(__name__)
+
+REPORT_TITLES = {"announcement": "Thông báo", "reminder": "Nhắc hạn"}
+
+
+# -- the worker -------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryCounts:
+    """What one run did."""
+
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    reports: int = 0
+
+    def add(self, other: DeliveryCounts) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.retried += other.retried
+        self.reports += other.reports
+
+
+def report_text(report: BroadcastReport) -> str:
+    """«Thông báo #N: đã gửi X, lỗi Y (chặn bot: a, …), còn chờ Z»."""
+    title = REPORT_TITLES.get(report.kind, "Thông báo")
+    reasons = ", ".join(f"{reason}: {n}" for reason, n in report.failed.items())
+    failed = f"lỗi {report.failed_total}" + (f" ({reasons})" if reasons else "")
+    return f"{title} #{report.broadcast_id}: đã gửi {report.sent}, {failed}, còn chờ {report.pending}"
+
+
+class DeliveryWorker:
+    """Drains the outbox for its channels, one message in flight at a time."""
+
+    def __init__(self, outbox: Outbox, senders: Mapping[str, Sender] | Sender,
+                 limiter: Mapping[str, RateLimiter] | RateLimiter | None, settings: Settings | Delivery,
+                 people: PeopleStore | None = None, worker_id: str | None = None, *,
+                 backoff_s: float = 2.0, max_backoff_s: float = 600.0,
+                 now: Callable[[], datetime] = m.utc_now) -> None:
+        self.outbox = outbox
+        self.senders = dict(senders) if isinstance(senders, Mapping) else {senders.channel: senders}
+        self.config: Delivery = getattr(settings, "delivery", settings)  # type: ignore[assignment]
+        if isinstance(limiter, RateLimiter):
+            self.limiters = {channel: limiter for channel in self.senders}
+        else:
+            given = dict(limiter or {})
+            self.limiters = {c: given.get(c) or RateLimiter.for_channel(c, self.config) for c in self.senders}
+        self.people = people
+        self.worker_id = worker_id or f"{os.uname().nodename}:{os.getpid()}:{id(self):x}"
+        self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
+        self.now = now
+        self.lease = timedelta(seconds=self.config.lease_s)
+        self._running = asyncio.Lock()
+
+    @property
+    def busy(self) -> bool:
+        """A run is in progress (a job scheduler must not start another)."""
+        return self._running.locked()
+
+    async def run_once(self, *, budget_s: float | None = None,
+                       stop: asyncio.Event | None = None) -> DeliveryCounts:
+        """Send everything due now (each channel in turn), then queue the reports of finished
+        broadcasts. Stops early after `budget_s` seconds or when `stop` is set."""
+        counts = DeliveryCounts()
+        deadline = None if budget_s is None else time.monotonic() + budget_s
+        async with self._running:
+            for channel in self.senders:
+                await self._drain(channel, counts, deadline, stop)
+            counts.reports += await self.report_finished()
+        return counts
+
+    async def run(self, stop: asyncio.Event) -> DeliveryCounts:
+        """Drain, then look again every `poll_s`, until `stop` is set (the message in flight
+        is finished first)."""
+        total = DeliveryCounts()
+        while not stop.is_set():
+            try:
+                total.add(await self.run_once(stop=stop))
+            except Exception:  # a database hiccup must not end delivery for good
+                log.exception("delivery: lỗi khi gửi tin trong hàng đợi; thử lại sau")
+            try:
+                await asyncio.wait_for(stop.wait(), self.config.poll_s)
+            except TimeoutError:
+                pass
+        return total
+
+    async def _drain(self, channel: str, counts: DeliveryCounts, deadline: float | None,
+                     stop: asyncio.Event | None) -> None:
+        limiter = self.limiters[channel]
+        # Another worker (process) must not write to a chat just claimed here within its interval.
+        hold = timedelta(seconds=limiter.chat_interval) if limiter.chat_interval > 0 else None
+        sent: int | None = None  # accepted by the messenger, recorded with the next claim
+        try:
+            while True:
+                ending = ((stop is not None and stop.is_set())
+                          or (deadline is not None and time.monotonic() >= deadline))
+                if ending or limiter.overall_wait() > LONG_WAIT_S:  # never hold a claim across a pause
+                    if sent is not None:
+                        await asyncio.to_thread(self.outbox.mark_sent, sent, self.worker_id, self.now())
+                        sent = None
+                    if ending:
+                        return
+                    await limiter.wait_overall()
+                busy = limiter.busy_chats()
+                claimed = await asyncio.to_thread(self.outbox.claim, self.worker_id, channel, 1, self.now(),
+                                                  lease=self.lease, exclude_chats=busy, sent=sent,
+                                                  chat_interval=hold)
+                sent = None
+                if claimed:
+                    sent = await self._deliver(claimed[0], counts)
+                    continue
+                # Nothing to send now. A row due soon (a 429 waited out, a paused chat, a dead
+                # worker's lease) is waited for within the poll interval; later ones, next run.
+                until = await asyncio.to_thread(self.outbox.seconds_until_due, channel, self.now(),
+                                                lease=self.lease)
+                if until is None:
+                    return
+                wait = min(busy.values(), default=0.0) if until <= 0 else until
+                if wait > self.config.poll_s:
+                    return
+                await asyncio.sleep(max(wait, 0.01))
+        finally:
+            if sent is not None:  # cancelled or failed right after a send: record it still
+                # Shielded: a second cancellation cannot lose the record (the thread finishes).
+                await asyncio.shield(asyncio.to_thread(self.outbox.mark_sent, sent, self.worker_id, self.now()))
+
+    async def _deliver(self, row: Claimed, counts: DeliveryCounts) -> int | None:
+        """Send one claimed row and record a failure or a retry; the row's id when the
+        messenger accepted it (the caller records that at once)."""
+        if row.attempts > self.config.max_attempts:  # its workers kept dying while sending it
+            await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts - 1), counts, UNKNOWN_OUTCOME)
+            return None
+        from bot.core.replies import split_text
+
+        sender, limiter = self.senders[row.channel], self.limiters[row.channel]
+        wait = max(limiter.overall_wait(), limiter.chat_wait(row.chat_id, row.is_group))
+        if wait > LONG_WAIT_S:  # paused meanwhile (another worker's 429): never hold a claim
+            await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=wait),
+                                    self.worker_id, False)
+            return None
+        parts = split_text(row.text, sender.max_text)
+        try:
+            # Parts the messenger accepted on an earlier attempt are not sent again.
+            for i in range(min(row.parts_sent, len(parts)), len(parts)):
+                slot = await limiter.acquire(row.chat_id, row.is_group)
+                try:
+                    await sender.send(row.chat_id, parts[i], row.buttons if i == len(parts) - 1 else ())
+                finally:
+                    limiter.release(slot)
+                if i < len(parts) - 1 and not await asyncio.to_thread(self.outbox.parts_sent, row.id, i + 1,
+                                                                      self.worker_id):
+                    return None  # our lease ran out: the worker that took the row goes on
+        except RetryAfter as exc:
+            # Private chats are never sent faster than allowed, so a 429 there concerns the
+            # whole bot; in a group it is the group's own limit.
+            limiter.pause(exc.seconds, row.chat_id)
+            if not row.is_group:
+                limiter.pause(exc.seconds)
+            await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=exc.seconds),
+                                    self.worker_id, False, str(exc))
+            counts.retried += 1
+        except Blocked as exc:
+            await self._fail(row, failure_reason(exc), counts, str(exc))
+            if self.people is not None:
+                await asyncio.to_thread(self.people.deactivate, row.channel, row.chat_id)
+        except (ChatNotFound, PermanentError) as exc:
+            await self._fail(row, failure_reason(exc), counts, str(exc))
+        except Exception as exc:  # TransientError, or a sender's own bug: try again later
+            if not isinstance(exc, TransientError):
+                log.exception("delivery: lỗi bất ngờ khi gửi tin %s", row.id)
+            await self._retry_or_fail(row, str(exc) or type(exc).__name__, counts)
+        else:
+            counts.sent += 1
+            return row.id
+        return None
+
+    async def _retry_or_fail(self, row: Claimed, error: str, counts: DeliveryCounts) -> None:
+        if row.attempts >= self.config.max_attempts:
+            await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts), counts, error)
+            return
+        delay = min(self.backoff_s * 2 ** (row.attempts - 1), self.max_backoff_s)
+        await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=delay),
+                                self.worker_id, True, error)
+        counts.retried += 1
+
+    async def _fail(self, row: Claimed, reason: str, counts: DeliveryCounts, detail: str = "") -> None:
+        """Give the row up: `reason` for the report, `detail` (the messenger's words) for operators."""
+        log.info("delivery: tin %s tới %s:%s không gửi được (%s: %s)", row.id, row.channel, row.chat_id,
+                 reason, detail)
+        error = f"{reason}{REASON_SEP}{detail}" if detail else reason
+        await asyncio.to_thread(self.outbox.mark_failed, row.id, error, self.worker_id)
+        counts.failed += 1
+
+    async def report_finished(self) -> int:
+        """Queue the report of every broadcast whose messages are all settled, once each."""
+        queued = 0
+        for broadcast_id in await asyncio.to_thread(self.outbox.unreported_finished_broadcasts):
+            report = await asyncio.to_thread(self.outbox.broadcast_report, broadcast_id)
+            if report is None:
+                continue
+            message = None
+            if report.report_channel and report.report_chat_id:
+                message = NewMessage(f"bcr:{broadcast_id}", report.report_channel, report.report_chat_id,
+                                     report_text(report))
+            if await asyncio.to_thread(self.outbox.settle_report, broadcast_id, message) and message:
+                queued += 1
+        return queued

@@ -1,0 +1,152 @@
+"""Small pieces of the report dialog: attachment names and types, labels, typed answers."""
+from __future__ import annotations
+
+import mimetypes
+import unicodedata
+from datetime import date, datetime
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from bot.core.callback import CallbackData
+from bot.core.messages import Attachment
+from bot.services.obligations import TrackedObligation
+from bot.db.report_status import STATUS_LABELS, Status
+from bot.retrieval.vietnamese import fold, nfc
+
+if TYPE_CHECKING:
+    from bot.db.dialogs import DialogState
+
+TITLE_MAX = 200
+NAME_MAX = 120  # characters of an attachment's display name
+LABEL_TITLE = 60
+SKIP_WORDS = {"bo qua", "boqua", "bq", "skip", "khong", "-"}
+
+
+class Step(StrEnum):
+    OBLIGATION = "obligation"
+    TITLE = "title"
+    REPEAT = "repeat"        # reported this already: correct it or send a new one?
+    FIX_PICK = "fix_pick"    # /suabaocao with several reports to choose from
+    STATUS = "status"
+    PERCENT = "percent"
+    TEXT = "text"
+    ATTACHMENT = "attachment"
+    CONFIRM = "confirm"
+
+
+@dataclass(frozen=True)
+class StartReport(CallbackData, prefix="rp:start"):
+    """«📝 Báo cáo ngay» under a reminder: the report opened at this obligation and deadline."""
+
+    key: str
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class ReportStep(CallbackData, prefix="rp"):
+    """A choice in the /baocao dialog: `action` as in STEP_ACTIONS, and its argument."""
+
+    action: str
+    arg: str = ""
+
+
+# -- attachments --------------------------------------------------------------------------------
+
+def safe_file_name(file: Attachment) -> str:
+    """A name fit for display: no folders, no control characters, not too long."""
+    name = nfc(file.name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = " ".join(printable(name).split()).strip(" .")
+    if not name:
+        extension = _extension_for(file.mime_type)
+        name = ("ảnh" if file.mime_type.startswith("image/") else "tệp-đính-kèm") + extension
+    if len(name) > NAME_MAX:
+        stem, dot, extension = name.rpartition(".")
+        keep = f".{extension}" if dot and len(extension) <= 8 else ""
+        name = name[:NAME_MAX - len(keep)].rstrip() + keep
+    return name
+
+
+def _occurrence(obligation: TrackedObligation, day: str, earliest: date) -> date | None:
+    """The deadline a button names (YYYYMMDD), if it is a real one of this obligation and not
+    older than `earliest`; None otherwise (the current one is used)."""
+    try:
+        due = datetime.strptime(day, "%Y%m%d").date()
+    except ValueError:
+        return None
+    is_occurrence = obligation.deadline.next_due(due) == due if obligation.recurring else due == obligation.due
+    return due if is_occurrence and due >= earliest else None
+
+
+def accepted_type(name: str, mime: str, file_types: list[str]) -> bool:
+    """The file's extension (when it has one) and its type (when the channel says) are both
+    among the accepted ones."""
+    allowed = {t.lower() if t.startswith(".") else f".{t.lower()}" for t in file_types}
+    extension = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
+    if extension and extension not in allowed:
+        return False
+    mime = (mime or "").lower().split(";")[0].strip()
+    if mime in ("", "application/octet-stream"):
+        return bool(extension)
+    if mime == "image/*":  # Zalo says only that it is an image
+        return any((mimetypes.guess_type(f"x{t}")[0] or "").startswith("image/") for t in allowed)
+    return bool(set(mimetypes.guess_all_extensions(mime)) & allowed)
+
+
+def _extension_for(mime: str) -> str:
+    if mime in ("image/*", "image/jpeg"):
+        return ".jpg"
+    return mimetypes.guess_extension(mime or "") or ""
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+def updated(state: "DialogState", **changes: object) -> "DialogState":
+    from bot.db.dialogs import DialogState
+
+    return DialogState(state.kind, state.step, {**state.data, **changes})
+
+
+def at_step(state: "DialogState", step: Step) -> "DialogState":
+    from bot.db.dialogs import DialogState
+
+    return DialogState(state.kind, step.value, dict(state.data))
+
+
+def obligation_data(o: TrackedObligation) -> dict[str, object]:
+    return {"key": o.key, "title": o.title(TITLE_MAX), "doc": o.doc_number, "due": o.due.isoformat()}
+
+
+def obligation_label(o: TrackedObligation, today: date) -> str:
+    late = ", quá hạn" if o.due < today else ""
+    doc = f" ({o.doc_number})" if o.doc_number else ""
+    return f"{o.title(LABEL_TITLE)}{doc} — hạn {o.due:%d/%m/%Y}{late}"
+
+
+def status_text(status: Status, percent: int | None) -> str:
+    label = STATUS_LABELS[status]
+    return f"{label}, {percent}%" if percent is not None and status is Status.IN_PROGRESS else label
+
+
+def typed_status(text: str) -> Status | None:
+    folded = " ".join(fold(text).split())
+    return next((s for s, label in STATUS_LABELS.items() if fold(label) == folded), None)
+
+
+def is_skip(text: str) -> bool:
+    return " ".join(fold(text).split()) in SKIP_WORDS
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """Text without control or format characters (newlines kept where asked)."""
+    return "".join(c for c in text if (keep_newlines and c == "\n")
+                   or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def number_text(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")

@@ -1,0 +1,488 @@
+"""Answers from the documents: the fact first, then the clause it comes from, then its source.
+
+Nothing here invents: every date, list or agency in an answer is copied from a retrieved
+passage (or from facts extracted from the same documents), and when the evidence is weak the
+answer says the documents do not cover the question.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.config import Answers as AnswerConfig
+from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
+from bot.retrieval.evidence import (RECIPIENT, Pick, SentenceScorer, cue_at, excerpt, overlap, pairs, passage_sentences,
+                          table_header, topic_terms, without_refs)
+from bot.facts.extract import sentence_obligations
+from bot.facts.model import ListKind, Obligation
+from bot.retrieval.issuers import (asked_ministries, display, document_places, is_national, mentioned_places, ministries, places,
+                         without_places)
+from bot.retrieval.listings import criteria_text
+from bot.retrieval.listings import shorten as cut
+from bot.retrieval.questions import Intent, Question, own_topic, understand
+from bot.retrieval.search import Passage, PassageSearch
+from bot.retrieval.vietnamese import fold, nfc, syllables
+
+if TYPE_CHECKING:
+    from bot.db.facts import CriteriaEntry, FactStore
+
+QUOTE_CHARS = 500
+# A named document is read whole when it has at most this many passages.
+FOCUS_MAX_PASSAGES = 120
+_LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
+               ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    doc_number: str | None
+    section: str | None
+    quote: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "doc_number": self.doc_number, "section": self.section or None,
+                "quote": self.quote, "score": round(self.score, 4)}
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    found: bool
+    sources: list[Source] = field(default_factory=list)
+    latency_ms: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.text, "found": self.found,
+                "sources": [s.to_json() for s in self.sources],
+                "latency_ms": round(self.latency_ms, 1)}
+
+
+@dataclass
+class Conversation:
+    """What a follow-up question may lean on: the documents the last answer came from, and when."""
+
+    sources: tuple[str, ...] = ()
+    intent: Intent | None = None
+    at: datetime | None = None
+
+    def recent(self, minutes: float) -> bool:
+        """Whether the last answer is recent enough for a follow-up to lean on."""
+        if not self.sources:
+            return False
+        if self.at is None:
+            return True
+        at = self.at if self.at.tzinfo else self.at.replace(tzinfo=UTC)
+        return datetime.now(UTC) - at <= timedelta(minutes=minutes)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Where to look: the files of the documents a question names (or of the last answer),
+    None for the whole store; `cited` holds the numbers the store knows only because these
+    files cite them («Kế hoạch … triển khai Nghị quyết 57-NQ/TW»)."""
+
+    sources: list[str] | None
+    cited: tuple[DocRef, ...] = ()
+    named: bool = False     # the question (or its conversation) named these documents
+    followed: bool = False  # they are the last answer's, for a follow-up
+
+
+class Rewriter(Protocol):
+    """Optional generation: a better-worded answer from the same passages, or None."""
+
+    def rewrite(self, question: str, passages: list[Passage], answer: "Answer") -> str | None: ...
+
+
+class Answerer:
+    """Turns a question into an Answer using the passage search and the extracted facts."""
+
+    def __init__(self, search: PassageSearch, facts: "FactStore | None" = None,
+                 config: AnswerConfig | None = None, rewriter: Rewriter | None = None) -> None:
+        self.search = search
+        self.facts = facts
+        self.config = config or AnswerConfig()
+        self.rewriter = rewriter
+        self._citing: dict[str, list[str]] | None = None   # cited number -> files citing it
+        self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
+
+    # -- entry point ------------------------------------------------------------------------
+
+    def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
+        started = time.perf_counter()
+        answer = self._answer(nfc(text).strip(), conversation)
+        answer.latency_ms = 1000 * (time.perf_counter() - started)
+        return answer
+
+    def _answer(self, text: str, conversation: Conversation | None) -> Answer:
+        if not text:
+            return Answer(text, "Bạn hãy gõ một câu hỏi về các văn bản, ví dụ: «hạn nộp báo cáo là khi nào?».",
+                          found=False)
+        question = understand(text)
+        focus = self._focus(question, conversation)
+        if focus.sources == []:
+            return self._unknown_document(question)
+        wider = focus
+        focus, asked = self._issuer_focus(question, focus)
+        sources = focus.sources
+        if question.intent is Intent.CRITERIA and focus.named and sources:
+            # A named document's criteria are in the fact table, whatever words the question uses.
+            listed = self._criteria_answer(question, self._numbers_of(sources), None)
+            if listed:
+                if focus.cited:
+                    listed.text = self._implementing(listed.sources[0].file, focus.cited) + "\n" + listed.text
+                return _remember(conversation, question, listed)
+        if focus.named and not focus.cited and not topic_terms(without_refs(question)):
+            return _remember(conversation, question, self._document_card(question, sources))
+        passages = self.search.search(text, self.config.candidates, sources=sources) if sources != [] else []
+        if focus.sources is None and not asked:
+            focus, passages = self._on_merit(question, conversation, focus, passages)
+            sources = focus.sources
+        # A follow-up with words of its own («còn tỷ lệ chi trả thì sao?») must match them there.
+        strict = focus.followed and bool(own_topic(question.text))
+        if focus.followed and not (passages and self._confident(question, passages, focused=not strict)):
+            # Nothing in the last answer's document: the whole store, saying where it answers from.
+            elsewhere = self._answer(text, None)
+            if elsewhere.found and elsewhere.sources:
+                elsewhere.text = self._moved_on(sources or [], elsewhere) + elsewhere.text
+                return _remember(conversation, question, elsewhere)
+        # Plans that cite a document answer only what they say themselves: no named-document leniency.
+        if not passages or not self._confident(question, passages, focused=focus.named and not focus.cited):
+            if asked and self._answerable(question, wider):
+                return self._other_issuer(question, asked)  # another issuer's document would answer
+            return self._not_found(question, sources if focus.named else None)
+        mismatch = self._mismatch(question, passages[0])
+        if mismatch:
+            return self._other_issuer(question, mismatch)
+        answer = self._compose(question, passages, focus)
+        if answer is None:
+            return self._not_found(question, None)
+        if self.rewriter is not None:
+            answer.text = self.rewriter.rewrite(text, passages, answer) or answer.text
+        return _remember(conversation, question, answer)
+
+    # -- focus and confidence ---------------------------------------------------------------
+
+    def _focus(self, question: Question, conversation: Conversation | None) -> Focus:
+        """Files to search: those of the documents named, else of documents that cite the
+        number named, else of the last answer for a follow-up; no files when the question
+        names documents the store neither holds nor cites."""
+        if question.refs:
+            numbers = set(matching(question.refs, self._numbers_of(self.search.sources())))
+            held = [s for s in self.search.sources() if self.search.metadata(s).get("doc_number") in numbers]
+            if held:
+                return Focus(held, named=True)
+            citing = self._citing_files(question)
+            return Focus(citing, cited=question.refs, named=bool(citing))
+        if question.follow_up and conversation and conversation.recent(self.config.followup_minutes):
+            held = [s for s in conversation.sources if s in self.search.sources()]
+            if held:
+                return Focus(held, named=True, followed=True)
+        return Focus(None)
+
+    def _on_merit(self, question: Question, conversation: Conversation | None, focus: Focus,
+                  passages: list[Passage]) -> tuple[Focus, list[Passage]]:
+        """A question that stands alone may still be about the last answer's document: that
+        document answers when it covers the question's word pairs at least as well as the best
+        of the whole store («bao lâu phải đổi mật khẩu một lần» after a question on one quy chế)."""
+        if conversation is None or not conversation.recent(self.config.followup_minutes):
+            return focus, passages
+        held = [s for s in conversation.sources if s in self.search.sources()]
+        previous = self.search.search(question.text, self.config.candidates, sources=held) if held else []
+        if not previous or not self._confident(question, previous, focused=False):
+            return focus, passages
+        if _best_pairs(question, previous) >= _best_pairs(question, passages):
+            return Focus(held, named=True, followed=True), previous
+        return focus, passages
+
+    def _citing_files(self, question: Question) -> list[str]:
+        """Files that cite a number the question names (the plans implementing it)."""
+        if self._citing is None:
+            self._citing = {}
+            for text, meta in self.search.passages.values():
+                for number in cited_numbers(text):
+                    files = self._citing.setdefault(number, [])
+                    if meta.get("source") not in files:
+                        files.append(meta.get("source", ""))
+        found = matching(question.refs, self._citing)
+        return sorted({s for number in found for s in self._citing[number]})
+
+    def _document_places(self) -> dict[str, set[str] | None]:
+        """The places each document answers for: its own (by issuer, title or text); for a
+        central body's document every place it names; None when nothing ties it to a place."""
+        if self._places is None:
+            self._places = {}
+            for source in self.search.sources():
+                meta = self.search.metadata(source)
+                whole = [p.text for p in self.search.document_passages(source)]
+                if is_national(meta.get("issuer")):
+                    self._places[source] = mentioned_places(whole)
+                else:
+                    self._places[source] = document_places(meta.get("issuer"), meta.get("title"), whole) or None
+        return self._places
+
+    def _issuer_focus(self, question: Question, focus: Focus) -> tuple[Focus, set[str]]:
+        """A question that names a province or city searches only that place's documents; when
+        the store holds none, no files (and the places asked), so nobody else's date answers."""
+        asked = places(question.text)
+        if not asked or focus.named and not focus.cited:
+            return focus, set()
+        owned = {s for s, own in self._document_places().items() if own is None or own & asked}
+        scope = owned if focus.sources is None else owned & set(focus.sources)
+        return Focus(sorted(scope), focus.cited, focus.named), asked
+
+    def _answerable(self, question: Question, focus: Focus) -> bool:
+        """Whether the documents outside the asked place would answer the question."""
+        unplaced = replace(question, text=without_places(question.text))
+        passages = self.search.search(unplaced.text, self.config.candidates, sources=focus.sources)
+        return bool(passages) and self._confident(unplaced, passages, focused=focus.named)
+
+    def _mismatch(self, question: Question, top: Passage) -> set[str]:
+        """The places or ministries the question names that the answering document is not of."""
+        asked = places(question.text)
+        own = self._document_places().get(top.source)
+        if asked and own is not None and not asked & own:
+            return asked
+        wanted = asked_ministries(question.text)
+        issuer = ministries(top.issuer or "")
+        if wanted and issuer and not wanted & issuer:
+            return {f"Bộ {w}" for w in wanted}
+        return set()
+
+    def _numbers_of(self, sources: Sequence[str]) -> list[str]:
+        return [n for s in sources if (n := self.search.metadata(s).get("doc_number"))]
+
+    def _confident(self, question: Question, passages: list[Passage], focused: bool) -> bool:
+        """Whether the evidence is strong enough to answer (thresholds in config.yaml `answers`,
+        measured by bench/answer_quality.py). e5's cosines crowd together (unrelated Vietnamese
+        texts score 0.80-0.88), so the main test is lexical: a top passage must hold a share of
+        the question's syllable pairs ("khen thưởng", "báo cáo"), or be very close in meaning,
+        or - in a document the question names - hold most of its topic syllables."""
+        c = self.config
+        if max(pair_coverage(question.text, p) for p in passages[:3]) >= c.min_pair_coverage:
+            return True
+        if passages[0].dense >= c.min_dense:
+            return True
+        return focused and coverage(question.text, passages[0]) >= c.min_focused_coverage
+
+    # -- composition --------------------------------------------------------------------------
+
+    def _compose(self, question: Question, passages: list[Passage], focus: Focus) -> Answer | None:
+        if question.intent is Intent.CRITERIA:
+            numbers = [n for n in dict.fromkeys(p.doc_number for p in passages[:3]) if n]
+            listed = self._criteria_answer(question, numbers, passages[0])
+            if listed:
+                return listed
+        scorer, pick = self._pick(question, passages, focus)
+        if focus.cited and not scorer.supports(pick):
+            return None  # the plans citing the document do not say what is asked of it
+        fact = self._fact(question, pick)
+        quoted = _with_items(pick)
+        quote = excerpt(quoted, QUOTE_CHARS + 300, cue_at(question.intent, quoted, scorer.wanted))
+        lead = fact or f"Theo {pick.passage.document_name()}:"
+        if focus.cited:
+            lead = f"{self._implementing(pick.passage.source, focus.cited)}\n{lead}"
+        text = f"{lead}\nTrích: «{quote}»\n— {pick.passage.citation()}."
+        return Answer(question.text, text, found=True, sources=self._sources(pick, passages, scorer))
+
+    def _implementing(self, source: str, cited: Sequence[DocRef]) -> str:
+        """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển
+        khai 57-NQ/TW:» — the store holds the plan, not the document it implements."""
+        whole = self.search.document_passages(source)
+        named = matching(cited, cited_numbers(" ".join(p.text for p in whole)))
+        what = named[0] if named else cited[0].text
+        issuer = f" của {whole[0].issuer}" if whole and whole[0].issuer else ""
+        return f"Tôi chưa có văn bản {what}; trả lời theo {self._name(source)}{issuer}, văn bản triển khai {what}:"
+
+    def _pick(self, question: Question, passages: list[Passage], focus: Focus) -> tuple[SentenceScorer, Pick]:
+        """The sentence that best answers, among the retrieved passages and - for a named
+        document - every passage of that document."""
+        top = passages[0].score or 1.0
+        candidates: list[tuple[Passage, float]] = [(p, max(p.score, 0.0) / top) for p in passages]
+        titles: list[str] = [passages[0].title or ""]
+        # The answering sentence may sit in a passage of the same document that ranked lower:
+        # a named document is read whole, else the document of the best passage.
+        named = focus.named and focus.sources and len(focus.sources) <= 3
+        seen = {p.chunk_id for p in passages}
+        for source in focus.sources if named else [passages[0].source]:
+            whole = self.search.document_passages(source)
+            if len(whole) <= FOCUS_MAX_PASSAGES:
+                candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
+            titles.append(self.search.metadata(source).get("title") or "")
+        scorer = SentenceScorer(question, topic_terms(" ".join(titles)), named=bool(named))
+        return scorer, scorer.best([(p, share, passage_sentences(p.text, self._header_before(p)))
+                                    for p, share in candidates])
+
+    def _header_before(self, passage: Passage) -> list[str] | None:
+        """The header row of a table that began in an earlier passage of the same document."""
+        if " | " not in passage.text:
+            return None
+        whole = self.search.document_passages(passage.source)
+        index = next((i for i, p in enumerate(whole) if p.chunk_id == passage.chunk_id), 0)
+        return table_header(p.text for p in whole[max(0, index - 3):index])
+
+    def _fact(self, question: Question, pick: Pick) -> str | None:
+        """The one-line fact that leads the answer, when the intent has one."""
+        if question.intent is Intent.DEADLINE:
+            found = sentence_obligations(pick.sentence, pick.passage.issued_date)
+            if found:
+                return deadline_line(found[0])
+        if question.intent is Intent.RECIPIENT:
+            agency = RECIPIENT.search(pick.sentence)
+            if agency:
+                return f"Nơi gửi: {agency['agency'].strip()}."
+        return None
+
+    def _criteria_answer(self, question: Question, numbers: list[str], top: Passage | None) -> Answer | None:
+        """The criteria (standards, conditions, reward forms) lists of the best document."""
+        if self.facts is None or not numbers:
+            return None
+        folded = fold(question.text)
+        kinds = [k for k, word in _LIST_WORDS.items() if word in folded]
+        entries = [e for e in self.facts.criteria(numbers) if e.criteria.items]
+        # Texts say "tiêu chí", "tiêu chuẩn" or "điều kiện" for the same thing; reward forms differ.
+        family = {ListKind.REWARDS} if kinds == [ListKind.REWARDS] else set(ListKind) - {ListKind.REWARDS}
+        chosen = [e for e in entries if e.criteria.kind in kinds] or \
+            [e for e in entries if e.criteria.kind in family]
+        if not chosen:
+            return None
+        number = max(dict.fromkeys(e.doc_number for e in chosen),
+                     key=lambda n: (top is not None and n == top.doc_number, -numbers.index(n)))
+        lists = [e for e in chosen if e.doc_number == number]
+        # "tiêu chuẩn đối với cá nhân": keep the lists whose heading the question names.
+        wanted = topic_terms(question.text) - set(syllables(" ".join(_LIST_WORDS.values())))
+        best = max(overlap(wanted, e.criteria.heading) for e in lists)
+        if best > 0:
+            lists = [e for e in lists if overlap(wanted, e.criteria.heading) == best]
+        return self._list_answer(question, lists)
+
+    def _list_answer(self, question: Question, entries: list["CriteriaEntry"]) -> Answer:
+        sources = [Source(e.source, e.doc_number, e.criteria.section or None,
+                          shorten(f"{e.criteria.heading} {'; '.join(e.criteria.items)}"), 1.0)
+                   for e in entries[:self.config.shown_sources]]
+        return Answer(question.text, criteria_text(entries), found=True, sources=sources)
+
+    def _sources(self, pick: Pick, passages: list[Passage], scorer: SentenceScorer) -> list[Source]:
+        p = pick.passage
+        at = cue_at(scorer.question.intent, pick.quoted, scorer.wanted)
+        out = [Source(p.source, p.doc_number, p.section, excerpt(pick.quoted, QUOTE_CHARS, at), p.score)]
+        for other in passages:
+            if len(out) >= self.config.shown_sources:
+                break
+            if other.chunk_id != p.chunk_id:
+                out.append(Source(other.source, other.doc_number, other.section, shorten(other.text),
+                                  other.score))
+        return out
+
+    def _document_card(self, question: Question, sources: list[str]) -> Answer:
+        """What a named document is, and what one can ask about it."""
+        lines, out = [], []
+        for source in sources:
+            meta = self.search.metadata(source)
+            card = Passage.from_metadata("", 0.0, meta)
+            title = f": «{meta['title']}»" if meta.get("title") else ""
+            lines.append(f"{card.citation()}{title}.")
+            out.append(Source(source, card.doc_number, None, meta.get("title") or "", 1.0))
+        lines.append("Bạn có thể hỏi về văn bản này, ví dụ: «hạn nộp báo cáo là khi nào?», "
+                     "«tiêu chí thi đua gồm những gì?», «báo cáo gửi về đâu?».")
+        return Answer(question.text, "\n".join(lines), found=True, sources=out)
+
+    # -- refusals -----------------------------------------------------------------------------
+
+    def _unknown_document(self, question: Question) -> Answer:
+        asked = ", ".join(ref.text for ref in question.refs)
+        return Answer(question.text, f"Tôi chưa có văn bản «{asked}» trong kho văn bản đang tra cứu. "
+                                     + self._known_documents(), found=False)
+
+    def _moved_on(self, previous: Sequence[str], answer: Answer) -> str:
+        """«Kế hoạch 0125/KH-UBND không nói điều này; trả lời theo Kế hoạch 982/KH-UBND:»"""
+        before = ", ".join(self._name(s) for s in previous)
+        return f"{before} không nói điều này; trả lời theo {self._name(answer.sources[0].file)}:\n"
+
+    def _name(self, source: str) -> str:
+        return Passage.from_metadata("", 0.0, self.search.metadata(source)).document_name()
+
+    def _other_issuer(self, question: Question, asked: set[str]) -> Answer:
+        """The question names a place or ministry whose documents the store lacks: say so
+        rather than quote another issuer's dates."""
+        whose = ", ".join(sorted(display(a) for a in asked))
+        return Answer(question.text,
+                      f"Tôi chưa có văn bản nào của {whose} về nội dung này. Các văn bản tương tự tôi có "
+                      "là của cơ quan, địa phương khác, nên tôi không lấy thời hạn hay con số của chúng "
+                      "để trả lời. " + self._known_documents(), found=False)
+
+    def _not_found(self, question: Question, sources: Sequence[str] | None) -> Answer:
+        names = [self._name(s) for s in sources or []]
+        where = f"trong {', '.join(names)}" if names else "trong các văn bản tôi đang có"
+        return Answer(question.text,
+                      f"Tôi không tìm thấy nội dung trả lời câu hỏi này {where}, nên không đưa ra "
+                      "con số hay thời hạn nào. Bạn thử hỏi cụ thể hơn (nêu số hiệu văn bản, "
+                      "ví dụ «kế hoạch 0125», và điều cần biết: hạn, tiêu chí, nơi gửi). "
+                      + self._known_documents(), found=False)
+
+    def _known_documents(self, limit: int = 6) -> str:
+        metas = [self.search.metadata(s) for s in self.search.sources()]
+        metas.sort(key=lambda m: m.get("issued_date") or "", reverse=True)
+        names = [Passage.from_metadata("", 0.0, m).document_name() for m in metas[:limit]]
+        more = f" và {len(metas) - limit} văn bản khác" if len(metas) > limit else ""
+        return f"Các văn bản tôi có: {', '.join(names)}{more}." if names else ""
+
+
+def _remember(conversation: Conversation | None, question: Question, answer: Answer) -> Answer:
+    if conversation is not None and answer.sources:
+        conversation.sources = (answer.sources[0].file,)
+        conversation.intent = question.intent
+        conversation.at = datetime.now(UTC)
+    return answer
+
+
+def _with_items(pick: Pick) -> str:
+    """The sentence under its heading; one that announces a list ("… bao gồm:") with the lines
+    that follow it."""
+    if not pick.sentence.rstrip().endswith(":"):
+        return pick.quoted
+    lines = pick.passage.text.split("\n")
+    at = next((i for i, line in enumerate(lines) if pick.sentence in line), None)
+    if at is None:
+        return pick.quoted
+    return " ".join([pick.quoted, *(line.strip() for line in lines[at + 1:at + 8])])
+
+
+def _searchable(passage: Passage) -> str:
+    """A passage with what identifies its document: name, issuer, title and section."""
+    return "\n".join(p for p in (passage.document_name(), passage.issuer, passage.title, passage.section,
+                                  passage.text) if p)
+
+
+def _best_pairs(question: Question, passages: list[Passage]) -> float:
+    return max((pair_coverage(question.text, p) for p in passages[:3]), default=0.0)
+
+
+def coverage(question: str, passage: Passage) -> float:
+    """Share of the question's topic syllables found in the passage (with its citation)."""
+    return overlap(topic_terms(question), _searchable(passage))
+
+
+def pair_coverage(question: str, passage: Passage) -> float:
+    """Share of the question's adjacent syllable pairs found in the passage: a word-level match
+    ("khen thưởng", not just "khen" and "thưởng" somewhere)."""
+    wanted = pairs(question)
+    return len(wanted & pairs(_searchable(passage))) / len(wanted) if wanted else 0.0
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    return cut(text, limit)
+
+
+def deadline_line(obligation: Obligation) -> str:
+    """"Hạn gửi báo cáo về Sở Nội vụ: trước ngày 31/3/2026." """
+    action = obligation.action.strip().rstrip(".,;:")
+    head = f"Hạn {action[0].lower()}{action[1:]}" if action else "Thời hạn"
+    return f"{head}: {obligation.deadline.text.strip().rstrip('.,;')}."
+
+

@@ -1,0 +1,351 @@
+"""Which sentence answers a question: every sentence of the candidate passages, scored.
+
+A document names its topic in its title and preamble, so the words a question shares with the
+*document* say nothing about which of its sentences answers. The score therefore counts the
+question's words minus the document's title words, the kind of answer the question asks for
+(a dated clause, a receiving agency, a figure, a list item, a unit in charge), the unit and
+action it names, and the passage's retrieval rank; preambles («Căn cứ …», «Thực hiện Quyết
+định …»), recipient lists and headings never lead. Table rows are read with their column
+headers, so «Hàng năm» under «Thời gian» counts as a time.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.facts.extract import sentence_obligations
+from bot.ingestion.metadata import has_motto, is_type_heading
+from bot.retrieval.questions import Intent, Question
+from bot.retrieval.search import Passage
+from bot.retrieval.vietnamese import fold, sentences, syllables
+
+MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are headings, not answers
+MAX_HEADING_CHARS = 90
+SUPPORT_SHARE = 0.5  # of the question's own words, in the sentence a citing document answers with
+CUE_SPAN = 150  # characters either side of a date or figure that say what it is about
+
+# Folded words that carry no topic: they do not count when matching a question to a sentence.
+FILLER = set("""la gi nao cua the nhu co khong bao gio khi ve dau o va cac nhung thi sao duoc cho
+toi minh ai nay do voi trong theo can phai hay hoi xin vui long giup biet muon noi gom ra sao
+nhieu bao lau cai mot viec so""".split())
+# Words that say what kind of answer is wanted, not what it is about.
+_INTENT_WORDS = set("""han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc""".split())
+# Words of the documents' own framing: every plan "triển khai" / "thực hiện" something.
+_FRAME_WORDS = set("""ke hoach chi thi quyet dinh cong van thong bao huong dan van ban nghi quyet
+trien khai thuc hien ban hanh""".split())
+
+# «Căn cứ Luật …», «Thực hiện Quyết định số …», «Theo đề nghị của …»: why the document exists.
+_PREAMBLE = re.compile(
+    r"^(?:\W*)(?:can cu|xet de nghi|theo de nghi|kinh gui|noi nhan|"
+    r"thuc hien (?:cac |y kien |su chi dao |chi dao )?(?:(?:quyet dinh|nghi quyet|chi thi|ke hoach|"
+    r"cong van|cong dien|thong bao|thong tu|nghi dinh|luat|van ban|ket luan|huong dan)\b[^.;]{0,40}?"
+    r"(?:so\s+)?\d|(?:quyet dinh|nghi quyet|chi thi|ke hoach|cong van|chi dao|y kien)[^.;]{0,200}"
+    r"ban hanh (?:ke hoach|chi thi|quyet dinh|huong dan)))")
+_SIGNATURE = re.compile(r"^(?:kt\.|tm\.|tl\.|ktl\.|q\.)\s|^(?:chu tich|pho chu tich|giam doc|pho giam doc)$")
+RECIPIENT = re.compile(
+    r"\b(?:gửi|nộp|báo cáo|chuyển|trình)\b[^.;:]{0,120}?\b(?:về|cho|đến|tới)\s+"
+    r"(?P<agency>(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
+    r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
+    r"cơ quan thường trực|Liên đoàn|Mặt trận)[^,.;:()\n]{0,80}(?:\([^)]{0,80}\))?)")
+# Any date ("20/11/2025", "ngày 20 tháng 11 năm 2025", "tháng 10/2025") or a period of time.
+_DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|"
+                   r"\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}|\bquý\s+[IV1-4]+\b", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:hang|hàng|hằng)\s+(?:năm|quý|tháng|tuần|ngày)\b|\bđịnh kỳ\b|"
+                     r"\btrong thời hạn\b|\bthường xuyên\b|\bnăm \d{4}\b", re.IGNORECASE)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)*\s+(?:người|đơn vị|triệu|tỷ|đồng|lần|điểm|"
+                     r"xã|phường|hộ|trường|cơ sở|km|ha|tấn|chỉ tiêu|ngày)\b", re.IGNORECASE)
+_LEAD = re.compile(r"\b(?:chủ trì|giao|phụ trách|chịu trách nhiệm|đầu mối|phối hợp|tham mưu|thường trực)\b",
+                   re.IGNORECASE)
+_AGENCY = re.compile(r"\b(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Công an|"
+                     r"Bộ Chỉ huy|Đài|Báo|Trung tâm)\s+\w", re.IGNORECASE)
+_ITEM = re.compile(r"^\s*(?:[-–+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
+# A numbered, lettered or Roman heading marker: «1.», «1.2.», «a)», «IV.».
+_MARKER = re.compile(r"^(?:[IVX]{1,4}\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
+_MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
+# «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
+_LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
+# «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
+_TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: hoan thanh)?|tien do|"
+                        r"han (?:hoan thanh|chot))\b")
+# «Ngày 20 tháng 11 năm 2025, Phó Thủ tướng … đã …»: a date that tells what happened.
+_PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi gian qua)\b")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%)([a-z]+)")
+# Column headers that make a table cell a time, a unit in charge, or a task.
+_TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
+_LEAD_HEADER = re.compile(r"chu tri|don vi|co quan|trach nhiem|phoi hop")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each part counts; chosen on the tuning half of bench/data/qa_dev.jsonl."""
+
+    topic: float = 2.0
+    pairs: float = 2.0
+    section: float = 0.5
+    intent: float = 1.0
+    rank: float = 2.0  # the retrieval rank: a lower passage must match clearly better to lead
+    named_rank: float = 0.8  # within a document the question names, the rank says less
+    short: float = 0.5
+    title: float = 0.1  # a title word, against 1 for the question's other words
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The sentence an answer quotes (its heading aside), and the passage it is in."""
+
+    sentence: str
+    passage: Passage
+    score: float
+    heading: str = ""
+
+    @property
+    def quoted(self) -> str:
+        return f"{self.heading} {self.sentence}" if self.heading else self.sentence
+
+
+def topic_terms(text: str) -> set[str]:
+    return {s for s in syllables(text) if s not in FILLER}
+
+
+def overlap(wanted: set[str], text: str) -> float:
+    """Share of the wanted syllables that the text contains."""
+    if not wanted:
+        return 0.0
+    return len(wanted & set(syllables(text))) / len(wanted)
+
+
+def pairs(text: str) -> set[tuple[str, str]]:
+    words = syllables(text)
+    return {(a, b) for a, b in zip(words, words[1:]) if not (a in FILLER and b in FILLER)}
+
+
+def is_preamble(sentence: str) -> bool:
+    folded = fold(sentence).strip()
+    return bool(_PREAMBLE.match(folded) or _SIGNATURE.match(folded))
+
+
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a table row ("a | b | c"), None for prose."""
+    if " | " not in line and not line.strip().startswith("|"):
+        return None
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    return cells if len(cells) >= 2 else None
+
+
+def _is_header_row(cells: Sequence[str]) -> bool:
+    """A row of labels: no figures beyond an «STT», mostly short words."""
+    text = fold(" ".join(cells))
+    return not re.search(r"\d", text) and any(
+        re.search(r"\b(stt|noi dung|thoi gian|thoi han|don vi|chu tri|phoi hop|nhiem vu|san pham|"
+                  r"co quan|ket qua|ghi chu|tien do)\b", fold(c)) for c in cells)
+
+
+def read_row(cells: Sequence[str], header: Sequence[str] | None) -> str:
+    """A row as «Header: cell; …», so a lone «Hàng năm» reads as a time."""
+    if not header or len(header) != len(cells):
+        return " | ".join(c for c in cells if c)
+    return "; ".join(f"{h}: {c}" for h, c in zip(header, cells) if c and h and fold(h) != "stt")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or a table row read with its headers) and the heading it sits under."""
+
+    text: str
+    heading: str = ""
+
+    @property
+    def full(self) -> str:
+        """With its heading, as it is matched and quoted: «1. Sở Y tế: - Chủ trì …»."""
+        return f"{self.heading} {self.text}" if self.heading else self.text
+
+
+def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Sentence]:
+    """A passage cut into sentences. Table rows are read whole with the nearest header row; a
+    line under a heading («1. Sở Y tế:», «a) Chủ đề …») carries the heading, so an item says
+    whose it is; a «Thời gian hoàn thành: …» line joins the task it dates, and a run of
+    «- Hình thức: …», «- Số lượng: …» lines reads as one."""
+    out: list[Sentence] = []
+    heading, marker, labelled = "", "", False
+    for line in (raw.strip() for raw in text.split("\n")):
+        cells = table_cells(line)
+        if cells is not None:
+            if _is_header_row(cells):
+                header = cells
+            else:
+                out.append(Sentence(read_row(cells, header)))
+            continue
+        if not line:
+            continue
+        if _MARKER_ONLY.match(line):  # «1.» on its own line: the next line is its title
+            marker = line
+            continue
+        if is_heading(line, after_marker=bool(marker)):
+            heading, marker, labelled = f"{marker} {line}".strip(), "", False
+            continue
+        marker = ""
+        label = bool(_LABEL_LINE.match(line))
+        if out and (_TIME_LINE.match(fold(line)) or (label and labelled)):
+            out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
+            continue
+        labelled = label
+        out.extend(Sentence(part, heading) for part in sentences(line))
+    return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+def is_heading(line: str, after_marker: bool = False) -> bool:
+    """A short line that names what follows: «1. Sở Y tế:», «a) Chủ đề Tháng hành động năm 2025»,
+    «II. MỤC TIÊU», or any short title under a marker line of its own; not a sentence."""
+    text = line.strip()
+    if not text or len(text) > MAX_HEADING_CHARS or text[-1] in ".;,!?…":
+        return False
+    if after_marker:
+        return True
+    if len(text) < 8 or " " not in text:  # «TRÌNH», «Số:»: form fields, not headings
+        return False
+    if text.isupper() and (is_type_heading(text) or has_motto(text)):
+        return False  # «THÔNG BÁO», «CỘNG HÒA XÃ HỘI …» in an annexed form name nothing below
+    return text.endswith(":") or bool(_MARKER.match(text)) or text.isupper()
+
+
+def table_header(texts: Iterable[str]) -> list[str] | None:
+    """The last header row in the given passages (a table that runs on into the next chunk)."""
+    found = None
+    for text in texts:
+        for line in text.split("\n"):
+            cells = table_cells(line)
+            if cells and _is_header_row(cells):
+                found = cells
+    return found
+
+
+def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None = None) -> float:
+    """How much a sentence has what the question asks for: a deadline, an agency, a figure
+    (of the unit asked, «bao nhiêu trạm» → «22 trạm»)."""
+    if intent is Intent.DEADLINE:
+        if _PAST_EVENT.match(fold(sentence)):
+            return 0.0
+        if sentence_obligations(sentence, passage.issued_date):
+            return 1.0
+        if _DATE.search(sentence) or _time_cell(sentence):
+            return 0.6
+        return 0.4 if _PERIOD.search(sentence) else 0.0
+    if intent is Intent.RECIPIENT:
+        return 1.0 if RECIPIENT.search(sentence) else 0.0
+    if intent is Intent.AMOUNT:
+        if unit and re.search(rf"\d\S*\s+{re.escape(unit)}\b", fold(sentence)):
+            return 1.0
+        return 0.6 if _FIGURE.search(sentence) else 0.0
+    if intent is Intent.RESPONSIBLE:
+        return (0.6 if _LEAD.search(sentence) else 0.0) + (0.4 if _AGENCY.search(sentence) else 0.0)
+    if intent is Intent.CRITERIA:
+        return 0.4 if _ITEM.match(sentence) or sentence.rstrip().endswith(":") else 0.0
+    return 0.0
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a "how many" question counts: «bao nhiêu trạm 5G» -> "tram"."""
+    found = _ASKED_UNIT.search(fold(question))
+    return found.group(1) if found else None
+
+
+def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset()) -> int | None:
+    """Where in the sentence the asked kind of fact is (a date, a figure, an agency): of several,
+    the one with most of the question's words around it."""
+    pattern = {Intent.DEADLINE: _DATE, Intent.AMOUNT: _FIGURE, Intent.RECIPIENT: RECIPIENT,
+               Intent.RESPONSIBLE: _LEAD}.get(intent)
+    found = list(pattern.finditer(sentence)) if pattern else []
+    if not found and intent is Intent.DEADLINE:
+        found = list(_PERIOD.finditer(sentence))
+    if not found:
+        return None
+    near = [len(wanted & set(syllables(sentence[max(0, m.start() - CUE_SPAN):m.end() + CUE_SPAN])))
+            for m in found]
+    return found[near.index(max(near))].start()
+
+
+def excerpt(sentence: str, limit: int, at: int | None) -> str:
+    """The sentence cut to `limit` characters around position `at` (its start when None)."""
+    text = " ".join(sentence.split())
+    if len(text) <= limit:
+        return text
+    start = 0 if at is None or at < limit * 2 // 3 else max(0, min(at - limit // 3, len(text) - limit))
+    head = "… " if start else ""
+    if start:
+        start = text.find(" ", start) + 1
+    body = text[start:start + limit]
+    tail = " …" if start + limit < len(text) else ""
+    if tail:
+        body = body.rsplit(" ", 1)[0]
+    return f"{head}{body}{tail}"
+
+
+def _time_cell(sentence: str) -> bool:
+    return any(_TIME_HEADER.search(fold(part.split(":", 1)[0])) and ":" in part
+               for part in sentence.split("; "))
+
+
+class SentenceScorer:
+    """Scores sentences for one question (see the module's docstring)."""
+
+    def __init__(self, question: Question, title_words: Iterable[str] = (),
+                 weights: Weights = Weights(), named: bool = False) -> None:
+        self.question = question
+        self.weights = weights
+        self.rank = weights.named_rank if named else weights.rank
+        asked = topic_terms(without_refs(question))
+        framing = set(title_words) | _FRAME_WORDS
+        self.wanted = (asked - _INTENT_WORDS - framing) or (asked - _INTENT_WORDS) or asked
+        # The document's title words say little about which of its sentences answers: they
+        # count, but for less.
+        self.framed = (asked - _INTENT_WORDS) & framing - self.wanted
+        self.pairs = {p for p in pairs(without_refs(question)) if not set(p) <= framing | _INTENT_WORDS}
+        self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
+
+    def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
+        w = self.weights
+        words = set(syllables(sentence))
+        weight = len(self.wanted) + w.title * len(self.framed)
+        found = len(self.wanted & words) + w.title * len(self.framed & words)
+        topic = found / weight if weight else 0.0
+        paired = len(self.pairs & pairs(sentence)) / len(self.pairs) if self.pairs else 0.0
+        in_section = overlap(self.wanted - words, passage.section) if passage.section else 0.0
+        score = (w.topic * topic + w.pairs * paired + w.section * in_section
+                 + w.intent * intent_cue(self.question.intent, sentence, passage, self.unit)
+                 + self.rank * rank_share)
+        if len(sentence) < MIN_SENTENCE_CHARS:
+            score -= w.short
+        return score
+
+    def supports(self, pick: Pick) -> bool:
+        """Whether the sentence itself holds most of what is asked, and the kind of fact asked
+        for: the bar for a document that only cites the one the question names."""
+        topic = overlap(self.wanted, pick.quoted)
+        needs_cue = self.question.intent in (Intent.DEADLINE, Intent.AMOUNT, Intent.RECIPIENT, Intent.RESPONSIBLE)
+        cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
+        return topic >= SUPPORT_SHARE and (cue > 0 or not needs_cue)
+
+    def best(self, candidates: Sequence[tuple[Passage, float, list[Sentence]]]) -> Pick:
+        """The best sentence among (passage, rank share, its sentences); preambles only when
+        nothing else is there."""
+        best: Pick | None = None
+        fallback: Pick | None = None
+        for passage, share, cut in candidates:
+            for sentence in cut:
+                pick = Pick(sentence.text, passage, self.score(sentence.full, passage, share), sentence.heading)
+                if is_preamble(sentence.text):
+                    fallback = pick if fallback is None or pick.score > fallback.score else fallback
+                elif best is None or pick.score > best.score:
+                    best = pick
+        chosen = best or fallback
+        assert chosen is not None  # a passage always has at least one sentence
+        return chosen
+
+
+def without_refs(question: Question) -> str:
+    """The question without the document numbers it names ("kế hoạch 0124" -> "")."""
+    text = fold(question.text)
+    for ref in question.refs:
+        text = text.replace(ref.text, " ")
+    return text

@@ -1,0 +1,71 @@
+"""What a question asks: its intent, the documents it names, whether it follows up the last one."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.retrieval.doc_refs import DocRef, find_refs
+from bot.retrieval.vietnamese import fold, syllables
+
+
+class Intent(StrEnum):
+    DEADLINE = "deadline"    # hạn, khi nào, trước ngày nào
+    CRITERIA = "criteria"    # tiêu chí, tiêu chuẩn, điều kiện, hình thức khen thưởng
+    RECIPIENT = "recipient"  # gửi về đâu, nộp cho ai
+    AMOUNT = "amount"        # bao nhiêu, tỷ lệ, ít nhất
+    RESPONSIBLE = "responsible"  # ai chủ trì, đơn vị nào thực hiện, giao cho ai
+    GENERAL = "general"
+
+
+# Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
+_INTENTS = (
+    (Intent.CRITERIA, re.compile(r"\b(tieu chi|tieu chuan|dieu kien|hinh thuc khen thuong|"
+                                 r"doi tuong khen thuong|chi tieu)\b")),
+    (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh)\b.*\b(ve dau|o dau|cho ai|den dau|"
+                                  r"toi dau|dau|co quan nao|don vi nao|noi nao)\b|\bnoi nhan\b|"
+                                  r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
+    (Intent.RESPONSIBLE, re.compile(r"\b(ai|don vi nao|co quan nao|so nao|ben nao|cap nao)\b.{0,40}"
+                                    r"\b(chu tri|phu trach|chiu trach nhiem|thuc hien|tham muu|dau moi|"
+                                    r"phoi hop|to chuc|trien khai)\b|\b(chu tri|phu trach|giao|dau moi)\b"
+                                    r".{0,60}\b(ai|don vi nao|co quan nao|so nao)\b")),
+    (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
+                                 r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
+                                 r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
+    (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong)\b")),
+)
+# A question that points back: "còn tiêu chí thì sao?", "văn bản đó gửi về đâu?", "đợt này".
+_REFERS_BACK = re.compile(r"^(con|the con|vay con|vay|con ve)\b|\bthi sao\b|\b(van ban|ke hoach|chi thi|cong van|"
+                          r"quyet dinh|thong bao|huong dan|nghi quyet|cong dien|dot|phong trao|tai lieu|muc|"
+                          r"phan|noi dung)\s+(nay|do|tren|vua roi|kia|ay)\b")
+# Words that say what is asked (a date, a place, a list, a unit) but not about what: a question
+# made only of these ("hạn?", "gửi hồ sơ về đâu?", "ai chủ trì?") cannot stand alone.
+_ASKING_PHRASES = re.compile(r"\b(ho so|ket qua|bao cao|tieu chi|tieu chuan|dieu kien|hinh thuc|noi dung|"
+                             r"nhiem vu|trach nhiem|thoi gian|thoi han|han chot|don vi|co quan|chu tri|"
+                             r"phu trach|thuc hien|yeu cau|ty le|toi thieu|toi da|so luong|dinh ky|"
+                             r"bao lau|bao nhieu|bao gio|the nao|ra sao|nhu the nao|noi nhan|dau moi)\b")
+_ASKING_WORDS = set("""la gi nao cua the nhu co khong khi ve dau o va cac nhung thi sao duoc cho toi minh ai
+nay do voi trong theo can phai hay hoi xin vui long giup biet muon noi gom ra cai mot viec han chot ngay
+thang nam luc truoc cham nhat deadline diem moc gui nop chuyen trinh nhan it con vay qua thong bao bao""".split())
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    intent: Intent
+    refs: tuple[DocRef, ...] = field(default_factory=tuple)
+    follow_up: bool = False
+
+
+def understand(text: str) -> Question:
+    folded = fold(text)
+    intent = next((i for i, pattern in _INTENTS if pattern.search(folded)), Intent.GENERAL)
+    refs = tuple(find_refs(text))
+    follow_up = not refs and (bool(_REFERS_BACK.search(folded.strip())) or not own_topic(text))
+    return Question(text=text, intent=intent, refs=refs, follow_up=follow_up)
+
+
+def own_topic(text: str) -> set[str]:
+    """The question's words beyond what it asks for: "tiêu chí khen thưởng" -> {khen, thuong}."""
+    rest = _ASKING_PHRASES.sub(" ", fold(text))
+    return {s for s in syllables(rest) if s not in _ASKING_WORDS and not s.isdigit()}

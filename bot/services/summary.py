@@ -1,0 +1,375 @@
+"""The secretariat's view of progress reports: summaries, a chart, exports, and /tonghop.
+
+Each tracked obligation occurrence (key and due date) is matched against the units: the latest
+report of a unit is its status; a unit is late when its first report came after the due date
+(Vietnam date), or when the deadline passed and it has still not reported «Hoàn thành»; a unit
+without a report once the deadline passed is overdue. Reports on no tracked
+obligation (free titles) are listed under «Khác». The export lists every report, history and
+corrections included, as XLSX or CSV (UTF-8 with BOM, so Excel shows Vietnamese).
+"""
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from bot.core.clock import VIETNAM
+from bot.db import report_views as views
+from bot.db.report_views import CurrentReport, FreeReport, UnitRow
+from bot.services.exports import export_bytes, is_late, status_label
+from bot.retrieval.listings import day, resolve_documents, shorten
+from bot.services.obligations import TrackedObligation, tracked_obligations
+from bot.db.report_status import STATUS_LABELS, Status
+
+if TYPE_CHECKING:
+    import argparse
+
+    from sqlalchemy import Engine
+
+    from bot.config import Settings
+    from bot.db.facts import FactStore
+    from bot.db.people import PeopleStore
+
+NOT_REPORTED = "Chưa báo cáo"
+CATEGORIES = (STATUS_LABELS[Status.DONE], STATUS_LABELS[Status.IN_PROGRESS],
+              STATUS_LABELS[Status.NOT_STARTED], NOT_REPORTED)
+COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#bdbdbd")
+_PROGRESS_ORDER = {Status.NOT_STARTED.value: 0, Status.IN_PROGRESS.value: 1, Status.DONE.value: 2}
+
+# Text limits: up to DETAIL_OBLIGATIONS obligations are shown with their units listed, more in
+# an overview with counts and the first units missing; the export has everything.
+DETAIL_OBLIGATIONS = 5
+DETAIL_UNITS = 15
+OVERVIEW_OBLIGATIONS = 20
+OVERVIEW_UNITS = 5
+OTHER_REPORTS = 10
+TITLE_CHARS = 110
+CHART_BARS = 40
+CAPTION_CHARS = 1000
+
+CHAT_HINT = "Bảng đầy đủ (mọi báo cáo, cả lịch sử sửa): /xuatbaocao{arg}."
+CLI_HINT = "Bảng đầy đủ: python -m bot reports export --out baocao.xlsx{arg}."
+NO_UNITS = "Chưa có đơn vị nào được khai báo, nên chưa có gì để tổng hợp."
+UNKNOWN_DOCUMENT = "Tôi chưa có văn bản «{typed}». Gõ /vanban để xem các văn bản đang có."
+NO_REPORTS = "Chưa có báo cáo nào{scope} để xuất."
+
+# -- the summary --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UnitState:
+    """One unit on one obligation occurrence: its latest report, or none."""
+
+    unit: UnitRow
+    report: CurrentReport | None
+    late: bool     # first report after the due date, or not done once it passed
+    overdue: bool  # no report, and the deadline passed
+
+    @property
+    def category(self) -> str:
+        return status_label(self.report.status) if self.report else NOT_REPORTED
+
+
+@dataclass(frozen=True)
+class ObligationProgress:
+    obligation: TrackedObligation
+    states: tuple[UnitState, ...]  # by unit code
+    passed: bool                   # the due date is before today
+
+    @property
+    def reported(self) -> list[UnitState]:
+        return [s for s in self.states if s.report is not None]
+
+    @property
+    def missing(self) -> list[UnitState]:
+        return [s for s in self.states if s.report is None]
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(CATEGORIES, 0)
+        for state in self.states:
+            out[state.category] = out.get(state.category, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    today: date
+    doc_numbers: tuple[str, ...] | None  # the documents asked for, None for all
+    units: tuple[UnitRow, ...]           # active units: those expected to report
+    obligations: tuple[ObligationProgress, ...]
+    other: tuple[tuple[UnitRow, FreeReport], ...]  # «Khác», newest first
+
+    def totals(self) -> tuple[dict[str, int], int, int]:
+        """Counts per category over every obligation, late reports, overdue units."""
+        counts = dict.fromkeys(CATEGORIES, 0)
+        late = overdue = 0
+        for progress in self.obligations:
+            for name, n in progress.counts().items():
+                counts[name] = counts.get(name, 0) + n
+            late += sum(s.late for s in progress.states)
+            overdue += sum(s.overdue for s in progress.states)
+        return counts, late, overdue
+
+
+def _late(report: CurrentReport, due: date, passed: bool) -> bool:
+    """Reported after the deadline, or still not done once it passed."""
+    return is_late(report.first_submitted_at, due) or (passed and report.status != Status.DONE)
+
+
+def build_summary(engine: "Engine", facts: "FactStore", today: date, past_days: int,
+                  doc_numbers: Sequence[str] | None = None) -> ProgressSummary:
+    """Every tracked obligation (of these documents, or all) against every unit, in a few
+    statements whatever the number of units (none per unit or per obligation)."""
+    tracked = tracked_obligations(facts, today, past_days)
+    if doc_numbers is not None:
+        tracked = [o for o in tracked if o.doc_number in doc_numbers]
+    all_units = views.units(engine)
+    by_id = {u.id: u for u in all_units}
+    expected = [u for u in all_units if u.active]
+    current: dict[tuple[str, date], dict[int, CurrentReport]] = {}
+    for report in views.current_reports(engine, ((o.key, o.due) for o in tracked)):
+        current.setdefault((report.obligation_key, report.due_date), {})[report.unit_id] = report
+    progress = []
+    for o in tracked:
+        reports = current.get((o.key, o.due), {})
+        shown = sorted({*(u.id for u in expected), *reports}, key=lambda i: by_id[i].code)
+        passed = o.due < today
+        states = tuple(UnitState(by_id[i], reports.get(i), i in reports and _late(reports[i], o.due, passed),
+                                 i not in reports and passed) for i in shown)
+        progress.append(ObligationProgress(o, states, passed))
+    since = datetime.combine(today - timedelta(days=past_days), time(), VIETNAM)
+    other = tuple((by_id[r.unit_id], r) for r in views.free_reports(engine, since, doc_numbers))
+    numbers = tuple(doc_numbers) if doc_numbers is not None else None
+    return ProgressSummary(today, numbers, tuple(expected), tuple(progress), other)
+
+
+def summary_text(summary: ProgressSummary, hint: str = CHAT_HINT.format(arg="")) -> str:
+    """Counts first, then each obligation; long lists cut with the export suggested."""
+    if not summary.units:
+        return NO_UNITS
+    scope = f" — {', '.join(summary.doc_numbers)}" if summary.doc_numbers else ""
+    head = (f"Tổng hợp báo cáo ngày {day(summary.today)}{scope}: {len(summary.obligations)} nội dung "
+            f"có thời hạn, {len(summary.units)} đơn vị.")
+    if not summary.obligations and not summary.other:
+        return f"{head}\nKhông có nội dung nào có thời hạn trong khoảng đang theo dõi.\n\n{hint}"
+    blocks = [head]
+    if summary.obligations:
+        blocks.append(_totals_text(summary))
+    detailed = len(summary.obligations) <= DETAIL_OBLIGATIONS
+    shown = summary.obligations if detailed else summary.obligations[:OVERVIEW_OBLIGATIONS]
+    for i, progress in enumerate(shown, 1):
+        blocks.append(_obligation_text(i, progress, detailed))
+    if len(summary.obligations) > len(shown):
+        blocks.append(f"… còn {len(summary.obligations) - len(shown)} nội dung có thời hạn xa hơn. "
+                      "Gõ /tonghop kèm số hiệu văn bản để xem riêng từng văn bản.")
+    if summary.other:
+        blocks.append(_other_text(summary.other))
+    blocks.append(hint)
+    return "\n\n".join(blocks)
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {counts[name]}" for name in CATEGORIES[:3])
+
+
+def _totals_text(summary: ProgressSummary) -> str:
+    counts, late, overdue = summary.totals()
+    expected = sum(counts.values())
+    reported = expected - counts[NOT_REPORTED]
+    late_text = f"; trễ hạn {late}" if late else ""
+    overdue_text = f", trong đó quá hạn {overdue}" if overdue else ""
+    return (f"Tổng cộng: đã báo cáo {reported}/{expected} lượt ({_counts_text(counts)}{late_text}). "
+            f"Chưa báo cáo {counts[NOT_REPORTED]}{overdue_text}.")
+
+
+def _obligation_text(index: int, progress: ObligationProgress, detailed: bool) -> str:
+    o = progress.obligation
+    counts, reported, missing = progress.counts(), progress.reported, progress.missing
+    late = sum(s.late for s in reported)
+    where = o.doc_number or o.source
+    when = f"hạn {day(o.due)}" + (" (đã qua)" if progress.passed else "")
+    detail = f" ({_counts_text(counts)}" + (f"; trễ hạn {late}" if late else "") + ")" if reported else ""
+    lines = [f"{index}. {o.title(TITLE_CHARS)} — {when}. {where}",
+             f"Đã báo cáo {len(reported)}/{len(progress.states)}{detail}. Chưa báo cáo {len(missing)}"
+             + (" — quá hạn." if progress.passed and missing else ".")]
+    if detailed:
+        if reported:
+            lines.append("Đã báo cáo:")
+            lines += _cut([f"• {_unit_name(s.unit)}: {_state_text(s)}" for s in _least_done_first(reported)],
+                          DETAIL_UNITS)
+        if missing:
+            lines.append("Chưa báo cáo:")
+            lines += _cut([f"• {_unit_name(s.unit)}" + (": quá hạn" if s.overdue else "") for s in missing],
+                          DETAIL_UNITS)
+    elif missing:
+        codes = [s.unit.code for s in missing]
+        more = f" … và {len(codes) - OVERVIEW_UNITS} đơn vị khác" if len(codes) > OVERVIEW_UNITS else ""
+        lines.append(f"Chưa báo cáo{' (quá hạn)' if progress.passed else ''}: "
+                     f"{', '.join(codes[:OVERVIEW_UNITS])}{more}.")
+    return "\n".join(lines)
+
+
+def _other_text(other: Sequence[tuple[UnitRow, FreeReport]]) -> str:
+    lines = [f"Khác (báo cáo không gắn nội dung có thời hạn): {len(other)} báo cáo."]
+    for unit, report in other[:OTHER_REPORTS]:
+        percent = f" {report.percent}%" if report.percent is not None else ""
+        sent = report.submitted_at.astimezone(VIETNAM)
+        lines.append(f"• {unit.code}: {shorten(report.title, 80)} — {status_label(report.status)}{percent}, "
+                     f"gửi {day(sent.date())}")
+    if len(other) > OTHER_REPORTS:
+        lines.append(f"… và {len(other) - OTHER_REPORTS} báo cáo khác.")
+    return "\n".join(lines)
+
+
+def _least_done_first(states: list[UnitState]) -> list[UnitState]:
+    def rank(state: UnitState) -> tuple[int, int, str]:
+        assert state.report is not None
+        return (_PROGRESS_ORDER.get(state.report.status, -1), state.report.percent or 0, state.unit.code)
+    return sorted(states, key=rank)
+
+
+def _state_text(state: UnitState) -> str:
+    assert state.report is not None
+    percent = f" {state.report.percent}%" if state.report.percent is not None else ""
+    return f"{status_label(state.report.status)}{percent}" + (" — trễ hạn" if state.late else "")
+
+
+def _unit_name(unit: UnitRow) -> str:
+    return f"{unit.code} — {unit.name}"
+
+
+def _cut(lines: list[str], limit: int) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return lines[:limit] + [f"… và {len(lines) - limit} đơn vị khác."]
+
+
+# -- the chart ----------------------------------------------------------------------------------
+
+def chart_png(summary: ProgressSummary) -> bytes | None:
+    """Stacked bars of the four categories: by obligation, or by unit when documents were chosen."""
+    if not summary.obligations:
+        return None
+    return _stacked_bars(*(_by_unit(summary) if summary.doc_numbers else _by_obligation(summary)))
+
+
+def _shares(counts: Sequence[int]) -> list[float]:
+    total = sum(counts) or 1
+    return [100 * n / total for n in counts]
+
+
+def _by_obligation(summary: ProgressSummary) -> tuple[list[str], list[list[float]], str, str]:
+    shown = summary.obligations[:CHART_BARS]
+    labels = [f"{day(p.obligation.due)} · {shorten(p.obligation.title(), 45)}" for p in shown]
+    shares = [_shares([p.counts()[c] for c in CATEGORIES]) for p in shown]
+    total = len(summary.obligations)
+    more = f" ({len(shown)}/{total} nội dung hạn sớm nhất)" if len(shown) < total else ""
+    return labels, shares, f"Tiến độ báo cáo theo nội dung, ngày {day(summary.today)}{more}", "Tỷ lệ đơn vị (%)"
+
+
+def _by_unit(summary: ProgressSummary) -> tuple[list[str], list[list[float]], str, str]:
+    per_unit: dict[int, tuple[UnitRow, list[int]]] = {}
+    for progress in summary.obligations:
+        for state in progress.states:
+            counts = per_unit.setdefault(state.unit.id, (state.unit, [0] * len(CATEGORIES)))[1]
+            if state.category in CATEGORIES:
+                counts[CATEGORIES.index(state.category)] += 1
+    rows = sorted(per_unit.values(), key=lambda r: (*r[1][:3], r[0].code))  # least progress first
+    shown = rows[:CHART_BARS]
+    labels = [f"{u.code} · {shorten(u.name, 35)}" for u, _ in shown]
+    shares = [_shares(counts) for _, counts in shown]
+    docs = ", ".join(summary.doc_numbers or ())
+    more = f"; {len(shown)}/{len(rows)} đơn vị hoàn thành ít nhất" if len(shown) < len(rows) else ""
+    title = (f"Tiến độ theo đơn vị — {docs} ({len(summary.obligations)} nội dung{more}), "
+             f"ngày {day(summary.today)}")
+    return labels, shares, title, "Tỷ lệ nội dung của đơn vị (%)"
+
+
+def _stacked_bars(labels: list[str], shares: list[list[float]], title: str, axis: str) -> bytes:
+    """A PNG drawn off-screen (Agg); DejaVu Sans, matplotlib's default, has the Vietnamese glyphs."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(11, 1.8 + 0.34 * len(labels)), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    rows = list(range(len(labels)))
+    left = [0.0] * len(labels)
+    for i, (name, color) in enumerate(zip(CATEGORIES, COLORS)):
+        widths = [row[i] for row in shares]
+        ax.barh(rows, widths, left=left, color=color, label=name, height=0.7)
+        left = [a + b for a, b in zip(left, widths)]
+    ax.set_yticks(rows, labels, fontsize=8)
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # first label on top, no empty margin
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(axis)
+    ax.set_title(title, fontsize=10, loc="left")
+    fig.legend(loc="outside lower center", ncols=len(CATEGORIES), frameon=False, fontsize=9)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()
+
+
+def chart_caption(summary: ProgressSummary) -> str:
+    counts, _, overdue = summary.totals()
+    expected = sum(counts.values())
+    scope = f" ({', '.join(summary.doc_numbers)})" if summary.doc_numbers else ""
+    text = (f"Tiến độ báo cáo ngày {day(summary.today)}{scope}: đã báo cáo "
+            f"{expected - counts[NOT_REPORTED]}/{expected} lượt, {CATEGORIES[0].lower()} {counts[CATEGORIES[0]]}, "
+            f"quá hạn chưa báo cáo {overdue}.")
+    return text[:CAPTION_CHARS]
+
+
+def scope_text(numbers: Sequence[str] | None) -> str:
+    return f"theo {', '.join(numbers)}" if numbers else "mọi văn bản"
+
+
+# -- python -m bot reports … --------------------------------------------------------------------
+
+def run_cli(settings: "Settings", args: "argparse.Namespace") -> int:
+    """`reports export --out FILE.xlsx|.csv [--doc]` and `reports summary [--doc] [--chart FILE]`."""
+    from bot.db.engine import shared_engine
+    from bot.db.facts import FactStore
+    from bot.db.people import PeopleStore
+
+    engine = shared_engine(settings.database_url)
+    try:
+        return _reports_command(args, settings, engine, FactStore(engine), PeopleStore(engine))
+    finally:
+        engine.dispose()
+
+
+def _reports_command(args: "argparse.Namespace", settings: "Settings", engine: "Engine", facts: "FactStore",
+                     people: "PeopleStore") -> int:
+    numbers = None
+    if args.doc:
+        numbers = resolve_documents(facts, args.doc)
+        if not numbers:
+            print(f"Không có văn bản «{args.doc}» trong kho.", file=sys.stderr)
+            return 1
+    if args.reports_command == "export":
+        fmt = args.out.suffix.lower().lstrip(".")
+        if fmt not in ("xlsx", "csv"):
+            print("Tệp xuất phải có đuôi .xlsx hoặc .csv.", file=sys.stderr)
+            return 2
+        content, stats = export_bytes(engine, fmt, numbers)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(content)
+        people.audit(None, "cli", "export", f"xuất {stats.reports} báo cáo {scope_text(numbers)} ra {args.out.name}")
+        print(f"Đã ghi {stats.reports} báo cáo của {stats.units} đơn vị ({scope_text(numbers)}) vào {args.out}")
+        return 0
+    today = args.today or datetime.now(VIETNAM).date()
+    summary = build_summary(engine, facts, today, settings.reports.past_days, numbers)
+    arg = f" --doc {numbers[0]}" if numbers and len(numbers) == 1 else ""
+    print(summary_text(summary, CLI_HINT.format(arg=arg)))
+    if args.chart:
+        png = chart_png(summary)
+        if png is None:
+            print("Không có nội dung nào để vẽ biểu đồ.", file=sys.stderr)
+            return 1
+        args.chart.parent.mkdir(parents=True, exist_ok=True)
+        args.chart.write_bytes(png)
+        print(f"Biểu đồ: {args.chart}")
+    return 0
