@@ -22,6 +22,7 @@ from bot.facts.model import (
     DeadlineKind,
     DocumentFacts,
     ListKind,
+    NotTask,
     Obligation,
 )
 from bot.ingestion.document import DocumentMeta
@@ -214,7 +215,9 @@ def _obligation_row(document_id: int, position: int, obligation: Obligation) -> 
         deadline_kind=deadline.kind.value, deadline_text=deadline.text, due_date=deadline.due,
         day=deadline.day, month=deadline.month, period_months=deadline.period_months,
         period_days=deadline.period_days, offset_days=deadline.offset_days,
-        anchor=deadline.anchor,
+        anchor=deadline.anchor, due_estimated=deadline.estimated, is_task=obligation.is_task,
+        not_task=obligation.not_task.value if obligation.not_task else None, lead=obligation.lead,
+        coordinate="\n".join(obligation.coordinate), recurrence=obligation.recurrence,
     )
 
 
@@ -223,9 +226,12 @@ def _obligation(row: m.Obligation) -> Obligation:
         kind=DeadlineKind(row.deadline_kind), text=row.deadline_text, due=row.due_date,
         day=row.day, month=row.month, period_months=row.period_months,
         period_days=row.period_days, offset_days=row.offset_days, anchor=row.anchor,
+        estimated=row.due_estimated,
     )
     return Obligation(action=row.action, deadline=deadline, quote=row.quote,
-                      section=row.section, actor=row.actor)
+                      section=row.section, actor=row.actor, is_task=row.is_task,
+                      not_task=NotTask(row.not_task) if row.not_task else None, lead=row.lead,
+                      coordinate=tuple(row.coordinate.splitlines()))
 
 
 def _list_row(document_id: int, position: int, criteria: CriteriaList) -> m.CriteriaList:

@@ -6,7 +6,11 @@ after one that does not end a sentence) are joined back first. Then:
 
 - every sentence with a deadline (`bot.facts.deadlines`) gives one obligation per deadline: the
   action is the clause's verb phrase around the deadline, the actor the unit named at the start
-  of the sentence or of the enclosing item ("6. Sở Nội vụ: …");
+  of the sentence, of the enclosing item ("6. Sở Nội vụ: …") or by the nearest unit heading
+  ("1. Bộ Khoa học và Công nghệ"); `bot.facts.tasks` says whether it is a task (and if not, why)
+  and splits its lead from its coordinating units;
+- each row under a task table's header («Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian
+  hoàn thành») is a task with lead, coordinating units and deadline taken from their columns;
 - a heading or an announcing sentence about "tiêu chí", "tiêu chuẩn", "điều kiện" or "hình thức
   khen thưởng" followed by list items gives a criteria list with the items' texts.
 
@@ -21,11 +25,18 @@ from datetime import date
 
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
+from bot.facts.tasks import (
+    ORG_WORD,
+    classify,
+    lead_and_coordinate,
+    split_units,
+    unit_heading,
+)
 from bot.ingestion.chunking import SECTION_SEPARATOR, section_lines
 from bot.ingestion.document import CleanDocument
 from bot.vietnamese import sentences as split_sentences
 
-__all__ = ["extract_facts", "sentence_obligations"]
+__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "extract_facts", "section_actor", "sentence_obligations"]
 
 _I = re.IGNORECASE
 
@@ -74,11 +85,7 @@ def _strip_marker(text: str) -> str:
 
 # --- actors and actions ---------------------------------------------------------------------
 
-_ORG_START = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
-              r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo|Kho\s+bạc"
-              r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
-              r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
-              r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế)\b(?!\s+hợp\b)")  # "Trường hợp" is no school
+_ORG_START = ORG_WORD
 _ACTOR_COLON = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<actor>{_ORG_START}[^:;.]{{0,150}}?)\s*:\s*\S", _I)
 # Verbs that start the obligation; the words before them (from an organisation word) are the actor.
 _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|trình|tổ\s+chức"
@@ -100,6 +107,8 @@ _LEAD_WORDS = re.compile(
 _TRAIL = re.compile(r"[\s,;:.(*\-–]+$")
 _PURPOSE = re.compile(r"\s+(?:để|nhằm)\s+.*$", _I)
 MAX_ACTION_CHARS = 200
+# Days a document takes to reach its readers, for "kể từ ngày nhận" (config: tasks.delivery_margin_days).
+DEFAULT_DELIVERY_MARGIN_DAYS = 3
 
 
 def _actor_of(text: str) -> str | None:
@@ -161,7 +170,8 @@ def _action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline])
 # --- obligations --------------------------------------------------------------------------
 
 def _item_actor(paragraphs: list[_Paragraph], index: int) -> str | None:
-    """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in."""
+    """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in,
+    and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường")."""
     section = paragraphs[index].section
     for j in range(index, -1, -1):
         para = paragraphs[j]
@@ -173,30 +183,125 @@ def _item_actor(paragraphs: list[_Paragraph], index: int) -> str | None:
             actor = _ACTOR_COLON.match(_strip_marker(para.text))
             if actor:
                 return _TRAIL.sub("", actor.group("actor")).strip()
+            heading = unit_heading(para.text)
+            if heading:
+                return heading
         if SECTION_SEPARATOR not in section and _marker(para.text) == "roman":
             break
     return None
 
 
+def section_actor(section: str) -> str | None:
+    """The unit named by the nearest heading of a section path
+    ("IV. Tổ chức thực hiện > 1. Bộ Khoa học và Công nghệ" → "Bộ Khoa học và Công nghệ")."""
+    for heading in reversed(section.split(SECTION_SEPARATOR)):
+        unit = unit_heading(heading)
+        if unit:
+            return unit
+    return None
+
+
 def sentence_obligations(sentence: str, issued: date | None, section: str = "",
-                         actor: str | None = None) -> list[Obligation]:
-    """One obligation per deadline the sentence states; the actor is the one it names, else
-    the one given (from its paragraph or enclosing item)."""
-    found = locate_deadlines(sentence, issued)
-    actor = _actor_of(sentence) or actor if found else None
-    return [Obligation(action=_action_of(sentence, item, found), deadline=item.deadline,
-                       quote=sentence, section=section, actor=actor) for item in found]
+                         actor: str | None = None, delivery_margin_days: int | None = None
+                         ) -> list[Obligation]:
+    """One obligation per deadline the sentence states, each marked task or not; the actor is
+    the one it names, else the one given (from its paragraph or enclosing item), else the unit
+    of the nearest heading of its section."""
+    found = locate_deadlines(sentence, issued, delivery_margin_days)
+    if not found:
+        return []
+    actor = _actor_of(sentence) or actor or section_actor(section)
+    return [_obligation(sentence, item, found, section, actor) for item in found]
 
 
-def _obligations(paragraphs: list[_Paragraph], issued: date | None) -> list[Obligation]:
+def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
+                actor: str | None) -> Obligation:
+    reason = classify(sentence, item, actor)
+    lead: str | None = None
+    coordinate: tuple[str, ...] = ()
+    if reason is None:  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
+        end = sentence.find(";", item.end)
+        clause = sentence[sentence.rfind(";", 0, item.start) + 1:None if end == -1 else end]
+        lead, coordinate = lead_and_coordinate(clause, actor)
+    return Obligation(action=_action_of(sentence, item, found), deadline=item.deadline,
+                      quote=sentence, section=section, actor=actor, is_task=reason is None,
+                      not_task=reason, lead=lead, coordinate=coordinate)
+
+
+def _obligations(paragraphs: list[_Paragraph], issued: date | None,
+                 delivery_margin_days: int | None) -> list[Obligation]:
     out: list[Obligation] = []
+    table: _TaskTable | None = None
+    outside = 0  # lines without cells since the last row: a table ends after a few
     for index, para in enumerate(paragraphs):
+        header = _task_table(para.text)
+        outside = 0 if _TABLE_CELL in para.text else outside + 1
+        if header:
+            table = header
+            continue
+        if outside > _TABLE_GAP:
+            table = None
+        if table is not None and _TABLE_CELL in para.text:
+            out.extend(_row_obligations(table, para, issued, delivery_margin_days))
+            continue
         for number, sentence in enumerate(split_sentences(para.text)):
-            if not locate_deadlines(sentence, issued):
+            if not locate_deadlines(sentence, issued, delivery_margin_days):
                 continue
             actor = (_actor_of(para.text) if number else None) or _item_actor(paragraphs, index)
-            out.extend(sentence_obligations(sentence, issued, para.section, actor))
+            out.extend(sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days))
     return out
+
+
+# --- task tables ----------------------------------------------------------------------------
+# «STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành»: each row below
+# such a header is a task with its lead, coordinating units and deadline in their columns.
+
+_TABLE_CELL = " | "
+_TABLE_GAP = 2  # a group title ("I.", "NÂNG CAO NHẬN THỨC") may sit between rows on its own lines
+_LEAD_COLUMN = re.compile(r"chủ\s+trì", _I)
+_COORDINATE_COLUMN = re.compile(r"phối\s+hợp", _I)
+_TIME_COLUMN = re.compile(r"thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành", _I)
+_TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án", _I)
+
+
+@dataclass(frozen=True)
+class _TaskTable:
+    lead: int
+    coordinate: int | None
+    time: int
+    task: int | None
+
+
+def _task_table(text: str) -> _TaskTable | None:
+    """The columns of a task table's header row, or None when the line is no such header."""
+    cells = [cell.strip() for cell in text.split("|")]
+    if len(cells) < 3 or any(len(cell) > 60 for cell in cells):
+        return None
+
+    def column(regex: re.Pattern[str], skip: tuple[int | None, ...] = ()) -> int | None:
+        return next((i for i, cell in enumerate(cells) if regex.search(cell) and i not in skip), None)
+
+    lead = column(_LEAD_COLUMN)
+    coordinate = column(_COORDINATE_COLUMN, (lead,))
+    time = column(_TIME_COLUMN, (lead, coordinate))
+    if lead is None or time is None:
+        return None
+    return _TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)))
+
+
+def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
+                     delivery_margin_days: int | None) -> list[Obligation]:
+    cells = [cell.strip() for cell in para.text.split("|")]
+    if len(cells) <= table.time:
+        return []
+    when = cells[table.time]
+    found = locate_deadlines(when, issued, delivery_margin_days) or locate_deadlines(
+        f"Thời hạn: {when}", issued, delivery_margin_days)
+    lead = _TRAIL.sub("", cells[table.lead]).strip() or None
+    coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
+    action = _tidy_action(cells[table.task]) if table.task is not None else _tidy_action(para.text)
+    return [Obligation(action=action, deadline=item.deadline, quote=para.text, section=para.section,
+                       actor=lead, lead=lead, coordinate=coordinate) for item in found]
 
 
 # --- criteria lists -------------------------------------------------------------------------
@@ -315,8 +420,11 @@ def _has_list_child(paragraphs: list[_Paragraph], index: int) -> bool:
 
 # --- public API ----------------------------------------------------------------------------
 
-def extract_facts(document: CleanDocument) -> DocumentFacts:
-    """Obligations (one per deadline) and criteria lists of a cleaned document."""
+def extract_facts(document: CleanDocument,
+                  delivery_margin_days: int = DEFAULT_DELIVERY_MARGIN_DAYS) -> DocumentFacts:
+    """Obligations (one per deadline, each a task or not) and criteria lists of a cleaned
+    document; "kể từ ngày nhận" deadlines are estimated with the delivery margin."""
     paragraphs = _paragraphs(document.body)
-    return DocumentFacts(obligations=tuple(_obligations(paragraphs, document.meta.issued_date)),
+    obligations = _obligations(paragraphs, document.meta.issued_date, delivery_margin_days)
+    return DocumentFacts(obligations=tuple(obligations),
                          lists=tuple(_criteria_lists(paragraphs)))
