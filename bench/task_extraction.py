@@ -41,11 +41,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.facts.extract import DEFAULT_DELIVERY_MARGIN_DAYS, extract_facts, sentence_obligations  # noqa: E402
-from bot.facts.model import Deadline, DeadlineKind, Obligation  # noqa: E402
-from bot.ingestion.cleaning import clean  # noqa: E402
-from bot.ingestion.document import CleanDocument  # noqa: E402
-from bot.vietnamese import fold  # noqa: E402
+from bot.facts.extract import (
+    DEFAULT_DELIVERY_MARGIN_DAYS,
+    extract_facts,
+    sentence_obligations,
+)
+from bot.facts.model import DeadlineKind, Obligation
+from bot.ingestion.cleaning import clean
+from bot.ingestion.document import CleanDocument
+from bot.vietnamese import fold
 
 LABELS = ROOT / "bench" / "data" / "task_labels.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "official-docs.jsonl"

@@ -82,7 +82,15 @@ def test_lead_from_a_section_path_alone() -> None:
     assert (obligation.actor, obligation.lead) == ("Sở Y tế", "Sở Y tế")
 
 
+def test_actor_after_an_opening_time_phrase() -> None:
+    obligation = only("Trong thời hạn 10 ngày làm việc kể từ ngày ban hành Kế hoạch này, Sở Xây dựng có "
+                      "trách nhiệm hoàn thiện dự thảo, trình UBND tỉnh.")
+    assert (obligation.lead, obligation.deadline.due) == ("Sở Xây dựng", date(2025, 12, 4))
+
+
 def test_unit_headings() -> None:
+    assert unit_heading("Điều 5. Trách nhiệm của Sở Tài chính") == "Sở Tài chính"
+    assert unit_heading("Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:") == "Sở Khoa học và Công nghệ"
     assert unit_heading("3. Sở Y tế:") == "Sở Y tế"
     assert unit_heading("b) Ủy ban nhân dân các xã, phường") == "Ủy ban nhân dân các xã, phường"
     assert unit_heading("IV. Tổ chức thực hiện") is None
@@ -172,6 +180,10 @@ def test_task_fields_survive_the_fact_store(db_engine: Engine) -> None:
     assert (first.deadline.due, first.deadline.estimated) == (date(2025, 12, 3), True)
     assert (second.is_task, second.recurrence) == (True, "quarterly")
     assert (third.is_task, third.not_task) == (False, NotTask.BUDGET)
+    tasks = [entry.obligation for entry in store.obligations(["1/KH-UBND"], ISSUED, tasks_only=True)]
+    assert tasks == [first, second]
+    upcoming = store.upcoming_deadlines(ISSUED, 60, tasks_only=True)
+    assert [entry.obligation for entry in upcoming] == [first]
 
 
 def test_rows_stored_before_the_task_columns_read_as_tasks(tmp_path: Path) -> None:

@@ -88,6 +88,7 @@ def _strip_marker(text: str) -> str:
 _ORG_START = ORG_WORD
 _ACTOR_COLON = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<actor>{_ORG_START}[^:;.]{{0,150}}?)\s*:\s*\S", _I)
 # Verbs that start the obligation; the words before them (from an organisation word) are the actor.
+# The verb is in lower case: "Sở Xây dựng" is a unit, not "Sở" + "xây dựng".
 _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|trình|tổ\s+chức"
           r"|triển\s+khai|rà\s+soát|cập\s+nhật|lập|thực\s+hiện|công\s+bố|kiểm\s+tra|đánh\s+giá|phê\s+duyệt"
           r"|chuyển|thông\s+báo|đề\s+xuất|tham\s+mưu|bàn\s+giao|chủ\s+trì|phối\s+hợp|chỉ\s+đạo|hướng\s+dẫn"
@@ -96,6 +97,17 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
           r"|sửa\s+chữa|xử\s+lý|quyết\s+định|phân\s+bổ|số\s+hoá|số\s+hóa|đẩy\s+nhanh|theo\s+dõi")
 _ACTOR_VERB = re.compile(
     rf"^(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?={_VERBS})(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
+_OPENING_TIME = re.compile(r"^(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi)\b[^,;:]{0,160},", _I)
+# The words an action starts after are frozen as they were before tasks: the action is part of
+# an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
+_ACTION_ORG_START = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
+                     r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo|Kho\s+bạc"
+                     r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
+                     r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
+                     r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế)\b(?!\s+hợp\b)")  # "Trường hợp" is no school
+_ACTION_ACTOR = re.compile(
+    rf"^(?P<actor>{_ACTION_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?={_VERBS})", _I)
 _VERB_START = re.compile(rf"(?<!\w)(?:{_VERBS})(?!\w)", _I)
 _DOC_NOUN_SEND = re.compile(
@@ -112,10 +124,16 @@ DEFAULT_DELIVERY_MARGIN_DAYS = 3
 
 
 def _actor_of(text: str) -> str | None:
-    """The unit a sentence or item names before its colon or its first verb."""
+    """The unit a sentence or item names before its colon or its first verb, or right after an
+    opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …")."""
     text = _strip_marker(text)
     for regex in (_ACTOR_COLON, _ACTOR_VERB):
         match = regex.match(text)
+        if match:
+            return _TRAIL.sub("", match.group("actor")).strip() or None
+    opening = _OPENING_TIME.match(text)
+    if opening:
+        match = _ACTOR_VERB.match(text[opening.end():].lstrip(" ,"))
         if match:
             return _TRAIL.sub("", match.group("actor")).strip() or None
     return None
@@ -151,13 +169,13 @@ def _action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline])
         if other is not found and found.end <= other.start < end:
             end = other.start
     before = sentence[start:found.start]
-    actor = _ACTOR_VERB.match(_strip_marker(before.strip()))
+    actor = _ACTION_ACTOR.match(_strip_marker(before.strip()))
     if actor:
         before = _strip_marker(before.strip())[actor.end():]
     before = _tidy_action(before)
     if len(before) < 6 or not _VERB_START.search(before):
         after = _PURPOSE.sub("", sentence[found.end:end])
-        after_actor = _ACTOR_VERB.match(after.strip(" ,()*"))
+        after_actor = _ACTION_ACTOR.match(after.strip(" ,()*"))
         after = after.strip(" ,()*")[after_actor.end():] if after_actor else after
         after = _tidy_action(after)
         before = after if len(after) >= 6 else before or after
@@ -300,8 +318,12 @@ def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
     lead = _TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
     action = _tidy_action(cells[table.task]) if table.task is not None else _tidy_action(para.text)
-    return [Obligation(action=action, deadline=item.deadline, quote=para.text, section=para.section,
-                       actor=lead, lead=lead, coordinate=coordinate) for item in found]
+    # A row whose words alone gave a deadline before tables were read keeps that action (and key).
+    before = {f.deadline.text: _action_of(para.text, f, old)
+              for old in [locate_deadlines(para.text, issued)] for f in old}
+    return [Obligation(action=before.get(item.deadline.text, action), deadline=item.deadline,
+                       quote=para.text, section=para.section, actor=lead, lead=lead,
+                       coordinate=coordinate) for item in found]
 
 
 # --- criteria lists -------------------------------------------------------------------------

@@ -150,14 +150,20 @@ def lead_and_coordinate(clause: str, actor: str | None) -> tuple[str | None, tup
 
 # --- unit headings --------------------------------------------------------------------------
 
-_HEADING_MARKER = re.compile(r"^(?:[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}|[a-zđ])\s*[.)\-–]\s*")
+_HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục)\s+\d{1,3}|[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}|[a-zđ])"
+                             r"\s*[.)\-–:]\s*", _I)
+# "Trách nhiệm của Sở Tài chính", "Sở Tài chính có trách nhiệm:" name the unit too.
+_RESPONSIBILITY = re.compile(
+    r"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?\s+(?:của|giao)\s+"
+    r"|\s+(?:có|chịu)\s+trách\s+nhiệm(?:\s+(?:thực\s+hiện|chủ\s+trì))?(?:\s+(?:các\s+)?(?:nhiệm\s+vụ|nội\s+dung)"
+    r"(?:\s+sau)?(?:\s+đây)?)?\s*:?$", _I)
 _UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:;.]{{0,150}}?)\s*[:.]?$", _I)
 _NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
 
 
 def unit_heading(line: str) -> str | None:
     """The unit a heading names: «3. Sở Y tế:», «b) Ủy ban nhân dân các xã, phường»."""
-    text = _HEADING_MARKER.sub("", line.strip(), count=1)
+    text = _RESPONSIBILITY.sub("", _HEADING_MARKER.sub("", line.strip(), count=1)).strip()
     match = _UNIT_HEADING.match(text)
     if match is None or _NOT_A_UNIT.search(text) or not text[:1].isupper():
         return None
