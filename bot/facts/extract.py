@@ -27,9 +27,13 @@ from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
 from bot.facts.tasks import (
     ORG_WORD,
+    cell_deadline,
     classify,
+    clean_unit,
     lead_and_coordinate,
+    loose_deadlines,
     split_units,
+    undated_mention,
     unit_heading,
 )
 from bot.ingestion.chunking import SECTION_SEPARATOR, section_lines
@@ -95,10 +99,20 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
           r"|tiếp\s+nhận|cung\s+cấp|xác\s+định|giải\s+quyết|trả\s+lời|có\s+văn\s+bản|tập\s+trung|khẩn\s+trương"
           r"|ký|đăng\s+ký|lựa\s+chọn|thẩm\s+định|chi\s+trả|đôn\s+đốc|sơ\s+kết|tổng\s+kết|hỗ\s+trợ|bố\s+trí"
           r"|sửa\s+chữa|xử\s+lý|quyết\s+định|phân\s+bổ|số\s+hoá|số\s+hóa|đẩy\s+nhanh|theo\s+dõi")
+# More verbs end an actor than start an action (those are frozen with the obligation keys).
+# "tổ chức" after a comma may be part of the unit: "các cơ quan, tổ chức có liên quan".
+_ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
+                    + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|trình"
+                    r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
+                    r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động")
 _ACTOR_VERB = re.compile(
-    rf"^(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
-    rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?={_VERBS})(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
-_OPENING_TIME = re.compile(r"^(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi)\b[^,;:]{0,160},", _I)
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?=(?:{_ACTOR_END_VERBS})\b)"
+    rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
+# Words that open a sentence with a time, a ground or a link before its unit is named.
+_OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy"
+                      r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến)\b", _I)
+_OPENING_CHARS = 300
 # The words an action starts after are frozen as they were before tasks: the action is part of
 # an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
 _ACTION_ORG_START = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
@@ -131,11 +145,11 @@ def _actor_of(text: str) -> str | None:
         match = regex.match(text)
         if match:
             return _TRAIL.sub("", match.group("actor")).strip() or None
-    opening = _OPENING_TIME.match(text)
-    if opening:
-        match = _ACTOR_VERB.match(text[opening.end():].lstrip(" ,"))
-        if match:
-            return _TRAIL.sub("", match.group("actor")).strip() or None
+    if _OPENING.match(text):
+        for comma in re.finditer(r",\s*", text[:_OPENING_CHARS]):
+            match = _ACTOR_VERB.match(text[comma.end():])
+            if match:
+                return _TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
 
@@ -213,22 +227,34 @@ def section_actor(section: str) -> str | None:
     """The unit named by the nearest heading of a section path
     ("IV. Tổ chức thực hiện > 1. Bộ Khoa học và Công nghệ" → "Bộ Khoa học và Công nghệ")."""
     for heading in reversed(section.split(SECTION_SEPARATOR)):
-        unit = unit_heading(heading)
+        unit = unit_heading(heading) or _actor_of(heading)
         if unit:
-            return unit
+            return clean_unit(unit)
     return None
 
 
 def sentence_obligations(sentence: str, issued: date | None, section: str = "",
-                         actor: str | None = None, delivery_margin_days: int | None = None
-                         ) -> list[Obligation]:
+                         actor: str | None = None, delivery_margin_days: int | None = None,
+                         loose: bool = False, table: _TaskTable | None = None) -> list[Obligation]:
     """One obligation per deadline the sentence states, each marked task or not; the actor is
     the one it names, else the one given (from its paragraph or enclosing item), else the unit
-    of the nearest heading of its section."""
+    of the nearest heading of its section.
+
+    With loose, a sentence without a deadline but with a looser time phrase ("vào ngày …",
+    "trong năm 2025", "hằng năm", "định kỳ") gives one obligation when it reads as a task. A
+    table row ("… | … | …") is read by the table's columns, or by its cells' shapes."""
     found = locate_deadlines(sentence, issued, delivery_margin_days)
-    if not found:
+    if not found and not loose:
         return []
+    if _TABLE_CELL in sentence and table is None:
+        table = _guess_columns(sentence)
+    if table is not None:
+        return _row_obligations(table, _Paragraph(section, sentence), issued, delivery_margin_days)
     actor = _actor_of(sentence) or actor or section_actor(section)
+    if not found:  # a looser time phrase only counts in a task
+        found = loose_deadlines(sentence, issued) or undated_mention(sentence)
+        tasks = [_obligation(sentence, item, found, section, actor) for item in found]
+        return [task for task in tasks if task.is_task][:1]
     return [_obligation(sentence, item, found, section, actor) for item in found]
 
 
@@ -263,11 +289,28 @@ def _obligations(paragraphs: list[_Paragraph], issued: date | None,
             out.extend(_row_obligations(table, para, issued, delivery_margin_days))
             continue
         for number, sentence in enumerate(split_sentences(para.text)):
-            if not locate_deadlines(sentence, issued, delivery_margin_days):
+            strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
+            if not strict and not _dated_phrase(sentence, issued):
                 continue
             actor = (_actor_of(para.text) if number else None) or _item_actor(paragraphs, index)
-            out.extend(sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days))
+            found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
+                                         loose=True)
+            if not strict:
+                # Stored from a looser time phrase only with a date and someone to do it:
+                # "Bộ Xây dựng … khởi công dự án vào ngày 19 tháng 12 năm 2025."
+                found = [o for o in found if o.lead and o.deadline.due]
+            out.extend(found)
     return out
+
+
+def _dated_phrase(sentence: str, issued: date | None) -> bool:
+    """A looser time phrase with a date: "vào ngày 19/12/2025", "trong năm 2025"."""
+    if _TABLE_CELL in sentence:
+        return _guess_columns(sentence) is not None
+    return _YEAR.search(sentence) is not None and any(f.deadline.due for f in loose_deadlines(sentence, issued))
+
+
+_YEAR = re.compile(r"20\d\d")
 
 
 # --- task tables ----------------------------------------------------------------------------
@@ -307,21 +350,40 @@ def _task_table(text: str) -> _TaskTable | None:
     return _TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)))
 
 
+_UNIT_CELL = re.compile(rf"^(?:{ORG_WORD}|các\s|UBND\b|Thành\s+phố|Tỉnh)", _I)
+_TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|định\s+kỳ", _I)
+
+
+def _guess_columns(row: str) -> _TaskTable | None:
+    """The columns of a row seen without its header: the first long cell is the task, the unit
+    cells after it lead and coordinate, the first short cell with a year or period is the time."""
+    cells = [cell.strip() for cell in row.split("|")]
+    task = next((i for i, cell in enumerate(cells) if len(cell) > 25 and not _UNIT_CELL.match(cell)), None)
+    if task is None:
+        return None
+    units = [i for i in range(task + 1, len(cells)) if _UNIT_CELL.match(cells[i]) and len(cells[i]) < 150]
+    time = next((i for i in range(task + 1, len(cells)) if i not in units and len(cells[i]) < 60
+                 and _TIME_CELL.search(cells[i])), None)
+    if not units or time is None:
+        return None
+    return _TaskTable(units[0], units[1] if len(units) > 1 and units[1] < time else None, time, task)
+
+
 def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
                      delivery_margin_days: int | None) -> list[Obligation]:
     cells = [cell.strip() for cell in para.text.split("|")]
     if len(cells) <= table.time:
         return []
     when = cells[table.time]
-    found = locate_deadlines(when, issued, delivery_margin_days) or locate_deadlines(
-        f"Thời hạn: {when}", issued, delivery_margin_days)
+    # Deadlines the row's words state (as before tables were read) keep their action and key.
+    stated = locate_deadlines(para.text, issued, delivery_margin_days)
+    found = (stated or locate_deadlines(when, issued, delivery_margin_days)
+             or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
+             or cell_deadline(when, issued) or loose_deadlines(when, issued))
     lead = _TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
     action = _tidy_action(cells[table.task]) if table.task is not None else _tidy_action(para.text)
-    # A row whose words alone gave a deadline before tables were read keeps that action (and key).
-    before = {f.deadline.text: _action_of(para.text, f, old)
-              for old in [locate_deadlines(para.text, issued)] for f in old}
-    return [Obligation(action=before.get(item.deadline.text, action), deadline=item.deadline,
+    return [Obligation(action=_action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
                        quote=para.text, section=para.section, actor=lead, lead=lead,
                        coordinate=coordinate) for item in found]
 

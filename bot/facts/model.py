@@ -82,6 +82,7 @@ class NotTask(StrEnum):
     BUDGET = "budget"                    # "Kinh phí … hằng năm"
     RULE = "rule"                        # "Thời điểm đánh giá … trước ngày 15/12 hằng năm"
     SCHEDULE = "schedule"                # the issuer's own timetable: "Thời gian kiểm tra: …"
+    BACKGROUND = "background"            # citations, forecasts, targets: "Căn cứ Luật … ngày …"
 
 
 @dataclass(frozen=True)
