@@ -102,6 +102,7 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
 # More verbs end an actor than start an action (those are frozen with the obligation keys).
 # "tổ chức" after a comma may be part of the unit: "các cơ quan, tổ chức có liên quan".
 _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
+                    .replace(r"|lập", r"|(?<!công\s)lập")
                     + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|trình"
                     r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
                     r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động")
@@ -111,8 +112,9 @@ _ACTOR_VERB = re.compile(
     rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
 # Words that open a sentence with a time, a ground or a link before its unit is named.
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy"
-                      r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến)\b", _I)
+                      r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
 _OPENING_CHARS = 300
+_LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
 # The words an action starts after are frozen as they were before tasks: the action is part of
 # an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
 _ACTION_ORG_START = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
@@ -140,7 +142,7 @@ DEFAULT_DELIVERY_MARGIN_DAYS = 3
 def _actor_of(text: str) -> str | None:
     """The unit a sentence or item names before its colon or its first verb, or right after an
     opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …")."""
-    text = _strip_marker(text)
+    text = _strip_marker(text.lstrip("* "))
     for regex in (_ACTOR_COLON, _ACTOR_VERB):
         match = regex.match(text)
         if match:
@@ -148,7 +150,8 @@ def _actor_of(text: str) -> str | None:
     if _OPENING.match(text):
         for comma in re.finditer(r",\s*", text[:_OPENING_CHARS]):
             match = _ACTOR_VERB.match(text[comma.end():])
-            if match:
+            # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …")
+            if match and not _LIST_TAIL.match(match.group("actor")):
                 return _TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
@@ -233,6 +236,12 @@ def section_actor(section: str) -> str | None:
     return None
 
 
+def section_coordinate(section: str) -> tuple[str, ...]:
+    """Coordinating units named by the nearest heading ("b) Phối hợp với các sở, ngành")."""
+    heading = section.rsplit(SECTION_SEPARATOR, 1)[-1]
+    return lead_and_coordinate(heading, None)[1] if re.search(r"phối\s+hợp", heading, _I) else ()
+
+
 def sentence_obligations(sentence: str, issued: date | None, section: str = "",
                          actor: str | None = None, delivery_margin_days: int | None = None,
                          loose: bool = False, table: _TaskTable | None = None) -> list[Obligation]:
@@ -253,20 +262,22 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     actor = _actor_of(sentence) or actor or section_actor(section)
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
-        tasks = [_obligation(sentence, item, found, section, actor) for item in found]
+        tasks = [_obligation(sentence, item, found, section, actor, loose=True) for item in found]
         return [task for task in tasks if task.is_task][:1]
     return [_obligation(sentence, item, found, section, actor) for item in found]
 
 
 def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
-                actor: str | None) -> Obligation:
-    reason = classify(sentence, item, actor)
+                actor: str | None, loose: bool = False) -> Obligation:
+    reason = classify(sentence, item, actor, loose)
     lead: str | None = None
     coordinate: tuple[str, ...] = ()
     if reason is None:  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
         end = sentence.find(";", item.end)
         clause = sentence[sentence.rfind(";", 0, item.start) + 1:None if end == -1 else end]
         lead, coordinate = lead_and_coordinate(clause, actor)
+        if not coordinate:  # "A chủ trì, phối hợp với B …; định kỳ báo cáo …": B still helps
+            coordinate = lead_and_coordinate(sentence, actor)[1] or section_coordinate(section)
     return Obligation(action=_action_of(sentence, item, found), deadline=item.deadline,
                       quote=sentence, section=section, actor=actor, is_task=reason is None,
                       not_task=reason, lead=lead, coordinate=coordinate)

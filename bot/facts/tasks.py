@@ -47,15 +47,18 @@ _SCHEDULE = re.compile(
     r"|giám\s+sát|diễn\s+ra|khai\s+mạc|thi|chấm|xét|họp|làm\s+việc)", _I)
 _DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
 # The header's place and date ("Hà Nội, ngày 29 tháng 11 năm 2025"), "(Kèm theo Quyết định số …)".
-_HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo", _I)
+_HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|ban\s+hành\s+kèm\s+theo", _I)
 # Citations, forecasts, targets, preambles: no one is told to do anything by the date.
 _BACKGROUND = re.compile(
-    r"^\W*(?:căn\s+cứ|xét|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
+    r"^\W*(?:căn\s+cứ\s+(?:luật|bộ\s+luật|hiến|nghị|quyết|thông\s+tư|chỉ\s+thị|công\s+văn|văn\s+bản|kết\s+luận"
+    r"|ý\s+kiến|tờ\s+trình|kế\s+hoạch\s+số)|xét\s+(?:tờ\s+trình|đề\s+nghị|văn\s+bản)|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
     r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là)"
     r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+định\s+kỳ", _I)
 _PERIOD_WORDS = re.compile(
     r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|năm|\d)", _I)
+_PAST_DONE = re.compile(r"\sđã\s+(?:ban\s+hành|chỉ\s+đạo|giao|tổ\s+chức|làm|xảy\s+ra|thông\s+qua|gây)", _I)
+_PERIOD_LABEL = re.compile(r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|áp\s+dụng)", _I)
 _DEADLINE_LABEL = re.compile(r"thời\s+hạn(?:\s+hoàn\s+thành)?\s*:", _I)
 # Words that give a clause someone to do something.
 _TASK_VERBS = re.compile(
@@ -84,7 +87,8 @@ _IN_PERIOD = re.compile(
     r"|quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<yq>20\d\d))(?!\d)", _I)
 _YEAR_CELL = re.compile(r"^(?:năm\s+)?(?P<y>20\d\d)$", _I)
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
-_EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần)", _I),
+_EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần)"
+                     r"|(?:của|trong)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
           re.compile(r"(?<!\d)(?P<six>6|06)\s+tháng", _I), re.compile(r"định\s+kỳ", _I))
 _EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7)}
 _QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
@@ -100,10 +104,11 @@ def loose_deadlines(sentence: str, issued: date | None) -> list[FoundDeadline]:
         if due and (issued is None or due >= issued):
             out.append(_loose(text, match, Deadline(DeadlineKind.ABSOLUTE, "", due=due)))
             break
-    every = next((m for m in (regex.search(text) for regex in _EVERY) if m), None)
+    specific = [m for m in (regex.search(text) for regex in _EVERY[:-1]) if m]
+    every = min(specific, key=lambda m: m.start()) if specific else _EVERY[-1].search(text)
     if every:
         groups = every.groupdict()
-        unit = (groups.get("unit") or "").lower()
+        unit = (groups.get("unit") or groups.get("unit2") or "").lower()
         months, days = _EVERY_PERIOD.get(unit, (6 if groups.get("six") else None, None))
         out.append(_loose(text, every, Deadline(DeadlineKind.PERIODIC, "", period_months=months,
                                                  period_days=days)))
@@ -154,12 +159,16 @@ def _loose(text: str, match: re.Match[str], deadline: Deadline) -> FoundDeadline
     return FoundDeadline(match.start(), match.end(), replace(deadline, text=match.group().strip()))
 
 
-def classify(sentence: str, found: FoundDeadline, actor: str | None = None) -> NotTask | None:
-    """None when the clause around the deadline assigns a task; otherwise why it does not."""
+def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
+             loose: bool = False) -> NotTask | None:
+    """None when the clause around the deadline assigns a task; otherwise why it does not.
+
+    A loose time phrase (not led by a deadline word) may sit anywhere in its clause, so the
+    words after it count as well as those before."""
     start = sentence.rfind(";", 0, found.start) + 1
-    before = sentence[start:found.start]
     clause_end = sentence.find(";", found.end)
     clause = sentence[start:len(sentence) if clause_end == -1 else clause_end]
+    before = clause if loose else sentence[start:found.start]
     if _HEADER_DATE.search(sentence):
         return NotTask.DOCUMENT_DATE
     if _EFFECTIVE.search(before):
@@ -177,10 +186,11 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None) -> N
     condition = _LEGAL_CONDITION.search(before)
     if condition and (actor is None or condition.start() < _CONDITION_AT_START):
         return NotTask.LEGAL_CONDITION
-    if _PAST.search(before):
+    if _PAST.search(before) or _PAST_DONE.search(clause if loose or actor is None else before):
         return NotTask.PAST_EVENT
     period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
-    if period and not _TASK_VERBS.search(before) and not _DEADLINE_LABEL.search(clause):
+    verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", sentence[start:period.start()])) if period else None
+    if period and not verbs and not _DEADLINE_LABEL.search(clause):
         return NotTask.PERIOD_APPLIES
     if actor is None and not _TASK_VERBS.search(clause):
         return NotTask.RULE
@@ -222,7 +232,10 @@ _LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(
 _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp\s*:\s*(?P<units>[^.;]+)", _I)
 # Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
 # trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …".
-_ROLE_TAIL = re.compile(r"\s+[-–]\s+.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$|,\s*trong\s+đó\b.*$", _I)
+_ROLE_TAIL = re.compile(
+    r"\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
+    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
+    r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
 _ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
 _TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
 _LEAD_PREFIX = re.compile(r"^(?:(?:giao|đề\s+nghị|yêu\s+cầu|trong\s+đó|đồng\s+chí)\s*,?\s+)+", _I)
@@ -305,8 +318,10 @@ _NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trá
 def unit_heading(line: str) -> str | None:
     """The unit a heading names: «3. Sở Y tế:», «b) Ủy ban nhân dân các xã, phường»."""
     text = _ROLE_TAIL.sub("", _HEADING_MARKER.sub("", line.strip(" *"), count=1)).strip()
-    named = _RESPONSIBILITY.search(text) is not None
+    named = _RESPONSIBILITY.search(text)
     text = _RESPONSIBILITY.sub("", text).strip()
+    if named and named.start() == 0:  # "Trách nhiệm của đối tượng thực hiện kiểm kê:"
+        return clean_unit(text.rstrip(" :"))
     match = _UNIT_HEADING.match(text)
     if match is None or _NOT_A_UNIT.search(text) or not (named or text[:1].isupper()):
         return None
