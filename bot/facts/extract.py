@@ -114,6 +114,8 @@ _ACTOR_VERB = re.compile(
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
 _OPENING_CHARS = 300
+_UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
+_AFTER_TIME = re.compile(r"(?:ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
 _LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
 # The words an action starts after are frozen as they were before tasks: the action is part of
 # an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
@@ -142,14 +144,18 @@ DEFAULT_DELIVERY_MARGIN_DAYS = 3
 def _actor_of(text: str) -> str | None:
     """The unit a sentence or item names before its colon or its first verb, or right after an
     opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …")."""
-    text = _strip_marker(text.lstrip("* "))
+    text = _strip_marker(text.lstrip("* ")).lstrip("* ")
     for regex in (_ACTOR_COLON, _ACTOR_VERB):
         match = regex.match(text)
         if match:
             return _TRAIL.sub("", match.group("actor")).strip() or None
     if _OPENING.match(text):
-        for comma in re.finditer(r",\s*", text[:_OPENING_CHARS]):
-            match = _ACTOR_VERB.match(text[comma.end():])
+        # after a comma, or at a capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
+        starts = sorted({m.end() for m in re.finditer(r",\s*", text[:_OPENING_CHARS])}
+                        | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
+                           if _AFTER_TIME.search(text, 0, m.start())})
+        for start in starts:
+            match = _ACTOR_VERB.match(text[start:])
             # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …")
             if match and not _LIST_TAIL.match(match.group("actor")):
                 return _TRAIL.sub("", match.group("actor")).strip() or None

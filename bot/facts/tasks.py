@@ -47,7 +47,7 @@ _SCHEDULE = re.compile(
     r"|giám\s+sát|diễn\s+ra|khai\s+mạc|thi|chấm|xét|họp|làm\s+việc)", _I)
 _DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
 # The header's place and date ("Hà Nội, ngày 29 tháng 11 năm 2025"), "(Kèm theo Quyết định số …)".
-_HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|ban\s+hành\s+kèm\s+theo", _I)
+_HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|^\W*(?:Điều\s+\d+\W*)?ban\s+hành\s+kèm\s+theo", _I)
 # Citations, forecasts, targets, preambles: no one is told to do anything by the date.
 _BACKGROUND = re.compile(
     r"^\W*(?:căn\s+cứ\s+(?:luật|bộ\s+luật|hiến|nghị|quyết|thông\s+tư|chỉ\s+thị|công\s+văn|văn\s+bản|kết\s+luận"
@@ -234,7 +234,7 @@ _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp
 # trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …".
 _ROLE_TAIL = re.compile(
     r"\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
-    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
+    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
     r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
 _ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
 _TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
