@@ -206,3 +206,49 @@ def test_rows_stored_before_the_task_columns_read_as_tasks(tmp_path: Path) -> No
         assert old.deadline.estimated is False and old.deadline.due == date(2025, 12, 31)
     finally:
         engine.dispose()
+
+
+# -- sentences without a deadline word, tables without their header ---------------------------
+
+def test_a_dated_task_without_a_deadline_word_is_stored_with_its_lead() -> None:
+    body = ("III. NHIỆM VỤ TRỌNG TÂM\n"
+            "c) Bộ Xây dựng đẩy nhanh tiến độ phê duyệt Báo cáo nghiên cứu khả thi và khởi công dự án "
+            "vào ngày 19 tháng 12 năm 2025.\n"
+            "d) Tổng kết vào tháng 4 năm 2026.")
+    [task] = facts(body)  # the second names no one: a timetable line, not stored
+    assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Xây dựng", date(2025, 12, 19))
+
+
+@pytest.mark.parametrize(("sentence", "reason"), [
+    ("Hà Nội, ngày 29 tháng 11 năm 2025", NotTask.DOCUMENT_DATE),
+    ("Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;", NotTask.BACKGROUND),
+    ("Phấn đấu giá trị hàng hóa xuất khẩu đến năm 2030 đạt 400 triệu USD.", NotTask.BACKGROUND),
+    ("Thời gian thực hiện Chương trình: Từ năm 2025 đến hết năm 2030.", NotTask.PERIOD_APPLIES),
+])
+def test_background_lines_are_not_tasks(sentence: str, reason: NotTask) -> None:
+    found = sentence_obligations(sentence, ISSUED, loose=True)
+    assert not any(o.is_task for o in found)
+    assert found == [] or found[0].not_task is reason
+
+
+def test_lead_and_coordinate_given_as_labels() -> None:
+    [task] = sentence_obligations("- Cơ quan chủ trì: Bộ Công an. - Cơ quan phối hợp: Văn phòng Chính phủ và "
+                                  "các cơ quan có liên quan. - Thời hạn ban hành: trước ngày 31/12/2025.",
+                                  ISSUED)
+    assert (task.lead, task.coordinate) == ("Bộ Công an", ("Văn phòng Chính phủ", "các cơ quan có liên quan"))
+
+
+def test_coordinating_units_from_a_heading() -> None:
+    [task] = sentence_obligations("- Xây dựng kế hoạch xúc tiến thương mại năm 2026, hoàn thành trước ngày "
+                                  "31/12/2025.", ISSUED,
+                                  "V. TỔ CHỨC THỰC HIỆN > 1. Sở Công Thương > b) Phối hợp với các sở, ngành, "
+                                  "UBND các xã, phường")
+    assert (task.lead, task.coordinate) == ("Sở Công Thương", ("các sở, ngành, UBND các xã, phường",))
+
+
+def test_a_table_row_read_without_its_header() -> None:
+    [task] = sentence_obligations("5 | Hướng dẫn thanh toán chi phí khám bệnh trong phòng thủ dân sự | Sở Y tế | "
+                                  "Sở Tài chính và cơ quan, địa phương liên quan | 2026", ISSUED, "PHỤ LỤC",
+                                  loose=True)
+    assert (task.lead, task.coordinate, task.deadline.due) == (
+        "Sở Y tế", ("Sở Tài chính", "cơ quan, địa phương liên quan"), date(2026, 12, 31))

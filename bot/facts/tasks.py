@@ -62,7 +62,7 @@ _PERIOD_LABEL = re.compile(r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|�
 _DEADLINE_LABEL = re.compile(r"thời\s+hạn(?:\s+hoàn\s+thành)?\s*:", _I)
 # Words that give a clause someone to do something.
 _TASK_VERBS = re.compile(
-    r"(?<!\w)(?:gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|trình|tổ\s+chức"
+    r"(?<!\w)(?:gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|(?<!chương\s)(?<!quy\s)trình|tổ\s+chức"
     r"|triển\s+khai|rà\s+soát|cập\s+nhật|lập|thực\s+hiện|công\s+bố|kiểm\s+tra|đánh\s+giá|phê\s+duyệt|chuyển"
     r"|thông\s+báo|đề\s+xuất|tham\s+mưu|bàn\s+giao|chủ\s+trì|phối\s+hợp|chỉ\s+đạo|hướng\s+dẫn|tiếp\s+nhận"
     r"|cung\s+cấp|giải\s+quyết|trả\s+lời|có\s+văn\s+bản|khẩn\s+trương|đăng\s+ký|lựa\s+chọn|thẩm\s+định"
