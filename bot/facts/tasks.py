@@ -186,7 +186,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     condition = _LEGAL_CONDITION.search(before)
     if condition and (actor is None or condition.start() < _CONDITION_AT_START):
         return NotTask.LEGAL_CONDITION
-    if _PAST.search(before) or _PAST_DONE.search(clause if loose or actor is None else before):
+    # "đã …" before the date makes it past; after a loose date only a done deed does ("… đã ban
+    # hành"), not a past storm the task is about ("… trong các đợt mưa lũ vừa qua").
+    if _PAST.search(sentence[start:found.start]) or _PAST_DONE.search(clause if loose or actor is None else before):
         return NotTask.PAST_EVENT
     period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
     verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", sentence[start:period.start()])) if period else None
@@ -233,7 +235,7 @@ _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp
 # Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
 # trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …".
 _ROLE_TAIL = re.compile(
-    r"\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
+    r"\s+theo\s+(?:chức\s+năng|thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
     r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
     r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
 _ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
