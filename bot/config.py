@@ -171,6 +171,12 @@ class Delivery(_Section):
     poll_s: float = Field(2.0, gt=0)
 
 
+class Tasks(_Section):
+    # Days a document takes to reach the units: "trong 10 ngày kể từ ngày nhận" is estimated
+    # as issue date + this margin + 10 days, and marked as an estimate.
+    delivery_margin_days: int = Field(3, ge=0, le=30)
+
+
 class Settings(_Section):
     paths: Paths = Paths()
     embedding: Embedding = Embedding()
@@ -187,6 +193,7 @@ class Settings(_Section):
     reports: Reports = Reports()
     reminders: Reminders = Reminders()
     delivery: Delivery = Delivery()
+    tasks: Tasks = Tasks()
     base_dir: Path = ROOT
 
     def resolve(self, path: Path) -> Path:

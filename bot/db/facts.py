@@ -22,6 +22,7 @@ from bot.facts.model import (
     DeadlineKind,
     DocumentFacts,
     ListKind,
+    NotTask,
     Obligation,
 )
 from bot.ingestion.document import DocumentMeta
@@ -127,15 +128,17 @@ class FactStore(Repository):
         return sorted(infos, key=_newest_first)
 
     def upcoming_deadlines(self, today: date, days: int | None = 30,
-                           doc_numbers: list[str] | None = None) -> list[DeadlineEntry]:
-        """Obligations falling due from today to today + days (None: no horizon), soonest first.
+                           doc_numbers: list[str] | None = None,
+                           tasks_only: bool = False) -> list[DeadlineEntry]:
+        """Obligations falling due from today to today + days (None: no horizon), soonest first;
+        with tasks_only, only those that assign someone a task.
 
         Next dates are computed in Python (`Deadline.next_due`): recurring and periodic deadlines
         roll forward, which a stored date could not do.
         """
         horizon = None if days is None else today + timedelta(days=days)
         entries = []
-        for doc, row in self._obligation_rows(doc_numbers):
+        for doc, row in self._obligation_rows(doc_numbers, tasks_only):
             obligation = _obligation(row)
             due = obligation.deadline.next_due(today)
             if due is not None and (horizon is None or due <= horizon):
@@ -143,16 +146,17 @@ class FactStore(Repository):
                                 DeadlineEntry(**_ref(doc), obligation=obligation, next_due=due)))
         return [entry for *_, entry in sorted(entries, key=lambda e: e[:3])]
 
-    def obligations(self, doc_numbers: list[str], today: date | None = None
-                    ) -> list[ObligationEntry]:
-        """Every obligation of the documents with these exact numbers, dated or not.
+    def obligations(self, doc_numbers: list[str], today: date | None = None,
+                    tasks_only: bool = False) -> list[ObligationEntry]:
+        """Every obligation of the documents with these exact numbers, dated or not (with
+        tasks_only, only the tasks).
 
         Ordered by the requested numbers, then source, then position in the document; `next_due`
         is computed against today (default: the current date).
         """
         today = today or date.today()
         entries = []
-        for doc, row in self._obligation_rows(doc_numbers):
+        for doc, row in self._obligation_rows(doc_numbers, tasks_only):
             obligation = _obligation(row)
             entries.append((_requested_order(doc, doc_numbers), row.position, ObligationEntry(
                 **_ref(doc), obligation=obligation, next_due=obligation.deadline.next_due(today))))
@@ -172,7 +176,7 @@ class FactStore(Repository):
                        for doc, row in session.execute(stmt).all()]
         return [entry for *_, entry in sorted(entries, key=lambda e: e[:2])]
 
-    def _obligation_rows(self, doc_numbers: list[str] | None
+    def _obligation_rows(self, doc_numbers: list[str] | None, tasks_only: bool = False
                          ) -> list[tuple[m.Document, m.Obligation]]:
         """(document, obligation) rows, detached; all documents when doc_numbers is None."""
         if doc_numbers is not None and not doc_numbers:
@@ -180,6 +184,8 @@ class FactStore(Repository):
         stmt: Select[Any] = select(m.Document, m.Obligation).join(m.Obligation.document)
         if doc_numbers is not None:
             stmt = stmt.where(m.Document.doc_number.in_(doc_numbers))
+        if tasks_only:
+            stmt = stmt.where(m.Obligation.is_task.is_(True))
         with self._read() as session:
             return [(doc, row) for doc, row in session.execute(stmt).all()]
 
@@ -214,7 +220,9 @@ def _obligation_row(document_id: int, position: int, obligation: Obligation) -> 
         deadline_kind=deadline.kind.value, deadline_text=deadline.text, due_date=deadline.due,
         day=deadline.day, month=deadline.month, period_months=deadline.period_months,
         period_days=deadline.period_days, offset_days=deadline.offset_days,
-        anchor=deadline.anchor,
+        anchor=deadline.anchor, due_estimated=deadline.estimated, is_task=obligation.is_task,
+        not_task=obligation.not_task.value if obligation.not_task else None, lead=obligation.lead,
+        coordinate="\n".join(obligation.coordinate), recurrence=obligation.recurrence,
     )
 
 
@@ -223,9 +231,12 @@ def _obligation(row: m.Obligation) -> Obligation:
         kind=DeadlineKind(row.deadline_kind), text=row.deadline_text, due=row.due_date,
         day=row.day, month=row.month, period_months=row.period_months,
         period_days=row.period_days, offset_days=row.offset_days, anchor=row.anchor,
+        estimated=row.due_estimated,
     )
     return Obligation(action=row.action, deadline=deadline, quote=row.quote,
-                      section=row.section, actor=row.actor)
+                      section=row.section, actor=row.actor, is_task=row.is_task,
+                      not_task=NotTask(row.not_task) if row.not_task else None, lead=row.lead,
+                      coordinate=tuple(row.coordinate.splitlines()))
 
 
 def _list_row(document_id: int, position: int, criteria: CriteriaList) -> m.CriteriaList:

@@ -22,6 +22,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -115,6 +117,14 @@ class Obligation(Base):
     period_days: Mapped[int | None] = mapped_column(Integer)
     offset_days: Mapped[int | None] = mapped_column(Integer)
     anchor: Mapped[str | None] = mapped_column(Text)
+    due_estimated: Mapped[bool] = mapped_column(Boolean, server_default=false())  # "kể từ ngày nhận"
+    # Task or not (`bot.facts.model.NotTask` value when not), lead and coordinating units
+    # (one per line), recurrence ("yearly", "quarterly"…): see `bot.facts.tasks`.
+    is_task: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    not_task: Mapped[str | None] = mapped_column(String(24))
+    lead: Mapped[str | None] = mapped_column(Text)
+    coordinate: Mapped[str] = mapped_column(Text, server_default="")
+    recurrence: Mapped[str | None] = mapped_column(String(16))
 
     document: Mapped[Document] = relationship(back_populates="obligations")
 

@@ -84,6 +84,10 @@ _OWN_DATE_ANCHOR = re.compile(
     r"^ngày\s+(?:(?:ký|ban\s+hành)(?:\s+(?:ban\s+hành|và\s+ban\s+hành))?"
     r"(?:\s+(?:kế\s+hoạch|quyết\s+định|chỉ\s+thị|công\s+văn|văn\s+bản|thông\s+báo|công\s+điện|hướng\s+dẫn)\s+này)?"
     r"|(?:kế\s+hoạch|quyết\s+định|chỉ\s+thị|công\s+văn|văn\s+bản|công\s+điện)\s+này\s+(?:được\s+)?(?:ký|ban\s+hành))$", _I)
+# "kể từ ngày nhận được kế hoạch / văn bản này": the reader's receipt of this very document.
+_RECEIPT_ANCHOR = re.compile(
+    r"^ngày\s+nhận(?:\s+được)?(?:\s+(?:kế\s+hoạch|quyết\s+định|chỉ\s+thị|công\s+văn|văn\s+bản|công\s+điện"
+    r"|thông\s+báo|hướng\s+dẫn)(?:\s+này)?)?$", _I)
 _EFFECT = re.compile(r"(?:có\s+hiệu\s+lực|hiệu\s+lực\s+thi\s+hành)[^;.]{0,30}$", _I)
 # "đã được phê duyệt trước ngày …": a condition on the past, not a task.
 _PAST_CONDITION = re.compile(r"\bđã\b[^;:,]{0,40}$", _I)
@@ -108,19 +112,25 @@ class FoundDeadline:
 
 # --- public API ----------------------------------------------------------------------------
 
-def find_deadlines(sentence: str, issued: date | None = None) -> list[Deadline]:
+def find_deadlines(sentence: str, issued: date | None = None,
+                   delivery_margin_days: int | None = None) -> list[Deadline]:
     """The deadlines a sentence states, in text order."""
-    return [found.deadline for found in locate_deadlines(sentence, issued)]
+    return [found.deadline for found in locate_deadlines(sentence, issued, delivery_margin_days)]
 
 
-def locate_deadlines(sentence: str, issued: date | None = None) -> list[FoundDeadline]:
-    """The deadlines of a sentence with their spans; spans refer to the NFC form of the sentence."""
+def locate_deadlines(sentence: str, issued: date | None = None,
+                     delivery_margin_days: int | None = None) -> list[FoundDeadline]:
+    """The deadlines of a sentence with their spans; spans refer to the NFC form of the sentence.
+
+    With a delivery margin, "N ngày kể từ ngày nhận …" is estimated as issue date + margin + N
+    (the day the document reaches its readers is not in the text); without one it stays undated.
+    """
     text = unicodedata.normalize("NFC", sentence)
     if not _GATE.search(text):
         return []  # most sentences: no date word next to a number, no period word
     found: list[FoundDeadline] = []
     for start, end in _clauses(text):
-        found.extend(_clause_deadlines(text, start, end, issued))
+        found.extend(_clause_deadlines(text, start, end, issued, delivery_margin_days))
     return sorted(found, key=lambda f: f.start)
 
 
@@ -136,7 +146,8 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _clause_deadlines(text: str, start: int, end: int, issued: date | None) -> list[FoundDeadline]:
+def _clause_deadlines(text: str, start: int, end: int, issued: date | None,
+                      delivery_margin_days: int | None = None) -> list[FoundDeadline]:
     periodic = _periodic_phrases(text, start, end)
     yearly = bool(periodic) or bool(_ROUTINE.search(text, start, end))
     dated = _periodic_days(text, start, end) + _dates(text, start, end, issued, yearly)
@@ -145,7 +156,8 @@ def _clause_deadlines(text: str, start: int, end: int, issued: date | None) -> l
     elif periodic:
         periodic = _with_bare_day(text, start, end, periodic)
     taken = dated + periodic
-    relative = [f for f in _relatives(text, start, end, issued) if not _overlaps(f, taken)]
+    relative = [f for f in _relatives(text, start, end, issued, delivery_margin_days)
+                if not _overlaps(f, taken)]
     return _dedupe(taken + relative)
 
 
@@ -311,7 +323,8 @@ def _with_bare_day(text: str, start: int, end: int, periodic: list[FoundDeadline
 
 # --- relative ------------------------------------------------------------------------------
 
-def _relatives(text: str, start: int, end: int, issued: date | None) -> list[FoundDeadline]:
+def _relatives(text: str, start: int, end: int, issued: date | None,
+               delivery_margin_days: int | None = None) -> list[FoundDeadline]:
     out: list[FoundDeadline] = []
     for match in _RELATIVE.finditer(text, start, end):
         anchor = (match.group("anchor") or "").strip()
@@ -320,11 +333,15 @@ def _relatives(text: str, start: int, end: int, issued: date | None) -> list[Fou
         if _EFFECT.search(text[start:match.start()]):
             continue  # "có hiệu lực sau 10 ngày kể từ ngày ký"
         offset = int(match.group("n"))
-        due = None
+        due, estimated = None, False
         if anchor and issued and _OWN_DATE_ANCHOR.match(anchor):
             due = _add_days(issued, offset, bool(match.group("work")))
+        elif anchor and issued and delivery_margin_days is not None and _RECEIPT_ANCHOR.match(anchor):
+            start_day = issued + timedelta(days=delivery_margin_days)
+            due, estimated = _add_days(start_day, offset, bool(match.group("work"))), True
         out.append(_found(text, match.start(), match.end(), Deadline(
-            DeadlineKind.RELATIVE, "", due=due, offset_days=offset, anchor=anchor or None)))
+            DeadlineKind.RELATIVE, "", due=due, offset_days=offset, anchor=anchor or None,
+            estimated=estimated)))
     return out
 
 

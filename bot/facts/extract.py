@@ -6,7 +6,11 @@ after one that does not end a sentence) are joined back first. Then:
 
 - every sentence with a deadline (`bot.facts.deadlines`) gives one obligation per deadline: the
   action is the clause's verb phrase around the deadline, the actor the unit named at the start
-  of the sentence or of the enclosing item ("6. Sở Nội vụ: …");
+  of the sentence, of the enclosing item ("6. Sở Nội vụ: …") or by the nearest unit heading
+  ("1. Bộ Khoa học và Công nghệ"); `bot.facts.tasks` says whether it is a task (and if not, why)
+  and splits its lead from its coordinating units;
+- each row under a task table's header («Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian
+  hoàn thành») is a task with lead, coordinating units and deadline taken from their columns;
 - a heading or an announcing sentence about "tiêu chí", "tiêu chuẩn", "điều kiện" or "hình thức
   khen thưởng" followed by list items gives a criteria list with the items' texts.
 
@@ -21,11 +25,22 @@ from datetime import date
 
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
+from bot.facts.tasks import (
+    ORG_WORD,
+    cell_deadline,
+    classify,
+    clean_unit,
+    lead_and_coordinate,
+    loose_deadlines,
+    split_units,
+    undated_mention,
+    unit_heading,
+)
 from bot.ingestion.chunking import SECTION_SEPARATOR, section_lines
 from bot.ingestion.document import CleanDocument
 from bot.retrieval.vietnamese import sentences as split_sentences
 
-__all__ = ["extract_facts", "sentence_obligations"]
+__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "extract_facts", "section_actor", "sentence_obligations"]
 
 _I = re.IGNORECASE
 
@@ -74,21 +89,43 @@ def _strip_marker(text: str) -> str:
 
 # --- actors and actions ---------------------------------------------------------------------
 
-_ORG_START = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
-              r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo|Kho\s+bạc"
-              r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
-              r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
-              r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế)\b(?!\s+hợp\b)")  # "Trường hợp" is no school
+_ORG_START = ORG_WORD
 _ACTOR_COLON = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<actor>{_ORG_START}[^:;.]{{0,150}}?)\s*:\s*\S", _I)
 # Verbs that start the obligation; the words before them (from an organisation word) are the actor.
+# The verb is in lower case: "Sở Xây dựng" is a unit, not "Sở" + "xây dựng".
 _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|trình|tổ\s+chức"
           r"|triển\s+khai|rà\s+soát|cập\s+nhật|lập|thực\s+hiện|công\s+bố|kiểm\s+tra|đánh\s+giá|phê\s+duyệt"
           r"|chuyển|thông\s+báo|đề\s+xuất|tham\s+mưu|bàn\s+giao|chủ\s+trì|phối\s+hợp|chỉ\s+đạo|hướng\s+dẫn"
           r"|tiếp\s+nhận|cung\s+cấp|xác\s+định|giải\s+quyết|trả\s+lời|có\s+văn\s+bản|tập\s+trung|khẩn\s+trương"
           r"|ký|đăng\s+ký|lựa\s+chọn|thẩm\s+định|chi\s+trả|đôn\s+đốc|sơ\s+kết|tổng\s+kết|hỗ\s+trợ|bố\s+trí"
           r"|sửa\s+chữa|xử\s+lý|quyết\s+định|phân\s+bổ|số\s+hoá|số\s+hóa|đẩy\s+nhanh|theo\s+dõi")
+# More verbs end an actor than start an action (those are frozen with the obligation keys).
+# "tổ chức" after a comma may be part of the unit: "các cơ quan, tổ chức có liên quan".
+_ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
+                    .replace(r"|lập", r"|(?<!công\s)lập")
+                    + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|trình"
+                    r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
+                    r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động")
 _ACTOR_VERB = re.compile(
-    rf"^(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?=(?:{_ACTOR_END_VERBS})\b)"
+    rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
+# Words that open a sentence with a time, a ground or a link before its unit is named.
+_OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy"
+                      r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
+_OPENING_CHARS = 300
+_UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
+_AFTER_TIME = re.compile(r"(?:ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
+_LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
+# The words an action starts after are frozen as they were before tasks: the action is part of
+# an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
+_ACTION_ORG_START = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
+                     r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo|Kho\s+bạc"
+                     r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
+                     r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
+                     r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế)\b(?!\s+hợp\b)")  # "Trường hợp" is no school
+_ACTION_ACTOR = re.compile(
+    rf"^(?P<actor>{_ACTION_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?={_VERBS})", _I)
 _VERB_START = re.compile(rf"(?<!\w)(?:{_VERBS})(?!\w)", _I)
 _DOC_NOUN_SEND = re.compile(
@@ -100,15 +137,28 @@ _LEAD_WORDS = re.compile(
 _TRAIL = re.compile(r"[\s,;:.(*\-–]+$")
 _PURPOSE = re.compile(r"\s+(?:để|nhằm)\s+.*$", _I)
 MAX_ACTION_CHARS = 200
+# Days a document takes to reach its readers, for "kể từ ngày nhận" (config: tasks.delivery_margin_days).
+DEFAULT_DELIVERY_MARGIN_DAYS = 3
 
 
 def _actor_of(text: str) -> str | None:
-    """The unit a sentence or item names before its colon or its first verb."""
-    text = _strip_marker(text)
+    """The unit a sentence or item names before its colon or its first verb, or right after an
+    opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …")."""
+    text = _strip_marker(text.lstrip("* ")).lstrip("* ")
     for regex in (_ACTOR_COLON, _ACTOR_VERB):
         match = regex.match(text)
         if match:
             return _TRAIL.sub("", match.group("actor")).strip() or None
+    if _OPENING.match(text):
+        # after a comma, or at a capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
+        starts = sorted({m.end() for m in re.finditer(r",\s*", text[:_OPENING_CHARS])}
+                        | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
+                           if _AFTER_TIME.search(text, 0, m.start())})
+        for start in starts:
+            match = _ACTOR_VERB.match(text[start:])
+            # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …")
+            if match and not _LIST_TAIL.match(match.group("actor")):
+                return _TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
 
@@ -142,13 +192,13 @@ def _action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline])
         if other is not found and found.end <= other.start < end:
             end = other.start
     before = sentence[start:found.start]
-    actor = _ACTOR_VERB.match(_strip_marker(before.strip()))
+    actor = _ACTION_ACTOR.match(_strip_marker(before.strip()))
     if actor:
         before = _strip_marker(before.strip())[actor.end():]
     before = _tidy_action(before)
     if len(before) < 6 or not _VERB_START.search(before):
         after = _PURPOSE.sub("", sentence[found.end:end])
-        after_actor = _ACTOR_VERB.match(after.strip(" ,()*"))
+        after_actor = _ACTION_ACTOR.match(after.strip(" ,()*"))
         after = after.strip(" ,()*")[after_actor.end():] if after_actor else after
         after = _tidy_action(after)
         before = after if len(after) >= 6 else before or after
@@ -161,7 +211,8 @@ def _action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline])
 # --- obligations --------------------------------------------------------------------------
 
 def _item_actor(paragraphs: list[_Paragraph], index: int) -> str | None:
-    """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in."""
+    """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in,
+    and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường")."""
     section = paragraphs[index].section
     for j in range(index, -1, -1):
         para = paragraphs[j]
@@ -173,30 +224,185 @@ def _item_actor(paragraphs: list[_Paragraph], index: int) -> str | None:
             actor = _ACTOR_COLON.match(_strip_marker(para.text))
             if actor:
                 return _TRAIL.sub("", actor.group("actor")).strip()
+            heading = unit_heading(para.text)
+            if heading:
+                return heading
         if SECTION_SEPARATOR not in section and _marker(para.text) == "roman":
             break
     return None
 
 
+def section_actor(section: str) -> str | None:
+    """The unit named by the nearest heading of a section path
+    ("IV. Tổ chức thực hiện > 1. Bộ Khoa học và Công nghệ" → "Bộ Khoa học và Công nghệ")."""
+    for heading in reversed(section.split(SECTION_SEPARATOR)):
+        unit = unit_heading(heading) or _actor_of(heading)
+        if unit:
+            return clean_unit(unit)
+    return None
+
+
+def section_coordinate(section: str) -> tuple[str, ...]:
+    """Coordinating units named by the nearest heading ("b) Phối hợp với các sở, ngành")."""
+    heading = section.rsplit(SECTION_SEPARATOR, 1)[-1]
+    return lead_and_coordinate(heading, None)[1] if re.search(r"phối\s+hợp", heading, _I) else ()
+
+
 def sentence_obligations(sentence: str, issued: date | None, section: str = "",
-                         actor: str | None = None) -> list[Obligation]:
-    """One obligation per deadline the sentence states; the actor is the one it names, else
-    the one given (from its paragraph or enclosing item)."""
-    found = locate_deadlines(sentence, issued)
-    actor = _actor_of(sentence) or actor if found else None
-    return [Obligation(action=_action_of(sentence, item, found), deadline=item.deadline,
-                       quote=sentence, section=section, actor=actor) for item in found]
+                         actor: str | None = None, delivery_margin_days: int | None = None,
+                         loose: bool = False, table: _TaskTable | None = None) -> list[Obligation]:
+    """One obligation per deadline the sentence states, each marked task or not; the actor is
+    the one it names, else the one given (from its paragraph or enclosing item), else the unit
+    of the nearest heading of its section.
+
+    With loose, a sentence without a deadline but with a looser time phrase ("vào ngày …",
+    "trong năm 2025", "hằng năm", "định kỳ") gives one obligation when it reads as a task. A
+    table row ("… | … | …") is read by the table's columns, or by its cells' shapes."""
+    found = locate_deadlines(sentence, issued, delivery_margin_days)
+    if not found and not loose:
+        return []
+    if _TABLE_CELL in sentence and table is None:
+        table = _guess_columns(sentence)
+    if table is not None:
+        return _row_obligations(table, _Paragraph(section, sentence), issued, delivery_margin_days)
+    actor = _actor_of(sentence) or actor or section_actor(section)
+    if not found:  # a looser time phrase only counts in a task
+        found = loose_deadlines(sentence, issued) or undated_mention(sentence)
+        tasks = [_obligation(sentence, item, found, section, actor, loose=True) for item in found]
+        return [task for task in tasks if task.is_task][:1]
+    return [_obligation(sentence, item, found, section, actor) for item in found]
 
 
-def _obligations(paragraphs: list[_Paragraph], issued: date | None) -> list[Obligation]:
+def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
+                actor: str | None, loose: bool = False) -> Obligation:
+    reason = classify(sentence, item, actor, loose)
+    lead: str | None = None
+    coordinate: tuple[str, ...] = ()
+    if reason is None:  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
+        end = sentence.find(";", item.end)
+        clause = sentence[sentence.rfind(";", 0, item.start) + 1:None if end == -1 else end]
+        lead, coordinate = lead_and_coordinate(clause, actor)
+        if not coordinate:  # "A chủ trì, phối hợp với B …; định kỳ báo cáo …": B still helps
+            coordinate = lead_and_coordinate(sentence, actor)[1] or section_coordinate(section)
+    return Obligation(action=_action_of(sentence, item, found), deadline=item.deadline,
+                      quote=sentence, section=section, actor=actor, is_task=reason is None,
+                      not_task=reason, lead=lead, coordinate=coordinate)
+
+
+def _obligations(paragraphs: list[_Paragraph], issued: date | None,
+                 delivery_margin_days: int | None) -> list[Obligation]:
     out: list[Obligation] = []
+    table: _TaskTable | None = None
+    outside = 0  # lines without cells since the last row: a table ends after a few
     for index, para in enumerate(paragraphs):
+        header = _task_table(para.text)
+        outside = 0 if _TABLE_CELL in para.text else outside + 1
+        if header:
+            table = header
+            continue
+        if outside > _TABLE_GAP:
+            table = None
+        if table is not None and _TABLE_CELL in para.text:
+            out.extend(_row_obligations(table, para, issued, delivery_margin_days))
+            continue
         for number, sentence in enumerate(split_sentences(para.text)):
-            if not locate_deadlines(sentence, issued):
+            strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
+            if not strict and not _dated_phrase(sentence, issued):
                 continue
             actor = (_actor_of(para.text) if number else None) or _item_actor(paragraphs, index)
-            out.extend(sentence_obligations(sentence, issued, para.section, actor))
+            found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
+                                         loose=True)
+            if not strict:
+                # Stored from a looser time phrase only with a date and someone to do it:
+                # "Bộ Xây dựng … khởi công dự án vào ngày 19 tháng 12 năm 2025."
+                found = [o for o in found if o.lead and o.deadline.due]
+            out.extend(found)
     return out
+
+
+def _dated_phrase(sentence: str, issued: date | None) -> bool:
+    """A looser time phrase with a date: "vào ngày 19/12/2025", "trong năm 2025"."""
+    if _TABLE_CELL in sentence:
+        return _guess_columns(sentence) is not None
+    return _YEAR.search(sentence) is not None and any(f.deadline.due for f in loose_deadlines(sentence, issued))
+
+
+_YEAR = re.compile(r"20\d\d")
+
+
+# --- task tables ----------------------------------------------------------------------------
+# «STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành»: each row below
+# such a header is a task with its lead, coordinating units and deadline in their columns.
+
+_TABLE_CELL = " | "
+_TABLE_GAP = 2  # a group title ("I.", "NÂNG CAO NHẬN THỨC") may sit between rows on its own lines
+_LEAD_COLUMN = re.compile(r"chủ\s+trì", _I)
+_COORDINATE_COLUMN = re.compile(r"phối\s+hợp", _I)
+_TIME_COLUMN = re.compile(r"thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành", _I)
+_TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án", _I)
+
+
+@dataclass(frozen=True)
+class _TaskTable:
+    lead: int
+    coordinate: int | None
+    time: int
+    task: int | None
+
+
+def _task_table(text: str) -> _TaskTable | None:
+    """The columns of a task table's header row, or None when the line is no such header."""
+    cells = [cell.strip() for cell in text.split("|")]
+    if len(cells) < 3 or any(len(cell) > 60 for cell in cells):
+        return None
+
+    def column(regex: re.Pattern[str], skip: tuple[int | None, ...] = ()) -> int | None:
+        return next((i for i, cell in enumerate(cells) if regex.search(cell) and i not in skip), None)
+
+    lead = column(_LEAD_COLUMN)
+    coordinate = column(_COORDINATE_COLUMN, (lead,))
+    time = column(_TIME_COLUMN, (lead, coordinate))
+    if lead is None or time is None:
+        return None
+    return _TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)))
+
+
+_UNIT_CELL = re.compile(rf"^(?:{ORG_WORD}|các\s|UBND\b|Thành\s+phố|Tỉnh)", _I)
+_TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|định\s+kỳ", _I)
+
+
+def _guess_columns(row: str) -> _TaskTable | None:
+    """The columns of a row seen without its header: the first long cell is the task, the unit
+    cells after it lead and coordinate, the first short cell with a year or period is the time."""
+    cells = [cell.strip() for cell in row.split("|")]
+    task = next((i for i, cell in enumerate(cells) if len(cell) > 25 and not _UNIT_CELL.match(cell)), None)
+    if task is None:
+        return None
+    units = [i for i in range(task + 1, len(cells)) if _UNIT_CELL.match(cells[i]) and len(cells[i]) < 150]
+    time = next((i for i in range(task + 1, len(cells)) if i not in units and len(cells[i]) < 60
+                 and _TIME_CELL.search(cells[i])), None)
+    if not units or time is None:
+        return None
+    return _TaskTable(units[0], units[1] if len(units) > 1 and units[1] < time else None, time, task)
+
+
+def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
+                     delivery_margin_days: int | None) -> list[Obligation]:
+    cells = [cell.strip() for cell in para.text.split("|")]
+    if len(cells) <= table.time:
+        return []
+    when = cells[table.time]
+    # Deadlines the row's words state (as before tables were read) keep their action and key.
+    stated = locate_deadlines(para.text, issued, delivery_margin_days)
+    found = (stated or locate_deadlines(when, issued, delivery_margin_days)
+             or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
+             or cell_deadline(when, issued) or loose_deadlines(when, issued))
+    lead = _TRAIL.sub("", cells[table.lead]).strip() or None
+    coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
+    action = _tidy_action(cells[table.task]) if table.task is not None else _tidy_action(para.text)
+    return [Obligation(action=_action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
+                       quote=para.text, section=para.section, actor=lead, lead=lead,
+                       coordinate=coordinate) for item in found]
 
 
 # --- criteria lists -------------------------------------------------------------------------
@@ -315,8 +521,11 @@ def _has_list_child(paragraphs: list[_Paragraph], index: int) -> bool:
 
 # --- public API ----------------------------------------------------------------------------
 
-def extract_facts(document: CleanDocument) -> DocumentFacts:
-    """Obligations (one per deadline) and criteria lists of a cleaned document."""
+def extract_facts(document: CleanDocument,
+                  delivery_margin_days: int = DEFAULT_DELIVERY_MARGIN_DAYS) -> DocumentFacts:
+    """Obligations (one per deadline, each a task or not) and criteria lists of a cleaned
+    document; "kể từ ngày nhận" deadlines are estimated with the delivery margin."""
     paragraphs = _paragraphs(document.body)
-    return DocumentFacts(obligations=tuple(_obligations(paragraphs, document.meta.issued_date)),
+    obligations = _obligations(paragraphs, document.meta.issued_date, delivery_margin_days)
+    return DocumentFacts(obligations=tuple(obligations),
                          lists=tuple(_criteria_lists(paragraphs)))

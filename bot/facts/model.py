@@ -27,6 +27,19 @@ class Deadline:
     period_days: int | None = None    # PERIODIC: 7 weekly
     offset_days: int | None = None    # RELATIVE: "10 ngày"
     anchor: str | None = None         # RELATIVE: "ngày ban hành", "ngày ký", "khi kết thúc đợt"...
+    estimated: bool = False           # RELATIVE from "ngày nhận": due = issue date + delivery margin + N
+
+    @property
+    def recurrence(self) -> str | None:
+        """"yearly", "semiannual", "quarterly", "monthly", "weekly", or None for a one-off (or an
+        unusual period such as every 2 months)."""
+        if self.kind is DeadlineKind.RECURRING:
+            return "yearly"
+        if self.kind is DeadlineKind.PERIODIC:
+            if self.period_days == 7:
+                return "weekly"
+            return _RECURRENCE_BY_MONTHS.get(self.period_months or 0)
+        return None
 
     def next_due(self, today: date) -> date | None:
         """The next concrete date on or after today, where the text makes one knowable.
@@ -50,20 +63,49 @@ class Deadline:
         return None
 
 
+_RECURRENCE_BY_MONTHS = {1: "monthly", 3: "quarterly", 6: "semiannual", 12: "yearly"}
+
+
 def _on_day(year: int, month: int, day: int) -> date:
     """The day in that month, clamped to its last day (29/2 in a common year is 28/2)."""
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+class NotTask(StrEnum):
+    """Why a dated sentence assigns nobody anything."""
+
+    LEGAL_CONDITION = "legal_condition"  # "… đóng bảo hiểm trước ngày 01/01/1995"
+    EFFECTIVE_DATE = "effective_date"    # "có hiệu lực kể từ ngày …", "áp dụng từ …"
+    DOCUMENT_DATE = "document_date"      # the document's own issue or signing date
+    PAST_EVENT = "past_event"            # "đã tổ chức …", "năm 2024 …"
+    PERIOD_APPLIES = "period_applies"    # "từ ngày … đến ngày …", "trong thời gian …"
+    BUDGET = "budget"                    # "Kinh phí … hằng năm"
+    RULE = "rule"                        # "Thời điểm đánh giá … trước ngày 15/12 hằng năm"
+    SCHEDULE = "schedule"                # the issuer's own timetable: "Thời gian kiểm tra: …"
+    BACKGROUND = "background"            # citations, forecasts, targets: "Căn cứ Luật … ngày …"
+
+
 @dataclass(frozen=True)
 class Obligation:
-    """Something someone must do by a deadline, with its source."""
+    """A dated sentence read as a task (or not), with its source.
+
+    `actor` is the unit the sentence, its item or the nearest unit heading names; `lead` and
+    `coordinate` split it the way «A chủ trì, phối hợp với B, C» does (lead A, coordinating B, C).
+    """
 
     action: str          # "gửi báo cáo kết quả về Sở Nội vụ"
     deadline: Deadline
     quote: str           # the sentence it was read from, as in the text
     section: str = ""    # section path, e.g. "V. Tổ chức thực hiện > 2."
     actor: str | None = None  # "UBND các xã, phường" when the text says who
+    is_task: bool = True
+    not_task: NotTask | None = None  # the reason, when is_task is False
+    lead: str | None = None
+    coordinate: tuple[str, ...] = ()
+
+    @property
+    def recurrence(self) -> str | None:
+        return self.deadline.recurrence
 
 
 class ListKind(StrEnum):

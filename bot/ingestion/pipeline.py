@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 # Part of every fingerprint: bump it when cleaning or chunking changes, so stores re-index.
 PIPELINE_VERSION = "3"
 # Part of the fact store's record: bump it when deadline or criteria extraction changes.
-FACTS_VERSION = "1"
+FACTS_VERSION = "2"
 UPSERT_BATCH = 128
 # Chunks embedded per model call, across files: one file's handful of chunks would pad badly,
 # while a large mixed batch lets the encoder group texts of similar length.
@@ -236,7 +236,7 @@ class Ingestor:
         if self.facts is None:
             return
         with _as_load_error():
-            facts = extract_facts(document)
+            facts = extract_facts(document, self.settings.tasks.delivery_margin_days)
         self.facts.replace_document(rel, document.meta, _fact_record(content_hash), facts)
 
 

@@ -1,0 +1,243 @@
+"""Task extraction benchmark: is a dated sentence a task, and who leads it.
+
+Usage: .venv/bin/python bench/task_extraction.py [--errors]
+
+`bench/data/task_labels.jsonl` holds dated sentences of the shared corpus labelled by reading
+them: task or not, lead and coordinating units, recurrence; split once into "tune" and "held"
+halves. Each sentence goes through the extractor with its labelled section path (which also
+gives the lead where only a heading names the unit), and the document's issue date. Printed per
+half:
+
+- precision and recall of "is a task" (a sentence is predicted a task when one of its deadlines
+  is read as a task; a sentence where no deadline is found is predicted not a task);
+- lead accuracy on labelled tasks with a lead: same unit phrase after folding diacritics and
+  case, «UBND» = «Ủy ban nhân dân», «TP» = «thành phố», trailing «tỉnh» / «thành phố» tolerated;
+- coordinate accuracy on labelled tasks with coordinating units (the same set of units);
+- recurrence accuracy on labelled tasks.
+
+`--errors` lists the tuning half's errors only; held-out errors are never listed.
+
+Then the whole corpus is cleaned and extracted as ingestion does, and counted: dated sentences,
+tasks, tasks with a lead, dated and undated tasks — beside the extractor before tasks (commit
+BASELINE) measured in the same run: obligations, obligations with an actor, dated and undated.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.facts.extract import (
+    DEFAULT_DELIVERY_MARGIN_DAYS,
+    extract_facts,
+    sentence_obligations,
+)
+from bot.facts.model import DeadlineKind, Obligation
+from bot.ingestion.cleaning import clean
+from bot.ingestion.document import CleanDocument
+from bot.vietnamese import fold
+
+LABELS = ROOT / "bench" / "data" / "task_labels.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus" / "official-docs.jsonl"
+BASELINE = "4e59163"  # the last commit before tasks: obligations and actors only
+TARGETS = {"precision": 0.90, "recall": 0.90, "lead": 0.85}
+
+
+# --- unit names -----------------------------------------------------------------------------
+
+_ABBREVIATIONS = ((r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan dan"),
+                  (r"\btp\b\.?", "thanh pho"), (r"\bkh&cn\b|\bkhcn\b", "khoa hoc va cong nghe"),
+                  (r"\bmttq\b", "mat tran to quoc"), (r"\bbchqs\b|\bbo chqs\b", "bo chi huy quan su"))
+_TOLERATED_TAIL = re.compile(r"(?:\s+(?:tinh|thanh pho|co lien quan|lien quan))+$")
+
+
+def unit_key(name: str | None) -> str:
+    """A unit name folded for comparison: "UBND tỉnh" and "Ủy ban nhân dân" give the same key."""
+    text = fold(name or "")
+    for pattern, full in _ABBREVIATIONS:
+        text = re.sub(pattern, full, text)
+    text = " ".join(re.sub(r"[^\w&]+", " ", text).split())
+    return _TOLERATED_TAIL.sub("", text)
+
+
+def same_unit(got: str | None, wanted: str | None) -> bool:
+    return bool(got) and bool(wanted) and unit_key(got) == unit_key(wanted)
+
+
+def same_units(got: Iterable[str], wanted: Iterable[str]) -> bool:
+    return {unit_key(u) for u in got} == {unit_key(u) for u in wanted}
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+@dataclass
+class Score:
+    true_pos: int = 0
+    false_pos: int = 0
+    false_neg: int = 0
+    lead: list[bool] = field(default_factory=list)
+    coordinate: list[bool] = field(default_factory=list)
+    recurrence: list[bool] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        found = self.true_pos + self.false_pos
+        return self.true_pos / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        labelled = self.true_pos + self.false_neg
+        return self.true_pos / labelled if labelled else 1.0
+
+
+def _rate(hits: list[bool]) -> str:
+    return f"{sum(hits) / len(hits):.3f} ({sum(hits)}/{len(hits)})" if hits else "—"
+
+
+def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def predict(row: dict[str, Any], issued: date | None) -> list[Obligation]:
+    return sentence_obligations(row["sentence"], issued, row.get("section") or "",
+                                delivery_margin_days=DEFAULT_DELIVERY_MARGIN_DAYS, loose=True)
+
+
+def score(rows: list[dict[str, Any]], issued: dict[str, date | None]) -> Score:
+    result = Score()
+    for row in rows:
+        found = predict(row, issued.get(row["doc_id"]))
+        tasks = [o for o in found if o.is_task]
+        wanted = bool(row["is_task"])
+        got = bool(tasks)
+        result.true_pos += got and wanted
+        result.false_pos += got and not wanted
+        result.false_neg += wanted and not got
+        if got != wanted:
+            why = found[0].not_task if found else "no deadline"
+            result.errors.append(f"[{'FP' if got else 'FN'} {why}] {row['id']}: {row['sentence'][:200]}")
+        if not wanted:
+            continue
+        task = tasks[0] if tasks else None
+        if row.get("lead"):
+            hit = same_unit(task.lead if task else None, row["lead"])
+            result.lead.append(hit)
+            if not hit:
+                result.errors.append(f"[lead {task.lead if task else None!r} ≠ {row['lead']!r}] {row['id']}: "
+                                     f"{row.get('section', '')} | {row['sentence'][:160]}")
+        if row.get("coordinate"):
+            hit = same_units(task.coordinate if task else (), row["coordinate"])
+            result.coordinate.append(hit)
+            if not hit:
+                result.errors.append(f"[coordinate {task.coordinate if task else ()} ≠ {row['coordinate']}] "
+                                     f"{row['id']}: {row['sentence'][:160]}")
+        got_recurrence = task.recurrence if task else None
+        result.recurrence.append(got_recurrence == row.get("recurrence"))
+        if got_recurrence != row.get("recurrence"):
+            result.errors.append(f"[recurrence {got_recurrence} ≠ {row.get('recurrence')}] {row['id']}: "
+                                 f"{row['sentence'][:160]}")
+    return result
+
+
+def report(name: str, rows: list[dict[str, Any]], result: Score) -> None:
+    labelled = result.true_pos + result.false_neg
+    print(f"{name} ({len(rows)} câu, {labelled} nhiệm vụ theo nhãn): "
+          f"precision {result.precision:.3f}  recall {result.recall:.3f}  "
+          f"lead {_rate(result.lead)}  phối hợp {_rate(result.coordinate)}  "
+          f"định kỳ {_rate(result.recurrence)}")
+
+
+# --- corpus counts --------------------------------------------------------------------------
+
+def _dated(deadline: Any) -> bool:
+    """A concrete date is known (or a yearly day, or a period's day)."""
+    kind = str(deadline.kind.value if hasattr(deadline.kind, "value") else deadline.kind)
+    return deadline.due is not None or kind == DeadlineKind.RECURRING.value or (
+        kind == DeadlineKind.PERIODIC.value and deadline.day is not None)
+
+
+def _baseline_extractor() -> ModuleType | None:
+    """The extractor of commit BASELINE, imported from git under another package name."""
+    folder = Path(tempfile.mkdtemp(prefix="baseline-facts-"))
+    package = folder / "baseline_facts"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    for name in ("extract", "deadlines", "model"):
+        try:
+            source = subprocess.run(["git", "-C", str(ROOT), "show", f"{BASELINE}:bot/facts/{name}.py"],
+                                    check=True, capture_output=True, text=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        (package / f"{name}.py").write_text(source.replace("bot.facts.", "baseline_facts."), encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    return importlib.import_module("baseline_facts.extract")
+
+
+def corpus_documents(path: Path = CORPUS) -> list[tuple[str, CleanDocument]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [(row["id"], clean(row["text"])) for row in rows]
+
+
+def corpus_counts(docs: list[CleanDocument]) -> None:
+    start = time.perf_counter()
+    obligations = [o for doc in docs for o in extract_facts(doc).obligations]
+    elapsed = time.perf_counter() - start
+    tasks = [o for o in obligations if o.is_task]
+    dated = sum(_dated(o.deadline) for o in tasks)
+    print(f"\nCorpus: {len(docs)} văn bản, trích xuất {elapsed:.2f} s (không tính làm sạch)")
+    print(f"  Nay:     {len(obligations)} câu có thời hạn → {len(tasks)} nhiệm vụ, "
+          f"{sum(1 for o in tasks if o.lead)} có đơn vị chủ trì, "
+          f"{sum(1 for o in tasks if o.coordinate)} có đơn vị phối hợp; "
+          f"{dated} có ngày, {len(tasks) - dated} chưa có ngày")
+    baseline = _baseline_extractor()
+    if baseline is None:
+        print(f"  Trước:   không đọc được bộ trích xuất của commit {BASELINE}")
+        return
+    old = [o for doc in docs for o in baseline.extract_facts(doc).obligations]
+    old_dated = sum(_dated(o.deadline) for o in old)
+    print(f"  Trước ({BASELINE}): {len(old)} nghĩa vụ, {sum(1 for o in old if o.actor)} có chủ thể; "
+          f"{old_dated} có ngày, {len(old) - old_dated} chưa có ngày")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list the tuning half's errors")
+    args = parser.parse_args()
+    docs = corpus_documents() if CORPUS.exists() else []
+    issued = {doc_id: doc.meta.issued_date for doc_id, doc in docs}
+    if LABELS.exists():
+        rows = load_labels()
+        halves = {half: [r for r in rows if r.get("split") == half] for half in ("tune", "held")}
+        results = {half: score(part, issued) for half, part in halves.items()}
+        print(f"Nhãn: {len(rows)} câu từ {len({r['doc_id'] for r in rows})} văn bản; "
+              f"mục tiêu precision ≥ {TARGETS['precision']}, recall ≥ {TARGETS['recall']}, "
+              f"lead ≥ {TARGETS['lead']}")
+        for half in ("tune", "held"):
+            report(half, halves[half], results[half])
+        if args.errors:
+            print(f"\nLỗi trên nửa tune: {len(results['tune'].errors)}")
+            for error in results["tune"].errors:
+                print("  -", error)
+    else:
+        print(f"Chưa có nhãn: {LABELS.relative_to(ROOT)}")
+    if docs:
+        corpus_counts([doc for _, doc in docs])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,330 @@
+"""Is a dated sentence a task, and whose: the rules that split tasks from other dated sentences.
+
+A task assigns someone to do something by a date (send, report, complete, organise, review …).
+Other dated sentences are legal conditions («… đóng bảo hiểm trước ngày 01/01/1995»), effective
+or validity dates, the document's own date, past events, periods during which something applies,
+budget lines, rules («Thời điểm đánh giá … trước ngày 15/12 hằng năm») and the issuer's own
+timetable («Thời gian kiểm tra: …»). Regex-only, on the clause around the deadline.
+
+Lead and coordinating units follow the wording administrations use (DESIGN §9): «A chủ trì,
+phối hợp với B, C» gives lead A and coordinating B, C; otherwise the actor leads.
+"""
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import date
+
+from bot.facts.deadlines import FoundDeadline
+from bot.facts.model import Deadline, DeadlineKind, NotTask
+
+__all__ = ["ORG_WORD", "cell_deadline", "classify", "clean_unit", "lead_and_coordinate", "loose_deadlines", "split_units", "undated_mention", "unit_heading"]
+
+_I = re.IGNORECASE
+
+# --- is it a task ---------------------------------------------------------------------------
+
+# Checked on the clause before the deadline (and the whole sentence where noted), in this order.
+_EFFECTIVE = re.compile(
+    r"hiệu\s+lực|được\s+áp\s+dụng|áp\s+dụng\s+(?:từ|kể\s+từ|đối\s+với)|thay\s+thế|bãi\s+bỏ|có\s+giá\s+trị"
+    r"|hết\s+hạn|được\s+thực\s+hiện\s+đến|tiếp\s+tục\s+(?:được\s+)?(?:áp\s+dụng|thực\s+hiện\s+theo)", _I)
+_LEGAL_CONDITION = re.compile(
+    r"(?:^|[\s(,])(?:trường\s+hợp|nếu(?!\s+có\b)|sau\s+khi|khi\s+xảy\s+ra|đối\s+tượng\s+áp\s+dụng|người\s+(?:lao\s+động|tham\s+gia|có)|được\s+(?:hưởng|tính|xét|công\s+nhận"
+    r"|miễn|giảm|cấp|coi\s+là)|đủ\s+điều\s+kiện|có\s+thời\s+gian|đóng\s+bảo\s+hiểm|thời\s+gian\s+đóng"
+    r"|không\s+được|đã\s+(?:được|có|đóng|tham\s+gia|hoàn\s+thành|thực\s+hiện|nộp|đăng\s+ký|ký))\b", _I)
+_PAST = re.compile(r"(?:^|\s)(?:đã|vừa\s+qua|năm\s+qua|trước\s+đây)\s", _I)
+_PERIOD = re.compile(r"(?:^|\s)từ\s+(?:ngày\s+)?\d{1,2}[/.]\d{1,2}[^;]{0,30}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?\d", _I)
+_BUDGET = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kinh\s+phí|dự\s+toán|ngân\s+sách|nguồn\s+(?:vốn|kinh\s+phí))\b", _I)
+_RULE_SUBJECT = re.compile(
+    r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:thời\s+điểm|mốc\s+thời\s+gian|kỳ\s+(?:báo\s+cáo|đánh\s+giá|xét)"
+    r"|số\s+liệu\s+(?:báo\s+cáo\s+)?(?:tính|được\s+tính|lấy)|thời\s+gian\s+(?:chốt|tính|lấy)\s+số\s+liệu)", _I)
+# The issuer's own timetable: "Thời gian kiểm tra…", "Thời gian tổ chức: …", "Lịch kiểm tra".
+_SCHEDULE = re.compile(
+    r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:thời\s+gian|lịch|dự\s+kiến)\s+(?:tổ\s+chức|kiểm\s+tra|đánh\s+giá|khảo\s+sát"
+    r"|giám\s+sát|diễn\s+ra|khai\s+mạc|thi|chấm|xét|họp|làm\s+việc)", _I)
+_DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
+# The header's place and date ("Hà Nội, ngày 29 tháng 11 năm 2025"), "(Kèm theo Quyết định số …)".
+_HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|^\W*(?:Điều\s+\d+\W*)?ban\s+hành\s+kèm\s+theo", _I)
+# Citations, forecasts, targets, preambles: no one is told to do anything by the date.
+_BACKGROUND = re.compile(
+    r"^\W*(?:căn\s+cứ\s+(?:luật|bộ\s+luật|hiến|nghị|quyết|thông\s+tư|chỉ\s+thị|công\s+văn|văn\s+bản|kết\s+luận"
+    r"|ý\s+kiến|tờ\s+trình|kế\s+hoạch\s+số)|xét\s+(?:tờ\s+trình|đề\s+nghị|văn\s+bản)|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
+    r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là)"
+    r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
+_PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+định\s+kỳ", _I)
+_PERIOD_WORDS = re.compile(
+    r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|năm|\d)", _I)
+_PAST_DONE = re.compile(r"\sđã\s+(?:ban\s+hành|chỉ\s+đạo|giao|tổ\s+chức|làm|xảy\s+ra|thông\s+qua|gây)", _I)
+_PERIOD_LABEL = re.compile(r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|áp\s+dụng)", _I)
+_DEADLINE_LABEL = re.compile(r"thời\s+hạn(?:\s+hoàn\s+thành)?\s*:", _I)
+# Words that give a clause someone to do something.
+_TASK_VERBS = re.compile(
+    r"(?<!\w)(?:gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|(?<!chương\s)(?<!quy\s)trình|tổ\s+chức"
+    r"|triển\s+khai|rà\s+soát|cập\s+nhật|lập|thực\s+hiện|công\s+bố|kiểm\s+tra|đánh\s+giá|phê\s+duyệt|chuyển"
+    r"|thông\s+báo|đề\s+xuất|tham\s+mưu|bàn\s+giao|chủ\s+trì|phối\s+hợp|chỉ\s+đạo|hướng\s+dẫn|tiếp\s+nhận"
+    r"|cung\s+cấp|giải\s+quyết|trả\s+lời|có\s+văn\s+bản|khẩn\s+trương|đăng\s+ký|lựa\s+chọn|thẩm\s+định"
+    r"|chi\s+trả|đôn\s+đốc|sơ\s+kết|tổng\s+kết|bố\s+trí|xử\s+lý|phân\s+bổ|số\s+hó?a|đẩy\s+nhanh|theo\s+dõi"
+    r"|nghiên\s+cứu|kiện\s+toàn|rà\s+soát|khắc\s+phục|đầu\s+tư|nâng\s+cấp|thẩm\s+tra|ký\s+kết|giao|tuyên\s+truyền"
+    r"|phổ\s+biến|quán\s+triệt|đưa\s+vào|vận\s+hành|kết\s+nối|tích\s+hợp|chấm\s+dứt|dừng|thu\s+hồi|sắp\s+xếp"
+    r"|bảo\s+đảm|đảm\s+bảo|phấn\s+đấu|thống\s+kê|điều\s+tra|tập\s+huấn|đào\s+tạo|bồi\s+dưỡng|thanh\s+toán"
+    r"|quyết\s+toán|giải\s+ngân|nhập|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu)(?!\w)", _I)
+
+
+# --- time phrases a task may carry besides deadlines -----------------------------------------
+# "vào ngày 19/12/2025", "trong năm 2025", "trong tháng 11 năm 2025", "hằng năm", "định kỳ": not
+# deadline cues (`bot.facts.deadlines` leaves them, they also date events and background), but a
+# task sentence that carries one has its date or period there.
+
+_WORD_OR_NUM_DATE = (r"(?:ngày\s+)?(?P<d>\d{1,2})(?:\s*[/.-]\s*|\s+tháng\s+)(?P<m>\d{1,2})"
+                     r"(?:\s*[/.-]\s*|\s*,?\s*năm\s+)(?P<y>20\d\d)")
+_ON_DATE = re.compile(rf"(?:vào|trong|đến\s+hết|đến)\s+(?:ngày\s+)?{_WORD_OR_NUM_DATE}(?!\d)", _I)
+_IN_PERIOD = re.compile(
+    r"(?:trong|vào|đến\s+hết|hết|cuối|xong\s+trong)\s+(?:năm\s+(?P<y>20\d\d)"
+    r"|tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<ym>20\d\d)"
+    r"|quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<yq>20\d\d))(?!\d)", _I)
+_YEAR_CELL = re.compile(r"^(?:năm\s+)?(?P<y>20\d\d)$", _I)
+# Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
+_EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần)"
+                     r"|(?:của|trong)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
+          re.compile(r"(?<!\d)(?P<six>6|06)\s+tháng", _I), re.compile(r"định\s+kỳ", _I))
+_EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7)}
+_QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+
+
+def loose_deadlines(sentence: str, issued: date | None) -> list[FoundDeadline]:
+    """Dates and periods of a sentence that are no deadline by their words alone; the first of
+    each kind found. Past dates (before the issue date) are left out."""
+    text = unicodedata.normalize("NFC", sentence)
+    out: list[FoundDeadline] = []
+    for match in list(_ON_DATE.finditer(text)) + list(_IN_PERIOD.finditer(text)):
+        due = _period_end(match)
+        if due and (issued is None or due >= issued):
+            out.append(_loose(text, match, Deadline(DeadlineKind.ABSOLUTE, "", due=due)))
+            break
+    specific = [m for m in (regex.search(text) for regex in _EVERY[:-1]) if m]
+    every = min(specific, key=lambda m: m.start()) if specific else _EVERY[-1].search(text)
+    if every:
+        groups = every.groupdict()
+        unit = (groups.get("unit") or groups.get("unit2") or "").lower()
+        months, days = _EVERY_PERIOD.get(unit, (6 if groups.get("six") else None, None))
+        out.append(_loose(text, every, Deadline(DeadlineKind.PERIODIC, "", period_months=months,
+                                                 period_days=days)))
+    return sorted(out, key=lambda f: f.start)
+
+
+_ANY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*20\d\d\b|ngày\s+\d{1,2}\s+tháng|tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)20\d\d"
+                       r"|năm\s+20\d\d", _I)
+
+
+def undated_mention(sentence: str) -> list[FoundDeadline]:
+    """A date the sentence mentions without making it a deadline (a cited document's date, a
+    past one): the sentence may still be a task, without a due date."""
+    text = unicodedata.normalize("NFC", sentence)
+    match = _ANY_DATE.search(text)
+    if match is None:
+        return []
+    return [FoundDeadline(match.start(), match.end(), Deadline(DeadlineKind.ABSOLUTE, ""))]
+
+
+def cell_deadline(cell: str, issued: date | None) -> list[FoundDeadline]:
+    """A table cell that holds only a year ("2025", "Năm 2026") falls due at its end."""
+    match = _YEAR_CELL.match(cell.strip(" *."))
+    if match is None:
+        return []
+    due = date(int(match.group("y")), 12, 31)
+    return [] if issued and due < issued else [FoundDeadline(0, len(cell), Deadline(
+        DeadlineKind.ABSOLUTE, cell.strip(" *."), due=due))]
+
+
+def _period_end(match: re.Match[str]) -> date | None:
+    groups = match.groupdict()
+    try:
+        if groups.get("d"):
+            return date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+        if groups.get("m"):
+            month = int(groups["m"])
+            return date(int(groups["ym"]), month, calendar.monthrange(int(groups["ym"]), month)[1])
+        if groups.get("q"):
+            month = _QUARTER_END[groups["q"].upper()]
+            return date(int(groups["yq"]), month, calendar.monthrange(int(groups["yq"]), month)[1])
+        return date(int(groups["y"]), 12, 31)
+    except ValueError:
+        return None
+
+
+def _loose(text: str, match: re.Match[str], deadline: Deadline) -> FoundDeadline:
+    return FoundDeadline(match.start(), match.end(), replace(deadline, text=match.group().strip()))
+
+
+def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
+             loose: bool = False) -> NotTask | None:
+    """None when the clause around the deadline assigns a task; otherwise why it does not.
+
+    A loose time phrase (not led by a deadline word) may sit anywhere in its clause, so the
+    words after it count as well as those before."""
+    start = sentence.rfind(";", 0, found.start) + 1
+    clause_end = sentence.find(";", found.end)
+    clause = sentence[start:len(sentence) if clause_end == -1 else clause_end]
+    before = clause if loose else sentence[start:found.start]
+    if _HEADER_DATE.search(sentence):
+        return NotTask.DOCUMENT_DATE
+    if _EFFECTIVE.search(before):
+        return NotTask.EFFECTIVE_DATE
+    if _DOCUMENT_DATE.search(before[-30:]):
+        return NotTask.DOCUMENT_DATE
+    if _BACKGROUND.search(sentence):
+        return NotTask.BACKGROUND
+    if _BUDGET.match(clause):
+        return NotTask.BUDGET
+    if _SCHEDULE.match(clause):
+        return NotTask.SCHEDULE
+    if _RULE_SUBJECT.match(clause) or (actor is None and _PASSIVE_RULE.search(clause)):
+        return NotTask.RULE
+    condition = _LEGAL_CONDITION.search(before)
+    if condition and (actor is None or condition.start() < _CONDITION_AT_START):
+        return NotTask.LEGAL_CONDITION
+    # "đã …" before the date makes it past; after a loose date only a done deed does ("… đã ban
+    # hành"), not a past storm the task is about ("… trong các đợt mưa lũ vừa qua").
+    if _PAST.search(sentence[start:found.start]) or _PAST_DONE.search(clause if loose or actor is None else before):
+        return NotTask.PAST_EVENT
+    period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
+    verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", sentence[start:period.start()])) if period else None
+    if period and not verbs and not _DEADLINE_LABEL.search(clause):
+        return NotTask.PERIOD_APPLIES
+    if actor is None and not _TASK_VERBS.search(clause):
+        return NotTask.RULE
+    return None
+
+
+# A condition word this close to the clause's start governs it even when a unit is named
+# ("Trường hợp …, Sở Y tế có văn bản …"); later it is a detail of the task.
+_CONDITION_AT_START = 40
+
+
+# --- who ------------------------------------------------------------------------------------
+
+# Words a unit's name starts with ("Trường hợp" is no school, "Tổ chức" no team).
+ORG_WORD = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
+            r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
+            r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
+            r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
+            r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế"
+            r"|Bảo\s+hiểm\s+xã\s+hội|Công\s+ty|Hiệp\s+hội|Đoàn\s+(?:kiểm\s+tra|công\s+tác|thanh\s+tra|TNCS)"
+            r"|Tòa\s+án|Bộ\s+Tư\s+lệnh|Học\s+viện|Đại\s+học|Chi\s+nhánh|Thành\s+phố|Tỉnh|Thủ\s+tướng"
+            r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Từng|Lãnh\s+đạo)\b(?!\s+hợp\b)")
+_ORG_WORD = ORG_WORD
+# A separator between two units of a list: a comma, semicolon or "và" before a unit word.
+# Case-sensitive: units are capitalised ("Sở Y tế, Sở Tài chính"), classes are not ("các sở, ban,
+# ngành" stays one), except a class that starts with "các".
+_UNIT_SEPARATOR = re.compile(rf"\s*(?:[,;]|\s(?:và|với)\s)\s*(?={_ORG_WORD}|các\s)")
+_LEAD = re.compile(r"(?:^|[\s,:])(?:Giao\s+)?(?P<lead>[^:;]*?)\s*,?\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì\b", _I)
+_LEAD_AT_START = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:Giao\s+|Đề\s+nghị\s+)?chủ\s+trì\b", _I)
+_COORDINATE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+(?P<units>[^;:()]+)", _I)
+# Where a list of coordinating units ends: a lower-case verb or purpose word (unit names are
+# capitalised, so "Ban Chỉ đạo" does not end it) or a closing phrase.
+_UNITS_END = re.compile(
+    r"\s(?:(?:để|nhằm|tổ\s+chức|triển\s+khai|thực\s+hiện|xây\s+dựng|tham\s+mưu|hướng\s+dẫn|rà\s+soát|kiểm\s+tra"
+    r"|hoàn\s+thành|báo\s+cáo|trình|tổng\s+hợp|đề\s+xuất|nghiên\s+cứu|theo\s+dõi|đôn\s+đốc|xử\s+lý|cập\s+nhật"
+    r"|gửi|lập|tiếp\s+tục|khẩn\s+trương|trước|chậm\s+nhất|trong|theo|tại|về|đảm\s+bảo|bảo\s+đảm|xem\s+xét"
+    r"|tiến\s+hành|làm|hỗ\s+trợ|bố\s+trí|phân\s+bổ|giải\s+quyết|đánh\s+giá|chỉ\s+đạo|quản\s+lý|thẩm\s+định)\b)")
+_LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(?P<units>[^.;]+)", _I)
+_LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp\s*:\s*(?P<units>[^.;]+)", _I)
+# Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
+# trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …".
+_ROLE_TAIL = re.compile(
+    r"\s+theo\s+(?:chức\s+năng|thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
+    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
+    r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
+_ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
+_TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
+_LEAD_PREFIX = re.compile(r"^(?:(?:giao|đề\s+nghị|yêu\s+cầu|trong\s+đó|đồng\s+chí)\s*,?\s+)+", _I)
+
+
+_AND_UNIT = re.compile(rf"\s+và\s+(?={_ORG_WORD}|các\s|cơ\s+quan|đơn\s+vị)", _I)
+_SPECIFIC_UNIT = re.compile(rf"^(?!Các\b|Mỗi\b|Từng\b){_ORG_WORD}")
+
+
+def split_units(text: str) -> tuple[str, ...]:
+    """"Sở Y tế, Sở Tài chính và UBND các xã, phường" → the three units. A class of units keeps
+    its commas ("các sở, ban, ngành, UBND các xã, phường" is one); a named unit ends at a comma
+    before the next named unit, "và" and ";" always separate."""
+    out: list[str] = []
+    for chunk in re.split(r"\s*;\s*", text):
+        for part in _AND_UNIT.split(chunk):
+            pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else [part]
+            out.extend(_TRIM.sub("", piece) for piece in pieces)
+    return tuple(part for part in out if part)
+
+
+def clean_unit(name: str | None) -> str | None:
+    """A unit's name without its role or the addressing words before it."""
+    if not name:
+        return None
+    name = _ROLE_TAIL.sub("", _LEAD_PREFIX.sub("", name.strip()))
+    return _TRIM.sub("", name) or None
+
+
+def _coordinates(text: str) -> tuple[str, ...]:
+    labelled = _LABELLED_COORDINATE.search(text)
+    if labelled:
+        return split_units(labelled.group("units"))
+    match = _COORDINATE.search(text)
+    if match is None:
+        return ()
+    units = match.group("units")
+    end = _UNITS_END.search(units)
+    units = units[:end.start()] if end else units
+    return tuple(unit for unit in split_units(units) if _ORG_START.match(unit))
+
+
+def _named_lead(text: str) -> str | None:
+    """The unit right before "chủ trì" ("Giao Sở Nội vụ chủ trì, …"), if it is one."""
+    match = _LEAD.search(text)
+    if match is None:
+        return None
+    words = _LEAD_PREFIX.sub("", _TRIM.sub("", match.group("lead")))
+    # The nearest unit phrase before "chủ trì": the last one a unit word starts.
+    starts = [m.start() for m in re.finditer(rf"(?<!\w){_ORG_WORD}", words, _I)
+              if m.group()[:1].isupper()]
+    if not starts:
+        return None
+    return _TRIM.sub("", words[starts[0]:]) or None
+
+
+def lead_and_coordinate(clause: str, actor: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """The lead and coordinating units of a task clause; the actor leads unless a unit is
+    named before "chủ trì"."""
+    labelled = _LABELLED_LEAD.search(clause)
+    if labelled:
+        return clean_unit(labelled.group("units")), _coordinates(clause)
+    lead = None if _LEAD_AT_START.match(clause) else _named_lead(clause)
+    return clean_unit(lead or actor), _coordinates(clause)
+
+
+# --- unit headings --------------------------------------------------------------------------
+
+_HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục)\s+\d{1,3}|[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}|[a-zđ])"
+                             r"\s*[.)\-–:]\s*", _I)
+# "Trách nhiệm của Sở Tài chính", "Sở Tài chính có trách nhiệm:" name the unit too.
+_RESPONSIBILITY = re.compile(
+    r"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?\s+(?:của|giao)\s+"
+    r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
+_UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:;.]{{0,150}}?)\s*[:.]?$", _I)
+_NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
+
+
+@functools.lru_cache(maxsize=4096)  # headings are asked about again for every line under them
+def unit_heading(line: str) -> str | None:
+    """The unit a heading names: «3. Sở Y tế:», «b) Ủy ban nhân dân các xã, phường»."""
+    text = _ROLE_TAIL.sub("", _HEADING_MARKER.sub("", line.strip(" *"), count=1)).strip()
+    named = _RESPONSIBILITY.search(text)
+    text = _RESPONSIBILITY.sub("", text).strip()
+    if named and named.start() == 0:  # "Trách nhiệm của đối tượng thực hiện kiểm kê:"
+        return clean_unit(text.rstrip(" :"))
+    match = _UNIT_HEADING.match(text)
+    if match is None or _NOT_A_UNIT.search(text) or not (named or text[:1].isupper()):
+        return None
+    return clean_unit(match.group("unit"))

@@ -1,0 +1,254 @@
+"""Dated sentences read as tasks or not, with their lead and coordinating units."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, text
+
+from bot.db.engine import alembic_config, migrate, open_engine
+from bot.db.facts import FactStore
+from bot.facts.extract import extract_facts, sentence_obligations
+from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, NotTask
+from bot.facts.tasks import split_units, unit_heading
+from bot.ingestion.document import CleanDocument, DocumentMeta
+
+ISSUED = date(2025, 11, 20)  # a Thursday
+
+
+def only(sentence: str, section: str = "", margin: int | None = None):  # type: ignore[no-untyped-def]
+    [obligation] = sentence_obligations(sentence, ISSUED, section, delivery_margin_days=margin)
+    return obligation
+
+
+def facts(body: str, margin: int = 3):  # type: ignore[no-untyped-def]
+    return extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED)), margin).obligations
+
+
+@pytest.mark.parametrize(("sentence", "reason"), [
+    (("Người lao động có thời gian đóng bảo hiểm xã hội trước ngày 01 tháng 01 năm 2026 thì được "
+      "tính hưởng theo quy định cũ."), NotTask.LEGAL_CONDITION),
+    ("Mức hỗ trợ này được áp dụng đối với hồ sơ nộp trước ngày 31/12/2025.", NotTask.EFFECTIVE_DATE),
+    (("Kinh phí hoạt động của Ban Chỉ đạo được bố trí trong dự toán hằng năm, cấp trước ngày 31/01 "
+      "hằng năm."), NotTask.BUDGET),
+    ("Thời điểm đánh giá, xếp loại chất lượng trước ngày 15 tháng 12 hằng năm.", NotTask.RULE),
+    ("Thời gian kiểm tra và đánh giá kết quả: hoàn thành trước ngày 15/12/2025.", NotTask.SCHEDULE),
+])
+def test_dated_sentences_that_assign_nobody_are_not_tasks(sentence: str, reason: NotTask) -> None:
+    obligations = sentence_obligations(sentence, ISSUED)
+    assert obligations and all(not o.is_task and o.not_task is reason for o in obligations)
+    assert all(o.lead is None for o in obligations)
+
+
+def test_a_past_event_is_not_a_task() -> None:
+    obligation = only("Năm 2025, tỉnh đã tổ chức thành công Hội nghị xúc tiến, hoàn thành trước ngày 30/11/2025.")
+    assert (obligation.is_task, obligation.not_task) == (False, NotTask.PAST_EVENT)
+
+
+def test_lead_chairs_and_others_coordinate() -> None:
+    obligation = only("Sở Nội vụ chủ trì, phối hợp với Sở Tài chính, Sở Y tế và UBND các xã, phường "
+                      "tổng hợp, báo cáo UBND tỉnh trước ngày 15/12/2025.")
+    assert obligation.is_task and obligation.not_task is None
+    assert obligation.lead == "Sở Nội vụ"
+    assert obligation.coordinate == ("Sở Tài chính", "Sở Y tế", "UBND các xã, phường")
+
+
+def test_lead_named_after_giao() -> None:
+    obligation = only("Giao Sở Tư pháp chủ trì, phối hợp với Công an tỉnh rà soát các văn bản, "
+                      "hoàn thành trước ngày 31/12/2025.")
+    assert (obligation.lead, obligation.coordinate) == ("Sở Tư pháp", ("Công an tỉnh",))
+
+
+def test_lead_comes_from_the_nearest_unit_heading() -> None:
+    body = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Bộ Khoa học và Công nghệ\n"
+            "a) Hướng dẫn triển khai nền tảng số, hoàn thành trước ngày 31/12/2025.\n"
+            "b) Chủ trì, phối hợp với Bộ Công an, Bộ Tài chính xây dựng cơ sở dữ liệu, hoàn thành "
+            "trong tháng 3/2026.\n"
+            "2. Ủy ban nhân dân các xã, phường:\n"
+            "- Báo cáo kết quả thực hiện trước ngày 20/12/2025.")
+    first, second, third = facts(body)
+    assert (first.actor, first.lead, first.is_task) == ("Bộ Khoa học và Công nghệ",) * 2 + (True,)
+    assert (second.lead, second.coordinate) == ("Bộ Khoa học và Công nghệ", ("Bộ Công an", "Bộ Tài chính"))
+    assert second.deadline.due == date(2026, 3, 31)
+    assert third.lead == "Ủy ban nhân dân các xã, phường"
+
+
+def test_lead_from_a_section_path_alone() -> None:
+    obligation = only("Tổng hợp, báo cáo kết quả trước ngày 10/12/2025.",
+                      section="IV. Tổ chức thực hiện > 3. Sở Y tế")
+    assert (obligation.actor, obligation.lead) == ("Sở Y tế", "Sở Y tế")
+
+
+def test_actor_after_an_opening_time_phrase() -> None:
+    obligation = only("Trong thời hạn 10 ngày làm việc kể từ ngày ban hành Kế hoạch này, Sở Xây dựng có "
+                      "trách nhiệm hoàn thiện dự thảo, trình UBND tỉnh.")
+    assert (obligation.lead, obligation.deadline.due) == ("Sở Xây dựng", date(2025, 12, 4))
+
+
+def test_unit_headings() -> None:
+    assert unit_heading("Điều 5. Trách nhiệm của Sở Tài chính") == "Sở Tài chính"
+    assert unit_heading("Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:") == "Sở Khoa học và Công nghệ"
+    assert unit_heading("3. Sở Y tế:") == "Sở Y tế"
+    assert unit_heading("b) Ủy ban nhân dân các xã, phường") == "Ủy ban nhân dân các xã, phường"
+    assert unit_heading("IV. Tổ chức thực hiện") is None
+    assert unit_heading("2. Trường hợp được miễn") is None
+
+
+def test_units_split_on_commas_between_units_only() -> None:
+    assert split_units("Sở Văn hóa, Thể thao và Du lịch; Sở Tài chính và các xã, phường") == (
+        "Sở Văn hóa, Thể thao và Du lịch", "Sở Tài chính", "các xã, phường")
+
+
+def test_rows_of_a_task_table_give_lead_coordinate_and_deadline() -> None:
+    body = ("Phụ lục\n"
+            "STT | Tên nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\n"
+            "I | NÂNG CAO NHẬN THỨC\n"
+            "1 | Triển khai nền tảng học trực tuyến mở | Sở KH&CN | Các sở, ban, ngành tỉnh; UBND các xã, "
+            "phường | Tháng 12/2025\n"
+            "2 | Tổ chức lại Ban Chỉ huy Phòng thủ dân sự | Bộ CHQS tỉnh | Văn phòng Ban Chỉ huy | "
+            "Trước ngày 30/11/2025\n"
+            "3 | Tuyên truyền thường xuyên | Sở Văn hóa, Thể thao và Du lịch | | Thường xuyên")
+    first, second = facts(body)
+    assert first.is_task and first.action == "Triển khai nền tảng học trực tuyến mở"
+    assert (first.lead, first.coordinate) == ("Sở KH&CN", ("Các sở, ban, ngành tỉnh", "UBND các xã, phường"))
+    assert first.deadline.due == date(2025, 12, 31)
+    assert (second.lead, second.coordinate, second.deadline.due) == (
+        "Bộ CHQS tỉnh", ("Văn phòng Ban Chỉ huy",), date(2025, 11, 30))
+
+
+def test_relative_deadline_from_the_issue_date_in_working_days() -> None:
+    obligation = only("Các sở, ngành gửi báo cáo về Sở Nội vụ trong thời hạn 05 ngày làm việc kể từ "
+                      "ngày ban hành Kế hoạch này.")
+    # Thursday 20/11 + 5 working days = Thursday 27/11.
+    assert (obligation.deadline.due, obligation.deadline.estimated) == (date(2025, 11, 27), False)
+    assert obligation.lead == "Các sở, ngành"
+
+
+def test_relative_deadline_from_receipt_adds_the_delivery_margin() -> None:
+    sentence = ("UBND các xã, phường báo cáo kết quả rà soát trong thời hạn 10 ngày kể từ ngày nhận "
+                "được văn bản này.")
+    estimated = only(sentence, margin=3)
+    assert (estimated.deadline.due, estimated.deadline.estimated) == (date(2025, 12, 3), True)
+    assert only(sentence, margin=5).deadline.due == date(2025, 12, 5)
+    assert only(sentence).deadline.due is None  # no margin given: undated, as before
+
+
+def test_relative_deadline_from_another_anchor_stays_undated() -> None:
+    obligation = only("Trong thời hạn 15 ngày kể từ ngày nhận được hồ sơ hợp lệ, Sở Nội vụ thẩm định "
+                      "và trình UBND tỉnh.", margin=3)
+    assert (obligation.deadline.due, obligation.deadline.estimated) == (None, False)
+
+
+@pytest.mark.parametrize(("deadline", "recurrence"), [
+    (Deadline(DeadlineKind.RECURRING, "trước ngày 15/11 hằng năm", day=15, month=11), "yearly"),
+    (Deadline(DeadlineKind.PERIODIC, "hằng quý", period_months=3), "quarterly"),
+    (Deadline(DeadlineKind.PERIODIC, "hằng tháng", period_months=1), "monthly"),
+    (Deadline(DeadlineKind.PERIODIC, "định kỳ 6 tháng", period_months=6), "semiannual"),
+    (Deadline(DeadlineKind.PERIODIC, "định kỳ năm", period_months=12), "yearly"),
+    (Deadline(DeadlineKind.PERIODIC, "hằng tuần", period_days=7), "weekly"),
+    (Deadline(DeadlineKind.ABSOLUTE, "trước ngày 31/12/2025", due=date(2025, 12, 31)), None),
+])
+def test_recurrence_values(deadline: Deadline, recurrence: str | None) -> None:
+    assert deadline.recurrence == recurrence
+
+
+def test_recurrence_read_from_the_text() -> None:
+    obligation = only("Định kỳ hằng quý, các sở báo cáo tiến độ về Sở Tài chính trước ngày 20 của "
+                      "tháng cuối quý.")
+    assert obligation.is_task and obligation.recurrence == "quarterly"
+
+
+# -- the fact store --------------------------------------------------------------------------
+
+def test_task_fields_survive_the_fact_store(db_engine: Engine) -> None:
+    store = FactStore(db_engine)
+    body = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Sở Nội vụ chủ trì, phối hợp với Sở Tài chính, Sở Y tế báo cáo UBND tỉnh trong thời hạn "
+            "10 ngày kể từ ngày nhận được Kế hoạch này.\n"
+            "2. Các sở báo cáo tiến độ hằng quý.\n"
+            "3. Kinh phí thực hiện được bố trí trước ngày 31/12/2025.")
+    extracted = facts(body)
+    store.replace_document("kh.md", DocumentMeta(doc_number="1/KH-UBND", issued_date=ISSUED), "h",
+                           DocumentFacts(extracted))
+    stored = [entry.obligation for entry in store.obligations(["1/KH-UBND"], today=ISSUED)]
+    assert stored == list(extracted)
+    first, second, third = stored
+    assert (first.lead, first.coordinate) == ("Sở Nội vụ", ("Sở Tài chính", "Sở Y tế"))
+    assert (first.deadline.due, first.deadline.estimated) == (date(2025, 12, 3), True)
+    assert (second.is_task, second.recurrence) == (True, "quarterly")
+    assert (third.is_task, third.not_task) == (False, NotTask.BUDGET)
+    tasks = [entry.obligation for entry in store.obligations(["1/KH-UBND"], ISSUED, tasks_only=True)]
+    assert tasks == [first, second]
+    upcoming = store.upcoming_deadlines(ISSUED, 60, tasks_only=True)
+    assert [entry.obligation for entry in upcoming] == [first]
+
+
+def test_rows_stored_before_the_task_columns_read_as_tasks(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0003")
+            conn.execute(text("INSERT INTO documents (source, content_hash, updated_at) "
+                              "VALUES ('a.md', 'h', '2025-01-01 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO obligations (document_id, position, action, actor, quote, section, "
+                "deadline_kind, deadline_text, due_date) VALUES (1, 0, 'gửi báo cáo', NULL, "
+                "'Gửi báo cáo trước ngày 31/12/2025.', '', 'absolute', 'trước ngày 31/12/2025', "
+                "'2025-12-31')"))
+        migrate(engine)
+        [entry] = FactStore(engine).upcoming_deadlines(date(2025, 12, 1))
+        old = entry.obligation
+        assert (old.is_task, old.not_task, old.lead, old.coordinate) == (True, None, None, ())
+        assert old.deadline.estimated is False and old.deadline.due == date(2025, 12, 31)
+    finally:
+        engine.dispose()
+
+
+# -- sentences without a deadline word, tables without their header ---------------------------
+
+def test_a_dated_task_without_a_deadline_word_is_stored_with_its_lead() -> None:
+    body = ("III. NHIỆM VỤ TRỌNG TÂM\n"
+            "c) Bộ Xây dựng đẩy nhanh tiến độ phê duyệt Báo cáo nghiên cứu khả thi và khởi công dự án "
+            "vào ngày 19 tháng 12 năm 2025.\n"
+            "d) Tổng kết vào tháng 4 năm 2026.")
+    [task] = facts(body)  # the second names no one: a timetable line, not stored
+    assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Xây dựng", date(2025, 12, 19))
+
+
+@pytest.mark.parametrize(("sentence", "reason"), [
+    ("Hà Nội, ngày 29 tháng 11 năm 2025", NotTask.DOCUMENT_DATE),
+    ("Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;", NotTask.BACKGROUND),
+    ("Phấn đấu giá trị hàng hóa xuất khẩu đến năm 2030 đạt 400 triệu USD.", NotTask.BACKGROUND),
+    ("Thời gian thực hiện Chương trình: Từ năm 2025 đến hết năm 2030.", NotTask.PERIOD_APPLIES),
+])
+def test_background_lines_are_not_tasks(sentence: str, reason: NotTask) -> None:
+    found = sentence_obligations(sentence, ISSUED, loose=True)
+    assert not any(o.is_task for o in found)
+    assert found == [] or found[0].not_task is reason
+
+
+def test_lead_and_coordinate_given_as_labels() -> None:
+    [task] = sentence_obligations("- Cơ quan chủ trì: Bộ Công an. - Cơ quan phối hợp: Văn phòng Chính phủ và "
+                                  "các cơ quan có liên quan. - Thời hạn ban hành: trước ngày 31/12/2025.",
+                                  ISSUED)
+    assert (task.lead, task.coordinate) == ("Bộ Công an", ("Văn phòng Chính phủ", "các cơ quan có liên quan"))
+
+
+def test_coordinating_units_from_a_heading() -> None:
+    [task] = sentence_obligations("- Xây dựng kế hoạch xúc tiến thương mại năm 2026, hoàn thành trước ngày "
+                                  "31/12/2025.", ISSUED,
+                                  "V. TỔ CHỨC THỰC HIỆN > 1. Sở Công Thương > b) Phối hợp với các sở, ngành, "
+                                  "UBND các xã, phường")
+    assert (task.lead, task.coordinate) == ("Sở Công Thương", ("các sở, ngành, UBND các xã, phường",))
+
+
+def test_a_table_row_read_without_its_header() -> None:
+    [task] = sentence_obligations("5 | Hướng dẫn thanh toán chi phí khám bệnh trong phòng thủ dân sự | Sở Y tế | "
+                                  "Sở Tài chính và cơ quan, địa phương liên quan | 2026", ISSUED, "PHỤ LỤC",
+                                  loose=True)
+    assert (task.lead, task.coordinate, task.deadline.due) == (
+        "Sở Y tế", ("Sở Tài chính", "cơ quan, địa phương liên quan"), date(2026, 12, 31))
