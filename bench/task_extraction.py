@@ -49,7 +49,7 @@ from bot.facts.extract import (
 from bot.facts.model import DeadlineKind, Obligation
 from bot.ingestion.cleaning import clean
 from bot.ingestion.document import CleanDocument
-from bot.vietnamese import fold
+from bot.retrieval.vietnamese import fold
 
 LABELS = ROOT / "bench" / "data" / "task_labels.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "official-docs.jsonl"
