@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 QUOTE_CHARS = 500
 # A named document is read whole when it has at most this many passages.
 FOCUS_MAX_PASSAGES = 120
+# The last answer's document answers a question that stands alone when it covers at least this
+# share of what the best of the whole store covers (tuning half of the follow-up pairs).
+MERIT_SHARE = 0.75
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
 
@@ -188,15 +191,15 @@ class Answerer:
     def _on_merit(self, question: Question, conversation: Conversation | None, focus: Focus,
                   passages: list[Passage]) -> tuple[Focus, list[Passage]]:
         """A question that stands alone may still be about the last answer's document: that
-        document answers when it covers the question's word pairs at least as well as the best
-        of the whole store («bao lâu phải đổi mật khẩu một lần» after a question on one quy chế)."""
+        document answers when it covers the question's word pairs nearly as well as the best of
+        the whole store («bao lâu phải đổi mật khẩu một lần» after a question on one quy chế)."""
         if conversation is None or not conversation.recent(self.config.followup_minutes):
             return focus, passages
         held = [s for s in conversation.sources if s in self.search.sources()]
         previous = self.search.search(question.text, self.config.candidates, sources=held) if held else []
         if not previous or not self._confident(question, previous, focused=False):
             return focus, passages
-        if _best_pairs(question, previous) >= _best_pairs(question, passages):
+        if _best_pairs(question, previous) >= MERIT_SHARE * _best_pairs(question, passages):
             return Focus(held, named=True, followed=True), previous
         return focus, passages
 

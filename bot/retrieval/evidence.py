@@ -300,7 +300,10 @@ class SentenceScorer:
         # The document's title words say little about which of its sentences answers: they
         # count, but for less.
         self.framed = (asked - _INTENT_WORDS) & framing - self.wanted
-        self.pairs = {p for p in pairs(without_refs(question)) if not set(p) <= framing | _INTENT_WORDS}
+        # Word pairs likewise: «phát động phong trào» as a phrase still counts, for less.
+        asked_pairs = {p for p in pairs(without_refs(question)) if not set(p) & FILLER}
+        self.pairs = {p for p in asked_pairs if not set(p) <= framing | _INTENT_WORDS}
+        self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= _INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
@@ -309,7 +312,10 @@ class SentenceScorer:
         weight = len(self.wanted) + w.title * len(self.framed)
         found = len(self.wanted & words) + w.title * len(self.framed & words)
         topic = found / weight if weight else 0.0
-        paired = len(self.pairs & pairs(sentence)) / len(self.pairs) if self.pairs else 0.0
+        found_pairs = pairs(sentence)
+        pair_weight = len(self.pairs) + w.title * len(self.framed_pairs)
+        paired = (len(self.pairs & found_pairs) + w.title * len(self.framed_pairs & found_pairs)) / pair_weight \
+            if pair_weight else 0.0
         in_section = overlap(self.wanted - words, passage.section) if passage.section else 0.0
         score = (w.topic * topic + w.pairs * paired + w.section * in_section
                  + w.intent * intent_cue(self.question.intent, sentence, passage, self.unit)
