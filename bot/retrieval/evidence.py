@@ -71,9 +71,8 @@ _TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: 
 # «Ngày 20 tháng 11 năm 2025, Phó Thủ tướng … đã …»: a date that tells what happened.
 _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi gian qua)\b")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%)([a-z]+)")
-# Column headers that make a table cell a time, a unit in charge, or a task.
+# Column headers that make a table cell a time («Thời gian: Hàng năm»).
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
-_LEAD_HEADER = re.compile(r"chu tri|don vi|co quan|trach nhiem|phoi hop")
 
 
 @dataclass(frozen=True)
