@@ -6,6 +6,7 @@ answer says the documents do not cover the question.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,8 @@ FOCUS_MAX_PASSAGES = 120
 # The last answer's document answers a question that stands alone when it covers at least this
 # share of what the best of the whole store covers (tuning half of the follow-up pairs).
 MERIT_SHARE = 0.75
+_TAG_QUESTION = re.compile(r"\b(?:la )?(?:dung hay sai|dung hay khong|dung khong|phai khong|co dung khong|"
+                           r"la dung|la sai)\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
 
@@ -466,15 +469,20 @@ def _best_pairs(question: Question, passages: list[Passage]) -> float:
     return max((pair_coverage(question.text, p) for p in passages[:3]), default=0.0)
 
 
+def _asked(question: str) -> str:
+    """The question without its tag («…, đúng hay sai?», «… đúng không?»): words no passage holds."""
+    return _TAG_QUESTION.sub(" ", fold(question))
+
+
 def coverage(question: str, passage: Passage) -> float:
     """Share of the question's topic syllables found in the passage (with its citation)."""
-    return overlap(topic_terms(question), _searchable(passage))
+    return overlap(topic_terms(_asked(question)), _searchable(passage))
 
 
 def pair_coverage(question: str, passage: Passage) -> float:
     """Share of the question's adjacent syllable pairs found in the passage: a word-level match
     ("khen thưởng", not just "khen" and "thưởng" somewhere)."""
-    wanted = pairs(question)
+    wanted = pairs(_asked(question))
     return len(wanted & pairs(_searchable(passage))) / len(wanted) if wanted else 0.0
 
 

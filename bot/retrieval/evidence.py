@@ -306,6 +306,10 @@ class SentenceScorer:
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
+        return self._matching(sentence, passage, rank_share) + self._cue(sentence, passage)
+
+    def _matching(self, sentence: str, passage: Passage, rank_share: float) -> float:
+        """Everything but the intent's cue: words, pairs, section, rank, length."""
         w = self.weights
         words = set(syllables(sentence))
         weight = len(self.wanted) + w.title * len(self.framed)
@@ -316,12 +320,11 @@ class SentenceScorer:
         paired = (len(self.pairs & found_pairs) + w.title * len(self.framed_pairs & found_pairs)) / pair_weight \
             if pair_weight else 0.0
         in_section = overlap(self.wanted - words, passage.section) if passage.section else 0.0
-        score = (w.topic * topic + w.pairs * paired + w.section * in_section
-                 + w.intent * intent_cue(self.question.intent, sentence, passage, self.unit)
-                 + self.rank * rank_share)
-        if len(sentence) < MIN_SENTENCE_CHARS:
-            score -= w.short
-        return score
+        score = w.topic * topic + w.pairs * paired + w.section * in_section + self.rank * rank_share
+        return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
+
+    def _cue(self, sentence: str, passage: Passage) -> float:
+        return self.weights.intent * intent_cue(self.question.intent, sentence, passage, self.unit)
 
     def supports(self, pick: Pick) -> bool:
         """Whether the sentence itself holds most of what is asked, and the kind of fact asked
@@ -333,16 +336,23 @@ class SentenceScorer:
 
     def best(self, candidates: Sequence[tuple[Passage, float, list[Sentence]]]) -> Pick:
         """The best sentence among (passage, rank share, its sentences); preambles only when
-        nothing else is there."""
+        nothing else is there. The intent's cue (a deadline parse) is the costly part, so it is
+        added only for the sentences that could still win."""
+        scored = [(self._matching(s.full, passage, share), s, passage)
+                  for passage, share, cut in candidates for s in cut]
+        scored.sort(key=lambda item: item[0], reverse=True)
+        reach = float("-inf")  # a sentence matching less than this cannot overtake the best
         best: Pick | None = None
         fallback: Pick | None = None
-        for passage, share, cut in candidates:
-            for sentence in cut:
-                pick = Pick(sentence.text, passage, self.score(sentence.full, passage, share), sentence.heading)
-                if is_preamble(sentence.text):
-                    fallback = pick if fallback is None or pick.score > fallback.score else fallback
-                elif best is None or pick.score > best.score:
-                    best = pick
+        for matching, sentence, passage in scored:
+            if matching < reach:
+                break  # even the largest cue cannot lift it above the best found so far
+            pick = Pick(sentence.text, passage, matching + self._cue(sentence.full, passage), sentence.heading)
+            if is_preamble(sentence.text):
+                fallback = pick if fallback is None or pick.score > fallback.score else fallback
+            elif best is None or pick.score > best.score:
+                best = pick
+                reach = best.score - self.weights.intent
         chosen = best or fallback
         assert chosen is not None  # a passage always has at least one sentence
         return chosen

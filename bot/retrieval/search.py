@@ -116,6 +116,8 @@ class PassageSearch:
                                      for cid, (text, meta) in self.passages.items()),
                                     k1=config.bm25_k1, b=config.bm25_b)
         self.last_timings: dict[str, float] = {}
+        self._documents: dict[str, list[Passage]] = {}
+        self._last_vector: tuple[str, list[float]] = ("", [])
 
     def is_empty(self) -> bool:
         return not self.passages
@@ -130,8 +132,17 @@ class PassageSearch:
 
     def document_passages(self, source: str) -> list[Passage]:
         """Every passage of one file, in the document's order (score 0: not retrieved)."""
-        ids = sorted(self.by_source.get(source, []), key=lambda c: self.passages[c][1].get("chunk_index", 0))
-        return [Passage.from_metadata(self.passages[c][0], 0.0, self.passages[c][1], chunk_id=c) for c in ids]
+        if source not in self._documents:
+            ids = sorted(self.by_source.get(source, []), key=lambda c: self.passages[c][1].get("chunk_index", 0))
+            self._documents[source] = [Passage.from_metadata(self.passages[c][0], 0.0, self.passages[c][1],
+                                                             chunk_id=c) for c in ids]
+        return self._documents[source]
+
+    def _embed(self, question: str) -> list[float]:
+        """The question's vector; an answer may search several scopes for the same question."""
+        if self._last_vector[0] != question:
+            self._last_vector = (question, self.store.embeddings.embed_query(question))
+        return self._last_vector[1]
 
     def search(self, question: str, k: int, sources: Sequence[str] | None = None,
                mode: str = "hybrid") -> list[Passage]:
@@ -141,7 +152,7 @@ class PassageSearch:
         if not question or not self.passages:
             return []
         started = time.perf_counter()
-        vector = self.store.embeddings.embed_query(question) if mode != "lexical" else []
+        vector = self._embed(question) if mode != "lexical" else []
         dense = self._dense(vector, sources) if vector else {}
         after_dense = time.perf_counter()
         scores = self._lexical_scores(question, sources) if mode != "dense" else np.zeros(0)
