@@ -9,21 +9,21 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Answers as AnswerConfig
-from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import (RECIPIENT, Pick, SentenceScorer, cue_at, excerpt, overlap, pairs, passage_sentences,
-                          table_header, topic_terms, without_refs)
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
-from bot.retrieval.issuers import (asked_ministries, display, document_places, is_national, mentioned_places, ministries, places,
-                         without_places)
+from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
+from bot.retrieval.evidence import (RECIPIENT, Pick, SentenceScorer, cue_at, excerpt, overlap, pairs,
+                                    passage_sentences, table_header, topic_terms, without_refs)
+from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
 from bot.retrieval.questions import Intent, Question, own_topic, understand
+from bot.retrieval.scope import Focus, Scopes
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, syllables
 
@@ -87,18 +87,6 @@ class Conversation:
         return datetime.now(UTC) - at <= timedelta(minutes=minutes)
 
 
-@dataclass(frozen=True)
-class Focus:
-    """Where to look: the files of the documents a question names (or of the last answer),
-    None for the whole store; `cited` holds the numbers the store knows only because these
-    files cite them («Kế hoạch … triển khai Nghị quyết 57-NQ/TW»)."""
-
-    sources: list[str] | None
-    cited: tuple[DocRef, ...] = ()
-    named: bool = False     # the question (or its conversation) named these documents
-    followed: bool = False  # they are the last answer's, for a follow-up
-
-
 class Rewriter(Protocol):
     """Optional generation: a better-worded answer from the same passages, or None."""
 
@@ -114,8 +102,7 @@ class Answerer:
         self.facts = facts
         self.config = config or AnswerConfig()
         self.rewriter = rewriter
-        self._citing: dict[str, list[str]] | None = None   # cited number -> files citing it
-        self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
+        self.scopes = Scopes(search)
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -130,11 +117,12 @@ class Answerer:
             return Answer(text, "Bạn hãy gõ một câu hỏi về các văn bản, ví dụ: «hạn nộp báo cáo là khi nào?».",
                           found=False)
         question = understand(text)
-        focus = self._focus(question, conversation)
+        recent = conversation is not None and conversation.recent(self.config.followup_minutes)
+        focus = self.scopes.named(question, conversation.sources if recent and conversation else ())
         if focus.sources == []:
             return self._unknown_document(question)
         wider = focus
-        focus, asked = self._issuer_focus(question, focus)
+        focus, asked = self.scopes.by_place(question, focus)
         sources = focus.sources
         if question.intent is Intent.CRITERIA and focus.named and sources:
             # A named document's criteria are in the fact table, whatever words the question uses.
@@ -162,7 +150,7 @@ class Answerer:
             if asked and self._answerable(question, wider):
                 return self._other_issuer(question, asked)  # another issuer's document would answer
             return self._not_found(question, sources if focus.named else None)
-        mismatch = self._mismatch(question, passages[0])
+        mismatch = self.scopes.mismatch(question, passages[0])
         if mismatch:
             return self._other_issuer(question, mismatch)
         answer = self._compose(question, passages, focus)
@@ -173,23 +161,6 @@ class Answerer:
         return _remember(conversation, question, answer)
 
     # -- focus and confidence ---------------------------------------------------------------
-
-    def _focus(self, question: Question, conversation: Conversation | None) -> Focus:
-        """Files to search: those of the documents named, else of documents that cite the
-        number named, else of the last answer for a follow-up; no files when the question
-        names documents the store neither holds nor cites."""
-        if question.refs:
-            numbers = set(matching(question.refs, self._numbers_of(self.search.sources())))
-            held = [s for s in self.search.sources() if self.search.metadata(s).get("doc_number") in numbers]
-            if held:
-                return Focus(held, named=True)
-            citing = self._citing_files(question)
-            return Focus(citing, cited=question.refs, named=bool(citing))
-        if question.follow_up and conversation and conversation.recent(self.config.followup_minutes):
-            held = [s for s in conversation.sources if s in self.search.sources()]
-            if held:
-                return Focus(held, named=True, followed=True)
-        return Focus(None)
 
     def _on_merit(self, question: Question, conversation: Conversation | None, focus: Focus,
                   passages: list[Passage]) -> tuple[Focus, list[Passage]]:
@@ -206,62 +177,14 @@ class Answerer:
             return Focus(held, named=True, followed=True), previous
         return focus, passages
 
-    def _citing_files(self, question: Question) -> list[str]:
-        """Files that cite a number the question names (the plans implementing it)."""
-        if self._citing is None:
-            self._citing = {}
-            for text, meta in self.search.passages.values():
-                for number in cited_numbers(text):
-                    files = self._citing.setdefault(number, [])
-                    if meta.get("source") not in files:
-                        files.append(meta.get("source", ""))
-        found = matching(question.refs, self._citing)
-        return sorted({s for number in found for s in self._citing[number]})
-
-    def _document_places(self) -> dict[str, set[str] | None]:
-        """The places each document answers for: its own (by issuer, title or text); for a
-        central body's document every place it names; None when nothing ties it to a place."""
-        if self._places is None:
-            self._places = {}
-            for source in self.search.sources():
-                meta = self.search.metadata(source)
-                whole = [p.text for p in self.search.document_passages(source)]
-                if is_national(meta.get("issuer")):
-                    self._places[source] = mentioned_places(whole)
-                else:
-                    self._places[source] = document_places(meta.get("issuer"), meta.get("title"), whole) or None
-        return self._places
-
-    def _issuer_focus(self, question: Question, focus: Focus) -> tuple[Focus, set[str]]:
-        """A question that names a province or city searches only that place's documents; when
-        the store holds none, no files (and the places asked), so nobody else's date answers."""
-        asked = places(question.text)
-        if not asked or focus.named and not focus.cited:
-            return focus, set()
-        owned = {s for s, own in self._document_places().items() if own is None or own & asked}
-        scope = owned if focus.sources is None else owned & set(focus.sources)
-        return Focus(sorted(scope), focus.cited, focus.named), asked
-
     def _answerable(self, question: Question, focus: Focus) -> bool:
         """Whether the documents outside the asked place would answer the question."""
         unplaced = replace(question, text=without_places(question.text))
         passages = self.search.search(unplaced.text, self.config.candidates, sources=focus.sources)
         return bool(passages) and self._confident(unplaced, passages, focused=focus.named)
 
-    def _mismatch(self, question: Question, top: Passage) -> set[str]:
-        """The places or ministries the question names that the answering document is not of."""
-        asked = places(question.text)
-        own = self._document_places().get(top.source)
-        if asked and own is not None and not asked & own:
-            return asked
-        wanted = asked_ministries(question.text)
-        issuer = ministries(top.issuer or "")
-        if wanted and issuer and not wanted & issuer:
-            return {f"Bộ {w}" for w in wanted}
-        return set()
-
     def _numbers_of(self, sources: Sequence[str]) -> list[str]:
-        return [n for s in sources if (n := self.search.metadata(s).get("doc_number"))]
+        return self.scopes.numbers_of(sources)
 
     def _confident(self, question: Question, passages: list[Passage], focused: bool) -> bool:
         """Whether the evidence is strong enough to answer (thresholds in config.yaml `answers`,
