@@ -43,10 +43,10 @@ _REFERS_BACK = re.compile(r"^(con|the con|vay con|vay|con ve)\b|\bthi sao\b|\b(v
 _ASKING_PHRASES = re.compile(r"\b(ho so|ket qua|bao cao|tieu chi|tieu chuan|dieu kien|hinh thuc|noi dung|"
                              r"nhiem vu|trach nhiem|thoi gian|thoi han|han chot|don vi|co quan|chu tri|"
                              r"phu trach|thuc hien|yeu cau|ty le|toi thieu|toi da|so luong|dinh ky|"
-                             r"bao lau|bao nhieu|bao gio|the nao|ra sao|nhu the nao|noi nhan|dau moi)\b")
+                             r"bao lau|bao nhieu|bao gio|the nao|ra sao|nhu the nao|noi nhan|dau moi|thong bao)\b")
 _ASKING_WORDS = set("""la gi nao cua the nhu co khong khi ve dau o va cac nhung thi sao duoc cho toi minh ai
 nay do voi trong theo can phai hay hoi xin vui long giup biet muon noi gom ra cai mot viec han chot ngay
-thang nam luc truoc cham nhat deadline diem moc gui nop chuyen trinh nhan it con vay qua thong bao bao""".split())
+thang nam luc truoc cham nhat deadline diem moc gui nop chuyen trinh nhan it con vay qua bao""".split())
 
 
 @dataclass(frozen=True)
