@@ -126,7 +126,7 @@ class Answerer:
         sources = focus.sources
         if question.intent is Intent.CRITERIA and focus.named and sources:
             # A named document's criteria are in the fact table, whatever words the question uses.
-            listed = self._criteria_answer(question, self._numbers_of(sources), None)
+            listed = self._criteria_answer(question, self.scopes.numbers_of(sources), None)
             if listed:
                 if focus.cited:
                     listed.text = self._implementing(listed.sources[0].file, focus.cited) + "\n" + listed.text
@@ -182,9 +182,6 @@ class Answerer:
         unplaced = replace(question, text=without_places(question.text))
         passages = self.search.search(unplaced.text, self.config.candidates, sources=focus.sources)
         return bool(passages) and self._confident(unplaced, passages, focused=focus.named)
-
-    def _numbers_of(self, sources: Sequence[str]) -> list[str]:
-        return self.scopes.numbers_of(sources)
 
     def _confident(self, question: Question, passages: list[Passage], focused: bool) -> bool:
         """Whether the evidence is strong enough to answer (thresholds in config.yaml `answers`,
