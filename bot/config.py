@@ -175,6 +175,11 @@ class Tasks(_Section):
     # Days a document takes to reach the units: "trong 10 ngày kể từ ngày nhận" is estimated
     # as issue date + this margin + 10 days, and marked as an estimate.
     delivery_margin_days: int = Field(3, ge=0, le=30)
+    # A new document's tasks are proposed to the secretariat; true tracks them as they come.
+    auto_track: bool = False
+    # Coordinating units (phối hợp) are reminded, offered the task in /baocao and counted in
+    # /tonghop like the lead (chủ trì); false: the lead only.
+    include_coordinating: bool = True
 
 
 class Settings(_Section):

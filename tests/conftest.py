@@ -197,3 +197,23 @@ def build_assistant(base: Path, today: date = date(2026, 1, 15), *,  # type: ign
 def assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The real core over the shipped knowledge, shared by a module's tests."""
     return build_assistant(tmp_path_factory.mktemp("assistant"))
+
+
+# -- the task register ---------------------------------------------------------------------------
+
+def track_all(engine: Engine) -> int:
+    """Sync the register and track every task, assigned to every active unit: the world of the
+    tests written about reminders, reports and summaries, where every unit owes every task.
+    Tests of the assignment itself build their own. How many tasks are tracked."""
+    from bot.db.people import PeopleStore
+    from bot.db.tasks import TaskStatus
+    from bot.services.tasks import TaskRegister
+
+    register = TaskRegister(engine, load_settings(environ={}))
+    register.sync()
+    units = [u.id for u in PeopleStore(engine).units() if u.active]
+    records = register.store.records()
+    for record in records:
+        register.store.assign(record.key, units, (), by=None)
+    register.store.set_status([r.key for r in records], TaskStatus.TRACKED, by=None)
+    return len(records)

@@ -12,7 +12,9 @@ from bot.db.outbox import NewMessage, Outbox, decode_buttons, encode_buttons
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
 from bot.core.messages import Button
+from bot.db.tasks import TaskStore
 from bot.services.obligations import obligation_key, tracked_obligations
+from tests.conftest import track_all
 
 TODAY = date(2026, 3, 10)
 
@@ -22,15 +24,17 @@ def _obligation(action: str, deadline: Deadline) -> Obligation:
 
 
 def _store(engine: Engine, *obligations: Obligation, source: str = "kh-0125.txt",
-           number: str = "0125/KH-UBND") -> FactStore:
+           number: str = "0125/KH-UBND") -> TaskStore:
+    """The document stored, and its tasks tracked in the register."""
     facts = FactStore(engine)
     facts.replace_document(source, DocumentMeta(doc_number=number, doc_type="kế hoạch"), "h1",
                            DocumentFacts(obligations=tuple(obligations)))
-    return facts
+    track_all(engine)
+    return TaskStore(engine)
 
 
 def test_tracked_obligations_nearest_first_with_recent_overdue_and_rolling_recurring(db_engine: Engine) -> None:
-    facts = _store(
+    tasks = _store(
         db_engine,
         _obligation("gửi hồ sơ khen thưởng", Deadline(DeadlineKind.ABSOLUTE, "trước ngày 31/3/2026",
                                                       due=date(2026, 3, 31))),
@@ -44,7 +48,7 @@ def test_tracked_obligations_nearest_first_with_recent_overdue_and_rolling_recur
         _obligation("sơ kết năm", Deadline(DeadlineKind.RECURRING, "trước ngày 5 tháng 3 hằng năm",
                                           day=5, month=3)),
     )
-    tracked = tracked_obligations(facts, TODAY, past_days=30)
+    tracked = tracked_obligations(tasks, TODAY, past_days=30)
     assert [(o.action, o.due) for o in tracked] == [
         ("đăng ký thi đua", date(2026, 3, 1)),      # missed 9 days ago: still reportable
         ("sơ kết năm", date(2026, 3, 5)),           # yearly, missed 5 days ago: late reports attach to it

@@ -22,7 +22,7 @@ from bot.services.obligations import obligation_key
 from bot.features.reminder_plan import ReminderPlanner
 from bot.features.reminders import ReminderCommands
 from bot.db.report_status import Status
-from tests.conftest import build_assistant
+from tests.conftest import build_assistant, track_all
 
 DOC = "99/KH-TEST"
 HOSO = ("gửi hồ sơ khen thưởng về Sở Nội vụ", "trước ngày 31/3/2026")
@@ -86,6 +86,7 @@ def world(db_engine: Engine, settings: Settings):  # type: ignore[no-untyped-def
     ids = {"snv": join(people, "SNV", "telegram", "11"), "snv_reader": join(people, "SNV", "zalo", "z12", Role.READER),
            "stc": join(people, "STC", "telegram", "21"), "syt": join(people, "SYT", "telegram", "31")}
     people.member("telegram", "900", "900", "Văn phòng")  # the admin gets no reminders
+    track_all(db_engine)
     planner = ReminderPlanner(db_engine, facts, people, Outbox(db_engine), settings)
     return planner, ids
 
@@ -193,6 +194,7 @@ def test_paused_or_disabled_plans_nothing(db_engine: Engine, world, settings: Se
 def test_recurring_deadlines_roll_forward(db_engine: Engine, world) -> None:  # type: ignore[no-untyped-def]
     planner, ids = world
     store_plan(planner.facts, quarterly=True)
+    track_all(db_engine)  # the new quarterly task, tracked
     # Yearly: the 2027 occurrence is reminded like the 2026 one, with keys of its own.
     assert planner.tick(vn(2027, 3, 18)) == len(ids)
     assert {r.dedupe_key.rsplit(":", 1)[0] for r in rows(db_engine)} == {f"rem:{KEY_TONGKET}:2027-03-25:7"}
@@ -248,6 +250,7 @@ def core(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
     join(people, "SNV", "telegram", "11")
     join(people, "STC", "telegram", "21")
     join(people, "SYT", "zalo", "z31", Role.READER)
+    track_all(people.engine)
     yield assistant
     assistant.people.engine.dispose()
 

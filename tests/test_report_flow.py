@@ -29,7 +29,7 @@ from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, Report
 from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
 from bot.features.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
 from bot.db.report_status import Status
-from tests.conftest import ROOT, build_assistant
+from tests.conftest import ROOT, build_assistant, track_all
 from tests.fakes.fixtures import running_ptb, telegram_fake, zalo_fake  # noqa: F401
 from tests.fakes.telegram_server import BotMessage, FakeTelegram, make_message
 
@@ -118,6 +118,7 @@ def new_world(base: Path, database_url: str, extra_knowledge: str = "") -> World
     core = build_assistant(base, database_url=database_url, now=clock, access__admins=["telegram:900"])
     assert core.people is not None
     core.people.import_units([("SNV", "Sở Nội vụ"), ("STC", "Sở Tài chính")])
+    track_all(core.people.engine)
     flow = next(f for f in core.features if isinstance(f, ReportFlow))
     return World(core, clock, flow.store, base, database_url)
 
@@ -230,10 +231,10 @@ def test_more_obligations_are_paged_and_other_takes_a_typed_title(
     official = world.official(TELEGRAM, "701")
     official.send("/baocao")
     first = [d for d in official.buttons() if d.startswith("rp:o:")]
-    assert len(first) == 8 and "rp:more" in official.buttons() and "việc 1–8 trên 13" in official.last[0].text
+    assert len(first) == 8 and "rp:more" in official.buttons() and "việc 1–8 trên 12" in official.last[0].text
     official.tap("Xem thêm")
     second = [d for d in official.buttons() if d.startswith("rp:o:")]
-    assert len(second) == 5 and not set(first) & set(second) and "rp:more" not in official.buttons()
+    assert len(second) == 4 and not set(first) & set(second) and "rp:more" not in official.buttons()
     assert second[-1] == f"rp:o:{KEY_0125}"  # nearest deadline first: 31/03/2026 comes last
     official.tap("Khác")
     assert "Gõ tên việc" in official.last[0].text
@@ -644,8 +645,8 @@ async def test_telegram_register_report_with_buttons_and_correct(
         corrected = (await tap("Gửi", 13))[-1]
 
     assert welcome.text.startswith("Đăng ký thành công")
-    assert [b["callback_data"] for b in listing.buttons][:3] == [f"rp:o:{KEY_09}", "rp:o:f6a6e56a379c869a",
-                                                                 f"rp:o:{KEY_0125}"]
+    assert [b["callback_data"] for b in listing.buttons][:3] == [f"rp:o:{KEY_09}", f"rp:o:{KEY_0125}",
+                                                                 "rp:other"]
     assert "Tệp đính kèm: ho-so.pdf" in summary.text and "Đang triển khai, 50%" in summary.text
     assert RECEIPT.match(receipt.text) and receipt.buttons[0]["text"] == "Sửa báo cáo này"
     assert "(sửa cho báo cáo số 1)" in corrected.text
@@ -659,11 +660,11 @@ def test_console_register_and_report_with_numbered_choices(
     monkeypatch.setattr(console.getpass, "getuser", lambda: "an")
     world = make_world(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
     code = world.invite("STC")
-    lines = [f"/dangky {code}", "/baocao", "3", "2", "80", "Đã trình hồ sơ 8/10 đơn vị.", "1", "1"]
+    lines = [f"/dangky {code}", "/baocao", "2", "2", "80", "Đã trình hồ sơ 8/10 đơn vị.", "1", "1"]
     out = io.StringIO()
     assert console.run(world.core, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out, interactive=False) == 0
     text = out.getvalue()
-    assert "Đăng ký thành công" in text and "3. Gửi hồ sơ trình về Sở Nội vụ" in text
+    assert "Đăng ký thành công" in text and "2. Gửi hồ sơ trình về Sở Nội vụ" in text
     assert "Tình trạng: Đang triển khai, 80%" in text
     receipt = re.search(r"Đã nhận báo cáo số 1 lúc 09:00 15/01/2026\.", text)
     assert receipt and "gõ /suabaocao trong vòng 24 giờ" in text
@@ -679,7 +680,7 @@ async def test_zalo_register_and_report_with_numbered_choices(
     from bot.channels.zalo.adapter import ZaloClient, poll
 
     world = make_world(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}")
-    steps = [f"/dangky {world.invite('STC')}", "/baocao", "3", "2", "80", "Đã trình hồ sơ 8/10 đơn vị.", "1", "1"]
+    steps = [f"/dangky {world.invite('STC')}", "/baocao", "2", "2", "80", "Đã trình hồ sơ 8/10 đơn vị.", "1", "1"]
     async with ZaloClient(zalo_fake.token, zalo_fake.base_url, backoff=0.01) as client:
         stop = asyncio.Event()
         task = asyncio.create_task(poll(world.core, client, stop, bot_name="bot.test", poll_timeout=0.2))
@@ -693,7 +694,7 @@ async def test_zalo_register_and_report_with_numbered_choices(
             await asyncio.wait_for(task, 3)
     sent = [m.text or "" for m in zalo_fake.messages_to("z1")]
     assert sent[0].startswith("Đăng ký thành công")
-    assert "3. Gửi hồ sơ trình về Sở Nội vụ" in sent[1]
+    assert "2. Gửi hồ sơ trình về Sở Nội vụ" in sent[1]
     assert RECEIPT.match(sent[-1]), sent[-1]
     assert all(len(t) <= 2000 for t in sent)
     [row] = world.rows()

@@ -1,7 +1,8 @@
 """The secretariat's view: /tonghop (text and chart), /xuatbaocao and `reports` on the command line,
 over the real core and the shipped knowledge, on SQLite and PostgreSQL.
 
-The knowledge tracks, on 15/01/2026, two obligations due 31/12/2025 (09/CT-UBND, 157/KH-UBND)
+The register tracks, on 15/01/2026, every unit on two tasks due 31/12/2025 (09/CT-UBND, and one
+added by hand to 157/KH-UBND, whose own dated sentence is the organisers' timetable, not a task)
 and one due 31/03/2026 (0125/KH-UBND); the reports below are seeded straight into the tables.
 """
 from __future__ import annotations
@@ -29,7 +30,9 @@ from bot.core.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
 from bot.services.obligations import TrackedObligation, tracked_obligations
 from bot.features.summary import ZALO_NO_FILES
 from bot.services.exports import XLSX_MIME
-from tests.conftest import build_assistant
+from bot.config import load_settings
+from bot.services.tasks import TaskRegister
+from tests.conftest import build_assistant, track_all
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
 
 TODAY = date(2026, 1, 15)
@@ -80,7 +83,11 @@ def world(tmp_path, database_url) -> Iterator[World]:
     people = core.people
     people.import_units(UNITS)
     units = {u.code: u.id for u in people.units()}
-    tracked = tracked_obligations(core.facts, TODAY, 60)
+    track_all(people.engine)
+    TaskRegister(people.engine, load_settings(environ={})).add(
+        "157/KH-UBND", "Gửi báo cáo tự đánh giá kết quả thực hiện", date(2025, 12, 31), list(units),
+        by=None, channel="cli")
+    tracked = tracked_obligations(core.tasks, TODAY, 60)
     water, ranking, dossier = (_by_doc(tracked, n) for n in ("09/CT-UBND", "157/KH-UBND", "0125/KH-UBND"))
     ids: dict[str, int] = {}
     staff: dict[str, int] = {}
@@ -194,6 +201,7 @@ def test_summary_of_one_document_charts_by_unit_and_unknown_document(world: Worl
 
 def test_many_units_are_cut_with_the_export_suggested(world: World) -> None:
     world.core.people.import_units([(f"X{i:03d}", f"Xã số {i}") for i in range(60)])
+    track_all(world.core.people.engine)  # every unit owes every task
     text = _text(world.core.handle(_msg("", "tonghop")))
     water = _block(text, world.water.title()[:40])
     assert "… và 46 đơn vị khác." in water  # 61 units missing, 15 listed

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.db.dialogs import DialogState, DialogStore
     from bot.db.facts import FactStore
     from bot.db.people import Member, PeopleStore
+    from bot.db.tasks import TaskStore
 
 COMMANDS = [
     Command("start", "Giới thiệu trợ lý và cách dùng"),
@@ -120,9 +121,11 @@ class Assistant:
     def __init__(self, answerer: "Answerer", facts: "FactStore", chats: "ChatStore",
                  today: Callable[[], date] | None = None, *, people: "PeopleStore | None" = None,
                  dialogs: "DialogStore | None" = None, features: Iterable[Feature] = (),
-                 now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None,
+                 tasks: "TaskStore | None" = None) -> None:
         self.answerer = answerer
         self.facts = facts
+        self.tasks = tasks  # the task register
         self.chats = chats
         self.now = now or (lambda: datetime.now(UTC))
         self.today = today or (lambda: vietnam_date(self.now()))

@@ -162,6 +162,13 @@ class FactStore(Repository):
                 **_ref(doc), obligation=obligation, next_due=obligation.deadline.next_due(today))))
         return [entry for *_, entry in sorted(entries, key=lambda e: e[:2])]
 
+    def tasks(self) -> list[ObligationEntry]:
+        """Every obligation read as a task, of every document, by document and position."""
+        entries = [(_document_key(doc), row.position, ObligationEntry(**_ref(doc), obligation=_obligation(row),
+                                                                      next_due=None))
+                   for doc, row in self._obligation_rows(None, tasks_only=True)]
+        return [entry for *_, entry in sorted(entries, key=lambda e: e[:2])]
+
     def criteria(self, doc_numbers: list[str]) -> list[CriteriaEntry]:
         """The criteria lists of the documents with these exact numbers, in the order requested,
         then by source and by position in the document."""

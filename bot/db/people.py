@@ -36,12 +36,28 @@ ROLE_WORDS = {"admin": Role.ADMIN, "quantri": Role.ADMIN, "baocao": Role.REPORTE
               "reporter": Role.REPORTER, "xem": Role.READER, "reader": Role.READER}
 
 
+UNIT_KINDS = ("so", "ubnd_xa", "nganh", "khac")  # see `bot.services.unit_match`
+
+
 @dataclass(frozen=True)
 class UnitInfo:
     id: int
     code: str
     name: str
     active: bool = True
+    kind: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A unit as a units file gives it; kind and aliases None when the file has no such column
+    (the stored ones are then kept)."""
+
+    code: str
+    name: str
+    kind: str | None = None
+    aliases: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -113,21 +129,22 @@ class PeopleStore(Repository):
 
     # -- units ----------------------------------------------------------------------------------
 
-    def import_units(self, units: Iterable[tuple[str, str]]) -> tuple[int, int]:
-        """Add or rename units by code; (added, updated). Units not listed are kept."""
+    def import_units(self, units: Iterable[UnitSpec | tuple[str, str]]) -> tuple[int, int]:
+        """Add or update units by code; (added, updated). Units not listed are kept."""
         added = updated = 0
         with self._write() as session, session.begin():
             existing = {u.code: u for u in session.scalars(select(m.Unit))}
-            for code, name in units:
-                code, name = normalise_code(code), " ".join(name.split())
+            for spec in units:
+                spec = spec if isinstance(spec, UnitSpec) else UnitSpec(*spec)
+                code, name = normalise_code(spec.code), " ".join(spec.name.split())
                 unit = existing.get(code)
                 if unit is None:
-                    unit = m.Unit(code=code, name=name, active=True)
+                    unit = m.Unit(code=code, name=name, active=True, kind=spec.kind,
+                                  aliases="\n".join(spec.aliases or ()))
                     session.add(unit)
                     existing[code] = unit
                     added += 1
-                elif unit.name != name or not unit.active:
-                    unit.name, unit.active = name, True
+                elif _update_unit(unit, spec, name):
                     updated += 1
         return added, updated
 
@@ -350,5 +367,19 @@ def _audit(session: Session, official_id: int | None, channel: str, action: str,
     session.add(m.AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail))
 
 
+def _update_unit(unit: m.Unit, spec: UnitSpec, name: str) -> bool:
+    """Bring a stored unit in line with the file's row; whether anything changed."""
+    wanted = {"name": name, "active": True}
+    if spec.kind is not None:
+        wanted["kind"] = spec.kind
+    if spec.aliases is not None:
+        wanted["aliases"] = "\n".join(spec.aliases)
+    changed = {k: v for k, v in wanted.items() if getattr(unit, k) != v}
+    for field_name, value in changed.items():
+        setattr(unit, field_name, value)
+    return bool(changed)
+
+
 def _unit(row: m.Unit) -> UnitInfo:
-    return UnitInfo(row.id, row.code, row.name, row.active)
+    return UnitInfo(row.id, row.code, row.name, row.active, row.kind,
+                    tuple(a for a in (row.aliases or "").splitlines() if a))

@@ -38,6 +38,7 @@ class CurrentReport:
     percent: int | None
     first_submitted_at: datetime  # of the first report on this occurrence (lateness is judged by it)
     reports: int                  # rows on this occurrence, corrections included
+    submitted_at: datetime        # of this latest report (a task is done when it says so)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def current_reports(engine: Engine, occurrences: Iterable[tuple[str, date]]) -> 
               .group_by(r.unit_id, r.obligation_key, r.due_date)
               .subquery("latest"))
     stmt = (select(r.id, r.unit_id, r.obligation_key, r.due_date, r.status, r.percent, latest.c.first_at,
-                   latest.c.n)
+                   latest.c.n, r.submitted_at)
             .join(latest, latest.c.id == r.id))
     with engine.connect() as connection:
         rows = [CurrentReport(*row) for row in connection.execute(stmt)]

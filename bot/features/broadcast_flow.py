@@ -201,10 +201,14 @@ class BroadcastFlow:
             return CONFIRM
         return AUDIENCES
 
+    def _tracked(self) -> "list[TrackedObligation]":
+        assert self.core.tasks is not None
+        return tracked_obligations(self.core.tasks, self.core.today(), self.past_days)
+
     def _obligations(self) -> "list[TrackedObligation]":
         """Upcoming deadlines nearest first, then those just missed, most recent first."""
         today = self.core.today()
-        tracked = tracked_obligations(self.core.facts, today, self.past_days)
+        tracked = self._tracked()
         upcoming = [o for o in tracked if o.due >= today]
         missed = [o for o in reversed(tracked) if o.due < today]
         return (upcoming + missed)[:MAX_OBLIGATIONS]
@@ -216,7 +220,7 @@ class BroadcastFlow:
             return f"đơn vị {rest}" + (f" ({unit.name})" if unit else "")
         if kind == "missing":
             key, _, due = rest.partition(":")
-            found = find(tracked_obligations(self.core.facts, self.core.today(), self.past_days), key)
+            found = find(self._tracked(), key)
             title = f"«{found.title(90)}»" if found else "nhiệm vụ đã chọn"
             return f"các đơn vị chưa báo cáo về {title} (hạn {day(date.fromisoformat(due))})"
         return "tất cả cán bộ"

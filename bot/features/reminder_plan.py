@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 from bot.core.clock import VIETNAM
 from bot.db.reminders import ReminderStore
+from bot.db.tasks import TaskStore
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import Role
 from bot.retrieval.listings import day, document_name, rhythm
@@ -110,14 +111,18 @@ class ReminderPlanner:
         self.past_days = max(settings.reports.past_days, self.behind)
         self.grace = grace or timedelta(hours=self.config.grace_hours)
         self.store = ReminderStore(engine)
+        self.tasks = TaskStore(engine)
+        self.include_coordinating = settings.tasks.include_coordinating
 
     # -- the plan -------------------------------------------------------------------------------
 
     def running(self) -> bool:
         return self.config.enabled and not self.store.paused()
 
-    def obligations(self, today: date) -> list[TrackedObligation]:
-        return tracked_obligations(self.facts, today, self.past_days)
+    def obligations(self, today: date, unit_id: int | None = None) -> list[TrackedObligation]:
+        """Tracked tasks (of one unit, or all) with the units each is assigned to."""
+        return tracked_obligations(self.tasks, today, self.past_days, unit_id=unit_id,
+                                   include_coordinating=self.include_coordinating)
 
     def slots(self, due: date) -> list[Slot]:
         """The reminders of one deadline in time order, each with its grace window."""
@@ -176,7 +181,10 @@ class ReminderPlanner:
         messages = []
         for occurrence, slot in due:
             reported = statuses.get((occurrence.key, occurrence.due), {})
+            # Only the officials of the units the task is assigned to.
             for r in recipients:
+                if r.unit_id not in occurrence.obligation.units:
+                    continue
                 status = reported.get(r.unit_id or 0)
                 muted = mutes.get(r.official_id, set())
                 if status is Status.DONE or ALL in muted or occurrence.key in muted:
@@ -216,15 +224,19 @@ class ReminderPlanner:
                     break
         upcoming.sort(key=lambda p: (p[1].at, p[0].due, p[0].key))
         statuses = self.store.statuses((o.key, o.due) for o, _ in upcoming)
-        units = [u.id for u in self.people.units() if u.active]
-        return [ScheduleEntry(o, s, sum(1 for u in units if statuses[(o.key, o.due)].get(u) is not Status.DONE),
-                              len(units)) for o, s in upcoming]
+        active = {u.id for u in self.people.units() if u.active}
+        entries = []
+        for o, s in upcoming:
+            units = active & o.obligation.units
+            open_units = sum(1 for u in units if statuses[(o.key, o.due)].get(u) is not Status.DONE)
+            entries.append(ScheduleEntry(o, s, open_units, len(units)))
+        return entries
 
     def open_obligations(self, today: date, unit_id: int | None) -> list[TrackedObligation]:
-        """Obligations still reminded of (not past their overdue notice) that the unit has not
-        finished; every one of them for an official without a unit."""
+        """Tasks of the unit still reminded of (not past their overdue notice) that it has not
+        finished; every tracked one for an official without a unit."""
         last = today - timedelta(days=self.config.overdue_days)
-        found = [o for o in self.obligations(today) if o.due >= last]
+        found = [o for o in self.obligations(today, unit_id) if o.due >= last]
         if unit_id is None:
             return found
         statuses = self.store.statuses((o.key, o.due) for o in found)

@@ -54,6 +54,7 @@ class ReportFlow:
     def __init__(self, core: "Assistant", settings: "Settings", store: ReportStore) -> None:
         self.core = core
         self.limits = settings.reports
+        self.include_coordinating = settings.tasks.include_coordinating
         self.store = store
         self.commands = {"baocao": self._report_command, "suabaocao": self._fix_command}
         self.buttons = {"rp": self._button}
@@ -192,13 +193,19 @@ class ReportFlow:
         return self._stale(msg)
 
     def _open_obligations(self, member: Member) -> list[TrackedObligation]:
-        """What the unit still has to report on: tracked obligations not reported done for
-        their current due date, nearest deadline first."""
+        """What the unit still has to report on: tracked tasks assigned to it, not reported
+        done for their current due date, nearest deadline first."""
         assert member.unit is not None
-        tracked = tracked_obligations(self.core.facts, self.core.today(), self.limits.past_days)
+        tracked = self._tracked(member)
         done = {pair for pair, status in self.store.statuses(member.unit.id, [o.key for o in tracked]).items()
                 if status is Status.DONE}
         return [o for o in tracked if (o.key, o.due) not in done]
+
+    def _tracked(self, member: Member) -> list[TrackedObligation]:
+        """The tracked tasks the member's unit is assigned to."""
+        assert member.unit is not None and self.core.tasks is not None
+        return tracked_obligations(self.core.tasks, self.core.today(), self.limits.past_days,
+                                   unit_id=member.unit.id, include_coordinating=self.include_coordinating)
 
     def _show_obligations(self, msg: Incoming, member: Member, state: "DialogState") -> list[Reply]:
         assert member.unit is not None
@@ -226,7 +233,7 @@ class ReportFlow:
     def _pick(self, msg: Incoming, member: Member, state: "DialogState", key: str) -> list[Reply]:
         """An obligation chosen: offer to correct the official's own recent report on it first."""
         assert member.unit is not None
-        chosen = find(tracked_obligations(self.core.facts, self.core.today(), self.limits.past_days), key)
+        chosen = find(self._tracked(member), key)
         if chosen is None:
             return self.core.texts(msg, NOT_TRACKED)
         state = updated(state, **obligation_data(chosen))
@@ -250,7 +257,7 @@ class ReportFlow:
             return self.core.texts(msg, NOT_TRACKED)
         day = f"{start.due:%Y%m%d}" if start.due else ""
         today = self.core.today()
-        chosen = find(tracked_obligations(self.core.facts, today, self.limits.past_days), start.key)
+        chosen = find(self._tracked(member), start.key)
         if chosen is None:
             return self.core.texts(msg, NOT_TRACKED)
         due = _occurrence(chosen, day, today - timedelta(days=self.limits.past_days))

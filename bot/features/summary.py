@@ -40,6 +40,7 @@ class Summary:
     def __init__(self, core: "Assistant", settings: "Settings") -> None:
         self.core = core
         self.past_days = settings.reports.past_days
+        self.include_coordinating = settings.tasks.include_coordinating
         self.commands = {"tonghop": self.summary, "xuatbaocao": self.export}
         self.buttons = {BUTTON_PREFIX: self.button}
         self.dialogs: dict[str, Any] = {}
@@ -67,7 +68,8 @@ class Summary:
         if isinstance(numbers, str):
             return self.core.texts(msg, numbers)
         assert member is not None
-        summary = build_summary(self.engine, self.core.facts, self.core.today(), self.past_days, numbers)
+        summary = build_summary(self.engine, self.core.facts, self.core.today(), self.past_days, numbers,
+                                include_coordinating=self.include_coordinating)
         self._audit(member, msg, "summary", f"tổng hợp {scope_text(numbers)}: {len(summary.obligations)} nội dung")
         arg = f" {' '.join(numbers)}" if numbers else ""
         replies = []

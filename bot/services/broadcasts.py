@@ -1,7 +1,7 @@
 """Announcements to officials: who an audience is, and planning one message per recipient.
 
-Audiences: "all"; "unit:<CODE>"; "missing:<obligation key>:<due YYYY-MM-DD>" (units with no
-report on that occurrence of the obligation). Planning only writes outbox rows; the delivery
+Audiences: "all"; "unit:<CODE>"; "missing:<obligation key>:<due YYYY-MM-DD>" (units the task is
+assigned to with no report on that occurrence). Planning only writes outbox rows; the delivery
 engine sends them.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.db import models as m
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import PeopleStore, Recipient
+from bot.db.tasks import TaskStore
 
 
 class AudienceError(ValueError):
@@ -43,7 +44,10 @@ def audience_recipients(people: PeopleStore, audience: str) -> list[Recipient]:
         except ValueError:
             raise AudienceError(f"Đối tượng «{audience}» không hợp lệ.") from None
         done = reported_units(people, key, due_date)
-        return people.recipients([u.id for u in people.units() if u.active and u.id not in done])
+        task = TaskStore(people.engine).get(key)
+        owing = set(task.units) if task is not None else None  # the units the task is assigned to
+        return people.recipients([u.id for u in people.units()
+                                  if u.active and u.id not in done and (owing is None or u.id in owing)])
     raise AudienceError(f"Không hiểu đối tượng nhận «{audience}»: dùng all, unit:<MÃ> hoặc missing:….")
 
 

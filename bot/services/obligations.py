@@ -1,8 +1,9 @@
-"""Obligations tracked for reports and reminders: each with a stable key and its current
-occurrence (the due date a report on it refers to).
+"""Tasks tracked for reports and reminders: each with a stable key, the units it is assigned
+to, and its current occurrence (the due date a report on it refers to).
 
-A key survives re-ingestion (it is made of the document number, the action and the deadline
-words, not of database ids), so reports and mutes stay attached to their obligation.
+Only tasks the register tracks (`bot.services.tasks`) count. A key survives re-ingestion (it is
+made of the document number, the action and the deadline words, not of database ids), so
+reports, mutes and the register's decisions stay attached to their task.
 """
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from bot.db.tasks import TaskStatus
 from bot.facts.model import DeadlineKind
 
 if TYPE_CHECKING:
-    from bot.db.facts import FactStore
+    from bot.db.tasks import TaskStore
     from bot.facts.model import Deadline
 
 # A recurring deadline stays the current one for this many days after it passes, so that late
@@ -32,6 +34,8 @@ class TrackedObligation:
     quote: str
     deadline: "Deadline"
     due: date  # the occurrence reports refer to: the next one, or a recently missed one
+    units: frozenset[int] = frozenset()  # assigned units (lead, and coordinating when they count)
+    lead: tuple[int, ...] = ()
 
     @property
     def recurring(self) -> bool:
@@ -48,31 +52,27 @@ def obligation_key(doc: str | None, action: str, deadline_text: str) -> str:
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def tracked_obligations(facts: "FactStore", today: date, past_days: int = 60,
-                        horizon_days: int | None = None) -> list[TrackedObligation]:
-    """Obligations with a concrete date, nearest first: one-off deadlines from past_days ago on,
-    recurring ones at their current occurrence (the next one, or one missed at most
-    RECURRING_LINGER_DAYS ago).
-
-    The same obligation stated twice in a document (same action and deadline) counts once.
-    """
+def tracked_obligations(tasks: "TaskStore", today: date, past_days: int = 60,
+                        horizon_days: int | None = None, *, unit_id: int | None = None,
+                        include_coordinating: bool = True) -> list[TrackedObligation]:
+    """Tracked tasks with a concrete date (of one unit, or all), nearest first: one-off
+    deadlines from past_days ago on, recurring ones at their current occurrence (the next one,
+    or one missed at most RECURRING_LINGER_DAYS ago)."""
     start = today - timedelta(days=past_days)
     horizon = None if horizon_days is None else today + timedelta(days=horizon_days)
-    seen: set[str] = set()
+    linger = timedelta(days=min(RECURRING_LINGER_DAYS, past_days))
     out: list[TrackedObligation] = []
-    for entry in facts.upcoming_deadlines(start, None):
-        deadline = entry.obligation.deadline
-        linger = timedelta(days=min(RECURRING_LINGER_DAYS, past_days))
-        due = deadline.next_due(today - linger) if deadline.kind in (
-            DeadlineKind.RECURRING, DeadlineKind.PERIODIC) else entry.next_due
+    for task in tasks.records(status=TaskStatus.TRACKED, unit_id=unit_id):
+        deadline = task.deadline
+        recurring = deadline.kind in (DeadlineKind.RECURRING, DeadlineKind.PERIODIC)
+        due = deadline.next_due(today - linger if recurring else start)
         if due is None or (horizon is not None and due > horizon):
             continue
-        key = obligation_key(entry.doc_number or entry.source, entry.obligation.action, deadline.text)
-        if key in seen:
+        units = frozenset(task.units if include_coordinating else task.lead)
+        if unit_id is not None and unit_id not in units:
             continue
-        seen.add(key)
-        out.append(TrackedObligation(key, entry.obligation.action, entry.doc_number, entry.source,
-                                     entry.obligation.section, entry.obligation.quote, deadline, due))
+        out.append(TrackedObligation(task.key, task.action, task.doc_number, task.source, task.section,
+                                     task.quote, deadline, due, units, task.lead))
     return sorted(out, key=lambda o: (o.due, o.doc_number or "", o.key))
 
 

@@ -1,9 +1,12 @@
 """The secretariat's view of progress reports: summaries, a chart, exports, and /tonghop.
 
-Each tracked obligation occurrence (key and due date) is matched against the units: the latest
-report of a unit is its status; a unit is late when its first report came after the due date
-(Vietnam date), or when the deadline passed and it has still not reported «Hoàn thành»; a unit
-without a report once the deadline passed is overdue. Reports on no tracked
+Each tracked task occurrence (key and due date) is matched against the units it is assigned to
+(lead, and coordinating units unless `tasks.include_coordinating` is off): the latest report of
+a unit is its status; a unit is late when its first report came after the due date (Vietnam
+date), or when the deadline passed and it has still not reported «Hoàn thành»; a unit without a
+report once the deadline passed is overdue. Each unit-task pair is also in one of the four states
+administrations count (DESIGN §9): hoàn thành đúng hạn, hoàn thành quá hạn, đang thực hiện trong
+hạn, quá hạn chưa hoàn thành. Reports on no tracked
 obligation (free titles) are listed under «Khác». The export lists every report, history and
 corrections included, as XLSX or CSV (UTF-8 with BOM, so Excel shows Vietnamese).
 """
@@ -14,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.core.clock import VIETNAM
@@ -23,6 +27,7 @@ from bot.services.exports import export_bytes, is_late, status_label
 from bot.retrieval.listings import day, resolve_documents, shorten
 from bot.services.obligations import TrackedObligation, tracked_obligations
 from bot.db.report_status import STATUS_LABELS, Status
+from bot.db.tasks import TaskStore
 
 if TYPE_CHECKING:
     import argparse
@@ -56,6 +61,25 @@ NO_UNITS = "Chưa có đơn vị nào được khai báo, nên chưa có gì đ�
 UNKNOWN_DOCUMENT = "Tôi chưa có văn bản «{typed}». Gõ /vanban để xem các văn bản đang có."
 NO_REPORTS = "Chưa có báo cáo nào{scope} để xuất."
 
+UNIT_LINES = 15  # units listed with their «đúng hạn x/y» line
+
+
+class TaskState(StrEnum):
+    """Where a unit stands on a task occurrence, as the Government Office counts it."""
+
+    DONE_ON_TIME = "Hoàn thành đúng hạn"
+    DONE_LATE = "Hoàn thành quá hạn"
+    ON_TRACK = "Đang thực hiện trong hạn"
+    OVERDUE = "Quá hạn chưa hoàn thành"
+
+
+def task_state(status: str | None, reported_at: datetime | None, due: date, today: date) -> TaskState:
+    """Done (on or after the due date, as dated in Vietnam) or not, the deadline passed or not."""
+    if status == Status.DONE and reported_at is not None:
+        return TaskState.DONE_LATE if is_late(reported_at, due) else TaskState.DONE_ON_TIME
+    return TaskState.OVERDUE if due < today else TaskState.ON_TRACK
+
+
 # -- the summary --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -66,6 +90,7 @@ class UnitState:
     report: CurrentReport | None
     late: bool     # first report after the due date, or not done once it passed
     overdue: bool  # no report, and the deadline passed
+    state: TaskState = TaskState.ON_TRACK
 
     @property
     def category(self) -> str:
@@ -101,6 +126,23 @@ class ProgressSummary:
     obligations: tuple[ObligationProgress, ...]
     other: tuple[tuple[UnitRow, FreeReport], ...]  # «Khác», newest first
 
+    def states(self) -> dict[TaskState, int]:
+        """Unit-task pairs in each of the four states."""
+        out = dict.fromkeys(TaskState, 0)
+        for progress in self.obligations:
+            for state in progress.states:
+                out[state.state] += 1
+        return out
+
+    def per_unit(self) -> list[tuple[UnitRow, dict[TaskState, int]]]:
+        """Each unit with tasks here and its pairs in each state, most overdue first."""
+        found: dict[int, tuple[UnitRow, dict[TaskState, int]]] = {}
+        for progress in self.obligations:
+            for state in progress.states:
+                found.setdefault(state.unit.id, (state.unit, dict.fromkeys(TaskState, 0)))[1][state.state] += 1
+        return sorted(found.values(), key=lambda p: (-p[1][TaskState.OVERDUE], -p[1][TaskState.DONE_LATE],
+                                                     p[0].code))
+
     def totals(self) -> tuple[dict[str, int], int, int]:
         """Counts per category over every obligation, late reports, overdue units."""
         counts = dict.fromkeys(CATEGORIES, 0)
@@ -119,30 +161,40 @@ def _late(report: CurrentReport, due: date, passed: bool) -> bool:
 
 
 def build_summary(engine: "Engine", facts: "FactStore", today: date, past_days: int,
-                  doc_numbers: Sequence[str] | None = None) -> ProgressSummary:
-    """Every tracked obligation (of these documents, or all) against every unit, in a few
-    statements whatever the number of units (none per unit or per obligation)."""
-    tracked = tracked_obligations(facts, today, past_days)
+                  doc_numbers: Sequence[str] | None = None, *, include_coordinating: bool = True
+                  ) -> ProgressSummary:
+    """Every tracked task (of these documents, or all) against the units assigned to it, in a
+    few statements whatever the number of units (none per unit or per task)."""
+    tracked = tracked_obligations(TaskStore(engine), today, past_days, include_coordinating=include_coordinating)
     if doc_numbers is not None:
         tracked = [o for o in tracked if o.doc_number in doc_numbers]
     all_units = views.units(engine)
     by_id = {u.id: u for u in all_units}
-    expected = [u for u in all_units if u.active]
+    active = {u.id for u in all_units if u.active}
     current: dict[tuple[str, date], dict[int, CurrentReport]] = {}
     for report in views.current_reports(engine, ((o.key, o.due) for o in tracked)):
         current.setdefault((report.obligation_key, report.due_date), {})[report.unit_id] = report
     progress = []
     for o in tracked:
         reports = current.get((o.key, o.due), {})
-        shown = sorted({*(u.id for u in expected), *reports}, key=lambda i: by_id[i].code)
+        # The assigned units, and any other unit that reported on it all the same.
+        shown = sorted({*(active & o.units), *reports}, key=lambda i: by_id[i].code)
         passed = o.due < today
-        states = tuple(UnitState(by_id[i], reports.get(i), i in reports and _late(reports[i], o.due, passed),
-                                 i not in reports and passed) for i in shown)
+        states = tuple(_unit_state(by_id[i], reports.get(i), o.due, today) for i in shown)
         progress.append(ObligationProgress(o, states, passed))
+    expected = [u for u in all_units if u.id in {s.unit.id for p in progress for s in p.states}] \
+        if tracked else [u for u in all_units if u.active]
     since = datetime.combine(today - timedelta(days=past_days), time(), VIETNAM)
     other = tuple((by_id[r.unit_id], r) for r in views.free_reports(engine, since, doc_numbers))
     numbers = tuple(doc_numbers) if doc_numbers is not None else None
     return ProgressSummary(today, numbers, tuple(expected), tuple(progress), other)
+
+
+def _unit_state(unit: UnitRow, report: CurrentReport | None, due: date, today: date) -> UnitState:
+    passed = due < today
+    state = task_state(report.status if report else None, report.submitted_at if report else None, due, today)
+    return UnitState(unit, report, report is not None and _late(report, due, passed),
+                     report is None and passed, state)
 
 
 def summary_text(summary: ProgressSummary, hint: str = CHAT_HINT.format(arg="")) -> str:
@@ -157,6 +209,7 @@ def summary_text(summary: ProgressSummary, hint: str = CHAT_HINT.format(arg=""))
     blocks = [head]
     if summary.obligations:
         blocks.append(_totals_text(summary))
+        blocks.append(_per_unit_text(summary))
     detailed = len(summary.obligations) <= DETAIL_OBLIGATIONS
     shown = summary.obligations if detailed else summary.obligations[:OVERVIEW_OBLIGATIONS]
     for i, progress in enumerate(shown, 1):
@@ -170,6 +223,25 @@ def summary_text(summary: ProgressSummary, hint: str = CHAT_HINT.format(arg=""))
     return "\n\n".join(blocks)
 
 
+def _states_text(states: dict[TaskState, int]) -> str:
+    return "; ".join(f"{state.value.lower()} {states[state]}" for state in TaskState)
+
+
+def _per_unit_text(summary: ProgressSummary) -> str:
+    """A line per unit: «SNV: đúng hạn 3/5; quá hạn 1», most overdue first."""
+    rows = summary.per_unit()
+    lines = ["Theo đơn vị (nhiệm vụ hoàn thành đúng hạn / được giao):"]
+    for unit, states in rows[:UNIT_LINES]:
+        assigned = sum(states.values())
+        extra = [f"quá hạn chưa hoàn thành {states[TaskState.OVERDUE]}"] if states[TaskState.OVERDUE] else []
+        extra += [f"hoàn thành quá hạn {states[TaskState.DONE_LATE]}"] if states[TaskState.DONE_LATE] else []
+        lines.append(f"• {unit.code}: đúng hạn {states[TaskState.DONE_ON_TIME]}/{assigned}"
+                     + (f" ({', '.join(extra)})" if extra else ""))
+    if len(rows) > UNIT_LINES:
+        lines.append(f"… và {len(rows) - UNIT_LINES} đơn vị khác.")
+    return "\n".join(lines)
+
+
 def _counts_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{name} {counts[name]}" for name in CATEGORIES[:3])
 
@@ -181,7 +253,8 @@ def _totals_text(summary: ProgressSummary) -> str:
     late_text = f"; trễ hạn {late}" if late else ""
     overdue_text = f", trong đó quá hạn {overdue}" if overdue else ""
     return (f"Tổng cộng: đã báo cáo {reported}/{expected} lượt ({_counts_text(counts)}{late_text}). "
-            f"Chưa báo cáo {counts[NOT_REPORTED]}{overdue_text}.")
+            f"Chưa báo cáo {counts[NOT_REPORTED]}{overdue_text}.\n"
+            f"Tình trạng nhiệm vụ: {_states_text(summary.states())}.")
 
 
 def _obligation_text(index: int, progress: ObligationProgress, detailed: bool) -> str:
@@ -361,7 +434,8 @@ def _reports_command(args: "argparse.Namespace", settings: "Settings", engine: "
         print(f"Đã ghi {stats.reports} báo cáo của {stats.units} đơn vị ({scope_text(numbers)}) vào {args.out}")
         return 0
     today = args.today or datetime.now(VIETNAM).date()
-    summary = build_summary(engine, facts, today, settings.reports.past_days, numbers)
+    summary = build_summary(engine, facts, today, settings.reports.past_days, numbers,
+                            include_coordinating=settings.tasks.include_coordinating)
     arg = f" --doc {numbers[0]}" if numbers and len(numbers) == 1 else ""
     print(summary_text(summary, CLI_HINT.format(arg=arg)))
     if args.chart:

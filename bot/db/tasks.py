@@ -1,0 +1,236 @@
+"""The task register's tables: each task with its status and the units it is assigned to.
+
+Callers get frozen `TaskRecord`s; no ORM object leaves this module. Every change a person makes
+is written with its audit entry in the same transaction.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.db import models as m
+from bot.db.engine import Repository
+from bot.facts.model import Deadline, DeadlineKind
+
+LEAD, COORDINATE = "lead", "coordinate"
+
+
+class TaskStatus(StrEnum):
+    PROPOSED = "proposed"    # found in a document, waiting for the secretariat
+    TRACKED = "tracked"      # drives reminders, report choices and summaries
+    DISMISSED = "dismissed"  # «không phải nhiệm vụ»
+
+
+STATUS_NAMES = {TaskStatus.PROPOSED: "đề xuất", TaskStatus.TRACKED: "đang theo dõi",
+                TaskStatus.DISMISSED: "không phải nhiệm vụ"}
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    key: str
+    source: str
+    doc_number: str | None
+    action: str
+    deadline: Deadline
+    quote: str = ""
+    section: str = ""
+    actor: str | None = None
+    position: int = 0
+    status: TaskStatus = TaskStatus.PROPOSED
+    lead: tuple[int, ...] = ()        # unit ids
+    coordinate: tuple[int, ...] = ()  # unit ids
+    manual: bool = False
+    deadline_corrected: bool = False
+    units_confirmed: bool = False
+
+    @property
+    def units(self) -> tuple[int, ...]:
+        return (*self.lead, *(u for u in self.coordinate if u not in self.lead))
+
+
+class TaskStore(Repository):
+    """Reads and writes the register of a migrated database."""
+
+    def records(self, *, status: TaskStatus | None = None, sources: Iterable[str] | None = None,
+                doc_numbers: Iterable[str] | None = None, unit_id: int | None = None,
+                keys: Iterable[str] | None = None) -> list[TaskRecord]:
+        """Tasks by document and position in it, filtered as asked."""
+        stmt = select(m.Task)
+        if status is not None:
+            stmt = stmt.where(m.Task.status == status.value)
+        if sources is not None:
+            stmt = stmt.where(m.Task.source.in_(list(sources)))
+        if doc_numbers is not None:
+            stmt = stmt.where(m.Task.doc_number.in_(list(doc_numbers)))
+        if keys is not None:
+            stmt = stmt.where(m.Task.key.in_(list(keys)))
+        if unit_id is not None:
+            stmt = stmt.where(m.Task.key.in_(select(m.TaskUnit.task_key).where(m.TaskUnit.unit_id == unit_id)))
+        with self._read() as session:
+            rows = session.scalars(stmt).all()
+            units = _units_of(session, [r.key for r in rows])
+        records = [_record(row, units.get(row.key, ())) for row in rows]
+        return sorted(records, key=lambda r: (r.doc_number or "", r.source, r.position, r.key))
+
+    def get(self, key: str) -> TaskRecord | None:
+        found = self.records(keys=[key])
+        return found[0] if found else None
+
+    def keys(self) -> set[str]:
+        with self._read() as session:
+            return set(session.scalars(select(m.Task.key)))
+
+    def reported_keys(self) -> set[str]:
+        """Keys some unit has already reported on: tasks in use before the register existed."""
+        with self._read() as session:
+            return set(session.scalars(select(m.Report.obligation_key).distinct()
+                                       .where(m.Report.obligation_key.is_not(None))))
+
+    def add(self, records: Iterable[TaskRecord], *, audit: tuple[int | None, str, str] | None = None) -> int:
+        """Insert tasks not in the register yet (by key), with their units; how many were new."""
+        added = 0
+        with self._write() as session, session.begin():
+            known = set(session.scalars(select(m.Task.key)))
+            for record in records:
+                if record.key in known:
+                    continue
+                known.add(record.key)
+                session.add(_row(record))
+                session.flush()
+                _set_units(session, record.key, record.lead, record.coordinate)
+                added += 1
+            if audit and added:
+                _audit(session, *audit)
+        return added
+
+    def refresh(self, records: Iterable[TaskRecord]) -> int:
+        """Bring stored tasks up to a new extraction: wording and place always, the deadline
+        unless corrected by hand, the units unless a person set them; how many changed."""
+        changed = 0
+        with self._write() as session, session.begin():
+            for record in records:
+                row = session.get(m.Task, record.key)
+                if row is None or row.manual:
+                    continue
+                values = {"action": record.action, "actor": record.actor, "quote": record.quote,
+                          "section": record.section, "position": record.position,
+                          "doc_number": record.doc_number, "source": record.source}
+                if not row.deadline_corrected:
+                    values["deadline"] = _deadline_json(record.deadline)
+                moved = {k: v for k, v in values.items() if getattr(row, k) != v}
+                for name, value in moved.items():
+                    setattr(row, name, value)
+                units_moved = False
+                if not row.units_confirmed:
+                    units_moved = _set_units(session, record.key, record.lead, record.coordinate)
+                changed += bool(moved) or units_moved
+        return changed
+
+    def set_status(self, keys: Sequence[str], status: TaskStatus, *, by: int | None,
+                   audit: tuple[str, str, str] | None = None) -> list[str]:
+        """Change the status of these tasks; the keys whose status changed."""
+        with self._write() as session, session.begin():
+            moved = list(session.scalars(select(m.Task.key).where(
+                m.Task.key.in_(list(keys)), m.Task.status != status.value)))
+            if moved:
+                session.execute(update(m.Task).where(m.Task.key.in_(moved))
+                                .values(status=status.value, decided_by=by, updated_at=m.utc_now()))
+                if audit:
+                    _audit(session, by, *audit)
+        return moved
+
+    def assign(self, key: str, lead: Sequence[int], coordinate: Sequence[int], *, by: int | None,
+               audit: tuple[str, str, str] | None = None) -> bool:
+        """Set a task's units by hand (kept through re-extraction); False when there is no such task."""
+        with self._write() as session, session.begin():
+            row = session.get(m.Task, key)
+            if row is None:
+                return False
+            _set_units(session, key, lead, coordinate)
+            row.units_confirmed, row.decided_by, row.updated_at = True, by, m.utc_now()
+            if audit:
+                _audit(session, by, *audit)
+        return True
+
+    def correct_deadline(self, key: str, deadline: Deadline, *, by: int | None,
+                         audit: tuple[str, str, str] | None = None) -> bool:
+        with self._write() as session, session.begin():
+            row = session.get(m.Task, key)
+            if row is None:
+                return False
+            row.deadline, row.deadline_corrected = _deadline_json(deadline), True
+            row.decided_by, row.updated_at = by, m.utc_now()
+            if audit:
+                _audit(session, by, *audit)
+        return True
+
+
+# -- rows <-> records ---------------------------------------------------------------------------
+
+def _units_of(session: Session, keys: list[str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    found: dict[str, list[tuple[int, str]]] = {}
+    for start in range(0, len(keys), 500):
+        stmt = select(m.TaskUnit).where(m.TaskUnit.task_key.in_(keys[start:start + 500]))
+        for row in session.scalars(stmt):
+            found.setdefault(row.task_key, []).append((row.unit_id, row.role))
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
+def _set_units(session: Session, key: str, lead: Sequence[int], coordinate: Sequence[int]) -> bool:
+    """Replace a task's units; whether they changed."""
+    wanted = {u: LEAD for u in lead}
+    wanted.update({u: COORDINATE for u in coordinate if u not in wanted})
+    stored = {r.unit_id: r.role for r in session.scalars(select(m.TaskUnit).where(m.TaskUnit.task_key == key))}
+    if stored == wanted:
+        return False
+    session.execute(delete(m.TaskUnit).where(m.TaskUnit.task_key == key))
+    session.add_all(m.TaskUnit(task_key=key, unit_id=u, role=role) for u, role in wanted.items())
+    return True
+
+
+def _audit(session: Session, official_id: int | None, channel: str, action: str, detail: str) -> None:
+    session.add(m.AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail[:2000]))
+
+
+def _row(record: TaskRecord) -> m.Task:
+    return m.Task(key=record.key, source=record.source, doc_number=record.doc_number,
+                  position=record.position, action=record.action, actor=record.actor,
+                  quote=record.quote, section=record.section, deadline=_deadline_json(record.deadline),
+                  status=record.status.value, manual=record.manual,
+                  deadline_corrected=record.deadline_corrected, units_confirmed=record.units_confirmed)
+
+
+def _record(row: m.Task, units: tuple[tuple[int, str], ...]) -> TaskRecord:
+    return TaskRecord(
+        key=row.key, source=row.source, doc_number=row.doc_number, action=row.action,
+        deadline=_deadline(row.deadline), quote=row.quote, section=row.section, actor=row.actor,
+        position=row.position, status=TaskStatus(row.status),
+        lead=tuple(u for u, role in units if role == LEAD),
+        coordinate=tuple(u for u, role in units if role == COORDINATE),
+        manual=row.manual, deadline_corrected=row.deadline_corrected, units_confirmed=row.units_confirmed)
+
+
+def _deadline_json(deadline: Deadline) -> str:
+    data: dict[str, Any] = asdict(deadline)
+    data["kind"] = deadline.kind.value
+    data["due"] = deadline.due.isoformat() if deadline.due else None
+    return json.dumps({k: v for k, v in data.items() if v not in (None, False)}, ensure_ascii=False)
+
+
+def _deadline(text: str) -> Deadline:
+    data = json.loads(text)
+    data["kind"] = DeadlineKind(data["kind"])
+    if data.get("due"):
+        data["due"] = date.fromisoformat(data["due"])
+    return Deadline(**data)
+
+
+def with_units(record: TaskRecord, lead: Sequence[int], coordinate: Sequence[int]) -> TaskRecord:
+    return replace(record, lead=tuple(lead), coordinate=tuple(c for c in coordinate if c not in lead))
