@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.services.task_cli import add_tasks_parser
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -36,6 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     criteria.add_argument("--doc", required=True, help="số hiệu văn bản, ví dụ 982/KH-UBND hoặc «kh 982»")
     add_units_parser(commands, common)
     add_reports_parser(commands, common)
+    add_tasks_parser(commands, common)
     send = commands.add_parser("broadcast", parents=[common],
                                help="gửi thông báo tới cán bộ (tôn trọng giới hạn tốc độ, không gửi trùng)")
     send.add_argument("--text", type=Path, required=True, help="tệp nội dung thông báo (UTF-8)")
@@ -194,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.services.units import units_cli
 
         return units_cli(settings, args)
+    if args.command == "tasks":
+        from bot.services.task_cli import tasks_cli
+
+        return tasks_cli(settings, args)
     if args.command == "reports":
         from bot.services.summary import run_cli
 

@@ -96,30 +96,35 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     from bot.features.reminders import ReminderCommands
     from bot.features.report_flow import ReportFlow
     from bot.features.summary import Summary
+    from bot.features.task_register import TaskRegisterChat
+    from bot.db.tasks import TaskStore
 
     core = Assistant(answers, answers.facts, ChatStore(engine), today,
-                     people=people(settings, engine),
+                     people=people(settings, engine), tasks=TaskStore(engine),
                      dialogs=DialogStore(engine, timedelta(hours=settings.reports.dialog_hours)),
                      now=now, rate_limit=RateLimit(settings.access.commands_per_minute))
     # Each feature gets the core (its reply helpers and stores) and the settings.
     for feature in (Membership(core, settings),
                     ReportFlow(core, settings, ReportStore(engine, settings.reports.correction_minutes)),
-                    Summary(core, settings), ReminderCommands(core, settings), BroadcastFlow(core, settings)):
+                    Summary(core, settings), ReminderCommands(core, settings), BroadcastFlow(core, settings),
+                    TaskRegisterChat(core, settings)):
         core.add_feature(feature)
     return core
 
 
 def background(settings: Settings, core: "Assistant") -> "Background":
-    """Delivery and the reminder plan beside a messenger's bot, over the core's stores."""
+    """Delivery, the register's proposals and the reminder plan beside a messenger's bot, over
+    the core's stores."""
     from bot.channels.background import Background
     from bot.db.outbox import Outbox
     from bot.features.reminder_plan import ReminderPlanner
+    from bot.features.task_register import TaskAnnouncer
 
     engine = database(settings)
     outbox = Outbox(engine)
     planner = (ReminderPlanner(engine, core.facts, core.people, outbox, settings)
                if settings.reminders.enabled and core.people is not None else None)
-    return Background(outbox, core.people, core.chats, settings, planner)
+    return Background(outbox, core.people, core.chats, settings, planner, TaskAnnouncer(engine, settings))
 
 
 def assistant(settings: Settings) -> "Assistant":

@@ -30,25 +30,30 @@ class Background:
     asyncio task for Zalo."""
 
     def __init__(self, outbox: Outbox, people: PeopleStore | None, chats: ChatStore | None,
-                 settings: Settings, planner: Any = None) -> None:
+                 settings: Settings, planner: Any = None, announcer: Any = None) -> None:
         self.outbox = outbox
         self.people = people
         self.chats = chats
         self.settings = settings
         self.planner = planner  # anything with tick(now) -> int (bot.reminders.ReminderPlanner)
+        # anything with tick(now) -> int: the register's proposals (bot.features.task_register)
+        self.announcer = announcer
 
     def worker(self, sender: Sender) -> DeliveryWorker:
         return DeliveryWorker(self.outbox, sender, None, self.settings, self.people, worker_id(sender.channel))
 
     async def tick(self) -> int:
-        """Plan the reminders due now (idempotent: what is planned already is skipped)."""
-        if self.planner is None:
-            return 0
-        try:
-            return int(await asyncio.to_thread(self.planner.tick, m.utc_now()))
-        except Exception:  # the next check tries again
-            log.exception("reminders: lỗi khi lập lịch nhắc hạn")
-            return 0
+        """Propose new documents' tasks, then plan the reminders due now (both idempotent: what
+        is done already is skipped)."""
+        planned = 0
+        for job, what in ((self.announcer, "đề xuất nhiệm vụ"), (self.planner, "lập lịch nhắc hạn")):
+            if job is None:
+                continue
+            try:
+                planned += int(await asyncio.to_thread(job.tick, m.utc_now()))
+            except Exception:  # the next check tries again
+                log.exception("%s: lỗi", what)
+        return planned
 
     # -- Telegram: python-telegram-bot's JobQueue --------------------------------------------------
 
@@ -75,7 +80,7 @@ class Background:
 
         jobs.run_repeating(deliver, interval=self.settings.delivery.poll_s, first=0.0, name="delivery",
                            job_kwargs={"max_instances": 2, "coalesce": True})
-        if self.planner is not None:
+        if self.planner is not None or self.announcer is not None:
             jobs.run_repeating(plan, interval=self.settings.reminders.check_seconds, first=1.0,
                                name="reminders", job_kwargs={"coalesce": True})
 
@@ -91,7 +96,7 @@ class Background:
             await asyncio.gather(worker.run(stop), self._plan_until(stop))
 
     async def _plan_until(self, stop: asyncio.Event) -> None:
-        while self.planner is not None and not stop.is_set():
+        while (self.planner is not None or self.announcer is not None) and not stop.is_set():
             await self.tick()
             try:
                 await asyncio.wait_for(stop.wait(), self.settings.reminders.check_seconds)

@@ -90,11 +90,12 @@ def _cli_import(people: PeopleStore, settings: "Settings", args: argparse.Namesp
     except UnitsFileError as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         return 1
-    added, updated = people.import_units(parsed.pairs())
+    added, updated = people.import_units(parsed.specs())
     unchanged = len(parsed.rows) - added - updated
     summary = f"thêm {added}, cập nhật {updated}, không đổi {unchanged} đơn vị"
     people.audit(None, "cli", "import", f"{path.name}: {summary}")
     print(f"Đã nạp {path.name}: {summary}.")
+    _reassign_tasks(people, settings)
     for line, problem in parsed.problems:
         print(f"{path}:{line}: {problem}", file=sys.stderr)
     if parsed.problems:
@@ -102,6 +103,17 @@ def _cli_import(people: PeopleStore, settings: "Settings", args: argparse.Namesp
               file=sys.stderr)
         return 1
     return 0
+
+
+def _reassign_tasks(people: PeopleStore, settings: "Settings") -> None:
+    """Tasks no person assigned are matched again against the new list of units."""
+    from bot.services.tasks import TaskRegister
+
+    register = TaskRegister(people.engine, settings, people=people)
+    register.sync()
+    unassigned = [r for r in register.store.records() if not r.lead and r.status.value != "dismissed"]
+    if unassigned:
+        print(f"{len(unassigned)} nhiệm vụ chưa xác định được đơn vị chủ trì: xem «python -m bot tasks list».")
 
 
 def _cli_list(people: PeopleStore, settings: "Settings", args: argparse.Namespace) -> int:
