@@ -39,7 +39,10 @@ from bot.db.facts import FactStore  # noqa: E402
 from bot.db.people import PeopleStore  # noqa: E402
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation  # noqa: E402
 from bot.ingestion.document import DocumentMeta  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.db.tasks import TaskStatus, TaskStore  # noqa: E402
 from bot.services.obligations import tracked_obligations  # noqa: E402
+from bot.services.tasks import TaskRegister  # noqa: E402
 from bot.services.exports import export_bytes  # noqa: E402
 from bot.services.summary import build_summary, chart_png, summary_text  # noqa: E402
 
@@ -51,8 +54,10 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def seed(engine: Engine, n_units: int, n_obligations: int, per_pair: int) -> tuple[FactStore, int]:
-    """Obligations in one document, units with one official each, and the reports (bulk)."""
+    """Tasks in one document, tracked for every unit; units with one official each, and the
+    reports (bulk)."""
     facts = FactStore(engine)
+    PeopleStore(engine).import_units((f"DV{i:04d}", f"Đơn vị số {i}") for i in range(n_units))
     obligations = tuple(
         Obligation(action=f"thực hiện nhiệm vụ số {i + 1} của kế hoạch", quote=f"Nhiệm vụ {i + 1}.",
                    section=f"II.{i + 1}", deadline=Deadline(DeadlineKind.ABSOLUTE, f"trước ngày {i}",
@@ -60,8 +65,8 @@ def seed(engine: Engine, n_units: int, n_obligations: int, per_pair: int) -> tup
         for i in range(n_obligations))
     facts.replace_document("kh-bench.txt", DocumentMeta(doc_number="99/KH-UBND", doc_type="kế hoạch"), "h",
                            DocumentFacts(obligations=obligations))
-    tracked = tracked_obligations(facts, TODAY, PAST_DAYS)
-    PeopleStore(engine).import_units((f"DV{i:04d}", f"Đơn vị số {i}") for i in range(n_units))
+    track_for_every_unit(engine)
+    tracked = tracked_obligations(TaskStore(engine), TODAY, PAST_DAYS)
     with engine.begin() as connection:
         units = list(connection.scalars(select(m.Unit.id).order_by(m.Unit.id)))
         connection.execute(insert(m.Official), [{"name": f"Cán bộ {u}", "unit_id": u, "role": "reporter",
@@ -120,6 +125,17 @@ def naive_latest(engine: Engine, occurrences: list[tuple[str, date]]) -> int:
     return found
 
 
+def track_for_every_unit(engine: Engine) -> None:
+    """The register's proposals accepted, each task assigned to every unit (the worst case)."""
+    register = TaskRegister(engine, load_settings(environ={}))
+    register.sync()
+    units = [u.id for u in register.people.units()]
+    records = register.store.records()
+    for record in records:
+        register.store.assign(record.key, units, (), by=None)
+    register.store.set_status([r.key for r in records], TaskStatus.TRACKED, by=None)
+
+
 def show(label: str, value: str) -> None:
     print(f"  {label:<52}{value}", flush=True)
 
@@ -128,7 +144,7 @@ def measure(name: str, engine: Engine, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     facts, total = seed(engine, args.units, args.obligations, args.reports)
     seeded = time.perf_counter() - started
-    tracked = tracked_obligations(facts, TODAY, PAST_DAYS)
+    tracked = tracked_obligations(TaskStore(engine), TODAY, PAST_DAYS)
     occurrences = [(o.key, o.due) for o in tracked]
     current = views.current_reports(engine, occurrences)
     assert len(current) == args.units * len(tracked), (len(current), args.units, len(tracked))

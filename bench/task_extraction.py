@@ -183,7 +183,9 @@ def _baseline_extractor() -> ModuleType | None:
                                     check=True, capture_output=True, text=True).stdout
         except (OSError, subprocess.CalledProcessError):
             return None
-        (package / f"{name}.py").write_text(source.replace("bot.facts.", "baseline_facts."), encoding="utf-8")
+        # Modules that moved since (the layout change) are imported from where they are now.
+        source = source.replace("bot.facts.", "baseline_facts.").replace("from bot.vietnamese", "from bot.retrieval.vietnamese")
+        (package / f"{name}.py").write_text(source, encoding="utf-8")
     sys.path.insert(0, str(folder))
     return importlib.import_module("baseline_facts.extract")
 

@@ -56,6 +56,9 @@ def add_reports_parser(commands: argparse._SubParsersAction, common: argparse.Ar
     export = actions.add_parser("export", parents=[common], help="xuất mọi báo cáo ra tệp .xlsx hoặc .csv")
     export.add_argument("--out", type=Path, required=True, help="tệp ra, ví dụ baocao.xlsx hoặc baocao.csv")
     export.add_argument("--doc", help="chỉ báo cáo của một văn bản, ví dụ 0125/KH-UBND hoặc «kh 0125»")
+    export.add_argument("--tasks", action="store_true",
+                        help="bảng nhiệm vụ theo đơn vị (tình trạng: đúng hạn, quá hạn…) thay cho danh sách báo cáo")
+    export.add_argument("--today", type=date.fromisoformat, help="tình trạng tính đến ngày này (YYYY-MM-DD)")
     summary = actions.add_parser("summary", parents=[common], help="tổng hợp tiến độ các đơn vị")
     summary.add_argument("--doc", help="chỉ một văn bản, ví dụ 0125/KH-UBND hoặc «kh 0125»")
     summary.add_argument("--chart", type=Path, help="lưu biểu đồ tiến độ vào tệp PNG này")

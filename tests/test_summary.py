@@ -350,3 +350,27 @@ def test_cli_summary_with_chart(world: World, tmp_path, capsys, monkeypatch) -> 
     err = capsys.readouterr().err
     assert "Tệp xuất phải có đuôi .xlsx hoặc .csv." in err and "Không có văn bản «kh 4242» trong kho." in err
     assert not (tmp_path / "bc.xlsx").exists()
+
+
+def test_the_export_counts_each_assigned_unit_in_the_four_states(world: World, tmp_path, monkeypatch) -> None:
+    [reply] = world.core.handle(_msg("", "xuatbaocao"))
+    assert reply.file is not None
+    book = load_workbook(io.BytesIO(reply.file.content))
+    assert book.sheetnames == ["Báo cáo", "Nhiệm vụ theo đơn vị"]
+    rows = list(book["Nhiệm vụ theo đơn vị"].iter_rows(values_only=True))
+    assert rows[0] == ("Số hiệu văn bản", "Nhiệm vụ", "Hạn", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
+                       "Báo cáo gần nhất", "Tiến độ (%)")
+    water = {r[3]: (r[6], r[7]) for r in rows[1:] if r[0] == "09/CT-UBND"}
+    assert water == {"SNV": ("Hoàn thành quá hạn", "Hoàn thành"),          # done, but after 31/12
+                     "STTTT": ("Hoàn thành đúng hạn", "Hoàn thành"),       # 23:30 on 31/12 in Vietnam
+                     "SYT": ("Quá hạn chưa hoàn thành", "Đang triển khai"),
+                     "SGD": ("Quá hạn chưa hoàn thành", "Chưa báo cáo")}
+    dossier = {r[6] for r in rows[1:] if r[0] == "0125/KH-UBND"}
+    assert dossier == {"Đang thực hiện trong hạn"}
+    assert len(rows) == 1 + 3 * 4  # three tasks, four units each
+    out = tmp_path / "nhiemvu.csv"
+    monkeypatch.setenv("DATABASE_URL", world.database_url)
+    assert cli(["reports", "export", "--store", str(tmp_path / "store"), "--out", str(out), "--tasks",
+                "--today", "2026-01-15"]) == 0
+    table = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert tuple(table[0]) == rows[0] and len(table) == len(rows)

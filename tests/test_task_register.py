@@ -273,7 +273,7 @@ def test_admins_dismiss_reassign_and_correct_and_the_decisions_survive_a_new_syn
     assert world.task("Cập nhật danh mục").status is TaskStatus.DISMISSED
     with world.engine.connect() as connection:
         actions = set(connection.scalars(select(m.AuditEntry.action).where(m.AuditEntry.action.like("task_%"))))
-    assert actions == {"task_dismiss", "task_assign", "task_deadline"}
+    assert actions == {"task_propose", "task_dismiss", "task_assign", "task_deadline"}
     assert world.say("uSYT", command="nhiemvu").startswith("Lệnh /nhiemvu chỉ dành cho vai trò quản trị")
 
 

@@ -107,6 +107,14 @@ def current_reports(engine: Engine, occurrences: Iterable[tuple[str, date]]) -> 
     return [row for row in rows if (row.obligation_key, row.due_date) in wanted]
 
 
+def reported_units(engine: Engine, obligation_key: str, due: date) -> set[int]:
+    """Units that sent any report on this occurrence of the task."""
+    stmt = select(m.Report.unit_id).where(m.Report.obligation_key == obligation_key,
+                                          m.Report.due_date == due).distinct()
+    with engine.connect() as connection:
+        return set(connection.scalars(stmt))
+
+
 def free_reports(engine: Engine, since: datetime, doc_numbers: Sequence[str] | None = None) -> list[FreeReport]:
     """Free-titled reports submitted since then that no later report corrects, newest first."""
     r, later = m.Report, aliased(m.Report)

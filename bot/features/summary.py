@@ -11,7 +11,7 @@ from bot.core.messages import Button, Command, Incoming, OutgoingFile, Reply
 from bot.retrieval.listings import resolve_documents
 from bot.services.exports import XLSX_MIME, export_bytes, export_name
 from bot.services.summary import (CHAT_HINT, NO_REPORTS, UNKNOWN_DOCUMENT, build_summary, chart_caption, chart_png,
-                                  scope_text, summary_text)
+                                  scope_text, summary_text, task_matrix)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -104,7 +104,9 @@ class Summary:
     def _export(self, msg: Incoming, member: "Member", numbers: list[str] | None) -> list[Reply]:
         if msg.channel.name == "zalo":  # the Zalo Bot API sends photos, not documents
             return self.core.texts(msg, ZALO_NO_FILES)
-        content, stats = export_bytes(self.engine, "xlsx", numbers)
+        summary = build_summary(self.engine, self.core.facts, self.core.today(), self.past_days, numbers,
+                                include_coordinating=self.include_coordinating)
+        content, stats = export_bytes(self.engine, "xlsx", numbers, task_matrix(summary))
         if not stats.reports:
             scope = f" theo {', '.join(numbers)}" if numbers else ""
             return self.core.texts(msg, NO_REPORTS.format(scope=scope))

@@ -8,24 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
-from bot.db import models as m
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import PeopleStore, Recipient
+from bot.db.report_views import reported_units
 from bot.db.tasks import TaskStore
 
 
 class AudienceError(ValueError):
     """The audience names no unit or obligation we know; the message is for the user."""
-
-
-def reported_units(people: PeopleStore, obligation_key: str, due: date) -> set[int]:
-    """Units that sent any report on this occurrence of the obligation."""
-    stmt = select(m.Report.unit_id).where(m.Report.obligation_key == obligation_key,
-                                          m.Report.due_date == due).distinct()
-    with people.engine.connect() as connection:
-        return set(connection.scalars(stmt))
 
 
 def audience_recipients(people: PeopleStore, audience: str) -> list[Recipient]:
@@ -43,7 +33,7 @@ def audience_recipients(people: PeopleStore, audience: str) -> list[Recipient]:
             due_date = date.fromisoformat(due)
         except ValueError:
             raise AudienceError(f"Đối tượng «{audience}» không hợp lệ.") from None
-        done = reported_units(people, key, due_date)
+        done = reported_units(people.engine, key, due_date)
         task = TaskStore(people.engine).get(key)
         owing = set(task.units) if task is not None else None  # the units the task is assigned to
         return people.recipients([u.id for u in people.units()

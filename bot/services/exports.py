@@ -1,4 +1,6 @@
-"""Every report, history included, as an Excel or CSV file (the secretariat's export)."""
+"""Every report, history included, as an Excel or CSV file (the secretariat's export); the
+workbook also has a sheet of every tracked task against each unit assigned to it, in the four
+states (the same table alone as CSV with `reports export --tasks`)."""
 from __future__ import annotations
 
 import csv
@@ -27,6 +29,11 @@ WIDTHS = (11, 12, 32, 26, 50, 18, 12, 17, 11, 60, 26, 17, 16, 22)
 DATE_FORMAT, DATETIME_FORMAT = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
 _DATE_COLUMNS = {6: DATE_FORMAT, 11: DATETIME_FORMAT}  # due date, submitted (indexes in HEADERS)
 _TEXT_COLUMNS = (2, 3, 4, 9, 10)  # unit and official names, title, report text, attachment name
+MATRIX_SHEET = "Nhiệm vụ theo đơn vị"
+MATRIX_HEADERS = ("Số hiệu văn bản", "Nhiệm vụ", "Hạn", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
+                  "Báo cáo gần nhất", "Tiến độ (%)")
+MATRIX_WIDTHS = (18, 60, 12, 12, 32, 11, 26, 18, 11)
+_MATRIX_DATE, _MATRIX_TEXT = 2, (1, 4)  # due date; task and unit names
 # A cell starting with one of these is a formula to a spreadsheet: CSV cells get a leading "'".
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,9 +70,10 @@ def export_cells(row: ExportRow) -> list[Any]:
             f"sửa báo cáo số {row.corrects_id}" if row.corrects_id else ""]
 
 
-def export_bytes(engine: "Engine", fmt: str,
-                 doc_numbers: Sequence[str] | None = None) -> tuple[bytes, ExportStats]:
-    """Every report (of these documents, or all) as an XLSX or CSV file."""
+def export_bytes(engine: "Engine", fmt: str, doc_numbers: Sequence[str] | None = None,
+                 matrix: Sequence[list[Any]] = ()) -> tuple[bytes, ExportStats]:
+    """Every report (of these documents, or all) as an XLSX or CSV file; the workbook also gets
+    the task matrix (rows of `MATRIX_HEADERS`) as its second sheet."""
     units: set[str] = set()
     count = 0
 
@@ -77,7 +85,7 @@ def export_bytes(engine: "Engine", fmt: str,
             yield row
 
     if fmt == "xlsx":
-        content = xlsx_bytes(counted())
+        content = xlsx_bytes(counted(), matrix)
     elif fmt == "csv":
         content = csv_bytes(counted())
     else:
@@ -85,54 +93,66 @@ def export_bytes(engine: "Engine", fmt: str,
     return content, ExportStats(count, len(units))
 
 
-def xlsx_bytes(rows: Iterable[ExportRow]) -> bytes:
+def xlsx_bytes(rows: Iterable[ExportRow], matrix: Sequence[list[Any]] = ()) -> bytes:
     """A streamed workbook: bold frozen header, set widths, real dates shown dd/mm/yyyy."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Báo cáo")
-    for i, width in enumerate(WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for name in HEADERS:
-        cell = WriteOnlyCell(sheet, name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        values = export_cells(row)
-        for i in _TEXT_COLUMNS:  # people's own words: no control characters, never a formula
-            text = ILLEGAL_CHARACTERS_RE.sub("", values[i])
-            values[i] = text
-            if text.startswith("="):
-                values[i] = WriteOnlyCell(sheet, text)
-                values[i].data_type = "s"
-        for i, number_format in _DATE_COLUMNS.items():
-            if values[i] is not None:
-                values[i] = WriteOnlyCell(sheet, values[i])
-                values[i].number_format = number_format
-        sheet.append(values)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{count + 1}"
+    _sheet(book, "Báo cáo", HEADERS, WIDTHS, (export_cells(row) for row in rows), _TEXT_COLUMNS, _DATE_COLUMNS)
+    if matrix:
+        _sheet(book, MATRIX_SHEET, MATRIX_HEADERS, MATRIX_WIDTHS, (list(r) for r in matrix), _MATRIX_TEXT,
+               {_MATRIX_DATE: DATE_FORMAT})
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def _sheet(book: Any, title: str, headers: Sequence[str], widths: Sequence[int], rows: Iterable[list[Any]],
+           text_columns: Sequence[int], date_columns: dict[int, str]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    for i, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in headers:
+        cell = WriteOnlyCell(sheet, name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for values in rows:
+        for i in text_columns:  # people's own words: no control characters, never a formula
+            text = ILLEGAL_CHARACTERS_RE.sub("", values[i])
+            values[i] = text
+            if text.startswith("="):
+                values[i] = WriteOnlyCell(sheet, text)
+                values[i].data_type = "s"
+        for i, number_format in date_columns.items():
+            if values[i] is not None:
+                values[i] = WriteOnlyCell(sheet, values[i])
+                values[i].number_format = number_format
+        sheet.append(values)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+
+
 def csv_bytes(rows: Iterable[ExportRow]) -> bytes:
     """UTF-8 with a BOM; dates as dd/mm/yyyy text; formula-like text defused with a "'"."""
+    return table_csv(HEADERS, (export_cells(row) for row in rows))
+
+
+def table_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(headers)
     for row in rows:
-        writer.writerow([_csv_value(v) for v in export_cells(row)])
+        writer.writerow([_csv_value(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 

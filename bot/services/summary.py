@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import VIETNAM
 from bot.db import report_views as views
 from bot.db.report_views import CurrentReport, FreeReport, UnitRow
-from bot.services.exports import export_bytes, is_late, status_label
+from bot.services.exports import MATRIX_HEADERS, export_bytes, is_late, status_label, table_csv
 from bot.retrieval.listings import day, resolve_documents, shorten
 from bot.services.obligations import TrackedObligation, tracked_obligations
 from bot.db.report_status import STATUS_LABELS, Status
@@ -195,6 +195,18 @@ def _unit_state(unit: UnitRow, report: CurrentReport | None, due: date, today: d
     state = task_state(report.status if report else None, report.submitted_at if report else None, due, today)
     return UnitState(unit, report, report is not None and _late(report, due, passed),
                      report is None and passed, state)
+
+
+def task_matrix(summary: ProgressSummary) -> list[list[object]]:
+    """Every task occurrence against each of its units: the export's «Nhiệm vụ theo đơn vị»."""
+    rows: list[list[object]] = []
+    for progress in summary.obligations:
+        o = progress.obligation
+        for s in progress.states:
+            role = "chủ trì" if s.unit.id in o.lead else "phối hợp" if s.unit.id in o.units else "không được giao"
+            rows.append([o.doc_number or o.source, o.title(300), o.due, s.unit.code, s.unit.name, role,
+                         s.state.value, s.category, s.report.percent if s.report else None])
+    return rows
 
 
 def summary_text(summary: ProgressSummary, hint: str = CHAT_HINT.format(arg="")) -> str:
@@ -427,8 +439,17 @@ def _reports_command(args: "argparse.Namespace", settings: "Settings", engine: "
         if fmt not in ("xlsx", "csv"):
             print("Tệp xuất phải có đuôi .xlsx hoặc .csv.", file=sys.stderr)
             return 2
-        content, stats = export_bytes(engine, fmt, numbers)
+        today = args.today or datetime.now(VIETNAM).date()
+        matrix = task_matrix(build_summary(engine, facts, today, settings.reports.past_days, numbers,
+                                           include_coordinating=settings.tasks.include_coordinating))
         args.out.parent.mkdir(parents=True, exist_ok=True)
+        if args.tasks:
+            content = export_bytes(engine, fmt, numbers, matrix)[0] if fmt == "xlsx" else \
+                table_csv(MATRIX_HEADERS, matrix)
+            args.out.write_bytes(content)
+            print(f"Đã ghi {len(matrix)} dòng nhiệm vụ — đơn vị ({scope_text(numbers)}) vào {args.out}")
+            return 0
+        content, stats = export_bytes(engine, fmt, numbers, matrix)
         args.out.write_bytes(content)
         people.audit(None, "cli", "export", f"xuất {stats.reports} báo cáo {scope_text(numbers)} ra {args.out.name}")
         print(f"Đã ghi {stats.reports} báo cáo của {stats.units} đơn vị ({scope_text(numbers)}) vào {args.out}")

@@ -80,7 +80,9 @@ class TaskRegister:
             reported = self.store.reported_keys()
             new = [replace(r, status=TaskStatus.TRACKED if self.auto_track or r.key in reported
                            else TaskStatus.PROPOSED) for r in new]
-            self.store.add(new)
+            tracked = sum(r.status is TaskStatus.TRACKED for r in new)
+            self.store.add(new, audit=(None, "system", "task_propose",
+                                       f"{len(new)} nhiệm vụ mới, {tracked} theo dõi ngay"))
         self.store.refresh(r for r in extracted.values() if r.key in stored and _differs(stored[r.key], r))
         gone = [k for k, r in stored.items()
                 if not r.manual and k not in extracted and r.status is not TaskStatus.DISMISSED]
