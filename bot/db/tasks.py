@@ -61,22 +61,28 @@ class TaskStore(Repository):
     def records(self, *, status: TaskStatus | None = None, sources: Iterable[str] | None = None,
                 doc_numbers: Iterable[str] | None = None, unit_id: int | None = None,
                 keys: Iterable[str] | None = None) -> list[TaskRecord]:
-        """Tasks by document and position in it, filtered as asked."""
-        stmt = select(m.Task)
+        """Tasks by document and position in it, filtered as asked (two statements: the tasks,
+        and their units)."""
+        where = []
         if status is not None:
-            stmt = stmt.where(m.Task.status == status.value)
+            where.append(m.Task.status == status.value)
         if sources is not None:
-            stmt = stmt.where(m.Task.source.in_(list(sources)))
+            where.append(m.Task.source.in_(list(sources)))
         if doc_numbers is not None:
-            stmt = stmt.where(m.Task.doc_number.in_(list(doc_numbers)))
+            where.append(m.Task.doc_number.in_(list(doc_numbers)))
         if keys is not None:
-            stmt = stmt.where(m.Task.key.in_(list(keys)))
+            where.append(m.Task.key.in_(list(keys)))
         if unit_id is not None:
-            stmt = stmt.where(m.Task.key.in_(select(m.TaskUnit.task_key).where(m.TaskUnit.unit_id == unit_id)))
+            where.append(m.Task.key.in_(select(m.TaskUnit.task_key).where(m.TaskUnit.unit_id == unit_id)))
+        units: dict[str, list[tuple[int, str]]] = {}
         with self._read() as session:
-            rows = session.scalars(stmt).all()
-            units = _units_of(session, [r.key for r in rows])
-        records = [_record(row, units.get(row.key, ())) for row in rows]
+            rows = session.execute(select(*_COLUMNS).where(*where)).all()
+            # Plain rows, not ORM objects: a tracked task of «các sở, ban, ngành» has many units.
+            stmt = (select(m.TaskUnit.task_key, m.TaskUnit.unit_id, m.TaskUnit.role)
+                    .where(m.TaskUnit.task_key.in_(select(m.Task.key).where(*where))))
+            for key, unit, role in session.execute(stmt):
+                units.setdefault(key, []).append((unit, role))
+        records = [_record(row, tuple(sorted(units.get(row.key, ())))) for row in rows]
         return sorted(records, key=lambda r: (r.doc_number or "", r.source, r.position, r.key))
 
     def get(self, key: str) -> TaskRecord | None:
@@ -174,13 +180,9 @@ class TaskStore(Repository):
 
 # -- rows <-> records ---------------------------------------------------------------------------
 
-def _units_of(session: Session, keys: list[str]) -> dict[str, tuple[tuple[int, str], ...]]:
-    found: dict[str, list[tuple[int, str]]] = {}
-    for start in range(0, len(keys), 500):
-        stmt = select(m.TaskUnit).where(m.TaskUnit.task_key.in_(keys[start:start + 500]))
-        for row in session.scalars(stmt):
-            found.setdefault(row.task_key, []).append((row.unit_id, row.role))
-    return {k: tuple(sorted(v)) for k, v in found.items()}
+_COLUMNS = (m.Task.key, m.Task.source, m.Task.doc_number, m.Task.action, m.Task.deadline, m.Task.quote,
+            m.Task.section, m.Task.actor, m.Task.position, m.Task.status, m.Task.manual,
+            m.Task.deadline_corrected, m.Task.units_confirmed)
 
 
 def _set_units(session: Session, key: str, lead: Sequence[int], coordinate: Sequence[int]) -> bool:
@@ -207,7 +209,7 @@ def _row(record: TaskRecord) -> m.Task:
                   deadline_corrected=record.deadline_corrected, units_confirmed=record.units_confirmed)
 
 
-def _record(row: m.Task, units: tuple[tuple[int, str], ...]) -> TaskRecord:
+def _record(row: Any, units: tuple[tuple[int, str], ...]) -> TaskRecord:
     return TaskRecord(
         key=row.key, source=row.source, doc_number=row.doc_number, action=row.action,
         deadline=_deadline(row.deadline), quote=row.quote, section=row.section, actor=row.actor,
