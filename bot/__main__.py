@@ -38,6 +38,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add_units_parser(commands, common)
     add_reports_parser(commands, common)
     add_tasks_parser(commands, common)
+    commands.add_parser("web", parents=[common], help="trang quản trị của văn phòng (web.listen:web.port)")
+    login = commands.add_parser("web-login", parents=[common], help="in liên kết đăng nhập trang quản trị")
+    login.add_argument("--official", type=int, required=True, help="số cán bộ (xem: units officials)")
     send = commands.add_parser("broadcast", parents=[common],
                                help="gửi thông báo tới cán bộ (tôn trọng giới hạn tốc độ, không gửi trùng)")
     send.add_argument("--text", type=Path, required=True, help="tệp nội dung thông báo (UTF-8)")
@@ -199,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
         from bot.services.units import units_cli
 
         return units_cli(settings, args)
+    if args.command == "web":
+        from bot.web.app import serve
+
+        return serve(settings)
+    if args.command == "web-login":
+        from bot.services.web_access import web_login_cli
+
+        return web_login_cli(settings, args)
     if args.command == "tasks":
         from bot.services.task_cli import tasks_cli
 

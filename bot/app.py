@@ -97,6 +97,7 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     from bot.features.report_flow import ReportFlow
     from bot.features.summary import Summary
     from bot.features.task_register import TaskRegisterChat
+    from bot.features.web_access import WebAccess
     from bot.db.tasks import TaskStore
 
     core = Assistant(answers, answers.facts, ChatStore(engine), today,
@@ -107,7 +108,7 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     for feature in (Membership(core, settings),
                     ReportFlow(core, settings, ReportStore(engine, settings.reports.correction_minutes)),
                     Summary(core, settings), ReminderCommands(core, settings), BroadcastFlow(core, settings),
-                    TaskRegisterChat(core, settings)):
+                    TaskRegisterChat(core, settings), WebAccess(core, settings)):
         core.add_feature(feature)
     return core
 

@@ -111,6 +111,23 @@ class Zalo(_Section):
     port: int = Field(8444, ge=1, le=65535)
 
 
+class Web(_Section):
+    # The secretariat's dashboard (`python -m bot web`): where it listens, and the address
+    # people open (behind a proxy, the public https one). Sign-in links from /web or
+    # `web-login` last link_minutes and work once; a session ends after idle_minutes unused.
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    base_url: str | None = None
+    link_minutes: int = Field(10, ge=1, le=60)
+    idle_minutes: int = Field(120, ge=5, le=60 * 24 * 30)
+    max_upload_mb: int = Field(20, ge=1, le=200)
+
+    @property
+    def address(self) -> str:
+        return (self.base_url or f"http://{self.listen}:{self.port}").rstrip("/")
+
+
 class Access(_Section):
     # Admins (the secretariat) by messenger account: "telegram:<user id>", "zalo:<user id>".
     admins: list[str] = []
@@ -199,6 +216,7 @@ class Settings(_Section):
     reminders: Reminders = Reminders()
     delivery: Delivery = Delivery()
     tasks: Tasks = Tasks()
+    web: Web = Web()
     base_dir: Path = ROOT
 
     def resolve(self, path: Path) -> Path:

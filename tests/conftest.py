@@ -217,3 +217,55 @@ def track_all(engine: Engine) -> int:
         register.store.assign(record.key, units, (), by=None)
     register.store.set_status([r.key for r in records], TaskStatus.TRACKED, by=None)
     return len(records)
+
+
+# -- the web dashboard ---------------------------------------------------------------------------
+
+class WebWorld:
+    """The dashboard over the real core and the shipped knowledge, every task tracked for every
+    unit: an admin (#admin), a reporter of SNV and a reader of STC, each signed in through a
+    one-time link on their own TestClient."""
+
+    def __init__(self, base: Path, database_url: str, today: date) -> None:
+        from fastapi.testclient import TestClient
+
+        from bot.db.people import Role
+        from bot.web.app import create_app
+
+        self.core = build_assistant(base, today, database_url=database_url, access__admins=["telegram:900"])
+        self.engine = self.core.people.engine
+        self.settings = load_settings(environ={}, database__url=database_url, paths__store=base / "store",
+                                      paths__knowledge=base / "knowledge", access__admins=["telegram:900"])
+        people = self.core.people
+        people.import_units([("SNV", "Sở Nội vụ"), ("STC", "Sở Tài chính"), ("SYT", "Sở Y tế")])
+        self.admin = people.member("telegram", "900", "900", "Văn phòng").official_id
+        self.reporter = people.register("telegram", "11", "11", "Cán bộ SNV",
+                                        people.create_invite("SNV", Role.REPORTER).code).official_id
+        self.reader = people.register("telegram", "21", "21", "Cán bộ STC",
+                                      people.create_invite("STC", Role.READER).code).official_id
+        track_all(self.engine)
+        self.app = create_app(self.settings, self.engine, today=lambda: today)
+        self.client = TestClient
+
+    def signed_in(self, official_id: int):  # type: ignore[no-untyped-def]
+        """A browser (TestClient) signed in as this official through a one-time link."""
+        from bot.db.web import WebStore
+
+        client = self.client(self.app, base_url="http://127.0.0.1:8080")
+        token = WebStore(self.engine).create_link(official_id, 10)
+        response = client.post(f"/dang-nhap/{token}", follow_redirects=False)
+        assert response.status_code == 303, response.text
+        return client
+
+    @staticmethod
+    def csrf(page_html: str) -> str:
+        found = re.search(r'name="csrf" value="([^"]+)"', page_html)
+        assert found, "no CSRF token on the page"
+        return found.group(1)
+
+
+@pytest.fixture
+def web(tmp_path: Path, database_url: str) -> Iterator[WebWorld]:
+    world = WebWorld(tmp_path, database_url, date(2026, 1, 15))
+    yield world
+    world.engine.dispose()

@@ -286,15 +286,22 @@ class PeopleStore(Repository):
             _audit(session, by, channel, "grant", f"cán bộ #{official_id}: {before} → {role.value}")
             return True
 
-    def officials(self, unit_code: str | None = None) -> list[OfficialInfo]:
+    def official(self, official_id: int) -> OfficialInfo | None:
+        return next((o for o in self.officials(official_id=official_id)), None)
+
+    def officials(self, unit_code: str | None = None, *, official_id: int | None = None) -> list[OfficialInfo]:
         stmt = select(m.Official).order_by(m.Official.unit_id, m.Official.id)
         with self._read() as session:
             units = {u.id: _unit(u) for u in session.scalars(select(m.Unit))}
             if unit_code:
                 wanted = [u.id for u in units.values() if u.code == normalise_code(unit_code)]
                 stmt = stmt.where(m.Official.unit_id.in_(wanted))
+            identities = select(m.Identity).order_by(m.Identity.linked_at)
+            if official_id is not None:
+                stmt = stmt.where(m.Official.id == official_id)
+                identities = identities.where(m.Identity.official_id == official_id)
             accounts: dict[int, list[str]] = {}
-            for ident in session.scalars(select(m.Identity).order_by(m.Identity.linked_at)):
+            for ident in session.scalars(identities):
                 accounts.setdefault(ident.official_id, []).append(f"{ident.channel}:{ident.user_id}")
             return [OfficialInfo(o.id, o.name, Role(o.role), units.get(o.unit_id) if o.unit_id else None,
                                  o.active, tuple(accounts.get(o.id, ()))) for o in session.scalars(stmt)]
