@@ -83,6 +83,26 @@ class BroadcastReport:
         return self.sent + self.failed_total + self.pending
 
 
+@dataclass(frozen=True)
+class BroadcastSummary:
+    """A broadcast as a list shows it: what, to whom, by whom, and where its messages stand."""
+
+    id: int
+    kind: str
+    text: str
+    audience: str
+    created_by: int | None
+    creator: str | None  # the official's name
+    created_at: datetime
+    sent: int
+    failed: int
+    pending: int  # pending or being sent
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed + self.pending
+
+
 def encode_buttons(rows: tuple[tuple[Button, ...], ...]) -> str:
     return json.dumps([[[b.label, b.data] for b in row] for row in rows], ensure_ascii=False) if rows else ""
 
@@ -320,6 +340,32 @@ class Outbox(Repository):
         return BroadcastReport(broadcast_id, broadcast.kind, int(sent), dict(sorted(
             failed.items(), key=lambda item: (-item[1], item[0]))), int(pending),
             broadcast.report_channel, broadcast.report_chat_id)
+
+    def recent_broadcasts(self, limit: int = 20, kind: str | None = None) -> list[BroadcastSummary]:
+        """The latest broadcasts (of one kind, or all), newest first, with their messages counted."""
+        return self._summaries(None if kind is None else m.Broadcast.kind == kind, limit)
+
+    def broadcast(self, broadcast_id: int) -> BroadcastSummary | None:
+        found = self._summaries(m.Broadcast.id == broadcast_id, 1)
+        return found[0] if found else None
+
+    def _summaries(self, where: ColumnElement[bool] | None, limit: int) -> list[BroadcastSummary]:
+        row, broadcast = m.OutboxMessage, m.Broadcast
+        latest = (select(broadcast, m.Official.name).outerjoin(m.Official, m.Official.id == broadcast.created_by)
+                  .order_by(broadcast.id.desc()).limit(limit))
+        if where is not None:
+            latest = latest.where(where)
+        with self._read() as session:
+            found = session.execute(latest).all()
+            ids = [b.id for b, _ in found]
+            counts: dict[tuple[int, str], int] = {
+                (b, status): int(n) for b, status, n in session.execute(
+                    select(row.broadcast_id, row.status, func.count()).where(row.broadcast_id.in_(ids))
+                    .group_by(row.broadcast_id, row.status))} if ids else {}
+        return [BroadcastSummary(b.id, b.kind, b.text, b.audience, b.created_by, name, b.created_at,
+                                 counts.get((b.id, Status.SENT), 0), counts.get((b.id, Status.FAILED), 0),
+                                 counts.get((b.id, Status.PENDING), 0) + counts.get((b.id, Status.SENDING), 0))
+                for b, name in found]
 
     def unreported_finished_broadcasts(self) -> list[int]:
         """Broadcasts not yet reported whose every message is sent or failed."""

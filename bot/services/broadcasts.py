@@ -41,10 +41,35 @@ def audience_recipients(people: PeopleStore, audience: str) -> list[Recipient]:
     raise AudienceError(f"Không hiểu đối tượng nhận «{audience}»: dùng all, unit:<MÃ> hoặc missing:….")
 
 
+def describe_audience(people: PeopleStore, audience: str, title_limit: int = 90) -> str:
+    """The audience in words: «tất cả cán bộ», «đơn vị SNV (Sở Nội vụ)», «các đơn vị chưa báo
+    cáo về «…» (hạn 31/12/2025)»."""
+    kind, _, rest = audience.partition(":")
+    if kind == "unit":
+        unit = people.unit(rest)
+        return f"đơn vị {rest}" + (f" ({unit.name})" if unit else "")
+    if kind == "missing":
+        key, _, due = rest.partition(":")
+        task = TaskStore(people.engine).get(key)
+        title = f"«{_shorten(task.action, title_limit)}»" if task else "nhiệm vụ đã chọn"
+        try:
+            return f"các đơn vị chưa báo cáo về {title} (hạn {date.fromisoformat(due):%d/%m/%Y})"
+        except ValueError:
+            return f"các đơn vị chưa báo cáo về {title}"
+    return "tất cả cán bộ" if audience == "all" else audience
+
+
+def _shorten(action: str, limit: int) -> str:
+    text = action[:1].upper() + action[1:]
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def plan_broadcast(outbox: Outbox, people: PeopleStore, text: str, audience: str, *,
-                   created_by: int | None = None, report_to: tuple[str, str] | None = None) -> tuple[int, int]:
+                   created_by: int | None = None, report_to: tuple[str, str] | None = None,
+                   channel: str | None = None) -> tuple[int, int]:
     """Record the broadcast and one pending message per recipient in one transaction, and
-    audit it (channel "cli" without a chat); (broadcast id, recipients)."""
+    audit it on `channel` (by default the chat's channel, or "cli" without a chat);
+    (broadcast id, recipients)."""
     recipients = audience_recipients(people, audience)
 
     def messages(broadcast_id: int) -> list[NewMessage]:
@@ -53,6 +78,6 @@ def plan_broadcast(outbox: Outbox, people: PeopleStore, text: str, audience: str
 
     broadcast_id, _ = outbox.plan_broadcast("announcement", text, audience, messages, created_by=created_by,
                                             report_to=report_to)
-    people.audit(created_by, report_to[0] if report_to else "cli", "broadcast",
+    people.audit(created_by, channel or (report_to[0] if report_to else "cli"), "broadcast",
                  f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
     return broadcast_id, len(recipients)
