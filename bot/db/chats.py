@@ -35,6 +35,16 @@ class Gap:
     last_asked: datetime
 
 
+@dataclass(frozen=True)
+class Unhelpful:
+    """A question whose answers were voted 👎: how often, when last, and the latest such answer."""
+
+    question: str
+    votes: int
+    last_voted: datetime
+    answer: str
+
+
 class ChatStore(Repository):
     """Reads and writes the conversation tables of a migrated database."""
 
@@ -105,6 +115,21 @@ class ChatStore(Repository):
         with self._read() as session:
             rows = session.execute(stmt).all()
         return [Gap(q, n, int(nf or 0), int(nu or 0), when) for q, n, nf, nu, when in rows]
+
+    def unhelpful_answers(self, limit: int = 50) -> list[Unhelpful]:
+        """Answers voted 👎, grouped by the question's wording, most votes first."""
+        asked, vote = m.AskedQuestion, m.Feedback
+        last = func.max(vote.given_at, type_=m.UTCDateTime())
+        stmt = (select(func.max(asked.id), func.count(), last)
+                .join(vote, vote.question_id == asked.id).where(vote.useful.is_(False))
+                .group_by(func.lower(asked.question))
+                .order_by(func.count().desc(), last.desc())
+                .limit(limit))
+        with self._read() as session:
+            groups = session.execute(stmt).all()
+            latest = {row.id: row for row in session.scalars(
+                select(asked).where(asked.id.in_([g[0] for g in groups])))} if groups else {}
+        return [Unhelpful(latest[i].question, int(n), when, latest[i].answer) for i, n, when in groups]
 
     # -- repeated deliveries ------------------------------------------------------------------
 
