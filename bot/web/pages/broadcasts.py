@@ -17,9 +17,9 @@ from bot.db.outbox import BroadcastReport, BroadcastSummary
 from bot.db.people import PeopleStore, Recipient
 from bot.retrieval.listings import day
 from bot.services.broadcasts import AudienceError, audience_recipients, describe_audience, plan_broadcast
-from bot.services.obligations import TrackedObligation, tracked_obligations
+from bot.services.obligations import tracked_obligations
 from bot.web.app import render, today
-from bot.web.auth import Admin, AdminChange
+from bot.web.auth import Admin, AdminChange, Viewer
 
 router = APIRouter()
 RECENT = 20           # broadcasts listed under the form
@@ -79,7 +79,7 @@ def send(request: Request, viewer: AdminChange, text: Text = "", audience: Audie
     return RedirectResponse(f"/thong-bao/{broadcast_id}", status_code=303)
 
 
-@router.get("/thong-bao/{broadcast_id}", response_class=HTMLResponse)
+@router.get("/thong-bao/{broadcast_id:int}", response_class=HTMLResponse)
 def sent(request: Request, viewer: Admin, broadcast_id: int) -> Response:
     """One broadcast: its text, audience, sender, and the live delivery report."""
     found = _summary(request, broadcast_id)
@@ -88,7 +88,7 @@ def sent(request: Request, viewer: Admin, broadcast_id: int) -> Response:
                   **_report_context(request, broadcast_id))
 
 
-@router.get("/thong-bao/{broadcast_id}/bao-cao", response_class=HTMLResponse)
+@router.get("/thong-bao/{broadcast_id:int}/bao-cao", response_class=HTMLResponse)
 def report(request: Request, viewer: Admin, broadcast_id: int) -> Response:
     """The delivery report alone: the fragment the open page polls until nothing is pending."""
     return render(request, viewer, "broadcast_report.html", **_report_context(request, broadcast_id))
@@ -115,7 +115,7 @@ def _recipients(people: PeopleStore, text: str, audience: str) -> list[Recipient
     return recipients
 
 
-def _compose_page(request: Request, viewer: Admin, *, text: str = "", audience: str = "all",
+def _compose_page(request: Request, viewer: Viewer, *, text: str = "", audience: str = "all",
                   preview: Preview | None = None, error: str | None = None, status: int = 200) -> Response:
     state = request.app.state
     recent = state.outbox.recent_broadcasts(RECENT)
@@ -133,7 +133,7 @@ def _unit_options(people: PeopleStore) -> list[Option]:
 def _task_options(request: Request) -> list[Option]:
     """Upcoming deadlines nearest first, then those just missed, most recent first (as in the chat)."""
     state, now = request.app.state, today(request)
-    tracked: list[TrackedObligation] = tracked_obligations(state.register.store, now, state.settings.reports.past_days)
+    tracked = tracked_obligations(state.register.store, now, state.settings.reports.past_days)
     ordered = [o for o in tracked if o.due >= now] + [o for o in reversed(tracked) if o.due < now]
     return [Option(f"missing:{o.key}:{o.due.isoformat()}",
                    f"{o.title(80)} — hạn {day(o.due)}" + (" (đã qua)" if o.due < now else ""))
