@@ -116,6 +116,10 @@ def test_the_delivery_report_updates_until_nothing_is_pending(web: WebWorld) -> 
     assert "đã gửi 2/3" in listed and "lỗi 1" in listed
     assert client.get("/thong-bao/9999").status_code == 404
     assert client.get("/thong-bao/9999/bao-cao").status_code == 404
+    unknown = client.get("/thong-bao/abc")
+    assert unknown.status_code == 404 and "Không có trang này." in unknown.text
+    wrong_method = client.get("/thong-bao/gui")
+    assert wrong_method.status_code == 405 and "không nhận yêu cầu kiểu này" in wrong_method.text
 
 
 def test_sending_needs_the_csrf_token(web: WebWorld) -> None:

@@ -10,11 +10,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.config import Settings
 from bot.core.clock import VIETNAM, clock_and_day
@@ -34,6 +35,9 @@ MENU = (("/", "Tổng quan", True), ("/nhiem-vu", "Nhiệm vụ", True), ("/ma-t
 LINK_REFUSED = {LinkProblem.UNKNOWN: "Liên kết đăng nhập không đúng.",
                 LinkProblem.USED: "Liên kết này đã được dùng. Mỗi liên kết chỉ dùng được một lần.",
                 LinkProblem.EXPIRED: "Liên kết đã hết hạn."}
+# Starlette's English words for an address or a method no route has.
+ROUTING_ERRORS = {(404, "Not Found"): "Không có trang này.",
+                  (405, "Method Not Allowed"): "Trang này không nhận yêu cầu kiểu này."}
 ASK_LINK = "Nhắn /web cho bot (trong cuộc trò chuyện riêng) để nhận liên kết đăng nhập mới."
 
 
@@ -56,7 +60,8 @@ def create_app(settings: Settings, engine: Engine, *, today: Callable[[], date] 
     for router in PAGES:
         app.include_router(router)
     app.add_exception_handler(SignInRequired, _sign_in_page)
-    app.add_exception_handler(HTTPException, _error_page)
+    # Starlette's own exception: an unknown address (404) or method (405) gets the page too.
+    app.add_exception_handler(StarletteHTTPException, _error_page)
     return app
 
 
@@ -129,10 +134,9 @@ async def _sign_in_page(request: Request, exc: Exception) -> Response:
 
 
 async def _error_page(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
+    assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else "Không thực hiện được yêu cầu."
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = "Không có trang này."
+    detail = ROUTING_ERRORS.get((exc.status_code, detail), detail)
     return render(request, None, "error.html", status=exc.status_code, message=detail)
 
 
