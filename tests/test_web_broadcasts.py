@@ -49,6 +49,8 @@ def test_the_preview_counts_the_recipients_and_plans_nothing(web: WebWorld) -> N
     assert shown.status_code == 200 and recipients_shown(shown.text) == 3
     assert "tất cả cán bộ" in shown.text and TEXT in shown.text
     assert recipients_shown(preview(client, TEXT, "unit:SNV").text) == 1
+    two_lines = preview(client, "Dòng một\r\nDòng hai  ", "unit:SNV")  # as a browser sends a textarea
+    assert 'name="text" value="Dòng một\nDòng hai"' in two_lines.text
     # The units that owe the overdue task: SNV's reporter and STC's reader (the admin has no unit).
     missing = preview(client, TEXT, missing_audience(page.text))
     assert recipients_shown(missing.text) == 2 and "các đơn vị chưa báo cáo về" in missing.text

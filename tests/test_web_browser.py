@@ -258,7 +258,7 @@ def send_broadcast(site: Site, fake: Any) -> None:
     """Compose, preview (3 recipients), send to all, and watch the live report reach «đã gửi 3»."""
     from selenium.webdriver.support.ui import Select
 
-    text = "Họp giao ban toàn tỉnh lúc 8 giờ sáng thứ Hai tại hội trường A."
+    text = "Họp giao ban toàn tỉnh lúc 8 giờ sáng thứ Hai tại hội trường A.\nCác đơn vị cử lãnh đạo dự."
     site.open("/thong-bao")
     site.wait_for("textarea[name=text]").send_keys(text)
     Select(site.wait_for("select[name=audience]")).select_by_value("all")
@@ -274,6 +274,7 @@ def send_broadcast(site: Site, fake: Any) -> None:
     assert sorted(chat for chat in CHATS if [msg.text for msg in fake.messages_to(chat)] == [text]) == sorted(CHATS)
     site.open("/thong-bao")
     site.wait_for("table.broadcasts td", text="đã gửi 3/3")
+    site.shoot("thong-bao-danh-sach")
 
 
 def seed_questions(web: WebWorld) -> None:
@@ -343,7 +344,7 @@ def test_sign_in_visit_the_pages_and_send_a_broadcast(web: WebWorld, tmp_path: P
         visit_questions(site)
         visit_audit_log(site)
     shots = sorted(p.name for p in (tmp_path / "screenshots").iterdir())
-    assert len(shots) == 2 * 6, shots
+    assert len(shots) == 2 * 7, shots
 
 
 def test_confirm_a_documents_tasks(web: WebWorld, tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def compose(request: Request, viewer: Admin) -> Response:
 def preview(request: Request, viewer: Admin, text: Text = "", audience: Audience = "all") -> Response:
     """What would be sent to whom; nothing is planned yet."""
     people = request.app.state.people
-    text = text.strip()
+    text = _clean(text)
     try:
         recipients = _recipients(people, text, audience)
     except AudienceError as exc:
@@ -69,7 +69,7 @@ def preview(request: Request, viewer: Admin, text: Text = "", audience: Audience
 def send(request: Request, viewer: AdminChange, text: Text = "", audience: Audience = "all") -> Response:
     """Plan one outbox row per recipient (the delivery worker sends them) and follow the report."""
     state = request.app.state
-    text = text.strip()
+    text = _clean(text)
     try:
         _recipients(state.people, text, audience)
         broadcast_id, _ = plan_broadcast(state.outbox, state.people, text, audience,
@@ -95,6 +95,11 @@ def report(request: Request, viewer: Admin, broadcast_id: int) -> Response:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+def _clean(text: str) -> str:
+    """The text as typed: browsers send a form's line breaks as CRLF."""
+    return text.replace("\r\n", "\n").strip()
+
 
 def _recipients(people: PeopleStore, text: str, audience: str) -> list[Recipient]:
     """Who would get the text; AudienceError (a sentence for the page) when it cannot be sent."""
