@@ -101,6 +101,10 @@ def channel(settings: Settings, name: str) -> int:
     if name == "start":
         name = next((n for n, var in (("telegram", "TELEGRAM_BOT_TOKEN"), ("zalo", "ZALO_BOT_TOKEN"))
                      if os.environ.get(var)), "console")
+        if settings.web.enabled:  # the secretariat's dashboard beside the bot; its address printed
+            from bot.web.app import serve_beside
+
+            serve_beside(settings)
     if name == "console":
         return console(settings)
     if name == "telegram":

@@ -5,10 +5,11 @@
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -26,6 +27,9 @@ from bot.db.web import LinkError, LinkProblem, WebStore
 from bot.retrieval.listings import day
 from bot.services.tasks import TaskRegister
 from bot.web.auth import COOKIE, SignInRequired, Viewer
+
+if TYPE_CHECKING:
+    import uvicorn
 
 HERE = Path(__file__).parent
 # The pages, in the order of the menu: (path, title, admins only).
@@ -147,11 +151,22 @@ def today(request: Request) -> date:
 
 def serve(settings: Settings) -> int:
     """`python -m bot web`: the dashboard on web.listen:web.port until interrupted."""
+    _server(settings).run()
+    return 0
+
+
+def serve_beside(settings: Settings) -> threading.Thread:
+    """The dashboard in a daemon thread beside a bot (`python -m bot start` with web.enabled)."""
+    thread = threading.Thread(target=_server(settings).run, name="web", daemon=True)
+    thread.start()
+    return thread
+
+
+def _server(settings: Settings) -> "uvicorn.Server":
     import uvicorn
 
     from bot.db.engine import shared_engine
 
     app = create_app(settings, shared_engine(settings.database_url))
     print(f"Trang quản trị: {settings.web.address} (đăng nhập bằng liên kết từ lệnh /web của bot)", flush=True)
-    uvicorn.run(app, host=settings.web.listen, port=settings.web.port, log_level="warning")
-    return 0
+    return uvicorn.Server(uvicorn.Config(app, host=settings.web.listen, port=settings.web.port, log_level="warning"))
