@@ -25,6 +25,7 @@ from bot.db.web import LinkError, LinkProblem, WebStore
 from bot.retrieval.listings import day
 from bot.services.tasks import TaskRegister
 from bot.web.auth import COOKIE, SignInRequired, Viewer
+from bot.web.library import Encoder, Library, default_encoder
 
 HERE = Path(__file__).parent
 # The pages, in the order of the menu: (path, title, admins only).
@@ -37,8 +38,10 @@ LINK_REFUSED = {LinkProblem.UNKNOWN: "Liên kết đăng nhập không đúng.",
 ASK_LINK = "Nhắn /web cho bot (trong cuộc trò chuyện riêng) để nhận liên kết đăng nhập mới."
 
 
-def create_app(settings: Settings, engine: Engine, *, today: Callable[[], date] | None = None) -> FastAPI:
-    """The dashboard over a migrated database; `today` fixes the date (tests)."""
+def create_app(settings: Settings, engine: Engine, *, today: Callable[[], date] | None = None,
+               encoder: Encoder | None = None) -> FastAPI:
+    """The dashboard over a migrated database; `today` fixes the date and `encoder` the model
+    uploads are embedded with (tests; by default the configured model, loaded at the first upload)."""
     app = FastAPI(title="Trợ lý Chỉ thị — văn phòng", docs_url=None, redoc_url=None, openapi_url=None)
     state = app.state
     state.settings, state.engine = settings, engine
@@ -48,6 +51,8 @@ def create_app(settings: Settings, engine: Engine, *, today: Callable[[], date] 
     state.web = WebStore(engine)
     state.outbox = Outbox(engine)
     state.register = TaskRegister(engine, settings, facts=state.facts, people=state.people)
+    state.library = Library(settings, facts=state.facts, people=state.people, register=state.register,
+                            outbox=state.outbox, encoder=encoder or default_encoder(settings), today=state.today)
     state.templates = templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _sign_in_routes(app)
