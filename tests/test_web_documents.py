@@ -7,6 +7,7 @@ import re
 import time
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -105,6 +106,22 @@ def test_a_good_text_is_ingested_in_the_background_and_its_tasks_proposed(web: W
     assert _audit(web, "document_upload") == [(web.admin, "web", f"{STORED_AS}: {chunks} đoạn, 2 nhiệm vụ")]
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_with_auto_track_the_units_hear_of_an_uploaded_documents_tasks(web: WebWorld) -> None:
+    web.app.state.register.auto_track = True
+    client = web.signed_in(web.admin)
+    _upload(client, web.csrf(client.get("/van-ban").text), "ke-hoach-77.txt", PLAN.encode())
+    assert "2 nhiệm vụ tìm thấy" in _finished(client, client.get("/van-ban").text)
+    tasks = TaskRegister(web.engine, web.settings).store.records(sources=["ke-hoach-77.txt"])
+    assert {t.status for t in tasks} == {TaskStatus.TRACKED}
+    with web.engine.connect() as connection:
+        told = connection.execute(select(m.OutboxMessage.official_id, m.OutboxMessage.text)
+                                  .where(m.OutboxMessage.dedupe_key.like("trk:%"))).all()
+    # Sở Nội vụ leads the first task with Sở Tài chính: their officials are told (Sở Y tế has none).
+    assert sorted(official for official, _ in told) == [web.reporter, web.reader]
+    assert "77/KH-UBND bắt đầu được theo dõi" in told[0][1]
+
+
 def test_a_bad_file_gets_its_reason_and_nothing_is_lost(web: WebWorld) -> None:
     client = web.signed_in(web.admin)
     csrf = web.csrf(client.get("/van-ban").text)
@@ -137,6 +154,8 @@ def test_a_bad_file_gets_its_reason_and_nothing_is_lost(web: WebWorld) -> None:
     assert _library(web).chunk_counts() == chunks_before
     assert sorted(p.name for p in web.settings.paths.knowledge.iterdir()) == sorted(chunks_before)
     assert _audit(web, "document_upload") == []
+    gone = client.get("/van-ban/nap/khongco")  # an upload the dashboard no longer knows: polling stops
+    assert gone.status_code == 286 and "Không còn thông tin về lần tải lên này" in gone.text
 
 
 def test_removing_a_document_takes_it_out_of_the_folder_the_store_and_the_register(web: WebWorld) -> None:

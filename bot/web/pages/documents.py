@@ -19,6 +19,7 @@ FILE_FIELD = "tep"
 # A request this much larger than the upload limit is refused before its body is read.
 FORM_SLACK_BYTES = 1024 * 1024
 CHANGED = "van-ban-doi"  # the htmx event that reloads the table when an upload is done
+STOP_POLLING = 286
 
 
 def _library(request: Request) -> Library:
@@ -46,8 +47,8 @@ def table(request: Request, viewer: Admin) -> Response:
 @router.get("/van-ban/nap/{job_id}", response_class=HTMLResponse)
 def job_status(request: Request, viewer: Admin, job_id: str) -> Response:
     job = _library(request).job(job_id)
-    if job is None:
-        raise HTTPException(404, "Không còn thông tin về lần tải lên này (trang quản trị đã khởi động lại).")
+    if job is None:  # htmx stops polling on 286
+        return render(request, viewer, "documents_job_gone.html", status=STOP_POLLING)
     response = render(request, viewer, "documents_job.html", job=job)
     if job.finished:
         response.headers["HX-Trigger"] = CHANGED
