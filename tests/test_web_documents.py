@@ -176,6 +176,8 @@ def test_removing_a_document_takes_it_out_of_the_folder_the_store_and_the_regist
     assert tasks and {t.status for t in tasks} == {TaskStatus.DISMISSED}
     assert _audit(web, "document_remove") == [(web.admin, "web", f"gỡ văn bản 09/CT-UBND ({source})")]
 
+    assert "Đã gỡ" not in client.get("/van-ban?da-go=0125/KH-UBND").text  # not removed: no notice
+
     again = client.post("/van-ban/go", data={"csrf": web.csrf(page), "source": source})
     assert again.status_code == 400 and "Không có văn bản này trong kho" in again.text
     outside = client.post("/van-ban/go", data={"csrf": web.csrf(page), "source": "../config.yaml"})

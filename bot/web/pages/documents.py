@@ -20,6 +20,7 @@ FILE_FIELD = "tep"
 FORM_SLACK_BYTES = 1024 * 1024
 CHANGED = "van-ban-doi"  # the htmx event that reloads the table when an upload is done
 STOP_POLLING = 286
+RECENT_AUDIT = 20  # audit entries looked at for the notice after a removal
 
 
 def _library(request: Request) -> Library:
@@ -35,8 +36,16 @@ def _within_limit(request: Request) -> None:
 
 @router.get("/van-ban", response_class=HTMLResponse)
 def documents(request: Request, viewer: Admin) -> Response:
-    removed = request.query_params.get("da-go")
-    return _page(request, viewer, notice=f"Đã gỡ văn bản «{removed}»." if removed else None)
+    return _page(request, viewer, notice=_removed_notice(request, viewer))
+
+
+def _removed_notice(request: Request, viewer: Viewer) -> str | None:
+    """«Đã gỡ …» after a removal, when this official's audit log says so (not from the URL alone)."""
+    name = request.query_params.get("da-go")
+    recent = request.app.state.people.audit_log(RECENT_AUDIT)
+    done = name and any(official == viewer.official_id and action == "document_remove"
+                        and detail.startswith(f"gỡ văn bản {name} (") for _, official, _, action, detail in recent)
+    return f"Đã gỡ văn bản «{name}»." if done else None
 
 
 @router.get("/van-ban/bang", response_class=HTMLResponse)
