@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,17 @@ class Telegram(_Section):
     webhook_url: str | None = None
     listen: str = "127.0.0.1"
     port: int = Field(8443, ge=1, le=65535)
+    # The bot's @username, for the dashboard's invite links and QR codes
+    # (https://t.me/<username>?start=<code>); the bot itself learns it from Telegram.
+    username: str | None = None
+
+    @field_validator("username")
+    @classmethod
+    def _bare(cls, value: str | None) -> str | None:
+        name = (value or "").strip().lstrip("@")
+        if name and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", name):
+            raise ValueError(f"'{value}': a Telegram username is 4-32 letters, digits or _")
+        return name or None
 
 
 class Zalo(_Section):

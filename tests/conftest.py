@@ -231,6 +231,7 @@ class WebWorld:
 
         from bot.db.people import Role
         from bot.web.app import create_app
+        from bot.web.library import Encoder
 
         self.core = build_assistant(base, today, database_url=database_url, access__admins=["telegram:900"])
         self.engine = self.core.people.engine
@@ -244,7 +245,9 @@ class WebWorld:
         self.reader = people.register("telegram", "21", "21", "Cán bộ STC",
                                       people.create_invite("STC", Role.READER).code).official_id
         track_all(self.engine)
-        self.app = create_app(self.settings, self.engine, today=lambda: today)
+        # Uploads are embedded as the store was built: the fake model, fingerprinted "fake".
+        self.app = create_app(self.settings, self.engine, today=lambda: today,
+                              encoder=Encoder(FakeEmbeddings, "fake"))
         self.client = TestClient
 
     def signed_in(self, official_id: int):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -46,6 +46,8 @@ GREETING = ("Xin chào! Tôi là Trợ lý Chỉ thị. Tôi trả lời câu h�
             "trong các chỉ thị, kế hoạch, công văn đã nạp, kèm trích dẫn điều khoản và số hiệu văn bản.\n"
             "Cứ gõ câu hỏi (có dấu hay không dấu đều được), ví dụ: «hạn nộp hồ sơ khen thưởng theo "
             "kế hoạch 0125 là khi nào?».")
+# The command that redeems an invite code (a feature's), also reached through /start <code>.
+REGISTER_COMMAND = "dangky"
 UNKNOWN_COMMAND = "Lệnh /{name} chưa có. Gõ /help để xem các lệnh tôi hiểu."
 ASK_USAGE = "Bạn gõ câu hỏi sau lệnh, ví dụ: /hoi hạn nộp báo cáo là khi nào?"
 CRITERIA_USAGE = "Bạn gõ số hiệu văn bản sau lệnh, ví dụ: /tieuchi kh 982 hoặc /tieuchi 982/KH-UBND."
@@ -237,6 +239,7 @@ class Assistant:
                 return self._texts(msg.channel, SLOW_DOWN.format(seconds=wait))
         handlers = {"start": self._start, "help": self._help, "hoi": self._ask, "hanchot": self._deadlines,
                     "tieuchi": self._criteria, "vanban": self._documents, "huy": self._cancel}
+        msg = self._deep_link(msg)
         name = msg.command or ""
         if name in self._commands:
             rule, feature_handler = self._commands[name]
@@ -249,6 +252,13 @@ class Assistant:
         if handler is None:
             return self._texts(msg.channel, UNKNOWN_COMMAND.format(name=msg.command))
         return handler(msg)
+
+    def _deep_link(self, msg: Incoming) -> Incoming:
+        """`/start <code>`, what Telegram sends for a t.me/<bot>?start=<code> link (the QR code of
+        an invite on the dashboard), registers with that code as /dangky would."""
+        if msg.command == "start" and msg.text.strip() and REGISTER_COMMAND in self._commands:
+            return replace(msg, command=REGISTER_COMMAND)
+        return msg
 
     def _start(self, msg: Incoming) -> list[Reply]:
         return self._texts(msg.channel, f"{GREETING}\n\n{self.help_text(msg)}")

@@ -18,8 +18,8 @@ from bot.db.people import LINK_ROLE, ROLE_NAMES, InviteError, InviteProblem, Mem
     OfficialInfo, PeopleStore, Role, normalise_code
 from bot.core.access import REGISTER_FIRST, ButtonRule
 from bot.core.messages import Command, Incoming, Reply
-from bot.services.units import (MAX_INVITE_DAYS, invite_state, official_counts, official_line, parse_role,
-                                typed_code, unit_text)
+from bot.services.units import (MAX_INVITE_DAYS, demotion_refusal, invite_state, official_counts, official_line,
+                                parse_role, typed_code, unit_text)
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant, ButtonHandler, DialogHandler, Handler
@@ -237,7 +237,7 @@ class Membership:
         if target.role is role:
             return self.core.texts(msg, f"{who[0].upper()}{who[1:]} đã có vai trò {ROLE_NAMES[role]}.")
         if target.role is Role.ADMIN:
-            refusal = self._demotion_refusal(target, member)
+            refusal = demotion_refusal(self.people, target, member.official_id)
             if refusal:
                 return self.core.texts(msg, refusal)
         self.people.grant(target.official_id, role, by=member.official_id, channel=msg.channel.name)
@@ -284,17 +284,6 @@ class Membership:
 
     def _official(self, official_id: int, unit_code: str | None = None) -> OfficialInfo | None:
         return next((o for o in self.people.officials(unit_code) if o.official_id == official_id), None)
-
-    def _demotion_refusal(self, target: OfficialInfo, by: Member) -> str | None:
-        """Why an admin may not lose the role: set in the config, or the last admin left."""
-        if any(a in self.people.admins for a in target.accounts):
-            return (f"Cán bộ #{target.official_id} là quản trị theo cấu hình (access.admins): muốn bỏ quyền, "
-                    "văn phòng bỏ tài khoản khỏi config.yaml, khởi động lại bot rồi mới đổi vai trò.")
-        admins = [o for o in self.people.officials() if o.role is Role.ADMIN and o.active]
-        if len(admins) <= 1:
-            you = "Bạn là" if target.official_id == by.official_id else f"Cán bộ #{target.official_id} là"
-            return f"{you} quản trị duy nhất; cấp quyền quản trị cho người khác trước rồi mới đổi vai trò này."
-        return None
 
     def _link_owner(self, code: str) -> int | None:
         """The official who made this link code; None for an invite code or an unknown one."""

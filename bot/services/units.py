@@ -45,6 +45,18 @@ def invite_state(revoked: bool, expires_at: datetime, uses: int, max_uses: int |
     return "còn hạn"
 
 
+def demotion_refusal(people: PeopleStore, target: OfficialInfo, by_official_id: int) -> str | None:
+    """Why an admin may not lose the role: set in the config, or the last admin left."""
+    if any(a in people.admins for a in target.accounts):
+        return (f"Cán bộ #{target.official_id} là quản trị theo cấu hình (access.admins): muốn bỏ quyền, "
+                "văn phòng bỏ tài khoản khỏi config.yaml, khởi động lại bot rồi mới đổi vai trò.")
+    admins = [o for o in people.officials() if o.role is Role.ADMIN and o.active]
+    if len(admins) <= 1:
+        you = "Bạn là" if target.official_id == by_official_id else f"Cán bộ #{target.official_id} là"
+        return f"{you} quản trị duy nhất; cấp quyền quản trị cho người khác trước rồi mới đổi vai trò này."
+    return None
+
+
 def unit_text(member: Member | OfficialInfo) -> str:
     return f"{member.unit.name} ({member.unit.code})" if member.unit else "chưa thuộc đơn vị nào"
 

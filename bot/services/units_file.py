@@ -20,6 +20,7 @@ from bot.db.people import UNIT_KINDS, UnitSpec, normalise_code
 from bot.retrieval.vietnamese import fold, nfc
 
 ENCODINGS = ("utf-8-sig", "cp1258", "cp1252")
+YAML_SUFFIXES = (".yaml", ".yml")
 CODE_KEYS = {"code", "ma", "ma don vi", "ma dv"}
 NAME_KEYS = {"name", "ten", "ten don vi", "ten dv"}
 KIND_KEYS = {"kind", "loai", "loai don vi"}
@@ -52,8 +53,13 @@ class UnitsFile:
 
 def read_units_file(path: Path) -> UnitsFile:
     """The units in a .csv, .yaml or .yml file."""
-    text = decode(path.read_bytes())
-    if path.suffix.lower() in (".yaml", ".yml"):
+    return parse_units_file(path.name, path.read_bytes())
+
+
+def parse_units_file(name: str, data: bytes) -> UnitsFile:
+    """The units in the bytes of a file by that name (YAML for .yaml/.yml, else CSV)."""
+    text = decode(data)
+    if Path(name).suffix.lower() in YAML_SUFFIXES:
         return parse_yaml(text)
     return parse_csv(text)
 

@@ -27,6 +27,7 @@ from bot.db.web import LinkError, LinkProblem, WebStore
 from bot.retrieval.listings import day
 from bot.services.tasks import TaskRegister
 from bot.web.auth import COOKIE, SignInRequired, Viewer
+from bot.web.library import Encoder, Library, default_encoder
 
 if TYPE_CHECKING:
     import uvicorn
@@ -45,8 +46,10 @@ ROUTING_ERRORS = {(404, "Not Found"): "Không có trang này.",
 ASK_LINK = "Nhắn /web cho bot (trong cuộc trò chuyện riêng) để nhận liên kết đăng nhập mới."
 
 
-def create_app(settings: Settings, engine: Engine, *, today: Callable[[], date] | None = None) -> FastAPI:
-    """The dashboard over a migrated database; `today` fixes the date (tests)."""
+def create_app(settings: Settings, engine: Engine, *, today: Callable[[], date] | None = None,
+               encoder: Encoder | None = None) -> FastAPI:
+    """The dashboard over a migrated database; `today` fixes the date and `encoder` the model
+    uploads are embedded with (tests; by default the configured model, loaded at the first upload)."""
     app = FastAPI(title="Trợ lý Chỉ thị — văn phòng", docs_url=None, redoc_url=None, openapi_url=None)
     state = app.state
     state.settings, state.engine = settings, engine
@@ -56,6 +59,8 @@ def create_app(settings: Settings, engine: Engine, *, today: Callable[[], date] 
     state.web = WebStore(engine)
     state.outbox = Outbox(engine)
     state.register = TaskRegister(engine, settings, facts=state.facts, people=state.people)
+    state.library = Library(settings, facts=state.facts, people=state.people, register=state.register,
+                            outbox=state.outbox, encoder=encoder or default_encoder(settings), today=state.today)
     state.templates = templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _sign_in_routes(app)

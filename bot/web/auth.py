@@ -7,6 +7,7 @@ token (hidden field `csrf`, or header `X-CSRF-Token` that the page sets on every
 from __future__ import annotations
 
 import hmac
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
@@ -59,7 +60,17 @@ def admin_viewer(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
     return viewer
 
 
-async def checked_viewer(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+async def _form_closed(request: Request) -> AsyncIterator[None]:
+    """Closes the form read for its token when the request ends, refused or not: an uploaded
+    file's temporary file is not left open."""
+    try:
+        yield
+    finally:
+        await request.close()
+
+
+async def checked_viewer(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)],
+                         _closes: Annotated[None, Depends(_form_closed)] = None) -> Viewer:
     """The viewer of a request that changes something, its CSRF token checked."""
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
