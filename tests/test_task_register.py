@@ -22,6 +22,8 @@ from bot.db import models as m
 from bot.db.outbox import decode_buttons
 from bot.db.people import PeopleStore, Role, UnitInfo, UnitSpec
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore
+from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
+from bot.ingestion.document import DocumentMeta
 from bot.features.reminder_plan import ReminderPlanner
 from bot.features.reminders import ReminderCommands
 from bot.features.task_register import TaskAnnouncer, parse_units
@@ -347,3 +349,22 @@ def test_tasks_on_the_command_line(world: World, monkeypatch: pytest.MonkeyPatch
     assert "không phải nhiệm vụ" in out and "thêm bằng tay" in out
     assert run("track")[0] == 2
     assert run("list", "--doc", "1/XX")[0] == 1
+
+
+def test_tasks_proposed_by_another_process_are_announced_and_many_documents_come_as_one_digest(
+        world: World) -> None:
+    world.register().sync()  # as the dashboard's upload or `tasks list` does, before the bot looks
+    _announce(world)
+    assert [r for r in world.outbox("newdoc:") if DOC in r.text]
+    facts = world.core.facts
+    for i in range(6):  # a batch of new documents, e.g. a first ingestion
+        facts.replace_document(f"cv-{i}.txt", DocumentMeta(doc_number=f"{i + 1}/CV-SNV", doc_type="công văn"),
+                               f"h{i}", DocumentFacts(obligations=(Obligation(
+                                   action=f"gửi báo cáo số {i}", actor="Sở Y tế", lead="Sở Y tế",
+                                   deadline=Deadline(DeadlineKind.ABSOLUTE, "trước ngày 30/6/2026",
+                                                     due=date(2026, 6, 30)), quote="…"),)))
+    assert _announce(world) == 1  # one admin, one digest
+    [digest] = world.outbox("newdocs:")
+    assert digest.text.startswith("📄 6 văn bản mới: 6 nhiệm vụ có thời hạn đề xuất, 6 đã xác định đơn vị chủ trì")
+    assert "/nhiemvu" in digest.text
+    assert _announce(world) == 0

@@ -361,6 +361,7 @@ class Task(Base):
     manual: Mapped[bool] = mapped_column(Boolean, default=False)            # added by hand
     deadline_corrected: Mapped[bool] = mapped_column(Boolean, default=False)
     units_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)   # set by a person
+    announced: Mapped[bool] = mapped_column(Boolean, default=False)         # admins were told of it
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("officials.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

@@ -49,6 +49,7 @@ class TaskRecord:
     manual: bool = False
     deadline_corrected: bool = False
     units_confirmed: bool = False
+    announced: bool = False  # the secretariat was told of it (or wrote it)
 
     @property
     def units(self) -> tuple[int, ...]:
@@ -60,7 +61,7 @@ class TaskStore(Repository):
 
     def records(self, *, status: TaskStatus | None = None, sources: Iterable[str] | None = None,
                 doc_numbers: Iterable[str] | None = None, unit_id: int | None = None,
-                keys: Iterable[str] | None = None) -> list[TaskRecord]:
+                keys: Iterable[str] | None = None, announced: bool | None = None) -> list[TaskRecord]:
         """Tasks by document and position in it, filtered as asked (two statements: the tasks,
         and their units)."""
         where = []
@@ -72,6 +73,8 @@ class TaskStore(Repository):
             where.append(m.Task.doc_number.in_(list(doc_numbers)))
         if keys is not None:
             where.append(m.Task.key.in_(list(keys)))
+        if announced is not None:
+            where.append(m.Task.announced.is_(announced))
         if unit_id is not None:
             where.append(m.Task.key.in_(select(m.TaskUnit.task_key).where(m.TaskUnit.unit_id == unit_id)))
         units: dict[str, list[tuple[int, str]]] = {}
@@ -115,6 +118,12 @@ class TaskStore(Repository):
             if audit and added:
                 _audit(session, *audit)
         return added
+
+    def mark_announced(self, keys: Sequence[str]) -> None:
+        with self._write() as session, session.begin():
+            for start in range(0, len(keys), 500):
+                session.execute(update(m.Task).where(m.Task.key.in_(list(keys[start:start + 500])))
+                                .values(announced=True))
 
     def refresh(self, records: Iterable[TaskRecord]) -> int:
         """Bring stored tasks up to a new extraction: wording and place always, the deadline
@@ -182,7 +191,7 @@ class TaskStore(Repository):
 
 _COLUMNS = (m.Task.key, m.Task.source, m.Task.doc_number, m.Task.action, m.Task.deadline, m.Task.quote,
             m.Task.section, m.Task.actor, m.Task.position, m.Task.status, m.Task.manual,
-            m.Task.deadline_corrected, m.Task.units_confirmed)
+            m.Task.deadline_corrected, m.Task.units_confirmed, m.Task.announced)
 
 
 def _set_units(session: Session, key: str, lead: Sequence[int], coordinate: Sequence[int]) -> bool:
@@ -206,7 +215,8 @@ def _row(record: TaskRecord) -> m.Task:
                   position=record.position, action=record.action, actor=record.actor,
                   quote=record.quote, section=record.section, deadline=_deadline_json(record.deadline),
                   status=record.status.value, manual=record.manual,
-                  deadline_corrected=record.deadline_corrected, units_confirmed=record.units_confirmed)
+                  deadline_corrected=record.deadline_corrected, units_confirmed=record.units_confirmed,
+                  announced=record.announced)
 
 
 def _record(row: Any, units: tuple[tuple[int, str], ...]) -> TaskRecord:
@@ -216,7 +226,8 @@ def _record(row: Any, units: tuple[tuple[int, str], ...]) -> TaskRecord:
         position=row.position, status=TaskStatus(row.status),
         lead=tuple(u for u, role in units if role == LEAD),
         coordinate=tuple(u for u, role in units if role == COORDINATE),
-        manual=row.manual, deadline_corrected=row.deadline_corrected, units_confirmed=row.units_confirmed)
+        manual=row.manual, deadline_corrected=row.deadline_corrected, units_confirmed=row.units_confirmed,
+        announced=row.announced)
 
 
 def _deadline_json(deadline: Deadline) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -26,19 +27,20 @@ from bot.db.tasks import STATUS_NAMES, TaskRecord, TaskStatus
 from bot.retrieval.listings import shorten
 from bot.retrieval.vietnamese import fold, nfc
 from bot.services.task_cli import parse_day
-from bot.services.tasks import DocumentTasks, TaskError, TaskRegister, due_text
+from bot.services.tasks import DocumentTasks, TaskError, TaskRegister, by_document, document_token, due_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.config import Settings
     from bot.core.assistant import Assistant
-    from bot.db.people import Member, UnitInfo
+    from bot.db.people import Member, Recipient, UnitInfo
 
 KIND = "tasks"
 ADMINS = (Role.ADMIN.value,)
 MAX_DOCUMENTS = 10  # documents offered as buttons by /nhiemvu
 MAX_TASKS = 15      # tasks of a document offered as buttons
+DIGEST_AFTER = 5    # more new documents at once than this: one digest message instead of one each
 EXPIRED = "Lựa chọn này không còn hiệu lực. Gõ /nhiemvu để xem lại sổ theo dõi."
 ASK_UNITS = ("Gõ mã đơn vị chủ trì, sau đó «phối hợp» và mã các đơn vị phối hợp nếu có, ví dụ: "
              "«SNV phối hợp STC, SYT». Gõ /huy để bỏ.")
@@ -214,9 +216,10 @@ class TaskRegisterChat:
 # -- the message a new document brings --------------------------------------------------------------
 
 class TaskAnnouncer:
-    """Beside the bot: brings the register up to the ingested documents and tells every admin,
-    once per document, what it proposes (or, with `tasks.auto_track`, what is now tracked, and
-    the assigned units what they must do)."""
+    """Beside the bot: brings the register up to the ingested documents and tells every admin
+    what they propose — one message per document, or one digest when many came at once (a first
+    ingestion) — and, with `tasks.auto_track`, the assigned units what they must do. Tasks
+    proposed by another process (the dashboard's upload, `tasks`) are told of here too."""
 
     def __init__(self, engine: "Engine", settings: "Settings") -> None:
         self.register = TaskRegister(engine, settings)
@@ -224,19 +227,44 @@ class TaskAnnouncer:
         self.auto_track = settings.tasks.auto_track
 
     def tick(self, now: datetime) -> int:
-        new = self.register.sync()
+        self.register.sync()
+        new = by_document(self.register.store.records(announced=False))
         if not new:
             return 0
-        today = now.astimezone(VIETNAM).date()
         admins = self.register.people.recipients(roles=(Role.ADMIN,))
-        units = self.register.units()
-        messages = [NewMessage(f"newdoc:{doc.token}:{a.official_id}", a.channel, a.chat_id,
-                               new_document_text(doc, units, self.auto_track), _doc_buttons(doc, self.auto_track),
-                               official_id=a.official_id) for doc in new for a in admins]
+        messages = (self._per_document(new, admins) if len(new) <= DIGEST_AFTER else self._digest(new, admins))
         added = self.outbox.enqueue(messages)
-        if self.auto_track:
-            added += self.register.announce_tracking(self.outbox, [t.key for d in new for t in d.tasks], today)
+        keys = [t.key for d in new for t in d.tasks]
+        tracked = [t.key for d in new for t in d.tasks if t.status is TaskStatus.TRACKED]
+        added += self.register.announce_tracking(self.outbox, tracked, now.astimezone(VIETNAM).date())
+        self.register.store.mark_announced(keys)
         return added
+
+    def _per_document(self, new: list[DocumentTasks], admins: "list[Recipient]") -> list[NewMessage]:
+        units = self.register.units()
+        return [NewMessage(f"newdoc:{doc.token}:{a.official_id}", a.channel, a.chat_id,
+                           new_document_text(doc, units, self.auto_track), _doc_buttons(doc, self.auto_track),
+                           official_id=a.official_id) for doc in new for a in admins]
+
+    def _digest(self, new: list[DocumentTasks], admins: "list[Recipient]") -> list[NewMessage]:
+        text = digest_text(new, self.auto_track)
+        batch = document_token("\n".join(sorted(d.token for d in new)))
+        return [NewMessage(f"newdocs:{batch}:{a.official_id}", a.channel, a.chat_id, text, official_id=a.official_id)
+                for a in admins]
+
+
+def digest_text(new: Sequence[DocumentTasks], tracked: bool) -> str:
+    """«📄 161 văn bản mới: 904 nhiệm vụ có thời hạn đề xuất, 211 đã xác định đơn vị chủ trì …»."""
+    tasks = [t for d in new for t in d.tasks]
+    assigned = sum(1 for t in tasks if t.lead)
+    verb = "đã tự động theo dõi" if tracked else "đề xuất"
+    busiest = sorted(new, key=lambda d: -len(d.tasks))[:5]
+    lines = [f"📄 {len(new)} văn bản mới: {len(tasks)} nhiệm vụ có thời hạn {verb}, {assigned} đã xác định "
+             f"đơn vị chủ trì, {len(tasks) - assigned} chưa.",
+             "Nhiều nhiệm vụ nhất: " + "; ".join(f"{_name(d)} ({len(d.tasks)})" for d in busiest) + "."]
+    lines.append("Xem và giao việc: /nhiemvu" if tracked else
+                 "Xem, xác nhận và giao việc: /nhiemvu (chỉ nhiệm vụ được theo dõi mới được nhắc hạn và tổng hợp).")
+    return "\n".join(lines)
 
 
 def _doc_buttons(doc: DocumentTasks, tracked: bool) -> tuple[tuple[Button, ...], ...]:

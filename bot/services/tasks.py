@@ -172,7 +172,7 @@ class TaskRegister:
         deadline = Deadline(DeadlineKind.ABSOLUTE, f"trước ngày {due:%d/%m/%Y}", due=due)
         record = TaskRecord(key=obligation_key(number or source, action, deadline.text), source=source,
                             doc_number=number, action=action, deadline=deadline, position=10_000,
-                            status=TaskStatus.TRACKED, manual=True, units_confirmed=True)
+                            status=TaskStatus.TRACKED, manual=True, units_confirmed=True, announced=True)
         record = with_units(record, lead_ids, coordinate_ids)
         if not self.store.add([record], audit=(by, channel, "task_add", f"{record.key}: {action[:200]}")):
             raise TaskError("Nhiệm vụ này đã có trong sổ theo dõi.")

@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('manual', sa.Boolean(), nullable=False),
     sa.Column('deadline_corrected', sa.Boolean(), nullable=False),
     sa.Column('units_confirmed', sa.Boolean(), nullable=False),
+    sa.Column('announced', sa.Boolean(), nullable=False),
     sa.Column('decided_by', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
