@@ -1,6 +1,6 @@
 """The dashboard's pages, one module each, in the order of the menu."""
 from __future__ import annotations
 
-from bot.web.pages import overview
+from bot.web.pages import overview, unit
 
-PAGES = [overview.router]
+PAGES = [overview.router, unit.router]
