@@ -1,6 +1,6 @@
 """The dashboard's pages, one module each, in the order of the menu."""
 from __future__ import annotations
 
-from bot.web.pages import overview, unit
+from bot.web.pages import overview, tasks, unit
 
-PAGES = [overview.router, unit.router]
+PAGES = [overview.router, tasks.router, unit.router]
