@@ -8,8 +8,8 @@ medians of several runs (each run measures the three in turn) of:
     every task, one GROUP BY) and the whole `build_summary` the page starts from,
   - GET /ma-tran: time to the first byte of the response and to its last byte,
   - the page's weight: the HTML, and with its stylesheet and scripts (there are no images),
-  - the pages of the matrix: 100 units a page for 50 tasks (at most 5,000 cells a page), since
-    the whole 500 × 50 table on one page would weigh about five times as much (shown below),
+  - the pages of the matrix: 80 units a page for 50 tasks (at most 4,000 cells a page), since
+    the whole 500 × 50 table on one page would weigh about six times as much (shown below),
   - GET /ma-tran/tai-ve?fmt=csv (the unit × task table of every page).
 
 Goal: the page costs at most 2× the summary query; a page weighs at most 300 KB.

@@ -58,7 +58,8 @@ def cells(page: str, code: str) -> list[tuple[str, str]]:
     """(class, text) of each cell in a unit's row of the matrix."""
     row = re.search(rf'<tr data-u="{code}">(.*?)</tr>', page, re.S)
     assert row, f"no row for {code}"
-    return re.findall(r'<td(?: class="([a-z_]+)")?>([^<]*)</td>', row.group(1))
+    return [(css, text) for css, text, _ in re.findall(r'<td>(?:<a class="cell ([a-z_]+)">([^<]*)</a>|()</td>)',
+                                                       row.group(1))]
 
 
 def test_the_matrix_colours_each_cell_by_state(web: WebWorld) -> None:
@@ -86,7 +87,7 @@ def test_the_matrix_filters_by_unit_kind_and_sorts_the_most_overdue_first(web: W
 
 
 def test_the_matrix_comes_a_page_of_units_at_a_time(web: WebWorld) -> None:
-    assert rows_per_page(50) == MAX_ROWS and rows_per_page(500) == MIN_ROWS and rows_per_page(2) == MAX_ROWS
+    assert rows_per_page(50) == 80 and rows_per_page(500) == MIN_ROWS and rows_per_page(2) == MAX_ROWS
     web.core.people.import_units((f"DV{i:03d}", f"Đơn vị {i}") for i in range(120))
     key = tasks(web)[NEW].key
     web.app.state.register.assign(key, [u.code for u in web.core.people.units()], by=None, channel="cli")
@@ -109,7 +110,7 @@ def test_a_click_opens_the_unit_s_history_on_the_task(web: WebWorld) -> None:
     fragment = client.get(f"/don-vi/SNV/nhiem-vu/{found[NEW].key}", headers=HTMX)
     assert fragment.status_code == 200 and "<html" not in fragment.text
     text = fragment.text
-    assert "SNV — Sở Nội vụ" in text and "Đang thực hiện trong hạn" in text and "Hạn 31/03/2026" in text
+    assert "Lịch sử báo cáo — SNV" in text and "Đang thực hiện trong hạn" in text and "Hạn 31/03/2026" in text
     assert text.index("Đã tổng hợp 5/10 phòng") < text.index("Đã tổng hợp 4/10 phòng")  # newest first
     assert "50%" in text and "40%" in text and "12:00 10/01/2026" in text  # Vietnam time
     assert "tong-hop.xlsx" in text and "FILE-42" in text

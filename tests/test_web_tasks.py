@@ -64,6 +64,7 @@ def test_tracking_and_dismissing_change_the_register_and_are_audited(web: WebWor
     row = client.post(f"/nhiem-vu/{key}/loai", data={"csrf": csrf, "quay-lai": "/nhiem-vu"}, headers=HTMX)
     assert row.status_code == 200 and row.text.lstrip().startswith("<tr") and "<html" not in row.text
     assert "pill dismissed" in row.text and "báo cáo đã gửi về việc này vẫn được giữ" in row.text
+    assert "✅ Theo dõi lại" in row.text
     assert web.app.state.register.task(key).status is TaskStatus.DISMISSED
     assert audited(web, "task_dismiss")[-1][:2] == (web.admin, "web")
     # Track it again without htmx: back to the register it came from, with a notice.
@@ -85,14 +86,14 @@ def test_a_document_s_proposals_are_tracked_at_once(web: WebWorld) -> None:
     task = tasks_by_doc(web)["0125/KH-UBND"]
     web.app.state.register.store.set_status([task.key], TaskStatus.PROPOSED, by=None)
     page = client.get("/nhiem-vu").text
-    assert "Theo dõi tất cả (1 đề xuất)" in page
+    assert "Xác nhận tất cả (1 đề xuất)" in page and "✅ Xác nhận</button>" in page
     token = document_token(task.source)
     response = client.post(f"/nhiem-vu/van-ban/{token}/theo-doi",
                            data={"csrf": web.csrf(page), "quay-lai": "/nhiem-vu"}, follow_redirects=False)
     assert response.status_code == 303
     assert web.app.state.register.task(task.key).status is TaskStatus.TRACKED
     assert audited(web, "task_track")[-1][:2] == (web.admin, "web")
-    assert "Theo dõi tất cả" not in client.get(response.headers["location"]).text
+    assert "Xác nhận tất cả" not in client.get(response.headers["location"]).text
 
 
 def test_units_and_deadline_are_changed_from_the_row(web: WebWorld) -> None:

@@ -8,8 +8,9 @@
   }
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-close]")) { close(); return; }
-    var cell = event.target.closest("table.matrix td");
-    if (!cell || !cell.className) { return; }
+    var link = event.target.closest("table.matrix a.cell");
+    if (!link) { return; }
+    var cell = link.parentElement;
     var unit = cell.parentElement.getAttribute("data-u");
     var head = cell.closest("table").tHead.rows[0].cells[cell.cellIndex];
     var key = head && head.getAttribute("data-k");
