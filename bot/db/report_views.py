@@ -82,8 +82,10 @@ def units(engine: Engine) -> list[UnitRow]:
         return [UnitRow(*row) for row in connection.execute(stmt)]
 
 
-def current_reports(engine: Engine, occurrences: Iterable[tuple[str, date]]) -> list[CurrentReport]:
-    """The latest report of every unit on each (obligation key, due date), in one statement.
+def current_reports(engine: Engine, occurrences: Iterable[tuple[str, date]],
+                    unit_id: int | None = None) -> list[CurrentReport]:
+    """The latest report of every unit (or of one) on each (obligation key, due date), in one
+    statement.
 
     Keys and due dates are filtered separately: a row-value IN becomes a long OR on PostgreSQL,
     whose misjudged size sends the grouping to disk; the rare key and date paired by the two
@@ -96,7 +98,8 @@ def current_reports(engine: Engine, occurrences: Iterable[tuple[str, date]]) -> 
     latest = (select(func.max(r.id).label("id"), func.min(r.submitted_at).label("first_at"),
                      func.count().label("n"))
               .where(r.obligation_key.in_(sorted({k for k, _ in wanted})),
-                     r.due_date.in_(sorted({d for _, d in wanted})))
+                     r.due_date.in_(sorted({d for _, d in wanted})),
+                     *([r.unit_id == unit_id] if unit_id is not None else []))
               .group_by(r.unit_id, r.obligation_key, r.due_date)
               .subquery("latest"))
     stmt = (select(r.id, r.unit_id, r.obligation_key, r.due_date, r.status, r.percent, latest.c.first_at,
@@ -143,3 +146,44 @@ def export_rows(engine: Engine, doc_numbers: Sequence[str] | None = None) -> Ite
         for row in connection.execution_options(yield_per=STREAM_ROWS).execute(stmt):
             yield ExportRow(*row)
 
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One report of a unit as its history shows it: what was said, by whom, when, and the
+    report it corrects."""
+
+    report_id: int
+    obligation_key: str | None
+    title: str
+    doc_number: str | None
+    due_date: date | None
+    status: str
+    percent: int | None
+    text: str
+    attachment_name: str | None
+    attachment_ref: str | None
+    official_id: int
+    official_name: str
+    channel: str
+    submitted_at: datetime
+    corrects_id: int | None
+
+
+def unit_history(engine: Engine, unit_id: int, obligation_key: str | None = None,
+                 limit: int | None = None) -> list[HistoryRow]:
+    """A unit's reports (on one obligation, or all), corrections included, newest first."""
+    r, o = m.Report, m.Official
+    stmt = (select(r.id, r.obligation_key, r.title, r.doc_number, r.due_date, r.status, r.percent, r.text,
+                   r.attachment_name, r.attachment_ref, o.id, o.name, r.channel, r.submitted_at, r.corrects_id)
+            .join(o, o.id == r.official_id).where(r.unit_id == unit_id).order_by(r.id.desc()).limit(limit))
+    if obligation_key is not None:
+        stmt = stmt.where(r.obligation_key == obligation_key)
+    with engine.connect() as connection:
+        return [HistoryRow(*row) for row in connection.execute(stmt)]
+
+
+def count_unit_reports(engine: Engine, unit_id: int) -> int:
+    stmt = select(func.count()).select_from(m.Report).where(m.Report.unit_id == unit_id)
+    with engine.connect() as connection:
+        return int(connection.scalar(stmt) or 0)
