@@ -18,7 +18,7 @@ from tests.fakes.fixtures import (free_port, ptb_builder, running_ptb,  # noqa: 
                                   telegram_fake, zalo_fake)
 from tests.fakes.telegram_server import (CHAT_NOT_FOUND, FakeTelegram, RateLimits,
                                          post_webhook_update, text_entities)
-from tests.fakes.zalo_server import FakeZalo
+from tests.fakes.zalo_server import IDLE_BODY, IDLE_HTTP, FakeZalo
 
 # -- Telegram through a real python-telegram-bot Application --------------------------------
 
@@ -207,6 +207,19 @@ async def test_zalo_idle_poll_ends_with_408(zalo_fake):
     assert response.json() == {"ok": False, "error_code": 408, "description": "Request timeout"}
 
 
+async def test_zalo_idle_polls_end_both_ways_seen_in_practice():
+    """HTTP 408, then HTTP 200 with ok:false and error_code 408 (a public client met both)."""
+    async with FakeZalo(poll_cap=0.1) as fake, zalo_client(fake) as client:
+        first, second = [await client.post("getUpdates", json={"timeout": 1}) for _ in range(2)]
+    async with FakeZalo(poll_cap=0.1, idle_polls=[IDLE_BODY]) as fake, zalo_client(fake) as client:
+        only_body = [(await client.post("getUpdates", json={"timeout": 1})).status_code for _ in range(2)]
+
+    idle = {"ok": False, "error_code": 408, "description": "Request timeout"}
+    assert (first.status_code, first.json()) == (408, idle)
+    assert (second.status_code, second.json()) == (200, idle)
+    assert only_body == [200, 200] and IDLE_HTTP == "http"
+
+
 async def test_zalo_poll_returns_one_update_and_a_redelivery_twice(zalo_fake):
     await zalo_fake.send_text("u1", "hạn chót?", display_name="Lan", times=2)
     await zalo_fake.send_text("g1", "nhóm hỏi", chat_type="GROUP", user_id="u2")
@@ -249,6 +262,7 @@ async def test_zalo_send_limits_actions_faults_and_token(zalo_fake):
 
     assert ok.status_code == 200 and set(ok.json()["result"]) == {"message_id", "date"}
     assert too_long.status_code == 400 and too_long.json()["ok"] is False
+    assert zalo_fake.calls_of("sendMessage")[1].description == "text must be 1 to 2000 characters"
     assert action.json() == {"ok": True}
     assert quota.status_code == 429 and quota.json()["description"] == "Quota exceeded"
     assert photo.status_code == 200
@@ -281,9 +295,12 @@ async def test_zalo_webhook_rules_and_pushed_delivery(zalo_fake):
         async def set_webhook(url: str, secret: str) -> httpx.Response:
             return await client.post("setWebhook", json={"url": url, "secret_token": secret})
 
-        short = await set_webhook(hook_url, "7chars!")
+        public = "https://bot.example.vn/zalo"
+        zalo_fake.tunnel("https://bot.example.vn", hook_url.rsplit("/", 1)[0])
+        short = await set_webhook(public, "7chars!")
         plain = await set_webhook("http://example.org/h", "12345678")
-        good = await set_webhook(hook_url, "12345678")
+        loopback = await set_webhook(hook_url, "12345678")  # plain HTTP, even on this machine
+        good = await set_webhook(public, "12345678")
         info = (await client.post("getWebhookInfo")).json()["result"]
         poll = await client.post("getUpdates", json={"timeout": 1})
         await zalo_fake.send_text("u5", "qua webhook")
@@ -291,9 +308,51 @@ async def test_zalo_webhook_rules_and_pushed_delivery(zalo_fake):
         await zalo_fake.send_text("u5", "qua polling")
         polled = await client.post("getUpdates", json={"timeout": 1})
 
-    assert short.status_code == 400 and plain.status_code == 400 and good.status_code == 200
-    assert info["url"] == hook_url
+    assert [r.status_code for r in (short, plain, loopback, good)] == [400, 400, 400, 200]
+    assert loopback.json()["description"] == "url must be an HTTPS URL"
+    assert info["url"] == public
     assert poll.status_code == 400 and poll.json()["ok"] is False
+    assert zalo_fake.webhook_deliveries[0].url == hook_url  # through the tunnel
     assert received == [("12345678", {"ok": True,
                                       "result": zalo_fake.webhook_deliveries[0].update})]
     assert polled.json()["result"]["message"]["text"] == "qua polling"
+
+
+@contextlib.asynccontextmanager
+async def image_server(content: bytes, content_type: str = "image/png") -> AsyncIterator[str]:
+    """A local server answering GET /a.png with the given bytes; yields its origin."""
+    async def image(request: web.Request) -> web.Response:
+        return web.Response(body=content, content_type=content_type)
+
+    app = web.Application()
+    app.router.add_get("/a.png", image)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_zalo_photos_are_https_links_that_zalo_downloads(zalo_fake):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    async with image_server(png) as origin, zalo_client(zalo_fake) as client:
+        zalo_fake.tunnel("https://bot.example.vn", origin)
+
+        async def photo(link: str, caption: str | None = None) -> httpx.Response:
+            params = {"chat_id": "u1", "photo": link} | ({"caption": caption} if caption is not None else {})
+            return await client.post("sendPhoto", json=params)
+
+        data_url = await photo("data:image/png;base64,iVBORw0KGgo=")
+        plain = await photo(f"{origin}/a.png")
+        missing = await photo("https://bot.example.vn/khong-co.png")
+        long_caption = await photo("https://bot.example.vn/a.png", "đ" * 2001)
+        good = await photo("https://bot.example.vn/a.png", "Biểu đồ")
+
+    assert [r.status_code for r in (data_url, plain, missing, long_caption)] == [400, 400, 400, 400]
+    assert data_url.json()["description"] == "photo must be an HTTPS link"
+    assert missing.json()["description"] == "photo could not be downloaded"
+    assert good.status_code == 200
+    [sent] = zalo_fake.messages_to("u1")
+    assert (sent.photo, sent.caption, sent.fetched) == ("https://bot.example.vn/a.png", "Biểu đồ", png)
