@@ -254,7 +254,7 @@ async def test_zalo_numbers_buttons_and_remembers_the_choices(db_engine: Engine)
         NewMessage("r:3", "zalo", "z3", "Xin chào."),
     ])
     async with FakeZalo() as zalo, ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
-        zalo.block_chat("z3")
+        zalo.fail_chat("z3", 400, "Bad request")
         zalo.inject_error("sendMessage", 429, "Too Many Requests", chat_id="z2",
                           parameters={"retry_after": 0.2})
         worker = DeliveryWorker(outbox, ZaloSender(client, chats), None, delivery_settings(), people)
@@ -266,7 +266,80 @@ async def test_zalo_numbers_buttons_and_remembers_the_choices(db_engine: Engine)
         assert zalo.messages_to("z3") == []
     assert chats.state("zalo", "z1").choices == ("rp:start:k1", "nn:later:k1")
     assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 2, "failed": 1}
-    assert {o.official_id: o.active for o in people.officials()}[official_of["z3"]] is False
+    assert {o.official_id: o.active for o in people.officials()}[official_of["z3"]] is True
+
+
+def row_state(engine: Engine, chat_id: str) -> tuple[str, int, str | None]:
+    with engine.connect() as connection:
+        status, attempts, error = connection.execute(
+            select(m.OutboxMessage.status, m.OutboxMessage.attempts, m.OutboxMessage.error)
+            .where(m.OutboxMessage.chat_id == chat_id)).one()
+    return status, attempts, error
+
+
+async def test_zalo_403_and_404_are_retried_with_growing_waits_and_nobody_is_deactivated(db_engine: Engine) -> None:
+    """Zalo documents 403 as its internal error and 404 as a request it could not route; no code
+    says "blocked". Both are retried later, each wait longer than the last, and give up after
+    `max_attempts` without marking anyone unreachable."""
+    official_of = seed_officials(db_engine, [("zalo", "z403"), ("zalo", "z404")])
+    outbox, people = Outbox(db_engine), PeopleStore(db_engine)
+    outbox.enqueue([NewMessage("a", "zalo", "z403", "Một."), NewMessage("b", "zalo", "z404", "Hai.")])
+    clock = [m.utc_now()]
+    async with FakeZalo() as zalo, ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
+        zalo.fail_chat("z403", 403, "Internal server error")
+        zalo.fail_chat("z404", 404, "Not found")
+        worker = DeliveryWorker(outbox, ZaloSender(client), RateLimiter(10, 0.0), delivery_settings(max_attempts=4),
+                                people, backoff_s=10, max_backoff_s=25, now=lambda: clock[0])
+        waits: list[float] = []
+        while outbox.unsettled():
+            await worker.run_once()
+            due = outbox.seconds_until_due("zalo", clock[0])
+            if due is not None and due > 0:
+                waits.append(round(due))
+                clock[0] += timedelta(seconds=due)
+        assert len([c for c in zalo.calls_of("sendMessage") if c.params["chat_id"] == "z403"]) == 4
+    assert waits == [10, 20, 25]  # doubling, capped
+    for chat in ("z403", "z404"):
+        status, attempts, error = row_state(db_engine, chat)
+        assert (status, attempts) == ("failed", 4)
+        assert (error or "").startswith("lỗi tạm thời sau 4 lần thử")
+    active = {o.official_id: o.active for o in people.officials()}
+    assert active[official_of["z403"]] and active[official_of["z404"]]
+
+
+class _QuotaClient:
+    """A Zalo client whose sendMessage answers «Quota exceeded» (no retry_after) `refusals` times."""
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals = refusals
+        self.sent: list[str] = []
+
+    async def send_message(self, chat_id: str, text: str) -> None:
+        from bot.channels.zalo.client import ZaloError
+
+        if self.refusals:
+            self.refusals -= 1
+            raise ZaloError("sendMessage", "Quota exceeded", 429)
+        self.sent.append(text)
+
+
+async def test_zalo_quota_refusals_back_off_exponentially_within_a_bound() -> None:
+    from bot.channels.zalo.sender import QuotaBackoff
+    from bot.delivery.errors import RetryAfter
+
+    sender = ZaloSender(_QuotaClient(refusals=8), quota=QuotaBackoff(first_s=1, max_s=60))
+    waits = []
+    for _ in range(8):
+        with pytest.raises(RetryAfter) as refused:
+            await sender.send("z1", "Xin chào.", ())
+        waits.append(refused.value.seconds)
+    await sender.send("z1", "Xin chào.", ())
+    sender.client.refusals = 1
+    with pytest.raises(RetryAfter) as again:
+        await sender.send("z1", "Lần nữa.", ())
+
+    assert waits == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert again.value.seconds == 1  # a send went through in between: start over
 
 
 # -- command line --------------------------------------------------------------------------------
