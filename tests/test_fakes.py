@@ -9,15 +9,16 @@ import httpx
 import pytest
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError
 from telegram.ext import (AIORateLimiter, CallbackQueryHandler, CommandHandler, ContextTypes,
                           MessageHandler, filters)
 
 from tests.fakes import post_json
 from tests.fakes.fixtures import (free_port, ptb_builder, running_ptb,  # noqa: F401
                                   telegram_fake, zalo_fake)
-from tests.fakes.telegram_server import (CHAT_NOT_FOUND, FakeTelegram, RateLimits,
-                                         post_webhook_update, text_entities)
+from tests.fakes.telegram_server import (CANT_INITIATE, CHAT_NOT_FOUND, DEACTIVATED, MAX_DOCUMENT_BYTES,
+                                         MAX_PHOTO_BYTES, FakeTelegram, RateLimits, post_webhook_update,
+                                         text_entities)
 from tests.fakes.zalo_server import IDLE_BODY, IDLE_HTTP, FakeZalo
 
 # -- Telegram through a real python-telegram-bot Application --------------------------------
@@ -183,6 +184,68 @@ async def test_rate_report_and_enforced_limits():
     assert report.total == 3 and report.peak_per_chat_per_second == {-5: 2, 6: 1}
     assert report.peak_per_group_per_minute == {-5: 2}
     assert report.violations() == ["chat -5: 2/s"]
+
+
+async def test_captions_photos_and_documents_are_held_to_the_bot_api_limits():
+    assert (MAX_PHOTO_BYTES, MAX_DOCUMENT_BYTES) == (10 * 1024 * 1024, 50 * 1024 * 1024)
+    async with FakeTelegram(max_photo_bytes=1000, max_document_bytes=3000) as fake:
+        fake.register_chat(9)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            await bot.send_photo(9, b"p" * 1000, caption="c" * 1024)
+            with pytest.raises(BadRequest, match="caption is too long"):
+                await bot.send_photo(9, b"p" * 10, caption="c" * 1025)
+            with pytest.raises(BadRequest, match="File is too big"):
+                await bot.send_photo(9, b"p" * 1001)
+            await bot.send_document(9, b"d" * 3000, filename="a.xlsx")
+            with pytest.raises(NetworkError, match="Request Entity Too Large"):
+                await bot.send_document(9, b"d" * 3001, filename="a.xlsx")
+
+    assert [c.status for c in fake.calls if c.method != "getMe"] == [200, 400, 400, 200, 413]
+    assert len(fake.messages_to(9)) == 2
+
+
+async def test_forbidden_variants_and_a_migrated_group():
+    async with FakeTelegram() as fake:
+        fake.register_chat(31)
+        fake.register_chat(32)
+        fake.register_chat(-33, "group")
+        fake.block_chat(31, *CANT_INITIATE)
+        fake.block_chat(32, *DEACTIVATED)
+        fake.migrate_chat(-33, -1000033)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            with pytest.raises(Forbidden, match="can't initiate conversation with a user"):
+                await bot.send_message(31, "nhắc hạn")
+            with pytest.raises(Forbidden, match="user is deactivated"):
+                await bot.send_message(32, "nhắc hạn")
+            with pytest.raises(ChatMigrated) as moved:
+                await bot.send_message(-33, "nhắc hạn")
+            await bot.send_message(moved.value.new_chat_id, "nhắc hạn")
+
+    assert moved.value.new_chat_id == -1000033
+    assert [m.text for m in fake.messages_to(-1000033)] == ["nhắc hạn"]
+    assert fake.chats[-1000033]["type"] == "supergroup"
+
+
+async def test_callback_queries_expire():
+    async with FakeTelegram() as fake:
+        fake.register_chat(41)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            sent = await bot.send_message(41, "Chọn:", reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("Có", callback_data="co")]]))
+            fresh = await fake.press_button(41, sent.message_id, "co")
+            stale = await fake.press_button(41, sent.message_id, "co")
+            await bot.answer_callback_query(fresh["callback_query"]["id"])
+            fake.expire_callback_queries()
+            with pytest.raises(BadRequest, match="Query is too old"):
+                await bot.answer_callback_query(stale["callback_query"]["id"])
+    async with FakeTelegram(callback_query_ttl=0) as fake:
+        fake.register_chat(41)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            sent = await bot.send_message(41, "Chọn:", reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("Có", callback_data="co")]]))
+            late = await fake.press_button(41, sent.message_id, "co")
+            with pytest.raises(BadRequest, match="Query is too old"):
+                await bot.answer_callback_query(late["callback_query"]["id"])
 
 
 def test_entities_mark_commands_and_mentions_in_utf16_units():
