@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.core.messages import TELEGRAM
-from bot.delivery.errors import Blocked, Buttons, ChatNotFound, PermanentError, RetryAfter, TransientError
+from bot.delivery.errors import (Blocked, Buttons, ChatMoved, ChatNotFound, PermanentError, RetryAfter,
+                                 TransientError)
 
 
 class TelegramSender:
@@ -31,7 +32,9 @@ class TelegramSender:
             wait = exc.retry_after
             raise RetryAfter(wait.total_seconds() if isinstance(wait, timedelta) else float(wait),
                              exc.message) from None
-        except tg.Forbidden as exc:  # blocked, deactivated, kicked from the group
+        except tg.ChatMigrated as exc:  # 400 with migrate_to_chat_id: the group became a supergroup
+            raise ChatMoved(str(exc.new_chat_id), exc.message) from None
+        except tg.Forbidden as exc:  # blocked, never started ("can't initiate"), deactivated, kicked
             raise Blocked(exc.message) from None
         except tg.BadRequest as exc:  # before NetworkError: BadRequest is one of its subclasses
             if "chat not found" in exc.message.lower():
