@@ -39,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiohttp import web
+
 from tests.fakes import ApiCall, ApiError, FakeBotApi, Params, UploadedFile, post_json
 
 MAX_TEXT = 4096
@@ -57,6 +59,7 @@ TEXT_FIELDS = frozenset({
 })
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 CALLBACK_QUERY_TTL = 15.0
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 BLOCKED = (403, "Forbidden: bot was blocked by the user")
@@ -292,6 +295,7 @@ class FakeTelegram(FakeBotApi):
         self.callback_query_ttl = callback_query_ttl
         self._pressed_at: dict[str, float] = {}
         self.migrated: dict[int, int] = {}
+        self.user_files: dict[str, bytes] = {}
         self.bot_user = make_user(int(token.split(":")[0]), first_name, username=username,
                                   is_bot=True)
         self.strict_chats = strict_chats  # unknown chat_id → 400 chat not found, like Telegram
@@ -314,8 +318,26 @@ class FakeTelegram(FakeBotApi):
 
     @property
     def base_file_url(self) -> str:
-        """For ApplicationBuilder.base_file_url; file downloads (getFile) are not served."""
+        """For ApplicationBuilder.base_file_url: files users sent (`add_user_file`) are served
+        there after getFile, as `{base_file_url}{token}/{file_path}`."""
         return f"{self.url}/file/bot"
+
+    def add_user_file(self, file_id: str, data: bytes, file_name: str = "tep.pdf",
+                      mime_type: str = "application/pdf") -> Params:
+        """A file a user sent; returns the Document to put in a message."""
+        self.user_files[file_id] = data
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                "mime_type": mime_type, "file_size": len(data)}
+
+    def _routes(self, app: web.Application) -> None:
+        super()._routes(app)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._serve_file)
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        data = self.user_files.get(request.match_info["file_id"])
+        if request.match_info["token"] != self.token or data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     # -- user side ------------------------------------------------------------------------
 
@@ -677,6 +699,17 @@ class FakeTelegram(FakeBotApi):
         markup = _reply_markup(params.get("reply_markup"))
         content = {kind: source, "caption": caption, "reply_markup": markup}
         return self._keep(chat, params, **content).to_json()
+
+    async def api_getFile(self, params: Params, files: dict[str, UploadedFile]) -> Params:
+        """A user's file: «bots can download files of up to 20MB in size» (getFile)."""
+        file_id = str(params.get("file_id") or "")
+        data = self.user_files.get(file_id)
+        if data is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(data) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                "file_path": f"documents/{file_id}"}
 
     async def api_setMyCommands(self, params: Params, files: dict[str, UploadedFile]) -> bool:
         commands = params.get("commands")

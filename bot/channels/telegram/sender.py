@@ -46,6 +46,22 @@ class TelegramSender:
             raise PermanentError(exc.message) from None
 
 
+async def download_file(bot: Any, file_id: str, max_bytes: int) -> tuple[bytes, str]:
+    """A file a user sent, by its file id (getFile, then the file server), at most `max_bytes`.
+    The file server declares no useful type, so none is returned. Raises AttachmentError."""
+    from telegram.error import TelegramError
+
+    from bot.services.attachments import AttachmentError
+
+    try:
+        file = await bot.get_file(file_id)
+        if file.file_size and file.file_size > max_bytes:
+            raise AttachmentError(f"lớn hơn {max_bytes} byte")
+        return bytes(await file.download_as_bytearray()), ""
+    except TelegramError as error:
+        raise AttachmentError(error.message) from None
+
+
 def plain_bot(application: Any, base_url: str | None = None) -> Any:
     """A `telegram.Bot` for delivery beside the application's `ExtBot`: same token and HTTP
     connection pool (opened and closed with the application), but without the application's

@@ -112,6 +112,28 @@ class ZaloClient:
         """`{"url", "updated_at"}`; an empty url means no webhook is set."""
         return await self.call("getWebhookInfo") or {}
 
+    async def download(self, url: str, max_bytes: int) -> tuple[bytes, str]:
+        """The file behind a link Zalo handed out (a user's image), at most `max_bytes`, and the
+        content type its server declared. Raises AttachmentError."""
+        from urllib.parse import urlsplit
+
+        from bot.services.attachments import AttachmentError
+
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise AttachmentError("không phải đường dẫn web")
+        try:
+            async with self._http.stream("GET", url, follow_redirects=True) as response:
+                if response.status_code != 200:
+                    raise AttachmentError(f"máy chủ trả mã {response.status_code} (đường dẫn có thể đã hết hạn)")
+                content = bytearray()
+                async for chunk in response.aiter_bytes():
+                    content += chunk
+                    if len(content) > max_bytes:
+                        raise AttachmentError(f"lớn hơn {max_bytes} byte")
+                return bytes(content), response.headers.get("content-type", "")
+        except httpx.HTTPError as error:
+            raise AttachmentError(type(error).__name__) from None
+
     # -- transport --------------------------------------------------------------------------
 
     async def call(self, method: str, params: dict[str, Any] | None = None, *,
