@@ -584,7 +584,8 @@ async def test_a_429_inside_the_application_is_handled_by_the_worker(db_engine: 
 # -- Telegram's other refusals, and one person on two messengers ---------------------------------
 
 
-async def test_telegram_403_variants_are_blocks_with_their_own_reasons(db_engine: Engine, bot_for) -> None:  # type: ignore[no-untyped-def]
+async def test_telegram_403_variants_are_blocks_with_their_own_reasons(
+        db_engine: Engine, bot_for) -> None:  # type: ignore[no-untyped-def]
     assert failure_reason(Blocked("Forbidden: bot can't initiate conversation with a user")) == NEVER_STARTED
     official_of = seed_officials(db_engine, [("telegram", "81"), ("telegram", "82"), ("telegram", "83")])
     outbox, people = Outbox(db_engine), PeopleStore(db_engine)
@@ -593,7 +594,8 @@ async def test_telegram_403_variants_are_blocks_with_their_own_reasons(db_engine
             tg.register_chat(chat)
         tg.block_chat(81, *CANT_INITIATE)
         tg.block_chat(82, *DEACTIVATED)
-        broadcast_id, _ = plan_broadcast(outbox, people, "Họp giao ban.", "all", report_to=("telegram", str(ADMIN_CHAT)))
+        broadcast_id, _ = plan_broadcast(outbox, people, "Họp giao ban.", "all",
+                                         report_to=("telegram", str(ADMIN_CHAT)))
         worker = DeliveryWorker(outbox, TelegramSender(await bot_for(tg)), None, delivery_settings(), people)
         await drain(worker, outbox)
         [report] = tg.messages_to(ADMIN_CHAT)
