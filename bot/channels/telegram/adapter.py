@@ -192,12 +192,11 @@ async def _answer_query(query: CallbackQuery) -> None:
     down, or busy) is still handled: it is noted quietly, the reply follows in the chat."""
     try:
         await query.answer()
-    except BadRequest as exc:
-        if "query is too old" not in exc.message.lower():
-            raise
-        log.info("callback query %s answered too late; replying in the chat", query.id)
-    except TelegramError as exc:  # a network hiccup must not cost the user the reply
-        log.warning("answerCallbackQuery failed: %s", exc)
+    except TelegramError as exc:  # never worth the user's reply
+        if isinstance(exc, BadRequest) and "query is too old" in exc.message.lower():
+            log.info("callback query %s answered too late; replying in the chat", query.id)
+        else:
+            log.warning("answerCallbackQuery failed: %s", exc)
 
 
 async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming) -> list[Reply]:

@@ -44,9 +44,9 @@ SECRET_MIN, SECRET_MAX = 8, 256
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 FILE_NOT_SENT = ("Tệp «{name}» không gửi được qua Zalo. Bạn vui lòng xem trên Telegram "
                  "hoặc liên hệ quản trị viên.")
-IMAGE_NOT_SENT = ("Ảnh «{name}» chưa gửi được qua Zalo: Zalo chỉ nhận ảnh qua đường dẫn công khai, mà bot "
-                  "đang chạy không có địa chỉ công khai (chế độ webhook). Số liệu đầy đủ: lệnh /xuatbaocao "
-                  "trên Telegram, hoặc trên máy chủ: python -m bot reports export --out baocao.xlsx")
+IMAGE_NOT_SENT = ("Ảnh «{name}» chưa gửi được qua Zalo: Zalo chỉ nhận ảnh qua một đường dẫn công khai, mà bot "
+                  "hiện chưa có địa chỉ công khai. Số liệu đầy đủ: lệnh /xuatbaocao trên Telegram, hoặc trên "
+                  "máy chủ: python -m bot reports export --out baocao.xlsx")
 
 MISSING_TOKEN = ("Thiếu ZALO_BOT_TOKEN: hãy đặt biến môi trường ZALO_BOT_TOKEN bằng token "
                  "do Zalo Bot Creator cấp.")
