@@ -72,7 +72,7 @@ def add_units_parser(commands: argparse._SubParsersAction, common: argparse.Argu
     invite.add_argument("unit", help="mã đơn vị, ví dụ SNV")
     invite.add_argument("--role", choices=["baocao", "xem"], default="baocao", help="vai trò (mặc định baocao)")
     invite.add_argument("--days", type=int, help="số ngày hiệu lực (mặc định access.invite_days)")
-    invite.add_argument("--uses", type=int, help="số lượt đăng ký tối đa (mặc định không giới hạn)")
+    invite.add_argument("--uses", type=int, help="số cán bộ đăng ký được bằng mã (mặc định 1)")
     revoke = actions.add_parser("revoke", parents=[common], help="thu hồi một mã mời")
     revoke.add_argument("code")
     officials = actions.add_parser("officials", parents=[common], help="danh sách cán bộ")

@@ -118,6 +118,10 @@ class Access(_Section):
     commands_per_minute: int = Field(20, ge=1)
     # Days an invite code stays valid.
     invite_days: int = Field(7, ge=1, le=365)
+    # Wrong /dangky codes one account may type in an hour, and all accounts together, before
+    # registration waits for the next hour (for that account, or for everyone).
+    failed_registrations_per_hour: int = Field(5, ge=1)
+    failed_registrations_per_hour_all: int = Field(100, ge=1)
 
     @field_validator("admins")
     @classmethod

@@ -389,6 +389,17 @@ class ReminderMute(Base):
     muted_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
+class RateCounter(Base):
+    """Hits of one key (a person's messages, failed registrations…) within one fixed time
+    window, in the database so that every worker counts against the same limits."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True, index=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Flag(Base):
     """Small switches shared by every worker, e.g. reminders paused by an admin."""
 

@@ -68,6 +68,7 @@ class Invite:
     uses: int = 0
     max_uses: int | None = None
     revoked: bool = False
+    created_by: int | None = None  # the admin (or, for a link code, the official) who made it
 
 
 @dataclass(frozen=True)
@@ -223,8 +224,9 @@ class PeopleStore(Repository):
             session.add(row)
             if role != LINK_ROLE:
                 _audit(session, by, channel, "invite",
-                       f"mã {row.code} cho {unit.code}, vai trò {role}, hết hạn sau {days} ngày")
-            return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses)
+                       f"mã {row.code} cho {unit.code}, vai trò {role}, "
+                       f"{f'{max_uses} lượt' if max_uses else 'không giới hạn lượt'}, hết hạn sau {days} ngày")
+            return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses, created_by=by)
 
     def link_code(self, official_id: int, *, hours: int = 24, now: datetime | None = None) -> str:
         """A one-time code that links another messenger account to this official."""
@@ -254,8 +256,15 @@ class PeopleStore(Repository):
         if unit_code:
             stmt = stmt.where(m.Unit.code == normalise_code(unit_code))
         with self._read() as session:
-            return [Invite(i.code, _unit(u), i.role, i.expires_at, i.uses, i.max_uses, i.revoked_at is not None)
-                    for i, u in session.execute(stmt)]
+            return [_invite(i, u) for i, u in session.execute(stmt)]
+
+    def invite(self, code: str) -> Invite | None:
+        """One code (an invite or a link code) as it stands, or None."""
+        stmt = (select(m.InviteCode, m.Unit).join(m.Unit, m.Unit.id == m.InviteCode.unit_id)
+                .where(m.InviteCode.code == normalise_code(code)))
+        with self._read() as session:
+            row = session.execute(stmt).first()
+            return _invite(*row) if row is not None else None
 
     # -- officials and roles --------------------------------------------------------------------
 
@@ -283,9 +292,11 @@ class PeopleStore(Repository):
                                  o.active, tuple(accounts.get(o.id, ()))) for o in session.scalars(stmt)]
 
     def recipients(self, unit_ids: Iterable[int] | None = None, *,
-                   roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN)) -> list[Recipient]:
-        """Active officials (of these units, or all), each once, at their most recent messenger
-        account (console accounts are never sent to: their rows would never settle)."""
+                   roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN),
+                   official_ids: Iterable[int] | None = None) -> list[Recipient]:
+        """Active officials (of these units, or all; or these officials), each once, at their
+        most recent messenger account (console accounts are never sent to: their rows would
+        never settle)."""
         stmt = (select(m.Official.id, m.Official.unit_id, m.Identity.channel, m.Identity.chat_id,
                        m.Identity.last_seen_at)
                 .join(m.Identity, m.Identity.official_id == m.Official.id)
@@ -293,6 +304,8 @@ class PeopleStore(Repository):
                        m.Identity.channel.in_(("telegram", "zalo"))))
         if unit_ids is not None:
             stmt = stmt.where(m.Official.unit_id.in_(list(unit_ids)))
+        if official_ids is not None:
+            stmt = stmt.where(m.Official.id.in_(list(official_ids)))
         best: dict[int, tuple[datetime, Recipient]] = {}
         with self._read() as session:
             for official_id, unit_id, channel, chat_id, seen in session.execute(stmt):
@@ -348,6 +361,11 @@ def _check_invite(session: Session, invite: m.InviteCode | None, now: datetime) 
 
 def _audit(session: Session, official_id: int | None, channel: str, action: str, detail: str) -> None:
     session.add(m.AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail))
+
+
+def _invite(row: m.InviteCode, unit: m.Unit) -> Invite:
+    return Invite(row.code, _unit(unit), row.role, row.expires_at, row.uses, row.max_uses,
+                  row.revoked_at is not None, row.created_by)
 
 
 def _unit(row: m.Unit) -> UnitInfo:
