@@ -35,7 +35,7 @@ OTHER_MESSENGER = {"telegram": "Zalo", "zalo": "Telegram"}
 
 MENU = [
     Command("dangky", "Đăng ký bằng mã mời của đơn vị: /dangky <mã>", private_only=True),
-    Command("toi", "Thông tin của bạn: đơn vị, vai trò, mã người dùng"),
+    Command("toi", "Thông tin của bạn: đơn vị, vai trò, mã người dùng", private_only=True),
     Command("lienket", "Lấy mã để nối tài khoản Telegram với Zalo", private_only=True),
     Command("taoma", "Tạo mã mời: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số lượt] [số ngày]", roles=("admin",),
             private_only=True),

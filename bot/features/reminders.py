@@ -40,11 +40,13 @@ class ReminderCommands:
                          "lichnhac": self._schedule_command}
         self.buttons = {"nn": self._button}
         self.dialogs: dict[str, "DialogHandler"] = {}
-        self.menu = [Command("tatnhacnho", "Tắt nhắc việc: /tatnhacnho hoặc /tatnhacnho tất cả", OFFICIALS),
-                     Command("batnhacnho", "Bật lại nhắc việc đã tắt", OFFICIALS),
+        # Personal (one's mutes) or global (the pause switch): never in a group.
+        self.menu = [Command("tatnhacnho", "Tắt nhắc việc: /tatnhacnho hoặc /tatnhacnho tất cả", OFFICIALS,
+                             private_only=True),
+                     Command("batnhacnho", "Bật lại nhắc việc đã tắt", OFFICIALS, private_only=True),
                      Command("lichnhac", "Lịch nhắc việc; /lichnhac tamdung hoặc tieptuc", (Role.ADMIN.value,),
                              private_only=True)]
-        self.button_rules = [ButtonRule("nn", OFFICIALS)]
+        self.button_rules = [ButtonRule("nn", OFFICIALS, private_only=True)]
 
     # -- muting ---------------------------------------------------------------------------------
 
