@@ -93,11 +93,24 @@ def test_feedback_button_is_recorded_and_acknowledged(assistant: Assistant) -> N
     (answer,) = assistant.handle(msg("kh 0125 gửi hồ sơ về đâu", chat="q3"))
     down = answer.buttons[0][1].data
 
-    (ack,) = assistant.handle(msg(button=down, chat="q3", sender=BOB))
+    (ack,) = assistant.handle(msg(button=down, chat="q3"))
 
     assert ack.notice.startswith("Cảm ơn bạn!") and not ack.text
     assert any(g.question == "kh 0125 gửi hồ sơ về đâu" and g.unhelpful for g in assistant.chats.gaps())
     assert assistant.handle(msg(button="fb:1:999999", chat="q3"))[0].notice == "Lựa chọn này không còn hiệu lực."
+
+
+def test_only_the_asker_votes_on_an_answer(assistant: Assistant) -> None:
+    group = dict(chat="g-fb", chat_kind=ChatKind.GROUP)
+    (answer,) = assistant.handle(msg("hạn báo cáo chỉ thị 17?", mentioned=True, **group))
+    down = answer.buttons[0][1].data
+
+    (refused,) = assistant.handle(msg(button=down, sender=BOB, **group))
+
+    assert refused.notice == "Chỉ người đặt câu hỏi mới đánh giá được câu trả lời này."
+    assert not any(g.question == "hạn báo cáo chỉ thị 17?" for g in assistant.chats.gaps())
+    assert assistant.handle(msg(button=down, **group))[0].notice.startswith("Cảm ơn bạn!")
+    assert any(g.question == "hạn báo cáo chỉ thị 17?" and g.unhelpful for g in assistant.chats.gaps())
 
 
 def test_follow_up_state_survives_a_new_core_on_the_same_database(assistant: Assistant) -> None:

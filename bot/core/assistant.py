@@ -22,6 +22,7 @@ from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import vietnam_date
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
 from bot.core.replies import numbered, split_text
+from bot.db.chats import Vote
 from bot.retrieval.questions import Intent
 from bot.retrieval.vietnamese import fold
 
@@ -52,6 +53,7 @@ TOO_LONG = "Câu hỏi dài quá {limit} ký tự. Bạn rút gọn, chỉ nêu 
 THANKS = {True: "Cảm ơn bạn! Góp ý đã được ghi nhận.",
           False: "Cảm ơn bạn! Câu hỏi này sẽ được chuyển để bổ sung tài liệu."}
 EXPIRED = "Lựa chọn này không còn hiệu lực."
+NOT_YOUR_ANSWER = "Chỉ người đặt câu hỏi mới đánh giá được câu trả lời này."
 CHOICE_HINT = "Trả lời «1» nếu câu trả lời hữu ích, «2» nếu chưa đúng."
 CANCELLED = "Đã hủy, không có gì được lưu."
 NOTHING_TO_CANCEL = "Không có thao tác nào đang làm dở."
@@ -62,7 +64,7 @@ SLOW_DOWN = "Bạn gửi lệnh nhanh quá. Vui lòng đợi {seconds} giây r�
 MAX_QUESTION_CHARS = 1000
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
-FEEDBACK_RULE = ButtonRule("fb")  # 👍 / 👎 under an answer: anyone who asked
+FEEDBACK_RULE = ButtonRule("fb")  # 👍 / 👎 under an answer: the store lets only the asker vote
 
 
 @dataclass(frozen=True)
@@ -384,11 +386,10 @@ class Assistant:
         found = _feedback(data)
         if not found:
             return [Reply(notice=EXPIRED)] if msg.channel.buttons else self._texts(msg.channel, EXPIRED)
-        useful = found.useful
-        recorded = self.chats.feedback(found.question, msg.sender.id, useful)
-        if not msg.channel.buttons:
+        vote = self.chats.feedback(found.question, msg.sender.id, found.useful, channel=msg.channel.name)
+        if not msg.channel.buttons and vote is not Vote.NOT_ASKER:  # the asker may still vote
             self.chats.remember(msg.channel.name, msg.chat_id, choices=())
-        notice = THANKS[useful] if recorded else EXPIRED
+        notice = {Vote.RECORDED: THANKS[found.useful], Vote.UNKNOWN: EXPIRED, Vote.NOT_ASKER: NOT_YOUR_ANSWER}[vote]
         return [Reply(notice=notice)] if msg.channel.buttons else self._texts(msg.channel, notice)
 
     def _refused_button(self, msg: Incoming, text: str) -> list[Reply]:
