@@ -145,6 +145,18 @@ def test_numbered_choices_where_there_are_no_buttons(assistant: Assistant) -> No
     assert "Cảm ơn" not in assistant.handle(msg("2", channel=ZALO, chat="z1"))[0].text
 
 
+@pytest.mark.parametrize("typed", ["²", "①", "1" * 5000])
+def test_numbers_typed_in_chat_are_decimal_digits_only(assistant: Assistant, typed: str) -> None:
+    """«²».isdigit() is true but int(«²») fails; 5000 digits are too many for int(): neither may
+    break a command or a numbered choice."""
+    assert "Tôi chưa có văn bản" in only_text(assistant.handle(msg(typed, command="hanchot", chat="n1")))
+    assistant.handle(msg("kh 0125 gửi hồ sơ về đâu", channel=ZALO, chat="n2"))
+    after = only_text(assistant.handle(msg(typed, channel=ZALO, chat="n2")))
+    assert after and "Cảm ơn" not in after  # a question (or too long), not a vote
+    assert assistant.handle(msg("٣", command="hanchot", chat="n1"))[0].text == \
+        only_text(assistant.handle(msg("3", command="hanchot", chat="n1")))  # other decimal digits are digits
+
+
 def test_over_long_question_is_refused_politely(assistant: Assistant) -> None:
     (reply,) = assistant.handle(msg("hạn nộp " * 400))
     assert reply.text.startswith("Câu hỏi dài quá 1000 ký tự")

@@ -371,6 +371,12 @@ def test_bad_taoma_arguments_are_explained(core: Assistant) -> None:
 
 
 @SQLITE_ONLY
+@pytest.mark.parametrize("typed", ["²", "#①", "9" * 5000])
+def test_quyen_reads_decimal_digits_only(core: Assistant, typed: str) -> None:
+    assert send(core, f"/quyen {typed} xem", ADMIN).startswith("Cách dùng: /quyen <số cán bộ>")
+
+
+@SQLITE_ONLY
 def test_console_admin_from_config(core: Assistant) -> None:
     reply = send(core, "/taoma STC", "admin1", CONSOLE)
     assert reply.startswith("Mã mời ") and "Sở Tài chính (STC)" in reply

@@ -21,6 +21,7 @@ from bot.core.access import ButtonRule, refusal
 from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import vietnam_date
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
+from bot.core.numbers import whole_number
 from bot.core.replies import numbered, split_text
 from bot.db.chats import Vote
 from bot.retrieval.questions import Intent
@@ -288,8 +289,9 @@ class Assistant:
 
     def _deadlines(self, msg: Incoming) -> list[Reply]:
         arg, today = msg.text.strip(), self.today()
-        if not arg or arg.isdigit():
-            days = min(int(arg), MAX_DAYS) if arg else DEFAULT_DAYS
+        number = whole_number(arg)
+        if not arg or number is not None:
+            days = min(number, MAX_DAYS) if number is not None else DEFAULT_DAYS
             return self._texts(msg.channel, upcoming_text(self.facts.upcoming_deadlines(today, days), today, days))
         numbers = resolve_documents(self.facts, arg)
         if not numbers:
@@ -368,10 +370,10 @@ class Assistant:
 
     def _numbered_choice(self, msg: Incoming) -> str | None:
         """On a channel without buttons, "1" or "2" right after choices were offered picks one."""
-        if msg.channel.buttons or not msg.text.strip().isdigit():
+        number = whole_number(msg.text)
+        if msg.channel.buttons or number is None:
             return None
         choices = self.chats.state(msg.channel.name, msg.chat_id).choices
-        number = int(msg.text.strip())
         return choices[number - 1] if 1 <= number <= len(choices) else None
 
     def _button(self, msg: Incoming, data: str) -> list[Reply]:

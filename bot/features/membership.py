@@ -272,11 +272,11 @@ class Membership:
     def grant(self, msg: Incoming, member: Member) -> list[Reply]:
         """/quyen <số cán bộ> <admin|baocao|xem>."""
         args = msg.text.split()
-        number = args[0].lstrip("#") if args else ""
+        number = whole_number(args[0].lstrip("#")) if args else None
         role = parse_role("".join(args[1:])) if len(args) > 1 else None
-        if not number.isdigit() or role is None:
+        if number is None or role is None:
             return self.core.texts(msg, QUYEN_USAGE)
-        target = self._official(int(number))
+        target = self._official(number)
         if target is None:
             return self.core.texts(msg, f"Không có cán bộ #{number}. Gõ /canbo để xem số cán bộ.")
         who = f"cán bộ #{target.official_id} {target.name}".rstrip()

@@ -32,6 +32,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # no
 
 from bot.channels.telegram.sender import file_url
 from bot.core.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
+from bot.core.replies import APOLOGY  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn thử lại sau ít phút."
 MISSING_TOKEN = ("Thiếu TELEGRAM_BOT_TOKEN: hãy đặt biến môi trường TELEGRAM_BOT_TOKEN bằng token "
                  "do @BotFather cấp.")
 BAD_SECRET = ("Chế độ webhook cần TELEGRAM_WEBHOOK_SECRET: 1–256 ký tự gồm chữ cái Latin, chữ số, "
