@@ -293,7 +293,14 @@ def test_telegram_and_zalo_accounts_are_one_official(core: Assistant) -> None:
     assert "hết hạn lúc 09:00 ngày 16/01/2026" in offer  # 24 h after 09:00 on 15/01, Vietnam time
     assert send(core, f"/dangky {code}").startswith(f"Tài khoản này đã là của cán bộ #{official}")
 
-    linked = send(core, f"/dangky {code}", "zl-abc", ZALO, name="An Zalo")
+    asked = send(core, f"/dangky {code}", "zl-abc", ZALO, name="An Zalo")
+    assert asked.startswith(f"Đã gửi yêu cầu nối tài khoản này với cán bộ #{official}.")
+    assert member(core, "zl-abc", "zalo") is None  # nothing is linked before the owner confirms
+    assert outbox_texts(core, "101")[-1].startswith(
+        f"Tài khoản Zalo «An Zalo» (zalo:zl-abc) vừa gõ mã liên kết {code} của bạn.")
+    confirmed = press(core, "101", answer_button(core, "101", "Đồng ý"))
+    assert confirmed.startswith(f"Đã nối tài khoản Zalo zalo:zl-abc vào cán bộ #{official} của bạn.")
+    linked = outbox_texts(core, "zl-abc")[-1]
     assert linked.startswith("Đã liên kết: tài khoản Zalo này và tài khoản trước của bạn là một người")
     assert "Các tài khoản: telegram:101, zalo:zl-abc." in linked
     assert member(core, "zl-abc", "zalo").official_id == official
@@ -313,11 +320,68 @@ def test_linking_an_account_registered_separately_merges_it(core: Assistant) -> 
     send(core, f"/dangky {new_code(core, 'STC')}", "z9", ZALO)
     official, separate = member(core, "101").official_id, member(core, "z9", "zalo").official_id
     code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", send(core, "/lienket"))[1]
-    reply = send(core, f"/dangky {code}", "z9", ZALO)
-    assert f"trước đăng ký riêng là cán bộ #{separate}; nay gộp vào cán bộ #{official}." in reply
+    send(core, f"/dangky {code}", "z9", ZALO)
+    reply = press(core, "101", answer_button(core, "101", "Đồng ý"))
+    assert f"Tài khoản zalo:z9 trước đăng ký riêng là cán bộ #{separate}; nay gộp vào cán bộ #{official}." in reply
+    assert "nay gộp vào" in outbox_texts(core, "z9")[-1]
     assert member(core, "z9", "zalo").official_id == official
     units = send(core, "/donvi", ADMIN)
     assert "SNV — Sở Nội vụ: 1 cán bộ" in units and "STC — Sở Tài chính: 0 cán bộ" in units
+
+
+def press(core: Assistant, user: str, data: str, channel: Channel = TELEGRAM) -> str:
+    msg = Incoming(channel, user, Sender(user), button=data)
+    return "\n".join(r.text for r in core.handle(msg))
+
+
+def answer_button(core: Assistant, user: str, label: str) -> str:
+    """The data of a button of the link request /lienket shows its owner."""
+    replies = core.handle(Incoming(TELEGRAM, user, Sender(user), text="", command="lienket"))
+    found = [b.data for r in replies for row in r.buttons for b in row if label in b.label]
+    assert found, replies
+    return found[0]
+
+
+def test_a_link_code_says_it_carries_the_role_and_waits_for_the_owner(core: Assistant) -> None:
+    send(core, f"/dangky {new_code(core)}", ADMIN)  # the admin joins a unit, so they can link
+    offer = send(core, "/lienket", ADMIN)
+    code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", offer)[1]
+    assert ("mã này mang đúng vai trò của bạn (quản trị (văn phòng)), kể cả quyền quản trị: tạo mã mời, "
+            "đổi vai trò, xem và xuất báo cáo, gửi thông báo: ai gõ được mã sẽ dùng bot với quyền đó") in offer
+    assert "Liên kết chỉ có hiệu lực khi bạn xác nhận trên tài khoản này" in offer
+
+    # A stranger who got hold of the code asks; nobody else can while they wait.
+    send(core, f"/dangky {code}", "zl-evil", ZALO, name="Kẻ lạ")
+    assert send(core, f"/dangky {code}", "zl-other", ZALO).startswith(f"Mã «{code}» đã dùng hết số lượt")
+    assert member(core, "zl-evil", "zalo") is None
+    assert send(core, "/taoma SNV", "zl-evil", ZALO).startswith("Lệnh /taoma chỉ dành cho vai trò quản trị")
+    # Another official cannot answer for the owner.
+    send(core, f"/dangky {new_code(core)}", "101")
+    stolen = answer_button(core, ADMIN, "Đồng ý")
+    assert press(core, "101", stolen).startswith("Yêu cầu liên kết này không còn")
+    assert member(core, "zl-evil", "zalo") is None
+    # The owner says it was not them: the code is revoked, the stranger told.
+    refused = press(core, ADMIN, answer_button(core, ADMIN, "Không phải tôi"))
+    assert refused.startswith(f"Đã từ chối: tài khoản zalo:zl-evil không được nối, mã {code} đã bị thu hồi.")
+    assert outbox_texts(core, "zl-evil") == [
+        f"Yêu cầu nối tài khoản bằng mã {code} đã bị từ chối; mã không còn dùng được."]
+    assert press(core, ADMIN, stolen).startswith("Yêu cầu liên kết này không còn")
+    assert member(core, "zl-evil", "zalo") is None
+    assert send(core, f"/dangky {code}", "zl-evil", ZALO).startswith(f"Mã «{code}» đã bị văn phòng thu hồi.")
+    assert ("link_refused", f"từ chối nối zalo:zl-evil bằng mã {code}") in [
+        (a[3], a[4]) for a in core.people.audit_log()]
+
+
+@SQLITE_ONLY
+def test_a_link_request_expires_with_its_code(core: Assistant, clock: Clock) -> None:
+    send(core, f"/dangky {new_code(core)}")
+    code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", send(core, "/lienket"))[1]
+    send(core, f"/dangky {code}", "zl-late", ZALO)
+    agree = answer_button(core, "101", "Đồng ý")
+    clock.at = START + timedelta(hours=24)
+    assert press(core, "101", agree).startswith(f"Mã liên kết {code} đã hết hạn; tài khoản kia chưa được nối.")
+    assert member(core, "zl-late", "zalo") is None
+    assert send(core, "/lienket").startswith("Mã liên kết của bạn:")  # nothing waits: a new code
 
 
 @SQLITE_ONLY

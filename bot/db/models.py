@@ -271,6 +271,21 @@ class InviteCode(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class LinkRequest(Base):
+    """A messenger account that typed a link code, waiting for the code's owner to confirm from
+    an account already theirs: the code carries its owner's role, so a leaked one links nobody
+    unconfirmed."""
+
+    __tablename__ = "link_requests"
+
+    code: Mapped[str] = mapped_column(ForeignKey("invite_codes.code", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class AuditEntry(Base):
     """Every action of an admin (and every role change), who did it and when."""
 

@@ -91,6 +91,23 @@ class OfficialInfo:
     accounts: tuple[str, ...]  # "telegram:123", "zalo:abc"
 
 
+@dataclass(frozen=True)
+class PendingLink:
+    """An account that typed a link code, waiting for the code's owner to confirm it."""
+
+    code: str
+    official_id: int  # the code's owner
+    channel: str
+    user_id: str
+    chat_id: str
+    name: str
+    expires_at: datetime
+
+    @property
+    def account(self) -> str:
+        return f"{self.channel}:{self.user_id}"
+
+
 class InviteProblem(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
@@ -177,35 +194,77 @@ class PeopleStore(Repository):
     def register(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
                  now: datetime | None = None) -> Member:
         """Redeem an invite code: join its unit with its role (or, for a link code, become
-        another account of the official who made it). Raises InviteError."""
+        another account of the official who made it: the chat asks the owner first, see
+        `request_link`). Raises InviteError."""
         now = now or m.utc_now()
         with self._write() as session, session.begin():
             invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
             _check_invite(session, invite, now)
             assert invite is not None
-            invite.uses += 1
-            identity = session.get(m.Identity, (channel, user_id))
-            if invite.role == LINK_ROLE:
-                official = session.get_one(m.Official, invite.created_by)
-            elif identity is not None:
-                official = session.get_one(m.Official, identity.official_id)
-                if official.role != Role.ADMIN.value:
-                    official.role = invite.role
-                official.unit_id = invite.unit_id
-            else:
-                official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
-                session.add(official)
-                session.flush()
-            if identity is None:
-                session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id,
-                                       chat_id=chat_id))
-            else:
-                identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
-            official.name = official.name or name
-            _audit(session, official.id, channel, "register",
-                   f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
-            unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
-            return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+            return _redeem(session, invite, channel, user_id, chat_id, name, now)
+
+    # -- linking a second account, confirmed by the first --------------------------------------
+
+    def request_link(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
+                     now: datetime | None = None) -> PendingLink:
+        """Hold a link code for this account until the code's owner confirms. InviteError when
+        the code cannot be used, or when another account already waits on it (USED_UP)."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            _check_invite(session, invite, now)
+            assert invite is not None and invite.role == LINK_ROLE and invite.created_by is not None
+            request = session.get(m.LinkRequest, invite.code)
+            if request is not None and (request.channel, request.user_id) != (channel, user_id):
+                raise InviteError(InviteProblem.USED_UP)
+            if request is None:
+                request = m.LinkRequest(code=invite.code, channel=channel, user_id=user_id, chat_id=chat_id,
+                                        name=name, requested_at=now)
+                session.add(request)
+            return _pending(request, invite)
+
+    def pending_links(self, official_id: int, now: datetime | None = None) -> list[PendingLink]:
+        """Accounts waiting for this official to confirm them, on codes still valid."""
+        stmt = (select(m.LinkRequest, m.InviteCode).join(m.InviteCode, m.InviteCode.code == m.LinkRequest.code)
+                .where(m.InviteCode.created_by == official_id, m.InviteCode.revoked_at.is_(None),
+                       m.InviteCode.expires_at > (now or m.utc_now()))
+                .order_by(m.LinkRequest.requested_at))
+        with self._read() as session:
+            return [_pending(request, invite) for request, invite in session.execute(stmt)]
+
+    def confirm_link(self, code: str, official_id: int,
+                     now: datetime | None = None) -> tuple[PendingLink, Member, int | None]:
+        """The owner confirms: the waiting account becomes theirs. Returns the request, the
+        official now, and the official the account belonged to before (if another one).
+        InviteError when the code is no longer usable, is not this official's, or nobody waits."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(m.LinkRequest, normalise_code(code))
+            if invite is None or request is None or invite.role != LINK_ROLE or invite.created_by != official_id:
+                raise InviteError(InviteProblem.UNKNOWN)
+            _check_invite(session, invite, now)
+            pending = _pending(request, invite)
+            before = session.get(m.Identity, (request.channel, request.user_id))
+            previous = before.official_id if before is not None and before.official_id != official_id else None
+            member = _redeem(session, invite, request.channel, request.user_id, request.chat_id, request.name, now)
+            session.delete(request)
+            return pending, member, previous
+
+    def refuse_link(self, code: str, official_id: int, *, channel: str) -> PendingLink | None:
+        """The owner says it was not them: the request is dropped and the code revoked; the
+        request, or None when there was none of theirs."""
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(m.LinkRequest, normalise_code(code))
+            if invite is None or request is None or invite.created_by != official_id:
+                return None
+            pending = _pending(request, invite)
+            session.delete(request)
+            invite.revoked_at = invite.revoked_at or m.utc_now()
+            _audit(session, official_id, channel, "link_refused",
+                   f"từ chối nối {request.channel}:{request.user_id} bằng mã {invite.code}")
+            return pending
 
     # -- invite codes ---------------------------------------------------------------------------
 
@@ -343,6 +402,40 @@ def normalise_code(code: str) -> str:
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _redeem(session: Session, invite: m.InviteCode, channel: str, user_id: str, chat_id: str, name: str,
+            now: datetime) -> Member:
+    """Use a checked code for this account: join its unit with its role, or (a link code)
+    become another account of its owner."""
+    invite.uses += 1
+    identity = session.get(m.Identity, (channel, user_id))
+    if invite.role == LINK_ROLE:
+        official = session.get_one(m.Official, invite.created_by)
+    elif identity is not None:
+        official = session.get_one(m.Official, identity.official_id)
+        if official.role != Role.ADMIN.value:
+            official.role = invite.role
+        official.unit_id = invite.unit_id
+    else:
+        official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
+        session.add(official)
+        session.flush()
+    if identity is None:
+        session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id, chat_id=chat_id))
+    else:
+        identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
+    official.name = official.name or name
+    _audit(session, official.id, channel, "register",
+           f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
+    unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
+    return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+
+
+def _pending(request: m.LinkRequest, invite: m.InviteCode) -> PendingLink:
+    assert invite.created_by is not None
+    return PendingLink(request.code, invite.created_by, request.channel, request.user_id, request.chat_id,
+                       request.name, invite.expires_at)
 
 
 def _check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -> None:

@@ -20,6 +20,7 @@ from bot.db.people import LINK_ROLE, ROLE_NAMES, Invite, InviteError, InviteProb
     OfficialInfo, PeopleStore, Role, normalise_code
 from bot.core.access import REGISTER_FIRST, ButtonRule
 from bot.core.messages import Command, Incoming, Reply
+from bot.features.account_links import CHANNEL_NAMES, LINK_RULE, AccountLinks, official_info
 from bot.retrieval.vietnamese import fold
 from bot.services.units import (DEFAULT_INVITE_USES, MAX_INVITE_DAYS, MAX_INVITE_USES, invite_state,
                                 official_counts, official_line, parse_role, typed_code, unit_text)
@@ -28,10 +29,7 @@ if TYPE_CHECKING:
     from bot.core.assistant import Assistant, ButtonHandler, DialogHandler, Handler
     from bot.config import Settings
 
-LINK_HOURS = 24
 MAX_LISTED = 100  # lines of /dsma and /canbo before "… và N nữa"
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "dòng lệnh"}
-OTHER_MESSENGER = {"telegram": "Zalo", "zalo": "Telegram"}
 
 MENU = [
     Command("dangky", "Đăng ký bằng mã mời của đơn vị: /dangky <mã>", private_only=True),
@@ -114,12 +112,13 @@ class Membership:
         self.failures_per_hour_all = settings.access.failed_registrations_per_hour_all
         self.counters = Counters(core.people.engine)
         self.outbox = Outbox(core.people.engine)
+        self.links = AccountLinks(core, core.people)
         self.commands: dict[str, Handler] = {
             "dangky": self.register, "lienket": self.link, "toi": self.whoami,
             "taoma": self.create_code, "thuhoima": self.revoke_code, "dsma": self.list_codes,
             "quyen": self.grant, "donvi": self.list_units, "canbo": self.list_officials}
-        self.buttons: dict[str, ButtonHandler] = {}
-        self.button_rules: list[ButtonRule] = []
+        self.buttons: dict[str, ButtonHandler] = {LINK_RULE.prefix: self.links.answer}
+        self.button_rules: list[ButtonRule] = [LINK_RULE]
         self.dialogs: dict[str, DialogHandler] = {}
         self.menu: list[Command] = list(MENU)
 
@@ -139,40 +138,23 @@ class Membership:
             return self.core.texts(msg, (f"Tài khoản này đã là của cán bộ #{member.official_id}. Mã liên kết "
                                          f"«{code}» dùng trên tài khoản còn lại (Telegram hoặc Zalo)."))
         try:
+            if link_owner is not None:  # the code's owner confirms before anything is linked
+                return self.links.request(msg, code)
             after = self.people.register(msg.channel.name, msg.sender.id, msg.chat_id, msg.sender.name,
                                          code, now=self.core.now())
         except InviteError as exc:
             self._failed_registration(msg, member, code, exc.problem)
             return self.core.texts(msg, INVITE_PROBLEMS[exc.problem].format(code=code))
-        if invite is not None and link_owner is None:
+        if invite is not None:
             self._notify_issuer(msg, invite, after)
-        if link_owner is not None:
-            text = self._linked_text(msg, after)
-            if member is not None and member.official_id != after.official_id:
-                text += (f"\nTài khoản này trước đăng ký riêng là cán bộ #{member.official_id}; "
-                         f"nay gộp vào cán bộ #{after.official_id}.")
-            return self.core.texts(msg, text)
         return self.core.texts(msg, self._welcome_text(member, after))
 
     def link(self, msg: Incoming, member: Member | None) -> list[Reply]:
-        """/lienket: a one-time code for the official's other messenger account."""
+        """/lienket: a one-time code for the official's other messenger account, or the
+        request waiting for their answer."""
         if member is None:  # listed for everyone in /help, so it says how to register
             return self.core.texts(msg, REGISTER_FIRST)
-        now = self.core.now()
-        try:
-            code = self.people.link_code(member.official_id, hours=LINK_HOURS, now=now)
-        except ValueError:
-            return self.core.texts(msg, (
-                "Tài khoản của bạn chưa thuộc đơn vị nào nên chưa liên kết bằng mã được. Bạn đăng ký "
-                "đơn vị bằng /dangky <mã> trước; quản trị theo cấu hình cũng có thể thêm tài khoản kia "
-                "vào access.admins trong config.yaml."))
-        other = OTHER_MESSENGER.get(msg.channel.name, "Telegram hoặc Zalo")
-        return self.core.texts(msg, "\n".join([
-            f"Mã liên kết của bạn: {code}",
-            f"Trên {other}, nhắn riêng cho bot: /dangky {code}",
-            f"Mã dùng một lần, hết hạn lúc {clock_on_day(now + timedelta(hours=LINK_HOURS))}. Sau khi liên kết, "
-            f"hai tài khoản là một cán bộ #{member.official_id}: báo cáo từ tài khoản nào cũng tính cho "
-            f"đơn vị, nhắc việc gửi đến tài khoản bạn dùng gần nhất."]))
+        return self.links.offer(msg, member)
 
     def whoami(self, msg: Incoming, member: Member | None) -> list[Reply]:
         """/toi: who the bot thinks you are, and your user id for the config's admin list."""
@@ -329,7 +311,7 @@ class Membership:
     # -- helpers -----------------------------------------------------------------------------------
 
     def _official(self, official_id: int, unit_code: str | None = None) -> OfficialInfo | None:
-        return next((o for o in self.people.officials(unit_code) if o.official_id == official_id), None)
+        return official_info(self.people, official_id, unit_code)
 
     def _demotion_refusal(self, target: OfficialInfo, by: Member) -> str | None:
         """Why an admin may not lose the role: set in the config, or the last admin left."""
@@ -375,14 +357,6 @@ class Membership:
         key = f"invite-use:{invite.code}:{msg.channel.name}:{msg.sender.id}"
         self.outbox.enqueue([NewMessage(key, r.channel, r.chat_id, text, official_id=r.official_id)
                              for r in self.people.recipients(official_ids=[invite.created_by])])
-
-    def _linked_text(self, msg: Incoming, after: Member) -> str:
-        info = self._official(after.official_id, after.unit.code if after.unit else None)
-        accounts = ", ".join(info.accounts) if info else f"{msg.channel.name}:{msg.sender.id}"
-        who = ", ".join(p for p in (f"cán bộ #{after.official_id}", after.name, unit_text(after)) if p)
-        return (f"Đã liên kết: tài khoản {CHANNEL_NAMES.get(msg.channel.name, msg.channel.name)} này và "
-                f"tài khoản trước của bạn là một người — {who}; vai trò: {ROLE_NAMES[after.role]}.\n"
-                f"Các tài khoản: {accounts}.\nNhắc việc và thông báo gửi đến tài khoản bạn dùng gần nhất.")
 
     @staticmethod
     def _welcome_text(before: Member | None, after: Member) -> str:

@@ -1,4 +1,5 @@
-"""Hardening: shared rate counters (failed registrations, messages per person).
+"""Hardening: shared rate counters (failed registrations, messages per person); link requests
+waiting for the code owner's confirmation.
 
 Revision ID: 0007
 Revises: 0004
@@ -26,9 +27,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('rate_counters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rate_counters_window_start'), ['window_start'], unique=False)
+    op.create_table('link_requests',
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('user_id', sa.String(length=64), nullable=False),
+    sa.Column('chat_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['code'], ['invite_codes.code'], name=op.f('fk_link_requests_code_invite_codes'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_link_requests'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('link_requests')
     with op.batch_alter_table('rate_counters', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rate_counters_window_start'))
     op.drop_table('rate_counters')
