@@ -10,6 +10,7 @@ from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incomi
 
 ALICE = Sender("101", "Chị An")
 BOB = Sender("202", "Anh Bình")
+CAROL = Sender("303", "Chị Ba")
 
 
 def msg(text: str = "", command: str | None = None, channel: Channel = TELEGRAM, chat: str = "1",
@@ -148,13 +149,13 @@ def test_numbered_choices_where_there_are_no_buttons(assistant: Assistant) -> No
 @pytest.mark.parametrize("typed", ["²", "①", "1" * 5000])
 def test_numbers_typed_in_chat_are_decimal_digits_only(assistant: Assistant, typed: str) -> None:
     """«²».isdigit() is true but int(«²») fails; 5000 digits are too many for int(): neither may
-    break a command or a numbered choice."""
-    assert "Tôi chưa có văn bản" in only_text(assistant.handle(msg(typed, command="hanchot", chat="n1")))
-    assistant.handle(msg("kh 0125 gửi hồ sơ về đâu", channel=ZALO, chat="n2"))
-    after = only_text(assistant.handle(msg(typed, channel=ZALO, chat="n2")))
+    break a command or a numbered choice (CAROL: ALICE's commands count against her limit)."""
+    assert "Tôi chưa có văn bản" in only_text(assistant.handle(msg(typed, command="hanchot", chat="n1", sender=CAROL)))
+    assistant.handle(msg("kh 0125 gửi hồ sơ về đâu", channel=ZALO, chat="n2", sender=CAROL))
+    after = only_text(assistant.handle(msg(typed, channel=ZALO, chat="n2", sender=CAROL)))
     assert after and "Cảm ơn" not in after  # a question (or too long), not a vote
-    assert assistant.handle(msg("٣", command="hanchot", chat="n1"))[0].text == \
-        only_text(assistant.handle(msg("3", command="hanchot", chat="n1")))  # other decimal digits are digits
+    assert assistant.handle(msg("٣", command="hanchot", chat="n1", sender=CAROL))[0].text == \
+        only_text(assistant.handle(msg("3", command="hanchot", chat="n1", sender=CAROL)))  # other decimal digits are digits
 
 
 def test_over_long_question_is_refused_politely(assistant: Assistant) -> None:

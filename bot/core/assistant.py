@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -76,6 +77,11 @@ class Feedback(CallbackData, prefix="fb"):
     question: int
 
 
+# The dialog kinds of the feature handling the current message (each call of `handle` runs in
+# its own thread and context): choices it offers while one of its dialogs is open are that
+# dialog's own; anything else offered meanwhile is the chat's.
+_HANDLING: ContextVar[frozenset[str]] = ContextVar("handling", default=frozenset())
+
 # A feature's handlers: (message, sender's membership or None) -> replies.
 Handler = Callable[[Incoming, "Member | None"], list[Reply]]
 ButtonHandler = Callable[[Incoming, "Member | None", str], list[Reply]]
@@ -136,7 +142,7 @@ class Assistant:
         self._commands: dict[str, tuple[Command, Handler]] = {}
         self._buttons: dict[str, tuple[ButtonRule, ButtonHandler]] = {}
         self._dialogs: dict[str, DialogHandler] = {}
-        self._dialog_buttons: dict[str, set[str]] = {}  # dialog kind -> its feature's button prefixes
+        self._kinds: dict[object, frozenset[str]] = {}  # a handler -> its feature's dialog kinds
         for feature in features:
             self.add_feature(feature)
 
@@ -152,7 +158,9 @@ class Assistant:
         self._commands.update({name: (declared[name], h) for name, h in feature.commands.items()})
         self._buttons.update({prefix: (rules[prefix], h) for prefix, h in feature.buttons.items()})
         self._dialogs.update(feature.dialogs)
-        self._dialog_buttons.update({kind: set(feature.buttons) for kind in feature.dialogs})
+        kinds = frozenset(feature.dialogs)
+        handlers = [*feature.commands.values(), *feature.buttons.values(), *feature.dialogs.values()]
+        self._kinds.update({handler: kinds for handler in handlers})
 
     def seen(self, channel: str, update_key: str) -> bool:
         """Whether this update was handled before (a messenger's repeated delivery)."""
@@ -165,16 +173,17 @@ class Assistant:
             return []  # group chatter that does not address the bot
         if msg.command:
             return self._command(msg)
-        choice = self._numbered_choice(msg)
         dialog = self.dialog(msg)
         if dialog is not None and dialog.kind not in self._dialogs:
             dialog = None
-        # Inside a dialog a digit picks only the dialog's own choices: the numbered choices of a
-        # reminder delivered meanwhile must not jump out of a half-written report.
-        if choice and (dialog is None or choice.split(":", 1)[0] in self._dialog_buttons[dialog.kind]):
+        # Inside a dialog a digit picks the dialog's own choices, never those of a reminder or an
+        # answer that arrived meanwhile: a half-written report is not left by a typed «1».
+        choice = self._numbered_choice(msg, dialog)
+        if choice:
             return self._button(msg, choice)
         if dialog is not None:
-            return self._dialogs[dialog.kind](msg, self.member(msg), dialog)
+            handler = self._dialogs[dialog.kind]
+            return self._run(handler, lambda: handler(msg, self.member(msg), dialog))
         return self._question(msg, msg.text)
 
     # -- shared by the features -----------------------------------------------------------------
@@ -196,17 +205,16 @@ class Assistant:
         self.dialogs.save(msg.channel.name, msg.chat_id, msg.sender.id, state)
 
     def end_dialog(self, msg: Incoming) -> bool:
+        """End the sender's dialog here (its numbered choices go with it)."""
         if self.dialogs is None:
             return False
-        ended = self.dialogs.clear(msg.channel.name, msg.chat_id, msg.sender.id)
-        if not msg.channel.buttons:
-            self.chats.remember(msg.channel.name, msg.chat_id, choices=())
-        return ended
+        return self.dialogs.clear(msg.channel.name, msg.chat_id, msg.sender.id)
 
     def texts(self, msg: Incoming, text: str) -> list[Reply]:
-        """Plain text replies for this channel; numbered choices offered earlier no longer apply."""
-        if not msg.channel.buttons and self.chats.state(msg.channel.name, msg.chat_id).choices:
-            self.chats.remember(msg.channel.name, msg.chat_id, choices=())
+        """Plain text replies for this channel; numbered choices offered earlier (by the running
+        dialog, or else in the chat) no longer apply."""
+        if not msg.channel.buttons:
+            self._offer(msg, ())
         return self._texts(msg.channel, text)
 
     def choices(self, msg: Incoming, text: str, rows: tuple[tuple[Button, ...], ...],
@@ -214,9 +222,28 @@ class Assistant:
         """Text with buttons, or numbered choices («1. Hoàn thành») where there are none."""
         if msg.channel.buttons:
             return self._with_choices(msg, text, rows)
-        options = [b for row in rows for b in row]
-        self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
+        self._offer(msg, tuple(b.data for row in rows for b in row))
         return self._texts(msg.channel, numbered(text, rows, hint))
+
+    def _offer(self, msg: Incoming, choices: tuple[str, ...]) -> None:
+        """Keep the numbered choices just offered: with the dialog of the feature now handling
+        the message, or else with the chat (where answers and reminders keep theirs)."""
+        kinds = _HANDLING.get()
+        dialog = self.dialog(msg) if kinds else None
+        if dialog is not None and dialog.kind in kinds:
+            assert self.dialogs is not None
+            if dialog.choices != choices:
+                self.dialogs.offer(msg.channel.name, msg.chat_id, msg.sender.id, choices)
+        elif choices or self.chats.state(msg.channel.name, msg.chat_id).choices:
+            self.chats.remember(msg.channel.name, msg.chat_id, choices=choices)
+
+    def _run(self, handler: object, call: Callable[[], list[Reply]]) -> list[Reply]:
+        """Call a feature's handler, marking whose dialogs the choices it offers belong to."""
+        token = _HANDLING.set(self._kinds.get(handler, frozenset()))
+        try:
+            return call()
+        finally:
+            _HANDLING.reset(token)
 
     # -- the registry: what the router checks ----------------------------------------------------
 
@@ -244,7 +271,7 @@ class Assistant:
             refused = refusal(rule, msg, member)
             if refused:
                 return self._texts(msg.channel, refused)
-            return feature_handler(msg, member)
+            return self._run(feature_handler, lambda: feature_handler(msg, member))
         handler = handlers.get(name)
         if handler is None:
             return self._texts(msg.channel, UNKNOWN_COMMAND.format(name=msg.command))
@@ -364,16 +391,16 @@ class Assistant:
         if msg.channel.buttons:
             parts = split_text(text, msg.channel.max_text)
             return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], buttons=rows)]
-        options = [b for row in rows for b in row]
-        self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
+        self._offer(msg, tuple(b.data for row in rows for b in row))
         return self._texts(msg.channel, f"{text}\n\n{CHOICE_HINT}")
 
-    def _numbered_choice(self, msg: Incoming) -> str | None:
-        """On a channel without buttons, "1" or "2" right after choices were offered picks one."""
+    def _numbered_choice(self, msg: Incoming, dialog: "DialogState | None") -> str | None:
+        """On a channel without buttons, "1" or "2" right after choices were offered picks one:
+        the open dialog's own, else the chat's."""
         number = whole_number(msg.text)
         if msg.channel.buttons or number is None:
             return None
-        choices = self.chats.state(msg.channel.name, msg.chat_id).choices
+        choices = dialog.choices if dialog is not None else self.chats.state(msg.channel.name, msg.chat_id).choices
         return choices[number - 1] if 1 <= number <= len(choices) else None
 
     def _button(self, msg: Incoming, data: str) -> list[Reply]:
@@ -384,7 +411,7 @@ class Assistant:
             refused = refusal(rule, msg, member)
             if refused:
                 return self._refused_button(msg, refused)
-            return handler(msg, member, data)
+            return self._run(handler, lambda: handler(msg, member, data))
         found = _feedback(data)
         if not found:
             return [Reply(notice=EXPIRED)] if msg.channel.buttons else self._texts(msg.channel, EXPIRED)

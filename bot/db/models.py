@@ -343,6 +343,9 @@ class Dialog(Base):
     kind: Mapped[str] = mapped_column(String(16))   # "report", "broadcast"
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    # The numbered choices this dialog offered last (button data, one per line): kept apart from
+    # the chat's, so that a reminder or an answer arriving meanwhile never takes them over.
+    choices: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
 

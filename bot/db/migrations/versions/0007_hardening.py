@@ -1,5 +1,5 @@
 """Hardening: shared rate counters (failed registrations, messages per person); link requests
-waiting for the code owner's confirmation.
+waiting for the code owner's confirmation; a dialog's own numbered choices.
 
 Revision ID: 0007
 Revises: 0004
@@ -27,6 +27,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('rate_counters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rate_counters_window_start'), ['window_start'], unique=False)
+    with op.batch_alter_table('dialogs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('choices', sa.Text(), nullable=False, server_default=''))
     op.create_table('link_requests',
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('channel', sa.String(length=16), nullable=False),
@@ -42,6 +44,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('link_requests')
+    with op.batch_alter_table('dialogs', schema=None) as batch_op:
+        batch_op.drop_column('choices')
     with op.batch_alter_table('rate_counters', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rate_counters_window_start'))
     op.drop_table('rate_counters')
