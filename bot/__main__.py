@@ -44,6 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     deliver = commands.add_parser("deliver", parents=[common],
                                   help="gửi các tin còn chờ trong hàng đợi (cả sau khi bị dừng đột ngột)")
     deliver.add_argument("--until-empty", action="store_true", help="dừng khi không còn tin nào chờ")
+    commands.add_parser("prune", parents=[common],
+                        help="xóa câu hỏi và nhật ký quá thời hạn lưu (retention.*)")
     return parser.parse_args(argv)
 
 
@@ -200,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_cli(settings, args)
     if args.command == "gaps":
         return gaps(settings, args.limit)
+    if args.command == "prune":
+        from bot.services.retention import prune_cli
+
+        return prune_cli(settings)
     if args.command == "broadcast":
         from bot.channels.outbox_commands import broadcast
 

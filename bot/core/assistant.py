@@ -7,11 +7,10 @@ translate.
 """
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,6 +20,7 @@ from bot.retrieval.listings import criteria_text, document_deadlines_text, docum
 from bot.core.access import ButtonRule, refusal
 from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import vietnam_date
+from bot.core.limits import Kind, Limited, RateLimit, Slots
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
 from bot.core.numbers import whole_number
 from bot.core.replies import numbered, split_text
@@ -63,6 +63,11 @@ FRESH_START = "Đã bỏ ngữ cảnh câu hỏi trước: câu hỏi tiếp the
 # Typed instead of /huy to start afresh without a command.
 NEW_QUESTION = {"cau hoi moi", "hoi cau moi", "cau hoi khac"}
 SLOW_DOWN = "Bạn gửi lệnh nhanh quá. Vui lòng đợi {seconds} giây rồi thử lại."
+SLOW_DOWN_MESSAGES = "Bạn gửi tin nhanh quá. Vui lòng đợi {seconds} giây rồi thử lại."
+SLOW_DOWN_QUESTIONS = ("Bạn hỏi nhanh quá: mỗi phút tôi trả lời tối đa {limit} câu hỏi của một người. "
+                       "Vui lòng đợi {seconds} giây rồi hỏi tiếp.")
+BUSY = ("Xin lỗi, tôi đang bận trả lời nhiều câu hỏi cùng lúc. Bạn vui lòng hỏi lại sau ít phút; "
+        "các lệnh (/baocao, /hanchot…) vẫn dùng được ngay.")
 MAX_QUESTION_CHARS = 1000
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
@@ -104,32 +109,14 @@ class Feature(Protocol):
     button_rules: list[ButtonRule]
 
 
-@dataclass
-class RateLimit:
-    """At most `per_minute` commands per person in any 60 s (per worker, in memory)."""
-
-    per_minute: int = 20
-    clock: Callable[[], float] = time.monotonic
-    _hits: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-
-    def wait(self, who: str) -> int:
-        """0 when the command may go ahead (and counts it), else seconds to wait."""
-        now, hits = self.clock(), self._hits[who]
-        while hits and hits[0] <= now - 60:
-            hits.popleft()
-        if len(hits) >= self.per_minute:
-            return max(1, int(hits[0] + 60 - now + 0.999))
-        hits.append(now)
-        return 0
-
-
 class Assistant:
     """Handles one Incoming at a time; state lives in the database, so any worker may serve."""
 
     def __init__(self, answerer: "Answerer", facts: "FactStore", chats: "ChatStore",
                  today: Callable[[], date] | None = None, *, people: "PeopleStore | None" = None,
                  dialogs: "DialogStore | None" = None, features: Iterable[Feature] = (),
-                 now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None) -> None:
+                 now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None,
+                 question_slots: Slots | None = None) -> None:
         self.answerer = answerer
         self.facts = facts
         self.chats = chats
@@ -138,6 +125,7 @@ class Assistant:
         self.people = people
         self.dialogs = dialogs
         self.rate_limit = rate_limit
+        self.question_slots = question_slots
         self.features: list[Feature] = []
         self._commands: dict[str, tuple[Command, Handler]] = {}
         self._buttons: dict[str, tuple[ButtonRule, ButtonHandler]] = {}
@@ -167,10 +155,13 @@ class Assistant:
         return self.chats.seen(channel, update_key)
 
     def handle(self, msg: Incoming) -> list[Reply]:
+        if msg.chat_kind is ChatKind.GROUP and not (msg.button or msg.command or msg.mentioned):
+            return []  # group chatter that does not address the bot
+        limited = self._limited(msg, Kind.MESSAGE)
+        if limited:
+            return self._slow_down(msg, limited, SLOW_DOWN_MESSAGES)
         if msg.button:
             return self._button(msg, msg.button)
-        if msg.chat_kind is ChatKind.GROUP and not (msg.command or msg.mentioned):
-            return []  # group chatter that does not address the bot
         if msg.command:
             return self._command(msg)
         dialog = self.dialog(msg)
@@ -258,10 +249,9 @@ class Assistant:
     # -- commands -------------------------------------------------------------------------------
 
     def _command(self, msg: Incoming) -> list[Reply]:
-        if self.rate_limit is not None:
-            wait = self.rate_limit.wait(f"{msg.channel.name}:{msg.sender.id}")
-            if wait:
-                return self._texts(msg.channel, SLOW_DOWN.format(seconds=wait))
+        limited = self._limited(msg, Kind.COMMAND)
+        if limited:
+            return self._slow_down(msg, limited, SLOW_DOWN)
         handlers = {"start": self._start, "help": self._help, "hoi": self._ask, "hanchot": self._deadlines,
                     "tieuchi": self._criteria, "vanban": self._documents, "huy": self._cancel}
         name = msg.command or ""
@@ -369,6 +359,16 @@ class Assistant:
         if fold(text).strip(" .!?…") in NEW_QUESTION:
             self._forget_context(msg)
             return self._texts(msg.channel, FRESH_START)
+        limited = self._limited(msg, Kind.QUESTION)
+        if limited:
+            limit = self.rate_limit.per_minute[Kind.QUESTION] if self.rate_limit else 0
+            return self._slow_down(msg, limited, SLOW_DOWN_QUESTIONS, limit=limit)
+        with self.question_slots.taken() if self.question_slots else nullcontext(True) as free:
+            if not free:
+                return self._texts(msg.channel, BUSY)
+            return self._answer(msg, text)
+
+    def _answer(self, msg: Incoming, text: str) -> list[Reply]:
         state = self.chats.state(msg.channel.name, msg.chat_id)
         conversation = Conversation(sources=state.sources, intent=Intent(state.intent) if state.intent else None,
                                     at=state.updated_at)
@@ -420,6 +420,19 @@ class Assistant:
             self.chats.remember(msg.channel.name, msg.chat_id, choices=())
         notice = {Vote.RECORDED: THANKS[found.useful], Vote.UNKNOWN: EXPIRED, Vote.NOT_ASKER: NOT_YOUR_ANSWER}[vote]
         return [Reply(notice=notice)] if msg.channel.buttons else self._texts(msg.channel, notice)
+
+    def _limited(self, msg: Incoming, kind: Kind) -> Limited | None:
+        if self.rate_limit is None:
+            return None
+        return self.rate_limit.check(f"{msg.channel.name}:{msg.sender.id}", kind, self.now())
+
+    def _slow_down(self, msg: Incoming, limited: Limited, template: str, **values: object) -> list[Reply]:
+        """The wait, said once a minute (a press is always acknowledged); silence after that,
+        so a flood costs one counter update per message and no reply."""
+        text = template.format(seconds=limited.seconds, **values)
+        if msg.button and msg.channel.buttons:
+            return [Reply(notice=text[:200])]
+        return self._texts(msg.channel, text) if limited.first else []
 
     def _refused_button(self, msg: Incoming, text: str) -> list[Reply]:
         """The refusal as text, and as the press's short acknowledgement where there is one."""

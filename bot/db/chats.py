@@ -119,6 +119,12 @@ class ChatStore(Repository):
             rows = session.execute(stmt).all()
         return [Gap(q, n, int(nf or 0), int(nu or 0), when) for q, n, nf, nu, when in rows]
 
+    def prune_questions(self, before: datetime) -> int:
+        """Delete questions asked before this moment (their votes go with them); how many."""
+        with self._write() as session, session.begin():
+            result = session.execute(delete(m.AskedQuestion).where(m.AskedQuestion.asked_at < before))
+            return int(result.rowcount or 0)
+
     # -- repeated deliveries ------------------------------------------------------------------
 
     def seen(self, channel: str, update_key: str) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import models as m
@@ -390,6 +390,12 @@ class PeopleStore(Repository):
         stmt = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
         with self._read() as session:
             return [(a.at, a.official_id, a.channel, a.action, a.detail) for a in session.scalars(stmt)]
+
+    def prune_audit(self, before: datetime) -> int:
+        """Delete audit entries written before this moment; how many."""
+        with self._write() as session, session.begin():
+            result = session.execute(delete(m.AuditEntry).where(m.AuditEntry.at < before))
+            return int(result.rowcount or 0)
 
     def count_officials(self) -> int:
         with self._read() as session:
