@@ -14,6 +14,7 @@ from bot.config import load_settings
 from bot.core.assistant import Assistant
 from bot.core.limits import Slots
 from bot.core.messages import TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender
+from bot.db.counters import Counters
 from bot.db.engine import connect
 from tests.conftest import build_assistant
 
@@ -71,6 +72,11 @@ def test_every_message_and_press_counts_per_person(make_core, clock: Clock) -> N
     assert said(core, "/help", channel=ZALO) == "Bạn gửi tin nhanh quá. Vui lòng đợi 45 giây rồi thử lại."
     assert said(core, QUESTION, channel=ZALO) == ""  # said once; a flood then costs no reply
     assert said(core, "/help", user="202", channel=ZALO).startswith("Các lệnh:")  # per person
+    # Once over the limit, the rest of the flood is turned away without another database write.
+    counted = Counters(core.people.engine).hits("msg:zalo:101", timedelta(minutes=1), clock.at)
+    for _ in range(5):
+        assert said(core, QUESTION, channel=ZALO) == ""
+    assert Counters(core.people.engine).hits("msg:zalo:101", timedelta(minutes=1), clock.at) == counted
     clock.at += timedelta(seconds=45)
     assert said(core, "/help", channel=ZALO).startswith("Các lệnh:")
 
@@ -134,6 +140,7 @@ def test_a_busy_bot_says_so_at_once_and_commands_still_work(make_core) -> None: 
         assert said(core, QUESTION, user="302") == ("Xin lỗi, tôi đang bận trả lời nhiều câu hỏi cùng lúc. Bạn vui "
                                                     "lòng hỏi lại sau ít phút; các lệnh (/baocao, /hanchot…) vẫn "
                                                     "dùng được ngay.")
+        assert said(core, QUESTION, user="302") == ""  # «đang bận» is said once a minute
         assert said(core, "/vanban", user="303").startswith("Tôi đang có")
     finally:
         release.set()

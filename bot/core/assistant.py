@@ -364,8 +364,9 @@ class Assistant:
             limit = self.rate_limit.per_minute[Kind.QUESTION] if self.rate_limit else 0
             return self._slow_down(msg, limited, SLOW_DOWN_QUESTIONS, limit=limit)
         with self.question_slots.taken() if self.question_slots else nullcontext(True) as free:
-            if not free:
-                return self._texts(msg.channel, BUSY)
+            if not free:  # said once a minute: a flood gets one «đang bận», not one per question
+                said = self._limited(msg, Kind.BUSY)
+                return [] if said is not None and not said.first else self._texts(msg.channel, BUSY)
             return self._answer(msg, text)
 
     def _answer(self, msg: Incoming, text: str) -> list[Reply]:

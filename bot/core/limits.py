@@ -30,6 +30,7 @@ class Kind(StrEnum):
     MESSAGE = "msg"    # anything addressed to the bot: text, command, button press
     COMMAND = "cmd"
     QUESTION = "ask"
+    BUSY = "busy"      # questions turned away because every slot was taken (said once a minute)
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,38 @@ class Limited:
 
 
 class RateLimit:
-    """Per-person limits per minute, shared by every worker through the database."""
+    """Per-person limits per minute, shared by every worker through the database.
+
+    Once a person is over a limit this worker remembers it until their minute is over: a count
+    only grows within its minute, so the rest of a flood is turned away without touching the
+    database (and without being counted: the person is refused either way)."""
+
+    MAX_REMEMBERED = 10_000
 
     def __init__(self, counters: "Counters", *, messages: int = 30, commands: int = 20, questions: int = 6) -> None:
         self.counters = counters
-        self.per_minute = {Kind.MESSAGE: messages, Kind.COMMAND: commands, Kind.QUESTION: questions}
+        self.per_minute = {Kind.MESSAGE: messages, Kind.COMMAND: commands, Kind.QUESTION: questions, Kind.BUSY: 0}
+        self._over: dict[tuple[str, Kind], datetime] = {}  # (who, kind) -> end of their minute
+        self._lock = threading.Lock()
 
     def check(self, who: str, kind: Kind, now: datetime) -> Limited | None:
         """Count this one; None while within the limit, else the refusal."""
+        seconds = max(1, math.ceil(window_left(now, MINUTE).total_seconds()))
+        if self._over.get((who, kind), now) > now:
+            return Limited(seconds, first=False)
         hits = self.counters.hit(f"{kind.value}:{who}", MINUTE, now)
         limit = self.per_minute[kind]
         if hits <= limit:
             return None
-        return Limited(max(1, math.ceil(window_left(now, MINUTE).total_seconds())), hits == limit + 1)
+        self._remember(who, kind, now + window_left(now, MINUTE))
+        return Limited(seconds, hits == limit + 1)
+
+    def _remember(self, who: str, kind: Kind, until: datetime) -> None:
+        with self._lock:
+            if len(self._over) >= self.MAX_REMEMBERED:
+                now = until - MINUTE
+                self._over = {key: end for key, end in self._over.items() if end > now}
+            self._over[(who, kind)] = until
 
 
 class Slots:

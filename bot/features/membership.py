@@ -67,12 +67,11 @@ LINK_HINT = "Dùng cả Telegram và Zalo? Gõ /lienket để nối hai tài kho
 TAOMA_USAGE = ("Cách dùng: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số lượt] [số ngày], ví dụ: /taoma SNV xem 5 "
                "(5 cán bộ dùng được) hoặc /taoma SNV baocao 1 14 ngày. Mặc định vai trò báo cáo, "
                "1 lượt, hạn {days} ngày. Gõ /donvi để xem mã các đơn vị.")
+QUYEN_USAGE = ("Cách dùng: /quyen <số cán bộ> <admin|baocao|xem>, ví dụ: /quyen 12 baocao. "
+               "Gõ /canbo để xem số cán bộ.")
+UNKNOWN_UNIT = "Không có đơn vị mã «{code}». Gõ /donvi để xem mã các đơn vị."
 BAD_USES = "Số lượt dùng phải từ 1 đến {limit}."
 BAD_DAYS = "Số ngày hiệu lực phải từ 1 đến {limit}."
-# Words that say what a number after /taoma counts («5 lượt», «14 ngày», «14ngay»), folded.
-USES_WORDS = {"luot", "lan", "nguoi", "canbo"}
-DAYS_WORDS = {"ngay"}
-NUMBER_WORD = re.compile(r"(\d+)(\D*)")
 CODE_USED = ("{who} ({account}) đã đăng ký vào {unit} bằng mã {code}: cán bộ #{official}, vai trò "
              "{role}. {left}")
 USES_LEFT = "Mã còn dùng được {left} lượt; thu hồi bằng /thuhoima {code} nếu không cần nữa."
@@ -86,6 +85,10 @@ REGISTRATION_PAUSED = ("Đăng ký bằng mã đang tạm dừng vì có quá nh
 PROBLEM_WORDS = {InviteProblem.UNKNOWN: "mã không tồn tại", InviteProblem.EXPIRED: "mã hết hạn",
                  InviteProblem.REVOKED: "mã đã thu hồi", InviteProblem.USED_UP: "mã hết lượt",
                  InviteProblem.UNIT_CLOSED: "đơn vị ngừng hoạt động"}
+# Words that say what a number after /taoma counts («5 lượt», «14 ngày», «14ngay»), folded.
+USES_WORDS = {"luot", "lan", "nguoi", "canbo"}
+DAYS_WORDS = {"ngay"}
+NUMBER_WORD = re.compile(r"(\d+)(\D*)")
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,6 @@ class InviteTerms:
     role: Role
     uses: int | None  # None: the default
     days: int | None
-QUYEN_USAGE = ("Cách dùng: /quyen <số cán bộ> <admin|baocao|xem>, ví dụ: /quyen 12 baocao. "
-               "Gõ /canbo để xem số cán bộ.")
-UNKNOWN_UNIT = "Không có đơn vị mã «{code}». Gõ /donvi để xem mã các đơn vị."
 
 
 class Membership:
