@@ -49,6 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     deliver = commands.add_parser("deliver", parents=[common],
                                   help="gửi các tin còn chờ trong hàng đợi (cả sau khi bị dừng đột ngột)")
     deliver.add_argument("--until-empty", action="store_true", help="dừng khi không còn tin nào chờ")
+    commands.add_parser("prune", parents=[common],
+                        help="xóa câu hỏi và nhật ký quá thời hạn lưu (retention.*)")
     return parser.parse_args(argv)
 
 
@@ -80,7 +82,7 @@ def add_units_parser(commands: argparse._SubParsersAction, common: argparse.Argu
     invite.add_argument("unit", help="mã đơn vị, ví dụ SNV")
     invite.add_argument("--role", choices=["baocao", "xem"], default="baocao", help="vai trò (mặc định baocao)")
     invite.add_argument("--days", type=int, help="số ngày hiệu lực (mặc định access.invite_days)")
-    invite.add_argument("--uses", type=int, help="số lượt đăng ký tối đa (mặc định không giới hạn)")
+    invite.add_argument("--uses", type=int, help="số cán bộ đăng ký được bằng mã (mặc định 1)")
     revoke = actions.add_parser("revoke", parents=[common], help="thu hồi một mã mời")
     revoke.add_argument("code")
     officials = actions.add_parser("officials", parents=[common], help="danh sách cán bộ")
@@ -213,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_cli(settings, args)
     if args.command == "gaps":
         return gaps(settings, args.limit)
+    if args.command == "prune":
+        from bot.services.retention import prune_cli
+
+        return prune_cli(settings)
     if args.command == "broadcast":
         from bot.channels.outbox_commands import broadcast
 

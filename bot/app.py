@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.retrieval.answers import Answerer
     from bot.channels.background import Background
     from bot.core.assistant import Assistant
+    from bot.core.limits import RateLimit
     from bot.db.people import PeopleStore
     from bot.db.facts import FactStore
     from bot.retrieval.embedding import E5Embeddings
@@ -87,7 +88,8 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                today: Callable[[], date] | None = None,
                now: Callable[[], datetime] | None = None) -> "Assistant":
     """The core with every feature plugged in, over a migrated database."""
-    from bot.core.assistant import Assistant, RateLimit
+    from bot.core.assistant import Assistant
+    from bot.core.limits import Slots
     from bot.features.broadcast_flow import BroadcastFlow
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogStore
@@ -102,7 +104,8 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     core = Assistant(answers, answers.facts, ChatStore(engine), today,
                      people=people(settings, engine), tasks=TaskStore(engine),
                      dialogs=DialogStore(engine, timedelta(hours=settings.reports.dialog_hours)),
-                     now=now, rate_limit=RateLimit(settings.access.commands_per_minute))
+                     now=now, rate_limit=rate_limit(settings, engine),
+                     question_slots=Slots(settings.access.concurrent_questions))
     # Each feature gets the core (its reply helpers and stores) and the settings.
     for feature in (Membership(core, settings),
                     ReportFlow(core, settings, ReportStore(engine, settings.reports.correction_minutes)),
@@ -110,6 +113,16 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                     TaskRegisterChat(core, settings)):
         core.add_feature(feature)
     return core
+
+
+def rate_limit(settings: Settings, engine: "Engine") -> "RateLimit":
+    """Per-person limits, counted in the database every worker shares."""
+    from bot.core.limits import RateLimit
+    from bot.db.counters import Counters
+
+    a = settings.access
+    return RateLimit(Counters(engine), messages=a.messages_per_minute, commands=a.commands_per_minute,
+                     questions=a.questions_per_minute)
 
 
 def background(settings: Settings, core: "Assistant") -> "Background":

@@ -296,6 +296,35 @@ async def test_typing_is_repeated_while_a_slow_core_works(telegram_fake, monkeyp
     assert telegram_fake.calls_of("sendChatAction")[0].time < telegram_fake.calls_of("sendMessage")[0].time
 
 
+class Echo:
+    """A core that answers each text with itself, the first ones slowest."""
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        time.sleep(0.05 * (6 - int(msg.text)))
+        return [Reply(msg.text)]
+
+    def menu(self) -> list[Command]:
+        return COMMANDS
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        return False
+
+
+async def test_one_chat_is_answered_in_order_with_one_typing_indicator(telegram_fake) -> None:
+    """A person's burst of messages is handled one at a time (replies never overtake each other,
+    and a flood holds one worker thread), and shows «typing…» once, not once per message: the
+    indicator spends the bot's shared send budget."""
+    async with running_ptb(app_for(telegram_fake, Echo())):
+        for n in range(1, 6):
+            await telegram_fake.send_text(31, str(n))
+        await telegram_fake.send_text(32, "5")
+        replies = await telegram_fake.wait_for_messages(31, 5, timeout=10)
+
+    assert [r.text for r in replies] == ["1", "2", "3", "4", "5"]
+    assert len([c for c in telegram_fake.calls_of("sendChatAction") if c.params["chat_id"] in (31, "31")]) == 1
+    assert [r.text for r in telegram_fake.messages_to(32)] == ["5"]  # another chat is not held up
+
+
 # -- webhook ------------------------------------------------------------------------------------
 
 

@@ -170,6 +170,33 @@ async def test_a_failing_send_is_logged_and_the_next_update_still_answered(zalo_
     assert failures and "Bad request" in str(failures[0].exc_info[1])
 
 
+class DatabaseDown(Spy):
+    """The real core, but every database call fails as when the server has gone away."""
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+
+async def test_a_failure_gets_the_same_apology_as_on_telegram(zalo_fake, client, assistant, caplog):
+    from bot.channels.telegram.adapter import APOLOGY
+
+    down = DatabaseDown(assistant)
+    async with polling(down, client):
+        await zalo_fake.send_text("p7", QUESTION)
+        await zalo_fake.send_update(make_zalo_update(make_zalo_message("g7", "ai nấu cơm?", user_id="u7",
+                                                                       chat_type="GROUP")))
+        [reply] = await zalo_fake.wait_for_messages("p7", 1)
+        await zalo_fake.send_text("p8", "/help")
+        await zalo_fake.wait_for_messages("p8", 1)
+
+    assert reply.text == APOLOGY and texts(zalo_fake, "p8") == [APOLOGY]
+    # Zalo delivers a group message only when it mentions or quotes the bot: it was addressed.
+    assert texts(zalo_fake, "g7") == [APOLOGY]
+    assert any("p7" in r.getMessage() and r.exc_info for r in caplog.records if r.levelno == logging.ERROR)
+
+
 async def test_transient_failures_are_retried(zalo_fake, client, spy):
     """429 «Quota exceeded», and 403, which Zalo documents as its own internal error."""
     zalo_fake.inject_error("sendMessage", 429, "Quota exceeded")

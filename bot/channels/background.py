@@ -1,4 +1,5 @@
-"""Delivery and the reminder plan, run beside a messenger's bot (PTB jobs for Telegram, a task for Zalo)."""
+"""Delivery, the reminder plan and log pruning, run beside a messenger's bot (PTB jobs for
+Telegram, a task for Zalo)."""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +14,7 @@ from bot.db.outbox import Outbox
 from bot.delivery.claims import recover_dead_claims, worker_id
 from bot.delivery.errors import Sender
 from bot.delivery.worker import DeliveryWorker
+from bot.services.retention import prune
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 
 JOB_BUDGET_S = 10.0  # a delivery job yields after this long (a stopping bot waits for it)
 ATTACHMENTS_EVERY_S = 30.0  # how often reports' attachments are looked for to download
+PRUNE_EVERY_S = 3600.0  # old questions, audit entries and counters are deleted hourly
 
 
 class Background:
@@ -71,6 +74,14 @@ class Background:
             log.exception("attachments: lỗi khi tải tệp đính kèm của báo cáo")
             return 0
 
+    async def prune(self) -> dict[str, int]:
+        """Delete questions, audit entries and counters past their retention."""
+        try:
+            return await asyncio.to_thread(prune, self.outbox.engine, self.settings.retention, m.utc_now())
+        except Exception:  # the next run tries again
+            log.exception("retention: lỗi khi xóa dữ liệu quá hạn lưu")
+            return {}
+
     # -- Telegram: python-telegram-bot's JobQueue --------------------------------------------------
 
     def schedule(self, application: Any, base_url: str | None = None) -> None:
@@ -99,6 +110,9 @@ class Background:
         async def attachments(context: Any) -> None:
             await self.keep_attachments(TELEGRAM.name, lambda ref, limit: download_file(bot, ref, limit))
 
+        async def pruning(context: Any) -> None:
+            await self.prune()
+
         jobs.run_repeating(deliver, interval=self.settings.delivery.poll_s, first=0.0, name="delivery",
                            job_kwargs={"max_instances": 2, "coalesce": True})
         if self.planner is not None or self.announcer is not None:
@@ -107,6 +121,8 @@ class Background:
         if self.keeper is not None:
             jobs.run_repeating(attachments, interval=self.attachments_every_s, first=1.0,
                                name="attachments", job_kwargs={"coalesce": True})
+        jobs.run_repeating(pruning, interval=PRUNE_EVERY_S, first=60.0, name="retention",
+                           job_kwargs={"coalesce": True})
 
     # -- Zalo: an asyncio task -------------------------------------------------------------------
 
@@ -118,7 +134,15 @@ class Background:
             worker = self.worker(ZaloSender(client, self.chats))
             await asyncio.to_thread(recover_dead_claims, self.outbox, ZALO.name)
             await asyncio.gather(worker.run(stop), self._plan_until(stop),
-                                 self._keep_attachments_until(stop, client.download))
+                                 self._keep_attachments_until(stop, client.download), self._prune_until(stop))
+
+    async def _prune_until(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self.prune()
+            try:
+                await asyncio.wait_for(stop.wait(), PRUNE_EVERY_S)
+            except TimeoutError:
+                pass
 
     async def _keep_attachments_until(self, stop: asyncio.Event, fetch: Fetch) -> None:
         while self.keeper is not None and not stop.is_set():

@@ -279,6 +279,21 @@ class InviteCode(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class LinkRequest(Base):
+    """A messenger account that typed a link code, waiting for the code's owner to confirm from
+    an account already theirs: the code carries its owner's role, so a leaked one links nobody
+    unconfirmed."""
+
+    __tablename__ = "link_requests"
+
+    code: Mapped[str] = mapped_column(ForeignKey("invite_codes.code", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
 class AuditEntry(Base):
     """Every action of an admin (and every role change), who did it and when."""
 
@@ -340,6 +355,9 @@ class Dialog(Base):
     kind: Mapped[str] = mapped_column(String(16))   # "report", "broadcast"
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    # The numbered choices this dialog offered last (button data, one per line): kept apart from
+    # the chat's, so that a reminder or an answer arriving meanwhile never takes them over.
+    choices: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
 
@@ -445,6 +463,17 @@ class ReminderMute(Base):
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"), primary_key=True)
     obligation_key: Mapped[str] = mapped_column(String(32), primary_key=True)
     muted_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class RateCounter(Base):
+    """Hits of one key (a person's messages, failed registrations…) within one fixed time
+    window, in the database so that every worker counts against the same limits."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True, index=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Flag(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import models as m
@@ -84,6 +84,7 @@ class Invite:
     uses: int = 0
     max_uses: int | None = None
     revoked: bool = False
+    created_by: int | None = None  # the admin (or, for a link code, the official) who made it
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,23 @@ class OfficialInfo:
     active: bool               # some account still receives (or none is linked yet)
     accounts: tuple[str, ...]  # "telegram:123", "zalo:abc"
     unreachable: tuple[str, ...] = ()  # accounts that stopped receiving (blocked the bot…)
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """An account that typed a link code, waiting for the code's owner to confirm it."""
+
+    code: str
+    official_id: int  # the code's owner
+    channel: str
+    user_id: str
+    chat_id: str
+    name: str
+    expires_at: datetime
+
+    @property
+    def account(self) -> str:
+        return f"{self.channel}:{self.user_id}"
 
 
 class InviteProblem(StrEnum):
@@ -194,35 +212,77 @@ class PeopleStore(Repository):
     def register(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
                  now: datetime | None = None) -> Member:
         """Redeem an invite code: join its unit with its role (or, for a link code, become
-        another account of the official who made it). Raises InviteError."""
+        another account of the official who made it: the chat asks the owner first, see
+        `request_link`). Raises InviteError."""
         now = now or m.utc_now()
         with self._write() as session, session.begin():
             invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
             _check_invite(session, invite, now)
             assert invite is not None
-            invite.uses += 1
-            identity = session.get(m.Identity, (channel, user_id))
-            if invite.role == LINK_ROLE:
-                official = session.get_one(m.Official, invite.created_by)
-            elif identity is not None:
-                official = session.get_one(m.Official, identity.official_id)
-                if official.role != Role.ADMIN.value:
-                    official.role = invite.role
-                official.unit_id = invite.unit_id
-            else:
-                official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
-                session.add(official)
-                session.flush()
-            if identity is None:
-                session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id,
-                                       chat_id=chat_id))
-            else:
-                identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
-            official.name = official.name or name
-            _audit(session, official.id, channel, "register",
-                   f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
-            unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
-            return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+            return _redeem(session, invite, channel, user_id, chat_id, name, now)
+
+    # -- linking a second account, confirmed by the first --------------------------------------
+
+    def request_link(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
+                     now: datetime | None = None) -> PendingLink:
+        """Hold a link code for this account until the code's owner confirms. InviteError when
+        the code cannot be used, or when another account already waits on it (USED_UP)."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            _check_invite(session, invite, now)
+            assert invite is not None and invite.role == LINK_ROLE and invite.created_by is not None
+            request = session.get(m.LinkRequest, invite.code)
+            if request is not None and (request.channel, request.user_id) != (channel, user_id):
+                raise InviteError(InviteProblem.USED_UP)
+            if request is None:
+                request = m.LinkRequest(code=invite.code, channel=channel, user_id=user_id, chat_id=chat_id,
+                                        name=name, requested_at=now)
+                session.add(request)
+            return _pending(request, invite)
+
+    def pending_links(self, official_id: int, now: datetime | None = None) -> list[PendingLink]:
+        """Accounts waiting for this official to confirm them, on codes still valid."""
+        stmt = (select(m.LinkRequest, m.InviteCode).join(m.InviteCode, m.InviteCode.code == m.LinkRequest.code)
+                .where(m.InviteCode.created_by == official_id, m.InviteCode.revoked_at.is_(None),
+                       m.InviteCode.expires_at > (now or m.utc_now()))
+                .order_by(m.LinkRequest.requested_at))
+        with self._read() as session:
+            return [_pending(request, invite) for request, invite in session.execute(stmt)]
+
+    def confirm_link(self, code: str, official_id: int,
+                     now: datetime | None = None) -> tuple[PendingLink, Member, int | None]:
+        """The owner confirms: the waiting account becomes theirs. Returns the request, the
+        official now, and the official the account belonged to before (if another one).
+        InviteError when the code is no longer usable, is not this official's, or nobody waits."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(m.LinkRequest, normalise_code(code))
+            if invite is None or request is None or invite.role != LINK_ROLE or invite.created_by != official_id:
+                raise InviteError(InviteProblem.UNKNOWN)
+            _check_invite(session, invite, now)
+            pending = _pending(request, invite)
+            before = session.get(m.Identity, (request.channel, request.user_id))
+            previous = before.official_id if before is not None and before.official_id != official_id else None
+            member = _redeem(session, invite, request.channel, request.user_id, request.chat_id, request.name, now)
+            session.delete(request)
+            return pending, member, previous
+
+    def refuse_link(self, code: str, official_id: int, *, channel: str) -> PendingLink | None:
+        """The owner says it was not them: the request is dropped and the code revoked; the
+        request, or None when there was none of theirs."""
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(m.LinkRequest, normalise_code(code))
+            if invite is None or request is None or invite.created_by != official_id:
+                return None
+            pending = _pending(request, invite)
+            session.delete(request)
+            invite.revoked_at = invite.revoked_at or m.utc_now()
+            _audit(session, official_id, channel, "link_refused",
+                   f"từ chối nối {request.channel}:{request.user_id} bằng mã {invite.code}")
+            return pending
 
     # -- invite codes ---------------------------------------------------------------------------
 
@@ -241,8 +301,9 @@ class PeopleStore(Repository):
             session.add(row)
             if role != LINK_ROLE:
                 _audit(session, by, channel, "invite",
-                       f"mã {row.code} cho {unit.code}, vai trò {role}, hết hạn sau {days} ngày")
-            return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses)
+                       f"mã {row.code} cho {unit.code}, vai trò {role}, "
+                       f"{f'{max_uses} lượt' if max_uses else 'không giới hạn lượt'}, hết hạn sau {days} ngày")
+            return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses, created_by=by)
 
     def link_code(self, official_id: int, *, hours: int = 24, now: datetime | None = None) -> str:
         """A one-time code that links another messenger account to this official."""
@@ -272,8 +333,15 @@ class PeopleStore(Repository):
         if unit_code:
             stmt = stmt.where(m.Unit.code == normalise_code(unit_code))
         with self._read() as session:
-            return [Invite(i.code, _unit(u), i.role, i.expires_at, i.uses, i.max_uses, i.revoked_at is not None)
-                    for i, u in session.execute(stmt)]
+            return [_invite(i, u) for i, u in session.execute(stmt)]
+
+    def invite(self, code: str) -> Invite | None:
+        """One code (an invite or a link code) as it stands, or None."""
+        stmt = (select(m.InviteCode, m.Unit).join(m.Unit, m.Unit.id == m.InviteCode.unit_id)
+                .where(m.InviteCode.code == normalise_code(code)))
+        with self._read() as session:
+            row = session.execute(stmt).first()
+            return _invite(*row) if row is not None else None
 
     # -- officials and roles --------------------------------------------------------------------
 
@@ -303,9 +371,9 @@ class PeopleStore(Repository):
     def recipients(self, unit_ids: Iterable[int] | None = None, *,
                    roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN),
                    official_ids: Iterable[int] | None = None) -> list[Recipient]:
-        """Active officials (of these units, or all), each once, at their most recent messenger
-        account that still receives (console accounts are never sent to: their rows would never
-        settle)."""
+        """Active officials (of these units, or all; or these officials), each once, at their
+        most recent messenger account that still receives (console accounts are never sent to:
+        their rows would never settle)."""
         stmt = (select(m.Official.id, m.Official.unit_id, m.Identity.channel, m.Identity.chat_id,
                        m.Identity.last_seen_at)
                 .join(m.Identity, m.Identity.official_id == m.Official.id)
@@ -355,6 +423,12 @@ class PeopleStore(Repository):
         with self._read() as session:
             return [(a.at, a.official_id, a.channel, a.action, a.detail) for a in session.scalars(stmt)]
 
+    def prune_audit(self, before: datetime) -> int:
+        """Delete audit entries written before this moment; how many."""
+        with self._write() as session, session.begin():
+            result = session.execute(delete(m.AuditEntry).where(m.AuditEntry.at < before))
+            return int(result.rowcount or 0)
+
     def count_officials(self) -> int:
         with self._read() as session:
             return int(session.scalar(select(func.count()).select_from(m.Official)) or 0)
@@ -366,6 +440,40 @@ def normalise_code(code: str) -> str:
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _redeem(session: Session, invite: m.InviteCode, channel: str, user_id: str, chat_id: str, name: str,
+            now: datetime) -> Member:
+    """Use a checked code for this account: join its unit with its role, or (a link code)
+    become another account of its owner."""
+    invite.uses += 1
+    identity = session.get(m.Identity, (channel, user_id))
+    if invite.role == LINK_ROLE:
+        official = session.get_one(m.Official, invite.created_by)
+    elif identity is not None:
+        official = session.get_one(m.Official, identity.official_id)
+        if official.role != Role.ADMIN.value:
+            official.role = invite.role
+        official.unit_id = invite.unit_id
+    else:
+        official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
+        session.add(official)
+        session.flush()
+    if identity is None:
+        session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id, chat_id=chat_id))
+    else:
+        identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
+    official.name = official.name or name
+    _audit(session, official.id, channel, "register",
+           f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
+    unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
+    return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+
+
+def _pending(request: m.LinkRequest, invite: m.InviteCode) -> PendingLink:
+    assert invite.created_by is not None
+    return PendingLink(request.code, invite.created_by, request.channel, request.user_id, request.chat_id,
+                       request.name, invite.expires_at)
 
 
 def _check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -> None:
@@ -397,6 +505,11 @@ def _update_unit(unit: m.Unit, spec: UnitSpec, name: str) -> bool:
     for field_name, value in changed.items():
         setattr(unit, field_name, value)
     return bool(changed)
+
+
+def _invite(row: m.InviteCode, unit: m.Unit) -> Invite:
+    return Invite(row.code, _unit(unit), row.role, row.expires_at, row.uses, row.max_uses,
+                  row.revoked_at is not None, row.created_by)
 
 
 def _unit(row: m.Unit) -> UnitInfo:

@@ -16,6 +16,8 @@ import logging
 import os
 import re
 import sys
+import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
@@ -33,7 +35,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # no
 from bot.channels.telegram.sender import file_url  # noqa: E402
 from bot.core.messages import (TELEGRAM, Attachment, ChatKind, Command, Incoming, OutgoingFile,  # noqa: E402
                                Reply, Sender)
-from bot.core.replies import split_text  # noqa: E402
+from bot.core.replies import APOLOGY, split_text  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn thử lại sau ít phút."
 MISSING_TOKEN = ("Thiếu TELEGRAM_BOT_TOKEN: hãy đặt biến môi trường TELEGRAM_BOT_TOKEN bằng token "
                  "do @BotFather cấp.")
 BAD_SECRET = ("Chế độ webhook cần TELEGRAM_WEBHOOK_SECRET: 1–256 ký tự gồm chữ cái Latin, chữ số, "
@@ -154,8 +155,57 @@ def _attachment(message: Message) -> Attachment | None:
 # -- the handler ------------------------------------------------------------------------------
 
 
+class ChatTurns:
+    """One chat's updates in arrival order (PTB runs updates concurrently): replies to one person
+    never overtake each other, and one person's flood holds at most one of the threads the core
+    runs in, so it never queues in front of everyone else. «typing…» is shown at most once per
+    TYPING_EVERY per chat, so a flood does not spend the bot's send budget on indicators."""
+
+    MAX_TRACKED = 10_000
+
+    def __init__(self) -> None:
+        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._typed: dict[int, float] = {}
+
+    def typing_due(self, chat_id: int) -> bool:
+        """Whether to show «typing…» in this chat now (and note it)."""
+        now, every = time.monotonic(), TYPING_EVERY * 0.9
+        if now - self._typed.get(chat_id, -every) < every:
+            return False
+        if len(self._typed) >= self.MAX_TRACKED:
+            self._typed = {c: t for c, t in self._typed.items() if now - t < every}
+        self._typed[chat_id] = now
+        return True
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        lock, users = self._chats.get(chat_id, (asyncio.Lock(), 0))
+        self._chats[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._chats[chat_id]
+            if users <= 1:
+                del self._chats[chat_id]
+            else:
+                self._chats[chat_id] = (lock, users - 1)
+
+
 async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Pass one update to the core and send back what it returns."""
+    """Pass one update to the core and send back what it returns, one at a time per chat."""
+    chat = update.effective_chat
+    if chat is None:
+        return await _handle(update, context)
+    async with _turns(context).turn(chat.id):
+        await _handle(update, context)
+
+
+def _turns(context: ContextTypes.DEFAULT_TYPE) -> ChatTurns:
+    return context.bot_data.setdefault("turns", ChatTurns())
+
+
+async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     core: Core = context.bot_data["core"]
     # Telegram retries a webhook delivery it thinks failed, and several workers may share a bot:
     # an update already handled is not answered again (nor a report filed twice).
@@ -166,7 +216,7 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     if query is None:
         if incoming is not None and update.effective_chat is not None:
-            replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming)
+            replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming, _turns(context))
             await send_replies(context.bot, update.effective_chat.id, replies)
         return
     # Answered before the core works: the client spins until then, and Telegram refuses an answer
@@ -199,13 +249,13 @@ async def _answer_query(query: CallbackQuery) -> None:
             log.warning("answerCallbackQuery failed: %s", exc)
 
 
-async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming) -> list[Reply]:
+async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming, turns: ChatTurns) -> list[Reply]:
     """The core's replies, with "typing…" shown until they are ready."""
     # Group chatter that does not address the bot is answered by nothing: no indicator either.
     addressed = incoming.chat_kind is ChatKind.PRIVATE or incoming.command or incoming.mentioned
     if not addressed:
         return await asyncio.to_thread(core.handle, incoming)
-    typing = asyncio.create_task(_keep_typing(bot, chat_id))
+    typing = asyncio.create_task(_keep_typing(bot, chat_id, turns))
     try:
         return await asyncio.to_thread(core.handle, incoming)
     finally:
@@ -214,10 +264,11 @@ async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming
             await typing
 
 
-async def _keep_typing(bot: ExtBot, chat_id: int) -> None:
+async def _keep_typing(bot: ExtBot, chat_id: int, turns: ChatTurns) -> None:
     while True:
-        with contextlib.suppress(TelegramError):  # a lost indicator is not worth an error
-            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        if turns.typing_due(chat_id):
+            with contextlib.suppress(TelegramError):  # a lost indicator is not worth an error
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
         await asyncio.sleep(TYPING_EVERY)
 
 

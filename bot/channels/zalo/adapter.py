@@ -31,7 +31,8 @@ from bot.channels.zalo.client import (POLL_TIMEOUT, ZaloClient, ZaloConfigError,
                                       _transient)
 from bot.channels.zalo.media import MEDIA_SEGMENT, MediaHost, media_base
 from bot.channels.zalo.updates import to_incoming, unwrap, update_key
-from bot.core.messages import ZALO, Incoming, OutgoingFile, Reply
+from bot.core.messages import ZALO, ChatKind, Incoming, OutgoingFile, Reply
+from bot.core.replies import APOLOGY
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -174,19 +175,28 @@ class Dispatcher:
             log.exception("zalo: lỗi khi xử lý cập nhật ở cuộc trò chuyện %s; bỏ qua", chat_id)
 
     async def _answer(self, update: dict[str, Any], incoming: Incoming) -> None:
+        try:
+            replies = await self._replies(update, incoming)
+        except Exception:  # the database is down, a bug: say so, as the Telegram bot does
+            if not (incoming.mentioned or incoming.command or incoming.chat_kind is ChatKind.PRIVATE):
+                raise
+            log.exception("zalo: lỗi khi xử lý tin ở %s; gửi lời xin lỗi", incoming.chat_id)
+            replies = [Reply(APOLOGY)]
+        for reply in replies:
+            await send_reply(self.client, incoming.chat_id, reply, self.media)
+
+    async def _replies(self, update: dict[str, Any], incoming: Incoming) -> list[Reply]:
         if await asyncio.to_thread(self.assistant.seen, ZALO.name, update_key(update)):
             log.info("zalo: cập nhật lặp lại ở %s, đã trả lời trước đó", incoming.chat_id)
-            return
+            return []
         # No "typing…" flash in a group for chatter that does not address the bot.
         typing = (asyncio.create_task(self._typing(incoming.chat_id))
                   if incoming.mentioned or incoming.command else None)
         try:
-            replies = await asyncio.to_thread(self.assistant.handle, incoming)
+            return await asyncio.to_thread(self.assistant.handle, incoming)
         finally:
             if typing is not None:
                 await typing
-        for reply in replies:
-            await send_reply(self.client, incoming.chat_id, reply, self.media)
 
     async def _typing(self, chat_id: str) -> None:
         try:
