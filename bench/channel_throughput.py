@@ -31,6 +31,9 @@ from tests.fakes.telegram_server import FakeTelegram  # noqa: E402
 
 QUESTIONS = [json.loads(line)["question"] for line in
              (ROOT / "bench" / "data" / "answer_questions.jsonl").read_text(encoding="utf-8").splitlines()]
+# Throughput is measured without the per-person and concurrency limits (bench/flood.py measures those).
+UNLIMITED = {"access__messages_per_minute": 100_000, "access__questions_per_minute": 100_000,
+             "access__concurrent_questions": 64}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -39,7 +42,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def bare_core(store: Path, users: int, rounds: int) -> tuple[float, list[float]]:
-    assistant = app.assistant(load_settings(None, paths__store=store))
+    assistant = app.assistant(load_settings(None, paths__store=store, **UNLIMITED))
     assistant.handle(Incoming(TELEGRAM, "warm", Sender("0"), text="khởi động"))
 
     def user(n: int) -> list[float]:
@@ -60,7 +63,8 @@ def bare_core(store: Path, users: int, rounds: int) -> tuple[float, list[float]]
 async def channel(store: Path, users: int, rounds: int) -> tuple[float, list[float], int]:
     fake = FakeTelegram(strict_chats=False)
     await fake.start()
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url}
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_BASE_URL": fake.base_url,
+           **{f"ASSISTANT__{key.upper()}": str(value) for key, value in UNLIMITED.items()}}
     env.pop("TELEGRAM_WEBHOOK_SECRET", None)
     bot = subprocess.Popen([sys.executable, "-m", "bot", "telegram", "--store", str(store)], cwd=ROOT,
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

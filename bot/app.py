@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.retrieval.answers import Answerer
     from bot.channels.background import Background
     from bot.core.assistant import Assistant
+    from bot.core.limits import RateLimit
     from bot.db.people import PeopleStore
     from bot.db.facts import FactStore
     from bot.retrieval.embedding import E5Embeddings
@@ -87,7 +88,8 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                today: Callable[[], date] | None = None,
                now: Callable[[], datetime] | None = None) -> "Assistant":
     """The core with every feature plugged in, over a migrated database."""
-    from bot.core.assistant import Assistant, RateLimit
+    from bot.core.assistant import Assistant
+    from bot.core.limits import Slots
     from bot.features.broadcast_flow import BroadcastFlow
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogStore
@@ -103,7 +105,8 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     core = Assistant(answers, answers.facts, ChatStore(engine), today,
                      people=people(settings, engine), tasks=TaskStore(engine),
                      dialogs=DialogStore(engine, timedelta(hours=settings.reports.dialog_hours)),
-                     now=now, rate_limit=RateLimit(settings.access.commands_per_minute))
+                     now=now, rate_limit=rate_limit(settings, engine),
+                     question_slots=Slots(settings.access.concurrent_questions))
     # Each feature gets the core (its reply helpers and stores) and the settings.
     for feature in (Membership(core, settings),
                     ReportFlow(core, settings, ReportStore(engine, settings.reports.correction_minutes)),
@@ -113,19 +116,33 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     return core
 
 
+def rate_limit(settings: Settings, engine: "Engine") -> "RateLimit":
+    """Per-person limits, counted in the database every worker shares."""
+    from bot.core.limits import RateLimit
+    from bot.db.counters import Counters
+
+    a = settings.access
+    return RateLimit(Counters(engine), messages=a.messages_per_minute, commands=a.commands_per_minute,
+                     questions=a.questions_per_minute)
+
+
 def background(settings: Settings, core: "Assistant") -> "Background":
     """Delivery, the register's proposals and the reminder plan beside a messenger's bot, over
     the core's stores."""
     from bot.channels.background import Background
     from bot.db.outbox import Outbox
+    from bot.db.reports import ReportStore
     from bot.features.reminder_plan import ReminderPlanner
     from bot.features.task_register import TaskAnnouncer
+    from bot.services.attachments import AttachmentKeeper
 
     engine = database(settings)
     outbox = Outbox(engine)
     planner = (ReminderPlanner(engine, core.facts, core.people, outbox, settings)
                if settings.reminders.enabled and core.people is not None else None)
-    return Background(outbox, core.people, core.chats, settings, planner, TaskAnnouncer(engine, settings))
+    keeper = AttachmentKeeper(ReportStore(engine), settings.store_dir, settings.reports.max_file_mb,
+                              settings.reports.file_types)
+    return Background(outbox, core.people, core.chats, settings, planner, TaskAnnouncer(engine, settings), keeper)
 
 
 def assistant(settings: Settings) -> "Assistant":

@@ -121,6 +121,8 @@ class Zalo(_Section):
     webhook_url: str | None = None
     listen: str = "127.0.0.1"
     port: int = Field(8444, ge=1, le=65535)
+    # Polling deletes a webhook already set only when this is true (or with --drop-webhook).
+    drop_webhook: bool = False
 
 
 class Web(_Section):
@@ -143,10 +145,19 @@ class Web(_Section):
 class Access(_Section):
     # Admins (the secretariat) by messenger account: "telegram:<user id>", "zalo:<user id>".
     admins: list[str] = []
-    # Commands one person may send per minute before being asked to slow down.
+    # Per person and minute, counted in the database (every worker shares them): messages and
+    # button presses of any kind, commands, and questions (search and maybe a paid model call).
+    messages_per_minute: int = Field(30, ge=1)
     commands_per_minute: int = Field(20, ge=1)
+    questions_per_minute: int = Field(6, ge=1)
+    # Questions one process answers at once; beyond that the asker is told the bot is busy.
+    concurrent_questions: int = Field(4, ge=1, le=64)
     # Days an invite code stays valid.
     invite_days: int = Field(7, ge=1, le=365)
+    # Wrong /dangky codes one account may type in an hour, and all accounts together, before
+    # registration waits for the next hour (for that account, or for everyone).
+    failed_registrations_per_hour: int = Field(5, ge=1)
+    failed_registrations_per_hour_all: int = Field(100, ge=1)
 
     @field_validator("admins")
     @classmethod
@@ -211,6 +222,12 @@ class Tasks(_Section):
     include_coordinating: bool = True
 
 
+class Retention(_Section):
+    # Days questions (with their answers and votes) are kept for `gaps`, and the audit log.
+    questions_days: int = Field(180, ge=1)
+    audit_days: int = Field(730, ge=1)
+
+
 class Settings(_Section):
     paths: Paths = Paths()
     embedding: Embedding = Embedding()
@@ -229,6 +246,7 @@ class Settings(_Section):
     delivery: Delivery = Delivery()
     tasks: Tasks = Tasks()
     web: Web = Web()
+    retention: Retention = Retention()
     base_dir: Path = ROOT
 
     def resolve(self, path: Path) -> Path:

@@ -181,6 +181,9 @@ def build_assistant(base: Path, today: date = date(2026, 1, 15), *,  # type: ign
     from bot.retrieval.search import PassageSearch
     from bot.retrieval.vector_store import langchain_store, open_collection
 
+    # Tests of other things send many messages a minute as one person: the per-person message
+    # and question limits are tested where they are set explicitly.
+    overrides = {"access__messages_per_minute": 10_000, "access__questions_per_minute": 10_000, **overrides}
     settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge",
                              database__url=database_url, **overrides)
     if not (base / "knowledge").exists():

@@ -93,3 +93,30 @@ def test_a_feature_with_an_undeclared_command_is_refused_at_start_up(core: Assis
 
     with pytest.raises(ValueError, match="bimat"):
         core.add_feature(Careless())
+
+
+# Personal data (/toi, one's mutes) and global switches (the reminder pause) stay out of groups.
+PERSONAL = {"toi", "tatnhacnho", "batnhacnho", "lichnhac"}
+
+
+def test_personal_commands_are_declared_private(core: Assistant) -> None:
+    declared = {c.name: c for c in core.command_rules()}
+    assert all(declared[name].private_only for name in PERSONAL)
+    assert next(b for b in core.button_rules() if b.prefix == "nn").private_only
+
+
+@pytest.mark.parametrize("user, command, text", [
+    (REPORTER_ID, "toi", ""), (STRANGER_ID, "toi", ""), (REPORTER_ID, "tatnhacnho", "tất cả"),
+    (REPORTER_ID, "tatnhacnho", ""), (REPORTER_ID, "batnhacnho", "tất cả"), (ADMIN_ID, "lichnhac", ""),
+    (ADMIN_ID, "lichnhac", "tamdung"), (ADMIN_ID, "lichnhac", "tieptuc")])
+def test_personal_commands_are_refused_in_groups(core: Assistant, user: str, command: str, text: str) -> None:
+    from bot.db.reminders import ReminderStore
+
+    store = ReminderStore(core.people.engine)
+    before = (store.paused(), store.mutes(), len(core.people.audit_log(1000)))
+    said = _said(core.handle(_msg(user, command=command, text=text, group=True)))
+    assert said.startswith(f"Lệnh /{command} dùng trong tin nhắn riêng với bot"), said
+    assert user not in said  # no user id, unit or role shown to the group
+    assert (store.paused(), store.mutes(), len(core.people.audit_log(1000))) == before
+    mute = _said(core.handle(_msg(user, button="nn:mute:*", group=True)))
+    assert store.mutes() == before[1] and ("tin nhắn riêng" in mute or "đăng ký" in mute), mute

@@ -10,6 +10,7 @@ from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incomi
 
 ALICE = Sender("101", "Chị An")
 BOB = Sender("202", "Anh Bình")
+CAROL = Sender("303", "Chị Ba")
 
 
 def msg(text: str = "", command: str | None = None, channel: Channel = TELEGRAM, chat: str = "1",
@@ -93,11 +94,24 @@ def test_feedback_button_is_recorded_and_acknowledged(assistant: Assistant) -> N
     (answer,) = assistant.handle(msg("kh 0125 gửi hồ sơ về đâu", chat="q3"))
     down = answer.buttons[0][1].data
 
-    (ack,) = assistant.handle(msg(button=down, chat="q3", sender=BOB))
+    (ack,) = assistant.handle(msg(button=down, chat="q3"))
 
     assert ack.notice.startswith("Cảm ơn bạn!") and not ack.text
     assert any(g.question == "kh 0125 gửi hồ sơ về đâu" and g.unhelpful for g in assistant.chats.gaps())
     assert assistant.handle(msg(button="fb:1:999999", chat="q3"))[0].notice == "Lựa chọn này không còn hiệu lực."
+
+
+def test_only_the_asker_votes_on_an_answer(assistant: Assistant) -> None:
+    group = dict(chat="g-fb", chat_kind=ChatKind.GROUP)
+    (answer,) = assistant.handle(msg("hạn báo cáo chỉ thị 17?", mentioned=True, **group))
+    down = answer.buttons[0][1].data
+
+    (refused,) = assistant.handle(msg(button=down, sender=BOB, **group))
+
+    assert refused.notice == "Chỉ người đặt câu hỏi mới đánh giá được câu trả lời này."
+    assert not any(g.question == "hạn báo cáo chỉ thị 17?" for g in assistant.chats.gaps())
+    assert assistant.handle(msg(button=down, **group))[0].notice.startswith("Cảm ơn bạn!")
+    assert any(g.question == "hạn báo cáo chỉ thị 17?" and g.unhelpful for g in assistant.chats.gaps())
 
 
 def test_follow_up_state_survives_a_new_core_on_the_same_database(assistant: Assistant) -> None:
@@ -130,6 +144,18 @@ def test_numbered_choices_where_there_are_no_buttons(assistant: Assistant) -> No
     assert ack.text == "Cảm ơn bạn! Câu hỏi này sẽ được chuyển để bổ sung tài liệu."
     # The choice is used up: "2" again is a question, not a vote.
     assert "Cảm ơn" not in assistant.handle(msg("2", channel=ZALO, chat="z1"))[0].text
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "1" * 5000])
+def test_numbers_typed_in_chat_are_decimal_digits_only(assistant: Assistant, typed: str) -> None:
+    """«²».isdigit() is true but int(«²») fails; 5000 digits are too many for int(): neither may
+    break a command or a numbered choice (CAROL: ALICE's commands count against her limit)."""
+    assert "Tôi chưa có văn bản" in only_text(assistant.handle(msg(typed, command="hanchot", chat="n1", sender=CAROL)))
+    assistant.handle(msg("kh 0125 gửi hồ sơ về đâu", channel=ZALO, chat="n2", sender=CAROL))
+    after = only_text(assistant.handle(msg(typed, channel=ZALO, chat="n2", sender=CAROL)))
+    assert after and "Cảm ơn" not in after  # a question (or too long), not a vote
+    assert assistant.handle(msg("٣", command="hanchot", chat="n1", sender=CAROL))[0].text == \
+        only_text(assistant.handle(msg("3", command="hanchot", chat="n1", sender=CAROL)))  # other decimal digits are digits
 
 
 def test_over_long_question_is_refused_politely(assistant: Assistant) -> None:

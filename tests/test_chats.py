@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.db.chats import ChatState, ChatStore
+from bot.db.chats import ChatState, ChatStore, Vote
 
 
 def test_state_is_per_chat_and_updates_keep_the_rest(db_engine) -> None:
@@ -26,10 +26,13 @@ def test_feedback_votes_and_gaps(db_engine) -> None:
     answered = chats.log_question("telegram", "1", "u2", "hạn nộp hồ sơ?", True, "Hạn …")
     liked = chats.log_question("telegram", "1", "u2", "tiêu chí thi đua?", True, "Tiêu chí …")
 
-    assert chats.feedback(answered, "u2", False) and chats.feedback(answered, "u3", False)
-    assert chats.feedback(liked, "u2", True)
-    assert chats.feedback(answered, "u3", True)  # a second press changes the vote
-    assert not chats.feedback(123456, "u2", True)
+    assert chats.feedback(answered, "u2", True, channel="telegram") is Vote.RECORDED
+    assert chats.feedback(answered, "u2", False, channel="telegram") is Vote.RECORDED  # a second press changes it
+    assert chats.feedback(liked, "u2", True, channel="telegram") is Vote.RECORDED
+    # Only the asker votes: not another member of the chat, nor the same id on another messenger.
+    assert chats.feedback(answered, "u3", True, channel="telegram") is Vote.NOT_ASKER
+    assert chats.feedback(answered, "u2", True, channel="zalo") is Vote.NOT_ASKER
+    assert chats.feedback(123456, "u2", True, channel="telegram") is Vote.UNKNOWN
 
     gaps = chats.gaps()
     assert [(g.question, g.asked, g.not_found, g.unhelpful) for g in gaps] == [

@@ -30,13 +30,14 @@ from bot.channels.background import Background
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.zalo.sender import ZaloSender
 from bot.delivery.claims import _dead_here, worker_id
-from bot.delivery.errors import BLOCKED, CHAT_NOT_FOUND, Blocked, ChatNotFound, PermanentError, failure_reason
+from bot.delivery.errors import (ACCOUNT_GONE, BLOCKED, CHAT_NOT_FOUND, NEVER_STARTED, Blocked, ChatNotFound,
+                                 PermanentError, failure_reason)
 from bot.delivery.limiter import RateLimiter
 from bot.delivery.worker import DeliveryWorker, report_text
 from bot.core.messages import Button
 from tests.conftest import ROOT
 from tests.fakes.fixtures import running_ptb, telegram_fake  # noqa: F401
-from tests.fakes.telegram_server import FakeTelegram, RateLimits
+from tests.fakes.telegram_server import CANT_INITIATE, DEACTIVATED, FakeTelegram, RateLimits
 from tests.fakes.zalo_server import FakeZalo
 
 ADMIN_CHAT = 999
@@ -254,7 +255,7 @@ async def test_zalo_numbers_buttons_and_remembers_the_choices(db_engine: Engine)
         NewMessage("r:3", "zalo", "z3", "Xin chào."),
     ])
     async with FakeZalo() as zalo, ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
-        zalo.block_chat("z3")
+        zalo.fail_chat("z3", 400, "Bad request")
         zalo.inject_error("sendMessage", 429, "Too Many Requests", chat_id="z2",
                           parameters={"retry_after": 0.2})
         worker = DeliveryWorker(outbox, ZaloSender(client, chats), None, delivery_settings(), people)
@@ -266,7 +267,80 @@ async def test_zalo_numbers_buttons_and_remembers_the_choices(db_engine: Engine)
         assert zalo.messages_to("z3") == []
     assert chats.state("zalo", "z1").choices == ("rp:start:k1", "nn:later:k1")
     assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 2, "failed": 1}
-    assert {o.official_id: o.active for o in people.officials()}[official_of["z3"]] is False
+    assert {o.official_id: o.active for o in people.officials()}[official_of["z3"]] is True
+
+
+def row_state(engine: Engine, chat_id: str) -> tuple[str, int, str | None]:
+    with engine.connect() as connection:
+        status, attempts, error = connection.execute(
+            select(m.OutboxMessage.status, m.OutboxMessage.attempts, m.OutboxMessage.error)
+            .where(m.OutboxMessage.chat_id == chat_id)).one()
+    return status, attempts, error
+
+
+async def test_zalo_403_and_404_are_retried_with_growing_waits_and_nobody_is_deactivated(db_engine: Engine) -> None:
+    """Zalo documents 403 as its internal error and 404 as a request it could not route; no code
+    says "blocked". Both are retried later, each wait longer than the last, and give up after
+    `max_attempts` without marking anyone unreachable."""
+    official_of = seed_officials(db_engine, [("zalo", "z403"), ("zalo", "z404")])
+    outbox, people = Outbox(db_engine), PeopleStore(db_engine)
+    outbox.enqueue([NewMessage("a", "zalo", "z403", "Một."), NewMessage("b", "zalo", "z404", "Hai.")])
+    clock = [m.utc_now()]
+    async with FakeZalo() as zalo, ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
+        zalo.fail_chat("z403", 403, "Internal server error")
+        zalo.fail_chat("z404", 404, "Not found")
+        worker = DeliveryWorker(outbox, ZaloSender(client), RateLimiter(10, 0.0), delivery_settings(max_attempts=4),
+                                people, backoff_s=10, max_backoff_s=25, now=lambda: clock[0])
+        waits: list[float] = []
+        while outbox.unsettled():
+            await worker.run_once()
+            due = outbox.seconds_until_due("zalo", clock[0])
+            if due is not None and due > 0:
+                waits.append(round(due))
+                clock[0] += timedelta(seconds=due)
+        assert len([c for c in zalo.calls_of("sendMessage") if c.params["chat_id"] == "z403"]) == 4
+    assert waits == [10, 20, 25]  # doubling, capped
+    for chat in ("z403", "z404"):
+        status, attempts, error = row_state(db_engine, chat)
+        assert (status, attempts) == ("failed", 4)
+        assert (error or "").startswith("lỗi tạm thời sau 4 lần thử")
+    active = {o.official_id: o.active for o in people.officials()}
+    assert active[official_of["z403"]] and active[official_of["z404"]]
+
+
+class _QuotaClient:
+    """A Zalo client whose sendMessage answers «Quota exceeded» (no retry_after) `refusals` times."""
+
+    def __init__(self, refusals: int) -> None:
+        self.refusals = refusals
+        self.sent: list[str] = []
+
+    async def send_message(self, chat_id: str, text: str) -> None:
+        from bot.channels.zalo.client import ZaloError
+
+        if self.refusals:
+            self.refusals -= 1
+            raise ZaloError("sendMessage", "Quota exceeded", 429)
+        self.sent.append(text)
+
+
+async def test_zalo_quota_refusals_back_off_exponentially_within_a_bound() -> None:
+    from bot.channels.zalo.sender import QuotaBackoff
+    from bot.delivery.errors import RetryAfter
+
+    sender = ZaloSender(_QuotaClient(refusals=8), quota=QuotaBackoff(first_s=1, max_s=60))
+    waits = []
+    for _ in range(8):
+        with pytest.raises(RetryAfter) as refused:
+            await sender.send("z1", "Xin chào.", ())
+        waits.append(refused.value.seconds)
+    await sender.send("z1", "Xin chào.", ())
+    sender.client.refusals = 1
+    with pytest.raises(RetryAfter) as again:
+        await sender.send("z1", "Lần nữa.", ())
+
+    assert waits == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert again.value.seconds == 1  # a send went through in between: start over
 
 
 # -- command line --------------------------------------------------------------------------------
@@ -505,6 +579,103 @@ async def test_a_429_inside_the_application_is_handled_by_the_worker(db_engine: 
     assert sent.text == "Thông báo họp."
     assert len(telegram_fake.messages_to(61)) == 1
     assert len(telegram_fake.calls_of("sendMessage")) == 2  # the 429 and the one that went through
+
+
+# -- Telegram's other refusals, and one person on two messengers ---------------------------------
+
+
+async def test_telegram_403_variants_are_blocks_with_their_own_reasons(
+        db_engine: Engine, bot_for) -> None:  # type: ignore[no-untyped-def]
+    assert failure_reason(Blocked("Forbidden: bot can't initiate conversation with a user")) == NEVER_STARTED
+    official_of = seed_officials(db_engine, [("telegram", "81"), ("telegram", "82"), ("telegram", "83")])
+    outbox, people = Outbox(db_engine), PeopleStore(db_engine)
+    async with FakeTelegram() as tg:
+        for chat in (81, 82, 83, ADMIN_CHAT):
+            tg.register_chat(chat)
+        tg.block_chat(81, *CANT_INITIATE)
+        tg.block_chat(82, *DEACTIVATED)
+        broadcast_id, _ = plan_broadcast(outbox, people, "Họp giao ban.", "all",
+                                         report_to=("telegram", str(ADMIN_CHAT)))
+        worker = DeliveryWorker(outbox, TelegramSender(await bot_for(tg)), None, delivery_settings(), people)
+        await drain(worker, outbox)
+        [report] = tg.messages_to(ADMIN_CHAT)
+    assert report.text == (f"Thông báo #{broadcast_id}: đã gửi 1, lỗi 2 ({NEVER_STARTED}: 1, {ACCOUNT_GONE}: 1), "
+                           "còn chờ 0")
+    assert [r.official_id for r in people.recipients()] == [official_of["83"]]  # like a block
+
+
+async def test_a_group_upgraded_to_a_supergroup_gets_its_message_once_at_the_new_id(
+        db_engine: Engine, bot_for) -> None:  # type: ignore[no-untyped-def]
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage("g:1", "telegram", "-33", "Họp lúc 8 giờ.", is_group=True),
+                    NewMessage("g:2", "telegram", "-33", "Mang theo báo cáo.", is_group=True)])
+    async with FakeTelegram() as tg:
+        tg.register_chat(-33, "group")
+        tg.migrate_chat(-33, -1000033)
+        worker = DeliveryWorker(outbox, TelegramSender(await bot_for(tg)), RateLimiter(30, 0.0, 20),
+                                delivery_settings(), PeopleStore(db_engine))
+        await drain(worker, outbox)
+        old = [c for c in tg.calls_of("sendMessage") if c.params["chat_id"] == -33]
+        assert [m.text for m in tg.messages_to(-1000033)] == ["Họp lúc 8 giờ.", "Mang theo báo cáo."]
+    assert [c.status for c in old] == [400]  # the second row already knew the new id
+    assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
+    with db_engine.connect() as connection:
+        assert set(connection.scalars(select(m.OutboxMessage.chat_id))) == {"-1000033"}
+
+
+def link_account(engine: Engine, official_id: int, channel: str, chat_id: str, seen_minutes_ago: int) -> None:
+    """Another messenger account of the same official, last used some minutes ago."""
+    with engine.begin() as connection:
+        connection.execute(insert(m.Identity).values(
+            channel=channel, user_id=chat_id, official_id=official_id, chat_id=chat_id,
+            last_seen_at=m.utc_now() - timedelta(minutes=seen_minutes_ago)))
+
+
+async def test_blocking_on_one_messenger_leaves_the_other_account_receiving(
+        db_engine: Engine, bot_for) -> None:  # type: ignore[no-untyped-def]
+    """Lan blocked the bot on Telegram, her most recent account: the announcement goes to her
+    Zalo account instead, the report says so, and later messages go to Zalo straight away.
+    Writing on Telegram again makes that account receive again."""
+    official_of = seed_officials(db_engine, [("telegram", "91"), ("telegram", "92")])
+    lan = official_of["91"]
+    link_account(db_engine, lan, "zalo", "z91", seen_minutes_ago=60)
+    outbox, people = Outbox(db_engine), PeopleStore(db_engine)
+    async with FakeTelegram() as tg, FakeZalo() as zalo, \
+            ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
+        for chat in (91, 92, ADMIN_CHAT):
+            tg.register_chat(chat)
+        tg.block_chat(91)
+        senders = {"telegram": TelegramSender(await bot_for(tg)), "zalo": ZaloSender(client)}
+        worker = DeliveryWorker(outbox, senders, None, delivery_settings(), people)
+        first, _ = plan_broadcast(outbox, people, "Họp giao ban.", "all", report_to=("telegram", str(ADMIN_CHAT)))
+        await drain(worker, outbox)
+        second, _ = plan_broadcast(outbox, people, "Nộp báo cáo quý.", "all")
+        await drain(worker, outbox)
+        assert [s.text for s in zalo.messages_to("z91")] == ["Họp giao ban.", "Nộp báo cáo quý."]
+        assert len([c for c in tg.calls_of("sendMessage") if c.params["chat_id"] == 91]) == 1
+        [report] = tg.messages_to(ADMIN_CHAT)
+    assert report.text == (f"Thông báo #{first}: đã gửi 2, lỗi 0, còn chờ 0; "
+                           "gửi qua tài khoản khác 1 (chặn bot trên Telegram → Zalo: 1)")
+    info = next(o for o in people.officials() if o.official_id == lan)
+    assert info.active and info.unreachable == ("telegram:91",)
+    assert outbox.counts(first) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0, "rerouted": 1}
+    people.member("telegram", "91", "91")  # she writes to the bot on Telegram again
+    assert {(r.channel, r.chat_id) for r in people.recipients([people.officials()[0].unit.id])} == {
+        ("telegram", "91"), ("telegram", "92")}
+
+
+async def test_without_another_account_a_block_fails_the_row_and_silences_only_that_account(
+        db_engine: Engine, bot_for) -> None:  # type: ignore[no-untyped-def]
+    official_of = seed_officials(db_engine, [("telegram", "95")])
+    outbox, people = Outbox(db_engine), PeopleStore(db_engine)
+    outbox.enqueue([NewMessage("a", "telegram", "95", "Họp.", official_id=official_of["95"])])
+    async with FakeTelegram() as tg:
+        tg.register_chat(95)
+        tg.block_chat(95)
+        worker = DeliveryWorker(outbox, TelegramSender(await bot_for(tg)), None, delivery_settings(), people)
+        await drain(worker, outbox)
+    assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 0, "failed": 1}
+    assert people.recipients() == []
 
 
 def test_console_accounts_are_not_recipients(db_engine: Engine) -> None:

@@ -9,16 +9,17 @@ import httpx
 import pytest
 from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError
 from telegram.ext import (AIORateLimiter, CallbackQueryHandler, CommandHandler, ContextTypes,
                           MessageHandler, filters)
 
 from tests.fakes import post_json
 from tests.fakes.fixtures import (free_port, ptb_builder, running_ptb,  # noqa: F401
                                   telegram_fake, zalo_fake)
-from tests.fakes.telegram_server import (CHAT_NOT_FOUND, FakeTelegram, RateLimits,
-                                         post_webhook_update, text_entities)
-from tests.fakes.zalo_server import FakeZalo
+from tests.fakes.telegram_server import (CANT_INITIATE, CHAT_NOT_FOUND, DEACTIVATED, MAX_DOCUMENT_BYTES,
+                                         MAX_PHOTO_BYTES, FakeTelegram, RateLimits, post_webhook_update,
+                                         text_entities)
+from tests.fakes.zalo_server import IDLE_BODY, IDLE_HTTP, FakeZalo
 
 # -- Telegram through a real python-telegram-bot Application --------------------------------
 
@@ -185,6 +186,68 @@ async def test_rate_report_and_enforced_limits():
     assert report.violations() == ["chat -5: 2/s"]
 
 
+async def test_captions_photos_and_documents_are_held_to_the_bot_api_limits():
+    assert (MAX_PHOTO_BYTES, MAX_DOCUMENT_BYTES) == (10 * 1024 * 1024, 50 * 1024 * 1024)
+    async with FakeTelegram(max_photo_bytes=1000, max_document_bytes=3000) as fake:
+        fake.register_chat(9)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            await bot.send_photo(9, b"p" * 1000, caption="c" * 1024)
+            with pytest.raises(BadRequest, match="caption is too long"):
+                await bot.send_photo(9, b"p" * 10, caption="c" * 1025)
+            with pytest.raises(BadRequest, match="File is too big"):
+                await bot.send_photo(9, b"p" * 1001)
+            await bot.send_document(9, b"d" * 3000, filename="a.xlsx")
+            with pytest.raises(NetworkError, match="Request Entity Too Large"):
+                await bot.send_document(9, b"d" * 3001, filename="a.xlsx")
+
+    assert [c.status for c in fake.calls if c.method != "getMe"] == [200, 400, 400, 200, 413]
+    assert len(fake.messages_to(9)) == 2
+
+
+async def test_forbidden_variants_and_a_migrated_group():
+    async with FakeTelegram() as fake:
+        fake.register_chat(31)
+        fake.register_chat(32)
+        fake.register_chat(-33, "group")
+        fake.block_chat(31, *CANT_INITIATE)
+        fake.block_chat(32, *DEACTIVATED)
+        fake.migrate_chat(-33, -1000033)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            with pytest.raises(Forbidden, match="can't initiate conversation with a user"):
+                await bot.send_message(31, "nhắc hạn")
+            with pytest.raises(Forbidden, match="user is deactivated"):
+                await bot.send_message(32, "nhắc hạn")
+            with pytest.raises(ChatMigrated) as moved:
+                await bot.send_message(-33, "nhắc hạn")
+            await bot.send_message(moved.value.new_chat_id, "nhắc hạn")
+
+    assert moved.value.new_chat_id == -1000033
+    assert [m.text for m in fake.messages_to(-1000033)] == ["nhắc hạn"]
+    assert fake.chats[-1000033]["type"] == "supergroup"
+
+
+async def test_callback_queries_expire():
+    async with FakeTelegram() as fake:
+        fake.register_chat(41)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            sent = await bot.send_message(41, "Chọn:", reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("Có", callback_data="co")]]))
+            fresh = await fake.press_button(41, sent.message_id, "co")
+            stale = await fake.press_button(41, sent.message_id, "co")
+            await bot.answer_callback_query(fresh["callback_query"]["id"])
+            fake.expire_callback_queries()
+            with pytest.raises(BadRequest, match="Query is too old"):
+                await bot.answer_callback_query(stale["callback_query"]["id"])
+    async with FakeTelegram(callback_query_ttl=0) as fake:
+        fake.register_chat(41)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            sent = await bot.send_message(41, "Chọn:", reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("Có", callback_data="co")]]))
+            late = await fake.press_button(41, sent.message_id, "co")
+            with pytest.raises(BadRequest, match="Query is too old"):
+                await bot.answer_callback_query(late["callback_query"]["id"])
+
+
 def test_entities_mark_commands_and_mentions_in_utf16_units():
     assert text_entities("/start@test_bot 😀 @lan_anh") == [
         {"type": "bot_command", "offset": 0, "length": 15},
@@ -205,6 +268,19 @@ async def test_zalo_idle_poll_ends_with_408(zalo_fake):
 
     assert response.status_code == 408
     assert response.json() == {"ok": False, "error_code": 408, "description": "Request timeout"}
+
+
+async def test_zalo_idle_polls_end_both_ways_seen_in_practice():
+    """HTTP 408, then HTTP 200 with ok:false and error_code 408 (a public client met both)."""
+    async with FakeZalo(poll_cap=0.1) as fake, zalo_client(fake) as client:
+        first, second = [await client.post("getUpdates", json={"timeout": 1}) for _ in range(2)]
+    async with FakeZalo(poll_cap=0.1, idle_polls=[IDLE_BODY]) as fake, zalo_client(fake) as client:
+        only_body = [(await client.post("getUpdates", json={"timeout": 1})).status_code for _ in range(2)]
+
+    idle = {"ok": False, "error_code": 408, "description": "Request timeout"}
+    assert (first.status_code, first.json()) == (408, idle)
+    assert (second.status_code, second.json()) == (200, idle)
+    assert only_body == [200, 200] and IDLE_HTTP == "http"
 
 
 async def test_zalo_poll_returns_one_update_and_a_redelivery_twice(zalo_fake):
@@ -249,6 +325,7 @@ async def test_zalo_send_limits_actions_faults_and_token(zalo_fake):
 
     assert ok.status_code == 200 and set(ok.json()["result"]) == {"message_id", "date"}
     assert too_long.status_code == 400 and too_long.json()["ok"] is False
+    assert zalo_fake.calls_of("sendMessage")[1].description == "text must be 1 to 2000 characters"
     assert action.json() == {"ok": True}
     assert quota.status_code == 429 and quota.json()["description"] == "Quota exceeded"
     assert photo.status_code == 200
@@ -281,9 +358,12 @@ async def test_zalo_webhook_rules_and_pushed_delivery(zalo_fake):
         async def set_webhook(url: str, secret: str) -> httpx.Response:
             return await client.post("setWebhook", json={"url": url, "secret_token": secret})
 
-        short = await set_webhook(hook_url, "7chars!")
+        public = "https://bot.example.vn/zalo"
+        zalo_fake.tunnel("https://bot.example.vn", hook_url.rsplit("/", 1)[0])
+        short = await set_webhook(public, "7chars!")
         plain = await set_webhook("http://example.org/h", "12345678")
-        good = await set_webhook(hook_url, "12345678")
+        loopback = await set_webhook(hook_url, "12345678")  # plain HTTP, even on this machine
+        good = await set_webhook(public, "12345678")
         info = (await client.post("getWebhookInfo")).json()["result"]
         poll = await client.post("getUpdates", json={"timeout": 1})
         await zalo_fake.send_text("u5", "qua webhook")
@@ -291,9 +371,51 @@ async def test_zalo_webhook_rules_and_pushed_delivery(zalo_fake):
         await zalo_fake.send_text("u5", "qua polling")
         polled = await client.post("getUpdates", json={"timeout": 1})
 
-    assert short.status_code == 400 and plain.status_code == 400 and good.status_code == 200
-    assert info["url"] == hook_url
+    assert [r.status_code for r in (short, plain, loopback, good)] == [400, 400, 400, 200]
+    assert loopback.json()["description"] == "url must be an HTTPS URL"
+    assert info["url"] == public
     assert poll.status_code == 400 and poll.json()["ok"] is False
+    assert zalo_fake.webhook_deliveries[0].url == hook_url  # through the tunnel
     assert received == [("12345678", {"ok": True,
                                       "result": zalo_fake.webhook_deliveries[0].update})]
     assert polled.json()["result"]["message"]["text"] == "qua polling"
+
+
+@contextlib.asynccontextmanager
+async def image_server(content: bytes, content_type: str = "image/png") -> AsyncIterator[str]:
+    """A local server answering GET /a.png with the given bytes; yields its origin."""
+    async def image(request: web.Request) -> web.Response:
+        return web.Response(body=content, content_type=content_type)
+
+    app = web.Application()
+    app.router.add_get("/a.png", image)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_zalo_photos_are_https_links_that_zalo_downloads(zalo_fake):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    async with image_server(png) as origin, zalo_client(zalo_fake) as client:
+        zalo_fake.tunnel("https://bot.example.vn", origin)
+
+        async def photo(link: str, caption: str | None = None) -> httpx.Response:
+            params = {"chat_id": "u1", "photo": link} | ({"caption": caption} if caption is not None else {})
+            return await client.post("sendPhoto", json=params)
+
+        data_url = await photo("data:image/png;base64,iVBORw0KGgo=")
+        plain = await photo(f"{origin}/a.png")
+        missing = await photo("https://bot.example.vn/khong-co.png")
+        long_caption = await photo("https://bot.example.vn/a.png", "đ" * 2001)
+        good = await photo("https://bot.example.vn/a.png", "Biểu đồ")
+
+    assert [r.status_code for r in (data_url, plain, missing, long_caption)] == [400, 400, 400, 400]
+    assert data_url.json()["description"] == "photo must be an HTTPS link"
+    assert missing.json()["description"] == "photo could not be downloaded"
+    assert good.status_code == 200
+    [sent] = zalo_fake.messages_to("u1")
+    assert (sent.photo, sent.caption, sent.fetched) == ("https://bot.example.vn/a.png", "Biểu đồ", png)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.__main__ import main
 from bot.core.assistant import Assistant
@@ -101,7 +101,7 @@ def test_every_invite_problem_is_explained(core: Assistant, clock: Clock) -> Non
     assert send(core, "/dangky").startswith("Bạn gõ mã mời sau lệnh, ví dụ: /dangky")
     assert send(core, "/dangky ZZZZ2222").startswith("Mã «ZZZZ2222» không đúng.")
 
-    expiring = new_code(core, "SNV 1")
+    expiring = new_code(core, "SNV 1 ngày")
     clock.at = START + timedelta(days=1, seconds=1)
     assert send(core, f"/dangky {expiring}") == f"Mã «{expiring}» đã hết hạn. Bạn xin văn phòng cấp mã mới."
 
@@ -119,6 +119,75 @@ def test_every_invite_problem_is_explained(core: Assistant, clock: Clock) -> Non
     assert send(core, f"/dangky {closing}", "203").startswith(f"Đơn vị của mã «{closing}» đã ngừng hoạt động")
     for user in ("101", "202", "203"):
         assert member(core, user) is None
+
+
+def test_a_code_registers_one_official_unless_made_for_more(core: Assistant) -> None:
+    single = new_code(core)
+    assert "dùng được cho một cán bộ" in send(core, "/taoma SNV", ADMIN)
+    assert send(core, f"/dangky {single}", "201").startswith("Đăng ký thành công!")
+    assert send(core, f"/dangky {single}", "202").startswith(f"Mã «{single}» đã dùng hết số lượt")
+
+    shared = new_code(core, "SNV xem 5")
+    for user in ("211", "212", "213", "214", "215"):
+        assert send(core, f"/dangky {shared}", user).startswith("Đăng ký thành công!")
+    assert send(core, f"/dangky {shared}", "216").startswith(f"Mã «{shared}» đã dùng hết số lượt")
+    uses = {i.code: (i.uses, i.max_uses) for i in core.people.invites()}
+    assert (uses[single], uses[shared]) == ((1, 1), (5, 5))
+
+
+def outbox_texts(core: Assistant, chat_id: str) -> list[str]:
+    with core.people.engine.connect() as connection:
+        return list(connection.scalars(select(m.OutboxMessage.text).where(m.OutboxMessage.chat_id == chat_id)
+                                       .order_by(m.OutboxMessage.id)))
+
+
+def test_the_issuing_admin_hears_of_each_use_of_a_code(core: Assistant) -> None:
+    code = new_code(core, "SNV 2")
+    send(core, f"/dangky {code}", "101", name="Chị An")
+    send(core, f"/dangky {code}", "zl-7", ZALO, name="Anh Bình")
+    first, second = member(core, "101").official_id, member(core, "zl-7", "zalo").official_id
+    assert outbox_texts(core, ADMIN) == [
+        f"Chị An (telegram:101) đã đăng ký vào SNV bằng mã {code}: cán bộ #{first}, vai trò báo cáo của "
+        f"đơn vị. Mã còn dùng được 1 lượt; thu hồi bằng /thuhoima {code} nếu không cần nữa.",
+        f"Anh Bình (zalo:zl-7) đã đăng ký vào SNV bằng mã {code}: cán bộ #{second}, vai trò báo cáo của "
+        "đơn vị. Mã đã dùng hết lượt."]
+    send(core, f"/dangky {code}", "102")  # used up: nothing to tell
+    assert len(outbox_texts(core, ADMIN)) == 2
+
+
+@SQLITE_ONLY
+def test_wrong_codes_are_audited_and_throttled_per_person(core: Assistant, clock: Clock) -> None:
+    good = new_code(core)
+    for attempt in range(5):
+        assert send(core, f"/dangky WRONG{attempt}2").startswith(f"Mã «WRONG{attempt}2» không đúng.")
+    # The sixth try waits for the next hour, even with a good code: guessing gains nothing.
+    assert send(core, f"/dangky {good}") == ("Bạn đã nhập sai mã quá nhiều lần. Vui lòng đợi 60 phút rồi thử "
+                                             "lại, hoặc liên hệ văn phòng để kiểm tra mã.")
+    assert member(core, "101") is None
+    failed = [a for a in core.people.audit_log() if a[3] == "register_failed"]
+    assert len(failed) == 5 and failed[0][1:3] == (None, "telegram")
+    assert failed[0][4] == "telegram:101: «WRONG42» — mã không tồn tại"
+    clock.at = START + timedelta(hours=1)
+    assert send(core, f"/dangky {good}").startswith("Đăng ký thành công!")
+
+
+def test_wrong_codes_from_everyone_pause_registration(tmp_path: Path, database_url: str, clock: Clock) -> None:
+    core = build_assistant(tmp_path, database_url=database_url, now=clock, access__admins=[f"telegram:{ADMIN}"],
+                           access__failed_registrations_per_hour_all=3)
+    try:
+        core.people.import_units([("SNV", "Sở Nội vụ")])
+        good = new_code(core)
+        for user in ("301", "302", "303"):
+            assert "không đúng" in send(core, "/dangky ZZZZ2222", user)
+        paused = send(core, f"/dangky {good}", "304")
+        assert paused == ("Đăng ký bằng mã đang tạm dừng vì có quá nhiều lần nhập sai mã. "
+                          "Vui lòng thử lại sau 60 phút.")
+        clock.at = START + timedelta(minutes=45)
+        assert send(core, f"/dangky {good}", "304").endswith("thử lại sau 15 phút.")
+        clock.at = START + timedelta(hours=1)
+        assert send(core, f"/dangky {good}", "304").startswith("Đăng ký thành công!")
+    finally:
+        core.people.engine.dispose()
 
 
 @SQLITE_ONLY
@@ -224,7 +293,14 @@ def test_telegram_and_zalo_accounts_are_one_official(core: Assistant) -> None:
     assert "hết hạn lúc 09:00 ngày 16/01/2026" in offer  # 24 h after 09:00 on 15/01, Vietnam time
     assert send(core, f"/dangky {code}").startswith(f"Tài khoản này đã là của cán bộ #{official}")
 
-    linked = send(core, f"/dangky {code}", "zl-abc", ZALO, name="An Zalo")
+    asked = send(core, f"/dangky {code}", "zl-abc", ZALO, name="An Zalo")
+    assert asked.startswith(f"Đã gửi yêu cầu nối tài khoản này với cán bộ #{official}.")
+    assert member(core, "zl-abc", "zalo") is None  # nothing is linked before the owner confirms
+    assert outbox_texts(core, "101")[-1].startswith(
+        f"Tài khoản Zalo «An Zalo» (zalo:zl-abc) vừa gõ mã liên kết {code} của bạn.")
+    confirmed = press(core, "101", answer_button(core, "101", "Đồng ý"))
+    assert confirmed.startswith(f"Đã nối tài khoản Zalo zalo:zl-abc vào cán bộ #{official} của bạn.")
+    linked = outbox_texts(core, "zl-abc")[-1]
     assert linked.startswith("Đã liên kết: tài khoản Zalo này và tài khoản trước của bạn là một người")
     assert "Các tài khoản: telegram:101, zalo:zl-abc." in linked
     assert member(core, "zl-abc", "zalo").official_id == official
@@ -244,11 +320,68 @@ def test_linking_an_account_registered_separately_merges_it(core: Assistant) -> 
     send(core, f"/dangky {new_code(core, 'STC')}", "z9", ZALO)
     official, separate = member(core, "101").official_id, member(core, "z9", "zalo").official_id
     code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", send(core, "/lienket"))[1]
-    reply = send(core, f"/dangky {code}", "z9", ZALO)
-    assert f"trước đăng ký riêng là cán bộ #{separate}; nay gộp vào cán bộ #{official}." in reply
+    send(core, f"/dangky {code}", "z9", ZALO)
+    reply = press(core, "101", answer_button(core, "101", "Đồng ý"))
+    assert f"Tài khoản zalo:z9 trước đăng ký riêng là cán bộ #{separate}; nay gộp vào cán bộ #{official}." in reply
+    assert "nay gộp vào" in outbox_texts(core, "z9")[-1]
     assert member(core, "z9", "zalo").official_id == official
     units = send(core, "/donvi", ADMIN)
     assert "SNV — Sở Nội vụ: 1 cán bộ" in units and "STC — Sở Tài chính: 0 cán bộ" in units
+
+
+def press(core: Assistant, user: str, data: str, channel: Channel = TELEGRAM) -> str:
+    msg = Incoming(channel, user, Sender(user), button=data)
+    return "\n".join(r.text for r in core.handle(msg))
+
+
+def answer_button(core: Assistant, user: str, label: str) -> str:
+    """The data of a button of the link request /lienket shows its owner."""
+    replies = core.handle(Incoming(TELEGRAM, user, Sender(user), text="", command="lienket"))
+    found = [b.data for r in replies for row in r.buttons for b in row if label in b.label]
+    assert found, replies
+    return found[0]
+
+
+def test_a_link_code_says_it_carries_the_role_and_waits_for_the_owner(core: Assistant) -> None:
+    send(core, f"/dangky {new_code(core)}", ADMIN)  # the admin joins a unit, so they can link
+    offer = send(core, "/lienket", ADMIN)
+    code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", offer)[1]
+    assert ("mã này mang đúng vai trò của bạn (quản trị (văn phòng)), kể cả quyền quản trị: tạo mã mời, "
+            "đổi vai trò, xem và xuất báo cáo, gửi thông báo: ai gõ được mã sẽ dùng bot với quyền đó") in offer
+    assert "Liên kết chỉ có hiệu lực khi bạn xác nhận trên tài khoản này" in offer
+
+    # A stranger who got hold of the code asks; nobody else can while they wait.
+    send(core, f"/dangky {code}", "zl-evil", ZALO, name="Kẻ lạ")
+    assert send(core, f"/dangky {code}", "zl-other", ZALO).startswith(f"Mã «{code}» đã dùng hết số lượt")
+    assert member(core, "zl-evil", "zalo") is None
+    assert send(core, "/taoma SNV", "zl-evil", ZALO).startswith("Lệnh /taoma chỉ dành cho vai trò quản trị")
+    # Another official cannot answer for the owner.
+    send(core, f"/dangky {new_code(core)}", "101")
+    stolen = answer_button(core, ADMIN, "Đồng ý")
+    assert press(core, "101", stolen).startswith("Yêu cầu liên kết này không còn")
+    assert member(core, "zl-evil", "zalo") is None
+    # The owner says it was not them: the code is revoked, the stranger told.
+    refused = press(core, ADMIN, answer_button(core, ADMIN, "Không phải tôi"))
+    assert refused.startswith(f"Đã từ chối: tài khoản zalo:zl-evil không được nối, mã {code} đã bị thu hồi.")
+    assert outbox_texts(core, "zl-evil") == [
+        f"Yêu cầu nối tài khoản bằng mã {code} đã bị từ chối; mã không còn dùng được."]
+    assert press(core, ADMIN, stolen).startswith("Yêu cầu liên kết này không còn")
+    assert member(core, "zl-evil", "zalo") is None
+    assert send(core, f"/dangky {code}", "zl-evil", ZALO).startswith(f"Mã «{code}» đã bị văn phòng thu hồi.")
+    assert ("link_refused", f"từ chối nối zalo:zl-evil bằng mã {code}") in [
+        (a[3], a[4]) for a in core.people.audit_log()]
+
+
+@SQLITE_ONLY
+def test_a_link_request_expires_with_its_code(core: Assistant, clock: Clock) -> None:
+    send(core, f"/dangky {new_code(core)}")
+    code = re.search(r"Mã liên kết của bạn: ([A-Z0-9]{8})", send(core, "/lienket"))[1]
+    send(core, f"/dangky {code}", "zl-late", ZALO)
+    agree = answer_button(core, "101", "Đồng ý")
+    clock.at = START + timedelta(hours=24)
+    assert press(core, "101", agree).startswith(f"Mã liên kết {code} đã hết hạn; tài khoản kia chưa được nối.")
+    assert member(core, "zl-late", "zalo") is None
+    assert send(core, "/lienket").startswith("Mã liên kết của bạn:")  # nothing waits: a new code
 
 
 @SQLITE_ONLY
@@ -259,8 +392,8 @@ def test_link_needs_registration(core: Assistant) -> None:
 # -- the secretariat's lists -------------------------------------------------------------------
 
 def test_code_unit_and_official_lists(core: Assistant, clock: Clock) -> None:
-    live = new_code(core, "SNV")
-    old = new_code(core, "STC xem 1")
+    live = new_code(core, "SNV 3")
+    old = new_code(core, "STC xem 1 ngày")
     gone = new_code(core, "SNV")
     send(core, f"/thuhoima {gone}", ADMIN)
     send(core, f"/dangky {live}", "101")
@@ -269,8 +402,8 @@ def test_code_unit_and_official_lists(core: Assistant, clock: Clock) -> None:
     codes = send(core, "/dsma", ADMIN).split("\n")
     assert codes[0] == "Mã mời (mới nhất trước):"
     line = {c.split(" — ")[0]: c for c in codes[1:]}
-    assert "còn hạn, đã dùng 2" in line[live] and "SNV, báo cáo của đơn vị" in line[live]
-    assert "hết hạn, đã dùng 0" in line[old] and "STC, chỉ xem" in line[old]
+    assert "còn hạn, đã dùng 2/3" in line[live] and "SNV, báo cáo của đơn vị" in line[live]
+    assert "hết hạn, đã dùng 0/1" in line[old] and "STC, chỉ xem" in line[old]
     assert "đã thu hồi" in line[gone]
     assert old not in send(core, "/dsma snv", ADMIN)
 
@@ -290,12 +423,21 @@ def test_code_unit_and_official_lists(core: Assistant, clock: Clock) -> None:
 
 @SQLITE_ONLY
 def test_bad_taoma_arguments_are_explained(core: Assistant) -> None:
-    assert send(core, "/taoma", ADMIN).startswith("Cách dùng: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số ngày]")
+    assert send(core, "/taoma", ADMIN).startswith("Cách dùng: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số lượt] [số ngày]")
     assert send(core, "/taoma ABC", ADMIN) == "Không có đơn vị mã «ABC». Gõ /donvi để xem mã các đơn vị."
     assert send(core, "/taoma SNV admin", ADMIN).startswith("Mã mời chỉ cấp vai trò báo cáo")
-    assert send(core, "/taoma SNV 400", ADMIN) == "Số ngày hiệu lực phải từ 1 đến 365."
-    reply = send(core, "/taoma snv báo cáo 10", ADMIN)
-    assert "cho Sở Nội vụ (SNV), vai trò: báo cáo của đơn vị, hết hạn lúc 09:00 ngày 25/01/2026." in reply
+    assert send(core, "/taoma SNV 1 400", ADMIN) == "Số ngày hiệu lực phải từ 1 đến 365."
+    assert send(core, "/taoma SNV 600", ADMIN) == "Số lượt dùng phải từ 1 đến 500."
+    assert send(core, "/taoma SNV xem ²", ADMIN).startswith("Cách dùng: /taoma")
+    reply = send(core, "/taoma snv báo cáo 10 ngày", ADMIN)
+    assert ("cho Sở Nội vụ (SNV), vai trò: báo cáo của đơn vị, dùng được cho một cán bộ, "
+            "hết hạn lúc 09:00 ngày 25/01/2026.") in reply
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("typed", ["²", "#①", "9" * 5000])
+def test_quyen_reads_decimal_digits_only(core: Assistant, typed: str) -> None:
+    assert send(core, f"/quyen {typed} xem", ADMIN).startswith("Cách dùng: /quyen <số cán bộ>")
 
 
 @SQLITE_ONLY
@@ -306,17 +448,16 @@ def test_console_admin_from_config(core: Assistant) -> None:
 
 # -- rate limit --------------------------------------------------------------------------------
 
-def test_the_21st_command_in_a_minute_is_asked_to_wait(tmp_path: Path) -> None:
-    core = build_assistant(tmp_path)
-    seconds = [1000.0]
-    core.rate_limit.clock = lambda: seconds[0]
+def test_the_21st_command_in_a_minute_is_asked_to_wait(tmp_path: Path, clock: Clock) -> None:
+    core = build_assistant(tmp_path, now=clock)
     for _ in range(20):
         assert send(core, "/toi").startswith("Bạn chưa đăng ký")
-        seconds[0] += 1
+        clock.at += timedelta(seconds=1)
     assert send(core, "/toi") == "Bạn gửi lệnh nhanh quá. Vui lòng đợi 40 giây rồi thử lại."
+    assert send(core, "/toi") == ""  # said once a minute; then silence
     assert send(core, "/toi", "another").startswith("Bạn chưa đăng ký")  # the limit is per person
     assert send(core, "kh 0125 gửi hồ sơ về đâu").startswith("Nơi gửi")  # questions are not commands
-    seconds[0] += 40
+    clock.at += timedelta(seconds=40)
     assert send(core, "/toi").startswith("Bạn chưa đăng ký")
 
 
@@ -389,6 +530,8 @@ def test_cli_invite_revoke_and_officials(cli, tmp_path: Path, database_url: str)
 
     (tmp_path / "u.csv").write_text("code,name\nSNV,Sở Nội vụ\n", encoding="utf-8")
     cli("import", str(tmp_path / "u.csv"))
+    code, out, _ = cli("invite", "snv")
+    assert code == 0 and "Số lượt: 1 (mỗi cán bộ đăng ký dùng một lượt)" in out
     code, out, _ = cli("invite", "snv", "--role", "xem", "--days", "3", "--uses", "2")
     assert code == 0
     invite = re.search(r"^Mã mời: ([A-Z0-9]{8})$", out, re.M)[1]

@@ -421,3 +421,13 @@ def test_reporting_done_from_the_reminder_button_stops_the_reminders(core) -> No
     planner.tick(vn(2026, 3, 24))  # the 1-day reminder of 25/3: not to SNV any more
     tomorrow = {r.chat_id for r in rows(core.people.engine) if r.dedupe_key.startswith(f"rem:{KEY_TONGKET}:2026-03-25:1:")}
     assert tomorrow == {"21", "z31"}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("typed", ["²", "①", "1" * 5000])
+def test_mute_numbers_are_decimal_digits_only(core, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """«²».isdigit() is true but int(«²») fails: a typed choice is read as a decimal number or not at all."""
+    assert say(core, CONSOLE, "an", typed, command="tatnhacnho").startswith(f"Không có lựa chọn «{typed}»")
+    say(core, CONSOLE, "an", "tất cả", command="tatnhacnho")
+    assert say(core, CONSOLE, "an", typed, command="batnhacnho").startswith(f"Không có lựa chọn «{typed}»")
+    assert say(core, CONSOLE, "an", "１", command="batnhacnho").startswith("Đã bật lại")  # a full-width 1 is a 1

@@ -709,11 +709,11 @@ def test_a_digit_inside_a_report_never_picks_another_features_choice(world: Worl
     official.tap("Gửi hồ sơ trình")
     world.core.chats.remember("zalo", "zl1", choices=(f"nn:mute:{KEY_0125}", "fb:1:1"))
     text = official.send("2")
-    assert "Tình trạng thực hiện?" in text and "1. Chưa triển khai" in text  # the step, offered again
-    official.tap("Hoàn thành")
+    assert text.startswith("Đã thực hiện được bao nhiêu phần trăm?")  # the report's own «Đang triển khai»
+    official.send("80")
     official.send("Đã gửi hồ sơ.")
     official.tap("Bỏ qua")
     assert RECEIPT.match(official.tap("Gửi"))
     with Session(world.store.engine) as session:
         assert session.scalars(select(m.ReminderMute)).all() == []
-    assert [r.status for r in world.rows()] == ["done"]
+    assert [(r.status, r.percent) for r in world.rows()] == [("in_progress", 80)]

@@ -229,8 +229,9 @@ def test_export_xlsx_and_csv_hold_every_report(world: World, tmp_path, monkeypat
     fix = by_id[world.ids["snv_fix"]]
     assert fix[1:4] == ("SNV", "Sở Nội vụ", f"#{world.staff['SNV']} Cán bộ SNV")
     assert fix[5:10] == ("09/CT-UBND", datetime(2025, 12, 31), "Hoàn thành", 100, "Đã rà soát xong")
-    assert fix[10:] == ("ket-qua.pdf", datetime(2026, 1, 2, 10, 0), "trễ hạn",
-                        f"sửa báo cáo số {world.ids['snv_first']}")
+    assert fix[10:14] == ("ket-qua.pdf", datetime(2026, 1, 2, 10, 0), "trễ hạn",
+                          f"sửa báo cáo số {world.ids['snv_first']}")
+    assert fix[14:] == (None,)  # «Nơi lưu tệp»: neither a copy nor a messenger reference here
     assert by_id[world.ids["sttt"]][9] == TRAINING and by_id[world.ids["sttt"]][12] == "đúng hạn"
     assert by_id[world.ids["syt"]][9] == "=HYPERLINK(\"http://x\")"  # text, never a formula
     assert by_id[world.ids["free"]][6] is None and by_id[world.ids["free"]][12] is None
@@ -250,7 +251,7 @@ def test_export_xlsx_and_csv_hold_every_report(world: World, tmp_path, monkeypat
     assert csv_by_id[world.ids["sttt"]][9] == TRAINING
     assert csv_by_id[world.ids["snv_fix"]][6:8] == ["31/12/2025", "Hoàn thành"]
     assert csv_by_id[world.ids["snv_fix"]][11:] == ["02/01/2026 10:00", "trễ hạn",
-                                                   f"sửa báo cáo số {world.ids['snv_first']}"]
+                                                   f"sửa báo cáo số {world.ids['snv_first']}", ""]
     assert csv_by_id[world.ids["syt"]][9] == "'=HYPERLINK(\"http://x\")"  # defused for Excel
     assert world.core.people.audit_log(1)[0][2:4] == ("cli", "export")
 

@@ -11,12 +11,13 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from telegram import Update
+from telegram import Bot, Update
 
 from bot.core.assistant import COMMANDS
 from bot.core.replies import split_text
 from bot.channels.telegram import adapter as channel
-from bot.channels.telegram.adapter import APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, to_incoming
+from bot.channels.telegram.adapter import (APOLOGY, BAD_SECRET, MISSING_TOKEN, build_application, markup,
+                                           to_incoming)
 from bot.core.messages import TELEGRAM, Button, ChatKind, Command, Incoming, OutgoingFile, Reply, Sender
 from tests.fakes.fixtures import free_port, running_ptb, telegram_fake  # noqa: F401
 from tests.fakes.telegram_server import (FakeTelegram, make_chat, make_message, make_update,
@@ -90,14 +91,16 @@ async def test_start_question_accents_feedback_menu_and_typing(telegram_fake, co
         up = answer.buttons[0]["callback_data"]
         query = await telegram_fake.press_button(11, answer.message_id, up)
         ack = await telegram_fake.wait_for_callback_answer(query["callback_query"]["id"])
+        thanks = (await telegram_fake.wait_for_messages(11, 4))[3]
 
     assert hello.text.startswith("Xin chào! Tôi là Trợ lý Chỉ thị.")
     assert answer.text.split("\n")[0].endswith("trước ngày 31/3/2026.")
     assert "— Kế hoạch 0125/KH-UBND" in answer.text
     assert [b["text"] for b in answer.buttons] == ["👍 Hữu ích", "👎 Chưa đúng"]
     assert unaccented.text.split("\n")[0] == answer.text.split("\n")[0]
-    assert ack["text"] == "Cảm ơn bạn! Góp ý đã được ghi nhận."
-    assert len(telegram_fake.messages_to(11)) == 3  # the press is acknowledged, not answered
+    # The press is answered at once, before the core knows the outcome; the thanks follows.
+    assert "text" not in ack and thanks.text == "Cảm ơn bạn! Góp ý đã được ghi nhận."
+    assert len(telegram_fake.messages_to(11)) == 4
     actions = telegram_fake.calls_of("sendChatAction")
     assert actions and {c.params["action"] for c in actions} == {"typing"}
     menu = telegram_fake.calls_of("setMyCommands")[0].params["commands"]
@@ -181,6 +184,48 @@ async def test_a_button_press_is_answered_even_when_the_core_fails(telegram_fake
     assert apology.text == APOLOGY
 
 
+class Expiring(Scripted):
+    """A core so slow that every button press has expired by the time it answers."""
+
+    def __init__(self, fake: FakeTelegram, replies: list[Reply]) -> None:
+        super().__init__(replies)
+        self.fake = fake
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        self.fake.expire_callback_queries()
+        return self.replies
+
+
+async def test_a_button_press_is_answered_before_the_core_works(telegram_fake) -> None:
+    telegram_fake.register_chat(24)
+    core = Expiring(telegram_fake, [Reply(notice="Đã tắt nhắc việc này.")])
+    async with Bot(telegram_fake.token, base_url=telegram_fake.base_url) as bot:
+        prompt = await bot.send_message(24, "Nhắc hạn báo cáo quý.", reply_markup=markup(
+            Reply("", buttons=((Button("🔕 Tắt nhắc việc này", "nn:off:k1"),),))))
+    async with running_ptb(app_for(telegram_fake, core)):
+        query = await telegram_fake.press_button(24, prompt.message_id, "nn:off:k1")
+        ack = await telegram_fake.wait_for_callback_answer(query["callback_query"]["id"])
+        [_, notice] = await telegram_fake.wait_for_messages(24, 2)
+
+    assert ack == {"callback_query_id": query["callback_query"]["id"]}
+    assert notice.text == "Đã tắt nhắc việc này."  # the answer went out first: the notice follows
+
+
+async def test_a_press_too_old_to_answer_is_still_handled_quietly(caplog) -> None:
+    async with FakeTelegram(callback_query_ttl=0) as fake:  # every press is already too old
+        fake.register_chat(25)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            prompt = await bot.send_message(25, "Chọn:", reply_markup=markup(
+                Reply("", buttons=((Button("Hoàn thành", "rp:done"),),))))
+        async with running_ptb(app_for(fake, Scripted([Reply("Đã ghi nhận: Hoàn thành.")]))):
+            await fake.press_button(25, prompt.message_id, "rp:done")
+            [_, reply] = await fake.wait_for_messages(25, 2)
+
+    assert reply.text == "Đã ghi nhận: Hoàn thành."  # no apology: nothing failed for the user
+    assert [c.status for c in fake.calls_of("answerCallbackQuery")] == [400]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("bot.")]
+
+
 # -- rendering, with stand-in cores -------------------------------------------------------------
 
 
@@ -214,6 +259,29 @@ async def test_a_file_reply_is_sent_as_a_document(telegram_fake) -> None:
     assert text.text == "Đã gửi bảng tổng hợp."
 
 
+async def test_files_are_kept_within_the_bot_api_limits(monkeypatch) -> None:
+    """A caption over 1024 characters follows as a message; an image over the photo limit goes
+    as a document; a file over the document limit is named instead of sent."""
+    assert (channel.MAX_CAPTION, channel.MAX_PHOTO_BYTES, channel.MAX_DOCUMENT_BYTES) == (
+        1024, 10 * 1024 * 1024, 50 * 1024 * 1024)
+    monkeypatch.setattr(channel, "MAX_PHOTO_BYTES", 1000)
+    monkeypatch.setattr(channel, "MAX_DOCUMENT_BYTES", 3000)
+    caption = ("Tiến độ các đơn vị. " * 60).strip()  # 1199 characters
+    replies = [Reply(file=OutgoingFile("tonghop.png", b"\x89PNG" + b"p" * 500, "image/png", caption)),
+               Reply(file=OutgoingFile("lon.png", b"\x89PNG" + b"p" * 1500, "image/png", "Ảnh lớn")),
+               Reply(file=OutgoingFile("bao-cao.xlsx", b"PK" + b"d" * 3500, caption="Bảng"))]
+    async with FakeTelegram(max_photo_bytes=1000, max_document_bytes=3000) as fake:
+        async with running_ptb(app_for(fake, Scripted(replies))):
+            await fake.send_text(26, "/tonghop")
+            photo, long_caption, document, too_big = await fake.wait_for_messages(26, 4)
+
+    assert photo.photo is not None and photo.caption is None
+    assert long_caption.text == caption
+    assert document.document is not None and document.caption == "Ảnh lớn"
+    assert too_big.text.startswith("Tệp «bao-cao.xlsx» (0 MB) lớn hơn mức 50 MB")
+    assert all(c.status == 200 for c in fake.calls if c.method.startswith("send"))
+
+
 async def test_typing_is_repeated_while_a_slow_core_works(telegram_fake, monkeypatch) -> None:
     monkeypatch.setattr(channel, "TYPING_EVERY", 0.1)
     async with running_ptb(app_for(telegram_fake, Scripted([Reply("Xong.")], delay=0.35))):
@@ -226,6 +294,35 @@ async def test_typing_is_repeated_while_a_slow_core_works(telegram_fake, monkeyp
     assert typing_calls >= 3
     assert len(telegram_fake.calls_of("sendChatAction")) == typing_calls
     assert telegram_fake.calls_of("sendChatAction")[0].time < telegram_fake.calls_of("sendMessage")[0].time
+
+
+class Echo:
+    """A core that answers each text with itself, the first ones slowest."""
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        time.sleep(0.05 * (6 - int(msg.text)))
+        return [Reply(msg.text)]
+
+    def menu(self) -> list[Command]:
+        return COMMANDS
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        return False
+
+
+async def test_one_chat_is_answered_in_order_with_one_typing_indicator(telegram_fake) -> None:
+    """A person's burst of messages is handled one at a time (replies never overtake each other,
+    and a flood holds one worker thread), and shows «typing…» once, not once per message: the
+    indicator spends the bot's shared send budget."""
+    async with running_ptb(app_for(telegram_fake, Echo())):
+        for n in range(1, 6):
+            await telegram_fake.send_text(31, str(n))
+        await telegram_fake.send_text(32, "5")
+        replies = await telegram_fake.wait_for_messages(31, 5, timeout=10)
+
+    assert [r.text for r in replies] == ["1", "2", "3", "4", "5"]
+    assert len([c for c in telegram_fake.calls_of("sendChatAction") if c.params["chat_id"] in (31, "31")]) == 1
+    assert [r.text for r in telegram_fake.messages_to(32)] == ["5"]  # another chat is not held up
 
 
 # -- webhook ------------------------------------------------------------------------------------

@@ -285,7 +285,7 @@ def seed_questions(web: WebWorld) -> None:
                            "Không tìm thấy nội dung này trong văn bản.")
     asked = chats.log_question("telegram", "21", "21", "Hạn nộp báo cáo quý là ngày nào?", True,
                                "Theo Kế hoạch 0125/KH-UBND, báo cáo gửi trước ngày 15 tháng cuối quý.")
-    chats.feedback(asked, "21", False)
+    chats.feedback(asked, "21", False, channel="telegram")
 
 
 def confirm_tasks(site: Site) -> None:

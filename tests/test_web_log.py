@@ -48,9 +48,9 @@ def test_the_gaps_and_the_unhelpful_answers_most_frequent_first(web: WebWorld) -
         chats.log_question("telegram", "11", "11", "Lịch nghỉ Tết?", False, "Không tìm thấy.")
     for user, answer in (("11", "Câu trả lời cũ."), ("21", "Báo cáo gửi trước ngày 15.")):
         asked = chats.log_question("telegram", user, user, "Hạn báo cáo quý?", True, answer)
-        chats.feedback(asked, user, False)
+        chats.feedback(asked, user, False, channel="telegram")
     liked = chats.log_question("telegram", "21", "21", "Ai chủ trì?", True, "Sở Nội vụ.")
-    chats.feedback(liked, "21", True)
+    chats.feedback(liked, "21", True, channel="telegram")
     page = client.get("/cau-hoi").text
     gaps = page.split("Câu trả lời bị đánh giá")[0]
     assert gaps.index("Lịch nghỉ Tết?") < gaps.index("Hạn báo cáo quý?") < gaps.index("giá vàng hôm nay")

@@ -4,23 +4,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
+import httpx
+
 from bot.core.assistant import CHOICE_HINT, Assistant
 from bot.channels.zalo import adapter as zalo
-from bot.channels.zalo.adapter import (ZaloClient, ZaloConfigError, ZaloError, make_webhook_app, poll, send_reply,
-                               serve, to_incoming, update_key)
-from bot.core.messages import ZALO, ChatKind, Incoming, OutgoingFile, Reply, Sender
+from bot.channels.zalo.adapter import (IMAGE_NOT_SENT, NOT_FOUND, WEBHOOK_IN_USE, ZaloClient, ZaloConfigError,
+                                       ZaloError, make_webhook_app, poll, send_reply, serve, to_incoming,
+                                       update_key)
+from bot.channels.zalo.client import DEFAULT_BASE_URL
+from bot.channels.zalo.media import MediaHost
+from bot.core.messages import ZALO, ChatKind, Command, Incoming, OutgoingFile, Reply, Sender
 from tests.fakes.fixtures import free_port, zalo_fake  # noqa: F401
 from tests.fakes.zalo_server import (FakeZalo, make_zalo_message, make_zalo_update,
                                      post_webhook_update)
 
 BOT_NAME = "bot.test"  # FakeZalo's getMe account_name
 SECRET = "bí-mật-webhook-01"
+PUBLIC = "https://bot.example.vn"  # the bot's public address; the fake reaches it by a tunnel
 QUESTION = "kh 0125 gửi hồ sơ về đâu"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
@@ -64,17 +72,38 @@ async def polling(spy: Spy, client: ZaloClient, poll_timeout: float = 0.2) -> As
 
 
 @contextlib.asynccontextmanager
-async def serving_webhook(spy: Spy, client: ZaloClient, secret: str = SECRET) -> AsyncIterator[str]:
-    """`serve` in webhook mode on a free loopback port; yields the webhook URL."""
-    url = f"http://127.0.0.1:{free_port()}/zalo/hook"
+async def serving_webhook(spy: Any, client: ZaloClient, fake: FakeZalo,
+                          secret: str = SECRET) -> AsyncIterator[tuple[str, str]]:
+    """`serve` in webhook mode on a free loopback port, published at PUBLIC through the fake's
+    tunnel (Zalo takes HTTPS webhooks only); yields the public and the local webhook URL."""
+    port = free_port()
+    fake.tunnel(PUBLIC, f"http://127.0.0.1:{port}")
+    url, local = f"{PUBLIC}/zalo/hook", f"http://127.0.0.1:{port}/zalo/hook"
     stop = asyncio.Event()
     task = asyncio.create_task(serve(spy, client, stop, webhook_url=url, secret_token=secret,
-                                     listen="127.0.0.1", port=int(url.split(":")[2].split("/")[0])))
+                                     listen="127.0.0.1", port=port))
     try:
-        yield url
+        await fake.wait_for_calls("setWebhook")
+        yield url, local
     finally:
         stop.set()
         await asyncio.wait_for(task, 3)
+
+
+class Scripted:
+    """A stand-in core answering every message with the same replies."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        self.replies = replies
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        return False
+
+    def handle(self, msg: Incoming) -> list[Reply]:
+        return self.replies
+
+    def menu(self) -> list[Command]:
+        return []
 
 
 def texts(fake: FakeZalo, chat_id: str) -> list[str]:
@@ -93,7 +122,7 @@ async def test_polling_answers_after_idle_polls_and_takes_a_numbered_choice(zalo
         await zalo_fake.send_text("p1", "1", display_name="Lan")
         replies = await zalo_fake.wait_for_messages("p1", 2)
 
-    assert zalo_fake.calls[0].method == "deleteWebhook"
+    assert zalo_fake.calls[0].method == "getWebhookInfo" and not zalo_fake.calls_of("deleteWebhook")
     assert answer.text.startswith("Nơi gửi: Sở Nội vụ") and answer.text.endswith(CHOICE_HINT)
     assert replies[1].text == "Cảm ơn bạn! Góp ý đã được ghi nhận."
     assert {"chat_id": "p1", "action": "typing"} in zalo_fake.chat_actions
@@ -129,7 +158,7 @@ async def test_a_redelivered_update_is_answered_once(zalo_fake, client, spy):
 
 
 async def test_a_failing_send_is_logged_and_the_next_update_still_answered(zalo_fake, client, spy, caplog):
-    zalo_fake.inject_error("sendMessage", 403, "User has blocked the bot")
+    zalo_fake.inject_error("sendMessage", 400, "Bad request")
     async with polling(spy, client):
         await zalo_fake.send_text("p4", "/help")
         await zalo_fake.wait_for_calls("sendMessage", 1)
@@ -138,18 +167,47 @@ async def test_a_failing_send_is_logged_and_the_next_update_still_answered(zalo_
 
     assert reply.text.startswith("Các lệnh:") and texts(zalo_fake, "p4") == []
     failures = [r for r in caplog.records if r.levelno == logging.ERROR and "p4" in r.getMessage()]
-    assert failures and "User has blocked the bot" in str(failures[0].exc_info[1])
+    assert failures and "Bad request" in str(failures[0].exc_info[1])
+
+
+class DatabaseDown(Spy):
+    """The real core, but every database call fails as when the server has gone away."""
+
+    def seen(self, channel: str, update_key: str) -> bool:
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+
+async def test_a_failure_gets_the_same_apology_as_on_telegram(zalo_fake, client, assistant, caplog):
+    from bot.channels.telegram.adapter import APOLOGY
+
+    down = DatabaseDown(assistant)
+    async with polling(down, client):
+        await zalo_fake.send_text("p7", QUESTION)
+        await zalo_fake.send_update(make_zalo_update(make_zalo_message("g7", "ai nấu cơm?", user_id="u7",
+                                                                       chat_type="GROUP")))
+        [reply] = await zalo_fake.wait_for_messages("p7", 1)
+        await zalo_fake.send_text("p8", "/help")
+        await zalo_fake.wait_for_messages("p8", 1)
+
+    assert reply.text == APOLOGY and texts(zalo_fake, "p8") == [APOLOGY]
+    # Zalo delivers a group message only when it mentions or quotes the bot: it was addressed.
+    assert texts(zalo_fake, "g7") == [APOLOGY]
+    assert any("p7" in r.getMessage() and r.exc_info for r in caplog.records if r.levelno == logging.ERROR)
 
 
 async def test_transient_failures_are_retried(zalo_fake, client, spy):
+    """429 «Quota exceeded», and 403, which Zalo documents as its own internal error."""
     zalo_fake.inject_error("sendMessage", 429, "Quota exceeded")
+    zalo_fake.inject_error("sendMessage", 403, "Internal server error")
     zalo_fake.inject_error("getUpdates", 502, "Bad Gateway")
     async with polling(spy, client):
         await zalo_fake.send_text("p6", "/help")
         [reply] = await zalo_fake.wait_for_messages("p6", 1)
 
     assert reply.text.startswith("Các lệnh:")
-    assert [c.status for c in zalo_fake.calls_of("sendMessage")] == [429, 200]
+    assert [c.status for c in zalo_fake.calls_of("sendMessage")] == [429, 403, 200]
 
 
 async def test_polling_stops_promptly_during_a_long_poll(spy):
@@ -164,27 +222,30 @@ async def test_polling_stops_promptly_during_a_long_poll(spy):
     assert time.monotonic() - started < 0.5
 
 
-async def test_group_message_without_mention_gets_no_reply(zalo_fake, client, spy):
+async def test_every_group_message_the_platform_delivers_is_answered(zalo_fake, client, spy):
+    """Zalo delivers a group message only when it mentions the bot or quotes it, and a quote
+    carries no «@name» in its text: each one is for the bot."""
     async with polling(spy, client):
-        await zalo_fake.send_text("g1", "hôm nay ăn gì", chat_type="GROUP", user_id="u9")
-        await zalo_fake.send_text("g1", f"@{BOT_NAME} {QUESTION}", chat_type="GROUP", user_id="u9")
+        await zalo_fake.send_text("g1", QUESTION, chat_type="GROUP", user_id="u9")  # a quote
         await zalo_fake.wait_for_messages("g1", 1)
+        await zalo_fake.send_text("g1", f"@{BOT_NAME} /vanban", chat_type="GROUP", user_id="u9")
+        await zalo_fake.wait_for_messages("g1", 2)
 
-    [reply] = zalo_fake.messages_to("g1")
-    assert reply.text.startswith("Nơi gửi: Sở Nội vụ")
-    chatter, addressed = spy.handled
-    assert not chatter.mentioned and addressed.mentioned and addressed.text == QUESTION
-    assert [a["chat_id"] for a in zalo_fake.chat_actions] == ["g1"]  # no "typing…" for chatter
+    quoted, mentioned = zalo_fake.messages_to("g1")
+    assert quoted.text.startswith("Nơi gửi: Sở Nội vụ") and mentioned.text.startswith("Tôi đang có")
+    first, second = spy.handled
+    assert (first.chat_kind, first.mentioned, first.text) == (ChatKind.GROUP, True, QUESTION)
+    assert (second.command, second.mentioned) == ("vanban", True)
+    assert [a["chat_id"] for a in zalo_fake.chat_actions] == ["g1", "g1"]
 
 
 # -- webhook ------------------------------------------------------------------------------------
 
 async def test_webhook_with_the_right_secret_is_processed_once(zalo_fake, client, spy):
-    async with serving_webhook(spy, client) as url:
-        await zalo_fake.wait_for_calls("setWebhook")
+    async with serving_webhook(spy, client, zalo_fake) as (url, local):
         await zalo_fake.send_text("w1", QUESTION, times=2)
         bare = make_zalo_update(make_zalo_message("w2", "/help"))
-        status, _ = await post_webhook_update(url, bare, SECRET, envelope=False)
+        status, _ = await post_webhook_update(local, bare, SECRET, envelope=False)
         await zalo_fake.wait_for_messages("w1", 1)
         await zalo_fake.wait_for_messages("w2", 1)
 
@@ -248,17 +309,17 @@ def update_of(text: str, **message: Any) -> dict[str, Any]:
     return make_zalo_update(make_zalo_message("c1", text, **message))
 
 
-@pytest.mark.parametrize("text, command, rest, mentioned", [
-    ("/HanChot 60", "hanchot", "60", False),
-    ("/tieuchi@bot.test kh 982", "tieuchi", "kh 982", True),
-    ("@Bot.Test /hoi hạn nộp?", "hoi", "hạn nộp?", True),
-    ("Chào @bot.test, hạn nộp báo cáo?", None, "Chào , hạn nộp báo cáo?", True),
-    ("/ không phải lệnh", None, "/ không phải lệnh", False),
+@pytest.mark.parametrize("text, command, rest", [
+    ("/HanChot 60", "hanchot", "60"),
+    ("/tieuchi@bot.test kh 982", "tieuchi", "kh 982"),
+    ("@Bot.Test /hoi hạn nộp?", "hoi", "hạn nộp?"),
+    ("Chào @bot.test, hạn nộp báo cáo?", None, "Chào , hạn nộp báo cáo?"),
+    ("/ không phải lệnh", None, "/ không phải lệnh"),
 ])
-def test_group_texts_become_commands_and_mentions(text, command, rest, mentioned):
+def test_group_texts_become_commands_and_lose_the_mention(text, command, rest):
     msg = to_incoming(update_of(text, chat_type="GROUP", user_id="u1"), BOT_NAME)
     assert msg is not None and msg.chat_kind is ChatKind.GROUP
-    assert (msg.command, msg.text, msg.mentioned) == (command, rest, mentioned)
+    assert (msg.command, msg.text, msg.mentioned) == (command, rest, True)  # delivered = addressed
 
 
 def test_other_updates():
@@ -280,7 +341,7 @@ def test_other_updates():
     assert hashed == update_key({"event_name": "x"}) != update_key({"event_name": "y"})
 
 
-async def test_files_become_photos_or_their_caption(zalo_fake, client):
+async def test_without_a_public_address_an_image_becomes_a_pointer_never_a_data_url(zalo_fake, client):
     chart = OutgoingFile("a.png", PNG, "image/png", "tiến độ")
     await send_reply(client, "f1", Reply("Biểu đồ tiến độ:", file=chart))
     table = OutgoingFile("bc.xlsx", b"PK\x03\x04", caption="Bảng tổng hợp")
@@ -288,17 +349,56 @@ async def test_files_become_photos_or_their_caption(zalo_fake, client):
     await send_reply(client, "f1", Reply(file=OutgoingFile("bc.pdf", b"%PDF-1.7")))
     await send_reply(client, "f1", Reply(notice="chỉ dành cho Telegram"))
 
-    text, photo, caption, missing = zalo_fake.messages_to("f1")
+    text, pointer, caption, missing = zalo_fake.messages_to("f1")
     assert text.text == "Biểu đồ tiến độ:"
-    assert photo.kind == "photo" and str(photo.photo).startswith("data:image/png;base64,")
-    assert photo.caption == "tiến độ" and caption.text == "Bảng tổng hợp"
+    assert pointer.kind == "text" and pointer.text == IMAGE_NOT_SENT.format(name="tiến độ")
+    assert caption.text == "Bảng tổng hợp"
     assert str(missing.text).startswith("Tệp «bc.pdf» không gửi được qua Zalo")
+    assert not zalo_fake.calls_of("sendPhoto")
+
+
+async def test_webhook_mode_serves_the_chart_from_the_bot_own_address(zalo_fake, client):
+    chart = OutgoingFile("tonghop.png", PNG, "image/png", "Tiến độ báo cáo")
+    core = Scripted([Reply(file=chart), Reply("Tổng hợp: 3/5 đơn vị đã báo cáo.")])
+    async with serving_webhook(core, client, zalo_fake):
+        await zalo_fake.send_text("w9", "/tonghop")
+        photo, summary = await zalo_fake.wait_for_messages("w9", 2)
+
+    assert photo.kind == "photo" and photo.caption == "Tiến độ báo cáo"
+    link = str(photo.photo)
+    assert link.startswith(f"{PUBLIC}/zalo/hook/media/") and link.endswith(".png")
+    assert len(link.rsplit("/", 1)[1]) >= 40  # an unguessable name
+    assert photo.fetched == PNG  # Zalo downloaded it from the bot
+    assert summary.text == "Tổng hợp: 3/5 đơn vị đã báo cáo."
+    assert not any("data:" in str(c.params) for c in zalo_fake.calls)
+
+
+async def test_a_published_image_expires() -> None:
+    from aiohttp import web
+
+    now = [0.0]
+    media = MediaHost(f"{PUBLIC}/zalo/media", ttl_s=60, clock=lambda: now[0])
+    link = media.publish(PNG, "image/png")
+    app = web.Application()
+    app.router.add_get("/zalo/media/{name}", media.serve)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    local = link.replace(PUBLIC, f"http://127.0.0.1:{runner.addresses[0][1]}")
+    try:
+        async with httpx.AsyncClient() as http:
+            fresh = await http.get(local)
+            guessed = await http.get(local.rsplit("/", 1)[0] + "/tonghop.png")
+            now[0] = 60.0
+            expired = await http.get(local)
+    finally:
+        await runner.cleanup()
+
+    assert (fresh.status_code, fresh.content, fresh.headers["content-type"]) == (200, PNG, "image/png")
+    assert guessed.status_code == 404 and expired.status_code == 404
 
 
 async def test_run_reports_a_bad_token_and_stops_cleanly_on_sigterm(zalo_fake, spy, monkeypatch, capsys):
-    import os
-    import signal
-
     monkeypatch.setenv("ZALO_BASE_URL", zalo_fake.base_url)
     options = dict(webhook_url=None, secret_token=None)
     assert await zalo._run(spy, "1:sai-token", **options) == 1
@@ -308,4 +408,61 @@ async def test_run_reports_a_bad_token_and_stops_cleanly_on_sigterm(zalo_fake, s
     await zalo_fake.wait_until_polling()
     os.kill(os.getpid(), signal.SIGTERM)  # the handler `_run` installed sets its stop event
     assert await asyncio.wait_for(run, 2) == 0
-    assert [c.method for c in zalo_fake.calls[1:4]] == ["getMe", "deleteWebhook", "getUpdates"]
+    assert [c.method for c in zalo_fake.calls[1:4]] == ["getMe", "getWebhookInfo", "getUpdates"]
+
+
+# -- the documented host, 404s and an existing webhook ------------------------------------------
+
+async def test_the_documented_host_is_the_default(monkeypatch) -> None:
+    monkeypatch.delenv("ZALO_BASE_URL", raising=False)
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={"ok": True, "result": {"id": "1"}})
+
+    async with ZaloClient("123:abc", transport=httpx.MockTransport(answer)) as client:
+        await client.get_me()
+
+    assert DEFAULT_BASE_URL == "https://bot-api.zaloplatforms.com/bot"
+    assert seen == ["https://bot-api.zaloplatforms.com/bot123:abc/getMe"]
+
+
+@pytest.mark.parametrize("method", ["getMe", "getUpdates"])
+async def test_a_404_at_start_up_stops_with_one_message(zalo_fake, spy, monkeypatch, capsys, method):
+    """The wrong host answers 404 (as bot-api.zapps.me did to getUpdates): say so and stop,
+    instead of polling a dead address forever."""
+    monkeypatch.setenv("ZALO_BASE_URL", zalo_fake.base_url)
+    zalo_fake.inject_error(method, 404, "Not Found", times=None)
+    code = await asyncio.wait_for(zalo._run(spy, zalo_fake.token, webhook_url=None, secret_token=None), 3)
+
+    assert code == 1
+    assert capsys.readouterr().err.strip() == NOT_FOUND.format(method=method, base=zalo_fake.base_url)
+    assert len(zalo_fake.calls_of(method)) == 1
+
+
+async def test_polling_refuses_to_remove_a_webhook_unless_told(zalo_fake, spy, monkeypatch, capsys, caplog):
+    monkeypatch.setenv("ZALO_BASE_URL", zalo_fake.base_url)
+    zalo_fake.webhook = {"url": "https://bot.example.vn/zalo", "secret_token": SECRET}
+    options: dict[str, Any] = dict(webhook_url=None, secret_token=None)
+    assert await asyncio.wait_for(zalo._run(spy, zalo_fake.token, **options), 3) == 2
+    assert capsys.readouterr().err.strip() == WEBHOOK_IN_USE.format(url="https://bot.example.vn/zalo")
+    assert zalo_fake.webhook is not None and not zalo_fake.calls_of("deleteWebhook")
+
+    caplog.set_level(logging.WARNING)
+    run = asyncio.create_task(zalo._run(spy, zalo_fake.token, drop_webhook=True, **options))
+    await zalo_fake.wait_until_polling()
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert await asyncio.wait_for(run, 2) == 0
+    assert zalo_fake.webhook is None and len(zalo_fake.calls_of("deleteWebhook")) == 1
+    [loud] = [r for r in caplog.records if "XOÁ WEBHOOK" in r.getMessage()]
+    assert loud.levelno == logging.WARNING and "https://bot.example.vn/zalo" in loud.getMessage()
+
+
+def test_drop_webhook_on_the_command_line_reaches_the_settings(monkeypatch) -> None:
+    from bot import __main__ as cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "channel", lambda settings, name: seen.append(settings.zalo.drop_webhook) or 0)
+    assert cli.main(["zalo", "--drop-webhook"]) == 0 and cli.main(["zalo"]) == 0
+    assert seen == [True, False]

@@ -123,7 +123,7 @@ async def _until_settled(outbox: Outbox, workers: list[DeliveryWorker], channels
     try:
         while not stop.is_set() and await asyncio.to_thread(remaining):
             runs = await asyncio.gather(*(w.run_once(stop=stop) for w in workers))
-            if not any(r.sent or r.failed or r.retried for r in runs):
+            if not any(r.sent or r.failed or r.retried or r.rerouted for r in runs):
                 # Rows due later (a backoff, a dead worker's lease): look again shortly.
                 try:
                     await asyncio.wait_for(stop.wait(), min(poll_s, 1.0))

@@ -7,9 +7,9 @@ translate.
 """
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -20,8 +20,11 @@ from bot.retrieval.listings import criteria_text, document_deadlines_text, docum
 from bot.core.access import ButtonRule, refusal
 from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import vietnam_date
+from bot.core.limits import Kind, Limited, RateLimit, Slots
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
+from bot.core.numbers import whole_number
 from bot.core.replies import numbered, split_text
+from bot.db.chats import Vote
 from bot.retrieval.questions import Intent
 from bot.retrieval.vietnamese import fold
 
@@ -55,6 +58,7 @@ TOO_LONG = "Câu hỏi dài quá {limit} ký tự. Bạn rút gọn, chỉ nêu 
 THANKS = {True: "Cảm ơn bạn! Góp ý đã được ghi nhận.",
           False: "Cảm ơn bạn! Câu hỏi này sẽ được chuyển để bổ sung tài liệu."}
 EXPIRED = "Lựa chọn này không còn hiệu lực."
+NOT_YOUR_ANSWER = "Chỉ người đặt câu hỏi mới đánh giá được câu trả lời này."
 CHOICE_HINT = "Trả lời «1» nếu câu trả lời hữu ích, «2» nếu chưa đúng."
 CANCELLED = "Đã hủy, không có gì được lưu."
 NOTHING_TO_CANCEL = "Không có thao tác nào đang làm dở."
@@ -62,10 +66,15 @@ FRESH_START = "Đã bỏ ngữ cảnh câu hỏi trước: câu hỏi tiếp the
 # Typed instead of /huy to start afresh without a command.
 NEW_QUESTION = {"cau hoi moi", "hoi cau moi", "cau hoi khac"}
 SLOW_DOWN = "Bạn gửi lệnh nhanh quá. Vui lòng đợi {seconds} giây rồi thử lại."
+SLOW_DOWN_MESSAGES = "Bạn gửi tin nhanh quá. Vui lòng đợi {seconds} giây rồi thử lại."
+SLOW_DOWN_QUESTIONS = ("Bạn hỏi nhanh quá: mỗi phút tôi trả lời tối đa {limit} câu hỏi của một người. "
+                       "Vui lòng đợi {seconds} giây rồi hỏi tiếp.")
+BUSY = ("Xin lỗi, tôi đang bận trả lời nhiều câu hỏi cùng lúc. Bạn vui lòng hỏi lại sau ít phút; "
+        "các lệnh (/baocao, /hanchot…) vẫn dùng được ngay.")
 MAX_QUESTION_CHARS = 1000
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
-FEEDBACK_RULE = ButtonRule("fb")  # 👍 / 👎 under an answer: anyone who asked
+FEEDBACK_RULE = ButtonRule("fb")  # 👍 / 👎 under an answer: the store lets only the asker vote
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,11 @@ class Feedback(CallbackData, prefix="fb"):
     useful: bool
     question: int
 
+
+# The dialog kinds of the feature handling the current message (each call of `handle` runs in
+# its own thread and context): choices it offers while one of its dialogs is open are that
+# dialog's own; anything else offered meanwhile is the chat's.
+_HANDLING: ContextVar[frozenset[str]] = ContextVar("handling", default=frozenset())
 
 # A feature's handlers: (message, sender's membership or None) -> replies.
 Handler = Callable[[Incoming, "Member | None"], list[Reply]]
@@ -98,25 +112,6 @@ class Feature(Protocol):
     button_rules: list[ButtonRule]
 
 
-@dataclass
-class RateLimit:
-    """At most `per_minute` commands per person in any 60 s (per worker, in memory)."""
-
-    per_minute: int = 20
-    clock: Callable[[], float] = time.monotonic
-    _hits: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-
-    def wait(self, who: str) -> int:
-        """0 when the command may go ahead (and counts it), else seconds to wait."""
-        now, hits = self.clock(), self._hits[who]
-        while hits and hits[0] <= now - 60:
-            hits.popleft()
-        if len(hits) >= self.per_minute:
-            return max(1, int(hits[0] + 60 - now + 0.999))
-        hits.append(now)
-        return 0
-
-
 class Assistant:
     """Handles one Incoming at a time; state lives in the database, so any worker may serve."""
 
@@ -124,7 +119,7 @@ class Assistant:
                  today: Callable[[], date] | None = None, *, people: "PeopleStore | None" = None,
                  dialogs: "DialogStore | None" = None, features: Iterable[Feature] = (),
                  now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None,
-                 tasks: "TaskStore | None" = None) -> None:
+                 tasks: "TaskStore | None" = None, question_slots: Slots | None = None) -> None:
         self.answerer = answerer
         self.facts = facts
         self.tasks = tasks  # the task register
@@ -134,11 +129,12 @@ class Assistant:
         self.people = people
         self.dialogs = dialogs
         self.rate_limit = rate_limit
+        self.question_slots = question_slots
         self.features: list[Feature] = []
         self._commands: dict[str, tuple[Command, Handler]] = {}
         self._buttons: dict[str, tuple[ButtonRule, ButtonHandler]] = {}
         self._dialogs: dict[str, DialogHandler] = {}
-        self._dialog_buttons: dict[str, set[str]] = {}  # dialog kind -> its feature's button prefixes
+        self._kinds: dict[object, frozenset[str]] = {}  # a handler -> its feature's dialog kinds
         for feature in features:
             self.add_feature(feature)
 
@@ -154,29 +150,35 @@ class Assistant:
         self._commands.update({name: (declared[name], h) for name, h in feature.commands.items()})
         self._buttons.update({prefix: (rules[prefix], h) for prefix, h in feature.buttons.items()})
         self._dialogs.update(feature.dialogs)
-        self._dialog_buttons.update({kind: set(feature.buttons) for kind in feature.dialogs})
+        kinds = frozenset(feature.dialogs)
+        handlers = [*feature.commands.values(), *feature.buttons.values(), *feature.dialogs.values()]
+        self._kinds.update({handler: kinds for handler in handlers})
 
     def seen(self, channel: str, update_key: str) -> bool:
         """Whether this update was handled before (a messenger's repeated delivery)."""
         return self.chats.seen(channel, update_key)
 
     def handle(self, msg: Incoming) -> list[Reply]:
+        if msg.chat_kind is ChatKind.GROUP and not (msg.button or msg.command or msg.mentioned):
+            return []  # group chatter that does not address the bot
+        limited = self._limited(msg, Kind.MESSAGE)
+        if limited:
+            return self._slow_down(msg, limited, SLOW_DOWN_MESSAGES)
         if msg.button:
             return self._button(msg, msg.button)
-        if msg.chat_kind is ChatKind.GROUP and not (msg.command or msg.mentioned):
-            return []  # group chatter that does not address the bot
         if msg.command:
             return self._command(msg)
-        choice = self._numbered_choice(msg)
         dialog = self.dialog(msg)
         if dialog is not None and dialog.kind not in self._dialogs:
             dialog = None
-        # Inside a dialog a digit picks only the dialog's own choices: the numbered choices of a
-        # reminder delivered meanwhile must not jump out of a half-written report.
-        if choice and (dialog is None or choice.split(":", 1)[0] in self._dialog_buttons[dialog.kind]):
+        # Inside a dialog a digit picks the dialog's own choices, never those of a reminder or an
+        # answer that arrived meanwhile: a half-written report is not left by a typed «1».
+        choice = self._numbered_choice(msg, dialog)
+        if choice:
             return self._button(msg, choice)
         if dialog is not None:
-            return self._dialogs[dialog.kind](msg, self.member(msg), dialog)
+            handler = self._dialogs[dialog.kind]
+            return self._run(handler, lambda: handler(msg, self.member(msg), dialog))
         return self._question(msg, msg.text)
 
     # -- shared by the features -----------------------------------------------------------------
@@ -198,17 +200,16 @@ class Assistant:
         self.dialogs.save(msg.channel.name, msg.chat_id, msg.sender.id, state)
 
     def end_dialog(self, msg: Incoming) -> bool:
+        """End the sender's dialog here (its numbered choices go with it)."""
         if self.dialogs is None:
             return False
-        ended = self.dialogs.clear(msg.channel.name, msg.chat_id, msg.sender.id)
-        if not msg.channel.buttons:
-            self.chats.remember(msg.channel.name, msg.chat_id, choices=())
-        return ended
+        return self.dialogs.clear(msg.channel.name, msg.chat_id, msg.sender.id)
 
     def texts(self, msg: Incoming, text: str) -> list[Reply]:
-        """Plain text replies for this channel; numbered choices offered earlier no longer apply."""
-        if not msg.channel.buttons and self.chats.state(msg.channel.name, msg.chat_id).choices:
-            self.chats.remember(msg.channel.name, msg.chat_id, choices=())
+        """Plain text replies for this channel; numbered choices offered earlier (by the running
+        dialog, or else in the chat) no longer apply."""
+        if not msg.channel.buttons:
+            self._offer(msg, ())
         return self._texts(msg.channel, text)
 
     def choices(self, msg: Incoming, text: str, rows: tuple[tuple[Button, ...], ...],
@@ -216,9 +217,28 @@ class Assistant:
         """Text with buttons, or numbered choices («1. Hoàn thành») where there are none."""
         if msg.channel.buttons:
             return self._with_choices(msg, text, rows)
-        options = [b for row in rows for b in row]
-        self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
+        self._offer(msg, tuple(b.data for row in rows for b in row))
         return self._texts(msg.channel, numbered(text, rows, hint))
+
+    def _offer(self, msg: Incoming, choices: tuple[str, ...]) -> None:
+        """Keep the numbered choices just offered: with the dialog of the feature now handling
+        the message, or else with the chat (where answers and reminders keep theirs)."""
+        kinds = _HANDLING.get()
+        dialog = self.dialog(msg) if kinds else None
+        if dialog is not None and dialog.kind in kinds:
+            assert self.dialogs is not None
+            if dialog.choices != choices:
+                self.dialogs.offer(msg.channel.name, msg.chat_id, msg.sender.id, choices)
+        elif choices or self.chats.state(msg.channel.name, msg.chat_id).choices:
+            self.chats.remember(msg.channel.name, msg.chat_id, choices=choices)
+
+    def _run(self, handler: object, call: Callable[[], list[Reply]]) -> list[Reply]:
+        """Call a feature's handler, marking whose dialogs the choices it offers belong to."""
+        token = _HANDLING.set(self._kinds.get(handler, frozenset()))
+        try:
+            return call()
+        finally:
+            _HANDLING.reset(token)
 
     # -- the registry: what the router checks ----------------------------------------------------
 
@@ -233,10 +253,9 @@ class Assistant:
     # -- commands -------------------------------------------------------------------------------
 
     def _command(self, msg: Incoming) -> list[Reply]:
-        if self.rate_limit is not None:
-            wait = self.rate_limit.wait(f"{msg.channel.name}:{msg.sender.id}")
-            if wait:
-                return self._texts(msg.channel, SLOW_DOWN.format(seconds=wait))
+        limited = self._limited(msg, Kind.COMMAND)
+        if limited:
+            return self._slow_down(msg, limited, SLOW_DOWN)
         handlers = {"start": self._start, "help": self._help, "hoi": self._ask, "hanchot": self._deadlines,
                     "tieuchi": self._criteria, "vanban": self._documents, "huy": self._cancel}
         msg = self._deep_link(msg)
@@ -247,7 +266,7 @@ class Assistant:
             refused = refusal(rule, msg, member)
             if refused:
                 return self._texts(msg.channel, refused)
-            return feature_handler(msg, member)
+            return self._run(feature_handler, lambda: feature_handler(msg, member))
         handler = handlers.get(name)
         if handler is None:
             return self._texts(msg.channel, UNKNOWN_COMMAND.format(name=msg.command))
@@ -299,8 +318,9 @@ class Assistant:
 
     def _deadlines(self, msg: Incoming) -> list[Reply]:
         arg, today = msg.text.strip(), self.today()
-        if not arg or arg.isdigit():
-            days = min(int(arg), MAX_DAYS) if arg else DEFAULT_DAYS
+        number = whole_number(arg)
+        if not arg or number is not None:
+            days = min(number, MAX_DAYS) if number is not None else DEFAULT_DAYS
             return self._texts(msg.channel, upcoming_text(self.facts.upcoming_deadlines(today, days), today, days))
         numbers = resolve_documents(self.facts, arg)
         if not numbers:
@@ -351,6 +371,17 @@ class Assistant:
         if fold(text).strip(" .!?…") in NEW_QUESTION:
             self._forget_context(msg)
             return self._texts(msg.channel, FRESH_START)
+        limited = self._limited(msg, Kind.QUESTION)
+        if limited:
+            limit = self.rate_limit.per_minute[Kind.QUESTION] if self.rate_limit else 0
+            return self._slow_down(msg, limited, SLOW_DOWN_QUESTIONS, limit=limit)
+        with self.question_slots.taken() if self.question_slots else nullcontext(True) as free:
+            if not free:  # said once a minute: a flood gets one «đang bận», not one per question
+                said = self._limited(msg, Kind.BUSY)
+                return [] if said is not None and not said.first else self._texts(msg.channel, BUSY)
+            return self._answer(msg, text)
+
+    def _answer(self, msg: Incoming, text: str) -> list[Reply]:
         state = self.chats.state(msg.channel.name, msg.chat_id)
         conversation = Conversation(sources=state.sources, intent=Intent(state.intent) if state.intent else None,
                                     at=state.updated_at)
@@ -373,16 +404,16 @@ class Assistant:
         if msg.channel.buttons:
             parts = split_text(text, msg.channel.max_text)
             return [Reply(p) for p in parts[:-1]] + [Reply(parts[-1], buttons=rows)]
-        options = [b for row in rows for b in row]
-        self.chats.remember(msg.channel.name, msg.chat_id, choices=tuple(b.data for b in options))
+        self._offer(msg, tuple(b.data for row in rows for b in row))
         return self._texts(msg.channel, f"{text}\n\n{CHOICE_HINT}")
 
-    def _numbered_choice(self, msg: Incoming) -> str | None:
-        """On a channel without buttons, "1" or "2" right after choices were offered picks one."""
-        if msg.channel.buttons or not msg.text.strip().isdigit():
+    def _numbered_choice(self, msg: Incoming, dialog: "DialogState | None") -> str | None:
+        """On a channel without buttons, "1" or "2" right after choices were offered picks one:
+        the open dialog's own, else the chat's."""
+        number = whole_number(msg.text)
+        if msg.channel.buttons or number is None:
             return None
-        choices = self.chats.state(msg.channel.name, msg.chat_id).choices
-        number = int(msg.text.strip())
+        choices = dialog.choices if dialog is not None else self.chats.state(msg.channel.name, msg.chat_id).choices
         return choices[number - 1] if 1 <= number <= len(choices) else None
 
     def _button(self, msg: Incoming, data: str) -> list[Reply]:
@@ -393,16 +424,28 @@ class Assistant:
             refused = refusal(rule, msg, member)
             if refused:
                 return self._refused_button(msg, refused)
-            return handler(msg, member, data)
+            return self._run(handler, lambda: handler(msg, member, data))
         found = _feedback(data)
         if not found:
             return [Reply(notice=EXPIRED)] if msg.channel.buttons else self._texts(msg.channel, EXPIRED)
-        useful = found.useful
-        recorded = self.chats.feedback(found.question, msg.sender.id, useful)
-        if not msg.channel.buttons:
+        vote = self.chats.feedback(found.question, msg.sender.id, found.useful, channel=msg.channel.name)
+        if not msg.channel.buttons and vote is not Vote.NOT_ASKER:  # the asker may still vote
             self.chats.remember(msg.channel.name, msg.chat_id, choices=())
-        notice = THANKS[useful] if recorded else EXPIRED
+        notice = {Vote.RECORDED: THANKS[found.useful], Vote.UNKNOWN: EXPIRED, Vote.NOT_ASKER: NOT_YOUR_ANSWER}[vote]
         return [Reply(notice=notice)] if msg.channel.buttons else self._texts(msg.channel, notice)
+
+    def _limited(self, msg: Incoming, kind: Kind) -> Limited | None:
+        if self.rate_limit is None:
+            return None
+        return self.rate_limit.check(f"{msg.channel.name}:{msg.sender.id}", kind, self.now())
+
+    def _slow_down(self, msg: Incoming, limited: Limited, template: str, **values: object) -> list[Reply]:
+        """The wait, said once a minute (a press is always acknowledged); silence after that,
+        so a flood costs one counter update per message and no reply."""
+        text = template.format(seconds=limited.seconds, **values)
+        if msg.button and msg.channel.buttons:
+            return [Reply(notice=text[:200])]
+        return self._texts(msg.channel, text) if limited.first else []
 
     def _refused_button(self, msg: Incoming, text: str) -> list[Reply]:
         """The refusal as text, and as the press's short acknowledgement where there is one."""

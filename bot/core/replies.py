@@ -5,6 +5,8 @@ from bot.core.messages import Button
 from bot.retrieval.vietnamese import sentences
 
 NUMBER_HINT = "Trả lời bằng số thứ tự của lựa chọn."
+# What every channel says when handling a message failed (the database is down, a bug…).
+APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn thử lại sau ít phút."
 
 
 def numbered(text: str, rows: tuple[tuple[Button, ...], ...], hint: str = "") -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,14 @@ class ChatState:
     intent: str | None = None
     choices: tuple[str, ...] = ()
     updated_at: datetime | None = field(default=None, compare=False)  # when the state last changed
+
+
+class Vote(StrEnum):
+    """What became of a 👍 / 👎."""
+
+    RECORDED = "recorded"
+    UNKNOWN = "unknown"      # no such question (never, or no longer, kept)
+    NOT_ASKER = "not_asker"  # someone other than the asker pressed it
 
 
 @dataclass(frozen=True)
@@ -85,20 +94,24 @@ class ChatStore(Repository):
             session.flush()
             return row.id
 
-    def feedback(self, question_id: int, user_id: str, useful: bool) -> bool:
-        """Record (or change) a vote; False when the question is unknown."""
+    def feedback(self, question_id: int, user_id: str, useful: bool, *, channel: str) -> Vote:
+        """Record (or change) the asker's vote on an answer; only the account that asked (same
+        messenger, same user) may vote, so a group cannot bury a good answer."""
         stmt = self._insert(m.Feedback).values(question_id=question_id, user_id=user_id, useful=useful,
                                                given_at=m.utc_now())
         stmt = stmt.on_conflict_do_update(index_elements=["question_id", "user_id"],
                                           set_={"useful": useful, "given_at": m.utc_now()})
         try:
             with self._write() as session, session.begin():
-                if session.get(m.AskedQuestion, question_id) is None:
-                    return False
+                asked = session.get(m.AskedQuestion, question_id)
+                if asked is None:
+                    return Vote.UNKNOWN
+                if (asked.channel, asked.user_id) != (channel, user_id):
+                    return Vote.NOT_ASKER
                 session.execute(stmt)
         except IntegrityError:  # the question was deleted meanwhile
-            return False
-        return True
+            return Vote.UNKNOWN
+        return Vote.RECORDED
 
     def gaps(self, limit: int = 50) -> list[Gap]:
         """Questions not found or voted unhelpful, most frequent first (same wording grouped)."""
@@ -130,6 +143,12 @@ class ChatStore(Repository):
             latest = {row.id: row for row in session.scalars(
                 select(asked).where(asked.id.in_([g[0] for g in groups])))} if groups else {}
         return [Unhelpful(latest[i].question, int(n), when, latest[i].answer) for i, n, when in groups]
+
+    def prune_questions(self, before: datetime) -> int:
+        """Delete questions asked before this moment (their votes go with them); how many."""
+        with self._write() as session, session.begin():
+            result = session.execute(delete(m.AskedQuestion).where(m.AskedQuestion.asked_at < before))
+            return int(result.rowcount or 0)
 
     # -- repeated deliveries ------------------------------------------------------------------
 

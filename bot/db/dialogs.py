@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, delete, update
 
 from bot.db import models as m
 from bot.db.engine import Repository
@@ -21,6 +21,7 @@ class DialogState:
     step: str
     data: dict[str, Any] = field(default_factory=dict)
     updated_at: datetime | None = None
+    choices: tuple[str, ...] = ()  # the numbered choices it offered last (channels without buttons)
 
 
 class DialogStore(Repository):
@@ -34,7 +35,8 @@ class DialogStore(Repository):
             row = session.get(m.Dialog, (channel, chat_id, user_id))
         if row is None or row.updated_at < (now or m.utc_now()) - self.max_age:
             return None
-        return DialogState(row.kind, row.step, json.loads(row.data or "{}"), row.updated_at)
+        return DialogState(row.kind, row.step, json.loads(row.data or "{}"), row.updated_at,
+                           tuple(line for line in (row.choices or "").split("\n") if line))
 
     def save(self, channel: str, chat_id: str, user_id: str, state: DialogState) -> None:
         values = {"kind": state.kind, "step": state.step,
@@ -43,6 +45,14 @@ class DialogStore(Repository):
         stmt = stmt.on_conflict_do_update(index_elements=["channel", "chat_id", "user_id"], set_=values)
         with self._write() as session, session.begin():
             session.execute(stmt)
+
+    def offer(self, channel: str, chat_id: str, user_id: str, choices: tuple[str, ...]) -> None:
+        """Remember the numbered choices the dialog in progress offers now (() forgets them);
+        saving a step keeps them."""
+        with self._write() as session, session.begin():
+            session.execute(update(m.Dialog).where(
+                m.Dialog.channel == channel, m.Dialog.chat_id == chat_id, m.Dialog.user_id == user_id)
+                .values(choices="\n".join(choices)))
 
     def clear(self, channel: str, chat_id: str, user_id: str) -> bool:
         """End the dialog; False when there was none."""

@@ -242,7 +242,8 @@ class Official(Base):
     name: Mapped[str] = mapped_column(Text, default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
     role: Mapped[str] = mapped_column(String(16))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once they blocked the bot
+    # Before revision 0006, False once they blocked the bot; now each account says so (Identity).
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
@@ -257,6 +258,9 @@ class Identity(Base):
     chat_id: Mapped[str] = mapped_column(String(64))  # the private chat the bot writes to
     linked_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # False once this account stopped receiving (blocked the bot, never started it, was deleted);
+    # True again when it writes. The official's other accounts are not affected.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class InviteCode(Base):
@@ -273,6 +277,21 @@ class InviteCode(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class LinkRequest(Base):
+    """A messenger account that typed a link code, waiting for the code's owner to confirm from
+    an account already theirs: the code carries its owner's role, so a leaked one links nobody
+    unconfirmed."""
+
+    __tablename__ = "link_requests"
+
+    code: Mapped[str] = mapped_column(ForeignKey("invite_codes.code", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class AuditEntry(Base):
@@ -314,6 +333,10 @@ class Report(Base):
     attachment_name: Mapped[str | None] = mapped_column(String(255))
     attachment_ref: Mapped[str | None] = mapped_column(Text)  # channel file id or stored file name
     attachment_mime: Mapped[str | None] = mapped_column(String(128))
+    # The local copy under <store>/attachments/ (messenger links may expire) and the download
+    # attempts so far; the messenger's reference stays in attachment_ref.
+    attachment_file: Mapped[str | None] = mapped_column(String(255))
+    attachment_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="RESTRICT"))
     submitted_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     # A retried submission (double tap, redelivered update) carries the same token: one row.
@@ -332,6 +355,9 @@ class Dialog(Base):
     kind: Mapped[str] = mapped_column(String(16))   # "report", "broadcast"
     step: Mapped[str] = mapped_column(String(32))
     data: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    # The numbered choices this dialog offered last (button data, one per line): kept apart from
+    # the chat's, so that a reminder or an answer arriving meanwhile never takes them over.
+    choices: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
 
@@ -441,7 +467,7 @@ class OutboxMessage(Base):
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[str] = mapped_column(Text, default="")  # JSON rows of [label, data]
-    status: Mapped[str] = mapped_column(String(8), default="pending")  # pending/sending/sent/failed
+    status: Mapped[str] = mapped_column(String(8), default="pending")  # pending/sending/sent/failed/rerouted
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Parts of a split text already accepted: a retry resumes after them.
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -451,6 +477,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The row this one replaces: the same message to the official's other account, after the
+    # first one could not receive it (the replaced row's status is "rerouted").
+    rerouted_from: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
 
 
 class ReminderMute(Base):
@@ -461,6 +490,17 @@ class ReminderMute(Base):
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id", ondelete="CASCADE"), primary_key=True)
     obligation_key: Mapped[str] = mapped_column(String(32), primary_key=True)
     muted_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class RateCounter(Base):
+    """Hits of one key (a person's messages, failed registrations…) within one fixed time
+    window, in the database so that every worker counts against the same limits."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True, index=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Flag(Base):

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Update, and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.db import models as m
 from bot.db.engine import Repository
@@ -32,6 +32,7 @@ class Status:
     SENDING = "sending"  # claimed by a worker, the messenger's answer not yet recorded
     SENT = "sent"
     FAILED = "failed"
+    REROUTED = "rerouted"  # this account could not receive; a new row goes to the official's other one
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class BroadcastReport:
     pending: int  # pending or being sent
     report_channel: str | None = None
     report_chat_id: str | None = None
+    # Messages moved to the recipient's other account: (from channel, reason, to channel) → rows.
+    rerouted: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def failed_total(self) -> int:
@@ -155,7 +158,8 @@ class Outbox(Repository):
             stmt = stmt.where(m.OutboxMessage.broadcast_id == broadcast_id)
         with self._read() as session:
             found = {status: int(n) for status, n in session.execute(stmt)}
-        return {s: found.get(s, 0) for s in (Status.PENDING, Status.SENDING, Status.SENT, Status.FAILED)}
+        counts = {s: found.get(s, 0) for s in (Status.PENDING, Status.SENDING, Status.SENT, Status.FAILED)}
+        return counts | ({Status.REROUTED: found[Status.REROUTED]} if found.get(Status.REROUTED) else {})
 
     # -- delivery ---------------------------------------------------------------------------
 
@@ -293,6 +297,34 @@ class Outbox(Repository):
         REASON_SEP; the messenger's own words may follow, for operators)."""
         return self._set(message_id, worker_id, "failed", status=Status.FAILED, error=reason[:500])
 
+    def reroute(self, message_id: int, worker_id: str, channel: str, chat_id: str, reason: str) -> bool:
+        """This row's account cannot receive: mark it rerouted (`reason` for the report) and queue
+        the same message to `channel`/`chat_id`, the official's other account, in one
+        transaction. False when the worker no longer held the row."""
+        row = m.OutboxMessage
+        with self._write() as session, session.begin():
+            moved = self._owned(message_id, worker_id).values(status=Status.REROUTED, error=reason[:500])
+            if not self._record(session, moved, message_id, "rerouted"):
+                return False
+            old = session.get_one(row, message_id)
+            session.execute(self._insert(row).values(
+                dedupe_key=f"{old.dedupe_key}>{channel}:{chat_id}"[:160], broadcast_id=old.broadcast_id,
+                official_id=old.official_id, channel=channel, chat_id=chat_id, is_group=False, text=old.text,
+                buttons=old.buttons, status=Status.PENDING, attempts=0, parts_sent=0, not_before=m.utc_now(),
+                created_at=m.utc_now(), rerouted_from=old.id,
+            ).on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        return True
+
+    def move_chat(self, channel: str, old_chat_id: str, new_chat_id: str) -> int:
+        """A chat got a new id (a Telegram group became a supergroup): rows not yet settled go to
+        the new one. How many rows."""
+        row = m.OutboxMessage
+        stmt = (update(row).where(row.channel == channel, row.chat_id == old_chat_id,
+                                  row.status.in_([Status.PENDING, Status.SENDING]))
+                .values(chat_id=new_chat_id).execution_options(synchronize_session=False))
+        with self._write() as session, session.begin():
+            return int(session.execute(stmt).rowcount or 0)
+
     def parts_sent(self, message_id: int, parts: int, worker_id: str) -> bool:
         """The first `parts` parts of a split text were accepted: a retry resumes after them.
         The claim is kept."""
@@ -339,7 +371,21 @@ class Outbox(Repository):
                 failed[reason] = failed.get(reason, 0) + int(n)
         return BroadcastReport(broadcast_id, broadcast.kind, int(sent), dict(sorted(
             failed.items(), key=lambda item: (-item[1], item[0]))), int(pending),
-            broadcast.report_channel, broadcast.report_chat_id)
+            broadcast.report_channel, broadcast.report_chat_id, self._rerouted(broadcast_id))
+
+    def _rerouted(self, broadcast_id: int) -> dict[tuple[str, str, str], int]:
+        """Rows of the broadcast moved to another account: (from, reason, to) → how many."""
+        old, new = aliased(m.OutboxMessage), aliased(m.OutboxMessage)
+        stmt = (select(old.channel, old.error, new.channel, func.count())
+                .join(new, new.rerouted_from == old.id)
+                .where(old.broadcast_id == broadcast_id, old.status == Status.REROUTED)
+                .group_by(old.channel, old.error, new.channel))
+        found: dict[tuple[str, str, str], int] = {}
+        with self._read() as session:
+            for source, error, target, n in session.execute(stmt):
+                key = (source, (error or "").split(REASON_SEP, 1)[0].strip(), target)
+                found[key] = found.get(key, 0) + int(n)
+        return found
 
     def recent_broadcasts(self, limit: int = 20, kind: str | None = None) -> list[BroadcastSummary]:
         """The latest broadcasts (of one kind, or all), newest first, with their messages counted."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Engine, func, select, update
+from sqlalchemy import ColumnElement, Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import models as m
@@ -84,6 +84,7 @@ class Invite:
     uses: int = 0
     max_uses: int | None = None
     revoked: bool = False
+    created_by: int | None = None  # the admin (or, for a link code, the official) who made it
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,26 @@ class OfficialInfo:
     name: str
     role: Role
     unit: UnitInfo | None
-    active: bool
+    active: bool               # some account still receives (or none is linked yet)
     accounts: tuple[str, ...]  # "telegram:123", "zalo:abc"
+    unreachable: tuple[str, ...] = ()  # accounts that stopped receiving (blocked the bot…)
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """An account that typed a link code, waiting for the code's owner to confirm it."""
+
+    code: str
+    official_id: int  # the code's owner
+    channel: str
+    user_id: str
+    chat_id: str
+    name: str
+    expires_at: datetime
+
+    @property
+    def account(self) -> str:
+        return f"{self.channel}:{self.user_id}"
 
 
 @dataclass(frozen=True)
@@ -229,43 +248,85 @@ class PeopleStore(Repository):
             identity.last_seen_at = m.utc_now()
             if name and not official.name:
                 official.name = name
-            if not official.active:  # they wrote again: they no longer block the bot
-                official.active = True
+            if not identity.active:  # this account wrote again: it receives again
+                identity.active = True
             unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
             return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
 
     def register(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
                  now: datetime | None = None) -> Member:
         """Redeem an invite code: join its unit with its role (or, for a link code, become
-        another account of the official who made it). Raises InviteError."""
+        another account of the official who made it: the chat asks the owner first, see
+        `request_link`). Raises InviteError."""
         now = now or m.utc_now()
         with self._write() as session, session.begin():
             invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
             _check_invite(session, invite, now)
             assert invite is not None
-            invite.uses += 1
-            identity = session.get(m.Identity, (channel, user_id))
-            if invite.role == LINK_ROLE:
-                official = session.get_one(m.Official, invite.created_by)
-            elif identity is not None:
-                official = session.get_one(m.Official, identity.official_id)
-                if official.role != Role.ADMIN.value:
-                    official.role = invite.role
-                official.unit_id = invite.unit_id
-            else:
-                official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
-                session.add(official)
-                session.flush()
-            if identity is None:
-                session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id,
-                                       chat_id=chat_id))
-            else:
-                identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
-            official.name = official.name or name
-            _audit(session, official.id, channel, "register",
-                   f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
-            unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
-            return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+            return _redeem(session, invite, channel, user_id, chat_id, name, now)
+
+    # -- linking a second account, confirmed by the first --------------------------------------
+
+    def request_link(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
+                     now: datetime | None = None) -> PendingLink:
+        """Hold a link code for this account until the code's owner confirms. InviteError when
+        the code cannot be used, or when another account already waits on it (USED_UP)."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            _check_invite(session, invite, now)
+            assert invite is not None and invite.role == LINK_ROLE and invite.created_by is not None
+            request = session.get(m.LinkRequest, invite.code)
+            if request is not None and (request.channel, request.user_id) != (channel, user_id):
+                raise InviteError(InviteProblem.USED_UP)
+            if request is None:
+                request = m.LinkRequest(code=invite.code, channel=channel, user_id=user_id, chat_id=chat_id,
+                                        name=name, requested_at=now)
+                session.add(request)
+            return _pending(request, invite)
+
+    def pending_links(self, official_id: int, now: datetime | None = None) -> list[PendingLink]:
+        """Accounts waiting for this official to confirm them, on codes still valid."""
+        stmt = (select(m.LinkRequest, m.InviteCode).join(m.InviteCode, m.InviteCode.code == m.LinkRequest.code)
+                .where(m.InviteCode.created_by == official_id, m.InviteCode.revoked_at.is_(None),
+                       m.InviteCode.expires_at > (now or m.utc_now()))
+                .order_by(m.LinkRequest.requested_at))
+        with self._read() as session:
+            return [_pending(request, invite) for request, invite in session.execute(stmt)]
+
+    def confirm_link(self, code: str, official_id: int,
+                     now: datetime | None = None) -> tuple[PendingLink, Member, int | None]:
+        """The owner confirms: the waiting account becomes theirs. Returns the request, the
+        official now, and the official the account belonged to before (if another one).
+        InviteError when the code is no longer usable, is not this official's, or nobody waits."""
+        now = now or m.utc_now()
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(m.LinkRequest, normalise_code(code))
+            if invite is None or request is None or invite.role != LINK_ROLE or invite.created_by != official_id:
+                raise InviteError(InviteProblem.UNKNOWN)
+            _check_invite(session, invite, now)
+            pending = _pending(request, invite)
+            before = session.get(m.Identity, (request.channel, request.user_id))
+            previous = before.official_id if before is not None and before.official_id != official_id else None
+            member = _redeem(session, invite, request.channel, request.user_id, request.chat_id, request.name, now)
+            session.delete(request)
+            return pending, member, previous
+
+    def refuse_link(self, code: str, official_id: int, *, channel: str) -> PendingLink | None:
+        """The owner says it was not them: the request is dropped and the code revoked; the
+        request, or None when there was none of theirs."""
+        with self._write() as session, session.begin():
+            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(m.LinkRequest, normalise_code(code))
+            if invite is None or request is None or invite.created_by != official_id:
+                return None
+            pending = _pending(request, invite)
+            session.delete(request)
+            invite.revoked_at = invite.revoked_at or m.utc_now()
+            _audit(session, official_id, channel, "link_refused",
+                   f"từ chối nối {request.channel}:{request.user_id} bằng mã {invite.code}")
+            return pending
 
     # -- invite codes ---------------------------------------------------------------------------
 
@@ -284,8 +345,9 @@ class PeopleStore(Repository):
             session.add(row)
             if role != LINK_ROLE:
                 _audit(session, by, channel, "invite",
-                       f"mã {row.code} cho {unit.code}, vai trò {role}, hết hạn sau {days} ngày")
-            return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses)
+                       f"mã {row.code} cho {unit.code}, vai trò {role}, "
+                       f"{f'{max_uses} lượt' if max_uses else 'không giới hạn lượt'}, hết hạn sau {days} ngày")
+            return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses, created_by=by)
 
     def link_code(self, official_id: int, *, hours: int = 24, now: datetime | None = None) -> str:
         """A one-time code that links another messenger account to this official."""
@@ -315,8 +377,15 @@ class PeopleStore(Repository):
         if unit_code:
             stmt = stmt.where(m.Unit.code == normalise_code(unit_code))
         with self._read() as session:
-            return [Invite(i.code, _unit(u), i.role, i.expires_at, i.uses, i.max_uses, i.revoked_at is not None)
-                    for i, u in session.execute(stmt)]
+            return [_invite(i, u) for i, u in session.execute(stmt)]
+
+    def invite(self, code: str) -> Invite | None:
+        """One code (an invite or a link code) as it stands, or None."""
+        stmt = (select(m.InviteCode, m.Unit).join(m.Unit, m.Unit.id == m.InviteCode.unit_id)
+                .where(m.InviteCode.code == normalise_code(code)))
+        with self._read() as session:
+            row = session.execute(stmt).first()
+            return _invite(*row) if row is not None else None
 
     # -- officials and roles --------------------------------------------------------------------
 
@@ -344,23 +413,28 @@ class PeopleStore(Repository):
             if official_id is not None:
                 stmt = stmt.where(m.Official.id == official_id)
                 identities = identities.where(m.Identity.official_id == official_id)
-            accounts: dict[int, list[str]] = {}
+            accounts: dict[int, list[m.Identity]] = {}
             for ident in session.scalars(identities):
-                accounts.setdefault(ident.official_id, []).append(f"{ident.channel}:{ident.user_id}")
-            return [OfficialInfo(o.id, o.name, Role(o.role), units.get(o.unit_id) if o.unit_id else None,
-                                 o.active, tuple(accounts.get(o.id, ()))) for o in session.scalars(stmt)]
+                accounts.setdefault(ident.official_id, []).append(ident)
+            return [_official_info(o, units.get(o.unit_id) if o.unit_id else None, accounts.get(o.id, []))
+                    for o in session.scalars(stmt)]
 
     def recipients(self, unit_ids: Iterable[int] | None = None, *,
-                   roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN)) -> list[Recipient]:
-        """Active officials (of these units, or all), each once, at their most recent messenger
-        account (console accounts are never sent to: their rows would never settle)."""
+                   roles: Iterable[Role] = (Role.REPORTER, Role.READER, Role.ADMIN),
+                   official_ids: Iterable[int] | None = None) -> list[Recipient]:
+        """Active officials (of these units, or all; or these officials), each once, at their
+        most recent messenger account that still receives (console accounts are never sent to:
+        their rows would never settle)."""
         stmt = (select(m.Official.id, m.Official.unit_id, m.Identity.channel, m.Identity.chat_id,
                        m.Identity.last_seen_at)
                 .join(m.Identity, m.Identity.official_id == m.Official.id)
-                .where(m.Official.active.is_(True), m.Official.role.in_([r.value for r in roles]),
+                .where(m.Official.active.is_(True), m.Identity.active.is_(True),
+                       m.Official.role.in_([r.value for r in roles]),
                        m.Identity.channel.in_(("telegram", "zalo"))))
         if unit_ids is not None:
             stmt = stmt.where(m.Official.unit_id.in_(list(unit_ids)))
+        if official_ids is not None:
+            stmt = stmt.where(m.Official.id.in_(list(official_ids)))
         best: dict[int, tuple[datetime, Recipient]] = {}
         with self._read() as session:
             for official_id, unit_id, channel, chat_id, seen in session.execute(stmt):
@@ -368,13 +442,26 @@ class PeopleStore(Repository):
                     best[official_id] = (seen, Recipient(official_id, unit_id, channel, chat_id))
         return [r for _, r in sorted(best.values(), key=lambda p: p[1].official_id)]
 
+    def reachable_account(self, official_id: int) -> Recipient | None:
+        """The official's most recent account that still receives, whatever their role."""
+        found = self.recipients(roles=tuple(Role), official_ids=[official_id])
+        return found[0] if found else None
+
     def deactivate(self, channel: str, chat_id: str) -> int:
-        """Mark the officials behind a chat inactive (they blocked the bot); how many."""
-        ids = select(m.Identity.official_id).where(m.Identity.channel == channel,
-                                                   m.Identity.chat_id == chat_id)
+        """Mark the accounts behind a chat as no longer receiving (blocked the bot, never started
+        it, deleted); the officials' other accounts still receive. How many accounts."""
+        stmt = (update(m.Identity).where(m.Identity.channel == channel, m.Identity.chat_id == chat_id,
+                                         m.Identity.active.is_(True))
+                .values(active=False).execution_options(synchronize_session=False))
         with self._write() as session, session.begin():
-            result = session.execute(update(m.Official).where(m.Official.id.in_(ids)).values(active=False))
-            return int(result.rowcount or 0)
+            return int(session.execute(stmt).rowcount or 0)
+
+    def move_chat(self, channel: str, old_chat_id: str, new_chat_id: str) -> int:
+        """A chat got a new id (a Telegram group upgraded to a supergroup); how many accounts."""
+        stmt = (update(m.Identity).where(m.Identity.channel == channel, m.Identity.chat_id == old_chat_id)
+                .values(chat_id=new_chat_id).execution_options(synchronize_session=False))
+        with self._write() as session, session.begin():
+            return int(session.execute(stmt).rowcount or 0)
 
     # -- audit ----------------------------------------------------------------------------------
 
@@ -413,6 +500,12 @@ class PeopleStore(Repository):
             channels = list(session.scalars(select(entry.channel).distinct().order_by(entry.channel)))
             return AuditChoices(actions, channels, [(i, n) for i, n in session.execute(officials)])
 
+    def prune_audit(self, before: datetime) -> int:
+        """Delete audit entries written before this moment; how many."""
+        with self._write() as session, session.begin():
+            result = session.execute(delete(m.AuditEntry).where(m.AuditEntry.at < before))
+            return int(result.rowcount or 0)
+
     def count_officials(self) -> int:
         with self._read() as session:
             return int(session.scalar(select(func.count()).select_from(m.Official)) or 0)
@@ -424,6 +517,40 @@ def normalise_code(code: str) -> str:
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _redeem(session: Session, invite: m.InviteCode, channel: str, user_id: str, chat_id: str, name: str,
+            now: datetime) -> Member:
+    """Use a checked code for this account: join its unit with its role, or (a link code)
+    become another account of its owner."""
+    invite.uses += 1
+    identity = session.get(m.Identity, (channel, user_id))
+    if invite.role == LINK_ROLE:
+        official = session.get_one(m.Official, invite.created_by)
+    elif identity is not None:
+        official = session.get_one(m.Official, identity.official_id)
+        if official.role != Role.ADMIN.value:
+            official.role = invite.role
+        official.unit_id = invite.unit_id
+    else:
+        official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
+        session.add(official)
+        session.flush()
+    if identity is None:
+        session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id, chat_id=chat_id))
+    else:
+        identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
+    official.name = official.name or name
+    _audit(session, official.id, channel, "register",
+           f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
+    unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
+    return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
+
+
+def _pending(request: m.LinkRequest, invite: m.InviteCode) -> PendingLink:
+    assert invite.created_by is not None
+    return PendingLink(request.code, invite.created_by, request.channel, request.user_id, request.chat_id,
+                       request.name, invite.expires_at)
 
 
 def _check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -> None:
@@ -457,6 +584,19 @@ def _update_unit(unit: m.Unit, spec: UnitSpec, name: str) -> bool:
     return bool(changed)
 
 
+def _invite(row: m.InviteCode, unit: m.Unit) -> Invite:
+    return Invite(row.code, _unit(unit), row.role, row.expires_at, row.uses, row.max_uses,
+                  row.revoked_at is not None, row.created_by)
+
+
 def _unit(row: m.Unit) -> UnitInfo:
     return UnitInfo(row.id, row.code, row.name, row.active, row.kind,
                     tuple(a for a in (row.aliases or "").splitlines() if a))
+
+
+def _official_info(official: m.Official, unit: UnitInfo | None, identities: list[m.Identity]) -> OfficialInfo:
+    accounts = tuple(f"{i.channel}:{i.user_id}" for i in identities)
+    unreachable = tuple(f"{i.channel}:{i.user_id}" for i in identities if not i.active)
+    reachable = not identities or len(unreachable) < len(identities)
+    return OfficialInfo(official.id, official.name, Role(official.role), unit, official.active and reachable,
+                        accounts, unreachable)

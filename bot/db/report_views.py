@@ -73,6 +73,9 @@ class ExportRow:
     attachment_name: str | None
     submitted_at: datetime
     corrects_id: int | None
+    channel: str = ""
+    attachment_ref: str | None = None   # the messenger's reference
+    attachment_file: str | None = None  # the copy under <store>/attachments/
 
 
 def units(engine: Engine) -> list[UnitRow]:
@@ -137,7 +140,8 @@ def export_rows(engine: Engine, doc_numbers: Sequence[str] | None = None) -> Ite
     """Every report (of these documents, or all) by unit, due date and submission, streamed."""
     r, u, o = m.Report, m.Unit, m.Official
     stmt = (select(r.id, u.code, u.name, o.id, o.name, r.title, r.doc_number, r.due_date, r.status,
-                   r.percent, r.text, r.attachment_name, r.submitted_at, r.corrects_id)
+                   r.percent, r.text, r.attachment_name, r.submitted_at, r.corrects_id, r.channel,
+                   r.attachment_ref, r.attachment_file)
             .join(u, u.id == r.unit_id).join(o, o.id == r.official_id)
             .order_by(u.code, r.due_date.asc().nulls_last(), r.title, r.id))
     if doc_numbers is not None:

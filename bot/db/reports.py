@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import models as m
@@ -69,6 +69,16 @@ class Receipt:
     submitted_at: datetime
     created: bool
     corrects_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PendingAttachment:
+    """A committed report's attachment not yet copied to the server."""
+
+    report_id: int
+    ref: str            # the messenger's reference: a Telegram file id, a Zalo image link
+    name: str
+    mime: str | None
 
 
 class CorrectionProblem(StrEnum):
@@ -235,6 +245,31 @@ class ReportStore(Repository):
                 if latest is not None and latest.id == row.id:
                     out.append(_stored(row))
             return out
+
+    # -- attachments kept on the server ------------------------------------------------------------
+
+    def attachments_to_keep(self, channel: str, limit: int, max_tries: int) -> list[PendingAttachment]:
+        """Attachments of this channel's reports without a local copy and with tries left, oldest first."""
+        r = m.Report
+        stmt = (select(r.id, r.attachment_ref, r.attachment_name, r.attachment_mime)
+                .where(r.channel == channel, r.attachment_ref.is_not(None), r.attachment_file.is_(None),
+                       r.attachment_tries < max_tries)
+                .order_by(r.id).limit(limit))
+        with self._read() as session:
+            return [PendingAttachment(i, ref, name or "tep", mime) for i, ref, name, mime in session.execute(stmt)]
+
+    def attachment_kept(self, report_id: int, file_name: str) -> None:
+        """The local copy is `<store>/attachments/<file_name>`."""
+        self._update(report_id, attachment_file=file_name, attachment_tries=m.Report.attachment_tries + 1)
+
+    def attachment_missed(self, report_id: int) -> None:
+        """One more download failed."""
+        self._update(report_id, attachment_tries=m.Report.attachment_tries + 1)
+
+    def _update(self, report_id: int, **values: object) -> None:
+        stmt = update(m.Report).where(m.Report.id == report_id).values(**values)
+        with self._write() as session, session.begin():
+            session.execute(stmt.execution_options(synchronize_session=False))
 
     @staticmethod
     def _by_token(session: Session, token: str) -> m.Report | None:

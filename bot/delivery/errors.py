@@ -10,6 +10,7 @@ Buttons = tuple[tuple[Button, ...], ...]
 # Reasons a message failed, as the delivery report names them (the messenger's own words
 # follow in the row's `error` column, for operators).
 BLOCKED = "chặn bot"
+NEVER_STARTED = "chưa từng nhắn cho bot"
 CHAT_NOT_FOUND = "không tìm thấy chat"
 ACCOUNT_GONE = "tài khoản đã bị xoá"
 LEFT_GROUP = "bot không còn trong nhóm"
@@ -40,7 +41,16 @@ class RetryAfter(DeliveryError):
 
 
 class Blocked(DeliveryError):
-    """The person blocked the bot (or their account is gone): never write to them again."""
+    """This account cannot receive: the person blocked the bot, never started it, or deleted
+    the account. Write to it again only once it writes to the bot."""
+
+
+class ChatMoved(DeliveryError):
+    """The chat has a new id (a Telegram group upgraded to a supergroup): send there instead."""
+
+    def __init__(self, new_chat_id: str, description: str = "") -> None:
+        super().__init__(description or f"chat moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
 
 
 class ChatNotFound(DeliveryError):
@@ -70,6 +80,8 @@ def failure_reason(exc: DeliveryError) -> str:
     if isinstance(exc, Blocked):
         if "deactivated" in lowered or "deleted" in lowered:
             return ACCOUNT_GONE
+        if "can't initiate" in lowered or "cannot initiate" in lowered:
+            return NEVER_STARTED
         if "kicked" in lowered or "not a member" in lowered or "removed" in lowered:
             return LEFT_GROUP
         return BLOCKED

@@ -6,13 +6,13 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.db import models as m
 from bot.db.outbox import REASON_SEP, BroadcastReport, Claimed, NewMessage, Outbox
-from bot.delivery.errors import (UNKNOWN_OUTCOME, TOO_MANY_ATTEMPTS, Blocked, ChatNotFound,
+from bot.delivery.errors import (UNKNOWN_OUTCOME, TOO_MANY_ATTEMPTS, Blocked, ChatMoved, ChatNotFound,
                                  PermanentError, RetryAfter, Sender, TransientError,
                                  failure_reason)
 from bot.delivery.limiter import LONG_WAIT_S, RateLimiter
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REPORT_TITLES = {"announcement": "Thông báo", "reminder": "Nhắc hạn"}
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+MIGRATED = "nhóm đã chuyển thành siêu nhóm"
 
 
 # -- the worker -------------------------------------------------------------------------------
@@ -37,20 +39,32 @@ class DeliveryCounts:
     failed: int = 0
     retried: int = 0
     reports: int = 0
+    rerouted: int = 0
 
     def add(self, other: DeliveryCounts) -> None:
         self.sent += other.sent
         self.failed += other.failed
         self.retried += other.retried
         self.reports += other.reports
+        self.rerouted += other.rerouted
 
 
 def report_text(report: BroadcastReport) -> str:
-    """«Thông báo #N: đã gửi X, lỗi Y (chặn bot: a, …), còn chờ Z»."""
+    """«Thông báo #N: đã gửi X, lỗi Y (chặn bot: a, …), còn chờ Z», then the messages that went
+    to another account: «; gửi qua tài khoản khác b (chặn bot trên Telegram → Zalo: b)»."""
     title = REPORT_TITLES.get(report.kind, "Thông báo")
     reasons = ", ".join(f"{reason}: {n}" for reason, n in report.failed.items())
     failed = f"lỗi {report.failed_total}" + (f" ({reasons})" if reasons else "")
-    return f"{title} #{report.broadcast_id}: đã gửi {report.sent}, {failed}, còn chờ {report.pending}"
+    text = f"{title} #{report.broadcast_id}: đã gửi {report.sent}, {failed}, còn chờ {report.pending}"
+    if report.rerouted:
+        moves = ", ".join(f"{reason} trên {_channel(source)} → {_channel(target)}: {n}"
+                          for (source, reason, target), n in report.rerouted.items())
+        text += f"; gửi qua tài khoản khác {sum(report.rerouted.values())} ({moves})"
+    return text
+
+
+def _channel(name: str) -> str:
+    return CHANNEL_NAMES.get(name, name)
 
 
 class DeliveryWorker:
@@ -149,32 +163,26 @@ class DeliveryWorker:
                 # Shielded: a second cancellation cannot lose the record (the thread finishes).
                 await asyncio.shield(asyncio.to_thread(self.outbox.mark_sent, sent, self.worker_id, self.now()))
 
-    async def _deliver(self, row: Claimed, counts: DeliveryCounts) -> int | None:
+    async def _deliver(self, row: Claimed, counts: DeliveryCounts, *, moved: bool = False) -> int | None:
         """Send one claimed row and record a failure or a retry; the row's id when the
         messenger accepted it (the caller records that at once)."""
         if row.attempts > self.config.max_attempts:  # its workers kept dying while sending it
             await self._fail(row, TOO_MANY_ATTEMPTS.format(n=row.attempts - 1), counts, UNKNOWN_OUTCOME)
             return None
-        from bot.core.replies import split_text
-
         sender, limiter = self.senders[row.channel], self.limiters[row.channel]
         wait = max(limiter.overall_wait(), limiter.chat_wait(row.chat_id, row.is_group))
         if wait > LONG_WAIT_S:  # paused meanwhile (another worker's 429): never hold a claim
             await asyncio.to_thread(self.outbox.retry_later, row.id, self.now() + timedelta(seconds=wait),
                                     self.worker_id, False)
             return None
-        parts = split_text(row.text, sender.max_text)
         try:
-            # Parts the messenger accepted on an earlier attempt are not sent again.
-            for i in range(min(row.parts_sent, len(parts)), len(parts)):
-                slot = await limiter.acquire(row.chat_id, row.is_group)
-                try:
-                    await sender.send(row.chat_id, parts[i], row.buttons if i == len(parts) - 1 else ())
-                finally:
-                    limiter.release(slot)
-                if i < len(parts) - 1 and not await asyncio.to_thread(self.outbox.parts_sent, row.id, i + 1,
-                                                                      self.worker_id):
-                    return None  # our lease ran out: the worker that took the row goes on
+            if not await self._send_parts(row, sender, limiter):
+                return None  # our lease ran out: the worker that took the row goes on
+        except ChatMoved as exc:
+            if moved:  # moved twice in one go: not worth chasing
+                await self._fail(row, f"tin bị từ chối: {MIGRATED}", counts, str(exc))
+                return None
+            return await self._follow_move(row, exc, counts)
         except RetryAfter as exc:
             # Private chats are never sent faster than allowed, so a 429 there concerns the
             # whole bot; in a group it is the group's own limit.
@@ -185,9 +193,7 @@ class DeliveryWorker:
                                     self.worker_id, False, str(exc))
             counts.retried += 1
         except Blocked as exc:
-            await self._fail(row, failure_reason(exc), counts, str(exc))
-            if self.people is not None:
-                await asyncio.to_thread(self.people.deactivate, row.channel, row.chat_id)
+            await self._unreachable(row, exc, counts)
         except (ChatNotFound, PermanentError) as exc:
             await self._fail(row, failure_reason(exc), counts, str(exc))
         except Exception as exc:  # TransientError, or a sender's own bug: try again later
@@ -198,6 +204,51 @@ class DeliveryWorker:
             counts.sent += 1
             return row.id
         return None
+
+    async def _send_parts(self, row: Claimed, sender: Sender, limiter: RateLimiter) -> bool:
+        """Send the parts not yet accepted; False when the lease ran out between two parts."""
+        from bot.core.replies import split_text
+
+        parts = split_text(row.text, sender.max_text)
+        for i in range(min(row.parts_sent, len(parts)), len(parts)):
+            slot = await limiter.acquire(row.chat_id, row.is_group)
+            try:
+                await sender.send(row.chat_id, parts[i], row.buttons if i == len(parts) - 1 else ())
+            finally:
+                limiter.release(slot)
+            if i < len(parts) - 1 and not await asyncio.to_thread(self.outbox.parts_sent, row.id, i + 1,
+                                                                  self.worker_id):
+                return False
+        return True
+
+    async def _follow_move(self, row: Claimed, exc: ChatMoved, counts: DeliveryCounts) -> int | None:
+        """The group became a supergroup: store its new id (this row, the chat's other rows, an
+        account using it) and send there once, at once."""
+        log.info("delivery: chat %s:%s chuyển thành %s; gửi lại tin %s", row.channel, row.chat_id,
+                 exc.new_chat_id, row.id)
+        await asyncio.to_thread(self.outbox.move_chat, row.channel, row.chat_id, exc.new_chat_id)
+        if self.people is not None:
+            await asyncio.to_thread(self.people.move_chat, row.channel, row.chat_id, exc.new_chat_id)
+        return await self._deliver(replace(row, chat_id=exc.new_chat_id), counts, moved=True)
+
+    async def _unreachable(self, row: Claimed, exc: Blocked, counts: DeliveryCounts) -> None:
+        """This account cannot receive: mark the account (not the official), and send the message
+        to the official's other account when they have one that still receives."""
+        reason = failure_reason(exc)
+        other = None
+        if self.people is not None:
+            await asyncio.to_thread(self.people.deactivate, row.channel, row.chat_id)
+            if row.official_id is not None:
+                other = await asyncio.to_thread(self.people.reachable_account, row.official_id)
+        if other is not None and (other.channel, other.chat_id) != (row.channel, row.chat_id):
+            error = f"{reason}{REASON_SEP}{exc}"
+            if await asyncio.to_thread(self.outbox.reroute, row.id, self.worker_id, other.channel,
+                                       other.chat_id, error):
+                log.info("delivery: tin %s tới %s:%s (%s) chuyển sang %s:%s", row.id, row.channel,
+                         row.chat_id, reason, other.channel, other.chat_id)
+                counts.rerouted += 1
+            return
+        await self._fail(row, reason, counts, str(exc))
 
     async def _retry_or_fail(self, row: Claimed, error: str, counts: DeliveryCounts) -> None:
         if row.attempts >= self.config.max_attempts:

@@ -6,35 +6,37 @@ people store, listings here as "view").
 """
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot.core.clock import clock_on_day
-from bot.db import models as m
-from bot.db.people import LINK_ROLE, ROLE_NAMES, InviteError, InviteProblem, Member, \
+from bot.core.numbers import whole_number
+from bot.db.counters import Counters, window_left
+from bot.db.outbox import NewMessage, Outbox
+from bot.db.people import LINK_ROLE, ROLE_NAMES, Invite, InviteError, InviteProblem, Member, \
     OfficialInfo, PeopleStore, Role, normalise_code
 from bot.core.access import REGISTER_FIRST, ButtonRule
 from bot.core.messages import Command, Incoming, Reply
-from bot.services.units import (MAX_INVITE_DAYS, demotion_refusal, invite_state, official_counts, official_line,
-                                parse_role, typed_code, unit_text)
+from bot.features.account_links import CHANNEL_NAMES, LINK_RULE, AccountLinks, official_info
+from bot.retrieval.vietnamese import fold
+from bot.services.units import (DEFAULT_INVITE_USES, MAX_INVITE_DAYS, MAX_INVITE_USES, demotion_refusal,
+                                invite_state, official_counts, official_line, parse_role, typed_code, unit_text)
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant, ButtonHandler, DialogHandler, Handler
     from bot.config import Settings
 
-LINK_HOURS = 24
 MAX_LISTED = 100  # lines of /dsma and /canbo before "… và N nữa"
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "dòng lệnh"}
-OTHER_MESSENGER = {"telegram": "Zalo", "zalo": "Telegram"}
 
 MENU = [
     Command("dangky", "Đăng ký bằng mã mời của đơn vị: /dangky <mã>", private_only=True),
-    Command("toi", "Thông tin của bạn: đơn vị, vai trò, mã người dùng"),
+    Command("toi", "Thông tin của bạn: đơn vị, vai trò, mã người dùng", private_only=True),
     Command("lienket", "Lấy mã để nối tài khoản Telegram với Zalo", private_only=True),
-    Command("taoma", "Tạo mã mời: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số ngày]", roles=("admin",), private_only=True),
+    Command("taoma", "Tạo mã mời: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số lượt] [số ngày]", roles=("admin",),
+            private_only=True),
     Command("thuhoima", "Thu hồi mã mời: /thuhoima <mã>", roles=("admin",), private_only=True),
     Command("dsma", "Các mã mời và tình trạng: /dsma [MÃ_ĐƠN_VỊ]", roles=("admin",), private_only=True),
     Command("quyen", "Đổi vai trò: /quyen <số cán bộ> <admin|baocao|xem>", roles=("admin",), private_only=True),
@@ -62,11 +64,40 @@ CAN_DO = {
     Role.ADMIN: "Bạn dùng được các lệnh quản trị: /taoma, /dsma, /thuhoima, /quyen, /donvi, /canbo (xem /help).",
 }
 LINK_HINT = "Dùng cả Telegram và Zalo? Gõ /lienket để nối hai tài khoản thành một cán bộ."
-TAOMA_USAGE = ("Cách dùng: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số ngày], ví dụ: /taoma SNV baocao 7. "
-               "Mặc định vai trò báo cáo, hạn {days} ngày. Gõ /donvi để xem mã các đơn vị.")
+TAOMA_USAGE = ("Cách dùng: /taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số lượt] [số ngày], ví dụ: /taoma SNV xem 5 "
+               "(5 cán bộ dùng được) hoặc /taoma SNV baocao 1 14 ngày. Mặc định vai trò báo cáo, "
+               "1 lượt, hạn {days} ngày. Gõ /donvi để xem mã các đơn vị.")
 QUYEN_USAGE = ("Cách dùng: /quyen <số cán bộ> <admin|baocao|xem>, ví dụ: /quyen 12 baocao. "
                "Gõ /canbo để xem số cán bộ.")
 UNKNOWN_UNIT = "Không có đơn vị mã «{code}». Gõ /donvi để xem mã các đơn vị."
+BAD_USES = "Số lượt dùng phải từ 1 đến {limit}."
+BAD_DAYS = "Số ngày hiệu lực phải từ 1 đến {limit}."
+CODE_USED = ("{who} ({account}) đã đăng ký vào {unit} bằng mã {code}: cán bộ #{official}, vai trò "
+             "{role}. {left}")
+USES_LEFT = "Mã còn dùng được {left} lượt; thu hồi bằng /thuhoima {code} nếu không cần nữa."
+NO_USES_LEFT = "Mã đã dùng hết lượt."
+HOUR = timedelta(hours=1)
+ALL_FAILURES = "dangky:*"  # the counter of wrong codes typed by anyone
+TOO_MANY_TRIES = ("Bạn đã nhập sai mã quá nhiều lần. Vui lòng đợi {minutes} phút rồi thử lại, "
+                  "hoặc liên hệ văn phòng để kiểm tra mã.")
+REGISTRATION_PAUSED = ("Đăng ký bằng mã đang tạm dừng vì có quá nhiều lần nhập sai mã. "
+                       "Vui lòng thử lại sau {minutes} phút.")
+PROBLEM_WORDS = {InviteProblem.UNKNOWN: "mã không tồn tại", InviteProblem.EXPIRED: "mã hết hạn",
+                 InviteProblem.REVOKED: "mã đã thu hồi", InviteProblem.USED_UP: "mã hết lượt",
+                 InviteProblem.UNIT_CLOSED: "đơn vị ngừng hoạt động"}
+# Words that say what a number after /taoma counts («5 lượt», «14 ngày», «14ngay»), folded.
+USES_WORDS = {"luot", "lan", "nguoi", "canbo"}
+DAYS_WORDS = {"ngay"}
+NUMBER_WORD = re.compile(r"(\d+)(\D*)")
+
+
+@dataclass(frozen=True)
+class InviteTerms:
+    """What /taoma was asked for beyond the unit."""
+
+    role: Role
+    uses: int | None  # None: the default
+    days: int | None
 
 
 class Membership:
@@ -77,12 +108,17 @@ class Membership:
         self.core = core
         self.people: PeopleStore = core.people
         self.invite_days = settings.access.invite_days
+        self.failures_per_hour = settings.access.failed_registrations_per_hour
+        self.failures_per_hour_all = settings.access.failed_registrations_per_hour_all
+        self.counters = Counters(core.people.engine)
+        self.outbox = Outbox(core.people.engine)
+        self.links = AccountLinks(core, core.people)
         self.commands: dict[str, Handler] = {
             "dangky": self.register, "lienket": self.link, "toi": self.whoami,
             "taoma": self.create_code, "thuhoima": self.revoke_code, "dsma": self.list_codes,
             "quyen": self.grant, "donvi": self.list_units, "canbo": self.list_officials}
-        self.buttons: dict[str, ButtonHandler] = {}
-        self.button_rules: list[ButtonRule] = []
+        self.buttons: dict[str, ButtonHandler] = {LINK_RULE.prefix: self.links.answer}
+        self.button_rules: list[ButtonRule] = [LINK_RULE]
         self.dialogs: dict[str, DialogHandler] = {}
         self.menu: list[Command] = list(MENU)
 
@@ -93,42 +129,32 @@ class Membership:
         code = typed_code(msg.text)
         if not code:
             return self.core.texts(msg, REGISTER_USAGE)
-        link_owner = self._link_owner(code)
+        wait = self._registration_wait(msg)
+        if wait:
+            return self.core.texts(msg, wait)
+        invite = self.people.invite(code)
+        link_owner = invite.created_by if invite is not None and invite.role == LINK_ROLE else None
         if link_owner is not None and member is not None and member.official_id == link_owner:
             return self.core.texts(msg, (f"Tài khoản này đã là của cán bộ #{member.official_id}. Mã liên kết "
                                          f"«{code}» dùng trên tài khoản còn lại (Telegram hoặc Zalo)."))
         try:
+            if link_owner is not None:  # the code's owner confirms before anything is linked
+                return self.links.request(msg, code)
             after = self.people.register(msg.channel.name, msg.sender.id, msg.chat_id, msg.sender.name,
                                          code, now=self.core.now())
         except InviteError as exc:
+            self._failed_registration(msg, member, code, exc.problem)
             return self.core.texts(msg, INVITE_PROBLEMS[exc.problem].format(code=code))
-        if link_owner is not None:
-            text = self._linked_text(msg, after)
-            if member is not None and member.official_id != after.official_id:
-                text += (f"\nTài khoản này trước đăng ký riêng là cán bộ #{member.official_id}; "
-                         f"nay gộp vào cán bộ #{after.official_id}.")
-            return self.core.texts(msg, text)
+        if invite is not None:
+            self._notify_issuer(msg, invite, after)
         return self.core.texts(msg, self._welcome_text(member, after))
 
     def link(self, msg: Incoming, member: Member | None) -> list[Reply]:
-        """/lienket: a one-time code for the official's other messenger account."""
+        """/lienket: a one-time code for the official's other messenger account, or the
+        request waiting for their answer."""
         if member is None:  # listed for everyone in /help, so it says how to register
             return self.core.texts(msg, REGISTER_FIRST)
-        now = self.core.now()
-        try:
-            code = self.people.link_code(member.official_id, hours=LINK_HOURS, now=now)
-        except ValueError:
-            return self.core.texts(msg, (
-                "Tài khoản của bạn chưa thuộc đơn vị nào nên chưa liên kết bằng mã được. Bạn đăng ký "
-                "đơn vị bằng /dangky <mã> trước; quản trị theo cấu hình cũng có thể thêm tài khoản kia "
-                "vào access.admins trong config.yaml."))
-        other = OTHER_MESSENGER.get(msg.channel.name, "Telegram hoặc Zalo")
-        return self.core.texts(msg, "\n".join([
-            f"Mã liên kết của bạn: {code}",
-            f"Trên {other}, nhắn riêng cho bot: /dangky {code}",
-            f"Mã dùng một lần, hết hạn lúc {clock_on_day(now + timedelta(hours=LINK_HOURS))}. Sau khi liên kết, "
-            f"hai tài khoản là một cán bộ #{member.official_id}: báo cáo từ tài khoản nào cũng tính cho "
-            f"đơn vị, nhắc việc gửi đến tài khoản bạn dùng gần nhất."]))
+        return self.links.offer(msg, member)
 
     def whoami(self, msg: Incoming, member: Member | None) -> list[Reply]:
         """/toi: who the bot thinks you are, and your user id for the config's admin list."""
@@ -152,7 +178,7 @@ class Membership:
     # -- the secretariat ---------------------------------------------------------------------------
 
     def create_code(self, msg: Incoming, member: Member) -> list[Reply]:
-        """/taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số ngày]."""
+        """/taoma <MÃ_ĐƠN_VỊ> [baocao|xem] [số lượt] [số ngày]."""
         args = msg.text.split()
         usage = TAOMA_USAGE.format(days=self.invite_days)
         if not args:
@@ -160,24 +186,26 @@ class Membership:
         unit = self.people.unit(args[0])
         if unit is None:
             return self.core.texts(msg, UNKNOWN_UNIT.format(code=normalise_code(args[0])))
-        numbers = [a for a in args[1:] if a.isdigit()]
-        words = "".join(a for a in args[1:] if not a.isdigit())
-        role = parse_role(words) if words else Role.REPORTER
-        if role is None or len(numbers) > 1:
+        terms = invite_terms(args[1:])
+        if terms is None:
             return self.core.texts(msg, usage)
-        if role is Role.ADMIN:
+        if terms.role is Role.ADMIN:
             return self.core.texts(msg, ("Mã mời chỉ cấp vai trò báo cáo (baocao) hoặc chỉ xem (xem). "
                                          "Quyền quản trị cấp bằng /quyen <số cán bộ> admin."))
-        days = int(numbers[0]) if numbers else self.invite_days
+        uses = DEFAULT_INVITE_USES if terms.uses is None else terms.uses
+        days = self.invite_days if terms.days is None else terms.days
+        if not 1 <= uses <= MAX_INVITE_USES:
+            return self.core.texts(msg, BAD_USES.format(limit=MAX_INVITE_USES))
         if not 1 <= days <= MAX_INVITE_DAYS:
-            return self.core.texts(msg, f"Số ngày hiệu lực phải từ 1 đến {MAX_INVITE_DAYS}.")
-        invite = self.people.create_invite(unit.code, role, days=days, by=member.official_id,
+            return self.core.texts(msg, BAD_DAYS.format(limit=MAX_INVITE_DAYS))
+        invite = self.people.create_invite(unit.code, terms.role, days=days, max_uses=uses, by=member.official_id,
                                            channel=msg.channel.name, now=self.core.now())
+        who = "một cán bộ" if uses == 1 else f"{uses} cán bộ"
         return self.core.texts(msg, "\n".join([
-            f"Mã mời {invite.code} cho {unit.name} ({unit.code}), vai trò: {ROLE_NAMES[role]}, "
-            f"hết hạn lúc {clock_on_day(invite.expires_at)}.",
+            f"Mã mời {invite.code} cho {unit.name} ({unit.code}), vai trò: {ROLE_NAMES[terms.role]}, "
+            f"dùng được cho {who}, hết hạn lúc {clock_on_day(invite.expires_at)}.",
             f"Cán bộ của đơn vị nhắn riêng cho bot: /dangky {invite.code}",
-            f"Một mã dùng được cho nhiều cán bộ đến khi hết hạn; thu hồi bằng /thuhoima {invite.code}."]))
+            f"Mỗi lần mã được dùng, bạn nhận tin báo ai đã đăng ký; thu hồi bằng /thuhoima {invite.code}."]))
 
     def revoke_code(self, msg: Incoming, member: Member) -> list[Reply]:
         """/thuhoima <mã>."""
@@ -226,11 +254,11 @@ class Membership:
     def grant(self, msg: Incoming, member: Member) -> list[Reply]:
         """/quyen <số cán bộ> <admin|baocao|xem>."""
         args = msg.text.split()
-        number = args[0].lstrip("#") if args else ""
+        number = whole_number(args[0].lstrip("#")) if args else None
         role = parse_role("".join(args[1:])) if len(args) > 1 else None
-        if not number.isdigit() or role is None:
+        if number is None or role is None:
             return self.core.texts(msg, QUYEN_USAGE)
-        target = self._official(int(number))
+        target = self._official(number)
         if target is None:
             return self.core.texts(msg, f"Không có cán bộ #{number}. Gõ /canbo để xem số cán bộ.")
         who = f"cán bộ #{target.official_id} {target.name}".rstrip()
@@ -283,21 +311,41 @@ class Membership:
     # -- helpers -----------------------------------------------------------------------------------
 
     def _official(self, official_id: int, unit_code: str | None = None) -> OfficialInfo | None:
-        return next((o for o in self.people.officials(unit_code) if o.official_id == official_id), None)
+        return official_info(self.people, official_id, unit_code)
 
-    def _link_owner(self, code: str) -> int | None:
-        """The official who made this link code; None for an invite code or an unknown one."""
-        with Session(self.people.engine) as session:
-            row = session.scalar(select(m.InviteCode).where(m.InviteCode.code == code))
-            return row.created_by if row is not None and row.role == LINK_ROLE else None
+    def _registration_wait(self, msg: Incoming) -> str | None:
+        """Why this account may not try a code now: too many wrong codes from it, or from
+        everyone, in this hour; None when it may."""
+        now = self.core.now()
+        minutes = math.ceil(window_left(now, HOUR).total_seconds() / 60)
+        if self.counters.hits(_failure_key(msg), HOUR, now) >= self.failures_per_hour:
+            return TOO_MANY_TRIES.format(minutes=minutes)
+        if self.counters.hits(ALL_FAILURES, HOUR, now) >= self.failures_per_hour_all:
+            return REGISTRATION_PAUSED.format(minutes=minutes)
+        return None
 
-    def _linked_text(self, msg: Incoming, after: Member) -> str:
-        info = self._official(after.official_id, after.unit.code if after.unit else None)
-        accounts = ", ".join(info.accounts) if info else f"{msg.channel.name}:{msg.sender.id}"
-        who = ", ".join(p for p in (f"cán bộ #{after.official_id}", after.name, unit_text(after)) if p)
-        return (f"Đã liên kết: tài khoản {CHANNEL_NAMES.get(msg.channel.name, msg.channel.name)} này và "
-                f"tài khoản trước của bạn là một người — {who}; vai trò: {ROLE_NAMES[after.role]}.\n"
-                f"Các tài khoản: {accounts}.\nNhắc việc và thông báo gửi đến tài khoản bạn dùng gần nhất.")
+    def _failed_registration(self, msg: Incoming, member: Member | None, code: str,
+                             problem: InviteProblem) -> None:
+        """Count a wrong code against the account and everyone, and audit it."""
+        now = self.core.now()
+        self.counters.hit(_failure_key(msg), HOUR, now)
+        self.counters.hit(ALL_FAILURES, HOUR, now)
+        self.people.audit(member.official_id if member else None, msg.channel.name, "register_failed",
+                          f"{msg.channel.name}:{msg.sender.id}: «{code[:32]}» — {PROBLEM_WORDS[problem]}")
+
+    def _notify_issuer(self, msg: Incoming, invite: Invite, after: Member) -> None:
+        """Tell the admin who made the code who has just used it (through the outbox)."""
+        if invite.created_by is None or invite.created_by == after.official_id:
+            return
+        now_used = self.people.invite(invite.code) or invite
+        left = (now_used.max_uses - now_used.uses) if now_used.max_uses is not None else None
+        text = CODE_USED.format(
+            who=after.name or msg.sender.name or "Một cán bộ", account=f"{msg.channel.name}:{msg.sender.id}",
+            unit=invite.unit.code, code=invite.code, official=after.official_id, role=ROLE_NAMES[after.role],
+            left=NO_USES_LEFT if left == 0 else USES_LEFT.format(left=left if left else "nhiều", code=invite.code))
+        key = f"invite-use:{invite.code}:{msg.channel.name}:{msg.sender.id}"
+        self.outbox.enqueue([NewMessage(key, r.channel, r.chat_id, text, official_id=r.official_id)
+                             for r in self.people.recipients(official_ids=[invite.created_by])])
 
     @staticmethod
     def _welcome_text(before: Member | None, after: Member) -> str:
@@ -313,3 +361,36 @@ class Membership:
         if before is not None and before.role is Role.ADMIN:
             role = f"Vai trò: {ROLE_NAMES[after.role]} (giữ nguyên)."
         return "\n".join([head, role, CAN_DO[after.role], LINK_HINT])
+
+
+def invite_terms(words: list[str]) -> InviteTerms | None:
+    """Role, uses and days of /taoma's words after the unit: «xem 5» (5 uses), «baocao 1 14»,
+    «5 lượt 30 ngày», «30ngay». Unlabelled numbers are the uses, then the days; None when the
+    words do not say one role, at most one number of each."""
+    labelled: dict[str, int] = {}
+    unlabelled: list[int] = []
+    role_words: list[str] = []
+    for word in words:
+        if unlabelled and fold(word) in USES_WORDS | DAYS_WORDS:  # «5 lượt»: the number before's label
+            word = f"{unlabelled.pop()}{word}"
+        found = NUMBER_WORD.fullmatch(word)
+        number = whole_number(found[1]) if found else None
+        label = fold(found[2]) if found else ""
+        if number is None or (label and label not in USES_WORDS | DAYS_WORDS):
+            role_words.append(word)
+            continue
+        if not label:
+            unlabelled.append(number)
+        elif labelled.setdefault("days" if label in DAYS_WORDS else "uses", number) != number:
+            return None
+    for slot in ("uses", "days"):
+        if unlabelled and slot not in labelled:
+            labelled[slot] = unlabelled.pop(0)
+    role = parse_role("".join(role_words)) if role_words else Role.REPORTER
+    if role is None or unlabelled:
+        return None
+    return InviteTerms(role, labelled.get("uses"), labelled.get("days"))
+
+
+def _failure_key(msg: Incoming) -> str:
+    return f"dangky:{msg.channel.name}:{msg.sender.id}"

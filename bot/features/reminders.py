@@ -13,6 +13,7 @@ from bot.features.reminder_plan import Mute, Unmute, ALL, ALL_WORDS, MAX_CHOICES
 from bot.retrieval.listings import day, document_name
 from bot.core.access import OFFICIALS, ButtonRule
 from bot.core.messages import Button, Command, Incoming, Reply
+from bot.core.numbers import whole_number
 from bot.services.obligations import TrackedObligation, find
 from bot.retrieval.vietnamese import fold
 
@@ -40,11 +41,13 @@ class ReminderCommands:
                          "lichnhac": self._schedule_command}
         self.buttons = {"nn": self._button}
         self.dialogs: dict[str, "DialogHandler"] = {}
-        self.menu = [Command("tatnhacnho", "Tắt nhắc việc: /tatnhacnho hoặc /tatnhacnho tất cả", OFFICIALS),
-                     Command("batnhacnho", "Bật lại nhắc việc đã tắt", OFFICIALS),
+        # Personal (one's mutes) or global (the pause switch): never in a group.
+        self.menu = [Command("tatnhacnho", "Tắt nhắc việc: /tatnhacnho hoặc /tatnhacnho tất cả", OFFICIALS,
+                             private_only=True),
+                     Command("batnhacnho", "Bật lại nhắc việc đã tắt", OFFICIALS, private_only=True),
                      Command("lichnhac", "Lịch nhắc việc; /lichnhac tamdung hoặc tieptuc", (Role.ADMIN.value,),
                              private_only=True)]
-        self.button_rules = [ButtonRule("nn", OFFICIALS)]
+        self.button_rules = [ButtonRule("nn", OFFICIALS, private_only=True)]
 
     # -- muting ---------------------------------------------------------------------------------
 
@@ -58,8 +61,8 @@ class ReminderCommands:
         options = self._mute_choices(member)
         if arg in ALL_WORDS:
             return self._mute(msg, member, ALL)
-        if arg.isdigit() and 1 <= int(arg) <= len(options) + 1:
-            index = int(arg)
+        index = whole_number(arg)
+        if index is not None and 1 <= index <= len(options) + 1:
             return self._mute(msg, member, ALL if index == len(options) + 1 else options[index - 1].key)
         if arg:
             return self.core.texts(msg, f"Không có lựa chọn «{msg.text.strip()}». Gõ /tatnhacnho để xem "
@@ -89,8 +92,8 @@ class ReminderCommands:
             return self.core.texts(msg, "Bạn đang nhận mọi nhắc việc; không có nhắc việc nào bị tắt.")
         if arg in ALL_WORDS:
             return self._unmute(msg, member, None)
-        if arg.isdigit() and 1 <= int(arg) <= len(muted) + 1:
-            index = int(arg)
+        index = whole_number(arg)
+        if index is not None and 1 <= index <= len(muted) + 1:
             return self._unmute(msg, member, None if index == len(muted) + 1 else muted[index - 1])
         if arg:
             return self.core.texts(msg, f"Không có lựa chọn «{msg.text.strip()}». Gõ /batnhacnho để xem "

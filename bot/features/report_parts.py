@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.callback import CallbackData
 from bot.core.messages import Attachment
+from bot.services.attachments import accepted_type  # noqa: F401  (the dialog checks a file with it)
 from bot.services.obligations import TrackedObligation
 from bot.db.report_status import STATUS_LABELS, Status
 from bot.retrieval.vietnamese import fold, nfc
@@ -76,21 +77,6 @@ def _occurrence(obligation: TrackedObligation, day: str, earliest: date) -> date
         return None
     is_occurrence = obligation.deadline.next_due(due) == due if obligation.recurring else due == obligation.due
     return due if is_occurrence and due >= earliest else None
-
-
-def accepted_type(name: str, mime: str, file_types: list[str]) -> bool:
-    """The file's extension (when it has one) and its type (when the channel says) are both
-    among the accepted ones."""
-    allowed = {t.lower() if t.startswith(".") else f".{t.lower()}" for t in file_types}
-    extension = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
-    if extension and extension not in allowed:
-        return False
-    mime = (mime or "").lower().split(";")[0].strip()
-    if mime in ("", "application/octet-stream"):
-        return bool(extension)
-    if mime == "image/*":  # Zalo says only that it is an image
-        return any((mimetypes.guess_type(f"x{t}")[0] or "").startswith("image/") for t in allowed)
-    return bool(set(mimetypes.guess_all_extensions(mime)) & allowed)
 
 
 def _extension_for(mime: str) -> str:

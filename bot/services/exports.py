@@ -15,6 +15,7 @@ from bot.db import report_views as views
 from bot.db.report_views import ExportRow
 from bot.retrieval.listings import day
 from bot.db.report_status import STATUS_LABELS, Status
+from bot.services.attachments import FOLDER as ATTACHMENTS_FOLDER
 
 if TYPE_CHECKING:
 
@@ -24,11 +25,11 @@ if TYPE_CHECKING:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = ("Số báo cáo", "Mã đơn vị", "Tên đơn vị", "Cán bộ", "Nội dung", "Số hiệu văn bản", "Hạn",
            "Trạng thái", "Tiến độ (%)", "Nội dung báo cáo", "Tệp đính kèm", "Thời gian gửi",
-           "Đúng hạn/trễ hạn", "Ghi chú")
-WIDTHS = (11, 12, 32, 26, 50, 18, 12, 17, 11, 60, 26, 17, 16, 22)
+           "Đúng hạn/trễ hạn", "Ghi chú", "Nơi lưu tệp")
+WIDTHS = (11, 12, 32, 26, 50, 18, 12, 17, 11, 60, 26, 17, 16, 22, 40)
 DATE_FORMAT, DATETIME_FORMAT = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
 _DATE_COLUMNS = {6: DATE_FORMAT, 11: DATETIME_FORMAT}  # due date, submitted (indexes in HEADERS)
-_TEXT_COLUMNS = (2, 3, 4, 9, 10)  # unit and official names, title, report text, attachment name
+_TEXT_COLUMNS = (2, 3, 4, 9, 10, 14)  # unit and official names, title, report text, attachment name and place
 MATRIX_SHEET = "Nhiệm vụ theo đơn vị"
 MATRIX_HEADERS = ("Số hiệu văn bản", "Nhiệm vụ", "Hạn", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
                   "Báo cáo gần nhất", "Tiến độ (%)")
@@ -67,7 +68,17 @@ def export_cells(row: ExportRow) -> list[Any]:
     return [row.report_id, row.unit_code, row.unit_name, f"#{row.official_id} {row.official_name}".strip(),
             row.title, row.doc_number or "", row.due_date, status_label(row.status), row.percent,
             row.text, row.attachment_name or "", sent, on_time,
-            f"sửa báo cáo số {row.corrects_id}" if row.corrects_id else ""]
+            f"sửa báo cáo số {row.corrects_id}" if row.corrects_id else "", attachment_place(row)]
+
+
+def attachment_place(row: ExportRow) -> str:
+    """Where the attachment is: its copy on the server when there is one, else the messenger's
+    own reference (a Telegram file id, a Zalo link that may have expired)."""
+    if row.attachment_file:
+        return f"{ATTACHMENTS_FOLDER}/{row.attachment_file}"
+    if row.attachment_ref:
+        return f"{row.channel}: {row.attachment_ref}"
+    return ""
 
 
 def export_bytes(engine: "Engine", fmt: str, doc_numbers: Sequence[str] | None = None,

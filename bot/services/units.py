@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 MAX_INVITE_DAYS = 365
+DEFAULT_INVITE_USES = 1  # a code forwarded beyond its official must not let others in
+MAX_INVITE_USES = 500
 # Role words beyond the store's (typed in /taoma and /quyen, diacritics and spaces ignored).
 EXTRA_ROLE_WORDS = {"chixem": Role.READER, "quantrivien": Role.ADMIN}
 
@@ -69,7 +71,12 @@ def official_counts(people: PeopleStore) -> Counter[int | None]:
 def official_line(o: OfficialInfo) -> str:
     unit = o.unit.code if o.unit else "chưa thuộc đơn vị"
     accounts = ", ".join(o.accounts) or "không còn tài khoản nào"
-    inactive = " — ngừng nhận tin (đã chặn bot)" if not o.active else ""
+    if not o.active:
+        inactive = " — ngừng nhận tin (đã chặn bot)"
+    elif o.unreachable:
+        inactive = f" — ngừng nhận tin trên {', '.join(o.unreachable)} (đã chặn bot)"
+    else:
+        inactive = ""
     return f"#{o.official_id} {o.name or '(chưa có tên)'} — {unit}, {ROLE_NAMES[o.role]}; {accounts}{inactive}"
 
 
@@ -145,12 +152,13 @@ def _cli_invite(people: PeopleStore, settings: "Settings", args: argparse.Namesp
     if not 1 <= days <= MAX_INVITE_DAYS:
         print(f"--days phải từ 1 đến {MAX_INVITE_DAYS}.", file=sys.stderr)
         return 2
-    if args.uses is not None and args.uses < 1:
-        print("--uses phải từ 1 trở lên.", file=sys.stderr)
+    uses = DEFAULT_INVITE_USES if args.uses is None else args.uses
+    if not 1 <= uses <= MAX_INVITE_USES:
+        print(f"--uses phải từ 1 đến {MAX_INVITE_USES}.", file=sys.stderr)
         return 2
     role = CLI_ROLES[args.role]
     try:
-        invite = people.create_invite(args.unit, role, days=days, max_uses=args.uses, channel="cli")
+        invite = people.create_invite(args.unit, role, days=days, max_uses=uses, channel="cli")
     except KeyError:
         print(f"Không có đơn vị mã «{normalise_code(args.unit)}». Xem: python -m bot units list",
               file=sys.stderr)
@@ -159,7 +167,7 @@ def _cli_invite(people: PeopleStore, settings: "Settings", args: argparse.Namesp
     print(f"Đơn vị: {invite.unit.name} ({invite.unit.code})")
     print(f"Vai trò: {ROLE_NAMES[role]}")
     print(f"Hết hạn: {clock_on_day(invite.expires_at)} (giờ Việt Nam)")
-    print(f"Số lượt: {args.uses if args.uses is not None else 'không giới hạn'}")
+    print(f"Số lượt: {uses} (mỗi cán bộ đăng ký dùng một lượt)")
     print(f"Cán bộ nhắn riêng cho bot: /dangky {invite.code}")
     return 0
 

@@ -159,6 +159,11 @@ class FakeBotApi:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def max_request_bytes(self) -> int:
+        """The largest request body the server reads (aiohttp's default)."""
+        return 1024 * 1024
+
+    @property
     def base_url(self) -> str:
         """Bot API base: requests go to f"{base_url}{token}/{method}"."""
         return f"{self.url}{self.path_prefix}"
@@ -168,7 +173,7 @@ class FakeBotApi:
 
     async def start(self) -> Self:
         """Listen on a free loopback port."""
-        app = web.Application()
+        app = web.Application(client_max_size=self.max_request_bytes)
         self._routes(app)
         # Handler cancellation ends a long poll as soon as the client hangs up (PTB cancels
         # its getUpdates on stop), so shutdown never waits for a poll to time out.

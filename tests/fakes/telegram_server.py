@@ -16,7 +16,17 @@ A test drives it as a user would:
         await tg.press_button(42, reply.message_id, "yes")
         tg.inject_retry_after("sendMessage", retry_after=1)
         tg.block_chat(43)                                 # 403 bot was blocked by the user
+        tg.block_chat(44, *CANT_INITIATE)                 # 403 the user never started the bot
+        tg.migrate_chat(-45, -1000045)                    # the group became a supergroup
         report = tg.rate_report()                         # send timestamps per chat
+
+Limits as the Bot API documents them (core.telegram.org/bots/api): captions of 0-1024
+characters; sendPhoto «The photo must be at most 10 MB in size»; sendDocument «Bots can
+currently send files of any type of up to 50 MB in size» (bigger uploads end in HTTP 413
+«Request Entity Too Large», as bot authors report). A callback query must be answered before
+it expires («query is too old and response timeout expired or query ID is invalid»; about 15 s,
+measured by bot authors, not documented): `callback_query_ttl`, or `expire_callback_queries()`.
+A chat whose group was upgraded answers 400 with `parameters.migrate_to_chat_id`.
 """
 from __future__ import annotations
 
@@ -28,6 +38,8 @@ import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from aiohttp import web
 
 from tests.fakes import ApiCall, ApiError, FakeBotApi, Params, UploadedFile, post_json
 
@@ -45,8 +57,17 @@ TEXT_FIELDS = frozenset({
     "data", "title", "description", "short_description", "name", "query", "language_code",
     "inline_message_id", "business_connection_id", "ip_address", "emoji",
 })
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+CALLBACK_QUERY_TTL = 15.0
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 BLOCKED = (403, "Forbidden: bot was blocked by the user")
+CANT_INITIATE = (403, "Forbidden: bot can't initiate conversation with a user")
+DEACTIVATED = (403, "Forbidden: user is deactivated")
+KICKED = (403, "Forbidden: bot was kicked from the group chat")
 CHAT_NOT_FOUND = (400, "Bad Request: chat not found")
+MIGRATED = "Bad Request: group chat was upgraded to a supergroup chat"
 
 _COMMAND = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _MENTION = re.compile(r"(?<![\w@])@[A-Za-z0-9_]{3,32}")
@@ -265,8 +286,16 @@ class FakeTelegram(FakeBotApi):
 
     def __init__(self, token: str = "123456:TEST-token", *, username: str = "test_bot",
                  first_name: str = "Test Bot", strict_chats: bool = True,
-                 limits: RateLimits | None = None) -> None:
+                 limits: RateLimits | None = None, max_photo_bytes: int = MAX_PHOTO_BYTES,
+                 max_document_bytes: int = MAX_DOCUMENT_BYTES,
+                 callback_query_ttl: float = CALLBACK_QUERY_TTL) -> None:
         super().__init__(token)
+        self.max_photo_bytes = max_photo_bytes
+        self.max_document_bytes = max_document_bytes
+        self.callback_query_ttl = callback_query_ttl
+        self._pressed_at: dict[str, float] = {}
+        self.migrated: dict[int, int] = {}
+        self.user_files: dict[str, bytes] = {}
         self.bot_user = make_user(int(token.split(":")[0]), first_name, username=username,
                                   is_bot=True)
         self.strict_chats = strict_chats  # unknown chat_id → 400 chat not found, like Telegram
@@ -289,8 +318,26 @@ class FakeTelegram(FakeBotApi):
 
     @property
     def base_file_url(self) -> str:
-        """For ApplicationBuilder.base_file_url; file downloads (getFile) are not served."""
+        """For ApplicationBuilder.base_file_url: files users sent (`add_user_file`) are served
+        there after getFile, as `{base_file_url}{token}/{file_path}`."""
         return f"{self.url}/file/bot"
+
+    def add_user_file(self, file_id: str, data: bytes, file_name: str = "tep.pdf",
+                      mime_type: str = "application/pdf") -> Params:
+        """A file a user sent; returns the Document to put in a message."""
+        self.user_files[file_id] = data
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                "mime_type": mime_type, "file_size": len(data)}
+
+    def _routes(self, app: web.Application) -> None:
+        super()._routes(app)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._serve_file)
+
+    async def _serve_file(self, request: web.Request) -> web.Response:
+        data = self.user_files.get(request.match_info["file_id"])
+        if request.match_info["token"] != self.token or data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     # -- user side ------------------------------------------------------------------------
 
@@ -326,6 +373,7 @@ class FakeTelegram(FakeBotApi):
         user = user or _default_user(sent.chat)
         query_id = str(next(self._query_ids))
         self.callback_answers[query_id] = None
+        self._pressed_at[query_id] = time.monotonic()
         query = make_callback_query(query_id, user, data, sent.to_json())
         return await self.send_update({"callback_query": query})
 
@@ -401,8 +449,21 @@ class FakeTelegram(FakeBotApi):
 
     def block_chat(self, chat_id: int, status: int = BLOCKED[0],
                    description: str = BLOCKED[1]) -> None:
-        """Every call for this chat fails from now on (default: the user blocked the bot)."""
+        """Every call for this chat fails from now on (default: the user blocked the bot;
+        CANT_INITIATE, DEACTIVATED and KICKED are the other 403s)."""
         self.inject_error(None, status, description, times=None, chat_id=chat_id)
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """The group `old_id` became the supergroup `new_id`: calls for the old id answer 400
+        with migrate_to_chat_id, the new one is a known chat."""
+        title = (self.chats.get(old_id) or {}).get("title")
+        self.register_chat(new_id, "supergroup", title=title)
+        self.migrated[old_id] = new_id
+
+    def expire_callback_queries(self) -> None:
+        """Every button press so far is too old to answer from now on."""
+        for query_id in self._pressed_at:
+            self._pressed_at[query_id] = float("-inf")
 
     def send_times(self, chat_id: int | None = None) -> list[float]:
         """Monotonic times of successful send calls, for one chat or all."""
@@ -463,7 +524,15 @@ class FakeTelegram(FakeBotApi):
 
     async def _answer(self, call: ApiCall) -> Any:
         self._check_rate(call)
+        new_id = self.migrated.get(call.params.get("chat_id"))  # type: ignore[arg-type]
+        if new_id is not None:
+            raise ApiError(400, MIGRATED, {"migrate_to_chat_id": new_id})
         return await super()._answer(call)
+
+    @property
+    def max_request_bytes(self) -> int:
+        """Room for the largest upload the Bot API takes, and then some (to answer 413 itself)."""
+        return max(self.max_document_bytes, self.max_photo_bytes) + 1024 * 1024
 
     def _chat(self, params: Params) -> Params:
         if "chat_id" not in params:
@@ -597,9 +666,10 @@ class FakeTelegram(FakeBotApi):
     async def api_answerCallbackQuery(self, params: Params,
                                       files: dict[str, UploadedFile]) -> bool:
         query_id = params.get("callback_query_id")
-        if query_id not in self.callback_answers or self.callback_answers[query_id]:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired "
-                                "or query ID is invalid")
+        pressed = self._pressed_at.get(str(query_id), float("-inf"))
+        if (query_id not in self.callback_answers or self.callback_answers[query_id]
+                or time.monotonic() - pressed > self.callback_query_ttl):
+            raise ApiError(400, QUERY_TOO_OLD)
         self.callback_answers[query_id] = params
         return True
 
@@ -621,9 +691,25 @@ class FakeTelegram(FakeBotApi):
         caption = params.get("caption")
         if caption and _visible_length(caption, params.get("parse_mode")) > MAX_CAPTION:
             raise ApiError(400, "Bad Request: message caption is too long")
+        size = len(source.data) if isinstance(source, UploadedFile) else 0
+        if kind == "photo" and size > self.max_photo_bytes:
+            raise ApiError(400, "Bad Request: file is too big")
+        if size > self.max_document_bytes:
+            raise ApiError(413, "Request Entity Too Large")
         markup = _reply_markup(params.get("reply_markup"))
         content = {kind: source, "caption": caption, "reply_markup": markup}
         return self._keep(chat, params, **content).to_json()
+
+    async def api_getFile(self, params: Params, files: dict[str, UploadedFile]) -> Params:
+        """A user's file: «bots can download files of up to 20MB in size» (getFile)."""
+        file_id = str(params.get("file_id") or "")
+        data = self.user_files.get(file_id)
+        if data is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(data) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data),
+                "file_path": f"documents/{file_id}"}
 
     async def api_setMyCommands(self, params: Params, files: dict[str, UploadedFile]) -> bool:
         commands = params.get("commands")

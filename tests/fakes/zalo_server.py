@@ -1,15 +1,25 @@
-"""A fake Zalo Bot Platform API on 127.0.0.1 (DESIGN §5, checked against public clients).
+"""A fake Zalo Bot Platform API on 127.0.0.1, checked against the platform's documentation
+(bot.zaloplatforms.com/docs: getUpdates, setWebhook, sendMessage, sendPhoto, «Bảng mã lỗi»)
+and public clients.
 
-Wire format as the public docs and clients show it: `POST {base}{token}/{method}` with a JSON
-body (GET and form bodies are accepted too); every answer is the envelope
-`{"ok": true, "result": ...}` or `{"ok": false, "error_code": N, "description": "..."}` with
-HTTP status N. getUpdates takes `timeout` (seconds, a string or a number, default 30), has no
-offset and returns ONE update as `result` (not a list); an idle poll ends with HTTP 408
-`{"ok": false, "error_code": 408, "description": "Request timeout"}`, which clients treat as
-"poll again". Each update is handed out once, so a client never sees it twice unless the
-platform redelivers (`send_text(..., times=2)` simulates that). Webhook posts carry the same
-envelope as body and the secret in `X-Bot-Api-Secret-Token`. Ids are strings; `date` is in
-milliseconds.
+Wire format: `POST {base}{token}/{method}` with a JSON body (GET and form bodies are accepted
+too); every answer is the envelope `{"ok": true, "result": ...}` or `{"ok": false,
+"error_code": N, "description": "..."}` with HTTP status N. getUpdates takes `timeout` (seconds,
+a string or a number, default 30), has no offset and returns ONE update as `result` (not a
+list). An idle poll ends both ways seen in practice, in turn: HTTP 408 with the error envelope,
+and HTTP 200 carrying `{"ok": false, "error_code": 408, ...}` (`idle_polls` chooses). Each
+update is handed out once, so a client never sees it twice unless the platform redelivers
+(`send_text(..., times=2)` simulates that). Texts and captions hold 1 to 2000 characters.
+
+Webhooks must be HTTPS, as setWebhook documents. A test's bot listens on plain HTTP at
+127.0.0.1, so the fake reaches public addresses through `tunnel(public, local)`, the way ngrok
+would: webhook posts (the envelope as body, the secret in `X-Bot-Api-Secret-Token`) and the
+photos sendPhoto must fetch go through it. sendPhoto takes an HTTPS link that Zalo downloads;
+the fake downloads it through a tunnel and keeps the bytes (`ZaloSent.fetched`); a link it
+cannot download is refused (400; the real wording is not published). Error codes follow the
+documented table: 401 bad token, 403 the platform's internal error, 404 not found, 408 idle
+poll, 429 quota exceeded; nothing is documented for a user who blocked the bot.
+Ids are strings; `date` is in milliseconds.
 
     async with FakeZalo() as zalo:                         # or the `zalo_fake` fixture
         await zalo.send_text("u1", "hạn nộp báo cáo?", display_name="Lan")
@@ -18,13 +28,16 @@ milliseconds.
 """
 from __future__ import annotations
 
+import itertools
 import secrets
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from tests.fakes import ApiError, FakeBotApi, Params, UploadedFile, post_json
@@ -33,7 +46,8 @@ MAX_TEXT = 2000
 DEFAULT_POLL_SECONDS = 30.0
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 CHAT_ACTIONS = frozenset({"typing", "upload_photo"})
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+IDLE_HTTP, IDLE_BODY = "http", "body"  # an idle poll as HTTP 408, or as HTTP 200 with ok:false
+MAX_PHOTO_BYTES = 10 * 1024 * 1024     # what the fake downloads of one photo at most
 
 
 def now_ms() -> int:
@@ -83,17 +97,21 @@ class ZaloSent:
     caption: str | None = None
     sticker: str | None = None
     params: Params = field(default_factory=dict)
+    fetched: bytes | None = None  # what the fake downloaded from a photo link
 
 
 class FakeZalo(FakeBotApi):
     """A Zalo Bot Platform fake with a simulated user side; see the module docstring."""
 
     def __init__(self, token: str = "1459232241454765289:TEST-zalo-token", *,
-                 account_name: str = "bot.test", poll_cap: float | None = None) -> None:
+                 account_name: str = "bot.test", poll_cap: float | None = None,
+                 idle_polls: Iterable[str] = (IDLE_HTTP, IDLE_BODY)) -> None:
         super().__init__(token)
         self.bot_id = token.split(":")[0]
         self.account_name = account_name
         self.poll_cap = poll_cap  # caps a client's long-poll timeout, to keep tests short
+        self._idle_styles = itertools.cycle(tuple(idle_polls))
+        self.tunnels: dict[str, str] = {}
         self.webhook: Params | None = None
         self.messages: dict[str, list[ZaloSent]] = {}
         self.chat_actions: list[Params] = []
@@ -110,13 +128,21 @@ class FakeZalo(FakeBotApi):
                                     chat_type=chat_type)
         return await self.send_update(make_zalo_update(message), times=times)
 
+    async def send_image(self, chat_id: str, url: str, caption: str = "", *,
+                         display_name: str = "Người dùng", user_id: str | None = None) -> Params:
+        """A user sends a photo; Zalo hands the bot a link to it (`photo`)."""
+        message = make_zalo_message(chat_id, "", user_id=user_id, display_name=display_name)
+        del message["text"]
+        message.update(photo=url, caption=caption)
+        return await self.send_update(make_zalo_update(message, "message.image.received"))
+
     async def send_update(self, update: Params, times: int = 1) -> Params:
         """Queue an update for getUpdates, or push it to the webhook when one is set."""
         for _ in range(times):
             if self.webhook:
                 headers = {SECRET_HEADER: self.webhook["secret_token"]}
                 payload = {"ok": True, "result": update}
-                await self._deliver(self.webhook["url"], update, payload, headers)
+                await self._deliver(self.reach(self.webhook["url"]), update, payload, headers)
             else:
                 self._queue.append(update)
                 self._notify()
@@ -141,10 +167,26 @@ class FakeZalo(FakeBotApi):
     async def wait_until_polling(self, timeout: float = 3.0) -> None:
         await self.wait_for_calls("getUpdates", 1, timeout, completed=False)
 
-    def block_chat(self, chat_id: str, status: int = 403,
-                   description: str = "User has blocked the bot or left the chat") -> None:
-        """Every call for this chat fails from now on (the exact Zalo wording is unknown)."""
+    def fail_chat(self, chat_id: str, status: int, description: str) -> None:
+        """Every call for this chat fails from now on. Zalo documents no "user blocked the bot"
+        error, so a test says which documented code it means."""
         self.inject_error(None, status, description, times=None, chat_id=chat_id)
+
+    # -- the public side -------------------------------------------------------------------
+
+    def tunnel(self, public: str, local: str) -> None:
+        """Reach `public` (e.g. https://bot.example.vn) at `local` (http://127.0.0.1:PORT)."""
+        self.tunnels[public.rstrip("/")] = local.rstrip("/")
+
+    def reach(self, url: str) -> str:
+        """The local address behind a public URL, or the URL itself when no tunnel covers it."""
+        for public, local in self.tunnels.items():
+            if url == public or url.startswith(public + "/"):
+                return local + url[len(public):]
+        return url
+
+    def _tunnelled(self, url: str) -> bool:
+        return self.reach(url) != url
 
     def send_times(self, chat_id: str | None = None) -> list[float]:
         """Monotonic times of successful sends, for one chat or all."""
@@ -169,9 +211,14 @@ class FakeZalo(FakeBotApi):
             raise ApiError(408, "Request timeout")
         return self._queue.popleft()
 
+    def _envelope_error(self, error: ApiError) -> web.Response:
+        if error.status == 408 and next(self._idle_styles) == IDLE_BODY:
+            return web.json_response({"ok": False, "error_code": 408, "description": error.description})
+        return super()._envelope_error(error)
+
     async def api_setWebhook(self, params: Params, files: dict[str, UploadedFile]) -> Params:
         url, secret = str(params.get("url") or ""), params.get("secret_token")
-        if not _webhook_url_ok(url):
+        if not _https(url):
             raise ApiError(400, "url must be an HTTPS URL")
         if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
             raise ApiError(400, "secret_token must be 8 to 256 characters")
@@ -202,9 +249,27 @@ class FakeZalo(FakeBotApi):
         photo, caption = params.get("photo"), params.get("caption")
         if not isinstance(photo, str) or not photo:
             raise ApiError(400, "photo is required")
+        if not _https(photo):
+            raise ApiError(400, "photo must be an HTTPS link")
         if caption is not None and not 1 <= len(str(caption)) <= MAX_TEXT:
             raise ApiError(400, f"caption must be 1 to {MAX_TEXT} characters")
-        return self._keep(chat_id, "photo", params, photo=photo, caption=caption)
+        fetched = await self._download(photo) if self._tunnelled(photo) else None
+        return self._keep(chat_id, "photo", params, photo=photo, caption=caption, fetched=fetched)
+
+    async def _download(self, url: str) -> bytes:
+        """The image behind a photo link, as Zalo would fetch it; 400 when it cannot."""
+        timeout = aiohttp.ClientTimeout(total=5)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                async with session.get(self.reach(url)) as response:
+                    data = await response.content.read(MAX_PHOTO_BYTES + 1)
+                    kind = response.content_type
+                    ok = response.status == 200
+        except aiohttp.ClientError:
+            ok, data, kind = False, b"", ""
+        if not ok or not kind.startswith("image/") or not data or len(data) > MAX_PHOTO_BYTES:
+            raise ApiError(400, "photo could not be downloaded")
+        return data
 
     async def api_sendSticker(self, params: Params, files: dict[str, UploadedFile]) -> Params:
         chat_id = _chat_id(params)
@@ -247,9 +312,7 @@ def _seconds(value: Any, default: float) -> float:
         raise ApiError(400, "timeout must be a number of seconds") from None
 
 
-def _webhook_url_ok(url: str) -> bool:
-    """HTTPS as the platform requires; plain HTTP only to loopback, for tests."""
+def _https(url: str) -> bool:
+    """An HTTPS URL with a host, as setWebhook and sendPhoto take."""
     parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return True
-    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    return parts.scheme == "https" and bool(parts.hostname)

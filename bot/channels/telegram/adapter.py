@@ -16,6 +16,8 @@ import logging
 import os
 import re
 import sys
+import time
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
@@ -23,15 +25,17 @@ from urllib.parse import urlsplit
 # where warnings are errors); with it retry_after is a timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup,  # noqa: E402
+from telegram import (BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup,  # noqa: E402
                       Message, MessageEntity, Update)
 from telegram.constants import ChatAction, ChatType  # noqa: E402
-from telegram.error import TelegramError  # noqa: E402
+from telegram.error import BadRequest, TelegramError  # noqa: E402
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # noqa: E402
                           ContextTypes, ExtBot, TypeHandler)
 
-from bot.channels.telegram.sender import file_url
-from bot.core.messages import TELEGRAM, Attachment, ChatKind, Command, Incoming, Reply, Sender  # noqa: E402
+from bot.channels.telegram.sender import file_url  # noqa: E402
+from bot.core.messages import (TELEGRAM, Attachment, ChatKind, Command, Incoming, OutgoingFile,  # noqa: E402
+                               Reply, Sender)
+from bot.core.replies import APOLOGY, split_text  # noqa: E402
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -39,7 +43,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-APOLOGY = "Xin lỗi, đã có lỗi khi xử lý yêu cầu. Bạn thử lại sau ít phút."
 MISSING_TOKEN = ("Thiếu TELEGRAM_BOT_TOKEN: hãy đặt biến môi trường TELEGRAM_BOT_TOKEN bằng token "
                  "do @BotFather cấp.")
 BAD_SECRET = ("Chế độ webhook cần TELEGRAM_WEBHOOK_SECRET: 1–256 ký tự gồm chữ cái Latin, chữ số, "
@@ -49,6 +52,12 @@ SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 TYPING_EVERY = 4.0  # seconds: Telegram shows "typing…" for about five
 # Only what the core understands; Telegram then does not even send the rest.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# The Bot API's limits on what a bot sends (core.telegram.org/bots/api).
+MAX_CAPTION = 1024                       # characters of a caption
+MAX_PHOTO_BYTES = 10 * 1024 * 1024       # sendPhoto: «at most 10 MB in size»
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024    # sendDocument: «up to 50 MB in size»
+FILE_TOO_BIG = ("Tệp «{name}» ({size} MB) lớn hơn mức 50 MB mà Telegram cho phép bot gửi, nên chưa gửi được. "
+                "Bạn liên hệ quản trị viên để lấy tệp trên máy chủ.")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -146,8 +155,57 @@ def _attachment(message: Message) -> Attachment | None:
 # -- the handler ------------------------------------------------------------------------------
 
 
+class ChatTurns:
+    """One chat's updates in arrival order (PTB runs updates concurrently): replies to one person
+    never overtake each other, and one person's flood holds at most one of the threads the core
+    runs in, so it never queues in front of everyone else. «typing…» is shown at most once per
+    TYPING_EVERY per chat, so a flood does not spend the bot's send budget on indicators."""
+
+    MAX_TRACKED = 10_000
+
+    def __init__(self) -> None:
+        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._typed: dict[int, float] = {}
+
+    def typing_due(self, chat_id: int) -> bool:
+        """Whether to show «typing…» in this chat now (and note it)."""
+        now, every = time.monotonic(), TYPING_EVERY * 0.9
+        if now - self._typed.get(chat_id, -every) < every:
+            return False
+        if len(self._typed) >= self.MAX_TRACKED:
+            self._typed = {c: t for c, t in self._typed.items() if now - t < every}
+        self._typed[chat_id] = now
+        return True
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        lock, users = self._chats.get(chat_id, (asyncio.Lock(), 0))
+        self._chats[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._chats[chat_id]
+            if users <= 1:
+                del self._chats[chat_id]
+            else:
+                self._chats[chat_id] = (lock, users - 1)
+
+
 async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Pass one update to the core and send back what it returns."""
+    """Pass one update to the core and send back what it returns, one at a time per chat."""
+    chat = update.effective_chat
+    if chat is None:
+        return await _handle(update, context)
+    async with _turns(context).turn(chat.id):
+        await _handle(update, context)
+
+
+def _turns(context: ContextTypes.DEFAULT_TYPE) -> ChatTurns:
+    return context.bot_data.setdefault("turns", ChatTurns())
+
+
+async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     core: Core = context.bot_data["core"]
     # Telegram retries a webhook delivery it thinks failed, and several workers may share a bot:
     # an update already handled is not answered again (nor a report filed twice).
@@ -158,35 +216,46 @@ async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     query = update.callback_query
     if query is None:
         if incoming is not None and update.effective_chat is not None:
-            replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming)
+            replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming, _turns(context))
             await send_replies(context.bot, update.effective_chat.id, replies)
         return
-    notice = None
-    try:
-        replies = await asyncio.to_thread(core.handle, incoming) if incoming else []
-        notice = next((r.notice for r in replies if r.notice), None)
-    finally:
-        await _answer_query(update, notice)  # always, or the client keeps spinning
+    # Answered before the core works: the client spins until then, and Telegram refuses an answer
+    # that comes too late («query is too old»), however the core fares.
+    await _answer_query(query)
+    replies = await asyncio.to_thread(core.handle, incoming) if incoming else []
     if update.effective_chat is not None:
-        await send_replies(context.bot, update.effective_chat.id, [r for r in replies if r.text or r.file])
+        await send_replies(context.bot, update.effective_chat.id, pressed_replies(replies))
 
 
-async def _answer_query(update: Update, notice: str | None) -> None:
-    """Acknowledge a button press; a late or repeated answer is not worth failing for."""
-    assert update.callback_query is not None
+def pressed_replies(replies: list[Reply]) -> list[Reply]:
+    """What a button press shows in the chat. The press is already answered, so a notice that
+    nothing else carries («Cảm ơn bạn!…», «nút đã hết hạn») becomes a message of its own."""
+    shown = [r for r in replies if r.text or r.file]
+    if shown:
+        return shown
+    notice = next((r.notice for r in replies if r.notice), "")
+    return [Reply(notice)] if notice else []
+
+
+async def _answer_query(query: CallbackQuery) -> None:
+    """Stop the client's spinner. A press that is already too old to answer (the bot was
+    down, or busy) is still handled: it is noted quietly, the reply follows in the chat."""
     try:
-        await update.callback_query.answer(notice or None)
-    except TelegramError as exc:
-        log.warning("answerCallbackQuery failed: %s", exc)
+        await query.answer()
+    except TelegramError as exc:  # never worth the user's reply
+        if isinstance(exc, BadRequest) and "query is too old" in exc.message.lower():
+            log.info("callback query %s answered too late; replying in the chat", query.id)
+        else:
+            log.warning("answerCallbackQuery failed: %s", exc)
 
 
-async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming) -> list[Reply]:
+async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming, turns: ChatTurns) -> list[Reply]:
     """The core's replies, with "typing…" shown until they are ready."""
     # Group chatter that does not address the bot is answered by nothing: no indicator either.
     addressed = incoming.chat_kind is ChatKind.PRIVATE or incoming.command or incoming.mentioned
     if not addressed:
         return await asyncio.to_thread(core.handle, incoming)
-    typing = asyncio.create_task(_keep_typing(bot, chat_id))
+    typing = asyncio.create_task(_keep_typing(bot, chat_id, turns))
     try:
         return await asyncio.to_thread(core.handle, incoming)
     finally:
@@ -195,10 +264,11 @@ async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming
             await typing
 
 
-async def _keep_typing(bot: ExtBot, chat_id: int) -> None:
+async def _keep_typing(bot: ExtBot, chat_id: int, turns: ChatTurns) -> None:
     while True:
-        with contextlib.suppress(TelegramError):  # a lost indicator is not worth an error
-            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        if turns.typing_due(chat_id):
+            with contextlib.suppress(TelegramError):  # a lost indicator is not worth an error
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
         await asyncio.sleep(TYPING_EVERY)
 
 
@@ -216,12 +286,29 @@ async def send_replies(bot: ExtBot, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
         keyboard = markup(reply)
         if reply.file is not None:
-            f = reply.file
-            send = bot.send_photo if f.mime_type.startswith("image/") else bot.send_document
-            await send(chat_id, f.content, filename=f.name, caption=f.caption or None,
-                       reply_markup=None if reply.text else keyboard)
+            await send_file(bot, chat_id, reply.file, None if reply.text else keyboard)
         if reply.text:
             await bot.send_message(chat_id, reply.text, reply_markup=keyboard)
+
+
+async def send_file(bot: ExtBot, chat_id: int, file: OutgoingFile,
+                    keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """A file within the Bot API's limits (core.telegram.org/bots/api, sendPhoto and
+    sendDocument): an image over 10 MB goes as a document, a file over 50 MB is named in a
+    message instead, and a caption over 1024 characters follows as a message of its own."""
+    if len(file.content) > MAX_DOCUMENT_BYTES:
+        size = round(len(file.content) / 1024 / 1024)
+        await bot.send_message(chat_id, FILE_TOO_BIG.format(name=file.name, size=size), reply_markup=keyboard)
+        return
+    as_photo = file.mime_type.startswith("image/") and len(file.content) <= MAX_PHOTO_BYTES
+    send = bot.send_photo if as_photo else bot.send_document
+    fits = len(file.caption) <= MAX_CAPTION
+    await send(chat_id, file.content, filename=file.name, caption=(file.caption if fits else None) or None,
+               reply_markup=keyboard if fits else None)
+    if not fits:
+        for part in split_text(file.caption, TELEGRAM.max_text):
+            await bot.send_message(chat_id, part, reply_markup=keyboard)
+            keyboard = None
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

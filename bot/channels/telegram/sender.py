@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from bot.core.messages import TELEGRAM
-from bot.delivery.errors import Blocked, Buttons, ChatNotFound, PermanentError, RetryAfter, TransientError
+from bot.delivery.errors import (Blocked, Buttons, ChatMoved, ChatNotFound, PermanentError, RetryAfter,
+                                 TransientError)
 
 
 class TelegramSender:
@@ -31,7 +32,9 @@ class TelegramSender:
             wait = exc.retry_after
             raise RetryAfter(wait.total_seconds() if isinstance(wait, timedelta) else float(wait),
                              exc.message) from None
-        except tg.Forbidden as exc:  # blocked, deactivated, kicked from the group
+        except tg.ChatMigrated as exc:  # 400 with migrate_to_chat_id: the group became a supergroup
+            raise ChatMoved(str(exc.new_chat_id), exc.message) from None
+        except tg.Forbidden as exc:  # blocked, never started ("can't initiate"), deactivated, kicked
             raise Blocked(exc.message) from None
         except tg.BadRequest as exc:  # before NetworkError: BadRequest is one of its subclasses
             if "chat not found" in exc.message.lower():
@@ -41,6 +44,22 @@ class TelegramSender:
             raise TransientError(exc.message) from None
         except tg.TelegramError as exc:  # InvalidToken, ChatMigrated, Conflict
             raise PermanentError(exc.message) from None
+
+
+async def download_file(bot: Any, file_id: str, max_bytes: int) -> tuple[bytes, str]:
+    """A file a user sent, by its file id (getFile, then the file server), at most `max_bytes`.
+    The file server declares no useful type, so none is returned. Raises AttachmentError."""
+    from telegram.error import TelegramError
+
+    from bot.services.attachments import AttachmentError
+
+    try:
+        file = await bot.get_file(file_id)
+        if file.file_size and file.file_size > max_bytes:
+            raise AttachmentError(f"lớn hơn {max_bytes} byte")
+        return bytes(await file.download_as_bytearray()), ""
+    except TelegramError as error:
+        raise AttachmentError(error.message) from None
 
 
 def plain_bot(application: Any, base_url: str | None = None) -> Any:

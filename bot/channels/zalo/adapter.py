@@ -1,9 +1,14 @@
 """Zalo Bot Platform channel: a thin httpx adapter over the messenger-independent core.
 
 Zalo speaks a Telegram-like API (`POST {base}{token}/{method}`, JSON in, `{"ok", "result"}` out)
-but getUpdates hands out ONE update per call with no offset, an idle poll ends with HTTP 408,
+but getUpdates hands out ONE update per call with no offset, an idle poll ends with code 408,
 texts are limited to 2000 characters and there are no inline buttons (the core numbers the
-choices in the text instead). Updates arrive by long polling or by webhook, never both.
+choices in the text instead). Updates arrive by long polling or by webhook, never both
+(bot.zaloplatforms.com/docs, «getUpdates»: it does not work while a webhook is set).
+
+Polling never removes a webhook on its own: one test run with the production token would
+silently cut the production bot off. An existing webhook stops the start with a clear message,
+unless `--drop-webhook` (or `zalo.drop_webhook`) says to delete it, which is logged loudly.
 
 This module only translates: an update becomes an `Incoming`, the core's `Reply` objects become
 sendMessage/sendPhoto calls. Every rule (groups, commands, splitting, choices) lives in the core.
@@ -11,7 +16,6 @@ sendMessage/sendPhoto calls. Every rule (groups, commands, splitting, choices) l
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import hmac
 import logging
@@ -25,8 +29,10 @@ from aiohttp import web
 
 from bot.channels.zalo.client import (POLL_TIMEOUT, ZaloClient, ZaloConfigError, ZaloError,  # noqa: F401
                                       _transient)
+from bot.channels.zalo.media import MEDIA_SEGMENT, MediaHost, media_base
 from bot.channels.zalo.updates import to_incoming, unwrap, update_key
-from bot.core.messages import ZALO, Incoming, OutgoingFile, Reply
+from bot.core.messages import ZALO, ChatKind, Incoming, OutgoingFile, Reply
+from bot.core.replies import APOLOGY
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -39,12 +45,21 @@ SECRET_MIN, SECRET_MAX = 8, 256
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 FILE_NOT_SENT = ("Tệp «{name}» không gửi được qua Zalo. Bạn vui lòng xem trên Telegram "
                  "hoặc liên hệ quản trị viên.")
+IMAGE_NOT_SENT = ("Ảnh «{name}» chưa gửi được qua Zalo: Zalo chỉ nhận ảnh qua một đường dẫn công khai, mà bot "
+                  "hiện chưa có địa chỉ công khai. Số liệu đầy đủ: lệnh /xuatbaocao trên Telegram, hoặc trên "
+                  "máy chủ: python -m bot reports export --out baocao.xlsx")
 
 MISSING_TOKEN = ("Thiếu ZALO_BOT_TOKEN: hãy đặt biến môi trường ZALO_BOT_TOKEN bằng token "
                  "do Zalo Bot Creator cấp.")
 BAD_SECRET = ("Chế độ webhook cần ZALO_WEBHOOK_SECRET dài từ 8 đến 256 ký tự (Zalo gửi lại nó trong "
               "header X-Bot-Api-Secret-Token để bot nhận biết yêu cầu thật).")
 BAD_TOKEN = "ZALO_BOT_TOKEN không hợp lệ: Zalo từ chối ({error})."
+NOT_FOUND = ("Zalo Bot API trả lỗi 404 cho {method} tại {base}: địa chỉ API không đúng. Địa chỉ được công bố là "
+             "https://bot-api.zaloplatforms.com/bot — kiểm tra hoặc bỏ ZALO_BASE_URL.")
+PLATFORM_ERROR = "Zalo báo lỗi nội bộ ({error}). Bạn thử chạy lại sau ít phút."
+WEBHOOK_IN_USE = ("Bot này đang nhận tin qua webhook {url}. Chạy bằng polling sẽ xoá webhook đó và bot đang "
+                  "chạy thật sẽ không nhận được tin nữa. Nếu đúng là muốn vậy, chạy lại với --drop-webhook "
+                  "(hoặc đặt zalo.drop_webhook: true).")
 WEBHOOK_REFUSED = "Zalo không nhận webhook {url} ({error}). URL phải là HTTPS và truy cập được từ Internet."
 UNREACHABLE = "Không kết nối được Zalo Bot API ({error}). Kiểm tra mạng hoặc ZALO_BASE_URL."
 EMPTY_STORE = ("Kho văn bản đang trống. Hãy nạp văn bản trước: "
@@ -63,21 +78,24 @@ class Core(Protocol):
 
 # -- replies ----------------------------------------------------------------------------------
 
-async def send_reply(client: ZaloClient, chat_id: str, reply: Reply) -> None:
-    """Text as messages; a PNG/JPEG file as a photo, any other file as its caption. Buttons are
-    already numbered in the text by the core, and notices are Telegram's callback answers."""
+async def send_reply(client: ZaloClient, chat_id: str, reply: Reply, media: MediaHost | None = None) -> None:
+    """Text as messages; a PNG/JPEG file as a photo (a link `media` publishes), any other file as
+    its caption. Buttons are already numbered in the text by the core, and notices are
+    Telegram's callback answers."""
     for part in _parts(reply.text):
         await client.send_message(chat_id, part)
     if reply.file is not None:
-        await _send_file(client, chat_id, reply.file, reply.text)
+        await _send_file(client, chat_id, reply.file, reply.text, media)
 
 
-async def _send_file(client: ZaloClient, chat_id: str, file: OutgoingFile, text: str) -> None:
+async def _send_file(client: ZaloClient, chat_id: str, file: OutgoingFile, text: str,
+                     media: MediaHost | None) -> None:
     mime = _image_type(file)
-    if mime:
-        # sendPhoto takes a link; the bytes travel as a data URL since the bot hosts no files.
-        data_url = f"data:{mime};base64,{base64.b64encode(file.content).decode()}"
-        await client.send_photo(chat_id, data_url, file.caption or None)
+    if mime and media is not None:
+        await client.send_photo(chat_id, media.publish(file.content, mime), file.caption or None)
+        return
+    if mime:  # no public address to link to: say where the figures are instead
+        await client.send_message(chat_id, IMAGE_NOT_SENT.format(name=file.caption or file.name))
         return
     caption = file.caption.strip()
     if caption and caption != text.strip():
@@ -108,10 +126,11 @@ class Dispatcher:
     at most `concurrency` in the core at once. A failing update is logged and dropped."""
 
     def __init__(self, assistant: Core, client: ZaloClient, bot_name: str = "",
-                 concurrency: int = 8, backlog: int = 64) -> None:
+                 concurrency: int = 8, backlog: int = 64, media: MediaHost | None = None) -> None:
         self.assistant = assistant
         self.client = client
         self.bot_name = bot_name
+        self.media = media
         self.backlog = backlog
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -156,19 +175,28 @@ class Dispatcher:
             log.exception("zalo: lỗi khi xử lý cập nhật ở cuộc trò chuyện %s; bỏ qua", chat_id)
 
     async def _answer(self, update: dict[str, Any], incoming: Incoming) -> None:
+        try:
+            replies = await self._replies(update, incoming)
+        except Exception:  # the database is down, a bug: say so, as the Telegram bot does
+            if not (incoming.mentioned or incoming.command or incoming.chat_kind is ChatKind.PRIVATE):
+                raise
+            log.exception("zalo: lỗi khi xử lý tin ở %s; gửi lời xin lỗi", incoming.chat_id)
+            replies = [Reply(APOLOGY)]
+        for reply in replies:
+            await send_reply(self.client, incoming.chat_id, reply, self.media)
+
+    async def _replies(self, update: dict[str, Any], incoming: Incoming) -> list[Reply]:
         if await asyncio.to_thread(self.assistant.seen, ZALO.name, update_key(update)):
             log.info("zalo: cập nhật lặp lại ở %s, đã trả lời trước đó", incoming.chat_id)
-            return
+            return []
         # No "typing…" flash in a group for chatter that does not address the bot.
         typing = (asyncio.create_task(self._typing(incoming.chat_id))
                   if incoming.mentioned or incoming.command else None)
         try:
-            replies = await asyncio.to_thread(self.assistant.handle, incoming)
+            return await asyncio.to_thread(self.assistant.handle, incoming)
         finally:
             if typing is not None:
                 await typing
-        for reply in replies:
-            await send_reply(self.client, incoming.chat_id, reply)
 
     async def _typing(self, chat_id: str) -> None:
         try:
@@ -201,30 +229,44 @@ class Dispatcher:
 
 async def poll(assistant: Core, client: ZaloClient, stop: asyncio.Event, *, bot_name: str = "",
                poll_timeout: float = POLL_TIMEOUT, error_pause: float = 1.0,
-               max_error_pause: float = 30.0) -> None:
-    """Long-poll until `stop` is set: deleteWebhook first (the modes exclude each other), then
-    getUpdates in a loop; a failing poll pauses with growing backoff and never ends the loop."""
+               max_error_pause: float = 30.0, drop_webhook: bool = False) -> None:
+    """Long-poll until `stop` is set. A webhook in place stops the start (ZaloConfigError) unless
+    `drop_webhook`; a 404 before any poll went through ends it (the API address is wrong); any
+    later failure pauses with growing backoff and never ends the loop."""
     dispatcher = Dispatcher(assistant, client, bot_name)
-    try:
-        await _until(client.delete_webhook(), stop)
-    except ZaloError as error:
-        log.warning("zalo: deleteWebhook thất bại (%s); vẫn thử nhận tin", error)
-    pause = error_pause
+    await _until(_take_over_updates(client, drop_webhook), stop)
+    pause, polled = error_pause, False
     try:
         while not stop.is_set():
             await _until(dispatcher.room(), stop)
             try:
                 update = await _until(client.get_updates(poll_timeout), stop)
             except ZaloError as error:
+                if error.code == 404 and not polled:
+                    raise
                 log.error("zalo: getUpdates thất bại (%s); thử lại sau %.0f s", error, pause)
                 await _until(asyncio.sleep(pause), stop)
                 pause = min(pause * 2, max_error_pause)
                 continue
-            pause = error_pause
+            pause, polled = error_pause, True
             if update:
                 dispatcher.submit(update)
     finally:
         await dispatcher.drain()
+
+
+async def _take_over_updates(client: ZaloClient, drop_webhook: bool) -> None:
+    """Polling and a webhook exclude each other: refuse to start over a webhook, or delete it
+    when told to (loudly: the bot that served it receives nothing from now on)."""
+    url = str((await client.get_webhook_info()).get("url") or "")
+    if not url:
+        return
+    if not drop_webhook:
+        log.error("zalo: webhook %s đang hoạt động; không xoá khi chưa có --drop-webhook", url)
+        raise ZaloConfigError(WEBHOOK_IN_USE.format(url=url))
+    log.warning("zalo: XOÁ WEBHOOK %s theo --drop-webhook để nhận tin bằng polling; "
+                "bot nào đang nhận tin qua webhook đó sẽ không nhận được gì nữa", url)
+    await client.delete_webhook()
 
 
 async def _until(awaitable: Awaitable[T], stop: asyncio.Event) -> T | None:
@@ -256,15 +298,16 @@ def secret_problem(secret: str | None) -> str | None:
 
 
 def make_webhook_app(assistant: Core, client: ZaloClient, secret_token: str, path: str = "/zalo",
-                     *, bot_name: str = "") -> web.Application:
+                     *, bot_name: str = "", media: MediaHost | None = None) -> web.Application:
     """An aiohttp app taking Zalo's deliveries at `path`: 403 without the right secret header,
-    otherwise 200 at once while the update is processed in the background."""
+    otherwise 200 at once while the update is processed in the background. With `media`, the
+    images it publishes are served under `path`/media/ for Zalo to download."""
     problem = secret_problem(secret_token)
     if problem:
         raise ZaloConfigError(problem)
     expected = secret_token.encode()
     app = web.Application()
-    app[DISPATCHER] = Dispatcher(assistant, client, bot_name)
+    app[DISPATCHER] = Dispatcher(assistant, client, bot_name, media=media)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -283,7 +326,10 @@ def make_webhook_app(assistant: Core, client: ZaloClient, secret_token: str, pat
     async def drain(app: web.Application) -> None:
         await app[DISPATCHER].drain()
 
-    app.router.add_post("/" + path.lstrip("/"), receive)
+    route = "/" + path.strip("/")
+    app.router.add_post(route, receive)
+    if media is not None:
+        app.router.add_get(f"{route.rstrip('/')}/{MEDIA_SEGMENT}/{{name}}", media.serve)
     app.on_shutdown.append(drain)
     return app
 
@@ -293,7 +339,8 @@ async def run_webhook(assistant: Core, client: ZaloClient, stop: asyncio.Event, 
     """Serve the webhook on listen:port (path taken from `url`) and register `url` with Zalo."""
     from urllib.parse import urlsplit
 
-    app = make_webhook_app(assistant, client, secret_token, urlsplit(url).path or "/", bot_name=bot_name)
+    app = make_webhook_app(assistant, client, secret_token, urlsplit(url).path or "/", bot_name=bot_name,
+                           media=MediaHost(media_base(url)))
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
     await runner.setup()
     try:
@@ -315,7 +362,7 @@ def bot_display_name(me: dict[str, Any]) -> str:
 
 async def serve(assistant: Core, client: ZaloClient, stop: asyncio.Event, *,
                 webhook_url: str | None, secret_token: str | None, listen: str = "127.0.0.1",
-                port: int = 8444, poll_timeout: float = POLL_TIMEOUT) -> None:
+                port: int = 8444, poll_timeout: float = POLL_TIMEOUT, drop_webhook: bool = False) -> None:
     """Check the token with getMe, then run webhook mode if a URL is set, else long polling."""
     if webhook_url:
         problem = secret_problem(secret_token)
@@ -328,7 +375,7 @@ async def serve(assistant: Core, client: ZaloClient, stop: asyncio.Event, *,
                           listen=listen, port=port, bot_name=name)
     else:
         log.info("zalo: nhận tin bằng long polling")
-        await poll(assistant, client, stop, bot_name=name, poll_timeout=poll_timeout)
+        await poll(assistant, client, stop, bot_name=name, poll_timeout=poll_timeout, drop_webhook=drop_webhook)
 
 
 def main(settings: "Settings") -> int:
@@ -352,7 +399,8 @@ def main(settings: "Settings") -> int:
         return 1
 
     run = _run(assistant, token, background=app.background(settings, assistant),
-               webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port)
+               webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port,
+               drop_webhook=config.drop_webhook)
     try:
         return asyncio.run(run)
     except KeyboardInterrupt:  # a second Ctrl+C, or no signal handlers on this platform
@@ -373,7 +421,7 @@ async def _run(assistant: Core, token: str, *, background: "Background | None" =
                 print(error, file=sys.stderr)
                 return 2
             except ZaloError as error:
-                print(_startup_failure(error, options.get("webhook_url")), file=sys.stderr)
+                print(_startup_failure(error, options.get("webhook_url"), client.base_url), file=sys.stderr)
                 return 1
     finally:
         stop.set()
@@ -385,11 +433,16 @@ async def _run(assistant: Core, token: str, *, background: "Background | None" =
     return 0
 
 
-def _startup_failure(error: ZaloError, webhook_url: str | None) -> str:
-    if error.code in (401, 403):
+def _startup_failure(error: ZaloError, webhook_url: str | None, base_url: str) -> str:
+    """One message for the operator, by the documented error codes."""
+    if error.code == 401:
         return BAD_TOKEN.format(error=error.description)
-    if error.method == "setWebhook" and error.code:
+    if error.code == 404:
+        return NOT_FOUND.format(method=error.method, base=base_url)
+    if error.method == "setWebhook" and error.code not in (0, 403):
         return WEBHOOK_REFUSED.format(url=webhook_url, error=error.description)
+    if error.code == 403 or error.code >= 500:
+        return PLATFORM_ERROR.format(error=error.description)
     return UNREACHABLE.format(error=error.description)
 
 

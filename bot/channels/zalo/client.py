@@ -1,4 +1,10 @@
-"""The Zalo Bot Platform's HTTP API: one method per call, errors as `ZaloError`, the token never logged."""
+"""The Zalo Bot Platform's HTTP API: one method per call, errors as `ZaloError`, the token never logged.
+
+Documented at bot.zaloplatforms.com/docs (mirrored in public clients): every call is
+`https://bot-api.zaloplatforms.com/bot<TOKEN>/<method>` («Định dạng URL»); the error table
+(«Bảng mã lỗi») lists 400 bad request, 401 bad or expired token, 403 *internal server error*,
+404 not found, 408 request timeout and 429 *quota exceeded*, without any `retry_after`.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +18,8 @@ from bot.core.messages import ZALO
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://bot-api.zapps.me/bot"
+# The documented host; the older bot-api.zapps.me was seen answering 404 to getUpdates.
+DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com/bot"
 POLL_TIMEOUT = 30.0      # seconds Zalo holds an idle getUpdates open
 REQUEST_TIMEOUT = 15.0   # any other call
 
@@ -52,6 +59,11 @@ class ZaloClient:
         self.max_backoff = max_backoff
         self._http = httpx.AsyncClient(timeout=REQUEST_TIMEOUT, transport=transport)
 
+    @property
+    def base_url(self) -> str:
+        """The API base without the token (safe to show)."""
+        return self._base
+
     async def __aenter__(self) -> ZaloClient:
         return self
 
@@ -67,7 +79,8 @@ class ZaloClient:
         return await self.call("getMe")
 
     async def get_updates(self, timeout: float = POLL_TIMEOUT) -> dict[str, Any] | None:
-        """One update, or None when the long poll ended idle (HTTP 408)."""
+        """One update, or None when the long poll ended idle: code 408, whether as HTTP 408 or as
+        HTTP 200 with `ok: false` (public clients have seen both)."""
         try:
             # The HTTP timeout outlives the poll, so an idle poll ends with Zalo's 408.
             return await self.call("getUpdates", {"timeout": f"{timeout:g}"},
@@ -94,6 +107,32 @@ class ZaloClient:
 
     async def delete_webhook(self) -> dict[str, Any]:
         return await self.call("deleteWebhook")
+
+    async def get_webhook_info(self) -> dict[str, Any]:
+        """`{"url", "updated_at"}`; an empty url means no webhook is set."""
+        return await self.call("getWebhookInfo") or {}
+
+    async def download(self, url: str, max_bytes: int) -> tuple[bytes, str]:
+        """The file behind a link Zalo handed out (a user's image), at most `max_bytes`, and the
+        content type its server declared. Raises AttachmentError."""
+        from urllib.parse import urlsplit
+
+        from bot.services.attachments import AttachmentError
+
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise AttachmentError("không phải đường dẫn web")
+        try:
+            async with self._http.stream("GET", url, follow_redirects=True) as response:
+                if response.status_code != 200:
+                    raise AttachmentError(f"máy chủ trả mã {response.status_code} (đường dẫn có thể đã hết hạn)")
+                content = bytearray()
+                async for chunk in response.aiter_bytes():
+                    content += chunk
+                    if len(content) > max_bytes:
+                        raise AttachmentError(f"lớn hơn {max_bytes} byte")
+                return bytes(content), response.headers.get("content-type", "")
+        except httpx.HTTPError as error:
+            raise AttachmentError(type(error).__name__) from None
 
     # -- transport --------------------------------------------------------------------------
 
@@ -140,5 +179,6 @@ class ZaloClient:
 
 
 def _transient(error: ZaloError) -> bool:
-    """Worth another try: no answer at all, rate limited, or the platform's own failure."""
-    return error.code in (0, 429) or error.code >= 500
+    """Worth another try: no answer at all, the quota (429), or the platform's own failure,
+    which Zalo documents as 403 («Internal server error») besides any 5xx."""
+    return error.code in (0, 403, 429) or error.code >= 500

@@ -1,4 +1,10 @@
-"""Zalo updates (as polling and the webhook deliver them) turned into neutral messages."""
+"""Zalo updates (as polling and the webhook deliver them) turned into neutral messages.
+
+In a group the platform delivers only what addresses the bot: a message that mentions it
+(«@» and its name chosen from the list) or that quotes one of its messages («Hướng dẫn sử
+dụng Zalo Bot tương tác với Nhóm Chat», bot.zaloplatforms.com/docs). Every group update that
+arrives is therefore for the bot, whatever its text says; the bot's «@name» is cut from it.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +14,6 @@ import unicodedata
 from typing import Any
 
 
-from bot.channels.zalo.client import (POLL_TIMEOUT, ZaloClient, ZaloConfigError, ZaloError,  # noqa: F401
-                                      _transient)
 from bot.core.messages import ZALO, Attachment, ChatKind, Incoming, Sender
 
 
@@ -41,14 +45,13 @@ def to_incoming(update: dict[str, Any], bot_name: str = "") -> Incoming | None:
     else:
         return None
     kind = ChatKind.GROUP if str(chat.get("chat_type", "")).upper() == "GROUP" else ChatKind.PRIVATE
-    text = unicodedata.normalize("NFC", text)
-    mentioned, text = _strip_mention(text, bot_name)
+    text = _strip_mention(unicodedata.normalize("NFC", text), bot_name)
     command, text = _command(text)
     sender = Sender(str(author.get("id") or chat_id),
                     str(author.get("display_name") or author.get("name") or author.get("first_name") or ""))
     return Incoming(channel=ZALO, chat_id=chat_id, sender=sender, chat_kind=kind, text=text,
-                    command=command, mentioned=mentioned or kind is ChatKind.PRIVATE,
-                    attachment=attachment, message_id=str(message.get("message_id") or ""))
+                    command=command, mentioned=True, attachment=attachment,
+                    message_id=str(message.get("message_id") or ""))
 
 
 def _image_url(message: dict[str, Any]) -> str:
@@ -63,15 +66,15 @@ def _image_url(message: dict[str, Any]) -> str:
     return ""
 
 
-def _strip_mention(text: str, bot_name: str) -> tuple[bool, str]:
-    """Whether "@<bot name>" occurs (any case), and the text without it."""
+def _strip_mention(text: str, bot_name: str) -> str:
+    """The text without "@<bot name>" (any case), so the core sees only what was asked."""
     name = unicodedata.normalize("NFC", bot_name.strip().lstrip("@"))
     if not name:
-        return False, text.strip()
+        return text.strip()
     rest, found = re.subn(re.escape(f"@{name}"), " ", text, flags=re.IGNORECASE)
     if not found:
-        return False, text.strip()
-    return True, re.sub(r"[ \t]{2,}", " ", rest).strip().lstrip(",:").strip()
+        return text.strip()
+    return re.sub(r"[ \t]{2,}", " ", rest).strip().lstrip(",:").strip()
 
 
 def _command(text: str) -> tuple[str | None, str]:
