@@ -461,6 +461,20 @@ def test_limits_on_text_and_files(world: World) -> None:
         1000, "f4", "anh-chup.PNG", "image/png")
 
 
+def test_numbers_in_a_report_are_decimal_digits_only(world: World) -> None:
+    """«²» passes str.isdigit() and breaks int(): the percentage is asked again, and
+    /suabaocao with such a «number» is not a report number."""
+    official = world.official(TELEGRAM, "1302")
+    official.send("/baocao")
+    official.tap("Gửi hồ sơ trình")
+    official.tap("Đang triển khai")
+    for typed in ("²", "5²", "1" * 5000, "101", "-5"):
+        assert official.send(typed).startswith(f"Tôi chưa hiểu «{typed[:39]}"), typed
+    assert "Nội dung báo cáo ngắn gọn" in official.send("60 %")
+    official.send("/huy")
+    assert "Tôi chưa hiểu" not in official.send("/suabaocao ²") and world.rows() == []
+
+
 def test_file_names_and_types() -> None:
     assert safe_file_name(Attachment("x", "/tmp/../../a\u202eb\x00.pdf")) == "ab.pdf"
     assert safe_file_name(Attachment("x", "", "image/*")) == "ảnh.jpg"  # a Zalo image: no name

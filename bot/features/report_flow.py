@@ -21,6 +21,7 @@ from bot.db.people import Member, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, Receipt, ReportStore, StoredReport
 from bot.core.clock import clock_and_day
 from bot.core.access import ButtonRule, refusal
+from bot.core.numbers import whole_number
 from bot.core.callback import CallbackDataError
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.services.obligations import TrackedObligation, find, tracked_obligations
@@ -99,9 +100,9 @@ class ReportFlow:
         if refusal:
             return self.core.texts(msg, refusal)
         assert member is not None and member.unit is not None
-        typed = msg.text.strip().lstrip("#")
-        if typed.isdigit():
-            return self._start_fix(msg, member, int(typed))
+        number = whole_number(msg.text.strip().lstrip("#"))
+        if number is not None:
+            return self._start_fix(msg, member, number)
         mine = [r for r in self.store.correctable(member.official_id, self.core.now())
                 if r.unit_id == member.unit.id]
         if not mine:
@@ -125,8 +126,9 @@ class ReportFlow:
         assert member is not None
         if StartReport.matches(data):
             return self._start_at_status(msg, member, data)
-        if action == "fix" and arg.isdigit():  # from a receipt, a list or a question
-            return self._start_fix(msg, member, int(arg))
+        report_id = whole_number(arg) if action == "fix" else None
+        if report_id is not None:  # from a receipt, a list or a question
+            return self._start_fix(msg, member, report_id)
         state = self.core.dialog(msg)
         if state is None or state.kind != KIND or (
                 action == "c" and arg.startswith("send:") and arg != f"send:{state.data.get('token')}"):
@@ -312,10 +314,10 @@ class ReportFlow:
     def _on_percent_text(self, msg: Incoming, member: Member, state: "DialogState", text: str) -> list[Reply]:
         if is_skip(text):
             return self._to_text(msg, updated(state, percent=None))
-        number = text.rstrip("%").strip()
-        if not number.isdigit() or not 0 <= int(number) <= 100:
+        number = whole_number(text.rstrip("%"), max_digits=3)
+        if number is None or number > 100:
             return self._ask_percent(msg, BAD_PERCENT.format(typed=clip(text, 40)))
-        return self._to_text(msg, updated(state, percent=int(number)))
+        return self._to_text(msg, updated(state, percent=number))
 
     def _to_text(self, msg: Incoming, state: "DialogState") -> list[Reply]:
         self.core.save_dialog(msg, at_step(state, Step.TEXT))
