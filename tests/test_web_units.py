@@ -114,11 +114,16 @@ def test_an_invite_is_created_with_its_qr_code_registers_through_the_link_and_is
     for fields, reason in [({"unit": "KHONGCO", "role": "reporter"}, "Hãy chọn một đơn vị đang hoạt động"),
                            ({"unit": "SYT", "role": "admin"}, "chỉ cấp vai trò báo cáo hoặc chỉ xem"),
                            ({"unit": "SYT", "role": "reporter", "days": "0"}, "Số ngày hiệu lực phải từ 1 đến 365"),
-                           ({"unit": "SYT", "role": "reporter", "uses": "-1"}, "Số lượt đăng ký phải từ 1")]:
+                           ({"unit": "SYT", "role": "reporter", "uses": "-1"}, "Số lượt đăng ký phải từ 1"),
+                           ({"unit": "SYT", "role": "reporter", "uses": "²"}, "Số lượt đăng ký phải từ 1")]:
         refused = client.post("/don-vi/ma-moi", data={"csrf": csrf, **fields})
         assert refused.status_code == 400 and reason in refused.text, fields
+    # Without a number of uses a code registers one official, as /taoma and `units invite` do.
+    assert client.post("/don-vi/ma-moi", data={"csrf": csrf, "unit": "SYT", "role": "reader"},
+                       follow_redirects=False).status_code == 303
+    assert web.core.people.invites("SYT")[0].max_uses == 1  # the newest first
     invites = [d for _, _, d in _audit(web, "invite") if "SYT" in d]
-    assert len(invites) == 2 and {(o, c) for o, c, d in _audit(web, "invite") if "SYT" in d} == {(web.admin, "web")}
+    assert len(invites) == 3 and {(o, c) for o, c, d in _audit(web, "invite") if "SYT" in d} == {(web.admin, "web")}
     assert _audit(web, "revoke") == [(web.admin, "web", f"thu hồi mã {new[1]}")]
 
 

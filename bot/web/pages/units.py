@@ -22,7 +22,9 @@ from starlette.datastructures import UploadFile
 from bot.config import Settings
 from bot.db.people import ROLE_NAMES, Invite, OfficialInfo, PeopleStore, Role
 from bot.db.tasks import TaskStatus
-from bot.services.units import MAX_INVITE_DAYS, demotion_refusal, invite_state, typed_code
+from bot.core.numbers import whole_number
+from bot.services.units import (DEFAULT_INVITE_USES, MAX_INVITE_DAYS, MAX_INVITE_USES, demotion_refusal,
+                                invite_state, typed_code)
 from bot.services.units_file import UnitsFileError, parse_units_file
 from bot.web.app import render
 from bot.web.auth import Admin, AdminChange, Viewer
@@ -199,18 +201,16 @@ def _create_invite(request: Request, viewer: Viewer, fields: dict[str, str]) -> 
     days = _number(fields["days"], request.app.state.settings.access.invite_days)
     if days is None or not 1 <= days <= MAX_INVITE_DAYS:
         raise Refused(f"Số ngày hiệu lực phải từ 1 đến {MAX_INVITE_DAYS}.")
-    uses = _number(fields["uses"], None)
-    if fields["uses"] and (uses is None or uses < 1):
-        raise Refused("Số lượt đăng ký phải từ 1 trở lên (để trống: không giới hạn).")
+    uses = _number(fields["uses"], DEFAULT_INVITE_USES)  # one official unless made for more
+    if uses is None or not 1 <= uses <= MAX_INVITE_USES:
+        raise Refused(f"Số lượt đăng ký phải từ 1 đến {MAX_INVITE_USES}.")
     invite = _people(request).create_invite(unit.code, role, days=days, max_uses=uses,
                                             by=viewer.official_id, channel=CHANNEL)
     return invite.code
 
 
 def _number(text: str, default: int | None) -> int | None:
-    if not text:
-        return default
-    return int(text) if text.isdigit() else None
+    return whole_number(text) if text else default
 
 
 @router.post("/don-vi/thu-hoi")
