@@ -174,6 +174,25 @@ def test_bad_files_are_reported_and_the_rest_ingested(settings, knowledge):
     assert sorted(report.added) == ["chi-thi-17.txt", "ke-hoach-982.md", "sub/cong-van.txt"]
 
 
+def test_zip_bomb_and_long_pdf_are_reported_and_the_rest_ingested(settings, knowledge, tmp_path):
+    from tests.test_loaders import MB, docx_with_member, pdf_of_pages
+
+    import zipfile
+
+    bomb = docx_with_member(tmp_path, "bom.docx", bytes(8 * MB), zipfile.ZIP_DEFLATED)
+    shutil.copy(bomb, knowledge / "bom.docx")
+    pdf_of_pages(knowledge / "dai.pdf", 3)
+    settings = settings.model_copy(update={"ingest": settings.ingest.model_copy(
+        update={"max_pdf_pages": 2})})
+
+    report = ingest(settings, FakeEmbeddings())
+
+    failed = dict(report.failed)
+    assert set(failed) == {"bom.docx", "dai.pdf"}
+    assert "bom nén" in failed["bom.docx"] and failed["dai.pdf"] == "tệp PDF quá nhiều trang (3 > 2 trang)"
+    assert sorted(report.added) == ["chi-thi-17.txt", "ke-hoach-982.md", "sub/cong-van.txt"]
+
+
 def test_file_that_turns_corrupt_keeps_its_previous_chunks(settings, knowledge):
     ingest(settings, FakeEmbeddings())
     before = {k for k, m in stored(settings).items() if m["source"] == "ke-hoach-982.md"}

@@ -27,7 +27,7 @@ from bot.facts.extract import extract_facts
 from bot.ingestion.chunking import embedded_text, split_into_chunks
 from bot.ingestion.cleaning import clean_keeping_text
 from bot.ingestion.document import Chunk, CleanDocument, DocumentMeta, LoadError
-from bot.ingestion.loaders import load_text
+from bot.ingestion.loaders import LoadLimits, load_text
 from bot.retrieval.vector_store import iter_metadata
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ class Ingestor:
         self.facts = facts
         self.fact_records: dict[str, str] = {}
         self.max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
+        self.limits = load_limits(settings)
         # The fingerprint covers everything that shapes the stored vectors, not just the bytes.
         self.salt = "|".join([PIPELINE_VERSION, model_id, str(settings.chunking.max_tokens),
                               str(settings.chunking.min_chars)]).encode()
@@ -215,7 +216,7 @@ class Ingestor:
 
     def _clean(self, path: Path, rel: str) -> CleanDocument:
         with _as_load_error():
-            document, kept = clean_keeping_text(load_text(path, self.max_bytes))
+            document, kept = clean_keeping_text(load_text(path, self.max_bytes, self.limits))
         if kept:
             print(f"Lưu ý {rel}: bước làm sạch xoá hết nội dung của tệp, nên giữ lại nguyên văn "
                   "để không mất chữ nào.", file=sys.stderr)
@@ -238,6 +239,13 @@ class Ingestor:
         with _as_load_error():
             facts = extract_facts(document, self.settings.tasks.delivery_margin_days)
         self.facts.replace_document(rel, document.meta, _fact_record(content_hash), facts)
+
+
+def load_limits(settings: Settings) -> LoadLimits:
+    """The parsing bounds of the ingest: section."""
+    return LoadLimits(max_unpacked_bytes=int(settings.ingest.max_unpacked_mb * 1024 * 1024),
+                      max_zip_ratio=settings.ingest.max_zip_ratio,
+                      max_pdf_pages=settings.ingest.max_pdf_pages)
 
 
 @contextmanager
