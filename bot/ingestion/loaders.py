@@ -25,6 +25,8 @@ _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
               "button", "select", "template", "svg")
 _NOISE_ATTR = re.compile(r"menu|(?<![a-z])nav|breadcrumb|footer|share|social|comment|sidebar|banner"
                          r"|related|pager|pagination|advert|(?<![a-z])ads?(?![a-z])", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)"
+                           r"\s*(?:!\s*important\s*)?(?:;|$)", re.IGNORECASE)
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4",
                "h5", "h6", "blockquote", "pre", "br", "tr", "table", "dd", "dt", "dl", "hr",
                "center", "address", "figure", "figcaption"}
@@ -136,6 +138,8 @@ def _load_html(path: Path, limits: LoadLimits) -> str:
     soup = BeautifulSoup(_decode_html(data), "lxml")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
+    for tag in soup.find_all(_is_hidden):  # unseen by a reader, so it may carry anything
+        tag.decompose()
     for tag in soup.find_all(_is_noise_container):
         tag.decompose()
     root = soup.body or soup
@@ -153,6 +157,16 @@ def _decode_html(data: bytes) -> str:
         except LookupError:
             pass
     return decode_bytes(data)
+
+
+def _is_hidden(tag: object) -> bool:
+    """Hidden by the hidden attribute, aria-hidden="true" or an inline display:none."""
+    attrs = getattr(tag, "attrs", None)
+    if not attrs or getattr(tag, "name", "") in {"html", "body"}:
+        return False
+    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).strip().lower() == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(str(attrs.get("style", ""))))
 
 
 def _is_noise_container(tag: object) -> bool:
