@@ -14,6 +14,7 @@ new, empty database) refreshes the facts without embedding anything again.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from collections import defaultdict
@@ -120,7 +121,11 @@ class Ingestor:
         report = IngestReport()
         indexed = self._indexed()
         self.fact_records = self.facts.content_hashes() if self.facts else {}
-        files = discover(knowledge_dir)
+        links: list[str] = []
+        files = discover(knowledge_dir, links)
+        for rel in links:
+            print(f"Bỏ qua {rel}: đây là liên kết tượng trưng (symlink), không nạp để tránh đọc tệp "
+                  "nằm ngoài thư mục văn bản.", file=sys.stderr)
         for path in _progress(files, progress):
             rel = path.relative_to(knowledge_dir).as_posix()
             try:
@@ -263,11 +268,29 @@ def _fact_record(content_hash: str) -> str:
     return f"{FACTS_VERSION}:{content_hash}"
 
 
-def discover(knowledge_dir: Path) -> list[Path]:
-    """Every file under the folder, hidden ones aside, in a stable order."""
-    return sorted(p for p in knowledge_dir.rglob("*")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(knowledge_dir).parts))
+def discover(knowledge_dir: Path, links: list[str] | None = None) -> list[Path]:
+    """Every file under the folder, hidden ones aside, in a stable order.
+
+    Symbolic links (to files or folders) are never followed: they could pull in anything the
+    process can read. Their relative paths are appended to links, when given, to be reported.
+    """
+    found: list[Path] = []
+    for root, dirs, names in os.walk(knowledge_dir):  # followlinks=False: linked folders stay shut
+        here = Path(root)
+        linked = [d for d in dirs if (here / d).is_symlink()]
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
+        for name in (*linked, *names):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                if links is not None:
+                    links.append(path.relative_to(knowledge_dir).as_posix())
+            elif path.is_file():
+                found.append(path)
+    if links is not None:
+        links.sort()
+    return sorted(found)
 
 
 def chunk_id(rel: str, fingerprint: str, index: int) -> str:
