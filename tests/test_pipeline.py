@@ -175,9 +175,9 @@ def test_bad_files_are_reported_and_the_rest_ingested(settings, knowledge):
 
 
 def test_zip_bomb_and_long_pdf_are_reported_and_the_rest_ingested(settings, knowledge, tmp_path):
-    from tests.test_loaders import MB, docx_with_member, pdf_of_pages
-
     import zipfile
+
+    from tests.test_loaders import MB, docx_with_member, pdf_of_pages
 
     bomb = docx_with_member(tmp_path, "bom.docx", bytes(8 * MB), zipfile.ZIP_DEFLATED)
     shutil.copy(bomb, knowledge / "bom.docx")
