@@ -49,6 +49,10 @@ class Chunking(_Section):
 
 class Ingest(_Section):
     max_file_mb: float = Field(20, gt=0)
+    # Zip-bomb bounds for .docx, read from the archive's directory before anything is unpacked.
+    max_unpacked_mb: float = Field(200, gt=0)
+    max_zip_ratio: float = Field(100, gt=1)
+    max_pdf_pages: int = Field(1000, ge=1)
     extensions: list[str] = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
 
     @field_validator("extensions")

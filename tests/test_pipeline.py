@@ -174,6 +174,42 @@ def test_bad_files_are_reported_and_the_rest_ingested(settings, knowledge):
     assert sorted(report.added) == ["chi-thi-17.txt", "ke-hoach-982.md", "sub/cong-van.txt"]
 
 
+def test_zip_bomb_and_long_pdf_are_reported_and_the_rest_ingested(settings, knowledge, tmp_path):
+    import zipfile
+
+    from tests.test_loaders import MB, docx_with_member, pdf_of_pages
+
+    bomb = docx_with_member(tmp_path, "bom.docx", bytes(8 * MB), zipfile.ZIP_DEFLATED)
+    shutil.copy(bomb, knowledge / "bom.docx")
+    pdf_of_pages(knowledge / "dai.pdf", 3)
+    settings = settings.model_copy(update={"ingest": settings.ingest.model_copy(
+        update={"max_pdf_pages": 2})})
+
+    report = ingest(settings, FakeEmbeddings())
+
+    failed = dict(report.failed)
+    assert set(failed) == {"bom.docx", "dai.pdf"}
+    assert "bom nén" in failed["bom.docx"] and failed["dai.pdf"] == "tệp PDF quá nhiều trang (3 > 2 trang)"
+    assert sorted(report.added) == ["chi-thi-17.txt", "ke-hoach-982.md", "sub/cong-van.txt"]
+
+
+def test_symlinks_in_the_knowledge_folder_are_skipped_and_named(settings, knowledge, tmp_path, capsys):
+    outside = tmp_path / "ngoai"
+    (outside / "mat").mkdir(parents=True)
+    (outside / "bi-mat.txt").write_text(LETTER.replace("Văn phòng", "kho bí mật"), encoding="utf-8")
+    (outside / "mat" / "ho-so.txt").write_text(PLAN, encoding="utf-8")
+    (knowledge / "lien-ket.txt").symlink_to(outside / "bi-mat.txt")
+    (knowledge / "sub" / "thu-muc").symlink_to(outside / "mat", target_is_directory=True)
+
+    report = ingest(settings, FakeEmbeddings())
+
+    assert sorted(report.added) == ["chi-thi-17.txt", "ke-hoach-982.md", "sub/cong-van.txt"]
+    assert report.ok and {m["source"] for m in stored(settings).values()} == set(report.added)
+    err = capsys.readouterr().err
+    assert "Bỏ qua lien-ket.txt: đây là liên kết tượng trưng (symlink)" in err
+    assert "Bỏ qua sub/thu-muc: đây là liên kết tượng trưng (symlink)" in err
+
+
 def test_file_that_turns_corrupt_keeps_its_previous_chunks(settings, knowledge):
     ingest(settings, FakeEmbeddings())
     before = {k for k, m in stored(settings).items() if m["source"] == "ke-hoach-982.md"}

@@ -8,6 +8,7 @@ import codecs
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -24,12 +25,28 @@ _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
               "button", "select", "template", "svg")
 _NOISE_ATTR = re.compile(r"menu|(?<![a-z])nav|breadcrumb|footer|share|social|comment|sidebar|banner"
                          r"|related|pager|pagination|advert|(?<![a-z])ads?(?![a-z])", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)"
+                           r"\s*(?:!\s*important\s*)?(?:;|$)", re.IGNORECASE)
 _BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4",
                "h5", "h6", "blockquote", "pre", "br", "tr", "table", "dd", "dt", "dl", "hr",
                "center", "address", "figure", "figcaption"}
 
 
-def load_text(path: Path, max_bytes: int) -> str:
+# A member this large must compress at most max_zip_ratio : 1; smaller ones may compress better
+# (a short, repetitive styles.xml does) without being a threat.
+_ZIP_RATIO_GRACE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """Bounds on what parsing a file may cost, beyond its size on disk (ingest.* in config)."""
+
+    max_unpacked_bytes: int = 200 * 1024 * 1024
+    max_zip_ratio: float = 100.0
+    max_pdf_pages: int = 1000
+
+
+def load_text(path: Path, max_bytes: int, limits: LoadLimits | None = None) -> str:
     """The text of one knowledge file, NFC; raises LoadError with the reason."""
     suffix = path.suffix.lower()
     loader = _LOADERS.get(suffix)
@@ -43,7 +60,7 @@ def load_text(path: Path, max_bytes: int) -> str:
         raise LoadError("tệp rỗng")
     if size > max_bytes:
         raise LoadError(f"tệp quá lớn ({_megabytes(size)} MB > {_megabytes(max_bytes)} MB)")
-    text = unicodedata.normalize("NFC", loader(path))
+    text = unicodedata.normalize("NFC", loader(path, limits or LoadLimits()))
     if not text.strip():
         raise LoadError("tệp không có nội dung chữ")
     return text
@@ -57,7 +74,7 @@ def _megabytes(size: int) -> str:
 
 # --- plain text ------------------------------------------------------------------------------------
 
-def _load_plain(path: Path) -> str:
+def _load_plain(path: Path, limits: LoadLimits) -> str:
     data = path.read_bytes()
     text = decode_bytes(data)
     if not text.strip():
@@ -112,7 +129,7 @@ def _checked(text: str) -> str:
 
 # --- HTML -------------------------------------------------------------------------------------------
 
-def _load_html(path: Path) -> str:
+def _load_html(path: Path, limits: LoadLimits) -> str:
     from bs4 import BeautifulSoup
 
     data = path.read_bytes()
@@ -120,6 +137,8 @@ def _load_html(path: Path) -> str:
         raise LoadError("tệp nhị phân, không phải văn bản")
     soup = BeautifulSoup(_decode_html(data), "lxml")
     for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_is_hidden):  # unseen by a reader, so it may carry anything
         tag.decompose()
     for tag in soup.find_all(_is_noise_container):
         tag.decompose()
@@ -138,6 +157,16 @@ def _decode_html(data: bytes) -> str:
         except LookupError:
             pass
     return decode_bytes(data)
+
+
+def _is_hidden(tag: object) -> bool:
+    """Hidden by the hidden attribute, aria-hidden="true" or an inline display:none."""
+    attrs = getattr(tag, "attrs", None)
+    if not attrs or getattr(tag, "name", "") in {"html", "body"}:
+        return False
+    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).strip().lower() == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(str(attrs.get("style", ""))))
 
 
 def _is_noise_container(tag: object) -> bool:
@@ -184,10 +213,11 @@ def _html_lines(node: object) -> Iterator[str]:
 
 # --- DOCX -------------------------------------------------------------------------------------------
 
-def _load_docx(path: Path) -> str:
+def _load_docx(path: Path, limits: LoadLimits) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_zip(path, limits)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -195,6 +225,30 @@ def _load_docx(path: Path) -> str:
     except Exception as exc:  # lxml and zip errors vary by corruption
         raise LoadError("tệp DOCX hỏng hoặc không đúng định dạng") from exc
     return "\n".join(_docx_blocks(document))
+
+
+def _check_zip(path: Path, limits: LoadLimits) -> None:
+    """Refuse a zip bomb from its directory alone, before anything is decompressed.
+
+    zipfile never inflates a member past the size its directory entry declares, so the declared
+    sizes bound what python-docx can read into memory.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LoadError("tệp DOCX hỏng hoặc không đúng định dạng") from exc
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unpacked_bytes:
+        raise LoadError(f"tệp DOCX giải nén ra quá lớn ({_megabytes(total)} MB > "
+                        f"{_megabytes(limits.max_unpacked_bytes)} MB), có thể là bom nén")
+    for member in members:
+        if member.file_size <= _ZIP_RATIO_GRACE_BYTES:
+            continue
+        if member.file_size > limits.max_zip_ratio * max(member.compress_size, 1):
+            ratio = member.file_size / max(member.compress_size, 1)
+            raise LoadError(f"tệp DOCX có tỉ lệ nén bất thường ({ratio:.0f}:1 > "
+                            f"{limits.max_zip_ratio:g}:1), có thể là bom nén")
 
 
 def _docx_blocks(document: object) -> Iterator[str]:
@@ -222,7 +276,7 @@ def _docx_table_rows(table: object) -> Iterator[str]:
 
 # --- PDF --------------------------------------------------------------------------------------------
 
-def _load_pdf(path: Path) -> str:
+def _load_pdf(path: Path, limits: LoadLimits) -> str:
     import logging
 
     from pypdf import PdfReader
@@ -236,6 +290,9 @@ def _load_pdf(path: Path) -> str:
                 reader.decrypt("")
             except Exception as exc:
                 raise LoadError("tệp PDF có mật khẩu, không đọc được") from exc
+        count = len(reader.pages)
+        if count > limits.max_pdf_pages:
+            raise LoadError(f"tệp PDF quá nhiều trang ({count} > {limits.max_pdf_pages} trang)")
         pages = [page.extract_text() or "" for page in reader.pages]
     except LoadError:
         raise
@@ -249,7 +306,7 @@ def _load_pdf(path: Path) -> str:
     return text
 
 
-_LOADERS: dict[str, Callable[[Path], str]] = {
+_LOADERS: dict[str, Callable[[Path, LoadLimits], str]] = {
     ".txt": _load_plain, ".md": _load_plain,
     ".html": _load_html, ".htm": _load_html,
     ".docx": _load_docx, ".pdf": _load_pdf,

@@ -14,6 +14,7 @@ new, empty database) refreshes the facts without embedding anything again.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from collections import defaultdict
@@ -27,7 +28,7 @@ from bot.facts.extract import extract_facts
 from bot.ingestion.chunking import embedded_text, split_into_chunks
 from bot.ingestion.cleaning import clean_keeping_text
 from bot.ingestion.document import Chunk, CleanDocument, DocumentMeta, LoadError
-from bot.ingestion.loaders import load_text
+from bot.ingestion.loaders import LoadLimits, load_text
 from bot.retrieval.vector_store import iter_metadata
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class Ingestor:
         self.facts = facts
         self.fact_records: dict[str, str] = {}
         self.max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
+        self.limits = load_limits(settings)
         # The fingerprint covers everything that shapes the stored vectors, not just the bytes.
         self.salt = "|".join([PIPELINE_VERSION, model_id, str(settings.chunking.max_tokens),
                               str(settings.chunking.min_chars)]).encode()
@@ -119,7 +121,11 @@ class Ingestor:
         report = IngestReport()
         indexed = self._indexed()
         self.fact_records = self.facts.content_hashes() if self.facts else {}
-        files = discover(knowledge_dir)
+        links: list[str] = []
+        files = discover(knowledge_dir, links)
+        for rel in links:
+            print(f"Bỏ qua {rel}: đây là liên kết tượng trưng (symlink), không nạp để tránh đọc tệp "
+                  "nằm ngoài thư mục văn bản.", file=sys.stderr)
         for path in _progress(files, progress):
             rel = path.relative_to(knowledge_dir).as_posix()
             try:
@@ -215,7 +221,7 @@ class Ingestor:
 
     def _clean(self, path: Path, rel: str) -> CleanDocument:
         with _as_load_error():
-            document, kept = clean_keeping_text(load_text(path, self.max_bytes))
+            document, kept = clean_keeping_text(load_text(path, self.max_bytes, self.limits))
         if kept:
             print(f"Lưu ý {rel}: bước làm sạch xoá hết nội dung của tệp, nên giữ lại nguyên văn "
                   "để không mất chữ nào.", file=sys.stderr)
@@ -240,6 +246,13 @@ class Ingestor:
         self.facts.replace_document(rel, document.meta, _fact_record(content_hash), facts)
 
 
+def load_limits(settings: Settings) -> LoadLimits:
+    """The parsing bounds of the ingest: section."""
+    return LoadLimits(max_unpacked_bytes=int(settings.ingest.max_unpacked_mb * 1024 * 1024),
+                      max_zip_ratio=settings.ingest.max_zip_ratio,
+                      max_pdf_pages=settings.ingest.max_pdf_pages)
+
+
 @contextmanager
 def _as_load_error() -> Iterator[None]:
     """A bug or an odd file must not stop the other files: it becomes that file's failure."""
@@ -255,11 +268,29 @@ def _fact_record(content_hash: str) -> str:
     return f"{FACTS_VERSION}:{content_hash}"
 
 
-def discover(knowledge_dir: Path) -> list[Path]:
-    """Every file under the folder, hidden ones aside, in a stable order."""
-    return sorted(p for p in knowledge_dir.rglob("*")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(knowledge_dir).parts))
+def discover(knowledge_dir: Path, links: list[str] | None = None) -> list[Path]:
+    """Every file under the folder, hidden ones aside, in a stable order.
+
+    Symbolic links (to files or folders) are never followed: they could pull in anything the
+    process can read. Their relative paths are appended to links, when given, to be reported.
+    """
+    found: list[Path] = []
+    for root, dirs, names in os.walk(knowledge_dir):  # followlinks=False: linked folders stay shut
+        here = Path(root)
+        linked = [d for d in dirs if (here / d).is_symlink()]
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
+        for name in (*linked, *names):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                if links is not None:
+                    links.append(path.relative_to(knowledge_dir).as_posix())
+            elif path.is_file():
+                found.append(path)
+    if links is not None:
+        links.sort()
+    return sorted(found)
 
 
 def chunk_id(rel: str, fingerprint: str, index: int) -> str:
