@@ -32,33 +32,9 @@ from bot.services.tasks import TaskRegister
 from bot.services.unit_match import UnitMatcher
 from bot.services.units_file import parse_csv, parse_yaml
 from tests.conftest import ROOT, build_assistant
+from tests.plans import PLAN
 
 DOC = "77/KH-UBND"
-PLAN = """ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
-Số: 77/KH-UBND
-Đắk Lắk, ngày 10 tháng 01 năm 2026
-
-KẾ HOẠCH
-Triển khai chuyển đổi số năm 2026
-
-I. MỤC ĐÍCH, YÊU CẦU
-Bảo đảm các cơ quan, đơn vị triển khai đồng bộ các nhiệm vụ chuyển đổi số.
-
-II. TỔ CHỨC THỰC HIỆN
-1. Sở Nội vụ:
-Chủ trì, phối hợp với Sở Tài chính tổng hợp báo cáo kết quả thực hiện, gửi Ủy ban nhân dân tỉnh trước ngày 15/6/2026.
-2. Sở Y tế:
-Xây dựng kế hoạch chuyển đổi số ngành y tế, trình Ủy ban nhân dân tỉnh trước ngày 30/4/2026.
-3. Ủy ban nhân dân các xã, phường:
-Rà soát, cập nhật dữ liệu dân cư trên địa bàn, gửi Sở Nội vụ trước ngày 31/5/2026.
-4. Các sở, ban, ngành:
-Báo cáo tình hình thực hiện kế hoạch, gửi Sở Nội vụ trước ngày 20/11/2026.
-5. Trung tâm Phục vụ hành chính công:
-Cập nhật danh mục thủ tục hành chính, hoàn thành trước ngày 30/9/2026.
-
-Thời gian kiểm tra và đánh giá kết quả thực hiện: trước ngày 15/12/2026.
-Kế hoạch này có hiệu lực kể từ ngày ký.
-"""
 UNITS = [UnitSpec("SNV", "Sở Nội vụ", "so", ("Sở NV",)), UnitSpec("STC", "Sở Tài chính", "so"),
          UnitSpec("SYT", "Sở Y tế", "so"), UnitSpec("XA1", "Ủy ban nhân dân xã Ea Kao", "ubnd_xa"),
          UnitSpec("P2", "UBND phường Tân Lập", "ubnd_xa"),

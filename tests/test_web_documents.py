@@ -17,23 +17,8 @@ from bot.db.web import WebStore
 from bot.services.tasks import TaskRegister
 from bot.web.library import Library, safe_name
 from tests.conftest import WebWorld
+from tests.plans import PLAN_HEAD as PLAN
 
-PLAN = """ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
-Số: 77/KH-UBND
-Đắk Lắk, ngày 10 tháng 01 năm 2026
-
-KẾ HOẠCH
-Triển khai chuyển đổi số năm 2026
-
-I. MỤC ĐÍCH, YÊU CẦU
-Bảo đảm các cơ quan, đơn vị triển khai đồng bộ các nhiệm vụ chuyển đổi số.
-
-II. TỔ CHỨC THỰC HIỆN
-1. Sở Nội vụ:
-Chủ trì, phối hợp với Sở Tài chính tổng hợp báo cáo kết quả thực hiện, gửi Ủy ban nhân dân tỉnh trước ngày 15/6/2026.
-2. Sở Y tế:
-Xây dựng kế hoạch chuyển đổi số ngành y tế, trình Ủy ban nhân dân tỉnh trước ngày 30/4/2026.
-"""
 STORED_AS = "ke-hoach-77-chuyen-doi-so.txt"
 SEED = "chi-thi-17-ct-btttt-2018.txt"
 WAIT_S = 60

@@ -17,7 +17,6 @@ import os
 import re
 import sys
 import time
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
@@ -33,6 +32,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # no
                           ContextTypes, ExtBot, TypeHandler)
 
 from bot.channels.telegram.sender import file_url  # noqa: E402
+from bot.channels.turns import ChatQueue  # noqa: E402
 from bot.core.messages import (TELEGRAM, Attachment, ChatKind, Command, Incoming, OutgoingFile,  # noqa: E402
                                Reply, Sender)
 from bot.core.replies import APOLOGY, split_text  # noqa: E402
@@ -155,16 +155,14 @@ def _attachment(message: Message) -> Attachment | None:
 # -- the handler ------------------------------------------------------------------------------
 
 
-class ChatTurns:
-    """One chat's updates in arrival order (PTB runs updates concurrently): replies to one person
-    never overtake each other, and one person's flood holds at most one of the threads the core
-    runs in, so it never queues in front of everyone else. «typing…» is shown at most once per
-    TYPING_EVERY per chat, so a flood does not spend the bot's send budget on indicators."""
+class ChatTurns(ChatQueue):
+    """One chat's updates in arrival order (PTB runs updates concurrently), and «typing…» at most
+    once per TYPING_EVERY per chat, so a flood does not spend the bot's send budget on indicators."""
 
     MAX_TRACKED = 10_000
 
     def __init__(self) -> None:
-        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
+        super().__init__()
         self._typed: dict[int, float] = {}
 
     def typing_due(self, chat_id: int) -> bool:
@@ -176,20 +174,6 @@ class ChatTurns:
             self._typed = {c: t for c, t in self._typed.items() if now - t < every}
         self._typed[chat_id] = now
         return True
-
-    @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
-        lock, users = self._chats.get(chat_id, (asyncio.Lock(), 0))
-        self._chats[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._chats[chat_id]
-            if users <= 1:
-                del self._chats[chat_id]
-            else:
-                self._chats[chat_id] = (lock, users - 1)
 
 
 async def handle_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -22,11 +22,12 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aiohttp import web
 
+from bot.channels.turns import ChatQueue
 from bot.channels.zalo.client import (POLL_TIMEOUT, ZaloClient, ZaloConfigError, ZaloError,  # noqa: F401
                                       _transient)
 from bot.channels.zalo.media import MEDIA_SEGMENT, MediaHost, media_base
@@ -134,7 +135,7 @@ class Dispatcher:
         self.backlog = backlog
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._turns = ChatQueue()  # FIFO per chat: replies to one person never overtake each other
         self._room = asyncio.Event()
         self._room.set()
 
@@ -169,7 +170,7 @@ class Dispatcher:
                 log.debug("zalo: bỏ qua sự kiện %s", update.get("event_name"))
                 return
             chat_id = incoming.chat_id
-            async with self._chat_turn(chat_id), self._slots:
+            async with self._turns.turn(chat_id), self._slots:
                 await self._answer(update, incoming)
         except Exception:  # one bad update must never stop the others
             log.exception("zalo: lỗi khi xử lý cập nhật ở cuộc trò chuyện %s; bỏ qua", chat_id)
@@ -203,21 +204,6 @@ class Dispatcher:
             await self.client.send_chat_action(chat_id, "typing")
         except ZaloError as error:
             log.debug("zalo: typing thất bại: %s", error)
-
-    @contextlib.asynccontextmanager
-    async def _chat_turn(self, chat_id: str) -> AsyncIterator[None]:
-        """FIFO per chat: replies to one person never overtake each other."""
-        lock, users = self._chats.get(chat_id, (asyncio.Lock(), 0))
-        self._chats[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._chats[chat_id]
-            if users <= 1:
-                del self._chats[chat_id]
-            else:
-                self._chats[chat_id] = (lock, users - 1)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
