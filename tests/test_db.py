@@ -310,3 +310,17 @@ def test_criteria_in_document_then_position_order(store: FactStore) -> None:
     assert found[0].criteria.items == CRITERIA[0].items
     assert found[3].criteria.items == ()
     assert store.criteria([]) == [] and store.criteria(["không có"]) == []
+
+
+def test_database_errors_do_not_carry_bound_values(database_url: str) -> None:
+    """A failing statement's error names the statement, never the values (questions, reports)."""
+    secret = "báo cáo mật của Nguyễn Văn A"
+    engine = open_engine(database_url)
+    try:
+        with pytest.raises(Exception) as failure, engine.connect() as conn:
+            conn.execute(text("SELECT * FROM no_such_table WHERE x = :value"), {"value": secret})
+        assert "no_such_table" in str(failure.value)
+        assert secret not in str(failure.value)
+        assert secret not in repr(failure.value)
+    finally:
+        engine.dispose()

@@ -4,6 +4,9 @@ SQLite is the one-machine default: WAL so readers never block the writer, foreig
 leaves them off), a busy timeout so a second process waits instead of failing, and transactions
 begun by SQLAlchemy so that DDL and SAVEPOINTs are transactional. PostgreSQL serves several
 workers; concurrent start-ups serialise their migrations with an advisory lock.
+
+Every engine hides bound parameters: a failing statement's error (and any SQL echo) names the
+statement but never the values, so questions, report texts and names do not reach the logs.
 """
 from __future__ import annotations
 
@@ -44,7 +47,7 @@ def open_engine(url: str | URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
     # pre_ping: a pooled connection may have been closed by a server restart.
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -52,7 +55,8 @@ def _sqlite_engine(url: URL) -> Engine:
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                           hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
