@@ -149,6 +149,19 @@ def test_sqlite_file_in_a_new_folder_with_wal(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def test_sqlite_commits_are_synced_in_full(tmp_path: Path) -> None:
+    """A receipt shown to a reporter must survive a power cut: synchronous=FULL (2), not NORMAL,
+    on every new connection of the application database."""
+    engine = connect(f"sqlite:///{tmp_path / 'assistant.db'}")
+    try:
+        for _ in range(2):
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            engine.dispose()  # the next connection is a new one
+    finally:
+        engine.dispose()
+
+
 def test_sqlite_ddl_is_transactional(tmp_path: Path) -> None:
     """A failed migration leaves nothing half-done: SQLAlchemy, not sqlite3, emits BEGIN."""
     engine = open_engine(f"sqlite:///{tmp_path / 'x.db'}")
