@@ -8,7 +8,9 @@ For each backend, over the shipped knowledge (fake embedding, the SQL side is re
 - the whole /baocao dialog through `Assistant.handle`: 7 messages per report (command, obligation,
   status, percentage, text, «Bỏ qua», «Gửi»), each official of their own unit;
 then the same three writes from 8 threads at once. Ratios are to the bare INSERT of the same
-backend and concurrency.
+backend and concurrency. SQLite runs twice: with the application's synchronous=FULL (a commit
+survives a power cut) and with NORMAL (survives only application crashes), and the run ends with
+each line's FULL/NORMAL ratio: what durability costs.
 
     .venv/bin/python bench/report_throughput.py [--reports 200] [--threads 8] [--postgres URL]
 """
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
+from bot.db import engine as engine_module  # noqa: E402
 from bot.db import models as m  # noqa: E402
 from bot.db.dialogs import DialogState  # noqa: E402
 from bot.db.engine import normalise_url, writer  # noqa: E402
@@ -40,7 +43,7 @@ from bot.db.reports import NewReport, ReportStore  # noqa: E402
 from bot.core.messages import TELEGRAM, Incoming, Sender  # noqa: E402
 from bot.features.report_flow import ReportFlow  # noqa: E402
 from bot.db.report_status import Status  # noqa: E402
-from tests.conftest import build_assistant  # noqa: E402  (the core over the knowledge, fake embedding)
+from tests.conftest import build_assistant, track_all  # noqa: E402  (the core over the knowledge, fake embedding)
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 1, 15, 2, 0, tzinfo=UTC)
@@ -94,15 +97,27 @@ def rates(count: int, works: dict[str, Callable[[int], object]], threads: int = 
     return {name: count / seconds for name, seconds in spent.items()}
 
 
-def measure(database_url: str, reports: int, threads: int) -> Figures:
-    base = Path(tempfile.mkdtemp(prefix="report-bench-"))
-    core = build_assistant(base, database_url=database_url, now=lambda: NOW)
-    store = next(f for f in core.features if isinstance(f, ReportFlow)).store
-    engine = store.engine
+def measure(database_url: str, reports: int, threads: int, *, synchronous: str | None = None) -> Figures:
+    """The figures of one backend; `synchronous` overrides SQLite's setting for this run."""
+    chosen = engine_module.SQLITE_SYNCHRONOUS
+    if synchronous is not None:
+        engine_module.SQLITE_SYNCHRONOUS = synchronous  # read by every new connection
     try:
-        return _measure(core, store, engine, reports, threads)
+        base = Path(tempfile.mkdtemp(prefix="report-bench-"))
+        core = build_assistant(base, database_url=database_url, now=lambda: NOW)
+        store = next(f for f in core.features if isinstance(f, ReportFlow)).store
+        engine = store.engine
+        try:
+            if engine.dialect.name == "sqlite":
+                with engine.connect() as connection:
+                    level = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+                wanted = synchronous or chosen
+                assert level == {"NORMAL": 1, "FULL": 2}[wanted], (level, wanted)
+            return _measure(core, store, engine, reports, threads)
+        finally:
+            engine.dispose()
     finally:
-        engine.dispose()
+        engine_module.SQLITE_SYNCHRONOUS = chosen
 
 
 def _measure(core, store: ReportStore, engine, reports: int, threads: int) -> Figures:  # type: ignore[no-untyped-def]
@@ -110,6 +125,7 @@ def _measure(core, store: ReportStore, engine, reports: int, threads: int) -> Fi
     # One unit and one official per simulated user, per round and kind of measurement.
     users = {(kind, r): _register(core, f"{kind}{r}", WARM + reports)
              for kind in ("row", "submit", "confirm", "dialog") for r in rounds}
+    track_all(engine)  # reports are owed on tracked tasks assigned to the unit
 
     def row_values(official: tuple[int, int, str]) -> dict[str, object]:
         return {"unit_id": official[0], "official_id": official[1], "channel": "telegram",
@@ -190,13 +206,16 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        sqlite = measure(f"sqlite:///{Path(folder) / 'bench.db'}", args.reports, args.threads)
+        sqlite = measure(f"sqlite:///{Path(folder) / 'bench.db'}", args.reports, args.threads,
+                         synchronous="FULL")
+        normal = measure(f"sqlite:///{Path(folder) / 'normal.db'}", args.reports, args.threads,
+                         synchronous="NORMAL")
     with postgres_schema(args.postgres) as url:
         postgres = measure(url, args.reports, args.threads)
 
     print(f"Report submissions per second ({args.reports} per line; par = {args.threads} threads; "
           f"× = ratio to the bare INSERT of the same backend and concurrency)\n")
-    print(f"{'':34}{'SQLite (WAL)':>22}{'PostgreSQL':>22}")
+    print(f"{'':34}{'SQLite (WAL, FULL)':>22}{'PostgreSQL':>22}")
     for what in sqlite.rates:
         cells = []
         for figures in (sqlite, postgres):
@@ -207,6 +226,11 @@ def main() -> int:
         print(f"{what:34}{cells[0]:>22}{cells[1]:>22}")
     print(f"\nFull dialog, mean per message (seq): SQLite {sqlite.step_ms:.1f} ms, "
           f"PostgreSQL {postgres.step_ms:.1f} ms")
+    print(f"\nSQLite synchronous=FULL (the application's) against NORMAL, same run "
+          f"(ratio < 1: FULL is slower)\n")
+    print(f"{'':34}{'FULL':>12}{'NORMAL':>12}{'FULL/NORMAL':>14}")
+    for what, value in sqlite.rates.items():
+        print(f"{what:34}{value:10.1f}/s{normal.rates[what]:10.1f}/s{value / normal.rates[what]:13.2f}×")
     return 0
 
 

@@ -149,6 +149,19 @@ def test_sqlite_file_in_a_new_folder_with_wal(tmp_path: Path) -> None:
         engine.dispose()
 
 
+def test_sqlite_commits_are_synced_in_full(tmp_path: Path) -> None:
+    """A receipt shown to a reporter must survive a power cut: synchronous=FULL (2), not NORMAL,
+    on every new connection of the application database."""
+    engine = connect(f"sqlite:///{tmp_path / 'assistant.db'}")
+    try:
+        for _ in range(2):
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+            engine.dispose()  # the next connection is a new one
+    finally:
+        engine.dispose()
+
+
 def test_sqlite_ddl_is_transactional(tmp_path: Path) -> None:
     """A failed migration leaves nothing half-done: SQLAlchemy, not sqlite3, emits BEGIN."""
     engine = open_engine(f"sqlite:///{tmp_path / 'x.db'}")
@@ -310,3 +323,17 @@ def test_criteria_in_document_then_position_order(store: FactStore) -> None:
     assert found[0].criteria.items == CRITERIA[0].items
     assert found[3].criteria.items == ()
     assert store.criteria([]) == [] and store.criteria(["không có"]) == []
+
+
+def test_database_errors_do_not_carry_bound_values(database_url: str) -> None:
+    """A failing statement's error names the statement, never the values (questions, reports)."""
+    secret = "báo cáo mật của Nguyễn Văn A"
+    engine = open_engine(database_url)
+    try:
+        with pytest.raises(Exception) as failure, engine.connect() as conn:
+            conn.execute(text("SELECT * FROM no_such_table WHERE x = :value"), {"value": secret})
+        assert "no_such_table" in str(failure.value)
+        assert secret not in str(failure.value)
+        assert secret not in repr(failure.value)
+    finally:
+        engine.dispose()

@@ -8,13 +8,14 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, event, func, insert, select
 from telegram import Bot
 
 from bot.services.broadcasts import plan_broadcast
@@ -725,3 +726,41 @@ def test_worker_ids_are_short_and_only_dead_processes_of_our_namespace_are_relea
     assert not _dead_here(f"telegram:{host}:ffffffff:{gone}:00000000", "telegram")  # another container
     assert not _dead_here(f"telegram:{host}:{gone}", "telegram")  # an old-style id: the lease decides
     assert not _dead_here(f"zalo:{host}:{namespace}:{gone}:00000000", "telegram")
+
+
+@contextmanager
+def failing_insert(engine: Engine, table: str) -> Iterator[None]:
+    """Every INSERT into `table` fails while the block runs (as a full disk or a dropped
+    connection would make it fail)."""
+    def refuse(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(f"INSERT INTO {table.upper()} "):
+            raise RuntimeError(f"cannot write {table}")
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+
+
+def _broadcast_rows(engine: Engine) -> tuple[int, int, int]:
+    with engine.connect() as connection:
+        return tuple(connection.scalar(select(func.count()).select_from(table))  # type: ignore[return-value]
+                     for table in (m.Broadcast, m.OutboxMessage, m.AuditEntry))
+
+
+@pytest.mark.parametrize("table", ["audit_log", "outbox"])
+def test_a_broadcast_its_messages_and_its_audit_entry_are_one_transaction(db_engine: Engine,
+                                                                         table: str) -> None:
+    """If the audit row cannot be written nothing is planned (an admin who sends again must not
+    announce twice), and a broadcast whose messages fail leaves no audit entry either."""
+    seed_officials(db_engine, [("telegram", "t1"), ("telegram", "t2")])
+    people = PeopleStore(db_engine)
+    with failing_insert(db_engine, table), pytest.raises(RuntimeError, match=f"cannot write {table}"):
+        plan_broadcast(Outbox(db_engine), people, "Họp giao ban.", "all", created_by=None,
+                       report_to=("telegram", str(ADMIN_CHAT)))
+    assert _broadcast_rows(db_engine) == (0, 0, 0)
+    broadcast_id, planned = plan_broadcast(Outbox(db_engine), people, "Họp giao ban.", "all",
+                                           report_to=("telegram", str(ADMIN_CHAT)))
+    assert planned == 2 and _broadcast_rows(db_engine) == (1, 2, 1)
+    assert people.audit_log()[0][2:] == ("telegram", "broadcast", f"thông báo #{broadcast_id} tới all: 2 người")

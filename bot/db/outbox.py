@@ -118,17 +118,23 @@ class Outbox(Repository):
 
     def plan_broadcast(self, kind: str, text: str, audience: str,
                        messages: Callable[[int], Iterable[NewMessage]], *, created_by: int | None = None,
-                       report_to: tuple[str, str] | None = None) -> tuple[int, int]:
-        """The broadcast and its messages (`messages(broadcast_id)`) in ONE transaction: no
-        delivery run ever sees a broadcast without its rows (it would report «đã gửi 0»), and a
-        crash loses both or neither. (broadcast id, rows added)."""
+                       report_to: tuple[str, str] | None = None,
+                       audit: Callable[[int], m.AuditEntry] | None = None) -> tuple[int, int]:
+        """The broadcast, its messages (`messages(broadcast_id)`) and its audit entry
+        (`audit(broadcast_id)`) in ONE transaction: no delivery run ever sees a broadcast without
+        its rows (it would report «đã gửi 0»), a crash loses all or none, and a failed audit
+        write sends nothing (the admin who tries again does not announce it twice).
+        (broadcast id, rows added)."""
         row = m.Broadcast(kind=kind, text=text, audience=audience, created_by=created_by,
                           report_channel=report_to[0] if report_to else None,
                           report_chat_id=report_to[1] if report_to else None)
         with self._write() as session, session.begin():
             session.add(row)
             session.flush()
-            return row.id, self._enqueue(session, messages(row.id), row.id)
+            added = self._enqueue(session, messages(row.id), row.id)
+            if audit is not None:
+                session.add(audit(row.id))
+            return row.id, added
 
     def enqueue(self, messages: Iterable[NewMessage], broadcast_id: int | None = None) -> int:
         """Write the messages as pending rows; those already planned (same dedupe key) are

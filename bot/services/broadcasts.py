@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.db import models as m
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import PeopleStore, Recipient
 from bot.db.report_views import reported_units
@@ -67,8 +68,8 @@ def _shorten(action: str, limit: int) -> str:
 def plan_broadcast(outbox: Outbox, people: PeopleStore, text: str, audience: str, *,
                    created_by: int | None = None, report_to: tuple[str, str] | None = None,
                    channel: str | None = None) -> tuple[int, int]:
-    """Record the broadcast and one pending message per recipient in one transaction, and
-    audit it on `channel` (by default the chat's channel, or "cli" without a chat);
+    """Record the broadcast, one pending message per recipient and its audit entry on
+    `channel` (by default the chat's channel, or "cli" without a chat) in one transaction;
     (broadcast id, recipients)."""
     recipients = audience_recipients(people, audience)
 
@@ -76,8 +77,11 @@ def plan_broadcast(outbox: Outbox, people: PeopleStore, text: str, audience: str
         return [NewMessage(f"bc:{broadcast_id}:{r.official_id}", r.channel, r.chat_id, text,
                            official_id=r.official_id) for r in recipients]
 
+    def audit(broadcast_id: int) -> m.AuditEntry:
+        return m.AuditEntry(official_id=created_by, channel=channel or (report_to[0] if report_to else "cli"),
+                            action="broadcast",
+                            detail=f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
+
     broadcast_id, _ = outbox.plan_broadcast("announcement", text, audience, messages, created_by=created_by,
-                                            report_to=report_to)
-    people.audit(created_by, channel or (report_to[0] if report_to else "cli"), "broadcast",
-                 f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
+                                            report_to=report_to, audit=audit)
     return broadcast_id, len(recipients)
