@@ -1,9 +1,22 @@
 """Vietnam time, the one clock officials read (UTC+7, no daylight saving)."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
+_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_day(text: str) -> date:
+    """A day as typed («31/3/2026», «31.03.2026») or as a date picker sends it («2026-03-31»);
+    ValueError otherwise (argparse's «invalid value»)."""
+    text = text.strip()
+    match = _DAY.match(text)
+    if match:
+        d, m, y = (int(g) for g in match.groups())
+        return date(y, m, d)
+    return date.fromisoformat(text)
 
 
 def in_vietnam(moment: datetime) -> datetime:

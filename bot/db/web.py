@@ -3,8 +3,8 @@
 A link carries a random 256-bit token; the database keeps only its SHA-256, so a copy of the
 database opens nothing. Redeeming a link is one conditional UPDATE (unused, unexpired), so a link
 works exactly once even when two browsers race for it. A session is a second random token in an
-HttpOnly cookie, kept server-side as its hash with a CSRF token; it ends on «Đăng xuất», after
-the idle timeout, or when an admin's role is taken away.
+HttpOnly cookie, kept server-side as its hash with a CSRF token; it ends on «Đăng xuất» or after
+the idle timeout (the official's role and activity are read again on every request).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.db import models as m
 from bot.db.engine import Repository
@@ -94,16 +94,3 @@ class WebStore(Repository):
                 m.WebSession.token_hash == _hash(token), m.WebSession.ended_at.is_(None))
                 .values(ended_at=now or m.utc_now()))
             return bool(result.rowcount)
-
-    def end_all(self, official_id: int, now: datetime | None = None) -> int:
-        """End every session of an official (a role taken away, an account lost)."""
-        with self._write() as session, session.begin():
-            result = session.execute(update(m.WebSession).where(
-                m.WebSession.official_id == official_id, m.WebSession.ended_at.is_(None))
-                .values(ended_at=now or m.utc_now()))
-            return int(result.rowcount or 0)
-
-    def open_sessions(self, official_id: int) -> int:
-        with self._read() as session:
-            return len(session.scalars(select(m.WebSession.token_hash).where(
-                m.WebSession.official_id == official_id, m.WebSession.ended_at.is_(None))).all())

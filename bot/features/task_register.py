@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.access import ButtonRule
 from bot.core.callback import CallbackData, CallbackDataError
-from bot.core.clock import VIETNAM
+from bot.core.clock import VIETNAM, parse_day
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.db.dialogs import DialogState
 from bot.db.outbox import NewMessage, Outbox
@@ -26,7 +26,6 @@ from bot.db.people import Role
 from bot.db.tasks import STATUS_NAMES, TaskRecord, TaskStatus
 from bot.retrieval.listings import shorten
 from bot.retrieval.vietnamese import fold, nfc
-from bot.services.task_cli import parse_day
 from bot.services.tasks import DocumentTasks, TaskError, TaskRegister, by_document, document_token, due_text
 
 if TYPE_CHECKING:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot.core.clock import VIETNAM
+from bot.core.clock import VIETNAM, parse_day
 from bot.db.outbox import Outbox
 from bot.db.tasks import STATUS_NAMES, TaskRecord, TaskStatus
 from bot.services.tasks import TaskError, TaskRegister, by_document, due_text
@@ -51,19 +50,6 @@ def add_tasks_parser(commands: argparse._SubParsersAction, common: argparse.Argu
     added.add_argument("--lead", nargs="+", required=True, metavar="MÃ", help="đơn vị chủ trì")
     added.add_argument("--with", dest="coordinate", nargs="+", default=[], metavar="MÃ",
                        help="đơn vị phối hợp")
-
-
-_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-def parse_day(text: str) -> date:
-    """«2026-03-31» or «31/3/2026»; ValueError (argparse's «invalid value») otherwise."""
-    text = text.strip()
-    match = _DAY.match(text)
-    if match:
-        d, m, y = (int(g) for g in match.groups())
-        return date(y, m, d)
-    return date.fromisoformat(text)
 
 
 def tasks_cli(settings: "Settings", args: argparse.Namespace) -> int:

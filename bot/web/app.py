@@ -26,7 +26,7 @@ from bot.db.people import PeopleStore
 from bot.db.web import LinkError, LinkProblem, WebStore
 from bot.retrieval.listings import day
 from bot.services.tasks import TaskRegister
-from bot.web.auth import COOKIE, SignInRequired, Viewer
+from bot.web.auth import COOKIE, ChangeBy, SignInRequired, Viewer
 from bot.web.library import Encoder, Library, default_encoder
 
 if TYPE_CHECKING:
@@ -126,10 +126,7 @@ def _sign_in_routes(app: FastAPI) -> None:
         return response
 
     @app.post("/dang-xuat")
-    async def sign_out(request: Request) -> Response:
-        from bot.web.auth import checked_viewer, current_viewer
-
-        viewer = await checked_viewer(request, current_viewer(request))
+    def sign_out(request: Request, viewer: ChangeBy) -> Response:
         request.app.state.web.end(viewer.session.token)
         response = RedirectResponse("/dang-nhap", status_code=303)
         response.delete_cookie(COOKIE)

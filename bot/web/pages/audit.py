@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from bot.core.clock import VIETNAM
+from bot.core.clock import VIETNAM, parse_day
 from bot.db.people import AuditFilter
 from bot.web.app import render
 from bot.web.auth import Admin
@@ -79,13 +79,11 @@ def _day(text: str, label: str, problems: list[str]) -> date | None:
     """A date as the date picker sends it (2026-01-15), or as typed where there is none (15/01/2026)."""
     if not text:
         return None
-    for form in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, form).date()
-        except ValueError:
-            continue
-    problems.append(f"«{label}» không đúng dạng ngày: {text}.")
-    return None
+    try:
+        return parse_day(text)
+    except ValueError:
+        problems.append(f"«{label}» không đúng dạng ngày: {text}.")
+        return None
 
 
 def _start_of(day: date) -> datetime:

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bot.db.people import UnitInfo
 from bot.db.tasks import STATUS_NAMES, TaskRecord, TaskStatus
 from bot.facts.model import Deadline, DeadlineKind
-from bot.services.task_cli import parse_day
+from bot.core.clock import parse_day
 from bot.services.tasks import TaskError, TaskRegister, by_document, document_token, due_text
 from bot.web.app import render, today
 from bot.web.auth import Admin, AdminChange, Viewer
