@@ -53,6 +53,8 @@ class Ingest(_Section):
     max_unpacked_mb: float = Field(200, gt=0)
     max_zip_ratio: float = Field(100, gt=1)
     max_pdf_pages: int = Field(1000, ge=1)
+    # A .docx or .pdf whose parse runs longer is stopped and reported (its parser runs in a child).
+    max_parse_seconds: float = Field(60, gt=0)
     extensions: list[str] = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
 
     @field_validator("extensions")

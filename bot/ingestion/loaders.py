@@ -9,10 +9,12 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable, Iterator
 
 from bot.ingestion.document import LoadError
+from bot.ingestion.parse_worker import ParseWorker
 
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -44,6 +46,12 @@ class LoadLimits:
     max_unpacked_bytes: int = 200 * 1024 * 1024
     max_zip_ratio: float = 100.0
     max_pdf_pages: int = 1000
+    max_parse_seconds: float = 60.0
+
+
+# Formats whose parsers cannot be interrupted run in a child process under the time bound.
+_BOUNDED_SUFFIXES = {".docx", ".pdf"}
+_WORKER = ParseWorker()
 
 
 def load_text(path: Path, max_bytes: int, limits: LoadLimits | None = None) -> str:
@@ -60,7 +68,12 @@ def load_text(path: Path, max_bytes: int, limits: LoadLimits | None = None) -> s
         raise LoadError("tệp rỗng")
     if size > max_bytes:
         raise LoadError(f"tệp quá lớn ({_megabytes(size)} MB > {_megabytes(max_bytes)} MB)")
-    text = unicodedata.normalize("NFC", loader(path, limits or LoadLimits()))
+    limits = limits or LoadLimits()
+    if suffix in _BOUNDED_SUFFIXES:
+        text = _WORKER.parse(loader, path, limits, limits.max_parse_seconds)
+    else:
+        text = loader(path, limits)
+    text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise LoadError("tệp không có nội dung chữ")
     return text
@@ -80,6 +93,97 @@ def _load_plain(path: Path, limits: LoadLimits) -> str:
     if not text.strip():
         raise LoadError("tệp chỉ có khoảng trắng, không có nội dung")
     return text
+
+
+def _load_markdown(path: Path, limits: LoadLimits) -> str:
+    """Markdown as written, less the raw HTML a reader never sees (comments, hidden elements,
+    scripts): it could carry instructions meant for a model rather than for people."""
+    text = _load_plain(path, limits)
+    if "<" not in text:
+        return text
+    finder = _HiddenMarkup(text)
+    kept, at = [], 0
+    for start, end in finder.spans():
+        if start >= at:
+            kept.append(text[at:start])
+            at = end
+    kept.append(text[at:])
+    visible = "".join(kept)
+    if not visible.strip():
+        raise LoadError("tệp chỉ có nội dung ẩn, không có nội dung hiển thị")
+    return visible
+
+
+# Elements whose content a rendered page never shows, whatever their attributes.
+_UNSEEN_TAGS = {"script", "style", "template", "noscript", "iframe", "object", "embed", "svg"}
+_NOT_A_TAG = re.compile(r"<(?![A-Za-z][A-Za-z0-9-]*(?:\s|/?>)|/[A-Za-z][A-Za-z0-9-]*\s*>|!--)")
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+              "track", "wbr"}
+
+
+class _HiddenMarkup(HTMLParser):
+    """Character spans of raw HTML in a Markdown text that a reader does not see."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self._found: list[tuple[int, int]] = []
+        self._open: tuple[str, int, int] | None = None  # hidden tag, its start, nesting depth
+
+    def spans(self) -> list[tuple[int, int]]:
+        # Only what CommonMark reads as raw HTML is markup: «a<b.» or «< 5%» stays text. The
+        # stand-in character keeps every offset.
+        self.feed(_NOT_A_TAG.sub("‹", self.text))
+        self.close()
+        if self._open is not None:  # never closed: hidden to the end, as a browser shows it
+            self._found.append((self._open[1], len(self.text)))
+        return sorted(self._found)
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        start = self._offset()
+        if self._open is not None:
+            if tag == self._open[0]:
+                self._open = (tag, self._open[1], self._open[2] + 1)
+            return
+        if tag in _UNSEEN_TAGS or _hides(dict(attrs)):
+            if tag in _VOID_TAGS:
+                self._found.append((start, start + len(self.get_starttag_text() or "")))
+            else:
+                self._open = (tag, start, 1)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._open is None and (tag in _UNSEEN_TAGS or _hides(dict(attrs))):
+            start = self._offset()
+            self._found.append((start, start + len(self.get_starttag_text() or "")))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is None or tag != self._open[0]:
+            return
+        name, start, depth = self._open
+        if depth > 1:
+            self._open = (name, start, depth - 1)
+            return
+        end = self.text.find(">", self._offset())
+        self._found.append((start, len(self.text) if end < 0 else end + 1))
+        self._open = None
+
+    def handle_comment(self, data: str) -> None:
+        if self._open is None:
+            start = self._offset()
+            end = self.text.find("-->", start)
+            self._found.append((start, len(self.text) if end < 0 else end + 3))
+
+
+def _hides(attrs: dict[str, str | None]) -> bool:
+    """The hidden attribute, aria-hidden="true" or an inline display:none / visibility:hidden."""
+    if "hidden" in attrs or (attrs.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(attrs.get("style") or ""))
 
 
 def decode_bytes(data: bytes) -> str:
@@ -160,13 +264,10 @@ def _decode_html(data: bytes) -> str:
 
 
 def _is_hidden(tag: object) -> bool:
-    """Hidden by the hidden attribute, aria-hidden="true" or an inline display:none."""
     attrs = getattr(tag, "attrs", None)
     if not attrs or getattr(tag, "name", "") in {"html", "body"}:
         return False
-    if "hidden" in attrs or str(attrs.get("aria-hidden", "")).strip().lower() == "true":
-        return True
-    return bool(_HIDDEN_STYLE.search(str(attrs.get("style", ""))))
+    return _hides({name: str(value) for name, value in attrs.items()})
 
 
 def _is_noise_container(tag: object) -> bool:
@@ -307,7 +408,7 @@ def _load_pdf(path: Path, limits: LoadLimits) -> str:
 
 
 _LOADERS: dict[str, Callable[[Path, LoadLimits], str]] = {
-    ".txt": _load_plain, ".md": _load_plain,
+    ".txt": _load_plain, ".md": _load_markdown,
     ".html": _load_html, ".htm": _load_html,
     ".docx": _load_docx, ".pdf": _load_pdf,
 }

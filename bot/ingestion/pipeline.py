@@ -250,7 +250,8 @@ def load_limits(settings: Settings) -> LoadLimits:
     """The parsing bounds of the ingest: section."""
     return LoadLimits(max_unpacked_bytes=int(settings.ingest.max_unpacked_mb * 1024 * 1024),
                       max_zip_ratio=settings.ingest.max_zip_ratio,
-                      max_pdf_pages=settings.ingest.max_pdf_pages)
+                      max_pdf_pages=settings.ingest.max_pdf_pages,
+                      max_parse_seconds=settings.ingest.max_parse_seconds)
 
 
 @contextmanager
