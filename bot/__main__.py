@@ -146,8 +146,10 @@ def ask(settings: Settings, as_json: bool) -> int:
 
 
 def deadlines(settings: Settings, days: int, doc: str | None, today: date | None) -> int:
+    """The texts of /hanchot (`bot.core.documents`), any number of days, any document."""
     from bot import app
-    from bot.retrieval.listings import document_deadlines_text, document_name, resolve_documents, upcoming_text
+    from bot.core.documents import document_deadlines
+    from bot.retrieval.listings import resolve_documents, upcoming_text
 
     facts = app.fact_store(settings)
     today = today or date.today()
@@ -158,28 +160,27 @@ def deadlines(settings: Settings, days: int, doc: str | None, today: date | None
     if not numbers:
         print(f"Không có văn bản «{doc}» trong kho.", file=sys.stderr)
         return 1
-    names = [document_name(d) for d in facts.documents() if d.doc_number in numbers]
-    print(document_deadlines_text(facts.obligations(numbers, today), names))
+    print(document_deadlines(facts, numbers, today))
     return 0
 
 
 def criteria(settings: Settings, doc: str) -> int:
+    """The texts of /tieuchi (`bot.core.documents`), whole: no chat message's size limit."""
     from bot import app
-    from bot.retrieval.listings import criteria_text, resolve_documents
+    from bot.core.documents import criteria_blocks, no_criteria
+    from bot.retrieval.listings import resolve_documents
 
     facts = app.fact_store(settings)
     numbers = resolve_documents(facts, doc)
     if not numbers:
         print(f"Không có văn bản «{doc}» trong kho.", file=sys.stderr)
         return 1
-    entries = [e for e in facts.criteria(numbers) if e.criteria.items]
-    if not entries:
-        print(f"Không thấy danh sách tiêu chí, tiêu chuẩn nào trong {', '.join(numbers)}.")
+    blocks = criteria_blocks(facts, numbers, budget=10**6)
+    if not blocks:
+        print(no_criteria(numbers))
         return 0
-    for number in numbers:
-        own = [e for e in entries if e.doc_number == number]
-        for kind in dict.fromkeys(e.criteria.kind for e in own):
-            print(criteria_text([e for e in own if e.criteria.kind is kind], budget=10**6) + "\n")
+    for block in blocks:
+        print(block + "\n")
     return 0
 
 
@@ -225,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return tasks_cli(settings, args)
     if args.command == "reports":
-        from bot.services.summary import run_cli
+        from bot.services.reports_cli import run_cli
 
         return run_cli(settings, args)
     if args.command == "gaps":

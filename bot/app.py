@@ -1,7 +1,10 @@
-"""Builds the shared services (embedding model, vector store, fact store, answers) from the settings."""
+"""The composition root: from the settings, the process's one engine and every store over it
+(`Stores`), the embedding model, vector store and answers, the core with its features, and the
+delivery and plans beside a messenger's bot. Everything is built here, once, and passed in."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,14 +14,24 @@ from bot.config import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from bot.retrieval.answers import Answerer
     from bot.channels.background import Background
     from bot.core.assistant import Assistant
     from bot.core.limits import RateLimit
-    from bot.db.people import PeopleStore
+    from bot.db.chats import ChatStore
+    from bot.db.counters import Counters
+    from bot.db.dialogs import DialogStore
     from bot.db.facts import FactStore
+    from bot.db.links import LinkStore
+    from bot.db.outbox import Outbox
+    from bot.db.people import PeopleStore
+    from bot.db.reports import ReportStore
+    from bot.db.tasks import TaskStore
+    from bot.db.web import WebStore
+    from bot.features.reminder_plan import ReminderPlanner
+    from bot.retrieval.answers import Answerer
     from bot.retrieval.embedding import E5Embeddings
     from bot.retrieval.search import PassageSearch
+    from bot.services.tasks import TaskRegister
 
 
 def model_location(settings: Settings) -> str:
@@ -84,67 +97,112 @@ def people(settings: Settings, engine: "Engine") -> "PeopleStore":
     return PeopleStore(engine, settings.access.admins)
 
 
+@dataclass(frozen=True)
+class Stores:
+    """What a process builds once over its one engine: every store, and the operations over
+    them that more than one part takes (the core's features, the background beside a bot).
+    Nothing else builds a store of its own."""
+
+    engine: "Engine"
+    facts: "FactStore"
+    people: "PeopleStore"
+    chats: "ChatStore"
+    dialogs: "DialogStore"
+    tasks: "TaskStore"
+    reports: "ReportStore"
+    outbox: "Outbox"
+    counters: "Counters"
+    links: "LinkStore"
+    web: "WebStore"
+    register: "TaskRegister"    # the task register's operations (bot.services.tasks)
+    planner: "ReminderPlanner"  # the reminder plan, written to the outbox as chat messages
+
+
+def stores(settings: Settings, engine: "Engine", facts: "FactStore | None" = None) -> Stores:
+    """Every store over this engine, once (`facts`: the answerer's, when it has one already)."""
+    from bot.db.chats import ChatStore
+    from bot.db.counters import Counters
+    from bot.db.dialogs import DialogStore
+    from bot.db.facts import FactStore
+    from bot.db.links import LinkStore
+    from bot.db.outbox import Outbox
+    from bot.db.reports import ReportStore
+    from bot.db.tasks import TaskStore
+    from bot.db.web import WebStore
+    from bot.features.reminder_plan import ReminderPlanner
+    from bot.services.tasks import TaskRegister
+
+    facts = facts or FactStore(engine)
+    staff = people(settings, engine)
+    outbox = Outbox(engine)
+    return Stores(engine=engine, facts=facts, people=staff, chats=ChatStore(engine),
+                  dialogs=DialogStore(engine, timedelta(hours=settings.reports.dialog_hours)),
+                  tasks=TaskStore(engine), reports=ReportStore(engine, settings.reports.correction_minutes),
+                  outbox=outbox, counters=Counters(engine), links=LinkStore(engine), web=WebStore(engine),
+                  register=TaskRegister(engine, settings, facts=facts, people=staff),
+                  planner=ReminderPlanner(engine, facts, staff, outbox, settings))
+
+
 def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
                today: Callable[[], date] | None = None,
-               now: Callable[[], datetime] | None = None) -> "Assistant":
-    """The core with every feature plugged in, over a migrated database."""
+               now: Callable[[], datetime] | None = None, built: Stores | None = None) -> "Assistant":
+    """The core with every feature plugged in, over a migrated database (and its `Stores`,
+    built here unless given)."""
     from bot.core.assistant import Assistant
     from bot.core.limits import Slots
     from bot.features.broadcast_flow import BroadcastFlow
-    from bot.db.chats import ChatStore
-    from bot.db.dialogs import DialogStore
-    from bot.db.reports import ReportStore
     from bot.features.membership import Membership
     from bot.features.reminders import ReminderCommands
     from bot.features.report_flow import ReportFlow
     from bot.features.summary import Summary
     from bot.features.task_register import TaskRegisterChat
     from bot.features.web_access import WebAccess
-    from bot.db.tasks import TaskStore
 
-    core = Assistant(answers, answers.facts, ChatStore(engine), today,
-                     people=people(settings, engine), tasks=TaskStore(engine),
-                     dialogs=DialogStore(engine, timedelta(hours=settings.reports.dialog_hours)),
-                     now=now, rate_limit=rate_limit(settings, engine),
+    s = built or stores(settings, engine, answers.facts)
+    core = Assistant(answers, s.facts, s.chats, today, people=s.people, tasks=s.tasks, dialogs=s.dialogs,
+                     now=now, rate_limit=rate_limit(settings, s.counters),
                      question_slots=Slots(settings.access.concurrent_questions))
-    # Each feature gets the core (its reply helpers and stores) and the settings.
-    for feature in (Membership(core, settings),
-                    ReportFlow(core, settings, ReportStore(engine, settings.reports.correction_minutes)),
-                    Summary(core, settings), ReminderCommands(core, settings), BroadcastFlow(core, settings),
-                    TaskRegisterChat(core, settings), WebAccess(core, settings)):
+    # Each feature gets the core (its reply helpers and stores), the settings and what it uses.
+    for feature in (Membership(core, settings, counters=s.counters, outbox=s.outbox, links=s.links),
+                    ReportFlow(core, settings, s.reports),
+                    Summary(core, settings, s.engine),
+                    ReminderCommands(core, s.planner),
+                    BroadcastFlow(core, settings, s.outbox),
+                    TaskRegisterChat(core, s.register, s.outbox),
+                    WebAccess(core, settings, s.web)):
         core.add_feature(feature)
     return core
 
 
-def rate_limit(settings: Settings, engine: "Engine") -> "RateLimit":
+def rate_limit(settings: Settings, counters: "Counters") -> "RateLimit":
     """Per-person limits, counted in the database every worker shares."""
     from bot.core.limits import RateLimit
-    from bot.db.counters import Counters
 
     a = settings.access
-    return RateLimit(Counters(engine), messages=a.messages_per_minute, commands=a.commands_per_minute,
+    return RateLimit(counters, messages=a.messages_per_minute, commands=a.commands_per_minute,
                      questions=a.questions_per_minute)
 
 
-def background(settings: Settings, core: "Assistant") -> "Background":
+def background(settings: Settings, built: Stores) -> "Background":
     """Delivery, the register's proposals and the reminder plan beside a messenger's bot, over
-    the core's stores."""
+    the same stores as its core."""
     from bot.channels.background import Background
-    from bot.db.outbox import Outbox
-    from bot.db.reports import ReportStore
-    from bot.features.reminder_plan import ReminderPlanner
     from bot.features.task_register import TaskAnnouncer
     from bot.services.attachments import AttachmentKeeper
 
-    engine = database(settings)
-    outbox = Outbox(engine)
-    planner = (ReminderPlanner(engine, core.facts, core.people, outbox, settings)
-               if settings.reminders.enabled and core.people is not None else None)
-    keeper = AttachmentKeeper(ReportStore(engine), settings.store_dir, settings.reports.max_file_mb,
-                              settings.reports.file_types)
-    return Background(outbox, core.people, core.chats, settings, planner, TaskAnnouncer(engine, settings), keeper)
+    s = built
+    planner = s.planner if settings.reminders.enabled else None
+    keeper = AttachmentKeeper(s.reports, settings.store_dir, settings.reports.max_file_mb, settings.reports.file_types)
+    return Background(s.outbox, s.people, s.chats, settings, planner, TaskAnnouncer(s.register, s.outbox), keeper)
 
 
 def assistant(settings: Settings) -> "Assistant":
     """The messenger-independent core that every channel adapter calls."""
     return build_core(settings, database(settings), answerer(settings))
+
+
+def messenger(settings: Settings) -> "tuple[Assistant, Background]":
+    """A messenger's bot: the core, and beside it delivery and the plans, over the same stores."""
+    answers = answerer(settings)
+    built = stores(settings, database(settings), answers.facts)
+    return build_core(settings, built.engine, answers, built=built), background(settings, built)

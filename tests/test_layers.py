@@ -111,3 +111,43 @@ def test_no_import_cycle() -> None:
     for module in GRAPH:
         if module not in state and (cycle := visit(module)):
             pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+def _dotted(node: ast.expr) -> str:
+    """"self.core.people" for that expression; "" for anything but names and attributes."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(parts)])
+
+
+def engines_reached(source: str, name: str) -> list[str]:
+    """`<…>.people.engine` and `core.<…>.engine` read in this source: a store's engine reached
+    through the people store or the core, to build something of one's own over it."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "engine":
+            owner = _dotted(node.value).split(".")
+            if owner[-1] == "people" or "core" in owner:
+                found.append((node.lineno, node.col_offset, f"{name}:{node.lineno} reads {'.'.join(owner)}.engine"))
+    return [line for *_, line in sorted(found)]
+
+
+def test_features_reach_no_engine_through_the_core() -> None:
+    """What a feature uses (the outbox, the register, the reminder plan…) is built once in the
+    composition root (`bot/app.py`) and passed in: no feature builds its own over
+    `core.people.engine`."""
+    wrong = [line for module, path in modules() if layer(module) == "features"
+             for line in engines_reached(path.read_text(encoding="utf-8"), module)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_engine_check_sees_each_way_in() -> None:
+    source = ("def f(self, core, people):\n"
+              "    return (self.core.people.engine, core.people.engine, people.engine,\n"
+              "            self.core.tasks.engine, self.outbox.engine, self.engine)\n")
+    assert [line.split(" reads ")[1] for line in engines_reached(source, "x")] == [
+        "self.core.people.engine", "core.people.engine", "people.engine", "self.core.tasks.engine"]

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import Engine, update
 
 from bot.db import models as m
+from bot.db.links import LinkStore
 from bot.db.people import InviteError, InviteProblem, PeopleStore, Role
 
 T0 = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
@@ -77,7 +78,7 @@ def test_config_admin_is_created_on_first_contact_and_kept_admin(people: PeopleS
 def test_recipients_use_the_most_recent_account_once_per_official(people: PeopleStore) -> None:
     code = people.create_invite("SNV").code  # real time: last use is stamped with the real clock
     official = people.register("telegram", "30", "30", "Chị An", code).official_id
-    link = people.link_code(official)
+    link = LinkStore(people.engine).link_code(official)
     assert people.register("zalo", "z30", "z30", "", link).official_id == official
     people.register("telegram", "31", "31", "Anh Bình", code)
     snv = people.unit("SNV").id
@@ -96,15 +97,15 @@ def test_recipients_use_the_most_recent_account_once_per_official(people: People
 def test_a_link_code_is_single_use_and_for_officials_with_a_unit(people: PeopleStore) -> None:
     code = people.create_invite("SNV", now=T0).code
     official = people.register("telegram", "40", "40", "", code, now=T0).official_id
-    link = people.link_code(official, now=T0)
+    link = LinkStore(people.engine).link_code(official, now=T0)
     people.register("zalo", "z40", "z40", "", link, now=T0)
     assert problem(people, link, "41", T0) is InviteProblem.USED_UP
     assert people.invites() and all(i.role != "link" for i in people.invites())
-    late = people.link_code(official, hours=24, now=T0)
+    late = LinkStore(people.engine).link_code(official, hours=24, now=T0)
     assert problem(people, late, "42", T0 + timedelta(hours=24)) is InviteProblem.EXPIRED
     admin = people.member("telegram", "1")
     with pytest.raises(ValueError):
-        people.link_code(admin.official_id, now=T0)
+        LinkStore(people.engine).link_code(admin.official_id, now=T0)
 
 
 def test_deactivate_stops_messages_until_they_write_again(people: PeopleStore) -> None:

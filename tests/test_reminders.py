@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from bot.core.clock import VIETNAM
 from bot.config import Settings
 from bot.db import models as m
+from bot.db.dialogs import DialogState
 from bot.db.facts import FactStore
 from bot.db.outbox import Outbox, decode_buttons
 from bot.db.people import PeopleStore, Role
@@ -19,6 +20,7 @@ from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
 from bot.core.messages import CONSOLE, TELEGRAM, Channel, ChatKind, Incoming, Sender
 from bot.services.obligations import obligation_key
+from bot.features.broadcast_flow import Step as BroadcastStepName
 from bot.features.reminder_plan import ReminderPlanner
 from bot.features.reminders import ReminderCommands
 from bot.db.report_status import Status
@@ -370,6 +372,19 @@ def test_broadcast_with_buttons_to_units_missing_a_report(core) -> None:  # type
     # A second tap on «Gửi» sends nothing more.
     assert say(core, TELEGRAM, "900", button="tb:send").startswith("Lựa chọn này không còn hiệu lực.")
     assert len(rows(people.engine, "bc:")) == 2
+
+
+def test_a_broadcast_dialog_saved_before_the_step_enum_continues(core) -> None:  # type: ignore[no-untyped-def]
+    """The steps are stored as the same strings as before: a row an older version wrote (here at
+    «unit») carries on after an upgrade."""
+    assert [step.value for step in BroadcastStepName] == ["text", "audience", "unit", "obligation", "confirm"]
+    core.people.member("console", "admin1")
+    core.dialogs.save("console", "admin1", "admin1", DialogState("broadcast", "unit", {"text": "Họp lúc 14 giờ."}))
+    preview = say(core, CONSOLE, "admin1", "snv")
+    assert preview.splitlines()[:5] == ["Xem trước thông báo:", "", "Họp lúc 14 giờ.", "",
+                                        "Gửi tới: đơn vị SNV (Sở Nội vụ) — 1 cán bộ."]
+    state = core.dialogs.get("console", "admin1", "admin1")
+    assert (state.step, state.data) == ("confirm", {"text": "Họp lúc 14 giờ.", "audience": "unit:SNV"})
 
 
 def test_broadcast_cancelled_and_refused_to_non_admins(core) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,11 @@ from bot.core.assistant import CANCELLED, Assistant
 from bot.db.people import PeopleStore, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, ReportStore
 from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
-from bot.features.report_flow import SESSION_OVER, ReportFlow, accepted_type, safe_file_name
+from bot.db.dialogs import DialogState
+from bot.features.report_draft import ReportDraft
+from bot.features.report_flow import SESSION_OVER, ReportFlow
+from bot.features.report_parts import safe_file_name
+from bot.services.attachments import accepted_type
 from bot.db.report_status import Status
 from tests.conftest import ROOT, build_assistant, track_all
 from tests.fakes.fixtures import running_ptb, telegram_fake, zalo_fake  # noqa: F401
@@ -372,6 +376,39 @@ def test_a_restart_midway_continues_the_dialog_from_the_database(
     assert RECEIPT.match(official.tap("Gửi"))
     [row] = again.rows()
     assert (row.obligation_key, row.percent, row.channel) == (KEY_0125, 75, "zalo")
+
+
+def test_a_draft_saved_as_a_dict_before_it_was_typed_is_sent_as_it_was(world: World) -> None:
+    """A report half-written before the upgrade (its dialog row as the old code wrote it, file
+    and all) carries on; the typed draft reads and writes the very same keys and formats."""
+    official = world.official(TELEGRAM, "1051")
+    member = world.people.member("telegram", "1051")
+    assert member is not None and member.unit is not None
+    old = {"token": "t" * 32, "unit": member.unit.id, "official": member.official_id, "page": 0, "key": KEY_0125,
+           "title": "Gửi hồ sơ trình về Sở Nội vụ", "doc": "0125/KH-UBND", "due": "2026-03-31", "corrects": None,
+           "status": "in_progress", "percent": 40, "text": "Đang làm.",
+           "file": {"name": "bc.pdf", "ref": "tg-file-9", "mime": "application/pdf"}}
+    assert ReportDraft.from_data(old).to_data() == {k: v for k, v in old.items() if v is not None}
+    assert world.core.dialogs is not None
+    world.core.dialogs.save("telegram", "1051", "1051", DialogState("report", "confirm", old))
+    summary = official.send("gì đây?")  # typed at the summary: it is shown again
+    assert "Tình trạng: Đang triển khai, 40%" in summary and "Tệp đính kèm: bc.pdf" in summary
+    assert RECEIPT.match(official.tap("Gửi"))
+    [row] = world.rows()
+    assert (row.obligation_key, row.due_date, row.status, row.percent, row.text) == (
+        KEY_0125, date(2026, 3, 31), "in_progress", 40, "Đang làm.")
+    assert (row.attachment_name, row.attachment_ref, row.attachment_mime) == ("bc.pdf", "tg-file-9", "application/pdf")
+
+
+def test_a_draft_reads_any_row_it_is_given() -> None:
+    """Keys missing (an early step) stay empty; values no version writes are dropped, not fatal."""
+    early = {"token": "abc", "unit": 3, "official": 7, "page": 0}
+    draft = ReportDraft.from_data(early)
+    assert (draft.key, draft.status, draft.due, draft.file, draft.text) == (None, None, None, None, "")
+    assert draft.to_data() == early
+    odd = ReportDraft.from_data({"status": "xong", "due": "31/3", "page": "2", "percent": True, "file": "x"})
+    assert (odd.status, odd.due, odd.page, odd.percent, odd.file, odd.unit) == (None, None, 2, None, None, None)
+    assert not ReportDraft.from_data({}).token
 
 
 def test_who_may_report(world: World) -> None:

@@ -19,7 +19,7 @@ from bot.config import load_settings
 from bot.core.clock import VIETNAM
 from bot.core.messages import TELEGRAM, Channel, Incoming, Sender
 from bot.db import models as m
-from bot.db.outbox import decode_buttons
+from bot.db.outbox import Outbox, decode_buttons
 from bot.db.people import PeopleStore, Role, UnitInfo, UnitSpec
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
@@ -161,8 +161,8 @@ def world(tmp_path: Path, database_url: str) -> Any:
 
 
 def _announce(world: World, **settings: Any) -> int:
-    return TaskAnnouncer(world.engine, load_settings(environ={}, database__url=world.database_url, **settings)
-                         ).tick(world.clock.moment)
+    register = TaskRegister(world.engine, load_settings(environ={}, database__url=world.database_url, **settings))
+    return TaskAnnouncer(register, Outbox(world.engine)).tick(world.clock.moment)
 
 
 def _planner(world: World) -> ReminderPlanner:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert
 
 from bot.db import models as m
 from bot.db.chats import ChatStore
-from bot.db.people import AuditFilter
+from bot.db.audit import AuditFilter
 from tests.conftest import WebWorld
 
 # 15/01/2026 in Vietnam is 14/01 17:00 UTC to 15/01 17:00 UTC.

@@ -41,7 +41,7 @@ class Background:
         self.people = people
         self.chats = chats
         self.settings = settings
-        self.planner = planner  # anything with tick(now) -> int (bot.reminders.ReminderPlanner)
+        self.planner = planner  # anything with tick(now) -> int (bot.features.reminder_plan.ReminderPlanner)
         # anything with tick(now) -> int: the register's proposals (bot.features.task_register)
         self.announcer = announcer
         self.keeper = keeper    # downloads reports' attachments once they are committed

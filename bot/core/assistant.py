@@ -15,11 +15,10 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.retrieval.answers import Answer, Conversation
-from bot.retrieval.listings import criteria_text, document_deadlines_text, document_name, resolve_documents, \
-    upcoming_text
 from bot.core.access import ButtonRule, refusal
 from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import vietnam_date
+from bot.core.documents import criteria_reply, deadlines_reply, documents_reply
 from bot.core.limits import Kind, Limited, RateLimit, Slots
 from bot.core.messages import Button, Channel, ChatKind, Command, Incoming, Reply
 from bot.core.numbers import whole_number
@@ -53,7 +52,6 @@ GREETING = ("Xin chào! Tôi là Trợ lý Chỉ thị. Tôi trả lời câu h�
 REGISTER_COMMAND = "dangky"
 UNKNOWN_COMMAND = "Lệnh /{name} chưa có. Gõ /help để xem các lệnh tôi hiểu."
 ASK_USAGE = "Bạn gõ câu hỏi sau lệnh, ví dụ: /hoi hạn nộp báo cáo là khi nào?"
-CRITERIA_USAGE = "Bạn gõ số hiệu văn bản sau lệnh, ví dụ: /tieuchi kh 982 hoặc /tieuchi 982/KH-UBND."
 TOO_LONG = "Câu hỏi dài quá {limit} ký tự. Bạn rút gọn, chỉ nêu văn bản và điều cần hỏi."
 THANKS = {True: "Cảm ơn bạn! Góp ý đã được ghi nhận.",
           False: "Cảm ơn bạn! Câu hỏi này sẽ được chuyển để bổ sung tài liệu."}
@@ -72,8 +70,6 @@ SLOW_DOWN_QUESTIONS = ("Bạn hỏi nhanh quá: mỗi phút tôi trả lời t�
 BUSY = ("Xin lỗi, tôi đang bận trả lời nhiều câu hỏi cùng lúc. Bạn vui lòng hỏi lại sau ít phút; "
         "các lệnh (/baocao, /hanchot…) vẫn dùng được ngay.")
 MAX_QUESTION_CHARS = 1000
-DEFAULT_DAYS = 30
-MAX_DAYS = 3650
 FEEDBACK_RULE = ButtonRule("fb")  # 👍 / 👎 under an answer: the store lets only the asker vote
 
 
@@ -316,49 +312,16 @@ class Assistant:
             return self._texts(msg.channel, ASK_USAGE)
         return self._question(msg, msg.text)
 
+    # /hanchot, /tieuchi and /vanban: `bot.core.documents`.
+
     def _deadlines(self, msg: Incoming) -> list[Reply]:
-        arg, today = msg.text.strip(), self.today()
-        number = whole_number(arg)
-        if not arg or number is not None:
-            days = min(number, MAX_DAYS) if number is not None else DEFAULT_DAYS
-            return self._texts(msg.channel, upcoming_text(self.facts.upcoming_deadlines(today, days), today, days))
-        numbers = resolve_documents(self.facts, arg)
-        if not numbers:
-            return self._texts(msg.channel, self._unknown_document(arg))
-        names = [document_name(d) for d in self.facts.documents() if d.doc_number in numbers]
-        return self._texts(msg.channel, document_deadlines_text(self.facts.obligations(numbers, today), names))
+        return self._texts(msg.channel, deadlines_reply(self.facts, msg.text, self.today()))
 
     def _criteria(self, msg: Incoming) -> list[Reply]:
-        arg = msg.text.strip()
-        if not arg:
-            return self._texts(msg.channel, CRITERIA_USAGE)
-        numbers = resolve_documents(self.facts, arg)
-        if not numbers:
-            return self._texts(msg.channel, self._unknown_document(arg))
-        entries = [e for e in self.facts.criteria(numbers) if e.criteria.items]
-        if not entries:
-            return self._texts(msg.channel, f"Không thấy danh sách tiêu chí, tiêu chuẩn nào trong {', '.join(numbers)}.")
-        blocks = []
-        for number in numbers:
-            own = [e for e in entries if e.doc_number == number]
-            for kind in dict.fromkeys(e.criteria.kind for e in own):
-                blocks.append(criteria_text([e for e in own if e.criteria.kind is kind]))
-        return self._texts(msg.channel, "\n\n".join(blocks))
+        return self._texts(msg.channel, criteria_reply(self.facts, msg.text))
 
     def _documents(self, msg: Incoming) -> list[Reply]:
-        docs = self.facts.documents()
-        if not docs:
-            return self._texts(msg.channel, "Chưa có văn bản nào được nạp.")
-        lines = [f"Tôi đang có {len(docs)} văn bản (mới nhất trước):"]
-        for i, d in enumerate(docs, 1):
-            when = f", ngày {d.issued_date.day:02d}/{d.issued_date.month:02d}/{d.issued_date.year}" if d.issued_date else ""
-            title = f": {d.title}" if d.title else ""
-            lines.append(f"{i}. {document_name(d)}{when}{title}")
-        return self._texts(msg.channel, "\n".join(lines))
-
-    def _unknown_document(self, typed: str) -> str:
-        known = ", ".join(document_name(d) for d in self.facts.documents()[:8])
-        return f"Tôi chưa có văn bản «{typed}». Các văn bản tôi có: {known}. Gõ /vanban để xem đủ."
+        return self._texts(msg.channel, documents_reply(self.facts))
 
     # -- questions, feedback, choices ---------------------------------------------------------
 

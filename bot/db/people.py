@@ -1,4 +1,5 @@
-"""Units, officials, their messenger accounts and roles; invite codes; the audit log.
+"""Units, officials, their messenger accounts and roles; invite codes. The audit log is
+`bot.db.audit` (this store writes it); link codes and their confirmation are `bot.db.links`.
 
 Who may do what is decided from what this store returns: `member()` is the one lookup every
 command makes. Admins named in the config are admins from their first message on.
@@ -11,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Engine, delete, func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import models as m
-from bot.db.engine import Repository
+from bot.db.audit import AuditLog, add_entry
 
 # Invite codes: no 0/O, 1/I/L, so a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -108,67 +109,6 @@ class OfficialInfo:
     unreachable: tuple[str, ...] = ()  # accounts that stopped receiving (blocked the bot…)
 
 
-@dataclass(frozen=True)
-class PendingLink:
-    """An account that typed a link code, waiting for the code's owner to confirm it."""
-
-    code: str
-    official_id: int  # the code's owner
-    channel: str
-    user_id: str
-    chat_id: str
-    name: str
-    expires_at: datetime
-
-    @property
-    def account(self) -> str:
-        return f"{self.channel}:{self.user_id}"
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    """Which audit entries to show: each given field narrows; `since` inclusive, `until` not."""
-
-    action: str | None = None
-    channel: str | None = None
-    official_id: int | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        entry = m.AuditEntry
-        found: list[ColumnElement[bool]] = []
-        if self.action:
-            found.append(entry.action == self.action)
-        if self.channel:
-            found.append(entry.channel == self.channel)
-        if self.official_id is not None:
-            found.append(entry.official_id == self.official_id)
-        if self.since is not None:
-            found.append(entry.at >= self.since)
-        if self.until is not None:
-            found.append(entry.at < self.until)
-        return found
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: datetime
-    official_id: int | None
-    official_name: str | None
-    channel: str
-    action: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class AuditChoices:
-    actions: list[str]
-    channels: list[str]
-    officials: list[tuple[int, str]]  # (id, name) of those who appear in the log
-
-
 class InviteProblem(StrEnum):
     UNKNOWN = "unknown"
     EXPIRED = "expired"
@@ -183,8 +123,9 @@ class InviteError(Exception):
         self.problem = problem
 
 
-class PeopleStore(Repository):
-    """Reads and writes the people tables of a migrated database."""
+class PeopleStore(AuditLog):
+    """Reads and writes the people tables of a migrated database; each admin action is written
+    to the audit log (`AuditLog`) in the same transaction."""
 
     def __init__(self, engine: Engine, admins: Iterable[str] = ()) -> None:
         super().__init__(engine)
@@ -257,76 +198,13 @@ class PeopleStore(Repository):
                  now: datetime | None = None) -> Member:
         """Redeem an invite code: join its unit with its role (or, for a link code, become
         another account of the official who made it: the chat asks the owner first, see
-        `request_link`). Raises InviteError."""
+        `LinkStore.request_link`). Raises InviteError."""
         now = now or m.utc_now()
         with self._write() as session, session.begin():
             invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
-            _check_invite(session, invite, now)
+            check_invite(session, invite, now)
             assert invite is not None
-            return _redeem(session, invite, channel, user_id, chat_id, name, now)
-
-    # -- linking a second account, confirmed by the first --------------------------------------
-
-    def request_link(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
-                     now: datetime | None = None) -> PendingLink:
-        """Hold a link code for this account until the code's owner confirms. InviteError when
-        the code cannot be used, or when another account already waits on it (USED_UP)."""
-        now = now or m.utc_now()
-        with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
-            _check_invite(session, invite, now)
-            assert invite is not None and invite.role == LINK_ROLE and invite.created_by is not None
-            request = session.get(m.LinkRequest, invite.code)
-            if request is not None and (request.channel, request.user_id) != (channel, user_id):
-                raise InviteError(InviteProblem.USED_UP)
-            if request is None:
-                request = m.LinkRequest(code=invite.code, channel=channel, user_id=user_id, chat_id=chat_id,
-                                        name=name, requested_at=now)
-                session.add(request)
-            return _pending(request, invite)
-
-    def pending_links(self, official_id: int, now: datetime | None = None) -> list[PendingLink]:
-        """Accounts waiting for this official to confirm them, on codes still valid."""
-        stmt = (select(m.LinkRequest, m.InviteCode).join(m.InviteCode, m.InviteCode.code == m.LinkRequest.code)
-                .where(m.InviteCode.created_by == official_id, m.InviteCode.revoked_at.is_(None),
-                       m.InviteCode.expires_at > (now or m.utc_now()))
-                .order_by(m.LinkRequest.requested_at))
-        with self._read() as session:
-            return [_pending(request, invite) for request, invite in session.execute(stmt)]
-
-    def confirm_link(self, code: str, official_id: int,
-                     now: datetime | None = None) -> tuple[PendingLink, Member, int | None]:
-        """The owner confirms: the waiting account becomes theirs. Returns the request, the
-        official now, and the official the account belonged to before (if another one).
-        InviteError when the code is no longer usable, is not this official's, or nobody waits."""
-        now = now or m.utc_now()
-        with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
-            request = session.get(m.LinkRequest, normalise_code(code))
-            if invite is None or request is None or invite.role != LINK_ROLE or invite.created_by != official_id:
-                raise InviteError(InviteProblem.UNKNOWN)
-            _check_invite(session, invite, now)
-            pending = _pending(request, invite)
-            before = session.get(m.Identity, (request.channel, request.user_id))
-            previous = before.official_id if before is not None and before.official_id != official_id else None
-            member = _redeem(session, invite, request.channel, request.user_id, request.chat_id, request.name, now)
-            session.delete(request)
-            return pending, member, previous
-
-    def refuse_link(self, code: str, official_id: int, *, channel: str) -> PendingLink | None:
-        """The owner says it was not them: the request is dropped and the code revoked; the
-        request, or None when there was none of theirs."""
-        with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
-            request = session.get(m.LinkRequest, normalise_code(code))
-            if invite is None or request is None or invite.created_by != official_id:
-                return None
-            pending = _pending(request, invite)
-            session.delete(request)
-            invite.revoked_at = invite.revoked_at or m.utc_now()
-            _audit(session, official_id, channel, "link_refused",
-                   f"từ chối nối {request.channel}:{request.user_id} bằng mã {invite.code}")
-            return pending
+            return redeem(session, invite, channel, user_id, chat_id, name, now)
 
     # -- invite codes ---------------------------------------------------------------------------
 
@@ -344,23 +222,10 @@ class PeopleStore(Repository):
                                created_by=by, created_at=now, expires_at=now + timedelta(days=days))
             session.add(row)
             if role != LINK_ROLE:
-                _audit(session, by, channel, "invite",
-                       f"mã {row.code} cho {unit.code}, vai trò {role}, "
-                       f"{f'{max_uses} lượt' if max_uses else 'không giới hạn lượt'}, hết hạn sau {days} ngày")
+                add_entry(session, by, channel, "invite",
+                          f"mã {row.code} cho {unit.code}, vai trò {role}, "
+                          f"{f'{max_uses} lượt' if max_uses else 'không giới hạn lượt'}, hết hạn sau {days} ngày")
             return Invite(row.code, _unit(unit), role, row.expires_at, 0, max_uses, created_by=by)
-
-    def link_code(self, official_id: int, *, hours: int = 24, now: datetime | None = None) -> str:
-        """A one-time code that links another messenger account to this official."""
-        now = now or m.utc_now()
-        with self._write() as session, session.begin():
-            official = session.get_one(m.Official, official_id)
-            if official.unit_id is None:
-                raise ValueError("an official without a unit cannot link accounts by code")
-            row = m.InviteCode(code=new_code(), unit_id=official.unit_id, role=LINK_ROLE, max_uses=1,
-                               created_by=official_id, created_at=now,
-                               expires_at=now + timedelta(hours=hours))
-            session.add(row)
-            return row.code
 
     def revoke_invite(self, code: str, *, by: int | None = None, channel: str = "cli") -> bool:
         with self._write() as session, session.begin():
@@ -368,7 +233,7 @@ class PeopleStore(Repository):
             if invite is None or invite.revoked_at is not None:
                 return False
             invite.revoked_at = m.utc_now()
-            _audit(session, by, channel, "revoke", f"thu hồi mã {invite.code}")
+            add_entry(session, by, channel, "revoke", f"thu hồi mã {invite.code}")
             return True
 
     def invites(self, unit_code: str | None = None) -> list[Invite]:
@@ -396,7 +261,7 @@ class PeopleStore(Repository):
             if official is None:
                 return False
             before, official.role = official.role, role.value
-            _audit(session, by, channel, "grant", f"cán bộ #{official_id}: {before} → {role.value}")
+            add_entry(session, by, channel, "grant", f"cán bộ #{official_id}: {before} → {role.value}")
             return True
 
     def official(self, official_id: int) -> OfficialInfo | None:
@@ -463,49 +328,6 @@ class PeopleStore(Repository):
         with self._write() as session, session.begin():
             return int(session.execute(stmt).rowcount or 0)
 
-    # -- audit ----------------------------------------------------------------------------------
-
-    def audit(self, official_id: int | None, channel: str, action: str, detail: str = "") -> None:
-        with self._write() as session, session.begin():
-            _audit(session, official_id, channel, action, detail)
-
-    def audit_log(self, limit: int = 100) -> list[tuple[datetime, int | None, str, str, str]]:
-        stmt = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
-        with self._read() as session:
-            return [(a.at, a.official_id, a.channel, a.action, a.detail) for a in session.scalars(stmt)]
-
-    def audit_entries(self, wanted: AuditFilter | None = None, *, offset: int = 0,
-                      limit: int = 50) -> tuple[list[AuditRow], int]:
-        """One page of the entries that match, newest first, with who made them; and how many
-        entries match in all."""
-        conditions = (wanted or AuditFilter()).conditions()
-        entry = m.AuditEntry
-        stmt = (select(entry.id, entry.at, entry.official_id, m.Official.name, entry.channel, entry.action,
-                       entry.detail)
-                .outerjoin(m.Official, m.Official.id == entry.official_id).where(*conditions)
-                .order_by(entry.id.desc()).offset(offset).limit(limit))
-        count = select(func.count()).select_from(entry).where(*conditions)
-        with self._read() as session:
-            rows = [AuditRow(*row) for row in session.execute(stmt)]
-            return rows, int(session.scalar(count) or 0)
-
-    def audit_choices(self) -> AuditChoices:
-        """The actions, channels and officials the log holds, for its filters."""
-        entry = m.AuditEntry
-        officials = (select(m.Official.id, m.Official.name).where(
-            m.Official.id.in_(select(entry.official_id).where(entry.official_id.is_not(None)).distinct()))
-            .order_by(m.Official.name, m.Official.id))
-        with self._read() as session:
-            actions = list(session.scalars(select(entry.action).distinct().order_by(entry.action)))
-            channels = list(session.scalars(select(entry.channel).distinct().order_by(entry.channel)))
-            return AuditChoices(actions, channels, [(i, n) for i, n in session.execute(officials)])
-
-    def prune_audit(self, before: datetime) -> int:
-        """Delete audit entries written before this moment; how many."""
-        with self._write() as session, session.begin():
-            result = session.execute(delete(m.AuditEntry).where(m.AuditEntry.at < before))
-            return int(result.rowcount or 0)
-
     def count_officials(self) -> int:
         with self._read() as session:
             return int(session.scalar(select(func.count()).select_from(m.Official)) or 0)
@@ -519,8 +341,8 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _redeem(session: Session, invite: m.InviteCode, channel: str, user_id: str, chat_id: str, name: str,
-            now: datetime) -> Member:
+def redeem(session: Session, invite: m.InviteCode, channel: str, user_id: str, chat_id: str, name: str,
+           now: datetime) -> Member:
     """Use a checked code for this account: join its unit with its role, or (a link code)
     become another account of its owner."""
     invite.uses += 1
@@ -541,19 +363,14 @@ def _redeem(session: Session, invite: m.InviteCode, channel: str, user_id: str, 
     else:
         identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
     official.name = official.name or name
-    _audit(session, official.id, channel, "register",
-           f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
+    add_entry(session, official.id, channel, "register",
+              f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
     unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
     return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
 
 
-def _pending(request: m.LinkRequest, invite: m.InviteCode) -> PendingLink:
-    assert invite.created_by is not None
-    return PendingLink(request.code, invite.created_by, request.channel, request.user_id, request.chat_id,
-                       request.name, invite.expires_at)
-
-
-def _check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -> None:
+def check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -> None:
+    """InviteError unless the code can be used now (its unit still active)."""
     if invite is None:
         raise InviteError(InviteProblem.UNKNOWN)
     if invite.revoked_at is not None:
@@ -565,10 +382,6 @@ def _check_invite(session: Session, invite: m.InviteCode | None, now: datetime) 
     unit = session.get(m.Unit, invite.unit_id)
     if unit is None or not unit.active:
         raise InviteError(InviteProblem.UNIT_CLOSED)
-
-
-def _audit(session: Session, official_id: int | None, channel: str, action: str, detail: str) -> None:
-    session.add(m.AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail))
 
 
 def _update_unit(unit: m.Unit, spec: UnitSpec, name: str) -> bool:

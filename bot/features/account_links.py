@@ -14,9 +14,9 @@ from bot.core.access import OFFICIALS, ButtonRule
 from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import clock_on_day
 from bot.core.messages import Button, Incoming, Reply
+from bot.db.links import LinkStore, PendingLink
 from bot.db.outbox import NewMessage, Outbox
-from bot.db.people import ROLE_NAMES, InviteError, InviteProblem, Member, OfficialInfo, PeopleStore, \
-    PendingLink, Role
+from bot.db.people import ROLE_NAMES, InviteError, InviteProblem, Member, OfficialInfo, PeopleStore, Role
 from bot.services.units import unit_text
 
 if TYPE_CHECKING:
@@ -74,19 +74,20 @@ def official_info(people: PeopleStore, official_id: int, unit_code: str | None =
 class AccountLinks:
     """/lienket, a link code typed in /dangky, and the owner's «Đồng ý» / «Không phải tôi»."""
 
-    def __init__(self, core: "Assistant", people: PeopleStore) -> None:
+    def __init__(self, core: "Assistant", people: PeopleStore, links: LinkStore, outbox: Outbox) -> None:
         self.core = core
         self.people = people
-        self.outbox = Outbox(people.engine)
+        self.links = links
+        self.outbox = outbox
 
     def offer(self, msg: Incoming, member: Member) -> list[Reply]:
         """/lienket: a request waiting for this official's answer, else a fresh code."""
         now = self.core.now()
-        waiting = self.people.pending_links(member.official_id, now)
+        waiting = self.links.pending_links(member.official_id, now)
         if waiting:
             return self.core.choices(msg, self._question(waiting[0]), _answer_rows(waiting[0].code))
         try:
-            code = self.people.link_code(member.official_id, hours=LINK_HOURS, now=now)
+            code = self.links.link_code(member.official_id, hours=LINK_HOURS, now=now)
         except ValueError:
             return self.core.texts(msg, NO_UNIT)
         other = OTHER_MESSENGER.get(msg.channel.name, "Telegram hoặc Zalo")
@@ -101,7 +102,7 @@ class AccountLinks:
 
     def request(self, msg: Incoming, code: str) -> list[Reply]:
         """A link code typed in /dangky: ask its owner. Raises InviteError."""
-        pending = self.people.request_link(msg.channel.name, msg.sender.id, msg.chat_id, msg.sender.name, code,
+        pending = self.links.request_link(msg.channel.name, msg.sender.id, msg.chat_id, msg.sender.name, code,
                                            now=self.core.now())
         self.outbox.enqueue([NewMessage(f"link-request:{pending.code}", r.channel, r.chat_id,
                                         self._question(pending), _answer_rows(pending.code), r.official_id)
@@ -118,7 +119,7 @@ class AccountLinks:
         if not answer.agree:
             return self._refuse(msg, member, answer.code)
         try:
-            pending, after, before = self.people.confirm_link(answer.code, member.official_id, self.core.now())
+            pending, after, before = self.links.confirm_link(answer.code, member.official_id, self.core.now())
         except InviteError as exc:
             return self._done(msg, ANSWER_PROBLEMS.get(exc.problem, GONE).format(code=answer.code))
         accounts = self._accounts(after)
@@ -131,7 +132,7 @@ class AccountLinks:
             accounts=accounts), merged])))
 
     def _refuse(self, msg: Incoming, member: Member, code: str) -> list[Reply]:
-        pending = self.people.refuse_link(code, member.official_id, channel=msg.channel.name)
+        pending = self.links.refuse_link(code, member.official_id, channel=msg.channel.name)
         if pending is None:
             return self._done(msg, GONE)
         self._tell(pending, "link-refused", REFUSED_NEW.format(code=pending.code))

@@ -1,13 +1,14 @@
 """/thongbao: an admin writes an announcement, picks who gets it, previews, confirms.
 
-The dialog lives in the database (kind "broadcast"), so any worker continues it. Confirming
-only plans the outbox rows (`bot.broadcasts.plan_broadcast`); the delivery engine sends them
-and reports back to the admin's chat.
+The dialog lives in the database (kind "broadcast", its step one of `Step`), so any worker
+continues it. Confirming only plans the outbox rows (`bot.services.broadcasts.plan_broadcast`);
+the delivery engine sends them and reports back to the admin's chat.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.services.broadcasts import AudienceError, audience_recipients, plan_broadcast
@@ -36,6 +37,16 @@ ASK_TEXT = (f"Soạn thông báo: gửi nội dung trong một tin (tối đa {T
 ASK_AUDIENCE = "Gửi thông báo cho ai?"
 
 
+class Step(StrEnum):
+    """Where the dialog is; the value is what the dialog row stores."""
+
+    TEXT = "text"              # waiting for the announcement's text
+    AUDIENCE = "audience"      # who gets it?
+    UNIT = "unit"              # which unit (typed code or a button)
+    OBLIGATION = "obligation"  # the units that have not reported on which task
+    CONFIRM = "confirm"        # the preview, «Gửi» or «Hủy»
+
+
 @dataclass(frozen=True)
 class BroadcastStep(CallbackData, prefix="tb"):
     """A choice in the /thongbao dialog: the audience, a unit, an obligation, send or cancel."""
@@ -53,11 +64,11 @@ CONFIRM = ((Button("✅ Gửi", BroadcastStep("send").pack()), Button("✖️ H�
 class BroadcastFlow:
     """The /thongbao dialog (admins only)."""
 
-    def __init__(self, core: "Assistant", settings: "Settings") -> None:
+    def __init__(self, core: "Assistant", settings: "Settings", outbox: Outbox) -> None:
         assert core.people is not None, "broadcasts need the people store"
         self.core = core
         self.people = core.people
-        self.outbox = Outbox(core.people.engine)
+        self.outbox = outbox
         self.past_days = settings.reports.past_days
         self.commands = {"thongbao": self._start}
         self.buttons = {"tb": self._button}
@@ -71,7 +82,7 @@ class BroadcastFlow:
     def _start(self, msg: Incoming, member: "Member | None") -> list[Reply]:
         if msg.text.strip():  # "/thongbao <nội dung>" skips the first question
             return self._take_text(msg, msg.text)
-        self.core.save_dialog(msg, DialogState(KIND, "text"))
+        self.core.save_dialog(msg, _state(Step.TEXT))
         return self.core.texts(msg, ASK_TEXT)
 
     def _continue(self, msg: Incoming, member: "Member | None", state: DialogState) -> list[Reply]:
@@ -80,11 +91,12 @@ class BroadcastFlow:
         if refused:
             self.core.end_dialog(msg)
             return self.core.texts(msg, refused)
-        if state.step == "text":
+        step = _step(state)
+        if step is Step.TEXT:
             return self._take_text(msg, msg.text)
-        if state.step == "unit":
+        if step is Step.UNIT:
             return self._take_unit(msg, state, msg.text)
-        if state.step == "confirm":
+        if step is Step.CONFIRM:
             return self._preview(msg, state, state.data["audience"])
         return self.core.choices(msg, "Bạn chọn một trong các lựa chọn dưới đây (hoặc gõ /huy để bỏ).",
                                  self._rows_for(state))
@@ -104,7 +116,7 @@ class BroadcastFlow:
             return self._take_unit(msg, state, arg)
         if action == "ob" and arg.count(":") == 1:
             return self._preview(msg, state, f"missing:{arg}")
-        if action == "send" and state.step == "confirm":
+        if action == "send" and _step(state) is Step.CONFIRM:
             return self._send(msg, member, state)
         if action == "cancel":
             self.core.end_dialog(msg)
@@ -116,35 +128,34 @@ class BroadcastFlow:
     def _take_text(self, msg: Incoming, typed: str) -> list[Reply]:
         text = typed.strip()
         if not text:
-            self.core.save_dialog(msg, DialogState(KIND, "text"))
+            self.core.save_dialog(msg, _state(Step.TEXT))
             return self.core.texts(msg, ASK_TEXT)
         if len(text) > TELEGRAM.max_text:
-            self.core.save_dialog(msg, DialogState(KIND, "text"))
+            self.core.save_dialog(msg, _state(Step.TEXT))
             return self.core.texts(msg, f"Nội dung dài {len(text)} ký tự, quá giới hạn {TELEGRAM.max_text} ký tự "
                                         "của một tin Telegram. Bạn rút gọn rồi gửi lại (gõ /huy để bỏ).")
-        state = DialogState(KIND, "audience", {"text": text})
-        self.core.save_dialog(msg, state)
+        self.core.save_dialog(msg, _state(Step.AUDIENCE, text))
         return self.core.choices(msg, ASK_AUDIENCE, AUDIENCES)
 
     def _choose_audience(self, msg: Incoming, state: DialogState, choice: str) -> list[Reply]:
         if choice == "all":
             return self._preview(msg, state, "all")
         if choice == "unit":
-            state = DialogState(KIND, "unit", {"text": state.data["text"]})
+            state = _state(Step.UNIT, state.data["text"])
             self.core.save_dialog(msg, state)
             units = [u for u in self.people.units() if u.active]
             if not units:
-                self.core.save_dialog(msg, DialogState(KIND, "audience", {"text": state.data["text"]}))
+                self.core.save_dialog(msg, _state(Step.AUDIENCE, state.data["text"]))
                 return self.core.choices(msg, "Chưa có đơn vị nào. Chọn đối tượng khác:", AUDIENCES)
             return self.core.choices(msg, "Gõ mã đơn vị, hoặc chọn một đơn vị:", self._rows_for(state))
         if choice == "missing":
-            state = DialogState(KIND, "obligation", {"text": state.data["text"]})
+            state = _state(Step.OBLIGATION, state.data["text"])
             if not self._obligations():
                 return self.core.choices(msg, "Không có nhiệm vụ nào đang theo dõi. Chọn đối tượng khác:",
                                          AUDIENCES)
             self.core.save_dialog(msg, state)
             return self.core.choices(msg, "Gửi cho các đơn vị chưa báo cáo về nhiệm vụ nào?", self._rows_for(state))
-        self.core.save_dialog(msg, DialogState(KIND, "audience", {"text": state.data["text"]}))
+        self.core.save_dialog(msg, _state(Step.AUDIENCE, state.data["text"]))
         return self.core.choices(msg, ASK_AUDIENCE, AUDIENCES)
 
     def _take_unit(self, msg: Incoming, state: DialogState, code: str) -> list[Reply]:
@@ -159,13 +170,13 @@ class BroadcastFlow:
         try:
             recipients = audience_recipients(self.people, audience)
         except AudienceError as exc:
-            self.core.save_dialog(msg, DialogState(KIND, "audience", {"text": text}))
+            self.core.save_dialog(msg, _state(Step.AUDIENCE, text))
             return self.core.choices(msg, f"{exc} Chọn đối tượng khác:", AUDIENCES)
         if not recipients:
-            self.core.save_dialog(msg, DialogState(KIND, "audience", {"text": text}))
+            self.core.save_dialog(msg, _state(Step.AUDIENCE, text))
             return self.core.choices(msg, f"Không có cán bộ nào nhận ({self._audience_name(audience)}). "
                                           "Chọn đối tượng khác:", AUDIENCES)
-        self.core.save_dialog(msg, DialogState(KIND, "confirm", {"text": text, "audience": audience}))
+        self.core.save_dialog(msg, _state(Step.CONFIRM, text, audience))
         lines = ["Xem trước thông báo:", "", text, "",
                  f"Gửi tới: {self._audience_name(audience)} — {len(recipients)} cán bộ."]
         zalo = sum(1 for r in recipients if r.channel == ZALO.name)
@@ -189,15 +200,16 @@ class BroadcastFlow:
 
     def _rows_for(self, state: DialogState) -> tuple[tuple[Button, ...], ...]:
         """The choices of the step the dialog is at."""
-        if state.step == "unit":
+        step = _step(state)
+        if step is Step.UNIT:
             units = [u for u in self.people.units() if u.active][:MAX_UNITS]
             return tuple((Button(f"{u.code} — {u.name}"[:60], BroadcastStep("unit", u.code).pack()),) for u in units)
-        if state.step == "obligation":
+        if step is Step.OBLIGATION:
             today = self.core.today()
             return tuple((Button(f"{o.title(48)} — hạn {day(o.due)}" + (" (đã qua)" if o.due < today else ""),
                                  BroadcastStep("ob", f"{o.key}:{o.due.isoformat()}").pack()),)
                          for o in self._obligations())
-        if state.step == "confirm":
+        if step is Step.CONFIRM:
             return CONFIRM
         return AUDIENCES
 
@@ -227,3 +239,17 @@ class BroadcastFlow:
 
     def _notice(self, msg: Incoming, text: str) -> list[Reply]:
         return [Reply(notice=text)] if msg.channel.buttons else self.core.texts(msg, text)
+
+
+def _state(step: Step, text: str | None = None, audience: str | None = None) -> DialogState:
+    """The dialog row at this step, with the text and audience chosen so far."""
+    data = {"text": text, "audience": audience}
+    return DialogState(KIND, step.value, {k: v for k, v in data.items() if v is not None})
+
+
+def _step(state: DialogState) -> Step | None:
+    """The step a dialog row is at (None for a step this version does not know)."""
+    try:
+        return Step(state.step)
+    except ValueError:
+        return None

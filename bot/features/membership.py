@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import clock_on_day
 from bot.core.numbers import whole_number
 from bot.db.counters import Counters, window_left
+from bot.db.links import LinkStore
 from bot.db.outbox import NewMessage, Outbox
 from bot.db.people import LINK_ROLE, ROLE_NAMES, Invite, InviteError, InviteProblem, Member, \
     OfficialInfo, PeopleStore, Role, normalise_code
@@ -103,16 +104,17 @@ class InviteTerms:
 class Membership:
     """Registration, account linking and the secretariat's commands for codes, roles and people."""
 
-    def __init__(self, core: "Assistant", settings: "Settings") -> None:
+    def __init__(self, core: "Assistant", settings: "Settings", *, counters: Counters, outbox: Outbox,
+                 links: LinkStore) -> None:
         assert core.people is not None, "membership needs the people store"
         self.core = core
         self.people: PeopleStore = core.people
         self.invite_days = settings.access.invite_days
         self.failures_per_hour = settings.access.failed_registrations_per_hour
         self.failures_per_hour_all = settings.access.failed_registrations_per_hour_all
-        self.counters = Counters(core.people.engine)
-        self.outbox = Outbox(core.people.engine)
-        self.links = AccountLinks(core, core.people)
+        self.counters = counters
+        self.outbox = outbox
+        self.links = AccountLinks(core, core.people, links, outbox)
         self.commands: dict[str, Handler] = {
             "dangky": self.register, "lienket": self.link, "toi": self.whoami,
             "taoma": self.create_code, "thuhoima": self.revoke_code, "dsma": self.list_codes,

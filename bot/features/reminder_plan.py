@@ -1,42 +1,34 @@
-"""Reminders before each tracked deadline: which are due, to whom, and their text.
+"""The planned reminders as chat messages: what each says, its buttons, and the outbox row.
 
-Planning is pure: `ReminderPlanner.tick(now)` works out which reminders are due at `now` and
-writes them to the outbox, where each has a unique dedupe key
-(`rem:<obligation>:<due>:<offset|late>:<official>`). Running it twice, on several workers or
-after a restart sends nothing twice. The delivery engine (`bot.channels.background.Background`) ticks it
-every `reminders.check_seconds` beside each bot and sends the rows.
-
-A reminder `offset` days before a deadline is due at `reminders.hour` (Vietnam time) that day
-and stays due for a grace window: until the next reminder of the same deadline is due, and at
-most 24 hours. A bot started at 10:00 still sends the 08:00 reminder; a 7-day reminder is never
-sent days late (the 3-day one takes over).
+Which reminders are due, for whom and when is `bot.services.reminder_plan.ReminderPlan`
+(chat-free); `ReminderPlanner` is that plan writing each due reminder to the outbox with its
+text and its buttons («📝 Báo cáo ngay» for reporters, «🔕 Tắt nhắc việc này» for everyone).
+Each row's dedupe key is the plan's, so a tick run twice, on several workers or after a restart
+sends nothing twice.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
-from bot.core.clock import VIETNAM
-from bot.db.reminders import ReminderStore
-from bot.db.tasks import TaskStore
-from bot.db.outbox import NewMessage, Outbox
-from bot.db.people import Role
-from bot.retrieval.listings import day, document_name, rhythm
 from bot.core.callback import CallbackData
+from bot.core.clock import VIETNAM
 from bot.core.messages import Button
-from bot.features.report_parts import StartReport
-from bot.services.obligations import TrackedObligation, tracked_obligations
+from bot.db.outbox import NewMessage, Outbox
 from bot.db.report_status import STATUS_LABELS, Status
+from bot.features.report_parts import StartReport
+from bot.retrieval.listings import day, document_name, rhythm
+from bot.services.obligations import TrackedObligation
+from bot.services.reminder_plan import DueReminder, Occurrence, ReminderPlan, Slot, aware
 
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.db.facts import DocumentRef, FactStore
-    from bot.db.people import PeopleStore, Recipient
+    from bot.db.people import PeopleStore
 
 log = logging.getLogger(__name__)
 
@@ -54,198 +46,42 @@ class Unmute(CallbackData, prefix="nn:unmute"):
 
     key: str = ""
 
-# A reminder missed at its moment (bot down) is still sent this long after, unless the next
-# reminder of the same deadline is due sooner.
-ALL = "*"        # a mute of every obligation
-LATE = "late"    # the overdue notice's label in dedupe keys
-MAX_CHOICES = 15  # obligations offered as buttons at once
-SCHEDULE_LINES = 20
-RECIPIENT_ROLES = (Role.REPORTER, Role.READER)
-ALL_WORDS = {"tat ca", "tatca", "all", "*", "het", "tat ca nhiem vu"}
 
-
-@dataclass(frozen=True)
-class Slot:
-    """One planned reminder of one occurrence: offset days before (None: the overdue notice)."""
-
-    offset: int | None
-    at: datetime     # when it becomes due (UTC-aware)
-    until: datetime  # when it is no longer worth sending
-
-    @property
-    def label(self) -> str:
-        return LATE if self.offset is None else str(self.offset)
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    obligation: TrackedObligation
-    due: date
-
-    @property
-    def key(self) -> str:
-        return self.obligation.key
-
-
-@dataclass(frozen=True)
-class ScheduleEntry:
-    """A line of /lichnhac: the next reminder of an obligation and who still owes it."""
-
-    occurrence: Occurrence
-    slot: Slot
-    open_units: int
-    units: int
-
-
-class ReminderPlanner:
-    """Works out the reminders due at a moment and enqueues them, one per official."""
+class ReminderPlanner(ReminderPlan):
+    """The reminder plan, enqueued as chat messages: one per official and reminder due."""
 
     def __init__(self, engine: Engine, facts: "FactStore", people: "PeopleStore", outbox: Outbox,
                  settings: "Settings", *, grace: timedelta | None = None) -> None:
-        self.facts = facts
-        self.people = people
+        super().__init__(engine, facts, people, settings, grace=grace)
         self.outbox = outbox
-        self.config = settings.reminders
-        # Days after a deadline that still have reminders (the overdue notice), plus a margin.
-        self.behind = max([0, self.config.overdue_days, *(-o for o in self.config.offsets_days)]) + 2
-        self.past_days = max(settings.reports.past_days, self.behind)
-        self.grace = grace or timedelta(hours=self.config.grace_hours)
-        self.store = ReminderStore(engine)
-        self.tasks = TaskStore(engine)
-        self.include_coordinating = settings.tasks.include_coordinating
-
-    # -- the plan -------------------------------------------------------------------------------
-
-    def running(self) -> bool:
-        return self.config.enabled and not self.store.paused()
-
-    def obligations(self, today: date, unit_id: int | None = None) -> list[TrackedObligation]:
-        """Tracked tasks (of one unit, or all) with the units each is assigned to."""
-        return tracked_obligations(self.tasks, today, self.past_days, unit_id=unit_id,
-                                   include_coordinating=self.include_coordinating)
-
-    def slots(self, due: date) -> list[Slot]:
-        """The reminders of one deadline in time order, each with its grace window."""
-        hour = time(self.config.hour, tzinfo=VIETNAM)
-        moments = [(offset, datetime.combine(due - timedelta(days=offset), hour))
-                   for offset in set(self.config.offsets_days)]
-        if self.config.overdue_days > 0:
-            moments.append((None, datetime.combine(due + timedelta(days=self.config.overdue_days), hour)))
-        moments.sort(key=lambda p: p[1])
-        out = []
-        for i, (offset, at) in enumerate(moments):
-            until = at + self.grace
-            if i + 1 < len(moments):
-                until = min(until, moments[i + 1][1])
-            out.append(Slot(offset, at.astimezone(UTC), until.astimezone(UTC)))
-        return out
-
-    def occurrences(self, obligation: TrackedObligation, start: date, end: date) -> Iterator[Occurrence]:
-        """The deadlines of an obligation from start to end; recurring ones roll forward."""
-        if not obligation.recurring:
-            if start <= obligation.due <= end:
-                yield Occurrence(obligation, obligation.due)
-            return
-        due = obligation.deadline.next_due(start)
-        while due is not None and due <= end:
-            yield Occurrence(obligation, due)
-            due = obligation.deadline.next_due(due + timedelta(days=1))
-
-    def due_slots(self, now: datetime) -> list[tuple[Occurrence, Slot]]:
-        """Every reminder whose moment has come and whose grace window has not passed."""
-        now = _aware(now)
-        today = now.astimezone(VIETNAM).date()
-        ahead = max([0, *self.config.offsets_days]) + 1
-        found = []
-        for obligation in self.obligations(today):
-            for occurrence in self.occurrences(obligation, today - timedelta(days=self.behind),
-                                               today + timedelta(days=ahead)):
-                found.extend((occurrence, s) for s in self.slots(occurrence.due) if s.at <= now < s.until)
-        return found
 
     def tick(self, now: datetime) -> int:
         """Enqueue the reminders due at `now` that are not planned yet; how many are new."""
         if not self.running():
             return 0
-        now = _aware(now)
-        due = self.due_slots(now)
+        now = aware(now)
+        due = self.due(now)
         if not due:
             return 0
-        statuses = self.store.statuses((o.key, o.due) for o, _ in due)
-        units = {u.id for u in self.people.units() if u.active}
-        recipients = [r for r in self.people.recipients(roles=RECIPIENT_ROLES) if r.unit_id in units]
-        reporters = {r.official_id for r in self.people.recipients(roles=(Role.REPORTER,))}
-        mutes = self.store.mutes()
-        docs = {d.source: d for d in self.facts.documents()}
         today = now.astimezone(VIETNAM).date()
-        messages = []
-        for occurrence, slot in due:
-            reported = statuses.get((occurrence.key, occurrence.due), {})
-            # Only the officials of the units the task is assigned to.
-            for r in recipients:
-                if r.unit_id not in occurrence.obligation.units:
-                    continue
-                status = reported.get(r.unit_id or 0)
-                muted = mutes.get(r.official_id, set())
-                if status is Status.DONE or ALL in muted or occurrence.key in muted:
-                    continue
-                messages.append(self._message(occurrence, slot, r, status, docs.get(occurrence.obligation.source),
-                                              today, can_report=r.official_id in reporters))
-        added = self.outbox.enqueue(messages)
+        added = self.outbox.enqueue([reminder_message(r, today) for r in due])
         if added:
-            log.info("reminders: %d new messages for %d deadlines", added, len(due))
+            log.info("reminders: %d new messages for %d deadlines", added,
+                     len({(r.occurrence.key, r.occurrence.due, r.slot.label) for r in due}))
         return added
 
-    def _message(self, occurrence: Occurrence, slot: Slot, recipient: "Recipient", status: Status | None,
-                 doc: "DocumentRef | None", today: date, *, can_report: bool = True) -> NewMessage:
-        # Where there are no buttons (Zalo) the delivery engine turns them into numbered choices.
-        # Readers cannot report: they get only the mute button.
-        key = occurrence.key
-        text = reminder_text(occurrence, slot, doc, status, today)
-        # The date tells the report flow which deadline (a missed recurring one has rolled on).
-        report = ((Button("📝 Báo cáo ngay", StartReport(key, occurrence.due).pack()),),) if can_report else ()
-        buttons = (*report, (Button("🔕 Tắt nhắc việc này", Mute(key).pack()),))
-        return NewMessage(f"rem:{key}:{occurrence.due.isoformat()}:{slot.label}:{recipient.official_id}",
-                          recipient.channel, recipient.chat_id, text, buttons, official_id=recipient.official_id)
 
-    # -- what /lichnhac shows --------------------------------------------------------------------
-
-    def schedule(self, now: datetime) -> list[ScheduleEntry]:
-        """The next reminder of every tracked obligation, soonest first."""
-        now = _aware(now)
-        today = now.astimezone(VIETNAM).date()
-        start = today - timedelta(days=self.behind)
-        upcoming: list[tuple[Occurrence, Slot]] = []
-        for obligation in self.obligations(today):
-            for occurrence in self.occurrences(obligation, start, today + timedelta(days=800)):
-                slot = next((s for s in self.slots(occurrence.due) if s.at > now), None)
-                if slot is not None:
-                    upcoming.append((occurrence, slot))
-                    break
-        upcoming.sort(key=lambda p: (p[1].at, p[0].due, p[0].key))
-        statuses = self.store.statuses((o.key, o.due) for o, _ in upcoming)
-        active = {u.id for u in self.people.units() if u.active}
-        entries = []
-        for o, s in upcoming:
-            units = active & o.obligation.units
-            open_units = sum(1 for u in units if statuses[(o.key, o.due)].get(u) is not Status.DONE)
-            entries.append(ScheduleEntry(o, s, open_units, len(units)))
-        return entries
-
-    def open_obligations(self, today: date, unit_id: int | None) -> list[TrackedObligation]:
-        """Tasks of the unit still reminded of (not past their overdue notice) that it has not
-        finished; every tracked one for an official without a unit."""
-        last = today - timedelta(days=self.config.overdue_days)
-        found = [o for o in self.obligations(today, unit_id) if o.due >= last]
-        if unit_id is None:
-            return found
-        statuses = self.store.statuses((o.key, o.due) for o in found)
-        return [o for o in found if statuses[(o.key, o.due)].get(unit_id) is not Status.DONE]
-
-
-def _aware(moment: datetime) -> datetime:
-    """A naive datetime is taken as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def reminder_message(reminder: DueReminder, today: date) -> NewMessage:
+    """The outbox row of one reminder. Where there are no buttons (Zalo) the delivery engine
+    turns them into numbered choices; readers cannot report: they get only the mute button."""
+    occurrence, recipient = reminder.occurrence, reminder.recipient
+    text = reminder_text(occurrence, reminder.slot, reminder.doc, reminder.status, today)
+    # The date tells the report flow which deadline (a missed recurring one has rolled on).
+    report = (((Button("📝 Báo cáo ngay", StartReport(occurrence.key, occurrence.due).pack()),),)
+              if reminder.can_report else ())
+    buttons = (*report, (Button("🔕 Tắt nhắc việc này", Mute(occurrence.key).pack()),))
+    return NewMessage(reminder.dedupe_key, recipient.channel, recipient.chat_id, text, buttons,
+                      official_id=recipient.official_id)
 
 
 def days_phrase(due: date, today: date) -> str:

@@ -1,29 +1,30 @@
 """The chat commands around reminders: /tatnhacnho, /batnhacnho and the 🔕 button for officials;
-/lichnhac for admins. The planning itself is `bot.features.reminder_plan`."""
+/lichnhac for admins. The planning itself is `bot.services.reminder_plan`; the reminders as
+chat messages are `bot.features.reminder_plan`."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.core.clock import VIETNAM
-from bot.db.outbox import Outbox
-from bot.db.people import Role
-from bot.core.callback import CallbackDataError
-from bot.features.reminder_plan import Mute, Unmute, ALL, ALL_WORDS, MAX_CHOICES, SCHEDULE_LINES, ReminderPlanner
-from bot.retrieval.listings import day, document_name
 from bot.core.access import OFFICIALS, ButtonRule
+from bot.core.callback import CallbackDataError
+from bot.core.clock import VIETNAM
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.core.numbers import whole_number
-from bot.services.obligations import TrackedObligation, find
+from bot.db.people import Role
+from bot.features.reminder_plan import Mute, Unmute
+from bot.retrieval.listings import day, document_name
 from bot.retrieval.vietnamese import fold
+from bot.services.obligations import TrackedObligation, find
+from bot.services.reminder_plan import ALL, ReminderPlan
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant, DialogHandler
-    from bot.config import Settings
     from bot.db.people import Member
 
-# -- chat commands -------------------------------------------------------------------------------
-
+MAX_CHOICES = 15  # obligations offered as buttons at once
+SCHEDULE_LINES = 20
+ALL_WORDS = {"tat ca", "tatca", "all", "*", "het", "tat ca nhiem vu"}
 EXPIRED = "Lựa chọn này không còn hiệu lực."
 SCHEDULE_USAGE = "Gõ /lichnhac để xem lịch, /lichnhac tamdung để tạm dừng, /lichnhac tieptuc để chạy lại."
 
@@ -31,12 +32,11 @@ SCHEDULE_USAGE = "Gõ /lichnhac để xem lịch, /lichnhac tamdung để tạm 
 class ReminderCommands:
     """/tatnhacnho, /batnhacnho and the 🔕 button for officials; /lichnhac for admins."""
 
-    def __init__(self, core: "Assistant", settings: "Settings") -> None:
+    def __init__(self, core: "Assistant", plan: ReminderPlan) -> None:
         assert core.people is not None, "reminders need the people store"
-        engine = core.people.engine
         self.core = core
-        self.planner = ReminderPlanner(engine, core.facts, core.people, Outbox(engine), settings)
-        self.store = self.planner.store
+        self.planner = plan
+        self.store = plan.store
         self.commands = {"tatnhacnho": self._mute_command, "batnhacnho": self._unmute_command,
                          "lichnhac": self._schedule_command}
         self.buttons = {"nn": self._button}

@@ -1,4 +1,5 @@
-"""Small pieces of the report dialog: attachment names and types, labels, typed answers."""
+"""Small pieces of the report dialog: its steps and button data, attachment names and types,
+labels, typed answers."""
 from __future__ import annotations
 
 import mimetypes
@@ -6,17 +7,12 @@ import unicodedata
 from datetime import date, datetime
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from bot.core.callback import CallbackData
 from bot.core.messages import Attachment
-from bot.services.attachments import accepted_type  # noqa: F401  (the dialog checks a file with it)
 from bot.services.obligations import TrackedObligation
 from bot.db.report_status import STATUS_LABELS, Status
 from bot.retrieval.vietnamese import fold, nfc
-
-if TYPE_CHECKING:
-    from bot.db.dialogs import DialogState
 
 TITLE_MAX = 200
 NAME_MAX = 120  # characters of an attachment's display name
@@ -86,22 +82,6 @@ def _extension_for(mime: str) -> str:
 
 
 # -- small helpers ------------------------------------------------------------------------------
-
-def updated(state: "DialogState", **changes: object) -> "DialogState":
-    from bot.db.dialogs import DialogState
-
-    return DialogState(state.kind, state.step, {**state.data, **changes})
-
-
-def at_step(state: "DialogState", step: Step) -> "DialogState":
-    from bot.db.dialogs import DialogState
-
-    return DialogState(state.kind, step.value, dict(state.data))
-
-
-def obligation_data(o: TrackedObligation) -> dict[str, object]:
-    return {"key": o.key, "title": o.title(TITLE_MAX), "doc": o.doc_number, "due": o.due.isoformat()}
-
 
 def obligation_label(o: TrackedObligation, today: date) -> str:
     late = ", quá hạn" if o.due < today else ""

@@ -37,8 +37,9 @@ ZALO_NO_FILES = ("Zalo chưa cho phép trợ lý gửi tệp Excel. Bạn lấy 
 class Summary:
     """The secretariat's commands: a progress summary with its chart, and the full export."""
 
-    def __init__(self, core: "Assistant", settings: "Settings") -> None:
+    def __init__(self, core: "Assistant", settings: "Settings", engine: "Engine") -> None:
         self.core = core
+        self.engine = engine  # the reports' database, which the summary and the export read
         self.past_days = settings.reports.past_days
         self.include_coordinating = settings.tasks.include_coordinating
         self.commands = {"tonghop": self.summary, "xuatbaocao": self.export}
@@ -52,11 +53,6 @@ class Summary:
         ]
         # Figures of every unit stay out of groups.
         self.button_rules = [ButtonRule(BUTTON_PREFIX, ("admin",), private_only=True)]
-
-    @property
-    def engine(self) -> "Engine":
-        assert self.core.people is not None
-        return self.core.people.engine
 
     def _request(self, msg: Incoming) -> list[str] | None | str:
         """The documents asked for (None: all), or why none (an unknown document)."""

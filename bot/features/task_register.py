@@ -29,9 +29,6 @@ from bot.retrieval.vietnamese import fold, nfc
 from bot.services.tasks import DocumentTasks, TaskError, TaskRegister, by_document, document_token, due_text
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from bot.config import Settings
     from bot.core.assistant import Assistant
     from bot.db.people import Member, Recipient, UnitInfo
 
@@ -69,11 +66,10 @@ class TaskAction(CallbackData, prefix="nv:task"):
 class TaskRegisterChat:
     """/nhiemvu and /themnhiemvu (admins, private chat), and the new-document message's buttons."""
 
-    def __init__(self, core: "Assistant", settings: "Settings") -> None:
-        assert core.people is not None, "the register needs the people store"
+    def __init__(self, core: "Assistant", register: TaskRegister, outbox: Outbox) -> None:
         self.core = core
-        self.register = TaskRegister(core.people.engine, settings, facts=core.facts, people=core.people)
-        self.outbox = Outbox(core.people.engine)
+        self.register = register
+        self.outbox = outbox
         self.commands = {"nhiemvu": self._overview, "themnhiemvu": self._add}
         self.buttons = {"nv": self._button}
         self.dialogs = {KIND: self._continue}
@@ -220,10 +216,10 @@ class TaskAnnouncer:
     ingestion) — and, with `tasks.auto_track`, the assigned units what they must do. Tasks
     proposed by another process (the dashboard's upload, `tasks`) are told of here too."""
 
-    def __init__(self, engine: "Engine", settings: "Settings") -> None:
-        self.register = TaskRegister(engine, settings)
-        self.outbox = Outbox(engine)
-        self.auto_track = settings.tasks.auto_track
+    def __init__(self, register: TaskRegister, outbox: Outbox) -> None:
+        self.register = register
+        self.outbox = outbox
+        self.auto_track = register.auto_track
 
     def tick(self, now: datetime) -> int:
         self.register.sync()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.access import OFFICIALS
 from bot.core.messages import Command, Incoming, Reply
+from bot.db.web import WebStore
 from bot.services.web_access import sign_in_link
 
 if TYPE_CHECKING:
@@ -15,10 +16,11 @@ if TYPE_CHECKING:
 
 
 class WebAccess:
-    def __init__(self, core: "Assistant", settings: "Settings") -> None:
+    def __init__(self, core: "Assistant", settings: "Settings", web: WebStore) -> None:
         assert core.people is not None, "/web needs the people store"
         self.core = core
         self.settings = settings
+        self.web = web
         self.commands = {"web": self._link}
         self.buttons: dict[str, object] = {}
         self.dialogs: dict[str, object] = {}
@@ -27,7 +29,7 @@ class WebAccess:
 
     def _link(self, msg: Incoming, member: "Member | None") -> list[Reply]:
         assert member is not None and self.core.people is not None  # the router lets only officials in
-        link = sign_in_link(self.core.people.engine, self.settings, member.official_id)
+        link = sign_in_link(self.web, self.settings, member.official_id)
         self.core.people.audit(member.official_id, msg.channel.name, "web_link", "xin liên kết đăng nhập")
         scope = "mọi trang quản trị" if member.is_admin else "trang của đơn vị bạn"
         return self.core.texts(msg, f"Liên kết đăng nhập {scope} (dùng một lần, hết hạn sau "

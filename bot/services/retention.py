@@ -7,9 +7,9 @@ import sys
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.db.audit import AuditLog
 from bot.db.chats import ChatStore
 from bot.db.counters import Counters
-from bot.db.people import PeopleStore
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def prune(engine: "Engine", config: "Retention", now: datetime) -> dict[str, int]:
     """Delete what is past its retention; rows deleted per table."""
     return {"asked_questions": ChatStore(engine).prune_questions(now - timedelta(days=config.questions_days)),
-            "audit_log": PeopleStore(engine).prune_audit(now - timedelta(days=config.audit_days)),
+            "audit_log": AuditLog(engine).prune_audit(now - timedelta(days=config.audit_days)),
             "rate_counters": Counters(engine).prune(now)}
 
 

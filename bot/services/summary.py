@@ -1,46 +1,39 @@
-"""The secretariat's view of progress reports: summaries, a chart, exports, and /tonghop.
+"""The secretariat's view of progress reports: the summary built from the database, told as
+text and drawn as a chart — what /tonghop, `python -m bot reports summary` (`reports_cli.py`)
+and the dashboard show.
 
 Each tracked task occurrence (key and due date) is matched against the units it is assigned to
 (lead, and coordinating units unless `tasks.include_coordinating` is off): the latest report of
 a unit is its status; a unit is late when its first report came after the due date (Vietnam
 date), or when the deadline passed and it has still not reported «Hoàn thành»; a unit without a
 report once the deadline passed is overdue. Each unit-task pair is also in one of the four states
-administrations count (DESIGN §9): hoàn thành đúng hạn, hoàn thành quá hạn, đang thực hiện trong
-hạn, quá hạn chưa hoàn thành. Reports on no tracked
-obligation (free titles) are listed under «Khác». The export lists every report, history and
+administrations count (`bot.services.progress`). Reports on no tracked obligation (free titles)
+are listed under «Khác». The export (`bot.services.exports`) lists every report, history and
 corrections included, as XLSX or CSV (UTF-8 with BOM, so Excel shows Vietnamese).
 """
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.core.clock import VIETNAM
 from bot.db import report_views as views
+from bot.db.report_status import Status
 from bot.db.report_views import CurrentReport, FreeReport, UnitRow
-from bot.services.exports import MATRIX_HEADERS, export_bytes, is_late, status_label, table_csv
-from bot.retrieval.listings import day, resolve_documents, shorten
-from bot.services.obligations import TrackedObligation, tracked_obligations
-from bot.db.report_status import STATUS_LABELS, Status
 from bot.db.tasks import TaskStore
+from bot.retrieval.listings import day, shorten
+from bot.services.exports import is_late, status_label
+from bot.services.obligations import tracked_obligations
+from bot.services.progress import (CATEGORIES, NOT_REPORTED, ObligationProgress, ProgressSummary, TaskState,
+                                   UnitState, task_state)
 
 if TYPE_CHECKING:
-    import argparse
-
     from sqlalchemy import Engine
 
-    from bot.config import Settings
     from bot.db.facts import FactStore
-    from bot.db.people import PeopleStore
 
-NOT_REPORTED = "Chưa báo cáo"
-CATEGORIES = (STATUS_LABELS[Status.DONE], STATUS_LABELS[Status.IN_PROGRESS],
-              STATUS_LABELS[Status.NOT_STARTED], NOT_REPORTED)
 COLORS = ("#2e7d32", "#f9a825", "#ef6c00", "#bdbdbd")
 _PROGRESS_ORDER = {Status.NOT_STARTED.value: 0, Status.IN_PROGRESS.value: 1, Status.DONE.value: 2}
 
@@ -64,96 +57,7 @@ NO_REPORTS = "Chưa có báo cáo nào{scope} để xuất."
 UNIT_LINES = 15  # units listed with their «đúng hạn x/y» line
 
 
-class TaskState(StrEnum):
-    """Where a unit stands on a task occurrence, as the Government Office counts it."""
-
-    DONE_ON_TIME = "Hoàn thành đúng hạn"
-    DONE_LATE = "Hoàn thành quá hạn"
-    ON_TRACK = "Đang thực hiện trong hạn"
-    OVERDUE = "Quá hạn chưa hoàn thành"
-
-
-def task_state(status: str | None, reported_at: datetime | None, due: date, today: date) -> TaskState:
-    """Done (on or after the due date, as dated in Vietnam) or not, the deadline passed or not."""
-    if status == Status.DONE and reported_at is not None:
-        return TaskState.DONE_LATE if is_late(reported_at, due) else TaskState.DONE_ON_TIME
-    return TaskState.OVERDUE if due < today else TaskState.ON_TRACK
-
-
 # -- the summary --------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class UnitState:
-    """One unit on one obligation occurrence: its latest report, or none."""
-
-    unit: UnitRow
-    report: CurrentReport | None
-    late: bool     # first report after the due date, or not done once it passed
-    overdue: bool  # no report, and the deadline passed
-    state: TaskState = TaskState.ON_TRACK
-
-    @property
-    def category(self) -> str:
-        return status_label(self.report.status) if self.report else NOT_REPORTED
-
-
-@dataclass(frozen=True)
-class ObligationProgress:
-    obligation: TrackedObligation
-    states: tuple[UnitState, ...]  # by unit code
-    passed: bool                   # the due date is before today
-
-    @property
-    def reported(self) -> list[UnitState]:
-        return [s for s in self.states if s.report is not None]
-
-    @property
-    def missing(self) -> list[UnitState]:
-        return [s for s in self.states if s.report is None]
-
-    def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(CATEGORIES, 0)
-        for state in self.states:
-            out[state.category] = out.get(state.category, 0) + 1
-        return out
-
-
-@dataclass(frozen=True)
-class ProgressSummary:
-    today: date
-    doc_numbers: tuple[str, ...] | None  # the documents asked for, None for all
-    units: tuple[UnitRow, ...]           # active units: those expected to report
-    obligations: tuple[ObligationProgress, ...]
-    other: tuple[tuple[UnitRow, FreeReport], ...]  # «Khác», newest first
-
-    def states(self) -> dict[TaskState, int]:
-        """Unit-task pairs in each of the four states."""
-        out = dict.fromkeys(TaskState, 0)
-        for progress in self.obligations:
-            for state in progress.states:
-                out[state.state] += 1
-        return out
-
-    def per_unit(self) -> list[tuple[UnitRow, dict[TaskState, int]]]:
-        """Each unit with tasks here and its pairs in each state, most overdue first."""
-        found: dict[int, tuple[UnitRow, dict[TaskState, int]]] = {}
-        for progress in self.obligations:
-            for state in progress.states:
-                found.setdefault(state.unit.id, (state.unit, dict.fromkeys(TaskState, 0)))[1][state.state] += 1
-        return sorted(found.values(), key=lambda p: (-p[1][TaskState.OVERDUE], -p[1][TaskState.DONE_LATE],
-                                                     p[0].code))
-
-    def totals(self) -> tuple[dict[str, int], int, int]:
-        """Counts per category over every obligation, late reports, overdue units."""
-        counts = dict.fromkeys(CATEGORIES, 0)
-        late = overdue = 0
-        for progress in self.obligations:
-            for name, n in progress.counts().items():
-                counts[name] = counts.get(name, 0) + n
-            late += sum(s.late for s in progress.states)
-            overdue += sum(s.overdue for s in progress.states)
-        return counts, late, overdue
-
 
 def _late(report: CurrentReport, due: date, passed: bool) -> bool:
     """Reported after the deadline, or still not done once it passed."""
@@ -410,62 +314,3 @@ def chart_caption(summary: ProgressSummary) -> str:
 
 def scope_text(numbers: Sequence[str] | None) -> str:
     return f"theo {', '.join(numbers)}" if numbers else "mọi văn bản"
-
-
-# -- python -m bot reports … --------------------------------------------------------------------
-
-def run_cli(settings: "Settings", args: "argparse.Namespace") -> int:
-    """`reports export --out FILE.xlsx|.csv [--doc]` and `reports summary [--doc] [--chart FILE]`."""
-    from bot.db.engine import shared_engine
-    from bot.db.facts import FactStore
-    from bot.db.people import PeopleStore
-
-    engine = shared_engine(settings.database_url)
-    try:
-        return _reports_command(args, settings, engine, FactStore(engine), PeopleStore(engine))
-    finally:
-        engine.dispose()
-
-
-def _reports_command(args: "argparse.Namespace", settings: "Settings", engine: "Engine", facts: "FactStore",
-                     people: "PeopleStore") -> int:
-    numbers = None
-    if args.doc:
-        numbers = resolve_documents(facts, args.doc)
-        if not numbers:
-            print(f"Không có văn bản «{args.doc}» trong kho.", file=sys.stderr)
-            return 1
-    if args.reports_command == "export":
-        fmt = args.out.suffix.lower().lstrip(".")
-        if fmt not in ("xlsx", "csv"):
-            print("Tệp xuất phải có đuôi .xlsx hoặc .csv.", file=sys.stderr)
-            return 2
-        today = args.today or datetime.now(VIETNAM).date()
-        matrix = task_matrix(build_summary(engine, facts, today, settings.reports.past_days, numbers,
-                                           include_coordinating=settings.tasks.include_coordinating))
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if args.tasks:
-            content = export_bytes(engine, fmt, numbers, matrix)[0] if fmt == "xlsx" else \
-                table_csv(MATRIX_HEADERS, matrix)
-            args.out.write_bytes(content)
-            print(f"Đã ghi {len(matrix)} dòng nhiệm vụ — đơn vị ({scope_text(numbers)}) vào {args.out}")
-            return 0
-        content, stats = export_bytes(engine, fmt, numbers, matrix)
-        args.out.write_bytes(content)
-        people.audit(None, "cli", "export", f"xuất {stats.reports} báo cáo {scope_text(numbers)} ra {args.out.name}")
-        print(f"Đã ghi {stats.reports} báo cáo của {stats.units} đơn vị ({scope_text(numbers)}) vào {args.out}")
-        return 0
-    today = args.today or datetime.now(VIETNAM).date()
-    summary = build_summary(engine, facts, today, settings.reports.past_days, numbers,
-                            include_coordinating=settings.tasks.include_coordinating)
-    arg = f" --doc {numbers[0]}" if numbers and len(numbers) == 1 else ""
-    print(summary_text(summary, CLI_HINT.format(arg=arg)))
-    if args.chart:
-        png = chart_png(summary)
-        if png is None:
-            print("Không có nội dung nào để vẽ biểu đồ.", file=sys.stderr)
-            return 1
-        args.chart.parent.mkdir(parents=True, exist_ok=True)
-        args.chart.write_bytes(png)
-        print(f"Biểu đồ: {args.chart}")
-    return 0

@@ -10,14 +10,12 @@ from bot.db.web import WebStore
 if TYPE_CHECKING:
     import argparse
 
-    from sqlalchemy import Engine
-
     from bot.config import Settings
 
 
-def sign_in_link(engine: "Engine", settings: "Settings", official_id: int) -> str:
+def sign_in_link(web: WebStore, settings: "Settings", official_id: int) -> str:
     """A one-time link (valid `web.link_minutes`) that opens a session for this official."""
-    token = WebStore(engine).create_link(official_id, settings.web.link_minutes)
+    token = web.create_link(official_id, settings.web.link_minutes)
     return f"{settings.web.address}/dang-nhap/{token}"
 
 
@@ -32,7 +30,7 @@ def web_login_cli(settings: "Settings", args: "argparse.Namespace") -> int:
         if official is None or not official.active:
             print(f"Không có cán bộ #{args.official} (xem: python -m bot units officials).", file=sys.stderr)
             return 1
-        link = sign_in_link(engine, settings, official.official_id)
+        link = sign_in_link(WebStore(engine), settings, official.official_id)
         people.audit(None, "cli", "web_link", f"liên kết đăng nhập cho cán bộ #{official.official_id}")
         print(f"Liên kết đăng nhập cho #{official.official_id} {official.name} "
               f"(dùng một lần, hết hạn sau {settings.web.link_minutes} phút):")

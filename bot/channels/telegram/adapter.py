@@ -404,8 +404,7 @@ def main(settings: "Settings") -> int:
             print(exc, file=sys.stderr)
             return 2
     from bot import app
-    core, base_url = app.assistant(settings), os.environ.get("TELEGRAM_BASE_URL") or None
-    background = app.background(settings, core)
+    (core, background), base_url = app.messenger(settings), os.environ.get("TELEGRAM_BASE_URL") or None
     if webhook_url:
         run_webhook(core, token, webhook_url=webhook_url, secret_token=secret,
                     listen=options.listen, port=options.port, base_url=base_url, background=background)

@@ -379,12 +379,12 @@ def main(settings: "Settings") -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot import app
 
-    assistant = app.assistant(settings)
+    assistant, background = app.messenger(settings)
     if assistant.answerer.search.is_empty():
         print(EMPTY_STORE, file=sys.stderr)
         return 1
 
-    run = _run(assistant, token, background=app.background(settings, assistant),
+    run = _run(assistant, token, background=background,
                webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port,
                drop_webhook=config.drop_webhook)
     try:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bot.core.clock import VIETNAM, parse_day
-from bot.db.people import AuditFilter
+from bot.db.audit import AuditFilter
 from bot.web.app import render
 from bot.web.auth import Admin
 

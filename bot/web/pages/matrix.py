@@ -22,7 +22,8 @@ from bot.db.people import UNIT_KINDS
 from bot.db.report_views import UnitRow
 from bot.db.report_status import Status
 from bot.services.exports import MATRIX_HEADERS, XLSX_MIME, table_csv, xlsx_bytes
-from bot.services.summary import ProgressSummary, TaskState, UnitState, build_summary, task_matrix
+from bot.services.progress import ProgressSummary, TaskState, UnitState
+from bot.services.summary import build_summary, task_matrix
 from bot.web.app import render, today
 from bot.web.auth import Admin
 

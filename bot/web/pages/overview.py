@@ -4,7 +4,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot.services.summary import TaskState, build_summary
+from bot.services.progress import TaskState
+from bot.services.summary import build_summary
 from bot.web.app import render, today
 from bot.web.auth import Signed
 

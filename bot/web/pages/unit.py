@@ -18,7 +18,7 @@ from bot.db.people import UnitInfo
 from bot.db.report_views import CurrentReport, HistoryRow
 from bot.db.report_status import STATUS_LABELS, Status
 from bot.services.obligations import TrackedObligation, tracked_obligations
-from bot.services.summary import TaskState, task_state
+from bot.services.progress import TaskState, task_state
 from bot.web.app import render, today
 from bot.web.auth import Signed, Viewer, can_see_unit
 
