@@ -252,3 +252,77 @@ def test_a_table_row_read_without_its_header() -> None:
                                   loose=True)
     assert (task.lead, task.coordinate, task.deadline.due) == (
         "Sở Y tế", ("Sở Tài chính", "cơ quan, địa phương liên quan"), date(2026, 12, 31))
+
+
+# -- what a line is by its opening, its section, its own verb ---------------------------------
+
+def tasks_in(sentence: str, section: str = ""):  # type: ignore[no-untyped-def]
+    return [o for o in sentence_obligations(sentence, ISSUED, section, loose=True) if o.is_task]
+
+
+@pytest.mark.parametrize("sentence", [
+    ("Chiều ngày 09 tháng 11 năm 2025, tại trụ sở Ủy ban nhân dân tỉnh, Phó Thủ tướng Chính phủ đã chủ "
+     "trì buổi làm việc với lãnh đạo tỉnh về giải ngân vốn đầu tư công."),
+    ("Theo báo cáo của Bộ Xây dựng, đến ngày 19 tháng 11 năm 2025 đã có 15 bộ, ngành gửi đăng ký các "
+     "dự án khánh thành."),
+    "Chương trình xóa nhà tạm, nhà dột nát trong năm 2025 đã được hoàn thành đảm bảo kế hoạch đề ra.",
+])
+def test_a_sentence_that_tells_what_was_done_is_no_task(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+def test_done_words_about_the_object_of_a_task_keep_it_a_task() -> None:
+    [task] = tasks_in("- Chủ trì, theo dõi, đôn đốc việc thực hiện các nhiệm vụ đã đề ra của Kế hoạch này, "
+                      "báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
+                      "IV. NHIỆM VỤ CỤ THỂ > 1. Sở Nông nghiệp và Môi trường")
+    assert task.lead == "Sở Nông nghiệp và Môi trường"
+    [task] = tasks_in("2. Chuyển hồ sơ, bản scan Giấy chứng nhận đã cấp đến Văn phòng đăng ký đất đai trong "
+                      "thời gian không quá 02 ngày làm việc kể từ khi hoàn thành thủ tục hành chính.",
+                      "Chương II > Điều 5. Trách nhiệm của Sở Nông nghiệp và Môi trường")
+    assert task.lead == "Sở Nông nghiệp và Môi trường"
+
+
+@pytest.mark.parametrize("sentence", [
+    "*Theo đề nghị của Giám đốc Sở Nội vụ tại Văn bản số 71/SNV-VP ngày 12/11/2025.*",
+    "[1] Thông báo số 627/TB-VPCP ngày 18/11/2025 của Văn phòng Chính phủ.",
+    ("b) Quyết định số 27/2023/QĐ-UBND ngày 08 tháng 6 năm 2023 của Ủy ban nhân dân tỉnh ban hành Quy chế "
+     "quản lý và sử dụng Hệ thống thư điện tử công vụ."),
+    ("Để tiếp tục thực hiện nghiêm Chỉ thị số 05/CT-TTg ngày 18/5/2022 của Thủ tướng Chính phủ về tăng "
+     "cường công tác quản lý bảo vệ rừng, Ủy ban nhân dân tỉnh yêu cầu:"),
+    ("Bộ Nông nghiệp và Môi trường nhận được kiến nghị của cử tri tỉnh Hà Tĩnh tại Văn bản số "
+     "1691/UBDNGS15 ngày 28 tháng 10 năm 2025, với nội dung kiến nghị:"),
+    ("1. Ghi nhận, đánh giá cao sự nỗ lực của Bộ Y tế và các nhà thầu trong việc thực hiện Nghị quyết số "
+     "34/NQ-CP ngày 13 tháng 02 năm 2025 của Chính phủ."),
+    ("a) Thủ tục, hồ sơ đề nghị khen thưởng cấp Nhà nước: Thực hiện theo quy định tại Công văn số "
+     "7886/HD-BNV ngày 14/9/2025 của Bộ Nội vụ."),
+    "2. Mức trích để tạo nguồn kinh phí thực hiện chi thu nhập tăng thêm năm 2026 bằng 0,8 lần quỹ lương.",
+    ("**Điều 13.** Kinh phí hoạt động của Ban Chỉ đạo được tổng hợp chung vào kinh phí hàng năm của Bộ "
+     "Văn hóa, Thể thao và Du lịch."),
+    ("4. Thông báo kết luận của Trưởng Ban Chỉ đạo được gửi đến các thành viên Ban Chỉ đạo chậm nhất là "
+     "sau 05 ngày làm việc kể từ ngày kết thúc phiên họp."),
+    ("2. Kể từ ngày 01 tháng 01 năm 2031: Các khu vực có một trong các tiêu chí quy định tại Điều 4 phải "
+     "thực hiện vùng phát thải thấp."),
+])
+def test_grounds_citations_references_and_rules_are_no_tasks(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+def test_lines_under_targets_or_general_provisions_are_no_tasks() -> None:
+    line = "Hoàn thành xây dựng cơ sở dữ liệu nuôi trồng thủy sản trong năm 2026."
+    assert tasks_in(line, "I. MỤC TIÊU > 1. Mục tiêu chung") == []
+    assert tasks_in(line, "I. MỤC ĐÍCH, YÊU CẦU > 1. Mục đích") == []
+    assert tasks_in(line, "III. NHIỆM VỤ > 1. Sở Nông nghiệp và Môi trường")
+    rule = ("b) Cơ quan chủ trì có trách nhiệm gửi tài liệu cho các cơ quan phối hợp trong thời hạn 03 ngày "
+            "làm việc trước cuộc họp.")
+    assert tasks_in(rule, "Chương I > Điều 2. Nguyên tắc, hình thức phối hợp > 2. Hình thức phối hợp") == []
+    # A chapter of general provisions may still assign a duty in its articles.
+    assert tasks_in("Định kỳ hàng năm (trước ngày 30 tháng 10), Quỹ đầu tư phát triển Thành phố báo cáo "
+                    "Ủy ban nhân dân Thành phố kết quả sử dụng vốn.",
+                    "Chương I QUY ĐỊNH CHUNG > Điều 5. Thực hiện ủy thác vốn > 3. Quỹ đầu tư phát triển "
+                    "Thành phố có trách nhiệm:")
+
+
+def test_duties_of_the_general_public_are_rules() -> None:
+    assert tasks_in("1. Có trách nhiệm thực hiện đầy đủ các quy định về bảo vệ công trình điện lực tại Nghị "
+                    "định số 62/2025/NĐ-CP ngày 04/3/2025 của Chính phủ.",
+                    "Chương II > Điều 7. Trách nhiệm của các tổ chức, cá nhân khác") == []

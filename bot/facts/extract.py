@@ -275,7 +275,7 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
 
 def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
                 actor: str | None, loose: bool = False) -> Obligation:
-    reason = classify(sentence, item, actor, loose)
+    reason = classify(sentence, item, actor, loose, section)
     lead: str | None = None
     coordinate: tuple[str, ...] = ()
     if reason is None:  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.facts.deadlines import FoundDeadline
+from bot.ingestion.chunking import SECTION_SEPARATOR
 from bot.facts.model import Deadline, DeadlineKind, NotTask
 
 __all__ = ["ORG_WORD", "cell_deadline", "classify", "clean_unit", "lead_and_coordinate", "loose_deadlines", "split_units", "undated_mention", "unit_heading"]
@@ -34,10 +35,14 @@ _EFFECTIVE = re.compile(
 _LEGAL_CONDITION = re.compile(
     r"(?:^|[\s(,])(?:trường\s+hợp|nếu(?!\s+có\b)|sau\s+khi|khi\s+xảy\s+ra|đối\s+tượng\s+áp\s+dụng|người\s+(?:lao\s+động|tham\s+gia|có)|được\s+(?:hưởng|tính|xét|công\s+nhận"
     r"|miễn|giảm|cấp|coi\s+là)|đủ\s+điều\s+kiện|có\s+thời\s+gian|đóng\s+bảo\s+hiểm|thời\s+gian\s+đóng"
-    r"|không\s+được|đã\s+(?:được|có|đóng|tham\s+gia|hoàn\s+thành|thực\s+hiện|nộp|đăng\s+ký|ký))\b", _I)
-_PAST = re.compile(r"(?:^|\s)(?:đã|vừa\s+qua|năm\s+qua|trước\s+đây)\s", _I)
+    r"|không\s+được)\b", _I)
+# "… đã được cấp Giấy chứng nhận trước ngày …": a state reached before the date, a condition.
+_DONE_CONDITION = re.compile(r"(?<!\w)đã\s+(?:được|có|đóng|tham\s+gia|hoàn\s+thành|thực\s+hiện|nộp|đăng\s+ký|ký)\b", _I)
+_PAST = re.compile(r"(?:^|\s)(?:vừa\s+qua|năm\s+qua|trước\s+đây)\s", _I)
+_DA = re.compile(r"(?<!\w)đã(?!\w)", _I)
 _PERIOD = re.compile(r"(?:^|\s)từ\s+(?:ngày\s+)?\d{1,2}[/.]\d{1,2}[^;]{0,30}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?\d", _I)
-_BUDGET = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kinh\s+phí|dự\s+toán|ngân\s+sách|nguồn\s+(?:vốn|kinh\s+phí))\b", _I)
+_BUDGET = re.compile(r"^\W*(?:Điều\s+\d+\W*)?(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kinh\s+phí|dự\s+toán|ngân\s+sách"
+                     r"|nguồn\s+(?:vốn|kinh\s+phí)|mức\s+(?:trích|chi)\b)", _I)
 _RULE_SUBJECT = re.compile(
     r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:thời\s+điểm|mốc\s+thời\s+gian|kỳ\s+(?:báo\s+cáo|đánh\s+giá|xét)"
     r"|số\s+liệu\s+(?:báo\s+cáo\s+)?(?:tính|được\s+tính|lấy)|thời\s+gian\s+(?:chốt|tính|lấy)\s+số\s+liệu)", _I)
@@ -54,15 +59,47 @@ _BACKGROUND = re.compile(
     r"|ý\s+kiến|tờ\s+trình|kế\s+hoạch\s+số)|xét\s+(?:tờ\s+trình|đề\s+nghị|văn\s+bản)|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
     r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là)"
     r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
-_PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+định\s+kỳ", _I)
+_PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
+                          r"|được\s+(?:gửi|xác\s+định|quy\s+đổi)\b", _I)
+# What a line is by its opening words, whatever its dates (checked when it names no one):
+# a footnote, the preamble's grounds («Theo đề nghị của Giám đốc Sở …», «Xét báo cáo …»,
+# «Để tiếp tục thực hiện Chỉ thị số …»), a cited document on a line of its own («b) Quyết định
+# số 27/2023/QĐ-UBND ngày …»), a reply letter's opening («Bộ … nhận được văn bản số …»),
+# commendation («Ghi nhận, đánh giá cao …», «Thay mặt …, biểu dương …»).
+_DOC_NAME = (r"(?:luật|bộ\s+luật|nghị\s+định|nghị\s+quyết|quyết\s+định|thông\s+tư|chỉ\s+thị|công\s+văn"
+             r"|hướng\s+dẫn|thông\s+báo|kế\s+hoạch|văn\s+bản|công\s+điện|tờ\s+trình|kết\s+luận)")
+_GROUNDS = re.compile(
+    rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:theo\s+đề\s+nghị\s+của|xét\s+báo\s+cáo"
+    rf"|(?:để\s+)?(?:tiếp\s+tục\s+)?(?:triển\s+khai\s+)?thực\s+hiện\s+(?:nghiêm\s+)?{_DOC_NAME}\s+số"
+    rf"|{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*\s+(?:ngày|của)"
+    rf"|(?:thay\s+mặt\s+[^,;]{{0,60}},\s*)?(?:ghi\s+nhận|đánh\s+giá\s+cao|biểu\s+dương|hoan\s+nghênh|cảm\s+ơn|chúc\s+mừng)"
+    rf"|[^,;:]{{0,100}}?\snhận\s+được\s+(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)))", _I)
+# A rule by its opening: a reference to where the rule is («Thực hiện theo quy định tại Hướng dẫn
+# số …», «Theo quy định tại Thông tư …, … cần có …»), a text's scope («Quyết định này quy định …»).
+_RULE_OPENING = re.compile(
+    rf"^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:[^:;]{{0,80}}:\W*)?(?:(?:được\s+)?thực\s+hiện\s+theo\s+(?:quy\s+định|hướng\s+dẫn)"
+    rf"|theo\s+quy\s+định\s+(?:tại|của)|{_DOC_NAME}\s+này\s+quy\s+định)", _I)
+# «Kể từ ngày 01 tháng 01 năm 2031: …»: from when a rule applies, no one's deadline.
+_FROM_DATE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}"
+                        r"(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*[:,]", _I)
+# The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
+_PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
+                     r"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|cá\s+nhân)\b", _I)
+# Sections whose lines are no assignments: targets and purposes («I. MỤC ĐÍCH, YÊU CẦU», «II. MỤC
+# TIÊU»), a regulation's general provisions («Điều 1. Phạm vi điều chỉnh», «Điều 2. Nguyên tắc,
+# hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
+_HEADING_START = r"^\W*(?:(?:Chương|Mục|Phần|Điều)\s+[\dIVXLC]+\W*|[IVX]{1,4}\W+|\d{1,3}(?:\.\d{1,2}){0,3}\W+|[a-zđ]\)\s*)?"
+_TARGET_HEADING = re.compile(rf"{_HEADING_START}mục\s+(?:tiêu|đích)\b", _I)
+_GENERAL_HEADING = re.compile(
+    rf"{_HEADING_START}(?:phạm\s+vi|đối\s+tượng|nguyên\s+tắc|(?:các\s+)?hình\s+thức"
+    rf"|phương\s+thức|giải\s+thích\s+từ\s+ngữ)\b", _I)
 _PERIOD_WORDS = re.compile(
     r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|năm|\d)", _I)
-_PAST_DONE = re.compile(r"\sđã\s+(?:ban\s+hành|chỉ\s+đạo|giao|tổ\s+chức|làm|xảy\s+ra|thông\s+qua|gây)", _I)
 _PERIOD_LABEL = re.compile(r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|áp\s+dụng)", _I)
 _DEADLINE_LABEL = re.compile(r"thời\s+hạn(?:\s+hoàn\s+thành)?\s*:", _I)
 # Words that give a clause someone to do something.
 _TASK_VERBS = re.compile(
-    r"(?<!\w)(?:gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|(?<!chương\s)(?<!quy\s)trình|tổ\s+chức"
+    r"(?<!\w)(?:gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|(?<![cC]hương\s)(?<![qQ]uy\s)(?<![cC]ông\s)trình|tổ\s+chức"
     r"|triển\s+khai|rà\s+soát|cập\s+nhật|lập|thực\s+hiện|công\s+bố|kiểm\s+tra|đánh\s+giá|phê\s+duyệt|chuyển"
     r"|thông\s+báo|đề\s+xuất|tham\s+mưu|bàn\s+giao|chủ\s+trì|phối\s+hợp|chỉ\s+đạo|hướng\s+dẫn|tiếp\s+nhận"
     r"|cung\s+cấp|giải\s+quyết|trả\s+lời|có\s+văn\s+bản|khẩn\s+trương|đăng\s+ký|lựa\s+chọn|thẩm\s+định"
@@ -71,6 +108,12 @@ _TASK_VERBS = re.compile(
     r"|phổ\s+biến|quán\s+triệt|đưa\s+vào|vận\s+hành|kết\s+nối|tích\s+hợp|chấm\s+dứt|dừng|thu\s+hồi|sắp\s+xếp"
     r"|bảo\s+đảm|đảm\s+bảo|phấn\s+đấu|thống\s+kê|điều\s+tra|tập\s+huấn|đào\s+tạo|bồi\s+dưỡng|thanh\s+toán"
     r"|quyết\s+toán|giải\s+ngân|nhập|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu)(?!\w)", _I)
+# Lower case only: a verb of the text, not a word of a unit's name ("Ban Chỉ đạo", "Sở Xây dựng").
+_TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
+# A verb a few words after "theo", "của", "việc" is a noun: "theo tổng hợp báo cáo của Bộ …",
+# "trong việc cung cấp dịch vụ".
+_NOUN_BEFORE = re.compile(r"(?:^|\s)(?:theo|của|việc)\s+(?:\S+\s+){0,2}$", _I)
+_TASK_START = re.compile(rf"^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:{_TASK_VERBS.pattern})", _I)
 
 
 # --- time phrases a task may carry besides deadlines -----------------------------------------
@@ -119,6 +162,11 @@ _ANY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*20\d\d\b|ngày\s+
                        r"|năm\s+20\d\d", _I)
 
 
+def is_mention(found: FoundDeadline) -> bool:
+    """A date mentioned, not a deadline (see `undated_mention`)."""
+    return not found.deadline.text and found.deadline.kind is DeadlineKind.ABSOLUTE and found.deadline.due is None
+
+
 def undated_mention(sentence: str) -> list[FoundDeadline]:
     """A date the sentence mentions without making it a deadline (a cited document's date, a
     past one): the sentence may still be a task, without a due date."""
@@ -160,7 +208,7 @@ def _loose(text: str, match: re.Match[str], deadline: Deadline) -> FoundDeadline
 
 
 def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
-             loose: bool = False) -> NotTask | None:
+             loose: bool = False, section: str = "") -> NotTask | None:
     """None when the clause around the deadline assigns a task; otherwise why it does not.
 
     A loose time phrase (not led by a deadline word) may sit anywhere in its clause, so the
@@ -171,6 +219,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     before = clause if loose else sentence[start:found.start]
     if _HEADER_DATE.search(sentence):
         return NotTask.DOCUMENT_DATE
+    reason = _by_place(sentence, found, actor, section)
+    if reason:
+        return reason
     if _EFFECTIVE.search(before):
         return NotTask.EFFECTIVE_DATE
     if _DOCUMENT_DATE.search(before[-30:]):
@@ -186,9 +237,12 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     condition = _LEGAL_CONDITION.search(before)
     if condition and (actor is None or condition.start() < _CONDITION_AT_START):
         return NotTask.LEGAL_CONDITION
-    # "đã …" before the date makes it past; after a loose date only a done deed does ("… đã ban
-    # hành"), not a past storm the task is about ("… trong các đợt mưa lũ vừa qua").
-    if _PAST.search(sentence[start:found.start]) or _PAST_DONE.search(clause if loose or actor is None else before):
+    done = _DONE_CONDITION.search(before)
+    if done and _ungoverned(before, done.start()):
+        return NotTask.LEGAL_CONDITION
+    # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
+    # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
+    if _PAST.search(sentence[start:found.start]) or _past_predicate(clause if loose or actor is None else before):
         return NotTask.PAST_EVENT
     period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
     verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", sentence[start:period.start()])) if period else None
@@ -197,6 +251,39 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if actor is None and not _TASK_VERBS.search(clause):
         return NotTask.RULE
     return None
+
+
+def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: str) -> NotTask | None:
+    """What the line is by its section, its opening words or its only date being a mention."""
+    headings = section.split(SECTION_SEPARATOR) if section else []
+    if any(_TARGET_HEADING.match(h) for h in headings):
+        return NotTask.BACKGROUND
+    if any(_GENERAL_HEADING.match(h) for h in headings) or (actor and _PUBLIC.match(actor)):
+        return NotTask.RULE
+    if _FROM_DATE.match(sentence):
+        return NotTask.PERIOD_APPLIES
+    if actor is None and _GROUNDS.match(sentence):
+        return NotTask.BACKGROUND
+    if actor is None and _RULE_OPENING.match(sentence):
+        return NotTask.RULE
+    # Its only dates are mentions (a cited document's): a line announcing a list is no task.
+    if is_mention(found) and sentence.rstrip(" *").endswith(":"):
+        return NotTask.BACKGROUND
+    return None
+
+
+def _ungoverned(clause: str, at: int) -> bool:
+    """Whether the words at `at` are the clause's own predicate: no task verb comes before them
+    ("Phó Thủ tướng đã chủ trì …"), where a task verb makes them a phrase about its object
+    ("rà soát các chỉ tiêu đã được giao", "chuyển hồ sơ … Giấy chứng nhận đã cấp")."""
+    head = clause[:at]
+    verbs = (m for m in _TASK_VERBS_LOWER.finditer(head) if not _NOUN_BEFORE.search(head, 0, m.start()))
+    return next(verbs, None) is None and not _TASK_START.match(head + " ")
+
+
+def _past_predicate(clause: str) -> bool:
+    """"đã" as the clause's own verb: the sentence tells what was done."""
+    return any(_ungoverned(clause, m.start()) for m in _DA.finditer(clause))
 
 
 # A condition word this close to the clause's start governs it even when a unit is named
