@@ -326,3 +326,49 @@ def test_duties_of_the_general_public_are_rules() -> None:
     assert tasks_in("1. Có trách nhiệm thực hiện đầy đủ các quy định về bảo vệ công trình điện lực tại Nghị "
                     "định số 62/2025/NĐ-CP ngày 04/3/2025 của Chính phủ.",
                     "Chương II > Điều 7. Trách nhiệm của các tổ chức, cá nhân khác") == []
+
+
+# -- table rows read without their header ----------------------------------------------------
+
+def row_task(row: str):  # type: ignore[no-untyped-def]
+    [task] = sentence_obligations(row, ISSUED, "PHỤ LỤC", loose=True)
+    return task
+
+
+def test_a_row_due_over_a_span_of_years_falls_due_at_its_end() -> None:
+    task = row_task("7.1 | Triển khai Nền tảng học trực tuyến mở (MOOC) về kỹ năng số | Sở Khoa học và Công "
+                    "nghệ | Các sở, ban, ngành; UBND các phường xã | 2026 - 2030 | Kế hoạch")
+    assert (task.lead, task.coordinate, task.deadline.due) == (
+        "Sở Khoa học và Công nghệ", ("Các sở, ban, ngành", "UBND các phường xã"), date(2030, 12, 31))
+    assert row_task("21 | Xây dựng Hệ thống phòng vệ mạng quốc gia. | Bộ Công an | Các bộ, ngành, địa phương | "
+                    "Hoàn thành, khai thác sử dụng | Năm 2025-2026").deadline.due == date(2026, 12, 31)
+
+
+def test_an_overdue_row_keeps_its_passed_deadline_and_skips_the_cited_source() -> None:
+    task = row_task("16. | Xây dựng chính sách đột phá về tín dụng đối với học sinh, sinh viên học các ngành "
+                    "STEM | Nghị quyết số 71/NQ-CP | Bộ Tài chính | 30/09/2025")
+    assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Tài chính", date(2025, 9, 30))
+
+
+def test_a_row_led_by_an_acronym_or_opening_with_a_unit() -> None:
+    task = row_task("48 | Chủ trì xây dựng phương án cung cấp điện phù hợp đối với 117 thôn chưa có điện | EVN | "
+                    "30/11/2025")
+    assert (task.lead, task.deadline.due) == ("EVN", date(2025, 11, 30))
+    task = row_task("35 | Các ngân hàng triển khai giải pháp để người dân tạo lập tài khoản an sinh xã hội, phấn "
+                    "đấu 100% người dân có một tài khoản an sinh xã hội; thực hiện rà soát tài khoản ngân hàng "
+                    "của người dân trên VNeID để làm sạch phục vụ chi trả an sinh xã hội | Ngân hàng Nhà nước "
+                    "Việt Nam | 30/11/2025 | Ngành Ngân hàng định hướng thực hiện một số nội dung")
+    assert (task.lead, task.deadline.due) == ("Ngân hàng Nhà nước Việt Nam", date(2025, 11, 30))
+
+
+def test_a_row_without_a_coordinating_column_takes_them_from_its_text() -> None:
+    task = row_task("23. | Chủ trì phối hợp với Bộ Công an, Văn phòng Chính phủ nghiên cứu, cắt giảm, đơn giản "
+                    "hóa quy trình đối với các thủ tục hành chính | Thông báo số 27-TB/TGV ngày 08/06/2025 | "
+                    "Các bộ, ngành, địa phương | 31/12/2025")
+    assert (task.lead, task.coordinate) == ("Các bộ, ngành, địa phương", ("Bộ Công an", "Văn phòng Chính phủ"))
+
+
+def test_units_a_cell_runs_together_are_split() -> None:
+    assert split_units("Sở Khoa học và Công nghệ Sở Công Thương; UBND các phường, xã") == (
+        "Sở Khoa học và Công nghệ", "Sở Công Thương", "UBND các phường, xã")
+    assert split_units("Bộ trưởng Bộ Y tế") == ("Bộ trưởng Bộ Y tế",)

@@ -367,7 +367,10 @@ def _task_table(text: str) -> _TaskTable | None:
     return _TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)))
 
 
-_UNIT_CELL = re.compile(rf"^(?:{ORG_WORD}|các\s|UBND\b|Thành\s+phố|Tỉnh)", _I)
+# A unit's name, or its acronym alone ("EVN", "NHNN").
+_UNIT_CELL = re.compile(rf"^(?:{ORG_WORD}|các\s|UBND\b|Thành\s+phố|Tỉnh|(?-i:[A-ZĐ]{{2,6}})(?:\s*[,;]\s*(?-i:[A-ZĐ]{{2,6}}))*$)", _I)
+_UNIT_CELL_CHARS = 150
+_DOC_REF = re.compile(r"\bsố\s+\S*\d|\d[-/](?-i:[A-ZĐ])", _I)
 _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|định\s+kỳ", _I)
 
 
@@ -375,13 +378,20 @@ def _guess_columns(row: str) -> _TaskTable | None:
     """The columns of a row seen without its header: the first long cell is the task, the unit
     cells after it lead and coordinate, the first short cell with a year or period is the time."""
     cells = [cell.strip() for cell in row.split("|")]
-    task = next((i for i, cell in enumerate(cells) if len(cell) > 25 and not _UNIT_CELL.match(cell)), None)
+    # A long cell is the task even when it opens with a unit: «Các ngân hàng triển khai giải pháp …».
+    task = next((i for i, cell in enumerate(cells)
+                 if len(cell) >= _UNIT_CELL_CHARS or (len(cell) > 25 and not _UNIT_CELL.match(cell))), None)
     if task is None:
         return None
-    units = [i for i in range(task + 1, len(cells)) if _UNIT_CELL.match(cells[i]) and len(cells[i]) < 150]
-    time = next((i for i in range(task + 1, len(cells)) if i not in units and len(cells[i]) < 60
-                 and _TIME_CELL.search(cells[i])), None)
-    if not units or time is None:
+    units = [i for i in range(task + 1, len(cells)) if _UNIT_CELL.match(cells[i]) and len(cells[i]) < _UNIT_CELL_CHARS]
+    if not units:
+        return None
+    # The time after the units, else after the task; a cited document («Thông báo số 35-TB/TGV
+    # ngày 11/7/2025», the task's source) is no time.
+    times = [i for i in range(task + 1, len(cells)) if i not in units and len(cells[i]) < 60
+             and _TIME_CELL.search(cells[i]) and not _DOC_REF.search(cells[i])]
+    time = next((i for i in times if i > units[0]), times[0] if times else None)
+    if time is None:
         return None
     return _TaskTable(units[0], units[1] if len(units) > 1 and units[1] < time else None, time, task)
 
@@ -396,9 +406,14 @@ def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
     stated = locate_deadlines(para.text, issued, delivery_margin_days)
     found = (stated or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
-             or cell_deadline(when, issued) or loose_deadlines(when, issued))
+             or cell_deadline(when, issued) or loose_deadlines(when, issued)
+             # The time column holds a deadline even when it has passed: a task overdue when the
+             # document lists it («Các nhiệm vụ … quá hạn chưa hoàn thành | … | 31/05/2025»).
+             or locate_deadlines(f"Thời hạn: {when}", None, delivery_margin_days) or cell_deadline(when, None))
     lead = _TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
+    if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
+        coordinate = lead_and_coordinate(cells[table.task], None)[1]
     action = _tidy_action(cells[table.task]) if table.task is not None else _tidy_action(para.text)
     return [Obligation(action=_action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
                        quote=para.text, section=para.section, actor=lead, lead=lead,

@@ -128,7 +128,8 @@ _IN_PERIOD = re.compile(
     r"(?:trong|vào|đến\s+hết|hết|cuối|xong\s+trong)\s+(?:năm\s+(?P<y>20\d\d)"
     r"|tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<ym>20\d\d)"
     r"|quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<yq>20\d\d))(?!\d)", _I)
-_YEAR_CELL = re.compile(r"^(?:năm\s+)?(?P<y>20\d\d)$", _I)
+# "2026", "Năm 2026", a span of years "2026 - 2030", "Năm 2025-2030" (due at the end of its last year).
+_YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?(?P<y>20\d\d)$", _I)
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
 _EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần)"
                      r"|(?:của|trong)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
@@ -178,7 +179,8 @@ def undated_mention(sentence: str) -> list[FoundDeadline]:
 
 
 def cell_deadline(cell: str, issued: date | None) -> list[FoundDeadline]:
-    """A table cell that holds only a year ("2025", "Năm 2026") falls due at its end."""
+    """A table cell that holds only a year ("2025", "Năm 2026") or a span of years ("2026 - 2030")
+    falls due at the end of its (last) year."""
     match = _YEAR_CELL.match(cell.strip(" *."))
     if match is None:
         return []
@@ -316,7 +318,8 @@ _UNITS_END = re.compile(
     r"\s(?:(?:để|nhằm|tổ\s+chức|triển\s+khai|thực\s+hiện|xây\s+dựng|tham\s+mưu|hướng\s+dẫn|rà\s+soát|kiểm\s+tra"
     r"|hoàn\s+thành|báo\s+cáo|trình|tổng\s+hợp|đề\s+xuất|nghiên\s+cứu|theo\s+dõi|đôn\s+đốc|xử\s+lý|cập\s+nhật"
     r"|gửi|lập|tiếp\s+tục|khẩn\s+trương|trước|chậm\s+nhất|trong|theo|tại|về|đảm\s+bảo|bảo\s+đảm|xem\s+xét"
-    r"|tiến\s+hành|làm|hỗ\s+trợ|bố\s+trí|phân\s+bổ|giải\s+quyết|đánh\s+giá|chỉ\s+đạo|quản\s+lý|thẩm\s+định)\b)")
+    r"|tiến\s+hành|làm|hỗ\s+trợ|bố\s+trí|phân\s+bổ|giải\s+quyết|đánh\s+giá|chỉ\s+đạo|quản\s+lý|thẩm\s+định"
+    r"|thống\s+nhất|ban\s+hành|xác\s+định|hoàn\s+thiện|tập\s+trung)\b)")
 _LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(?P<units>[^.;]+)", _I)
 _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp\s*:\s*(?P<units>[^.;]+)", _I)
 # Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
@@ -342,8 +345,17 @@ def split_units(text: str) -> tuple[str, ...]:
     for chunk in re.split(r"\s*;\s*", text):
         for part in _AND_UNIT.split(chunk):
             pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else [part]
-            out.extend(_TRIM.sub("", piece) for piece in pieces)
+            out.extend(_TRIM.sub("", glued) for piece in pieces for glued in _unglue(piece))
     return tuple(part for part in out if part)
+
+
+# Two departments or ministries a table cell runs together: «Sở Khoa học và Công nghệ Sở Công Thương».
+_GLUED = re.compile(r"\s+(?=(?:Sở|Bộ)\s+[A-ZĐ])")
+_DEPARTMENT = re.compile(r"^\s*(?:Sở|Bộ)\s+[A-ZĐ]")
+
+
+def _unglue(piece: str) -> list[str]:
+    return _GLUED.split(piece) if _DEPARTMENT.match(piece) else [piece]
 
 
 def clean_unit(name: str | None) -> str | None:
