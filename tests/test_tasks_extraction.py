@@ -372,3 +372,64 @@ def test_units_a_cell_runs_together_are_split() -> None:
     assert split_units("Sở Khoa học và Công nghệ Sở Công Thương; UBND các phường, xã") == (
         "Sở Khoa học và Công nghệ", "Sở Công Thương", "UBND các phường, xã")
     assert split_units("Bộ trưởng Bộ Y tế") == ("Bộ trưởng Bộ Y tế",)
+
+
+# -- who leads -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    ("(iii) Ủy ban nhân dân tỉnh Đồng Nai chỉ đạo đơn vị liên quan hoàn thành bàn giao mặt bằng trong tháng "
+     "11 năm 2025.", "Ủy ban nhân dân tỉnh Đồng Nai"),
+    ("Bước 1: Ủy ban nhân dân các xã, phường, đặc khu (sau đây viết tắt là Ủy ban nhân dân cấp xã) tổ chức rà "
+     "soát, gửi hồ sơ về Ủy ban nhân dân tỉnh trong thời hạn 15 ngày làm việc kể từ ngày ban hành Kế hoạch "
+     "này.", "Ủy ban nhân dân các xã, phường, đặc khu"),
+    ("4. Về việc điều chỉnh Nghị định số 105/2020/NĐ-CP ngày 08 tháng 9 năm 2020 của Chính phủ: Giao Bộ Giáo "
+     "dục và Đào tạo, Bộ Y tế nghiên cứu các kiến nghị của tỉnh để lồng ghép vào các đề án Bộ chủ trì, báo "
+     "cáo Thủ tướng Chính phủ trước ngày 15 tháng 12 năm 2025.", "Bộ Giáo dục và Đào tạo, Bộ Y tế"),
+    ("Ủy ban nhân dân Thành phố yêu cầu các Sở, ban, ngành Thành phố, UBND phường, xã nghiêm túc triển khai "
+     "thực hiện; định kỳ trước ngày 30 tháng 11 hàng năm báo cáo kết quả thực hiện về UBND Thành phố.",
+     "các Sở, ban, ngành Thành phố, UBND phường, xã"),
+    ("Sở Tài chính tham mưu Ủy ban nhân dân tỉnh tổ chức việc lựa chọn, yêu cầu các doanh nghiệp lập phương án "
+     "giá, hoàn thành trước ngày 31/12/2025.", "Sở Tài chính"),
+    ("1. Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày 20 tháng 6 hằng năm) và 01 năm (trước ngày 15 "
+     "tháng 11 hằng năm) báo cáo Ban Chỉ đạo về tiến độ thực hiện nhiệm vụ.", "Thành viên Ban Chỉ đạo"),
+    ("(iv) Chủ đầu tư, trong phạm vi, trách nhiệm của mình, đẩy nhanh tiến độ, hoàn thành đưa dự án vào vận "
+     "hành trong năm 2027.", "Chủ đầu tư"),
+    ("2. Các đơn vị quản lý vận hành công trình điện lực tổ chức thực hiện Quy định này; báo cáo định kỳ về Sở "
+     "Công Thương trước ngày 15 tháng 12 hằng năm.", "Các đơn vị quản lý vận hành công trình điện lực"),
+])
+def test_who_leads_a_task(sentence: str, lead: str) -> None:
+    [task, *_] = tasks_in(sentence)
+    assert task.lead == lead
+
+
+def test_a_unit_that_announces_its_duties_with_a_date_leads_them() -> None:
+    [task] = tasks_in("2. Trước ngày 01 tháng 11 hằng năm Tập đoàn Điện lực Việt Nam có trách nhiệm:")
+    assert (task.lead, task.recurrence) == ("Tập đoàn Điện lực Việt Nam", "yearly")
+
+
+def test_a_condition_followed_by_a_named_unit_gives_that_unit_a_task() -> None:
+    [task] = tasks_in("Trường hợp cần thiết điều chỉnh danh mục hàng hóa, dịch vụ do Nhà nước định giá, Sở Tài "
+                      "chính có trách nhiệm tham mưu Ủy ban nhân dân tỉnh trước ngày 31/12/2025.")
+    assert task.lead == "Sở Tài chính"
+    # A condition on people stays a condition, whatever unit the heading names.
+    assert tasks_in("Trường hợp người lao động có thời gian đóng bảo hiểm xã hội trước ngày 31/12/2025 thì "
+                    "được tính hưởng theo quy định.", "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ") == []
+
+
+def test_a_heading_listing_units_leads_the_lines_under_it() -> None:
+    heading = "1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường"
+    [task] = tasks_in("b) Tiếp tục rà soát, đơn giản hóa thủ tục hành chính, hoàn thành trước ngày 31/12/2025.",
+                      heading)
+    assert task.lead == "Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường"
+
+
+def test_each_sentence_of_a_paragraph_is_read_on_its_own() -> None:
+    [task] = tasks_in("2. Chấm dứt hoạt động hộp thư: Được áp dụng trong trường hợp cán bộ nghỉ hưu, thôi "
+                      "việc. Trong thời hạn 15 ngày kể từ ngày có quyết định nghỉ hưu, Văn phòng Sở có trách "
+                      "nhiệm gửi văn bản đề nghị đến Sở Khoa học và Công nghệ.")
+    assert task.lead == "Văn phòng Sở"
+
+
+def test_an_assessment_reports_what_was_done() -> None:
+    assert tasks_in("Mô hình chính quyền địa phương 02 cấp vận hành từ ngày 01 tháng 7 năm 2025 đã ổn định.",
+                    "I. ĐÁNH GIÁ CHUNG") == []

@@ -27,8 +27,10 @@ from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
 from bot.facts.tasks import (
     ORG_WORD,
+    TASK_VERBS_LOWER,
     cell_deadline,
     classify,
+    clause_span,
     clean_unit,
     lead_and_coordinate,
     loose_deadlines,
@@ -101,19 +103,32 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
           r"|sửa\s+chữa|xử\s+lý|quyết\s+định|phân\s+bổ|số\s+hoá|số\s+hóa|đẩy\s+nhanh|theo\s+dõi")
 # More verbs end an actor than start an action (those are frozen with the obligation keys).
 # "tổ chức" after a comma may be part of the unit: "các cơ quan, tổ chức có liên quan".
-_ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
-                    .replace(r"|lập", r"|(?<!công\s)lập")
-                    + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|trình"
+# "tổ chức" after a comma is a noun of a list: "Cơ quan, tổ chức, đơn vị cấp trên …"; "trình" after
+# "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
+_ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
+                    .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
+                    + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
                     r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
                     r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động")
 _ACTOR_VERB = re.compile(
     rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
-    rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?=(?:{_ACTOR_END_VERBS})\b)"
+    rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
+    # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
+    # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»
+    rf"(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
     rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
 # Words that open a sentence with a time, a ground or a link before its unit is named.
-_OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy"
+_OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
 _OPENING_CHARS = 300
+# Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
+_LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
+# A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
+# «(sau đây viết tắt là Ủy ban nhân dân cấp xã)»: a definition inside a unit's name.
+_DEFINITION = re.compile(r"\s*\((?:sau\s+đây|gọi\s+tắt|viết\s+tắt)[^()]*\)", _I)
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ]{2}[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+_TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
+_ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
 _UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
 _AFTER_TIME = re.compile(r"(?:ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
 _LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
@@ -141,14 +156,28 @@ MAX_ACTION_CHARS = 200
 DEFAULT_DELIVERY_MARGIN_DAYS = 3
 
 
-def _actor_of(text: str) -> str | None:
+def _actor_of(text: str, openings: bool = True) -> str | None:
     """The unit a sentence or item names before its colon or its first verb, or right after an
-    opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …")."""
-    text = _strip_marker(text.lstrip("* ")).lstrip("* ")
-    for regex in (_ACTOR_COLON, _ACTOR_VERB):
-        match = regex.match(text)
-        if match:
-            return _TRAIL.sub("", match.group("actor")).strip() or None
+    opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …"), or after a
+    topic that ends in a colon («Về việc …: Giao Bộ Nội vụ nghiên cứu …»); the unit asked to do
+    it when the named one asks («UBND Thành phố yêu cầu các sở, ngành … triển khai»). Without
+    openings, only a unit the text starts with."""
+    text = _LEAD_IN.sub("", _strip_marker(text.lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
+    text = _DEFINITION.sub("", text)
+    match = _ACTOR_COLON.match(text)
+    if match:
+        return _TRAIL.sub("", match.group("actor")).strip() or None
+    match = _ACTOR_VERB.match(text)
+    if match:
+        return _addressee(text[match.end():]) or _TRAIL.sub("", match.group("actor")).strip() or None
+    if not openings:
+        return None
+    topic = _TOPIC.match(text)
+    if topic:
+        return _actor_of(text[topic.end():])
+    asked = _addressee(text)
+    if asked:
+        return asked
     if _OPENING.match(text):
         # after a comma, or at a capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
         starts = sorted({m.end() for m in re.finditer(r",\s*", text[:_OPENING_CHARS])}
@@ -159,6 +188,20 @@ def _actor_of(text: str) -> str | None:
             # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …")
             if match and not _LIST_TAIL.match(match.group("actor")):
                 return _TRAIL.sub("", match.group("actor")).strip() or None
+    return None
+
+
+def _addressee(text: str) -> str | None:
+    """The unit after «yêu cầu», «đề nghị», «giao» that is then told what to do, when the asking
+    is the sentence's own verb (in «tham mưu UBND tỉnh tổ chức …, yêu cầu cơ quan …» it is part
+    of the task)."""
+    for asked in _ASKS.finditer(text[:_OPENING_CHARS]):
+        head = text[_SENTENCE_END.sub("\n", text[:asked.start()]).rfind("\n") + 1:asked.start()]
+        if TASK_VERBS_LOWER.search(head):
+            continue
+        match = _ACTOR_VERB.match(text[asked.end():])
+        if match and not _LIST_TAIL.match(match.group("actor")):
+            return _TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
 
@@ -275,12 +318,16 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
 
 def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
                 actor: str | None, loose: bool = False) -> Obligation:
+    start, end = clause_span(sentence, item.start, item.end)
+    clause = sentence[start:end]  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
+    # A later clause or sentence that names its own unit: "…; Sở Tài chính báo cáo trước ngày …";
+    # after a semicolon only right at its start ("…; căn cứ kết quả, xem xét … người đứng đầu …").
+    if start:
+        actor = _actor_of(clause, openings=sentence[start - 1] != ";") or actor
     reason = classify(sentence, item, actor, loose, section)
     lead: str | None = None
     coordinate: tuple[str, ...] = ()
-    if reason is None:  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
-        end = sentence.find(";", item.end)
-        clause = sentence[sentence.rfind(";", 0, item.start) + 1:None if end == -1 else end]
+    if reason is None:
         lead, coordinate = lead_and_coordinate(clause, actor)
         if not coordinate:  # "A chủ trì, phối hợp với B …; định kỳ báo cáo …": B still helps
             coordinate = lead_and_coordinate(sentence, actor)[1] or section_coordinate(section)

@@ -22,7 +22,7 @@ from bot.facts.deadlines import FoundDeadline
 from bot.ingestion.chunking import SECTION_SEPARATOR
 from bot.facts.model import Deadline, DeadlineKind, NotTask
 
-__all__ = ["ORG_WORD", "cell_deadline", "classify", "clean_unit", "lead_and_coordinate", "loose_deadlines", "split_units", "undated_mention", "unit_heading"]
+__all__ = ["ORG_WORD", "TASK_VERBS_LOWER", "cell_deadline", "classify", "clause_span", "clean_unit", "lead_and_coordinate", "loose_deadlines", "split_units", "undated_mention", "unit_heading"]
 
 _I = re.IGNORECASE
 
@@ -65,7 +65,8 @@ _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+t
 # a footnote, the preamble's grounds («Theo đề nghị của Giám đốc Sở …», «Xét báo cáo …»,
 # «Để tiếp tục thực hiện Chỉ thị số …»), a cited document on a line of its own («b) Quyết định
 # số 27/2023/QĐ-UBND ngày …»), a reply letter's opening («Bộ … nhận được văn bản số …»),
-# commendation («Ghi nhận, đánh giá cao …», «Thay mặt …, biểu dương …»).
+# commendation («Ghi nhận, đánh giá cao …», «Thay mặt …, biểu dương …»), a voters' petition quoted in a
+# reply («Câu số 18. Cử tri kiến nghị …»).
 _DOC_NAME = (r"(?:luật|bộ\s+luật|nghị\s+định|nghị\s+quyết|quyết\s+định|thông\s+tư|chỉ\s+thị|công\s+văn"
              r"|hướng\s+dẫn|thông\s+báo|kế\s+hoạch|văn\s+bản|công\s+điện|tờ\s+trình|kết\s+luận)")
 _GROUNDS = re.compile(
@@ -73,7 +74,8 @@ _GROUNDS = re.compile(
     rf"|(?:để\s+)?(?:tiếp\s+tục\s+)?(?:triển\s+khai\s+)?thực\s+hiện\s+(?:nghiêm\s+)?{_DOC_NAME}\s+số"
     rf"|{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*\s+(?:ngày|của)"
     rf"|(?:thay\s+mặt\s+[^,;]{{0,60}},\s*)?(?:ghi\s+nhận|đánh\s+giá\s+cao|biểu\s+dương|hoan\s+nghênh|cảm\s+ơn|chúc\s+mừng)"
-    rf"|[^,;:]{{0,100}}?\snhận\s+được\s+(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)))", _I)
+    rf"|[^,;:]{{0,100}}?\snhận\s+được\s+(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)"
+    rf"|(?:câu\s+(?:số\s+)?\d+\W+)?cử\s+tri\s+(?:[^,;:]{{0,40}}?\s)?kiến\s+nghị))", _I)
 # A rule by its opening: a reference to where the rule is («Thực hiện theo quy định tại Hướng dẫn
 # số …», «Theo quy định tại Thông tư …, … cần có …»), a text's scope («Quyết định này quy định …»).
 _RULE_OPENING = re.compile(
@@ -90,6 +92,10 @@ _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+v
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
 _HEADING_START = r"^\W*(?:(?:Chương|Mục|Phần|Điều)\s+[\dIVXLC]+\W*|[IVX]{1,4}\W+|\d{1,3}(?:\.\d{1,2}){0,3}\W+|[a-zđ]\)\s*)?"
 _TARGET_HEADING = re.compile(rf"{_HEADING_START}mục\s+(?:tiêu|đích)\b", _I)
+# An assessment («I. ĐÁNH GIÁ CHUNG», «Kết quả đạt được», «Tình hình thực hiện») reports what was
+# done; only a line that names who is to act there is a task («Trong thời gian tới, Tỉnh tổ chức …»).
+_ASSESSMENT_HEADING = re.compile(rf"{_HEADING_START}(?:đánh\s+giá\s+(?:chung|tình\s+hình|kết\s+quả)|kết\s+quả\s+(?:đạt\s+được|thực\s+hiện)"
+                                 rf"|tình\s+hình\s+(?:thực\s+hiện|triển\s+khai))\b", _I)
 _GENERAL_HEADING = re.compile(
     rf"{_HEADING_START}(?:phạm\s+vi|đối\s+tượng|nguyên\s+tắc|(?:các\s+)?hình\s+thức"
     rf"|phương\s+thức|giải\s+thích\s+từ\s+ngữ)\b", _I)
@@ -109,7 +115,7 @@ _TASK_VERBS = re.compile(
     r"|bảo\s+đảm|đảm\s+bảo|phấn\s+đấu|thống\s+kê|điều\s+tra|tập\s+huấn|đào\s+tạo|bồi\s+dưỡng|thanh\s+toán"
     r"|quyết\s+toán|giải\s+ngân|nhập|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu)(?!\w)", _I)
 # Lower case only: a verb of the text, not a word of a unit's name ("Ban Chỉ đạo", "Sở Xây dựng").
-_TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
+_TASK_VERBS_LOWER = TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
 # A verb a few words after "theo", "của", "việc" is a noun: "theo tổng hợp báo cáo của Bộ …",
 # "trong việc cung cấp dịch vụ".
 _NOUN_BEFORE = re.compile(r"(?:^|\s)(?:theo|của|việc)\s+(?:\S+\s+){0,2}$", _I)
@@ -215,9 +221,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
 
     A loose time phrase (not led by a deadline word) may sit anywhere in its clause, so the
     words after it count as well as those before."""
-    start = sentence.rfind(";", 0, found.start) + 1
-    clause_end = sentence.find(";", found.end)
-    clause = sentence[start:len(sentence) if clause_end == -1 else clause_end]
+    start, end = clause_span(sentence, found.start, found.end)
+    clause = sentence[start:end]
     before = clause if loose else sentence[start:found.start]
     if _HEADER_DATE.search(sentence):
         return NotTask.DOCUMENT_DATE
@@ -230,14 +235,14 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.DOCUMENT_DATE
     if _BACKGROUND.search(sentence):
         return NotTask.BACKGROUND
-    if _BUDGET.match(clause):
+    if _BUDGET.match(clause) or _BUDGET.match(sentence):  # a budget paragraph's later sentences too
         return NotTask.BUDGET
     if _SCHEDULE.match(clause):
         return NotTask.SCHEDULE
     if _RULE_SUBJECT.match(clause) or (actor is None and _PASSIVE_RULE.search(clause)):
         return NotTask.RULE
     condition = _LEGAL_CONDITION.search(before)
-    if condition and (actor is None or condition.start() < _CONDITION_AT_START):
+    if condition and (actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
         return NotTask.LEGAL_CONDITION
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
@@ -247,12 +252,27 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if _PAST.search(sentence[start:found.start]) or _past_predicate(clause if loose or actor is None else before):
         return NotTask.PAST_EVENT
     period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
-    verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", sentence[start:period.start()])) if period else None
+    verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", clause[:period.start()])) if period else None
     if period and not verbs and not _DEADLINE_LABEL.search(clause):
         return NotTask.PERIOD_APPLIES
     if actor is None and not _TASK_VERBS.search(clause):
         return NotTask.RULE
     return None
+
+
+# A sentence's end inside the text given (a paragraph may come whole): "… Kế hoạch này. Định kỳ";
+# not "TP. Huế" (an abbreviation is upper case).
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ]{2}[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around sentence[start:end]: between semicolons and sentence ends."""
+    ends = list(_SENTENCE_END.finditer(sentence))
+    left = max([sentence.rfind(";", 0, start) + 1] + [m.end() for m in ends if m.end() <= start])
+    semicolon = sentence.find(";", end)
+    stops = [m.start() for m in ends if m.start() >= end]
+    stops += [semicolon if semicolon != -1 else len(sentence)]
+    return left, min(stops)
 
 
 def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: str) -> NotTask | None:
@@ -262,6 +282,8 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.BACKGROUND
     if any(_GENERAL_HEADING.match(h) for h in headings) or (actor and _PUBLIC.match(actor)):
         return NotTask.RULE
+    if actor is None and any(_ASSESSMENT_HEADING.match(h) for h in headings):
+        return NotTask.PAST_EVENT
     if _FROM_DATE.match(sentence):
         return NotTask.PERIOD_APPLIES
     if actor is None and _GROUNDS.match(sentence):
@@ -288,9 +310,15 @@ def _past_predicate(clause: str) -> bool:
     return any(_ungoverned(clause, m.start()) for m in _DA.finditer(clause))
 
 
-# A condition word this close to the clause's start governs it even when a unit is named
-# ("Trường hợp …, Sở Y tế có văn bản …"); later it is a detail of the task.
+# A condition word this close to the clause's start governs it (a unit given by a heading does
+# not change that); later it is a detail of the task.
 _CONDITION_AT_START = 40
+
+
+def _named_after(clause: str, condition: re.Match[str], actor: str) -> bool:
+    """The clause itself names the unit after its condition: «Trường hợp cần thiết điều chỉnh danh
+    mục …, Sở quản lý ngành có trách nhiệm tham mưu …» gives that unit a duty when it arises."""
+    return actor.casefold() in clause[condition.end():].casefold()
 
 
 # --- who ------------------------------------------------------------------------------------
@@ -303,7 +331,8 @@ ORG_WORD = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)
             r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế"
             r"|Bảo\s+hiểm\s+xã\s+hội|Công\s+ty|Hiệp\s+hội|Đoàn\s+(?:kiểm\s+tra|công\s+tác|thanh\s+tra|TNCS)"
             r"|Tòa\s+án|Bộ\s+Tư\s+lệnh|Học\s+viện|Đại\s+học|Chi\s+nhánh|Thành\s+phố|Tỉnh|Thủ\s+tướng"
-            r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Từng|Lãnh\s+đạo)\b(?!\s+hợp\b)")
+            r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Từng|Lãnh\s+đạo|Chủ\s+đầu\s+tư|(?:Phó\s+)?Trưởng\s+(?:ban|đoàn)"
+            r")\b(?!\s+hợp\b)")
 _ORG_WORD = ORG_WORD
 # A separator between two units of a list: a comma, semicolon or "và" before a unit word.
 # Case-sensitive: units are capitalised ("Sở Y tế, Sở Tài chính"), classes are not ("các sở, ban,
@@ -325,8 +354,8 @@ _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp
 # Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
 # trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …".
 _ROLE_TAIL = re.compile(
-    r"\s+theo\s+(?:chức\s+năng|thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
-    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
+    r"\s+theo\s+(?:chức\s+năng|thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|,\s*trong\s+phạm\s+vi\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
+    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?-i:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
     r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
 _ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
 _TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
@@ -390,7 +419,12 @@ def _named_lead(text: str) -> str | None:
               if m.group()[:1].isupper()]
     if not starts:
         return None
-    return _TRIM.sub("", words[starts[0]:]) or None
+    lead = words[starts[0]:]
+    # A verb between the unit and "chủ trì" makes it someone else's: «Giao Bộ Y tế nghiên cứu …
+    # lồng ghép vào các đề án Bộ chủ trì».
+    if _TASK_VERBS_LOWER.search(lead):
+        return None
+    return _TRIM.sub("", lead) or None
 
 
 def lead_and_coordinate(clause: str, actor: str | None) -> tuple[str | None, tuple[str, ...]]:
@@ -411,7 +445,8 @@ _HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục)\s+\d{1,3}|[IVX]{1,4
 _RESPONSIBILITY = re.compile(
     r"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?\s+(?:của|giao)\s+"
     r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
-_UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:;.]{{0,150}}?)\s*[:.]?$", _I)
+# «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
+_UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?)\s*[:.]?$", _I)
 _NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
 
 
