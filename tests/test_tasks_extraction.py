@@ -345,9 +345,12 @@ def test_a_row_due_over_a_span_of_years_falls_due_at_its_end() -> None:
 
 
 def test_an_overdue_row_keeps_its_passed_deadline_and_skips_the_cited_source() -> None:
-    task = row_task("16. | Xây dựng chính sách đột phá về tín dụng đối với học sinh, sinh viên học các ngành "
-                    "STEM | Nghị quyết số 71/NQ-CP | Bộ Tài chính | 30/09/2025")
+    row = ("16. | Xây dựng chính sách đột phá về tín dụng đối với học sinh, sinh viên học các ngành STEM | "
+           "Nghị quyết số 71/NQ-CP | Bộ Tài chính | 30/09/2025")
+    [task] = sentence_obligations(row, ISSUED, "PHỤ LỤC I > 3. Các nhiệm vụ quá hạn chưa hoàn thành", loose=True)
     assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Tài chính", date(2025, 9, 30))
+    # Elsewhere a passed date in a table is a past timetable, as in a sentence.
+    assert sentence_obligations(row, ISSUED, "PHỤ LỤC", loose=True) == []
 
 
 def test_a_row_led_by_an_acronym_or_opening_with_a_unit() -> None:
@@ -433,3 +436,56 @@ def test_each_sentence_of_a_paragraph_is_read_on_its_own() -> None:
 def test_an_assessment_reports_what_was_done() -> None:
     assert tasks_in("Mô hình chính quyền địa phương 02 cấp vận hành từ ngày 01 tháng 7 năm 2025 đã ổn định.",
                     "I. ĐÁNH GIÁ CHUNG") == []
+
+
+def test_a_daily_routine_is_a_task_without_a_date() -> None:
+    [task] = tasks_in("- Các Trung tâm y tế giám sát tuyến xã và báo cáo hằng ngày.")
+    assert (task.lead, task.deadline.due, task.recurrence) == ("Các Trung tâm y tế", None, None)
+
+
+@pytest.mark.parametrize("sentence", [
+    ("+ Các thông số: pH, độ mặn, DO quan trắc với tần suất 2 lần/tháng; thời gian quan trắc từ tháng 3 đến "
+     "tháng 10 năm 2026; số lượng mẫu quan trắc 64 mẫu/năm."),
+    ("4. Các nội dung khác không quy định tại Thông tư này được thực hiện theo quy định tại Nghị định số "
+     "120/2016/NĐ-CP ngày 23 tháng 8 năm 2016 của Chính phủ."),
+    ("a) Thủ tục, hồ sơ đề nghị khen thưởng cấp Nhà nước Thực hiện theo quy định tại Công văn số 7886/HD-BNV "
+     "ngày 14/9/2025 của Bộ Nội vụ."),
+    ("Người được giao quản lý, sử dụng hộp thư điện tử công vụ phải chủ động hàng ngày kiểm tra hộp thư điện "
+     "tử để tiếp nhận thông tin."),
+    "1. Việc kiểm tra hộp thư điện tử tùy nhu cầu; khuyến khích kiểm tra hộp thư điện tử hằng ngày.",
+    "1. 0,5 lần quỹ lương cơ bản để chi thu nhập tăng thêm hằng tháng cho toàn bộ cán bộ, công chức.",
+])
+def test_measurements_references_individuals_and_amounts_are_no_tasks(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+def test_a_cited_document_on_its_own_line_is_no_task_under_any_heading() -> None:
+    assert tasks_in("b) Quyết định số 27/2023/QĐ-UBND ngày 08 tháng 6 năm 2023 của Ủy ban nhân dân tỉnh ban hành "
+                    "Quy chế quản lý hộp thư điện tử.", "Điều 2 > 2. Sở Khoa học và Công nghệ") == []
+
+
+def test_a_condition_word_after_the_task_verb_is_part_of_the_task() -> None:
+    assert tasks_in("- Khẩn trương thực hiện các chế độ, chính sách đối với người tham gia công tác xây dựng "
+                    "pháp luật theo quy định của Nghị quyết số 197/2025/QH15 ngày 17 tháng 5 năm 2025.",
+                    "II. NHIỆM VỤ > 1. Bộ Tư pháp")
+
+
+def test_a_deadline_from_receipt_is_no_reply_letter() -> None:
+    [task] = tasks_in("b) Chậm nhất là 15 ngày làm việc kể từ ngày nhận được đề nghị, Sở Nội vụ xem xét, trình "
+                      "Ủy ban nhân dân tỉnh.")
+    assert task.lead == "Sở Nội vụ"
+
+
+def test_the_unit_after_thi_leads_a_conditional_duty() -> None:
+    [task] = tasks_in("Trường hợp hồ sơ được chuyển đến Văn phòng Chính phủ thì Sở Tư pháp có trách nhiệm "
+                      "trả lời trong thời hạn 07 ngày làm việc kể từ ngày nhận hồ sơ.")
+    assert task.lead == "Sở Tư pháp"
+
+
+def test_coordinating_units_after_chu_tri_cung_and_every_phoi_hop() -> None:
+    [task] = tasks_in("3. Bộ Tài chính chủ trì cùng Bộ Xây dựng và các bộ, ngành liên quan rà soát, đề xuất "
+                      "thưởng cho các công trình, hoàn thành trước ngày 31/12/2025.")
+    assert (task.lead, task.coordinate) == ("Bộ Tài chính", ("Bộ Xây dựng", "các bộ, ngành liên quan"))
+    [task] = tasks_in("Bộ Tư pháp khẩn trương phối hợp với Bộ Công an thống nhất giải pháp, nghiên cứu, phối hợp "
+                      "với Văn phòng Chính phủ ban hành quy định, hoàn thành trước ngày 31/12/2025.")
+    assert task.coordinate == ("Bộ Công an", "Văn phòng Chính phủ")

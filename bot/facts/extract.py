@@ -179,14 +179,16 @@ def _actor_of(text: str, openings: bool = True) -> str | None:
     if asked:
         return asked
     if _OPENING.match(text):
-        # after a comma, or at a capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
-        starts = sorted({m.end() for m in re.finditer(r",\s*", text[:_OPENING_CHARS])}
+        # after a comma or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
+        # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
+        starts = sorted({m.end() for m in re.finditer(r",\s*|\sthì\s+", text[:_OPENING_CHARS])}
                         | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
                            if _AFTER_TIME.search(text, 0, m.start())})
         for start in starts:
             match = _ACTOR_VERB.match(text[start:])
-            # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …")
-            if match and not _LIST_TAIL.match(match.group("actor")):
+            # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …"),
+            # nor a condition's subject running into its consequence ("… Thủ tướng thì cơ quan …")
+            if match and not _LIST_TAIL.match(match.group("actor")) and " thì " not in match.group("actor"):
                 return _TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
@@ -195,8 +197,9 @@ def _addressee(text: str) -> str | None:
     """The unit after «yêu cầu», «đề nghị», «giao» that is then told what to do, when the asking
     is the sentence's own verb (in «tham mưu UBND tỉnh tổ chức …, yêu cầu cơ quan …» it is part
     of the task)."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
     for asked in _ASKS.finditer(text[:_OPENING_CHARS]):
-        head = text[_SENTENCE_END.sub("\n", text[:asked.start()]).rfind("\n") + 1:asked.start()]
+        head = text[max(i for i in starts if i <= asked.start()):asked.start()]
         if TASK_VERBS_LOWER.search(head):
             continue
         match = _ACTOR_VERB.match(text[asked.end():])
@@ -443,6 +446,19 @@ def _guess_columns(row: str) -> _TaskTable | None:
     return _TaskTable(units[0], units[1] if len(units) > 1 and units[1] < time else None, time, task)
 
 
+# A section that lists tasks past their deadline: «Các nhiệm vụ … quá hạn chưa hoàn thành», «Tổng
+# hợp các nhiệm vụ chậm muộn».
+_OVERDUE_SECTION = re.compile(r"quá\s+hạn|chậm\s+(?:muộn|tiến\s+độ)|chưa\s+hoàn\s+thành", _I)
+
+
+def _overdue(when: str, section: str) -> list[FoundDeadline]:
+    """The passed deadline of a row in a list of overdue tasks (elsewhere a passed date in a
+    table is a past timetable, as in a sentence)."""
+    if not _OVERDUE_SECTION.search(section):
+        return []
+    return locate_deadlines(f"Thời hạn: {when}", None) or cell_deadline(when, None)
+
+
 def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
                      delivery_margin_days: int | None) -> list[Obligation]:
     cells = [cell.strip() for cell in para.text.split("|")]
@@ -453,10 +469,7 @@ def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
     stated = locate_deadlines(para.text, issued, delivery_margin_days)
     found = (stated or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
-             or cell_deadline(when, issued) or loose_deadlines(when, issued)
-             # The time column holds a deadline even when it has passed: a task overdue when the
-             # document lists it («Các nhiệm vụ … quá hạn chưa hoàn thành | … | 31/05/2025»).
-             or locate_deadlines(f"Thời hạn: {when}", None, delivery_margin_days) or cell_deadline(when, None))
+             or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section))
     lead = _TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
     if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task

@@ -42,7 +42,7 @@ _PAST = re.compile(r"(?:^|\s)(?:vừa\s+qua|năm\s+qua|trước\s+đây)\s", _I)
 _DA = re.compile(r"(?<!\w)đã(?!\w)", _I)
 _PERIOD = re.compile(r"(?:^|\s)từ\s+(?:ngày\s+)?\d{1,2}[/.]\d{1,2}[^;]{0,30}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?\d", _I)
 _BUDGET = re.compile(r"^\W*(?:Điều\s+\d+\W*)?(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kinh\s+phí|dự\s+toán|ngân\s+sách"
-                     r"|nguồn\s+(?:vốn|kinh\s+phí)|mức\s+(?:trích|chi)\b)", _I)
+                     r"|nguồn\s+(?:vốn|kinh\s+phí)|mức\s+(?:trích|chi)\b|\d+(?:[,.]\d+)?\s*(?:lần|%|đồng|triệu|tỷ)\s)", _I)
 _RULE_SUBJECT = re.compile(
     r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:thời\s+điểm|mốc\s+thời\s+gian|kỳ\s+(?:báo\s+cáo|đánh\s+giá|xét)"
     r"|số\s+liệu\s+(?:báo\s+cáo\s+)?(?:tính|được\s+tính|lấy)|thời\s+gian\s+(?:chốt|tính|lấy)\s+số\s+liệu)", _I)
@@ -59,6 +59,10 @@ _BACKGROUND = re.compile(
     r"|ý\s+kiến|tờ\s+trình|kế\s+hoạch\s+số)|xét\s+(?:tờ\s+trình|đề\s+nghị|văn\s+bản)|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
     r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là)"
     r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
+# Individuals are bound by rules («Người được giao quản lý hộp thư … phải …», «Cán bộ, công chức
+# …»); what is encouraged is no assignment («khuyến khích kiểm tra hộp thư hằng ngày»).
+_PERSON_SUBJECT = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viên\s+chức|cá\s+nhân)\b", _I)
+_ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
                           r"|được\s+(?:gửi|xác\s+định|quy\s+đổi)\b", _I)
 # What a line is by its opening words, whatever its dates (checked when it names no one):
@@ -69,17 +73,17 @@ _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+t
 # reply («Câu số 18. Cử tri kiến nghị …»).
 _DOC_NAME = (r"(?:luật|bộ\s+luật|nghị\s+định|nghị\s+quyết|quyết\s+định|thông\s+tư|chỉ\s+thị|công\s+văn"
              r"|hướng\s+dẫn|thông\s+báo|kế\s+hoạch|văn\s+bản|công\s+điện|tờ\s+trình|kết\s+luận)")
+_CITATION_LINE = re.compile(rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*\s+(?:ngày|của))", _I)
 _GROUNDS = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:theo\s+đề\s+nghị\s+của|xét\s+báo\s+cáo"
     rf"|(?:để\s+)?(?:tiếp\s+tục\s+)?(?:triển\s+khai\s+)?thực\s+hiện\s+(?:nghiêm\s+)?{_DOC_NAME}\s+số"
-    rf"|{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*\s+(?:ngày|của)"
     rf"|(?:thay\s+mặt\s+[^,;]{{0,60}},\s*)?(?:ghi\s+nhận|đánh\s+giá\s+cao|biểu\s+dương|hoan\s+nghênh|cảm\s+ơn|chúc\s+mừng)"
-    rf"|[^,;:]{{0,100}}?\snhận\s+được\s+(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)"
+    rf"|[^,;:]{{0,100}}?\s(?<!ngày\s)(?<!khi\s)nhận\s+được\s+(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)"
     rf"|(?:câu\s+(?:số\s+)?\d+\W+)?cử\s+tri\s+(?:[^,;:]{{0,40}}?\s)?kiến\s+nghị))", _I)
 # A rule by its opening: a reference to where the rule is («Thực hiện theo quy định tại Hướng dẫn
 # số …», «Theo quy định tại Thông tư …, … cần có …»), a text's scope («Quyết định này quy định …»).
 _RULE_OPENING = re.compile(
-    rf"^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:[^:;]{{0,80}}:\W*)?(?:(?:được\s+)?thực\s+hiện\s+theo\s+(?:quy\s+định|hướng\s+dẫn)"
+    rf"^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:[^:;]{{0,80}}?(?::\W*|\s(?=(?-i:Thực|Được)\s)))?(?:(?:được\s+)?thực\s+hiện\s+theo\s+(?:quy\s+định|hướng\s+dẫn)"
     rf"|theo\s+quy\s+định\s+(?:tại|của)|{_DOC_NAME}\s+này\s+quy\s+định)", _I)
 # «Kể từ ngày 01 tháng 01 năm 2031: …»: from when a rule applies, no one's deadline.
 _FROM_DATE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}"
@@ -92,15 +96,16 @@ _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+v
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
 _HEADING_START = r"^\W*(?:(?:Chương|Mục|Phần|Điều)\s+[\dIVXLC]+\W*|[IVX]{1,4}\W+|\d{1,3}(?:\.\d{1,2}){0,3}\W+|[a-zđ]\)\s*)?"
 _TARGET_HEADING = re.compile(rf"{_HEADING_START}mục\s+(?:tiêu|đích)\b", _I)
-# An assessment («I. ĐÁNH GIÁ CHUNG», «Kết quả đạt được», «Tình hình thực hiện») reports what was
+# An assessment («I. ĐÁNH GIÁ CHUNG», «Kết quả đạt được», «Tình hình thực hiện»; not a procedure's
+# «Kết quả thực hiện», its outcome) reports what was
 # done; only a line that names who is to act there is a task («Trong thời gian tới, Tỉnh tổ chức …»).
-_ASSESSMENT_HEADING = re.compile(rf"{_HEADING_START}(?:đánh\s+giá\s+(?:chung|tình\s+hình|kết\s+quả)|kết\s+quả\s+(?:đạt\s+được|thực\s+hiện)"
+_ASSESSMENT_HEADING = re.compile(rf"{_HEADING_START}(?:đánh\s+giá\s+(?:chung|tình\s+hình|kết\s+quả)|kết\s+quả\s+đạt\s+được"
                                  rf"|tình\s+hình\s+(?:thực\s+hiện|triển\s+khai))\b", _I)
 _GENERAL_HEADING = re.compile(
     rf"{_HEADING_START}(?:phạm\s+vi|đối\s+tượng|nguyên\s+tắc|(?:các\s+)?hình\s+thức"
     rf"|phương\s+thức|giải\s+thích\s+từ\s+ngữ)\b", _I)
 _PERIOD_WORDS = re.compile(
-    r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|năm|\d)", _I)
+    r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|tháng\s+\d|quý\s+[IV\d]|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm|\d)", _I)
 _PERIOD_LABEL = re.compile(r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|áp\s+dụng)", _I)
 _DEADLINE_LABEL = re.compile(r"thời\s+hạn(?:\s+hoàn\s+thành)?\s*:", _I)
 # Words that give a clause someone to do something.
@@ -137,10 +142,11 @@ _IN_PERIOD = re.compile(
 # "2026", "Năm 2026", a span of years "2026 - 2030", "Năm 2025-2030" (due at the end of its last year).
 _YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?(?P<y>20\d\d)$", _I)
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
-_EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần)"
+_EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
                      r"|(?:của|trong)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
           re.compile(r"(?<!\d)(?P<six>6|06)\s+tháng", _I), re.compile(r"định\s+kỳ", _I))
-_EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7)}
+# A daily routine («báo cáo hằng ngày») is kept without a period: it has no date to remind of.
+_EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7), "ngày": (None, None)}
 _QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 
 
@@ -239,14 +245,19 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BUDGET
     if _SCHEDULE.match(clause):
         return NotTask.SCHEDULE
-    if _RULE_SUBJECT.match(clause) or (actor is None and _PASSIVE_RULE.search(clause)):
+    if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor is None and _PASSIVE_RULE.search(clause)):
         return NotTask.RULE
+    # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
+    # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
     condition = _LEGAL_CONDITION.search(before)
-    if condition and (actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
+    if condition and _ungoverned(before, condition.start()) and (
+            actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
         return NotTask.LEGAL_CONDITION
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
+    if actor is None and _PERSON_SUBJECT.match(clause):
+        return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
     if _PAST.search(sentence[start:found.start]) or _past_predicate(clause if loose or actor is None else before):
@@ -286,7 +297,7 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.PAST_EVENT
     if _FROM_DATE.match(sentence):
         return NotTask.PERIOD_APPLIES
-    if actor is None and _GROUNDS.match(sentence):
+    if _CITATION_LINE.match(sentence) or (actor is None and _GROUNDS.match(sentence)):
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
         return NotTask.RULE
@@ -324,14 +335,20 @@ def _named_after(clause: str, condition: re.Match[str], actor: str) -> bool:
 # --- who ------------------------------------------------------------------------------------
 
 # Words a unit's name starts with ("Trường hợp" is no school, "Tổ chức" no team).
-ORG_WORD = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
+# "Các", "Mỗi", "Từng" only before a kind of unit: «Các sở, ngành», not «Các thông số», «Các nội dung».
+_UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|doanh\s+nghiệp|tập\s+đoàn|tổng\s+công\s+ty"
+              r"|công\s+ty|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|đặc\s+khu|phòng|trung\s+tâm|chi\s+cục|cục|vụ|viện"
+              r"|trường|bệnh\s+viện|hội|đoàn\s+thể|tổ\s+chức|thành\s+viên|ngân\s+hàng|chủ\s+đầu\s+tư|nhà\s+thầu|lực\s+lượng"
+              r"|ủy\s+ban|uỷ\s+ban|ubnd|hội\s+đồng|văn\s+phòng|thủ\s+trưởng|chủ\s+tịch|giám\s+đốc|bộ\s+trưởng|người\s+đứng\s+đầu"
+              r"|lãnh\s+đạo|cấp|quỹ|đài|báo|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành)\b")
+ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
             r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
             r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
             r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
             r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế"
             r"|Bảo\s+hiểm\s+xã\s+hội|Công\s+ty|Hiệp\s+hội|Đoàn\s+(?:kiểm\s+tra|công\s+tác|thanh\s+tra|TNCS)"
             r"|Tòa\s+án|Bộ\s+Tư\s+lệnh|Học\s+viện|Đại\s+học|Chi\s+nhánh|Thành\s+phố|Tỉnh|Thủ\s+tướng"
-            r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Từng|Lãnh\s+đạo|Chủ\s+đầu\s+tư|(?:Phó\s+)?Trưởng\s+(?:ban|đoàn)"
+            r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Lãnh\s+đạo|Chủ\s+đầu\s+tư|(?:Phó\s+)?Trưởng\s+(?:ban|đoàn)"
             r")\b(?!\s+hợp\b)")
 _ORG_WORD = ORG_WORD
 # A separator between two units of a list: a comma, semicolon or "và" before a unit word.
@@ -340,7 +357,8 @@ _ORG_WORD = ORG_WORD
 _UNIT_SEPARATOR = re.compile(rf"\s*(?:[,;]|\s(?:và|với)\s)\s*(?={_ORG_WORD}|các\s)")
 _LEAD = re.compile(r"(?:^|[\s,:])(?:Giao\s+)?(?P<lead>[^:;]*?)\s*,?\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì\b", _I)
 _LEAD_AT_START = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:Giao\s+|Đề\s+nghị\s+)?chủ\s+trì\b", _I)
-_COORDINATE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+(?P<units>[^;:()]+)", _I)
+# «phối hợp (chặt chẽ) với B», «chủ trì cùng B»
+_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+(?P<units>(?:(?!phối\s+hợp)[^;:()])+)", _I)
 # Where a list of coordinating units ends: a lower-case verb or purpose word (unit names are
 # capitalised, so "Ban Chỉ đạo" does not end it) or a closing phrase.
 _UNITS_END = re.compile(
@@ -399,13 +417,15 @@ def _coordinates(text: str) -> tuple[str, ...]:
     labelled = _LABELLED_COORDINATE.search(text)
     if labelled:
         return split_units(labelled.group("units"))
-    match = _COORDINATE.search(text)
-    if match is None:
-        return ()
-    units = match.group("units")
-    end = _UNITS_END.search(units)
-    units = units[:end.start()] if end else units
-    return tuple(unit for unit in split_units(units) if _ORG_START.match(unit))
+    # Every «phối hợp với …» of the clause: «phối hợp với Bộ Công an thống nhất …; nghiên cứu, phối
+    # hợp với Bộ Tư pháp, Văn phòng Chính phủ ban hành …» has three coordinating units.
+    found: dict[str, None] = {}
+    for match in _COORDINATE.finditer(text):
+        units = match.group("units")
+        end = _UNITS_END.search(units)
+        units = units[:end.start()] if end else units
+        found.update((unit, None) for unit in split_units(units) if _ORG_START.match(unit))
+    return tuple(found)
 
 
 def _named_lead(text: str) -> str | None:
