@@ -489,3 +489,17 @@ def test_coordinating_units_after_chu_tri_cung_and_every_phoi_hop() -> None:
     [task] = tasks_in("Bộ Tư pháp khẩn trương phối hợp với Bộ Công an thống nhất giải pháp, nghiên cứu, phối hợp "
                       "với Văn phòng Chính phủ ban hành quy định, hoàn thành trước ngày 31/12/2025.")
     assert task.coordinate == ("Bộ Công an", "Văn phòng Chính phủ")
+
+
+def test_a_cited_date_is_no_six_month_rhythm_and_anchors_no_clause() -> None:
+    [task] = tasks_in("- Khẩn trương thực hiện các chế độ theo Nghị quyết số 197/2025/QH15 và Nghị định số "
+                      "289/2025/NĐ-CP ngày 06 tháng 11 năm 2025 của Chính phủ.", "II > 1. Bộ Tư pháp")
+    assert task.recurrence is None
+    assert tasks_in("4. Các nội dung khác được thực hiện theo quy định tại các văn bản: Luật Phí và lệ phí; Nghị "
+                    "định số 120/2016/NĐ-CP ngày 23 tháng 8 năm 2016 của Chính phủ quy định chi tiết.") == []
+
+
+def test_an_aside_in_a_units_name_does_not_hide_it() -> None:
+    [task] = tasks_in("Trường hợp hàng hóa do hai cấp định giá: Sở Công Thương (quy định tại Phụ lục I kèm theo "
+                      "Quyết định này) có trách nhiệm trình Ủy ban nhân dân tỉnh trước ngày 31/12/2025.")
+    assert task.lead == "Sở Công Thương"

@@ -27,6 +27,7 @@ from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
 from bot.facts.tasks import (
     ORG_WORD,
+    SENTENCE_END,
     TASK_VERBS_LOWER,
     cell_deadline,
     classify,
@@ -124,9 +125,9 @@ _OPENING_CHARS = 300
 # Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
 _LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
 # A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
-# «(sau đây viết tắt là Ủy ban nhân dân cấp xã)»: a definition inside a unit's name.
-_DEFINITION = re.compile(r"\s*\((?:sau\s+đây|gọi\s+tắt|viết\s+tắt)[^()]*\)", _I)
-_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ]{2}[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+# An aside inside a unit's name: «(sau đây viết tắt là Ủy ban nhân dân cấp xã)», «(quy định tại Phụ
+# lục I kèm theo Quyết định này)».
+_DEFINITION = re.compile(r"\s*\([^()]{0,160}\)")
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
 _ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
 _UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
@@ -179,9 +180,9 @@ def _actor_of(text: str, openings: bool = True) -> str | None:
     if asked:
         return asked
     if _OPENING.match(text):
-        # after a comma or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
+        # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
         # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
-        starts = sorted({m.end() for m in re.finditer(r",\s*|\sthì\s+", text[:_OPENING_CHARS])}
+        starts = sorted({m.end() for m in re.finditer(r"[,:]\s*|\sthì\s+", text[:_OPENING_CHARS])}
                         | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
                            if _AFTER_TIME.search(text, 0, m.start())})
         for start in starts:
@@ -197,7 +198,7 @@ def _addressee(text: str) -> str | None:
     """The unit after «yêu cầu», «đề nghị», «giao» that is then told what to do, when the asking
     is the sentence's own verb (in «tham mưu UBND tỉnh tổ chức …, yêu cầu cơ quan …» it is part
     of the task)."""
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
     for asked in _ASKS.finditer(text[:_OPENING_CHARS]):
         head = text[max(i for i in starts if i <= asked.start()):asked.start()]
         if TASK_VERBS_LOWER.search(head):

@@ -22,7 +22,7 @@ from bot.facts.deadlines import FoundDeadline
 from bot.ingestion.chunking import SECTION_SEPARATOR
 from bot.facts.model import Deadline, DeadlineKind, NotTask
 
-__all__ = ["ORG_WORD", "TASK_VERBS_LOWER", "cell_deadline", "classify", "clause_span", "clean_unit", "lead_and_coordinate", "loose_deadlines", "split_units", "undated_mention", "unit_heading"]
+__all__ = ["ORG_WORD", "SENTENCE_END", "TASK_VERBS_LOWER", "cell_deadline", "classify", "clause_span", "clean_unit", "lead_and_coordinate", "loose_deadlines", "split_units", "undated_mention", "unit_heading"]
 
 _I = re.IGNORECASE
 
@@ -143,8 +143,9 @@ _IN_PERIOD = re.compile(
 _YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?(?P<y>20\d\d)$", _I)
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
 _EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
-                     r"|(?:của|trong)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
-          re.compile(r"(?<!\d)(?P<six>6|06)\s+tháng", _I), re.compile(r"định\s+kỳ", _I))
+                     r"|(?:của|trong|và\s+các)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
+          # not a date: "ngày 06 tháng 11 năm 2025"
+          re.compile(r"(?<!\d)(?<!ngày\s)(?P<six>6|06)\s+tháng(?!\s+\d)", _I), re.compile(r"định\s+kỳ", _I))
 # A daily routine («báo cáo hằng ngày») is kept without a period: it has no date to remind of.
 _EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7), "ngày": (None, None)}
 _QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
@@ -228,6 +229,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     A loose time phrase (not led by a deadline word) may sit anywhere in its clause, so the
     words after it count as well as those before."""
     start, end = clause_span(sentence, found.start, found.end)
+    if is_mention(found):  # a cited document's date anchors nothing: read from its sentence's start
+        start = max([0] + [m.end() for m in _SENTENCE_END.finditer(sentence) if m.end() <= found.start])
     clause = sentence[start:end]
     before = clause if loose else sentence[start:found.start]
     if _HEADER_DATE.search(sentence):
@@ -271,9 +274,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     return None
 
 
-# A sentence's end inside the text given (a paragraph may come whole): "… Kế hoạch này. Định kỳ";
-# not "TP. Huế" (an abbreviation is upper case).
-_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ]{2}[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+# A sentence's end inside the text given (a paragraph may come whole): "… Kế hoạch này. Định kỳ",
+# "… năm 2025. Đồng thời"; not "TP. Huế" (an abbreviation is upper case).
+SENTENCE_END = _SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ\d]{2}[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -340,7 +343,7 @@ _UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s
               r"|công\s+ty|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|đặc\s+khu|phòng|trung\s+tâm|chi\s+cục|cục|vụ|viện"
               r"|trường|bệnh\s+viện|hội|đoàn\s+thể|tổ\s+chức|thành\s+viên|ngân\s+hàng|chủ\s+đầu\s+tư|nhà\s+thầu|lực\s+lượng"
               r"|ủy\s+ban|uỷ\s+ban|ubnd|hội\s+đồng|văn\s+phòng|thủ\s+trưởng|chủ\s+tịch|giám\s+đốc|bộ\s+trưởng|người\s+đứng\s+đầu"
-              r"|lãnh\s+đạo|cấp|quỹ|đài|báo|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành)\b")
+              r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành)\b")
 ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
             r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
             r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
