@@ -103,9 +103,8 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
           r"|ký|đăng\s+ký|lựa\s+chọn|thẩm\s+định|chi\s+trả|đôn\s+đốc|sơ\s+kết|tổng\s+kết|hỗ\s+trợ|bố\s+trí"
           r"|sửa\s+chữa|xử\s+lý|quyết\s+định|phân\s+bổ|số\s+hoá|số\s+hóa|đẩy\s+nhanh|theo\s+dõi")
 # More verbs end an actor than start an action (those are frozen with the obligation keys).
-# "tổ chức" after a comma may be part of the unit: "các cơ quan, tổ chức có liên quan".
-# "tổ chức" after a comma is a noun of a list: "Cơ quan, tổ chức, đơn vị cấp trên …"; "trình" after
-# "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
+# "tổ chức" may be part of the unit: "các cơ quan, tổ chức có liên quan", "Cơ quan, tổ chức, đơn vị
+# cấp trên …"; "trình" after "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
 _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
                     .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
                     + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
@@ -124,11 +123,12 @@ _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|h
 _OPENING_CHARS = 300
 # Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
 _LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
-# A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
 # An aside inside a unit's name: «(sau đây viết tắt là Ủy ban nhân dân cấp xã)», «(quy định tại Phụ
 # lục I kèm theo Quyết định này)».
-_DEFINITION = re.compile(r"\s*\([^()]{0,160}\)")
+_ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
+# A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
+# «yêu cầu», «đề nghị», «giao» in the text, or opening a later sentence.
 _ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
 _UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
 _AFTER_TIME = re.compile(r"(?:ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
@@ -164,7 +164,7 @@ def _actor_of(text: str, openings: bool = True) -> str | None:
     it when the named one asks («UBND Thành phố yêu cầu các sở, ngành … triển khai»). Without
     openings, only a unit the text starts with."""
     text = _LEAD_IN.sub("", _strip_marker(text.lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
-    text = _DEFINITION.sub("", text)
+    text = _ASIDE.sub("", text)
     match = _ACTOR_COLON.match(text)
     if match:
         return _TRAIL.sub("", match.group("actor")).strip() or None

@@ -6,6 +6,12 @@ or validity dates, the document's own date, past events, periods during which so
 budget lines, rules («Thời điểm đánh giá … trước ngày 15/12 hằng năm») and the issuer's own
 timetable («Thời gian kiểm tra: …»). Regex-only, on the clause around the deadline.
 
+A line is read by its own verb («Phó Thủ tướng đã chủ trì …» tells the past; «đã» after a task
+verb only qualifies its object: «rà soát các chỉ tiêu đã được giao»), by its opening words
+(preamble grounds, a cited document, a reference to where a rule is, commendation) and by its
+section (targets and purposes, a regulation's general provisions, an assessment), before the
+words around its date.
+
 Lead and coordinating units follow the wording administrations use (DESIGN §9): «A chủ trì,
 phối hợp với B, C» gives lead A and coordinating B, C; otherwise the actor leads.
 """
@@ -19,8 +25,8 @@ from dataclasses import replace
 from datetime import date
 
 from bot.facts.deadlines import FoundDeadline
-from bot.ingestion.chunking import SECTION_SEPARATOR
 from bot.facts.model import Deadline, DeadlineKind, NotTask
+from bot.ingestion.chunking import SECTION_SEPARATOR
 
 __all__ = ["ORG_WORD", "SENTENCE_END", "TASK_VERBS_LOWER", "cell_deadline", "classify", "clause_span", "clean_unit", "lead_and_coordinate", "loose_deadlines", "split_units", "undated_mention", "unit_heading"]
 
@@ -97,8 +103,8 @@ _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+v
 _HEADING_START = r"^\W*(?:(?:Chương|Mục|Phần|Điều)\s+[\dIVXLC]+\W*|[IVX]{1,4}\W+|\d{1,3}(?:\.\d{1,2}){0,3}\W+|[a-zđ]\)\s*)?"
 _TARGET_HEADING = re.compile(rf"{_HEADING_START}mục\s+(?:tiêu|đích)\b", _I)
 # An assessment («I. ĐÁNH GIÁ CHUNG», «Kết quả đạt được», «Tình hình thực hiện»; not a procedure's
-# «Kết quả thực hiện», its outcome) reports what was
-# done; only a line that names who is to act there is a task («Trong thời gian tới, Tỉnh tổ chức …»).
+# «Kết quả thực hiện», its outcome) reports what was done; only a line that names who is to act
+# there is a task («Trong thời gian tới, Tỉnh tổ chức …»).
 _ASSESSMENT_HEADING = re.compile(rf"{_HEADING_START}(?:đánh\s+giá\s+(?:chung|tình\s+hình|kết\s+quả)|kết\s+quả\s+đạt\s+được"
                                  rf"|tình\s+hình\s+(?:thực\s+hiện|triển\s+khai))\b", _I)
 _GENERAL_HEADING = re.compile(
@@ -120,7 +126,7 @@ _TASK_VERBS = re.compile(
     r"|bảo\s+đảm|đảm\s+bảo|phấn\s+đấu|thống\s+kê|điều\s+tra|tập\s+huấn|đào\s+tạo|bồi\s+dưỡng|thanh\s+toán"
     r"|quyết\s+toán|giải\s+ngân|nhập|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu)(?!\w)", _I)
 # Lower case only: a verb of the text, not a word of a unit's name ("Ban Chỉ đạo", "Sở Xây dựng").
-_TASK_VERBS_LOWER = TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
+TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
 # A verb a few words after "theo", "của", "việc" is a noun: "theo tổng hợp báo cáo của Bộ …",
 # "trong việc cung cấp dịch vụ".
 _NOUN_BEFORE = re.compile(r"(?:^|\s)(?:theo|của|việc)\s+(?:\S+\s+){0,2}$", _I)
@@ -230,7 +236,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     words after it count as well as those before."""
     start, end = clause_span(sentence, found.start, found.end)
     if is_mention(found):  # a cited document's date anchors nothing: read from its sentence's start
-        start = max([0] + [m.end() for m in _SENTENCE_END.finditer(sentence) if m.end() <= found.start])
+        start = max([0] + [m.end() for m in SENTENCE_END.finditer(sentence) if m.end() <= found.start])
     clause = sentence[start:end]
     before = clause if loose else sentence[start:found.start]
     if _HEADER_DATE.search(sentence):
@@ -276,12 +282,12 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
 
 # A sentence's end inside the text given (a paragraph may come whole): "… Kế hoạch này. Định kỳ",
 # "… năm 2025. Đồng thời"; not "TP. Huế" (an abbreviation is upper case).
-SENTENCE_END = _SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ\d]{2}[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ\d]{2}[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The clause around sentence[start:end]: between semicolons and sentence ends."""
-    ends = list(_SENTENCE_END.finditer(sentence))
+    ends = list(SENTENCE_END.finditer(sentence))
     left = max([sentence.rfind(";", 0, start) + 1] + [m.end() for m in ends if m.end() <= start])
     semicolon = sentence.find(";", end)
     stops = [m.start() for m in ends if m.start() >= end]
@@ -315,7 +321,7 @@ def _ungoverned(clause: str, at: int) -> bool:
     ("Phó Thủ tướng đã chủ trì …"), where a task verb makes them a phrase about its object
     ("rà soát các chỉ tiêu đã được giao", "chuyển hồ sơ … Giấy chứng nhận đã cấp")."""
     head = clause[:at]
-    verbs = (m for m in _TASK_VERBS_LOWER.finditer(head) if not _NOUN_BEFORE.search(head, 0, m.start()))
+    verbs = (m for m in TASK_VERBS_LOWER.finditer(head) if not _NOUN_BEFORE.search(head, 0, m.start()))
     return next(verbs, None) is None and not _TASK_START.match(head + " ")
 
 
@@ -445,7 +451,7 @@ def _named_lead(text: str) -> str | None:
     lead = words[starts[0]:]
     # A verb between the unit and "chủ trì" makes it someone else's: «Giao Bộ Y tế nghiên cứu …
     # lồng ghép vào các đề án Bộ chủ trì».
-    if _TASK_VERBS_LOWER.search(lead):
+    if TASK_VERBS_LOWER.search(lead):
         return None
     return _TRIM.sub("", lead) or None
 
