@@ -365,6 +365,7 @@ _ORG_WORD = ORG_WORD
 # ngành" stays one), except a class that starts with "các".
 _UNIT_SEPARATOR = re.compile(rf"\s*(?:[,;]|\s(?:và|với)\s)\s*(?={_ORG_WORD}|các\s)")
 _LEAD = re.compile(r"(?:^|[\s,:])(?:Giao\s+)?(?P<lead>[^:;]*?)\s*,?\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì\b", _I)
+_CHAIRS = re.compile(r"chủ\s+trì", _I)
 _LEAD_AT_START = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:Giao\s+|Đề\s+nghị\s+)?chủ\s+trì\b", _I)
 # «phối hợp (chặt chẽ) với B», «chủ trì cùng B»
 _COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+(?P<units>(?:(?!phối\s+hợp)[^;:()])+)", _I)
@@ -439,6 +440,8 @@ def _coordinates(text: str) -> tuple[str, ...]:
 
 def _named_lead(text: str) -> str | None:
     """The unit right before "chủ trì" ("Giao Sở Nội vụ chủ trì, …"), if it is one."""
+    if not _CHAIRS.search(text):  # cheap test first: _LEAD backtracks over long sentences
+        return None
     match = _LEAD.search(text)
     if match is None:
         return None
