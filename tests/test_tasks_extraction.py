@@ -252,3 +252,254 @@ def test_a_table_row_read_without_its_header() -> None:
                                   loose=True)
     assert (task.lead, task.coordinate, task.deadline.due) == (
         "Sở Y tế", ("Sở Tài chính", "cơ quan, địa phương liên quan"), date(2026, 12, 31))
+
+
+# -- what a line is by its opening, its section, its own verb ---------------------------------
+
+def tasks_in(sentence: str, section: str = ""):  # type: ignore[no-untyped-def]
+    return [o for o in sentence_obligations(sentence, ISSUED, section, loose=True) if o.is_task]
+
+
+@pytest.mark.parametrize("sentence", [
+    ("Chiều ngày 09 tháng 11 năm 2025, tại trụ sở Ủy ban nhân dân tỉnh, Phó Thủ tướng Chính phủ đã chủ "
+     "trì buổi làm việc với lãnh đạo tỉnh về giải ngân vốn đầu tư công."),
+    ("Theo báo cáo của Bộ Xây dựng, đến ngày 19 tháng 11 năm 2025 đã có 15 bộ, ngành gửi đăng ký các "
+     "dự án khánh thành."),
+    "Chương trình xóa nhà tạm, nhà dột nát trong năm 2025 đã được hoàn thành đảm bảo kế hoạch đề ra.",
+])
+def test_a_sentence_that_tells_what_was_done_is_no_task(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+def test_done_words_about_the_object_of_a_task_keep_it_a_task() -> None:
+    [task] = tasks_in("- Chủ trì, theo dõi, đôn đốc việc thực hiện các nhiệm vụ đã đề ra của Kế hoạch này, "
+                      "báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
+                      "IV. NHIỆM VỤ CỤ THỂ > 1. Sở Nông nghiệp và Môi trường")
+    assert task.lead == "Sở Nông nghiệp và Môi trường"
+    [task] = tasks_in("2. Chuyển hồ sơ, bản scan Giấy chứng nhận đã cấp đến Văn phòng đăng ký đất đai trong "
+                      "thời gian không quá 02 ngày làm việc kể từ khi hoàn thành thủ tục hành chính.",
+                      "Chương II > Điều 5. Trách nhiệm của Sở Nông nghiệp và Môi trường")
+    assert task.lead == "Sở Nông nghiệp và Môi trường"
+
+
+@pytest.mark.parametrize("sentence", [
+    "*Theo đề nghị của Giám đốc Sở Nội vụ tại Văn bản số 71/SNV-VP ngày 12/11/2025.*",
+    "[1] Thông báo số 627/TB-VPCP ngày 18/11/2025 của Văn phòng Chính phủ.",
+    ("b) Quyết định số 27/2023/QĐ-UBND ngày 08 tháng 6 năm 2023 của Ủy ban nhân dân tỉnh ban hành Quy chế "
+     "quản lý và sử dụng Hệ thống thư điện tử công vụ."),
+    ("Để tiếp tục thực hiện nghiêm Chỉ thị số 05/CT-TTg ngày 18/5/2022 của Thủ tướng Chính phủ về tăng "
+     "cường công tác quản lý bảo vệ rừng, Ủy ban nhân dân tỉnh yêu cầu:"),
+    ("Bộ Nông nghiệp và Môi trường nhận được kiến nghị của cử tri tỉnh Hà Tĩnh tại Văn bản số "
+     "1691/UBDNGS15 ngày 28 tháng 10 năm 2025, với nội dung kiến nghị:"),
+    ("1. Ghi nhận, đánh giá cao sự nỗ lực của Bộ Y tế và các nhà thầu trong việc thực hiện Nghị quyết số "
+     "34/NQ-CP ngày 13 tháng 02 năm 2025 của Chính phủ."),
+    ("a) Thủ tục, hồ sơ đề nghị khen thưởng cấp Nhà nước: Thực hiện theo quy định tại Công văn số "
+     "7886/HD-BNV ngày 14/9/2025 của Bộ Nội vụ."),
+    "2. Mức trích để tạo nguồn kinh phí thực hiện chi thu nhập tăng thêm năm 2026 bằng 0,8 lần quỹ lương.",
+    ("**Điều 13.** Kinh phí hoạt động của Ban Chỉ đạo được tổng hợp chung vào kinh phí hàng năm của Bộ "
+     "Văn hóa, Thể thao và Du lịch."),
+    ("4. Thông báo kết luận của Trưởng Ban Chỉ đạo được gửi đến các thành viên Ban Chỉ đạo chậm nhất là "
+     "sau 05 ngày làm việc kể từ ngày kết thúc phiên họp."),
+    ("2. Kể từ ngày 01 tháng 01 năm 2031: Các khu vực có một trong các tiêu chí quy định tại Điều 4 phải "
+     "thực hiện vùng phát thải thấp."),
+])
+def test_grounds_citations_references_and_rules_are_no_tasks(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+def test_lines_under_targets_or_general_provisions_are_no_tasks() -> None:
+    line = "Hoàn thành xây dựng cơ sở dữ liệu nuôi trồng thủy sản trong năm 2026."
+    assert tasks_in(line, "I. MỤC TIÊU > 1. Mục tiêu chung") == []
+    assert tasks_in(line, "I. MỤC ĐÍCH, YÊU CẦU > 1. Mục đích") == []
+    assert tasks_in(line, "III. NHIỆM VỤ > 1. Sở Nông nghiệp và Môi trường")
+    rule = ("b) Cơ quan chủ trì có trách nhiệm gửi tài liệu cho các cơ quan phối hợp trong thời hạn 03 ngày "
+            "làm việc trước cuộc họp.")
+    assert tasks_in(rule, "Chương I > Điều 2. Nguyên tắc, hình thức phối hợp > 2. Hình thức phối hợp") == []
+    # A chapter of general provisions may still assign a duty in its articles.
+    assert tasks_in("Định kỳ hàng năm (trước ngày 30 tháng 10), Quỹ đầu tư phát triển Thành phố báo cáo "
+                    "Ủy ban nhân dân Thành phố kết quả sử dụng vốn.",
+                    "Chương I QUY ĐỊNH CHUNG > Điều 5. Thực hiện ủy thác vốn > 3. Quỹ đầu tư phát triển "
+                    "Thành phố có trách nhiệm:")
+
+
+def test_duties_of_the_general_public_are_rules() -> None:
+    assert tasks_in("1. Có trách nhiệm thực hiện đầy đủ các quy định về bảo vệ công trình điện lực tại Nghị "
+                    "định số 62/2025/NĐ-CP ngày 04/3/2025 của Chính phủ.",
+                    "Chương II > Điều 7. Trách nhiệm của các tổ chức, cá nhân khác") == []
+
+
+# -- table rows read without their header ----------------------------------------------------
+
+def row_task(row: str):  # type: ignore[no-untyped-def]
+    [task] = sentence_obligations(row, ISSUED, "PHỤ LỤC", loose=True)
+    return task
+
+
+def test_a_row_due_over_a_span_of_years_falls_due_at_its_end() -> None:
+    task = row_task("7.1 | Triển khai Nền tảng học trực tuyến mở (MOOC) về kỹ năng số | Sở Khoa học và Công "
+                    "nghệ | Các sở, ban, ngành; UBND các phường xã | 2026 - 2030 | Kế hoạch")
+    assert (task.lead, task.coordinate, task.deadline.due) == (
+        "Sở Khoa học và Công nghệ", ("Các sở, ban, ngành", "UBND các phường xã"), date(2030, 12, 31))
+    assert row_task("21 | Xây dựng Hệ thống phòng vệ mạng quốc gia. | Bộ Công an | Các bộ, ngành, địa phương | "
+                    "Hoàn thành, khai thác sử dụng | Năm 2025-2026").deadline.due == date(2026, 12, 31)
+
+
+def test_an_overdue_row_keeps_its_passed_deadline_and_skips_the_cited_source() -> None:
+    row = ("16. | Xây dựng chính sách đột phá về tín dụng đối với học sinh, sinh viên học các ngành STEM | "
+           "Nghị quyết số 71/NQ-CP | Bộ Tài chính | 30/09/2025")
+    [task] = sentence_obligations(row, ISSUED, "PHỤ LỤC I > 3. Các nhiệm vụ quá hạn chưa hoàn thành", loose=True)
+    assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Tài chính", date(2025, 9, 30))
+    # Elsewhere a passed date in a table is a past timetable, as in a sentence.
+    assert sentence_obligations(row, ISSUED, "PHỤ LỤC", loose=True) == []
+
+
+def test_a_row_led_by_an_acronym_or_opening_with_a_unit() -> None:
+    task = row_task("48 | Chủ trì xây dựng phương án cung cấp điện phù hợp đối với 117 thôn chưa có điện | EVN | "
+                    "30/11/2025")
+    assert (task.lead, task.deadline.due) == ("EVN", date(2025, 11, 30))
+    task = row_task("35 | Các ngân hàng triển khai giải pháp để người dân tạo lập tài khoản an sinh xã hội, phấn "
+                    "đấu 100% người dân có một tài khoản an sinh xã hội; thực hiện rà soát tài khoản ngân hàng "
+                    "của người dân trên VNeID để làm sạch phục vụ chi trả an sinh xã hội | Ngân hàng Nhà nước "
+                    "Việt Nam | 30/11/2025 | Ngành Ngân hàng định hướng thực hiện một số nội dung")
+    assert (task.lead, task.deadline.due) == ("Ngân hàng Nhà nước Việt Nam", date(2025, 11, 30))
+
+
+def test_a_row_without_a_coordinating_column_takes_them_from_its_text() -> None:
+    task = row_task("23. | Chủ trì phối hợp với Bộ Công an, Văn phòng Chính phủ nghiên cứu, cắt giảm, đơn giản "
+                    "hóa quy trình đối với các thủ tục hành chính | Thông báo số 27-TB/TGV ngày 08/06/2025 | "
+                    "Các bộ, ngành, địa phương | 31/12/2025")
+    assert (task.lead, task.coordinate) == ("Các bộ, ngành, địa phương", ("Bộ Công an", "Văn phòng Chính phủ"))
+
+
+def test_units_a_cell_runs_together_are_split() -> None:
+    assert split_units("Sở Khoa học và Công nghệ Sở Công Thương; UBND các phường, xã") == (
+        "Sở Khoa học và Công nghệ", "Sở Công Thương", "UBND các phường, xã")
+    assert split_units("Bộ trưởng Bộ Y tế") == ("Bộ trưởng Bộ Y tế",)
+
+
+# -- who leads -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    ("(iii) Ủy ban nhân dân tỉnh Đồng Nai chỉ đạo đơn vị liên quan hoàn thành bàn giao mặt bằng trong tháng "
+     "11 năm 2025.", "Ủy ban nhân dân tỉnh Đồng Nai"),
+    ("Bước 1: Ủy ban nhân dân các xã, phường, đặc khu (sau đây viết tắt là Ủy ban nhân dân cấp xã) tổ chức rà "
+     "soát, gửi hồ sơ về Ủy ban nhân dân tỉnh trong thời hạn 15 ngày làm việc kể từ ngày ban hành Kế hoạch "
+     "này.", "Ủy ban nhân dân các xã, phường, đặc khu"),
+    ("4. Về việc điều chỉnh Nghị định số 105/2020/NĐ-CP ngày 08 tháng 9 năm 2020 của Chính phủ: Giao Bộ Giáo "
+     "dục và Đào tạo, Bộ Y tế nghiên cứu các kiến nghị của tỉnh để lồng ghép vào các đề án Bộ chủ trì, báo "
+     "cáo Thủ tướng Chính phủ trước ngày 15 tháng 12 năm 2025.", "Bộ Giáo dục và Đào tạo, Bộ Y tế"),
+    ("Ủy ban nhân dân Thành phố yêu cầu các Sở, ban, ngành Thành phố, UBND phường, xã nghiêm túc triển khai "
+     "thực hiện; định kỳ trước ngày 30 tháng 11 hàng năm báo cáo kết quả thực hiện về UBND Thành phố.",
+     "các Sở, ban, ngành Thành phố, UBND phường, xã"),
+    ("Sở Tài chính tham mưu Ủy ban nhân dân tỉnh tổ chức việc lựa chọn, yêu cầu các doanh nghiệp lập phương án "
+     "giá, hoàn thành trước ngày 31/12/2025.", "Sở Tài chính"),
+    ("1. Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày 20 tháng 6 hằng năm) và 01 năm (trước ngày 15 "
+     "tháng 11 hằng năm) báo cáo Ban Chỉ đạo về tiến độ thực hiện nhiệm vụ.", "Thành viên Ban Chỉ đạo"),
+    ("(iv) Chủ đầu tư, trong phạm vi, trách nhiệm của mình, đẩy nhanh tiến độ, hoàn thành đưa dự án vào vận "
+     "hành trong năm 2027.", "Chủ đầu tư"),
+    ("2. Các đơn vị quản lý vận hành công trình điện lực tổ chức thực hiện Quy định này; báo cáo định kỳ về Sở "
+     "Công Thương trước ngày 15 tháng 12 hằng năm.", "Các đơn vị quản lý vận hành công trình điện lực"),
+])
+def test_who_leads_a_task(sentence: str, lead: str) -> None:
+    [task, *_] = tasks_in(sentence)
+    assert task.lead == lead
+
+
+def test_a_unit_that_announces_its_duties_with_a_date_leads_them() -> None:
+    [task] = tasks_in("2. Trước ngày 01 tháng 11 hằng năm Tập đoàn Điện lực Việt Nam có trách nhiệm:")
+    assert (task.lead, task.recurrence) == ("Tập đoàn Điện lực Việt Nam", "yearly")
+
+
+def test_a_condition_followed_by_a_named_unit_gives_that_unit_a_task() -> None:
+    [task] = tasks_in("Trường hợp cần thiết điều chỉnh danh mục hàng hóa, dịch vụ do Nhà nước định giá, Sở Tài "
+                      "chính có trách nhiệm tham mưu Ủy ban nhân dân tỉnh trước ngày 31/12/2025.")
+    assert task.lead == "Sở Tài chính"
+    # A condition on people stays a condition, whatever unit the heading names.
+    assert tasks_in("Trường hợp người lao động có thời gian đóng bảo hiểm xã hội trước ngày 31/12/2025 thì "
+                    "được tính hưởng theo quy định.", "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ") == []
+
+
+def test_a_heading_listing_units_leads_the_lines_under_it() -> None:
+    heading = "1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường"
+    [task] = tasks_in("b) Tiếp tục rà soát, đơn giản hóa thủ tục hành chính, hoàn thành trước ngày 31/12/2025.",
+                      heading)
+    assert task.lead == "Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường"
+
+
+def test_each_sentence_of_a_paragraph_is_read_on_its_own() -> None:
+    [task] = tasks_in("2. Chấm dứt hoạt động hộp thư: Được áp dụng trong trường hợp cán bộ nghỉ hưu, thôi "
+                      "việc. Trong thời hạn 15 ngày kể từ ngày có quyết định nghỉ hưu, Văn phòng Sở có trách "
+                      "nhiệm gửi văn bản đề nghị đến Sở Khoa học và Công nghệ.")
+    assert task.lead == "Văn phòng Sở"
+
+
+def test_an_assessment_reports_what_was_done() -> None:
+    assert tasks_in("Mô hình chính quyền địa phương 02 cấp vận hành từ ngày 01 tháng 7 năm 2025 đã ổn định.",
+                    "I. ĐÁNH GIÁ CHUNG") == []
+
+
+def test_a_daily_routine_is_a_task_without_a_date() -> None:
+    [task] = tasks_in("- Các Trung tâm y tế giám sát tuyến xã và báo cáo hằng ngày.")
+    assert (task.lead, task.deadline.due, task.recurrence) == ("Các Trung tâm y tế", None, None)
+
+
+@pytest.mark.parametrize("sentence", [
+    ("+ Các thông số: pH, độ mặn, DO quan trắc với tần suất 2 lần/tháng; thời gian quan trắc từ tháng 3 đến "
+     "tháng 10 năm 2026; số lượng mẫu quan trắc 64 mẫu/năm."),
+    ("4. Các nội dung khác không quy định tại Thông tư này được thực hiện theo quy định tại Nghị định số "
+     "120/2016/NĐ-CP ngày 23 tháng 8 năm 2016 của Chính phủ."),
+    ("a) Thủ tục, hồ sơ đề nghị khen thưởng cấp Nhà nước Thực hiện theo quy định tại Công văn số 7886/HD-BNV "
+     "ngày 14/9/2025 của Bộ Nội vụ."),
+    ("Người được giao quản lý, sử dụng hộp thư điện tử công vụ phải chủ động hàng ngày kiểm tra hộp thư điện "
+     "tử để tiếp nhận thông tin."),
+    "1. Việc kiểm tra hộp thư điện tử tùy nhu cầu; khuyến khích kiểm tra hộp thư điện tử hằng ngày.",
+    "1. 0,5 lần quỹ lương cơ bản để chi thu nhập tăng thêm hằng tháng cho toàn bộ cán bộ, công chức.",
+])
+def test_measurements_references_individuals_and_amounts_are_no_tasks(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+def test_a_cited_document_on_its_own_line_is_no_task_under_any_heading() -> None:
+    assert tasks_in("b) Quyết định số 27/2023/QĐ-UBND ngày 08 tháng 6 năm 2023 của Ủy ban nhân dân tỉnh ban hành "
+                    "Quy chế quản lý hộp thư điện tử.", "Điều 2 > 2. Sở Khoa học và Công nghệ") == []
+
+
+def test_a_condition_word_after_the_task_verb_is_part_of_the_task() -> None:
+    assert tasks_in("- Khẩn trương thực hiện các chế độ, chính sách đối với người tham gia công tác xây dựng "
+                    "pháp luật theo quy định của Nghị quyết số 197/2025/QH15 ngày 17 tháng 5 năm 2025.",
+                    "II. NHIỆM VỤ > 1. Bộ Tư pháp")
+
+
+def test_a_deadline_from_receipt_is_no_reply_letter() -> None:
+    [task] = tasks_in("b) Chậm nhất là 15 ngày làm việc kể từ ngày nhận được đề nghị, Sở Nội vụ xem xét, trình "
+                      "Ủy ban nhân dân tỉnh.")
+    assert task.lead == "Sở Nội vụ"
+
+
+def test_the_unit_after_thi_leads_a_conditional_duty() -> None:
+    [task] = tasks_in("Trường hợp hồ sơ được chuyển đến Văn phòng Chính phủ thì Sở Tư pháp có trách nhiệm "
+                      "trả lời trong thời hạn 07 ngày làm việc kể từ ngày nhận hồ sơ.")
+    assert task.lead == "Sở Tư pháp"
+
+
+def test_coordinating_units_after_chu_tri_cung_and_every_phoi_hop() -> None:
+    [task] = tasks_in("3. Bộ Tài chính chủ trì cùng Bộ Xây dựng và các bộ, ngành liên quan rà soát, đề xuất "
+                      "thưởng cho các công trình, hoàn thành trước ngày 31/12/2025.")
+    assert (task.lead, task.coordinate) == ("Bộ Tài chính", ("Bộ Xây dựng", "các bộ, ngành liên quan"))
+    [task] = tasks_in("Bộ Tư pháp khẩn trương phối hợp với Bộ Công an thống nhất giải pháp, nghiên cứu, phối hợp "
+                      "với Văn phòng Chính phủ ban hành quy định, hoàn thành trước ngày 31/12/2025.")
+    assert task.coordinate == ("Bộ Công an", "Văn phòng Chính phủ")
+
+
+def test_a_cited_date_is_no_six_month_rhythm_and_anchors_no_clause() -> None:
+    [task] = tasks_in("- Khẩn trương thực hiện các chế độ theo Nghị quyết số 197/2025/QH15 và Nghị định số "
+                      "289/2025/NĐ-CP ngày 06 tháng 11 năm 2025 của Chính phủ.", "II > 1. Bộ Tư pháp")
+    assert task.recurrence is None
+    assert tasks_in("4. Các nội dung khác được thực hiện theo quy định tại các văn bản: Luật Phí và lệ phí; Nghị "
+                    "định số 120/2016/NĐ-CP ngày 23 tháng 8 năm 2016 của Chính phủ quy định chi tiết.") == []
+
+
+def test_an_aside_in_a_units_name_does_not_hide_it() -> None:
+    [task] = tasks_in("Trường hợp hàng hóa do hai cấp định giá: Sở Công Thương (quy định tại Phụ lục I kèm theo "
+                      "Quyết định này) có trách nhiệm trình Ủy ban nhân dân tỉnh trước ngày 31/12/2025.")
+    assert task.lead == "Sở Công Thương"

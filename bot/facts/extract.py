@@ -27,8 +27,11 @@ from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
 from bot.facts.tasks import (
     ORG_WORD,
+    SENTENCE_END,
+    TASK_VERBS_LOWER,
     cell_deadline,
     classify,
+    clause_span,
     clean_unit,
     lead_and_coordinate,
     loose_deadlines,
@@ -100,20 +103,33 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
           r"|ký|đăng\s+ký|lựa\s+chọn|thẩm\s+định|chi\s+trả|đôn\s+đốc|sơ\s+kết|tổng\s+kết|hỗ\s+trợ|bố\s+trí"
           r"|sửa\s+chữa|xử\s+lý|quyết\s+định|phân\s+bổ|số\s+hoá|số\s+hóa|đẩy\s+nhanh|theo\s+dõi")
 # More verbs end an actor than start an action (those are frozen with the obligation keys).
-# "tổ chức" after a comma may be part of the unit: "các cơ quan, tổ chức có liên quan".
-_ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
-                    .replace(r"|lập", r"|(?<!công\s)lập")
-                    + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|trình"
+# "tổ chức" may be part of the unit: "các cơ quan, tổ chức có liên quan", "Cơ quan, tổ chức, đơn vị
+# cấp trên …"; "trình" after "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
+_ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
+                    .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
+                    + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
                     r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
                     r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động")
 _ACTOR_VERB = re.compile(
     rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
-    rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?=(?:{_ACTOR_END_VERBS})\b)"
+    rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
+    # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
+    # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»
+    rf"(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
     rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
 # Words that open a sentence with a time, a ground or a link before its unit is named.
-_OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy"
+_OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
 _OPENING_CHARS = 300
+# Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
+_LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
+# An aside inside a unit's name: «(sau đây viết tắt là Ủy ban nhân dân cấp xã)», «(quy định tại Phụ
+# lục I kèm theo Quyết định này)».
+_ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
+# A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
+_TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
+# «yêu cầu», «đề nghị», «giao» in the text, or opening a later sentence.
+_ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
 _UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
 _AFTER_TIME = re.compile(r"(?:ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
 _LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
@@ -141,24 +157,55 @@ MAX_ACTION_CHARS = 200
 DEFAULT_DELIVERY_MARGIN_DAYS = 3
 
 
-def _actor_of(text: str) -> str | None:
+def _actor_of(text: str, openings: bool = True) -> str | None:
     """The unit a sentence or item names before its colon or its first verb, or right after an
-    opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …")."""
-    text = _strip_marker(text.lstrip("* ")).lstrip("* ")
-    for regex in (_ACTOR_COLON, _ACTOR_VERB):
-        match = regex.match(text)
-        if match:
-            return _TRAIL.sub("", match.group("actor")).strip() or None
+    opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …"), or after a
+    topic that ends in a colon («Về việc …: Giao Bộ Nội vụ nghiên cứu …»); the unit asked to do
+    it when the named one asks («UBND Thành phố yêu cầu các sở, ngành … triển khai»). Without
+    openings, only a unit the text starts with."""
+    text = _LEAD_IN.sub("", _strip_marker(text.lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
+    text = _ASIDE.sub("", text)
+    match = _ACTOR_COLON.match(text)
+    if match:
+        return _TRAIL.sub("", match.group("actor")).strip() or None
+    match = _ACTOR_VERB.match(text)
+    if match:
+        return _addressee(text[match.end():]) or _TRAIL.sub("", match.group("actor")).strip() or None
+    if not openings:
+        return None
+    topic = _TOPIC.match(text)
+    if topic:
+        return _actor_of(text[topic.end():])
+    asked = _addressee(text)
+    if asked:
+        return asked
     if _OPENING.match(text):
-        # after a comma, or at a capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
-        starts = sorted({m.end() for m in re.finditer(r",\s*", text[:_OPENING_CHARS])}
+        # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
+        # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
+        starts = sorted({m.end() for m in re.finditer(r"[,:]\s*|\sthì\s+", text[:_OPENING_CHARS])}
                         | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
                            if _AFTER_TIME.search(text, 0, m.start())})
         for start in starts:
             match = _ACTOR_VERB.match(text[start:])
-            # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …")
-            if match and not _LIST_TAIL.match(match.group("actor")):
+            # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …"),
+            # nor a condition's subject running into its consequence ("… Thủ tướng thì cơ quan …")
+            if match and not _LIST_TAIL.match(match.group("actor")) and " thì " not in match.group("actor"):
                 return _TRAIL.sub("", match.group("actor")).strip() or None
+    return None
+
+
+def _addressee(text: str) -> str | None:
+    """The unit after «yêu cầu», «đề nghị», «giao» that is then told what to do, when the asking
+    is the sentence's own verb (in «tham mưu UBND tỉnh tổ chức …, yêu cầu cơ quan …» it is part
+    of the task)."""
+    starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
+    for asked in _ASKS.finditer(text[:_OPENING_CHARS]):
+        head = text[max(i for i in starts if i <= asked.start()):asked.start()]
+        if TASK_VERBS_LOWER.search(head):
+            continue
+        match = _ACTOR_VERB.match(text[asked.end():])
+        if match and not _LIST_TAIL.match(match.group("actor")):
+            return _TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
 
@@ -275,12 +322,16 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
 
 def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
                 actor: str | None, loose: bool = False) -> Obligation:
-    reason = classify(sentence, item, actor, loose)
+    start, end = clause_span(sentence, item.start, item.end)
+    clause = sentence[start:end]  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
+    # A later clause or sentence that names its own unit: "…; Sở Tài chính báo cáo trước ngày …";
+    # after a semicolon only right at its start ("…; căn cứ kết quả, xem xét … người đứng đầu …").
+    if start:
+        actor = _actor_of(clause, openings=sentence[start - 1] != ";") or actor
+    reason = classify(sentence, item, actor, loose, section)
     lead: str | None = None
     coordinate: tuple[str, ...] = ()
-    if reason is None:  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
-        end = sentence.find(";", item.end)
-        clause = sentence[sentence.rfind(";", 0, item.start) + 1:None if end == -1 else end]
+    if reason is None:
         lead, coordinate = lead_and_coordinate(clause, actor)
         if not coordinate:  # "A chủ trì, phối hợp với B …; định kỳ báo cáo …": B still helps
             coordinate = lead_and_coordinate(sentence, actor)[1] or section_coordinate(section)
@@ -367,7 +418,10 @@ def _task_table(text: str) -> _TaskTable | None:
     return _TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)))
 
 
-_UNIT_CELL = re.compile(rf"^(?:{ORG_WORD}|các\s|UBND\b|Thành\s+phố|Tỉnh)", _I)
+# A unit's name, or its acronym alone ("EVN", "NHNN").
+_UNIT_CELL = re.compile(rf"^(?:{ORG_WORD}|các\s|UBND\b|Thành\s+phố|Tỉnh|(?-i:[A-ZĐ]{{2,6}})(?:\s*[,;]\s*(?-i:[A-ZĐ]{{2,6}}))*$)", _I)
+_UNIT_CELL_CHARS = 150
+_DOC_REF = re.compile(r"\bsố\s+\S*\d|\d[-/](?-i:[A-ZĐ])", _I)
 _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|định\s+kỳ", _I)
 
 
@@ -375,15 +429,35 @@ def _guess_columns(row: str) -> _TaskTable | None:
     """The columns of a row seen without its header: the first long cell is the task, the unit
     cells after it lead and coordinate, the first short cell with a year or period is the time."""
     cells = [cell.strip() for cell in row.split("|")]
-    task = next((i for i, cell in enumerate(cells) if len(cell) > 25 and not _UNIT_CELL.match(cell)), None)
+    # A long cell is the task even when it opens with a unit: «Các ngân hàng triển khai giải pháp …».
+    task = next((i for i, cell in enumerate(cells)
+                 if len(cell) >= _UNIT_CELL_CHARS or (len(cell) > 25 and not _UNIT_CELL.match(cell))), None)
     if task is None:
         return None
-    units = [i for i in range(task + 1, len(cells)) if _UNIT_CELL.match(cells[i]) and len(cells[i]) < 150]
-    time = next((i for i in range(task + 1, len(cells)) if i not in units and len(cells[i]) < 60
-                 and _TIME_CELL.search(cells[i])), None)
-    if not units or time is None:
+    units = [i for i in range(task + 1, len(cells)) if _UNIT_CELL.match(cells[i]) and len(cells[i]) < _UNIT_CELL_CHARS]
+    if not units:
+        return None
+    # The time after the units, else after the task; a cited document («Thông báo số 35-TB/TGV
+    # ngày 11/7/2025», the task's source) is no time.
+    times = [i for i in range(task + 1, len(cells)) if i not in units and len(cells[i]) < 60
+             and _TIME_CELL.search(cells[i]) and not _DOC_REF.search(cells[i])]
+    time = next((i for i in times if i > units[0]), times[0] if times else None)
+    if time is None:
         return None
     return _TaskTable(units[0], units[1] if len(units) > 1 and units[1] < time else None, time, task)
+
+
+# A section that lists tasks past their deadline: «Các nhiệm vụ … quá hạn chưa hoàn thành», «Tổng
+# hợp các nhiệm vụ chậm muộn».
+_OVERDUE_SECTION = re.compile(r"quá\s+hạn|chậm\s+(?:muộn|tiến\s+độ)|chưa\s+hoàn\s+thành", _I)
+
+
+def _overdue(when: str, section: str) -> list[FoundDeadline]:
+    """The passed deadline of a row in a list of overdue tasks (elsewhere a passed date in a
+    table is a past timetable, as in a sentence)."""
+    if not _OVERDUE_SECTION.search(section):
+        return []
+    return locate_deadlines(f"Thời hạn: {when}", None) or cell_deadline(when, None)
 
 
 def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
@@ -396,9 +470,11 @@ def _row_obligations(table: _TaskTable, para: _Paragraph, issued: date | None,
     stated = locate_deadlines(para.text, issued, delivery_margin_days)
     found = (stated or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
-             or cell_deadline(when, issued) or loose_deadlines(when, issued))
+             or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section))
     lead = _TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
+    if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
+        coordinate = lead_and_coordinate(cells[table.task], None)[1]
     action = _tidy_action(cells[table.task]) if table.task is not None else _tidy_action(para.text)
     return [Obligation(action=_action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
                        quote=para.text, section=para.section, actor=lead, lead=lead,
