@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from bot.db.engine import alembic_config, migrate, open_engine
 from bot.db.facts import FactStore
 from bot.facts.extract import extract_facts, sentence_obligations
+from bot.retrieval.listings import rhythm
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, NotTask
 from bot.facts.tasks import split_units, unit_heading
 from bot.ingestion.document import CleanDocument, DocumentMeta
@@ -441,6 +442,7 @@ def test_an_assessment_reports_what_was_done() -> None:
 def test_a_daily_routine_is_a_task_without_a_date() -> None:
     [task] = tasks_in("- Các Trung tâm y tế giám sát tuyến xã và báo cáo hằng ngày.")
     assert (task.lead, task.deadline.due, task.recurrence) == ("Các Trung tâm y tế", None, None)
+    assert rhythm(task.deadline) == "hằng ngày"  # listed as what it is, not «định kỳ»
 
 
 @pytest.mark.parametrize("sentence", [

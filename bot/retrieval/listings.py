@@ -5,6 +5,7 @@ and names its source; normalised dates are shown beside the words, never instead
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
@@ -51,6 +52,9 @@ def resolve_documents(facts: "FactStore", typed: str) -> list[str]:
 
 # -- deadlines ----------------------------------------------------------------------------------
 
+_DAILY = re.compile(r"\bh[ằà]ng\s+ngày\b", re.IGNORECASE)
+
+
 def rhythm(deadline: Deadline) -> str:
     """How a deadline repeats, in words: "hằng năm", "hằng quý", "" for a one-off."""
     if deadline.kind is DeadlineKind.RECURRING:
@@ -61,6 +65,8 @@ def rhythm(deadline: Deadline) -> str:
             return months.get(deadline.period_months, f"{deadline.period_months} tháng một lần")
         if deadline.period_days == 7:
             return "hằng tuần"
+        if deadline.period_days == 1 or _DAILY.search(deadline.text):
+            return "hằng ngày"  # a daily routine states no period of its own
         return f"{deadline.period_days} ngày một lần" if deadline.period_days else "định kỳ"
     return ""
 
