@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.evidence import SentenceScorer, cue_at, excerpt, intent_cue, is_preamble, passage_sentences
+from bot.retrieval.evidence import (SentenceScorer, asked_unit, cue_at, excerpt, intent_cue, is_preamble,
+                                    passage_sentences)
 from bot.retrieval.issuers import asked_ministries, document_places, places, without_places
 from bot.retrieval.questions import Intent, understand
 from bot.retrieval.search import Passage
@@ -163,3 +164,43 @@ def test_a_long_sentence_is_quoted_around_the_fact() -> None:
     sentence = "Bộ Công Thương chủ trì " + "rà soát các nội dung còn vướng mắc, " * 40 + "báo cáo trong tháng 11 năm 2025."
     quote = excerpt(sentence, 300, cue_at(Intent.DEADLINE, sentence))
     assert len(quote) <= 310 and quote.startswith("… ") and "tháng 11 năm 2025" in quote
+
+
+# -- a number the store only knows as cited ------------------------------------------------------
+
+@pytest.mark.parametrize("question, through_plans", [
+    ("Kế hoạch TP.HCM triển khai Quyết định 1850/QĐ-TTg: báo cáo gửi cơ quan nào?", True),
+    ("Quảng Ngãi triển khai Quyết định 213/QĐ-TTg: hạn báo cáo kiểm kê là khi nào?", True),
+    ("Thông tư hướng dẫn Nghị định 18/2019/NĐ-CP: hạn hoàn chỉnh hồ sơ?", True),
+    ("Nghị quyết của Vĩnh Long quy định mức hỗ trợ theo Nghị định 145/2020/NĐ-CP là bao nhiêu?", True),
+    ("Theo Nghị định 85/2016/NĐ-CP, hồ sơ đề xuất cấp độ do cơ quan nào thẩm định?", False),
+    ("nghi dinh 23/2025/nd-cp ve chu ky dien tu: chung thu co thoi han bao nhieu nam", False),
+    ("Nghị định 278/2025/NĐ-CP có hiệu lực thi hành từ ngày nào?", False),
+    ("Hướng dẫn 7886/HD-BNV: tập thể phải đạt tiêu chuẩn gì?", False),
+])
+def test_a_cited_number_is_read_through_its_plans_only_when_they_are_asked_for(
+        question: str, through_plans: bool) -> None:
+    from bot.retrieval.scope import asks_for_implementing
+
+    assert asks_for_implementing(understand(question)) is through_plans
+
+
+
+# -- how long -------------------------------------------------------------------------------------
+
+def test_how_long_is_answered_by_a_span_of_time_even_one_spelled_out() -> None:
+    text = ("UBND xã rà soát đối tượng hỗ trợ đất ở theo danh sách do thôn lập.\n"
+            "UBND xã rà soát đối tượng hỗ trợ đất ở trong vòng 20 (hai mươi) ngày làm việc.")
+    assert "20 (hai mươi) ngày làm việc" in best("UBND xã rà soát đối tượng hỗ trợ đất ở trong bao lâu?",
+                                                passage(text))
+
+
+@pytest.mark.parametrize("question, unit_words", [
+    ("rác được tập kết tại trạm trung chuyển tối đa bao lâu", "48 giờ"),
+    ("Sở Tư pháp giải quyết hồ sơ trong bao lâu", "05 ngày làm việc"),
+    ("trong bao nhiêu ngày phải trả lời", "15 ngày"),
+])
+def test_a_how_long_question_counts_units_of_time(question: str, unit_words: str) -> None:
+    assert understand(question).intent is Intent.AMOUNT
+    sentence = f"Thời gian không quá {unit_words} một lần theo quy định."
+    assert intent_cue(Intent.AMOUNT, sentence, passage(sentence), asked_unit(question)) == 1.0

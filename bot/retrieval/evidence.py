@@ -70,7 +70,9 @@ _TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: 
                         r"han (?:hoan thanh|chot))\b")
 # «Ngày 20 tháng 11 năm 2025, Phó Thủ tướng … đã …»: a date that tells what happened.
 _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi gian qua)\b")
-_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%)([a-z]+)")
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%|bao\b)([a-z]+)")
+_HOW_LONG = re.compile(r"\bbao lau\b")
+_TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
 
@@ -233,7 +235,8 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
     if intent is Intent.RECIPIENT:
         return 1.0 if RECIPIENT.search(sentence) else 0.0
     if intent is Intent.AMOUNT:
-        if unit and re.search(rf"\d\S*\s+{re.escape(unit)}\b", fold(sentence)):
+        # «20 (hai mươi) ngày»: the number may be spelled out before its unit.
+        if unit and re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(sentence)):
             return 1.0
         return 0.6 if _FIGURE.search(sentence) else 0.0
     if intent is Intent.RESPONSIBLE:
@@ -244,9 +247,13 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
 
 
 def asked_unit(question: str) -> str | None:
-    """The unit a "how many" question counts: «bao nhiêu trạm 5G» -> "tram"."""
-    found = _ASKED_UNIT.search(fold(question))
-    return found.group(1) if found else None
+    """The unit a "how many" question counts, as a pattern on folded text: «bao nhiêu trạm 5G»
+    -> "tram"; «trong bao lâu», «tối đa bao lâu» -> any unit of time."""
+    folded = fold(question)
+    if _HOW_LONG.search(folded):
+        return _TIME_UNITS
+    found = _ASKED_UNIT.search(folded)
+    return re.escape(found.group(1)) if found else None
 
 
 def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset()) -> int | None:

@@ -32,7 +32,7 @@ _INTENTS = (
     (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
                                  r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
-    (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong)\b")),
+    (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b")),
 )
 # A question that points back: "còn tiêu chí thì sao?", "văn bản đó gửi về đâu?", "đợt này".
 _REFERS_BACK = re.compile(r"^(con|the con|vay con|vay|con ve)\b|\bthi sao\b|\b(van ban|ke hoach|chi thi|cong van|"

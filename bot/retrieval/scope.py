@@ -7,6 +7,7 @@ document never answers for it.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,12 @@ from bot.retrieval.issuers import asked_ministries, is_national, mentioned_place
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
 from bot.retrieval.search import Passage, PassageSearch
+from bot.retrieval.vietnamese import fold
+
+# «Kế hoạch … triển khai Quyết định 213/QĐ-TTg», «Thông tư hướng dẫn Nghị định …»: the question
+# asks about a document that carries out the one it names, not about that document's own text.
+_IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
+                           r"(?:thong tu|van ban|quyet dinh|nghi quyet) huong dan)\b")
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,16 @@ class Focus:
     cited: tuple[DocRef, ...] = ()
     named: bool = False     # the question (or its conversation) named these documents
     followed: bool = False  # they are the last answer's, for a follow-up
+
+
+def asks_for_implementing(question: Question) -> bool:
+    """Whether a document the store only knows as cited is asked about through the plans that
+    carry it out (their words, or a province naming whose plan) rather than for its own content
+    («Nghị định 23/2025/NĐ-CP: chứng thư có thời hạn bao lâu?» is the decree's own rule)."""
+    text = fold(question.text)
+    for ref in question.refs:
+        text = text.replace(ref.text, " ")
+    return bool(_IMPLEMENTING.search(text) or places(question.text))
 
 
 class Scopes:
@@ -46,7 +63,7 @@ class Scopes:
             held = [s for s in self.search.sources() if self.search.metadata(s).get("doc_number") in numbers]
             if held:
                 return Focus(held, named=True)
-            citing = self.citing_files(question)
+            citing = self.citing_files(question) if asks_for_implementing(question) else []
             return Focus(citing, cited=question.refs, named=bool(citing))
         if question.follow_up and previous:
             held = [s for s in previous if s in self.search.sources()]
