@@ -204,3 +204,22 @@ def test_a_how_long_question_counts_units_of_time(question: str, unit_words: str
     assert understand(question).intent is Intent.AMOUNT
     sentence = f"Thời gian không quá {unit_words} một lần theo quy định."
     assert intent_cue(Intent.AMOUNT, sentence, passage(sentence), asked_unit(question)) == 1.0
+
+
+# -- where something is sent ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, agency", [
+    ("Báo cáo kết quả gửi về Sở Nội vụ (qua Phòng Xây dựng chính quyền) trước ngày 15/12.",
+     "Sở Nội vụ (qua Phòng Xây dựng chính quyền)"),
+    ("Danh sách tổng hợp báo cáo Cục Chính trị Quân khu (qua Phòng Chính sách).",
+     "Cục Chính trị Quân khu (qua Phòng Chính sách)"),
+    ("Các cơ quan gửi UBND tỉnh (qua Sở Khoa học và Công nghệ) trước ngày 20/12 hằng năm.",
+     "UBND tỉnh (qua Sở Khoa học và Công nghệ)"),
+    ("Hộ gia đình nộp 01 hồ sơ tại Trung tâm phục vụ hành chính công cấp xã.",
+     "Trung tâm phục vụ hành chính công cấp xã"),
+])
+def test_the_receiving_agency_is_the_one_named_first(sentence: str, agency: str) -> None:
+    from bot.retrieval.evidence import recipient
+
+    found = recipient(sentence)
+    assert found is not None and found["agency"].strip() == agency

@@ -17,8 +17,8 @@ from bot.config import Answers as AnswerConfig
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import (RECIPIENT, Pick, SentenceScorer, cue_at, excerpt, overlap, pairs,
-                                    passage_sentences, table_header, topic_terms, without_refs)
+from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, overlap, pairs,
+                                    passage_sentences, recipient, table_header, topic_terms, without_refs)
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
@@ -259,7 +259,7 @@ class Answerer:
             if found:
                 return deadline_line(found[0])
         if question.intent is Intent.RECIPIENT:
-            agency = RECIPIENT.search(pick.sentence)
+            agency = recipient(pick.sentence)
             if agency:
                 return f"Nơi gửi: {agency['agency'].strip()}."
         return None

@@ -43,11 +43,23 @@ _PREAMBLE = re.compile(
     r"(?:so\s+)?\d|(?:quyet dinh|nghi quyet|chi thi|ke hoach|cong van|chi dao|y kien)[^.;]{0,200}"
     r"ban hanh (?:ke hoach|chi thi|quyet dinh|huong dan)))")
 _SIGNATURE = re.compile(r"^(?:kt\.|tm\.|tl\.|ktl\.|q\.)\s|^(?:chu tich|pho chu tich|giam doc|pho giam doc)$")
-RECIPIENT = re.compile(
-    r"\b(?:gửi|nộp|báo cáo|chuyển|trình)\b[^.;:]{0,120}?\b(?:về|cho|đến|tới)\s+"
-    r"(?P<agency>(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
-    r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
-    r"cơ quan thường trực|Liên đoàn|Mặt trận)[^,.;:()\n]{0,80}(?:\([^)]{0,80}\))?)")
+_AGENCY_NAME = (r"(?P<agency>(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
+                r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
+                r"cơ quan thường trực|Liên đoàn|Mặt trận)[^,.;:()\n]{0,80}(?:\([^)]{0,80}\))?)")
+_SEND = r"\b(?:gửi|nộp|báo cáo|chuyển|trình)\b"
+# «gửi hồ sơ về Sở Nội vụ», «nộp tại Trung tâm …», and «báo cáo gửi Cục Chính trị (qua Phòng …)»
+# with the agency straight after the verb.
+_RECIPIENTS = (re.compile(rf"{_SEND}[^.;:]{{0,120}}?\b(?:về|cho|đến|tới|qua|tại)\s+{_AGENCY_NAME}"),
+               re.compile(rf"{_SEND}\s+{_AGENCY_NAME}"))
+
+
+def recipient(sentence: str) -> re.Match[str] | None:
+    """Where the sentence sends something: of the ways it may say so, the agency it names first
+    («gửi UBND tỉnh (qua Sở KH&CN)» is sent to UBND tỉnh, through the Sở)."""
+    found = [m for pattern in _RECIPIENTS if (m := pattern.search(sentence))]
+    return min(found, key=lambda m: m.start("agency"), default=None)
+
+
 # Any date ("20/11/2025", "ngày 20 tháng 11 năm 2025", "tháng 10/2025") or a period of time.
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}|"
                    r"\btháng\s+\d{1,2}(?:/|\s+năm\s+)\d{4}|\bquý\s+[IV1-4]+\b", re.IGNORECASE)
@@ -233,7 +245,7 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
             return 0.6
         return 0.4 if _PERIOD.search(sentence) else 0.0
     if intent is Intent.RECIPIENT:
-        return 1.0 if RECIPIENT.search(sentence) else 0.0
+        return 1.0 if recipient(sentence) else 0.0
     if intent is Intent.AMOUNT:
         # «20 (hai mươi) ngày»: the number may be spelled out before its unit.
         if unit and re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(sentence)):
@@ -259,8 +271,10 @@ def asked_unit(question: str) -> str | None:
 def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset()) -> int | None:
     """Where in the sentence the asked kind of fact is (a date, a figure, an agency): of several,
     the one with most of the question's words around it."""
-    pattern = {Intent.DEADLINE: _DATE, Intent.AMOUNT: _FIGURE, Intent.RECIPIENT: RECIPIENT,
-               Intent.RESPONSIBLE: _LEAD}.get(intent)
+    if intent is Intent.RECIPIENT:
+        sent = recipient(sentence)
+        return sent.start() if sent else None
+    pattern = {Intent.DEADLINE: _DATE, Intent.AMOUNT: _FIGURE, Intent.RESPONSIBLE: _LEAD}.get(intent)
     found = list(pattern.finditer(sentence)) if pattern else []
     if not found and intent is Intent.DEADLINE:
         found = list(_PERIOD.finditer(sentence))
