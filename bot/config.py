@@ -209,7 +209,8 @@ class Delivery(_Section):
     zalo_chat_interval_s: float = Field(1.0, ge=0)
     # Attempts before a message is marked failed (429s wait and do not count).
     max_attempts: int = Field(5, ge=1)
-    # Seconds after which a message claimed by a worker that died is sent again.
+    # Seconds after which a message claimed by a worker that died is sent again, and after which
+    # a delivery leader that stopped renewing its lease is replaced by another process.
     lease_s: int = Field(60, ge=5)
     # Seconds between looks at the outbox when it is empty.
     poll_s: float = Field(2.0, gt=0)

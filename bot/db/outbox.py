@@ -260,6 +260,19 @@ class Outbox(Repository):
         with self._read() as session:
             return [w for w in session.scalars(stmt) if w]
 
+    def recent_sends(self, channel: str, since: datetime) -> list[tuple[str, bool, datetime | None]]:
+        """(chat, is a group, sent at) of the channel's rows sent since `since`, and of those
+        being sent now (sent at None: the answer may be arriving): what a new delivery leader
+        counts in its rate windows."""
+        row = m.OutboxMessage
+        sent = select(row.chat_id, row.is_group, row.sent_at).where(
+            row.channel == channel, row.status == Status.SENT, row.sent_at >= since)
+        sending = select(row.chat_id, row.is_group).where(row.channel == channel, row.status == Status.SENDING)
+        with self._read() as session:
+            found = [(chat, bool(group), at) for chat, group, at in session.execute(sent)]
+            found += [(chat, bool(group), None) for chat, group in session.execute(sending)]
+        return found
+
     def release_claims(self, channel: str, worker_ids: Iterable[str]) -> int:
         """Put back to pending the rows these (dead) workers held, without waiting out their
         lease; the attempt they made still counts. How many rows."""
