@@ -214,6 +214,10 @@ class Delivery(_Section):
     lease_s: int = Field(60, ge=5)
     # Seconds between looks at the outbox when it is empty.
     poll_s: float = Field(2.0, gt=0)
+    # Messages the delivery leader (the one process sending a messenger's outbox) has in flight
+    # at once, each to another chat: enough to reach the limit over a slow network; after a
+    # crash each of them may arrive twice.
+    in_flight: int = Field(4, ge=1, le=32)
 
 
 class Tasks(_Section):

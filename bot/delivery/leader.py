@@ -143,7 +143,11 @@ class Leadership:
             log.exception("delivery: không trả được quyền gửi tin (%s)", self.name)
 
 
+def lease_name(channel: str) -> str:
+    return f"delivery:{channel}"
+
+
 def leadership(engine: Engine, channel: str, config: Delivery, holder: str) -> Leadership:
     """The lease on sending `channel`'s outbox, for the worker `holder` (a `claims.worker_id`)."""
-    return Leadership(LeaseStore(engine), f"delivery:{channel}", holder, config.lease_s, config.poll_s,
+    return Leadership(LeaseStore(engine), lease_name(channel), holder, config.lease_s, config.poll_s,
                       is_dead=lambda other: _dead_here(other, channel))

@@ -76,8 +76,10 @@ class DeliveryWorker:
 
     With `lead`, a channel is sent only while this process holds its delivery lease
     (`bot.delivery.leader`), so that every process sharing the database together keeps the
-    messenger's limits; `worker_id` must then be a `claims.worker_id`. Without, the caller
-    makes sure that one worker (or workers sharing one limiter) sends."""
+    messenger's limits, and up to `delivery.in_flight` messages (to different chats) are in
+    flight at once, since this process is the only one sending; `worker_id` must then be a
+    `claims.worker_id`. Without, the caller makes sure that one worker (or workers sharing one
+    limiter) sends."""
 
     def __init__(self, outbox: Outbox, senders: Mapping[str, Sender] | Sender,
                  limiter: Mapping[str, RateLimiter] | RateLimiter | None, settings: Settings | Delivery,
@@ -101,6 +103,8 @@ class DeliveryWorker:
         self.leaders: dict[str, Leadership] = ({c: leadership(outbox.engine, c, self.config, self.worker_id)
                                                 for c in self.senders} if lead else {})
         self._terms: dict[str, int] = {}  # the leadership term each channel's limiter was prepared for
+        self._taking_over = asyncio.Lock()
+        self.in_flight = self.config.in_flight if lead else 1
         self._running = asyncio.Lock()
 
     @property
@@ -116,7 +120,9 @@ class DeliveryWorker:
         deadline = None if budget_s is None else time.monotonic() + budget_s
         async with self._running:
             for channel in self.senders:
-                await self._drain(channel, counts, deadline, stop)
+                if await self._leading(channel):  # else another process sends this channel
+                    await asyncio.gather(*(self._drain(channel, counts, deadline, stop)
+                                           for _ in range(self.in_flight)))
             counts.reports += await self.report_finished()
         return counts
 
@@ -170,8 +176,10 @@ class DeliveryWorker:
         if not await leader.ensure():
             return False
         if self._terms.get(channel) != leader.terms:
-            await self._take_over(channel)
-            self._terms[channel] = leader.terms
+            async with self._taking_over:  # once, while the other sending loops wait
+                if self._terms.get(channel) != leader.terms:
+                    await self._take_over(channel)
+                    self._terms[channel] = leader.terms
         return leader.held()
 
     async def _take_over(self, channel: str) -> None:
@@ -188,8 +196,6 @@ class DeliveryWorker:
 
     async def _drain(self, channel: str, counts: DeliveryCounts, deadline: float | None,
                      stop: asyncio.Event | None) -> None:
-        if not await self._leading(channel):
-            return  # another process sends this channel
         limiter = self.limiters[channel]
         # Another worker (process) must not write to a chat just claimed here within its interval.
         hold = timedelta(seconds=limiter.chat_interval) if limiter.chat_interval > 0 else None
