@@ -72,7 +72,7 @@ def _channel(name: str) -> str:
 
 
 class DeliveryWorker:
-    """Drains the outbox for its channels, one message in flight at a time.
+    """Drains the outbox for its channels, one message in flight per sending loop.
 
     With `lead`, a channel is sent only while this process holds its delivery lease
     (`bot.delivery.leader`), so that every process sharing the database together keeps the
