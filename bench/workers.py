@@ -15,7 +15,8 @@ share of the limit, wall time with start-ups, the stop to the successor's first 
 server's 429s, duplicates (only messages in flight at the stop may repeat), losses, the fake's
 limit checks, and how many processes sent.
 
-    .venv/bin/python bench/workers.py [--messages 3000] [--per-second 30] [--database postgresql|sqlite]
+    .venv/bin/python bench/workers.py [--messages 3000] [--per-second 30] [--in-flight N]
+                                      [--database postgresql|sqlite] [--only baseline|killed|frozen]
 """
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--per-second", type=float, default=30.0, help="the limit, on both sides")
+    parser.add_argument("--in-flight", type=int, help="delivery.in_flight (default: config.yaml's)")
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--only", choices=["baseline", "killed", "frozen"], action="append",
                         help="run only these scenarios")
@@ -82,7 +84,7 @@ async def main() -> None:
     groups = max(1, args.messages // 200)
     chats = (args.messages - groups * PER_GROUP) // PER_CHAT
     world = {"chats": chats, "per_chat": PER_CHAT, "groups": groups, "per_group": PER_GROUP,
-             "per_second": args.per_second}
+             "per_second": args.per_second, "in_flight": args.in_flight}
     third = (chats * PER_CHAT + groups * PER_GROUP) // 3
     scenarios = {
         "baseline: 1 process": {"processes": 1},
@@ -93,7 +95,8 @@ async def main() -> None:
               if not args.only or name.split(":")[0] in args.only}
     folder = Path(tempfile.mkdtemp(prefix="bench-workers-"))
     print(f"{args.database}, limit {args.per_second:g}/s, 1/s per chat, {PER_GROUP}/min per group, "
-          f"lease_s {LEASE_S}; {chats} chats × {PER_CHAT} + {groups} groups × {PER_GROUP}")
+          f"lease_s {LEASE_S}, in_flight {args.in_flight or 'as configured'}; "
+          f"{chats} chats × {PER_CHAT} + {groups} groups × {PER_GROUP}")
     print(f"{'scenario':<30} {'procs':>3} {'msgs':>6} {'msg/s':>7} {'limit':>6} {'wall s':>7} "
           f"{'handover s':>10} {'429':>5} {'dupl':>5} {'lost':>5} {'senders':>7}  limit checks")
     for name, options in chosen.items():

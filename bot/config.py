@@ -215,9 +215,10 @@ class Delivery(_Section):
     # Seconds between looks at the outbox when it is empty.
     poll_s: float = Field(2.0, gt=0)
     # Messages the delivery leader (the one process sending a messenger's outbox) has in flight
-    # at once, each to another chat: enough to reach the limit over a slow network; after a
-    # crash each of them may arrive twice.
-    in_flight: int = Field(4, ge=1, le=32)
+    # at once, each to another chat. One keeps "a crash repeats at most one message"; over a
+    # slow network (a round trip of 1/30 s or more) raise it to reach the limit, knowing that
+    # after a crash each message in flight may arrive twice.
+    in_flight: int = Field(1, ge=1, le=32)
 
 
 class Tasks(_Section):

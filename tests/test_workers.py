@@ -112,7 +112,8 @@ def holder_pid(holder: str | None) -> int | None:
 
 async def run_workers(database_url: str, store: Path, *, processes: int = 3, per_second: float = 30,
                       kill_after: int | None = None, stop_signal: int = signal.SIGKILL, chats: int = 900,
-                      per_chat: int = 3, groups: int = 15, per_group: int = 20, timeout: float = 300.0) -> Run:
+                      per_chat: int = 3, groups: int = 15, per_group: int = 20, in_flight: int | None = None,
+                      timeout: float = 300.0) -> Run:
     """Queue the messages, start `processes` × `python -m bot deliver --until-empty` against a
     fake Bot API enforcing the same limits, stop the delivery leader after `kill_after` accepted
     sends with `stop_signal` (SIGSTOP: frozen, resumed once its successor has sent for a while),
@@ -135,6 +136,8 @@ async def run_workers(database_url: str, store: Path, *, processes: int = 3, per
                "ASSISTANT__DELIVERY__LEASE_S": str(LEASE_S), "ASSISTANT__DELIVERY__POLL_S": "0.5",
                "ASSISTANT__PATHS__STORE": str(store)}
         env.pop("ZALO_BOT_TOKEN", None)
+        if in_flight is not None:
+            env["ASSISTANT__DELIVERY__IN_FLIGHT"] = str(in_flight)
         started = time.monotonic()
         procs = [await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "deliver", "--until-empty", cwd=ROOT, env=env,
@@ -209,6 +212,35 @@ async def test_three_deliver_processes_keep_the_limits_together_and_replace_a_ki
     # One process sent at a time: the killed leader, then one successor; the third only waited.
     assert run.killed_pid in run.sender_pids and len(run.sender_pids) == 2
     assert run.sender_pids < set(run.pids)
+
+
+async def test_a_leader_with_several_messages_in_flight_keeps_every_limit(
+        db_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`in_flight` 4: four sending loops claim at once, often rows of one chat, and still no chat
+    gets two messages within a second, the overall limit holds, and each message goes once."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    outbox = Outbox(db_engine)
+    outbox.enqueue([NewMessage(f"f:{i}", "telegram", str(500 + i % 20), f"Tin {i}") for i in range(80)])
+    settings = load_settings(environ={}, delivery__telegram_per_second=40, delivery__in_flight=4)
+    limits = RateLimits(overall_per_second=40)
+    async with FakeTelegram(limits=limits) as tg:
+        for chat in range(500, 520):
+            tg.register_chat(chat)
+        bot = Bot(tg.token, base_url=tg.base_url)
+        await bot.initialize()
+        try:
+            worker = DeliveryWorker(outbox, TelegramSender(bot), None, settings, None, worker_id("telegram"),
+                                    lead=True)
+            while outbox.unsettled():
+                await worker.run_once()
+            await worker.step_down()
+        finally:
+            await bot.shutdown()
+        assert not [c for c in tg.calls if c.status == 429]
+        assert tg.rate_report().violations(limits) == []
+        received = Counter(m.text for messages in tg.messages.values() for m in messages)
+    assert received == Counter(f"Tin {i}" for i in range(80))
+    assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 80, "failed": 0}
 
 
 # -- the lease itself, on a clock the test moves -------------------------------------------------

@@ -8,9 +8,10 @@ over when the leader stops.
 Why a lease row rather than the alternatives:
 
 - A PostgreSQL advisory lock is released when the holder's connection dies, but the holder is not
-  told: a leader whose connection was cut (a restarted server, a network hiccup, a pooler) goes on
-  sending while another process already took the lock, and for a while both send. It exists only
-  on PostgreSQL, and connection poolers in transaction mode break session locks.
+  told at once: a leader whose connection was cut (a restarted server, a network hiccup) goes on
+  sending until its next query fails, while another process already took the lock, and for a
+  while both send. It exists only on PostgreSQL, and connection poolers in transaction mode break
+  session locks.
 - A token bucket in the database would cost a locked row update per message (and per chat and
   group), serialise every sender on that row, and compare the clocks of several machines; the
   per-process limiter (`limiter.py`), which counts windows from the messenger's answers, would
@@ -20,7 +21,7 @@ Why a lease row rather than the alternatives:
   started, and starts no send once three quarters of the lease have passed since. Another process
   takes the lease only after it has seen the same beat for a whole `lease_s` by *its* clock, so by
   then the leader has stopped for a quarter of the lease; the take is a compare-and-set on the
-  beat, so two contenders never both win. No wall clocks are compared, it works the same on
+  beat, so two contenders never both win. It compares no wall clocks, works the same on
   SQLite and PostgreSQL, and a leader that is alive but stuck (not only a dead one) is replaced.
 
 Hand-over: a leader that stops cleanly gives the lease up and another process takes it at its
@@ -28,7 +29,10 @@ next look (every `poll_s`, at most a fifth of the lease). A holder that was a pr
 machine and is gone (killed) is replaced at the next look too, as `claims` does for rows; any other
 holder after `lease_s` without a beat. The new leader first sends back its dead predecessor's rows,
 counts the predecessor's sends of the last minute in its own per-chat and per-group windows (from
-the outbox's `sent_at`), and waits one overall window, so no limit is exceeded across the change.
+the outbox's `sent_at`, written by the predecessor's wall clock: machines sharing a database keep
+their clocks synchronised), and waits one overall window, so no limit is exceeded across the
+change.
+
 What no lease can prevent: a process frozen for longer than the lease right between its last
 check and the send (a suspended VM) sends that one message late.
 """
