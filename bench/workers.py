@@ -101,7 +101,8 @@ async def main() -> None:
           f"{'handover s':>10} {'429':>5} {'dupl':>5} {'lost':>5} {'senders':>7}  limit checks")
     for name, options in chosen.items():
         with database(args.database, folder) as url:
-            run = await run_workers(url, folder / "store", **world, **options)  # type: ignore[arg-type]
+            run = await run_workers(url, folder / "store", **world, **options,  # type: ignore[arg-type]
+                                    timeout=120 + 5 * args.messages / args.per_second)
         print(row(name, run), flush=True)
 
 
