@@ -211,10 +211,16 @@ class Delivery(_Section):
     zalo_chat_interval_s: float = Field(1.0, ge=0)
     # Attempts before a message is marked failed (429s wait and do not count).
     max_attempts: int = Field(5, ge=1)
-    # Seconds after which a message claimed by a worker that died is sent again.
+    # Seconds after which a message claimed by a worker that died is sent again, and after which
+    # a delivery leader that stopped renewing its lease is replaced by another process.
     lease_s: int = Field(60, ge=5)
     # Seconds between looks at the outbox when it is empty.
     poll_s: float = Field(2.0, gt=0)
+    # Messages the delivery leader (the one process sending a messenger's outbox) has in flight
+    # at once, each to another chat. One keeps "a crash repeats at most one message"; over a
+    # slow network (a round trip of 1/30 s or more) raise it to reach the limit, knowing that
+    # after a crash each message in flight may arrive twice.
+    in_flight: int = Field(1, ge=1, le=32)
 
 
 class Tasks(_Section):

@@ -11,7 +11,7 @@ from bot.channels.zalo.sender import ZaloSender
 from bot.core.messages import TELEGRAM, ZALO
 from bot.db import models as m
 from bot.db.outbox import Outbox
-from bot.delivery.claims import recover_dead_claims, worker_id
+from bot.delivery.claims import worker_id
 from bot.delivery.errors import Sender
 from bot.delivery.worker import DeliveryWorker
 from bot.services.retention import prune
@@ -48,7 +48,10 @@ class Background:
         self.attachments_every_s = attachments_every_s
 
     def worker(self, sender: Sender) -> DeliveryWorker:
-        return DeliveryWorker(self.outbox, sender, None, self.settings, self.people, worker_id(sender.channel))
+        """The channel's worker; it sends only while this process is the channel's delivery
+        leader (other bot or `deliver` processes on the same database take turns)."""
+        return DeliveryWorker(self.outbox, sender, None, self.settings, self.people, worker_id(sender.channel),
+                              lead=True)
 
     async def tick(self) -> int:
         """Propose new documents' tasks, then plan the reminders due now (both idempotent: what
@@ -94,14 +97,11 @@ class Background:
             raise RuntimeError("python-telegram-bot[job-queue] is needed to deliver reminders")
         bot = plain_bot(application, base_url)
         worker = self.worker(TelegramSender(bot))
-        recovered = asyncio.Event()
 
         async def deliver(context: Any) -> None:
+            await worker.lead()  # renewed even while a run waits out a pause
             if worker.busy:
                 return
-            if not recovered.is_set():
-                recovered.set()
-                await asyncio.to_thread(recover_dead_claims, self.outbox, TELEGRAM.name)
             await worker.run_once(budget_s=JOB_BUDGET_S)
 
         async def plan(context: Any) -> None:
@@ -132,7 +132,6 @@ class Background:
 
         async with ZaloClient(token, base_url, retries=0) as client:
             worker = self.worker(ZaloSender(client, self.chats))
-            await asyncio.to_thread(recover_dead_claims, self.outbox, ZALO.name)
             await asyncio.gather(worker.run(stop), self._plan_until(stop),
                                  self._keep_attachments_until(stop, client.download), self._prune_until(stop))
 

@@ -11,7 +11,7 @@ from bot.channels.telegram.sender import TelegramSender
 from bot.channels.zalo.sender import ZaloSender
 from bot.core.messages import TELEGRAM, ZALO
 from bot.db.outbox import Outbox
-from bot.delivery.claims import recover_dead_claims, worker_id
+from bot.delivery.claims import worker_id
 from bot.delivery.errors import Sender
 from bot.delivery.worker import DeliveryWorker, report_text
 
@@ -26,6 +26,8 @@ TOKEN_ENV = {TELEGRAM.name: ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL"),
 NO_TOKEN = "Kênh {channel} chưa có {env}: {n} tin của kênh này vẫn chờ trong hàng đợi."
 NO_CHANNEL = "Chưa đặt TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: không có kênh nào để gửi."
 PROGRESS = "Đã gửi {sent}, lỗi {failed}, còn chờ {pending}"
+FOLLOWING = ("Kênh {channel}: một tiến trình khác đang gửi tin; tiến trình này chờ và sẽ gửi thay "
+             "nếu tiến trình đó dừng.")
 
 
 class _Channels:
@@ -92,10 +94,12 @@ async def deliver(settings: Settings, *, until_empty: bool = False, broadcast_id
             if not channels.senders:
                 out(NO_CHANNEL)
                 return 2
-            for channel in channels.senders:
-                recover_dead_claims(outbox, channel)
-            workers = [DeliveryWorker(outbox, sender, None, settings, people, worker_id(channel))
+            # One process at a time sends a channel (the limits are the bot's): the others wait.
+            workers = [DeliveryWorker(outbox, sender, None, settings, people, worker_id(channel), lead=True)
                        for channel, sender in channels.senders.items()]
+            for channel, worker in zip(channels.senders, workers):
+                if not await worker.lead():
+                    out(FOLLOWING.format(channel=channel))
             if until_empty or broadcast_id is not None:
                 await _until_settled(outbox, workers, list(channels.senders), broadcast_id, stop, out,
                                      progress_every, settings.delivery.poll_s)
@@ -120,6 +124,7 @@ async def _until_settled(outbox: Outbox, workers: list[DeliveryWorker], channels
                                 pending=counts["pending"] + counts["sending"]))
 
     reporter = asyncio.create_task(progress())
+    keepers = [asyncio.create_task(w.keep_leading(stop)) for w in workers]
     try:
         while not stop.is_set() and await asyncio.to_thread(remaining):
             runs = await asyncio.gather(*(w.run_once(stop=stop) for w in workers))
@@ -133,6 +138,11 @@ async def _until_settled(outbox: Outbox, workers: list[DeliveryWorker], channels
             await worker.report_finished()
     finally:
         reporter.cancel()
+        for keeper in keepers:
+            keeper.cancel()
+        await asyncio.gather(*keepers, return_exceptions=True)
+        for worker in workers:
+            await worker.step_down()
 
 
 def broadcast(settings: Settings, text: str, to: str, *, send: bool = True,

@@ -511,3 +511,16 @@ class Flag(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class Lease(Base):
+    """A role only one process may play at a time (sending one messenger's outbox), and its
+    holder's heartbeat: `beat` grows at every renewal, so that others can tell, by their own
+    clocks, that the holder stopped renewing (`bot.delivery.leader`)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(64))  # a worker id; None: given up
+    beat: Mapped[int] = mapped_column(Integer, default=0)
+    renewed_at: Mapped[datetime] = mapped_column(default=utc_now)  # for operators only

@@ -207,18 +207,23 @@ class Outbox(Repository):
                 self._record(session, self._sent(sent, now, worker_id), sent, "sent")
             found = session.execute(stmt).all()
             if chat_interval and found:
-                session.execute(self._hold_chats(channel, [r.chat_id for r in found], now + chat_interval))
+                session.execute(self._hold_chats(channel, [r.chat_id for r in found], now + chat_interval,
+                                                 skip_locked=self.engine.dialect.name == "postgresql"))
         return sorted((Claimed(r.id, r.broadcast_id, r.official_id, r.channel, r.chat_id, bool(r.is_group),
                                r.text, decode_buttons(r.buttons), int(r.attempts), int(r.parts_sent or 0))
                        for r in found), key=lambda c: c.id)
 
     @staticmethod
-    def _hold_chats(channel: str, chat_ids: list[str], until: datetime) -> Update:
-        """Other pending rows of these chats wait until `until` (the per-chat limit across workers)."""
+    def _hold_chats(channel: str, chat_ids: list[str], until: datetime, skip_locked: bool = False) -> Update:
+        """Other pending rows of these chats wait until `until` (the per-chat limit across workers).
+        `skip_locked` (PostgreSQL): rows another claim has locked are being claimed, not waited
+        for; two claims of one chat waiting for each other's rows would deadlock."""
         row = m.OutboxMessage
-        return (update(row).where(row.channel == channel, row.chat_id.in_(chat_ids),
-                                  row.status == Status.PENDING, row.not_before < until)
-                .values(not_before=until).execution_options(synchronize_session=False))
+        where = and_(row.channel == channel, row.chat_id.in_(chat_ids), row.status == Status.PENDING,
+                     row.not_before < until)
+        if skip_locked:
+            where = row.id.in_(select(row.id).where(where).with_for_update(skip_locked=True).scalar_subquery())
+        return update(row).where(where).values(not_before=until).execution_options(synchronize_session=False)
 
     def has_due(self, channel: str, now: datetime | None = None, *,
                 lease: timedelta = timedelta(seconds=60)) -> bool:
@@ -259,6 +264,19 @@ class Outbox(Repository):
         stmt = select(row.claimed_by).where(row.channel == channel, row.status == Status.SENDING).distinct()
         with self._read() as session:
             return [w for w in session.scalars(stmt) if w]
+
+    def recent_sends(self, channel: str, since: datetime) -> list[tuple[str, bool, datetime | None]]:
+        """(chat, is a group, sent at) of the channel's rows sent since `since`, and of those
+        being sent now (sent at None: the answer may be arriving): what a new delivery leader
+        counts in its rate windows."""
+        row = m.OutboxMessage
+        sent = select(row.chat_id, row.is_group, row.sent_at).where(
+            row.channel == channel, row.status == Status.SENT, row.sent_at >= since)
+        sending = select(row.chat_id, row.is_group).where(row.channel == channel, row.status == Status.SENDING)
+        with self._read() as session:
+            found = [(chat, bool(group), at) for chat, group, at in session.execute(sent)]
+            found += [(chat, bool(group), None) for chat, group in session.execute(sending)]
+        return found
 
     def release_claims(self, channel: str, worker_ids: Iterable[str]) -> int:
         """Put back to pending the rows these (dead) workers held, without waiting out their

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -147,6 +147,28 @@ class RateLimiter:
             chat.group_sends.append(now)
             while chat.group_sends and chat.group_sends[0] <= now - 60.0 - SLOT_MARGIN_S:
                 chat.group_sends.popleft()
+
+    def cancel(self, slot: Slot) -> None:
+        """Nothing was sent after all: give the slot back without counting a send."""
+        self._in_flight -= 1
+        chat = self._chats.get(slot.chat_id)
+        if chat is not None:
+            chat.in_flight = False
+
+    def recall(self, sends: Iterable[tuple[str, bool, float]]) -> None:
+        """Sends another process made (chat, is a group, seconds ago), counted in the per-chat
+        and per-group windows as if they had been answered here."""
+        now = self.clock()
+        minute = 60.0 + SLOT_MARGIN_S
+        for chat_id, is_group, ago in sends:
+            answered = now - max(ago, 0.0)
+            chat = self._chats.setdefault(chat_id, _Chat())
+            chat.is_group = chat.is_group or is_group
+            chat.ready_at = max(chat.ready_at, answered + self.chat_interval)
+            if is_group and self.group_per_minute and answered > now - minute:
+                chat.group_sends.append(answered)
+        for chat in self._chats.values():
+            chat.group_sends = deque(sorted(chat.group_sends))
 
     def pause(self, seconds: float, chat_id: str | None = None) -> None:
         """Hold one chat (or, without a chat, every send) for `seconds`."""

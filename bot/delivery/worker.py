@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from bot.db import models as m
 from bot.db.outbox import REASON_SEP, BroadcastReport, Claimed, NewMessage, Outbox
+from bot.delivery.claims import recover_dead_claims
 from bot.delivery.errors import (UNKNOWN_OUTCOME, TOO_MANY_ATTEMPTS, Blocked, ChatMoved, ChatNotFound,
                                  PermanentError, RetryAfter, Sender, TransientError,
                                  failure_reason)
+from bot.delivery.leader import Leadership, leadership
 from bot.delivery.limiter import LONG_WAIT_S, RateLimiter
 
 if TYPE_CHECKING:
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 REPORT_TITLES = {"announcement": "Thông báo", "reminder": "Nhắc hạn"}
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 MIGRATED = "nhóm đã chuyển thành siêu nhóm"
+# A new leader counts its predecessor's sends of this many seconds (the group window and then some).
+RECALL_S = 61.0
 
 
 # -- the worker -------------------------------------------------------------------------------
@@ -68,12 +72,19 @@ def _channel(name: str) -> str:
 
 
 class DeliveryWorker:
-    """Drains the outbox for its channels, one message in flight at a time."""
+    """Drains the outbox for its channels, one message in flight per sending loop.
+
+    With `lead`, a channel is sent only while this process holds its delivery lease
+    (`bot.delivery.leader`), so that every process sharing the database together keeps the
+    messenger's limits, and up to `delivery.in_flight` messages (to different chats) are in
+    flight at once, since this process is the only one sending; `worker_id` must then be a
+    `claims.worker_id`. Without, the caller makes sure that one worker (or workers sharing one
+    limiter) sends."""
 
     def __init__(self, outbox: Outbox, senders: Mapping[str, Sender] | Sender,
                  limiter: Mapping[str, RateLimiter] | RateLimiter | None, settings: Settings | Delivery,
                  people: PeopleStore | None = None, worker_id: str | None = None, *,
-                 backoff_s: float = 2.0, max_backoff_s: float = 600.0,
+                 lead: bool = False, backoff_s: float = 2.0, max_backoff_s: float = 600.0,
                  now: Callable[[], datetime] = m.utc_now) -> None:
         self.outbox = outbox
         self.senders = dict(senders) if isinstance(senders, Mapping) else {senders.channel: senders}
@@ -89,6 +100,11 @@ class DeliveryWorker:
         self.max_backoff_s = max_backoff_s
         self.now = now
         self.lease = timedelta(seconds=self.config.lease_s)
+        self.leaders: dict[str, Leadership] = ({c: leadership(outbox.engine, c, self.config, self.worker_id)
+                                                for c in self.senders} if lead else {})
+        self._terms: dict[str, int] = {}  # the leadership term each channel's limiter was prepared for
+        self._taking_over = asyncio.Lock()
+        self.in_flight = self.config.in_flight if lead else 1
         self._running = asyncio.Lock()
 
     @property
@@ -104,24 +120,79 @@ class DeliveryWorker:
         deadline = None if budget_s is None else time.monotonic() + budget_s
         async with self._running:
             for channel in self.senders:
-                await self._drain(channel, counts, deadline, stop)
+                if await self._leading(channel):  # else another process sends this channel
+                    await asyncio.gather(*(self._drain(channel, counts, deadline, stop)
+                                           for _ in range(self.in_flight)))
             counts.reports += await self.report_finished()
         return counts
 
     async def run(self, stop: asyncio.Event) -> DeliveryCounts:
         """Drain, then look again every `poll_s`, until `stop` is set (the message in flight
-        is finished first)."""
+        is finished first); then give the leases up."""
         total = DeliveryCounts()
-        while not stop.is_set():
-            try:
-                total.add(await self.run_once(stop=stop))
-            except Exception:  # a database hiccup must not end delivery for good
-                log.exception("delivery: lỗi khi gửi tin trong hàng đợi; thử lại sau")
-            try:
-                await asyncio.wait_for(stop.wait(), self.config.poll_s)
-            except TimeoutError:
-                pass
+        keeper = asyncio.create_task(self.keep_leading(stop))
+        try:
+            while not stop.is_set():
+                try:
+                    total.add(await self.run_once(stop=stop))
+                except Exception:  # a database hiccup must not end delivery for good
+                    log.exception("delivery: lỗi khi gửi tin trong hàng đợi; thử lại sau")
+                try:
+                    await asyncio.wait_for(stop.wait(), self.config.poll_s)
+                except TimeoutError:
+                    pass
+        finally:
+            keeper.cancel()
+            await asyncio.gather(keeper, return_exceptions=True)
+            await self.step_down()
         return total
+
+    # -- leadership -------------------------------------------------------------------------
+
+    async def lead(self) -> bool:
+        """Renew (or look at) every channel's lease when due; whether this process leads any.
+        True without leases."""
+        held = [await leader.ensure() for leader in self.leaders.values()]
+        return not held or any(held)
+
+    async def keep_leading(self, stop: asyncio.Event) -> None:
+        """Keep the leases renewed beside the sending, whose waits (a 429's pause) may be long."""
+        await asyncio.gather(*(leader.keep(stop) for leader in self.leaders.values()))
+
+    async def step_down(self) -> None:
+        """Give every lease up, so that another process sends at once."""
+        for leader in self.leaders.values():
+            await leader.release()
+
+    def _may_send(self, channel: str) -> bool:
+        leader = self.leaders.get(channel)
+        return leader is None or leader.held()
+
+    async def _leading(self, channel: str) -> bool:
+        """Whether this process sends `channel` now; prepares the limiter when it just took over."""
+        leader = self.leaders.get(channel)
+        if leader is None:
+            return True
+        if not await leader.ensure():
+            return False
+        if self._terms.get(channel) != leader.terms:
+            async with self._taking_over:  # once, while the other sending loops wait
+                if self._terms.get(channel) != leader.terms:
+                    await self._take_over(channel)
+                    self._terms[channel] = leader.terms
+        return leader.held()
+
+    async def _take_over(self, channel: str) -> None:
+        """Before the first send of a term: the rows of a predecessor that died go back to
+        pending, its recent sends count in this limiter's per-chat and per-group windows, and
+        one overall window passes (its last second of sends is not known here)."""
+        limiter = self.limiters[channel]
+        await asyncio.to_thread(recover_dead_claims, self.outbox, channel)
+        now = self.now()
+        recent = await asyncio.to_thread(self.outbox.recent_sends, channel, now - timedelta(seconds=RECALL_S))
+        limiter.recall((chat, group, 0.0 if at is None else (now - at).total_seconds())
+                       for chat, group, at in recent)
+        limiter.pause(limiter.window)
 
     async def _drain(self, channel: str, counts: DeliveryCounts, deadline: float | None,
                      stop: asyncio.Event | None) -> None:
@@ -132,7 +203,8 @@ class DeliveryWorker:
         try:
             while True:
                 ending = ((stop is not None and stop.is_set())
-                          or (deadline is not None and time.monotonic() >= deadline))
+                          or (deadline is not None and time.monotonic() >= deadline)
+                          or not await self._leading(channel))
                 if ending or limiter.overall_wait() > LONG_WAIT_S:  # never hold a claim across a pause
                     if sent is not None:
                         await asyncio.to_thread(self.outbox.mark_sent, sent, self.worker_id, self.now())
@@ -177,7 +249,7 @@ class DeliveryWorker:
             return None
         try:
             if not await self._send_parts(row, sender, limiter):
-                return None  # our lease ran out: the worker that took the row goes on
+                return None  # a lease ran out: the worker (or process) that took over goes on
         except ChatMoved as exc:
             if moved:  # moved twice in one go: not worth chasing
                 await self._fail(row, f"tin bị từ chối: {MIGRATED}", counts, str(exc))
@@ -206,12 +278,17 @@ class DeliveryWorker:
         return None
 
     async def _send_parts(self, row: Claimed, sender: Sender, limiter: RateLimiter) -> bool:
-        """Send the parts not yet accepted; False when the lease ran out between two parts."""
+        """Send the parts not yet accepted; False when the row's lease (or this process's
+        leadership) ran out before a part."""
         from bot.core.replies import split_text
 
         parts = split_text(row.text, sender.max_text)
         for i in range(min(row.parts_sent, len(parts)), len(parts)):
             slot = await limiter.acquire(row.chat_id, row.is_group)
+            if not self._may_send(row.channel):  # the lease ran out meanwhile: the next leader sends it
+                limiter.cancel(slot)
+                await asyncio.to_thread(self.outbox.retry_later, row.id, self.now(), self.worker_id, False)
+                return False
             try:
                 await sender.send(row.chat_id, parts[i], row.buttons if i == len(parts) - 1 else ())
             finally:
