@@ -217,6 +217,12 @@ def test_a_how_long_question_counts_units_of_time(question: str, unit_words: str
      "UBND tỉnh (qua Sở Khoa học và Công nghệ)"),
     ("Hộ gia đình nộp 01 hồ sơ tại Trung tâm phục vụ hành chính công cấp xã.",
      "Trung tâm phục vụ hành chính công cấp xã"),
+    # The agencies that also act on tasks (Kho bạc, Đài, Báo) receive too; a «Báo cáo» is no newspaper.
+    ("Chủ đầu tư gửi hồ sơ thanh toán về Kho bạc Nhà nước khu vực VI trước ngày 25 hằng tháng.",
+     "Kho bạc Nhà nước khu vực VI"),
+    ("Các xã nộp Báo cáo đánh giá về Báo và Phát thanh, Truyền hình tỉnh trước ngày 10/12.",
+     "Báo và Phát thanh"),
+    ("Gửi về Sở Nội vụ trong thời hạn 05 ngày làm việc.", "Sở Nội vụ"),
 ])
 def test_the_receiving_agency_is_the_one_named_first(sentence: str, agency: str) -> None:
     from bot.retrieval.evidence import recipient

@@ -43,10 +43,14 @@ _PREAMBLE = re.compile(
     r"(?:so\s+)?\d|(?:quyet dinh|nghi quyet|chi thi|ke hoach|cong van|chi dao|y kien)[^.;]{0,200}"
     r"ban hanh (?:ke hoach|chi thi|quyet dinh|huong dan)))")
 _SIGNATURE = re.compile(r"^(?:kt\.|tm\.|tl\.|ktl\.|q\.)\s|^(?:chu tich|pho chu tich|giam doc|pho giam doc)$")
-_AGENCY_NAME = (r"(?P<agency>(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
+# The words an agency's name starts with: one list for where things are sent and who must act.
+_AGENCY_HEAD = (r"(?:Sở|Ban|Bộ|Bộ Chỉ huy|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
                 r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
-                r"cơ quan thường trực|Liên đoàn|Mặt trận)[^,.;:()\n]{0,80}(?:\([^)]{0,80}\))?)")
-_SEND = r"\b(?:gửi|nộp|báo cáo|chuyển|trình)\b"
+                r"cơ quan thường trực|Liên đoàn|Mặt trận|Đài|Báo(?!\s+cáo))")
+# A name ends before the time or purpose that follows it («… Kho bạc khu vực VI trước ngày 25»).
+_NAME_END = r"\s(?:trước|chậm nhất|trong|để|theo|định kỳ|hằng|hàng|vào|kể từ|sau khi)\b"
+_AGENCY_NAME = rf"(?P<agency>{_AGENCY_HEAD}(?:(?!{_NAME_END})[^,.;:()\n]){{0,80}}(?:\([^)]{{0,80}}\))?)"
+_SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình)\b"
 # «gửi hồ sơ về Sở Nội vụ», «nộp tại Trung tâm …», and «báo cáo gửi Cục Chính trị (qua Phòng …)»
 # with the agency straight after the verb.
 _RECIPIENTS = (re.compile(rf"{_SEND}[^.;:]{{0,120}}?\b(?:về|cho|đến|tới|qua|tại)\s+{_AGENCY_NAME}"),
@@ -69,8 +73,7 @@ _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)*\s+(?:người|đơn
                      r"xã|phường|hộ|trường|cơ sở|km|ha|tấn|chỉ tiêu|ngày)\b", re.IGNORECASE)
 _LEAD = re.compile(r"\b(?:chủ trì|giao|phụ trách|chịu trách nhiệm|đầu mối|phối hợp|tham mưu|thường trực)\b",
                    re.IGNORECASE)
-_AGENCY = re.compile(r"\b(?:Sở|Ban|Bộ|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Công an|"
-                     r"Bộ Chỉ huy|Đài|Báo|Trung tâm)\s+\w", re.IGNORECASE)
+_AGENCY = re.compile(rf"\b{_AGENCY_HEAD}\s+\w", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:[-–+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
 # A numbered, lettered or Roman heading marker: «1.», «1.2.», «a)», «IV.».
 _MARKER = re.compile(r"^(?:[IVX]{1,4}\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
