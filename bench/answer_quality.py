@@ -8,7 +8,9 @@ never give another issuer's date — measured through the same Answerer as `ask 
    set bench/data/qa_dev.jsonl (questions written from the corpus: deadlines, responsibilities,
    criteria, figures; a quarter typed without diacritics; unanswerable ones naming an issuer the
    store lacks, citing a document it only references, or off every topic), reported on its
-   tuning and held-out halves (`split`, fixed once by document): the expected fact in the
+   tuning and held-out halves (`split`, fixed once by document; the second round,
+   qa_dev_more.jsonl, is all tuning; the third, qa_dev_r3.jsonl, split by document into both
+   halves, each half reported per round): the expected fact in the
    answer, the right document first, unanswerable declined, answers from another issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
    follow-up or a new question about another document.
@@ -41,6 +43,8 @@ DEV = DATA / "qa_dev.jsonl"
 # A second round of questions from 53 further documents, written later and all in the tuning
 # half (the held-out half stays as it was split).
 DEV_MORE = DATA / "qa_dev_more.jsonl"
+# A third round from 45 documents no earlier set used, split once by document into both halves.
+DEV_THIRD = DATA / "qa_dev_r3.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -127,7 +131,8 @@ def dev_figures(results: list[tuple[dict, dict]]) -> dict[str, float | int]:
 
 
 def development_rows() -> list[dict]:
-    return read_jsonl(DEV) + [dict(row, round=2) for row in read_jsonl(DEV_MORE)]
+    return (read_jsonl(DEV) + [dict(row, round=2) for row in read_jsonl(DEV_MORE)]
+            + [dict(row, round=3) for row in read_jsonl(DEV_THIRD)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
