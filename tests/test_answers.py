@@ -68,6 +68,14 @@ def test_the_same_answer_without_diacritics_in_nfd_or_in_capitals(answerer: Answ
     assert "Sở Nội vụ" in answer.text  # shown with its diacritics, whatever was typed
 
 
+def test_from_when_it_applies_leads_with_the_start(answerer: Answerer) -> None:
+    answer = answerer.ask("đợt thi đua theo kế hoạch 982 áp dụng từ khi nào?")
+
+    first = answer.text.split("\n")[0]
+    assert answer.found and first.startswith("Áp dụng từ ngày ban hành Kế hoạch")
+    assert answer.sources[0].doc_number == "982/KH-UBND"
+
+
 def test_recipient_answer_names_the_agency(answerer: Answerer) -> None:
     answer = answerer.ask("Hồ sơ đề nghị tặng Bằng khen bầu cử gửi về đâu?")
     assert answer.text.startswith("Nơi gửi: Sở Nội vụ (qua Phòng Xây dựng chính quyền).")

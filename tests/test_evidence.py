@@ -29,6 +29,7 @@ def best(question: str, *passages: Passage, title: str = "") -> str:
     "thành phố ban hành Kế hoạch triển khai như sau:",
     "Thực hiện Chỉ thị số 41-CT/TW của Ban Bí thư về thi đua yêu nước, UBND tỉnh ban hành Kế hoạch.",
     "Theo đề nghị của Giám đốc Sở Nội vụ.",
+    "Xét Tờ trình số 471/TTr-UBND ngày 12 tháng 11 năm 2025 của Ủy ban nhân dân tỉnh về dự thảo Nghị quyết;",
     "KT. CHỦ TỊCH",
 ])
 def test_preambles_are_recognised(sentence: str) -> None:
@@ -38,6 +39,7 @@ def test_preambles_are_recognised(sentence: str) -> None:
 @pytest.mark.parametrize("sentence", [
     "Thực hiện báo cáo định kỳ 6 tháng gửi Sở Nội vụ trước ngày 15/6.",
     "Sở Nội vụ chủ trì, phối hợp với các sở, ngành tổng hợp kết quả.",
+    "Xét tặng giải thưởng hằng năm; hồ sơ gửi Hội đồng trước ngày 30 tháng 9.",
 ])
 def test_body_sentences_are_not_preambles(sentence: str) -> None:
     assert not is_preamble(sentence)
@@ -229,3 +231,26 @@ def test_the_receiving_agency_is_the_one_named_first(sentence: str, agency: str)
 
     found = recipient(sentence)
     assert found is not None and found["agency"].strip() == agency
+
+
+# -- when a document takes effect ----------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, when", [
+    ("4. Nghị quyết có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026.", "từ ngày 01 tháng 01 năm 2026"),
+    ("Quyết định này có hiệu lực thi hành kể từ ngày ký.", "kể từ ngày ký"),
+    ("… ban hành Bảng giá mới áp dụng cho địa phương từ ngày 01/01/2026, làm căn cứ điều chỉnh.",
+     "từ ngày 01/01/2026"),
+])
+def test_from_when_a_text_applies(sentence: str, when: str) -> None:
+    from bot.retrieval.evidence import takes_effect
+
+    assert takes_effect(sentence) == when
+
+
+def test_the_sentence_saying_when_a_text_applies_leads_over_one_that_voids_another() -> None:
+    question = understand("Nghị quyết về mức chi đặc thù có hiệu lực từ khi nào?")
+    voided = ("Nghị quyết số 20/2022/NQ-HĐND ngày 12 tháng 9 năm 2022 quy định một số nội dung chi và mức "
+              "chi đặc thù hết hiệu lực kể từ ngày Nghị quyết này có hiệu lực thi hành.")
+    applies = "Nghị quyết này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026."
+    scorer = SentenceScorer(question)
+    assert scorer.score(applies, passage(applies), 0.0) > scorer.score(voided, passage(voided), 0.0)

@@ -119,6 +119,9 @@ def test_two_documents_in_one_question() -> None:
     ("mục đích của kế hoạch là gì", Intent.GENERAL),
     ("thời gian thực hiện đợt thi đua", Intent.DEADLINE),
     ("tỷ lệ chi trả không dùng tiền mặt phải đạt bao nhiêu", Intent.AMOUNT),
+    ("Nghị quyết 55/2025 có hiệu lực từ khi nào?", Intent.EFFECTIVE),
+    ("bang gia tinh thue tai nguyen ap dung tu ngay nao", Intent.EFFECTIVE),
+    ("giấy phép có hiệu lực bao lâu", Intent.AMOUNT),  # how long, not from when
 ])
 def test_intent(question: str, intent: Intent) -> None:
     assert understand(question).intent is intent

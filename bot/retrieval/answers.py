@@ -18,7 +18,8 @@ from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, overlap, pairs,
-                                    passage_sentences, recipient, table_header, topic_terms, without_refs)
+                                    passage_sentences, recipient, table_header, takes_effect, topic_terms,
+                                    without_refs)
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
@@ -262,6 +263,10 @@ class Answerer:
             agency = recipient(pick.sentence)
             if agency:
                 return f"Nơi gửi: {agency['agency'].strip()}."
+        if question.intent is Intent.EFFECTIVE:
+            when = takes_effect(pick.sentence)
+            if when:
+                return f"Áp dụng {when.rstrip(',')}."
         return None
 
     def _criteria_answer(self, question: Question, numbers: list[str], top: Passage | None) -> Answer | None:

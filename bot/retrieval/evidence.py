@@ -31,13 +31,15 @@ toi minh ai nay do voi trong theo can phai hay hoi xin vui long giup biet muon n
 nhieu bao lau cai mot viec so""".split())
 # Words that say what kind of answer is wanted, not what it is about.
 _INTENT_WORDS = set("""han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc""".split())
+# «có hiệu lực / áp dụng / thi hành từ khi nào» names what is asked, not what it is about.
+_EFFECT_WORDS = set("""hieu luc ap dung thi hanh""".split())
 # Words of the documents' own framing: every plan "triển khai" / "thực hiện" something.
 _FRAME_WORDS = set("""ke hoach chi thi quyet dinh cong van thong bao huong dan van ban nghi quyet
 trien khai thuc hien ban hanh""".split())
 
 # «Căn cứ Luật …», «Thực hiện Quyết định số …», «Theo đề nghị của …»: why the document exists.
 _PREAMBLE = re.compile(
-    r"^(?:\W*)(?:can cu|xet de nghi|theo de nghi|kinh gui|noi nhan|"
+    r"^(?:\W*)(?:can cu|xet de nghi|xet to trinh|xet bao cao|theo de nghi|kinh gui|noi nhan|"
     r"thuc hien (?:cac |y kien |su chi dao |chi dao )?(?:(?:quyet dinh|nghi quyet|chi thi|ke hoach|"
     r"cong van|cong dien|thong bao|thong tu|nghi dinh|luat|van ban|ket luan|huong dan)\b[^.;]{0,40}?"
     r"(?:so\s+)?\d|(?:quyet dinh|nghi quyet|chi thi|ke hoach|cong van|chi dao|y kien)[^.;]{0,200}"
@@ -83,6 +85,11 @@ _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
 # «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
 _TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: hoan thanh)?|tien do|"
                         r"han (?:hoan thanh|chot))\b")
+# «Nghị quyết này có hiệu lực từ ngày 01 tháng 01 năm 2026», «áp dụng kể từ ngày ký»; a text that
+# another one makes void («… hết hiệu lực kể từ ngày …») is no answer to when this one applies.
+_TAKES_EFFECT = re.compile(r"\b(?:hiệu lực|áp dụng|thực hiện)(?:\s+[^\W\d]+){0,4}?\s+"
+                           r"(?P<when>(?:kể\s+)?từ\s+(?:ngày|tháng|năm)\b[^.;,(]*)", re.IGNORECASE)
+_VOIDED = re.compile(r"\b(?:het hieu luc|bai bo|thay the)\b")
 # «Ngày 20 tháng 11 năm 2025, Phó Thủ tướng … đã …»: a date that tells what happened.
 _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi gian qua)\b")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%|bao\b)([a-z]+)")
@@ -100,6 +107,9 @@ class Weights:
     pairs: float = 2.0
     section: float = 0.5
     intent: float = 1.0
+    # When a document takes effect is said once, in a sentence that shares few words with the
+    # question («Thông tư … về phí thẩm định karaoke có hiệu lực từ khi nào?»): the cue leads.
+    effective: float = 3.0
     rank: float = 2.0  # the retrieval rank: a lower passage must match clearly better to lead
     named_rank: float = 0.8  # within a document the question names, the rank says less
     short: float = 0.5
@@ -249,6 +259,12 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
         return 0.4 if _PERIOD.search(sentence) else 0.0
     if intent is Intent.RECIPIENT:
         return 1.0 if recipient(sentence) else 0.0
+    if intent is Intent.EFFECTIVE:
+        if _VOIDED.search(fold(sentence)):
+            return 0.0
+        if takes_effect(sentence):
+            return 1.0
+        return 0.3 if _DATE.search(sentence) else 0.0
     if intent is Intent.AMOUNT:
         # «20 (hai mươi) ngày»: the number may be spelled out before its unit.
         if unit and re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(sentence)):
@@ -259,6 +275,13 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
     if intent is Intent.CRITERIA:
         return 0.4 if _ITEM.match(sentence) or sentence.rstrip().endswith(":") else 0.0
     return 0.0
+
+
+def takes_effect(sentence: str) -> str | None:
+    """From when the sentence says something applies: «… có hiệu lực thi hành kể từ ngày ký» ->
+    "kể từ ngày ký"."""
+    found = _TAKES_EFFECT.search(sentence)
+    return " ".join(found["when"].split()) if found else None
 
 
 def asked_unit(question: str) -> str | None:
@@ -277,7 +300,8 @@ def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset()) -> int
     if intent is Intent.RECIPIENT:
         sent = recipient(sentence)
         return sent.start() if sent else None
-    pattern = {Intent.DEADLINE: _DATE, Intent.AMOUNT: _FIGURE, Intent.RESPONSIBLE: _LEAD}.get(intent)
+    pattern = {Intent.DEADLINE: _DATE, Intent.EFFECTIVE: _DATE, Intent.AMOUNT: _FIGURE,
+               Intent.RESPONSIBLE: _LEAD}.get(intent)
     found = list(pattern.finditer(sentence)) if pattern else []
     if not found and intent is Intent.DEADLINE:
         found = list(_PERIOD.finditer(sentence))
@@ -316,8 +340,12 @@ class SentenceScorer:
                  weights: Weights = Weights(), named: bool = False) -> None:
         self.question = question
         self.weights = weights
-        self.rank = weights.named_rank if named else weights.rank
+        # Within a document the question names the rank says less; so it does for when a document
+        # takes effect, said once near its end, in a passage search rarely ranks.
+        self.rank = weights.named_rank if named or question.intent is Intent.EFFECTIVE else weights.rank
         asked = topic_terms(without_refs(question))
+        if question.intent is Intent.EFFECTIVE:
+            asked -= _EFFECT_WORDS
         framing = set(title_words) | _FRAME_WORDS
         self.wanted = (asked - _INTENT_WORDS - framing) or (asked - _INTENT_WORDS) or asked
         # The document's title words say little about which of its sentences answers: they
@@ -328,6 +356,7 @@ class SentenceScorer:
         self.pairs = {p for p in asked_pairs if not set(p) <= framing | _INTENT_WORDS}
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= _INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
+        self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
         return self._matching(sentence, passage, rank_share) + self._cue(sentence, passage)
@@ -348,13 +377,14 @@ class SentenceScorer:
         return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
 
     def _cue(self, sentence: str, passage: Passage) -> float:
-        return self.weights.intent * intent_cue(self.question.intent, sentence, passage, self.unit)
+        return self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
 
     def supports(self, pick: Pick) -> bool:
         """Whether the sentence itself holds most of what is asked, and the kind of fact asked
         for: the bar for a document that only cites the one the question names."""
         topic = overlap(self.wanted, pick.quoted)
-        needs_cue = self.question.intent in (Intent.DEADLINE, Intent.AMOUNT, Intent.RECIPIENT, Intent.RESPONSIBLE)
+        needs_cue = self.question.intent in (Intent.DEADLINE, Intent.EFFECTIVE, Intent.AMOUNT, Intent.RECIPIENT,
+                                             Intent.RESPONSIBLE)
         cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
         return topic >= SUPPORT_SHARE and (cue > 0 or not needs_cue)
 
@@ -376,7 +406,7 @@ class SentenceScorer:
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
                 best = pick
-                reach = best.score - self.weights.intent
+                reach = best.score - self.cue_weight
         chosen = best or fallback
         assert chosen is not None  # a passage always has at least one sentence
         return chosen

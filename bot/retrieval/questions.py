@@ -15,6 +15,7 @@ class Intent(StrEnum):
     RECIPIENT = "recipient"  # gửi về đâu, nộp cho ai
     AMOUNT = "amount"        # bao nhiêu, tỷ lệ, ít nhất
     RESPONSIBLE = "responsible"  # ai chủ trì, đơn vị nào thực hiện, giao cho ai
+    EFFECTIVE = "effective"  # có hiệu lực từ khi nào, áp dụng từ ngày nào
     GENERAL = "general"
 
 
@@ -29,6 +30,10 @@ _INTENTS = (
                                     r"\b(chu tri|phu trach|chiu trach nhiem|thuc hien|tham muu|dau moi|"
                                     r"phoi hop|to chuc|trien khai)\b|\b(chu tri|phu trach|giao|dau moi)\b"
                                     r".{0,60}\b(ai|don vi nao|co quan nao|so nao)\b")),
+    # «có hiệu lực từ khi nào», «áp dụng từ ngày nào»; «hiệu lực bao lâu» asks an amount of time.
+    (Intent.EFFECTIVE, re.compile(r"\b(hieu luc|ap dung|thi hanh)\b.{0,40}\b(khi nao|ngay nao|bao gio|"
+                                  r"luc nao|thoi diem nao|tu thang nao|tu nam nao)\b|"
+                                  r"\b(khi nao|ngay nao|bao gio)\b.{0,20}\b(co hieu luc|ap dung)\b")),
     (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
                                  r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
