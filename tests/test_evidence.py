@@ -30,6 +30,7 @@ def best(question: str, *passages: Passage, title: str = "") -> str:
     "Thực hiện Chỉ thị số 41-CT/TW của Ban Bí thư về thi đua yêu nước, UBND tỉnh ban hành Kế hoạch.",
     "Theo đề nghị của Giám đốc Sở Nội vụ.",
     "Xét Tờ trình số 471/TTr-UBND ngày 12 tháng 11 năm 2025 của Ủy ban nhân dân tỉnh về dự thảo Nghị quyết;",
+    "Ủy ban nhân dân tỉnh Nghệ An ban hành Quyết định quy định trình tự, thủ tục hỗ trợ chi phí tư vấn pháp luật.",
     "KT. CHỦ TỊCH",
 ])
 def test_preambles_are_recognised(sentence: str) -> None:
@@ -254,3 +255,18 @@ def test_the_sentence_saying_when_a_text_applies_leads_over_one_that_voids_anoth
     applies = "Nghị quyết này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2026."
     scorer = SentenceScorer(question)
     assert scorer.score(applies, passage(applies), 0.0) > scorer.score(voided, passage(voided), 0.0)
+
+
+def test_the_place_a_question_names_picks_the_document_not_the_sentence() -> None:
+    question = understand("qd 97/2025 nghe an: quyet dinh ho tro chi phi tu van cho doanh nghiep trong bao nhieu ngay")
+    scope = "Quyết định này quy định trình tự hỗ trợ chi phí tư vấn cho doanh nghiệp trên địa bàn tỉnh Nghệ An."
+    step = "Trường hợp đủ điều kiện thì quyết định hỗ trợ chi phí cho doanh nghiệp trong 07 ngày làm việc."
+    scorer = SentenceScorer(question)
+    assert scorer.score(step, passage(step), 0.0) > scorer.score(scope, passage(scope), 0.0)
+
+
+def test_the_date_of_a_cited_document_is_no_deadline() -> None:
+    cited = "Thủ tục, hồ sơ thực hiện theo quy định tại Công văn số 7886/HD-BNV ngày 14/9/2025 của Bộ Nội vụ."
+    due = "Hồ sơ gửi về Sở Nội vụ, chậm nhất ngày 14/9/2026."
+    assert intent_cue(Intent.DEADLINE, cited, passage(cited)) == 0.0
+    assert intent_cue(Intent.DEADLINE, due, passage(due)) > 0.5

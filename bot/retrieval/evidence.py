@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.facts.extract import sentence_obligations
 from bot.ingestion.metadata import has_motto, is_type_heading
+from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import Intent, Question
 from bot.retrieval.search import Passage
 from bot.retrieval.vietnamese import fold, sentences, syllables
@@ -43,7 +44,10 @@ _PREAMBLE = re.compile(
     r"thuc hien (?:cac |y kien |su chi dao |chi dao )?(?:(?:quyet dinh|nghi quyet|chi thi|ke hoach|"
     r"cong van|cong dien|thong bao|thong tu|nghi dinh|luat|van ban|ket luan|huong dan)\b[^.;]{0,40}?"
     r"(?:so\s+)?\d|(?:quyet dinh|nghi quyet|chi thi|ke hoach|cong van|chi dao|y kien)[^.;]{0,200}"
-    r"ban hanh (?:ke hoach|chi thi|quyet dinh|huong dan)))")
+    r"ban hanh (?:ke hoach|chi thi|quyet dinh|huong dan))|"
+    # «Ủy ban nhân dân tỉnh Nghệ An ban hành Quyết định quy định …»: the enacting line.
+    r"(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)[^.;]{0,60}\bban hanh (?:quyet dinh|ke hoach|"
+    r"nghi quyet|chi thi)\b)")
 _SIGNATURE = re.compile(r"^(?:kt\.|tm\.|tl\.|ktl\.|q\.)\s|^(?:chu tich|pho chu tich|giam doc|pho giam doc)$")
 # The words an agency's name starts with: one list for where things are sent and who must act.
 _AGENCY_HEAD = (r"(?:Sở|Ban|Bộ|Bộ Chỉ huy|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
@@ -90,6 +94,9 @@ _TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: 
 _TAKES_EFFECT = re.compile(r"\b(?:hiệu lực|áp dụng|thực hiện)(?:\s+[^\W\d]+){0,4}?\s+"
                            r"(?P<when>(?:kể\s+)?từ\s+(?:ngày|tháng|năm)\b[^.;,(]*)", re.IGNORECASE)
 _VOIDED = re.compile(r"\b(?:het hieu luc|bai bo|thay the)\b")
+# «Công văn số 7886/HD-BNV ngày 14/9/2025»: the date of a cited document is no deadline.
+_CITED_DATE = re.compile(r"\d+/[\w/.-]*\s+(?:của\s+[^,;]{0,60}?\s+)?ngày\s+(?:\d{1,2}/\d{1,2}/\d{4}|"
+                         r"\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 # «Ngày 20 tháng 11 năm 2025, Phó Thủ tướng … đã …»: a date that tells what happened.
 _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi gian qua)\b")
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%|bao\b)([a-z]+)")
@@ -254,7 +261,7 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
             return 0.0
         if sentence_obligations(sentence, passage.issued_date):
             return 1.0
-        if _DATE.search(sentence) or _time_cell(sentence):
+        if _DATE.search(_CITED_DATE.sub(" ", sentence)) or _time_cell(sentence):
             return 0.6
         return 0.4 if _PERIOD.search(sentence) else 0.0
     if intent is Intent.RECIPIENT:
@@ -343,7 +350,9 @@ class SentenceScorer:
         # Within a document the question names the rank says less; so it does for when a document
         # takes effect, said once near its end, in a passage search rarely ranks.
         self.rank = weights.named_rank if named or question.intent is Intent.EFFECTIVE else weights.rank
-        asked = topic_terms(without_refs(question))
+        # The document's number and place say which document, not which of its sentences.
+        about = without_places(without_refs(question))
+        asked = topic_terms(about)
         if question.intent is Intent.EFFECTIVE:
             asked -= _EFFECT_WORDS
         framing = set(title_words) | _FRAME_WORDS
@@ -352,7 +361,7 @@ class SentenceScorer:
         # count, but for less.
         self.framed = (asked - _INTENT_WORDS) & framing - self.wanted
         # Word pairs likewise: «phát động phong trào» as a phrase still counts, for less.
-        asked_pairs = {p for p in pairs(without_refs(question)) if not set(p) & FILLER}
+        asked_pairs = {p for p in pairs(about) if not set(p) & FILLER}
         self.pairs = {p for p in asked_pairs if not set(p) <= framing | _INTENT_WORDS}
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= _INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
