@@ -226,6 +226,9 @@ def test_a_how_long_question_counts_units_of_time(question: str, unit_words: str
     ("Các xã nộp Báo cáo đánh giá về Báo và Phát thanh, Truyền hình tỉnh trước ngày 10/12.",
      "Báo và Phát thanh"),
     ("Gửi về Sở Nội vụ trong thời hạn 05 ngày làm việc.", "Sở Nội vụ"),
+    ("Định kỳ tổng hợp báo cáo UBND tỉnh về tình hình hoạt động của Cổng TTĐT tỉnh.", "UBND tỉnh"),
+    ("Phòng Kinh tế tổng hợp báo cáo Ủy ban nhân dân xã/phường phê duyệt danh sách hộ gia đình.",
+     "Ủy ban nhân dân xã/phường"),
 ])
 def test_the_receiving_agency_is_the_one_named_first(sentence: str, agency: str) -> None:
     from bot.retrieval.evidence import recipient

@@ -53,8 +53,10 @@ _SIGNATURE = re.compile(r"^(?:kt\.|tm\.|tl\.|ktl\.|q\.)\s|^(?:chu tich|pho chu t
 _AGENCY_HEAD = (r"(?:Sở|Ban|Bộ|Bộ Chỉ huy|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
                 r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
                 r"cơ quan thường trực|Liên đoàn|Mặt trận|Đài|Báo(?!\s+cáo))")
-# A name ends before the time or purpose that follows it («… Kho bạc khu vực VI trước ngày 25»).
-_NAME_END = r"\s(?:trước|chậm nhất|trong|để|theo|định kỳ|hằng|hàng|vào|kể từ|sau khi)\b"
+# A name ends before the time, topic, purpose or next step that follows it («… Kho bạc khu vực VI
+# trước ngày 25», «UBND tỉnh về tình hình …», «UBND xã phê duyệt danh sách …»).
+_NAME_END = (r"\s(?:trước|chậm nhất|trong|để|theo|định kỳ|hằng|hàng|vào|kể từ|sau khi|về|xem xét|"
+             r"phê duyệt|quyết định|thẩm định|tổng hợp|kiểm tra|biết|chỉ đạo)\b")
 _AGENCY_NAME = rf"(?P<agency>{_AGENCY_HEAD}(?:(?!{_NAME_END})[^,.;:()\n]){{0,80}}(?:\([^)]{{0,80}}\))?)"
 _SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình)\b"
 # «gửi hồ sơ về Sở Nội vụ», «nộp tại Trung tâm …», and «báo cáo gửi Cục Chính trị (qua Phòng …)»
