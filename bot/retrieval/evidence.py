@@ -353,7 +353,7 @@ class SentenceScorer:
         # takes effect, said once near its end, in a passage search rarely ranks.
         self.rank = weights.named_rank if named or question.intent is Intent.EFFECTIVE else weights.rank
         # The document's number and place say which document, not which of its sentences.
-        about = without_places(without_refs(question))
+        about = spelled_out(without_places(without_refs(question)))
         asked = topic_terms(about)
         if question.intent is Intent.EFFECTIVE:
             asked -= _EFFECT_WORDS
@@ -375,11 +375,12 @@ class SentenceScorer:
     def _matching(self, sentence: str, passage: Passage, rank_share: float) -> float:
         """Everything but the intent's cue: words, pairs, section, rank, length."""
         w = self.weights
-        words = set(syllables(sentence))
+        text = spelled_out(fold(sentence))
+        words = set(syllables(text))
         weight = len(self.wanted) + w.title * len(self.framed)
         found = len(self.wanted & words) + w.title * len(self.framed & words)
         topic = found / weight if weight else 0.0
-        found_pairs = pairs(sentence)
+        found_pairs = pairs(text)
         pair_weight = len(self.pairs) + w.title * len(self.framed_pairs)
         paired = (len(self.pairs & found_pairs) + w.title * len(self.framed_pairs & found_pairs)) / pair_weight \
             if pair_weight else 0.0
@@ -421,6 +422,16 @@ class SentenceScorer:
         chosen = best or fallback
         assert chosen is not None  # a passage always has at least one sentence
         return chosen
+
+
+# «UBND cấp xã» in a question is the «Ủy ban nhân dân cấp xã» of the sentence that answers it.
+_SHORT_NAMES = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
+_SHORT_NAME = re.compile(r"\b(?:ubnd|hdnd)\b")
+
+
+def spelled_out(folded: str) -> str:
+    """Folded text with the short names of councils and committees spelled out."""
+    return _SHORT_NAME.sub(lambda m: _SHORT_NAMES[m.group(0)], folded)
 
 
 def without_refs(question: Question) -> str:
