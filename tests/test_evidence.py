@@ -276,8 +276,8 @@ def test_the_date_of_a_cited_document_is_no_deadline() -> None:
 
 
 def test_ubnd_in_a_question_is_the_uy_ban_nhan_dan_of_the_sentence() -> None:
-    question = understand("UBND cấp xã gửi báo cáo kết quả về tỉnh trong thời hạn bao nhiêu ngày?")
-    commune = "Ủy ban nhân dân cấp xã gửi báo cáo kết quả về tỉnh trong thời hạn 25 ngày làm việc."
-    province = "Sở Dân tộc và Tôn giáo thẩm định báo cáo trong thời hạn 15 ngày làm việc."
+    question = understand("UBND cấp xã thẩm định hồ sơ trong bao nhiêu ngày?")
+    commune = "Ủy ban nhân dân cấp xã thẩm định hồ sơ trong 10 ngày làm việc."
+    council = "Hội đồng cấp xã thẩm định hồ sơ trong 20 ngày làm việc."
     scorer = SentenceScorer(question)
-    assert scorer.score(commune, passage(commune), 0.0) > scorer.score(province, passage(province), 0.0) + 0.5
+    assert scorer.score(commune, passage(commune), 0.0) > scorer.score(council, passage(council), 0.0)
