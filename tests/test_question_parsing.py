@@ -122,6 +122,8 @@ def test_two_documents_in_one_question() -> None:
     ("Nghị quyết 55/2025 có hiệu lực từ khi nào?", Intent.EFFECTIVE),
     ("bang gia tinh thue tai nguyen ap dung tu ngay nao", Intent.EFFECTIVE),
     ("giấy phép có hiệu lực bao lâu", Intent.AMOUNT),  # how long, not from when
+    ("UBND cấp xã gửi báo cáo trong thời hạn bao nhiêu ngày?", Intent.AMOUNT),  # a span, not a date
+    ("thoi han xu ly ho so toi da may ngay", Intent.AMOUNT),
 ])
 def test_intent(question: str, intent: Intent) -> None:
     assert understand(question).intent is intent

@@ -62,9 +62,15 @@ class Question:
     follow_up: bool = False
 
 
+# «trong thời hạn bao lâu», «trong bao nhiêu ngày»: a span of time, however the question says «hạn».
+_SPAN = re.compile(r"\bbao lau\b|\b(?:bao nhieu|may|toi da|toi thieu)\s+(?:ngay|thang|nam|gio|tuan|phut)\b")
+
+
 def understand(text: str) -> Question:
     folded = fold(text)
     intent = next((i for i, pattern in _INTENTS if pattern.search(folded)), Intent.GENERAL)
+    if intent is Intent.DEADLINE and _SPAN.search(folded):
+        intent = Intent.AMOUNT
     refs = tuple(find_refs(text))
     follow_up = not refs and (bool(_REFERS_BACK.search(folded.strip())) or not own_topic(text))
     return Question(text=text, intent=intent, refs=refs, follow_up=follow_up)
