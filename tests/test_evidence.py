@@ -281,3 +281,13 @@ def test_ubnd_in_a_question_is_the_uy_ban_nhan_dan_of_the_sentence() -> None:
     council = "Hội đồng cấp xã thẩm định hồ sơ trong 20 ngày làm việc."
     scorer = SentenceScorer(question)
     assert scorer.score(commune, passage(commune), 0.0) > scorer.score(council, passage(council), 0.0)
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("Trạm 5G phải lắp thêm bao nhiêu trạm?", "tram"),
+    ("Thuê chuyên gia mức 1 tối đa bao nhiêu tiền một tháng?", "dong"),
+    ("Hỗ trợ chứng thư số tối đa bao nhiêu một năm?", None),  # a rate: «một năm» is no unit counted
+    ("Giá thuê tối đa bao nhiêu mỗi m2?", None),
+])
+def test_the_unit_a_how_many_question_counts(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit

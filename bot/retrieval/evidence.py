@@ -101,7 +101,11 @@ _CITED_DATE = re.compile(r"\d+/[\w/.-]*\s+(?:của\s+[^,;]{0,60}?\s+)?ngày\s+(?
                          r"\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 # «Ngày 20 tháng 11 năm 2025, Phó Thủ tướng … đã …»: a date that tells what happened.
 _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi gian qua)\b")
-_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!phan tram|%|bao\b)([a-z]+)")
+# «bao nhiêu trạm» counts stations; «bao nhiêu một tháng», «bao nhiêu mỗi m2» ask a rate, and
+# «bao nhiêu tiền» an amount of money (in đồng).
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
+                         r"(?!phan tram|%|bao\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b)([a-z]+)")
+_MONEY_WORDS = {"tien": "dong", "dong": "dong"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
 _TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
@@ -300,7 +304,9 @@ def asked_unit(question: str) -> str | None:
     if _HOW_LONG.search(folded):
         return _TIME_UNITS
     found = _ASKED_UNIT.search(folded)
-    return re.escape(found.group(1)) if found else None
+    if not found:
+        return None
+    return _MONEY_WORDS.get(found.group(1), re.escape(found.group(1)))
 
 
 def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset()) -> int | None:
