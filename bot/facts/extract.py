@@ -8,7 +8,7 @@ after one that does not end a sentence) are joined back first. Then:
   action is the clause's verb phrase around the deadline, the actor the unit named at the start
   of the sentence, of the enclosing item ("6. Sở Nội vụ: …") or by the nearest unit heading
   ("1. Bộ Khoa học và Công nghệ"); `bot.facts.tasks` says whether it is a task (and if not, why)
-  and splits its lead from its coordinating units;
+  and `bot.facts.units` splits its lead from its coordinating units;
 - each row under a task table's header («Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian
   hoàn thành») is a task with lead, coordinating units and deadline taken from their columns;
 - a heading or an announcing sentence about "tiêu chí", "tiêu chuẩn", "điều kiện" or "hình thức
@@ -25,20 +25,9 @@ from datetime import date
 
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import CriteriaList, DocumentFacts, ListKind, Obligation
-from bot.facts.tasks import (
-    ORG_WORD,
-    SENTENCE_END,
-    TASK_VERBS_LOWER,
-    cell_deadline,
-    classify,
-    clause_span,
-    clean_unit,
-    lead_and_coordinate,
-    loose_deadlines,
-    split_units,
-    undated_mention,
-    unit_heading,
-)
+from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, classify, clause_span
+from bot.facts.time_phrases import cell_deadline, loose_deadlines, undated_mention
+from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, split_units, unit_heading
 from bot.ingestion.chunking import SECTION_SEPARATOR, section_lines
 from bot.ingestion.document import CleanDocument
 from bot.retrieval.vietnamese import sentences as split_sentences
