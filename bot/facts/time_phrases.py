@@ -108,4 +108,3 @@ def _period_end(match: re.Match[str]) -> date | None:
 
 def _loose(text: str, match: re.Match[str], deadline: Deadline) -> FoundDeadline:
     return FoundDeadline(match.start(), match.end(), replace(deadline, text=match.group().strip()))
-
