@@ -13,7 +13,7 @@ from bot.facts.deadlines import FoundDeadline
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
 from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER
 from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_heading
-from bot.ingestion.chunking import SECTION_SEPARATOR
+from bot.ingestion.sections import SECTION_SEPARATOR
 
 __all__ = ["TRAIL", "action_of", "actor_of", "item_actor", "section_actor", "section_coordinate", "tidy_action"]
 

@@ -10,7 +10,7 @@ import re
 
 from bot.facts.model import CriteriaList, ListKind
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
-from bot.ingestion.chunking import SECTION_SEPARATOR
+from bot.ingestion.sections import SECTION_SEPARATOR
 
 __all__ = ["criteria_lists"]
 

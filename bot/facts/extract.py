@@ -1,7 +1,7 @@
 """Obligations with deadlines, and criteria lists, read from a cleaned directive body.
 
-The body is read as paragraphs with their section paths (`bot.facts.paragraphs`: the chunker's
-section of each line, hard-wrapped remnants joined back). Then:
+The body is read as paragraphs with their section paths (`bot.facts.paragraphs`: the section
+of each line, hard-wrapped remnants joined back). Then:
 
 - every sentence with a deadline (`bot.facts.deadlines`) gives one obligation per deadline: the
   action is the clause's verb phrase around the deadline, the actor the unit named at the start

@@ -1,7 +1,7 @@
 """A cleaned body as paragraphs with their section paths, and the list markers lines start with.
 
-The body is walked line by line with the section path the chunker gives each line
-(`bot.ingestion.chunking.section_lines`). Hard-wrapped remnants (a line that starts in lower case
+The body is walked line by line with the section path of each line
+(`bot.ingestion.sections.section_lines`). Hard-wrapped remnants (a line that starts in lower case
 after one that does not end a sentence) are joined back to the line they continue.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.ingestion.chunking import section_lines
+from bot.ingestion.sections import section_lines
 
 __all__ = ["Paragraph", "body_paragraphs", "list_marker", "strip_marker"]
 

@@ -20,7 +20,7 @@ import re
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.model import NotTask
 from bot.facts.time_phrases import is_mention
-from bot.ingestion.chunking import SECTION_SEPARATOR
+from bot.ingestion.sections import SECTION_SEPARATOR
 
 __all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "classify", "clause_span", "line_opening"]
 
