@@ -18,16 +18,18 @@ import pytest_asyncio
 from sqlalchemy import Engine, event, func, insert, select
 from telegram import Bot
 
-from bot.db.models.base import utc_now
-from bot.db.models.delivery import Broadcast, OutboxMessage
-from bot.db.models.people import AuditEntry, Identity, Official, Unit
 from bot.services.broadcasts import plan_broadcast
 from bot.channels.telegram.adapter import build_application
 from bot.channels.zalo.adapter import ZaloClient
 from bot.config import load_settings
+from bot.db.broadcast_reports import BroadcastReport
 from bot.db.chats import ChatStore
 from bot.db.engine import connect
-from bot.db.outbox import BroadcastReport, NewMessage, Outbox
+from bot.db.models.base import utc_now
+from bot.db.models.delivery import Broadcast, OutboxMessage
+from bot.db.models.people import AuditEntry, Identity, Official, Unit
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import PeopleStore
 from bot.channels.background import Background
 from bot.channels.telegram.sender import TelegramSender

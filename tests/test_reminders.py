@@ -16,7 +16,8 @@ from bot.db.facts import FactStore
 from bot.db.models.delivery import Broadcast, OutboxMessage
 from bot.db.models.people import Unit
 from bot.db.models.reports import Report
-from bot.db.outbox import Outbox, decode_buttons
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import decode_buttons
 from bot.db.people import PeopleStore, Role
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta

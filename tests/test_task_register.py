@@ -21,7 +21,8 @@ from bot.core.messages import TELEGRAM, Channel, Incoming, Sender
 from bot.db.models.delivery import OutboxMessage
 from bot.db.models.people import AuditEntry, Unit
 from bot.db.models.reports import Report
-from bot.db.outbox import Outbox, decode_buttons
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import decode_buttons
 from bot.db.people import PeopleStore, Role, UnitInfo, UnitSpec
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation

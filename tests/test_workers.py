@@ -22,7 +22,8 @@ from bot.config import load_settings
 from bot.db.engine import connect
 from bot.db.leases import LeaseState, LeaseStore
 from bot.db.models.delivery import OutboxMessage
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.delivery.claims import _dead_here, worker_id
 from bot.delivery.leader import Leadership, lease_name
 from bot.delivery.worker import DeliveryWorker

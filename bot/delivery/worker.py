@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.db.broadcast_reports import BroadcastReport
 from bot.db.models.base import utc_now
-from bot.db.outbox import REASON_SEP, BroadcastReport, Claimed, NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import REASON_SEP, Claimed, NewMessage
 from bot.delivery.claims import recover_dead_claims
 from bot.delivery.errors import (UNKNOWN_OUTCOME, TOO_MANY_ATTEMPTS, Blocked, ChatMoved, ChatNotFound,
                                  PermanentError, RetryAfter, Sender, TransientError,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.db.models.people import AuditEntry
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import PeopleStore, Recipient
 from bot.db.report_views import reported_units
 from bot.db.tasks import TaskStore
