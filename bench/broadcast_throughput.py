@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, insert  # noqa: E402
 
+from bot.db.models.people import Identity, Official, Unit  # noqa: E402
 from bot.services.broadcasts import plan_broadcast  # noqa: E402
-from bot.db import models as m  # noqa: E402
 from bot.db.engine import connect  # noqa: E402
 from bot.db.outbox import Outbox  # noqa: E402
 from bot.db.people import PeopleStore  # noqa: E402
@@ -41,13 +41,13 @@ FIRST_CHAT = 100_000
 def seed(engine: Engine, count: int) -> None:
     """`count` officials, each with a private Telegram chat."""
     with engine.begin() as connection:
-        unit = connection.execute(insert(m.Unit).values(code="BENCH", name="Đơn vị thử")
-                                  .returning(m.Unit.id)).scalar_one()
-        ids = connection.execute(insert(m.Official).returning(m.Official.id, sort_by_parameter_order=True),
+        unit = connection.execute(insert(Unit).values(code="BENCH", name="Đơn vị thử")
+                                  .returning(Unit.id)).scalar_one()
+        ids = connection.execute(insert(Official).returning(Official.id, sort_by_parameter_order=True),
                                  [{"name": f"Cán bộ {i}", "unit_id": unit, "role": "reader", "active": True}
                                   for i in range(count)]).scalars().all()
-        connection.execute(insert(m.Identity), [{"channel": "telegram", "user_id": str(FIRST_CHAT + i),
-                                                 "official_id": oid, "chat_id": str(FIRST_CHAT + i)}
+        connection.execute(insert(Identity), [{"channel": "telegram", "user_id": str(FIRST_CHAT + i),
+                                               "official_id": oid, "chat_id": str(FIRST_CHAT + i)}
                                                 for i, oid in enumerate(ids)])
 
 

@@ -48,9 +48,9 @@ from sqlalchemy import Engine, select  # noqa: E402
 
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.core.clock import VIETNAM  # noqa: E402
-from bot.db import models as m  # noqa: E402
 from bot.db.engine import connect  # noqa: E402
 from bot.db.facts import FactStore  # noqa: E402
+from bot.db.models.delivery import OutboxMessage  # noqa: E402
 from bot.db.outbox import Outbox  # noqa: E402
 from bot.db.people import PeopleStore, Role, UnitSpec  # noqa: E402
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore  # noqa: E402
@@ -218,14 +218,14 @@ def simulate(engine: Engine, settings: Settings, officials: dict[int, tuple[int,
     planner = planner_class(engine, FactStore(engine), PeopleStore(engine), Outbox(engine), settings)
     load = Load(days, officials)
     with engine.connect() as connection:
-        last = connection.scalar(select(m.OutboxMessage.id).order_by(m.OutboxMessage.id.desc()).limit(1)) or 0
+        last = connection.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc()).limit(1)) or 0
     started = time.perf_counter()
     for d in range(days):
         planner.tick(datetime.combine(start + timedelta(days=d), clock(settings.reminders.hour, tzinfo=VIETNAM)))
         with engine.connect() as connection:
-            new = connection.execute(select(m.OutboxMessage.id, m.OutboxMessage.official_id,
-                                            m.OutboxMessage.dedupe_key)
-                                     .where(m.OutboxMessage.id > last).order_by(m.OutboxMessage.id)).all()
+            new = connection.execute(select(OutboxMessage.id, OutboxMessage.official_id,
+                                            OutboxMessage.dedupe_key)
+                                     .where(OutboxMessage.id > last).order_by(OutboxMessage.id)).all()
         for row_id, official_id, dedupe in new:
             assert dedupe.startswith("rem:"), dedupe
             load.per_day[official_id][d] += 1

@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bot.db import engine as engine_module  # noqa: E402
-from bot.db import models as m  # noqa: E402
 from bot.db.dialogs import DialogState  # noqa: E402
 from bot.db.engine import normalise_url, writer  # noqa: E402
+from bot.db.models import reports as m  # noqa: E402
 from bot.db.reports import NewReport, ReportStore  # noqa: E402
 from bot.core.messages import TELEGRAM, Incoming, Sender  # noqa: E402
 from bot.features.report_flow import ReportFlow  # noqa: E402

@@ -32,10 +32,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Engine, func, insert, select, text  # noqa: E402
 
-from bot.db import models as m  # noqa: E402
 from bot.db import report_views as views  # noqa: E402
 from bot.db.engine import connect, normalise_url  # noqa: E402
 from bot.db.facts import FactStore  # noqa: E402
+from bot.db.models.people import Official, Unit  # noqa: E402
+from bot.db.models.reports import Report  # noqa: E402
 from bot.db.people import PeopleStore  # noqa: E402
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation  # noqa: E402
 from bot.ingestion.document import DocumentMeta  # noqa: E402
@@ -68,10 +69,10 @@ def seed(engine: Engine, n_units: int, n_obligations: int, per_pair: int) -> tup
     track_for_every_unit(engine)
     tracked = tracked_obligations(TaskStore(engine), TODAY, PAST_DAYS)
     with engine.begin() as connection:
-        units = list(connection.scalars(select(m.Unit.id).order_by(m.Unit.id)))
-        connection.execute(insert(m.Official), [{"name": f"Cán bộ {u}", "unit_id": u, "role": "reporter",
-                                                 "active": True, "created_at": datetime.now(UTC)} for u in units])
-        officials = dict(connection.execute(select(m.Official.unit_id, m.Official.id)).all())
+        units = list(connection.scalars(select(Unit.id).order_by(Unit.id)))
+        connection.execute(insert(Official), [{"name": f"Cán bộ {u}", "unit_id": u, "role": "reporter",
+                                               "active": True, "created_at": datetime.now(UTC)} for u in units])
+        officials = dict(connection.execute(select(Official.unit_id, Official.id)).all())
     rows, next_id = [], 1
     with engine.begin() as connection:
         for unit in units:
@@ -88,10 +89,10 @@ def seed(engine: Engine, n_units: int, n_obligations: int, per_pair: int) -> tup
                                  "submission_token": uuid.uuid4().hex})
                     previous, next_id = next_id, next_id + 1
                     if len(rows) >= BATCH:
-                        connection.execute(insert(m.Report), rows)
+                        connection.execute(insert(Report), rows)
                         rows = []
         if rows:
-            connection.execute(insert(m.Report), rows)
+            connection.execute(insert(Report), rows)
         connection.execute(text("ANALYZE"))
     return facts, next_id - 1
 
@@ -110,9 +111,9 @@ def naive_latest(engine: Engine, occurrences: list[tuple[str, date]]) -> int:
     status and percent, first submission, count), picked in Python."""
     found = 0
     wanted = set(occurrences)
-    r = m.Report
+    r = Report
     with engine.connect() as connection:
-        for unit in connection.scalars(select(m.Unit.id)).all():
+        for unit in connection.scalars(select(Unit.id)).all():
             latest: dict[tuple[str, date], list] = {}
             stmt = (select(r.id, r.obligation_key, r.due_date, r.status, r.percent, r.submitted_at)
                     .where(r.unit_id == unit).order_by(r.id))
@@ -152,11 +153,11 @@ def measure(name: str, engine: Engine, args: argparse.Namespace) -> None:
 
     def count_scan() -> int:
         with engine.connect() as connection:
-            return int(connection.scalar(select(func.count()).select_from(m.Report)) or 0)
+            return int(connection.scalar(select(func.count()).select_from(Report)) or 0)
 
     def full_scan() -> object:
         with engine.connect() as connection:
-            return connection.scalar(select(func.max(m.Report.percent)))
+            return connection.scalar(select(func.max(Report.percent)))
 
     query = median_seconds(lambda: views.current_reports(engine, occurrences), args.runs)
     scan = median_seconds(count_scan, args.runs)

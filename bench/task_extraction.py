@@ -197,7 +197,9 @@ def _baseline_extractor() -> ModuleType | None:
         except (OSError, subprocess.CalledProcessError):
             return None
         # Modules that moved since (the layout change) are imported from where they are now.
-        source = source.replace("bot.facts.", "baseline_facts.").replace("from bot.vietnamese", "from bot.retrieval.vietnamese")
+        source = (source.replace("bot.facts.", "baseline_facts.")
+                  .replace("from bot.vietnamese", "from bot.retrieval.vietnamese")
+                  .replace("from bot.ingestion.chunking import", "from bot.ingestion.sections import"))
         (package / f"{name}.py").write_text(source, encoding="utf-8")
     sys.path.insert(0, str(folder))
     return importlib.import_module("baseline_facts.extract")

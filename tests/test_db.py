@@ -13,9 +13,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
-from bot.db import models as m
 from bot.db.engine import alembic_config, connect, migrate, normalise_url, open_engine
 from bot.db.facts import FactStore
+from bot.db.models import Base, documents as m
 from bot.facts.model import (
     CriteriaList,
     Deadline,
@@ -76,7 +76,7 @@ def store(db_engine: Engine) -> FactStore:
     return FactStore(db_engine)
 
 
-def count(engine: Engine, model: type[m.Base]) -> int:
+def count(engine: Engine, model: type[Base]) -> int:
     with Session(engine) as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
@@ -103,7 +103,7 @@ def test_migrating_twice_is_a_no_op(database_url: str) -> None:
 def test_migration_head_matches_models(db_engine: Engine) -> None:
     with db_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, m.Base.metadata) == []
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_concurrent_start_ups_migrate_once(database_url: str) -> None:

@@ -22,10 +22,14 @@ from bot.services.broadcasts import plan_broadcast
 from bot.channels.telegram.adapter import build_application
 from bot.channels.zalo.adapter import ZaloClient
 from bot.config import load_settings
-from bot.db import models as m
+from bot.db.broadcast_reports import BroadcastReport
 from bot.db.chats import ChatStore
 from bot.db.engine import connect
-from bot.db.outbox import BroadcastReport, NewMessage, Outbox
+from bot.db.models.base import utc_now
+from bot.db.models.delivery import Broadcast, OutboxMessage
+from bot.db.models.people import AuditEntry, Identity, Official, Unit
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import PeopleStore
 from bot.channels.background import Background
 from bot.channels.telegram.sender import TelegramSender
@@ -47,13 +51,13 @@ ADMIN_CHAT = 999
 def seed_officials(engine: Engine, chats: list[tuple[str, str]]) -> dict[str, int]:
     """One active official per (channel, chat id), all in unit U1; chat id → official id."""
     with engine.begin() as connection:
-        unit_id = connection.execute(insert(m.Unit).values(code="U1", name="Đơn vị 1")
-                                     .returning(m.Unit.id)).scalar_one()
-        ids = connection.execute(insert(m.Official).returning(m.Official.id, sort_by_parameter_order=True),
+        unit_id = connection.execute(insert(Unit).values(code="U1", name="Đơn vị 1")
+                                     .returning(Unit.id)).scalar_one()
+        ids = connection.execute(insert(Official).returning(Official.id, sort_by_parameter_order=True),
                                  [{"name": f"Cán bộ {chat}", "unit_id": unit_id, "role": "reporter",
                                    "active": True} for _, chat in chats]).scalars().all()
-        connection.execute(insert(m.Identity), [{"channel": channel, "user_id": chat, "official_id": oid,
-                                                 "chat_id": chat} for (channel, chat), oid in zip(chats, ids)])
+        connection.execute(insert(Identity), [{"channel": channel, "user_id": chat, "official_id": oid,
+                                               "chat_id": chat} for (channel, chat), oid in zip(chats, ids)])
     return {chat: oid for (_, chat), oid in zip(chats, ids)}
 
 
@@ -145,8 +149,8 @@ async def test_broadcast_to_2000_with_429s_and_failures(  # type: ignore[no-unty
     assert all(active[official_of[c]] for c in unknown)
     assert not outbox.unreported_finished_broadcasts()  # reported once, never again
     with db_engine.connect() as connection:
-        by_worker = Counter(connection.scalars(select(m.OutboxMessage.claimed_by)
-                                               .where(m.OutboxMessage.broadcast_id == broadcast_id)))
+        by_worker = Counter(connection.scalars(select(OutboxMessage.claimed_by)
+                                               .where(OutboxMessage.broadcast_id == broadcast_id)))
     assert min(by_worker[w.worker_id] for w in workers) > total // 10  # each worker did its share
     for engine in engines[1:]:
         engine.dispose()
@@ -274,8 +278,8 @@ async def test_zalo_numbers_buttons_and_remembers_the_choices(db_engine: Engine)
 def row_state(engine: Engine, chat_id: str) -> tuple[str, int, str | None]:
     with engine.connect() as connection:
         status, attempts, error = connection.execute(
-            select(m.OutboxMessage.status, m.OutboxMessage.attempts, m.OutboxMessage.error)
-            .where(m.OutboxMessage.chat_id == chat_id)).one()
+            select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.error)
+            .where(OutboxMessage.chat_id == chat_id)).one()
     return status, attempts, error
 
 
@@ -286,7 +290,7 @@ async def test_zalo_403_and_404_are_retried_with_growing_waits_and_nobody_is_dea
     official_of = seed_officials(db_engine, [("zalo", "z403"), ("zalo", "z404")])
     outbox, people = Outbox(db_engine), PeopleStore(db_engine)
     outbox.enqueue([NewMessage("a", "zalo", "z403", "Một."), NewMessage("b", "zalo", "z404", "Hai.")])
-    clock = [m.utc_now()]
+    clock = [utc_now()]
     async with FakeZalo() as zalo, ZaloClient(zalo.token, zalo.base_url, retries=0) as client:
         zalo.fail_chat("z403", 403, "Internal server error")
         zalo.fail_chat("z404", 404, "Not found")
@@ -452,8 +456,8 @@ async def test_transient_failures_are_retried_then_reported_as_failed(tmp_path: 
         assert [s.text for s in tg.messages_to(71)] == ["Một."]
         assert len([c for c in tg.calls_of("sendMessage") if str(c.params.get("chat_id")) == "72"]) == 3
     with engine.connect() as connection:
-        status, error = connection.execute(select(m.OutboxMessage.status, m.OutboxMessage.error)
-                                           .where(m.OutboxMessage.chat_id == "72")).one()
+        status, error = connection.execute(select(OutboxMessage.status, OutboxMessage.error)
+                                           .where(OutboxMessage.chat_id == "72")).one()
     assert (status, error) == ("failed", "lỗi tạm thời sau 3 lần thử — Bad Gateway")
     engine.dispose()
 
@@ -475,12 +479,12 @@ def test_broadcast_and_its_rows_are_written_together(db_engine: Engine,
         plan_broadcast(outbox, people, "Họp.", "all")
     monkeypatch.undo()
     with db_engine.connect() as connection:
-        assert connection.scalar(select(m.Broadcast.id)) is None
+        assert connection.scalar(select(Broadcast.id)) is None
     assert outbox.unreported_finished_broadcasts() == []
     broadcast_id, planned = plan_broadcast(outbox, people, "Họp.", "all")
     assert planned == 2 and outbox.counts(broadcast_id)["pending"] == 2
     with db_engine.connect() as connection:
-        keys = set(connection.scalars(select(m.OutboxMessage.dedupe_key)))
+        keys = set(connection.scalars(select(OutboxMessage.dedupe_key)))
     assert keys == {f"bc:{broadcast_id}:{o.official_id}" for o in people.officials()}
     # A broadcast from the command line is audited too.
     [(_, who, channel, action, detail)] = people.audit_log()
@@ -491,7 +495,7 @@ def test_broadcast_and_its_rows_are_written_together(db_engine: Engine,
 def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_new_claim(db_engine: Engine) -> None:
     outbox = Outbox(db_engine)
     outbox.enqueue([NewMessage("a", "telegram", "1", "Một.")])
-    start = m.utc_now()
+    start = utc_now()
     [first] = outbox.claim("w1", "telegram", now=start, lease=timedelta(seconds=5))
     [second] = outbox.claim("w2", "telegram", now=start + timedelta(seconds=6), lease=timedelta(seconds=5))
     assert first.id == second.id
@@ -511,7 +515,7 @@ def test_a_claim_holds_back_the_rest_of_its_chat_for_other_workers(db_engine: En
     outbox = Outbox(db_engine)
     outbox.enqueue([NewMessage("a1", "zalo", "z1", "Một."), NewMessage("a2", "zalo", "z1", "Hai."),
                     NewMessage("b1", "zalo", "z2", "Ba.")])
-    now = m.utc_now()
+    now = utc_now()
     [first] = outbox.claim("w1", "zalo", now=now, chat_interval=timedelta(seconds=1))
     assert first.chat_id == "z1"
     # Another worker at once: not the same chat, even though its row is due and the oldest.
@@ -568,7 +572,7 @@ async def test_a_429_inside_the_application_is_handled_by_the_worker(db_engine: 
 
     def row() -> tuple[str, str | None]:
         with db_engine.connect() as connection:
-            status, error = connection.execute(select(m.OutboxMessage.status, m.OutboxMessage.error)).one()
+            status, error = connection.execute(select(OutboxMessage.status, OutboxMessage.error)).one()
             return status, error
 
     async with running_ptb(application):
@@ -621,15 +625,15 @@ async def test_a_group_upgraded_to_a_supergroup_gets_its_message_once_at_the_new
     assert [c.status for c in old] == [400]  # the second row already knew the new id
     assert outbox.counts() == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
     with db_engine.connect() as connection:
-        assert set(connection.scalars(select(m.OutboxMessage.chat_id))) == {"-1000033"}
+        assert set(connection.scalars(select(OutboxMessage.chat_id))) == {"-1000033"}
 
 
 def link_account(engine: Engine, official_id: int, channel: str, chat_id: str, seen_minutes_ago: int) -> None:
     """Another messenger account of the same official, last used some minutes ago."""
     with engine.begin() as connection:
-        connection.execute(insert(m.Identity).values(
+        connection.execute(insert(Identity).values(
             channel=channel, user_id=chat_id, official_id=official_id, chat_id=chat_id,
-            last_seen_at=m.utc_now() - timedelta(minutes=seen_minutes_ago)))
+            last_seen_at=utc_now() - timedelta(minutes=seen_minutes_ago)))
 
 
 async def test_blocking_on_one_messenger_leaves_the_other_account_receiving(
@@ -708,7 +712,7 @@ def test_failure_reasons_are_vietnamese_and_the_raw_words_kept(db_engine: Engine
     assert report_text(report) == (f"Thông báo #{broadcast_id}: đã gửi 0, lỗi 3 (chặn bot: 2, "
                                    "tin bị từ chối: tin quá dài: 1), còn chờ 0")
     with db_engine.connect() as connection:
-        errors = set(connection.scalars(select(m.OutboxMessage.error)))
+        errors = set(connection.scalars(select(OutboxMessage.error)))
     assert "chặn bot — Forbidden: bot was blocked by the user" in errors  # for operators
 
 
@@ -746,7 +750,7 @@ def failing_insert(engine: Engine, table: str) -> Iterator[None]:
 def _broadcast_rows(engine: Engine) -> tuple[int, int, int]:
     with engine.connect() as connection:
         return tuple(connection.scalar(select(func.count()).select_from(table))  # type: ignore[return-value]
-                     for table in (m.Broadcast, m.OutboxMessage, m.AuditEntry))
+                     for table in (Broadcast, OutboxMessage, AuditEntry))
 
 
 @pytest.mark.parametrize("table", ["audit_log", "outbox"])

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.facts.extract import extract_facts
 from bot.retrieval.vietnamese import sentences as split_sentences
 from bot.facts.model import DeadlineKind, ListKind
-from bot.ingestion.chunking import section_lines
+from bot.ingestion.sections import section_lines
 from bot.ingestion.cleaning import clean
 from bot.ingestion.document import CleanDocument, DocumentMeta
 from tests.conftest import ROOT, SEED, shared_file

@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 
 from bot.__main__ import main
 from bot.core.assistant import Assistant
-from bot.db import models as m
+from bot.db.models.delivery import OutboxMessage
+from bot.db.models.people import Unit
 from bot.db.people import Role
 from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Channel, ChatKind, Incoming, Sender
 from tests.conftest import build_assistant
@@ -115,7 +116,7 @@ def test_every_invite_problem_is_explained(core: Assistant, clock: Clock) -> Non
 
     closing = new_code(core, "STC")
     with core.people.engine.begin() as connection:
-        connection.execute(update(m.Unit).where(m.Unit.code == "STC").values(active=False))
+        connection.execute(update(Unit).where(Unit.code == "STC").values(active=False))
     assert send(core, f"/dangky {closing}", "203").startswith(f"Đơn vị của mã «{closing}» đã ngừng hoạt động")
     for user in ("101", "202", "203"):
         assert member(core, user) is None
@@ -137,8 +138,8 @@ def test_a_code_registers_one_official_unless_made_for_more(core: Assistant) -> 
 
 def outbox_texts(core: Assistant, chat_id: str) -> list[str]:
     with core.people.engine.connect() as connection:
-        return list(connection.scalars(select(m.OutboxMessage.text).where(m.OutboxMessage.chat_id == chat_id)
-                                       .order_by(m.OutboxMessage.id)))
+        return list(connection.scalars(select(OutboxMessage.text).where(OutboxMessage.chat_id == chat_id)
+                                       .order_by(OutboxMessage.id)))
 
 
 def test_the_issuing_admin_hears_of_each_use_of_a_code(core: Assistant) -> None:

@@ -8,7 +8,8 @@ from sqlalchemy import Engine
 
 from bot.db.dialogs import DialogState, DialogStore
 from bot.db.facts import FactStore
-from bot.db.outbox import NewMessage, Outbox, decode_buttons, encode_buttons
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage, decode_buttons, encode_buttons
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
 from bot.core.messages import Button

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, update
 
-from bot.db import models as m
 from bot.db.links import LinkStore
+from bot.db.models.people import Unit
 from bot.db.people import InviteError, InviteProblem, PeopleStore, Role
 
 T0 = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
@@ -55,7 +55,7 @@ def test_invite_problems_in_order_of_importance(people: PeopleStore) -> None:
     assert problem(people, single, "21", T0) is InviteProblem.REVOKED  # revoked beats used up
     closed = people.create_invite("STC", now=T0).code
     with people.engine.begin() as connection:
-        connection.execute(update(m.Unit).where(m.Unit.code == "STC").values(active=False))
+        connection.execute(update(Unit).where(Unit.code == "STC").values(active=False))
     assert problem(people, closed, "21", T0) is InviteProblem.UNIT_CLOSED
     people.import_units([("STC", "Sở Tài chính")])  # listed again: open again
     assert people.register("telegram", "21", "21", "", closed, now=T0).unit.code == "STC"

@@ -8,16 +8,18 @@ from sqlalchemy import Engine, func, select, update
 
 from bot.__main__ import main
 from bot.config import Retention
-from bot.db import models as m
 from bot.db.chats import ChatStore
 from bot.db.counters import Counters
+from bot.db.models import Base
+from bot.db.models.conversations import AskedQuestion, Feedback
+from bot.db.models.people import AuditEntry
 from bot.db.people import PeopleStore
 from bot.services.retention import prune
 
 NOW = datetime(2026, 9, 1, 3, 0, tzinfo=UTC)
 
 
-def count(engine: Engine, table: type[m.Base]) -> int:
+def count(engine: Engine, table: type[Base]) -> int:
     with engine.connect() as connection:
         return int(connection.scalar(select(func.count()).select_from(table)) or 0)
 
@@ -32,19 +34,19 @@ def test_old_questions_votes_audit_and_counters_are_pruned(db_engine: Engine) ->
     people.audit(None, "cli", "import", "mới")
     Counters(db_engine).hit("ask:telegram:u1", timedelta(minutes=1), NOW - timedelta(days=2))
     with db_engine.begin() as connection:
-        connection.execute(update(m.AskedQuestion).where(m.AskedQuestion.id == old)
+        connection.execute(update(AskedQuestion).where(AskedQuestion.id == old)
                            .values(asked_at=NOW - timedelta(days=181)))
-        connection.execute(update(m.AskedQuestion).where(m.AskedQuestion.id == new)
+        connection.execute(update(AskedQuestion).where(AskedQuestion.id == new)
                            .values(asked_at=NOW - timedelta(days=179)))
-        connection.execute(update(m.AuditEntry).where(m.AuditEntry.detail == "cũ")
+        connection.execute(update(AuditEntry).where(AuditEntry.detail == "cũ")
                            .values(at=NOW - timedelta(days=31)))
-        connection.execute(update(m.AuditEntry).where(m.AuditEntry.detail == "mới").values(at=NOW))
+        connection.execute(update(AuditEntry).where(AuditEntry.detail == "mới").values(at=NOW))
 
     removed = prune(db_engine, Retention(questions_days=180, audit_days=30), NOW)
 
     assert removed == {"asked_questions": 1, "audit_log": 1, "rate_counters": 1}
     assert [g.question for g in chats.gaps()] == []  # the old 👎 went with its question
-    assert count(db_engine, m.AskedQuestion) == 1 and count(db_engine, m.Feedback) == 1
+    assert count(db_engine, AskedQuestion) == 1 and count(db_engine, Feedback) == 1
     assert [a[4] for a in people.audit_log()] == ["mới"]
     assert prune(db_engine, Retention(questions_days=180, audit_days=30), NOW) == {
         "asked_questions": 0, "audit_log": 0, "rate_counters": 0}

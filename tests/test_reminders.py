@@ -11,10 +11,13 @@ from sqlalchemy import Engine, select
 
 from bot.core.clock import VIETNAM
 from bot.config import Settings
-from bot.db import models as m
 from bot.db.dialogs import DialogState
 from bot.db.facts import FactStore
-from bot.db.outbox import Outbox, decode_buttons
+from bot.db.models.delivery import Broadcast, OutboxMessage
+from bot.db.models.people import Unit
+from bot.db.models.reports import Report
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import decode_buttons
 from bot.db.people import PeopleStore, Role
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
 from bot.ingestion.document import DocumentMeta
@@ -64,17 +67,17 @@ def join(people: PeopleStore, unit: str, channel: str, user: str, role: Role = R
 def report(engine: Engine, unit_code: str, official_id: int, key: str, due: date, status: Status,
            at: datetime) -> None:
     with engine.begin() as connection:
-        unit_id = connection.scalar(select(m.Unit.id).where(m.Unit.code == unit_code))
-        connection.execute(m.Report.__table__.insert().values(
+        unit_id = connection.scalar(select(Unit.id).where(Unit.code == unit_code))
+        connection.execute(Report.__table__.insert().values(
             unit_id=unit_id, official_id=official_id, channel="telegram", obligation_key=key, title="x",
             doc_number=DOC, due_date=due, status=status.value, text="", submitted_at=at,
             submission_token=uuid.uuid4().hex))
 
 
-def rows(engine: Engine, prefix: str = "rem:") -> list[m.OutboxMessage]:
+def rows(engine: Engine, prefix: str = "rem:") -> list[OutboxMessage]:
     with engine.connect() as connection:
-        found = connection.execute(select(m.OutboxMessage).where(m.OutboxMessage.dedupe_key.like(f"{prefix}%"))
-                                   .order_by(m.OutboxMessage.id)).all()
+        found = connection.execute(select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"{prefix}%"))
+                                   .order_by(OutboxMessage.id)).all()
     return found  # type: ignore[return-value]
 
 
@@ -345,7 +348,7 @@ def test_broadcast_dialog_on_the_console_to_one_unit(core) -> None:  # type: ign
     assert sorted((r.channel, r.chat_id) for r in sent) == [("telegram", "11")]
     assert all(r.text == "Họp giao ban lúc 14 giờ thứ Sáu tại phòng họp số 2." for r in sent)
     with core.people.engine.connect() as connection:
-        broadcast = connection.execute(select(m.Broadcast)).one()
+        broadcast = connection.execute(select(Broadcast)).one()
     assert (broadcast.audience, broadcast.report_channel, broadcast.report_chat_id) == ("unit:SNV", "console", "admin1")
     # The dialog is over: a late "1" is a question again, not a second broadcast.
     say(core, CONSOLE, "admin1", "1")
@@ -406,7 +409,7 @@ def test_broadcast_cancelled_and_refused_to_non_admins(core) -> None:  # type: i
     assert say(core, TELEGRAM, "900", button="tb:cancel") == "Đã hủy thông báo, không gửi gì."
     assert rows(core.people.engine, "bc:") == []
     with core.people.engine.connect() as connection:
-        assert connection.scalar(select(m.Broadcast.id)) is None
+        assert connection.scalar(select(Broadcast.id)) is None
 
 
 def test_reporting_done_from_the_reminder_button_stops_the_reminders(core) -> None:  # type: ignore[no-untyped-def]

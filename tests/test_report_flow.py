@@ -21,9 +21,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.channels import console
-from bot.db import models as m
 from bot.core.clock import VIETNAM
 from bot.core.assistant import CANCELLED, Assistant
+from bot.db.models.conversations import Dialog
+from bot.db.models.delivery import ReminderMute
+from bot.db.models.people import Identity, Official, Unit
+from bot.db.models.reports import Report
 from bot.db.people import PeopleStore, Role
 from bot.db.reports import CorrectionError, CorrectionProblem, NewReport, ReportStore
 from bot.core.messages import CONSOLE, TELEGRAM, ZALO, Attachment, Channel, ChatKind, Incoming, Reply, Sender
@@ -109,9 +112,9 @@ class World:
         assert user.send(f"/dangky {self.invite(unit, role)}").startswith("Đăng ký thành công")
         return user
 
-    def rows(self) -> list[m.Report]:
+    def rows(self) -> list[Report]:
         with self.store._read() as session:
-            return list(session.scalars(select(m.Report).order_by(m.Report.id)))
+            return list(session.scalars(select(Report).order_by(Report.id)))
 
 
 def new_world(base: Path, database_url: str, extra_knowledge: str = "") -> World:
@@ -566,10 +569,10 @@ def test_a_double_tapped_send_is_one_report(world: World) -> None:
 
 def _units_and_officials(engine: Engine, count: int) -> list[tuple[int, int]]:
     with Session(engine) as session, session.begin():
-        units = [m.Unit(code=f"U{i:03d}", name=f"Đơn vị {i}") for i in range(count)]
+        units = [Unit(code=f"U{i:03d}", name=f"Đơn vị {i}") for i in range(count)]
         session.add_all(units)
         session.flush()
-        officials = [m.Official(name=f"Cán bộ {i}", unit_id=u.id, role="reporter") for i, u in enumerate(units)]
+        officials = [Official(name=f"Cán bộ {i}", unit_id=u.id, role="reporter") for i, u in enumerate(units)]
         session.add_all(officials)
         session.flush()
         return [(u.id, o.id) for u, o in zip(units, officials)]
@@ -626,13 +629,13 @@ def test_two_hundred_units_submit_at_once_without_loss_or_duplicates(world: Worl
     with Session(engine) as session, session.begin():
         for i, (unit_id, official_id) in enumerate(pairs):
             user, token = f"c{i}", f"tok{i:04d}{'x' * 20}"
-            session.add(m.Identity(channel="telegram", user_id=user, official_id=official_id, chat_id=user))
+            session.add(Identity(channel="telegram", user_id=user, official_id=official_id, chat_id=user))
             # Each one's dialog is at its summary, as the flow leaves it (see DialogStore.save).
             data = {"token": token, "unit": unit_id, "official": official_id, "page": 0, "key": KEY_0125,
                     "title": "Gửi hồ sơ", "doc": "0125/KH-UBND", "due": "2026-03-31", "status": "done",
                     "percent": 100, "text": f"Đơn vị {i}"}
-            session.add(m.Dialog(channel="telegram", chat_id=user, user_id=user, kind="report", step="confirm",
-                                 data=json.dumps(data, ensure_ascii=False), updated_at=world.clock()))
+            session.add(Dialog(channel="telegram", chat_id=user, user_id=user, kind="report", step="confirm",
+                               data=json.dumps(data, ensure_ascii=False), updated_at=world.clock()))
             press = Incoming(TELEGRAM, user, Sender(user), button=f"rp:c:send:{token}")
             presses += [press, press] if i % 4 == 0 else [press]  # a quarter tap twice at once
     threads = min(64, len(presses))
@@ -766,5 +769,5 @@ def test_a_digit_inside_a_report_never_picks_another_features_choice(world: Worl
     official.tap("Bỏ qua")
     assert RECEIPT.match(official.tap("Gửi"))
     with Session(world.store.engine) as session:
-        assert session.scalars(select(m.ReminderMute)).all() == []
+        assert session.scalars(select(ReminderMute)).all() == []
     assert [(r.status, r.percent) for r in world.rows()] == [("in_progress", 80)]

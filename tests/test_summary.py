@@ -24,7 +24,8 @@ from bot.channels import console
 from bot.__main__ import main as cli
 from bot.core.assistant import Assistant
 from bot.channels.telegram.adapter import build_application
-from bot.db import models as m
+from bot.db.models.people import Official
+from bot.db.models.reports import Report
 from bot.db.people import Role
 from bot.core.messages import TELEGRAM, ZALO, ChatKind, Incoming, Reply, Sender
 from bot.services.obligations import TrackedObligation, tracked_obligations
@@ -66,11 +67,11 @@ def _by_doc(tracked: list[TrackedObligation], number: str) -> TrackedObligation:
 def _report(session: Session, unit: int, official: int, o: TrackedObligation | None, status: str,
             percent: int | None, at: datetime, *, text: str = "", corrects: int | None = None,
             title: str = "", due: date | None = None, attachment: str | None = None) -> int:
-    row = m.Report(unit_id=unit, official_id=official, channel="telegram",
-                   obligation_key=o.key if o else None, title=o.title() if o else title,
-                   doc_number=o.doc_number if o else None, due_date=due or (o.due if o else None),
-                   status=status, percent=percent, text=text, attachment_name=attachment,
-                   corrects_id=corrects, submitted_at=at, submission_token=uuid.uuid4().hex)
+    row = Report(unit_id=unit, official_id=official, channel="telegram",
+                 obligation_key=o.key if o else None, title=o.title() if o else title,
+                 doc_number=o.doc_number if o else None, due_date=due or (o.due if o else None),
+                 status=status, percent=percent, text=text, attachment_name=attachment,
+                 corrects_id=corrects, submitted_at=at, submission_token=uuid.uuid4().hex)
     session.add(row)
     session.flush()
     return row.id
@@ -93,7 +94,7 @@ def world(tmp_path, database_url) -> Iterator[World]:
     staff: dict[str, int] = {}
     with Session(people.engine) as session, session.begin():
         for code, unit_id in units.items():
-            official = m.Official(name=f"Cán bộ {code}", unit_id=unit_id, role="reporter", active=True)
+            official = Official(name=f"Cán bộ {code}", unit_id=unit_id, role="reporter", active=True)
             session.add(official)
             session.flush()
             staff[code] = official.id

@@ -18,8 +18,11 @@ from bot.__main__ import main
 from bot.config import load_settings
 from bot.core.clock import VIETNAM
 from bot.core.messages import TELEGRAM, Channel, Incoming, Sender
-from bot.db import models as m
-from bot.db.outbox import Outbox, decode_buttons
+from bot.db.models.delivery import OutboxMessage
+from bot.db.models.people import AuditEntry, Unit
+from bot.db.models.reports import Report
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import decode_buttons
 from bot.db.people import PeopleStore, Role, UnitInfo, UnitSpec
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
@@ -136,10 +139,10 @@ class World:
         units = {u.id: u.code for u in self.core.people.units()}
         return sorted(units[i] for i in ids)
 
-    def outbox(self, prefix: str) -> list[m.OutboxMessage]:
+    def outbox(self, prefix: str) -> list[OutboxMessage]:
         with self.engine.connect() as connection:
-            return list(connection.execute(select(m.OutboxMessage).where(
-                m.OutboxMessage.dedupe_key.like(f"{prefix}%")).order_by(m.OutboxMessage.id)))
+            return list(connection.execute(select(OutboxMessage).where(
+                OutboxMessage.dedupe_key.like(f"{prefix}%")).order_by(OutboxMessage.id)))
 
 
 @pytest.fixture
@@ -250,7 +253,7 @@ def test_admins_dismiss_reassign_and_correct_and_the_decisions_survive_a_new_syn
         ["SYT"], ["SNV"], date(2026, 5, 15))
     assert world.task("Cập nhật danh mục").status is TaskStatus.DISMISSED
     with world.engine.connect() as connection:
-        actions = set(connection.scalars(select(m.AuditEntry.action).where(m.AuditEntry.action.like("task_%"))))
+        actions = set(connection.scalars(select(AuditEntry.action).where(AuditEntry.action.like("task_%"))))
     assert actions == {"task_propose", "task_dismiss", "task_assign", "task_deadline"}
     assert world.say("uSYT", command="nhiemvu").startswith("Lệnh /nhiemvu chỉ dành cho vai trò quản trị")
 
@@ -270,8 +273,8 @@ def test_a_task_added_by_hand_is_tracked_at_once(world: World) -> None:
 
 def test_tasks_already_reported_on_stay_tracked_and_auto_track_tells_the_units(world: World) -> None:
     with world.engine.begin() as connection:  # a report from before the register existed
-        unit_id = connection.scalar(select(m.Unit.id).where(m.Unit.code == "SNV"))
-        connection.execute(m.Report.__table__.insert().values(
+        unit_id = connection.scalar(select(Unit.id).where(Unit.code == "SNV"))
+        connection.execute(Report.__table__.insert().values(
             unit_id=unit_id, official_id=world.staff["SNV"], channel="telegram",
             obligation_key=obligation_key("0125/KH-UBND", _dossier_action(world), "trước ngày 31/3/2026"),
             title="x", doc_number="0125/KH-UBND", due_date=date(2026, 3, 31), status="in_progress", text="",

@@ -13,7 +13,7 @@ from bot.db.facts import FactStore
 from bot.facts.extract import extract_facts, sentence_obligations
 from bot.retrieval.listings import rhythm
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, NotTask
-from bot.facts.tasks import split_units, unit_heading
+from bot.facts.units import split_units, unit_heading
 from bot.ingestion.document import CleanDocument, DocumentMeta
 
 ISSUED = date(2025, 11, 20)  # a Thursday

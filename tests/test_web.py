@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.db import models as m
+from bot.db.models.base import utc_now
+from bot.db.models.people import AuditEntry, Official
+from bot.db.models.web import WebLink, WebSession
 from bot.db.web import WebStore
 from tests.conftest import WebWorld
 
@@ -31,12 +33,12 @@ def test_a_link_works_once_and_not_after_it_expires(web: WebWorld) -> None:
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax") and "Secure" not in cookie
     again = web.client(web.app).post(f"/dang-nhap/{token}")
     assert again.status_code == 403 and "đã được dùng" in again.text
-    old = store.create_link(web.admin, 10, now=m.utc_now() - timedelta(minutes=11))
+    old = store.create_link(web.admin, 10, now=utc_now() - timedelta(minutes=11))
     expired = web.client(web.app).post(f"/dang-nhap/{old}")
     assert expired.status_code == 403 and "hết hạn" in expired.text
     assert web.client(web.app).post("/dang-nhap/khongco").status_code == 403
     with web.engine.connect() as connection:  # only the hash of a token is kept
-        assert token not in set(connection.scalars(select(m.WebLink.token_hash)))
+        assert token not in set(connection.scalars(select(WebLink.token_hash)))
 
 
 def test_sign_out_ends_the_session_and_needs_its_csrf_token(web: WebWorld) -> None:
@@ -52,12 +54,12 @@ def test_idle_sessions_end_and_an_inactive_official_is_signed_out(web: WebWorld)
     client = web.signed_in(web.reporter)
     assert client.get("/", follow_redirects=False).status_code == 303
     with web.engine.begin() as connection:
-        connection.execute(m.WebSession.__table__.update().values(
-            last_seen_at=m.utc_now() - timedelta(minutes=web.settings.web.idle_minutes + 1)))
+        connection.execute(WebSession.__table__.update().values(
+            last_seen_at=utc_now() - timedelta(minutes=web.settings.web.idle_minutes + 1)))
     assert client.get("/").status_code == 401
     client = web.signed_in(web.reporter)
     with web.engine.begin() as connection:
-        connection.execute(m.Official.__table__.update().where(m.Official.id == web.reporter).values(active=False))
+        connection.execute(Official.__table__.update().where(Official.id == web.reporter).values(active=False))
     assert client.get("/").status_code == 401
 
 
@@ -77,4 +79,4 @@ def test_the_overview_counts_the_four_states(web: WebWorld) -> None:
     assert "Quá hạn chưa hoàn thành (3)" in text and "Đang thực hiện trong hạn" in text
     assert text.count('href="/don-vi/S') >= 3
     with web.engine.connect() as connection:
-        assert "web_sign_in" in set(connection.scalars(select(m.AuditEntry.action)))
+        assert "web_sign_in" in set(connection.scalars(select(AuditEntry.action)))

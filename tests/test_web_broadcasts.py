@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.db import models as m
+from bot.db.models.delivery import Broadcast, OutboxMessage
+from bot.db.models.people import AuditEntry
 from bot.db.outbox import Outbox
 from bot.db.web import WebStore
 from bot.web.auth import COOKIE
@@ -78,11 +79,11 @@ def test_sending_plans_one_row_per_recipient_and_audits_it_on_the_web(web: WebWo
     outbox = Outbox(web.engine)
     assert outbox.counts(broadcast_id) == {"pending": 3, "sending": 0, "sent": 0, "failed": 0}
     with web.engine.connect() as connection:
-        chats = set(connection.scalars(select(m.OutboxMessage.chat_id)
-                                       .where(m.OutboxMessage.broadcast_id == broadcast_id)))
-        broadcast = connection.execute(select(m.Broadcast).where(m.Broadcast.id == broadcast_id)).one()
-        audit = connection.execute(select(m.AuditEntry.official_id, m.AuditEntry.channel, m.AuditEntry.detail)
-                                   .where(m.AuditEntry.action == "broadcast")).all()
+        chats = set(connection.scalars(select(OutboxMessage.chat_id)
+                                       .where(OutboxMessage.broadcast_id == broadcast_id)))
+        broadcast = connection.execute(select(Broadcast).where(Broadcast.id == broadcast_id)).one()
+        audit = connection.execute(select(AuditEntry.official_id, AuditEntry.channel, AuditEntry.detail)
+                                   .where(AuditEntry.action == "broadcast")).all()
     assert chats == {"900", "11", "21"}
     assert (broadcast.text, broadcast.audience, broadcast.created_by) == (TEXT, "all", web.admin)
     assert broadcast.report_channel is None  # the page shows the report; no chat gets one

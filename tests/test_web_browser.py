@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import load_settings
-from bot.db import models as m
 from bot.db.chats import ChatStore
+from bot.db.models.people import AuditEntry
 from bot.db.web import WebStore
 from tests.conftest import WebWorld
 
@@ -302,7 +302,7 @@ def confirm_tasks(site: Site) -> None:
     wait_until(lambda: any(r.status is TaskStatus.TRACKED for r in store.records()), WAIT_S,
                "no task was tracked after «Xác nhận»")
     with site.web.engine.connect() as connection:
-        channels = set(connection.scalars(select(m.AuditEntry.channel).where(m.AuditEntry.action == "task_track")))
+        channels = set(connection.scalars(select(AuditEntry.channel).where(AuditEntry.action == "task_track")))
     assert "web" in channels
     site.shoot("nhiem-vu-da-xac-nhan")
 

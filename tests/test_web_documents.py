@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.db import models as m
+from bot.db.models.delivery import OutboxMessage
+from bot.db.models.people import AuditEntry
 from bot.db.tasks import TaskStatus
 from bot.db.web import WebStore
 from bot.services.tasks import TaskRegister
@@ -51,8 +52,8 @@ def _finished(client: TestClient, page: str) -> str:
 def _audit(web: WebWorld, action: str) -> list[tuple[int | None, str, str]]:
     with web.engine.connect() as connection:
         return [tuple(row) for row in connection.execute(  # type: ignore[misc]
-            select(m.AuditEntry.official_id, m.AuditEntry.channel, m.AuditEntry.detail)
-            .where(m.AuditEntry.action == action))]
+            select(AuditEntry.official_id, AuditEntry.channel, AuditEntry.detail)
+            .where(AuditEntry.action == action))]
 
 
 def _csrf_of(web: WebWorld, client: TestClient) -> str:
@@ -100,8 +101,8 @@ def test_with_auto_track_the_units_hear_of_an_uploaded_documents_tasks(web: WebW
     tasks = TaskRegister(web.engine, web.settings).store.records(sources=["ke-hoach-77.txt"])
     assert {t.status for t in tasks} == {TaskStatus.TRACKED}
     with web.engine.connect() as connection:
-        told = connection.execute(select(m.OutboxMessage.official_id, m.OutboxMessage.text)
-                                  .where(m.OutboxMessage.dedupe_key.like("trk:%"))).all()
+        told = connection.execute(select(OutboxMessage.official_id, OutboxMessage.text)
+                                  .where(OutboxMessage.dedupe_key.like("trk:%"))).all()
     # Sở Nội vụ leads the first task with Sở Tài chính: their officials are told (Sở Y tế has none).
     assert sorted(official for official, _ in told) == [web.reporter, web.reader]
     assert "77/KH-UBND bắt đầu được theo dõi" in told[0][1]

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert
 
-from bot.db import models as m
 from bot.db.chats import ChatStore
 from bot.db.audit import AuditFilter
+from bot.db.models.people import AuditEntry
 from tests.conftest import WebWorld
 
 # 15/01/2026 in Vietnam is 14/01 17:00 UTC to 15/01 17:00 UTC.
@@ -31,9 +31,9 @@ def seed_log(web: WebWorld) -> None:
                (DAY_START + timedelta(days=1), None, "cli", "import", "nhập đơn vị hôm sau"),
                (DAY_START + timedelta(days=2), web.admin, "zalo", "export", "xuất báo cáo")]
     with web.engine.begin() as connection:
-        connection.execute(delete(m.AuditEntry))
-        connection.execute(insert(m.AuditEntry), [{"at": at, "official_id": who, "channel": channel,
-                                                   "action": action, "detail": detail}
+        connection.execute(delete(AuditEntry))
+        connection.execute(insert(AuditEntry), [{"at": at, "official_id": who, "channel": channel,
+                                                 "action": action, "detail": detail}
                                                   for at, who, channel, action, detail in entries])
 
 
@@ -113,8 +113,8 @@ def test_a_filter_that_cannot_be_read_says_so(web: WebWorld) -> None:
 
 def test_the_log_is_paged(web: WebWorld) -> None:
     with web.engine.begin() as connection:
-        connection.execute(delete(m.AuditEntry))
-        connection.execute(insert(m.AuditEntry), [
+        connection.execute(delete(AuditEntry))
+        connection.execute(insert(AuditEntry), [
             {"at": DAY_START + timedelta(minutes=i), "official_id": web.admin, "channel": "web",
              "action": "broadcast", "detail": f"mục {i:03d}"} for i in range(120)])
     client = web.signed_in(web.admin)

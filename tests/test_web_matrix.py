@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.db import models as m
+from bot.db.models.people import AuditEntry
 from bot.db.people import UnitSpec
 from bot.db.report_status import Status
 from bot.db.reports import NewReport, ReportStore
@@ -139,8 +139,8 @@ def test_downloads_are_what_the_matrix_shows(web: WebWorld) -> None:
     assert book["Báo cáo"].max_row == 1 + 4 and book[MATRIX_SHEET].max_row == 1 + 5  # SYT has no OLD
     assert client.get("/ma-tran/tai-ve", params={"fmt": "pdf"}).status_code == 400
     with web.engine.connect() as connection:
-        exports = list(connection.execute(select(m.AuditEntry.official_id, m.AuditEntry.channel)
-                                          .where(m.AuditEntry.action == "export")))
+        exports = list(connection.execute(select(AuditEntry.official_id, AuditEntry.channel)
+                                          .where(AuditEntry.action == "export")))
     assert exports == [(web.admin, "web")] * 2
 
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.db import models as m
+from bot.db.models.delivery import OutboxMessage
+from bot.db.models.people import AuditEntry
 from bot.db.tasks import TaskRecord, TaskStatus
 from bot.services.tasks import document_token
 from tests.conftest import WebWorld
@@ -20,8 +21,8 @@ def tasks_by_doc(web: WebWorld) -> dict[str, TaskRecord]:
 
 def audited(web: WebWorld, action: str) -> list[tuple[int | None, str, str]]:
     with web.engine.connect() as connection:
-        rows = connection.execute(select(m.AuditEntry.official_id, m.AuditEntry.channel, m.AuditEntry.detail)
-                                  .where(m.AuditEntry.action == action))
+        rows = connection.execute(select(AuditEntry.official_id, AuditEntry.channel, AuditEntry.detail)
+                                  .where(AuditEntry.action == action))
         return [tuple(row) for row in rows]
 
 
@@ -76,8 +77,8 @@ def test_tracking_and_dismissing_change_the_register_and_are_audited(web: WebWor
     assert audited(web, "task_track")[-1] == (web.admin, "web", key)
     # The units of the tracked task hear of it, as from the chat (SNV's reporter, STC's reader).
     with web.engine.connect() as connection:
-        told = set(connection.scalars(select(m.OutboxMessage.official_id)
-                                      .where(m.OutboxMessage.dedupe_key.like("trk:%"))))
+        told = set(connection.scalars(select(OutboxMessage.official_id)
+                                      .where(OutboxMessage.dedupe_key.like("trk:%"))))
     assert told == {web.reporter, web.reader}
 
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from bot.core.messages import TELEGRAM, ChatKind, Incoming, Sender
-from bot.db import models as m
+from bot.db.models.people import AuditEntry
 from bot.db.people import Role
 from bot.db.web import WebStore
 from tests.conftest import WebWorld
@@ -29,8 +29,8 @@ BOT = "TroLyChiThiBot"
 def _audit(web: WebWorld, action: str) -> list[tuple[int | None, str, str]]:
     with web.engine.connect() as connection:
         return [tuple(row) for row in connection.execute(  # type: ignore[misc]
-            select(m.AuditEntry.official_id, m.AuditEntry.channel, m.AuditEntry.detail)
-            .where(m.AuditEntry.action == action).order_by(m.AuditEntry.id))]
+            select(AuditEntry.official_id, AuditEntry.channel, AuditEntry.detail)
+            .where(AuditEntry.action == action).order_by(AuditEntry.id))]
 
 
 def _csrf_of(web: WebWorld, client: TestClient) -> str:

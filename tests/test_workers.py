@@ -19,10 +19,11 @@ from sqlalchemy import Engine, select
 from telegram import Bot
 
 from bot.config import load_settings
-from bot.db import models as m
 from bot.db.engine import connect
 from bot.db.leases import LeaseState, LeaseStore
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.models.delivery import OutboxMessage
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.delivery.claims import _dead_here, worker_id
 from bot.delivery.leader import Leadership, lease_name
 from bot.delivery.worker import DeliveryWorker
@@ -176,8 +177,8 @@ async def run_workers(database_url: str, store: Path, *, processes: int = 3, per
         texts = {text for _, text in received}
         run.lost = [r.text for r in rows if r.text not in texts]
     with engine.connect() as connection:
-        rows_state = connection.execute(select(m.OutboxMessage.text, m.OutboxMessage.attempts,
-                                               m.OutboxMessage.claimed_by)).all()
+        rows_state = connection.execute(select(OutboxMessage.text, OutboxMessage.attempts,
+                                               OutboxMessage.claimed_by)).all()
     run.in_doubt = {text for text, attempts, _ in rows_state if attempts > 1}
     run.sender_pids = {pid for _, _, by in rows_state if (pid := holder_pid(by)) is not None}
     if run.killed_pid is not None:

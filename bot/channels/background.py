@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bot.channels.telegram.sender import TelegramSender, download_file, plain_bot
 from bot.channels.zalo.sender import ZaloSender
 from bot.core.messages import TELEGRAM, ZALO
-from bot.db import models as m
+from bot.db.models.base import utc_now
 from bot.db.outbox import Outbox
 from bot.delivery.claims import worker_id
 from bot.delivery.errors import Sender
@@ -61,7 +61,7 @@ class Background:
             if job is None:
                 continue
             try:
-                planned += int(await asyncio.to_thread(job.tick, m.utc_now()))
+                planned += int(await asyncio.to_thread(job.tick, utc_now()))
             except Exception:  # the next check tries again
                 log.exception("%s: lỗi", what)
         return planned
@@ -80,7 +80,7 @@ class Background:
     async def prune(self) -> dict[str, int]:
         """Delete questions, audit entries and counters past their retention."""
         try:
-            return await asyncio.to_thread(prune, self.outbox.engine, self.settings.retention, m.utc_now())
+            return await asyncio.to_thread(prune, self.outbox.engine, self.settings.retention, utc_now())
         except Exception:  # the next run tries again
             log.exception("retention: lỗi khi xóa dữ liệu quá hạn lưu")
             return {}

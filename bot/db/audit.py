@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models.people import AuditEntry, Official
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class AuditFilter:
     until: datetime | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        entry = m.AuditEntry
+        entry = AuditEntry
         found: list[ColumnElement[bool]] = []
         if self.action:
             found.append(entry.action == self.action)
@@ -59,7 +59,7 @@ class AuditChoices:
 
 def add_entry(session: Session, official_id: int | None, channel: str, action: str, detail: str) -> None:
     """An entry written in the caller's transaction (committed with the action it records)."""
-    session.add(m.AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail))
+    session.add(AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail))
 
 
 class AuditLog(Repository):
@@ -70,7 +70,7 @@ class AuditLog(Repository):
             add_entry(session, official_id, channel, action, detail)
 
     def audit_log(self, limit: int = 100) -> list[tuple[datetime, int | None, str, str, str]]:
-        stmt = select(m.AuditEntry).order_by(m.AuditEntry.id.desc()).limit(limit)
+        stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         with self._read() as session:
             return [(a.at, a.official_id, a.channel, a.action, a.detail) for a in session.scalars(stmt)]
 
@@ -79,10 +79,10 @@ class AuditLog(Repository):
         """One page of the entries that match, newest first, with who made them; and how many
         entries match in all."""
         conditions = (wanted or AuditFilter()).conditions()
-        entry = m.AuditEntry
-        stmt = (select(entry.id, entry.at, entry.official_id, m.Official.name, entry.channel, entry.action,
+        entry = AuditEntry
+        stmt = (select(entry.id, entry.at, entry.official_id, Official.name, entry.channel, entry.action,
                        entry.detail)
-                .outerjoin(m.Official, m.Official.id == entry.official_id).where(*conditions)
+                .outerjoin(Official, Official.id == entry.official_id).where(*conditions)
                 .order_by(entry.id.desc()).offset(offset).limit(limit))
         count = select(func.count()).select_from(entry).where(*conditions)
         with self._read() as session:
@@ -91,10 +91,10 @@ class AuditLog(Repository):
 
     def audit_choices(self) -> AuditChoices:
         """The actions, channels and officials the log holds, for its filters."""
-        entry = m.AuditEntry
-        officials = (select(m.Official.id, m.Official.name).where(
-            m.Official.id.in_(select(entry.official_id).where(entry.official_id.is_not(None)).distinct()))
-            .order_by(m.Official.name, m.Official.id))
+        entry = AuditEntry
+        officials = (select(Official.id, Official.name).where(
+            Official.id.in_(select(entry.official_id).where(entry.official_id.is_not(None)).distinct()))
+            .order_by(Official.name, Official.id))
         with self._read() as session:
             actions = list(session.scalars(select(entry.action).distinct().order_by(entry.action)))
             channels = list(session.scalars(select(entry.channel).distinct().order_by(entry.channel)))
@@ -103,5 +103,5 @@ class AuditLog(Repository):
     def prune_audit(self, before: datetime) -> int:
         """Delete audit entries written before this moment; how many."""
         with self._write() as session, session.begin():
-            result = session.execute(delete(m.AuditEntry).where(m.AuditEntry.at < before))
+            result = session.execute(delete(AuditEntry).where(AuditEntry.at < before))
             return int(result.rowcount or 0)

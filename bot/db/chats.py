@@ -11,8 +11,9 @@ from enum import StrEnum
 from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models.base import UTCDateTime, utc_now
+from bot.db.models.conversations import AskedQuestion, ConversationState, Feedback, SeenUpdate
 
 SEEN_KEEP = timedelta(days=7)  # messengers redeliver within minutes; a week is plenty
 
@@ -62,7 +63,7 @@ class ChatStore(Repository):
 
     def state(self, channel: str, chat_id: str) -> ChatState:
         with self._read() as session:
-            row = session.get(m.ConversationState, (channel, chat_id))
+            row = session.get(ConversationState, (channel, chat_id))
         if row is None:
             return ChatState()
         return ChatState(sources=_lines(row.sources), intent=row.intent, choices=_lines(row.choices),
@@ -71,12 +72,12 @@ class ChatStore(Repository):
     def remember(self, channel: str, chat_id: str, sources: tuple[str, ...] | None = None,
                  intent: str | None = None, choices: tuple[str, ...] | None = None) -> None:
         """Update what is given, keep the rest."""
-        values: dict[str, object] = {"updated_at": m.utc_now()}
+        values: dict[str, object] = {"updated_at": utc_now()}
         if sources is not None:
             values.update(sources="\n".join(sources), intent=intent)
         if choices is not None:
             values["choices"] = "\n".join(choices)
-        insert = self._insert(m.ConversationState).values(
+        insert = self._insert(ConversationState).values(
             channel=channel, chat_id=chat_id, sources=values.get("sources", ""),
             intent=values.get("intent"), choices=values.get("choices", ""), updated_at=values["updated_at"])
         stmt = insert.on_conflict_do_update(index_elements=["channel", "chat_id"], set_=values)
@@ -87,8 +88,8 @@ class ChatStore(Repository):
 
     def log_question(self, channel: str, chat_id: str, user_id: str, question: str, found: bool,
                      answer: str) -> int:
-        row = m.AskedQuestion(channel=channel, chat_id=chat_id, user_id=user_id, question=question,
-                              found=found, answer=answer[:2000])
+        row = AskedQuestion(channel=channel, chat_id=chat_id, user_id=user_id, question=question,
+                            found=found, answer=answer[:2000])
         with self._write() as session, session.begin():
             session.add(row)
             session.flush()
@@ -97,13 +98,13 @@ class ChatStore(Repository):
     def feedback(self, question_id: int, user_id: str, useful: bool, *, channel: str) -> Vote:
         """Record (or change) the asker's vote on an answer; only the account that asked (same
         messenger, same user) may vote, so a group cannot bury a good answer."""
-        stmt = self._insert(m.Feedback).values(question_id=question_id, user_id=user_id, useful=useful,
-                                               given_at=m.utc_now())
+        stmt = self._insert(Feedback).values(question_id=question_id, user_id=user_id, useful=useful,
+                                             given_at=utc_now())
         stmt = stmt.on_conflict_do_update(index_elements=["question_id", "user_id"],
-                                          set_={"useful": useful, "given_at": m.utc_now()})
+                                          set_={"useful": useful, "given_at": utc_now()})
         try:
             with self._write() as session, session.begin():
-                asked = session.get(m.AskedQuestion, question_id)
+                asked = session.get(AskedQuestion, question_id)
                 if asked is None:
                     return Vote.UNKNOWN
                 if (asked.channel, asked.user_id) != (channel, user_id):
@@ -115,14 +116,14 @@ class ChatStore(Repository):
 
     def gaps(self, limit: int = 50) -> list[Gap]:
         """Questions not found or voted unhelpful, most frequent first (same wording grouped)."""
-        unhelpful = (select(m.Feedback.question_id).where(m.Feedback.useful.is_(False))).subquery()
-        bad = m.AskedQuestion.id.in_(select(unhelpful.c.question_id))
-        last = func.max(m.AskedQuestion.asked_at, type_=m.UTCDateTime())
-        stmt = (select(func.min(m.AskedQuestion.question), func.count(),
-                       func.sum(case((m.AskedQuestion.found.is_(False), 1), else_=0)),
+        unhelpful = (select(Feedback.question_id).where(Feedback.useful.is_(False))).subquery()
+        bad = AskedQuestion.id.in_(select(unhelpful.c.question_id))
+        last = func.max(AskedQuestion.asked_at, type_=UTCDateTime())
+        stmt = (select(func.min(AskedQuestion.question), func.count(),
+                       func.sum(case((AskedQuestion.found.is_(False), 1), else_=0)),
                        func.sum(case((bad, 1), else_=0)), last)
-                .where(or_(m.AskedQuestion.found.is_(False), bad))
-                .group_by(func.lower(m.AskedQuestion.question))
+                .where(or_(AskedQuestion.found.is_(False), bad))
+                .group_by(func.lower(AskedQuestion.question))
                 .order_by(func.count().desc(), last.desc())
                 .limit(limit))
         with self._read() as session:
@@ -131,8 +132,8 @@ class ChatStore(Repository):
 
     def unhelpful_answers(self, limit: int = 50) -> list[Unhelpful]:
         """Answers voted 👎, grouped by the question's wording, most votes first."""
-        asked, vote = m.AskedQuestion, m.Feedback
-        last = func.max(vote.given_at, type_=m.UTCDateTime())
+        asked, vote = AskedQuestion, Feedback
+        last = func.max(vote.given_at, type_=UTCDateTime())
         stmt = (select(func.max(asked.id), func.count(), last)
                 .join(vote, vote.question_id == asked.id).where(vote.useful.is_(False))
                 .group_by(func.lower(asked.question))
@@ -147,20 +148,20 @@ class ChatStore(Repository):
     def prune_questions(self, before: datetime) -> int:
         """Delete questions asked before this moment (their votes go with them); how many."""
         with self._write() as session, session.begin():
-            result = session.execute(delete(m.AskedQuestion).where(m.AskedQuestion.asked_at < before))
+            result = session.execute(delete(AskedQuestion).where(AskedQuestion.asked_at < before))
             return int(result.rowcount or 0)
 
     # -- repeated deliveries ------------------------------------------------------------------
 
     def seen(self, channel: str, update_key: str) -> bool:
         """True if this update was handled before; otherwise records it and returns False."""
-        now = m.utc_now()
-        stmt = (self._insert(m.SeenUpdate).values(channel=channel, update_key=update_key[:128], seen_at=now)
-                .on_conflict_do_nothing().returning(m.SeenUpdate.update_key))
+        now = utc_now()
+        stmt = (self._insert(SeenUpdate).values(channel=channel, update_key=update_key[:128], seen_at=now)
+                .on_conflict_do_nothing().returning(SeenUpdate.update_key))
         with self._write() as session, session.begin():
             inserted = session.execute(stmt).scalar_one_or_none() is not None
-            session.execute(delete(m.SeenUpdate).where(and_(m.SeenUpdate.channel == channel,
-                                                            m.SeenUpdate.seen_at < now - SEEN_KEEP)))
+            session.execute(delete(SeenUpdate).where(and_(SeenUpdate.channel == channel,
+                                                          SeenUpdate.seen_at < now - SEEN_KEEP)))
         return not inserted
 
 

@@ -10,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models.base import utc_now
+from bot.db.models.delivery import RateCounter
 
 MAX_WINDOW = timedelta(days=1)  # rows older than this are of no window any more
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -35,30 +36,30 @@ class Counters(Repository):
     def hit(self, key: str, window: timedelta, now: datetime | None = None) -> int:
         """Count one hit; the key's hits in the current window, this one included. The first
         hit of a window also clears whatever is older than any window."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         start = window_start(now, window)
-        table = m.RateCounter.__table__
-        stmt = (self._insert(m.RateCounter).values(key=key[:160], window_start=start, hits=1)
+        table = RateCounter.__table__
+        stmt = (self._insert(RateCounter).values(key=key[:160], window_start=start, hits=1)
                 .on_conflict_do_update(index_elements=["key", "window_start"],
                                        set_={"hits": table.c.hits + 1})
-                .returning(m.RateCounter.hits))
+                .returning(RateCounter.hits))
         with self._write() as session, session.begin():
             hits = int(session.execute(stmt).scalar_one())
             if hits == 1:
-                session.execute(delete(m.RateCounter).where(m.RateCounter.window_start < now - MAX_WINDOW))
+                session.execute(delete(RateCounter).where(RateCounter.window_start < now - MAX_WINDOW))
         return hits
 
     def hits(self, key: str, window: timedelta, now: datetime | None = None) -> int:
         """The key's hits in the current window, without counting one."""
-        start = window_start(now or m.utc_now(), window)
+        start = window_start(now or utc_now(), window)
         with self._read() as session:
-            found = session.scalar(select(m.RateCounter.hits).where(m.RateCounter.key == key[:160],
-                                                                     m.RateCounter.window_start == start))
+            found = session.scalar(select(RateCounter.hits).where(RateCounter.key == key[:160],
+                                                                     RateCounter.window_start == start))
         return int(found or 0)
 
     def prune(self, now: datetime | None = None) -> int:
         """Delete the rows of windows long over; how many."""
-        cutoff = (now or m.utc_now()) - MAX_WINDOW
+        cutoff = (now or utc_now()) - MAX_WINDOW
         with self._write() as session, session.begin():
-            return int(session.execute(delete(m.RateCounter).where(m.RateCounter.window_start < cutoff))
+            return int(session.execute(delete(RateCounter).where(RateCounter.window_start < cutoff))
                        .rowcount or 0)

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models import documents as m
+from bot.db.models.base import utc_now
 from bot.facts.model import (
     CriteriaList,
     Deadline,
@@ -209,7 +210,7 @@ def _upsert_document(session: Session, insert: Any, source: str, meta: DocumentM
         "issued_date": meta.issued_date,
         "title": meta.title,
         "content_hash": content_hash,
-        "updated_at": m.utc_now(),
+        "updated_at": utc_now(),
     }
     stmt = insert(m.Document).values(values)
     stmt = stmt.on_conflict_do_update(

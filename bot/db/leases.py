@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models.base import utc_now
+from bot.db.models.delivery import Lease
 
 
 @dataclass(frozen=True)
@@ -26,20 +27,20 @@ class LeaseStore(Repository):
     def state(self, name: str) -> LeaseState | None:
         """The lease as stored; None when nobody ever held it."""
         with self._read() as session:
-            row = session.execute(select(m.Lease.holder, m.Lease.beat).where(m.Lease.name == name)).one_or_none()
+            row = session.execute(select(Lease.holder, Lease.beat).where(Lease.name == name)).one_or_none()
         return None if row is None else LeaseState(row.holder, int(row.beat))
 
     def take(self, name: str, holder: str, seen: LeaseState | None) -> bool:
         """Become the holder, provided the lease is still as `seen` (None: never held). False
         when someone else renewed or took it meanwhile."""
-        lease = m.Lease
+        lease = Lease
         with self._write() as session, session.begin():
             if seen is None:
-                stmt = (self._insert(lease).values(name=name, holder=holder[:64], beat=1, renewed_at=m.utc_now())
+                stmt = (self._insert(lease).values(name=name, holder=holder[:64], beat=1, renewed_at=utc_now())
                         .on_conflict_do_nothing(index_elements=["name"]).returning(lease.name))
                 return session.execute(stmt).first() is not None
             stmt = (update(lease).where(lease.name == name, lease.beat == seen.beat)
-                    .values(holder=holder[:64], beat=lease.beat + 1, renewed_at=m.utc_now())
+                    .values(holder=holder[:64], beat=lease.beat + 1, renewed_at=utc_now())
                     .execution_options(synchronize_session=False))
             return bool(session.execute(stmt).rowcount)
 
@@ -52,9 +53,9 @@ class LeaseStore(Repository):
         return self._owned(name, holder, None)
 
     def _owned(self, name: str, holder: str, new_holder: str | None) -> bool:
-        lease = m.Lease
+        lease = Lease
         stmt = (update(lease).where(lease.name == name, lease.holder == holder[:64])
-                .values(holder=new_holder, beat=lease.beat + 1, renewed_at=m.utc_now())
+                .values(holder=new_holder, beat=lease.beat + 1, renewed_at=utc_now())
                 .execution_options(synchronize_session=False))
         with self._write() as session, session.begin():
             return bool(session.execute(stmt).rowcount)

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.db import models as m
 from bot.db.audit import add_entry
 from bot.db.engine import Repository
+from bot.db.models.base import utc_now
+from bot.db.models.people import Identity, InviteCode, LinkRequest, Official
 from bot.db.people import LINK_ROLE, InviteError, InviteProblem, Member, check_invite, new_code, normalise_code, \
     redeem
 
@@ -36,14 +37,14 @@ class LinkStore(Repository):
 
     def link_code(self, official_id: int, *, hours: int = 24, now: datetime | None = None) -> str:
         """A one-time code that links another messenger account to this official."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         with self._write() as session, session.begin():
-            official = session.get_one(m.Official, official_id)
+            official = session.get_one(Official, official_id)
             if official.unit_id is None:
                 raise ValueError("an official without a unit cannot link accounts by code")
-            row = m.InviteCode(code=new_code(), unit_id=official.unit_id, role=LINK_ROLE, max_uses=1,
-                               created_by=official_id, created_at=now,
-                               expires_at=now + timedelta(hours=hours))
+            row = InviteCode(code=new_code(), unit_id=official.unit_id, role=LINK_ROLE, max_uses=1,
+                             created_by=official_id, created_at=now,
+                             expires_at=now + timedelta(hours=hours))
             session.add(row)
             return row.code
 
@@ -51,26 +52,26 @@ class LinkStore(Repository):
                      now: datetime | None = None) -> PendingLink:
         """Hold a link code for this account until the code's owner confirms. InviteError when
         the code cannot be used, or when another account already waits on it (USED_UP)."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            invite = session.get(InviteCode, normalise_code(code), with_for_update=True)
             check_invite(session, invite, now)
             assert invite is not None and invite.role == LINK_ROLE and invite.created_by is not None
-            request = session.get(m.LinkRequest, invite.code)
+            request = session.get(LinkRequest, invite.code)
             if request is not None and (request.channel, request.user_id) != (channel, user_id):
                 raise InviteError(InviteProblem.USED_UP)
             if request is None:
-                request = m.LinkRequest(code=invite.code, channel=channel, user_id=user_id, chat_id=chat_id,
-                                        name=name, requested_at=now)
+                request = LinkRequest(code=invite.code, channel=channel, user_id=user_id, chat_id=chat_id,
+                                      name=name, requested_at=now)
                 session.add(request)
             return _pending(request, invite)
 
     def pending_links(self, official_id: int, now: datetime | None = None) -> list[PendingLink]:
         """Accounts waiting for this official to confirm them, on codes still valid."""
-        stmt = (select(m.LinkRequest, m.InviteCode).join(m.InviteCode, m.InviteCode.code == m.LinkRequest.code)
-                .where(m.InviteCode.created_by == official_id, m.InviteCode.revoked_at.is_(None),
-                       m.InviteCode.expires_at > (now or m.utc_now()))
-                .order_by(m.LinkRequest.requested_at))
+        stmt = (select(LinkRequest, InviteCode).join(InviteCode, InviteCode.code == LinkRequest.code)
+                .where(InviteCode.created_by == official_id, InviteCode.revoked_at.is_(None),
+                       InviteCode.expires_at > (now or utc_now()))
+                .order_by(LinkRequest.requested_at))
         with self._read() as session:
             return [_pending(request, invite) for request, invite in session.execute(stmt)]
 
@@ -79,15 +80,15 @@ class LinkStore(Repository):
         """The owner confirms: the waiting account becomes theirs. Returns the request, the
         official now, and the official the account belonged to before (if another one).
         InviteError when the code is no longer usable, is not this official's, or nobody waits."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
-            request = session.get(m.LinkRequest, normalise_code(code))
+            invite = session.get(InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(LinkRequest, normalise_code(code))
             if invite is None or request is None or invite.role != LINK_ROLE or invite.created_by != official_id:
                 raise InviteError(InviteProblem.UNKNOWN)
             check_invite(session, invite, now)
             pending = _pending(request, invite)
-            before = session.get(m.Identity, (request.channel, request.user_id))
+            before = session.get(Identity, (request.channel, request.user_id))
             previous = before.official_id if before is not None and before.official_id != official_id else None
             member = redeem(session, invite, request.channel, request.user_id, request.chat_id, request.name, now)
             session.delete(request)
@@ -97,19 +98,19 @@ class LinkStore(Repository):
         """The owner says it was not them: the request is dropped and the code revoked; the
         request, or None when there was none of theirs."""
         with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
-            request = session.get(m.LinkRequest, normalise_code(code))
+            invite = session.get(InviteCode, normalise_code(code), with_for_update=True)
+            request = session.get(LinkRequest, normalise_code(code))
             if invite is None or request is None or invite.created_by != official_id:
                 return None
             pending = _pending(request, invite)
             session.delete(request)
-            invite.revoked_at = invite.revoked_at or m.utc_now()
+            invite.revoked_at = invite.revoked_at or utc_now()
             add_entry(session, official_id, channel, "link_refused",
                       f"từ chối nối {request.channel}:{request.user_id} bằng mã {invite.code}")
             return pending
 
 
-def _pending(request: m.LinkRequest, invite: m.InviteCode) -> PendingLink:
+def _pending(request: LinkRequest, invite: InviteCode) -> PendingLink:
     assert invite.created_by is not None
     return PendingLink(request.code, invite.created_by, request.channel, request.user_id, request.chat_id,
                        request.name, invite.expires_at)

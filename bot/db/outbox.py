@@ -5,129 +5,42 @@ and broadcasts can be re-run after a crash without sending anything twice.
 """
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, Update, and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from bot.db import models as m
-from bot.db.engine import Repository
-from bot.core.messages import Button
+from bot.db.broadcast_reports import BroadcastReports
+from bot.db.models.base import UTCDateTime, utc_now
+from bot.db.models.delivery import Broadcast, OutboxMessage
+from bot.db.models.people import AuditEntry
+from bot.db.outbox_rows import Claimed, NewMessage, Status, decode_buttons, encode_buttons
+
+__all__ = ["Outbox"]
 
 log = logging.getLogger(__name__)
 
 _BATCH = 500  # rows per INSERT
 
 
-# A failed row's error: "<reason the report names> — <the messenger's own words>".
-REASON_SEP = " — "
-
-
-class Status:
-    PENDING = "pending"
-    SENDING = "sending"  # claimed by a worker, the messenger's answer not yet recorded
-    SENT = "sent"
-    FAILED = "failed"
-    REROUTED = "rerouted"  # this account could not receive; a new row goes to the official's other one
-
-
-@dataclass(frozen=True)
-class NewMessage:
-    dedupe_key: str  # e.g. "rem:<obligation>:<due>:<offset>:<official>", "bc:<broadcast>:<official>"
-    channel: str
-    chat_id: str
-    text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    official_id: int | None = None
-    is_group: bool = False
-    not_before: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A row a worker has claimed (status "sending", committed) and is about to send."""
-
-    id: int
-    broadcast_id: int | None
-    official_id: int | None
-    channel: str
-    chat_id: str
-    is_group: bool
-    text: str
-    buttons: tuple[tuple[Button, ...], ...]
-    attempts: int  # this attempt included
-    parts_sent: int = 0  # parts of a split text the messenger already accepted
-
-
-@dataclass(frozen=True)
-class BroadcastReport:
-    """Where a broadcast's messages stand: sent, failed by reason, still pending."""
-
-    broadcast_id: int
-    kind: str
-    sent: int
-    failed: dict[str, int]  # reason → rows
-    pending: int  # pending or being sent
-    report_channel: str | None = None
-    report_chat_id: str | None = None
-    # Messages moved to the recipient's other account: (from channel, reason, to channel) → rows.
-    rerouted: dict[tuple[str, str, str], int] = field(default_factory=dict)
-
-    @property
-    def failed_total(self) -> int:
-        return sum(self.failed.values())
-
-    @property
-    def total(self) -> int:
-        return self.sent + self.failed_total + self.pending
-
-
-@dataclass(frozen=True)
-class BroadcastSummary:
-    """A broadcast as a list shows it: what, to whom, by whom, and where its messages stand."""
-
-    id: int
-    kind: str
-    text: str
-    audience: str
-    created_by: int | None
-    creator: str | None  # the official's name
-    created_at: datetime
-    sent: int
-    failed: int
-    pending: int  # pending or being sent
-
-    @property
-    def total(self) -> int:
-        return self.sent + self.failed + self.pending
-
-
-def encode_buttons(rows: tuple[tuple[Button, ...], ...]) -> str:
-    return json.dumps([[[b.label, b.data] for b in row] for row in rows], ensure_ascii=False) if rows else ""
-
-
-def decode_buttons(raw: str) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(Button(label, data) for label, data in row) for row in json.loads(raw)) if raw else ()
-
-
-class Outbox(Repository):
+class Outbox(BroadcastReports):
+    """Messages planned, claimed by the delivery workers and their outcomes recorded; what the
+    broadcasts' reports say comes from `BroadcastReports`."""
 
     def plan_broadcast(self, kind: str, text: str, audience: str,
                        messages: Callable[[int], Iterable[NewMessage]], *, created_by: int | None = None,
                        report_to: tuple[str, str] | None = None,
-                       audit: Callable[[int], m.AuditEntry] | None = None) -> tuple[int, int]:
+                       audit: Callable[[int], AuditEntry] | None = None) -> tuple[int, int]:
         """The broadcast, its messages (`messages(broadcast_id)`) and its audit entry
         (`audit(broadcast_id)`) in ONE transaction: no delivery run ever sees a broadcast without
         its rows (it would report «đã gửi 0»), a crash loses all or none, and a failed audit
         write sends nothing (the admin who tries again does not announce it twice).
         (broadcast id, rows added)."""
-        row = m.Broadcast(kind=kind, text=text, audience=audience, created_by=created_by,
-                          report_channel=report_to[0] if report_to else None,
-                          report_chat_id=report_to[1] if report_to else None)
+        row = Broadcast(kind=kind, text=text, audience=audience, created_by=created_by,
+                        report_channel=report_to[0] if report_to else None,
+                        report_chat_id=report_to[1] if report_to else None)
         with self._write() as session, session.begin():
             session.add(row)
             session.flush()
@@ -143,7 +56,7 @@ class Outbox(Repository):
             return self._enqueue(session, messages, broadcast_id)
 
     def _enqueue(self, session: Session, messages: Iterable[NewMessage], broadcast_id: int | None) -> int:
-        now = m.utc_now()
+        now = utc_now()
         rows = [{"dedupe_key": msg.dedupe_key[:160], "broadcast_id": broadcast_id,
                  "official_id": msg.official_id, "channel": msg.channel, "chat_id": msg.chat_id,
                  "is_group": msg.is_group, "text": msg.text, "buttons": encode_buttons(msg.buttons),
@@ -151,17 +64,17 @@ class Outbox(Repository):
                  "created_at": now} for msg in messages]
         added = 0
         for start in range(0, len(rows), _BATCH):
-            stmt = (self._insert(m.OutboxMessage).values(rows[start:start + _BATCH])
+            stmt = (self._insert(OutboxMessage).values(rows[start:start + _BATCH])
                     .on_conflict_do_nothing(index_elements=["dedupe_key"])
-                    .returning(m.OutboxMessage.id))
+                    .returning(OutboxMessage.id))
             added += len(session.execute(stmt).all())
         return added
 
     def counts(self, broadcast_id: int | None = None) -> dict[str, int]:
         """Rows by status (of one broadcast, or all)."""
-        stmt = select(m.OutboxMessage.status, func.count()).group_by(m.OutboxMessage.status)
+        stmt = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         if broadcast_id is not None:
-            stmt = stmt.where(m.OutboxMessage.broadcast_id == broadcast_id)
+            stmt = stmt.where(OutboxMessage.broadcast_id == broadcast_id)
         with self._read() as session:
             found = {status: int(n) for status, n in session.execute(stmt)}
         counts = {s: found.get(s, 0) for s in (Status.PENDING, Status.SENDING, Status.SENT, Status.FAILED)}
@@ -172,7 +85,7 @@ class Outbox(Repository):
     def _due(self, channel: str, now: datetime, lease: timedelta) -> ColumnElement[bool]:
         """Rows of the channel a worker may take: pending and due, or claimed by a worker whose
         lease ran out (it died between claiming and recording the outcome)."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         return and_(row.channel == channel,
                     or_(and_(row.status == Status.PENDING, row.not_before <= now),
                         and_(row.status == Status.SENDING, row.claimed_at < now - lease)))
@@ -187,8 +100,8 @@ class Outbox(Repository):
         marked sent in the same transaction (one commit per message instead of two). With
         `chat_interval`, the other pending rows of a claimed chat wait at least that long, so that
         no other worker writes to the chat within the interval."""
-        now = now or m.utc_now()
-        row = m.OutboxMessage
+        now = now or utc_now()
+        row = OutboxMessage
         where = self._due(channel, now, lease)
         excluded = list(exclude_chats)
         if excluded:
@@ -218,7 +131,7 @@ class Outbox(Repository):
         """Other pending rows of these chats wait until `until` (the per-chat limit across workers).
         `skip_locked` (PostgreSQL): rows another claim has locked are being claimed, not waited
         for; two claims of one chat waiting for each other's rows would deadlock."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         where = and_(row.channel == channel, row.chat_id.in_(chat_ids), row.status == Status.PENDING,
                      row.not_before < until)
         if skip_locked:
@@ -228,7 +141,7 @@ class Outbox(Repository):
     def has_due(self, channel: str, now: datetime | None = None, *,
                 lease: timedelta = timedelta(seconds=60)) -> bool:
         """Whether any row of the channel could be claimed now (ignoring rate limits)."""
-        stmt = select(exists().where(self._due(channel, now or m.utc_now(), lease)))
+        stmt = select(exists().where(self._due(channel, now or utc_now(), lease)))
         with self._read() as session:
             return bool(session.scalar(stmt))
 
@@ -236,11 +149,11 @@ class Outbox(Repository):
                           lease: timedelta = timedelta(seconds=60)) -> float | None:
         """Seconds until some row of the channel can be claimed (≤ 0: one can now); None when
         nothing is pending or being sent."""
-        now = now or m.utc_now()
-        row = m.OutboxMessage
-        pending = select(func.min(row.not_before, type_=m.UTCDateTime())).where(
+        now = now or utc_now()
+        row = OutboxMessage
+        pending = select(func.min(row.not_before, type_=UTCDateTime())).where(
             row.channel == channel, row.status == Status.PENDING)
-        sending = select(func.min(row.claimed_at, type_=m.UTCDateTime())).where(
+        sending = select(func.min(row.claimed_at, type_=UTCDateTime())).where(
             row.channel == channel, row.status == Status.SENDING)
         with self._read() as session:
             first_due, first_claim = session.scalar(pending), session.scalar(sending)
@@ -249,7 +162,7 @@ class Outbox(Repository):
 
     def unsettled(self, channel: str | None = None, broadcast_id: int | None = None) -> int:
         """Rows still pending or being sent (of one channel and/or broadcast)."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         stmt = select(func.count()).where(row.status.in_([Status.PENDING, Status.SENDING]))
         if channel is not None:
             stmt = stmt.where(row.channel == channel)
@@ -260,7 +173,7 @@ class Outbox(Repository):
 
     def claimants(self, channel: str) -> list[str]:
         """Workers holding rows of the channel right now (status "sending")."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         stmt = select(row.claimed_by).where(row.channel == channel, row.status == Status.SENDING).distinct()
         with self._read() as session:
             return [w for w in session.scalars(stmt) if w]
@@ -269,7 +182,7 @@ class Outbox(Repository):
         """(chat, is a group, sent at) of the channel's rows sent since `since`, and of those
         being sent now (sent at None: the answer may be arriving): what a new delivery leader
         counts in its rate windows."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         sent = select(row.chat_id, row.is_group, row.sent_at).where(
             row.channel == channel, row.status == Status.SENT, row.sent_at >= since)
         sending = select(row.chat_id, row.is_group).where(row.channel == channel, row.status == Status.SENDING)
@@ -281,7 +194,7 @@ class Outbox(Repository):
     def release_claims(self, channel: str, worker_ids: Iterable[str]) -> int:
         """Put back to pending the rows these (dead) workers held, without waiting out their
         lease; the attempt they made still counts. How many rows."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         stmt = (update(row).where(row.channel == channel, row.status == Status.SENDING,
                                   row.claimed_by.in_(list(worker_ids)))
                 .values(status=Status.PENDING, claimed_by=None, claimed_at=None)
@@ -293,12 +206,12 @@ class Outbox(Repository):
         """The messenger accepted the message: it is never sent again. False when the worker no
         longer held the row (its lease ran out and another worker took it)."""
         with self._write() as session, session.begin():
-            return self._record(session, self._sent(message_id, now or m.utc_now(), worker_id), message_id, "sent")
+            return self._record(session, self._sent(message_id, now or utc_now(), worker_id), message_id, "sent")
 
     @staticmethod
     def _owned(message_id: int, worker_id: str) -> Update:
         """An UPDATE of one row that matches only while this worker still holds its claim."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         return (update(row).where(row.id == message_id, row.status == Status.SENDING,
                                   row.claimed_by == worker_id[:64])
                 .execution_options(synchronize_session=False))
@@ -325,7 +238,7 @@ class Outbox(Repository):
         """This row's account cannot receive: mark it rerouted (`reason` for the report) and queue
         the same message to `channel`/`chat_id`, the official's other account, in one
         transaction. False when the worker no longer held the row."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         with self._write() as session, session.begin():
             moved = self._owned(message_id, worker_id).values(status=Status.REROUTED, error=reason[:500])
             if not self._record(session, moved, message_id, "rerouted"):
@@ -334,15 +247,15 @@ class Outbox(Repository):
             session.execute(self._insert(row).values(
                 dedupe_key=f"{old.dedupe_key}>{channel}:{chat_id}"[:160], broadcast_id=old.broadcast_id,
                 official_id=old.official_id, channel=channel, chat_id=chat_id, is_group=False, text=old.text,
-                buttons=old.buttons, status=Status.PENDING, attempts=0, parts_sent=0, not_before=m.utc_now(),
-                created_at=m.utc_now(), rerouted_from=old.id,
+                buttons=old.buttons, status=Status.PENDING, attempts=0, parts_sent=0, not_before=utc_now(),
+                created_at=utc_now(), rerouted_from=old.id,
             ).on_conflict_do_nothing(index_elements=["dedupe_key"]))
         return True
 
     def move_chat(self, channel: str, old_chat_id: str, new_chat_id: str) -> int:
         """A chat got a new id (a Telegram group became a supergroup): rows not yet settled go to
         the new one. How many rows."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         stmt = (update(row).where(row.channel == channel, row.chat_id == old_chat_id,
                                   row.status.in_([Status.PENDING, Status.SENDING]))
                 .values(chat_id=new_chat_id).execution_options(synchronize_session=False))
@@ -358,7 +271,7 @@ class Outbox(Repository):
                     reason: str | None = None) -> bool:
         """Put a claimed row back to pending until `not_before`; a rate-limit pause does not
         count as an attempt (the claim counted one, so it is given back)."""
-        row = m.OutboxMessage
+        row = OutboxMessage
         values: dict[str, object] = {"status": Status.PENDING, "not_before": not_before,
                                      "claimed_by": None, "claimed_at": None}
         if not count_attempt:
@@ -373,94 +286,3 @@ class Outbox(Repository):
         not undo what another worker recorded since)."""
         with self._write() as session, session.begin():
             return self._record(session, self._owned(message_id, worker_id).values(**values), message_id, outcome)
-
-    # -- delivery reports -------------------------------------------------------------------
-
-    def broadcast_report(self, broadcast_id: int) -> BroadcastReport | None:
-        """Sent, failed by reason and pending rows of one broadcast; None if there is none."""
-        row = m.OutboxMessage
-        stmt = (select(row.status, row.error, func.count()).where(row.broadcast_id == broadcast_id)
-                .group_by(row.status, row.error))
-        with self._read() as session:
-            broadcast = session.get(m.Broadcast, broadcast_id)
-            if broadcast is None:
-                return None
-            groups = session.execute(stmt).all()
-        sent = sum(n for status, _, n in groups if status == Status.SENT)
-        pending = sum(n for status, _, n in groups if status in (Status.PENDING, Status.SENDING))
-        failed: dict[str, int] = {}
-        for status, error, n in groups:
-            if status == Status.FAILED:
-                reason = (error or "").split(REASON_SEP, 1)[0].strip() or "lỗi không rõ"
-                failed[reason] = failed.get(reason, 0) + int(n)
-        return BroadcastReport(broadcast_id, broadcast.kind, int(sent), dict(sorted(
-            failed.items(), key=lambda item: (-item[1], item[0]))), int(pending),
-            broadcast.report_channel, broadcast.report_chat_id, self._rerouted(broadcast_id))
-
-    def _rerouted(self, broadcast_id: int) -> dict[tuple[str, str, str], int]:
-        """Rows of the broadcast moved to another account: (from, reason, to) → how many."""
-        old, new = aliased(m.OutboxMessage), aliased(m.OutboxMessage)
-        stmt = (select(old.channel, old.error, new.channel, func.count())
-                .join(new, new.rerouted_from == old.id)
-                .where(old.broadcast_id == broadcast_id, old.status == Status.REROUTED)
-                .group_by(old.channel, old.error, new.channel))
-        found: dict[tuple[str, str, str], int] = {}
-        with self._read() as session:
-            for source, error, target, n in session.execute(stmt):
-                key = (source, (error or "").split(REASON_SEP, 1)[0].strip(), target)
-                found[key] = found.get(key, 0) + int(n)
-        return found
-
-    def recent_broadcasts(self, limit: int = 20, kind: str | None = None) -> list[BroadcastSummary]:
-        """The latest broadcasts (of one kind, or all), newest first, with their messages counted."""
-        return self._summaries(None if kind is None else m.Broadcast.kind == kind, limit)
-
-    def broadcast(self, broadcast_id: int) -> BroadcastSummary | None:
-        found = self._summaries(m.Broadcast.id == broadcast_id, 1)
-        return found[0] if found else None
-
-    def _summaries(self, where: ColumnElement[bool] | None, limit: int) -> list[BroadcastSummary]:
-        row, broadcast = m.OutboxMessage, m.Broadcast
-        latest = (select(broadcast, m.Official.name).outerjoin(m.Official, m.Official.id == broadcast.created_by)
-                  .order_by(broadcast.id.desc()).limit(limit))
-        if where is not None:
-            latest = latest.where(where)
-        with self._read() as session:
-            found = session.execute(latest).all()
-            ids = [b.id for b, _ in found]
-            counts: dict[tuple[int, str], int] = {
-                (b, status): int(n) for b, status, n in session.execute(
-                    select(row.broadcast_id, row.status, func.count()).where(row.broadcast_id.in_(ids))
-                    .group_by(row.broadcast_id, row.status))} if ids else {}
-        return [BroadcastSummary(b.id, b.kind, b.text, b.audience, b.created_by, name, b.created_at,
-                                 counts.get((b.id, Status.SENT), 0), counts.get((b.id, Status.FAILED), 0),
-                                 counts.get((b.id, Status.PENDING), 0) + counts.get((b.id, Status.SENDING), 0))
-                for b, name in found]
-
-    def unreported_finished_broadcasts(self) -> list[int]:
-        """Broadcasts not yet reported whose every message is sent or failed."""
-        row, broadcast = m.OutboxMessage, m.Broadcast
-        unsettled = exists().where(row.broadcast_id == broadcast.id,
-                                   row.status.in_([Status.PENDING, Status.SENDING]))
-        stmt = (select(broadcast.id).where(broadcast.reported_at.is_(None), ~unsettled)
-                .order_by(broadcast.id))
-        with self._read() as session:
-            return list(session.scalars(stmt))
-
-    def settle_report(self, broadcast_id: int, report: NewMessage | None) -> bool:
-        """Mark the broadcast reported and queue its report, in one transaction; False when
-        another worker already did (the report goes out once)."""
-        stmt = (update(m.Broadcast).where(m.Broadcast.id == broadcast_id, m.Broadcast.reported_at.is_(None))
-                .values(reported_at=m.utc_now()).execution_options(synchronize_session=False))
-        with self._write() as session, session.begin():
-            if not session.execute(stmt).rowcount:
-                return False
-            if report is not None:
-                now = m.utc_now()
-                session.execute(self._insert(m.OutboxMessage).values(
-                    dedupe_key=report.dedupe_key[:160], broadcast_id=None, official_id=report.official_id,
-                    channel=report.channel, chat_id=report.chat_id, is_group=report.is_group,
-                    text=report.text, buttons=encode_buttons(report.buttons), status=Status.PENDING,
-                    attempts=0, not_before=report.not_before or now, created_at=now,
-                ).on_conflict_do_nothing(index_elements=["dedupe_key"]))
-        return True

@@ -15,8 +15,9 @@ from enum import StrEnum
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import models as m
 from bot.db.audit import AuditLog, add_entry
+from bot.db.models.base import utc_now
+from bot.db.models.people import Identity, InviteCode, Official, Unit
 
 # Invite codes: no 0/O, 1/I/L, so a code read aloud or off a screen is typed right.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -137,14 +138,14 @@ class PeopleStore(AuditLog):
         """Add or update units by code; (added, updated). Units not listed are kept."""
         added = updated = 0
         with self._write() as session, session.begin():
-            existing = {u.code: u for u in session.scalars(select(m.Unit))}
+            existing = {u.code: u for u in session.scalars(select(Unit))}
             for spec in units:
                 spec = spec if isinstance(spec, UnitSpec) else UnitSpec(*spec)
                 code, name = normalise_code(spec.code), " ".join(spec.name.split())
                 unit = existing.get(code)
                 if unit is None:
-                    unit = m.Unit(code=code, name=name, active=True, kind=spec.kind,
-                                  aliases="\n".join(spec.aliases or ()))
+                    unit = Unit(code=code, name=name, active=True, kind=spec.kind,
+                                aliases="\n".join(spec.aliases or ()))
                     session.add(unit)
                     existing[code] = unit
                     added += 1
@@ -154,11 +155,11 @@ class PeopleStore(AuditLog):
 
     def units(self) -> list[UnitInfo]:
         with self._read() as session:
-            return [_unit(u) for u in session.scalars(select(m.Unit).order_by(m.Unit.code))]
+            return [_unit(u) for u in session.scalars(select(Unit).order_by(Unit.code))]
 
     def unit(self, code: str) -> UnitInfo | None:
         with self._read() as session:
-            row = session.scalar(select(m.Unit).where(m.Unit.code == normalise_code(code)))
+            row = session.scalar(select(Unit).where(Unit.code == normalise_code(code)))
             return _unit(row) if row else None
 
     # -- who is writing -------------------------------------------------------------------------
@@ -171,27 +172,27 @@ class PeopleStore(AuditLog):
         """
         is_config_admin = f"{channel}:{user_id}" in self.admins
         with self._write() as session, session.begin():
-            identity = session.get(m.Identity, (channel, user_id))
+            identity = session.get(Identity, (channel, user_id))
             if identity is None:
                 if not is_config_admin:
                     return None
-                official = m.Official(name=name, role=Role.ADMIN.value, active=True)
+                official = Official(name=name, role=Role.ADMIN.value, active=True)
                 session.add(official)
                 session.flush()
-                identity = m.Identity(channel=channel, user_id=user_id, official_id=official.id,
-                                      chat_id=chat_id or user_id)
+                identity = Identity(channel=channel, user_id=user_id, official_id=official.id,
+                                    chat_id=chat_id or user_id)
                 session.add(identity)
-            official = session.get_one(m.Official, identity.official_id)
+            official = session.get_one(Official, identity.official_id)
             if is_config_admin and official.role != Role.ADMIN.value:
                 official.role = Role.ADMIN.value
             if chat_id and identity.chat_id != chat_id and chat_id == user_id:
                 identity.chat_id = chat_id
-            identity.last_seen_at = m.utc_now()
+            identity.last_seen_at = utc_now()
             if name and not official.name:
                 official.name = name
             if not identity.active:  # this account wrote again: it receives again
                 identity.active = True
-            unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
+            unit = session.get(Unit, official.unit_id) if official.unit_id else None
             return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
 
     def register(self, channel: str, user_id: str, chat_id: str, name: str, code: str,
@@ -199,9 +200,9 @@ class PeopleStore(AuditLog):
         """Redeem an invite code: join its unit with its role (or, for a link code, become
         another account of the official who made it: the chat asks the owner first, see
         `LinkStore.request_link`). Raises InviteError."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code), with_for_update=True)
+            invite = session.get(InviteCode, normalise_code(code), with_for_update=True)
             check_invite(session, invite, now)
             assert invite is not None
             return redeem(session, invite, channel, user_id, chat_id, name, now)
@@ -212,14 +213,14 @@ class PeopleStore(AuditLog):
                       max_uses: int | None = None, by: int | None = None, channel: str = "cli",
                       now: datetime | None = None) -> Invite:
         """A fresh code for the unit; KeyError when there is no such unit."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         role = str(Role(role)) if role != LINK_ROLE else LINK_ROLE
         with self._write() as session, session.begin():
-            unit = session.scalar(select(m.Unit).where(m.Unit.code == normalise_code(unit_code)))
+            unit = session.scalar(select(Unit).where(Unit.code == normalise_code(unit_code)))
             if unit is None:
                 raise KeyError(unit_code)
-            row = m.InviteCode(code=new_code(), unit_id=unit.id, role=role, max_uses=max_uses,
-                               created_by=by, created_at=now, expires_at=now + timedelta(days=days))
+            row = InviteCode(code=new_code(), unit_id=unit.id, role=role, max_uses=max_uses,
+                             created_by=by, created_at=now, expires_at=now + timedelta(days=days))
             session.add(row)
             if role != LINK_ROLE:
                 add_entry(session, by, channel, "invite",
@@ -229,25 +230,25 @@ class PeopleStore(AuditLog):
 
     def revoke_invite(self, code: str, *, by: int | None = None, channel: str = "cli") -> bool:
         with self._write() as session, session.begin():
-            invite = session.get(m.InviteCode, normalise_code(code))
+            invite = session.get(InviteCode, normalise_code(code))
             if invite is None or invite.revoked_at is not None:
                 return False
-            invite.revoked_at = m.utc_now()
+            invite.revoked_at = utc_now()
             add_entry(session, by, channel, "revoke", f"thu hồi mã {invite.code}")
             return True
 
     def invites(self, unit_code: str | None = None) -> list[Invite]:
-        stmt = (select(m.InviteCode, m.Unit).join(m.Unit, m.Unit.id == m.InviteCode.unit_id)
-                .where(m.InviteCode.role != LINK_ROLE).order_by(m.InviteCode.created_at.desc()))
+        stmt = (select(InviteCode, Unit).join(Unit, Unit.id == InviteCode.unit_id)
+                .where(InviteCode.role != LINK_ROLE).order_by(InviteCode.created_at.desc()))
         if unit_code:
-            stmt = stmt.where(m.Unit.code == normalise_code(unit_code))
+            stmt = stmt.where(Unit.code == normalise_code(unit_code))
         with self._read() as session:
             return [_invite(i, u) for i, u in session.execute(stmt)]
 
     def invite(self, code: str) -> Invite | None:
         """One code (an invite or a link code) as it stands, or None."""
-        stmt = (select(m.InviteCode, m.Unit).join(m.Unit, m.Unit.id == m.InviteCode.unit_id)
-                .where(m.InviteCode.code == normalise_code(code)))
+        stmt = (select(InviteCode, Unit).join(Unit, Unit.id == InviteCode.unit_id)
+                .where(InviteCode.code == normalise_code(code)))
         with self._read() as session:
             row = session.execute(stmt).first()
             return _invite(*row) if row is not None else None
@@ -257,7 +258,7 @@ class PeopleStore(AuditLog):
     def grant(self, official_id: int, role: Role, *, by: int | None, channel: str) -> bool:
         """Change an official's role; False when there is no such official."""
         with self._write() as session, session.begin():
-            official = session.get(m.Official, official_id)
+            official = session.get(Official, official_id)
             if official is None:
                 return False
             before, official.role = official.role, role.value
@@ -268,17 +269,17 @@ class PeopleStore(AuditLog):
         return next((o for o in self.officials(official_id=official_id)), None)
 
     def officials(self, unit_code: str | None = None, *, official_id: int | None = None) -> list[OfficialInfo]:
-        stmt = select(m.Official).order_by(m.Official.unit_id, m.Official.id)
+        stmt = select(Official).order_by(Official.unit_id, Official.id)
         with self._read() as session:
-            units = {u.id: _unit(u) for u in session.scalars(select(m.Unit))}
+            units = {u.id: _unit(u) for u in session.scalars(select(Unit))}
             if unit_code:
                 wanted = [u.id for u in units.values() if u.code == normalise_code(unit_code)]
-                stmt = stmt.where(m.Official.unit_id.in_(wanted))
-            identities = select(m.Identity).order_by(m.Identity.linked_at)
+                stmt = stmt.where(Official.unit_id.in_(wanted))
+            identities = select(Identity).order_by(Identity.linked_at)
             if official_id is not None:
-                stmt = stmt.where(m.Official.id == official_id)
-                identities = identities.where(m.Identity.official_id == official_id)
-            accounts: dict[int, list[m.Identity]] = {}
+                stmt = stmt.where(Official.id == official_id)
+                identities = identities.where(Identity.official_id == official_id)
+            accounts: dict[int, list[Identity]] = {}
             for ident in session.scalars(identities):
                 accounts.setdefault(ident.official_id, []).append(ident)
             return [_official_info(o, units.get(o.unit_id) if o.unit_id else None, accounts.get(o.id, []))
@@ -290,16 +291,16 @@ class PeopleStore(AuditLog):
         """Active officials (of these units, or all; or these officials), each once, at their
         most recent messenger account that still receives (console accounts are never sent to:
         their rows would never settle)."""
-        stmt = (select(m.Official.id, m.Official.unit_id, m.Identity.channel, m.Identity.chat_id,
-                       m.Identity.last_seen_at)
-                .join(m.Identity, m.Identity.official_id == m.Official.id)
-                .where(m.Official.active.is_(True), m.Identity.active.is_(True),
-                       m.Official.role.in_([r.value for r in roles]),
-                       m.Identity.channel.in_(("telegram", "zalo"))))
+        stmt = (select(Official.id, Official.unit_id, Identity.channel, Identity.chat_id,
+                       Identity.last_seen_at)
+                .join(Identity, Identity.official_id == Official.id)
+                .where(Official.active.is_(True), Identity.active.is_(True),
+                       Official.role.in_([r.value for r in roles]),
+                       Identity.channel.in_(("telegram", "zalo"))))
         if unit_ids is not None:
-            stmt = stmt.where(m.Official.unit_id.in_(list(unit_ids)))
+            stmt = stmt.where(Official.unit_id.in_(list(unit_ids)))
         if official_ids is not None:
-            stmt = stmt.where(m.Official.id.in_(list(official_ids)))
+            stmt = stmt.where(Official.id.in_(list(official_ids)))
         best: dict[int, tuple[datetime, Recipient]] = {}
         with self._read() as session:
             for official_id, unit_id, channel, chat_id, seen in session.execute(stmt):
@@ -315,22 +316,22 @@ class PeopleStore(AuditLog):
     def deactivate(self, channel: str, chat_id: str) -> int:
         """Mark the accounts behind a chat as no longer receiving (blocked the bot, never started
         it, deleted); the officials' other accounts still receive. How many accounts."""
-        stmt = (update(m.Identity).where(m.Identity.channel == channel, m.Identity.chat_id == chat_id,
-                                         m.Identity.active.is_(True))
+        stmt = (update(Identity).where(Identity.channel == channel, Identity.chat_id == chat_id,
+                                       Identity.active.is_(True))
                 .values(active=False).execution_options(synchronize_session=False))
         with self._write() as session, session.begin():
             return int(session.execute(stmt).rowcount or 0)
 
     def move_chat(self, channel: str, old_chat_id: str, new_chat_id: str) -> int:
         """A chat got a new id (a Telegram group upgraded to a supergroup); how many accounts."""
-        stmt = (update(m.Identity).where(m.Identity.channel == channel, m.Identity.chat_id == old_chat_id)
+        stmt = (update(Identity).where(Identity.channel == channel, Identity.chat_id == old_chat_id)
                 .values(chat_id=new_chat_id).execution_options(synchronize_session=False))
         with self._write() as session, session.begin():
             return int(session.execute(stmt).rowcount or 0)
 
     def count_officials(self) -> int:
         with self._read() as session:
-            return int(session.scalar(select(func.count()).select_from(m.Official)) or 0)
+            return int(session.scalar(select(func.count()).select_from(Official)) or 0)
 
 
 def normalise_code(code: str) -> str:
@@ -341,35 +342,35 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def redeem(session: Session, invite: m.InviteCode, channel: str, user_id: str, chat_id: str, name: str,
+def redeem(session: Session, invite: InviteCode, channel: str, user_id: str, chat_id: str, name: str,
            now: datetime) -> Member:
     """Use a checked code for this account: join its unit with its role, or (a link code)
     become another account of its owner."""
     invite.uses += 1
-    identity = session.get(m.Identity, (channel, user_id))
+    identity = session.get(Identity, (channel, user_id))
     if invite.role == LINK_ROLE:
-        official = session.get_one(m.Official, invite.created_by)
+        official = session.get_one(Official, invite.created_by)
     elif identity is not None:
-        official = session.get_one(m.Official, identity.official_id)
+        official = session.get_one(Official, identity.official_id)
         if official.role != Role.ADMIN.value:
             official.role = invite.role
         official.unit_id = invite.unit_id
     else:
-        official = m.Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
+        official = Official(name=name, unit_id=invite.unit_id, role=invite.role, active=True)
         session.add(official)
         session.flush()
     if identity is None:
-        session.add(m.Identity(channel=channel, user_id=user_id, official_id=official.id, chat_id=chat_id))
+        session.add(Identity(channel=channel, user_id=user_id, official_id=official.id, chat_id=chat_id))
     else:
         identity.official_id, identity.chat_id, identity.last_seen_at = official.id, chat_id, now
     official.name = official.name or name
     add_entry(session, official.id, channel, "register",
               f"{'liên kết' if invite.role == LINK_ROLE else invite.role} bằng mã {invite.code}")
-    unit = session.get(m.Unit, official.unit_id) if official.unit_id else None
+    unit = session.get(Unit, official.unit_id) if official.unit_id else None
     return Member(official.id, official.name, Role(official.role), _unit(unit) if unit else None)
 
 
-def check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -> None:
+def check_invite(session: Session, invite: InviteCode | None, now: datetime) -> None:
     """InviteError unless the code can be used now (its unit still active)."""
     if invite is None:
         raise InviteError(InviteProblem.UNKNOWN)
@@ -379,12 +380,12 @@ def check_invite(session: Session, invite: m.InviteCode | None, now: datetime) -
         raise InviteError(InviteProblem.EXPIRED)
     if invite.max_uses is not None and invite.uses >= invite.max_uses:
         raise InviteError(InviteProblem.USED_UP)
-    unit = session.get(m.Unit, invite.unit_id)
+    unit = session.get(Unit, invite.unit_id)
     if unit is None or not unit.active:
         raise InviteError(InviteProblem.UNIT_CLOSED)
 
 
-def _update_unit(unit: m.Unit, spec: UnitSpec, name: str) -> bool:
+def _update_unit(unit: Unit, spec: UnitSpec, name: str) -> bool:
     """Bring a stored unit in line with the file's row; whether anything changed."""
     wanted = {"name": name, "active": True}
     if spec.kind is not None:
@@ -397,17 +398,17 @@ def _update_unit(unit: m.Unit, spec: UnitSpec, name: str) -> bool:
     return bool(changed)
 
 
-def _invite(row: m.InviteCode, unit: m.Unit) -> Invite:
+def _invite(row: InviteCode, unit: Unit) -> Invite:
     return Invite(row.code, _unit(unit), row.role, row.expires_at, row.uses, row.max_uses,
                   row.revoked_at is not None, row.created_by)
 
 
-def _unit(row: m.Unit) -> UnitInfo:
+def _unit(row: Unit) -> UnitInfo:
     return UnitInfo(row.id, row.code, row.name, row.active, row.kind,
                     tuple(a for a in (row.aliases or "").splitlines() if a))
 
 
-def _official_info(official: m.Official, unit: UnitInfo | None, identities: list[m.Identity]) -> OfficialInfo:
+def _official_info(official: Official, unit: UnitInfo | None, identities: list[Identity]) -> OfficialInfo:
     accounts = tuple(f"{i.channel}:{i.user_id}" for i in identities)
     unreachable = tuple(f"{i.channel}:{i.user_id}" for i in identities if not i.active)
     reachable = not identities or len(unreachable) < len(identities)

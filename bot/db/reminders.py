@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlalchemy import delete, select
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models.base import utc_now
+from bot.db.models.delivery import Flag, ReminderMute
 from bot.db.report_views import current_reports
 from bot.db.report_status import Status
 
@@ -20,21 +21,21 @@ class ReminderStore(Repository):
 
     def paused(self) -> bool:
         with self._read() as session:
-            flag = session.get(m.Flag, PAUSE_FLAG)
+            flag = session.get(Flag, PAUSE_FLAG)
             return flag is not None and flag.value == "1"
 
     def set_paused(self, paused: bool) -> None:
-        values = {"value": "1" if paused else "0", "updated_at": m.utc_now()}
-        stmt = self._insert(m.Flag).values(name=PAUSE_FLAG, **values)
+        values = {"value": "1" if paused else "0", "updated_at": utc_now()}
+        stmt = self._insert(Flag).values(name=PAUSE_FLAG, **values)
         stmt = stmt.on_conflict_do_update(index_elements=["name"], set_=values)
         with self._write() as session, session.begin():
             session.execute(stmt)
 
     def mutes(self, official_id: int | None = None) -> dict[int, set[str]]:
         """Official -> muted obligation keys ("*" = all), of one official or of everyone."""
-        stmt = select(m.ReminderMute.official_id, m.ReminderMute.obligation_key)
+        stmt = select(ReminderMute.official_id, ReminderMute.obligation_key)
         if official_id is not None:
-            stmt = stmt.where(m.ReminderMute.official_id == official_id)
+            stmt = stmt.where(ReminderMute.official_id == official_id)
         found: dict[int, set[str]] = {}
         with self._read() as session:
             for who, key in session.execute(stmt):
@@ -43,17 +44,17 @@ class ReminderStore(Repository):
 
     def mute(self, official_id: int, key: str) -> bool:
         """Stop reminders of this obligation (or "*": all); False when already muted."""
-        stmt = (self._insert(m.ReminderMute).values(official_id=official_id, obligation_key=key,
-                                                    muted_at=m.utc_now())
+        stmt = (self._insert(ReminderMute).values(official_id=official_id, obligation_key=key,
+                                                  muted_at=utc_now())
                 .on_conflict_do_nothing(index_elements=["official_id", "obligation_key"]))
         with self._write() as session, session.begin():
             return bool(session.execute(stmt).rowcount)
 
     def unmute(self, official_id: int, key: str | None = None) -> int:
         """Lift one mute (None: every mute of the official); how many were lifted."""
-        stmt = delete(m.ReminderMute).where(m.ReminderMute.official_id == official_id)
+        stmt = delete(ReminderMute).where(ReminderMute.official_id == official_id)
         if key is not None:
-            stmt = stmt.where(m.ReminderMute.obligation_key == key)
+            stmt = stmt.where(ReminderMute.obligation_key == key)
         with self._write() as session, session.begin():
             return int(session.execute(stmt).rowcount or 0)
 

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import aliased
 
-from bot.db import models as m
+from bot.db.models.people import Official, Unit
+from bot.db.models.reports import Report
 
 STREAM_ROWS = 2000  # rows fetched at a time by an export
 
@@ -80,7 +81,7 @@ class ExportRow:
 
 def units(engine: Engine) -> list[UnitRow]:
     """Every unit by code; inactive ones too (their reports still count where they exist)."""
-    stmt = select(m.Unit.id, m.Unit.code, m.Unit.name, m.Unit.active).order_by(m.Unit.code)
+    stmt = select(Unit.id, Unit.code, Unit.name, Unit.active).order_by(Unit.code)
     with engine.connect() as connection:
         return [UnitRow(*row) for row in connection.execute(stmt)]
 
@@ -97,7 +98,7 @@ def current_reports(engine: Engine, occurrences: Iterable[tuple[str, date]],
     wanted = set(occurrences)
     if not wanted:
         return []
-    r = m.Report
+    r = Report
     latest = (select(func.max(r.id).label("id"), func.min(r.submitted_at).label("first_at"),
                      func.count().label("n"))
               .where(r.obligation_key.in_(sorted({k for k, _ in wanted})),
@@ -115,15 +116,15 @@ def current_reports(engine: Engine, occurrences: Iterable[tuple[str, date]],
 
 def reported_units(engine: Engine, obligation_key: str, due: date) -> set[int]:
     """Units that sent any report on this occurrence of the task."""
-    stmt = select(m.Report.unit_id).where(m.Report.obligation_key == obligation_key,
-                                          m.Report.due_date == due).distinct()
+    stmt = select(Report.unit_id).where(Report.obligation_key == obligation_key,
+                                        Report.due_date == due).distinct()
     with engine.connect() as connection:
         return set(connection.scalars(stmt))
 
 
 def free_reports(engine: Engine, since: datetime, doc_numbers: Sequence[str] | None = None) -> list[FreeReport]:
     """Free-titled reports submitted since then that no later report corrects, newest first."""
-    r, later = m.Report, aliased(m.Report)
+    r, later = Report, aliased(Report)
     # Uncorrelated, so it runs once (no index on corrects_id); a correction is never older than
     # the report it corrects.
     corrected = select(later.corrects_id).where(later.corrects_id.is_not(None), later.submitted_at >= since)
@@ -138,7 +139,7 @@ def free_reports(engine: Engine, since: datetime, doc_numbers: Sequence[str] | N
 
 def export_rows(engine: Engine, doc_numbers: Sequence[str] | None = None) -> Iterator[ExportRow]:
     """Every report (of these documents, or all) by unit, due date and submission, streamed."""
-    r, u, o = m.Report, m.Unit, m.Official
+    r, u, o = Report, Unit, Official
     stmt = (select(r.id, u.code, u.name, o.id, o.name, r.title, r.doc_number, r.due_date, r.status,
                    r.percent, r.text, r.attachment_name, r.submitted_at, r.corrects_id, r.channel,
                    r.attachment_ref, r.attachment_file)
@@ -177,7 +178,7 @@ class HistoryRow:
 def unit_history(engine: Engine, unit_id: int, obligation_key: str | None = None,
                  limit: int | None = None) -> list[HistoryRow]:
     """A unit's reports (on one obligation, or all), corrections included, newest first."""
-    r, o = m.Report, m.Official
+    r, o = Report, Official
     stmt = (select(r.id, r.obligation_key, r.title, r.doc_number, r.due_date, r.status, r.percent, r.text,
                    r.attachment_name, r.attachment_ref, o.id, o.name, r.channel, r.submitted_at, r.corrects_id)
             .join(o, o.id == r.official_id).where(r.unit_id == unit_id).order_by(r.id.desc()).limit(limit))
@@ -188,6 +189,6 @@ def unit_history(engine: Engine, unit_id: int, obligation_key: str | None = None
 
 
 def count_unit_reports(engine: Engine, unit_id: int) -> int:
-    stmt = select(func.count()).select_from(m.Report).where(m.Report.unit_id == unit_id)
+    stmt = select(func.count()).select_from(Report).where(Report.unit_id == unit_id)
     with engine.connect() as connection:
         return int(connection.scalar(stmt) or 0)

@@ -15,8 +15,9 @@ from enum import StrEnum
 from sqlalchemy import Engine, Select, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models.base import utc_now
+from bot.db.models.reports import Report
 from bot.db.report_status import Status
 
 
@@ -112,20 +113,20 @@ class ReportStore(Repository):
         """Write the report and return its number once committed; the same token again returns
         the row already written instead of a second one."""
         with self._write() as session, session.begin():
-            return self._insert_once(session, report, token, now or m.utc_now(), None)
+            return self._insert_once(session, report, token, now or utc_now(), None)
 
     def correct(self, previous_id: int, report: NewReport, token: str,
                 now: datetime | None = None) -> Receipt:
         """A new row correcting `previous_id`. Only its author, within the correction window,
         and only while it is the latest report on its obligation; raises CorrectionError."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         with self._write() as session, session.begin():
             existing = self._by_token(session, token)
             if existing is not None:
                 return self._repeat(existing, report)
             # Locking the corrected row makes two simultaneous corrections of it take turns:
             # the second then finds the first one's row and is refused as superseded.
-            previous = session.get(m.Report, previous_id, with_for_update=True)
+            previous = session.get(Report, previous_id, with_for_update=True)
             self._check_correction(session, previous, report.official_id, now)
             assert previous is not None
             # A correction restates the same obligation occurrence; only what was said changes.
@@ -139,8 +140,8 @@ class ReportStore(Repository):
         """Why this official may not correct this report now, or None when they may."""
         with self._read() as session:
             try:
-                self._check_correction(session, session.get(m.Report, report_id), official_id,
-                                       now or m.utc_now())
+                self._check_correction(session, session.get(Report, report_id), official_id,
+                                       now or utc_now())
             except CorrectionError as error:
                 return error.problem
             return None
@@ -149,9 +150,9 @@ class ReportStore(Repository):
                      corrects_id: int | None) -> Receipt:
         values = _row_values(report) | {"corrects_id": corrects_id, "submitted_at": now,
                                         "submission_token": token}
-        stmt = (self._insert(m.Report).values(**values)
+        stmt = (self._insert(Report).values(**values)
                 .on_conflict_do_nothing(index_elements=["submission_token"])
-                .returning(m.Report.id, m.Report.submitted_at))
+                .returning(Report.id, Report.submitted_at))
         row = session.execute(stmt).first()
         if row is not None:
             return Receipt(row.id, row.submitted_at, True, corrects_id)
@@ -162,12 +163,12 @@ class ReportStore(Repository):
         return self._repeat(existing, report)
 
     @staticmethod
-    def _repeat(existing: m.Report, report: NewReport) -> Receipt:
+    def _repeat(existing: Report, report: NewReport) -> Receipt:
         if existing.official_id != report.official_id:
             raise TokenReused(existing.submission_token)
         return Receipt(existing.id, existing.submitted_at, False, existing.corrects_id)
 
-    def _check_correction(self, session: Session, previous: m.Report | None, official_id: int,
+    def _check_correction(self, session: Session, previous: Report | None, official_id: int,
                           now: datetime) -> None:
         if previous is None:
             raise CorrectionError(CorrectionProblem.NOT_FOUND)
@@ -176,7 +177,7 @@ class ReportStore(Repository):
             raise CorrectionError(CorrectionProblem.NOT_AUTHOR, stored)
         if now - previous.submitted_at > self.correction_window:
             raise CorrectionError(CorrectionProblem.TOO_LATE, stored)
-        latest = session.scalar(_same_obligation(previous).order_by(m.Report.id.desc()).limit(1))
+        latest = session.scalar(_same_obligation(previous).order_by(Report.id.desc()).limit(1))
         if latest is not None and latest.id != previous.id:
             raise CorrectionError(CorrectionProblem.SUPERSEDED, stored)
 
@@ -184,7 +185,7 @@ class ReportStore(Repository):
 
     def get(self, report_id: int) -> StoredReport | None:
         with self._read() as session:
-            row = session.get(m.Report, report_id)
+            row = session.get(Report, report_id)
             return _stored(row) if row else None
 
     def by_token(self, token: str) -> StoredReport | None:
@@ -196,22 +197,22 @@ class ReportStore(Repository):
                  official_id: int | None = None, due: date | None = None) -> StoredReport | None:
         """The latest report of the unit on an obligation (by key, or by title for «Khác»),
         optionally only by this official or only for this due date."""
-        stmt = select(m.Report).where(m.Report.unit_id == unit_id)
-        stmt = stmt.where(m.Report.obligation_key == key) if key else stmt.where(
-            m.Report.obligation_key.is_(None), m.Report.title == title)
+        stmt = select(Report).where(Report.unit_id == unit_id)
+        stmt = stmt.where(Report.obligation_key == key) if key else stmt.where(
+            Report.obligation_key.is_(None), Report.title == title)
         if official_id is not None:
-            stmt = stmt.where(m.Report.official_id == official_id)
+            stmt = stmt.where(Report.official_id == official_id)
         if due is not None:
-            stmt = stmt.where(m.Report.due_date == due)
+            stmt = stmt.where(Report.due_date == due)
         with self._read() as session:
-            row = session.scalar(stmt.order_by(m.Report.id.desc()).limit(1))
+            row = session.scalar(stmt.order_by(Report.id.desc()).limit(1))
             return _stored(row) if row else None
 
     def history(self, unit_id: int, obligation_key: str) -> list[StoredReport]:
         """Every report of the unit on the obligation, corrections included, oldest first."""
-        stmt = (select(m.Report).where(m.Report.unit_id == unit_id,
-                                       m.Report.obligation_key == obligation_key)
-                .order_by(m.Report.id))
+        stmt = (select(Report).where(Report.unit_id == unit_id,
+                                     Report.obligation_key == obligation_key)
+                .order_by(Report.id))
         with self._read() as session:
             return [_stored(r) for r in session.scalars(stmt)]
 
@@ -225,23 +226,23 @@ class ReportStore(Repository):
         keys = list(keys)
         if not keys:
             return {}
-        stmt = (select(m.Report.obligation_key, m.Report.due_date, m.Report.status)
-                .where(m.Report.unit_id == unit_id, m.Report.obligation_key.in_(keys))
-                .order_by(m.Report.id))
+        stmt = (select(Report.obligation_key, Report.due_date, Report.status)
+                .where(Report.unit_id == unit_id, Report.obligation_key.in_(keys))
+                .order_by(Report.id))
         with self._read() as session:
             return {(key, due): Status(status) for key, due, status in session.execute(stmt)}
 
     def correctable(self, official_id: int, now: datetime | None = None) -> list[StoredReport]:
         """The official's reports still open to correction (within the window, and the latest on
         their obligation), newest first."""
-        since = (now or m.utc_now()) - self.correction_window
-        stmt = (select(m.Report).where(m.Report.official_id == official_id, m.Report.submitted_at >= since)
-                .order_by(m.Report.id.desc()))
+        since = (now or utc_now()) - self.correction_window
+        stmt = (select(Report).where(Report.official_id == official_id, Report.submitted_at >= since)
+                .order_by(Report.id.desc()))
         with self._read() as session:
             mine = list(session.scalars(stmt))
             out: list[StoredReport] = []
             for row in mine:
-                latest = session.scalar(_same_obligation(row).order_by(m.Report.id.desc()).limit(1))
+                latest = session.scalar(_same_obligation(row).order_by(Report.id.desc()).limit(1))
                 if latest is not None and latest.id == row.id:
                     out.append(_stored(row))
             return out
@@ -250,7 +251,7 @@ class ReportStore(Repository):
 
     def attachments_to_keep(self, channel: str, limit: int, max_tries: int) -> list[PendingAttachment]:
         """Attachments of this channel's reports without a local copy and with tries left, oldest first."""
-        r = m.Report
+        r = Report
         stmt = (select(r.id, r.attachment_ref, r.attachment_name, r.attachment_mime)
                 .where(r.channel == channel, r.attachment_ref.is_not(None), r.attachment_file.is_(None),
                        r.attachment_tries < max_tries)
@@ -260,30 +261,30 @@ class ReportStore(Repository):
 
     def attachment_kept(self, report_id: int, file_name: str) -> None:
         """The local copy is `<store>/attachments/<file_name>`."""
-        self._update(report_id, attachment_file=file_name, attachment_tries=m.Report.attachment_tries + 1)
+        self._update(report_id, attachment_file=file_name, attachment_tries=Report.attachment_tries + 1)
 
     def attachment_missed(self, report_id: int) -> None:
         """One more download failed."""
-        self._update(report_id, attachment_tries=m.Report.attachment_tries + 1)
+        self._update(report_id, attachment_tries=Report.attachment_tries + 1)
 
     def _update(self, report_id: int, **values: object) -> None:
-        stmt = update(m.Report).where(m.Report.id == report_id).values(**values)
+        stmt = update(Report).where(Report.id == report_id).values(**values)
         with self._write() as session, session.begin():
             session.execute(stmt.execution_options(synchronize_session=False))
 
     @staticmethod
-    def _by_token(session: Session, token: str) -> m.Report | None:
-        return session.scalar(select(m.Report).where(m.Report.submission_token == token))
+    def _by_token(session: Session, token: str) -> Report | None:
+        return session.scalar(select(Report).where(Report.submission_token == token))
 
 
-def _same_obligation(report: m.Report) -> Select[tuple[m.Report]]:
+def _same_obligation(report: Report) -> Select[tuple[Report]]:
     """Reports of the same unit on the same obligation occurrence as `report`."""
-    stmt = select(m.Report).where(m.Report.unit_id == report.unit_id)
+    stmt = select(Report).where(Report.unit_id == report.unit_id)
     if report.obligation_key:
-        stmt = stmt.where(m.Report.obligation_key == report.obligation_key)
+        stmt = stmt.where(Report.obligation_key == report.obligation_key)
     else:
-        stmt = stmt.where(m.Report.obligation_key.is_(None), m.Report.title == report.title)
-    due = m.Report.due_date.is_(None) if report.due_date is None else m.Report.due_date == report.due_date
+        stmt = stmt.where(Report.obligation_key.is_(None), Report.title == report.title)
+    due = Report.due_date.is_(None) if report.due_date is None else Report.due_date == report.due_date
     return stmt.where(due)
 
 
@@ -296,7 +297,7 @@ def _row_values(report: NewReport) -> dict[str, object]:
             "attachment_mime": report.attachment_mime}
 
 
-def _stored(row: m.Report) -> StoredReport:
+def _stored(row: Report) -> StoredReport:
     return StoredReport(row.id, row.unit_id, row.official_id, row.channel, row.obligation_key,
                         row.title, row.doc_number, row.due_date, Status(row.status), row.percent,
                         row.text, row.attachment_name, row.attachment_ref, row.attachment_mime,

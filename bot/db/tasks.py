@@ -15,8 +15,11 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models.base import utc_now
+from bot.db.models.people import AuditEntry
+from bot.db.models.reports import Report
+from bot.db.models.tasks import Task, TaskUnit
 from bot.facts.model import Deadline, DeadlineKind
 
 LEAD, COORDINATE = "lead", "coordinate"
@@ -66,23 +69,23 @@ class TaskStore(Repository):
         and their units)."""
         where = []
         if status is not None:
-            where.append(m.Task.status == status.value)
+            where.append(Task.status == status.value)
         if sources is not None:
-            where.append(m.Task.source.in_(list(sources)))
+            where.append(Task.source.in_(list(sources)))
         if doc_numbers is not None:
-            where.append(m.Task.doc_number.in_(list(doc_numbers)))
+            where.append(Task.doc_number.in_(list(doc_numbers)))
         if keys is not None:
-            where.append(m.Task.key.in_(list(keys)))
+            where.append(Task.key.in_(list(keys)))
         if announced is not None:
-            where.append(m.Task.announced.is_(announced))
+            where.append(Task.announced.is_(announced))
         if unit_id is not None:
-            where.append(m.Task.key.in_(select(m.TaskUnit.task_key).where(m.TaskUnit.unit_id == unit_id)))
+            where.append(Task.key.in_(select(TaskUnit.task_key).where(TaskUnit.unit_id == unit_id)))
         units: dict[str, list[tuple[int, str]]] = {}
         with self._read() as session:
             rows = session.execute(select(*_COLUMNS).where(*where)).all()
             # Plain rows, not ORM objects: a tracked task of «các sở, ban, ngành» has many units.
-            stmt = (select(m.TaskUnit.task_key, m.TaskUnit.unit_id, m.TaskUnit.role)
-                    .where(m.TaskUnit.task_key.in_(select(m.Task.key).where(*where))))
+            stmt = (select(TaskUnit.task_key, TaskUnit.unit_id, TaskUnit.role)
+                    .where(TaskUnit.task_key.in_(select(Task.key).where(*where))))
             for key, unit, role in session.execute(stmt):
                 units.setdefault(key, []).append((unit, role))
         records = [_record(row, tuple(sorted(units.get(row.key, ())))) for row in rows]
@@ -94,19 +97,19 @@ class TaskStore(Repository):
 
     def keys(self) -> set[str]:
         with self._read() as session:
-            return set(session.scalars(select(m.Task.key)))
+            return set(session.scalars(select(Task.key)))
 
     def reported_keys(self) -> set[str]:
         """Keys some unit has already reported on: tasks in use before the register existed."""
         with self._read() as session:
-            return set(session.scalars(select(m.Report.obligation_key).distinct()
-                                       .where(m.Report.obligation_key.is_not(None))))
+            return set(session.scalars(select(Report.obligation_key).distinct()
+                                       .where(Report.obligation_key.is_not(None))))
 
     def add(self, records: Iterable[TaskRecord], *, audit: tuple[int | None, str, str] | None = None) -> int:
         """Insert tasks not in the register yet (by key), with their units; how many were new."""
         added = 0
         with self._write() as session, session.begin():
-            known = set(session.scalars(select(m.Task.key)))
+            known = set(session.scalars(select(Task.key)))
             for record in records:
                 if record.key in known:
                     continue
@@ -122,7 +125,7 @@ class TaskStore(Repository):
     def mark_announced(self, keys: Sequence[str]) -> None:
         with self._write() as session, session.begin():
             for start in range(0, len(keys), 500):
-                session.execute(update(m.Task).where(m.Task.key.in_(list(keys[start:start + 500])))
+                session.execute(update(Task).where(Task.key.in_(list(keys[start:start + 500])))
                                 .values(announced=True))
 
     def refresh(self, records: Iterable[TaskRecord]) -> int:
@@ -131,7 +134,7 @@ class TaskStore(Repository):
         changed = 0
         with self._write() as session, session.begin():
             for record in records:
-                row = session.get(m.Task, record.key)
+                row = session.get(Task, record.key)
                 if row is None or row.manual:
                     continue
                 values = {"action": record.action, "actor": record.actor, "quote": record.quote,
@@ -152,11 +155,11 @@ class TaskStore(Repository):
                    audit: tuple[str, str, str] | None = None) -> list[str]:
         """Change the status of these tasks; the keys whose status changed."""
         with self._write() as session, session.begin():
-            moved = list(session.scalars(select(m.Task.key).where(
-                m.Task.key.in_(list(keys)), m.Task.status != status.value)))
+            moved = list(session.scalars(select(Task.key).where(
+                Task.key.in_(list(keys)), Task.status != status.value)))
             if moved:
-                session.execute(update(m.Task).where(m.Task.key.in_(moved))
-                                .values(status=status.value, decided_by=by, updated_at=m.utc_now()))
+                session.execute(update(Task).where(Task.key.in_(moved))
+                                .values(status=status.value, decided_by=by, updated_at=utc_now()))
                 if audit:
                     _audit(session, by, *audit)
         return moved
@@ -165,11 +168,11 @@ class TaskStore(Repository):
                audit: tuple[str, str, str] | None = None) -> bool:
         """Set a task's units by hand (kept through re-extraction); False when there is no such task."""
         with self._write() as session, session.begin():
-            row = session.get(m.Task, key)
+            row = session.get(Task, key)
             if row is None:
                 return False
             _set_units(session, key, lead, coordinate)
-            row.units_confirmed, row.decided_by, row.updated_at = True, by, m.utc_now()
+            row.units_confirmed, row.decided_by, row.updated_at = True, by, utc_now()
             if audit:
                 _audit(session, by, *audit)
         return True
@@ -177,11 +180,11 @@ class TaskStore(Repository):
     def correct_deadline(self, key: str, deadline: Deadline, *, by: int | None,
                          audit: tuple[str, str, str] | None = None) -> bool:
         with self._write() as session, session.begin():
-            row = session.get(m.Task, key)
+            row = session.get(Task, key)
             if row is None:
                 return False
             row.deadline, row.deadline_corrected = _deadline_json(deadline), True
-            row.decided_by, row.updated_at = by, m.utc_now()
+            row.decided_by, row.updated_at = by, utc_now()
             if audit:
                 _audit(session, by, *audit)
         return True
@@ -189,34 +192,34 @@ class TaskStore(Repository):
 
 # -- rows <-> records ---------------------------------------------------------------------------
 
-_COLUMNS = (m.Task.key, m.Task.source, m.Task.doc_number, m.Task.action, m.Task.deadline, m.Task.quote,
-            m.Task.section, m.Task.actor, m.Task.position, m.Task.status, m.Task.manual,
-            m.Task.deadline_corrected, m.Task.units_confirmed, m.Task.announced)
+_COLUMNS = (Task.key, Task.source, Task.doc_number, Task.action, Task.deadline, Task.quote,
+            Task.section, Task.actor, Task.position, Task.status, Task.manual,
+            Task.deadline_corrected, Task.units_confirmed, Task.announced)
 
 
 def _set_units(session: Session, key: str, lead: Sequence[int], coordinate: Sequence[int]) -> bool:
     """Replace a task's units; whether they changed."""
     wanted = {u: LEAD for u in lead}
     wanted.update({u: COORDINATE for u in coordinate if u not in wanted})
-    stored = {r.unit_id: r.role for r in session.scalars(select(m.TaskUnit).where(m.TaskUnit.task_key == key))}
+    stored = {r.unit_id: r.role for r in session.scalars(select(TaskUnit).where(TaskUnit.task_key == key))}
     if stored == wanted:
         return False
-    session.execute(delete(m.TaskUnit).where(m.TaskUnit.task_key == key))
-    session.add_all(m.TaskUnit(task_key=key, unit_id=u, role=role) for u, role in wanted.items())
+    session.execute(delete(TaskUnit).where(TaskUnit.task_key == key))
+    session.add_all(TaskUnit(task_key=key, unit_id=u, role=role) for u, role in wanted.items())
     return True
 
 
 def _audit(session: Session, official_id: int | None, channel: str, action: str, detail: str) -> None:
-    session.add(m.AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail[:2000]))
+    session.add(AuditEntry(official_id=official_id, channel=channel, action=action, detail=detail[:2000]))
 
 
-def _row(record: TaskRecord) -> m.Task:
-    return m.Task(key=record.key, source=record.source, doc_number=record.doc_number,
-                  position=record.position, action=record.action, actor=record.actor,
-                  quote=record.quote, section=record.section, deadline=_deadline_json(record.deadline),
-                  status=record.status.value, manual=record.manual,
-                  deadline_corrected=record.deadline_corrected, units_confirmed=record.units_confirmed,
-                  announced=record.announced)
+def _row(record: TaskRecord) -> Task:
+    return Task(key=record.key, source=record.source, doc_number=record.doc_number,
+                position=record.position, action=record.action, actor=record.actor,
+                quote=record.quote, section=record.section, deadline=_deadline_json(record.deadline),
+                status=record.status.value, manual=record.manual,
+                deadline_corrected=record.deadline_corrected, units_confirmed=record.units_confirmed,
+                announced=record.announced)
 
 
 def _record(row: Any, units: tuple[tuple[int, str], ...]) -> TaskRecord:

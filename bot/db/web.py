@@ -16,8 +16,9 @@ from enum import StrEnum
 
 from sqlalchemy import update
 
-from bot.db import models as m
 from bot.db.engine import Repository
+from bot.db.models import web as m
+from bot.db.models.base import utc_now
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often
 
@@ -48,7 +49,7 @@ def _hash(token: str) -> str:
 class WebStore(Repository):
     def create_link(self, official_id: int, minutes: int, now: datetime | None = None) -> str:
         """A one-time sign-in token for this official, valid `minutes`."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         token = secrets.token_urlsafe(32)
         with self._write() as session, session.begin():
             session.add(m.WebLink(token_hash=_hash(token), official_id=official_id, created_at=now,
@@ -57,7 +58,7 @@ class WebStore(Repository):
 
     def redeem(self, token: str, now: datetime | None = None) -> WebSession:
         """Spend a link and open a session; LinkError says why not."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         key = _hash(token)
         with self._write() as session, session.begin():
             spent = session.execute(update(m.WebLink).where(
@@ -74,7 +75,7 @@ class WebStore(Repository):
 
     def session(self, token: str, idle: timedelta, now: datetime | None = None) -> WebSession | None:
         """The live session of this cookie, or None (unknown, ended, or idle too long)."""
-        now = now or m.utc_now()
+        now = now or utc_now()
         key = _hash(token)
         with self._read() as session:
             row = session.get(m.WebSession, key)
@@ -92,5 +93,5 @@ class WebStore(Repository):
         with self._write() as session, session.begin():
             result = session.execute(update(m.WebSession).where(
                 m.WebSession.token_hash == _hash(token), m.WebSession.ended_at.is_(None))
-                .values(ended_at=now or m.utc_now()))
+                .values(ended_at=now or utc_now()))
             return bool(result.rowcount)

@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.db import models as m
-from bot.db.outbox import REASON_SEP, BroadcastReport, Claimed, NewMessage, Outbox
+from bot.db.broadcast_reports import BroadcastReport
+from bot.db.models.base import utc_now
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import REASON_SEP, Claimed, NewMessage
 from bot.delivery.claims import recover_dead_claims
 from bot.delivery.errors import (UNKNOWN_OUTCOME, TOO_MANY_ATTEMPTS, Blocked, ChatMoved, ChatNotFound,
                                  PermanentError, RetryAfter, Sender, TransientError,
@@ -85,7 +87,7 @@ class DeliveryWorker:
                  limiter: Mapping[str, RateLimiter] | RateLimiter | None, settings: Settings | Delivery,
                  people: PeopleStore | None = None, worker_id: str | None = None, *,
                  lead: bool = False, backoff_s: float = 2.0, max_backoff_s: float = 600.0,
-                 now: Callable[[], datetime] = m.utc_now) -> None:
+                 now: Callable[[], datetime] = utc_now) -> None:
         self.outbox = outbox
         self.senders = dict(senders) if isinstance(senders, Mapping) else {senders.channel: senders}
         self.config: Delivery = getattr(settings, "delivery", settings)  # type: ignore[assignment]

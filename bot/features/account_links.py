@@ -15,7 +15,8 @@ from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import clock_on_day
 from bot.core.messages import Button, Incoming, Reply
 from bot.db.links import LinkStore, PendingLink
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import ROLE_NAMES, InviteError, InviteProblem, Member, OfficialInfo, PeopleStore, Role
 from bot.services.units import unit_text
 

@@ -16,7 +16,8 @@ from bot.core.clock import clock_on_day
 from bot.core.numbers import whole_number
 from bot.db.counters import Counters, window_left
 from bot.db.links import LinkStore
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import LINK_ROLE, ROLE_NAMES, Invite, InviteError, InviteProblem, Member, \
     OfficialInfo, PeopleStore, Role, normalise_code
 from bot.core.access import REGISTER_FIRST, ButtonRule

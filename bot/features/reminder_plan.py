@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from bot.core.callback import CallbackData
 from bot.core.clock import VIETNAM
 from bot.core.messages import Button
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.report_status import STATUS_LABELS, Status
 from bot.features.report_parts import StartReport
 from bot.retrieval.listings import day, document_name, rhythm

@@ -21,7 +21,8 @@ from bot.core.callback import CallbackData, CallbackDataError
 from bot.core.clock import VIETNAM, parse_day
 from bot.core.messages import Button, Command, Incoming, Reply
 from bot.db.dialogs import DialogState
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import Role
 from bot.db.tasks import STATUS_NAMES, TaskRecord, TaskStatus
 from bot.retrieval.listings import shorten

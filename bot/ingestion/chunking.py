@@ -1,11 +1,11 @@
 """Structure-aware chunking of a cleaned Vietnamese directive body.
 
 The body (NFC, one paragraph per line) is parsed into a tree of administrative headings
-(Phần / Chương / Mục / I. / Điều / 1. / 1.1. / a)), then cut along that tree: a node that fits
-the token budget becomes one chunk; a node that does not is split into its paragraphs and
-children, which are packed back together greedily. Each chunk carries its section path, e.g.
-"III. Tiêu chí thi đua > 1. > a)". Sections at Roman-numeral level and above are never packed
-together, and no body text is dropped or duplicated.
+(Phần / Chương / Mục / I. / Điều / 1. / 1.1. / a)) by `bot.ingestion.sections`, then cut along
+that tree: a node that fits the token budget becomes one chunk; a node that does not is split
+into its paragraphs and children, which are packed back together greedily. Each chunk carries
+its section path, e.g. "III. Tiêu chí thi đua > 1. > a)". Sections at Roman-numeral level and
+above are never packed together, and no body text is dropped or duplicated.
 
 Token counting: every distinct line is counted once and chunk sizes are estimated by adding
 those counts; each final chunk is then counted for real and re-split if the estimate was low,
@@ -15,50 +15,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.ingestion.document import Chunk
+from bot.ingestion.headings import Label
+from bot.ingestion.sections import SECTION_SEPARATOR, Node, all_lines, build_tree, is_major
 
-__all__ = ["PREFIX_TOKENS", "SECTION_SEPARATOR", "embedded_text", "section_lines", "split_into_chunks"]
+__all__ = ["PREFIX_TOKENS", "embedded_text", "split_into_chunks"]
 
 PREFIX_TOKENS = 4            # the model prefix "passage: " added by the encoder
-SECTION_SEPARATOR = " > "
-MAX_TITLE_CHARS = 60         # titled path components are cut to this, at a word boundary
-SHORT_ITEM_CHARS = 30        # numbered/lettered items keep their text in the path if this short
-MAX_TITLED_LINE_CHARS = 200  # a mixed-case "Chương/Phần/Mục/Phụ lục" line longer than this is prose
-MAX_NEXT_TITLE_CHARS = 120   # "Chương I" may take its title from the following short line
 SECTION_SHARE = 4            # the section line may use at most 1/4 of the budget
 
 TokenCounter = Callable[[str], int]
-
-# --- heading patterns (line starts only; the body has one paragraph per line) -------------
-
-_ROMAN = r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})"
-_NUMERAL = rf"(?:{_ROMAN}|\d{{1,3}})"
-_TAIL = r"(?=$|[\s.:\-–—)])\s*[.:\-–—)]?\s*(?P<title>.*)$"
-
-_PART_RE = re.compile(rf"^(?P<word>PHẦN|Phần)\s+(?P<num>(?:THỨ|thứ)\s+[^\s.:\-–—]+|{_NUMERAL}){_TAIL}")
-_APPENDIX_RE = re.compile(
-    rf"^(?P<word>PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ|số)?\s*(?P<num>{_ROMAN}|\d{{1,3}}[a-zA-Z]?))?{_TAIL}")
-_CHAPTER_RE = re.compile(rf"^(?P<word>CHƯƠNG|Chương)\s+(?P<num>{_NUMERAL}){_TAIL}")
-_MUC_RE = re.compile(rf"^(?P<word>MỤC|Mục)\s+(?P<num>{_NUMERAL}){_TAIL}")
-# The title line of an attached document ("KẾ HOẠCH ...", "DANH MỤC THỦ TỤC ...") after the
-# decision's articles; "QUYẾT ĐỊNH:" (ending in a colon) introduces articles instead.
-_ATTACHMENT_RE = re.compile(r"^(?:QUY ĐỊNH|QUY CHẾ|KẾ HOẠCH|DANH MỤC|HƯỚNG DẪN|ĐỀ ÁN|CHƯƠNG TRÌNH|"
-                            r"ĐIỀU LỆ|PHƯƠNG ÁN|NỘI QUY)(?=$|[\s,(])(?!.*:$)")
-_UPPER_PREFIX_CHARS = 40
-_ROMAN_RE = re.compile(rf"^(?P<num>{_ROMAN})\s*[.\-–—:)]\s*(?P<title>.*)$")
-_LETTER_SECTION_RE = re.compile(r"^(?P<num>[A-HJ-UWYZĐ])[.)]\s+(?P<title>.+)$")
-# "Điều 5." / "Điều 5:" / bare "Điều 5"; "Điều 5 được sửa đổi ..." is prose, not a heading.
-_ARTICLE_RE = re.compile(r"^(?P<word>ĐIỀU|Điều)\s+(?P<num>\d{1,3}[a-zđ]?)(?:\s*[.:]\s*(?P<title>.*)|\s*)$")
-_CLAUSE_RE = re.compile(r"^(?P<word>KHOẢN|Khoản)\s+(?P<num>\d{1,3})(?:\s*[.:]\s*(?P<title>.*)|\s*)$")
-_POINT_RE = re.compile(r"^(?P<word>ĐIỂM|Điểm)\s+(?P<num>[a-zđ])(?:\s*[.:)]\s*(?P<title>.*)|\s*)$")
-# "1." "2)" "1.1." "2.3.1": later components have ≤ 2 digits so "1.000.000 đồng" is no heading.
-_NUMBERED_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,2}){0,4})(?P<punct>[.)]?)(?P<space>\s*)(?P<title>.*)$")
-_LETTERED_RE = re.compile(r"^(?P<num>[a-zđ])(?P<punct>[.)])(?P<space>\s*)(?P<title>.*)$")
-
-_TRAILING_PUNCT_RE = re.compile(r"[\s:;.,]+$")
-_SENTENCE_INNER_RE = re.compile(r"[.;:!?]\s")
 
 # Over-long paragraphs are cut at the coarsest boundary that works.
 _SPLITTERS = (
@@ -68,46 +36,10 @@ _SPLITTERS = (
     re.compile(r"\s+"),
 )
 
-# Heading ranks: smaller is more major. Headings up to _MAJOR_RANK are never packed with siblings.
-_RANK_PART = 0.0
-_RANK_CHAPTER = 1.0
-_RANK_MUC = 2.0
-_RANK_LETTER_SECTION = 2.5
-_RANK_ROMAN = 3.0
-_MAJOR_RANK = 3.0
-_RANK_ARTICLE = 4.0
-_RANK_NUMBERED = 5.0   # + depth - 1 for "1.1.", "1.1.1."
-_RANK_LETTERED = 10.0
-
-
-@dataclass(frozen=True)
-class _Label:
-    """One path component: the full form ("III. Tiêu chí thi đua") and the bare label ("III.")."""
-
-    full: str
-    short: str
-
-
-@dataclass(frozen=True)
-class _Heading:
-    kind: str
-    rank: float
-    label: _Label
-    wants_title: bool = False  # may borrow its title from the next line ("Chương I" / "QUY ĐỊNH CHUNG")
-    flexible: bool = False     # "A." sections nest under whatever major heading is open
-
-
-@dataclass
-class _Node:
-    heading: _Heading | None
-    rank: float
-    items: list[str | _Node] = field(default_factory=list)
-    tokens: int = 0            # estimated tokens of every line in the subtree
-
 
 @dataclass
 class _Piece:
-    path: tuple[_Label, ...]
+    path: tuple[Label, ...]
     lines: list[str]
     tokens: int                # estimated tokens of the lines (section excluded)
     complete: bool             # made of whole nodes/paragraphs only
@@ -133,238 +65,10 @@ def split_into_chunks(body: str, max_tokens: int, count_tokens: TokenCounter,
     if not lines:
         return []
     chunker = _Chunker(max_tokens, count_tokens, min_chars)
-    return chunker.run(_build_tree(lines))
+    return chunker.run(build_tree(lines))
 
 
-def section_lines(body: str) -> list[tuple[str, str]]:
-    """Every non-empty body line (stripped) with the full section path it sits under, e.g.
-    ("V. Tổ chức thực hiện > 2.", line); a heading line belongs to its own section."""
-    lines = [line.strip() for line in body.splitlines()]
-    lines = [line for line in lines if line]
-    out: list[tuple[str, str]] = []
-    _walk_lines(_build_tree(lines), (), out)
-    return out
-
-
-def _walk_lines(node: _Node, path: tuple[str, ...], out: list[tuple[str, str]]) -> None:
-    if node.heading is not None:
-        path = path + (node.heading.label.full,)
-    section = SECTION_SEPARATOR.join(path)
-    for item in node.items:
-        if isinstance(item, str):
-            out.append((section, item))
-        else:
-            _walk_lines(item, path, out)
-
-
-# --- heading recognition -------------------------------------------------------------------
-
-def _shorten(text: str, limit: int = MAX_TITLE_CHARS) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1]
-    if " " in cut:
-        cut = cut[:cut.rindex(" ")]
-    return cut.rstrip(" ,;:.-–") + "…"
-
-
-def _clean_title(title: str | None) -> str:
-    return _TRAILING_PUNCT_RE.sub("", title or "").strip()
-
-
-def _titled(kind: str, rank: float, label: str, title: str, wants_title: bool = False,
-            flexible: bool = False, sep: str = "") -> _Heading:
-    full = _shorten(f"{label}{sep} {title}") if title else label
-    return _Heading(kind, rank, _Label(full, label), wants_title and not title, flexible)
-
-
-def _item_label(label: str, title: str) -> _Label:
-    """Numbered/lettered items keep only their label unless the whole item is a short title."""
-    title = title.strip()
-    short_title = _clean_title(title)
-    if short_title and len(title) <= SHORT_ITEM_CHARS and not _SENTENCE_INNER_RE.search(title):
-        return _Label(f"{label} {short_title}", label)
-    return _Label(label, label)
-
-
-def _starts_upper(text: str) -> bool:
-    return bool(text) and text[0].isupper()
-
-
-def _parse_named(line: str) -> _Heading | None:
-    """Phần / Phụ lục / Chương / Mục with a numeral; long mixed-case lines are prose."""
-    if len(line) > MAX_TITLED_LINE_CHARS and not _is_upper_start(line):
-        return None
-    for regex, kind, rank in ((_PART_RE, "part", _RANK_PART), (_APPENDIX_RE, "appendix", _RANK_PART),
-                              (_CHAPTER_RE, "chapter", _RANK_CHAPTER), (_MUC_RE, "muc", _RANK_MUC)):
-        match = regex.match(line)
-        if not match:
-            continue
-        num, title = match.group("num"), _clean_title(match.group("title"))
-        if num is None and match.group("word") != "PHỤ LỤC":
-            return None  # "Phụ lục kèm theo ..." is prose
-        if title and not (_starts_upper(title) or title[0].isdigit()):
-            return None
-        label = f"{match.group('word')} {num}" if num else match.group("word")
-        return _titled(kind, rank, label, title, wants_title=True, sep=".")
-    return None
-
-
-def _is_upper_start(line: str) -> bool:
-    head = line[:_UPPER_PREFIX_CHARS]
-    return head == head.upper() and any(c.isalpha() for c in head)
-
-
-def _parse_attachment(line: str) -> _Heading | None:
-    match = _ATTACHMENT_RE.match(line)
-    if not (match and _is_upper_start(line)):
-        return None
-    title = _clean_title(line[match.end():])
-    return _titled("attachment", _RANK_PART, match.group(), title, wants_title=True)
-
-
-def _parse_roman(line: str) -> _Heading | None:
-    match = _ROMAN_RE.match(line)
-    if not match:
-        return None
-    title = _clean_title(match.group("title"))
-    if title and not (_starts_upper(title) or not title[0].isalpha()):
-        return None  # "X-quang ..." is a word, not section X
-    return _titled("roman", _RANK_ROMAN, f"{match.group('num')}.", title, wants_title=True)
-
-
-def _parse_letter_section(line: str) -> _Heading | None:
-    match = _LETTER_SECTION_RE.match(line)
-    if not match or not _starts_upper(match.group("title")):
-        return None
-    title = _clean_title(match.group("title"))
-    return _titled("letter_section", _RANK_LETTER_SECTION, f"{match.group('num')}.", title,
-                   flexible=True)
-
-
-def _parse_article(line: str) -> _Heading | None:
-    match = _ARTICLE_RE.match(line)
-    if not match:
-        return None
-    label = f"{match.group('word')} {match.group('num')}."
-    return _titled("article", _RANK_ARTICLE, label, _clean_title(match.group("title")))
-
-
-def _parse_clause_or_point(line: str) -> _Heading | None:
-    match = _CLAUSE_RE.match(line)
-    if match:
-        label = f"{match.group('word')} {match.group('num')}."
-        return _Heading("numbered1", _RANK_NUMBERED, _item_label(label, match.group("title") or ""))
-    match = _POINT_RE.match(line)
-    if match:
-        label = f"{match.group('word')} {match.group('num')}"
-        return _Heading("lettered", _RANK_LETTERED, _item_label(label, match.group("title") or ""))
-    return None
-
-
-def _item_text_ok(space: str, title: str) -> bool:
-    """After "1." there must be a space, the end of line, or (sloppy typing) a capital letter."""
-    return bool(space) or not title or _starts_upper(title)
-
-
-def _parse_numbered(line: str) -> _Heading | None:
-    match = _NUMBERED_RE.match(line)
-    if not match:
-        return None
-    num, punct, space, title = match.group("num", "punct", "space", "title")
-    if not _item_text_ok(space, title):
-        return None
-    if not punct and ("." not in num or not _starts_upper(title)):
-        return None  # "15.11 hằng năm", "2 người": a bare number is no heading
-    if title and title[0].isdigit():
-        return None
-    depth = num.count(".") + 1
-    return _Heading(f"numbered{depth}", _RANK_NUMBERED + depth - 1, _item_label(num + punct, title))
-
-
-def _parse_lettered(line: str) -> _Heading | None:
-    match = _LETTERED_RE.match(line)
-    if not match:
-        return None
-    num, punct, space, title = match.group("num", "punct", "space", "title")
-    if not _item_text_ok(space, title):
-        return None
-    return _Heading("lettered", _RANK_LETTERED, _item_label(num + punct, title))
-
-
-_PARSERS = (_parse_named, _parse_article, _parse_clause_or_point, _parse_roman,
-            _parse_letter_section, _parse_numbered, _parse_lettered)
-
-
-def _parse_heading(line: str) -> _Heading | None:
-    for parse in _PARSERS:
-        heading = parse(line)
-        if heading:
-            return heading
-    return None
-
-
-def _with_next_title(heading: _Heading, next_line: str | None) -> _Heading:
-    """"Chương I" alone on its line: its title is the next short, non-heading line."""
-    if (not heading.wants_title or next_line is None or len(next_line) > MAX_NEXT_TITLE_CHARS
-            or next_line.endswith((".", ";")) or _parse_heading(next_line)):
-        return heading
-    label = heading.label.short
-    sep = "" if label.endswith(".") else "."
-    full = _shorten(f"{label}{sep} {_clean_title(next_line)}")
-    return _Heading(heading.kind, heading.rank, _Label(full, label), False, heading.flexible)
-
-
-# --- tree --------------------------------------------------------------------------------
-
-def _open(stack: list[_Node], heading: _Heading) -> _Node:
-    """Close headings that the new one ends, and open it under what remains."""
-    same = next((i for i, node in enumerate(stack) if node.heading and node.heading.kind == heading.kind), None)
-    if same is not None:
-        del stack[same:]  # a sibling of an open heading of the same kind
-    elif heading.flexible:
-        while len(stack) > 1 and stack[-1].rank > _RANK_ROMAN:
-            stack.pop()
-    else:
-        while len(stack) > 1 and stack[-1].rank >= heading.rank:
-            stack.pop()
-    rank = max(heading.rank, stack[-1].rank + 0.1) if heading.flexible else heading.rank
-    node = _Node(heading, rank)
-    stack[-1].items.append(node)
-    stack.append(node)
-    return node
-
-
-def _build_tree(lines: list[str]) -> _Node:
-    root = _Node(None, -1.0)
-    stack = [root]
-    title_pending = False
-    for i, line in enumerate(lines):
-        heading = _parse_heading(line)
-        if heading is None and len(stack) > 1 and not title_pending:
-            # Only once structure has begun (at the top it is the document's own title), and
-            # not as a bare heading's title line ("Chương I" / "QUY ĐỊNH CHUNG").
-            heading = _parse_attachment(line)
-        title_pending = heading is not None and heading.wants_title
-        if heading:
-            heading = _with_next_title(heading, lines[i + 1] if i + 1 < len(lines) else None)
-            _open(stack, heading)
-        stack[-1].items.append(line)
-    return root
-
-
-def _is_major(item: str | _Node) -> bool:
-    return isinstance(item, _Node) and item.rank <= _MAJOR_RANK
-
-
-def _all_lines(node: _Node) -> list[str]:
-    out: list[str] = []
-    for item in node.items:
-        out.extend([item] if isinstance(item, str) else _all_lines(item))
-    return out
-
-
-def _section_forms(path: tuple[_Label, ...]) -> list[str]:
+def _section_forms(path: tuple[Label, ...]) -> list[str]:
     """The path from fullest to barest. Titles are dropped deepest first: the chunk text
     usually starts with the deepest heading anyway, while ancestors' titles are not in it."""
     n = len(path)
@@ -374,7 +78,7 @@ def _section_forms(path: tuple[_Label, ...]) -> list[str]:
     return forms + [path[-1].short if path else "", ""]
 
 
-def _common_prefix(a: tuple[_Label, ...], b: tuple[_Label, ...]) -> tuple[_Label, ...]:
+def _common_prefix(a: tuple[Label, ...], b: tuple[Label, ...]) -> tuple[Label, ...]:
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
@@ -392,7 +96,7 @@ class _Chunker:
         self.min_chars = min_chars
         self.cache: dict[str, int] = {}
         self.base = max(count_tokens(""), 0)  # special tokens every call adds once
-        self.section_cache: dict[tuple[_Label, ...], str] = {}
+        self.section_cache: dict[tuple[Label, ...], str] = {}
 
     # token arithmetic ---------------------------------------------------------------
 
@@ -402,14 +106,14 @@ class _Chunker:
             self.cache[text] = max(self.count_tokens(text) - self.base, 0)
         return self.cache[text]
 
-    def section(self, path: tuple[_Label, ...]) -> str:
+    def section(self, path: tuple[Label, ...]) -> str:
         """The path as shown; shortened forms if the full one would eat the budget."""
         if path not in self.section_cache:
             limit = self.max_tokens // SECTION_SHARE
             self.section_cache[path] = next(c for c in _section_forms(path) if self.cost(c) <= limit)
         return self.section_cache[path]
 
-    def room(self, path: tuple[_Label, ...]) -> int:
+    def room(self, path: tuple[Label, ...]) -> int:
         """Estimated tokens left for text once the section line and prefixes are paid for."""
         return self.max_tokens - PREFIX_TOKENS - self.base - self.cost(self.section(path))
 
@@ -418,7 +122,7 @@ class _Chunker:
 
     # tree walk -------------------------------------------------------------------------
 
-    def run(self, root: _Node) -> list[Chunk]:
+    def run(self, root: Node) -> list[Chunk]:
         self._measure(root)
         pieces = self._pack_items(root.items, (), lead_in=False)
         chunks: list[Chunk] = []
@@ -426,26 +130,26 @@ class _Chunker:
             chunks.extend(self._finalise(piece))
         return chunks
 
-    def _measure(self, node: _Node) -> int:
+    def _measure(self, node: Node) -> int:
         node.tokens = sum(self.cost(item) if isinstance(item, str) else self._measure(item)
                           for item in node.items)
         return node.tokens
 
-    def _item_pieces(self, item: str | _Node, path: tuple[_Label, ...]) -> list[_Piece]:
+    def _item_pieces(self, item: str | Node, path: tuple[Label, ...]) -> list[_Piece]:
         return self._line_pieces(item, path) if isinstance(item, str) else self._node_pieces(item, path)
 
-    def _node_pieces(self, node: _Node, path: tuple[_Label, ...]) -> list[_Piece]:
+    def _node_pieces(self, node: Node, path: tuple[Label, ...]) -> list[_Piece]:
         assert node.heading is not None
         path = path + (node.heading.label,)
-        if node.tokens <= self.room(path) and not any(_is_major(item) for item in node.items):
-            return [_Piece(path, _all_lines(node), node.tokens, complete=True)]
+        if node.tokens <= self.room(path) and not any(is_major(item) for item in node.items):
+            return [_Piece(path, all_lines(node), node.tokens, complete=True)]
         pieces = self._pack_items(node.items, path, lead_in=True)
         for piece in pieces:
             piece.complete = False
         pieces[0].opens = True
         return pieces
 
-    def _pack_items(self, items: list[str | _Node], path: tuple[_Label, ...],
+    def _pack_items(self, items: list[str | Node], path: tuple[Label, ...],
                     lead_in: bool) -> list[_Piece]:
         """Pack a node's paragraphs and children; a major child (I., Chương, Phần ...) is never
         packed with its siblings. Under a heading (lead_in), a tiny intro such as "PHẦN II" /
@@ -454,7 +158,7 @@ class _Chunker:
         run: list[_Piece] = []
         for item in items:
             pieces = self._item_pieces(item, path)
-            if not _is_major(item):
+            if not is_major(item):
                 run.extend(pieces)
                 continue
             intro = self._pack(run)
@@ -466,7 +170,7 @@ class _Chunker:
         out.extend(self._pack(run))
         return out
 
-    def _line_pieces(self, line: str, path: tuple[_Label, ...]) -> list[_Piece]:
+    def _line_pieces(self, line: str, path: tuple[Label, ...]) -> list[_Piece]:
         room = self.room(path)
         if self.cost(line) <= room:
             return [_Piece(path, [line], self.cost(line), complete=True)]

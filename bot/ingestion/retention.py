@@ -17,15 +17,10 @@ from pathlib import Path
 
 from bot.ingestion import metadata as md
 from bot.ingestion.chunking import split_into_chunks
-from bot.ingestion.cleaning import (
-    clean_keeping_text,
-    is_noise,
-    is_recipients_heading,
-    is_signature_role,
-    normalize_text,
-    strip_markup,
-    strip_portal,
-)
+from bot.ingestion.cleaning import clean_keeping_text
+from bot.ingestion.document_parts import is_recipients_heading, is_signature_role
+from bot.ingestion.line_cleaning import is_noise, normalize_text, strip_markup
+from bot.ingestion.portal import strip_portal
 from bot.ingestion.loaders import load_text
 from bot.ingestion.pipeline import discover
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.db import models as m
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.models.people import AuditEntry
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import PeopleStore, Recipient
 from bot.db.report_views import reported_units
 from bot.db.tasks import TaskStore
@@ -77,10 +78,10 @@ def plan_broadcast(outbox: Outbox, people: PeopleStore, text: str, audience: str
         return [NewMessage(f"bc:{broadcast_id}:{r.official_id}", r.channel, r.chat_id, text,
                            official_id=r.official_id) for r in recipients]
 
-    def audit(broadcast_id: int) -> m.AuditEntry:
-        return m.AuditEntry(official_id=created_by, channel=channel or (report_to[0] if report_to else "cli"),
-                            action="broadcast",
-                            detail=f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
+    def audit(broadcast_id: int) -> AuditEntry:
+        return AuditEntry(official_id=created_by, channel=channel or (report_to[0] if report_to else "cli"),
+                          action="broadcast",
+                          detail=f"thông báo #{broadcast_id} tới {audience}: {len(recipients)} người")
 
     broadcast_id, _ = outbox.plan_broadcast("announcement", text, audience, messages, created_by=created_by,
                                             report_to=report_to, audit=audit)

@@ -26,10 +26,10 @@ def prune(engine: "Engine", config: "Retention", now: datetime) -> dict[str, int
 
 def prune_cli(settings: "Settings") -> int:
     """`python -m bot prune`: prune once and say what went."""
-    from bot.db import models as m
     from bot.db.engine import shared_engine
+    from bot.db.models.base import utc_now
 
-    removed = prune(shared_engine(settings.database_url), settings.retention, m.utc_now())
+    removed = prune(shared_engine(settings.database_url), settings.retention, utc_now())
     print(f"Đã xóa {removed['asked_questions']} câu hỏi cũ hơn {settings.retention.questions_days} ngày, "
           f"{removed['audit_log']} dòng nhật ký quản trị cũ hơn {settings.retention.audit_days} ngày, "
           f"{removed['rate_counters']} bộ đếm đã hết hạn.", file=sys.stdout)

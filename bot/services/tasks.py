@@ -18,7 +18,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.db.facts import FactStore
-from bot.db.outbox import NewMessage, Outbox
+from bot.db.outbox import Outbox
+from bot.db.outbox_rows import NewMessage
 from bot.db.people import PeopleStore, Role, UnitInfo, normalise_code
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore, with_units
 from bot.facts.model import Deadline, DeadlineKind

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.db.people import UnitInfo
-from bot.facts.tasks import split_units
+from bot.facts.units import split_units
 from bot.retrieval.vietnamese import fold
 
 # Abbreviations administrations use, expanded before comparing (on folded text).

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.core.messages import TELEGRAM, ZALO
-from bot.db.outbox import BroadcastReport, BroadcastSummary
+from bot.db.broadcast_reports import BroadcastReport, BroadcastSummary
 from bot.db.people import PeopleStore, Recipient
 from bot.retrieval.listings import day
 from bot.services.broadcasts import AudienceError, audience_recipients, describe_audience, plan_broadcast

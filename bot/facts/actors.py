@@ -1,0 +1,218 @@
+"""Who acts and what they do: the actor and the action of a sentence with a deadline.
+
+The action is the clause's verb phrase around the deadline; the actor is the unit named at the
+start of the sentence (before its colon or its first verb, after an opening time phrase or a
+topic, or the unit asked to do it), of the enclosing item ("6. Sở Nội vụ: …") or by the nearest
+heading that names a unit ("1. Bộ Khoa học và Công nghệ").
+"""
+from __future__ import annotations
+
+import re
+
+from bot.facts.deadlines import FoundDeadline
+from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
+from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER
+from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_heading
+from bot.ingestion.sections import SECTION_SEPARATOR
+
+__all__ = ["TRAIL", "action_of", "actor_of", "item_actor", "section_actor", "section_coordinate", "tidy_action"]
+
+_I = re.IGNORECASE
+
+_ORG_START = ORG_WORD
+_ACTOR_COLON = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<actor>{_ORG_START}[^:;.]{{0,150}}?)\s*:\s*\S", _I)
+# Verbs that start the obligation; the words before them (from an organisation word) are the actor.
+# The verb is in lower case: "Sở Xây dựng" is a unit, not "Sở" + "xây dựng".
+_VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|trình|tổ\s+chức"
+          r"|triển\s+khai|rà\s+soát|cập\s+nhật|lập|thực\s+hiện|công\s+bố|kiểm\s+tra|đánh\s+giá|phê\s+duyệt"
+          r"|chuyển|thông\s+báo|đề\s+xuất|tham\s+mưu|bàn\s+giao|chủ\s+trì|phối\s+hợp|chỉ\s+đạo|hướng\s+dẫn"
+          r"|tiếp\s+nhận|cung\s+cấp|xác\s+định|giải\s+quyết|trả\s+lời|có\s+văn\s+bản|tập\s+trung|khẩn\s+trương"
+          r"|ký|đăng\s+ký|lựa\s+chọn|thẩm\s+định|chi\s+trả|đôn\s+đốc|sơ\s+kết|tổng\s+kết|hỗ\s+trợ|bố\s+trí"
+          r"|sửa\s+chữa|xử\s+lý|quyết\s+định|phân\s+bổ|số\s+hoá|số\s+hóa|đẩy\s+nhanh|theo\s+dõi")
+# More verbs end an actor than start an action (those are frozen with the obligation keys).
+# "tổ chức" may be part of the unit: "các cơ quan, tổ chức có liên quan", "Cơ quan, tổ chức, đơn vị
+# cấp trên …"; "trình" after "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
+_ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
+                    .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
+                    + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
+                    r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
+                    r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động")
+_ACTOR_VERB = re.compile(
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
+    # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
+    # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»
+    rf"(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
+    rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
+# Words that open a sentence with a time, a ground or a link before its unit is named.
+_OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
+                      r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
+_OPENING_CHARS = 300
+# Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
+_LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
+# An aside inside a unit's name: «(sau đây viết tắt là Ủy ban nhân dân cấp xã)», «(quy định tại Phụ
+# lục I kèm theo Quyết định này)».
+_ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
+# A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
+_TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
+# «yêu cầu», «đề nghị», «giao» in the text, or opening a later sentence.
+_ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
+_UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
+_AFTER_TIME = re.compile(r"(?:ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
+_LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
+# The words an action starts after are frozen as they were before tasks: the action is part of
+# an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
+_ACTION_ORG_START = (r"(?:Các|Mỗi|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
+                     r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo|Kho\s+bạc"
+                     r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
+                     r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
+                     r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế)\b(?!\s+hợp\b)")  # "Trường hợp" is no school
+_ACTION_ACTOR = re.compile(
+    rf"^(?P<actor>{_ACTION_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"|định\s+kỳ|phải|cần|khẩn\s+trương|chủ\s+động|tiếp\s+tục)\s+)*(?={_VERBS})", _I)
+_VERB_START = re.compile(rf"(?<!\w)(?:{_VERBS})(?!\w)", _I)
+_DOC_NOUN_SEND = re.compile(
+    r"^(?P<obj>(?:hồ\s+sơ|báo\s+cáo|văn\s+bản|danh\s+sách|kế\s+hoạch|đề\s+xuất|kết\s+quả|ý\s+kiến)\b[^,;]*?)"
+    r"(?:,[^;]*?)?\s+(?P<verb>gửi|nộp|chuyển)\s+(?P<rest>.+)$", _I)
+_LEAD_WORDS = re.compile(
+    r"^(?:(?:đề\s+nghị|yêu\s+cầu|giao|định\s+kỳ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|phải|và|đồng\s+thời"
+    r"|thời\s+gian\s+(?:hoàn\s+thành|thực\s+hiện)\s*:?|thời\s+hạn(?:\s+hoàn\s+thành)?\s*:?)\s*,?\s*)+", _I)
+TRAIL = re.compile(r"[\s,;:.(*\-–]+$")
+_PURPOSE = re.compile(r"\s+(?:để|nhằm)\s+.*$", _I)
+MAX_ACTION_CHARS = 200
+
+
+def actor_of(text: str, openings: bool = True) -> str | None:
+    """The unit a sentence or item names before its colon or its first verb, or right after an
+    opening time phrase ("Trong thời hạn 10 ngày …, Sở Xây dựng có trách nhiệm …"), or after a
+    topic that ends in a colon («Về việc …: Giao Bộ Nội vụ nghiên cứu …»); the unit asked to do
+    it when the named one asks («UBND Thành phố yêu cầu các sở, ngành … triển khai»). Without
+    openings, only a unit the text starts with."""
+    text = _LEAD_IN.sub("", strip_marker(text.lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
+    text = _ASIDE.sub("", text)
+    match = _ACTOR_COLON.match(text)
+    if match:
+        return TRAIL.sub("", match.group("actor")).strip() or None
+    match = _ACTOR_VERB.match(text)
+    if match:
+        return _addressee(text[match.end():]) or TRAIL.sub("", match.group("actor")).strip() or None
+    if not openings:
+        return None
+    topic = _TOPIC.match(text)
+    if topic:
+        return actor_of(text[topic.end():])
+    asked = _addressee(text)
+    if asked:
+        return asked
+    if _OPENING.match(text):
+        # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
+        # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
+        starts = sorted({m.end() for m in re.finditer(r"[,:]\s*|\sthì\s+", text[:_OPENING_CHARS])}
+                        | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
+                           if _AFTER_TIME.search(text, 0, m.start())})
+        for start in starts:
+            match = _ACTOR_VERB.match(text[start:])
+            # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …"),
+            # nor a condition's subject running into its consequence ("… Thủ tướng thì cơ quan …")
+            if match and not _LIST_TAIL.match(match.group("actor")) and " thì " not in match.group("actor"):
+                return TRAIL.sub("", match.group("actor")).strip() or None
+    return None
+
+
+def _addressee(text: str) -> str | None:
+    """The unit after «yêu cầu», «đề nghị», «giao» that is then told what to do, when the asking
+    is the sentence's own verb (in «tham mưu UBND tỉnh tổ chức …, yêu cầu cơ quan …» it is part
+    of the task)."""
+    starts = [0] + [m.end() for m in SENTENCE_END.finditer(text)]
+    for asked in _ASKS.finditer(text[:_OPENING_CHARS]):
+        head = text[max(i for i in starts if i <= asked.start()):asked.start()]
+        if TASK_VERBS_LOWER.search(head):
+            continue
+        match = _ACTOR_VERB.match(text[asked.end():])
+        if match and not _LIST_TAIL.match(match.group("actor")):
+            return TRAIL.sub("", match.group("actor")).strip() or None
+    return None
+
+
+def _clause_bounds(sentence: str, found: FoundDeadline) -> tuple[int, int]:
+    """The clause (between semicolons, after a heading colon) around a deadline."""
+    start = sentence.rfind(";", 0, found.start) + 1
+    colon = sentence.rfind(":", start, found.start)
+    if colon != -1 and not re.search(r"(?:thời\s+(?:hạn|gian)[^:]{0,20}|hạn)\s*$", sentence[start:colon], _I):
+        start = colon + 1
+    end = sentence.find(";", found.end)
+    return start, len(sentence) if end == -1 else end
+
+
+def tidy_action(text: str) -> str:
+    text = strip_marker(text.lstrip(" ,;:()*").rstrip(" ,;:(*"))
+    text = _LEAD_WORDS.sub("", text).strip()
+    text = TRAIL.sub("", text)
+    if len(text) > MAX_ACTION_CHARS:
+        cut = text[:MAX_ACTION_CHARS]
+        text = cut[:cut.rfind(" ")].rstrip(" ,;") + "…"
+    return text
+
+
+def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) -> str:
+    """The verb phrase of the obligation: the clause's words before the deadline, else after it."""
+    start, end = _clause_bounds(sentence, found)
+    # Another deadline of the same clause bounds this one's words.
+    for other in others:
+        if other is not found and start <= other.end <= found.start:
+            start = other.end
+        if other is not found and found.end <= other.start < end:
+            end = other.start
+    before = sentence[start:found.start]
+    actor = _ACTION_ACTOR.match(strip_marker(before.strip()))
+    if actor:
+        before = strip_marker(before.strip())[actor.end():]
+    before = tidy_action(before)
+    if len(before) < 6 or not _VERB_START.search(before):
+        after = _PURPOSE.sub("", sentence[found.end:end])
+        after_actor = _ACTION_ACTOR.match(after.strip(" ,()*"))
+        after = after.strip(" ,()*")[after_actor.end():] if after_actor else after
+        after = tidy_action(after)
+        before = after if len(after) >= 6 else before or after
+    send = _DOC_NOUN_SEND.match(before)
+    if send:  # "Hồ sơ … gửi về Sở Nội vụ" → "gửi hồ sơ … về Sở Nội vụ"
+        before = f"{send.group('verb')} {send.group('obj')[0].lower()}{send.group('obj')[1:]} {send.group('rest')}"
+    return before
+
+
+def item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in,
+    and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường")."""
+    section = paragraphs[index].section
+    for j in range(index, -1, -1):
+        para = paragraphs[j]
+        if para.section != section:
+            if not section.startswith(para.section):
+                continue
+            section = para.section
+        if list_marker(para.text) and j != index:
+            actor = _ACTOR_COLON.match(strip_marker(para.text))
+            if actor:
+                return TRAIL.sub("", actor.group("actor")).strip()
+            heading = unit_heading(para.text)
+            if heading:
+                return heading
+        if SECTION_SEPARATOR not in section and list_marker(para.text) == "roman":
+            break
+    return None
+
+
+def section_actor(section: str) -> str | None:
+    """The unit named by the nearest heading of a section path
+    ("IV. Tổ chức thực hiện > 1. Bộ Khoa học và Công nghệ" → "Bộ Khoa học và Công nghệ")."""
+    for heading in reversed(section.split(SECTION_SEPARATOR)):
+        unit = unit_heading(heading) or actor_of(heading)
+        if unit:
+            return clean_unit(unit)
+    return None
+
+
+def section_coordinate(section: str) -> tuple[str, ...]:
+    """Coordinating units named by the nearest heading ("b) Phối hợp với các sở, ngành")."""
+    heading = section.rsplit(SECTION_SEPARATOR, 1)[-1]
+    return lead_and_coordinate(heading, None)[1] if re.search(r"phối\s+hợp", heading, _I) else ()

@@ -1,0 +1,116 @@
+"""Task tables: «STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành».
+
+Each row below such a header is a task with its lead, coordinating units and deadline taken from
+their columns; a row seen without its header is read by its cells' shapes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.facts.actors import TRAIL, action_of, tidy_action
+from bot.facts.deadlines import FoundDeadline, locate_deadlines
+from bot.facts.model import Obligation
+from bot.facts.paragraphs import Paragraph
+from bot.facts.time_phrases import cell_deadline, loose_deadlines
+from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
+
+__all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "row_obligations", "task_table"]
+
+_I = re.IGNORECASE
+
+TABLE_CELL = " | "
+TABLE_GAP = 2  # a group title ("I.", "NÂNG CAO NHẬN THỨC") may sit between rows on its own lines
+_LEAD_COLUMN = re.compile(r"chủ\s+trì", _I)
+_COORDINATE_COLUMN = re.compile(r"phối\s+hợp", _I)
+_TIME_COLUMN = re.compile(r"thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành", _I)
+_TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án", _I)
+
+
+@dataclass(frozen=True)
+class TaskTable:
+    lead: int
+    coordinate: int | None
+    time: int
+    task: int | None
+
+
+def task_table(text: str) -> TaskTable | None:
+    """The columns of a task table's header row, or None when the line is no such header."""
+    cells = [cell.strip() for cell in text.split("|")]
+    if len(cells) < 3 or any(len(cell) > 60 for cell in cells):
+        return None
+
+    def column(regex: re.Pattern[str], skip: tuple[int | None, ...] = ()) -> int | None:
+        return next((i for i, cell in enumerate(cells) if regex.search(cell) and i not in skip), None)
+
+    lead = column(_LEAD_COLUMN)
+    coordinate = column(_COORDINATE_COLUMN, (lead,))
+    time = column(_TIME_COLUMN, (lead, coordinate))
+    if lead is None or time is None:
+        return None
+    return TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)))
+
+
+# A unit's name, or its acronym alone ("EVN", "NHNN").
+_UNIT_CELL = re.compile(rf"^(?:{ORG_WORD}|các\s|UBND\b|Thành\s+phố|Tỉnh|(?-i:[A-ZĐ]{{2,6}})(?:\s*[,;]\s*(?-i:[A-ZĐ]{{2,6}}))*$)", _I)
+_UNIT_CELL_CHARS = 150
+_DOC_REF = re.compile(r"\bsố\s+\S*\d|\d[-/](?-i:[A-ZĐ])", _I)
+_TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|định\s+kỳ", _I)
+
+
+def guess_columns(row: str) -> TaskTable | None:
+    """The columns of a row seen without its header: the first long cell is the task, the unit
+    cells after it lead and coordinate, the first short cell with a year or period is the time."""
+    cells = [cell.strip() for cell in row.split("|")]
+    # A long cell is the task even when it opens with a unit: «Các ngân hàng triển khai giải pháp …».
+    task = next((i for i, cell in enumerate(cells)
+                 if len(cell) >= _UNIT_CELL_CHARS or (len(cell) > 25 and not _UNIT_CELL.match(cell))), None)
+    if task is None:
+        return None
+    units = [i for i in range(task + 1, len(cells)) if _UNIT_CELL.match(cells[i]) and len(cells[i]) < _UNIT_CELL_CHARS]
+    if not units:
+        return None
+    # The time after the units, else after the task; a cited document («Thông báo số 35-TB/TGV
+    # ngày 11/7/2025», the task's source) is no time.
+    times = [i for i in range(task + 1, len(cells)) if i not in units and len(cells[i]) < 60
+             and _TIME_CELL.search(cells[i]) and not _DOC_REF.search(cells[i])]
+    time = next((i for i in times if i > units[0]), times[0] if times else None)
+    if time is None:
+        return None
+    return TaskTable(units[0], units[1] if len(units) > 1 and units[1] < time else None, time, task)
+
+
+# A section that lists tasks past their deadline: «Các nhiệm vụ … quá hạn chưa hoàn thành», «Tổng
+# hợp các nhiệm vụ chậm muộn».
+_OVERDUE_SECTION = re.compile(r"quá\s+hạn|chậm\s+(?:muộn|tiến\s+độ)|chưa\s+hoàn\s+thành", _I)
+
+
+def _overdue(when: str, section: str) -> list[FoundDeadline]:
+    """The passed deadline of a row in a list of overdue tasks (elsewhere a passed date in a
+    table is a past timetable, as in a sentence)."""
+    if not _OVERDUE_SECTION.search(section):
+        return []
+    return locate_deadlines(f"Thời hạn: {when}", None) or cell_deadline(when, None)
+
+
+def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
+                     delivery_margin_days: int | None) -> list[Obligation]:
+    cells = [cell.strip() for cell in para.text.split("|")]
+    if len(cells) <= table.time:
+        return []
+    when = cells[table.time]
+    # Deadlines the row's words state (as before tables were read) keep their action and key.
+    stated = locate_deadlines(para.text, issued, delivery_margin_days)
+    found = (stated or locate_deadlines(when, issued, delivery_margin_days)
+             or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
+             or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section))
+    lead = TRAIL.sub("", cells[table.lead]).strip() or None
+    coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
+    if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
+        coordinate = lead_and_coordinate(cells[table.task], None)[1]
+    action = tidy_action(cells[table.task]) if table.task is not None else tidy_action(para.text)
+    return [Obligation(action=action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
+                       quote=para.text, section=para.section, actor=lead, lead=lead,
+                       coordinate=coordinate) for item in found]

@@ -1,0 +1,110 @@
+"""Time phrases a task may carry besides deadlines.
+
+"vào ngày 19/12/2025", "trong năm 2025", "trong tháng 11 năm 2025", "hằng năm", "định kỳ": not
+deadline cues (`bot.facts.deadlines` leaves them, they also date events and background), but a
+task sentence that carries one has its date or period there. Also a date merely mentioned (a
+cited document's) and a table cell that holds only a year.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import replace
+from datetime import date
+
+from bot.facts.deadlines import FoundDeadline
+from bot.facts.model import Deadline, DeadlineKind
+
+__all__ = ["cell_deadline", "is_mention", "loose_deadlines", "undated_mention"]
+
+_I = re.IGNORECASE
+
+_WORD_OR_NUM_DATE = (r"(?:ngày\s+)?(?P<d>\d{1,2})(?:\s*[/.-]\s*|\s+tháng\s+)(?P<m>\d{1,2})"
+                     r"(?:\s*[/.-]\s*|\s*,?\s*năm\s+)(?P<y>20\d\d)")
+_ON_DATE = re.compile(rf"(?:vào|trong|đến\s+hết|đến)\s+(?:ngày\s+)?{_WORD_OR_NUM_DATE}(?!\d)", _I)
+_IN_PERIOD = re.compile(
+    r"(?:trong|vào|đến\s+hết|hết|cuối|xong\s+trong)\s+(?:năm\s+(?P<y>20\d\d)"
+    r"|tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<ym>20\d\d)"
+    r"|quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<yq>20\d\d))(?!\d)", _I)
+# "2026", "Năm 2026", a span of years "2026 - 2030", "Năm 2025-2030" (due at the end of its last year).
+_YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?(?P<y>20\d\d)$", _I)
+# Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
+_EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
+                     r"|(?:của|trong|và\s+các)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
+          # not a date: "ngày 06 tháng 11 năm 2025"
+          re.compile(r"(?<!\d)(?<!ngày\s)(?P<six>6|06)\s+tháng(?!\s+\d)", _I), re.compile(r"định\s+kỳ", _I))
+# A daily routine («báo cáo hằng ngày») is kept without a period: it has no date to remind of.
+_EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7), "ngày": (None, None)}
+_QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+
+
+def loose_deadlines(sentence: str, issued: date | None) -> list[FoundDeadline]:
+    """Dates and periods of a sentence that are no deadline by their words alone; the first of
+    each kind found. Past dates (before the issue date) are left out."""
+    text = unicodedata.normalize("NFC", sentence)
+    out: list[FoundDeadline] = []
+    for match in list(_ON_DATE.finditer(text)) + list(_IN_PERIOD.finditer(text)):
+        due = _period_end(match)
+        if due and (issued is None or due >= issued):
+            out.append(_loose(text, match, Deadline(DeadlineKind.ABSOLUTE, "", due=due)))
+            break
+    specific = [m for m in (regex.search(text) for regex in _EVERY[:-1]) if m]
+    every = min(specific, key=lambda m: m.start()) if specific else _EVERY[-1].search(text)
+    if every:
+        groups = every.groupdict()
+        unit = (groups.get("unit") or groups.get("unit2") or "").lower()
+        months, days = _EVERY_PERIOD.get(unit, (6 if groups.get("six") else None, None))
+        out.append(_loose(text, every, Deadline(DeadlineKind.PERIODIC, "", period_months=months,
+                                                 period_days=days)))
+    return sorted(out, key=lambda f: f.start)
+
+
+_ANY_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*20\d\d\b|ngày\s+\d{1,2}\s+tháng|tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)20\d\d"
+                       r"|năm\s+20\d\d", _I)
+
+
+def is_mention(found: FoundDeadline) -> bool:
+    """A date mentioned, not a deadline (see `undated_mention`)."""
+    return not found.deadline.text and found.deadline.kind is DeadlineKind.ABSOLUTE and found.deadline.due is None
+
+
+def undated_mention(sentence: str) -> list[FoundDeadline]:
+    """A date the sentence mentions without making it a deadline (a cited document's date, a
+    past one): the sentence may still be a task, without a due date."""
+    text = unicodedata.normalize("NFC", sentence)
+    match = _ANY_DATE.search(text)
+    if match is None:
+        return []
+    return [FoundDeadline(match.start(), match.end(), Deadline(DeadlineKind.ABSOLUTE, ""))]
+
+
+def cell_deadline(cell: str, issued: date | None) -> list[FoundDeadline]:
+    """A table cell that holds only a year ("2025", "Năm 2026") or a span of years ("2026 - 2030")
+    falls due at the end of its (last) year."""
+    match = _YEAR_CELL.match(cell.strip(" *."))
+    if match is None:
+        return []
+    due = date(int(match.group("y")), 12, 31)
+    return [] if issued and due < issued else [FoundDeadline(0, len(cell), Deadline(
+        DeadlineKind.ABSOLUTE, cell.strip(" *."), due=due))]
+
+
+def _period_end(match: re.Match[str]) -> date | None:
+    groups = match.groupdict()
+    try:
+        if groups.get("d"):
+            return date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+        if groups.get("m"):
+            month = int(groups["m"])
+            return date(int(groups["ym"]), month, calendar.monthrange(int(groups["ym"]), month)[1])
+        if groups.get("q"):
+            month = _QUARTER_END[groups["q"].upper()]
+            return date(int(groups["yq"]), month, calendar.monthrange(int(groups["yq"]), month)[1])
+        return date(int(groups["y"]), 12, 31)
+    except ValueError:
+        return None
+
+
+def _loose(text: str, match: re.Match[str], deadline: Deadline) -> FoundDeadline:
+    return FoundDeadline(match.start(), match.end(), replace(deadline, text=match.group().strip()))

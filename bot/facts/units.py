@@ -1,0 +1,169 @@
+"""Who: the units a task names, its lead and its coordinating units, and unit headings.
+
+Lead and coordinating units follow the wording administrations use (DESIGN §9): «A chủ trì,
+phối hợp với B, C» gives lead A and coordinating B, C; otherwise the actor leads. A list of
+units is split where a named unit ends («Sở Y tế, Sở Tài chính và UBND các xã, phường»), while
+a class of units keeps its commas («các sở, ban, ngành»).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from bot.facts.tasks import TASK_VERBS_LOWER, line_opening
+
+__all__ = ["ORG_WORD", "clean_unit", "lead_and_coordinate", "split_units", "unit_heading"]
+
+_I = re.IGNORECASE
+
+# Words a unit's name starts with ("Trường hợp" is no school, "Tổ chức" no team).
+# "Các", "Mỗi", "Từng" only before a kind of unit: «Các sở, ngành», not «Các thông số», «Các nội dung».
+_UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|doanh\s+nghiệp|tập\s+đoàn|tổng\s+công\s+ty"
+              r"|công\s+ty|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|đặc\s+khu|phòng|trung\s+tâm|chi\s+cục|cục|vụ|viện"
+              r"|trường|bệnh\s+viện|hội|đoàn\s+thể|tổ\s+chức|thành\s+viên|ngân\s+hàng|chủ\s+đầu\s+tư|nhà\s+thầu|lực\s+lượng"
+              r"|ủy\s+ban|uỷ\s+ban|ubnd|hội\s+đồng|văn\s+phòng|thủ\s+trưởng|chủ\s+tịch|giám\s+đốc|bộ\s+trưởng|người\s+đứng\s+đầu"
+              r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành)\b")
+ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
+            r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
+            r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
+            r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
+            r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế"
+            r"|Bảo\s+hiểm\s+xã\s+hội|Công\s+ty|Hiệp\s+hội|Đoàn\s+(?:kiểm\s+tra|công\s+tác|thanh\s+tra|TNCS)"
+            r"|Tòa\s+án|Bộ\s+Tư\s+lệnh|Học\s+viện|Đại\s+học|Chi\s+nhánh|Thành\s+phố|Tỉnh|Thủ\s+tướng"
+            r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Lãnh\s+đạo|Chủ\s+đầu\s+tư|(?:Phó\s+)?Trưởng\s+(?:ban|đoàn)"
+            r")\b(?!\s+hợp\b)")
+_ORG_WORD = ORG_WORD
+# A separator between two units of a list: a comma, semicolon or "và" before a unit word.
+# Case-sensitive: units are capitalised ("Sở Y tế, Sở Tài chính"), classes are not ("các sở, ban,
+# ngành" stays one), except a class that starts with "các".
+_UNIT_SEPARATOR = re.compile(rf"\s*(?:[,;]|\s(?:và|với)\s)\s*(?={_ORG_WORD}|các\s)")
+_LEAD = re.compile(r"(?:^|[\s,:])(?:Giao\s+)?(?P<lead>[^:;]*?)\s*,?\s+(?:là\s+cơ\s+quan\s+)?chủ\s+trì\b", _I)
+_CHAIRS = re.compile(r"chủ\s+trì", _I)
+_LEAD_AT_START = line_opening(r"(?:Giao\s+|Đề\s+nghị\s+)?chủ\s+trì\b")
+# «phối hợp (chặt chẽ) với B», «chủ trì cùng B»
+_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+(?P<units>(?:(?!phối\s+hợp)[^;:()])+)", _I)
+# Where a list of coordinating units ends: a lower-case verb or purpose word (unit names are
+# capitalised, so "Ban Chỉ đạo" does not end it) or a closing phrase.
+_UNITS_END = re.compile(
+    r"\s(?:(?:để|nhằm|tổ\s+chức|triển\s+khai|thực\s+hiện|xây\s+dựng|tham\s+mưu|hướng\s+dẫn|rà\s+soát|kiểm\s+tra"
+    r"|hoàn\s+thành|báo\s+cáo|trình|tổng\s+hợp|đề\s+xuất|nghiên\s+cứu|theo\s+dõi|đôn\s+đốc|xử\s+lý|cập\s+nhật"
+    r"|gửi|lập|tiếp\s+tục|khẩn\s+trương|trước|chậm\s+nhất|trong|theo|tại|về|đảm\s+bảo|bảo\s+đảm|xem\s+xét"
+    r"|tiến\s+hành|làm|hỗ\s+trợ|bố\s+trí|phân\s+bổ|giải\s+quyết|đánh\s+giá|chỉ\s+đạo|quản\s+lý|thẩm\s+định"
+    r"|thống\s+nhất|ban\s+hành|xác\s+định|hoàn\s+thiện|tập\s+trung)\b)")
+_LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(?P<units>[^.;]+)", _I)
+_LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp\s*:\s*(?P<units>[^.;]+)", _I)
+# Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
+# trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …".
+_ROLE_TAIL = re.compile(
+    r"\s+theo\s+(?:chức\s+năng|thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|,\s*trong\s+phạm\s+vi\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
+    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?-i:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
+    r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
+_ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
+_TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
+_LEAD_PREFIX = re.compile(r"^(?:(?:giao|đề\s+nghị|yêu\s+cầu|trong\s+đó|đồng\s+chí)\s*,?\s+)+", _I)
+
+
+_AND_UNIT = re.compile(rf"\s+và\s+(?={_ORG_WORD}|các\s|cơ\s+quan|đơn\s+vị)", _I)
+_SPECIFIC_UNIT = re.compile(rf"^(?!Các\b|Mỗi\b|Từng\b){_ORG_WORD}")
+
+
+def split_units(text: str) -> tuple[str, ...]:
+    """"Sở Y tế, Sở Tài chính và UBND các xã, phường" → the three units. A class of units keeps
+    its commas ("các sở, ban, ngành, UBND các xã, phường" is one); a named unit ends at a comma
+    before the next named unit, "và" and ";" always separate."""
+    out: list[str] = []
+    for chunk in re.split(r"\s*;\s*", text):
+        for part in _AND_UNIT.split(chunk):
+            pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else [part]
+            out.extend(_TRIM.sub("", glued) for piece in pieces for glued in _unglue(piece))
+    return tuple(part for part in out if part)
+
+
+# Two departments or ministries a table cell runs together: «Sở Khoa học và Công nghệ Sở Công Thương».
+_GLUED = re.compile(r"\s+(?=(?:Sở|Bộ)\s+[A-ZĐ])")
+_DEPARTMENT = re.compile(r"^\s*(?:Sở|Bộ)\s+[A-ZĐ]")
+
+
+def _unglue(piece: str) -> list[str]:
+    return _GLUED.split(piece) if _DEPARTMENT.match(piece) else [piece]
+
+
+def clean_unit(name: str | None) -> str | None:
+    """A unit's name without its role or the addressing words before it."""
+    if not name:
+        return None
+    name = _ROLE_TAIL.sub("", _LEAD_PREFIX.sub("", name.strip()))
+    return _TRIM.sub("", name) or None
+
+
+def _coordinates(text: str) -> tuple[str, ...]:
+    labelled = _LABELLED_COORDINATE.search(text)
+    if labelled:
+        return split_units(labelled.group("units"))
+    # Every «phối hợp với …» of the clause: «phối hợp với Bộ Công an thống nhất …; nghiên cứu, phối
+    # hợp với Bộ Tư pháp, Văn phòng Chính phủ ban hành …» has three coordinating units.
+    found: dict[str, None] = {}
+    for match in _COORDINATE.finditer(text):
+        units = match.group("units")
+        end = _UNITS_END.search(units)
+        units = units[:end.start()] if end else units
+        found.update((unit, None) for unit in split_units(units) if _ORG_START.match(unit))
+    return tuple(found)
+
+
+def _named_lead(text: str) -> str | None:
+    """The unit right before "chủ trì" ("Giao Sở Nội vụ chủ trì, …"), if it is one."""
+    if not _CHAIRS.search(text):  # cheap test first: _LEAD backtracks over long sentences
+        return None
+    match = _LEAD.search(text)
+    if match is None:
+        return None
+    words = _LEAD_PREFIX.sub("", _TRIM.sub("", match.group("lead")))
+    # The nearest unit phrase before "chủ trì": the last one a unit word starts.
+    starts = [m.start() for m in re.finditer(rf"(?<!\w){_ORG_WORD}", words, _I)
+              if m.group()[:1].isupper()]
+    if not starts:
+        return None
+    lead = words[starts[0]:]
+    # A verb between the unit and "chủ trì" makes it someone else's: «Giao Bộ Y tế nghiên cứu …
+    # lồng ghép vào các đề án Bộ chủ trì».
+    if TASK_VERBS_LOWER.search(lead):
+        return None
+    return _TRIM.sub("", lead) or None
+
+
+def lead_and_coordinate(clause: str, actor: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """The lead and coordinating units of a task clause; the actor leads unless a unit is
+    named before "chủ trì"."""
+    labelled = _LABELLED_LEAD.search(clause)
+    if labelled:
+        return clean_unit(labelled.group("units")), _coordinates(clause)
+    lead = None if _LEAD_AT_START.match(clause) else _named_lead(clause)
+    return clean_unit(lead or actor), _coordinates(clause)
+
+
+# --- unit headings --------------------------------------------------------------------------
+
+_HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục)\s+\d{1,3}|[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}|[a-zđ])"
+                             r"\s*[.)\-–:]\s*", _I)
+# "Trách nhiệm của Sở Tài chính", "Sở Tài chính có trách nhiệm:" name the unit too.
+_RESPONSIBILITY = re.compile(
+    r"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?\s+(?:của|giao)\s+"
+    r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
+# «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
+_UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?)\s*[:.]?$", _I)
+_NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
+
+
+@functools.lru_cache(maxsize=4096)  # headings are asked about again for every line under them
+def unit_heading(line: str) -> str | None:
+    """The unit a heading names: «3. Sở Y tế:», «b) Ủy ban nhân dân các xã, phường»."""
+    text = _ROLE_TAIL.sub("", _HEADING_MARKER.sub("", line.strip(" *"), count=1)).strip()
+    named = _RESPONSIBILITY.search(text)
+    text = _RESPONSIBILITY.sub("", text).strip()
+    if named and named.start() == 0:  # "Trách nhiệm của đối tượng thực hiện kiểm kê:"
+        return clean_unit(text.rstrip(" :"))
+    match = _UNIT_HEADING.match(text)
+    if match is None or _NOT_A_UNIT.search(text) or not (named or text[:1].isupper()):
+        return None
+    return clean_unit(match.group("unit"))
