@@ -72,9 +72,14 @@ _ABBREVIATIONS = ((r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan
 _TOLERATED_TAIL = re.compile(r"(?:\s+(?:tinh|thanh pho|co lien quan|lien quan))+$")
 
 
+# «Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công tỉnh)»: the unit is the office; the
+# third round's labels keep the aside the earlier rounds left out.
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
 def unit_key(name: str | None) -> str:
     """A unit name folded for comparison: "UBND tỉnh" and "Ủy ban nhân dân" give the same key."""
-    text = fold(name or "")
+    text = fold(_ASIDE.sub("", name or ""))
     for pattern, full in _ABBREVIATIONS:
         text = re.sub(pattern, full, text)
     text = " ".join(re.sub(r"[^\w&]+", " ", text).split())

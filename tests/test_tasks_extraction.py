@@ -400,6 +400,13 @@ def test_units_a_cell_runs_together_are_split() -> None:
      "hành trong năm 2027.", "Chủ đầu tư"),
     ("2. Các đơn vị quản lý vận hành công trình điện lực tổ chức thực hiện Quy định này; báo cáo định kỳ về Sở "
      "Công Thương trước ngày 15 tháng 12 hằng năm.", "Các đơn vị quản lý vận hành công trình điện lực"),
+    # procedure steps: the unit ends at its step's verb, a level («cấp tỉnh») stays in its name
+    ("Bước 3: Ủy ban nhân dân cấp tỉnh cấp phép xuất khẩu trong thời hạn 07 ngày làm việc kể từ ngày nhận "
+     "hồ sơ.", "Ủy ban nhân dân cấp tỉnh"),
+    ("Bước 4: Sau khi nhận hồ sơ, Sở Y tế trả cơ sở Phiếu tiếp nhận hồ sơ trong thời hạn 02 ngày làm việc.",
+     "Sở Y tế"),
+    ("Trong thời hạn 01 ngày làm việc kể từ ngày nhận được hồ sơ, Sở Xây dựng, UBND cấp xã phân công cán bộ "
+     "xử lý hồ sơ.", "Sở Xây dựng, UBND cấp xã"),
 ])
 def test_who_leads_a_task(sentence: str, lead: str) -> None:
     [task, *_] = tasks_in(sentence)
