@@ -407,6 +407,10 @@ def test_units_a_cell_runs_together_are_split() -> None:
      "Sở Y tế"),
     ("Trong thời hạn 01 ngày làm việc kể từ ngày nhận được hồ sơ, Sở Xây dựng, UBND cấp xã phân công cán bộ "
      "xử lý hồ sơ.", "Sở Xây dựng, UBND cấp xã"),
+    ("2. Giao Chính phủ, căn cứ vào Nghị quyết này, tổ chức việc xác định diện tích tự nhiên của các đơn vị "
+     "hành chính, hoàn thành trước ngày 31 tháng 12 năm 2025.", "Chính phủ"),
+    ("Giao Thuế thành phố Hà Nội hướng dẫn việc nộp thuế sử dụng đất nông nghiệp trước ngày 15/12/2025.",
+     "Thuế thành phố Hà Nội"),
 ])
 def test_who_leads_a_task(sentence: str, lead: str) -> None:
     [task, *_] = tasks_in(sentence)

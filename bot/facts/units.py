@@ -31,6 +31,8 @@ ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\
             r"|Bảo\s+hiểm\s+xã\s+hội|Công\s+ty|Hiệp\s+hội|Đoàn\s+(?:kiểm\s+tra|công\s+tác|thanh\s+tra|TNCS)"
             r"|Tòa\s+án|Bộ\s+Tư\s+lệnh|Học\s+viện|Đại\s+học|Chi\s+nhánh|Thành\s+phố|Tỉnh|Thủ\s+tướng"
             r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Lãnh\s+đạo|Chủ\s+đầu\s+tư|(?:Phó\s+)?Trưởng\s+(?:ban|đoàn)"
+            # the Government, and since 2025 a province's tax office: «Thuế thành phố Hà Nội»
+            r"|Chính\s+phủ|Thuế(?=\s+(?:tỉnh|thành\s+phố|cơ\s+sở))"
             r")\b(?!\s+hợp\b)")
 _ORG_WORD = ORG_WORD
 # A separator between two units of a list: a comma, semicolon or "và" before a unit word.
