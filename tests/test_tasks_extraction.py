@@ -411,6 +411,7 @@ def test_units_a_cell_runs_together_are_split() -> None:
      "hành chính, hoàn thành trước ngày 31 tháng 12 năm 2025.", "Chính phủ"),
     ("Giao Thuế thành phố Hà Nội hướng dẫn việc nộp thuế sử dụng đất nông nghiệp trước ngày 15/12/2025.",
      "Thuế thành phố Hà Nội"),
+    ("**Điều 2. **Giao Sở Tài chính căn cứ Quyết định này hướng dẫn thực hiện trước ngày 15/12/2025.", "Sở Tài chính"),
 ])
 def test_who_leads_a_task(sentence: str, lead: str) -> None:
     [task, *_] = tasks_in(sentence)
@@ -516,3 +517,10 @@ def test_an_aside_in_a_units_name_does_not_hide_it() -> None:
     [task] = tasks_in("Trường hợp hàng hóa do hai cấp định giá: Sở Công Thương (quy định tại Phụ lục I kèm theo "
                       "Quyết định này) có trách nhiệm trình Ủy ban nhân dân tỉnh trước ngày 31/12/2025.")
     assert task.lead == "Sở Công Thương"
+
+
+def test_coordinating_units_end_at_the_verb_of_the_task() -> None:
+    [task] = tasks_in("3. Giám đốc Sở Tư pháp chủ trì, phối hợp với Giám đốc Sở Khoa học và Công nghệ thiết lập "
+                      "quy trình điện tử, hoàn thành trước ngày 31/12/2025.")
+    assert task.lead == "Giám đốc Sở Tư pháp"
+    assert task.coordinate == ("Giám đốc Sở Khoa học và Công nghệ",)

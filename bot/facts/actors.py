@@ -91,7 +91,8 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     topic that ends in a colon («Về việc …: Giao Bộ Nội vụ nghiên cứu …»); the unit asked to do
     it when the named one asks («UBND Thành phố yêu cầu các sở, ngành … triển khai»). Without
     openings, only a unit the text starts with."""
-    text = _LEAD_IN.sub("", strip_marker(text.lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
+    # Bold markers left by the source («**Điều 2. **Giao …») hide the words around them.
+    text = _LEAD_IN.sub("", strip_marker(text.replace("**", "").lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
     text = _ASIDE.sub("", text)
     match = _ACTOR_COLON.match(text)
     if match:

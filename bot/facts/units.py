@@ -49,7 +49,7 @@ _COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|
 _UNITS_END = re.compile(
     r"\s(?:(?:để|nhằm|tổ\s+chức|triển\s+khai|thực\s+hiện|xây\s+dựng|tham\s+mưu|hướng\s+dẫn|rà\s+soát|kiểm\s+tra"
     r"|hoàn\s+thành|báo\s+cáo|trình|tổng\s+hợp|đề\s+xuất|nghiên\s+cứu|theo\s+dõi|đôn\s+đốc|xử\s+lý|cập\s+nhật"
-    r"|gửi|lập|tiếp\s+tục|khẩn\s+trương|trước|chậm\s+nhất|trong|theo|tại|về|đảm\s+bảo|bảo\s+đảm|xem\s+xét"
+    r"|gửi|thiết\s+lập|lập|tiếp\s+tục|khẩn\s+trương|trước|chậm\s+nhất|trong|theo|tại|về|đảm\s+bảo|bảo\s+đảm|xem\s+xét"
     r"|tiến\s+hành|làm|hỗ\s+trợ|bố\s+trí|phân\s+bổ|giải\s+quyết|đánh\s+giá|chỉ\s+đạo|quản\s+lý|thẩm\s+định"
     r"|thống\s+nhất|ban\s+hành|xác\s+định|hoàn\s+thiện|tập\s+trung)\b)")
 _LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(?P<units>[^.;]+)", _I)
