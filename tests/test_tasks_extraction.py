@@ -524,3 +524,8 @@ def test_coordinating_units_end_at_the_verb_of_the_task() -> None:
                       "quy trình điện tử, hoàn thành trước ngày 31/12/2025.")
     assert task.lead == "Giám đốc Sở Tư pháp"
     assert task.coordinate == ("Giám đốc Sở Khoa học và Công nghệ",)
+
+
+def test_a_campaigns_own_period_until_an_event_is_no_task() -> None:
+    assert not tasks_in("2. Thời gian thực hiện: Từ tháng 10/2025 đến khi tổ chức thành công Đại hội đại biểu "
+                        "toàn quốc lần thứ XIV của Đảng.")

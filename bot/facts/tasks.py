@@ -122,7 +122,7 @@ _GENERAL_HEADING = _heading_opening(
     r"(?:phạm\s+vi|đối\s+tượng|nguyên\s+tắc|(?:các\s+)?hình\s+thức"
     r"|phương\s+thức|giải\s+thích\s+từ\s+ngữ)\b")
 _PERIOD_WORDS = re.compile(
-    r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|tháng\s+\d|quý\s+[IV\d]|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm|\d)", _I)
+    r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|tháng\s+\d|quý\s+[IV\d]|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm|\d|khi\s)", _I)
 _PERIOD_LABEL = re.compile(r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|áp\s+dụng)", _I)
 _DEADLINE_LABEL = re.compile(r"thời\s+hạn(?:\s+hoàn\s+thành)?\s*:", _I)
 # Words that give a clause someone to do something.
