@@ -404,10 +404,11 @@ def main(settings: "Settings") -> int:
             print(exc, file=sys.stderr)
             return 2
     from bot import app
-    (core, background), base_url = app.messenger(settings), os.environ.get("TELEGRAM_BASE_URL") or None
-    if webhook_url:
-        run_webhook(core, token, webhook_url=webhook_url, secret_token=secret,
-                    listen=options.listen, port=options.port, base_url=base_url, background=background)
-    else:
-        run_polling(core, token, base_url, background=background)
+    base_url = os.environ.get("TELEGRAM_BASE_URL") or None
+    with app.messenger(settings) as (core, background):
+        if webhook_url:
+            run_webhook(core, token, webhook_url=webhook_url, secret_token=secret,
+                        listen=options.listen, port=options.port, base_url=base_url, background=background)
+        else:
+            run_polling(core, token, base_url, background=background)
     return 0

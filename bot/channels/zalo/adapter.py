@@ -379,18 +379,17 @@ def main(settings: "Settings") -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot import app
 
-    assistant, background = app.messenger(settings)
-    if assistant.answerer.search.is_empty():
-        print(EMPTY_STORE, file=sys.stderr)
-        return 1
-
-    run = _run(assistant, token, background=background,
-               webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port,
-               drop_webhook=config.drop_webhook)
-    try:
-        return asyncio.run(run)
-    except KeyboardInterrupt:  # a second Ctrl+C, or no signal handlers on this platform
-        return 0
+    with app.messenger(settings) as (assistant, background):
+        if app.store_is_empty(assistant.answerer):
+            print(EMPTY_STORE, file=sys.stderr)
+            return 1
+        run = _run(assistant, token, background=background,
+                   webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port,
+                   drop_webhook=config.drop_webhook)
+        try:
+            return asyncio.run(run)
+        except KeyboardInterrupt:  # a second Ctrl+C, or no signal handlers on this platform
+            return 0
 
 
 async def _run(assistant: Core, token: str, *, background: "Background | None" = None,
