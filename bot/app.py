@@ -3,7 +3,8 @@
 delivery and plans beside a messenger's bot. Everything is built here, once, and passed in."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from bot.db.tasks import TaskStore
     from bot.db.web import WebStore
     from bot.features.reminder_plan import ReminderPlanner
+    from bot.retrieval.answer_process import AnswerProcess, Answering
     from bot.retrieval.answers import Answerer
     from bot.retrieval.embedding import E5Embeddings
     from bot.retrieval.search import PassageSearch
@@ -91,6 +93,36 @@ def answerer(settings: Settings) -> "Answerer":
                     rewriter=rewriter_from_settings(settings))
 
 
+WARM_UP = "hạn nộp báo cáo là khi nào?"
+
+
+def ready_answerer(settings: Settings) -> "Answerer":
+    """The answerer with its model loaded (by a first question), which the answer process runs:
+    the first asker does not wait for it."""
+    answers = answerer(settings)
+    if not answers.search.is_empty():
+        answers.ask(WARM_UP)
+    return answers
+
+
+def answer_process(settings: Settings) -> "AnswerProcess":
+    """The answerer in a child process, started and ready; as many questions at once as the
+    core lets through (`access.concurrent_questions`)."""
+    from bot.retrieval.answer_process import AnswerProcess
+
+    return AnswerProcess(settings, ready_answerer, threads=settings.access.concurrent_questions,
+                         timeout_s=settings.answers.timeout_s).start()
+
+
+def store_is_empty(answers: "Answering") -> bool:
+    """Whether there is nothing to answer from (the store was never filled)."""
+    from bot.retrieval.answer_process import AnswerProcess
+
+    if isinstance(answers, AnswerProcess):
+        return answers.empty
+    return answers.search.is_empty()  # type: ignore[attr-defined]
+
+
 def people(settings: Settings, engine: "Engine") -> "PeopleStore":
     from bot.db.people import PeopleStore
 
@@ -143,7 +175,7 @@ def stores(settings: Settings, engine: "Engine", facts: "FactStore | None" = Non
                   planner=ReminderPlanner(engine, facts, staff, outbox, settings))
 
 
-def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
+def build_core(settings: Settings, engine: "Engine", answers: "Answering", *,
                today: Callable[[], date] | None = None,
                now: Callable[[], datetime] | None = None, built: Stores | None = None) -> "Assistant":
     """The core with every feature plugged in, over a migrated database (and its `Stores`,
@@ -158,7 +190,7 @@ def build_core(settings: Settings, engine: "Engine", answers: "Answerer", *,
     from bot.features.task_register import TaskRegisterChat
     from bot.features.web_access import WebAccess
 
-    s = built or stores(settings, engine, answers.facts)
+    s = built or stores(settings, engine, getattr(answers, "facts", None))
     core = Assistant(answers, s.facts, s.chats, today, people=s.people, tasks=s.tasks, dialogs=s.dialogs,
                      now=now, rate_limit=rate_limit(settings, s.counters),
                      question_slots=Slots(settings.access.concurrent_questions))
@@ -201,8 +233,16 @@ def assistant(settings: Settings) -> "Assistant":
     return build_core(settings, database(settings), answerer(settings))
 
 
-def messenger(settings: Settings) -> "tuple[Assistant, Background]":
-    """A messenger's bot: the core, and beside it delivery and the plans, over the same stores."""
-    answers = answerer(settings)
-    built = stores(settings, database(settings), answers.facts)
-    return build_core(settings, built.engine, answers, built=built), background(settings, built)
+@contextmanager
+def messenger(settings: Settings) -> "Iterator[tuple[Assistant, Background]]":
+    """A messenger's bot: the core, and beside it delivery and the plans, over the same stores.
+    Questions are answered in a process of their own (`answers.separate_process`), stopped when
+    the bot is."""
+    process = answer_process(settings) if settings.answers.separate_process else None
+    answers: "Answering" = process or answerer(settings)
+    try:
+        built = stores(settings, database(settings), getattr(answers, "facts", None))
+        yield build_core(settings, built.engine, answers, built=built), background(settings, built)
+    finally:
+        if process is not None:
+            process.close()

@@ -90,6 +90,12 @@ class Answers(_Section):
     min_dense: float = Field(0.90, ge=0, le=1)
     min_focused_coverage: float = Field(0.6, ge=0, le=1)
     followup_minutes: float = Field(30, gt=0)
+    # The messenger bots answer questions in a process of their own (the model loaded there
+    # only), so that their CPU work never slows commands; false answers in the bot's process.
+    separate_process: bool = True
+    # An answer the separate process has not given after this long fails with the apology and
+    # the process, presumed stuck, is restarted.
+    timeout_s: float = Field(60, gt=0)
 
 
 class Llm(_Section):

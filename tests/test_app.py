@@ -25,3 +25,19 @@ def test_one_engine_and_one_migration_per_process(settings: Settings, monkeypatc
     engines = {core.people.engine, core.facts.engine, core.chats.engine, core.dialogs.engine,
                core.answerer.facts.engine, facts.engine}
     assert engines == {app.database(settings)}
+
+
+@pytest.mark.parametrize("separate", [True, False])
+def test_a_messenger_answers_where_the_settings_say_and_stops_its_process(tmp_path, separate: bool) -> None:
+    from bot.config import load_settings
+    from bot.retrieval.answer_process import AnswerProcess
+    from bot.retrieval.answers import Answerer
+
+    settings = load_settings(environ={}, paths__store=tmp_path / "store", answers__separate_process=separate)
+    with app.messenger(settings) as (core, _):
+        answers = core.answerer
+        assert isinstance(answers, AnswerProcess if separate else Answerer)
+        assert app.store_is_empty(answers)  # nothing ingested: the bot says so and stops
+        child = answers._process if isinstance(answers, AnswerProcess) else None
+    if child is not None:
+        assert child.exitcode == 0  # stopped with the bot, by itself

@@ -101,3 +101,52 @@ def test_deadlines_and_criteria_commands(ingested):
 
     unknown = run(["-m", "bot", "criteria", "--store", str(store), "--doc", "kh 4242"])
     assert unknown.returncode == 1 and "Không có văn bản «kh 4242»" in unknown.stderr
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+            for c in (task / "children").read_text().split()]
+
+
+def started_by_multiprocessing(pid: int) -> bool:
+    """A process of multiprocessing's (not its resource tracker, which comes with it)."""
+    return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def loaded_torch(pid: int) -> bool:
+    """Whether the process has the model's runtime (torch) in memory."""
+    return "libtorch" in Path(f"/proc/{pid}/maps").read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from Linux /proc")
+async def test_telegram_answers_in_a_process_of_its_own_and_stops_with_it(ingested, tmp_path: Path):
+    """`python -m bot telegram` as run in production: the model lives only in the answering
+    process, and SIGTERM stops both cleanly."""
+    from tests.fakes.telegram_server import FakeTelegram
+
+    store, _ = ingested
+    env = {k: v for k, v in os.environ.items() if k not in ("CHROMA_HOST", "DATABASE_URL")}
+    log = tmp_path / "bot.log"
+    async with FakeTelegram() as fake:
+        env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_BASE_URL=fake.base_url)
+        with log.open("w") as err:
+            bot = subprocess.Popen([sys.executable, "-m", "bot", "telegram", "--store", str(store)], cwd=ROOT,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            await fake.wait_until_polling(timeout=300)
+            await fake.send_text(11, "hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?")
+            [answer] = await fake.wait_for_messages(11, 1, timeout=120)
+            children = child_pids(bot.pid)
+            [answering] = [pid for pid in children if started_by_multiprocessing(pid)]
+            torch_in = (loaded_torch(bot.pid), loaded_torch(answering))
+        finally:
+            bot.terminate()
+            code = bot.wait(60)
+
+    assert "31/3/2026" in answer.text and "Kế hoạch 0125/KH-UBND" in answer.text
+    assert torch_in == (False, True)  # the model is loaded once, in the answering process
+    assert code == 0, log.read_text()
+    assert not Path(f"/proc/{answering}").exists()  # stopped (and reaped) by the bot
+    # (PTB may log that its last poll was cut short by the stop: «… to ensure graceful shutdown».)
+    assert not [line for line in log.read_text().splitlines() if " ERROR " in line and "graceful shutdown" not in line]

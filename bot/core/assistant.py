@@ -28,7 +28,7 @@ from bot.retrieval.questions import Intent
 from bot.retrieval.vietnamese import fold
 
 if TYPE_CHECKING:
-    from bot.retrieval.answers import Answerer
+    from bot.retrieval.answer_process import Answering
     from bot.db.chats import ChatStore
     from bot.db.dialogs import DialogState, DialogStore
     from bot.db.facts import FactStore
@@ -109,9 +109,13 @@ class Feature(Protocol):
 
 
 class Assistant:
-    """Handles one Incoming at a time; state lives in the database, so any worker may serve."""
+    """Handles one Incoming at a time; state lives in the database, so any worker may serve.
 
-    def __init__(self, answerer: "Answerer", facts: "FactStore", chats: "ChatStore",
+    Questions go to `answerer`: an `Answerer` in this process, or an `AnswerProcess` that
+    answers in a child process (the messenger bots), so that their CPU work never holds up
+    commands; either takes the conversation and updates it for the next follow-up."""
+
+    def __init__(self, answerer: "Answering", facts: "FactStore", chats: "ChatStore",
                  today: Callable[[], date] | None = None, *, people: "PeopleStore | None" = None,
                  dialogs: "DialogStore | None" = None, features: Iterable[Feature] = (),
                  now: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None,

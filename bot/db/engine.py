@@ -15,6 +15,9 @@ import threading
 
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,9 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 MIGRATION_LOCK_KEY = 0x7472_6F6C_7963_6869  # "trolychi"
 # Execution option: begin SQLite transactions with BEGIN IMMEDIATE (take the write lock at once).
 BEGIN_IMMEDIATE = "sqlite_begin_immediate"
+# Connection info key: this connection holds the process's turn to write (until it is returned).
+_WRITING = "sqlite_writing"
+_FIRST: ContextVar[bool] = ContextVar("sqlite_writes_first", default=False)
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -79,14 +85,72 @@ def _sqlite_engine(url: URL) -> Engine:
         finally:
             cursor.close()
 
+    turns = WriteTurns()  # this process's writers, queued (commands first) before SQLite's lock
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # A deferred transaction that reads and then writes fails at once (no busy wait) when
         # another process wrote in between; writers ask for IMMEDIATE to queue up instead.
         immediate = connection.get_execution_options().get(BEGIN_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate and not connection.info.get(_WRITING):
+            connection.info[_WRITING] = turns.take(_FIRST.get(), SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        except BaseException:
+            _done_writing(connection.info)
+            raise
+
+    def _done_writing(info: dict[Any, Any]) -> None:
+        if info.pop(_WRITING, False):
+            turns.give_back()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _done_writing(record.info)
+
+    @event.listens_for(engine, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        _done_writing(record.info)
 
     return engine
+
+
+class WriteTurns:
+    """This process's writers queue for SQLite's write lock here, each woken as soon as the last
+    gives its turn back, and writers marked `first` (commands, see `writes_first`) before the
+    rest. SQLite's own busy handler polls with sleeps of up to 100 ms and serves no one first:
+    under a flood of writes an admin's command could wait seconds for the lock."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._taken = False
+        self._first_waiting = 0
+
+    def take(self, first: bool, timeout: float) -> bool:
+        """Wait for the turn (False after `timeout`: the caller then waits in SQLite as before)."""
+        with self._changed:
+            self._first_waiting += first
+            try:
+                got = self._changed.wait_for(lambda: not self._taken and (first or not self._first_waiting), timeout)
+                self._taken = self._taken or got
+                return got
+            finally:
+                self._first_waiting -= first
+
+    def give_back(self) -> None:
+        with self._changed:
+            self._taken = False
+            self._changed.notify_all()
+
+
+@contextmanager
+def writes_first() -> Iterator[None]:
+    """Writes made inside take this process's next turn to write before other waiting writers."""
+    token = _FIRST.set(True)
+    try:
+        yield
+    finally:
+        _FIRST.reset(token)
 
 
 def _enable_wal(cursor: sqlite3.Cursor) -> None:

@@ -32,7 +32,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder,  # no
                           ContextTypes, ExtBot, TypeHandler)
 
 from bot.channels.telegram.sender import file_url  # noqa: E402
-from bot.channels.turns import ChatQueue  # noqa: E402
+from bot.channels.turns import ChatQueue, Lanes  # noqa: E402
 from bot.core.messages import (TELEGRAM, Attachment, ChatKind, Command, Incoming, OutgoingFile,  # noqa: E402
                                Reply, Sender)
 from bot.core.replies import APOLOGY, split_text  # noqa: E402
@@ -50,6 +50,10 @@ BAD_SECRET = ("Chế độ webhook cần TELEGRAM_WEBHOOK_SECRET: 1–256 ký t�
               "nhận biết yêu cầu thật).")
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 TYPING_EVERY = 4.0  # seconds: Telegram shows "typing…" for about five
+# Updates in progress at once. Most of a flood waits for its chat's turn (a task each, no
+# thread): with PTB's default of 256 one flood's backlog would hold everyone else's updates
+# back in the queue; the core's own threads are bounded by `Lanes`.
+CONCURRENT_UPDATES = 4096
 # Only what the core understands; Telegram then does not even send the rest.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # The Bot API's limits on what a bot sends (core.telegram.org/bots/api).
@@ -189,24 +193,31 @@ def _turns(context: ContextTypes.DEFAULT_TYPE) -> ChatTurns:
     return context.bot_data.setdefault("turns", ChatTurns())
 
 
+def _lanes(context: ContextTypes.DEFAULT_TYPE) -> Lanes:
+    return context.bot_data.setdefault("lanes", Lanes())
+
+
 async def _handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     core: Core = context.bot_data["core"]
+    incoming = to_incoming(update, context.bot.username)
+    command = incoming is not None and bool(incoming.command or incoming.button)
+    lanes = _lanes(context)
     # Telegram retries a webhook delivery it thinks failed, and several workers may share a bot:
     # an update already handled is not answered again (nor a report filed twice).
-    if await asyncio.to_thread(core.seen, TELEGRAM.name, f"{context.bot.id}:{update.update_id}"):
+    if await lanes.run(command, core.seen, TELEGRAM.name, f"{context.bot.id}:{update.update_id}"):
         log.info("update %s delivered again: already handled", update.update_id)
         return
-    incoming = to_incoming(update, context.bot.username)
     query = update.callback_query
     if query is None:
         if incoming is not None and update.effective_chat is not None:
-            replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming, _turns(context))
+            replies = await _with_typing(context.bot, update.effective_chat.id, core, incoming, _turns(context),
+                                         lanes)
             await send_replies(context.bot, update.effective_chat.id, replies)
         return
     # Answered before the core works: the client spins until then, and Telegram refuses an answer
     # that comes too late («query is too old»), however the core fares.
     await _answer_query(query)
-    replies = await asyncio.to_thread(core.handle, incoming) if incoming else []
+    replies = await lanes.run(True, core.handle, incoming) if incoming else []
     if update.effective_chat is not None:
         await send_replies(context.bot, update.effective_chat.id, pressed_replies(replies))
 
@@ -233,15 +244,17 @@ async def _answer_query(query: CallbackQuery) -> None:
             log.warning("answerCallbackQuery failed: %s", exc)
 
 
-async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming, turns: ChatTurns) -> list[Reply]:
+async def _with_typing(bot: ExtBot, chat_id: int, core: Core, incoming: Incoming, turns: ChatTurns,
+                       lanes: Lanes) -> list[Reply]:
     """The core's replies, with "typing…" shown until they are ready."""
+    command = bool(incoming.command)
     # Group chatter that does not address the bot is answered by nothing: no indicator either.
     addressed = incoming.chat_kind is ChatKind.PRIVATE or incoming.command or incoming.mentioned
     if not addressed:
-        return await asyncio.to_thread(core.handle, incoming)
+        return await lanes.run(command, core.handle, incoming)
     typing = asyncio.create_task(_keep_typing(bot, chat_id, turns))
     try:
-        return await asyncio.to_thread(core.handle, incoming)
+        return await lanes.run(command, core.handle, incoming)
     finally:
         typing.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -320,21 +333,28 @@ async def register_commands(application: Application) -> None:
 
 
 def build_application(core: Core, token: str, base_url: str | None = None, *,
-                      rate_limit_retries: int = 3, background: "Background | None" = None) -> Application:
-    """The Application wired to the core: one handler for every update, rate limits with
-    retries on 429, the command menu registered at start (post_init)."""
-    builder = (ApplicationBuilder().token(token).concurrent_updates(True)
+                      rate_limit_retries: int = 3, background: "Background | None" = None,
+                      lanes: Lanes | None = None) -> Application:
+    """The Application wired to the core: one handler for every update, run on the core's
+    `lanes`; rate limits with retries on 429, the command menu registered at start (post_init)."""
+    lanes = lanes or Lanes()
+    builder = (ApplicationBuilder().token(token).concurrent_updates(CONCURRENT_UPDATES)
                .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
-               .post_init(register_commands))
+               .post_init(register_commands).post_shutdown(lambda _: _shutdown(lanes)))
     if base_url:
         builder = builder.base_url(base_url).base_file_url(file_url(base_url))
     application = builder.build()
     application.bot_data["core"] = core
+    application.bot_data["lanes"] = lanes
     application.add_handler(TypeHandler(Update, handle_update))
     application.add_error_handler(on_error)
     if background is not None:  # outbox delivery and reminder checks on the JobQueue
         background.schedule(application, base_url)
     return application
+
+
+async def _shutdown(lanes: Lanes) -> None:
+    lanes.shutdown()
 
 
 def check_secret(secret: str | None) -> str:
@@ -369,21 +389,23 @@ def configure_logging(token: str) -> None:
 
 
 def run_polling(core: Core, token: str, base_url: str | None = None, *,
-                background: "Background | None" = None) -> None:
+                background: "Background | None" = None, lanes: Lanes | None = None) -> None:
     """Serve by long polling until interrupted (Ctrl+C, SIGTERM)."""
     configure_logging(token)
-    build_application(core, token, base_url, background=background).run_polling(allowed_updates=ALLOWED_UPDATES)
+    application = build_application(core, token, base_url, background=background, lanes=lanes)
+    application.run_polling(allowed_updates=ALLOWED_UPDATES)
 
 
 def run_webhook(core: Core, token: str, *, webhook_url: str, secret_token: str | None,
                 listen: str = "127.0.0.1", port: int = 8443, url_path: str | None = None,
-                base_url: str | None = None, background: "Background | None" = None) -> None:
+                base_url: str | None = None, background: "Background | None" = None,
+                lanes: Lanes | None = None) -> None:
     """Serve through PTB's webhook server until interrupted; updates without the secret
     header get 403 and never reach the core."""
     secret = check_secret(secret_token)
     configure_logging(token)
     path = webhook_path(webhook_url) if url_path is None else url_path
-    build_application(core, token, base_url, background=background).run_webhook(
+    build_application(core, token, base_url, background=background, lanes=lanes).run_webhook(
         listen=listen, port=port, url_path=path, webhook_url=webhook_url, secret_token=secret,
         allowed_updates=ALLOWED_UPDATES)
 
@@ -404,10 +426,13 @@ def main(settings: "Settings") -> int:
             print(exc, file=sys.stderr)
             return 2
     from bot import app
-    (core, background), base_url = app.messenger(settings), os.environ.get("TELEGRAM_BASE_URL") or None
-    if webhook_url:
-        run_webhook(core, token, webhook_url=webhook_url, secret_token=secret,
-                    listen=options.listen, port=options.port, base_url=base_url, background=background)
-    else:
-        run_polling(core, token, base_url, background=background)
+    base_url = os.environ.get("TELEGRAM_BASE_URL") or None
+    # Threads for questions at once, and two for what else people type meanwhile.
+    lanes = Lanes(messages=settings.access.concurrent_questions + 2)
+    with app.messenger(settings) as (core, background):
+        if webhook_url:
+            run_webhook(core, token, webhook_url=webhook_url, secret_token=secret, listen=options.listen,
+                        port=options.port, base_url=base_url, background=background, lanes=lanes)
+        else:
+            run_polling(core, token, base_url, background=background, lanes=lanes)
     return 0

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aiohttp import web
 
-from bot.channels.turns import ChatQueue
+from bot.channels.turns import ChatQueue, Lanes
 from bot.channels.zalo.client import (POLL_TIMEOUT, ZaloClient, ZaloConfigError, ZaloError,  # noqa: F401
                                       _transient)
 from bot.channels.zalo.media import MEDIA_SEGMENT, MediaHost, media_base
@@ -124,16 +124,18 @@ def _parts(text: str) -> list[str]:
 
 class Dispatcher:
     """Runs each update in its own task: one chat's updates in arrival order, chats in parallel,
-    at most `concurrency` in the core at once. A failing update is logged and dropped."""
+    the core on `lanes` (commands on threads of their own). A failing update is logged and
+    dropped. Polling pauses at `backlog` updates in progress: a flood's messages mostly wait for
+    their chat's turn, a task each, and must not keep other people's updates out."""
 
     def __init__(self, assistant: Core, client: ZaloClient, bot_name: str = "",
-                 concurrency: int = 8, backlog: int = 64, media: MediaHost | None = None) -> None:
+                 lanes: Lanes | None = None, backlog: int = 4096, media: MediaHost | None = None) -> None:
         self.assistant = assistant
         self.client = client
         self.bot_name = bot_name
         self.media = media
         self.backlog = backlog
-        self._slots = asyncio.Semaphore(concurrency)
+        self.lanes = lanes or Lanes()
         self._tasks: set[asyncio.Task[None]] = set()
         self._turns = ChatQueue()  # FIFO per chat: replies to one person never overtake each other
         self._room = asyncio.Event()
@@ -170,7 +172,7 @@ class Dispatcher:
                 log.debug("zalo: bỏ qua sự kiện %s", update.get("event_name"))
                 return
             chat_id = incoming.chat_id
-            async with self._turns.turn(chat_id), self._slots:
+            async with self._turns.turn(chat_id):
                 await self._answer(update, incoming)
         except Exception:  # one bad update must never stop the others
             log.exception("zalo: lỗi khi xử lý cập nhật ở cuộc trò chuyện %s; bỏ qua", chat_id)
@@ -187,14 +189,15 @@ class Dispatcher:
             await send_reply(self.client, incoming.chat_id, reply, self.media)
 
     async def _replies(self, update: dict[str, Any], incoming: Incoming) -> list[Reply]:
-        if await asyncio.to_thread(self.assistant.seen, ZALO.name, update_key(update)):
+        command = bool(incoming.command or incoming.button)
+        if await self.lanes.run(command, self.assistant.seen, ZALO.name, update_key(update)):
             log.info("zalo: cập nhật lặp lại ở %s, đã trả lời trước đó", incoming.chat_id)
             return []
         # No "typing…" flash in a group for chatter that does not address the bot.
         typing = (asyncio.create_task(self._typing(incoming.chat_id))
                   if incoming.mentioned or incoming.command else None)
         try:
-            return await asyncio.to_thread(self.assistant.handle, incoming)
+            return await self.lanes.run(command, self.assistant.handle, incoming)
         finally:
             if typing is not None:
                 await typing
@@ -215,11 +218,11 @@ class Dispatcher:
 
 async def poll(assistant: Core, client: ZaloClient, stop: asyncio.Event, *, bot_name: str = "",
                poll_timeout: float = POLL_TIMEOUT, error_pause: float = 1.0,
-               max_error_pause: float = 30.0, drop_webhook: bool = False) -> None:
+               max_error_pause: float = 30.0, drop_webhook: bool = False, lanes: Lanes | None = None) -> None:
     """Long-poll until `stop` is set. A webhook in place stops the start (ZaloConfigError) unless
     `drop_webhook`; a 404 before any poll went through ends it (the API address is wrong); any
     later failure pauses with growing backoff and never ends the loop."""
-    dispatcher = Dispatcher(assistant, client, bot_name)
+    dispatcher = Dispatcher(assistant, client, bot_name, lanes)
     await _until(_take_over_updates(client, drop_webhook), stop)
     pause, polled = error_pause, False
     try:
@@ -284,7 +287,8 @@ def secret_problem(secret: str | None) -> str | None:
 
 
 def make_webhook_app(assistant: Core, client: ZaloClient, secret_token: str, path: str = "/zalo",
-                     *, bot_name: str = "", media: MediaHost | None = None) -> web.Application:
+                     *, bot_name: str = "", media: MediaHost | None = None,
+                     lanes: Lanes | None = None) -> web.Application:
     """An aiohttp app taking Zalo's deliveries at `path`: 403 without the right secret header,
     otherwise 200 at once while the update is processed in the background. With `media`, the
     images it publishes are served under `path`/media/ for Zalo to download."""
@@ -293,7 +297,7 @@ def make_webhook_app(assistant: Core, client: ZaloClient, secret_token: str, pat
         raise ZaloConfigError(problem)
     expected = secret_token.encode()
     app = web.Application()
-    app[DISPATCHER] = Dispatcher(assistant, client, bot_name, media=media)
+    app[DISPATCHER] = Dispatcher(assistant, client, bot_name, lanes, media=media)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -321,12 +325,13 @@ def make_webhook_app(assistant: Core, client: ZaloClient, secret_token: str, pat
 
 
 async def run_webhook(assistant: Core, client: ZaloClient, stop: asyncio.Event, *, url: str,
-                      secret_token: str, listen: str, port: int, bot_name: str = "") -> None:
+                      secret_token: str, listen: str, port: int, bot_name: str = "",
+                      lanes: Lanes | None = None) -> None:
     """Serve the webhook on listen:port (path taken from `url`) and register `url` with Zalo."""
     from urllib.parse import urlsplit
 
     app = make_webhook_app(assistant, client, secret_token, urlsplit(url).path or "/", bot_name=bot_name,
-                           media=MediaHost(media_base(url)))
+                           media=MediaHost(media_base(url)), lanes=lanes)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
     await runner.setup()
     try:
@@ -348,7 +353,8 @@ def bot_display_name(me: dict[str, Any]) -> str:
 
 async def serve(assistant: Core, client: ZaloClient, stop: asyncio.Event, *,
                 webhook_url: str | None, secret_token: str | None, listen: str = "127.0.0.1",
-                port: int = 8444, poll_timeout: float = POLL_TIMEOUT, drop_webhook: bool = False) -> None:
+                port: int = 8444, poll_timeout: float = POLL_TIMEOUT, drop_webhook: bool = False,
+                lanes: Lanes | None = None) -> None:
     """Check the token with getMe, then run webhook mode if a URL is set, else long polling."""
     if webhook_url:
         problem = secret_problem(secret_token)
@@ -358,10 +364,11 @@ async def serve(assistant: Core, client: ZaloClient, stop: asyncio.Event, *,
     name = bot_display_name(me)
     if webhook_url:
         await run_webhook(assistant, client, stop, url=webhook_url, secret_token=secret_token or "",
-                          listen=listen, port=port, bot_name=name)
+                          listen=listen, port=port, bot_name=name, lanes=lanes)
     else:
         log.info("zalo: nhận tin bằng long polling")
-        await poll(assistant, client, stop, bot_name=name, poll_timeout=poll_timeout, drop_webhook=drop_webhook)
+        await poll(assistant, client, stop, bot_name=name, poll_timeout=poll_timeout, drop_webhook=drop_webhook,
+                   lanes=lanes)
 
 
 def main(settings: "Settings") -> int:
@@ -379,18 +386,17 @@ def main(settings: "Settings") -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from bot import app
 
-    assistant, background = app.messenger(settings)
-    if assistant.answerer.search.is_empty():
-        print(EMPTY_STORE, file=sys.stderr)
-        return 1
-
-    run = _run(assistant, token, background=background,
-               webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port,
-               drop_webhook=config.drop_webhook)
-    try:
-        return asyncio.run(run)
-    except KeyboardInterrupt:  # a second Ctrl+C, or no signal handlers on this platform
-        return 0
+    with app.messenger(settings) as (assistant, background):
+        if app.store_is_empty(assistant.answerer):
+            print(EMPTY_STORE, file=sys.stderr)
+            return 1
+        run = _run(assistant, token, background=background,
+                   webhook_url=config.webhook_url, secret_token=secret, listen=config.listen, port=config.port,
+                   drop_webhook=config.drop_webhook, lanes=Lanes(messages=settings.access.concurrent_questions + 2))
+        try:
+            return asyncio.run(run)
+        except KeyboardInterrupt:  # a second Ctrl+C, or no signal handlers on this platform
+            return 0
 
 
 async def _run(assistant: Core, token: str, *, background: "Background | None" = None,
