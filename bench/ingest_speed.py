@@ -173,7 +173,7 @@ def query_times(questions: list[str], runtime: str) -> tuple[float, float]:
     return percentile(times, 50), percentile(times, 95)
 
 
-def answer_times(store: Path) -> tuple[float, float]:
+def answer_times(store: Path, count: int) -> tuple[float, float]:
     """p50 and p95 in ms of a whole answer over the store (its own runtime encodes questions)."""
     from answer_quality import development_rows, labelled, latency
 
@@ -182,7 +182,7 @@ def answer_times(store: Path) -> tuple[float, float]:
 
     answerer = app.answerer(load_settings(paths__store=store))
     questions = [r["question"] for r in labelled(100)] + [r["question"] for r in development_rows()]
-    p50, p95, _ = latency(answerer, questions, rounds=1)
+    p50, p95, _ = latency(answerer, questions[::max(1, len(questions) // count)][:count], rounds=1)
     return p50, p95
 
 
@@ -206,6 +206,7 @@ def main() -> None:
     parser.add_argument("--runtimes", nargs="+", default=list(RUNTIMES), choices=RUNTIMES)
     parser.add_argument("--bare-limit", type=int, default=None, help="encode only N chunks bare")
     parser.add_argument("--queries", type=int, default=200, help="questions timed per runtime")
+    parser.add_argument("--answers", type=int, default=150, help="questions answered per runtime")
     parser.add_argument("--skip-answers", action="store_true", help="no answer latency")
     parser.add_argument("--retention-only", action="store_true", help="skip the timed ingestion")
     args = parser.parse_args()
@@ -224,7 +225,7 @@ def main() -> None:
         bare = {rt: bare_encode(texts, rt) for rt in args.runtimes}
         questions = alqac_questions(args.alqac, args.queries)
         queries = {rt: query_times(questions, rt) for rt in args.runtimes}
-        answers = {} if args.skip_answers else {run.runtime: answer_times(run.store) for run in runs}
+        answers = {} if args.skip_answers else {run.runtime: answer_times(run.store, args.answers) for run in runs}
     finally:
         if args.out is None:
             shutil.rmtree(work, ignore_errors=True)

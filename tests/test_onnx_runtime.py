@@ -18,7 +18,7 @@ from bot.retrieval.embedding import E5Embeddings
 from bot.retrieval.onnx_export import RECIPE_MARKER, is_current, prepare_int8
 from bot.retrieval.onnx_runtime import ONNX_DIR, int8_path
 from bot.retrieval.vector_store import RUNTIME_KEY, open_collection, stored_runtime
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, FakeEmbeddings
 from tests.test_embedding import QUERIES, TEXTS, seed_passages
 
 pytestmark = pytest.mark.integration
@@ -71,20 +71,26 @@ def test_a_copy_of_another_recipe_or_model_is_stale(real_model: Path, tmp_path: 
 
 # ------------------------------------------------------------------------------- vectors
 
-def test_int8_vectors_are_close_to_torch_on_vietnamese(torch_e5: E5Embeddings, int8_e5: E5Embeddings) -> None:
+@pytest.fixture(scope="module")
+def encoded(torch_e5: E5Embeddings, int8_e5: E5Embeddings) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(passages, queries) vectors of each runtime, for the texts below."""
     texts = [*TEXTS, *seed_passages(), LONG]
-    passages = cosines(torch_e5.embed_documents(texts), int8_e5.embed_documents(texts))
-    queries = cosines([torch_e5.embed_query(q) for q in QUERIES], [int8_e5.embed_query(q) for q in QUERIES])
+    return {name: (np.asarray(e5.embed_documents(texts)), np.asarray([e5.embed_query(q) for q in QUERIES]))
+            for name, e5 in (("torch", torch_e5), ("int8", int8_e5))}
+
+
+def test_int8_vectors_are_close_to_torch_on_vietnamese(encoded) -> None:  # type: ignore[no-untyped-def]
+    texts = [*TEXTS, *seed_passages(), LONG]
+    passages = cosines(encoded["torch"][0], encoded["int8"][0])
+    queries = cosines(encoded["torch"][1], encoded["int8"][1])
     assert passages.min() > 0.98, dict(zip(texts, passages.round(4)))
     assert queries.min() > 0.98, dict(zip(QUERIES, queries.round(4)))
 
 
-def test_int8_ranks_the_seed_passages_as_torch_does(torch_e5: E5Embeddings, int8_e5: E5Embeddings) -> None:
-    passages = seed_passages()
-    ranks = {}
-    for name, e5 in (("torch", torch_e5), ("int8", int8_e5)):
-        scores = np.asarray([e5.embed_query(q) for q in QUERIES]) @ np.asarray(e5.embed_documents(passages)).T
-        ranks[name] = scores.argmax(axis=1).tolist()
+def test_int8_ranks_the_seed_passages_as_torch_does(encoded) -> None:  # type: ignore[no-untyped-def]
+    seed = slice(len(TEXTS), len(TEXTS) + len(seed_passages()))
+    ranks = {name: (queries @ passages[seed].T).argmax(axis=1).tolist()
+             for name, (passages, queries) in encoded.items()}
     assert ranks["int8"] == ranks["torch"]
 
 
@@ -190,3 +196,38 @@ def test_search_uses_the_stores_runtime_until_it_is_re_ingested(seed_store: Path
     search = app.passage_search(configured)
     assert search.store.embeddings.runtime == "onnx-int8"
     assert "Internet" in search.search("dùng Internet, phát thanh, truyền hình để làm gì", 1)[0].text
+
+
+class RuntimeFake(FakeEmbeddings):
+    def __init__(self, runtime: str) -> None:
+        super().__init__()
+        self.runtime = runtime
+
+
+def test_a_half_switched_store_compares_questions_with_its_own_runtime_only(settings: Settings) -> None:
+    """An ingest that switched runtime and was cut short leaves both kinds of vectors: the dense
+    side then searches those of the question's runtime alone."""
+    from bot.retrieval.search import PassageSearch
+    from bot.retrieval.vector_store import langchain_store
+
+    knowledge = settings.resolve(settings.paths.knowledge)
+    knowledge.mkdir(parents=True)
+    (knowledge / "khen-thuong.txt").write_text("Khen thưởng phải công khai, minh bạch, đúng quy định "
+                                               "của Luật Thi đua, khen thưởng.", encoding="utf-8")
+    (knowledge / "kinh-phi.txt").write_text("Kinh phí thực hiện được bố trí từ nguồn ngân sách nhà nước "
+                                            "theo phân cấp hiện hành.", encoding="utf-8")
+    collection = open_collection(settings)
+    Ingestor(settings, RuntimeFake("torch"), collection, model_id="fake").run(knowledge, progress=False)
+    moved = collection.get(where={"source": "kinh-phi.txt"}, include=["metadatas"])
+    collection.update(ids=moved["ids"], metadatas=[{**m, RUNTIME_KEY: "onnx-int8"} for m in moved["metadatas"]])
+    assert stored_runtime(collection) in ("torch", "onnx-int8")
+
+    search = PassageSearch(langchain_store(settings, RuntimeFake("torch")))
+    dense = search.search("kinh phí ngân sách nhà nước", 5, mode="dense")
+    assert dense and {p.source for p in dense if p.dense > 0} == {"khen-thuong.txt"}
+    hybrid = search.search("kinh phí ngân sách nhà nước", 5)
+    assert hybrid[0].source == "kinh-phi.txt" and hybrid[0].dense == 0.0  # found by BM25 alone
+
+    whole = PassageSearch(langchain_store(settings, FakeEmbeddings()))  # no runtime: no filter
+    assert {p.source for p in whole.search("kinh phí ngân sách nhà nước", 5, mode="dense")} == {
+        "khen-thuong.txt", "kinh-phi.txt"}

@@ -118,7 +118,8 @@ class _Embedders:
     counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, meta: dict[str, Any]) -> None:
-        self.counts[(str(meta.get(MODEL_KEY, "?")), str(meta.get(RUNTIME_KEY, "?")))] += 1
+        if RUNTIME_KEY in meta:  # older stores record none; their new pipeline version re-embeds them
+            self.counts[(str(meta.get(MODEL_KEY)), str(meta[RUNTIME_KEY]))] += 1
 
     def others(self, model_id: str, runtime: str) -> dict[tuple[str, str], int]:
         return {k: n for k, n in self.counts.items() if k != (model_id, runtime)}

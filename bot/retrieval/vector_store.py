@@ -65,10 +65,12 @@ def iter_metadata(collection: "Collection") -> Iterator[tuple[str, dict]]:
 
 def stored_runtime(collection: "Collection") -> str | None:
     """The runtime that embedded most of the store's passages (all of them, unless an ingest
-    that switched runtime was cut short); None for an empty store."""
+    that switched runtime was cut short); None for an empty store. Passages that record none
+    predate the choice: torch embedded them."""
     from bot.retrieval.embedding import RUNTIMES
 
     counts = {r: len(collection.get(where={RUNTIME_KEY: r}, include=[])["ids"]) for r in RUNTIMES}
+    counts["torch"] += collection.count() - sum(counts.values())
     best = max(counts, key=lambda r: counts[r])
     return best if counts[best] else None
 
