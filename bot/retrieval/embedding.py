@@ -1,7 +1,7 @@
 """LangChain embeddings backed by an e5 model (loaded lazily, once per process), run by one of two
 runtimes: "torch" (sentence-transformers, fp32) or "onnx-int8" (the int8 ONNX copy that
-`prepare-model` builds, run by onnxruntime: about four times faster, a third of the memory,
-and no torch at all).
+`prepare-model` builds, run by onnxruntime: faster, in less memory, and without torch; the
+figures are in the README).
 
 Importing this module is cheap: torch and sentence-transformers are imported on first use only,
 so unit tests and commands that never embed do not pay for them.

@@ -12,6 +12,7 @@ last, and the folder appears by rename, so a half-built copy never passes for a 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import tempfile
@@ -93,8 +94,6 @@ def export_fp32(folder: Path, out: Path) -> None:
 
 
 def fuse(source: Path, out: Path, folder: Path) -> None:
-    import json
-
     from onnxruntime.transformers.optimizer import optimize_model
 
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
