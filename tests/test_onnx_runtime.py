@@ -231,3 +231,16 @@ def test_a_half_switched_store_compares_questions_with_its_own_runtime_only(sett
     whole = PassageSearch(langchain_store(settings, FakeEmbeddings()))  # no runtime: no filter
     assert {p.source for p in whole.search("kinh phí ngân sách nhà nước", 5, mode="dense")} == {
         "khen-thuong.txt", "kinh-phi.txt"}
+
+
+def test_a_new_int8_recipe_re_embeds_the_store(settings: Settings) -> None:
+    knowledge = settings.resolve(settings.paths.knowledge)
+    knowledge.mkdir(parents=True)
+    shutil.copy(SEED, knowledge / SEED.name)
+    old, new = RuntimeFake("onnx-int8"), RuntimeFake("onnx-int8")
+    old.runtime_version, new.runtime_version = "recipe 1", "recipe 2"  # type: ignore[attr-defined]
+    Ingestor(settings, old, open_collection(settings), model_id="fake").run(knowledge, progress=False)
+    again = Ingestor(settings, old, open_collection(settings), model_id="fake").run(knowledge, progress=False)
+    assert again.unchanged == [SEED.name]
+    rebuilt = Ingestor(settings, new, open_collection(settings), model_id="fake").run(knowledge, progress=False)
+    assert rebuilt.updated == [SEED.name] and rebuilt.chunks_encoded == rebuilt.chunks_embedded > 0

@@ -144,8 +144,8 @@ class Ingestor:
         self.max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
         self.limits = load_limits(settings)
         # The fingerprint covers everything that shapes the stored vectors, not just the bytes.
-        self.salt = "|".join([PIPELINE_VERSION, model_id, self.runtime, str(settings.chunking.max_tokens),
-                              str(settings.chunking.min_chars)]).encode()
+        self.salt = "|".join([PIPELINE_VERSION, model_id, self.runtime, getattr(encoder, "runtime_version", ""),
+                              str(settings.chunking.max_tokens), str(settings.chunking.min_chars)]).encode()
 
     def run(self, knowledge_dir: Path, progress: bool | None = None) -> IngestReport:
         """Ingest every file under knowledge_dir; failures are reported, never fatal."""

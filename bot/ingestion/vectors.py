@@ -3,7 +3,7 @@
 A text already stored with a vector from the same model and runtime (another document's copy of
 a paragraph, the unchanged paragraphs of an edited file) reuses that vector; texts repeated
 within one batch are encoded once. Every stored passage carries the hash of its embedded text
-and what embedded it (bot/retrieval/vector_store.py: MODEL_KEY, RUNTIME_KEY), so vectors of
+(salted with the runtime's version, e.g. the int8 copy's recipe) and what embedded it (bot/retrieval/vector_store.py: MODEL_KEY, RUNTIME_KEY), so vectors of
 another model or runtime are never reused, and never mixed with these.
 """
 from __future__ import annotations
@@ -43,15 +43,19 @@ class PassageVectors:
         self.collection = collection
         self.model_id = model_id
         self.runtime = encoder_runtime(encoder)
+        self.version = str(getattr(encoder, "runtime_version", ""))
         self.encoded = 0
         self.reused = 0
 
     def metadata(self, text: str) -> dict[str, Any]:
         """The fields every passage stores about its vector."""
-        return {MODEL_KEY: self.model_id, RUNTIME_KEY: self.runtime, HASH_KEY: text_hash(text)}
+        return {MODEL_KEY: self.model_id, RUNTIME_KEY: self.runtime, HASH_KEY: self._hash(text)}
+
+    def _hash(self, text: str) -> str:
+        return text_hash(f"{self.version}\n{text}" if self.version else text)
 
     def vectors(self, texts: list[str]) -> list[list[float]]:
-        hashes = [text_hash(t) for t in texts]
+        hashes = [self._hash(t) for t in texts]
         known = self._stored(sorted(set(hashes)))
         todo = {h: t for h, t in zip(hashes, texts) if h not in known}
         if todo:

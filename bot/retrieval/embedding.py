@@ -93,6 +93,13 @@ class E5Embeddings(Embeddings):
         self.runtime = runtime
 
     @property
+    def runtime_version(self) -> str:
+        """What else shapes this runtime's vectors: the int8 copy's recipe."""
+        from bot.retrieval.onnx_runtime import RECIPE_VERSION
+
+        return f"recipe {RECIPE_VERSION}" if self.runtime == "onnx-int8" else ""
+
+    @property
     def model(self) -> "SentenceTransformer":
         return load_model(_cache_key(self.model_name), self.device)
 
