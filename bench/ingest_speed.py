@@ -13,7 +13,8 @@ each, loaded, cleaned and chunked as ingestion does (no embedding), with every l
 
     .venv/bin/python bench/ingest_speed.py [--corpus FILE] [--alqac DIR] [--limit N] [--out DIR]
                                            [--runtimes torch onnx-int8] [--bare-limit N]
-                                           [--queries N] [--skip-answers] [--retention-only]
+                                           [--queries N] [--answers N] [--skip-answers]
+                                           [--retention-only | --skip-retention]
 """
 from __future__ import annotations
 
@@ -209,6 +210,7 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=150, help="questions answered per runtime")
     parser.add_argument("--skip-answers", action="store_true", help="no answer latency")
     parser.add_argument("--retention-only", action="store_true", help="skip the timed ingestion")
+    parser.add_argument("--skip-retention", action="store_true", help="only the timed ingestion")
     args = parser.parse_args()
     if args.retention_only:
         measure_retention_only(args.corpus, args.alqac)
@@ -251,7 +253,8 @@ def main() -> None:
     print(f"re-run, unchanged    {rerun:8.1f} s   {rerun / runs[-1].seconds:6.1%} of the first run (target <= 5%),"
           f" {embedded_count(rerun_out)} chunks encoded (target 0)")
     print(f"failures reported    {base.output.count('Bỏ qua ')}")
-    measure_retention_only(args.corpus, args.alqac)
+    if not args.skip_retention:
+        measure_retention_only(args.corpus, args.alqac)
 
 
 def measure_retention_only(corpus: Path, alqac: Path) -> None:

@@ -41,7 +41,7 @@ class Embedding(_Section):
     batch_size: int = Field(32, ge=1, le=1024)
     device: str = "cpu"
     # torch: sentence-transformers in fp32; onnx-int8: the int8 ONNX copy built by prepare-model.
-    runtime: Literal["torch", "onnx-int8"] = "onnx-int8"
+    runtime: Literal["torch", "onnx-int8"] = "torch"
 
 
 class Chunking(_Section):
