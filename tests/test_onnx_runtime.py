@@ -244,3 +244,16 @@ def test_a_new_int8_recipe_re_embeds_the_store(settings: Settings) -> None:
     assert again.unchanged == [SEED.name]
     rebuilt = Ingestor(settings, new, open_collection(settings), model_id="fake").run(knowledge, progress=False)
     assert rebuilt.updated == [SEED.name] and rebuilt.chunks_encoded == rebuilt.chunks_embedded > 0
+
+
+def test_a_store_from_before_runtimes_were_recorded_counts_as_torch(settings: Settings) -> None:
+    from bot.retrieval.search import PassageSearch
+    from bot.retrieval.vector_store import langchain_store
+
+    texts = ["Khen thưởng phải công khai, minh bạch.", "Kinh phí bố trí từ ngân sách nhà nước."]
+    collection = open_collection(settings)
+    collection.add(ids=["a", "b"], documents=texts, embeddings=FakeEmbeddings().embed_documents(texts),
+                   metadatas=[{"source": "a.txt"}, {"source": "b.txt"}])
+    assert stored_runtime(collection) == "torch"
+    search = PassageSearch(langchain_store(settings, RuntimeFake("torch")))
+    assert search.search("kinh phí ngân sách", 1, mode="dense")[0].source == "b.txt"

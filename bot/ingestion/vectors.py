@@ -3,8 +3,9 @@
 A text already stored with a vector from the same model and runtime (another document's copy of
 a paragraph, the unchanged paragraphs of an edited file) reuses that vector; texts repeated
 within one batch are encoded once. Every stored passage carries the hash of its embedded text
-(salted with the runtime's version, e.g. the int8 copy's recipe) and what embedded it (bot/retrieval/vector_store.py: MODEL_KEY, RUNTIME_KEY), so vectors of
-another model or runtime are never reused, and never mixed with these.
+(salted with the runtime's version, e.g. the int8 copy's recipe) and what embedded it
+(bot/retrieval/vector_store.py: MODEL_KEY, RUNTIME_KEY), so vectors of another model, runtime or
+recipe are never reused, and never mixed with these.
 """
 from __future__ import annotations
 

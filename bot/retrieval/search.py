@@ -117,14 +117,15 @@ class PassageSearch:
                                      for cid, (text, meta) in self.passages.items()),
                                     k1=config.bm25_k1, b=config.bm25_b)
         self.last_timings: dict[str, float] = {}
-        self.dense_only = self._same_runtime_filter(getattr(store.embeddings, "runtime", None))
+        self.runtime_filter = self._same_runtime_filter(getattr(store.embeddings, "runtime", None))
         self._documents: dict[str, list[Passage]] = {}
         self._last_vector: tuple[str, list[float]] = ("", [])
 
     def _same_runtime_filter(self, runtime: str | None) -> dict[str, str] | None:
         """In a store an interrupted runtime switch left mixed, the question is compared with
-        the passages its own runtime embedded only."""
-        stored = {meta.get(RUNTIME_KEY) for _, meta in self.passages.values()}
+        the passages its own runtime embedded only. Passages that record no runtime predate the
+        choice: torch embedded them."""
+        stored = {meta.get(RUNTIME_KEY, "torch") for _, meta in self.passages.values()}
         return {RUNTIME_KEY: runtime} if runtime and stored - {runtime} else None
 
     def is_empty(self) -> bool:
@@ -180,7 +181,7 @@ class PassageSearch:
 
     def _dense(self, vector: list[float], sources: Sequence[str] | None) -> dict[str, float]:
         parts = [{"source": {"$in": list(sources)}}] if sources else []
-        parts += [self.dense_only] if self.dense_only else []
+        parts += [self.runtime_filter] if self.runtime_filter else []
         where = parts[0] if len(parts) == 1 else ({"$and": parts} if parts else None)
         hits = self.store.similarity_search_by_vector_with_relevance_scores(
             vector, k=min(self.config.dense_k, len(self.passages)), filter=where)
@@ -199,7 +200,8 @@ class PassageSearch:
             dense[cid] = float(np.dot(query, np.asarray(emb, dtype=np.float32)))
 
     def _comparable(self, cid: str) -> bool:
-        return not self.dense_only or self.passages[cid][1].get(RUNTIME_KEY) == self.dense_only[RUNTIME_KEY]
+        return (not self.runtime_filter
+                or self.passages[cid][1].get(RUNTIME_KEY, "torch") == self.runtime_filter[RUNTIME_KEY])
 
     def _lexical_scores(self, question: str, sources: Sequence[str] | None) -> np.ndarray:
         """BM25 of every passage, zero outside the files searched."""
