@@ -1,15 +1,20 @@
-"""Ingestion speed on the 431-document corpus, against the bare model encoding the same chunks,
-and how much body text ingestion keeps.
+"""Ingestion speed on the 431-document corpus by both embedding runtimes (torch fp32, the
+baseline, and onnx-int8), against the bare model encoding the same chunks, and how much body
+text ingestion keeps.
 
-Prints: documents/s and chunks/s of a first ingestion (a real `python ingest.py` process),
-the time the bare model takes to encode exactly the chunks that run stored (the baseline),
-ingestion overhead beyond encoding as a share of the total, a re-run on the unchanged folder
-as a share of the first run, and the peak memory of each ingest process. Then body-line
+Prints, per runtime: documents/s and chunks/s of a first ingestion (a real `python ingest.py`
+process of its own, into a store of its own), its peak memory, the chunks it encoded, reused
+(identical texts) and skipped (boilerplate); the time the bare model takes to encode exactly the
+chunks stored, ingestion overhead beyond encoding, query-encoding p50/p95 and the p50/p95 of a
+whole answer over that runtime's store. Then a re-run on the unchanged folder as a share of the
+first run. Then body-line
 retention (bot/ingestion/retention.py) of the 3,000 ALQAC articles and the corpus, one file
 each, loaded, cleaned and chunked as ingestion does (no embedding), with every lost line listed.
 
     .venv/bin/python bench/ingest_speed.py [--corpus FILE] [--alqac DIR] [--limit N] [--out DIR]
-                                           [--retention-only]
+                                           [--runtimes torch onnx-int8] [--bare-limit N]
+                                           [--queries N] [--answers N] [--skip-answers]
+                                           [--retention-only | --skip-retention]
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,13 +89,15 @@ def print_retention(results: dict[str, Retention]) -> None:
             print(f"    left out  {source}")
 
 
-def ingest(knowledge: Path, store: Path) -> tuple[float, int, str]:
-    """Wall time, peak RSS in MiB and stdout of one `python ingest.py` process."""
+def ingest(knowledge: Path, store: Path, runtime: str | None = None) -> tuple[float, int, str]:
+    """Wall time, peak RSS in MiB and stdout of one `python ingest.py` process (with the
+    embedding runtime given, else the configured one)."""
+    env = {**os.environ, **({"ASSISTANT__EMBEDDING__RUNTIME": runtime} if runtime else {})}
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen([sys.executable, str(ROOT / "ingest.py"), "--knowledge", str(knowledge),
                                   "--store", str(store), "--no-progress"],
-                                 stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+                                 stdout=out, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env=env)
         # wait4 gives this child's own peak RSS, not the largest of all children so far.
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -101,27 +109,93 @@ def ingest(knowledge: Path, store: Path) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss // 1024, output
 
 
+RUNTIMES = ("torch", "onnx-int8")  # the first is the baseline of the ratios
+
+
+@dataclass
+class Run:
+    """One first ingestion of the corpus by one runtime, in its own process."""
+
+    runtime: str
+    seconds: float
+    peak_mib: int
+    output: str
+    store: Path
+
+    def count(self, what: str) -> int:
+        match = re.search(rf"(\d+) {what}", self.output)
+        return int(match.group(1)) if match else 0
+
+    @property
+    def stored(self) -> int:
+        return self.count("đoạn được lưu")
+
+
 def embedded_count(summary: str) -> int:
     match = re.search(r"(\d+) đoạn được mã hoá", summary)
     return int(match.group(1)) if match else -1
 
 
-def bare_encode(store: Path) -> tuple[float, int]:
-    """Encode every stored chunk with the model alone (loaded beforehand), as ingestion did."""
-    from bot import app
+def stored_texts(store: Path) -> list[str]:
+    """Exactly the texts a store's passages were embedded from."""
     from bot.config import load_settings
     from bot.ingestion.chunking import embedded_text
     from bot.ingestion.document import Chunk
     from bot.retrieval.vector_store import open_collection
 
-    settings = load_settings(paths__store=store)
-    got = open_collection(settings).get(include=["documents", "metadatas"])
-    texts = [embedded_text(Chunk(d, m.get("section", ""))) for d, m in zip(got["documents"], got["metadatas"])]
-    model = app.embeddings(settings)
+    got = open_collection(load_settings(paths__store=store)).get(include=["documents", "metadatas"])
+    return [embedded_text(Chunk(d, m.get("section", ""))) for d, m in zip(got["documents"], got["metadatas"])]
+
+
+def bare_encode(texts: list[str], runtime: str) -> float:
+    """Seconds the model alone (loaded beforehand) takes to encode the texts, as ingestion does."""
+    from bot import app
+    from bot.config import load_settings
+
+    model = app.embeddings(load_settings(), runtime)
     model.embed_documents(["khởi động mô hình"])  # load outside the timing
     started = time.perf_counter()
     model.embed_documents(texts)
-    return time.perf_counter() - started, len(texts)
+    return time.perf_counter() - started
+
+
+def query_times(questions: list[str], runtime: str) -> tuple[float, float]:
+    """p50 and p95 in ms of encoding one question."""
+    from bot import app
+    from bot.config import load_settings
+
+    model = app.embeddings(load_settings(), runtime)
+    model.embed_query("khởi động mô hình")
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        model.embed_query(question)
+        times.append(1000 * (time.perf_counter() - started))
+    return percentile(times, 50), percentile(times, 95)
+
+
+def answer_times(store: Path, count: int) -> tuple[float, float]:
+    """p50 and p95 in ms of a whole answer over the store (its own runtime encodes questions)."""
+    from answer_quality import development_rows, labelled, latency
+
+    from bot import app
+    from bot.config import load_settings
+
+    answerer = app.answerer(load_settings(paths__store=store))
+    questions = [r["question"] for r in labelled(100)] + [r["question"] for r in development_rows()]
+    p50, p95, _ = latency(answerer, questions[::max(1, len(questions) // count)][:count], rounds=1)
+    return p50, p95
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(share / 100 * (len(ordered) - 1))]
+
+
+def alqac_questions(alqac: Path, count: int) -> list[str]:
+    """Questions for timing the query encoder: the tuning (even) half of ALQAC's."""
+    rows = [json.loads(line) for line in (alqac / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [r["question"] for r in rows[0::2][:count]]
 
 
 def main() -> None:
@@ -129,8 +203,14 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents")
     parser.add_argument("--alqac", type=Path, default=DEFAULT_ALQAC)
-    parser.add_argument("--out", type=Path, default=None, help="keep the store here")
+    parser.add_argument("--out", type=Path, default=None, help="keep the stores here")
+    parser.add_argument("--runtimes", nargs="+", default=list(RUNTIMES), choices=RUNTIMES)
+    parser.add_argument("--bare-limit", type=int, default=None, help="encode only N chunks bare")
+    parser.add_argument("--queries", type=int, default=200, help="questions timed per runtime")
+    parser.add_argument("--answers", type=int, default=150, help="questions answered per runtime")
+    parser.add_argument("--skip-answers", action="store_true", help="no answer latency")
     parser.add_argument("--retention-only", action="store_true", help="skip the timed ingestion")
+    parser.add_argument("--skip-retention", action="store_true", help="only the timed ingestion")
     args = parser.parse_args()
     if args.retention_only:
         measure_retention_only(args.corpus, args.alqac)
@@ -139,24 +219,42 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ingest-bench-"))
     try:
         docs = write_corpus(args.corpus, work / "knowledge", args.limit)
-        store = args.out or work / "store"
-        first, first_mem, first_out = ingest(work / "knowledge", store)
-        chunks = embedded_count(first_out)
-        rerun, rerun_mem, rerun_out = ingest(work / "knowledge", store)
-        encode, encoded = bare_encode(store)
+        out = args.out or work
+        runs = [Run(rt, *ingest(work / "knowledge", out / f"store-{rt}", rt), out / f"store-{rt}")
+                for rt in args.runtimes]
+        rerun, _, rerun_out = ingest(work / "knowledge", runs[-1].store, runs[-1].runtime)
+        texts = stored_texts(runs[0].store)[:args.bare_limit]
+        bare = {rt: bare_encode(texts, rt) for rt in args.runtimes}
+        questions = alqac_questions(args.alqac, args.queries)
+        queries = {rt: query_times(questions, rt) for rt in args.runtimes}
+        answers = {} if args.skip_answers else {run.runtime: answer_times(run.store, args.answers) for run in runs}
     finally:
         if args.out is None:
             shutil.rmtree(work, ignore_errors=True)
 
-    print(f"documents            {docs}")
-    print(f"first ingest         {first:8.1f} s   {docs / first:6.2f} docs/s   {chunks / first:6.2f} chunks/s"
-          f"   ({chunks} chunks embedded, peak RSS {first_mem} MiB)")
-    print(f"bare model encode    {encode:8.1f} s   {encoded / encode:6.2f} chunks/s   (same {encoded} chunks; baseline)")
-    print(f"overhead beyond encoding: {(first - encode) / first:6.1%} of the first ingest (target <= 15%)")
-    print(f"re-run, unchanged    {rerun:8.1f} s   {rerun / first:6.1%} of the first run (target <= 5%),"
-          f" {embedded_count(rerun_out)} chunks embedded (target 0)")
-    print(f"failures reported    {first_out.count('Bỏ qua ')}")
-    measure_retention_only(args.corpus, args.alqac)
+    base = runs[0]
+    print(f"documents            {docs}, {base.stored} chunks stored by each runtime")
+    for run in runs:
+        print(f"first ingest {run.runtime:9} {run.seconds:8.1f} s   {docs / run.seconds:6.2f} docs/s   "
+              f"{run.stored / run.seconds:6.2f} chunks/s  ({base.seconds / run.seconds:4.2f}x {base.runtime}; "
+              f"goal >= 2x)   peak RSS {run.peak_mib} MiB (goal <= 1229)")
+        print(f"    {run.count('đoạn được mã hoá')} chunks encoded, {run.count('đoạn trùng')} reused "
+              f"(identical text), {run.count('đoạn chỉ gồm')} boilerplate chunks skipped")
+    for rt, seconds in bare.items():
+        print(f"bare model {rt:9}   {seconds:8.1f} s   {len(texts) / seconds:6.2f} chunks/s   "
+              f"({bare[base.runtime] / seconds:4.2f}x; same {len(texts)} chunks)")
+    for run in runs:
+        share = (run.seconds - bare[run.runtime] * run.count("đoạn được mã hoá") / max(len(texts), 1)) / run.seconds
+        print(f"overhead beyond encoding, {run.runtime}: {share:6.1%} of its first ingest")
+    for rt, (p50, p95) in queries.items():
+        print(f"query encode {rt:9} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   ({len(questions)} ALQAC questions)")
+    for rt, (p50, p95) in answers.items():
+        print(f"whole answer {rt:9} p50 {p50:6.0f} ms   p95 {p95:6.0f} ms   (over the {rt} store)")
+    print(f"re-run, unchanged    {rerun:8.1f} s   {rerun / runs[-1].seconds:6.1%} of the first run (target <= 5%),"
+          f" {embedded_count(rerun_out)} chunks encoded (target 0)")
+    print(f"failures reported    {base.output.count('Bỏ qua ')}")
+    if not args.skip_retention:
+        measure_retention_only(args.corpus, args.alqac)
 
 
 def measure_retention_only(corpus: Path, alqac: Path) -> None:

@@ -1,12 +1,14 @@
 """Retrieval quality on ALQAC (3,000 law articles, 500 questions with their relevant articles).
 
-The articles are written out as files and ingested by the real pipeline into a store under
---out (kept between runs: ingestion is incremental, so only the first run pays for encoding).
-Then every question runs through the real PassageSearch in three modes (hybrid, BM25 only,
-dense only), with diacritics and without, and the script prints hit@1, hit@5 and MRR@10 by
-article, followed by a grid of fusion settings so the defaults are chosen by measurement.
+The articles are written out as files and ingested by the real pipeline into one store per
+embedding runtime under --out (kept between runs: ingestion is incremental, so only the first run
+pays for encoding). Then every question runs through the real PassageSearch in three modes
+(hybrid, BM25 only, dense only), with diacritics and without, and the script prints hit@1, hit@5
+and MRR@10 by article for each runtime, the differences of onnx-int8 from torch (goal: within
+0.005), then a grid of fusion settings (first runtime) so the defaults are chosen by measurement.
 
     .venv/bin/python bench/retrieval_quality.py [--alqac DIR] [--out DIR] [--limit N] [--grid]
+                                                [--runtimes torch onnx-int8]
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ from bot.retrieval.vietnamese import fold  # noqa: E402
 
 DEFAULT_ALQAC = ROOT.parent / "shared" / "eval" / "alqac"
 RESULTS = 10
+RUNTIMES = ("torch", "onnx-int8")
+QUALITY_GOAL = 0.005  # issue #17: int8 within this of fp32 in hit@1 and MRR@10
 
 
 def ranked_articles(search: PassageSearch, question: str, names: dict[str, str], mode: str) -> list[str]:
@@ -77,7 +81,7 @@ def answer_path(answerer: Answerer, queries: list[dict], names: dict[str, str]) 
 
 
 def line(label: str, figures: dict[str, float]) -> str:
-    return f"{label:<34}" + "  ".join(f"{k} {v:6.3f}" if k != "ms/q" else f"{k} {v:6.1f}"
+    return f"{label:<38}" + "  ".join(f"{k} {v:6.3f}" if k != "ms/q" else f"{k} {v:6.1f}"
                                       for k, v in figures.items())
 
 
@@ -87,38 +91,63 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "alqac")
     parser.add_argument("--limit", type=int, help="only the first N questions")
     parser.add_argument("--grid", action="store_true", help="also try other fusion settings")
+    parser.add_argument("--runtimes", nargs="+", default=list(RUNTIMES), choices=RUNTIMES)
     args = parser.parse_args()
 
     names = write_articles(args.alqac, args.out / "knowledge")
-    seconds, _, output = ingest(args.out / "knowledge", args.out / "store")
-    print(f"ingest: {seconds:.0f} s, {output.strip().splitlines()[-1]}")
     queries = [json.loads(q) for q in (args.alqac / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = queries[:args.limit]
-    settings = load_settings(None, paths__store=(args.out / "store").resolve())
+    results = {rt: measure(args, rt, names, queries) for rt in args.runtimes}
+    if len(results) > 1:
+        base, *others = args.runtimes
+        for rt in others:
+            for mode in ("hybrid", "dense"):
+                delta = {k: results[rt][mode][k] - results[base][mode][k] for k in ("hit@1", "MRR@10")}
+                verdict = "ok" if all(abs(v) <= QUALITY_GOAL for v in delta.values()) else "OUTSIDE GOAL"
+                print(f"{rt} - {base}, {mode:6}: " + "  ".join(f"{k} {v:+.3f}" for k, v in delta.items())
+                      + f"   (goal within {QUALITY_GOAL}: {verdict})")
+
+
+def measure(args: argparse.Namespace, runtime: str, names: dict[str, str],
+            queries: list[dict]) -> dict[str, dict[str, float]]:
+    """Every figure of one runtime, over the store it built; returns hybrid and dense figures."""
+    store_dir = args.out / ("store" if runtime == "torch" else f"store-{runtime}")
+    seconds, _, output = ingest(args.out / "knowledge", store_dir, runtime)
+    print(f"== {runtime}: ingest {seconds:.0f} s, {output.strip().splitlines()[-1]}")
+    settings = load_settings(None, paths__store=store_dir.resolve(), embedding__runtime=runtime)
     store = langchain_store(settings, app.embeddings(settings))
     # Each question is encoded once, whatever the number of modes and settings tried.
     store.embeddings.embed_query = functools.lru_cache(maxsize=None)(store.embeddings.embed_query)
     search = PassageSearch(store, SearchConfig())
     print(f"{len(names)} articles, {len(search.passages)} passages, {len(queries)} questions; "
           f"defaults {SearchConfig()}")
+    kept: dict[str, dict[str, float]] = {}
     for mode in ("hybrid", "lexical", "dense"):
         for accents in (True, False):
-            label = f"{mode}{'' if accents else ' (no diacritics)'}"
-            print(line(label, evaluate(search, queries, names, mode, accents)), flush=True)
+            label = f"{runtime} {mode}{'' if accents else ' (no diacritics)'}"
+            figures = evaluate(search, queries, names, mode, accents)
+            print(line(label, figures), flush=True)
+            if accents:
+                kept[mode] = figures
     answerer = app.answerer(settings)
     halves = {"tune (even)": queries[0::2], "held (odd)": queries[1::2]}
     for half, part in halves.items():
-        print(line(f"answer path, {half}", answer_path(answerer, part, names)), flush=True)
-    if args.grid:
-        for dense_weight in (0.2, 0.3, 0.4, 0.6, 1.0):
-            for dense_k in (20, 30, 50):
-                search.config = replace(SearchConfig(), dense_weight=dense_weight, dense_k=dense_k)
-                print(line(f"grid dense_weight={dense_weight} dense_k={dense_k}",
-                           evaluate(search, queries, names, "hybrid", True)), flush=True)
-        for weight in (0.0, 0.1, 0.3):
-            search.config = replace(SearchConfig(), unaccented_dense_weight=weight)
-            print(line(f"grid unaccented_dense_weight={weight}",
-                       evaluate(search, queries, names, "hybrid", False)), flush=True)
+        print(line(f"{runtime} answer path, {half}", answer_path(answerer, part, names)), flush=True)
+    if args.grid and runtime == args.runtimes[0]:
+        grid(search, queries, names)
+    return kept
+
+
+def grid(search: PassageSearch, queries: list[dict], names: dict[str, str]) -> None:
+    for dense_weight in (0.2, 0.3, 0.4, 0.6, 1.0):
+        for dense_k in (20, 30, 50):
+            search.config = replace(SearchConfig(), dense_weight=dense_weight, dense_k=dense_k)
+            print(line(f"grid dense_weight={dense_weight} dense_k={dense_k}",
+                       evaluate(search, queries, names, "hybrid", True)), flush=True)
+    for weight in (0.0, 0.1, 0.3):
+        search.config = replace(SearchConfig(), unaccented_dense_weight=weight)
+        print(line(f"grid unaccented_dense_weight={weight}",
+                   evaluate(search, queries, names, "hybrid", False)), flush=True)
 
 
 if __name__ == "__main__":

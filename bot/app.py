@@ -43,21 +43,27 @@ def model_location(settings: Settings) -> str:
     return resolve_model(settings.embedding.model, settings.resolve(settings.embedding.local_dir))
 
 
-def embeddings(settings: Settings) -> "E5Embeddings":
+def embeddings(settings: Settings, runtime: str | None = None) -> "E5Embeddings":
+    """The configured model, run by `runtime` (default: the configured runtime)."""
     from bot.retrieval.embedding import E5Embeddings
 
     e = settings.embedding
     return E5Embeddings(model_location(settings), query_prefix=e.query_prefix,
-                        passage_prefix=e.passage_prefix, batch_size=e.batch_size, device=e.device)
+                        passage_prefix=e.passage_prefix, batch_size=e.batch_size, device=e.device,
+                        runtime=runtime or e.runtime)
 
 
 def prepare_model(settings: Settings) -> Path | None:
-    """Build the offline e5 folder when the config names it; a hub model needs nothing here."""
+    """Build the offline e5 folder, and its int8 ONNX copy, when the config names it; a hub
+    model needs nothing here."""
     from bot.retrieval.model_setup import prepare_model as build
+    from bot.retrieval.onnx_export import prepare_int8
 
     if settings.embedding.model != "multilingual-e5-small":
         return None
-    return build(settings.resolve(settings.embedding.local_dir))
+    folder = build(settings.resolve(settings.embedding.local_dir))
+    prepare_int8(folder)
+    return folder
 
 
 def database(settings: Settings) -> "Engine":
@@ -76,13 +82,16 @@ def fact_store(settings: Settings) -> "FactStore":
 
 def passage_search(settings: Settings) -> "PassageSearch":
     from bot.retrieval.search import PassageSearch, SearchConfig
-    from bot.retrieval.vector_store import langchain_store
+    from bot.retrieval.vector_store import langchain_store, open_collection, stored_runtime
 
     s = settings.search
     config = SearchConfig(dense_k=s.dense_k, lexical_k=s.lexical_k, dense_weight=s.dense_weight,
                           unaccented_dense_weight=s.unaccented_dense_weight, bm25_k1=s.bm25_k1,
                           bm25_b=s.bm25_b)
-    return PassageSearch(langchain_store(settings, embeddings(settings)), config)
+    # Questions are encoded as the store's passages were, until the store is re-ingested with
+    # the configured runtime: vectors of two runtimes are never compared.
+    runtime = stored_runtime(open_collection(settings))
+    return PassageSearch(langchain_store(settings, embeddings(settings, runtime)), config)
 
 
 def answerer(settings: Settings) -> "Answerer":

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,6 +40,8 @@ class Embedding(_Section):
     passage_prefix: str = "passage: "
     batch_size: int = Field(32, ge=1, le=1024)
     device: str = "cpu"
+    # torch: sentence-transformers in fp32; onnx-int8: the int8 ONNX copy built by prepare-model.
+    runtime: Literal["torch", "onnx-int8"] = "torch"
 
 
 class Chunking(_Section):

@@ -7,6 +7,12 @@ dies midway, and the next run finishes the job), and chunks of files that left t
 removed. Keeping the record inside the collection, instead of a separate record-manager database,
 keeps it right when several machines share one Chroma server.
 
+Each distinct text is embedded once (bot/ingestion/vectors.py: identical passages reuse a stored
+vector of the same model and runtime), and pure boilerplate chunks (a form's recipients and
+signature lines, bot/ingestion/boilerplate.py) are not embedded or stored. Every passage records
+the model and runtime that embedded it; the fingerprint covers both, so switching runtime
+re-embeds the whole store on the next run, which says so in one line.
+
 Deadlines and criteria extracted from each document go to the SQL fact store in the same pass.
 Its record is the file's hash prefixed with the extractor's version, so a better extractor (or a
 new, empty database) refreshes the facts without embedding anything again.
@@ -21,15 +27,17 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from bot.config import Settings
 from bot.facts.extract import extract_facts
+from bot.ingestion.boilerplate import is_boilerplate
 from bot.ingestion.chunking import embedded_text, split_into_chunks
 from bot.ingestion.cleaning import clean_keeping_text
 from bot.ingestion.document import Chunk, CleanDocument, DocumentMeta, LoadError
 from bot.ingestion.loaders import LoadLimits, load_text
-from bot.retrieval.vector_store import iter_metadata
+from bot.ingestion.vectors import PassageEncoder, PassageVectors, encoder_runtime
+from bot.retrieval.vector_store import MODEL_KEY, RUNTIME_KEY, iter_metadata
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
     from bot.db.facts import FactStore
 
 # Part of every fingerprint: bump it when cleaning or chunking changes, so stores re-index.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 # Part of the fact store's record: bump it when deadline or criteria extraction changes.
 FACTS_VERSION = "2"
 UPSERT_BATCH = 128
@@ -46,11 +54,7 @@ UPSERT_BATCH = 128
 EMBED_BATCH = 256
 
 
-class PassageEncoder(Protocol):
-    """What ingestion needs from the embedding model."""
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
-    def count_tokens(self, text: str) -> int: ...
+__all__ = ["IngestReport", "Ingestor", "PassageEncoder", "PIPELINE_VERSION"]
 
 
 @dataclass
@@ -60,7 +64,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-    chunks_embedded: int = 0
+    chunks_embedded: int = 0  # passages written, their vectors encoded or reused
+    chunks_encoded: int = 0   # ... of which the model encoded
+    chunks_skipped: int = 0   # boilerplate chunks neither embedded nor stored
     seconds: float = 0.0
 
     @property
@@ -71,7 +77,15 @@ class IngestReport:
         return (f"Nạp văn bản xong sau {self.seconds:.1f} giây: "
                 f"thêm mới {len(self.added)}, cập nhật {len(self.updated)}, "
                 f"không đổi {len(self.unchanged)}, đã gỡ {len(self.removed)}, "
-                f"lỗi {len(self.failed)} tệp; {self.chunks_embedded} đoạn được mã hoá.")
+                f"lỗi {len(self.failed)} tệp; {self.chunks_embedded} đoạn được lưu, "
+                f"{self.chunks_encoded} đoạn được mã hoá{self._savings()}.")
+
+    def _savings(self) -> str:
+        reused = self.chunks_embedded - self.chunks_encoded
+        out = f" ({reused} đoạn trùng nội dung dùng lại vectơ đã có)" if reused else ""
+        if self.chunks_skipped:
+            out += f"; bỏ qua {self.chunks_skipped} đoạn chỉ gồm nơi nhận, chữ ký"
+        return out
 
 
 @dataclass(eq=False)  # identity: one per file in a run
@@ -97,6 +111,20 @@ class _Indexed:
     chunk_count: int = 0
 
 
+@dataclass
+class _Embedders:
+    """How many stored passages each (model, runtime) embedded."""
+
+    counts: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, meta: dict[str, Any]) -> None:
+        if RUNTIME_KEY in meta:  # older stores record none; their new pipeline version re-embeds them
+            self.counts[(str(meta.get(MODEL_KEY)), str(meta[RUNTIME_KEY]))] += 1
+
+    def others(self, model_id: str, runtime: str) -> dict[tuple[str, str], int]:
+        return {k: n for k, n in self.counts.items() if k != (model_id, runtime)}
+
+
 class Ingestor:
     """Brings one collection in line with one knowledge folder."""
 
@@ -107,19 +135,25 @@ class Ingestor:
         self.buffer: list[tuple[_Pending, int, Chunk]] = []
         self.encoder = encoder
         self.collection = collection
+        self.model_id = model_id
+        self.runtime = encoder_runtime(encoder)
+        self.vectors = PassageVectors(encoder, collection, model_id)
+        self.skipped = 0
         self.facts = facts
         self.fact_records: dict[str, str] = {}
         self.max_bytes = int(settings.ingest.max_file_mb * 1024 * 1024)
         self.limits = load_limits(settings)
         # The fingerprint covers everything that shapes the stored vectors, not just the bytes.
-        self.salt = "|".join([PIPELINE_VERSION, model_id, str(settings.chunking.max_tokens),
-                              str(settings.chunking.min_chars)]).encode()
+        self.salt = "|".join([PIPELINE_VERSION, model_id, self.runtime, getattr(encoder, "runtime_version", ""),
+                              str(settings.chunking.max_tokens), str(settings.chunking.min_chars)]).encode()
 
     def run(self, knowledge_dir: Path, progress: bool | None = None) -> IngestReport:
         """Ingest every file under knowledge_dir; failures are reported, never fatal."""
         started = time.perf_counter()
         report = IngestReport()
-        indexed = self._indexed()
+        self.vectors.encoded = self.vectors.reused = self.skipped = 0
+        indexed, embedders = self._indexed()
+        self._say_if_switching(embedders)
         self.fact_records = self.facts.content_hashes() if self.facts else {}
         links: list[str] = []
         files = discover(knowledge_dir, links)
@@ -144,16 +178,31 @@ class Ingestor:
             report.removed.append(rel)
         if self.facts:
             self.facts.remove_missing(present)
+        report.chunks_encoded = self.vectors.encoded
+        report.chunks_skipped = self.skipped
         report.seconds = time.perf_counter() - started
         return report
 
-    def _indexed(self) -> dict[str, _Indexed]:
+    def _indexed(self) -> tuple[dict[str, _Indexed], _Embedders]:
         found: dict[str, _Indexed] = defaultdict(_Indexed)
+        embedders = _Embedders()
         for chunk_id, meta in iter_metadata(self.collection):
             entry = found[meta["source"]]
             entry.fingerprints[chunk_id] = meta["fingerprint"]
             entry.chunk_count = meta["chunk_count"]
-        return found
+            embedders.add(meta)
+        return found, embedders
+
+    def _say_if_switching(self, embedders: _Embedders) -> None:
+        """One line when the store holds vectors another model or runtime made: this run
+        re-embeds them (their fingerprints no longer match), so the two never mix."""
+        others = embedders.others(self.model_id, self.runtime)
+        if not others:
+            return
+        before = ", ".join(f"{model} chạy bằng {runtime}" for model, runtime in sorted(others))
+        print(f"Kho đang lưu {sum(others.values())} đoạn mã hoá bằng {before}; cấu hình nay dùng "
+              f"{self.model_id} chạy bằng {self.runtime}, nên mã hoá lại toàn bộ kho để không trộn "
+              "hai loại vectơ.", file=sys.stderr)
 
     def _hashes(self, path: Path) -> tuple[str, str] | None:
         """(content hash of the bytes, fingerprint of bytes and pipeline settings)."""
@@ -194,14 +243,17 @@ class Ingestor:
         batch, self.buffer = self.buffer[:limit], self.buffer[len(self.buffer[:limit]):]
         if not batch:
             return
-        vectors = self.encoder.embed_documents([embedded_text(c) for _, _, c in batch])
+        texts = [embedded_text(c) for _, _, c in batch]
+        vectors = self.vectors.vectors(texts)
         for start in range(0, len(batch), UPSERT_BATCH):
             part = batch[start:start + UPSERT_BATCH]
             self.collection.upsert(
                 ids=[p.ids[i] for p, i, _ in part],
                 embeddings=vectors[start:start + UPSERT_BATCH],
                 documents=[c.text for _, _, c in part],
-                metadatas=[{**p.base, "chunk_index": i, "section": c.section} for p, i, c in part],
+                metadatas=[{**p.base, "chunk_index": i, "section": c.section,
+                            **self.vectors.metadata(text)}
+                           for (p, i, c), text in zip(part, texts[start:start + UPSERT_BATCH])],
             )
         report.chunks_embedded += len(batch)
         for pending in dict.fromkeys(p for p, _, _ in batch):
@@ -233,7 +285,13 @@ class Ingestor:
                                        self.encoder.count_tokens, self.settings.chunking.min_chars)
         if not chunks:
             raise LoadError("không còn nội dung nào sau khi làm sạch")
-        return chunks
+        return self._without_boilerplate(chunks)
+
+    def _without_boilerplate(self, chunks: list[Chunk]) -> list[Chunk]:
+        """Boilerplate chunks left out; a document of nothing else keeps them all."""
+        kept = [c for c in chunks if not is_boilerplate(c.text)] or chunks
+        self.skipped += len(chunks) - len(kept)
+        return kept
 
     def _facts_stale(self, rel: str, content_hash: str) -> bool:
         return self.facts is not None and self.fact_records.get(rel) != _fact_record(content_hash)

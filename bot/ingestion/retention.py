@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ingestion import metadata as md
+from bot.ingestion.boilerplate import is_boilerplate
 from bot.ingestion.chunking import split_into_chunks
 from bot.ingestion.cleaning import clean_keeping_text
 from bot.ingestion.document_parts import is_recipients_heading, is_signature_role
@@ -85,6 +86,7 @@ def measure_retention(documents: Iterable[tuple[str, str]], max_tokens: int, min
     for name, text in documents:
         document, _ = clean_keeping_text(text)
         chunks = split_into_chunks(document.body, max_tokens, count_tokens, min_chars)
+        chunks = [c for c in chunks if not is_boilerplate(c.text)] or chunks  # as ingestion stores them
         lines = body_lines(text)
         lost = lost_lines(lines, [chunk.text for chunk in chunks])
         result.documents += 1

@@ -1,4 +1,7 @@
-"""LangChain embeddings backed by an e5 sentence-transformers model (loaded lazily, once per process).
+"""LangChain embeddings backed by an e5 model (loaded lazily, once per process), run by one of two
+runtimes: "torch" (sentence-transformers, fp32) or "onnx-int8" (the int8 ONNX copy that
+`prepare-model` builds, run by onnxruntime: faster, in less memory, and without torch; the
+figures are in the README).
 
 Importing this module is cheap: torch and sentence-transformers are imported on first use only,
 so unit tests and commands that never embed do not pay for them.
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
 OFFLINE_ALIAS = "multilingual-e5-small"
+RUNTIMES = ("torch", "onnx-int8")
 
 
 def resolve_model(settings_model: str, local_dir: Path) -> str:
@@ -75,18 +79,35 @@ class E5Embeddings(Embeddings):
     """e5 embeddings with the `query: ` / `passage: ` prefixes the model family was trained with."""
 
     def __init__(self, model_path_or_name: str, query_prefix: str = "query: ",
-                 passage_prefix: str = "passage: ", batch_size: int = 32, device: str = "cpu") -> None:
+                 passage_prefix: str = "passage: ", batch_size: int = 32, device: str = "cpu",
+                 runtime: str = "torch") -> None:
+        if runtime not in RUNTIMES:
+            raise ValueError(f"unknown embedding runtime {runtime!r}; expected one of {RUNTIMES}")
+        if runtime != "torch" and not _is_local(str(model_path_or_name)):
+            raise ValueError(f"the {runtime} runtime needs a local model folder, not {model_path_or_name!r}")
         self.model_name = str(model_path_or_name)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.batch_size = batch_size
         self.device = device
+        self.runtime = runtime
+
+    @property
+    def runtime_version(self) -> str:
+        """What else shapes this runtime's vectors: the int8 copy's recipe."""
+        from bot.retrieval.onnx_runtime import RECIPE_VERSION
+
+        return f"recipe {RECIPE_VERSION}" if self.runtime == "onnx-int8" else ""
 
     @property
     def model(self) -> "SentenceTransformer":
         return load_model(_cache_key(self.model_name), self.device)
 
     def _encode(self, texts: Sequence[str], prefix: str) -> "np.ndarray":
+        if self.runtime == "onnx-int8":
+            from bot.retrieval.onnx_runtime import load_encoder
+
+            return load_encoder(_cache_key(self.model_name)).encode([prefix + t for t in texts])
         return self.model.encode(list(texts), prompt=prefix, batch_size=self.batch_size,
                                  normalize_embeddings=True, convert_to_numpy=True,
                                  show_progress_bar=False)
@@ -109,4 +130,4 @@ class E5Embeddings(Embeddings):
         return len(tok.encode(self.passage_prefix + text, add_special_tokens=True).ids)
 
     def __repr__(self) -> str:
-        return f"E5Embeddings({self.model_name!r}, device={self.device!r})"
+        return f"E5Embeddings({self.model_name!r}, device={self.device!r}, runtime={self.runtime!r})"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.retrieval.lexical import LexicalIndex
+from bot.retrieval.vector_store import RUNTIME_KEY
 from bot.retrieval.vietnamese import has_diacritics, nfc
 
 if TYPE_CHECKING:
@@ -116,8 +117,16 @@ class PassageSearch:
                                      for cid, (text, meta) in self.passages.items()),
                                     k1=config.bm25_k1, b=config.bm25_b)
         self.last_timings: dict[str, float] = {}
+        self.runtime_filter = self._same_runtime_filter(getattr(store.embeddings, "runtime", None))
         self._documents: dict[str, list[Passage]] = {}
         self._last_vector: tuple[str, list[float]] = ("", [])
+
+    def _same_runtime_filter(self, runtime: str | None) -> dict[str, str] | None:
+        """In a store an interrupted runtime switch left mixed, the question is compared with
+        the passages its own runtime embedded only. Passages that record no runtime predate the
+        choice: torch embedded them."""
+        stored = {meta.get(RUNTIME_KEY, "torch") for _, meta in self.passages.values()}
+        return {RUNTIME_KEY: runtime} if runtime and stored - {runtime} else None
 
     def is_empty(self) -> bool:
         return not self.passages
@@ -171,7 +180,9 @@ class PassageSearch:
         return self.config.dense_weight if has_diacritics(question) else self.config.unaccented_dense_weight
 
     def _dense(self, vector: list[float], sources: Sequence[str] | None) -> dict[str, float]:
-        where = {"source": {"$in": list(sources)}} if sources else None
+        parts = [{"source": {"$in": list(sources)}}] if sources else []
+        parts += [self.runtime_filter] if self.runtime_filter else []
+        where = parts[0] if len(parts) == 1 else ({"$and": parts} if parts else None)
         hits = self.store.similarity_search_by_vector_with_relevance_scores(
             vector, k=min(self.config.dense_k, len(self.passages)), filter=where)
         # Chroma returns cosine distances here; similarity is 1 - distance.
@@ -180,13 +191,17 @@ class PassageSearch:
     def _complete_dense(self, vector: list[float], ids: list[str], dense: dict[str, float]) -> None:
         """Cosine similarity for passages that only the lexical side found: the answer's
         confidence check reads it."""
-        missing = [cid for cid in ids if cid not in dense]
+        missing = [cid for cid in ids if cid not in dense and self._comparable(cid)]
         if not missing:
             return
         found = self.store._collection.get(ids=missing, include=["embeddings"])
         query = np.asarray(vector, dtype=np.float32)
         for cid, emb in zip(found["ids"], found["embeddings"]):
             dense[cid] = float(np.dot(query, np.asarray(emb, dtype=np.float32)))
+
+    def _comparable(self, cid: str) -> bool:
+        return (not self.runtime_filter
+                or self.passages[cid][1].get(RUNTIME_KEY, "torch") == self.runtime_filter[RUNTIME_KEY])
 
     def _lexical_scores(self, question: str, sources: Sequence[str] | None) -> np.ndarray:
         """BM25 of every passage, zero outside the files searched."""

@@ -15,6 +15,9 @@ if TYPE_CHECKING:  # chromadb is heavy to import; callers pay for it only when t
 # Cosine distance matches the model's normalised embeddings: relevance = 1 - distance.
 COLLECTION_METADATA = {"hnsw:space": "cosine"}
 PAGE = 1000
+# Every passage records what embedded it: the model (as configured) and the runtime.
+MODEL_KEY = "embed_model"
+RUNTIME_KEY = "embed_runtime"
 
 
 def open_client(settings: Settings) -> "ClientAPI":
@@ -58,6 +61,18 @@ def iter_metadata(collection: "Collection") -> Iterator[tuple[str, dict]]:
         if len(page["ids"]) < PAGE:
             return
         offset += PAGE
+
+
+def stored_runtime(collection: "Collection") -> str | None:
+    """The runtime that embedded most of the store's passages (all of them, unless an ingest
+    that switched runtime was cut short); None for an empty store. Passages that record none
+    predate the choice: torch embedded them."""
+    from bot.retrieval.embedding import RUNTIMES
+
+    counts = {r: len(collection.get(where={RUNTIME_KEY: r}, include=[])["ids"]) for r in RUNTIMES}
+    counts["torch"] += collection.count() - sum(counts.values())
+    best = max(counts, key=lambda r: counts[r])
+    return best if counts[best] else None
 
 
 def close_client(client: "ClientAPI") -> None:
