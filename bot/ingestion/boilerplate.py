@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from bot.ingestion.cleaning import is_noise, is_recipients_heading, is_signature_role
+from bot.ingestion.document_parts import is_recipients_heading, is_signature_role
+from bot.ingestion.line_cleaning import is_noise
 
 # «(Ký và ghi rõ họ tên;», «(đã ký)» and a wrapped tail «ký, đóng dấu … (nếu là tổ chức))».
 _SIGNING_NOTE = re.compile(r"^\(\s*(?:đã ký|ký\b).{0,100}$|^(?:đã ký|ký,).{0,100}\)$", re.IGNORECASE)
