@@ -1,10 +1,10 @@
 """Questions answered in a process of their own.
 
 Search, the embedding model and BM25 are CPU-bound Python: answered in the bot's process they hold
-its interpreter lock, and a flood of questions slowed every command with them (an admin's /tonghop
-took 4–19× its idle time). `AnswerProcess` keeps the answerer — model, Chroma, lexical index —
-in a child process, loaded once, and `ask` sends each question over a pipe: the bot's thread only
-waits, which costs its process nothing. The core calls it as it calls an in-process `Answerer`.
+its interpreter lock, and a flood of questions slows every command with them (bench/flood.py).
+`AnswerProcess` keeps the answerer — model, Chroma, lexical index — in a child process, loaded
+once, and `ask` sends each question over a pipe: the bot's thread only waits, which costs its
+process nothing. The core calls it as it calls an in-process `Answerer`.
 
 The child answers up to `threads` questions at once (a paid rewriting call waits there, not in the
 bot). If it dies, every question in flight fails at once — the asker gets the apology, never a
