@@ -148,8 +148,9 @@ class AnswerProcess:
 
     # -- the child's life ---------------------------------------------------------------------
 
-    def _spawn(self) -> None:
-        """One child, started and ready, with a thread reading its answers."""
+    def _spawn(self, restart: bool = False) -> None:
+        """One child, started and ready, with a thread reading its answers; a restart is counted
+        before any question can reach the new child."""
         ours, theirs = self._context.Pipe()
         process = self._context.Process(target=serve, args=(theirs, self.settings, self.factory, self.threads),
                                         name="answers", daemon=True)
@@ -172,6 +173,7 @@ class AnswerProcess:
                 stop_later = True
             else:
                 self._conn, self._process, self.empty = ours, process, bool(detail)
+                self.restarts += restart
                 stop_later = False
         if stop_later:
             _stop(process, STOP_WAIT_S)
@@ -220,12 +222,11 @@ class AnswerProcess:
                 return
             time.sleep(RESTART_DELAYS_S[min(attempt, len(RESTART_DELAYS_S) - 1)])
             try:
-                self._spawn()
+                self._spawn(restart=True)
             except AnswerUnavailable as exc:
                 if not self._closed:
                     log.error("%s", exc)
                 continue
-            self.restarts += 1
             return
 
 
