@@ -529,3 +529,21 @@ def test_coordinating_units_end_at_the_verb_of_the_task() -> None:
 def test_a_campaigns_own_period_until_an_event_is_no_task() -> None:
     assert not tasks_in("2. Thời gian thực hiện: Từ tháng 10/2025 đến khi tổ chức thành công Đại hội đại biểu "
                         "toàn quốc lần thứ XIV của Đảng.")
+
+
+@pytest.mark.parametrize("sentence", [
+    ("Trong thời hạn 01 ngày, kể từ khi nhận được hồ sơ hợp lệ, cơ quan có thẩm quyền xem xét, cấp phép vào, ra "
+     "Cảng theo Mẫu số 09 ban hành kèm theo Quyết định này."),
+    ("Trong thời hạn 06 tháng kể từ ngày Sở Y tế có văn bản thông báo sửa đổi, bổ sung, cơ sở phải nộp hồ sơ sửa "
+     "đổi, bổ sung theo yêu cầu."),
+    ("b) Chậm nhất là 15 ngày làm việc kể từ ngày nhận được đề nghị, cấp có thẩm quyền bổ nhiệm phải xem xét, "
+     "quyết định về chủ trương bổ nhiệm."),
+])
+def test_a_procedure_step_of_the_competent_authority_or_the_applicant_is_a_rule(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+def test_the_unit_in_a_deadlines_anchor_does_not_lead() -> None:
+    [task] = tasks_in("Trong thời hạn 15 ngày, kể từ ngày Sở Tư pháp trình hồ sơ, Chủ tịch Ủy ban nhân dân tỉnh "
+                      "xem xét, quyết định cho phép thành lập Văn phòng giám định tư pháp.")
+    assert task.lead == "Chủ tịch Ủy ban nhân dân tỉnh"

@@ -61,7 +61,8 @@ _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
 # «yêu cầu», «đề nghị», «giao» in the text, or opening a later sentence.
 _ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
 _UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
-_AFTER_TIME = re.compile(r"(?:ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
+# Not the anchor of a period: «kể từ ngày Sở Y tế có văn bản …, cơ sở phải nộp …».
+_AFTER_TIME = re.compile(r"(?:(?<!từ\s)ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
 _LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
 # The words an action starts after are frozen as they were before tasks: the action is part of
 # an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.

@@ -106,9 +106,17 @@ _RULE_OPENING = line_opening(
 # «Kể từ ngày 01 tháng 01 năm 2031: …»: from when a rule applies, no one's deadline.
 _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}"
                           r"(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*[:,]")
+# Parties a procedure names by their role only: the competent authority, an applicant establishment.
+_GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp)(?:,\s*người)?\s+có\s+thẩm\s+quyền|cơ\s+sở"
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
-                     r"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|cá\s+nhân)\b", _I)
+                     rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|cá\s+nhân)\b|^(?:{_GENERIC_PARTY})\b", _I)
+# A procedure's step whose only actor is a role is a rule, not anyone's task: the competent
+# authority («…, cơ quan có thẩm quyền xem xét, cấp phép …») or the applicant establishment
+# («…, cơ sở phải nộp hồ sơ …»), as the clause's subject (at its start or after its opening).
+_GENERIC_SUBJECT = re.compile(
+    rf"(?:^\W*|,\s*)(?:{_GENERIC_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét"
+    r"|gửi|nộp|thực\s+hiện|báo\s+cáo|cấp\s+phép)\b", _I)
 # Sections whose lines are no assignments: targets and purposes («I. MỤC ĐÍCH, YÊU CẦU», «II. MỤC
 # TIÊU»), a regulation's general provisions («Điều 1. Phạm vi điều chỉnh», «Điều 2. Nguyên tắc,
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
@@ -181,7 +189,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
-    if actor is None and _PERSON_SUBJECT.match(clause):
+    if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause)):
         return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
