@@ -547,3 +547,12 @@ def test_the_unit_in_a_deadlines_anchor_does_not_lead() -> None:
     [task] = tasks_in("Trong thời hạn 15 ngày, kể từ ngày Sở Tư pháp trình hồ sơ, Chủ tịch Ủy ban nhân dân tỉnh "
                       "xem xét, quyết định cho phép thành lập Văn phòng giám định tư pháp.")
     assert task.lead == "Chủ tịch Ủy ban nhân dân tỉnh"
+
+
+def test_a_heading_of_the_duties_a_unit_leads_gives_the_lead() -> None:
+    section = "Chương II NỘI DUNG PHỐI HỢP > Điều 5. Nội dung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì"
+    [task] = tasks_in("7. Tham mưu xây dựng, đánh giá việc thực hiện kế hoạch của Ủy ban nhân dân tỉnh về công tác "
+                      "quản lý nhà nước về tín ngưỡng, tôn giáo trên địa bàn tỉnh hằng năm.", section)
+    assert task.lead == "Sở Dân tộc và Tôn giáo"
+    # the unit whose duty is to help is no lead
+    assert unit_heading("Điều 6. Nội dung Công an tỉnh có trách nhiệm phối hợp") is None

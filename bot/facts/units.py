@@ -154,13 +154,21 @@ _RESPONSIBILITY = re.compile(
     r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
 # «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
 _UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?)\s*[:.]?$", _I)
+# «Điều 5. Nội dung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì»: the duties listed under it are
+# led by that unit (not «… có trách nhiệm phối hợp», whose unit only helps).
+_LEADS_DUTIES = re.compile(rf"^(?:các\s+)?(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)\s+(?P<unit>{_ORG_WORD}[^:.]{{0,120}}?)"
+                           r"\s+(?:có\s+trách\s+nhiệm\s+|được\s+giao\s+)?chủ\s+trì(?:\s+thực\s+hiện)?\s*[:.]?$", _I)
 _NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
 
 
 @functools.lru_cache(maxsize=4096)  # headings are asked about again for every line under them
 def unit_heading(line: str) -> str | None:
     """The unit a heading names: «3. Sở Y tế:», «b) Ủy ban nhân dân các xã, phường»."""
-    text = _ROLE_TAIL.sub("", _HEADING_MARKER.sub("", line.strip(" *"), count=1)).strip()
+    text = _HEADING_MARKER.sub("", line.strip(" *"), count=1).strip()
+    leads = _LEADS_DUTIES.match(text)
+    if leads:
+        return clean_unit(leads.group("unit"))
+    text = _ROLE_TAIL.sub("", text).strip()
     named = _RESPONSIBILITY.search(text)
     text = _RESPONSIBILITY.sub("", text).strip()
     if named and named.start() == 0:  # "Trách nhiệm của đối tượng thực hiện kiểm kê:"
