@@ -556,3 +556,16 @@ def test_a_heading_of_the_duties_a_unit_leads_gives_the_lead() -> None:
     assert task.lead == "Sở Dân tộc và Tôn giáo"
     # the unit whose duty is to help is no lead
     assert unit_heading("Điều 6. Nội dung Công an tỉnh có trách nhiệm phối hợp") is None
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    ("Đơn vị trực tiếp quản lý gửi hồ sơ đề nghị xét tặng về Hội đồng cơ sở chậm nhất là ngày 30 tháng 9 của năm "
+     "xét tặng.", "Đơn vị trực tiếp quản lý"),
+    ("2. Các cơ quan theo thẩm quyền khẩn trương thực hiện các công tác chuẩn bị cần thiết, hoàn thành trước ngày "
+     "31/12/2025.", "Các cơ quan theo thẩm quyền"),
+    ("2. Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết công khai nội dung thủ tục hành chính "
+     "trước ngày 15/12/2025.", "Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường"),
+])
+def test_a_unit_named_by_its_relation_or_qualifier_or_listed_with_semicolons(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead

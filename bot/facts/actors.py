@@ -36,12 +36,14 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
                     + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
                     r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
-                    r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động"
+                    r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|(?<!đơn\svị\s)(?<!cơ\squan\s)trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động"
                     # procedure steps: «Sở Y tế trả cơ sở Phiếu …», «UBND cấp tỉnh cấp phép …» («cấp» of a
                     # level, «UBND cấp xã», stays in the name), «Sở Xây dựng phân công cán bộ …»
+                    # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
                     r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết")
+# Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
-    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}[^:;.()]{{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[A-ZĐ]))(?={_ORG_START})){{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
     # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»

@@ -73,7 +73,9 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
     # A later clause or sentence that names its own unit: "…; Sở Tài chính báo cáo trước ngày …";
     # after a semicolon only right at its start ("…; căn cứ kết quả, xem xét … người đứng đầu …").
     if start:
-        actor = actor_of(clause, openings=sentence[start - 1] != ";") or actor
+        own = actor_of(clause, openings=sentence[start - 1] != ";")
+        # not the last of the units a semicolon lists: «Sở Văn hoá …; UBND các xã, phường niêm yết …»
+        actor = actor if own and actor and actor.endswith(own) else own or actor
     reason = classify(sentence, item, actor, loose, section)
     lead: str | None = None
     coordinate: tuple[str, ...] = ()
