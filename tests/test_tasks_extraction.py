@@ -569,3 +569,10 @@ def test_a_heading_of_the_duties_a_unit_leads_gives_the_lead() -> None:
 def test_a_unit_named_by_its_relation_or_qualifier_or_listed_with_semicolons(sentence: str, lead: str) -> None:
     [task] = tasks_in(sentence)
     assert task.lead == lead
+
+
+def test_a_coordinating_unit_keeps_its_aside_and_the_list_ends_at_its_grounds() -> None:
+    [task] = tasks_in("Giao Sở Y tế chủ trì, phối hợp với Văn phòng UBND tỉnh (Trung tâm Công báo - Tin học) và các "
+                      "cơ quan, đơn vị liên quan căn cứ Quyết định này, trong thời hạn 03 ngày làm việc công khai "
+                      "các thủ tục hành chính.")
+    assert task.coordinate == ("Văn phòng UBND tỉnh (Trung tâm Công báo - Tin học)", "các cơ quan, đơn vị liên quan")

@@ -43,7 +43,10 @@ _LEAD = re.compile(r"(?:^|[\s,:])(?:Giao\s+)?(?P<lead>[^:;]*?)\s*,?\s+(?:là\s+c
 _CHAIRS = re.compile(r"chủ\s+trì", _I)
 _LEAD_AT_START = line_opening(r"(?:Giao\s+|Đề\s+nghị\s+)?chủ\s+trì\b")
 # «phối hợp (chặt chẽ) với B», «chủ trì cùng B»
-_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+(?P<units>(?:(?!phối\s+hợp)[^;:()])+)", _I)
+# A unit may carry an aside: «Văn phòng UBND tỉnh (Trung tâm Công báo - Tin học) và các cơ quan …».
+_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+"
+                         r"(?P<units>(?:(?!phối\s+hợp)[^;:()]|\([^;:()]{1,120}\))+)", _I)
+_ASIDE = re.compile(r"\([^()]*\)")
 # Where a list of coordinating units ends: a lower-case verb or purpose word (unit names are
 # capitalised, so "Ban Chỉ đạo" does not end it) or a closing phrase.
 _UNITS_END = re.compile(
@@ -51,7 +54,7 @@ _UNITS_END = re.compile(
     r"|hoàn\s+thành|báo\s+cáo|trình|tổng\s+hợp|đề\s+xuất|nghiên\s+cứu|theo\s+dõi|đôn\s+đốc|xử\s+lý|cập\s+nhật"
     r"|gửi|thiết\s+lập|lập|tiếp\s+tục|khẩn\s+trương|trước|chậm\s+nhất|trong|theo|tại|về|đảm\s+bảo|bảo\s+đảm|xem\s+xét"
     r"|tiến\s+hành|làm|hỗ\s+trợ|bố\s+trí|phân\s+bổ|giải\s+quyết|đánh\s+giá|chỉ\s+đạo|quản\s+lý|thẩm\s+định"
-    r"|thống\s+nhất|ban\s+hành|xác\s+định|hoàn\s+thiện|tập\s+trung)\b)")
+    r"|thống\s+nhất|ban\s+hành|xác\s+định|hoàn\s+thiện|tập\s+trung|căn\s+cứ)\b)")
 _LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(?P<units>[^.;]+)", _I)
 _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp\s*:\s*(?P<units>[^.;]+)", _I)
 # Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
@@ -78,8 +81,15 @@ def split_units(text: str) -> tuple[str, ...]:
     for chunk in re.split(r"\s*;\s*", text):
         for part in _AND_UNIT.split(chunk):
             pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else [part]
-            out.extend(_TRIM.sub("", glued) for piece in pieces for glued in _unglue(piece))
+            out.extend(_trim(glued) for piece in pieces for glued in _unglue(piece))
     return tuple(part for part in out if part)
+
+
+def _trim(unit: str) -> str:
+    """Punctuation around a unit's name, keeping the end of its aside («… (Trung tâm Công báo)»)."""
+    trimmed = _TRIM.sub("", unit)
+    balanced = unit.count("(") == unit.count(")")
+    return trimmed + ")" if balanced and trimmed.count("(") > trimmed.count(")") else trimmed
 
 
 # Two departments or ministries a table cell runs together: «Sở Khoa học và Công nghệ Sở Công Thương».
@@ -108,7 +118,8 @@ def _coordinates(text: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for match in _COORDINATE.finditer(text):
         units = match.group("units")
-        end = _UNITS_END.search(units)
+        # an aside's words do not end the list
+        end = _UNITS_END.search(_ASIDE.sub(lambda aside: "(" + "_" * (len(aside.group()) - 2) + ")", units))
         units = units[:end.start()] if end else units
         found.update((unit, None) for unit in split_units(units) if _ORG_START.match(unit))
     return tuple(found)
