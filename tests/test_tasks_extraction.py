@@ -576,3 +576,14 @@ def test_a_coordinating_unit_keeps_its_aside_and_the_list_ends_at_its_grounds() 
                       "cơ quan, đơn vị liên quan căn cứ Quyết định này, trong thời hạn 03 ngày làm việc công khai "
                       "các thủ tục hành chính.")
     assert task.coordinate == ("Văn phòng UBND tỉnh (Trung tâm Công báo - Tin học)", "các cơ quan, đơn vị liên quan")
+
+
+def test_a_processing_time_that_names_only_its_result_is_a_rule() -> None:
+    assert tasks_in("- Trong thời hạn 10 ngày làm việc, kể từ ngày nhận đủ hồ sơ hợp lệ có kết quả giải quyết.",
+                    "PHỤ LỤC > 1. Trình tự thực hiện") == []
+
+
+def test_a_unit_with_a_duty_after_an_opening_time_phrase_leads() -> None:
+    [task] = tasks_in("- Trong thời hạn 03 ngày làm việc kể từ ngày tiếp nhận đăng ký cai nghiện tự nguyện Công an "
+                      "cấp xã có trách nhiệm giúp Chủ tịch Ủy ban nhân dân cấp xã thẩm định hồ sơ đăng ký.")
+    assert task.lead == "Công an cấp xã"

@@ -199,9 +199,18 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", clause[:period.start()])) if period else None
     if period and not verbs and not _DEADLINE_LABEL.search(clause):
         return NotTask.PERIOD_APPLIES
-    if actor is None and not _TASK_VERBS.search(clause):
+    if actor is None and not _own_verb(clause):
         return NotTask.RULE
     return None
+
+
+# «… có kết quả giải quyết»: a verb after «kết quả» names the result, the clause has no one acting.
+_RESULT_OF = re.compile(r"(?:^|\s)kết\s+quả\s+$", _I)
+
+
+def _own_verb(clause: str) -> bool:
+    """Whether a task verb of the clause is a verb, not the name of a result."""
+    return any(not _RESULT_OF.search(clause, 0, m.start()) for m in _TASK_VERBS.finditer(clause))
 
 
 # A sentence's end inside the text given (a paragraph may come whole): "… Kế hoạch này. Định kỳ",
