@@ -65,6 +65,7 @@ _ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)
 _UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
 # Not the anchor of a period: «kể từ ngày Sở Y tế có văn bản …, cơ sở phải nộp …».
 _AFTER_TIME = re.compile(r"(?:(?<!từ\s)ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
+_HAS_DUTY = re.compile(rf"(?-i:{ORG_WORD})[^,:;.()]{{0,80}}?\s(?:có|chịu)\s+trách\s+nhiệm\b", _I)
 _LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
 # The words an action starts after are frozen as they were before tasks: the action is part of
 # an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
@@ -114,9 +115,10 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     if _OPENING.match(text):
         # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
         # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
+        # or at a unit that «có trách nhiệm» («… kể từ ngày tiếp nhận đăng ký Công an cấp xã có trách nhiệm …»)
         starts = sorted({m.end() for m in re.finditer(r"[,:]\s*|\sthì\s+", text[:_OPENING_CHARS])}
                         | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
-                           if _AFTER_TIME.search(text, 0, m.start())})
+                           if _AFTER_TIME.search(text, 0, m.start()) or _HAS_DUTY.match(text, m.start())})
         for start in starts:
             match = _ACTOR_VERB.match(text[start:])
             # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …"),
