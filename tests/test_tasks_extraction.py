@@ -587,3 +587,10 @@ def test_a_unit_with_a_duty_after_an_opening_time_phrase_leads() -> None:
     [task] = tasks_in("- Trong thời hạn 03 ngày làm việc kể từ ngày tiếp nhận đăng ký cai nghiện tự nguyện Công an "
                       "cấp xã có trách nhiệm giúp Chủ tịch Ủy ban nhân dân cấp xã thẩm định hồ sơ đăng ký.")
     assert task.lead == "Công an cấp xã"
+
+
+def test_a_unit_of_a_coordinating_list_after_an_opening_does_not_lead() -> None:
+    [task] = tasks_in("a) Trên cơ sở đề xuất kinh phí của các sở, ban, ngành, địa phương, chủ trì tổng hợp, trình cấp "
+                      "có thẩm quyền và phối hợp với các sở, ban, ngành, Ủy ban nhân dân xã, phường bố trí kinh phí "
+                      "trong dự toán ngân sách nhà nước hằng năm.", "IV. PHÂN CÔNG NHIỆM VỤ > 2. Sở Tài chính")
+    assert task.lead == "Sở Tài chính"

@@ -66,6 +66,7 @@ _UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
 # Not the anchor of a period: «kể từ ngày Sở Y tế có văn bản …, cơ sở phải nộp …».
 _AFTER_TIME = re.compile(r"(?:(?<!từ\s)ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
 _HAS_DUTY = re.compile(rf"(?-i:{ORG_WORD})[^,:;.()]{{0,80}}?\s(?:có|chịu)\s+trách\s+nhiệm\b", _I)
+_COORDINATING = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+[^;:.]*,\s*$", _I)
 _LIST_TAIL = re.compile(r"(?:ban|ngành|địa\s+phương|xã|phường|đặc\s+khu|đoàn\s+thể|tổ\s+chức|đơn\s+vị)\b")
 # The words an action starts after are frozen as they were before tasks: the action is part of
 # an obligation's key (`bot.obligations.obligation_key`), which reports and mutes hang on.
@@ -122,8 +123,10 @@ def actor_of(text: str, openings: bool = True) -> str | None:
         for start in starts:
             match = _ACTOR_VERB.match(text[start:])
             # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …"),
-            # nor a condition's subject running into its consequence ("… Thủ tướng thì cơ quan …")
-            if match and not _LIST_TAIL.match(match.group("actor")) and " thì " not in match.group("actor"):
+            # nor a condition's subject running into its consequence ("… Thủ tướng thì cơ quan …"),
+            # nor a unit of a coordinating list («… và phối hợp với các sở, ban, ngành, Ủy ban nhân dân …»)
+            if (match and not _LIST_TAIL.match(match.group("actor")) and " thì " not in match.group("actor")
+                    and not _COORDINATING.search(text, 0, start)):
                 return TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
