@@ -594,3 +594,15 @@ def test_a_unit_of_a_coordinating_list_after_an_opening_does_not_lead() -> None:
                       "có thẩm quyền và phối hợp với các sở, ban, ngành, Ủy ban nhân dân xã, phường bố trí kinh phí "
                       "trong dự toán ngân sách nhà nước hằng năm.", "IV. PHÂN CÔNG NHIỆM VỤ > 2. Sở Tài chính")
     assert task.lead == "Sở Tài chính"
+
+
+def test_half_a_working_day_is_a_deadline_within_the_day() -> None:
+    [obligation] = sentence_obligations("Trong thời hạn 0,5 ngày làm việc kể từ ngày nhận hồ sơ, Sở Xây dựng trả kết "
+                                        "quả cho chủ đầu tư.", ISSUED)
+    assert (obligation.is_task, obligation.deadline.offset_days) == (True, 1)
+
+
+def test_a_deadline_that_starts_a_sentence_after_a_steps_title_finds_its_unit() -> None:
+    [task] = tasks_in("*Bước 4: Trả kết quả *(0,5 ngày làm việc) Trong thời hạn 0,5 ngày làm việc, Sở Xây dựng, UBND "
+                      "cấp xã trả kết quả cho chủ đầu tư.", "PHỤ LỤC")
+    assert task.lead == "Sở Xây dựng, UBND cấp xã"

@@ -24,6 +24,7 @@ conditions ("đất sử dụng ổn định trước ngày 15/10/1993"), not de
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -76,7 +77,7 @@ _ONE_UNIT = re.compile(_UNIT, _I)
 _RELATIVE = re.compile(
     r"(?P<cue>trong\s+(?:thời\s+hạn|vòng|thời\s+gian)(?:\s+(?:tối\s+đa|không\s+quá|chậm\s+nhất))?"
     r"|trong|chậm\s+nhất(?:\s+(?:là|sau))?|không\s+quá|tối\s+đa|sau)\s+"
-    r"(?P<n>\d{1,3})\s+ngày(?P<work>\s+làm\s+việc)?"
+    r"(?P<n>\d{1,3}(?:,5)?)\s+ngày(?P<work>\s+làm\s+việc)?"
     r"(?:\s*,?\s*\(?\s*(?:kể\s+từ|tính\s+từ)\s+(?P<anchor>(?:ngày|khi|thời\s+điểm)[^,;.()]{0,70}?)"
     r"(?=\s*(?:[,;.()]|$|\s(?:các|cơ\s+quan|phải|để|theo|thì|mà)\s)))?", _I)
 _OPEN_CUE = re.compile(r"^trong\s+(?:thời\s+hạn|vòng|thời\s+gian)", _I)
@@ -332,7 +333,7 @@ def _relatives(text: str, start: int, end: int, issued: date | None,
             continue  # "không quá 03 ngày làm việc" alone is a processing time, not a deadline
         if _EFFECT.search(text[start:match.start()]):
             continue  # "có hiệu lực sau 10 ngày kể từ ngày ký"
-        offset = int(match.group("n"))
+        offset = math.ceil(float(match.group("n").replace(",", ".")))  # half a day is due within the day
         due, estimated = None, False
         if anchor and issued and _OWN_DATE_ANCHOR.match(anchor):
             due = _add_days(issued, offset, bool(match.group("work")))

@@ -76,6 +76,10 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
         own = actor_of(clause, openings=sentence[start - 1] != ";")
         # not the last of the units a semicolon lists: «Sở Văn hoá …; UBND các xã, phường niêm yết …»
         actor = actor if own and actor and actor.endswith(own) else own or actor
+    if actor is None and item.start and sentence[item.start].isupper():
+        # a capitalised deadline inside the line starts its own sentence after a step's title:
+        # «Bước 4: Trả kết quả (0,5 ngày làm việc) Trong thời hạn 0,5 ngày làm việc, Sở Xây dựng trả …»
+        actor = actor_of(sentence[item.start:])
     reason = classify(sentence, item, actor, loose, section)
     lead: str | None = None
     coordinate: tuple[str, ...] = ()
