@@ -27,7 +27,7 @@ ONNX_DIR = "onnx"
 INT8_FILE = "model_qint8.onnx"
 # Bump when the recipe of bot/retrieval/onnx_export.py changes what the copy computes: the copy
 # is rebuilt, and stores it embedded are re-embedded (it is part of their fingerprint).
-RECIPE_VERSION = "2"
+RECIPE_VERSION = "3"
 DEFAULT_MAX_LENGTH = 512
 
 
