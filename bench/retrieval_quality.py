@@ -4,8 +4,8 @@ The articles are written out as files and ingested by the real pipeline into one
 embedding runtime under --out (kept between runs: ingestion is incremental, so only the first run
 pays for encoding). Then every question runs through the real PassageSearch in three modes
 (hybrid, BM25 only, dense only), with diacritics and without, and the script prints hit@1, hit@5
-and MRR@10 by article for each runtime, the differences of onnx-int8 from torch (goal: within
-0.005), then a grid of fusion settings (first runtime) so the defaults are chosen by measurement.
+and MRR@10 by article for each runtime, the differences of onnx-int8 from torch (goal: at most
+0.005 lower), then a grid of fusion settings (first runtime) so the defaults are chosen by measurement.
 
     .venv/bin/python bench/retrieval_quality.py [--alqac DIR] [--out DIR] [--limit N] [--grid]
                                                 [--runtimes torch onnx-int8]
@@ -35,7 +35,7 @@ from bot.retrieval.vietnamese import fold  # noqa: E402
 DEFAULT_ALQAC = ROOT.parent / "shared" / "eval" / "alqac"
 RESULTS = 10
 RUNTIMES = ("torch", "onnx-int8")
-QUALITY_GOAL = 0.005  # issue #17: int8 within this of fp32 in hit@1 and MRR@10
+QUALITY_GOAL = 0.005  # issue #17: int8 loses at most this against fp32 in hit@1 and MRR@10
 
 
 def ranked_articles(search: PassageSearch, question: str, names: dict[str, str], mode: str) -> list[str]:
@@ -103,9 +103,10 @@ def main() -> None:
         for rt in others:
             for mode in ("hybrid", "dense"):
                 delta = {k: results[rt][mode][k] - results[base][mode][k] for k in ("hit@1", "MRR@10")}
-                verdict = "ok" if all(abs(v) <= QUALITY_GOAL for v in delta.values()) else "OUTSIDE GOAL"
+                # a gain is no loss of quality: only a drop beyond the goal fails it
+                verdict = "ok" if all(v >= -QUALITY_GOAL for v in delta.values()) else "OUTSIDE GOAL"
                 print(f"{rt} - {base}, {mode:6}: " + "  ".join(f"{k} {v:+.3f}" for k, v in delta.items())
-                      + f"   (goal within {QUALITY_GOAL}: {verdict})")
+                      + f"   (goal: at most {QUALITY_GOAL} lower: {verdict})")
 
 
 def measure(args: argparse.Namespace, runtime: str, names: dict[str, str],

@@ -40,8 +40,8 @@ class Embedding(_Section):
     passage_prefix: str = "passage: "
     batch_size: int = Field(32, ge=1, le=1024)
     device: str = "cpu"
-    # torch: sentence-transformers in fp32; onnx-int8: the int8 ONNX copy built by prepare-model.
-    runtime: Literal["torch", "onnx-int8"] = "torch"
+    # onnx-int8: the int8 ONNX copy built by prepare-model; torch: sentence-transformers in fp32.
+    runtime: Literal["torch", "onnx-int8"] = "onnx-int8"
 
 
 class Chunking(_Section):

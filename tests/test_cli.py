@@ -114,9 +114,10 @@ def started_by_multiprocessing(pid: int) -> bool:
     return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
 
 
-def loaded_torch(pid: int) -> bool:
-    """Whether the process has the model's runtime (torch) in memory."""
-    return "libtorch" in Path(f"/proc/{pid}/maps").read_text()
+def loaded_model(pid: int) -> bool:
+    """Whether the process has the model's runtime (onnxruntime, or torch) in memory."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return "libonnxruntime" in maps or "onnxruntime_pybind11_state" in maps or "libtorch" in maps
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads processes from Linux /proc")
@@ -139,13 +140,13 @@ async def test_telegram_answers_in_a_process_of_its_own_and_stops_with_it(ingest
             [answer] = await fake.wait_for_messages(11, 1, timeout=120)
             children = child_pids(bot.pid)
             [answering] = [pid for pid in children if started_by_multiprocessing(pid)]
-            torch_in = (loaded_torch(bot.pid), loaded_torch(answering))
+            model_in = (loaded_model(bot.pid), loaded_model(answering))
         finally:
             bot.terminate()
             code = bot.wait(60)
 
     assert "31/3/2026" in answer.text and "Kế hoạch 0125/KH-UBND" in answer.text
-    assert torch_in == (False, True)  # the model is loaded once, in the answering process
+    assert model_in == (False, True)  # the model is loaded once, in the answering process
     assert code == 0, log.read_text()
     assert not Path(f"/proc/{answering}").exists()  # stopped (and reaped) by the bot
     # (PTB may log that its last poll was cut short by the stop: «… to ensure graceful shutdown».)
