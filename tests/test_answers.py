@@ -199,6 +199,19 @@ def test_another_provinces_plan_does_not_answer_for_this_one(answerer: Answerer)
     assert not dates(answer.text)
 
 
+def test_a_document_named_by_a_title_the_store_lacks_is_not_answered_by_another(answerer: Answerer) -> None:
+    # The Đắk Lắk plan on election awards has the deadline asked, but not the plan named.
+    answer = answerer.ask("Kế hoạch phòng, chống mua bán người của tỉnh Đắk Lắk: hồ sơ đề nghị tặng Bằng khen "
+                          "gửi về Sở Nội vụ trước ngày nào?")
+    assert not answer.found and not dates(answer.text)
+
+
+def test_the_place_asked_is_no_evidence_that_its_documents_answer(answerer: Answerer) -> None:
+    # Only the words «UBND tỉnh Đắk Lắk», «Sở Nội vụ», «tổ chức» match the Đắk Lắk plans.
+    answer = answerer.ask("UBND tỉnh Đắk Lắk giao Sở Nội vụ tổ chức hội thi cà phê khi nào?")
+    assert not answer.found and not dates(answer.text)
+
+
 @pytest.mark.parametrize("question", ["kế hoạch của tỉnh Đắk Lắk, hạn nộp hồ sơ khen thưởng bầu cử",
                                       "ke hoach cua tinh dak lak han nop ho so khen thuong bau cu"])
 def test_the_province_asked_about_answers(answerer: Answerer, question: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from bot.retrieval.doc_refs import find_refs, matching
 from bot.retrieval.lexical import LexicalIndex
-from bot.retrieval.questions import Intent, understand
+from bot.retrieval.questions import Intent, named_title, understand
 from bot.retrieval.vietnamese import fold, has_diacritics, sentences, syllables
 
 KNOWN = ["0125/KH-UBND", "0124/KH-UBND", "17/CT-BTTTT", "982/KH-UBND", "224/CĐ-TTg",
@@ -139,3 +139,15 @@ def test_intent(question: str, intent: Intent) -> None:
 ])
 def test_follow_up(question: str, follow_up: bool) -> None:
     assert understand(question).follow_up is follow_up
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("Quy tắc ứng xử của công chức hải quan với người khai hải quan: khi nghe điện thoại phải xưng gì?",
+     "ung xu cua cong chuc hai quan voi nguoi khai hai quan"),
+    ("ke hoach phong chong mua ban nguoi cua tinh dak lak giao so nao chu tri",
+     "phong chong mua ban nguoi cua tinh dak lak"),
+    ("Kế hoạch 0125/KH-UBND: hạn nộp hồ sơ là khi nào?", None),
+    ("hạn nộp hồ sơ khen thưởng theo kế hoạch 0125 là khi nào?", None),
+])
+def test_a_question_that_opens_with_a_document_names_its_title(question: str, title: str | None) -> None:
+    assert named_title(understand(question)) == title

@@ -17,13 +17,13 @@ from bot.config import Answers as AnswerConfig
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, overlap, pairs,
+from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerpt, overlap, pairs,
                                     passage_sentences, recipient, table_header, takes_effect, topic_terms,
                                     without_refs)
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
-from bot.retrieval.questions import Intent, Question, own_topic, understand
+from bot.retrieval.questions import Intent, Question, named_title, own_topic, understand
 from bot.retrieval.scope import Focus, Scopes
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, syllables
@@ -37,6 +37,13 @@ FOCUS_MAX_PASSAGES = 120
 # The last answer's document answers a question that stands alone when it covers at least this
 # share of what the best of the whole store covers (tuning half of the follow-up pairs).
 MERIT_SHARE = 0.75
+# A document is the one a question names by its title («Quy chế … của tỉnh X: …») when its title
+# and opening hold at least this share of the title's word pairs (tuning half: the documents
+# named 0.5 and above, the others 0.33 and below).
+TITLE_SHARE = 0.4
+TITLE_HEAD_CHARS = 1500
+# Words of a place's name: the place decides the scope, not which of its documents is named.
+_PLACE_WORDS = {"tinh", "thanh", "pho", "tp"}
 _TAG_QUESTION = re.compile(r"\b(?:la )?(?:dung hay sai|dung hay khong|dung khong|phai khong|co dung khong|"
                            r"la dung|la sai)\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
@@ -146,8 +153,11 @@ class Answerer:
             if elsewhere.found and elsewhere.sources:
                 elsewhere.text = self._moved_on(sources or [], elsewhere) + elsewhere.text
                 return _remember(conversation, question, elsewhere)
+        # The place asked decides where to look, so its name is no evidence that a document of
+        # that place answers («Điều lệ Quỹ … tỉnh Nghệ An» against any Nghệ An decision).
+        judged = replace(question, text=without_places(question.text)) if asked else question
         # Plans that cite a document answer only what they say themselves: no named-document leniency.
-        if not passages or not self._confident(question, passages, focused=focus.named and not focus.cited):
+        if not passages or not self._confident(judged, passages, focused=focus.named and not focus.cited):
             if asked and self._answerable(question, wider):
                 return self._other_issuer(question, asked)  # another issuer's document would answer
             return self._not_found(question, sources if focus.named else None)
@@ -208,6 +218,8 @@ class Answerer:
         scorer, pick = self._pick(question, passages, focus)
         if focus.cited and not scorer.supports(pick):
             return None  # the plans citing the document do not say what is asked of it
+        if not focus.named and not self._is_named(question, pick.passage.source):
+            return None  # the question names a document by title, and this is another one
         fact = self._fact(question, pick)
         quoted = _with_items(pick)
         quote = excerpt(quoted, QUOTE_CHARS + 300, cue_at(question.intent, quoted, scorer.wanted))
@@ -216,6 +228,19 @@ class Answerer:
             lead = f"{self._implementing(pick.passage.source, focus.cited)}\n{lead}"
         text = f"{lead}\nTrích: «{quote}»\n— {pick.passage.citation()}."
         return Answer(question.text, text, found=True, sources=self._sources(pick, passages, scorer))
+
+    def _is_named(self, question: Question, source: str) -> bool:
+        """Whether the document could be the one the question names by title: its title and
+        opening hold the title's word pairs («Quy tắc ứng xử của công chức hải quan» is not the
+        Cục Thuế's «Quy tắc ứng xử với người nộp thuế»). True when no title is named."""
+        title = named_title(question)
+        wanted = title_pairs(title) if title else set()
+        if len(wanted) < 2:
+            return True
+        meta = self.search.metadata(source)
+        head = fold(" ".join([meta.get("title") or "", meta.get("issuer") or ""]
+                             + [p.text for p in self.search.document_passages(source)]))[:TITLE_HEAD_CHARS]
+        return len(wanted & pairs(head)) / len(wanted) >= TITLE_SHARE
 
     def _implementing(self, source: str, cited: Sequence[DocRef]) -> str:
         """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển
@@ -409,6 +434,12 @@ def pair_coverage(question: str, passage: Passage) -> float:
     ("khen thưởng", not just "khen" and "thưởng" somewhere)."""
     wanted = pairs(_asked(question))
     return len(wanted & pairs(_searchable(passage))) / len(wanted) if wanted else 0.0
+
+
+def title_pairs(title: str) -> set[tuple[str, str]]:
+    """The word pairs that say what a named title is about: no place, number or filler word."""
+    text = re.sub(r"\d\S*", " ", without_places(title))
+    return {p for p in pairs(text) if not set(p) & (FILLER | _PLACE_WORDS)}
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:

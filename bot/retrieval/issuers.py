@@ -79,8 +79,22 @@ _NATIONAL = re.compile(r"^(?:thu tuong|chinh phu|van phong chinh phu|bo |quoc ho
                        r"vien kiem sat nhan dan toi cao|ngan hang nha nuoc|kiem toan nha nuoc|cuc |tong cuc )")
 
 
-def is_national(issuer: str | None) -> bool:
-    return bool(issuer and _NATIONAL.match(fold(issuer).strip()))
+# «Ban Chỉ đạo Nhà nước về du lịch», «Ban Chỉ đạo quốc gia …»: central wherever the name says so.
+_NATIONAL_BOARD = re.compile(r"^ban chi dao (?:nha nuoc|quoc gia|trung uong|cua chinh phu)\b")
+# The issuer's code in a number («3621/QĐ-BYT», «224/CĐ-TTg») when the issuer's name is missing.
+_NATIONAL_CODES = {"ttg", "cp", "vpcp", "byt", "btc", "bnv", "bct", "bxd", "btttt", "bkhcn", "bgddt", "bnnmt",
+                   "bnnptnt", "bca", "bqp", "btp", "bvhttdl", "bldtbxh", "bkhdt", "btnmt", "bgtvt", "bng",
+                   "nhnn", "ktnn"}
+
+
+def is_national(issuer: str | None, doc_number: str | None = None) -> bool:
+    """Whether a central body issued the document: by its issuer's name, or else by the issuer's
+    code that ends its number."""
+    if issuer:
+        name = fold(issuer).strip()
+        return bool(_NATIONAL.match(name) or _NATIONAL_BOARD.match(name))
+    code = re.split(r"[-/]", fold(doc_number or ""))[-1].strip()
+    return code in _NATIONAL_CODES
 
 
 def document_places(issuer: str | None, title: str | None, body: Iterable[str]) -> set[str]:

@@ -80,3 +80,22 @@ def own_topic(text: str) -> set[str]:
     """The question's words beyond what it asks for: "tiêu chí khen thưởng" -> {khen, thuong}."""
     rest = _ASKING_PHRASES.sub(" ", fold(text))
     return {s for s in syllables(rest) if s not in _ASKING_WORDS and not s.isdigit()}
+
+
+# «Quy chế … của tỉnh X: …», «Kế hoạch … quy định …»: a question that opens with a document's
+# kind and what it is about names that document by its title.
+_KINDS = (r"ke hoach|quy che|dieu le|quy dinh|quy tac|ket luan|chi thi|quyet dinh|de an|chuong trinh|"
+          r"huong dan|nghi quyet|thong bao|cong van|phuong an|thong tu|nghi dinh")
+_NAMED_TITLE = re.compile(rf"^\W*(?:theo\s+)?(?:{_KINDS})\s+(?P<title>[^:?]+?)\s*"
+                          r"(?::|\b(?:quy dinh|co hieu luc|giao|dat muc tieu)\b)")
+
+
+def named_title(question: Question) -> str | None:
+    """What the document the question opens with is about, as its title would say it
+    («Quy tắc ứng xử của công chức hải quan …: …» -> "ung xu cua cong chuc hai quan …");
+    None when the question does not open by naming a document."""
+    text = fold(question.text)
+    for ref in question.refs:
+        text = text.replace(ref.text, " ")
+    found = _NAMED_TITLE.match(text)
+    return found["title"].strip() or None if found else None

@@ -94,7 +94,7 @@ class Scopes:
             for source in self.search.sources():
                 meta = self.search.metadata(source)
                 whole = [p.text for p in self.search.document_passages(source)]
-                if is_national(meta.get("issuer")):
+                if is_national(meta.get("issuer"), meta.get("doc_number")):
                     self._places[source] = mentioned_places(whole)
                 else:
                     self._places[source] = own_places(meta.get("issuer"), meta.get("title"), whole) or None

@@ -1,0 +1,26 @@
+"""Whose document: central bodies, whose documents answer for no province they do not name."""
+from __future__ import annotations
+
+import pytest
+
+from bot.retrieval.issuers import is_national
+
+
+@pytest.mark.parametrize(("issuer", "number"), [
+    ("Ban chỉ đạo nhà nước về du lịch", "170/QĐ-BCĐNNDL"),
+    (None, "3621/QĐ-BYT"),
+    (None, "224/CĐ-TTg"),
+    ("Bộ Y tế", None),
+])
+def test_central_bodies_by_name_or_by_the_code_of_their_number(issuer: str | None, number: str | None) -> None:
+    assert is_national(issuer, number)
+
+
+@pytest.mark.parametrize(("issuer", "number"), [
+    ("Ủy ban nhân dân tỉnh Nghệ An", "3621/QĐ-BYT"),  # the issuer's name decides when it is known
+    ("Ban Chỉ đạo phát triển du lịch tỉnh Quảng Ninh", None),
+    (None, "12/KH-UBND"),
+    (None, None),
+])
+def test_provincial_or_unknown_issuers_are_not_central(issuer: str | None, number: str | None) -> None:
+    assert not is_national(issuer, number)
