@@ -96,6 +96,20 @@ def named_title(question: Question) -> str | None:
     None when the question does not open by naming a document."""
     text = fold(question.text)
     for ref in question.refs:
-        text = text.replace(ref.text, " ")
-    found = _NAMED_TITLE.match(text)
-    return found["title"].strip() or None if found else None
+        text = text.replace(ref.text, " " * len(ref.text))
+    found = _NAMED_TITLE.match(_unmarked_title_ends(question.text, text))
+    return text[found.start("title"):found.end("title")].strip() or None if found else None
+
+
+# «giáo dục» folds to the verb «giao», «đạt» to «đặt»: where the marks are typed, these words do
+# not end a title (without marks the question cannot tell, and the verb is assumed).
+_LOOK_ALIKES = re.compile(r"giáo|đạt", re.IGNORECASE)
+
+
+def _unmarked_title_ends(original: str, folded: str) -> str:
+    """`folded` with the look-alikes of title-ending verbs masked (NFC folds char for char)."""
+    if len(original) != len(folded):
+        return folded
+    for match in _LOOK_ALIKES.finditer(original):
+        folded = folded[:match.start()] + "#" * len(match.group()) + folded[match.end():]
+    return folded
