@@ -60,10 +60,10 @@ def langchain_store(settings: Settings, embeddings: "Embeddings") -> "Chroma":
     """LangChain's view of the same collection, for retrieval."""
     from langchain_chroma import Chroma
 
-    store = Chroma(collection_name=settings.store.collection, embedding_function=embeddings,
-                   client=open_client(settings), collection_metadata=COLLECTION_METADATA)
-    search_exactly(store._collection)
-    return store
+    client = open_client(settings)
+    open_collection(settings, client)  # created, or its ef_search raised, as ingestion would
+    return Chroma(collection_name=settings.store.collection, embedding_function=embeddings,
+                  client=client, collection_metadata=COLLECTION_METADATA)
 
 
 def iter_metadata(collection: "Collection") -> Iterator[tuple[str, dict]]:
