@@ -543,12 +543,6 @@ def test_a_procedure_step_of_the_competent_authority_or_the_applicant_is_a_rule(
     assert tasks_in(sentence) == []
 
 
-def test_the_unit_in_a_deadlines_anchor_does_not_lead() -> None:
-    [task] = tasks_in("Trong thời hạn 15 ngày, kể từ ngày Sở Tư pháp trình hồ sơ, Chủ tịch Ủy ban nhân dân tỉnh "
-                      "xem xét, quyết định cho phép thành lập Văn phòng giám định tư pháp.")
-    assert task.lead == "Chủ tịch Ủy ban nhân dân tỉnh"
-
-
 def test_a_heading_of_the_duties_a_unit_leads_gives_the_lead() -> None:
     section = "Chương II NỘI DUNG PHỐI HỢP > Điều 5. Nội dung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì"
     [task] = tasks_in("7. Tham mưu xây dựng, đánh giá việc thực hiện kế hoạch của Ủy ban nhân dân tỉnh về công tác "
@@ -583,26 +577,27 @@ def test_a_processing_time_that_names_only_its_result_is_a_rule() -> None:
                     "PHỤ LỤC > 1. Trình tự thực hiện") == []
 
 
-def test_a_unit_with_a_duty_after_an_opening_time_phrase_leads() -> None:
-    [task] = tasks_in("- Trong thời hạn 03 ngày làm việc kể từ ngày tiếp nhận đăng ký cai nghiện tự nguyện Công an "
-                      "cấp xã có trách nhiệm giúp Chủ tịch Ủy ban nhân dân cấp xã thẩm định hồ sơ đăng ký.")
-    assert task.lead == "Công an cấp xã"
-
-
-def test_a_unit_of_a_coordinating_list_after_an_opening_does_not_lead() -> None:
-    [task] = tasks_in("a) Trên cơ sở đề xuất kinh phí của các sở, ban, ngành, địa phương, chủ trì tổng hợp, trình cấp "
-                      "có thẩm quyền và phối hợp với các sở, ban, ngành, Ủy ban nhân dân xã, phường bố trí kinh phí "
-                      "trong dự toán ngân sách nhà nước hằng năm.", "IV. PHÂN CÔNG NHIỆM VỤ > 2. Sở Tài chính")
-    assert task.lead == "Sở Tài chính"
-
-
 def test_half_a_working_day_is_a_deadline_within_the_day() -> None:
     [obligation] = sentence_obligations("Trong thời hạn 0,5 ngày làm việc kể từ ngày nhận hồ sơ, Sở Xây dựng trả kết "
                                         "quả cho chủ đầu tư.", ISSUED)
     assert (obligation.is_task, obligation.deadline.offset_days) == (True, 1)
 
 
-def test_a_deadline_that_starts_a_sentence_after_a_steps_title_finds_its_unit() -> None:
-    [task] = tasks_in("*Bước 4: Trả kết quả *(0,5 ngày làm việc) Trong thời hạn 0,5 ngày làm việc, Sở Xây dựng, UBND "
-                      "cấp xã trả kết quả cho chủ đầu tư.", "PHỤ LỤC")
-    assert task.lead == "Sở Xây dựng, UBND cấp xã"
+@pytest.mark.parametrize(("sentence", "section", "lead"), [
+    pytest.param("Trong thời hạn 15 ngày, kể từ ngày Sở Tư pháp trình hồ sơ, Chủ tịch Ủy ban nhân dân tỉnh xem "
+                 "xét, quyết định cho phép thành lập Văn phòng giám định tư pháp.", "",
+                 "Chủ tịch Ủy ban nhân dân tỉnh", id="not-the-unit-in-the-deadlines-anchor"),
+    pytest.param("- Trong thời hạn 03 ngày làm việc kể từ ngày tiếp nhận đăng ký cai nghiện tự nguyện Công an cấp "
+                 "xã có trách nhiệm giúp Chủ tịch Ủy ban nhân dân cấp xã thẩm định hồ sơ đăng ký.", "",
+                 "Công an cấp xã", id="a-unit-with-a-duty-after-an-opening-time-phrase"),
+    pytest.param("a) Trên cơ sở đề xuất kinh phí của các sở, ban, ngành, địa phương, chủ trì tổng hợp, trình cấp có "
+                 "thẩm quyền và phối hợp với các sở, ban, ngành, Ủy ban nhân dân xã, phường bố trí kinh phí trong "
+                 "dự toán ngân sách nhà nước hằng năm.", "IV. PHÂN CÔNG NHIỆM VỤ > 2. Sở Tài chính",
+                 "Sở Tài chính", id="not-a-unit-of-a-coordinating-list-after-an-opening"),
+    pytest.param("*Bước 4: Trả kết quả *(0,5 ngày làm việc) Trong thời hạn 0,5 ngày làm việc, Sở Xây dựng, UBND cấp "
+                 "xã trả kết quả cho chủ đầu tư.", "PHỤ LỤC",
+                 "Sở Xây dựng, UBND cấp xã", id="a-deadline-starting-a-sentence-after-a-steps-title"),
+])
+def test_the_unit_that_acts_leads(sentence: str, section: str, lead: str) -> None:
+    [task] = tasks_in(sentence, section)
+    assert task.lead == lead
