@@ -167,6 +167,14 @@ class Answerer:
         answer = self._compose(question, passages, focus)
         if answer is None:
             return self._not_found(question, None)
+        quoted = answer.sources[0] if answer.sources and not focus.named else None
+        if quoted is not None:
+            # The sentence quoted must answer, not just sit in a passage that matched.
+            if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked):
+                return self._other_issuer(question, asked)
+            what = without_places(_asked(without_refs(question)))
+            if self.scopes.unsupported(question, what, quoted.file, quoted.section, quoted.quote):
+                return self._not_found(question, None)
         if self.rewriter is not None:
             answer.text = self.rewriter.rewrite(text, passages, answer) or answer.text
         return _remember(conversation, question, answer)

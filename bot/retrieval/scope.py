@@ -12,16 +12,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
+from bot.retrieval.evidence import FILLER, pairs
 from bot.retrieval.issuers import asked_ministries, is_national, mentioned_places, ministries, places
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
 from bot.retrieval.search import Passage, PassageSearch
-from bot.retrieval.vietnamese import fold
+from bot.retrieval.vietnamese import fold, syllables
 
 # «Kế hoạch … triển khai Quyết định 213/QĐ-TTg», «Thông tư hướng dẫn Nghị định …»: the question
 # asks about a document that carries out the one it names, not about that document's own text.
 _IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
                            r"(?:thong tu|van ban|quyet dinh|nghi quyet) huong dan)\b")
+
+# The quoted sentence, read with its heading, its section and its document's title, must hold
+# this share of the question's word pairs: the passages around it may match the question while
+# the sentence an answer quotes is about something else (tuning half of bench/data/qa_dev*: the
+# unanswerable questions answered anyway 0.09-0.23, the answerable ones 0.26 and above).
+QUOTE_PAIR_SHARE = 0.25
+# A question word that at most this share of the documents use names something specific («rạp
+# chiếu phim»): a document that never uses it is about something else (the karaoke fee circular
+# for a cinema licence fee).
+RARE_SHARE = 0.05
+# Words that say what kind of answer is wanted (a date, a time), not what it is about.
+_WHEN_WORDS = set("han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc".split())
+# A folded Vietnamese syllable: abbreviations («KH&CN», «THPT», «PCCC») are spelled out in the
+# documents, so only real syllables count as words a document must use.
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
+                       r"(?:ng|nh|ch|[cmnpt])?$")
+# The unit a figure is asked in («bao nhiêu mét», «mấy tháng»): the documents may abbreviate it.
+_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)")
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,8 @@ class Scopes:
         self.search = search
         self._citing: dict[str, list[str]] | None = None        # cited number -> files citing it
         self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
+        self._words: dict[str, set[str]] | None = None          # file -> folded syllables it uses
+        self._uses: dict[str, int] = {}                           # syllable -> documents using it
 
     def named(self, question: Question, previous: Sequence[str] = ()) -> Focus:
         """Files to search: those of the documents named, else of documents that cite the
@@ -121,3 +142,54 @@ class Scopes:
         if wanted and issuer and not wanted & issuer:
             return {f"Bộ {w}" for w in wanted}
         return set()
+
+    # -- whether the answer found answers what was asked -------------------------------------
+
+    def unsupported(self, question: Question, asked: str, file: str, section: str | None, quote: str) -> bool:
+        """Whether the sentence an answer would quote does not answer the question: the quote
+        (with its heading, section and document title) holds too few of the question's word
+        pairs, or its document never uses a word of the question that few documents use.
+        `asked` is the folded question without its places, document numbers and tag («đúng
+        không?»)."""
+        title = self.search.metadata(file).get("title") or ""
+        wanted = {p for p in pairs(asked) if not set(p) <= FILLER | _WHEN_WORDS}
+        around = pairs(fold(" ".join((quote, section or "", title))))
+        if wanted and len(wanted & around) / len(wanted) < QUOTE_PAIR_SHARE:
+            return True
+        return bool(self.specific_words(asked, question) - self.words()[file]) if file in self.words() else False
+
+    def specific_words(self, asked: str, question: Question) -> set[str]:
+        """The question's words that few documents use (but some do)."""
+        self.words()
+        units = set(_ASKED_UNIT.findall(asked))  # «bao nhiêu mét»: documents write «m»
+        limit = RARE_SHARE * len(self._words or {})
+        return {w for w in syllables(asked) if w not in FILLER | units and _SYLLABLE.match(w)
+                and 0 < self._uses.get(w, 0) <= limit}
+
+    def words(self) -> dict[str, set[str]]:
+        """The folded syllables of each document (text, sections, title, issuer)."""
+        if self._words is None:
+            self._words = {}
+            for source in self.search.sources():
+                meta = self.search.metadata(source)
+                found = set(syllables(" ".join((meta.get("title") or "", meta.get("issuer") or ""))))
+                for passage in self.search.document_passages(source):
+                    found.update(syllables(passage.section))
+                    found.update(syllables(passage.text))
+                self._words[source] = found
+            for found in self._words.values():
+                for word in found:
+                    self._uses[word] = self._uses.get(word, 0) + 1
+        return self._words
+
+    def speaks_for(self, file: str, section: str | None, asked: set[str]) -> bool:
+        """Whether a document answers for the places asked where it is quoted: a central body's
+        document speaks for a province only in the part that names it (its title, or the
+        passages of the quoted section), not because it names the province somewhere else."""
+        meta = self.search.metadata(file)
+        if not asked or not is_national(meta.get("issuer"), meta.get("doc_number")):
+            return True
+        texts = [meta.get("title") or ""] + [p.text for p in self.search.document_passages(file)
+                                              if (p.section or "") == (section or "")]
+        return bool(asked & mentioned_places(texts))
+

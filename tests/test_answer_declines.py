@@ -1,0 +1,81 @@
+"""Declining what the documents do not answer: the sentence quoted must be about what was asked,
+and a central body's document speaks for a province only where it names it."""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.retrieval.answers import _asked
+from bot.retrieval.evidence import without_refs
+from bot.retrieval.issuers import without_places
+from bot.retrieval.questions import understand
+from bot.retrieval.scope import Scopes
+from bot.retrieval.search import Passage
+
+KARAOKE = "Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là 1.000.000 đồng/phòng."
+MEETING = ("Thực hiện nghiêm chỉ đạo của Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới "
+           "sáng tạo và chuyển đổi số, công tác phát triển hạ tầng số năm 2026 đạt nhiều kết quả.")
+
+
+class Store:
+    """The little of a passage search that the scopes read: documents, their passages, metadata."""
+
+    def __init__(self, documents: dict[str, tuple[dict[str, Any], list[tuple[str, str]]]]) -> None:
+        self.documents = documents
+
+    def sources(self) -> list[str]:
+        return sorted(self.documents)
+
+    def metadata(self, source: str) -> dict[str, Any]:
+        return dict(self.documents[source][0], source=source)
+
+    def document_passages(self, source: str) -> list[Passage]:
+        meta, passages = self.documents[source]
+        return [Passage.from_metadata(text, 0.0, dict(meta, source=source, section=section), chunk_id=f"{source}{i}")
+                for i, (section, text) in enumerate(passages)]
+
+
+def store() -> Store:
+    fee = ({"title": "QUY ĐỊNH MỨC THU PHÍ THẨM ĐỊNH CẤP GIẤY PHÉP KINH DOANH KARAOKE", "issuer": "Bộ Tài chính",
+            "doc_number": "110/2025/TT-BTC"}, [("Điều 4. Mức thu phí", KARAOKE)])
+    meeting = ({"title": "KẾT LUẬN PHIÊN HỌP BAN CHỈ ĐẠO VỀ CHUYỂN ĐỔI SỐ", "issuer": "Văn phòng Chính phủ",
+                "doc_number": "624/TB-VPCP"},
+               [("I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", MEETING),
+                ("PHỤ LỤC", "Tỉnh Thanh Hóa: 120 thủ tục hành chính không phụ thuộc địa giới hành chính.")])
+    # Twenty-five other documents, so that «rạp», «chiếu», «phim» are words few documents use.
+    others = {f"doc{i}.md": ({"title": f"KẾ HOẠCH SỐ {i}", "issuer": "Ủy ban nhân dân tỉnh Nghệ An"},
+                             [("I. MỤC ĐÍCH", "Phí thẩm định hồ sơ và lệ phí cấp giấy phép thực hiện theo quy định.")])
+              for i in range(25)}
+    others["cinema.md"] = ({"title": "KẾ HOẠCH PHÁT TRIỂN ĐIỆN ẢNH", "issuer": "Ủy ban nhân dân tỉnh Nghệ An"},
+                           [("I. MỤC ĐÍCH", "Hỗ trợ các rạp chiếu phim ở vùng sâu, vùng xa.")])
+    return Store({"fee.md": fee, "meeting.md": meeting, **others})
+
+
+def unsupported(scopes: Scopes, text: str, file: str, section: str, quote: str) -> bool:
+    question = understand(text)
+    return scopes.unsupported(question, without_places(_asked(without_refs(question))), file, section, quote)
+
+
+def test_a_document_that_never_names_the_specific_thing_asked_does_not_answer() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    # The karaoke fee circular shares «phí thẩm định cấp giấy phép kinh doanh», not «rạp chiếu phim».
+    assert unsupported(scopes, "Phí thẩm định cấp giấy phép kinh doanh rạp chiếu phim là bao nhiêu?",
+                       "fee.md", "Điều 4. Mức thu phí", KARAOKE)
+    assert not unsupported(scopes, "Phí thẩm định cấp giấy phép kinh doanh karaoke là bao nhiêu?",
+                           "fee.md", "Điều 4. Mức thu phí", KARAOKE)
+
+
+def test_a_quote_about_something_else_does_not_answer() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    # The passages of the meeting's conclusions match «năm 2026», the quoted sentence nothing asked.
+    assert unsupported(scopes, "luong toi thieu vung i nam 2026 la bao nhieu", "meeting.md",
+                       "I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", MEETING)
+    assert not unsupported(scopes, "ket qua phat trien ha tang so nam 2026 the nao", "meeting.md",
+                           "I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", MEETING)
+
+
+def test_a_central_document_speaks_for_a_province_only_where_it_names_it() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    assert not scopes.speaks_for("meeting.md", "I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", {"thanh hoa"})
+    assert scopes.speaks_for("meeting.md", "PHỤ LỤC", {"thanh hoa"})
+    # A province's own document answers for it wherever the quote is.
+    assert scopes.speaks_for("doc1.md", "I. MỤC ĐÍCH", {"nghe an"})
