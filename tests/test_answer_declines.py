@@ -34,6 +34,11 @@ class Store:
                 for i, (section, text) in enumerate(passages)]
 
 
+    @property
+    def passages(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        return {p.chunk_id: (p.text, {"source": s}) for s in self.sources() for p in self.document_passages(s)}
+
+
 def store() -> Store:
     fee = ({"title": "QUY ĐỊNH MỨC THU PHÍ THẨM ĐỊNH CẤP GIẤY PHÉP KINH DOANH KARAOKE", "issuer": "Bộ Tài chính",
             "doc_number": "110/2025/TT-BTC"}, [("Điều 4. Mức thu phí", KARAOKE)])
@@ -79,3 +84,20 @@ def test_a_central_document_speaks_for_a_province_only_where_it_names_it() -> No
     assert scopes.speaks_for("meeting.md", "PHỤ LỤC", {"thanh hoa"})
     # A province's own document answers for it wherever the quote is.
     assert scopes.speaks_for("doc1.md", "I. MỤC ĐÍCH", {"nghe an"})
+
+
+def test_prepared_scopes_answer_without_reading_the_store_again() -> None:
+    """The answer process prepares the whole-store maps before it says ready: the first question
+    after a start does not wait seconds for them, and threads never race to build them."""
+    documents = store()
+    scopes = Scopes(documents)  # type: ignore[arg-type]
+    scopes.prepare()
+
+    def gone(*_: object) -> None:
+        raise AssertionError("the store was read again while answering")
+
+    documents.document_passages = gone  # type: ignore[method-assign]
+    documents.sources = gone  # type: ignore[method-assign]
+    assert unsupported(scopes, "Phí thẩm định cấp giấy phép kinh doanh rạp chiếu phim là bao nhiêu?",
+                       "fee.md", "Điều 4. Mức thu phí", KARAOKE)
+    assert scopes.document_places()["doc1.md"] == {"nghe an"}

@@ -248,6 +248,8 @@ def serve(conn: Connection, settings: "Settings", factory: Factory, threads: int
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the bot stops us
     try:
         answerer = factory(settings)
+        if prepare := getattr(answerer, "prepare", None):
+            prepare()
         search = getattr(answerer, "search", None)
         conn.send(("ready", bool(search is not None and search.is_empty())))
     except BaseException:

@@ -112,6 +112,12 @@ class Answerer:
         self.rewriter = rewriter
         self.scopes = Scopes(search)
 
+    def prepare(self) -> "Answerer":
+        """Build what questions consult across the whole store (cited numbers, places, the
+        words of each document) now, so the first question does not wait for it."""
+        self.scopes.prepare()
+        return self
+
     # -- entry point ------------------------------------------------------------------------
 
     def ask(self, text: str, conversation: Conversation | None = None) -> Answer:

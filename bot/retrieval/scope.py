@@ -70,6 +70,8 @@ class Scopes:
 
     def __init__(self, search: PassageSearch) -> None:
         self.search = search
+        # Maps built on first use (or by prepare), each assigned only once complete: a question
+        # answered on another thread meanwhile builds its own rather than reading half of one.
         self._citing: dict[str, list[str]] | None = None        # cited number -> files citing it
         self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
         self._words: dict[str, set[str]] | None = None          # file -> folded syllables it uses
@@ -97,28 +99,35 @@ class Scopes:
 
     def citing_files(self, question: Question) -> list[str]:
         """Files that cite a number the question names (the plans implementing it)."""
+        citing = self.citing()
+        found = matching(question.refs, citing)
+        return sorted({s for number in found for s in citing[number]})
+
+    def citing(self) -> dict[str, list[str]]:
+        """Cited number -> the files that cite it."""
         if self._citing is None:
-            self._citing = {}
+            citing: dict[str, list[str]] = {}
             for text, meta in self.search.passages.values():
                 for number in cited_numbers(text):
-                    files = self._citing.setdefault(number, [])
+                    files = citing.setdefault(number, [])
                     if meta.get("source") not in files:
                         files.append(meta.get("source", ""))
-        found = matching(question.refs, self._citing)
-        return sorted({s for number in found for s in self._citing[number]})
+            self._citing = citing
+        return self._citing
 
     def document_places(self) -> dict[str, set[str] | None]:
         """The places each document answers for: its own (by issuer, title or text); for a
         central body's document every place it names; None when nothing ties it to a place."""
         if self._places is None:
-            self._places = {}
+            found: dict[str, set[str] | None] = {}
             for source in self.search.sources():
                 meta = self.search.metadata(source)
                 whole = [p.text for p in self.search.document_passages(source)]
                 if is_national(meta.get("issuer"), meta.get("doc_number")):
-                    self._places[source] = mentioned_places(whole)
+                    found[source] = mentioned_places(whole)
                 else:
-                    self._places[source] = own_places(meta.get("issuer"), meta.get("title"), whole) or None
+                    found[source] = own_places(meta.get("issuer"), meta.get("title"), whole) or None
+            self._places = found
         return self._places
 
     def by_place(self, question: Question, focus: Focus) -> tuple[Focus, set[str]]:
@@ -169,18 +178,27 @@ class Scopes:
     def words(self) -> dict[str, set[str]]:
         """The folded syllables of each document (text, sections, title, issuer)."""
         if self._words is None:
-            self._words = {}
+            words: dict[str, set[str]] = {}
+            uses: dict[str, int] = {}
             for source in self.search.sources():
                 meta = self.search.metadata(source)
                 found = set(syllables(" ".join((meta.get("title") or "", meta.get("issuer") or ""))))
                 for passage in self.search.document_passages(source):
                     found.update(syllables(passage.section))
                     found.update(syllables(passage.text))
-                self._words[source] = found
-            for found in self._words.values():
+                words[source] = found
                 for word in found:
-                    self._uses[word] = self._uses.get(word, 0) + 1
+                    uses[word] = uses.get(word, 0) + 1
+            self._uses, self._words = uses, words
         return self._words
+
+    def prepare(self) -> None:
+        """Build every map now rather than on the first question that needs one: over the
+        whole corpus they take seconds, and questions answered at once on several threads
+        must not each start building them."""
+        self.citing()
+        self.document_places()
+        self.words()
 
     def speaks_for(self, file: str, section: str | None, asked: set[str]) -> bool:
         """Whether a document answers for the places asked where it is quoted: a central body's
