@@ -601,3 +601,28 @@ def test_half_a_working_day_is_a_deadline_within_the_day() -> None:
 def test_the_unit_that_acts_leads(sentence: str, section: str, lead: str) -> None:
     [task] = tasks_in(sentence, section)
     assert task.lead == lead
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    pytest.param("Định kỳ 06 tháng các cơ quan có liên quan báo cáo kết quả thực hiện gửi về Sở Khoa học và Công "
+                 "nghệ để tổng hợp.", "các cơ quan có liên quan", id="a-class-of-units-in-lower-case-after-the-time"),
+    pytest.param("Sở Y tế tiếp tục bám sát tình hình, báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
+                 "Sở Y tế", id="an-adverb-starts-the-predicate-whatever-verb-follows"),
+    pytest.param("**1.** Bộ trưởng, Thủ trưởng các cơ quan ngang Bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân "
+                 "dân các tỉnh, thành phố trực thuộc Trung ương, Chủ tịch Hội đồng thành viên các Tập đoàn *tiếp tục "
+                 "nâng cao tinh thần trách nhiệm*, gửi báo cáo về Bộ Xây dựng chậm nhất ngày 10 tháng 12 năm 2025.",
+                 "Bộ trưởng, Thủ trưởng các cơ quan ngang Bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân các "
+                 "tỉnh, thành phố trực thuộc Trung ương, Chủ tịch Hội đồng thành viên các Tập đoàn",
+                 id="a-long-list-of-addressees-before-an-italic-predicate"),
+])
+def test_the_subject_of_the_sentence_leads(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead
+
+
+def test_a_regulations_title_names_the_unit_whose_duties_it_lists() -> None:
+    title = "QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC CỦA SỞ TƯ PHÁP"
+    assert unit_heading(title) == "SỞ TƯ PHÁP"
+    tasks = tasks_in("đ) Định kỳ hằng quý báo cáo Chủ tịch Ủy ban nhân dân tỉnh về tình hình xây dựng pháp luật.",
+                     f"{title} > Điều 2. Nhiệm vụ và quyền hạn > 1. Về xây dựng pháp luật")
+    assert [task.lead for task in tasks] == ["SỞ TƯ PHÁP"]

@@ -41,13 +41,18 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # level, «UBND cấp xã», stays in the name), «Sở Xây dựng phân công cán bộ …»
                     # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
                     r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết")
+# Words that open a predicate and never a unit's name: modals and the adverbs of a directive
+# («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
+_PREDICATE_START = r"(?:phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
-    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[A-ZĐ]))(?={_ORG_START})){{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[A-ZĐ]))(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
-    # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»
-    rf"(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
+    # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that
+    # only a predicate starts with, whatever verb follows: «… tiếp tục bám sát tình hình …»
+    rf"(?:(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
+    rf"|(?<=\s)(?-i:{_PREDICATE_START})\s+)"
     rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
 # Words that open a sentence with a time, a ground or a link before its unit is named.
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
@@ -62,7 +67,9 @@ _ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
 # «yêu cầu», «đề nghị», «giao» in the text, or opening a later sentence.
 _ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
-_UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
+# A unit named in capitals, or a class of units in lower case right after the time: «Định kỳ 06
+# tháng các cơ quan có liên quan báo cáo …».
+_UNIT_WORD = re.compile(rf"(?<=\s)(?:(?-i:{ORG_WORD})|(?=(?-i:các|mỗi|từng)\s){ORG_WORD})", _I)
 # Not the anchor of a period: «kể từ ngày Sở Y tế có văn bản …, cơ sở phải nộp …».
 _AFTER_TIME = re.compile(r"(?:(?<!từ\s)ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
 _HAS_DUTY = re.compile(rf"(?-i:{ORG_WORD})[^,:;.()]{{0,80}}?\s(?:có|chịu)\s+trách\s+nhiệm\b", _I)
@@ -96,8 +103,9 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     topic that ends in a colon («Về việc …: Giao Bộ Nội vụ nghiên cứu …»); the unit asked to do
     it when the named one asks («UBND Thành phố yêu cầu các sở, ngành … triển khai»). Without
     openings, only a unit the text starts with."""
-    # Bold markers left by the source («**Điều 2. **Giao …») hide the words around them.
-    text = _LEAD_IN.sub("", strip_marker(text.replace("**", "").lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
+    # Bold and italic markers left by the source («**Điều 2. **Giao …», «… liên quan *tiếp tục …*»)
+    # hide the words around them.
+    text = _LEAD_IN.sub("", strip_marker(text.replace("*", "").lstrip(" ")).lstrip(" "), count=1).lstrip(" ")
     text = _ASIDE.sub("", text)
     match = _ACTOR_COLON.match(text)
     if match:

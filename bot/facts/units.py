@@ -161,8 +161,11 @@ def lead_and_coordinate(clause: str, actor: str | None) -> tuple[str | None, tup
 _HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục)\s+\d{1,3}|[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}|[a-zđ])"
                              r"\s*[.)\-–:]\s*", _I)
 # "Trách nhiệm của Sở Tài chính", "Sở Tài chính có trách nhiệm:" name the unit too.
+# A regulation's title names it as well: «QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC
+# CỦA SỞ TƯ PHÁP».
 _RESPONSIBILITY = re.compile(
     r"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?\s+(?:của|giao)\s+"
+    r"|^(?:quy\s+định\s+)?chức\s+năng,\s*nhiệm\s+vụ(?:,\s*|\s+và\s+)quyền\s+hạn(?:\s+và\s+cơ\s+cấu\s+tổ\s+chức)?\s+của\s+"
     r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
 # «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
 _UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?)\s*[:.]?$", _I)
