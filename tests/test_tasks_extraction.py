@@ -626,3 +626,40 @@ def test_a_regulations_title_names_the_unit_whose_duties_it_lists() -> None:
     tasks = tasks_in("đ) Định kỳ hằng quý báo cáo Chủ tịch Ủy ban nhân dân tỉnh về tình hình xây dựng pháp luật.",
                      f"{title} > Điều 2. Nhiệm vụ và quyền hạn > 1. Về xây dựng pháp luật")
     assert [task.lead for task in tasks] == ["SỞ TƯ PHÁP"]
+
+
+def test_a_number_spelt_out_after_its_digits_is_read() -> None:
+    [task] = tasks_in("Trong vòng 20 (hai mươi) ngày làm việc kể từ ngày nhận hồ sơ hợp lệ, Ủy ban nhân dân cấp xã "
+                      "rà soát, lập danh sách đối tượng.")
+    assert (task.deadline.offset_days, task.deadline.anchor) == (20, "ngày nhận hồ sơ hợp lệ")
+    assert task.lead == "Ủy ban nhân dân cấp xã"
+
+
+def test_a_span_of_hours_is_a_time_to_act_within() -> None:
+    [task] = tasks_in("- Xử lý các điểm nước tù đọng trong 24-48 giờ sau khi nước rút.",
+                      "IV. TỔ CHỨC THỰC HIỆN > 3. Ủy ban nhân dân các xã, phường")
+    assert (task.deadline.kind, task.deadline.offset_days) == (DeadlineKind.RELATIVE, 2)
+    assert task.lead == "Ủy ban nhân dân các xã, phường"
+
+
+def test_a_lead_time_before_an_event_is_a_deadline() -> None:
+    [task] = tasks_in("1. Các cơ quan, đơn vị, địa phương gửi hồ sơ đề nghị khen thưởng đến Sở Nội vụ chậm nhất trước "
+                      "05 ngày tổ chức hội nghị tổng kết.")
+    assert (task.deadline.offset_days, task.deadline.anchor) == (-5, "tổ chức hội nghị tổng kết")
+    assert task.lead == "Các cơ quan, đơn vị, địa phương"
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("- Thời hạn giải quyết: không quá 30 ngày, kể từ ngày nhận đủ hồ sơ hợp lệ.", id="processing-time"),
+    pytest.param("05 | 2.000823.000.00.00.H48 | Đăng ký hoạt động văn phòng giám định tư pháp | Trong thời hạn 30 ngày, "
+                 "kể từ ngày nhận đủ hồ sơ hợp lệ, Sở Tư pháp cấp giấy đăng ký hoạt động.", id="catalogue-row"),
+])
+def test_a_procedures_processing_time_is_a_rule(sentence: str) -> None:
+    obligations = sentence_obligations(sentence, ISSUED)
+    assert obligations and all(o.not_task is NotTask.RULE for o in obligations)
+
+
+def test_a_processing_time_that_names_the_unit_after_it_is_its_task() -> None:
+    [task] = tasks_in("Thời hạn giải quyết: Trong thời hạn 05 ngày làm việc kể từ khi nhận được văn bản đề nghị, "
+                      "Trung tâm Chuyển đổi số có trách nhiệm khởi tạo tài khoản.")
+    assert task.lead == "Trung tâm Chuyển đổi số"

@@ -68,6 +68,14 @@ _RULE_SUBJECT = line_opening(
 _SCHEDULE = line_opening(
     r"(?:thời\s+gian|lịch|dự\s+kiến)\s+(?:tổ\s+chức|kiểm\s+tra|đánh\s+giá|khảo\s+sát"
     r"|giám\s+sát|diễn\s+ra|khai\s+mạc|thi|chấm|xét|họp|làm\s+việc)")
+# A procedure's processing time («d) Thời hạn giải quyết: Trong 10 (mười) ngày, kể từ ngày nhận đủ hồ
+# sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
+# after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
+_PROCESSING_TIME = line_opening(r"thời\s+(?:hạn|gian)\s+(?:giải\s+quyết|xử\s+lý)[^:;]{0,40}:")
+_NAMED_AFTER_TIME = re.compile(r",\s+(?-i:[A-ZĐ])")
+# A row of a catalogue of administrative procedures carries the procedure's code («| 1.014391 |»,
+# «| 2.000894.000.00.00.H48 |»): its times are processing times, rules of the procedure.
+_PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b")
 _DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
 # The header's place and date ("Hà Nội, ngày 29 tháng 11 năm 2025"), "(Kèm theo Quyết định số …)".
 _HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|^\W*(?:Điều\s+\d+\W*)?ban\s+hành\s+kèm\s+theo", _I)
@@ -178,6 +186,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BUDGET
     if _SCHEDULE.match(clause):
         return NotTask.SCHEDULE
+    if _PROCEDURE_CODE.search(sentence) or (
+            _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
+        return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor is None and _PASSIVE_RULE.search(clause)):
         return NotTask.RULE
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
