@@ -663,3 +663,29 @@ def test_a_processing_time_that_names_the_unit_after_it_is_its_task() -> None:
     [task] = tasks_in("Thời hạn giải quyết: Trong thời hạn 05 ngày làm việc kể từ khi nhận được văn bản đề nghị, "
                       "Trung tâm Chuyển đổi số có trách nhiệm khởi tạo tài khoản.")
     assert task.lead == "Trung tâm Chuyển đổi số"
+
+
+@pytest.mark.parametrize(("sentence", "section"), [
+    pytest.param("- Thông tư số 10/2025/TT- BKHCN ngày 27 tháng 6 năm 2025 của Bộ trưởng Bộ Khoa học và Công nghệ hướng "
+                 "dẫn chức năng, nhiệm vụ, quyền hạn của cơ quan chuyên môn.", "", id="a-citation-with-a-broken-number"),
+    pytest.param("Quyết định 1520/QĐ-UBND phê duyệt Danh mục thủ tục hành chính thực hiện không phụ thuộc địa giới hành "
+                 "chính trên địa bàn tỉnh (đợt 3 năm 2025)", "", id="a-citation-by-its-subject"),
+    pytest.param("- Luật Bảo vệ và kiểm dịch thực vật năm 2013;",
+                 "Điều 4. Chủ tịch Ủy ban nhân dân tỉnh > 3. Căn cứ", id="a-law-by-its-name-and-year"),
+    pytest.param("TRIỂN KHAI THỰC HIỆN ĐỀ ÁN NÂNG CAO NHẬN THỨC CỘNG ĐỒNG VÀ QUẢN LÝ RỦI RO THIÊN TAI ĐẾN NĂM 2030",
+                 "", id="a-title-in-capitals"),
+    pytest.param("Đến năm 2030, hệ thống dự báo, cảnh báo thiên tai được hiện đại hóa và được kết nối thông suốt.",
+                 "", id="a-target-for-a-year"),
+    pytest.param("Sử dụng hồ sơ thủ tục hành chính điện tử tại Lưu trữ cơ quan thực hiện theo quy định tại Điều 8 Thông "
+                 "tư số 13/2023/TT-BNV ngày 31/8/2023.", "", id="a-rule-by-where-it-is-written"),
+    pytest.param("b) Bảo đảm các điều kiện nhận trẻ từ 06 tháng đến 36 tháng tuổi tại cơ sở giáo dục mầm non.", "",
+                 id="an-age-is-no-six-month-rhythm"),
+])
+def test_citations_titles_targets_and_references_are_no_tasks(sentence: str, section: str) -> None:
+    assert tasks_in(sentence, section) == []
+
+
+def test_a_task_verb_governs_a_reference_to_the_rule() -> None:
+    [task] = tasks_in("2. Phối hợp Văn phòng đăng ký đất đai thực hiện kiểm tra thực địa theo quy định tại Điều 5 Nghị "
+                      "định số 101/2024/NĐ-CP ngày 29/7/2024.", "Điều 13. Trách nhiệm của Ủy ban nhân dân cấp xã")
+    assert task.lead == "Ủy ban nhân dân cấp xã"

@@ -99,7 +99,21 @@ _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+t
 # reply («Câu số 18. Cử tri kiến nghị …»).
 _DOC_NAME = (r"(?:luật|bộ\s+luật|nghị\s+định|nghị\s+quyết|quyết\s+định|thông\s+tư|chỉ\s+thị|công\s+văn"
              r"|hướng\s+dẫn|thông\s+báo|kế\s+hoạch|văn\s+bản|công\s+điện|tờ\s+trình|kết\s+luận)")
-_CITATION_LINE = re.compile(rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*\s+(?:ngày|của))", _I)
+# A cited number may be broken after its dash («Thông tư số 10/2025/TT- BKHCN ngày …») and followed
+# by the document's subject («Quyết định 1520/QĐ-UBND phê duyệt …»); a law is cited by its name and
+# year on a line of its own («- Luật Bảo vệ và kiểm dịch thực vật năm 2013;»).
+_CITATION_LINE = re.compile(
+    rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
+    r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"
+    r"|^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:bộ\s+)?luật\s+(?-i:[A-ZĐ])[^,;:]{0,120}?\s(?:năm\s+\d{4}|số\s+[\w/]*\d[\w/]*)\W*$", _I)
+# A line in capitals is a title («QUY TRÌNH RÀ SOÁT … GIAI ĐOẠN I: TỪ NĂM 2021 ĐẾN NĂM 2025»).
+_TITLE_LETTERS = 20
+# A target for a year: «Đến năm 2030, 100% các khu vực … được xác định và quản lý hiệu quả.»
+_TARGET_YEAR = line_opening(r"đến\s+năm\s+\d{4}\s*,")
+# What a rule is, by where it is written: «Thành phần hồ sơ … thực hiện theo quy định tại Điều 3
+# Thông tư …», «Giá trị pháp lý của chữ ký số được quy định tại Điều 23 …» (unless a task verb
+# governs it: «Phối hợp … kiểm tra … theo quy định tại …»).
+_BY_REFERENCE = re.compile(r"(?:^|\s)(?:được\s+)?(?:(?:thực\s+hiện|áp\s+dụng)\s+theo\s+quy\s+định\s+(?:tại|của)|quy\s+định\s+tại)\s", _I)
 _GROUNDS = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:theo\s+đề\s+nghị\s+của|xét\s+báo\s+cáo"
     rf"|(?:để\s+)?(?:tiếp\s+tục\s+)?(?:triển\s+khai\s+)?thực\s+hiện\s+(?:nghiêm\s+)?{_DOC_NAME}\s+số"
@@ -200,7 +214,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
-    if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause)):
+    if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause) or _by_reference(clause)):
         return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
@@ -250,7 +264,8 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.PAST_EVENT
     if _FROM_DATE.match(sentence):
         return NotTask.PERIOD_APPLIES
-    if _CITATION_LINE.match(sentence) or (actor is None and _GROUNDS.match(sentence)):
+    if _CITATION_LINE.match(sentence) or (actor is None and _GROUNDS.match(sentence)) \
+            or _TARGET_YEAR.match(sentence) or _title(sentence):
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
         return NotTask.RULE
@@ -258,6 +273,16 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if is_mention(found) and sentence.rstrip(" *").endswith(":"):
         return NotTask.BACKGROUND
     return None
+
+
+def _title(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= _TITLE_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _by_reference(clause: str) -> bool:
+    """The clause's own predicate says where its rule is written."""
+    return any(_ungoverned(clause, m.start()) for m in _BY_REFERENCE.finditer(clause))
 
 
 def _ungoverned(clause: str, at: int) -> bool:

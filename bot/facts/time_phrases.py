@@ -33,7 +33,8 @@ _YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?
 _EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
                      r"|(?:của|trong|và\s+các)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
           # not a date: "ngày 06 tháng 11 năm 2025"
-          re.compile(r"(?<!\d)(?<!ngày\s)(?P<six>6|06)\s+tháng(?!\s+\d)", _I), re.compile(r"định\s+kỳ", _I))
+          # nor the start of a range or an age: «trẻ từ 06 tháng đến 36 tháng tuổi»
+          re.compile(r"(?<!\d)(?<!ngày\s)(?<!từ\s)(?P<six>6|06)\s+tháng(?!\s+\d|\s+tuổi)", _I), re.compile(r"định\s+kỳ", _I))
 # A daily routine («báo cáo hằng ngày») is kept without a period: it has no date to remind of.
 _EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7), "ngày": (None, None)}
 _QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
