@@ -689,3 +689,18 @@ def test_a_task_verb_governs_a_reference_to_the_rule() -> None:
     [task] = tasks_in("2. Phối hợp Văn phòng đăng ký đất đai thực hiện kiểm tra thực địa theo quy định tại Điều 5 Nghị "
                       "định số 101/2024/NĐ-CP ngày 29/7/2024.", "Điều 13. Trách nhiệm của Ủy ban nhân dân cấp xã")
     assert task.lead == "Ủy ban nhân dân cấp xã"
+
+
+@pytest.mark.parametrize(("heading", "unit"), [
+    pytest.param("Điều 2. Trách nhiệm Sở Nội vụ; UBND các xã, phường", "Sở Nội vụ; UBND các xã, phường",
+                 id="duties-without-cua"),
+    pytest.param("Điều 4. Trách nhiệm củaTrung tâm Phục vụ hành chính công tỉnh", "Trung tâm Phục vụ hành chính công tỉnh",
+                 id="duties-with-cua-glued"),
+    pytest.param("Phụ lục 10. BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", id="an-appendix-per-unit"),
+    pytest.param("b) Phòng chống bệnh đường ruột", None, id="phong-chong-is-a-verb"),
+    pytest.param("1.3. Quỹ đạo vệ tinh", None, id="quy-dao-is-an-orbit"),
+    pytest.param("Điều 2. Đơn vị tính giá dịch vụ đăng kiểm theo thời gian", None, id="don-vi-tinh-is-a-measure"),
+    pytest.param("Điều 9. Trách nhiệm thi hành", None, id="duties-of-no-one"),
+])
+def test_which_headings_name_a_unit(heading: str, unit: str | None) -> None:
+    assert unit_heading(heading) == unit

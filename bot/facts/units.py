@@ -25,9 +25,10 @@ _UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s
               r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành)\b")
 ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
             r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
-            r"|Thanh\s+tra|Chi\s+cục|Phòng|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
+            # not the verbs and nouns these words also start: «Phòng, chống dịch», «Quỹ đạo», «Đơn vị tính»
+            r"|Thanh\s+tra|Chi\s+cục|Phòng(?!,?\s+(?:chống|ngừa|tránh|vệ)\b)|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
             r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"
-            r"|Quỹ|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Địa\s+phương|Cục\s+Thuế"
+            r"|Quỹ(?!\s+đạo)|Ngân\s+hàng|Tập\s+đoàn|Tổng\s+công\s+ty|Doanh\s+nghiệp|Đơn\s+vị(?!\s+tính\b)|Địa\s+phương|Cục\s+Thuế"
             r"|Bảo\s+hiểm\s+xã\s+hội|Công\s+ty|Hiệp\s+hội|Đoàn\s+(?:kiểm\s+tra|công\s+tác|thanh\s+tra|TNCS)"
             r"|Tòa\s+án|Bộ\s+Tư\s+lệnh|Học\s+viện|Đại\s+học|Chi\s+nhánh|Thành\s+phố|Tỉnh|Thủ\s+tướng"
             r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Lãnh\s+đạo|Chủ\s+đầu\s+tư|(?:Phó\s+)?Trưởng\s+(?:ban|đoàn)"
@@ -158,13 +159,13 @@ def lead_and_coordinate(clause: str, actor: str | None) -> tuple[str | None, tup
 
 # --- unit headings --------------------------------------------------------------------------
 
-_HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục)\s+\d{1,3}|[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}|[a-zđ])"
+_HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục|Phụ\s+lục)\s+(?:\d{1,3}|[IVX]{1,4})|[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}|[a-zđ])"
                              r"\s*[.)\-–:]\s*", _I)
 # "Trách nhiệm của Sở Tài chính", "Sở Tài chính có trách nhiệm:" name the unit too.
 # A regulation's title names it as well: «QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC
 # CỦA SỞ TƯ PHÁP».
 _RESPONSIBILITY = re.compile(
-    r"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?\s+(?:của|giao)\s+"
+    rf"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?(?:\s+(?:của|giao)\s*|\s+(?=(?-i:{ORG_WORD})))"
     r"|^(?:quy\s+định\s+)?chức\s+năng,\s*nhiệm\s+vụ(?:,\s*|\s+và\s+)quyền\s+hạn(?:\s+và\s+cơ\s+cấu\s+tổ\s+chức)?\s+của\s+"
     r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
 # «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
