@@ -704,3 +704,25 @@ def test_a_task_verb_governs_a_reference_to_the_rule() -> None:
 ])
 def test_which_headings_name_a_unit(heading: str, unit: str | None) -> None:
     assert unit_heading(heading) == unit
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    pytest.param("Sau tối đa 05 ngày kể từ khi văn bản về giá được ban hành, các cơ quan chuyên môn cấp tỉnh; Ủy ban "
+                 "nhân dân xã, phường có trách nhiệm cập nhật dữ liệu vào Cơ sở dữ liệu về giá.",
+                 "các cơ quan chuyên môn cấp tỉnh; Ủy ban nhân dân xã, phường", id="a-semicolon-list-up-to-uy-ban"),
+    pytest.param("1. Các cơ quan, đơn vị, địa phương khi tổ chức hội nghị tổng kết gửi hồ sơ đến Sở Nội vụ trước "
+                 "ngày 15/12/2025.", "Các cơ quan, đơn vị, địa phương", id="a-clause-of-time-ends-the-name"),
+    pytest.param("a) Ủy ban nhân dân cấp xã được giao vốn thực hiện dự án có trách nhiệm thông báo rộng rãi trong "
+                 "thời hạn 05 ngày kể từ ngày nhận vốn.", "Ủy ban nhân dân cấp xã được giao vốn thực hiện dự án",
+                 id="a-unit-named-by-what-it-was-assigned"),
+    pytest.param("Bước 2: Cơ quan chuyên môn được giao chủ trì thẩm định thuộc Ủy ban nhân dân cấp tỉnh trả lời tính đầy "
+                 "đủ của hồ sơ trong thời hạn 01 ngày làm việc kể từ ngày nhận hồ sơ.",
+                 "Cơ quan chuyên môn được giao chủ trì thẩm định thuộc Ủy ban nhân dân cấp tỉnh",
+                 id="the-verb-it-was-assigned-is-part-of-its-name"),
+    pytest.param("2. Lập phương án giá: Cơ quan được giao thẩm định phương án giá tham mưu Ủy ban nhân dân tỉnh lựa "
+                 "chọn tổ chức lập phương án giá trước ngày 15/12/2025.", "Cơ quan được giao thẩm định phương án giá",
+                 id="after-an-items-title"),
+])
+def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead

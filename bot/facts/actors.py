@@ -11,7 +11,7 @@ import re
 
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
-from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER
+from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, UPPER
 from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_heading
 from bot.ingestion.sections import SECTION_SEPARATOR
 
@@ -43,17 +43,22 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết")
 # Words that open a predicate and never a unit's name: modals and the adverbs of a directive
 # («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
-_PREDICATE_START = r"(?:phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
+# A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
+_PREDICATE_START = r"(?:khi|nếu|phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
-    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[A-ZĐ]))(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}]))(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
     # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that
     # only a predicate starts with, whatever verb follows: «… tiếp tục bám sát tình hình …»
-    rf"(?:(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
+    # (not the verb of what a unit was assigned, part of its name: «Cơ quan được giao thẩm định …»)
+    rf"(?:(?<!được\sgiao\s)(?<!giao\schủ\strì\s)(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
     rf"|(?<=\s)(?-i:{_PREDICATE_START})\s+)"
     rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
+# A unit named by what it was assigned, up to its duty: «Ủy ban nhân dân cấp xã được giao vốn thực hiện
+# dự án có trách nhiệm thông báo …».
+_ASSIGNED = re.compile(rf"^(?P<actor>{_ORG_START}[^:;.()]{{0,80}}?\sđược\s+giao\s[^:;.(),]{{1,120}}?)\s+(?=(?-i:{_PREDICATE_START})\s)", _I)
 # Words that open a sentence with a time, a ground or a link before its unit is named.
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
@@ -65,6 +70,9 @@ _LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\
 _ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
 # A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
+# A step's or an item's short title before the one who acts: «Lập phương án giá: Cơ quan được giao …».
+# (not the addressees of a letter, «Kính gửi: …», who are no actor of what follows on the line)
+_LABEL = re.compile(rf"^(?!Kính\s+gửi)[^:;.()]{{1,60}}:\s*(?=(?-i:{ORG_WORD}))", _I)
 # «yêu cầu», «đề nghị», «giao» in the text, or opening a later sentence.
 _ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
 # A unit named in capitals, or a class of units in lower case right after the time: «Định kỳ 06
@@ -110,12 +118,12 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     match = _ACTOR_COLON.match(text)
     if match:
         return TRAIL.sub("", match.group("actor")).strip() or None
-    match = _ACTOR_VERB.match(text)
+    match = _subject(text)
     if match:
         return _addressee(text[match.end():]) or TRAIL.sub("", match.group("actor")).strip() or None
     if not openings:
         return None
-    topic = _TOPIC.match(text)
+    topic = _TOPIC.match(text) or _LABEL.match(text)
     if topic:
         return actor_of(text[topic.end():])
     asked = _addressee(text)
@@ -129,7 +137,7 @@ def actor_of(text: str, openings: bool = True) -> str | None:
                         | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
                            if _AFTER_TIME.search(text, 0, m.start()) or _HAS_DUTY.match(text, m.start())})
         for start in starts:
-            match = _ACTOR_VERB.match(text[start:])
+            match = _subject(text[start:])
             # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …"),
             # nor a condition's subject running into its consequence ("… Thủ tướng thì cơ quan …"),
             # nor a unit of a coordinating list («… và phối hợp với các sở, ban, ngành, Ủy ban nhân dân …»)
@@ -137,6 +145,11 @@ def actor_of(text: str, openings: bool = True) -> str | None:
                     and not _COORDINATING.search(text, 0, start)):
                 return TRAIL.sub("", match.group("actor")).strip() or None
     return None
+
+
+def _subject(text: str) -> re.Match[str] | None:
+    """The unit a text starts with, up to its predicate."""
+    return _ASSIGNED.match(text) or _ACTOR_VERB.match(text)
 
 
 def _addressee(text: str) -> str | None:
@@ -148,7 +161,7 @@ def _addressee(text: str) -> str | None:
         head = text[max(i for i in starts if i <= asked.start()):asked.start()]
         if TASK_VERBS_LOWER.search(head):
             continue
-        match = _ACTOR_VERB.match(text[asked.end():])
+        match = _subject(text[asked.end():])
         if match and not _LIST_TAIL.match(match.group("actor")):
             return TRAIL.sub("", match.group("actor")).strip() or None
     return None

@@ -22,9 +22,12 @@ from bot.facts.model import NotTask
 from bot.facts.time_phrases import is_mention
 from bot.ingestion.sections import SECTION_SEPARATOR
 
-__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "classify", "clause_span", "line_opening"]
+__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening"]
 
 _I = re.IGNORECASE
+
+# Vietnamese capitals, for a class: «Ủy ban» starts with a capital as much as «Sở».
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 
 # A line's start, past its list marker («a)», «2.»): where a line's opening words are read.
 _LINE_START = r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?"
@@ -72,7 +75,7 @@ _SCHEDULE = line_opening(
 # sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
 # after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
 _PROCESSING_TIME = line_opening(r"thời\s+(?:hạn|gian)\s+(?:giải\s+quyết|xử\s+lý)[^:;]{0,40}:")
-_NAMED_AFTER_TIME = re.compile(r",\s+(?-i:[A-ZĐ])")
+_NAMED_AFTER_TIME = re.compile(rf",\s+(?-i:[{UPPER}])")
 # A row of a catalogue of administrative procedures carries the procedure's code («| 1.014391 |»,
 # «| 2.000894.000.00.00.H48 |»): its times are processing times, rules of the procedure.
 _PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b")
@@ -105,7 +108,7 @@ _DOC_NAME = (r"(?:luật|bộ\s+luật|nghị\s+định|nghị\s+quyết|quyết
 _CITATION_LINE = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
     r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"
-    r"|^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:bộ\s+)?luật\s+(?-i:[A-ZĐ])[^,;:]{0,120}?\s(?:năm\s+\d{4}|số\s+[\w/]*\d[\w/]*)\W*$", _I)
+    rf"|^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:bộ\s+)?luật\s+(?-i:[{UPPER}])[^,;:]{{0,120}}?\s(?:năm\s+\d{{4}}|số\s+[\w/]*\d[\w/]*)\W*$", _I)
 # A line in capitals is a title («QUY TRÌNH RÀ SOÁT … GIAI ĐOẠN I: TỪ NĂM 2021 ĐẾN NĂM 2025»).
 _TITLE_LETTERS = 20
 # A target for a year: «Đến năm 2030, 100% các khu vực … được xác định và quản lý hiệu quả.»

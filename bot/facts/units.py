@@ -63,7 +63,7 @@ _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp
 # cơ quan theo thẩm quyền» (the competent ones) is a class only by its qualifier.
 _ROLE_TAIL = re.compile(
     r"\s+theo\s+(?:chức\s+năng|(?<!cơ\squan\stheo\s)thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|,\s*trong\s+phạm\s+vi\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
-    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?-i:chỉ\s+đạo|giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
+    r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?-i:chỉ\s+đạo|(?<!được\s)giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
     r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
 _ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
 _TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
