@@ -726,3 +726,22 @@ def test_which_headings_name_a_unit(heading: str, unit: str | None) -> None:
 def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str) -> None:
     [task] = tasks_in(sentence)
     assert task.lead == lead
+
+
+@pytest.mark.parametrize(("row", "section", "lead", "days"), [
+    pytest.param("Bước 2 | Lãnh đạo Phòng Kinh tế | Nhận hồ sơ, phân công công chức xử lý hồ sơ | 04 giờ", "QUY TRÌNH NỘI BỘ",
+                 "Lãnh đạo Phòng Kinh tế", 1, id="a-step-in-hours"),
+    pytest.param("Bước 3 | Chuyên viên Phòng Kinh tế | - Nhận hồ sơ; xử lý, thẩm định hồ sơ - Dự thảo kết quả | 112 giờ",
+                 "QUY TRÌNH NỘI BỘ", "Chuyên viên Phòng Kinh tế", 14, id="hours-are-working-hours"),
+    pytest.param("Công chức của Sở Tài chính tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công | 0,5 ngày",
+                 "PHỤ LỤC > Bước 1", "Công chức của Sở Tài chính tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công", 1,
+                 id="the-step-in-the-heading"),
+])
+def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
+    [task] = tasks_in(row, section)
+    assert (task.lead, task.deadline.kind, task.deadline.offset_days) == (lead, DeadlineKind.RELATIVE, days)
+
+
+def test_a_procedures_total_time_is_no_step() -> None:
+    assert tasks_in("Tổng thời gian giải quyết TTHC | 168 giờ (tương đương 21 ngày) kể từ ngày nhận đủ hồ sơ theo quy định",
+                    "QUY TRÌNH NỘI BỘ") == []

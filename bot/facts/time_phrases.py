@@ -8,6 +8,7 @@ cited document's) and a table cell that holds only a year.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from dataclasses import replace
@@ -16,7 +17,7 @@ from datetime import date
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.model import Deadline, DeadlineKind
 
-__all__ = ["cell_deadline", "is_mention", "loose_deadlines", "undated_mention"]
+__all__ = ["cell_deadline", "cell_duration", "is_mention", "loose_deadlines", "undated_mention"]
 
 _I = re.IGNORECASE
 
@@ -78,6 +79,22 @@ def undated_mention(sentence: str) -> list[FoundDeadline]:
     if match is None:
         return []
     return [FoundDeadline(match.start(), match.end(), Deadline(DeadlineKind.ABSOLUTE, ""))]
+
+
+# A step's duration in a procedure's table: «04 giờ làm việc», «0,5 ngày», «112 giờ» (a procedure's
+# hours are working hours, eight to a day).
+_DURATION_CELL = re.compile(r"^(?P<n>\d{1,3}(?:,\d{1,2})?)\s*(?P<unit>giờ|ngày)(?P<work>\s+làm\s+việc)?$", _I)
+WORKING_HOURS = 8
+
+
+def cell_duration(cell: str) -> list[FoundDeadline]:
+    """A table cell that holds only a step's duration: due that many (working) days after the step starts."""
+    match = _DURATION_CELL.match(cell.strip(" *."))
+    if match is None:
+        return []
+    number = float(match.group("n").replace(",", "."))
+    days = math.ceil(number / WORKING_HOURS if match.group("unit").lower() == "giờ" else number)
+    return [FoundDeadline(0, len(cell), Deadline(DeadlineKind.RELATIVE, cell.strip(" *."), offset_days=days))]
 
 
 def cell_deadline(cell: str, issued: date | None) -> list[FoundDeadline]:
