@@ -745,3 +745,36 @@ def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, 
 def test_a_procedures_total_time_is_no_step() -> None:
     assert tasks_in("Tổng thời gian giải quyết TTHC | 168 giờ (tương đương 21 ngày) kể từ ngày nhận đủ hồ sơ theo quy định",
                     "QUY TRÌNH NỘI BỘ") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Báo cáo thẩm tra số 172/BC-BKTNS ngày 24 tháng 11 năm 2025 của Ban Kinh tế - Ngân sách Hội đồng nhân dân "
+                 "Thành phố;", id="a-report-cited-whole"),
+    pytest.param("Cục Thuế nhận được công văn số 3896/TPHCM-VP ngày 21/10/2025 của Thuế thành phố Hồ Chí Minh về việc hướng "
+                 "dẫn tỷ lệ trích ủy nhiệm thu.", id="a-letter-received"),
+    pytest.param("Ngày 23/9/2025, Thứ trưởng Nguyễn Tri Thức chủ trì cuộc họp giữa Bộ Y tế với Bộ Công an về việc đánh giá "
+                 "hệ thống.", id="an-event-told-by-its-date"),
+    pytest.param("- Trong thời hạn 05 ngày làm việc cơ quan có thẩm quyền công nhận trả lời tổ chức về tính hợp lệ của hồ sơ.",
+                 id="the-competent-authority-right-after-the-time"),
+    pytest.param("- Trong thời hạn 15 (mười lăm) ngày làm việc kể từ ngày ban hành quyết định cấp chứng chỉ nghiệp vụ chuyên "
+                 "môn về đấu thầu", id="verbs-only-in-the-deadlines-anchor"),
+    pytest.param("Kể từ ngày Quyết định được ban hành đến hết ngày 28/02/2027, trừ trường hợp quy định của pháp luật có sự "
+                 "thay đổi.", id="a-period-from-an-event-to-a-date"),
+    pytest.param("Sửa đổi, bổ sung một số điều của Quy định đơn giá bồi thường thiệt hại về cây trồng ban hành kèm theo Quyết "
+                 "định số 12/2024/QĐ-UBND ngày 04/10/2024 của Ủy ban nhân dân tỉnh", id="an-amending-texts-title"),
+])
+def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2025 về Ủy ban nhân dân tỉnh trước ngày "
+                 "15/12/2025.", id="a-report-to-send"),
+    pytest.param("Trong thời hạn 02 ngày làm việc kể từ ngày Hội đồng thẩm định nhận được đề nghị cho ý kiến, cơ quan quản lý "
+                 "nhà nước về di sản văn hóa có trách nhiệm gửi hồ sơ khoa học.", id="receipt-in-the-anchor"),
+    pytest.param("Thời gian hoàn thành: Tháng 12/2025.", id="an-items-completion-time"),
+    pytest.param("Xem xét, chấp thuận việc sử dụng hạ tầng kỹ thuật viễn thông thụ động trong thời hạn 10 ngày làm việc kể từ "
+                 "khi doanh nghiệp có văn bản đề nghị.", id="xem-xet-is-a-task-verb"),
+])
+def test_tasks_that_look_like_those(sentence: str) -> None:
+    assert tasks_in(sentence)
