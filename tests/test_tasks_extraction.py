@@ -778,3 +778,16 @@ def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
 ])
 def test_tasks_that_look_like_those(sentence: str) -> None:
     assert tasks_in(sentence)
+
+
+def test_a_duties_heading_names_its_unit_up_to_the_duties_it_announces() -> None:
+    heading = ("Điều 2. Nhiệm vụ, quyền hạn Trung tâm Bảo tồn Di sản Văn hóa thế giới Hội An thực hiện nhiệm vụ, quyền hạn "
+               "theo quy định của pháp luật, cụ thể như sau:")
+    assert unit_heading(heading) == "Trung tâm Bảo tồn Di sản Văn hóa thế giới Hội An"
+    assert unit_heading("Điều 9. Trách nhiệm của cơ quan có chức năng quản lý đất đai cấp xã") == \
+        "cơ quan có chức năng quản lý đất đai cấp xã"
+
+
+def test_nhap_khau_is_no_verb_before_a_reference_to_the_rule() -> None:
+    assert tasks_in("Mã loại hình xuất khẩu, nhập khẩu thực hiện theo quy định tại Bảng mã ban hành kèm theo Quyết định "
+                    "số 1357/QĐ-TCHQ ngày 18/5/2021 của Tổng cục Hải quan.") == []

@@ -184,7 +184,7 @@ _TASK_VERBS = re.compile(
     r"|nghiên\s+cứu|kiện\s+toàn|rà\s+soát|khắc\s+phục|đầu\s+tư|nâng\s+cấp|thẩm\s+tra|ký\s+kết|giao|tuyên\s+truyền"
     r"|phổ\s+biến|quán\s+triệt|đưa\s+vào|vận\s+hành|kết\s+nối|tích\s+hợp|chấm\s+dứt|dừng|thu\s+hồi|sắp\s+xếp"
     r"|bảo\s+đảm|đảm\s+bảo|phấn\s+đấu|thống\s+kê|điều\s+tra|tập\s+huấn|đào\s+tạo|bồi\s+dưỡng|thanh\s+toán"
-    r"|quyết\s+toán|giải\s+ngân|nhập|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu"
+    r"|quyết\s+toán|giải\s+ngân|nhập(?!\s+khẩu)|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu"
     r"|xem\s+xét|chấp\s+thuận|phản\s+hồi|giám\s+sát)(?!\w)", _I)
 # Lower case only: a verb of the text, not a word of a unit's name ("Ban Chỉ đạo", "Sở Xây dựng").
 TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)

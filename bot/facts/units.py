@@ -165,7 +165,7 @@ _HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục|Phụ\s+lục)\s+(?:
 # A regulation's title names it as well: «QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC
 # CỦA SỞ TƯ PHÁP».
 _RESPONSIBILITY = re.compile(
-    rf"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện))?(?:\s+(?:của|giao)\s*|\s+(?=(?-i:{ORG_WORD})))"
+    rf"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện)|,\s*quyền\s+hạn)?(?:\s+(?:của|giao)\s*|\s+(?=(?-i:{ORG_WORD})))"
     r"|^(?:quy\s+định\s+)?chức\s+năng,\s*nhiệm\s+vụ(?:,\s*|\s+và\s+)quyền\s+hạn(?:\s+và\s+cơ\s+cấu\s+tổ\s+chức)?\s+của\s+"
     r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
 # «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
@@ -174,6 +174,7 @@ _UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD
 # led by that unit (not «… có trách nhiệm phối hợp», whose unit only helps).
 _LEADS_DUTIES = re.compile(rf"^(?:các\s+)?(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)\s+(?P<unit>{_ORG_WORD}[^:.]{{0,120}}?)"
                            r"\s+(?:có\s+trách\s+nhiệm\s+|được\s+giao\s+)?chủ\s+trì(?:\s+thực\s+hiện)?\s*[:.]?$", _I)
+_DUTIES_ANNOUNCED = re.compile(r"\s+(?:thực\s+hiện|gồm)\s+(?:các\s+)?(?:chức\s+năng|nhiệm\s+vụ|quyền\s+hạn)\b.*$", _I)
 _NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
 
 
@@ -188,7 +189,10 @@ def unit_heading(line: str) -> str | None:
     named = _RESPONSIBILITY.search(text)
     text = _RESPONSIBILITY.sub("", text).strip()
     if named and named.start() == 0:  # "Trách nhiệm của đối tượng thực hiện kiểm kê:"
-        return clean_unit(text.rstrip(" :"))
+        unit = text.rstrip(" :")
+        # a unit's name ends where its duties are announced: «Nhiệm vụ, quyền hạn Trung tâm Bảo tồn … thực
+        # hiện nhiệm vụ, quyền hạn theo quy định …»
+        return clean_unit(_DUTIES_ANNOUNCED.sub("", unit))
     match = _UNIT_HEADING.match(text)
     if match is None or _NOT_A_UNIT.search(text) or not (named or text[:1].isupper()):
         return None
