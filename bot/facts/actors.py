@@ -133,7 +133,9 @@ def actor_of(text: str, openings: bool = True) -> str | None:
         # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
         # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
         # or at a unit that «có trách nhiệm» («… kể từ ngày tiếp nhận đăng ký Công an cấp xã có trách nhiệm …»)
+        # or at the start of the next sentence («… hộ gia đình. Ủy ban nhân dân cấp xã thực hiện …»)
         starts = sorted({m.end() for m in re.finditer(r"[,:]\s*|\sthì\s+", text[:_OPENING_CHARS])}
+                        | {m.end() for m in SENTENCE_END.finditer(text[:_OPENING_CHARS])}
                         | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
                            if _AFTER_TIME.search(text, 0, m.start()) or _HAS_DUTY.match(text, m.start())})
         for start in starts:

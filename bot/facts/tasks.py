@@ -115,6 +115,10 @@ _RECEIVED = line_opening(r"(?:ngày\s+\d[^,;:]{0,25},\s*)?(?:(?!từ\s|khi\s|sau
 # Quyết định số …» (with no deadline word it names a document, it orders nothing).
 _AMENDMENT_TITLE = line_opening(rf"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+(?:của\s+)?)?(?:{_DOC_NAME}|quy\s+định|quy\s+chế|danh\s+mục)\b")
 _DATED_OPENING = line_opening(r"(?:(?:sáng|chiều|tối)\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*,")
+# A report's narration, by the link it opens with: «Tuy nhiên, qua quá trình triển khai … vẫn còn …»,
+# «Hiện nay tổng khối lượng hoàn thành …», «Trên đây là Kế hoạch …» (a line that names who is to act
+# after such a link may still assign a task).
+_NARRATIVE = line_opening(r"(?:tuy\s+nhiên|hiện\s+nay|trên\s+đây\s+là|nhìn\s+chung|bên\s+cạnh\s+đó)\b")
 # A line that is a citation whole: «Báo cáo thẩm tra số 172/BC-BKTNS ngày 24 tháng 11 năm 2025 của Ban Kinh tế -
 # Ngân sách Hội đồng nhân dân Thành phố;»
 _CITED_WHOLE = line_opening(rf"(?:báo\s+cáo|{_DOC_NAME})[^;:.]{{0,60}}?\s+số\s+[\w/.-]*\d[\w/.-]*\s+ngày\s+[\d/]+(?:\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}})?"
@@ -218,7 +222,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BACKGROUND
     if loose and _AMENDMENT_TITLE.match(sentence):
         return NotTask.BACKGROUND
-    if _BUDGET.match(clause) or _BUDGET.match(sentence):  # a budget paragraph's later sentences too
+    # a budget paragraph's later sentences too; not a later clause that shares the line's verb
+    # («b) Tham mưu … ; dự toán kinh phí hằng năm …»)
+    if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence):
         return NotTask.BUDGET
     if _SCHEDULE.match(clause):
         return NotTask.SCHEDULE
@@ -301,7 +307,8 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.PERIOD_APPLIES
     if _RECEIVED.match(sentence) or _DATED_OPENING.match(sentence):
         return NotTask.PAST_EVENT
-    if _CITATION_LINE.match(sentence) or (actor is None and _GROUNDS.match(sentence)) or _CITED_WHOLE.match(sentence) \
+    if _CITATION_LINE.match(sentence) or (actor is None and (_GROUNDS.match(sentence) or _NARRATIVE.match(sentence))) \
+            or _CITED_WHOLE.match(sentence) \
             or _TARGET_YEAR.match(sentence) or _title(sentence):
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):

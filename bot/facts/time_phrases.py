@@ -1,6 +1,6 @@
 """Time phrases a task may carry besides deadlines.
 
-"vào ngày 19/12/2025", "trong năm 2025", "trong tháng 11 năm 2025", "hằng năm", "định kỳ": not
+"vào ngày 19/12/2025", "trong năm 2025", "trong tháng 11 năm 2025", "hằng năm", "định kỳ", "đúng thời hạn": not
 deadline cues (`bot.facts.deadlines` leaves them, they also date events and background), but a
 task sentence that carries one has its date or period there. Also a date merely mentioned (a
 cited document's) and a table cell that holds only a year.
@@ -29,6 +29,8 @@ _IN_PERIOD = re.compile(
     r"|tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<ym>20\d\d)"
     r"|quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<yq>20\d\d))(?!\d)", _I)
 # "2026", "Năm 2026", a span of years "2026 - 2030", "Năm 2025-2030" (due at the end of its last year).
+# «đúng thời hạn», «đúng hạn»: a duty's time is the one its rules set, with no date of its own.
+_ON_TIME = re.compile(r"(?<!\w)đúng\s+(?:thời\s+)?hạn(?!\w)", _I)
 _YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?(?P<y>20\d\d)$", _I)
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
 _EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
@@ -51,6 +53,9 @@ def loose_deadlines(sentence: str, issued: date | None) -> list[FoundDeadline]:
         if due and (issued is None or due >= issued):
             out.append(_loose(text, match, Deadline(DeadlineKind.ABSOLUTE, "", due=due)))
             break
+    on_time = _ON_TIME.search(text)
+    if on_time and not out:
+        out.append(_loose(text, on_time, Deadline(DeadlineKind.ABSOLUTE, "")))
     specific = [m for m in (regex.search(text) for regex in _EVERY[:-1]) if m]
     every = min(specific, key=lambda m: m.start()) if specific else _EVERY[-1].search(text)
     if every:
