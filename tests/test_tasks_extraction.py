@@ -816,3 +816,21 @@ def test_duties_with_their_time_in_looser_words(sentence: str, section: str, lea
 ])
 def test_a_reports_narration_is_no_task(sentence: str) -> None:
     assert tasks_in(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    pytest.param("8. Các Bộ, cơ quan: Tài chính, Xây dựng, Ngoại giao, Tập đoàn Điện lực Việt Nam theo chức năng, nhiệm vụ "
+                 "được giao khẩn trương rà soát, báo cáo Thủ tướng Chính phủ trước ngày 05 tháng 12 năm 2025.",
+                 "Các Bộ, cơ quan: Tài chính, Xây dựng, Ngoại giao, Tập đoàn Điện lực Việt Nam", id="a-class-and-its-members"),
+    pytest.param("Sở Y tế: Hướng dẫn các cơ sở thực hiện, báo cáo trước ngày 15/12/2025.", "Sở Y tế",
+                 id="a-unit-and-its-task"),
+])
+def test_a_class_named_with_its_members_leads_with_them(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead
+
+
+def test_a_heading_that_addresses_many_names_them_all() -> None:
+    heading = ("1. Giao người đứng đầu các cơ quan chuyên môn, cơ quan hành chính khác, các đơn vị sự nghiệp công lập trực "
+               "thuộc Ủy ban nhân dân Thành phố; Chủ tịch Ủy ban nhân dân các xã, phường và đặc khu")
+    assert unit_heading(heading) == heading.removeprefix("1. Giao ")

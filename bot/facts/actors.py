@@ -59,6 +59,10 @@ _ACTOR_VERB = re.compile(
 # A unit named by what it was assigned, up to its duty: «Ủy ban nhân dân cấp xã được giao vốn thực hiện
 # dự án có trách nhiệm thông báo …».
 _ASSIGNED = re.compile(rf"^(?P<actor>{_ORG_START}[^:;.()]{{0,80}}?\sđược\s+giao\s[^:;.(),]{{1,120}}?)\s+(?=(?-i:{_PREDICATE_START})\s)", _I)
+# The members a class names after its colon, then their verb: «Các Bộ, cơ quan: Tài chính, Xây dựng, …,
+# Tập đoàn Điện lực Việt Nam theo chức năng, nhiệm vụ được giao khẩn trương rà soát …».
+_NAMES = re.compile(rf"\s*(?P<names>[{UPPER}][^:;.()]{{0,300}}?)\s+(?:theo\s+chức\s+năng[^;:.()]{{0,60}}?\s+)?"
+                    rf"(?=(?-i:{_PREDICATE_START})\s|(?-i:{_ACTOR_END_VERBS})\b)")
 # Words that open a sentence with a time, a ground or a link before its unit is named.
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
@@ -117,7 +121,14 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     text = _ASIDE.sub("", text)
     match = _ACTOR_COLON.match(text)
     if match:
-        return TRAIL.sub("", match.group("actor")).strip() or None
+        actor = TRAIL.sub("", match.group("actor")).strip()
+        names = _NAMES.match(text, match.end("actor") + text[match.end("actor"):].index(":") + 1)
+        # only a class names its members («Các Bộ, cơ quan:», «Ủy ban nhân dân các thành phố:»), and a
+        # member is no verb («Sở Y tế: Hướng dẫn …» is the unit's task)
+        if names and re.search(r"(?:^|\s)các\s", actor, _I) and not _VERB_START.match(names.group("names")) \
+                and all(piece.strip()[:1].isupper() for piece in re.split(r",|\s+và\s+", names.group("names"))):
+            return f"{actor}: {names.group('names').strip()}"
+        return actor or None
     match = _subject(text)
     if match:
         return _addressee(text[match.end():]) or TRAIL.sub("", match.group("actor")).strip() or None

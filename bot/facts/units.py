@@ -169,7 +169,8 @@ _RESPONSIBILITY = re.compile(
     r"|^(?:quy\s+định\s+)?chức\s+năng,\s*nhiệm\s+vụ(?:,\s*|\s+và\s+)quyền\s+hạn(?:\s+và\s+cơ\s+cấu\s+tổ\s+chức)?\s+của\s+"
     r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
 # «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
-_UNIT_HEADING = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?)\s*[:.]?$", _I)
+# (a heading that addresses them, «1. Giao người đứng đầu các cơ quan …; Chủ tịch …», may list many)
+_UNIT_HEADING = re.compile(rf"^(?:(?:Đề\s+nghị|Giao)\s+(?P<addressed>{_ORG_WORD}[^:.]{{0,250}}?)|(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?))\s*[:.]?$", _I)
 # «Điều 5. Nội dung Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì»: the duties listed under it are
 # led by that unit (not «… có trách nhiệm phối hợp», whose unit only helps).
 _LEADS_DUTIES = re.compile(rf"^(?:các\s+)?(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)\s+(?P<unit>{_ORG_WORD}[^:.]{{0,120}}?)"
@@ -196,4 +197,4 @@ def unit_heading(line: str) -> str | None:
     match = _UNIT_HEADING.match(text)
     if match is None or _NOT_A_UNIT.search(text) or not (named or text[:1].isupper()):
         return None
-    return clean_unit(match.group("unit"))
+    return clean_unit(match.group("unit") or match.group("addressed"))
