@@ -834,3 +834,8 @@ def test_a_heading_that_addresses_many_names_them_all() -> None:
     heading = ("1. Giao người đứng đầu các cơ quan chuyên môn, cơ quan hành chính khác, các đơn vị sự nghiệp công lập trực "
                "thuộc Ủy ban nhân dân Thành phố; Chủ tịch Ủy ban nhân dân các xã, phường và đặc khu")
     assert unit_heading(heading) == heading.removeprefix("1. Giao ")
+
+
+def test_a_class_with_its_time_after_the_colon_leads_alone() -> None:
+    tasks = tasks_in("4. UBND các xã, phường: Định kỳ hằng quý báo cáo tiến độ về Sở Tài chính.")
+    assert [task.lead for task in tasks] == ["UBND các xã, phường"]

@@ -123,10 +123,13 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     if match:
         actor = TRAIL.sub("", match.group("actor")).strip()
         names = _NAMES.match(text, match.end("actor") + text[match.end("actor"):].index(":") + 1)
-        # only a class names its members («Các Bộ, cơ quan:», «Ủy ban nhân dân các thành phố:»), and a
-        # member is no verb («Sở Y tế: Hướng dẫn …» is the unit's task)
-        if names and re.search(r"(?:^|\s)các\s", actor, _I) and not _VERB_START.match(names.group("names")) \
-                and all(piece.strip()[:1].isupper() for piece in re.split(r",|\s+và\s+", names.group("names"))):
+        # only a class names its members, two or more («Các Bộ, cơ quan:», «Ủy ban nhân dân các thành
+        # phố: Hà Nội, Cần Thơ»), and a member is no verb nor time («Sở Y tế: Hướng dẫn …», «UBND các
+        # xã, phường: Định kỳ hằng quý báo cáo …» are the unit's task)
+        pieces = re.split(r",|\s+và\s+", names.group("names")) if names else []
+        if len(pieces) > 1 and re.search(r"(?:^|\s)các\s", actor, _I) \
+                and not (_VERB_START.match(pieces[0]) or _OPENING.match(pieces[0])) \
+                and all(piece.strip()[:1].isupper() for piece in pieces):
             return f"{actor}: {names.group('names').strip()}"
         return actor or None
     match = _subject(text)
