@@ -601,3 +601,241 @@ def test_half_a_working_day_is_a_deadline_within_the_day() -> None:
 def test_the_unit_that_acts_leads(sentence: str, section: str, lead: str) -> None:
     [task] = tasks_in(sentence, section)
     assert task.lead == lead
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    pytest.param("Định kỳ 06 tháng các cơ quan có liên quan báo cáo kết quả thực hiện gửi về Sở Khoa học và Công "
+                 "nghệ để tổng hợp.", "các cơ quan có liên quan", id="a-class-of-units-in-lower-case-after-the-time"),
+    pytest.param("Sở Y tế tiếp tục bám sát tình hình, báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
+                 "Sở Y tế", id="an-adverb-starts-the-predicate-whatever-verb-follows"),
+    pytest.param("**1.** Bộ trưởng, Thủ trưởng các cơ quan ngang Bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân "
+                 "dân các tỉnh, thành phố trực thuộc Trung ương, Chủ tịch Hội đồng thành viên các Tập đoàn *tiếp tục "
+                 "nâng cao tinh thần trách nhiệm*, gửi báo cáo về Bộ Xây dựng chậm nhất ngày 10 tháng 12 năm 2025.",
+                 "Bộ trưởng, Thủ trưởng các cơ quan ngang Bộ, cơ quan thuộc Chính phủ, Chủ tịch Ủy ban nhân dân các "
+                 "tỉnh, thành phố trực thuộc Trung ương, Chủ tịch Hội đồng thành viên các Tập đoàn",
+                 id="a-long-list-of-addressees-before-an-italic-predicate"),
+])
+def test_the_subject_of_the_sentence_leads(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead
+
+
+def test_a_regulations_title_names_the_unit_whose_duties_it_lists() -> None:
+    title = "QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC CỦA SỞ TƯ PHÁP"
+    assert unit_heading(title) == "SỞ TƯ PHÁP"
+    tasks = tasks_in("đ) Định kỳ hằng quý báo cáo Chủ tịch Ủy ban nhân dân tỉnh về tình hình xây dựng pháp luật.",
+                     f"{title} > Điều 2. Nhiệm vụ và quyền hạn > 1. Về xây dựng pháp luật")
+    assert [task.lead for task in tasks] == ["SỞ TƯ PHÁP"]
+
+
+def test_a_number_spelt_out_after_its_digits_is_read() -> None:
+    [task] = tasks_in("Trong vòng 20 (hai mươi) ngày làm việc kể từ ngày nhận hồ sơ hợp lệ, Ủy ban nhân dân cấp xã "
+                      "rà soát, lập danh sách đối tượng.")
+    assert (task.deadline.offset_days, task.deadline.anchor) == (20, "ngày nhận hồ sơ hợp lệ")
+    assert task.lead == "Ủy ban nhân dân cấp xã"
+
+
+def test_a_span_of_hours_is_a_time_to_act_within() -> None:
+    [task] = tasks_in("- Xử lý các điểm nước tù đọng trong 24-48 giờ sau khi nước rút.",
+                      "IV. TỔ CHỨC THỰC HIỆN > 3. Ủy ban nhân dân các xã, phường")
+    assert (task.deadline.kind, task.deadline.offset_days) == (DeadlineKind.RELATIVE, 2)
+    assert task.lead == "Ủy ban nhân dân các xã, phường"
+
+
+def test_a_lead_time_before_an_event_is_a_deadline() -> None:
+    [task] = tasks_in("1. Các cơ quan, đơn vị, địa phương gửi hồ sơ đề nghị khen thưởng đến Sở Nội vụ chậm nhất trước "
+                      "05 ngày tổ chức hội nghị tổng kết.")
+    assert (task.deadline.offset_days, task.deadline.anchor) == (-5, "tổ chức hội nghị tổng kết")
+    assert task.lead == "Các cơ quan, đơn vị, địa phương"
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("- Thời hạn giải quyết: không quá 30 ngày, kể từ ngày nhận đủ hồ sơ hợp lệ.", id="processing-time"),
+    pytest.param("05 | 2.000823.000.00.00.H48 | Đăng ký hoạt động văn phòng giám định tư pháp | Trong thời hạn 30 ngày, "
+                 "kể từ ngày nhận đủ hồ sơ hợp lệ, Sở Tư pháp cấp giấy đăng ký hoạt động.", id="catalogue-row"),
+])
+def test_a_procedures_processing_time_is_a_rule(sentence: str) -> None:
+    obligations = sentence_obligations(sentence, ISSUED)
+    assert obligations and all(o.not_task is NotTask.RULE for o in obligations)
+
+
+def test_a_processing_time_that_names_the_unit_after_it_is_its_task() -> None:
+    [task] = tasks_in("Thời hạn giải quyết: Trong thời hạn 05 ngày làm việc kể từ khi nhận được văn bản đề nghị, "
+                      "Trung tâm Chuyển đổi số có trách nhiệm khởi tạo tài khoản.")
+    assert task.lead == "Trung tâm Chuyển đổi số"
+
+
+@pytest.mark.parametrize(("sentence", "section"), [
+    pytest.param("- Thông tư số 10/2025/TT- BKHCN ngày 27 tháng 6 năm 2025 của Bộ trưởng Bộ Khoa học và Công nghệ hướng "
+                 "dẫn chức năng, nhiệm vụ, quyền hạn của cơ quan chuyên môn.", "", id="a-citation-with-a-broken-number"),
+    pytest.param("Quyết định 1520/QĐ-UBND phê duyệt Danh mục thủ tục hành chính thực hiện không phụ thuộc địa giới hành "
+                 "chính trên địa bàn tỉnh (đợt 3 năm 2025)", "", id="a-citation-by-its-subject"),
+    pytest.param("- Luật Bảo vệ và kiểm dịch thực vật năm 2013;",
+                 "Điều 4. Chủ tịch Ủy ban nhân dân tỉnh > 3. Căn cứ", id="a-law-by-its-name-and-year"),
+    pytest.param("TRIỂN KHAI THỰC HIỆN ĐỀ ÁN NÂNG CAO NHẬN THỨC CỘNG ĐỒNG VÀ QUẢN LÝ RỦI RO THIÊN TAI ĐẾN NĂM 2030",
+                 "", id="a-title-in-capitals"),
+    pytest.param("Đến năm 2030, hệ thống dự báo, cảnh báo thiên tai được hiện đại hóa và được kết nối thông suốt.",
+                 "", id="a-target-for-a-year"),
+    pytest.param("Sử dụng hồ sơ thủ tục hành chính điện tử tại Lưu trữ cơ quan thực hiện theo quy định tại Điều 8 Thông "
+                 "tư số 13/2023/TT-BNV ngày 31/8/2023.", "", id="a-rule-by-where-it-is-written"),
+    pytest.param("b) Bảo đảm các điều kiện nhận trẻ từ 06 tháng đến 36 tháng tuổi tại cơ sở giáo dục mầm non.", "",
+                 id="an-age-is-no-six-month-rhythm"),
+])
+def test_citations_titles_targets_and_references_are_no_tasks(sentence: str, section: str) -> None:
+    assert tasks_in(sentence, section) == []
+
+
+def test_a_task_verb_governs_a_reference_to_the_rule() -> None:
+    [task] = tasks_in("2. Phối hợp Văn phòng đăng ký đất đai thực hiện kiểm tra thực địa theo quy định tại Điều 5 Nghị "
+                      "định số 101/2024/NĐ-CP ngày 29/7/2024.", "Điều 13. Trách nhiệm của Ủy ban nhân dân cấp xã")
+    assert task.lead == "Ủy ban nhân dân cấp xã"
+
+
+@pytest.mark.parametrize(("heading", "unit"), [
+    pytest.param("Điều 2. Trách nhiệm Sở Nội vụ; UBND các xã, phường", "Sở Nội vụ; UBND các xã, phường",
+                 id="duties-without-cua"),
+    pytest.param("Điều 4. Trách nhiệm củaTrung tâm Phục vụ hành chính công tỉnh", "Trung tâm Phục vụ hành chính công tỉnh",
+                 id="duties-with-cua-glued"),
+    pytest.param("Phụ lục 10. BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", id="an-appendix-per-unit"),
+    pytest.param("b) Phòng chống bệnh đường ruột", None, id="phong-chong-is-a-verb"),
+    pytest.param("1.3. Quỹ đạo vệ tinh", None, id="quy-dao-is-an-orbit"),
+    pytest.param("Điều 2. Đơn vị tính giá dịch vụ đăng kiểm theo thời gian", None, id="don-vi-tinh-is-a-measure"),
+    pytest.param("Điều 9. Trách nhiệm thi hành", None, id="duties-of-no-one"),
+])
+def test_which_headings_name_a_unit(heading: str, unit: str | None) -> None:
+    assert unit_heading(heading) == unit
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    pytest.param("Sau tối đa 05 ngày kể từ khi văn bản về giá được ban hành, các cơ quan chuyên môn cấp tỉnh; Ủy ban "
+                 "nhân dân xã, phường có trách nhiệm cập nhật dữ liệu vào Cơ sở dữ liệu về giá.",
+                 "các cơ quan chuyên môn cấp tỉnh; Ủy ban nhân dân xã, phường", id="a-semicolon-list-up-to-uy-ban"),
+    pytest.param("1. Các cơ quan, đơn vị, địa phương khi tổ chức hội nghị tổng kết gửi hồ sơ đến Sở Nội vụ trước "
+                 "ngày 15/12/2025.", "Các cơ quan, đơn vị, địa phương", id="a-clause-of-time-ends-the-name"),
+    pytest.param("a) Ủy ban nhân dân cấp xã được giao vốn thực hiện dự án có trách nhiệm thông báo rộng rãi trong "
+                 "thời hạn 05 ngày kể từ ngày nhận vốn.", "Ủy ban nhân dân cấp xã được giao vốn thực hiện dự án",
+                 id="a-unit-named-by-what-it-was-assigned"),
+    pytest.param("Bước 2: Cơ quan chuyên môn được giao chủ trì thẩm định thuộc Ủy ban nhân dân cấp tỉnh trả lời tính đầy "
+                 "đủ của hồ sơ trong thời hạn 01 ngày làm việc kể từ ngày nhận hồ sơ.",
+                 "Cơ quan chuyên môn được giao chủ trì thẩm định thuộc Ủy ban nhân dân cấp tỉnh",
+                 id="the-verb-it-was-assigned-is-part-of-its-name"),
+    pytest.param("2. Lập phương án giá: Cơ quan được giao thẩm định phương án giá tham mưu Ủy ban nhân dân tỉnh lựa "
+                 "chọn tổ chức lập phương án giá trước ngày 15/12/2025.", "Cơ quan được giao thẩm định phương án giá",
+                 id="after-an-items-title"),
+])
+def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead
+
+
+@pytest.mark.parametrize(("row", "section", "lead", "days"), [
+    pytest.param("Bước 2 | Lãnh đạo Phòng Kinh tế | Nhận hồ sơ, phân công công chức xử lý hồ sơ | 04 giờ", "QUY TRÌNH NỘI BỘ",
+                 "Lãnh đạo Phòng Kinh tế", 1, id="a-step-in-hours"),
+    pytest.param("Bước 3 | Chuyên viên Phòng Kinh tế | - Nhận hồ sơ; xử lý, thẩm định hồ sơ - Dự thảo kết quả | 112 giờ",
+                 "QUY TRÌNH NỘI BỘ", "Chuyên viên Phòng Kinh tế", 14, id="hours-are-working-hours"),
+    pytest.param("Công chức của Sở Tài chính tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công | 0,5 ngày",
+                 "PHỤ LỤC > Bước 1", "Công chức của Sở Tài chính tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công", 1,
+                 id="the-step-in-the-heading"),
+])
+def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
+    [task] = tasks_in(row, section)
+    assert (task.lead, task.deadline.kind, task.deadline.offset_days) == (lead, DeadlineKind.RELATIVE, days)
+
+
+def test_a_procedures_total_time_is_no_step() -> None:
+    assert tasks_in("Tổng thời gian giải quyết TTHC | 168 giờ (tương đương 21 ngày) kể từ ngày nhận đủ hồ sơ theo quy định",
+                    "QUY TRÌNH NỘI BỘ") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Báo cáo thẩm tra số 172/BC-BKTNS ngày 24 tháng 11 năm 2025 của Ban Kinh tế - Ngân sách Hội đồng nhân dân "
+                 "Thành phố;", id="a-report-cited-whole"),
+    pytest.param("Cục Thuế nhận được công văn số 3896/TPHCM-VP ngày 21/10/2025 của Thuế thành phố Hồ Chí Minh về việc hướng "
+                 "dẫn tỷ lệ trích ủy nhiệm thu.", id="a-letter-received"),
+    pytest.param("Ngày 23/9/2025, Thứ trưởng Nguyễn Tri Thức chủ trì cuộc họp giữa Bộ Y tế với Bộ Công an về việc đánh giá "
+                 "hệ thống.", id="an-event-told-by-its-date"),
+    pytest.param("- Trong thời hạn 05 ngày làm việc cơ quan có thẩm quyền công nhận trả lời tổ chức về tính hợp lệ của hồ sơ.",
+                 id="the-competent-authority-right-after-the-time"),
+    pytest.param("- Trong thời hạn 15 (mười lăm) ngày làm việc kể từ ngày ban hành quyết định cấp chứng chỉ nghiệp vụ chuyên "
+                 "môn về đấu thầu", id="verbs-only-in-the-deadlines-anchor"),
+    pytest.param("Kể từ ngày Quyết định được ban hành đến hết ngày 28/02/2027, trừ trường hợp quy định của pháp luật có sự "
+                 "thay đổi.", id="a-period-from-an-event-to-a-date"),
+    pytest.param("Sửa đổi, bổ sung một số điều của Quy định đơn giá bồi thường thiệt hại về cây trồng ban hành kèm theo Quyết "
+                 "định số 12/2024/QĐ-UBND ngày 04/10/2024 của Ủy ban nhân dân tỉnh", id="an-amending-texts-title"),
+])
+def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Báo cáo kết quả thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2025 về Ủy ban nhân dân tỉnh trước ngày "
+                 "15/12/2025.", id="a-report-to-send"),
+    pytest.param("Trong thời hạn 02 ngày làm việc kể từ ngày Hội đồng thẩm định nhận được đề nghị cho ý kiến, cơ quan quản lý "
+                 "nhà nước về di sản văn hóa có trách nhiệm gửi hồ sơ khoa học.", id="receipt-in-the-anchor"),
+    pytest.param("Thời gian hoàn thành: Tháng 12/2025.", id="an-items-completion-time"),
+    pytest.param("Xem xét, chấp thuận việc sử dụng hạ tầng kỹ thuật viễn thông thụ động trong thời hạn 10 ngày làm việc kể từ "
+                 "khi doanh nghiệp có văn bản đề nghị.", id="xem-xet-is-a-task-verb"),
+])
+def test_tasks_that_look_like_those(sentence: str) -> None:
+    assert tasks_in(sentence)
+
+
+def test_a_duties_heading_names_its_unit_up_to_the_duties_it_announces() -> None:
+    heading = ("Điều 2. Nhiệm vụ, quyền hạn Trung tâm Bảo tồn Di sản Văn hóa thế giới Hội An thực hiện nhiệm vụ, quyền hạn "
+               "theo quy định của pháp luật, cụ thể như sau:")
+    assert unit_heading(heading) == "Trung tâm Bảo tồn Di sản Văn hóa thế giới Hội An"
+    assert unit_heading("Điều 9. Trách nhiệm của cơ quan có chức năng quản lý đất đai cấp xã") == \
+        "cơ quan có chức năng quản lý đất đai cấp xã"
+
+
+def test_nhap_khau_is_no_verb_before_a_reference_to_the_rule() -> None:
+    assert tasks_in("Mã loại hình xuất khẩu, nhập khẩu thực hiện theo quy định tại Bảng mã ban hành kèm theo Quyết định "
+                    "số 1357/QĐ-TCHQ ngày 18/5/2021 của Tổng cục Hải quan.") == []
+
+
+@pytest.mark.parametrize(("sentence", "section", "lead"), [
+    pytest.param("2. Thực hiện việc cung cấp thông tin, tài liệu, chứng cứ đầy đủ, đúng thời hạn theo yêu cầu của cơ quan đề "
+                 "nghị cung cấp thông tin.", "Điều 17. Trách nhiệm của Văn phòng đăng ký đất đai", "Văn phòng đăng ký đất đai",
+                 id="on-time-as-its-rules-set"),
+    pytest.param("b) Tham mưu Hội đồng nhân dân cấp xã quyết định cơ chế lồng ghép các chương trình; dự toán kinh phí hàng "
+                 "năm và đề xuất các nguồn vốn để thực hiện Kế hoạch.", "V. TỔ CHỨC THỰC HIỆN > 10. Ủy ban nhân dân các xã, "
+                 "phường", "Ủy ban nhân dân các xã, phường", id="a-budget-clause-sharing-the-lines-verb"),
+    pytest.param("d) Thời hạn rà soát đối tượng Trong vòng 20 (hai mươi) ngày làm việc kể từ ngày nhận hồ sơ hợp lệ của cá "
+                 "nhân, hộ gia đình. Ủy ban nhân dân cấp xã thực hiện các công việc sau:", "Điều 4. Quy trình rà soát",
+                 "Ủy ban nhân dân cấp xã", id="the-unit-opening-the-next-sentence"),
+])
+def test_duties_with_their_time_in_looser_words(sentence: str, section: str, lead: str) -> None:
+    [task] = tasks_in(sentence, section)
+    assert task.lead == lead
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tuy nhiên, qua quá trình triển khai thực hiện theo Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ "
+    "vẫn còn một số tồn tại, hạn chế.",
+    "a) Hiện nay tổng khối lượng hoàn thành của Dự án khoảng 61% trong khi thời gian còn lại của năm 2025 chỉ khoảng 2 tháng.",
+])
+def test_a_reports_narration_is_no_task(sentence: str) -> None:
+    assert tasks_in(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    pytest.param("8. Các Bộ, cơ quan: Tài chính, Xây dựng, Ngoại giao, Tập đoàn Điện lực Việt Nam theo chức năng, nhiệm vụ "
+                 "được giao khẩn trương rà soát, báo cáo Thủ tướng Chính phủ trước ngày 05 tháng 12 năm 2025.",
+                 "Các Bộ, cơ quan: Tài chính, Xây dựng, Ngoại giao, Tập đoàn Điện lực Việt Nam", id="a-class-and-its-members"),
+    pytest.param("Sở Y tế: Hướng dẫn các cơ sở thực hiện, báo cáo trước ngày 15/12/2025.", "Sở Y tế",
+                 id="a-unit-and-its-task"),
+])
+def test_a_class_named_with_its_members_leads_with_them(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead
+
+
+def test_a_heading_that_addresses_many_names_them_all() -> None:
+    heading = ("1. Giao người đứng đầu các cơ quan chuyên môn, cơ quan hành chính khác, các đơn vị sự nghiệp công lập trực "
+               "thuộc Ủy ban nhân dân Thành phố; Chủ tịch Ủy ban nhân dân các xã, phường và đặc khu")
+    assert unit_heading(heading) == heading.removeprefix("1. Giao ")
+
+
+def test_a_class_with_its_time_after_the_colon_leads_alone() -> None:
+    tasks = tasks_in("4. UBND các xã, phường: Định kỳ hằng quý báo cáo tiến độ về Sở Tài chính.")
+    assert [task.lead for task in tasks] == ["UBND các xã, phường"]

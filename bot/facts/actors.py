@@ -11,7 +11,7 @@ import re
 
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
-from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER
+from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, UPPER
 from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_heading
 from bot.ingestion.sections import SECTION_SEPARATOR
 
@@ -41,14 +41,28 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # level, «UBND cấp xã», stays in the name), «Sở Xây dựng phân công cán bộ …»
                     # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
                     r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết")
+# Words that open a predicate and never a unit's name: modals and the adverbs of a directive
+# («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
+# A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
+_PREDICATE_START = r"(?:khi|nếu|phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
-    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[A-ZĐ]))(?={_ORG_START})){{0,120}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}]))(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
-    # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»
-    rf"(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
+    # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that
+    # only a predicate starts with, whatever verb follows: «… tiếp tục bám sát tình hình …»
+    # (not the verb of what a unit was assigned, part of its name: «Cơ quan được giao thẩm định …»)
+    rf"(?:(?<!được\sgiao\s)(?<!giao\schủ\strì\s)(?=(?:{_ACTOR_END_VERBS})\b|định\s+kỳ\s+\d|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần|ngày)\b|(?:có|chịu)\s+trách\s+nhiệm\s*:)"
+    rf"|(?<=\s)(?-i:{_PREDICATE_START})\s+)"
     rf"(?=(?-i:[^A-ZĐÂĂÊÔƠƯ]))", _I)
+# A unit named by what it was assigned, up to its duty: «Ủy ban nhân dân cấp xã được giao vốn thực hiện
+# dự án có trách nhiệm thông báo …».
+_ASSIGNED = re.compile(rf"^(?P<actor>{_ORG_START}[^:;.()]{{0,80}}?\sđược\s+giao\s[^:;.(),]{{1,120}}?)\s+(?=(?-i:{_PREDICATE_START})\s)", _I)
+# The members a class names after its colon, then their verb: «Các Bộ, cơ quan: Tài chính, Xây dựng, …,
+# Tập đoàn Điện lực Việt Nam theo chức năng, nhiệm vụ được giao khẩn trương rà soát …».
+_NAMES = re.compile(rf"\s*(?P<names>[{UPPER}][^:;.()]{{0,300}}?)\s+(?:theo\s+chức\s+năng[^;:.()]{{0,60}}?\s+)?"
+                    rf"(?=(?-i:{_PREDICATE_START})\s|(?-i:{_ACTOR_END_VERBS})\b)")
 # Words that open a sentence with a time, a ground or a link before its unit is named.
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
@@ -60,9 +74,14 @@ _LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\
 _ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
 # A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
+# A step's or an item's short title before the one who acts: «Lập phương án giá: Cơ quan được giao …».
+# (not the addressees of a letter, «Kính gửi: …», who are no actor of what follows on the line)
+_LABEL = re.compile(rf"^(?!Kính\s+gửi)[^:;.()]{{1,60}}:\s*(?=(?-i:{ORG_WORD}))", _I)
 # «yêu cầu», «đề nghị», «giao» in the text, or opening a later sentence.
 _ASKS = re.compile(r"(?:^|(?<=[\s,;.]))(?:(?-i:giao|yêu\s+cầu|đề\s+nghị)|(?<=\.\s)(?:Giao|Yêu\s+cầu|Đề\s+nghị))\s+", _I)
-_UNIT_WORD = re.compile(rf"(?<=\s)(?-i:{ORG_WORD})")
+# A unit named in capitals, or a class of units in lower case right after the time: «Định kỳ 06
+# tháng các cơ quan có liên quan báo cáo …».
+_UNIT_WORD = re.compile(rf"(?<=\s)(?:(?-i:{ORG_WORD})|(?=(?-i:các|mỗi|từng)\s){ORG_WORD})", _I)
 # Not the anchor of a period: «kể từ ngày Sở Y tế có văn bản …, cơ sở phải nộp …».
 _AFTER_TIME = re.compile(r"(?:(?<!từ\s)ngày|làm\s+việc|tháng|năm|quý|\))\s+$", _I)
 _HAS_DUTY = re.compile(rf"(?-i:{ORG_WORD})[^,:;.()]{{0,80}}?\s(?:có|chịu)\s+trách\s+nhiệm\b", _I)
@@ -96,18 +115,29 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     topic that ends in a colon («Về việc …: Giao Bộ Nội vụ nghiên cứu …»); the unit asked to do
     it when the named one asks («UBND Thành phố yêu cầu các sở, ngành … triển khai»). Without
     openings, only a unit the text starts with."""
-    # Bold markers left by the source («**Điều 2. **Giao …») hide the words around them.
-    text = _LEAD_IN.sub("", strip_marker(text.replace("**", "").lstrip("* ")).lstrip("* "), count=1).lstrip("* ")
+    # Bold and italic markers left by the source («**Điều 2. **Giao …», «… liên quan *tiếp tục …*»)
+    # hide the words around them.
+    text = _LEAD_IN.sub("", strip_marker(text.replace("*", "").lstrip(" ")).lstrip(" "), count=1).lstrip(" ")
     text = _ASIDE.sub("", text)
     match = _ACTOR_COLON.match(text)
     if match:
-        return TRAIL.sub("", match.group("actor")).strip() or None
-    match = _ACTOR_VERB.match(text)
+        actor = TRAIL.sub("", match.group("actor")).strip()
+        names = _NAMES.match(text, match.end("actor") + text[match.end("actor"):].index(":") + 1)
+        # only a class names its members, two or more («Các Bộ, cơ quan:», «Ủy ban nhân dân các thành
+        # phố: Hà Nội, Cần Thơ»), and a member is no verb nor time («Sở Y tế: Hướng dẫn …», «UBND các
+        # xã, phường: Định kỳ hằng quý báo cáo …» are the unit's task)
+        pieces = re.split(r",|\s+và\s+", names.group("names")) if names else []
+        if len(pieces) > 1 and re.search(r"(?:^|\s)các\s", actor, _I) \
+                and not (_VERB_START.match(pieces[0]) or _OPENING.match(pieces[0])) \
+                and all(piece.strip()[:1].isupper() for piece in pieces):
+            return f"{actor}: {names.group('names').strip()}"
+        return actor or None
+    match = _subject(text)
     if match:
         return _addressee(text[match.end():]) or TRAIL.sub("", match.group("actor")).strip() or None
     if not openings:
         return None
-    topic = _TOPIC.match(text)
+    topic = _TOPIC.match(text) or _LABEL.match(text)
     if topic:
         return actor_of(text[topic.end():])
     asked = _addressee(text)
@@ -117,11 +147,13 @@ def actor_of(text: str, openings: bool = True) -> str | None:
         # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
         # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
         # or at a unit that «có trách nhiệm» («… kể từ ngày tiếp nhận đăng ký Công an cấp xã có trách nhiệm …»)
+        # or at the start of the next sentence («… hộ gia đình. Ủy ban nhân dân cấp xã thực hiện …»)
         starts = sorted({m.end() for m in re.finditer(r"[,:]\s*|\sthì\s+", text[:_OPENING_CHARS])}
+                        | {m.end() for m in SENTENCE_END.finditer(text[:_OPENING_CHARS])}
                         | {m.start() for m in _UNIT_WORD.finditer(text[:_OPENING_CHARS])
                            if _AFTER_TIME.search(text, 0, m.start()) or _HAS_DUTY.match(text, m.start())})
         for start in starts:
-            match = _ACTOR_VERB.match(text[start:])
+            match = _subject(text[start:])
             # not the tail of a list the opening names ("… của các sở, ban, ngành, địa phương, …"),
             # nor a condition's subject running into its consequence ("… Thủ tướng thì cơ quan …"),
             # nor a unit of a coordinating list («… và phối hợp với các sở, ban, ngành, Ủy ban nhân dân …»)
@@ -129,6 +161,11 @@ def actor_of(text: str, openings: bool = True) -> str | None:
                     and not _COORDINATING.search(text, 0, start)):
                 return TRAIL.sub("", match.group("actor")).strip() or None
     return None
+
+
+def _subject(text: str) -> re.Match[str] | None:
+    """The unit a text starts with, up to its predicate."""
+    return _ASSIGNED.match(text) or _ACTOR_VERB.match(text)
 
 
 def _addressee(text: str) -> str | None:
@@ -140,7 +177,7 @@ def _addressee(text: str) -> str | None:
         head = text[max(i for i in starts if i <= asked.start()):asked.start()]
         if TASK_VERBS_LOWER.search(head):
             continue
-        match = _ACTOR_VERB.match(text[asked.end():])
+        match = _subject(text[asked.end():])
         if match and not _LIST_TAIL.match(match.group("actor")):
             return TRAIL.sub("", match.group("actor")).strip() or None
     return None

@@ -74,13 +74,26 @@ _REPORT_PERIODIC = re.compile(
     r"(?P<units>(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần))", _I)
 _ONE_UNIT = re.compile(_UNIT, _I)
 
+# The number may be spelt out after it: «Trong vòng 20 (hai mươi) ngày làm việc».
+_SPELT = r"(?:\s*\([^()\d]{1,30}\))?"
 _RELATIVE = re.compile(
     r"(?P<cue>trong\s+(?:thời\s+hạn|vòng|thời\s+gian)(?:\s+(?:tối\s+đa|không\s+quá|chậm\s+nhất))?"
     r"|trong|chậm\s+nhất(?:\s+(?:là|sau))?|không\s+quá|tối\s+đa|sau)\s+"
-    r"(?P<n>\d{1,3}(?:,5)?)\s+ngày(?P<work>\s+làm\s+việc)?"
+    rf"(?P<n>\d{{1,3}}(?:,5)?){_SPELT}\s+ngày(?P<work>\s+làm\s+việc)?"
     r"(?:\s*,?\s*\(?\s*(?:kể\s+từ|tính\s+từ)\s+(?P<anchor>(?:ngày|khi|thời\s+điểm)[^,;.()]{0,70}?)"
     r"(?=\s*(?:[,;.()]|$|\s(?:các|cơ\s+quan|phải|để|theo|thì|mà)\s)))?", _I)
 _OPEN_CUE = re.compile(r"^trong\s+(?:thời\s+hạn|vòng|thời\s+gian)", _I)
+# A span of hours is always a time to act within: «trong 24-48 giờ sau khi nước rút», «trong vòng
+# 24 giờ»; due within the days it covers.
+_HOURS = re.compile(
+    r"(?P<cue>trong(?:\s+(?:thời\s+hạn|vòng|thời\s+gian))?(?:\s+(?:tối\s+đa|không\s+quá|chậm\s+nhất))?"
+    rf"|chậm\s+nhất(?:\s+là)?|không\s+quá|tối\s+đa)\s+(?:(?P<low>\d{{1,3}})\s*[-–]\s*)?(?P<n>\d{{1,3}}){_SPELT}\s+giờ(?!\s*\d)"
+    r"(?:\s*,?\s*\(?\s*(?:kể\s+từ|tính\s+từ|sau)\s+(?P<anchor>(?:ngày|khi|thời\s+điểm)[^,;.()]{0,70}?)(?=\s*(?:[,;.()]|$)))?", _I)
+# A lead time before an event: «Chậm nhất trước 05 ngày người nước ngoài dự kiến vào, ra Cảng …»,
+# «gửi hồ sơ đến Sở Nội vụ trước 10 ngày (trừ khen thưởng đột xuất)»: N days before it.
+_BEFORE_EVENT = re.compile(
+    rf"(?P<cue>(?:(?:chậm|muộn)\s+nhất(?:\s+là)?\s+)?trước)\s+(?P<n>\d{{1,3}}){_SPELT}\s+ngày(?P<work>\s+làm\s+việc)?"
+    r"(?:\s*,?\s*(?:so\s+với\s+|kể\s+từ\s+)?(?P<anchor>(?!trừ\b)[^\s,;.()\d][^,;.()]{0,70}?)(?=\s*(?:[,;.()]|$)))?", _I)
 _OWN_DATE_ANCHOR = re.compile(
     r"^ngày\s+(?:(?:ký|ban\s+hành)(?:\s+(?:ban\s+hành|và\s+ban\s+hành))?"
     r"(?:\s+(?:kế\s+hoạch|quyết\s+định|chỉ\s+thị|công\s+văn|văn\s+bản|thông\s+báo|công\s+điện|hướng\s+dẫn)\s+này)?"
@@ -94,7 +107,7 @@ _EFFECT = re.compile(r"(?:có\s+hiệu\s+lực|hiệu\s+lực\s+thi\s+hành)[^;.
 _PAST_CONDITION = re.compile(r"\bđã\b[^;:,]{0,40}$", _I)
 
 # Cheap test that every deadline phrase passes: skips most sentences of a document fast.
-_GATE = re.compile(r"(?:ngày|tháng)\s+\d|quý\s+[IV\d]|\d\s*(?:/|ngày|giờ)|định\s+kỳ|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)", _I)
+_GATE = re.compile(r"(?:ngày|tháng)\s+\d|quý\s+[IV\d]|\d\s*(?:\([^()\d]{1,30}\)\s*)?(?:/|ngày|giờ)|định\s+kỳ|(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)", _I)
 
 # "định kỳ" without a period still makes a year-less date come back every year.
 _ROUTINE = re.compile(r"định\s+kỳ", _I)
@@ -343,7 +356,23 @@ def _relatives(text: str, start: int, end: int, issued: date | None,
         out.append(_found(text, match.start(), match.end(), Deadline(
             DeadlineKind.RELATIVE, "", due=due, offset_days=offset, anchor=anchor or None,
             estimated=estimated)))
+    for match in _HOURS.finditer(text, start, end):
+        if _EFFECT.search(text[start:match.start()]) or _overlaps_span(match, out):
+            continue
+        anchor = (match.group("anchor") or "").strip()
+        out.append(_found(text, match.start(), match.end(), Deadline(
+            DeadlineKind.RELATIVE, "", offset_days=math.ceil(int(match.group("n")) / 24), anchor=anchor or None)))
+    for match in _BEFORE_EVENT.finditer(text, start, end):
+        if _EFFECT.search(text[start:match.start()]) or _overlaps_span(match, out):
+            continue
+        anchor = (match.group("anchor") or "").strip()
+        out.append(_found(text, match.start(), match.end(), Deadline(
+            DeadlineKind.RELATIVE, "", offset_days=-int(match.group("n")), anchor=anchor or None)))
     return out
+
+
+def _overlaps_span(match: re.Match[str], found: list[FoundDeadline]) -> bool:
+    return any(match.start() < f.end and f.start < match.end() for f in found)
 
 
 def _add_days(start: date, days: int, working: bool) -> date:

@@ -13,7 +13,7 @@ from bot.facts.actors import TRAIL, action_of, tidy_action
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import Obligation
 from bot.facts.paragraphs import Paragraph
-from bot.facts.time_phrases import cell_deadline, loose_deadlines
+from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
 __all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "row_obligations", "task_table"]
@@ -60,10 +60,33 @@ _DOC_REF = re.compile(r"\bsố\s+\S*\d|\d[-/](?-i:[A-ZĐ])", _I)
 _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|định\s+kỳ", _I)
 
 
+# Who does a step of a procedure: a unit or a role in it («Lãnh đạo UBND cấp xã», «Chuyên viên phòng …»,
+# «Văn thư UBND cấp xã», «Bộ phận tiếp nhận hồ sơ …»).
+_ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|Chuyên\s+viên|Công\s+chức|Văn\s+thư|Bộ\s+phận|Cán\s+bộ|Kế\s+toán)")
+_STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
+
+
+def _step_columns(cells: list[str]) -> TaskTable | None:
+    """A step of a procedure's table: «Bước 2 | Lãnh đạo Phòng … | Nhận hồ sơ, phân công … | 04 giờ làm việc»,
+    its role leading, its last cell a duration."""
+    if len(cells) < 2 or not cell_duration(cells[-1]):
+        return None
+    roles = [i for i, cell in enumerate(cells[:-1]) if _ROLE_CELL.match(cell.strip(" *")) and not _STEP_CELL.match(cell)]
+    if not roles:
+        return None
+    lead = roles[0]
+    task = lead + 1 if lead + 1 < len(cells) - 1 else lead
+    return TaskTable(lead, None, len(cells) - 1, task)
+
+
 def guess_columns(row: str) -> TaskTable | None:
     """The columns of a row seen without its header: the first long cell is the task, the unit
-    cells after it lead and coordinate, the first short cell with a year or period is the time."""
+    cells after it lead and coordinate, the first short cell with a year or period is the time;
+    or a procedure's step, its role then its work then its duration."""
     cells = [cell.strip() for cell in row.split("|")]
+    step = _step_columns(cells)
+    if step is not None:
+        return step
     # A long cell is the task even when it opens with a unit: «Các ngân hàng triển khai giải pháp …».
     task = next((i for i, cell in enumerate(cells)
                  if len(cell) >= _UNIT_CELL_CHARS or (len(cell) > 25 and not _UNIT_CELL.match(cell))), None)
@@ -105,7 +128,8 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     stated = locate_deadlines(para.text, issued, delivery_margin_days)
     found = (stated or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
-             or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section))
+             or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section)
+             or cell_duration(when))
     lead = TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
     if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task

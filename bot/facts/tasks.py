@@ -22,9 +22,12 @@ from bot.facts.model import NotTask
 from bot.facts.time_phrases import is_mention
 from bot.ingestion.sections import SECTION_SEPARATOR
 
-__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "classify", "clause_span", "line_opening"]
+__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening"]
 
 _I = re.IGNORECASE
+
+# Vietnamese capitals, for a class: «Ủy ban» starts with a capital as much as «Sở».
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 
 # A line's start, past its list marker («a)», «2.»): where a line's opening words are read.
 _LINE_START = r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?"
@@ -68,6 +71,14 @@ _RULE_SUBJECT = line_opening(
 _SCHEDULE = line_opening(
     r"(?:thời\s+gian|lịch|dự\s+kiến)\s+(?:tổ\s+chức|kiểm\s+tra|đánh\s+giá|khảo\s+sát"
     r"|giám\s+sát|diễn\s+ra|khai\s+mạc|thi|chấm|xét|họp|làm\s+việc)")
+# A procedure's processing time («d) Thời hạn giải quyết: Trong 10 (mười) ngày, kể từ ngày nhận đủ hồ
+# sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
+# after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
+_PROCESSING_TIME = line_opening(r"thời\s+(?:hạn|gian)\s+(?:giải\s+quyết|xử\s+lý)[^:;]{0,40}:")
+_NAMED_AFTER_TIME = re.compile(rf",\s+(?-i:[{UPPER}])")
+# A row of a catalogue of administrative procedures carries the procedure's code («| 1.014391 |»,
+# «| 2.000894.000.00.00.H48 |»): its times are processing times, rules of the procedure.
+_PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b")
 _DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
 # The header's place and date ("Hà Nội, ngày 29 tháng 11 năm 2025"), "(Kèm theo Quyết định số …)".
 _HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|^\W*(?:Điều\s+\d+\W*)?ban\s+hành\s+kèm\s+theo", _I)
@@ -91,7 +102,39 @@ _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+t
 # reply («Câu số 18. Cử tri kiến nghị …»).
 _DOC_NAME = (r"(?:luật|bộ\s+luật|nghị\s+định|nghị\s+quyết|quyết\s+định|thông\s+tư|chỉ\s+thị|công\s+văn"
              r"|hướng\s+dẫn|thông\s+báo|kế\s+hoạch|văn\s+bản|công\s+điện|tờ\s+trình|kết\s+luận)")
-_CITATION_LINE = re.compile(rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*\s+(?:ngày|của))", _I)
+# A cited number may be broken after its dash («Thông tư số 10/2025/TT- BKHCN ngày …») and followed
+# by the document's subject («Quyết định 1520/QĐ-UBND phê duyệt …»); a law is cited by its name and
+# year on a line of its own («- Luật Bảo vệ và kiểm dịch thực vật năm 2013;»).
+# A letter's account of what reached its writer («Cục Thuế nhận được công văn số …», «Ngày 18/11/2025,
+# Thuế tỉnh … có nhận được Công văn số …») and a line that opens with the date of what happened
+# («Ngày 28 tháng 10 năm 2025, Chủ tịch … ban hành …») tell events, whoever they name.
+# (not the anchor of a time limit: «Trong thời hạn 02 ngày làm việc kể từ ngày Hội đồng … nhận được đề nghị, …»)
+_RECEIVED = line_opening(r"(?:ngày\s+\d[^,;:]{0,25},\s*)?(?:(?!từ\s|khi\s|sau\s|trong\s)[^,;:]){0,100}?\s(?<!ngày\s)(?:có\s+)?nhận\s+được\s+"
+                         r"(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)")
+# The title of an amending text: «Sửa đổi, bổ sung một số điều của Quy định đơn giá bồi thường … ban hành kèm theo
+# Quyết định số …» (with no deadline word it names a document, it orders nothing).
+_AMENDMENT_TITLE = line_opening(rf"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+(?:của\s+)?)?(?:{_DOC_NAME}|quy\s+định|quy\s+chế|danh\s+mục)\b")
+_DATED_OPENING = line_opening(r"(?:(?:sáng|chiều|tối)\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*,")
+# A report's narration, by the link it opens with: «Tuy nhiên, qua quá trình triển khai … vẫn còn …»,
+# «Hiện nay tổng khối lượng hoàn thành …», «Trên đây là Kế hoạch …» (a line that names who is to act
+# after such a link may still assign a task).
+_NARRATIVE = line_opening(r"(?:tuy\s+nhiên|hiện\s+nay|trên\s+đây\s+là|nhìn\s+chung|bên\s+cạnh\s+đó)\b")
+# A line that is a citation whole: «Báo cáo thẩm tra số 172/BC-BKTNS ngày 24 tháng 11 năm 2025 của Ban Kinh tế -
+# Ngân sách Hội đồng nhân dân Thành phố;»
+_CITED_WHOLE = line_opening(rf"(?:báo\s+cáo|{_DOC_NAME})[^;:.]{{0,60}}?\s+số\s+[\w/.-]*\d[\w/.-]*\s+ngày\s+[\d/]+(?:\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}})?"
+                            r"(?:\s+của\s+[^;:]{0,150}?)?\s*[;.]?\s*$")
+_CITATION_LINE = re.compile(
+    rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
+    r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"
+    rf"|^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:bộ\s+)?luật\s+(?-i:[{UPPER}])[^,;:]{{0,120}}?\s(?:năm\s+\d{{4}}|số\s+[\w/]*\d[\w/]*)\W*$", _I)
+# A line in capitals is a title («QUY TRÌNH RÀ SOÁT … GIAI ĐOẠN I: TỪ NĂM 2021 ĐẾN NĂM 2025»).
+_TITLE_LETTERS = 20
+# A target for a year: «Đến năm 2030, 100% các khu vực … được xác định và quản lý hiệu quả.»
+_TARGET_YEAR = line_opening(r"đến\s+năm\s+\d{4}\s*,")
+# What a rule is, by where it is written: «Thành phần hồ sơ … thực hiện theo quy định tại Điều 3
+# Thông tư …», «Giá trị pháp lý của chữ ký số được quy định tại Điều 23 …» (unless a task verb
+# governs it: «Phối hợp … kiểm tra … theo quy định tại …»).
+_BY_REFERENCE = re.compile(r"(?:^|\s)(?:được\s+)?(?:(?:thực\s+hiện|áp\s+dụng)\s+theo\s+quy\s+định\s+(?:tại|của)|quy\s+định\s+tại)\s", _I)
 _GROUNDS = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:theo\s+đề\s+nghị\s+của|xét\s+báo\s+cáo"
     rf"|(?:để\s+)?(?:tiếp\s+tục\s+)?(?:triển\s+khai\s+)?thực\s+hiện\s+(?:nghiêm\s+)?{_DOC_NAME}\s+số"
@@ -107,7 +150,7 @@ _RULE_OPENING = line_opening(
 _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}"
                           r"(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*[:,]")
 # Parties a procedure names by their role only: the competent authority, an applicant establishment.
-_GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp)(?:,\s*người)?\s+có\s+thẩm\s+quyền|cơ\s+sở"
+_GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
                      rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|cá\s+nhân)\b|^(?:{_GENERIC_PARTY})\b", _I)
@@ -115,8 +158,8 @@ _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+v
 # authority («…, cơ quan có thẩm quyền xem xét, cấp phép …») or the applicant establishment
 # («…, cơ sở phải nộp hồ sơ …»), as the clause's subject (at its start or after its opening).
 _GENERIC_SUBJECT = re.compile(
-    rf"(?:^\W*|,\s*)(?:{_GENERIC_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét"
-    r"|gửi|nộp|thực\s+hiện|báo\s+cáo|cấp\s+phép)\b", _I)
+    rf"(?:^\W*|,\s*|(?:ngày|làm\s+việc|giờ)\s+)(?:{_GENERIC_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét"
+    r"|gửi|nộp|thực\s+hiện|báo\s+cáo|cấp\s+phép|trả\s+lời|trả|thông\s+báo|xử\s+lý|giải\s+quyết|tiếp\s+nhận|thẩm\s+định|chuyển)\b", _I)
 # Sections whose lines are no assignments: targets and purposes («I. MỤC ĐÍCH, YÊU CẦU», «II. MỤC
 # TIÊU»), a regulation's general provisions («Điều 1. Phạm vi điều chỉnh», «Điều 2. Nguyên tắc,
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
@@ -130,7 +173,9 @@ _GENERAL_HEADING = _heading_opening(
     r"(?:phạm\s+vi|đối\s+tượng|nguyên\s+tắc|(?:các\s+)?hình\s+thức"
     r"|phương\s+thức|giải\s+thích\s+từ\s+ngữ)\b")
 _PERIOD_WORDS = re.compile(
-    r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|tháng\s+\d|quý\s+[IV\d]|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm|\d|khi\s)", _I)
+    r"(?:^|[\s:*])từ\s+(?:nay|năm\s+20\d\d|ngày\s+\d|tháng\s+\d|quý\s+[IV\d]|\d)[^;]{0,60}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày|tháng|quý|năm|\d|khi\s)"
+    # from an event to a date: «Kể từ ngày Quyết định được ban hành đến hết ngày 28/02/2027»
+    r"|(?:^|[\s:*])từ\s+ngày\s+[^;,]{1,60}?\s(?:đến|tới)\s+(?:hết\s+)?ngày\s+\d", _I)
 _PERIOD_LABEL = re.compile(r"thời\s+gian\s+(?:thực\s+hiện|triển\s+khai|áp\s+dụng)", _I)
 _DEADLINE_LABEL = re.compile(r"thời\s+hạn(?:\s+hoàn\s+thành)?\s*:", _I)
 # Words that give a clause someone to do something.
@@ -143,7 +188,8 @@ _TASK_VERBS = re.compile(
     r"|nghiên\s+cứu|kiện\s+toàn|rà\s+soát|khắc\s+phục|đầu\s+tư|nâng\s+cấp|thẩm\s+tra|ký\s+kết|giao|tuyên\s+truyền"
     r"|phổ\s+biến|quán\s+triệt|đưa\s+vào|vận\s+hành|kết\s+nối|tích\s+hợp|chấm\s+dứt|dừng|thu\s+hồi|sắp\s+xếp"
     r"|bảo\s+đảm|đảm\s+bảo|phấn\s+đấu|thống\s+kê|điều\s+tra|tập\s+huấn|đào\s+tạo|bồi\s+dưỡng|thanh\s+toán"
-    r"|quyết\s+toán|giải\s+ngân|nhập|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu)(?!\w)", _I)
+    r"|quyết\s+toán|giải\s+ngân|nhập(?!\s+khẩu)|khai\s+báo|chốt|xác\s+nhận|cấp|đề\s+nghị|yêu\s+cầu|nghiệm\s+thu"
+    r"|xem\s+xét|chấp\s+thuận|phản\s+hồi|giám\s+sát)(?!\w)", _I)
 # Lower case only: a verb of the text, not a word of a unit's name ("Ban Chỉ đạo", "Sở Xây dựng").
 TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
 # A verb a few words after "theo", "của", "việc" is a noun: "theo tổng hợp báo cáo của Bộ …",
@@ -174,10 +220,17 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.DOCUMENT_DATE
     if _BACKGROUND.search(sentence):
         return NotTask.BACKGROUND
-    if _BUDGET.match(clause) or _BUDGET.match(sentence):  # a budget paragraph's later sentences too
+    if loose and _AMENDMENT_TITLE.match(sentence):
+        return NotTask.BACKGROUND
+    # a budget paragraph's later sentences too; not a later clause that shares the line's verb
+    # («b) Tham mưu … ; dự toán kinh phí hằng năm …»)
+    if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence):
         return NotTask.BUDGET
     if _SCHEDULE.match(clause):
         return NotTask.SCHEDULE
+    if _PROCEDURE_CODE.search(sentence) or (
+            _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
+        return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor is None and _PASSIVE_RULE.search(clause)):
         return NotTask.RULE
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
@@ -189,7 +242,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
-    if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause)):
+    if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause) or _by_reference(clause)):
         return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
@@ -199,9 +252,22 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", clause[:period.start()])) if period else None
     if period and not verbs and not _DEADLINE_LABEL.search(clause):
         return NotTask.PERIOD_APPLIES
-    if actor is None and not _own_verb(clause):
+    # the deadline's own words («kể từ ngày ban hành quyết định cấp chứng chỉ …») give the clause no verb
+    if actor is None and not _own_verb(_without_anchor(sentence, found, start, end)):
         return NotTask.RULE
     return None
+
+
+_ANCHOR_WORDS = re.compile(r"(?:kể|tính)\s+từ\s", _I)
+
+
+def _without_anchor(sentence: str, found: FoundDeadline, start: int, end: int) -> str:
+    """The clause without the event its deadline counts from («… kể từ ngày ban hành quyết định cấp
+    chứng chỉ …»), whose verbs are no one's task."""
+    anchor = _ANCHOR_WORDS.search(sentence, found.start, found.end)
+    if anchor is None:
+        return sentence[start:end]
+    return sentence[start:anchor.start()] + " " + sentence[found.end:end]
 
 
 # «… có kết quả giải quyết»: a verb after «kết quả» names the result, the clause has no one acting.
@@ -239,7 +305,11 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.PAST_EVENT
     if _FROM_DATE.match(sentence):
         return NotTask.PERIOD_APPLIES
-    if _CITATION_LINE.match(sentence) or (actor is None and _GROUNDS.match(sentence)):
+    if _RECEIVED.match(sentence) or _DATED_OPENING.match(sentence):
+        return NotTask.PAST_EVENT
+    if _CITATION_LINE.match(sentence) or (actor is None and (_GROUNDS.match(sentence) or _NARRATIVE.match(sentence))) \
+            or _CITED_WHOLE.match(sentence) \
+            or _TARGET_YEAR.match(sentence) or _title(sentence):
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
         return NotTask.RULE
@@ -247,6 +317,16 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if is_mention(found) and sentence.rstrip(" *").endswith(":"):
         return NotTask.BACKGROUND
     return None
+
+
+def _title(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= _TITLE_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _by_reference(clause: str) -> bool:
+    """The clause's own predicate says where its rule is written."""
+    return any(_ungoverned(clause, m.start()) for m in _BY_REFERENCE.finditer(clause))
 
 
 def _ungoverned(clause: str, at: int) -> bool:

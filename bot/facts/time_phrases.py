@@ -1,6 +1,6 @@
 """Time phrases a task may carry besides deadlines.
 
-"vào ngày 19/12/2025", "trong năm 2025", "trong tháng 11 năm 2025", "hằng năm", "định kỳ": not
+"vào ngày 19/12/2025", "trong năm 2025", "trong tháng 11 năm 2025", "hằng năm", "định kỳ", "đúng thời hạn": not
 deadline cues (`bot.facts.deadlines` leaves them, they also date events and background), but a
 task sentence that carries one has its date or period there. Also a date merely mentioned (a
 cited document's) and a table cell that holds only a year.
@@ -8,6 +8,7 @@ cited document's) and a table cell that holds only a year.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 import unicodedata
 from dataclasses import replace
@@ -16,7 +17,7 @@ from datetime import date
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.model import Deadline, DeadlineKind
 
-__all__ = ["cell_deadline", "is_mention", "loose_deadlines", "undated_mention"]
+__all__ = ["cell_deadline", "cell_duration", "is_mention", "loose_deadlines", "undated_mention"]
 
 _I = re.IGNORECASE
 
@@ -28,12 +29,15 @@ _IN_PERIOD = re.compile(
     r"|tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<ym>20\d\d)"
     r"|quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<yq>20\d\d))(?!\d)", _I)
 # "2026", "Năm 2026", a span of years "2026 - 2030", "Năm 2025-2030" (due at the end of its last year).
+# «đúng thời hạn», «đúng hạn»: a duty's time is the one its rules set, with no date of its own.
+_ON_TIME = re.compile(r"(?<!\w)đúng\s+(?:thời\s+)?hạn(?!\w)", _I)
 _YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?(?P<y>20\d\d)$", _I)
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
 _EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
                      r"|(?:của|trong|và\s+các)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
           # not a date: "ngày 06 tháng 11 năm 2025"
-          re.compile(r"(?<!\d)(?<!ngày\s)(?P<six>6|06)\s+tháng(?!\s+\d)", _I), re.compile(r"định\s+kỳ", _I))
+          # nor the start of a range or an age: «trẻ từ 06 tháng đến 36 tháng tuổi»
+          re.compile(r"(?<!\d)(?<!ngày\s)(?<!từ\s)(?P<six>6|06)\s+tháng(?!\s+\d|\s+tuổi)", _I), re.compile(r"định\s+kỳ", _I))
 # A daily routine («báo cáo hằng ngày») is kept without a period: it has no date to remind of.
 _EVERY_PERIOD = {"năm": (12, None), "quý": (3, None), "tháng": (1, None), "tuần": (None, 7), "ngày": (None, None)}
 _QUARTER_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
@@ -49,6 +53,9 @@ def loose_deadlines(sentence: str, issued: date | None) -> list[FoundDeadline]:
         if due and (issued is None or due >= issued):
             out.append(_loose(text, match, Deadline(DeadlineKind.ABSOLUTE, "", due=due)))
             break
+    on_time = _ON_TIME.search(text)
+    if on_time and not out:
+        out.append(_loose(text, on_time, Deadline(DeadlineKind.ABSOLUTE, "")))
     specific = [m for m in (regex.search(text) for regex in _EVERY[:-1]) if m]
     every = min(specific, key=lambda m: m.start()) if specific else _EVERY[-1].search(text)
     if every:
@@ -77,6 +84,22 @@ def undated_mention(sentence: str) -> list[FoundDeadline]:
     if match is None:
         return []
     return [FoundDeadline(match.start(), match.end(), Deadline(DeadlineKind.ABSOLUTE, ""))]
+
+
+# A step's duration in a procedure's table: «04 giờ làm việc», «0,5 ngày», «112 giờ» (a procedure's
+# hours are working hours, eight to a day).
+_DURATION_CELL = re.compile(r"^(?P<n>\d{1,3}(?:,\d{1,2})?)\s*(?P<unit>giờ|ngày)(?P<work>\s+làm\s+việc)?$", _I)
+WORKING_HOURS = 8
+
+
+def cell_duration(cell: str) -> list[FoundDeadline]:
+    """A table cell that holds only a step's duration: due that many (working) days after the step starts."""
+    match = _DURATION_CELL.match(cell.strip(" *."))
+    if match is None:
+        return []
+    number = float(match.group("n").replace(",", "."))
+    days = math.ceil(number / WORKING_HOURS if match.group("unit").lower() == "giờ" else number)
+    return [FoundDeadline(0, len(cell), Deadline(DeadlineKind.RELATIVE, cell.strip(" *."), offset_days=days))]
 
 
 def cell_deadline(cell: str, issued: date | None) -> list[FoundDeadline]:
