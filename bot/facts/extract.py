@@ -35,7 +35,7 @@ from bot.facts.units import lead_and_coordinate
 from bot.ingestion.document import CleanDocument
 from bot.retrieval.vietnamese import sentences as split_sentences
 
-__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "extract_facts", "sentence_obligations"]
+__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "context_actor", "extract_facts", "sentence_obligations"]
 
 # Days a document takes to reach its readers, for "kể từ ngày nhận" (config: tasks.delivery_margin_days).
 DEFAULT_DELIVERY_MARGIN_DAYS = 3
@@ -112,7 +112,7 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
             strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
             if not strict and not _dated_phrase(sentence, issued):
                 continue
-            actor = (actor_of(para.text) if number else None) or item_actor(paragraphs, index)
+            actor = context_actor(paragraphs, index, number)
             found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
                                          loose=True)
             if not strict:
@@ -121,6 +121,13 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
                 found = [o for o in found if o.lead and o.deadline.due]
             out.extend(found)
     return out
+
+
+def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> str | None:
+    """The unit the context gives a sentence that names none: for a later sentence of a
+    paragraph, the unit its first sentence names; else the unit of the enclosing item
+    (`bot.facts.actors.item_actor`)."""
+    return (actor_of(paragraphs[index].text) if number else None) or item_actor(paragraphs, index)
 
 
 def _dated_phrase(sentence: str, issued: date | None) -> bool:
