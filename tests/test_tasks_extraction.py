@@ -839,3 +839,23 @@ def test_a_heading_that_addresses_many_names_them_all() -> None:
 def test_a_class_with_its_time_after_the_colon_leads_alone() -> None:
     tasks = tasks_in("4. UBND các xã, phường: Định kỳ hằng quý báo cáo tiến độ về Sở Tài chính.")
     assert [task.lead for task in tasks] == ["UBND các xã, phường"]
+
+
+def test_a_dash_item_under_a_bracketed_item_is_the_bracketed_units_task() -> None:
+    """«(1) Bộ Y tế chỉ đạo …» opens no section, yet the dashes under it are Bộ Y tế's."""
+    body = ("2. Để bảo đảm tiến độ hoàn thành 02 công trình dự án, một số nội dung trọng tâm như sau:\n"
+            "(1) Bộ Y tế chỉ đạo Ban Quản lý dự án khẩn trương hoàn thiện hồ sơ thiết kế.\n"
+            "- Chỉ đạo các bệnh viện chuẩn bị sẵn sàng các phương án về nhân lực, thiết bị.\n"
+            "- Chủ trì, phối hợp với Bộ Tài chính hoàn thiện hồ sơ, báo cáo Chính phủ trước ngày "
+            "15 tháng 12 năm 2025.\n"
+            "(2) Bộ Công an hướng dẫn Bộ Y tế về phòng cháy, chữa cháy.\n")
+    [task] = [o for o in facts(body) if o.is_task]
+    assert task.lead == "Bộ Y tế"
+    assert task.coordinate == ("Bộ Tài chính",)
+
+
+def test_a_texts_own_adoption_date_is_no_task_whatever_item_it_stands_under() -> None:
+    sentence = ("Nghị quyết này được Ủy ban Thường vụ Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam "
+                "khóa XV thông qua ngày 16 tháng 6 năm 2025.")
+    assert not [o for o in sentence_obligations(sentence, ISSUED, "", "Sở Tư pháp", loose=True) if o.is_task]
+    assert not [o for o in facts("2. Sở Tư pháp:\n" + sentence + "\n") if o.is_task]

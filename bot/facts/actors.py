@@ -231,7 +231,48 @@ def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) 
 
 def item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in,
-    and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường")."""
+    and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường"); for a
+    dash item, the unit its parent item starts with (`parent_item_actor`)."""
+    return _enclosing_actor(paragraphs, index) or parent_item_actor(paragraphs, index)
+
+
+# An item numbered in brackets, which opens no section: «(1) Bộ Y tế chỉ đạo …», «(ii) …».
+_BRACKET_ITEM = re.compile(r"^\W{0,3}\(\s*(?:\d{1,2}|[ivx]{1,4}|[a-zđ])\s*\)", _I)
+
+
+def parent_item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The unit a dash item's parent starts with: the dashes under «(1) Bộ Y tế chỉ đạo Ban Quản lý
+    dự án …;» («- Chủ trì, phối hợp với Bộ Tài chính … hoàn thiện hồ sơ …») are Bộ Y tế's. The parent
+    is the nearest line above in the same section that is an item of another kind; an unmarked
+    paragraph is none (a dash list may follow a narrative)."""
+    marker = list_marker(paragraphs[index].text)
+    if marker not in ("-", "+"):
+        return None
+    section = paragraphs[index].section
+    for j in range(index - 1, -1, -1):
+        para = paragraphs[j]
+        if para.section != section:
+            return None
+        kind = list_marker(para.text)
+        if kind == marker:
+            continue
+        # a parent ranks above the dash: a numbered, lettered or bracketed item (a «+» sits under a «-»)
+        if kind in _BULLETS and not (marker == "+" and kind == "-") or (
+                kind is None and not _BRACKET_ITEM.match(para.text)):
+            return None
+        unit = actor_of(para.text, openings=False)
+        # a label's generic head is no unit: «b) Cơ quan thực hiện:», «d) Cơ quan, đơn vị chủ trì kế hoạch …»
+        if not unit or _GENERIC_HEAD.match(unit):
+            return None
+        return clean_unit(unit)
+    return None
+
+
+_BULLETS = ("-", "+", "•", "*", "–", "—")
+_GENERIC_HEAD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|tổ\s+chức))*$", _I)
+
+
+def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     section = paragraphs[index].section
     for j in range(index, -1, -1):
         para = paragraphs[j]
