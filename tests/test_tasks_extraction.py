@@ -859,3 +859,13 @@ def test_a_texts_own_adoption_date_is_no_task_whatever_item_it_stands_under() ->
                 "khóa XV thông qua ngày 16 tháng 6 năm 2025.")
     assert not [o for o in sentence_obligations(sentence, ISSUED, "", "Sở Tư pháp", loose=True) if o.is_task]
     assert not [o for o in facts("2. Sở Tư pháp:\n" + sentence + "\n") if o.is_task]
+
+
+def test_after_a_long_opening_purpose_the_unit_asked_leads() -> None:
+    sentence = ("2. Để đảm bảo chất lượng, tiến độ hoàn thành 02 công trình dự án, phấn đấu hoàn thành xây dựng "
+                "trước ngày 30 tháng 11 năm 2025 theo đúng chỉ đạo của Chính phủ, Thủ tướng Chính phủ và phấn đấu "
+                "tổ chức khánh thành 02 công trình cùng dịp với Lễ khánh thành, khởi công các dự án, công trình quy "
+                "mô lớn, ý nghĩa nhân dịp kỷ niệm 79 năm ngày toàn quốc kháng chiến và chào mừng Đại hội đại biểu "
+                "toàn quốc lần thứ XIV của Đảng, yêu cầu Bộ Y tế, Ban Quản lý dự án và các nhà thầu theo chức năng, "
+                "nhiệm vụ tiếp tục quyết tâm, nỗ lực thực hiện đồng bộ các giải pháp đã đề ra.")
+    assert only(sentence).lead == "Bộ Y tế, Ban Quản lý dự án và các nhà thầu"

@@ -140,7 +140,7 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     topic = _TOPIC.match(text) or _LABEL.match(text)
     if topic:
         return actor_of(text[topic.end():])
-    asked = _addressee(text)
+    asked = _purpose_addressee(text) or _addressee(text)
     if asked:
         return asked
     if _OPENING.match(text):
@@ -166,6 +166,20 @@ def actor_of(text: str, openings: bool = True) -> str | None:
 def _subject(text: str) -> re.Match[str] | None:
     """The unit a text starts with, up to its predicate."""
     return _ASSIGNED.match(text) or _ACTOR_VERB.match(text)
+
+
+# A purpose opens the sentence and its main clause asks a unit, however long the purpose: «Để đảm bảo
+# chất lượng, tiến độ …, phấn đấu hoàn thành … [2], yêu cầu Bộ Y tế, Ban Quản lý dự án … tiếp tục …».
+_PURPOSE_ASKS = re.compile(r"^\W*Để\s[^;:]*?,\s*(?:yêu\s+cầu|đề\s+nghị|giao)\s+(?:đồng\s+chí\s+)?(?=(?-i:[" + UPPER + r"])|các\s)", _I)
+
+
+def _purpose_addressee(text: str) -> str | None:
+    """The unit the main clause after an opening purpose («Để …, yêu cầu …») asks to act."""
+    asked = _PURPOSE_ASKS.match(text)
+    match = _subject(text[asked.end():]) if asked else None
+    if match is None or _LIST_TAIL.match(match.group("actor")):
+        return None
+    return TRAIL.sub("", match.group("actor")).strip() or None
 
 
 def _addressee(text: str) -> str | None:
