@@ -10,7 +10,8 @@ neither earlier round used, split once by document into both halves; `bench/data
 a fourth, from documents no earlier round used, all in the tuning half. Each sentence goes through the extractor with its labelled section path (which also
 gives the lead where only a heading names the unit), the document's issue date, and the unit its
 context gives it as ingestion reads the cleaned document (the first sentence of its paragraph, the
-enclosing item: `bot.facts.extract.context_actor`). Printed per
+enclosing item: `bot.facts.extract.context_actor`) and, in a section of tasks, the unit the whole
+document is about (`bot.facts.extract.document_unit`, from its title). Printed per
 half:
 
 - precision and recall of "is a task" (a sentence is predicted a task when one of its deadlines
@@ -51,8 +52,10 @@ sys.path.insert(0, str(ROOT))
 from bot.facts.extract import (
     DEFAULT_DELIVERY_MARGIN_DAYS,
     context_actor,
+    document_unit,
     extract_facts,
     sentence_obligations,
+    subject_actor,
 )
 from bot.facts.model import DeadlineKind, Obligation
 from bot.facts.paragraphs import Paragraph, body_paragraphs
@@ -162,18 +165,24 @@ def row_context(row: dict[str, Any], paragraphs: list[Paragraph]) -> str | None:
     return context_actor(paragraphs, index, 0)
 
 
-def predict(row: dict[str, Any], issued: date | None,
-            paragraphs: list[Paragraph] | None = None) -> list[Obligation]:
+def predict(row: dict[str, Any], issued: date | None, paragraphs: list[Paragraph] | None = None,
+            subject: str | None = None) -> list[Obligation]:
+    """The row's sentence read as ingestion reads it: with its section, the unit its context gives
+    it, and the unit the whole document is about (`document_unit`) for a section of tasks."""
     actor = row_context(row, paragraphs) if paragraphs else None
-    return sentence_obligations(row["sentence"], issued, row.get("section") or "", actor,
-                                delivery_margin_days=DEFAULT_DELIVERY_MARGIN_DAYS, loose=True)
+    section = row.get("section") or ""
+    return sentence_obligations(row["sentence"], issued, section, actor,
+                                delivery_margin_days=DEFAULT_DELIVERY_MARGIN_DAYS, loose=True,
+                                fallback=subject_actor(subject, section))
 
 
 def score(rows: list[dict[str, Any]], issued: dict[str, date | None],
-          paragraphs: dict[str, list[Paragraph]] | None = None) -> Score:
+          paragraphs: dict[str, list[Paragraph]] | None = None,
+          subjects: dict[str, str | None] | None = None) -> Score:
     result = Score()
     for row in rows:
-        found = predict(row, issued.get(row["doc_id"]), (paragraphs or {}).get(row["doc_id"]))
+        found = predict(row, issued.get(row["doc_id"]), (paragraphs or {}).get(row["doc_id"]),
+                        (subjects or {}).get(row["doc_id"]))
         tasks = [o for o in found if o.is_task]
         wanted = bool(row["is_task"])
         got = bool(tasks)
@@ -277,6 +286,7 @@ def main() -> None:
     docs = corpus_documents() if CORPUS.exists() else []
     issued = {doc_id: doc.meta.issued_date for doc_id, doc in docs}
     paragraphs = {doc_id: body_paragraphs(doc.body) for doc_id, doc in docs}
+    subjects = {doc_id: document_unit(doc.body) for doc_id, doc in docs}
     rows = load_rounds()
     if rows:
         print(f"Nhãn: {len(rows)} câu từ {len({r['doc_id'] for r in rows})} văn bản; "
@@ -288,8 +298,8 @@ def main() -> None:
             numbers = sorted({r["round"] for r in part})
             for number in numbers:
                 in_round = [r for r in part if r["round"] == number]
-                report(f"{half} vòng {number}", in_round, score(in_round, issued, paragraphs))
-            together = score(part, issued, paragraphs)
+                report(f"{half} vòng {number}", in_round, score(in_round, issued, paragraphs, subjects))
+            together = score(part, issued, paragraphs, subjects)
             if len(numbers) > 1:
                 report(f"{half} mọi vòng", part, together)
             if half == "tune":
