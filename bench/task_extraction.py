@@ -8,7 +8,10 @@ halves. `bench/data/task_labels_more.jsonl` is a second round from further docum
 independently, all in the tuning half; `bench/data/task_labels_r3.jsonl` a third, from documents
 neither earlier round used, split once by document into both halves; `bench/data/task_labels_r4.jsonl`
 a fourth, from documents no earlier round used, all in the tuning half. Each sentence goes through the extractor with its labelled section path (which also
-gives the lead where only a heading names the unit), and the document's issue date. Printed per
+gives the lead where only a heading names the unit), the document's issue date, and the unit its
+context gives it as ingestion reads the cleaned document (the first sentence of its paragraph, the
+enclosing item: `bot.facts.extract.context_actor`) and, in a section of tasks, the unit the whole
+document is about (`bot.facts.extract.document_unit`, from its title). Printed per
 half:
 
 - precision and recall of "is a task" (a sentence is predicted a task when one of its deadlines
@@ -48,13 +51,19 @@ sys.path.insert(0, str(ROOT))
 
 from bot.facts.extract import (
     DEFAULT_DELIVERY_MARGIN_DAYS,
+    context_actor,
+    document_unit,
     extract_facts,
     sentence_obligations,
+    subject_actor,
 )
 from bot.facts.model import DeadlineKind, Obligation
+from bot.facts.paragraphs import Paragraph, body_paragraphs
 from bot.ingestion.cleaning import clean
 from bot.ingestion.document import CleanDocument
+from bot.ingestion.sections import SECTION_SEPARATOR
 from bot.retrieval.vietnamese import fold
+from bot.retrieval.vietnamese import sentences as split_sentences
 
 LABELS = ROOT / "bench" / "data" / "task_labels.jsonl"
 MORE_LABELS = ROOT / "bench" / "data" / "task_labels_more.jsonl"
@@ -133,15 +142,47 @@ def load_rounds() -> list[dict[str, Any]]:
             for row in load_labels(path)]
 
 
-def predict(row: dict[str, Any], issued: date | None) -> list[Obligation]:
-    return sentence_obligations(row["sentence"], issued, row.get("section") or "",
-                                delivery_margin_days=DEFAULT_DELIVERY_MARGIN_DAYS, loose=True)
+def _squeeze(text: str) -> str:
+    """Text compared without its spacing and the emphasis marks the first round's sentences keep."""
+    return " ".join(text.replace("*", " ").split())
 
 
-def score(rows: list[dict[str, Any]], issued: dict[str, date | None]) -> Score:
+def row_context(row: dict[str, Any], paragraphs: list[Paragraph]) -> str | None:
+    """The unit the document around the row's sentence gives it, as ingestion reads it: the
+    sentence is found in the cleaned document's paragraphs (by its text), and the context's unit
+    is `bot.facts.extract.context_actor` of its paragraph and sentence number."""
+    wanted = _squeeze(row["sentence"])
+    # the same words may stand under two units («c) Hằng năm, lập dự toán kinh phí …»): the row's
+    # own section path, which extraction is given anyway, tells which
+    places = [index for index, para in enumerate(paragraphs) if wanted[:80] in _squeeze(para.text)]
+    if not places:
+        return None
+    heading = (row.get("section") or "").rsplit(SECTION_SEPARATOR, 1)[-1].strip()
+    index = next((i for i in places if heading and heading in paragraphs[i].section), places[0])
+    for number, sentence in enumerate(split_sentences(paragraphs[index].text)):
+        if _squeeze(sentence) == wanted or wanted in _squeeze(sentence):
+            return context_actor(paragraphs, index, number)
+    return context_actor(paragraphs, index, 0)
+
+
+def predict(row: dict[str, Any], issued: date | None, paragraphs: list[Paragraph] | None = None,
+            subject: str | None = None) -> list[Obligation]:
+    """The row's sentence read as ingestion reads it: with its section, the unit its context gives
+    it, and the unit the whole document is about (`document_unit`) for a section of tasks."""
+    actor = row_context(row, paragraphs) if paragraphs else None
+    section = row.get("section") or ""
+    return sentence_obligations(row["sentence"], issued, section, actor,
+                                delivery_margin_days=DEFAULT_DELIVERY_MARGIN_DAYS, loose=True,
+                                fallback=subject_actor(subject, section))
+
+
+def score(rows: list[dict[str, Any]], issued: dict[str, date | None],
+          paragraphs: dict[str, list[Paragraph]] | None = None,
+          subjects: dict[str, str | None] | None = None) -> Score:
     result = Score()
     for row in rows:
-        found = predict(row, issued.get(row["doc_id"]))
+        found = predict(row, issued.get(row["doc_id"]), (paragraphs or {}).get(row["doc_id"]),
+                        (subjects or {}).get(row["doc_id"]))
         tasks = [o for o in found if o.is_task]
         wanted = bool(row["is_task"])
         got = bool(tasks)
@@ -244,6 +285,8 @@ def main() -> None:
     args = parser.parse_args()
     docs = corpus_documents() if CORPUS.exists() else []
     issued = {doc_id: doc.meta.issued_date for doc_id, doc in docs}
+    paragraphs = {doc_id: body_paragraphs(doc.body) for doc_id, doc in docs}
+    subjects = {doc_id: document_unit(doc.body) for doc_id, doc in docs}
     rows = load_rounds()
     if rows:
         print(f"Nhãn: {len(rows)} câu từ {len({r['doc_id'] for r in rows})} văn bản; "
@@ -255,8 +298,8 @@ def main() -> None:
             numbers = sorted({r["round"] for r in part})
             for number in numbers:
                 in_round = [r for r in part if r["round"] == number]
-                report(f"{half} vòng {number}", in_round, score(in_round, issued))
-            together = score(part, issued)
+                report(f"{half} vòng {number}", in_round, score(in_round, issued, paragraphs, subjects))
+            together = score(part, issued, paragraphs, subjects)
             if len(numbers) > 1:
                 report(f"{half} mọi vòng", part, together)
             if half == "tune":

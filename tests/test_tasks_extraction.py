@@ -839,3 +839,66 @@ def test_a_heading_that_addresses_many_names_them_all() -> None:
 def test_a_class_with_its_time_after_the_colon_leads_alone() -> None:
     tasks = tasks_in("4. UBND các xã, phường: Định kỳ hằng quý báo cáo tiến độ về Sở Tài chính.")
     assert [task.lead for task in tasks] == ["UBND các xã, phường"]
+
+
+def test_a_dash_item_under_a_bracketed_item_is_the_bracketed_units_task() -> None:
+    """«(1) Bộ Y tế chỉ đạo …» opens no section, yet the dashes under it are Bộ Y tế's."""
+    body = ("2. Để bảo đảm tiến độ hoàn thành 02 công trình dự án, một số nội dung trọng tâm như sau:\n"
+            "(1) Bộ Y tế chỉ đạo Ban Quản lý dự án khẩn trương hoàn thiện hồ sơ thiết kế.\n"
+            "- Chỉ đạo các bệnh viện chuẩn bị sẵn sàng các phương án về nhân lực, thiết bị.\n"
+            "- Chủ trì, phối hợp với Bộ Tài chính hoàn thiện hồ sơ, báo cáo Chính phủ trước ngày "
+            "15 tháng 12 năm 2025.\n"
+            "(2) Bộ Công an hướng dẫn Bộ Y tế về phòng cháy, chữa cháy.\n")
+    [task] = [o for o in facts(body) if o.is_task]
+    assert task.lead == "Bộ Y tế"
+    assert task.coordinate == ("Bộ Tài chính",)
+
+
+def test_a_texts_own_adoption_date_is_no_task_whatever_item_it_stands_under() -> None:
+    sentence = ("Nghị quyết này được Ủy ban Thường vụ Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam "
+                "khóa XV thông qua ngày 16 tháng 6 năm 2025.")
+    assert not [o for o in sentence_obligations(sentence, ISSUED, "", "Sở Tư pháp", loose=True) if o.is_task]
+    assert not [o for o in facts("2. Sở Tư pháp:\n" + sentence + "\n") if o.is_task]
+
+
+def test_after_a_long_opening_purpose_the_unit_asked_leads() -> None:
+    sentence = ("2. Để đảm bảo chất lượng, tiến độ hoàn thành 02 công trình dự án, phấn đấu hoàn thành xây dựng "
+                "trước ngày 30 tháng 11 năm 2025 theo đúng chỉ đạo của Chính phủ, Thủ tướng Chính phủ và phấn đấu "
+                "tổ chức khánh thành 02 công trình cùng dịp với Lễ khánh thành, khởi công các dự án, công trình quy "
+                "mô lớn, ý nghĩa nhân dịp kỷ niệm 79 năm ngày toàn quốc kháng chiến và chào mừng Đại hội đại biểu "
+                "toàn quốc lần thứ XIV của Đảng, yêu cầu Bộ Y tế, Ban Quản lý dự án và các nhà thầu theo chức năng, "
+                "nhiệm vụ tiếp tục quyết tâm, nỗ lực thực hiện đồng bộ các giải pháp đã đề ra.")
+    assert only(sentence).lead == "Bộ Y tế, Ban Quản lý dự án và các nhà thầu"
+
+
+def test_a_charters_duties_are_its_units_tasks() -> None:
+    """The items of «Nhiệm vụ và quyền hạn» in the charter of Sở Nội vụ name no unit: they are its own."""
+    body = ("QUYẾT ĐỊNH\n"
+            "VỀ VIỆC BAN HÀNH QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC CỦA SỞ NỘI VỤ\n"
+            "ỦY BAN NHÂN DÂN TỈNH\n"
+            "Điều 1. Vị trí và chức năng\n"
+            "Sở Nội vụ là cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh.\n"
+            "Điều 2. Nhiệm vụ và quyền hạn\n"
+            "1. Tổng hợp, báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện trước ngày 15 tháng 12 năm 2025.\n")
+    [task] = [o for o in facts(body) if o.is_task]
+    assert task.lead == "Sở Nội vụ"
+
+
+def test_the_conclusions_of_a_working_session_with_a_province_are_its_tasks() -> None:
+    body = ("THÔNG BÁO\n"
+            "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG CHÍNH PHỦ TẠI BUỔI LÀM VIỆC VỚI LÃNH ĐẠO TỈNH ĐẮK LẮK\n"
+            "Phó Thủ tướng Chính phủ đã chủ trì buổi làm việc với lãnh đạo tỉnh Đắk Lắk.\n"
+            "I. ĐÁNH GIÁ CHUNG\n"
+            "Tỉnh có quy mô diện tích trên 18.000 km2.\n"
+            "II. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRONG THỜI GIAN TỚI\n"
+            "1. Hoàn thành giải ngân vốn đầu tư công trước ngày 31 tháng 12 năm 2025.\n")
+    [task] = [o for o in facts(body) if o.is_task]
+    assert task.lead == "tỉnh Đắk Lắk"
+
+
+def test_outside_a_section_of_tasks_the_documents_unit_leads_nothing() -> None:
+    body = ("KẾT LUẬN CỦA PHÓ THỦ TƯỚNG CHÍNH PHỦ TẠI BUỔI LÀM VIỆC VỚI LÃNH ĐẠO TỈNH ĐẮK LẮK\n"
+            "Phó Thủ tướng Chính phủ đã chủ trì buổi làm việc với lãnh đạo tỉnh Đắk Lắk.\n"
+            "III. KIẾN NGHỊ CỦA ĐỊA PHƯƠNG\n"
+            "1. Hoàn thành giải ngân vốn đầu tư công trước ngày 31 tháng 12 năm 2025.\n")
+    assert all(o.lead != "tỉnh Đắk Lắk" for o in facts(body))

@@ -140,7 +140,7 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     topic = _TOPIC.match(text) or _LABEL.match(text)
     if topic:
         return actor_of(text[topic.end():])
-    asked = _addressee(text)
+    asked = _purpose_addressee(text) or _addressee(text)
     if asked:
         return asked
     if _OPENING.match(text):
@@ -166,6 +166,20 @@ def actor_of(text: str, openings: bool = True) -> str | None:
 def _subject(text: str) -> re.Match[str] | None:
     """The unit a text starts with, up to its predicate."""
     return _ASSIGNED.match(text) or _ACTOR_VERB.match(text)
+
+
+# A purpose opens the sentence and its main clause asks a unit, however long the purpose: «Để đảm bảo
+# chất lượng, tiến độ …, phấn đấu hoàn thành … [2], yêu cầu Bộ Y tế, Ban Quản lý dự án … tiếp tục …».
+_PURPOSE_ASKS = re.compile(r"^\W*Để\s[^;:]*?,\s*(?:yêu\s+cầu|đề\s+nghị|giao)\s+(?:đồng\s+chí\s+)?(?=(?-i:[" + UPPER + r"])|các\s)", _I)
+
+
+def _purpose_addressee(text: str) -> str | None:
+    """The unit the main clause after an opening purpose («Để …, yêu cầu …») asks to act."""
+    asked = _PURPOSE_ASKS.match(text)
+    match = _subject(text[asked.end():]) if asked else None
+    if match is None or _LIST_TAIL.match(match.group("actor")):
+        return None
+    return TRAIL.sub("", match.group("actor")).strip() or None
 
 
 def _addressee(text: str) -> str | None:
@@ -231,7 +245,48 @@ def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) 
 
 def item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in,
-    and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường")."""
+    and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường"); for a
+    dash item, the unit its parent item starts with (`parent_item_actor`)."""
+    return _enclosing_actor(paragraphs, index) or parent_item_actor(paragraphs, index)
+
+
+# An item numbered in brackets, which opens no section: «(1) Bộ Y tế chỉ đạo …», «(ii) …».
+_BRACKET_ITEM = re.compile(r"^\W{0,3}\(\s*(?:\d{1,2}|[ivx]{1,4}|[a-zđ])\s*\)", _I)
+
+
+def parent_item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The unit a dash item's parent starts with: the dashes under «(1) Bộ Y tế chỉ đạo Ban Quản lý
+    dự án …;» («- Chủ trì, phối hợp với Bộ Tài chính … hoàn thiện hồ sơ …») are Bộ Y tế's. The parent
+    is the nearest line above in the same section that is an item of another kind; an unmarked
+    paragraph is none (a dash list may follow a narrative)."""
+    marker = list_marker(paragraphs[index].text)
+    if marker not in ("-", "+"):
+        return None
+    section = paragraphs[index].section
+    for j in range(index - 1, -1, -1):
+        para = paragraphs[j]
+        if para.section != section:
+            return None
+        kind = list_marker(para.text)
+        if kind == marker:
+            continue
+        # a parent ranks above the dash: a numbered, lettered or bracketed item (a «+» sits under a «-»)
+        if kind in _BULLETS and not (marker == "+" and kind == "-") or (
+                kind is None and not _BRACKET_ITEM.match(para.text)):
+            return None
+        unit = actor_of(para.text, openings=False)
+        # a label's generic head is no unit: «b) Cơ quan thực hiện:», «d) Cơ quan, đơn vị chủ trì kế hoạch …»
+        if not unit or _GENERIC_HEAD.match(unit):
+            return None
+        return clean_unit(unit)
+    return None
+
+
+_BULLETS = ("-", "+", "•", "*", "–", "—")
+_GENERIC_HEAD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|tổ\s+chức))*$", _I)
+
+
+def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     section = paragraphs[index].section
     for j in range(index, -1, -1):
         para = paragraphs[j]

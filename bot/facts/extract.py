@@ -35,7 +35,8 @@ from bot.facts.units import lead_and_coordinate
 from bot.ingestion.document import CleanDocument
 from bot.retrieval.vietnamese import sentences as split_sentences
 
-__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "extract_facts", "sentence_obligations"]
+__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "context_actor", "document_unit", "extract_facts", "sentence_obligations",
+           "subject_actor"]
 
 # Days a document takes to reach its readers, for "kể từ ngày nhận" (config: tasks.delivery_margin_days).
 DEFAULT_DELIVERY_MARGIN_DAYS = 3
@@ -43,14 +44,16 @@ DEFAULT_DELIVERY_MARGIN_DAYS = 3
 
 def sentence_obligations(sentence: str, issued: date | None, section: str = "",
                          actor: str | None = None, delivery_margin_days: int | None = None,
-                         loose: bool = False, table: TaskTable | None = None) -> list[Obligation]:
+                         loose: bool = False, table: TaskTable | None = None,
+                         fallback: str | None = None) -> list[Obligation]:
     """One obligation per deadline the sentence states, each marked task or not; the actor is
     the one it names, else the one given (from its paragraph or enclosing item), else the unit
     of the nearest heading of its section.
 
     With loose, a sentence without a deadline but with a looser time phrase ("vào ngày …",
     "trong năm 2025", "hằng năm", "định kỳ") gives one obligation when it reads as a task. A
-    table row ("… | … | …") is read by the table's columns, or by its cells' shapes."""
+    table row ("… | … | …") is read by the table's columns, or by its cells' shapes. The fallback is the unit the whole document gives
+    a line that nothing nearer gives one (`subject_actor`)."""
     found = locate_deadlines(sentence, issued, delivery_margin_days)
     if not found and not loose:
         return []
@@ -58,7 +61,7 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
         table = guess_columns(sentence)
     if table is not None:
         return row_obligations(table, Paragraph(section, sentence), issued, delivery_margin_days)
-    actor = actor_of(sentence) or actor or section_actor(section)
+    actor = actor_of(sentence) or actor or section_actor(section) or fallback
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
         tasks = [_obligation(sentence, item, found, section, actor, loose=True) for item in found]
@@ -93,7 +96,7 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
 
 
 def _obligations(paragraphs: list[Paragraph], issued: date | None,
-                 delivery_margin_days: int | None) -> list[Obligation]:
+                 delivery_margin_days: int | None, subject: str | None = None) -> list[Obligation]:
     out: list[Obligation] = []
     table: TaskTable | None = None
     outside = 0  # lines without cells since the last row: a table ends after a few
@@ -112,15 +115,57 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
             strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
             if not strict and not _dated_phrase(sentence, issued):
                 continue
-            actor = (actor_of(para.text) if number else None) or item_actor(paragraphs, index)
+            actor = context_actor(paragraphs, index, number)
             found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
-                                         loose=True)
+                                         loose=True, fallback=subject_actor(subject, para.section))
             if not strict:
                 # Stored from a looser time phrase only with a date and someone to do it:
                 # "Bộ Xây dựng … khởi công dự án vào ngày 19 tháng 12 năm 2025."
                 found = [o for o in found if o.lead and o.deadline.due]
             out.extend(found)
     return out
+
+
+def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> str | None:
+    """The unit the context gives a sentence that names none: for a later sentence of a
+    paragraph, the unit its first sentence names; else the unit of the enclosing item
+    (`bot.facts.actors.item_actor`)."""
+    return (actor_of(paragraphs[index].text) if number else None) or item_actor(paragraphs, index)
+
+
+# A document about one unit, by its title: the charter of its duties («QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ,
+# QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC CỦA SỞ NỘI VỤ»), or the conclusions of a working session with it («KẾT
+# LUẬN CỦA PHÓ THỦ TƯỚNG … TẠI BUỔI LÀM VIỆC VỚI LÃNH ĐẠO TỈNH ĐẮK LẮK»).
+_SUBJECT_TITLE = re.compile(
+    r"(?:CHỨC\s+NĂNG,\s+NHIỆM\s+VỤ,\s+QUYỀN\s+HẠN[^\n]*?\sCỦA|LÀM\s+VIỆC\s+VỚI(?:\s+(?:LÃNH\s+ĐẠO|THƯỜNG\s+TRỰC))?)"
+    r"\s+(?P<unit>[^\n]{3,80}?)(?:\s+VÀ\s+(?:QUYẾT|NGHỊ|THÔNG)\s[^\n]*)?$", re.MULTILINE)
+_TITLE_LINES = 6
+# A section of tasks: «Điều 2. Nhiệm vụ và quyền hạn», «II. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRONG THỜI GIAN TỚI».
+_TASKS_HEADING = re.compile(r"nhiệm\s+vụ", re.IGNORECASE)
+
+
+def document_unit(body: str) -> str | None:
+    """The unit a document is about, by its title (written as the text writes it: «SỞ NỘI VỤ» is
+    «Sở Nội vụ» where the text names it in running words); None if the text never does."""
+    lines = body.split("\n")
+    head = "\n".join(lines[:_TITLE_LINES])
+    match = _SUBJECT_TITLE.search(head)
+    if match is None:
+        return None
+    words = re.compile(r"\s+".join(map(re.escape, match.group("unit").split())), re.IGNORECASE)
+    for line in lines[head.count("\n", 0, match.end()) + 1:]:
+        if line.isupper():
+            continue
+        found = words.search(line)
+        if found and not found.group(0).isupper():
+            return found.group(0)
+    return None
+
+
+def subject_actor(unit: str | None, section: str) -> str | None:
+    """The document's own unit leads the tasks of a section of tasks that nothing nearer assigns:
+    the items of «Điều 2. Nhiệm vụ và quyền hạn» in a unit's charter are its duties."""
+    return unit if unit and _TASKS_HEADING.search(section) else None
 
 
 def _dated_phrase(sentence: str, issued: date | None) -> bool:
@@ -138,6 +183,7 @@ def extract_facts(document: CleanDocument,
     """Obligations (one per deadline, each a task or not) and criteria lists of a cleaned
     document; "kể từ ngày nhận" deadlines are estimated with the delivery margin."""
     paragraphs = body_paragraphs(document.body)
-    obligations = _obligations(paragraphs, document.meta.issued_date, delivery_margin_days)
+    obligations = _obligations(paragraphs, document.meta.issued_date, delivery_margin_days,
+                               document_unit(document.body))
     return DocumentFacts(obligations=tuple(obligations),
                          lists=tuple(criteria_lists(paragraphs)))

@@ -80,6 +80,10 @@ _NAMED_AFTER_TIME = re.compile(rf",\s+(?-i:[{UPPER}])")
 # «| 2.000894.000.00.00.H48 |»): its times are processing times, rules of the procedure.
 _PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b")
 _DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
+# A text's own adoption: «Nghị quyết này được Ủy ban Thường vụ Quốc hội … khóa XV thông qua ngày 16 tháng 6
+# năm 2025.» dates the text, whoever the line stands under.
+_ADOPTED = line_opening(r"(?:luật|bộ\s+luật|nghị\s+quyết|nghị\s+định|quyết\s+định|thông\s+tư|pháp\s+lệnh)\s+này\s+(?:đã\s+)?được"
+                        r"[^;]{0,200}?\sthông\s+qua\b")
 # The header's place and date ("Hà Nội, ngày 29 tháng 11 năm 2025"), "(Kèm theo Quyết định số …)".
 _HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|^\W*(?:Điều\s+\d+\W*)?ban\s+hành\s+kèm\s+theo", _I)
 # Citations, forecasts, targets, preambles: no one is told to do anything by the date.
@@ -209,7 +213,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         start = max([0] + [m.end() for m in SENTENCE_END.finditer(sentence) if m.end() <= found.start])
     clause = sentence[start:end]
     before = clause if loose else sentence[start:found.start]
-    if _HEADER_DATE.search(sentence):
+    if _HEADER_DATE.search(sentence) or _ADOPTED.match(sentence.replace("*", "")):
         return NotTask.DOCUMENT_DATE
     reason = _by_place(sentence, found, actor, section)
     if reason:
