@@ -6,7 +6,8 @@ Usage: .venv/bin/python bench/task_extraction.py [--errors]
 them: task or not, lead and coordinating units, recurrence; split once into "tune" and "held"
 halves. `bench/data/task_labels_more.jsonl` is a second round from further documents, labelled
 independently, all in the tuning half; `bench/data/task_labels_r3.jsonl` a third, from documents
-neither earlier round used, split once by document into both halves. Each sentence goes through the extractor with its labelled section path (which also
+neither earlier round used, split once by document into both halves; `bench/data/task_labels_r4.jsonl`
+a fourth, from documents no earlier round used, all in the tuning half. Each sentence goes through the extractor with its labelled section path (which also
 gives the lead where only a heading names the unit), and the document's issue date. Printed per
 half:
 
@@ -17,7 +18,7 @@ half:
 - coordinate accuracy on labelled tasks with coordinating units (the same set of units);
 - recurrence accuracy on labelled tasks.
 
-Each half is reported per round (rounds 1 to 3) and for both rounds together, so a rule fitted
+Each half is reported per round (rounds 1 to 4) and for both rounds together, so a rule fitted
 to one round shows as a gap to the other. `--errors` lists the tuning half's errors only (both
 rounds); held-out errors are never listed.
 
@@ -58,7 +59,8 @@ from bot.retrieval.vietnamese import fold
 LABELS = ROOT / "bench" / "data" / "task_labels.jsonl"
 MORE_LABELS = ROOT / "bench" / "data" / "task_labels_more.jsonl"
 THIRD_LABELS = ROOT / "bench" / "data" / "task_labels_r3.jsonl"
-ROUNDS = {1: LABELS, 2: MORE_LABELS, 3: THIRD_LABELS}
+FOURTH_LABELS = ROOT / "bench" / "data" / "task_labels_r4.jsonl"
+ROUNDS = {1: LABELS, 2: MORE_LABELS, 3: THIRD_LABELS, 4: FOURTH_LABELS}
 CORPUS = ROOT.parent / "shared" / "corpus" / "official-docs.jsonl"
 BASELINE = "4e59163"  # the last commit before tasks: obligations and actors only
 TARGETS = {"precision": 0.90, "recall": 0.90, "lead": 0.85}
