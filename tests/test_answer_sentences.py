@@ -63,3 +63,24 @@ def test_two_sentences_that_answer_nearly_as_well_are_both_quoted() -> None:
     # One that answers clearly better is quoted alone.
     alone = pick("báo cáo Ủy ban nhân dân tỉnh định kỳ 06 tháng trước ngày nào", passage(text))
     assert alone.quoted.count("trước ngày 30/6") == 1 and "20/6" not in alone.quoted
+
+
+
+class FixedScores(SentenceScorer):
+    """Scores set by hand: words matched, and the cue of the asked kind of fact."""
+
+    SCORES = {"A": (5.0, 0.6), "B": (4.3, 1.0), "C": (4.8, 0.0)}
+
+    def _matching(self, sentence: str, passage: Passage, rank_share: float) -> float:
+        return self.SCORES[sentence[0]][0]
+
+    def _cue(self, sentence: str, passage: Passage) -> float:
+        return self.SCORES[sentence[0]][1]
+
+
+def test_a_close_runner_up_is_found_even_when_it_matches_fewer_words() -> None:
+    # B matches fewer words than C, but its date brings it within reach of A: A and B are quoted.
+    text = "A báo cáo kết quả định kỳ.\nB báo cáo trước ngày 31/01 năm sau.\nC tổng hợp kết quả báo cáo."
+    scorer = FixedScores(understand("báo cáo kết quả trước ngày nào"))
+    chosen = scorer.best([(passage(text), 1.0, passage_sentences(text))])
+    assert chosen.sentence.startswith("A") and "31/01" in chosen.quoted and "C tổng" not in chosen.quoted

@@ -474,7 +474,7 @@ class SentenceScorer:
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
                 best, second = pick, best
-                reach = best.score - self.cue_weight
+                reach = best.score - self.cue_weight - CLOSE_SCORE  # a close runner-up is quoted too
             elif second is None or pick.score > second.score:
                 second = pick
         if best is not None and second is not None and close_pair(best, second):
