@@ -404,6 +404,7 @@ class SentenceScorer:
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
+        self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
         return self._matching(sentence, passage, rank_share) + self._cue(sentence, passage)
@@ -411,12 +412,10 @@ class SentenceScorer:
     def _matching(self, sentence: str, passage: Passage, rank_share: float) -> float:
         """Everything but the intent's cue: words, pairs, section, rank, length."""
         w = self.weights
-        text = spelled_out(fold(sentence))
-        words = set(syllables(text))
+        words, found_pairs = self._terms(sentence)
         weight = self._sum(self.wanted) + w.title * self._sum(self.framed)
         found = self._sum(self.wanted & words) + w.title * self._sum(self.framed & words)
         topic = found / weight if weight else 0.0
-        found_pairs = pairs(text)
         pair_weight = self._sum(self.pairs) + w.title * self._sum(self.framed_pairs)
         paired = (self._sum(self.pairs & found_pairs) + w.title * self._sum(self.framed_pairs & found_pairs)) \
             / pair_weight if pair_weight else 0.0
@@ -436,6 +435,14 @@ class SentenceScorer:
         cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
         return topic >= SUPPORT_SHARE and (cue > 0 or not needs_cue)
 
+    def _terms(self, sentence: str) -> tuple[set[str], set[tuple[str, str]]]:
+        """The sentence's folded words and word pairs, read once per question."""
+        found = self._read.get(sentence)
+        if found is None:
+            text = spelled_out(fold(sentence))
+            found = self._read[sentence] = (set(syllables(text)), pairs(text))
+        return found
+
     def _sum(self, terms: Iterable[object]) -> float:
         return sum(self.rarity.get(t, 1.0) for t in terms)
 
@@ -446,8 +453,8 @@ class SentenceScorer:
         asked = self.wanted | self.framed | self.pairs | self.framed_pairs
         held: dict[object, int] = dict.fromkeys(asked, 0)
         for text in texts:
-            folded = spelled_out(fold(text))
-            for term in asked & (set(syllables(folded)) | pairs(folded)):
+            words, found_pairs = self._terms(text)
+            for term in asked & (words | found_pairs):
                 held[term] += 1
         n = len(texts)
         # Between 1 (in every sentence) and 2 (in none): a rare word counts more, never so much that
