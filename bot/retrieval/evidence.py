@@ -10,9 +10,10 @@ headers, so «Hàng năm» under «Thời gian» counts as a time.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.facts.extract import sentence_obligations
 from bot.ingestion.metadata import has_motto, is_type_heading
@@ -25,6 +26,8 @@ MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are h
 MAX_HEADING_CHARS = 90
 SUPPORT_SHARE = 0.5  # of the question's own words, in the sentence a citing document answers with
 CUE_SPAN = 150  # characters either side of a date or figure that say what it is about
+CLOSE_SCORE = 0.3  # two sentences of one document this close in score are quoted together
+PAIR_CHARS = 500  # ... when the two together are at most this long
 
 # Folded words that carry no topic: they do not count when matching a question to a sentence.
 FILLER = set("""la gi nao cua the nhu co khong bao gio khi ve dau o va cac nhung thi sao duoc cho
@@ -79,6 +82,8 @@ _PERIOD = re.compile(r"\b(?:hang|hàng|hằng)\s+(?:năm|quý|tháng|tuần|ngà
                      r"\btrong thời hạn\b|\bthường xuyên\b|\bnăm \d{4}\b", re.IGNORECASE)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)*\s+(?:người|đơn vị|triệu|tỷ|đồng|lần|điểm|"
                      r"xã|phường|hộ|trường|cơ sở|km|ha|tấn|chỉ tiêu|ngày)\b", re.IGNORECASE)
+# A table cell that is a number of its own («Trưởng ban | 692 | người/ngày»): its unit is a column away.
+_NUMBER_CELL = re.compile(r"(?:^|\|)\s*\d{1,3}(?:[.,]\d{3})+\s*(?:\||$)|(?:^|\|)\s*\d+\s*\|(?=[^|]*\S[^|]*$)")
 _LEAD = re.compile(r"\b(?:chủ trì|giao|phụ trách|chịu trách nhiệm|đầu mối|phối hợp|tham mưu|thường trực)\b",
                    re.IGNORECASE)
 _AGENCY = re.compile(rf"\b{_AGENCY_HEAD}\s+\w", re.IGNORECASE)
@@ -137,10 +142,26 @@ class Pick:
     passage: Passage
     score: float
     heading: str = ""
+    also: str = ""  # a sentence of the same document that scored nearly as well
 
     @property
     def quoted(self) -> str:
-        return f"{self.heading} {self.sentence}" if self.heading else self.sentence
+        body = self.sentence
+        if self.also and self.also in self.passage.text:  # in the document's order
+            first, then = sorted((self.sentence, self.also), key=self.passage.text.find)
+            body = f"{first} {then}"
+        elif self.also:
+            body = f"{self.sentence} … {self.also}"
+        return f"{self.heading} {body}" if self.heading else body
+
+
+def close_pair(best: Pick, second: Pick) -> bool:
+    """Whether the runner-up is quoted too: nearly the same score, the same document, short
+    enough together for a phone screen, and not already inside the best one (two near-identical
+    steps, «báo cáo năm trước ngày 20/12» and «… trước ngày 25/12», are both shown)."""
+    return (best.score - second.score <= CLOSE_SCORE and second.passage.source == best.passage.source
+            and len(best.sentence) + len(second.sentence) <= PAIR_CHARS
+            and second.sentence not in best.quoted and best.sentence not in second.sentence)
 
 
 def topic_terms(text: str) -> set[str]:
@@ -229,7 +250,13 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
             continue
         labelled = label
-        out.extend(Sentence(part, heading) for part in sentences(line))
+        for n, part in enumerate(sentences(line)):
+            # «… gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.» on one line: the
+            # time dates the task before it, as it does on a line of its own.
+            if n and _TIME_LINE.match(fold(part)):
+                out[-1] = Sentence(f"{out[-1].text} {part}", out[-1].heading)
+            else:
+                out.append(Sentence(part, heading))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
 
 
@@ -280,9 +307,11 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
         return 0.3 if _DATE.search(sentence) else 0.0
     if intent is Intent.AMOUNT:
         # «20 (hai mươi) ngày»: the number may be spelled out before its unit.
-        if unit and re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(sentence)):
+        # A date is no amount: «thông qua ngày 18 tháng 11» counts no months.
+        undated = _DATE.sub(" ", sentence)
+        if unit and re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(undated)):
             return 1.0
-        return 0.6 if _FIGURE.search(sentence) else 0.0
+        return 0.6 if _FIGURE.search(undated) or _NUMBER_CELL.search(sentence) else 0.0
     if intent is Intent.RESPONSIBLE:
         return (0.6 if _LEAD.search(sentence) else 0.0) + (0.4 if _AGENCY.search(sentence) else 0.0)
     if intent is Intent.CRITERIA:
@@ -374,6 +403,8 @@ class SentenceScorer:
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= _INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
+        self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
+        self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
         return self._matching(sentence, passage, rank_share) + self._cue(sentence, passage)
@@ -381,15 +412,13 @@ class SentenceScorer:
     def _matching(self, sentence: str, passage: Passage, rank_share: float) -> float:
         """Everything but the intent's cue: words, pairs, section, rank, length."""
         w = self.weights
-        text = spelled_out(fold(sentence))
-        words = set(syllables(text))
-        weight = len(self.wanted) + w.title * len(self.framed)
-        found = len(self.wanted & words) + w.title * len(self.framed & words)
+        words, found_pairs = self._terms(sentence)
+        weight = self._sum(self.wanted) + w.title * self._sum(self.framed)
+        found = self._sum(self.wanted & words) + w.title * self._sum(self.framed & words)
         topic = found / weight if weight else 0.0
-        found_pairs = pairs(text)
-        pair_weight = len(self.pairs) + w.title * len(self.framed_pairs)
-        paired = (len(self.pairs & found_pairs) + w.title * len(self.framed_pairs & found_pairs)) / pair_weight \
-            if pair_weight else 0.0
+        pair_weight = self._sum(self.pairs) + w.title * self._sum(self.framed_pairs)
+        paired = (self._sum(self.pairs & found_pairs) + w.title * self._sum(self.framed_pairs & found_pairs)) \
+            / pair_weight if pair_weight else 0.0
         in_section = overlap(self.wanted - words, passage.section) if passage.section else 0.0
         score = w.topic * topic + w.pairs * paired + w.section * in_section + self.rank * rank_share
         return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
@@ -406,15 +435,43 @@ class SentenceScorer:
         cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
         return topic >= SUPPORT_SHARE and (cue > 0 or not needs_cue)
 
+    def _terms(self, sentence: str) -> tuple[set[str], set[tuple[str, str]]]:
+        """The sentence's folded words and word pairs, read once per question."""
+        found = self._read.get(sentence)
+        if found is None:
+            text = spelled_out(fold(sentence))
+            found = self._read[sentence] = (set(syllables(text)), pairs(text))
+        return found
+
+    def _sum(self, terms: Iterable[object]) -> float:
+        return sum(self.rarity.get(t, 1.0) for t in terms)
+
+    def weigh(self, texts: Sequence[str]) -> None:
+        """Weigh the question's words and pairs by how few of the candidate sentences hold them:
+        in a document about «giải thưởng Hải Thượng Lãn Ông» every step names the prize, and only
+        the words of the step asked for («gửi hồ sơ về Hội đồng cơ sở») tell the steps apart."""
+        asked = self.wanted | self.framed | self.pairs | self.framed_pairs
+        held: dict[object, int] = dict.fromkeys(asked, 0)
+        for text in texts:
+            words, found_pairs = self._terms(text)
+            for term in asked & (words | found_pairs):
+                held[term] += 1
+        n = len(texts)
+        # Between 1 (in every sentence) and 2 (in none): a rare word counts more, never so much that
+        # one incidental word («nộp» where the deadline says «trình») outweighs the rest.
+        self.rarity = {t: 1.0 + math.log((n + 1) / (1.0 + count)) / math.log(n + 2) for t, count in held.items()}
+
     def best(self, candidates: Sequence[tuple[Passage, float, list[Sentence]]]) -> Pick:
         """The best sentence among (passage, rank share, its sentences); preambles only when
         nothing else is there. The intent's cue (a deadline parse) is the costly part, so it is
         added only for the sentences that could still win."""
+        self.weigh([s.full for _, _, cut in candidates for s in cut])
         scored = [(self._matching(s.full, passage, share), s, passage)
                   for passage, share, cut in candidates for s in cut]
         scored.sort(key=lambda item: item[0], reverse=True)
         reach = float("-inf")  # a sentence matching less than this cannot overtake the best
         best: Pick | None = None
+        second: Pick | None = None
         fallback: Pick | None = None
         for matching, sentence, passage in scored:
             if matching < reach:
@@ -423,8 +480,12 @@ class SentenceScorer:
             if is_preamble(sentence.text):
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
-                best = pick
-                reach = best.score - self.cue_weight
+                best, second = pick, best
+                reach = best.score - self.cue_weight - CLOSE_SCORE  # a close runner-up is quoted too
+            elif second is None or pick.score > second.score:
+                second = pick
+        if best is not None and second is not None and close_pair(best, second):
+            return replace(best, also=second.sentence)
         chosen = best or fallback
         assert chosen is not None  # a passage always has at least one sentence
         return chosen

@@ -1,0 +1,86 @@
+"""Which sentence an answer quotes: words weighed by how rare they are among the candidates,
+a time label on the line of its task, dates that count no months, figures in table cells, and
+two near-equal sentences quoted together. Unit tests without a store."""
+from __future__ import annotations
+
+from bot.retrieval.evidence import Pick, SentenceScorer, intent_cue, passage_sentences
+from bot.retrieval.questions import Intent, understand
+from bot.retrieval.search import Passage
+
+
+def passage(text: str, score: float = 1.0, chunk: str | None = None) -> Passage:
+    return Passage(text=text, score=score, source="qd.md", doc_number="3621/QĐ-BYT", chunk_id=chunk or text[:40])
+
+
+def pick(question: str, *passages: Passage) -> Pick:
+    scorer = SentenceScorer(understand(question))
+    top = passages[0].score or 1.0
+    return scorer.best([(p, p.score / top, passage_sentences(p.text)) for p in passages])
+
+
+def test_words_every_step_shares_do_not_decide_between_the_steps() -> None:
+    # Every step names the prize; only «gửi hồ sơ về Hội đồng cơ sở» tells the step asked for.
+    steps = passage(
+        "Trước ngày 31 tháng 7 của năm xét tặng, Cục Quản lý Y, Dược cổ truyền thông báo về việc xét tặng "
+        "giải thưởng Hải Thượng Lãn Ông trên Cổng thông tin điện tử.\n"
+        "Cá nhân lập hồ sơ đề nghị xét tặng giải thưởng Hải Thượng Lãn Ông theo mẫu.\n"
+        "Đơn vị quản lý gửi hồ sơ về Hội đồng cơ sở chậm nhất là ngày 30 tháng 9 của năm xét tặng.\n"
+        "Hội đồng cơ sở xét tặng giải thưởng Hải Thượng Lãn Ông họp trước ngày 15 tháng 10.\n"
+        "Giải thưởng Hải Thượng Lãn Ông được trao vào dịp 27 tháng 2 hằng năm.")
+    chosen = pick("giải thưởng Hải Thượng Lãn Ông: đơn vị quản lý gửi hồ sơ về hội đồng cơ sở chậm nhất ngày nào",
+                  steps)
+    assert "30 tháng 9" in chosen.quoted
+
+
+def test_a_time_label_on_the_line_of_its_task_dates_that_task() -> None:
+    cut = passage_sentences("- Tổng hợp kết quả kiểm kê, báo cáo kết quả kiểm kê gửi Bộ Tài chính. "
+                            "Thời gian hoàn thành: Trước ngày 31/5/2026.")
+    assert [s.text for s in cut] == ["- Tổng hợp kết quả kiểm kê, báo cáo kết quả kiểm kê gửi Bộ Tài chính. "
+                                     "Thời gian hoàn thành: Trước ngày 31/5/2026."]
+
+
+def test_a_date_counts_no_months_for_a_how_many_months_question() -> None:
+    question = understand("trẻ được hỗ trợ tối đa bao nhiêu tháng mỗi năm học?")
+    closing = "Nghị quyết này đã được Hội đồng nhân dân tỉnh thông qua ngày 18 tháng 11 năm 2025."
+    answer = "Thời gian hỗ trợ tính theo số tháng học thực tế nhưng không quá 09 tháng/năm học."
+    scorer = SentenceScorer(question)
+    assert intent_cue(question.intent, closing, passage(closing), scorer.unit) == 0.0
+    assert intent_cue(question.intent, answer, passage(answer), scorer.unit) == 1.0
+
+
+def test_a_number_in_a_table_cell_of_its_own_is_a_figure() -> None:
+    assert intent_cue(Intent.AMOUNT, "- Trưởng ban | 692 | người/ngày", passage("x")) > 0
+    assert intent_cue(Intent.AMOUNT, "1 | Đền Bạch Mã, số 76 Hàng Buồm | đồng/lượt/khách | 20.000", passage("x")) > 0
+    assert intent_cue(Intent.AMOUNT, "I | Tốt nghiệp trung học phổ thông | 1. Ban Chỉ đạo thi", passage("x")) == 0
+
+
+def test_two_sentences_that_answer_nearly_as_well_are_both_quoted() -> None:
+    text = ("Thực hiện báo cáo định kỳ 06 tháng (trước ngày 20/6), năm (trước ngày 20/12) về Sở Khoa học và "
+            "Công nghệ.\nBáo cáo Ủy ban nhân dân tỉnh định kỳ 06 tháng (trước ngày 30/6), năm (trước ngày 25/12) "
+            "về Sở Khoa học và Công nghệ.")
+    chosen = pick("báo cáo năm về Sở Khoa học và Công nghệ trước ngày nào", passage(text))
+    assert "20/12" in chosen.quoted and "25/12" in chosen.quoted
+    # One that answers clearly better is quoted alone.
+    alone = pick("báo cáo Ủy ban nhân dân tỉnh định kỳ 06 tháng trước ngày nào", passage(text))
+    assert alone.quoted.count("trước ngày 30/6") == 1 and "20/6" not in alone.quoted
+
+
+
+class FixedScores(SentenceScorer):
+    """Scores set by hand: words matched, and the cue of the asked kind of fact."""
+
+    SCORES = {"A": (5.0, 0.6), "B": (4.3, 1.0), "C": (4.8, 0.0)}
+
+    def _matching(self, sentence: str, passage: Passage, rank_share: float) -> float:
+        return self.SCORES[sentence[0]][0]
+
+    def _cue(self, sentence: str, passage: Passage) -> float:
+        return self.SCORES[sentence[0]][1]
+
+
+def test_a_close_runner_up_is_found_even_when_it_matches_fewer_words() -> None:
+    # B matches fewer words than C, but its date brings it within reach of A: A and B are quoted.
+    text = "A báo cáo kết quả định kỳ.\nB báo cáo trước ngày 31/01 năm sau.\nC tổng hợp kết quả báo cáo."
+    scorer = FixedScores(understand("báo cáo kết quả trước ngày nào"))
+    chosen = scorer.best([(passage(text), 1.0, passage_sentences(text))])
+    assert chosen.sentence.startswith("A") and "31/01" in chosen.quoted and "C tổng" not in chosen.quoted
