@@ -132,3 +132,11 @@ def test_the_figure_asked_is_read_with_its_unit() -> None:
     assert lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "phát huy sức mạnh đại đoàn kết")
     assert not lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "hỗ trợ 10 triệu đồng")
     assert not lacks_figure("ai chu tri", "Sở Nội vụ chủ trì")
+
+
+def test_a_year_is_no_amount() -> None:
+    # The Hà Nội school-fee table's heading names the school year, not the fee of a university.
+    heading = ("MỨC HỌC PHÍ ĐỐI VỚI CƠ SỞ GIÁO DỤC PHỔ THÔNG CÔNG LẬP DO CÁC TRƯỜNG ĐẠI HỌC THÀNH LẬP "
+               "NĂM HỌC 2025-2026")
+    assert lacks_figure("hoc phi dai hoc cong lap khoi nganh y duoc toi da bao nhieu", heading)
+    assert not lacks_figure("hoc phi dai hoc cong lap toi da bao nhieu", heading + ": 1.200.000 đồng/tháng")

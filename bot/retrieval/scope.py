@@ -52,6 +52,8 @@ _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao
 _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "lan", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
+# A year («năm học 2025-2026», «nhiệm kỳ 2026-2031») is no amount.
+_YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def asks_for_implementing(question: Question) -> bool:
 def lacks_figure(asked: str, quote: str) -> bool:
     """Whether the question asks for a figure the quote does not state: «bao nhiêu ngày» needs a
     number of days («05 ngày», not «ngày 10 tháng 12»), «bao nhiêu phần trăm» a share, «tháng
-    mấy» a month, a bare «bao nhiêu» any number. `asked` is folded."""
+    mấy» a month, a bare «bao nhiêu» any number but a year. `asked` is folded."""
     found = _ASKED_FIGURE.search(asked)
     if not found:
         return False
@@ -91,7 +93,7 @@ def lacks_figure(asked: str, quote: str) -> bool:
     if month:
         return not re.search(r"\bthang\s+\d", text)
     if found.group(0).startswith("bao nhieu"):
-        return not _ANY_FIGURE.search(text)
+        return not _ANY_FIGURE.search(_YEAR.sub(" ", text))
     return False
 
 
