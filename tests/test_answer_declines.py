@@ -132,6 +132,8 @@ def test_the_figure_asked_is_read_with_its_unit() -> None:
     assert lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "phát huy sức mạnh đại đoàn kết")
     assert not lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "hỗ trợ 10 triệu đồng")
     assert not lacks_figure("ai chu tri", "Sở Nội vụ chủ trì")
+    # How often may be a schedule rather than a number of times.
+    assert not lacks_figure("xa phuong bao cao may lan moi ngay", "báo cáo vào buổi sáng và buổi chiều hằng ngày")
 
 
 def test_a_year_is_no_amount() -> None:

@@ -48,8 +48,9 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)")
 FIGURE_PAIR_SHARE = 0.5
 # How a figure is asked: «bao nhiêu ngày», «mấy tháng», «tháng mấy», a bare «bao nhiêu».
 _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao nhieu\b")
-# Units whose figure the documents write next to them («05 ngày», «30%», «hai lần»).
-_SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "lan", "phan"}
+# Units whose figure the documents write next to them («05 ngày», «30%»); how often («mấy lần
+# mỗi ngày») they may write as a schedule («sáng và chiều», «hằng tuần») instead.
+_SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 # A year («năm học 2025-2026», «nhiệm kỳ 2026-2031») is no amount.
