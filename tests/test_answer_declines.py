@@ -8,10 +8,13 @@ from bot.retrieval.answers import _asked
 from bot.retrieval.evidence import without_refs
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import understand
-from bot.retrieval.scope import Scopes
+from bot.retrieval.scope import Scopes, lacks_figure
 from bot.retrieval.search import Passage
 
 KARAOKE = "Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là 1.000.000 đồng/phòng."
+INCOME = ("Nghị quyết này thay thế Nghị quyết số 46/2024/NQ-HĐND ngày 10 tháng 12 năm 2024 của Hội đồng nhân "
+          "dân thành phố Hà Nội quy định chi thu nhập tăng thêm cho cán bộ, công chức, viên chức làm việc trong "
+          "các cơ quan nhà nước.")
 MEETING = ("Thực hiện nghiêm chỉ đạo của Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới "
            "sáng tạo và chuyển đổi số, công tác phát triển hạ tầng số năm 2026 đạt nhiều kết quả.")
 
@@ -46,13 +49,18 @@ def store() -> Store:
                 "doc_number": "624/TB-VPCP"},
                [("I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", MEETING),
                 ("PHỤ LỤC", "Tỉnh Thanh Hóa: 120 thủ tục hành chính không phụ thuộc địa giới hành chính.")])
+    income = ({"title": "QUY ĐỊNH CHI THU NHẬP TĂNG THÊM CHO CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC",
+               "issuer": "Hội đồng nhân dân thành phố Hà Nội", "doc_number": "81/2025/NQ-HĐND"},
+              [("Điều 2. Đối tượng áp dụng", "Cán bộ, công chức làm việc đủ 12 tháng trong năm, được đánh giá "
+                "hoàn thành nhiệm vụ; nghỉ phép theo quy định."),
+               ("Điều 7. Điều khoản thi hành", INCOME)])
     # Twenty-five other documents, so that «rạp», «chiếu», «phim» are words few documents use.
     others = {f"doc{i}.md": ({"title": f"KẾ HOẠCH SỐ {i}", "issuer": "Ủy ban nhân dân tỉnh Nghệ An"},
                              [("I. MỤC ĐÍCH", "Phí thẩm định hồ sơ và lệ phí cấp giấy phép thực hiện theo quy định.")])
               for i in range(25)}
     others["cinema.md"] = ({"title": "KẾ HOẠCH PHÁT TRIỂN ĐIỆN ẢNH", "issuer": "Ủy ban nhân dân tỉnh Nghệ An"},
                            [("I. MỤC ĐÍCH", "Hỗ trợ các rạp chiếu phim ở vùng sâu, vùng xa.")])
-    return Store({"fee.md": fee, "meeting.md": meeting, **others})
+    return Store({"fee.md": fee, "meeting.md": meeting, "income.md": income, **others})
 
 
 def unsupported(scopes: Scopes, text: str, file: str, section: str, quote: str) -> bool:
@@ -101,3 +109,36 @@ def test_prepared_scopes_answer_without_reading_the_store_again() -> None:
     assert unsupported(scopes, "Phí thẩm định cấp giấy phép kinh doanh rạp chiếu phim là bao nhiêu?",
                        "fee.md", "Điều 4. Mức thu phí", KARAOKE)
     assert scopes.document_places()["doc1.md"] == {"nghe an"}
+
+
+def test_a_quote_without_the_figure_asked_needs_more_of_the_question() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    # «cán bộ, công chức … 12 tháng» is there, the number of days of annual leave is not: a date
+    # («ngày 10 tháng 12») is no number of days.
+    question = "Cán bộ, công chức làm việc đủ 12 tháng được nghỉ phép năm bao nhiêu ngày?"
+    assert unsupported(scopes, question, "income.md", "Điều 7. Điều khoản thi hành", INCOME)
+    # The same quote still answers what it is about.
+    assert not unsupported(scopes, "Nghị quyết chi thu nhập tăng thêm cho cán bộ, công chức thay thế nghị quyết nào?",
+                           "income.md", "Điều 7. Điều khoản thi hành", INCOME)
+
+
+def test_the_figure_asked_is_read_with_its_unit() -> None:
+    assert lacks_figure("nghi phep nam bao nhieu ngay", "ngày 10 tháng 12 năm 2024")
+    assert not lacks_figure("nghi phep nam bao nhieu ngay", "được nghỉ 12 ngày làm việc")
+    assert lacks_figure("phu cap uu dai la bao nhieu phan tram", "mức hỗ trợ 800.000 đồng/người/tháng")
+    assert not lacks_figure("phu cap uu dai la bao nhieu phan tram", "phụ cấp bằng 35% mức lương")
+    assert lacks_figure("gia han nop thue den thang may", "miễn thuế trong thời hạn 05 năm")
+    assert not lacks_figure("gia han nop thue den thang may", "gia hạn đến hết tháng 12 năm 2026")
+    assert lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "phát huy sức mạnh đại đoàn kết")
+    assert not lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "hỗ trợ 10 triệu đồng")
+    assert not lacks_figure("ai chu tri", "Sở Nội vụ chủ trì")
+    # How often may be a schedule rather than a number of times.
+    assert not lacks_figure("xa phuong bao cao may lan moi ngay", "báo cáo vào buổi sáng và buổi chiều hằng ngày")
+
+
+def test_a_year_is_no_amount() -> None:
+    # The Hà Nội school-fee table's heading names the school year, not the fee of a university.
+    heading = ("MỨC HỌC PHÍ ĐỐI VỚI CƠ SỞ GIÁO DỤC PHỔ THÔNG CÔNG LẬP DO CÁC TRƯỜNG ĐẠI HỌC THÀNH LẬP "
+               "NĂM HỌC 2025-2026")
+    assert lacks_figure("hoc phi dai hoc cong lap khoi nganh y duoc toi da bao nhieu", heading)
+    assert not lacks_figure("hoc phi dai hoc cong lap toi da bao nhieu", heading + ": 1.200.000 đồng/tháng")
