@@ -113,8 +113,8 @@ class Answerer:
         self.scopes = Scopes(search)
 
     def prepare(self) -> "Answerer":
-        """Build what questions consult across the whole store (cited numbers, places, the
-        words of each document) now, so the first question does not wait for it."""
+        """Build what questions consult across the whole store (the numbers each document
+        cites, the places each answers for) now, so the first question does not wait for it."""
         self.scopes.prepare()
         return self
 
@@ -179,7 +179,7 @@ class Answerer:
             if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked):
                 return self._other_issuer(question, asked)
             what = without_places(_asked(without_refs(question)))
-            if self.scopes.unsupported(question, what, quoted.file, quoted.section, quoted.quote):
+            if self.scopes.unsupported(what, quoted.file, quoted.section, quoted.quote):
                 return self._not_found(question, None)
         if self.rewriter is not None:
             answer.text = self.rewriter.rewrite(text, passages, answer) or answer.text

@@ -17,7 +17,7 @@ from bot.retrieval.issuers import asked_ministries, is_national, mentioned_place
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
 from bot.retrieval.search import Passage, PassageSearch
-from bot.retrieval.vietnamese import fold, syllables
+from bot.retrieval.vietnamese import fold
 
 # «Kế hoạch … triển khai Quyết định 213/QĐ-TTg», «Thông tư hướng dẫn Nghị định …»: the question
 # asks about a document that carries out the one it names, not about that document's own text.
@@ -29,18 +29,8 @@ _IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
 # the sentence an answer quotes is about something else (tuning half of bench/data/qa_dev*: the
 # unanswerable questions answered anyway 0.09-0.23, the answerable ones 0.26 and above).
 QUOTE_PAIR_SHARE = 0.25
-# A question word that at most this share of the documents use names something specific («rạp
-# chiếu phim»): a document that never uses it is about something else (the karaoke fee circular
-# for a cinema licence fee).
-RARE_SHARE = 0.05
 # Words that say what kind of answer is wanted (a date, a time), not what it is about.
 _WHEN_WORDS = set("han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc".split())
-# A folded Vietnamese syllable: abbreviations («KH&CN», «THPT», «PCCC») are spelled out in the
-# documents, so only real syllables count as words a document must use.
-_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}"
-                       r"(?:ng|nh|ch|[cmnpt])?$")
-# The unit a figure is asked in («bao nhiêu mét», «mấy tháng»): the documents may abbreviate it.
-_ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)")
 # A quote that does not state the figure asked must hold this share of the question's word pairs
 # (the usual quarter is not enough): «nghỉ phép năm bao nhiêu ngày» answered by a resolution's
 # «thay thế Nghị quyết … ngày 10 tháng 12» (tuning half: the unanswerable questions answered this
@@ -107,8 +97,6 @@ class Scopes:
         # answered on another thread meanwhile builds its own rather than reading half of one.
         self._citing: dict[str, list[str]] | None = None        # cited number -> files citing it
         self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
-        self._words: dict[str, set[str]] | None = None          # file -> folded syllables it uses
-        self._uses: dict[str, int] = {}                           # syllable -> documents using it
 
     def named(self, question: Question, previous: Sequence[str] = ()) -> Focus:
         """Files to search: those of the documents named, else of documents that cite the
@@ -187,44 +175,17 @@ class Scopes:
 
     # -- whether the answer found answers what was asked -------------------------------------
 
-    def unsupported(self, question: Question, asked: str, file: str, section: str | None, quote: str) -> bool:
+    def unsupported(self, asked: str, file: str, section: str | None, quote: str) -> bool:
         """Whether the sentence an answer would quote does not answer the question: the quote
         (with its heading, section and document title) holds too few of the question's word
-        pairs, or its document never uses a word of the question that few documents use.
+        pairs (half of them when it does not state the figure asked).
         `asked` is the folded question without its places, document numbers and tag («đúng
         không?»)."""
         title = self.search.metadata(file).get("title") or ""
         wanted = {p for p in pairs(asked) if not set(p) <= FILLER | _WHEN_WORDS}
         around = pairs(fold(" ".join((quote, section or "", title))))
         share = len(wanted & around) / len(wanted) if wanted else 1.0
-        if share < QUOTE_PAIR_SHARE or share < FIGURE_PAIR_SHARE and lacks_figure(asked, quote):
-            return True
-        return bool(self.specific_words(asked, question) - self.words()[file]) if file in self.words() else False
-
-    def specific_words(self, asked: str, question: Question) -> set[str]:
-        """The question's words that few documents use (but some do)."""
-        self.words()
-        units = set(_ASKED_UNIT.findall(asked))  # «bao nhiêu mét»: documents write «m»
-        limit = RARE_SHARE * len(self._words or {})
-        return {w for w in syllables(asked) if w not in FILLER | units and _SYLLABLE.match(w)
-                and 0 < self._uses.get(w, 0) <= limit}
-
-    def words(self) -> dict[str, set[str]]:
-        """The folded syllables of each document (text, sections, title, issuer)."""
-        if self._words is None:
-            words: dict[str, set[str]] = {}
-            uses: dict[str, int] = {}
-            for source in self.search.sources():
-                meta = self.search.metadata(source)
-                found = set(syllables(" ".join((meta.get("title") or "", meta.get("issuer") or ""))))
-                for passage in self.search.document_passages(source):
-                    found.update(syllables(passage.section))
-                    found.update(syllables(passage.text))
-                words[source] = found
-                for word in found:
-                    uses[word] = uses.get(word, 0) + 1
-            self._uses, self._words = uses, words
-        return self._words
+        return share < QUOTE_PAIR_SHARE or share < FIGURE_PAIR_SHARE and lacks_figure(asked, quote)
 
     def prepare(self) -> None:
         """Build every map now rather than on the first question that needs one: over the
@@ -232,7 +193,6 @@ class Scopes:
         must not each start building them."""
         self.citing()
         self.document_places()
-        self.words()
 
     def speaks_for(self, file: str, section: str | None, asked: set[str]) -> bool:
         """Whether a document answers for the places asked where it is quoted: a central body's
