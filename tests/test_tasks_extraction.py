@@ -871,29 +871,31 @@ def test_after_a_long_opening_purpose_the_unit_asked_leads() -> None:
     assert only(sentence).lead == "Bộ Y tế, Ban Quản lý dự án và các nhà thầu"
 
 
-def test_a_charters_duties_are_its_units_tasks() -> None:
-    """The items of «Nhiệm vụ và quyền hạn» in the charter of Sở Nội vụ name no unit: they are its own."""
-    body = ("QUYẾT ĐỊNH\n"
-            "VỀ VIỆC BAN HÀNH QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC CỦA SỞ NỘI VỤ\n"
-            "ỦY BAN NHÂN DÂN TỈNH\n"
-            "Điều 1. Vị trí và chức năng\n"
-            "Sở Nội vụ là cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh.\n"
-            "Điều 2. Nhiệm vụ và quyền hạn\n"
-            "1. Tổng hợp, báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện trước ngày 15 tháng 12 năm 2025.\n")
-    [task] = [o for o in facts(body) if o.is_task]
-    assert task.lead == "Sở Nội vụ"
+CHARTER = ("QUYẾT ĐỊNH\n"
+           "VỀ VIỆC BAN HÀNH QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC CỦA SỞ NỘI VỤ\n"
+           "ỦY BAN NHÂN DÂN TỈNH\n"
+           "Điều 1. Vị trí và chức năng\n"
+           "Sở Nội vụ là cơ quan chuyên môn thuộc Ủy ban nhân dân tỉnh.\n"
+           "Điều 2. Nhiệm vụ và quyền hạn\n"
+           "1. Tổng hợp, báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện trước ngày 15 tháng 12 năm 2025.\n")
+WORKING_SESSION = ("THÔNG BÁO\n"
+                   "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG CHÍNH PHỦ TẠI BUỔI LÀM VIỆC VỚI LÃNH ĐẠO TỈNH ĐẮK LẮK\n"
+                   "Phó Thủ tướng Chính phủ đã chủ trì buổi làm việc với lãnh đạo tỉnh Đắk Lắk.\n"
+                   "I. ĐÁNH GIÁ CHUNG\n"
+                   "Tỉnh có quy mô diện tích trên 18.000 km2.\n"
+                   "II. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRONG THỜI GIAN TỚI\n"
+                   "1. Hoàn thành giải ngân vốn đầu tư công trước ngày 31 tháng 12 năm 2025.\n")
 
 
-def test_the_conclusions_of_a_working_session_with_a_province_are_its_tasks() -> None:
-    body = ("THÔNG BÁO\n"
-            "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG CHÍNH PHỦ TẠI BUỔI LÀM VIỆC VỚI LÃNH ĐẠO TỈNH ĐẮK LẮK\n"
-            "Phó Thủ tướng Chính phủ đã chủ trì buổi làm việc với lãnh đạo tỉnh Đắk Lắk.\n"
-            "I. ĐÁNH GIÁ CHUNG\n"
-            "Tỉnh có quy mô diện tích trên 18.000 km2.\n"
-            "II. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRONG THỜI GIAN TỚI\n"
-            "1. Hoàn thành giải ngân vốn đầu tư công trước ngày 31 tháng 12 năm 2025.\n")
+@pytest.mark.parametrize("body, lead", [
+    # The items of «Nhiệm vụ và quyền hạn» in the charter of Sở Nội vụ name no unit: they are its own.
+    (CHARTER, "Sở Nội vụ"),
+    # The tasks a Deputy Prime Minister's conclusions set after a working session with a province.
+    (WORKING_SESSION, "tỉnh Đắk Lắk"),
+])
+def test_the_unit_a_document_is_about_leads_its_duties(body: str, lead: str) -> None:
     [task] = [o for o in facts(body) if o.is_task]
-    assert task.lead == "tỉnh Đắk Lắk"
+    assert task.lead == lead
 
 
 def test_outside_a_section_of_tasks_the_documents_unit_leads_nothing() -> None:
