@@ -6,8 +6,9 @@ Usage: .venv/bin/python bench/task_extraction.py [--errors]
 them: task or not, lead and coordinating units, recurrence; split once into "tune" and "held"
 halves. `bench/data/task_labels_more.jsonl` is a second round from further documents, labelled
 independently, all in the tuning half; `bench/data/task_labels_r3.jsonl` a third, from documents
-neither earlier round used, split once by document into both halves; `bench/data/task_labels_r4.jsonl`
-a fourth, from documents no earlier round used, all in the tuning half. Each sentence goes through the extractor with its labelled section path (which also
+neither earlier round used, split once by document into both halves;
+`bench/data/task_labels_r4.jsonl` a fourth, from documents no earlier round used, all in the
+tuning half. Each sentence goes through the extractor with its labelled section path (which also
 gives the lead where only a heading names the unit), the document's issue date, and the unit its
 context gives it as ingestion reads the cleaned document (the first sentence of its paragraph, the
 enclosing item: `bot.facts.extract.context_actor`) and, in a section of tasks, the unit the whole

@@ -52,8 +52,8 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
 
     With loose, a sentence without a deadline but with a looser time phrase ("vào ngày …",
     "trong năm 2025", "hằng năm", "định kỳ") gives one obligation when it reads as a task. A
-    table row ("… | … | …") is read by the table's columns, or by its cells' shapes. The fallback is the unit the whole document gives
-    a line that nothing nearer gives one (`subject_actor`)."""
+    table row ("… | … | …") is read by the table's columns, or by its cells' shapes. The fallback
+    is the unit the whole document gives a line that nothing nearer gives one (`subject_actor`)."""
     found = locate_deadlines(sentence, issued, delivery_margin_days)
     if not found and not loose:
         return []
