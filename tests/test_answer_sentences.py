@@ -84,3 +84,41 @@ def test_a_close_runner_up_is_found_even_when_it_matches_fewer_words() -> None:
     scorer = FixedScores(understand("báo cáo kết quả trước ngày nào"))
     chosen = scorer.best([(passage(text), 1.0, passage_sentences(text))])
     assert chosen.sentence.startswith("A") and "31/01" in chosen.quoted and "C tổng" not in chosen.quoted
+
+
+def test_a_field_whose_label_names_what_is_asked_answers_before_a_longer_sentence() -> None:
+    # The step shares more of the question's words; the field's label says it holds the time asked.
+    text = ("- Bước 1: Cơ quan, tổ chức đề nghị chuyển giao đơn vị sự nghiệp công lập gửi hồ sơ đề nghị thẩm định "
+            "chuyển giao đến Bộ Nội vụ để giải quyết theo quy định.\n"
+            "- Thời hạn giải quyết thủ tục: Trong 15 (mười lăm) ngày, kể từ ngày nhận đủ hồ sơ hợp lệ.")
+    chosen = pick("thủ tục thẩm định chuyển giao đơn vị sự nghiệp công lập giải quyết trong bao lâu", passage(text))
+    assert "15 (mười lăm) ngày" in chosen.quoted
+    # A short label («Nội dung:») and a row of several fields are no such field.
+    content = "- Nội dung: tuyên truyền quy định về thời hạn giải quyết thủ tục chuyển giao."
+    assert SentenceScorer(understand("giải quyết thủ tục trong bao lâu")).label(passage_sentences(content)[0]) == 0
+
+
+def test_a_title_a_question_and_a_blank_form_line_never_lead() -> None:
+    title = passage("DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH TRONG LĨNH VỰC BÁO CHÍ THUỘC SỞ VĂN HÓA TỈNH QUẢNG TRỊ\n"
+                    "Thủ tục cấp giấy phép xuất bản bản tin được giải quyết trong 03 ngày làm việc.")
+    assert "03 ngày" in pick("thủ tục hành chính mới lĩnh vực báo chí giải quyết bao nhiêu ngày", title).quoted
+    leaflet = passage("Nơi an táng nguyên Chủ tịch nước ở đâu?\n"
+                      "Nơi an táng nguyên Chủ tịch nước tại nghĩa trang quê nhà, xã Phổ Khánh, tỉnh Quảng Ngãi.")
+    assert "Phổ Khánh" in pick("nguyên Chủ tịch nước được an táng ở đâu", leaflet).quoted
+    form = passage("Tôi đăng ký được hỗ trợ đất ở, nhà ở: …………………………\n"
+                   "Hộ gia đình nộp hồ sơ đăng ký hỗ trợ đất ở, nhà ở tại Trung tâm phục vụ hành chính công cấp xã.")
+    assert "Trung tâm" in pick("hộ gia đình đăng ký hỗ trợ đất ở, nhà ở nộp ở đâu", form).quoted
+
+
+def test_a_header_row_that_names_a_school_year_is_read_as_headers() -> None:
+    cut = passage_sentences("STT | Tên đơn vị | Mức học phí năm học 2025-2026\n1 | Nhà trẻ | 5.100.000")
+    assert [s.text for s in cut] == ["Tên đơn vị: Nhà trẻ; Mức học phí năm học 2025-2026: 5.100.000"]
+
+
+def test_a_citing_plans_sentence_is_read_with_the_section_it_sits_in() -> None:
+    # The step says where to file; its section says what is filed: together they answer.
+    step = "b) Trong thời hạn thông báo, hộ gia đình nộp 01 hồ sơ đến Trung tâm phục vụ hành chính công cấp xã."
+    under = Passage(text=step, score=1.0, source="qd.md", section="Điều 4. Quy trình rà soát đối tượng hỗ trợ đất ở, nhà ở")
+    scorer = SentenceScorer(understand("hộ gia đình đăng ký hỗ trợ đất ở, nhà ở nộp hồ sơ ở đâu"))
+    assert scorer.supports(Pick(step, under, 1.0))
+    assert not scorer.supports(Pick(step, Passage(text=step, score=1.0, source="qd.md"), 1.0))

@@ -132,6 +132,7 @@ class Weights:
     named_rank: float = 0.8  # within a document the question names, the rank says less
     short: float = 0.5
     title: float = 0.1  # a title word, against 1 for the question's other words
+    label: float = 1.5  # a field whose label names what is asked («Thời hạn giải quyết: …»)
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,20 @@ def is_preamble(sentence: str) -> bool:
     return bool(_PREAMBLE.match(folded) or _SIGNATURE.match(folded))
 
 
+# Dotted blanks of a form to fill in («CMND/CCCD số: ………… Ngày cấp: …»).
+_BLANKS = re.compile(r"[.…_]{4,}")
+TITLE_LETTERS = 20
+
+
+def cannot_lead(sentence: str) -> bool:
+    """A line that is no answer, whatever words it shares with the question: a preamble or
+    signature, a title in capitals («DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH …»), a question the
+    document asks itself (a leaflet's «Nơi an táng … ở đâu?»), a form's blank lines."""
+    letters = [c for c in sentence if c.isalpha()]
+    title = len(letters) >= TITLE_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return title or is_preamble(sentence) or sentence.rstrip(" *»\"”").endswith("?") or bool(_BLANKS.search(sentence))
+
+
 def table_cells(line: str) -> list[str] | None:
     """The cells of a table row ("a | b | c"), None for prose."""
     if " | " not in line and not line.strip().startswith("|"):
@@ -193,9 +208,13 @@ def table_cells(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
+# «Mức học phí năm học 2025-2026»: a year names a column, it is no figure of a row.
+_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*-\s*(?:19|20)\d\d)?\b")
+
+
 def _is_header_row(cells: Sequence[str]) -> bool:
-    """A row of labels: no figures beyond an «STT», mostly short words."""
-    text = fold(" ".join(cells))
+    """A row of labels: no figures beyond an «STT» or a year, mostly short words."""
+    text = _YEARS.sub(" ", fold(" ".join(cells)))
     return not re.search(r"\d", text) and any(
         re.search(r"\b(stt|noi dung|thoi gian|thoi han|don vi|chu tri|phoi hop|nhiem vu|san pham|"
                   r"co quan|ket qua|ghi chu|tien do)\b", fold(c)) for c in cells)
@@ -377,6 +396,33 @@ def _time_cell(sentence: str) -> bool:
                for part in sentence.split("; "))
 
 
+# «c) Cơ quan nhận báo cáo: UBND tỉnh …», «- Hình thức nộp hồ sơ: …»: a field and its label.
+_FIELD = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?P<label>[^\W\d_][^:;.,()|]{2,60}?)\s*:\s*\S")
+MAX_LABEL_WORDS = 10
+MIN_LABEL_WORDS = 3  # «Hình thức:», «Nội dung:» alone say too little of what they hold
+MIN_LABEL_SHARE = 0.6
+# The words a label uses for the kind of fact a question asks, whatever words the question uses
+# («trong bao lâu» → «Thời hạn giải quyết», «cơ quan nào thực hiện» → «Cơ quan thực hiện …»).
+_LABEL_WORDS = {
+    Intent.DEADLINE: {"thoi", "han", "gian", "tien", "do"},
+    Intent.RESPONSIBLE: {"co", "quan", "don", "vi", "chu", "tri", "thuc", "hien", "trach", "nhiem"},
+    Intent.RECIPIENT: {"co", "quan", "noi", "nhan", "tiep", "nop"},
+    Intent.CRITERIA: {"tieu", "chi", "chuan", "dieu", "kien", "yeu", "cau"},
+    Intent.EFFECTIVE: {"hieu", "luc"},
+}
+_HOW = re.compile(r"\b(?:cach nao|cach thuc|hinh thuc|phuong thuc|bang cach)\b")
+
+
+def field_label(sentence: Sentence) -> str:
+    """What a line says it holds: the label before its colon («Thời gian niêm yết công khai»);
+    "" for prose, a table, or a run of more than two fields."""
+    found = _FIELD.match(sentence.text)
+    # a table (a row read with its headers, a label over a table) is no field of its own
+    if found and "|" not in sentence.text and sentence.text.count(": ") + sentence.text.count(":\n") <= 2:
+        return found["label"]
+    return ""
+
+
 class SentenceScorer:
     """Scores sentences for one question (see the module's docstring)."""
 
@@ -403,8 +449,29 @@ class SentenceScorer:
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= _INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
+        self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
+
+    def _kind_words(self) -> set[str]:
+        intent = self.question.intent
+        if intent is Intent.AMOUNT and self.unit == _TIME_UNITS:  # «bao lâu» asks a time
+            intent = Intent.DEADLINE
+        words = set(_LABEL_WORDS.get(intent, ()))
+        if _HOW.search(fold(self.question.text)):
+            words |= {"hinh", "thuc", "cach", "phuong"}
+        return words
+
+    def label(self, sentence: Sentence) -> float:
+        """How well the line's label names what is asked: a field («Thời gian niêm yết công khai:
+        10 ngày làm việc») answers in few words, so it shares few with the question, while a long
+        sentence around it shares many."""
+        words = [w for w in syllables(spelled_out(fold(field_label(sentence))))
+                 if w not in FILLER and not w.isdigit()]
+        if not MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS:
+            return 0.0
+        share = sum(w in self.label_words for w in words) / len(words)
+        return self.weights.label * share if share >= MIN_LABEL_SHARE else 0.0
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
         return self._matching(sentence, passage, rank_share) + self._cue(sentence, passage)
@@ -427,9 +494,10 @@ class SentenceScorer:
         return self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
 
     def supports(self, pick: Pick) -> bool:
-        """Whether the sentence itself holds most of what is asked, and the kind of fact asked
-        for: the bar for a document that only cites the one the question names."""
-        topic = overlap(self.wanted, pick.quoted)
+        """Whether the sentence itself (with the section it sits in) holds most of what is asked,
+        and the kind of fact asked for: the bar for a document that only cites the one the
+        question names."""
+        topic = overlap(self.wanted, f"{pick.passage.section} {pick.quoted}")
         needs_cue = self.question.intent in (Intent.DEADLINE, Intent.EFFECTIVE, Intent.AMOUNT, Intent.RECIPIENT,
                                              Intent.RESPONSIBLE)
         cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
@@ -466,7 +534,7 @@ class SentenceScorer:
         nothing else is there. The intent's cue (a deadline parse) is the costly part, so it is
         added only for the sentences that could still win."""
         self.weigh([s.full for _, _, cut in candidates for s in cut])
-        scored = [(self._matching(s.full, passage, share), s, passage)
+        scored = [(self._matching(s.full, passage, share) + self.label(s), s, passage)
                   for passage, share, cut in candidates for s in cut]
         scored.sort(key=lambda item: item[0], reverse=True)
         reach = float("-inf")  # a sentence matching less than this cannot overtake the best
@@ -477,7 +545,7 @@ class SentenceScorer:
             if matching < reach:
                 break  # even the largest cue cannot lift it above the best found so far
             pick = Pick(sentence.text, passage, matching + self._cue(sentence.full, passage), sentence.heading)
-            if is_preamble(sentence.text):
+            if cannot_lead(sentence.text):
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
                 best, second = pick, best
