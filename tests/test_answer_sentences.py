@@ -3,7 +3,8 @@ a time label on the line of its task, dates that count no months, figures in tab
 two near-equal sentences quoted together. Unit tests without a store."""
 from __future__ import annotations
 
-from bot.retrieval.evidence import Pick, SentenceScorer, intent_cue, passage_sentences
+from bot.retrieval.evidence import Pick, SentenceScorer, cue_at, excerpt, intent_cue, passage_sentences
+from bot.retrieval.answers import Answerer
 from bot.retrieval.questions import Intent, understand
 from bot.retrieval.search import Passage
 
@@ -122,3 +123,23 @@ def test_a_citing_plans_sentence_is_read_with_the_section_it_sits_in() -> None:
     scorer = SentenceScorer(understand("hộ gia đình đăng ký hỗ trợ đất ở, nhà ở nộp hồ sơ ở đâu"))
     assert scorer.supports(Pick(step, under, 1.0))
     assert not scorer.supports(Pick(step, Passage(text=step, score=1.0, source="qd.md"), 1.0))
+
+
+def test_the_quote_is_cut_around_the_figure_of_the_unit_asked() -> None:
+    text = ("(4) đôn đốc các doanh nghiệp viễn thông phủ sóng 5G trên phạm vi toàn quốc, phải đạt 90% trong năm "
+            "2025 (đến nay mới đạt 39,5%); " + "tháo gỡ vướng mắc của các dự án hạ tầng số; " * 12
+            + "(5) dự án Starlink phấn đấu đạt 500.000 thuê bao trong năm 2026.")
+    scorer = SentenceScorer(understand("dự án Starlink phấn đấu đạt bao nhiêu thuê bao"))
+    at = cue_at(Intent.AMOUNT, text, scorer.wanted, scorer.unit)
+    assert "500.000 thuê bao" in excerpt(text, 300, at)
+
+
+def test_of_a_sentences_deadlines_the_fact_line_gives_the_one_asked() -> None:
+    sentence = ("(1) Thanh tra Chính phủ ban hành chiến lược dữ liệu trước ngày 25 tháng 11 năm 2025; (2) các bộ, "
+                "ngành, địa phương gửi kết quả rà soát, xếp hạng chất lượng cơ sở dữ liệu về Bộ Công an trước "
+                "ngày 10 tháng 12 năm 2025.")
+    question = understand("các bộ gửi kết quả rà soát, xếp hạng cơ sở dữ liệu về Bộ Công an trước ngày nào?")
+    scorer = SentenceScorer(question)
+    answerer = Answerer(search=None)  # type: ignore[arg-type]  # the fact line reads only the sentence
+    line = answerer._fact(question, Pick(sentence, passage(sentence), 1.0), scorer.wanted)
+    assert line is not None and line.endswith("trước ngày 10 tháng 12 năm 2025.")

@@ -234,9 +234,9 @@ class Answerer:
             return None  # the plans citing the document do not say what is asked of it
         if not focus.named and not self._is_named(question, pick.passage.source):
             return None  # the question names a document by title, and this is another one
-        fact = self._fact(question, pick)
+        fact = self._fact(question, pick, scorer.wanted)
         quoted = _with_items(pick)
-        quote = excerpt(quoted, QUOTE_CHARS + 300, cue_at(question.intent, quoted, scorer.wanted))
+        quote = excerpt(quoted, QUOTE_CHARS + 300, cue_at(question.intent, quoted, scorer.wanted, scorer.unit))
         lead = fact or f"Theo {pick.passage.document_name()}:"
         if focus.cited:
             lead = f"{self._implementing(pick.passage.source, focus.cited)}\n{lead}"
@@ -292,12 +292,14 @@ class Answerer:
         index = next((i for i, p in enumerate(whole) if p.chunk_id == passage.chunk_id), 0)
         return table_header(p.text for p in whole[max(0, index - 3):index])
 
-    def _fact(self, question: Question, pick: Pick) -> str | None:
-        """The one-line fact that leads the answer, when the intent has one."""
+    def _fact(self, question: Question, pick: Pick, wanted: set[str]) -> str | None:
+        """The one-line fact that leads the answer, when the intent has one: of a sentence's
+        several deadlines, the one whose task shares most of the question's words («(1) Thanh tra
+        Chính phủ ban hành trước ngày 25/11; (2) … các bộ gửi kết quả rà soát … trước ngày 10/12»)."""
         if question.intent is Intent.DEADLINE:
             found = sentence_obligations(pick.sentence, pick.passage.issued_date)
             if found:
-                return deadline_line(found[0])
+                return deadline_line(max(found, key=lambda o: overlap(wanted, f"{o.actor or ''} {o.action}")))
         if question.intent is Intent.RECIPIENT:
             agency = recipient(pick.sentence)
             if agency:
@@ -339,7 +341,7 @@ class Answerer:
 
     def _sources(self, pick: Pick, passages: list[Passage], scorer: SentenceScorer) -> list[Source]:
         p = pick.passage
-        at = cue_at(scorer.question.intent, pick.quoted, scorer.wanted)
+        at = cue_at(scorer.question.intent, pick.quoted, scorer.wanted, scorer.unit)
         out = [Source(p.source, p.doc_number, p.section, excerpt(pick.quoted, QUOTE_CHARS, at), p.score)]
         for other in passages:
             if len(out) >= self.config.shown_sources:

@@ -357,15 +357,17 @@ def asked_unit(question: str) -> str | None:
     return _MONEY_WORDS.get(found.group(1), re.escape(found.group(1)))
 
 
-def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset()) -> int | None:
-    """Where in the sentence the asked kind of fact is (a date, a figure, an agency): of several,
-    the one with most of the question's words around it."""
+def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset(), unit: str | None = None) -> int | None:
+    """Where in the sentence the asked kind of fact is (a date, a figure of the unit asked, an
+    agency): of several, the one with most of the question's words around it."""
     if intent is Intent.RECIPIENT:
         sent = recipient(sentence)
         return sent.start() if sent else None
     pattern = {Intent.DEADLINE: _DATE, Intent.EFFECTIVE: _DATE, Intent.AMOUNT: _FIGURE,
                Intent.RESPONSIBLE: _LEAD}.get(intent)
     found = list(pattern.finditer(sentence)) if pattern else []
+    if unit and len(fold(sentence)) == len(sentence):  # «bao nhiêu thuê bao»: «500.000 thuê bao»
+        found = list(re.finditer(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(sentence))) or found
     if not found and intent is Intent.DEADLINE:
         found = list(_PERIOD.finditer(sentence))
     if not found:
