@@ -143,3 +143,18 @@ def test_of_a_sentences_deadlines_the_fact_line_gives_the_one_asked() -> None:
     answerer = Answerer(search=None)  # type: ignore[arg-type]  # the fact line reads only the sentence
     line = answerer._fact(question, Pick(sentence, passage(sentence), 1.0), scorer.wanted)
     assert line is not None and line.endswith("trước ngày 10 tháng 12 năm 2025.")
+
+
+def test_items_carry_the_line_that_announces_them() -> None:
+    text = ("1. Ủy ban nhân dân tỉnh phân cấp thẩm quyền cho Sở Tư pháp tỉnh Đồng Nai ký Quyết định việc nuôi con "
+            "nuôi có yếu tố nước ngoài đối với các trường hợp sau:\n"
+            "a) Quyết định việc nuôi con nuôi có yếu tố nước ngoài đối với trẻ em sống ở cơ sở nuôi dưỡng.\n"
+            "b) Quyết định việc đăng ký lại việc nuôi con nuôi có yếu tố nước ngoài.\n"
+            "Sở Tư pháp báo cáo kết quả thực hiện hằng năm.\n"
+            "- Tổng hợp kết quả.")
+    cut = passage_sentences(text)
+    assert "Sở Tư pháp tỉnh Đồng Nai" in cut[1].full and "Sở Tư pháp tỉnh Đồng Nai" in cut[2].full
+    assert cut[-1].heading == ""  # a line of prose between ends what the announcement covers
+    chosen = pick("cơ quan nào ký quyết định nuôi con nuôi có yếu tố nước ngoài đối với trẻ em ở cơ sở nuôi dưỡng",
+                  passage(text))
+    assert "Sở Tư pháp" in chosen.quoted and "cơ sở nuôi dưỡng" in chosen.quoted

@@ -24,6 +24,7 @@ from bot.retrieval.vietnamese import fold, sentences, syllables
 
 MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are headings, not answers
 MAX_HEADING_CHARS = 90
+MAX_LEAD_IN_CHARS = 250  # a line that announces the items below it («… các nhiệm vụ sau:»)
 SUPPORT_SHARE = 0.5  # of the question's own words, in the sentence a citing document answers with
 CUE_SPAN = 150  # characters either side of a date or figure that say what it is about
 CLOSE_SCORE = 0.3  # two sentences of one document this close in score are quoted together
@@ -243,10 +244,11 @@ class Sentence:
 def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Sentence]:
     """A passage cut into sentences. Table rows are read whole with the nearest header row; a
     line under a heading («1. Sở Y tế:», «a) Chủ đề …») carries the heading, so an item says
-    whose it is; a «Thời gian hoàn thành: …» line joins the task it dates, and a run of
-    «- Hình thức: …», «- Số lượng: …» lines reads as one."""
+    whose it is, and so does a longer line that announces the items below it («… phân cấp cho
+    Sở Tư pháp … các trường hợp sau:»); a «Thời gian hoàn thành: …» line joins the task it
+    dates, and a run of «- Hình thức: …», «- Số lượng: …» lines reads as one."""
     out: list[Sentence] = []
-    heading, marker, labelled = "", "", False
+    heading, marker, labelled, lead_in = "", "", False, ""
     for line in (raw.strip() for raw in text.split("\n")):
         cells = table_cells(line)
         if cells is not None:
@@ -261,9 +263,16 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             marker = line
             continue
         if is_heading(line, after_marker=bool(marker)):
-            heading, marker, labelled = f"{marker} {line}".strip(), "", False
+            heading, marker, labelled, lead_in = f"{marker} {line}".strip(), "", False, ""
             continue
         marker = ""
+        item = bool(_ITEM.match(line))
+        # «Phân cấp cho Sở Tư pháp thực hiện các nhiệm vụ sau:» says whose the items below are.
+        under = f"{heading} {lead_in}".strip() if item and lead_in else heading
+        if line.endswith(":") and len(line) <= MAX_LEAD_IN_CHARS:
+            lead_in = line
+        elif not item:
+            lead_in = ""
         label = bool(_LABEL_LINE.match(line))
         if out and (_TIME_LINE.match(fold(line)) or (label and labelled)):
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
@@ -275,7 +284,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             if n and _TIME_LINE.match(fold(part)):
                 out[-1] = Sentence(f"{out[-1].text} {part}", out[-1].heading)
             else:
-                out.append(Sentence(part, heading))
+                out.append(Sentence(part, under))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
 
 
