@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.facts.tasks import TASK_VERBS_LOWER, line_opening
+from bot.facts.tasks import TASK_VERBS_LOWER, UPPER, line_opening
 
 __all__ = ["ORG_WORD", "clean_unit", "lead_and_coordinate", "split_units", "unit_heading"]
 
@@ -81,9 +81,34 @@ def split_units(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for chunk in re.split(r"\s*;\s*", text):
         for part in _AND_UNIT.split(chunk):
-            pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else [part]
+            pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else _close_classes(part)
             out.extend(_trim(glued) for piece in pieces for glued in _unglue(piece))
     return tuple(part for part in out if part)
+
+
+# A class of units keeps its commas («các sở, ban, ngành, UBND các xã» may be one class) until a
+# qualifier closes it: «các sở, cơ quan liên quan», «các sở, ban, ngành của tỉnh», «các đơn vị thuộc Bộ
+# Quốc phòng» — then the next unit after a comma is another one.
+_CLASS_COMMA = re.compile(rf",\s*(?=(?:{_ORG_WORD})|các\s)")
+_QUALIFIER = re.compile(r"\s(?:(?:có\s+)?liên\s+quan|khác|(?:trực\s+)?thuộc|của|trên\s+địa\s+bàn)\b(?P<object>[^,]*)$", _I)
+
+
+def _close_classes(part: str) -> list[str]:
+    """A class split where a qualifier has closed it. After «thuộc» or «của» a unit's name, another
+    name may still be the qualifier's («các cơ quan thuộc Bộ Xây dựng, Bộ Quốc phòng»): only «các …»
+    starts a unit there."""
+    pieces: list[str] = []
+    start = 0
+    for comma in _CLASS_COMMA.finditer(part):
+        qualified = _QUALIFIER.search(part, start, comma.start())
+        if qualified is None:
+            continue
+        named = re.search(rf"[{UPPER}]", qualified.group("object"))
+        if named and not part.startswith("các", comma.end()):
+            continue
+        pieces.append(part[start:comma.start()])
+        start = comma.end()
+    return pieces + [part[start:]]
 
 
 def _trim(unit: str) -> str:

@@ -1,0 +1,34 @@
+"""Who leads a task and who coordinates: the ways administrative texts name them."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.facts.extract import sentence_obligations
+from bot.facts.units import split_units
+
+ISSUED = date(2025, 11, 20)
+
+
+def tasks_in(sentence: str, section: str = ""):  # type: ignore[no-untyped-def]
+    return [o for o in sentence_obligations(sentence, ISSUED, section, loose=True) if o.is_task]
+
+
+def test_a_qualifier_closes_a_class_of_units_and_the_next_unit_is_another() -> None:
+    assert split_units("các sở, cơ quan liên quan, Uỷ ban nhân dân các xã, phường") == (
+        "các sở, cơ quan liên quan", "Uỷ ban nhân dân các xã, phường")
+    assert split_units("các đơn vị thuộc Bộ Quốc phòng, các sở, ban, ngành của tỉnh, Ủy ban nhân dân cấp xã") == (
+        "các đơn vị thuộc Bộ Quốc phòng", "các sở, ban, ngành của tỉnh", "Ủy ban nhân dân cấp xã")
+    [task] = tasks_in("7. Chủ trì, phối hợp với các sở, cơ quan liên quan, Uỷ ban nhân dân các xã, phường triển khai "
+                      "thực hiện quy định này, báo cáo trước ngày 15/12/2025.", "Điều 5 > Liên hiệp các hội")
+    assert task.coordinate == ("các sở, cơ quan liên quan", "Uỷ ban nhân dân các xã, phường")
+
+
+def test_a_class_without_a_qualifier_keeps_its_commas() -> None:
+    # an unqualified class may run on into other units («các sở, ban, ngành, UBND các xã, phường»)
+    assert split_units("các sở, ban, ngành, Ủy ban nhân dân xã, phường") == (
+        "các sở, ban, ngành, Ủy ban nhân dân xã, phường",)
+    assert split_units("Các sở, ban, ngành, các tổ chức chính trị-xã hội") == (
+        "Các sở, ban, ngành, các tổ chức chính trị-xã hội",)
+    # a qualifier's object may itself list units
+    assert split_units("các cơ quan liên quan thuộc Bộ Xây dựng, Bộ Quốc phòng") == (
+        "các cơ quan liên quan thuộc Bộ Xây dựng, Bộ Quốc phòng",)
