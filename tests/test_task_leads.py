@@ -32,3 +32,12 @@ def test_a_class_without_a_qualifier_keeps_its_commas() -> None:
     # a qualifier's object may itself list units
     assert split_units("các cơ quan liên quan thuộc Bộ Xây dựng, Bộ Quốc phòng") == (
         "các cơ quan liên quan thuộc Bộ Xây dựng, Bộ Quốc phòng",)
+
+
+def test_a_table_row_of_an_ongoing_task_is_a_task_with_its_lead_but_no_date() -> None:
+    row = ("11 | Phối hợp các bộ, ngành, địa phương triển khai giám sát an ninh mạng; xử lý nghiêm các trường hợp "
+           "để xảy ra lộ, lọt dữ liệu | Bộ Công an | Nhiệm vụ thường xuyên | Đang thực hiện")
+    [task] = tasks_in(row, "PHỤ LỤC II")
+    assert (task.lead, task.coordinate, task.deadline.due) == ("Bộ Công an", ("các bộ, ngành, địa phương",), None)
+    # it has no date to remind of: a document stores only dated rows (see the task table test)
+    assert sentence_obligations(row, ISSUED, "PHỤ LỤC II") == []

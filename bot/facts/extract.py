@@ -60,7 +60,7 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     if TABLE_CELL in sentence and table is None:
         table = guess_columns(sentence)
     if table is not None:
-        return row_obligations(table, Paragraph(section, sentence), issued, delivery_margin_days)
+        return row_obligations(table, Paragraph(section, sentence), issued, delivery_margin_days, loose)
     actor = actor_of(sentence) or actor or section_actor(section) or fallback
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)

@@ -11,7 +11,7 @@ from datetime import date
 
 from bot.facts.actors import TRAIL, action_of, tidy_action
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
-from bot.facts.model import Obligation
+from bot.facts.model import Deadline, DeadlineKind, Obligation
 from bot.facts.paragraphs import Paragraph
 from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
@@ -118,8 +118,19 @@ def _overdue(when: str, section: str) -> list[FoundDeadline]:
     return locate_deadlines(f"Thời hạn: {when}", None) or cell_deadline(when, None)
 
 
+# A row's time that is no date: the task goes on («Thường xuyên», «Nhiệm vụ thường xuyên»).
+_ONGOING = re.compile(r"^(?:nhiệm\s+vụ\s+|công\s+việc\s+)?thường\s+xuyên(?:\s*[,;]?\s*(?:liên\s+tục|hằng\s+năm|hàng\s+năm))?$", _I)
+
+
+def _ongoing(when: str) -> list[FoundDeadline]:
+    cell = when.strip(" *.")
+    return [FoundDeadline(0, len(when), Deadline(DeadlineKind.ABSOLUTE, cell))] if _ONGOING.match(cell) else []
+
+
 def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
-                     delivery_margin_days: int | None) -> list[Obligation]:
+                    delivery_margin_days: int | None, loose: bool = False) -> list[Obligation]:
+    """The row's task with its columns' lead, coordinating units and deadline; with loose, also a
+    row whose time is an ongoing one («Thường xuyên»), which has no date (stored tasks need one)."""
     cells = [cell.strip() for cell in para.text.split("|")]
     if len(cells) <= table.time:
         return []
@@ -129,7 +140,7 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     found = (stated or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
              or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section)
-             or cell_duration(when))
+             or cell_duration(when) or (_ongoing(when) if loose else []))
     lead = TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
     if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
