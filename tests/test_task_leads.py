@@ -41,3 +41,14 @@ def test_a_table_row_of_an_ongoing_task_is_a_task_with_its_lead_but_no_date() ->
     assert (task.lead, task.coordinate, task.deadline.due) == ("Bộ Công an", ("các bộ, ngành, địa phương",), None)
     # it has no date to remind of: a document stores only dated rows (see the task table test)
     assert sentence_obligations(row, ISSUED, "PHỤ LỤC II") == []
+
+
+def test_a_coordinating_class_keeps_the_members_it_names_after_a_colon() -> None:
+    [task] = tasks_in("- Phối hợp với Ủy ban nhân dân 04 xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông thành lập "
+                      "mới khu bảo vệ nguồn lợi thủy sản, phục hồi hệ sinh thái biển trước ngày 31/12/2026.",
+                      "IV. NHIỆM VỤ CỤ THỂ > 1. Sở Nông nghiệp và Môi trường")
+    assert task.coordinate == ("Ủy ban nhân dân 04 xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông",)
+    # a named unit's colon opens what it is to do, not its members
+    [task] = tasks_in("Chủ trì, phối hợp với Sở Y tế: Hướng dẫn, Kiểm tra các cơ sở trước ngày 31/12/2026.",
+                      "IV > 1. Sở Công Thương")
+    assert task.coordinate == ("Sở Y tế",)

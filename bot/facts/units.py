@@ -147,8 +147,19 @@ def _coordinates(text: str) -> tuple[str, ...]:
         # an aside's words do not end the list
         end = _UNITS_END.search(_ASIDE.sub(lambda aside: "(" + "_" * (len(aside.group()) - 2) + ")", units))
         units = units[:end.start()] if end else units
-        found.update((unit, None) for unit in split_units(units) if _ORG_START.match(unit))
+        named = [unit for unit in split_units(units) if _ORG_START.match(unit)]
+        members = None if end else _MEMBERS.match(text, match.end())
+        if named and members and _COUNTED_CLASS.search(named[-1]):
+            named[-1] = f"{named[-1]}: {members.group('names')}"
+        found.update((unit, None) for unit in named)
     return tuple(found)
+
+
+# The members a class of units names after a colon: «phối hợp với Ủy ban nhân dân 04 xã: Gia Thuận,
+# Tân Điền, Gò Công Đông thành lập …», each member a capitalised name.
+_NAME = rf"[{UPPER}]\w*(?:\s+[{UPPER}]\w*)*"
+_MEMBERS = re.compile(rf":\s*(?P<names>{_NAME}(?:\s*(?:,|\svà\s)\s*{_NAME})+)")
+_COUNTED_CLASS = re.compile(r"(?:\bcác|\d{1,3})\s+\w+$", _I)
 
 
 def _named_lead(text: str) -> str | None:
