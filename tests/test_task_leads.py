@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.facts.extract import sentence_obligations
+from bot.facts.extract import extract_facts, sentence_obligations
+from bot.ingestion.document import CleanDocument, DocumentMeta
 from bot.facts.units import split_units
 
 ISSUED = date(2025, 11, 20)
@@ -52,3 +53,20 @@ def test_a_coordinating_class_keeps_the_members_it_names_after_a_colon() -> None
     [task] = tasks_in("Chủ trì, phối hợp với Sở Y tế: Hướng dẫn, Kiểm tra các cơ sở trước ngày 31/12/2026.",
                       "IV > 1. Sở Công Thương")
     assert task.coordinate == ("Sở Y tế",)
+
+
+def test_a_cell_that_says_who_chairs_a_row_gives_its_lead_and_the_others_take_part() -> None:
+    row = ("2 | Phấn đấu mỗi năm phát triển từ 05 bộ dữ liệu mở chất lượng cao phục vụ phát triển kinh tế số; "
+           "công bố trên Cổng Dữ liệu mở tỉnh. Đến năm 2030, tỉnh có ít nhất 20 tập dữ liệu mở được công bố. | "
+           "Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành, UBND cấp xã thực hiện công bố dữ liệu mở hằng năm "
+           "theo lĩnh vực quản lý.")
+    [task] = tasks_in(row, "PHỤ LỤC > I. Kinh tế số")
+    assert (task.lead, task.coordinate) == ("Sở KH&CN", ("Các sở, ngành, UBND cấp xã",))
+
+
+def test_a_lead_column_that_names_the_chair_and_its_partners() -> None:
+    body = ("STT | Nhiệm vụ | Cơ quan thực hiện chủ trì | Thời gian hoàn thành\n"
+            "1 | Xây dựng cơ sở dữ liệu ngành y tế | Sở Y tế chủ trì, phối hợp với các sở, ngành liên quan | "
+            "Tháng 12/2025")
+    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    assert (task.lead, task.coordinate) == ("Sở Y tế", ("các sở, ngành liên quan",))

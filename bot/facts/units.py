@@ -90,7 +90,8 @@ def split_units(text: str) -> tuple[str, ...]:
 # qualifier closes it: «các sở, cơ quan liên quan», «các sở, ban, ngành của tỉnh», «các đơn vị thuộc Bộ
 # Quốc phòng» — then the next unit after a comma is another one.
 _CLASS_COMMA = re.compile(rf",\s*(?=(?:{_ORG_WORD})|các\s)")
-_QUALIFIER = re.compile(r"\s(?:(?:có\s+)?liên\s+quan|khác|(?:trực\s+)?thuộc|của|trên\s+địa\s+bàn)\b(?P<object>[^,]*)$", _I)
+_QUALIFIER = re.compile(r"\s(?:(?:có\s+)?liên\s+quan|khác|(?:trực\s+)?thuộc|của|trên\s+địa\s+bàn)\b"
+                        r"(?P<object>[^,]*)$", _I)
 
 
 def _close_classes(part: str) -> list[str]:
