@@ -70,3 +70,14 @@ def test_a_lead_column_that_names_the_chair_and_its_partners() -> None:
             "Tháng 12/2025")
     [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
     assert (task.lead, task.coordinate) == ("Sở Y tế", ("các sở, ngành liên quan",))
+
+
+def test_the_unit_assigned_leads_not_the_one_who_assigns() -> None:
+    [task] = tasks_in("Chủ tịch Ủy ban nhân dân tỉnh giao Sở Xây dựng chủ trì rà soát, báo cáo trước ngày 15/12/2025.")
+    assert task.lead == "Sở Xây dựng"
+
+
+def test_a_project_board_named_by_its_work_keeps_its_whole_name() -> None:
+    [task] = tasks_in("Giao Ban Quản lý dự án đầu tư xây dựng tỉnh phối hợp với UBND xã Tân Phú hoàn thành giải phóng "
+                      "mặt bằng trước ngày 30/12/2025.")
+    assert (task.lead, task.coordinate) == ("Ban Quản lý dự án đầu tư xây dựng tỉnh", ("UBND xã Tân Phú",))
