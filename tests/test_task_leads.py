@@ -81,3 +81,23 @@ def test_a_project_board_named_by_its_work_keeps_its_whole_name() -> None:
     [task] = tasks_in("Giao Ban Quản lý dự án đầu tư xây dựng tỉnh phối hợp với UBND xã Tân Phú hoàn thành giải phóng "
                       "mặt bằng trước ngày 30/12/2025.")
     assert (task.lead, task.coordinate) == ("Ban Quản lý dự án đầu tư xây dựng tỉnh", ("UBND xã Tân Phú",))
+
+
+def test_the_fields_of_a_tasks_description_name_its_lead() -> None:
+    body = ("II. NỘI DUNG\n"
+            "7. Xây dựng Quyết định ban hành Chương trình quốc gia về bảo vệ dữ liệu cá nhân\n"
+            "- Cơ quan chủ trì: Bộ Công an.\n"
+            "- Cơ quan phối hợp: Văn phòng Chính phủ và các cơ quan có liên quan.\n"
+            "- Thời hạn ban hành: trước ngày 31 tháng 12 năm 2026.")
+    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    assert task.lead == "Bộ Công an"
+
+
+def test_a_unit_whose_verb_comes_before_the_colon_is_named_up_to_its_verb() -> None:
+    body = ("3. Trình tự lập kế hoạch\n"
+            "+ Cơ quan quản lý nhà ở cấp tỉnh lập tờ trình gửi Ủy ban nhân dân cấp tỉnh xem xét phê duyệt bao gồm "
+            "các nội dung: đề cương chi tiết, dự toán kinh phí.\n"
+            "+ Đối với kế hoạch 05 năm thì trong thời hạn tối đa 15 ngày, kể từ ngày Ủy ban nhân dân cấp tỉnh phê "
+            "duyệt chương trình, cơ quan quản lý nhà ở cấp tỉnh phải lập báo cáo gửi Ủy ban nhân dân cấp tỉnh.")
+    [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    assert task.lead == "Cơ quan quản lý nhà ở cấp tỉnh"

@@ -12,7 +12,7 @@ import re
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
 from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, UPPER
-from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_heading
+from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_field, unit_heading
 from bot.ingestion.sections import SECTION_SEPARATOR
 
 __all__ = ["TRAIL", "action_of", "actor_of", "item_actor", "section_actor", "section_coordinate", "tidy_action"]
@@ -123,7 +123,7 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     # hide the words around them.
     text = _LEAD_IN.sub("", strip_marker(text.replace("*", "").lstrip(" ")).lstrip(" "), count=1).lstrip(" ")
     text = _ASIDE.sub("", text)
-    match = _ACTOR_COLON.match(text)
+    match = _colon_actor(text)
     if match:
         actor = TRAIL.sub("", match.group("actor")).strip()
         names = _NAMES.match(text, match.end("actor") + text[match.end("actor"):].index(":") + 1)
@@ -165,6 +165,15 @@ def actor_of(text: str, openings: bool = True) -> str | None:
                     and not _COORDINATING.search(text, 0, start)):
                 return TRAIL.sub("", match.group("actor")).strip() or None
     return None
+
+
+def _colon_actor(text: str) -> re.Match[str] | None:
+    """The unit before a line's colon («6. Sở Nội vụ: …»), unless its verb comes before the colon,
+    which then announces what it does: «Cơ quan quản lý nhà ở cấp tỉnh lập tờ trình gửi Ủy ban nhân
+    dân cấp tỉnh … bao gồm các nội dung: …» (the unit is read up to its verb instead)."""
+    match = _ACTOR_COLON.match(text)
+    verb_first = _subject(text) if match else None
+    return None if verb_first and verb_first.end("actor") < match.end("actor") else match
 
 
 def _subject(text: str) -> re.Match[str] | None:
@@ -299,9 +308,20 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
                 continue
             section = para.section
         if list_marker(para.text) and j != index:
-            actor = _ACTOR_COLON.match(strip_marker(para.text))
+            line = strip_marker(para.text)
+            # the fields of a task's description: «+ Cơ quan chủ trì: Bộ Công an.» leads the «+ Thời hạn …»
+            # below it, «+ Cơ quan phối hợp: …» does not
+            field = unit_field(line)
+            if field:
+                if field[0]:
+                    return field[1]
+                continue
+            actor = _colon_actor(line)
             if actor:
                 return TRAIL.sub("", actor.group("actor")).strip()
+            verb_first = _ACTOR_COLON.match(line) and _subject(line)
+            if verb_first:
+                return TRAIL.sub("", verb_first.group("actor")).strip()
             heading = unit_heading(para.text)
             if heading:
                 return heading

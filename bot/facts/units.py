@@ -12,7 +12,7 @@ import re
 
 from bot.facts.tasks import TASK_VERBS_LOWER, UPPER, line_opening
 
-__all__ = ["ORG_WORD", "clean_unit", "lead_and_coordinate", "split_units", "unit_heading"]
+__all__ = ["ORG_WORD", "clean_unit", "lead_and_coordinate", "split_units", "unit_field", "unit_heading"]
 
 _I = re.IGNORECASE
 
@@ -58,6 +58,9 @@ _UNITS_END = re.compile(
     r"|thống\s+nhất|ban\s+hành|xác\s+định|hoàn\s+thiện|tập\s+trung|căn\s+cứ)\b)")
 _LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(?P<units>[^.;]+)", _I)
 _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp\s*:\s*(?P<units>[^.;]+)", _I)
+# A line that is one field of a task's description: «+ Cơ quan chủ trì: Bộ Công an.», «+ Cơ quan phối hợp: …».
+_FIELD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị)\s+(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện)(?:\s+thực\s+hiện)?\s*:"
+                    r"\s*(?P<units>[^.;]+)", _I)
 # Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
 # trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …"; but «Các
 # cơ quan theo thẩm quyền» (the competent ones) is a class only by its qualifier.
@@ -126,6 +129,15 @@ _DEPARTMENT = re.compile(r"^\s*(?:Sở|Bộ)\s+[A-ZĐ]")
 
 def _unglue(piece: str) -> list[str]:
     return _GLUED.split(piece) if _DEPARTMENT.match(piece) else [piece]
+
+
+def unit_field(line: str) -> tuple[bool, str] | None:
+    """A field line that names who leads or who takes part («Cơ quan chủ trì: Bộ Công an.»): whether
+    it names the lead, and the units it names."""
+    match = _FIELD.match(line.strip(" *"))
+    if match is None or not (units := clean_unit(match.group("units"))):
+        return None
+    return not match.group("role").lower().startswith("phối"), units
 
 
 def clean_unit(name: str | None) -> str | None:
