@@ -101,3 +101,16 @@ def test_a_unit_whose_verb_comes_before_the_colon_is_named_up_to_its_verb() -> N
             "duyệt chương trình, cơ quan quản lý nhà ở cấp tỉnh phải lập báo cáo gửi Ủy ban nhân dân cấp tỉnh.")
     [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
     assert task.lead == "Cơ quan quản lý nhà ở cấp tỉnh"
+
+
+def test_consulting_and_publishing_end_the_units_name() -> None:
+    [task] = tasks_in("d) Trong thời hạn 03 ngày kể từ ngày có Biên bản thẩm định, Cục Bảo tồn thiên nhiên và Đa dạng "
+                      "sinh học lấy ý kiến các cơ quan chuyên môn của Bộ Nông nghiệp và Môi trường bằng văn bản.")
+    assert task.lead == "Cục Bảo tồn thiên nhiên và Đa dạng sinh học"
+    [task] = tasks_in("Cơ quan chuyên môn về văn hóa cấp tỉnh đăng tải thông tin Chứng chỉ được cấp trên cổng thông tin "
+                      "điện tử trong thời hạn 05 ngày làm việc kể từ ngày cấp.")
+    assert task.lead == "Cơ quan chuyên môn về văn hóa cấp tỉnh"
+    # the consulted bodies are named by it: «các cơ quan được lấy ý kiến»
+    [task] = tasks_in("Trong thời hạn tối đa 10 ngày, kể từ ngày nhận được văn bản lấy ý kiến của Sở Xây dựng, các "
+                      "cơ quan, tổ chức được lấy ý kiến phải gửi văn bản góp ý.")
+    assert task.lead == "các cơ quan, tổ chức được lấy ý kiến"

@@ -38,6 +38,8 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     .replace(r"|xây\s+dựng", r"|(?<!đầu\stư\s)xây\s+dựng")
                     # the one who assigns, before the one assigned: «Chủ tịch UBND tỉnh giao Sở Xây dựng chủ trì …»
                     + rf"|(?<!được\s)(?<!bàn\s)giao(?=\s+(?-i:[{UPPER}])|\s+các\s)"
+                    # consulting and publishing: «Cục Bảo tồn … lấy ý kiến các cơ quan …», «… đăng tải thông tin …»
+                    r"|(?<!được\s)lấy\s+ý\s+kiến|đăng\s+tải"
                     + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
                     r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
                     r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|(?<!đơn\svị\s)(?<!cơ\squan\s)trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động"
