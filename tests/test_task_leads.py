@@ -114,3 +114,9 @@ def test_consulting_and_publishing_end_the_units_name() -> None:
     [task] = tasks_in("Trong thời hạn tối đa 10 ngày, kể từ ngày nhận được văn bản lấy ý kiến của Sở Xây dựng, các "
                       "cơ quan, tổ chức được lấy ý kiến phải gửi văn bản góp ý.")
     assert task.lead == "các cơ quan, tổ chức được lấy ý kiến"
+
+
+def test_a_line_that_addresses_a_minister_as_comrade_names_the_minister() -> None:
+    [task] = tasks_in("(2) Đồng chí Bộ trưởng Bộ Y tế, Thứ trưởng Bộ Y tế phụ trách lĩnh vực tiếp tục bám sát tình hình "
+                      "thực tế, chỉ đạo hoàn thành các công trình trước ngày 31/12/2025.")
+    assert task.lead == "Bộ trưởng Bộ Y tế, Thứ trưởng Bộ Y tế phụ trách lĩnh vực"
