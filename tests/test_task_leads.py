@@ -120,3 +120,12 @@ def test_a_line_that_addresses_a_minister_as_comrade_names_the_minister() -> Non
     [task] = tasks_in("(2) Đồng chí Bộ trưởng Bộ Y tế, Thứ trưởng Bộ Y tế phụ trách lĩnh vực tiếp tục bám sát tình hình "
                       "thực tế, chỉ đạo hoàn thành các công trình trước ngày 31/12/2025.")
     assert task.lead == "Bộ trưởng Bộ Y tế, Thứ trưởng Bộ Y tế phụ trách lĩnh vực"
+
+
+def test_a_heading_of_the_duties_given_to_a_unit_names_it() -> None:
+    [task] = tasks_in("a) Rà soát, hoàn thiện cơ sở dữ liệu ngành, hoàn thành trước ngày 31/12/2025.",
+                      "III. NHIỆM VỤ CỤ THỂ > 3. Nhiệm vụ giao Sở Y tế")
+    assert task.lead == "Sở Y tế"
+    [task] = tasks_in("a) Xây dựng phương án cung cấp điện, hoàn thành trước ngày 31/12/2025.",
+                      "PHỤ LỤC II > Nhiệm vụ giao Tổng Giám đốc Tập đoàn Điện lực Việt Nam (EVN) chỉ đạo")
+    assert task.lead == "Tổng Giám đốc Tập đoàn Điện lực Việt Nam"

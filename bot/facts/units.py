@@ -225,6 +225,11 @@ _UNIT_HEADING = re.compile(rf"^(?:(?:Đề\s+nghị|Giao)\s+(?P<addressed>{_ORG_
 _LEADS_DUTIES = re.compile(rf"^(?:các\s+)?(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)\s+(?P<unit>{_ORG_WORD}[^:.]{{0,120}}?)"
                            r"\s+(?:có\s+trách\s+nhiệm\s+|được\s+giao\s+)?chủ\s+trì(?:\s+thực\s+hiện)?\s*[:.]?$", _I)
 _DUTIES_ANNOUNCED = re.compile(r"\s+(?:thực\s+hiện|gồm)\s+(?:các\s+)?(?:chức\s+năng|nhiệm\s+vụ|quyền\s+hạn)\b.*$", _I)
+# «Nhiệm vụ giao Sở Y tế», «Các nhiệm vụ giao Tổng Giám đốc Tập đoàn Điện lực Việt Nam (EVN) chỉ đạo»: the
+# unit is the one the duties are given to («giao» would otherwise end its name as a verb of its own).
+_ASSIGNED_DUTIES = re.compile(rf"^(?:các\s+)?(?:nhiệm\s+vụ|công\s+việc|nội\s+dung)\s+(?:được\s+)?giao\s+(?:cho\s+)?"
+                              rf"(?=(?-i:{ORG_WORD}|Tổng\s+Giám\s+đốc|các\s+{_UNIT_NOUN}))", _I)
+_ASSIGNED_VERB = re.compile(r"\s+(?:chỉ\s+đạo|chủ\s+trì|thực\s+hiện|triển\s+khai)(?:\s+thực\s+hiện)?\s*[:.]?$|\s*[:.]$", _I)
 _NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
 
 
@@ -235,6 +240,9 @@ def unit_heading(line: str) -> str | None:
     leads = _LEADS_DUTIES.match(text)
     if leads:
         return clean_unit(leads.group("unit"))
+    assigned = _ASSIGNED_DUTIES.match(text)
+    if assigned:  # «Nhiệm vụ giao Sở Y tế», «Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo»
+        return clean_unit(_ASSIGNED_VERB.sub("", text[assigned.end():]))
     text = _ROLE_TAIL.sub("", text).strip()
     named = _RESPONSIBILITY.search(text)
     text = _RESPONSIBILITY.sub("", text).strip()
