@@ -12,7 +12,7 @@ import re
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
 from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, UPPER
-from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_heading
+from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_field, unit_heading
 from bot.ingestion.sections import SECTION_SEPARATOR
 
 __all__ = ["TRAIL", "action_of", "actor_of", "item_actor", "section_actor", "section_coordinate", "tidy_action"]
@@ -34,6 +34,12 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
 # cấp trên …"; "trình" after "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
 _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
                     .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
+                    # «Ban Quản lý dự án đầu tư xây dựng tỉnh» is one unit's name
+                    .replace(r"|xây\s+dựng", r"|(?<!đầu\stư\s)xây\s+dựng")
+                    # the one who assigns, before the one assigned: «Chủ tịch UBND tỉnh giao Sở Xây dựng chủ trì …»
+                    + rf"|(?<!được\s)(?<!bàn\s)giao(?=\s+(?-i:[{UPPER}])|\s+các\s)"
+                    # consulting and publishing: «Cục Bảo tồn … lấy ý kiến các cơ quan …», «… đăng tải thông tin …»
+                    r"|(?<!được\s)lấy\s+ý\s+kiến|đăng\s+tải"
                     + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
                     r"|công\s+nhận|thông\s+báo|yêu\s+cầu|đề\s+nghị|nghiên\s+cứu|ưu\s+tiên|bảo\s+đảm|đảm\s+bảo"
                     r"|thành\s+lập|làm\s+việc|đẩy\s+mạnh|căn\s+cứ|(?<!đơn\svị\s)(?<!cơ\squan\s)trực\s+tiếp|rút\s+kinh\s+nghiệm|huy\s+động|vận\s+động"
@@ -47,7 +53,7 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
 _PREDICATE_START = r"(?:khi|nếu|phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
-    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+(?:đồng\s+chí\s+)?)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}]))(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?:đồng\s+chí\s+)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}]))(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
     # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that
@@ -119,7 +125,7 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     # hide the words around them.
     text = _LEAD_IN.sub("", strip_marker(text.replace("*", "").lstrip(" ")).lstrip(" "), count=1).lstrip(" ")
     text = _ASIDE.sub("", text)
-    match = _ACTOR_COLON.match(text)
+    match = _colon_actor(text)
     if match:
         actor = TRAIL.sub("", match.group("actor")).strip()
         names = _NAMES.match(text, match.end("actor") + text[match.end("actor"):].index(":") + 1)
@@ -161,6 +167,15 @@ def actor_of(text: str, openings: bool = True) -> str | None:
                     and not _COORDINATING.search(text, 0, start)):
                 return TRAIL.sub("", match.group("actor")).strip() or None
     return None
+
+
+def _colon_actor(text: str) -> re.Match[str] | None:
+    """The unit before a line's colon («6. Sở Nội vụ: …»), unless its verb comes before the colon,
+    which then announces what it does: «Cơ quan quản lý nhà ở cấp tỉnh lập tờ trình gửi Ủy ban nhân
+    dân cấp tỉnh … bao gồm các nội dung: …» (the unit is read up to its verb instead)."""
+    match = _ACTOR_COLON.match(text)
+    verb_first = _subject(text) if match else None
+    return None if verb_first and verb_first.end("actor") < match.end("actor") else match
 
 
 def _subject(text: str) -> re.Match[str] | None:
@@ -295,9 +310,20 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
                 continue
             section = para.section
         if list_marker(para.text) and j != index:
-            actor = _ACTOR_COLON.match(strip_marker(para.text))
+            line = strip_marker(para.text)
+            # the fields of a task's description: «+ Cơ quan chủ trì: Bộ Công an.» leads the «+ Thời hạn …»
+            # below it, «+ Cơ quan phối hợp: …» does not
+            field = unit_field(line)
+            if field:
+                if field[0]:
+                    return field[1]
+                continue
+            actor = _colon_actor(line)
             if actor:
                 return TRAIL.sub("", actor.group("actor")).strip()
+            verb_first = _ACTOR_COLON.match(line) and _subject(line)
+            if verb_first:
+                return TRAIL.sub("", verb_first.group("actor")).strip()
             heading = unit_heading(para.text)
             if heading:
                 return heading

@@ -21,6 +21,7 @@ cleaning.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from bot.facts.actors import action_of, actor_of, item_actor, section_actor, section_coordinate
@@ -28,7 +29,8 @@ from bot.facts.criteria import criteria_lists
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import DocumentFacts, Obligation
 from bot.facts.paragraphs import Paragraph, body_paragraphs
-from bot.facts.task_tables import TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, row_obligations, task_table
+from bot.facts.task_tables import (TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, responsibility, row_obligations,
+                                   task_table)
 from bot.facts.tasks import classify, clause_span
 from bot.facts.time_phrases import loose_deadlines, undated_mention
 from bot.facts.units import lead_and_coordinate
@@ -60,13 +62,18 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     if TABLE_CELL in sentence and table is None:
         table = guess_columns(sentence)
     if table is not None:
-        return row_obligations(table, Paragraph(section, sentence), issued, delivery_margin_days)
+        return row_obligations(table, Paragraph(section, sentence), issued, delivery_margin_days, loose)
     actor = actor_of(sentence) or actor or section_actor(section) or fallback
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
         tasks = [_obligation(sentence, item, found, section, actor, loose=True) for item in found]
-        return [task for task in tasks if task.is_task][:1]
-    return [_obligation(sentence, item, found, section, actor) for item in found]
+        out = [task for task in tasks if task.is_task][:1]
+    else:
+        out = [_obligation(sentence, item, found, section, actor) for item in found]
+    chairs = responsibility(sentence) if TABLE_CELL in sentence else None
+    if chairs:  # a row read as a sentence: its cell that says who chairs it gives the lead
+        out = [replace(o, lead=chairs[0], coordinate=chairs[1] or o.coordinate) if o.is_task else o for o in out]
+    return out
 
 
 def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,

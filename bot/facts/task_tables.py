@@ -9,14 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.facts.actors import TRAIL, action_of, tidy_action
+from bot.facts.actors import TRAIL, action_of, actor_of, tidy_action
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
-from bot.facts.model import Obligation
+from bot.facts.model import Deadline, DeadlineKind, Obligation
 from bot.facts.paragraphs import Paragraph
 from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
-__all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "row_obligations", "task_table"]
+__all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "responsibility", "row_obligations", "task_table"]
 
 _I = re.IGNORECASE
 
@@ -105,6 +105,35 @@ def guess_columns(row: str) -> TaskTable | None:
     return TaskTable(units[0], units[1] if len(units) > 1 and units[1] < time else None, time, task)
 
 
+# A cell that says who does what: «Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành, UBND cấp xã thực
+# hiện công bố …» — the unit that chairs leads the row, the units of its other clauses take part.
+_RESPONSIBILITY_CELL = re.compile(rf"^(?P<lead>(?:{ORG_WORD}|(?-i:[A-ZĐ]{{2,6}})\b)[^|;:.]{{0,100}}?)"
+                                  r"\s+chủ\s+trì\b(?P<rest>[^|]*)$")
+
+
+def responsibility(row: str) -> tuple[str, tuple[str, ...]] | None:
+    """The lead and the other units of a row's cell that says who chairs it, if one does (not the
+    row's first cell, its number, nor its task: a task may open «Bộ Tài chính chủ trì, phối hợp …»)."""
+    cells = [cell.strip(" *") for cell in row.split("|")]
+    task = _task_cell(cells)
+    return next((chairs for i, cell in enumerate(cells) if i and i != task and (chairs := _chairs(cell))), None)
+
+
+def _chairs(cell: str) -> tuple[str, tuple[str, ...]] | None:
+    match = _RESPONSIBILITY_CELL.match(cell.strip(" *"))
+    if match is None or len(cell) >= _UNIT_CELL_CHARS:
+        return None
+    others = [actor_of(clause, openings=False) for clause in match.group("rest").split(";")[1:]]
+    coordinate = lead_and_coordinate(match.group("rest"), None)[1] or tuple(
+        unit for part in others if part for unit in split_units(part))
+    return TRAIL.sub("", match.group("lead")).strip(), coordinate
+
+
+def _task_cell(cells: list[str]) -> int:
+    return next((i for i, cell in enumerate(cells) if len(cell) >= _UNIT_CELL_CHARS
+                 or (len(cell) > 25 and not _UNIT_CELL.match(cell))), 0)
+
+
 # A section that lists tasks past their deadline: «Các nhiệm vụ … quá hạn chưa hoàn thành», «Tổng
 # hợp các nhiệm vụ chậm muộn».
 _OVERDUE_SECTION = re.compile(r"quá\s+hạn|chậm\s+(?:muộn|tiến\s+độ)|chưa\s+hoàn\s+thành", _I)
@@ -118,8 +147,20 @@ def _overdue(when: str, section: str) -> list[FoundDeadline]:
     return locate_deadlines(f"Thời hạn: {when}", None) or cell_deadline(when, None)
 
 
+# A row's time that is no date: the task goes on («Thường xuyên», «Nhiệm vụ thường xuyên»).
+_ONGOING = re.compile(r"^(?:nhiệm\s+vụ\s+|công\s+việc\s+)?thường\s+xuyên"
+                      r"(?:\s*[,;]?\s*(?:liên\s+tục|hằng\s+năm|hàng\s+năm))?$", _I)
+
+
+def _ongoing(when: str) -> list[FoundDeadline]:
+    cell = when.strip(" *.")
+    return [FoundDeadline(0, len(when), Deadline(DeadlineKind.ABSOLUTE, cell))] if _ONGOING.match(cell) else []
+
+
 def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
-                     delivery_margin_days: int | None) -> list[Obligation]:
+                    delivery_margin_days: int | None, loose: bool = False) -> list[Obligation]:
+    """The row's task with its columns' lead, coordinating units and deadline; with loose, also a
+    row whose time is an ongoing one («Thường xuyên»), which has no date (stored tasks need one)."""
     cells = [cell.strip() for cell in para.text.split("|")]
     if len(cells) <= table.time:
         return []
@@ -129,9 +170,12 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     found = (stated or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
              or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section)
-             or cell_duration(when))
+             or cell_duration(when) or (_ongoing(when) if loose else []))
     lead = TRAIL.sub("", cells[table.lead]).strip() or None
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
+    chairs = _chairs(cells[table.lead])
+    if chairs:  # «Sở Y tế chủ trì; các sở, ngành phối hợp» in the lead column
+        lead, coordinate = chairs[0], coordinate or chairs[1]
     if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
         coordinate = lead_and_coordinate(cells[table.task], None)[1]
     action = tidy_action(cells[table.task]) if table.task is not None else tidy_action(para.text)

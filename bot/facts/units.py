@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.facts.tasks import TASK_VERBS_LOWER, line_opening
+from bot.facts.tasks import TASK_VERBS_LOWER, UPPER, line_opening
 
-__all__ = ["ORG_WORD", "clean_unit", "lead_and_coordinate", "split_units", "unit_heading"]
+__all__ = ["ORG_WORD", "clean_unit", "lead_and_coordinate", "split_units", "unit_field", "unit_heading"]
 
 _I = re.IGNORECASE
 
@@ -58,6 +58,9 @@ _UNITS_END = re.compile(
     r"|thống\s+nhất|ban\s+hành|xác\s+định|hoàn\s+thiện|tập\s+trung|căn\s+cứ)\b)")
 _LABELLED_LEAD = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+chủ\s+trì\s*:\s*(?P<units>[^.;]+)", _I)
 _LABELLED_COORDINATE = re.compile(r"(?:cơ\s+quan|đơn\s+vị)\s+phối\s+hợp\s*:\s*(?P<units>[^.;]+)", _I)
+# A line that is one field of a task's description: «+ Cơ quan chủ trì: Bộ Công an.», «+ Cơ quan phối hợp: …».
+_FIELD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị)\s+(?P<role>chủ\s+trì|phối\s+hợp|thực\s+hiện)(?:\s+thực\s+hiện)?\s*:"
+                    r"\s*(?P<units>[^.;]+)", _I)
 # Words after a unit's name that describe its role, not the unit: "Sở Tài chính - Cơ quan thường
 # trực", "Sở Khoa học và Công nghệ là cơ quan đầu mối", "…, trong đó trọng tâm là …"; but «Các
 # cơ quan theo thẩm quyền» (the competent ones) is a class only by its qualifier.
@@ -81,9 +84,35 @@ def split_units(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for chunk in re.split(r"\s*;\s*", text):
         for part in _AND_UNIT.split(chunk):
-            pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else [part]
+            pieces = _UNIT_SEPARATOR.split(part) if _SPECIFIC_UNIT.match(part.strip()) else _close_classes(part)
             out.extend(_trim(glued) for piece in pieces for glued in _unglue(piece))
     return tuple(part for part in out if part)
+
+
+# A class of units keeps its commas («các sở, ban, ngành, UBND các xã» may be one class) until a
+# qualifier closes it: «các sở, cơ quan liên quan», «các sở, ban, ngành của tỉnh», «các đơn vị thuộc Bộ
+# Quốc phòng» — then the next unit after a comma is another one.
+_CLASS_COMMA = re.compile(rf",\s*(?=(?:{_ORG_WORD})|các\s)")
+_QUALIFIER = re.compile(r"\s(?:(?:có\s+)?liên\s+quan|khác|(?:trực\s+)?thuộc|của|trên\s+địa\s+bàn)\b"
+                        r"(?P<object>[^,]*)$", _I)
+
+
+def _close_classes(part: str) -> list[str]:
+    """A class split where a qualifier has closed it. After «thuộc» or «của» a unit's name, another
+    name may still be the qualifier's («các cơ quan thuộc Bộ Xây dựng, Bộ Quốc phòng»): only «các …»
+    starts a unit there."""
+    pieces: list[str] = []
+    start = 0
+    for comma in _CLASS_COMMA.finditer(part):
+        qualified = _QUALIFIER.search(part, start, comma.start())
+        if qualified is None:
+            continue
+        named = re.search(rf"[{UPPER}]", qualified.group("object"))
+        if named and not part.startswith("các", comma.end()):
+            continue
+        pieces.append(part[start:comma.start()])
+        start = comma.end()
+    return pieces + [part[start:]]
 
 
 def _trim(unit: str) -> str:
@@ -100,6 +129,15 @@ _DEPARTMENT = re.compile(r"^\s*(?:Sở|Bộ)\s+[A-ZĐ]")
 
 def _unglue(piece: str) -> list[str]:
     return _GLUED.split(piece) if _DEPARTMENT.match(piece) else [piece]
+
+
+def unit_field(line: str) -> tuple[bool, str] | None:
+    """A field line that names who leads or who takes part («Cơ quan chủ trì: Bộ Công an.»): whether
+    it names the lead, and the units it names."""
+    match = _FIELD.match(line.strip(" *"))
+    if match is None or not (units := clean_unit(match.group("units"))):
+        return None
+    return not match.group("role").lower().startswith("phối"), units
 
 
 def clean_unit(name: str | None) -> str | None:
@@ -122,8 +160,19 @@ def _coordinates(text: str) -> tuple[str, ...]:
         # an aside's words do not end the list
         end = _UNITS_END.search(_ASIDE.sub(lambda aside: "(" + "_" * (len(aside.group()) - 2) + ")", units))
         units = units[:end.start()] if end else units
-        found.update((unit, None) for unit in split_units(units) if _ORG_START.match(unit))
+        named = [unit for unit in split_units(units) if _ORG_START.match(unit)]
+        members = None if end else _MEMBERS.match(text, match.end())
+        if named and members and _COUNTED_CLASS.search(named[-1]):
+            named[-1] = f"{named[-1]}: {members.group('names')}"
+        found.update((unit, None) for unit in named)
     return tuple(found)
+
+
+# The members a class of units names after a colon: «phối hợp với Ủy ban nhân dân 04 xã: Gia Thuận,
+# Tân Điền, Gò Công Đông thành lập …», each member a capitalised name.
+_NAME = rf"[{UPPER}]\w*(?:\s+[{UPPER}]\w*)*"
+_MEMBERS = re.compile(rf":\s*(?P<names>{_NAME}(?:\s*(?:,|\svà\s)\s*{_NAME})+)")
+_COUNTED_CLASS = re.compile(r"(?:\bcác|\d{1,3})\s+\w+$", _I)
 
 
 def _named_lead(text: str) -> str | None:
@@ -176,6 +225,11 @@ _UNIT_HEADING = re.compile(rf"^(?:(?:Đề\s+nghị|Giao)\s+(?P<addressed>{_ORG_
 _LEADS_DUTIES = re.compile(rf"^(?:các\s+)?(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)\s+(?P<unit>{_ORG_WORD}[^:.]{{0,120}}?)"
                            r"\s+(?:có\s+trách\s+nhiệm\s+|được\s+giao\s+)?chủ\s+trì(?:\s+thực\s+hiện)?\s*[:.]?$", _I)
 _DUTIES_ANNOUNCED = re.compile(r"\s+(?:thực\s+hiện|gồm)\s+(?:các\s+)?(?:chức\s+năng|nhiệm\s+vụ|quyền\s+hạn)\b.*$", _I)
+# «Nhiệm vụ giao Sở Y tế», «Các nhiệm vụ giao Tổng Giám đốc Tập đoàn Điện lực Việt Nam (EVN) chỉ đạo»: the
+# unit is the one the duties are given to («giao» would otherwise end its name as a verb of its own).
+_ASSIGNED_DUTIES = re.compile(rf"^(?:các\s+)?(?:nhiệm\s+vụ|công\s+việc|nội\s+dung)\s+(?:được\s+)?giao\s+(?:cho\s+)?"
+                              rf"(?=(?-i:{ORG_WORD}|Tổng\s+Giám\s+đốc|các\s+{_UNIT_NOUN}))", _I)
+_ASSIGNED_VERB = re.compile(r"\s+(?:chỉ\s+đạo|chủ\s+trì|thực\s+hiện|triển\s+khai)(?:\s+thực\s+hiện)?\s*[:.]?$|\s*[:.]$", _I)
 _NOT_A_UNIT = re.compile(r"\b(?:chủ\s+trì|phối\s+hợp|thực\s+hiện|trách\s+nhiệm|nhiệm\s+vụ)\b", _I)
 
 
@@ -186,6 +240,9 @@ def unit_heading(line: str) -> str | None:
     leads = _LEADS_DUTIES.match(text)
     if leads:
         return clean_unit(leads.group("unit"))
+    assigned = _ASSIGNED_DUTIES.match(text)
+    if assigned:  # «Nhiệm vụ giao Sở Y tế», «Nhiệm vụ giao Bộ trưởng Bộ Công an chỉ đạo»
+        return clean_unit(_ASSIGNED_VERB.sub("", text[assigned.end():]))
     text = _ROLE_TAIL.sub("", text).strip()
     named = _RESPONSIBILITY.search(text)
     text = _RESPONSIBILITY.sub("", text).strip()

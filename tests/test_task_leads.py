@@ -1,0 +1,131 @@
+"""Who leads a task and who coordinates: the ways administrative texts name them."""
+from __future__ import annotations
+
+from datetime import date
+
+from bot.facts.extract import extract_facts, sentence_obligations
+from bot.ingestion.document import CleanDocument, DocumentMeta
+from bot.facts.units import split_units
+
+ISSUED = date(2025, 11, 20)
+
+
+def tasks_in(sentence: str, section: str = ""):  # type: ignore[no-untyped-def]
+    return [o for o in sentence_obligations(sentence, ISSUED, section, loose=True) if o.is_task]
+
+
+def test_a_qualifier_closes_a_class_of_units_and_the_next_unit_is_another() -> None:
+    assert split_units("các sở, cơ quan liên quan, Uỷ ban nhân dân các xã, phường") == (
+        "các sở, cơ quan liên quan", "Uỷ ban nhân dân các xã, phường")
+    assert split_units("các đơn vị thuộc Bộ Quốc phòng, các sở, ban, ngành của tỉnh, Ủy ban nhân dân cấp xã") == (
+        "các đơn vị thuộc Bộ Quốc phòng", "các sở, ban, ngành của tỉnh", "Ủy ban nhân dân cấp xã")
+    [task] = tasks_in("7. Chủ trì, phối hợp với các sở, cơ quan liên quan, Uỷ ban nhân dân các xã, phường triển khai "
+                      "thực hiện quy định này, báo cáo trước ngày 15/12/2025.", "Điều 5 > Liên hiệp các hội")
+    assert task.coordinate == ("các sở, cơ quan liên quan", "Uỷ ban nhân dân các xã, phường")
+
+
+def test_a_class_without_a_qualifier_keeps_its_commas() -> None:
+    # an unqualified class may run on into other units («các sở, ban, ngành, UBND các xã, phường»)
+    assert split_units("các sở, ban, ngành, Ủy ban nhân dân xã, phường") == (
+        "các sở, ban, ngành, Ủy ban nhân dân xã, phường",)
+    assert split_units("Các sở, ban, ngành, các tổ chức chính trị-xã hội") == (
+        "Các sở, ban, ngành, các tổ chức chính trị-xã hội",)
+    # a qualifier's object may itself list units
+    assert split_units("các cơ quan liên quan thuộc Bộ Xây dựng, Bộ Quốc phòng") == (
+        "các cơ quan liên quan thuộc Bộ Xây dựng, Bộ Quốc phòng",)
+
+
+def test_a_table_row_of_an_ongoing_task_is_a_task_with_its_lead_but_no_date() -> None:
+    row = ("11 | Phối hợp các bộ, ngành, địa phương triển khai giám sát an ninh mạng; xử lý nghiêm các trường hợp "
+           "để xảy ra lộ, lọt dữ liệu | Bộ Công an | Nhiệm vụ thường xuyên | Đang thực hiện")
+    [task] = tasks_in(row, "PHỤ LỤC II")
+    assert (task.lead, task.coordinate, task.deadline.due) == ("Bộ Công an", ("các bộ, ngành, địa phương",), None)
+    # it has no date to remind of: a document stores only dated rows (see the task table test)
+    assert sentence_obligations(row, ISSUED, "PHỤ LỤC II") == []
+
+
+def test_a_coordinating_class_keeps_the_members_it_names_after_a_colon() -> None:
+    [task] = tasks_in("- Phối hợp với Ủy ban nhân dân 04 xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông thành lập "
+                      "mới khu bảo vệ nguồn lợi thủy sản, phục hồi hệ sinh thái biển trước ngày 31/12/2026.",
+                      "IV. NHIỆM VỤ CỤ THỂ > 1. Sở Nông nghiệp và Môi trường")
+    assert task.coordinate == ("Ủy ban nhân dân 04 xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông",)
+    # a named unit's colon opens what it is to do, not its members
+    [task] = tasks_in("Chủ trì, phối hợp với Sở Y tế: Hướng dẫn, Kiểm tra các cơ sở trước ngày 31/12/2026.",
+                      "IV > 1. Sở Công Thương")
+    assert task.coordinate == ("Sở Y tế",)
+
+
+def test_a_cell_that_says_who_chairs_a_row_gives_its_lead_and_the_others_take_part() -> None:
+    row = ("2 | Phấn đấu mỗi năm phát triển từ 05 bộ dữ liệu mở chất lượng cao phục vụ phát triển kinh tế số; "
+           "công bố trên Cổng Dữ liệu mở tỉnh. Đến năm 2030, tỉnh có ít nhất 20 tập dữ liệu mở được công bố. | "
+           "Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành, UBND cấp xã thực hiện công bố dữ liệu mở hằng năm "
+           "theo lĩnh vực quản lý.")
+    [task] = tasks_in(row, "PHỤ LỤC > I. Kinh tế số")
+    assert (task.lead, task.coordinate) == ("Sở KH&CN", ("Các sở, ngành, UBND cấp xã",))
+
+
+def test_a_lead_column_that_names_the_chair_and_its_partners() -> None:
+    body = ("STT | Nhiệm vụ | Cơ quan thực hiện chủ trì | Thời gian hoàn thành\n"
+            "1 | Xây dựng cơ sở dữ liệu ngành y tế | Sở Y tế chủ trì, phối hợp với các sở, ngành liên quan | "
+            "Tháng 12/2025")
+    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    assert (task.lead, task.coordinate) == ("Sở Y tế", ("các sở, ngành liên quan",))
+
+
+def test_the_unit_assigned_leads_not_the_one_who_assigns() -> None:
+    [task] = tasks_in("Chủ tịch Ủy ban nhân dân tỉnh giao Sở Xây dựng chủ trì rà soát, báo cáo trước ngày 15/12/2025.")
+    assert task.lead == "Sở Xây dựng"
+
+
+def test_a_project_board_named_by_its_work_keeps_its_whole_name() -> None:
+    [task] = tasks_in("Giao Ban Quản lý dự án đầu tư xây dựng tỉnh phối hợp với UBND xã Tân Phú hoàn thành giải phóng "
+                      "mặt bằng trước ngày 30/12/2025.")
+    assert (task.lead, task.coordinate) == ("Ban Quản lý dự án đầu tư xây dựng tỉnh", ("UBND xã Tân Phú",))
+
+
+def test_the_fields_of_a_tasks_description_name_its_lead() -> None:
+    body = ("II. NỘI DUNG\n"
+            "7. Xây dựng Quyết định ban hành Chương trình quốc gia về bảo vệ dữ liệu cá nhân\n"
+            "- Cơ quan chủ trì: Bộ Công an.\n"
+            "- Cơ quan phối hợp: Văn phòng Chính phủ và các cơ quan có liên quan.\n"
+            "- Thời hạn ban hành: trước ngày 31 tháng 12 năm 2026.")
+    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    assert task.lead == "Bộ Công an"
+
+
+def test_a_unit_whose_verb_comes_before_the_colon_is_named_up_to_its_verb() -> None:
+    body = ("3. Trình tự lập kế hoạch\n"
+            "+ Cơ quan quản lý nhà ở cấp tỉnh lập tờ trình gửi Ủy ban nhân dân cấp tỉnh xem xét phê duyệt bao gồm "
+            "các nội dung: đề cương chi tiết, dự toán kinh phí.\n"
+            "+ Đối với kế hoạch 05 năm thì trong thời hạn tối đa 15 ngày, kể từ ngày Ủy ban nhân dân cấp tỉnh phê "
+            "duyệt chương trình, cơ quan quản lý nhà ở cấp tỉnh phải lập báo cáo gửi Ủy ban nhân dân cấp tỉnh.")
+    [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    assert task.lead == "Cơ quan quản lý nhà ở cấp tỉnh"
+
+
+def test_consulting_and_publishing_end_the_units_name() -> None:
+    [task] = tasks_in("d) Trong thời hạn 03 ngày kể từ ngày có Biên bản thẩm định, Cục Bảo tồn thiên nhiên và Đa dạng "
+                      "sinh học lấy ý kiến các cơ quan chuyên môn của Bộ Nông nghiệp và Môi trường bằng văn bản.")
+    assert task.lead == "Cục Bảo tồn thiên nhiên và Đa dạng sinh học"
+    [task] = tasks_in("Cơ quan chuyên môn về văn hóa cấp tỉnh đăng tải thông tin Chứng chỉ được cấp trên cổng thông tin "
+                      "điện tử trong thời hạn 05 ngày làm việc kể từ ngày cấp.")
+    assert task.lead == "Cơ quan chuyên môn về văn hóa cấp tỉnh"
+    # the consulted bodies are named by it: «các cơ quan được lấy ý kiến»
+    [task] = tasks_in("Trong thời hạn tối đa 10 ngày, kể từ ngày nhận được văn bản lấy ý kiến của Sở Xây dựng, các "
+                      "cơ quan, tổ chức được lấy ý kiến phải gửi văn bản góp ý.")
+    assert task.lead == "các cơ quan, tổ chức được lấy ý kiến"
+
+
+def test_a_line_that_addresses_a_minister_as_comrade_names_the_minister() -> None:
+    [task] = tasks_in("(2) Đồng chí Bộ trưởng Bộ Y tế, Thứ trưởng Bộ Y tế phụ trách lĩnh vực tiếp tục bám sát tình hình "
+                      "thực tế, chỉ đạo hoàn thành các công trình trước ngày 31/12/2025.")
+    assert task.lead == "Bộ trưởng Bộ Y tế, Thứ trưởng Bộ Y tế phụ trách lĩnh vực"
+
+
+def test_a_heading_of_the_duties_given_to_a_unit_names_it() -> None:
+    [task] = tasks_in("a) Rà soát, hoàn thiện cơ sở dữ liệu ngành, hoàn thành trước ngày 31/12/2025.",
+                      "III. NHIỆM VỤ CỤ THỂ > 3. Nhiệm vụ giao Sở Y tế")
+    assert task.lead == "Sở Y tế"
+    [task] = tasks_in("a) Xây dựng phương án cung cấp điện, hoàn thành trước ngày 31/12/2025.",
+                      "PHỤ LỤC II > Nhiệm vụ giao Tổng Giám đốc Tập đoàn Điện lực Việt Nam (EVN) chỉ đạo")
+    assert task.lead == "Tổng Giám đốc Tập đoàn Điện lực Việt Nam"
