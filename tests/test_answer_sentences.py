@@ -158,3 +158,9 @@ def test_items_carry_the_line_that_announces_them() -> None:
     chosen = pick("cơ quan nào ký quyết định nuôi con nuôi có yếu tố nước ngoài đối với trẻ em ở cơ sở nuôi dưỡng",
                   passage(text))
     assert "Sở Tư pháp" in chosen.quoted and "cơ sở nuôi dưỡng" in chosen.quoted
+
+
+def test_a_numbered_item_keeps_its_number() -> None:
+    cut = passage_sentences("2. Thời gian nộp hồ sơ: các đơn vị gửi hồ sơ về Sở Nội vụ trước ngày 31 tháng 3 hằng năm.")
+    assert [s.text for s in cut] == ["2. Thời gian nộp hồ sơ: các đơn vị gửi hồ sơ về Sở Nội vụ trước ngày 31 "
+                                     "tháng 3 hằng năm."]

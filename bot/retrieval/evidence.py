@@ -278,7 +278,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
             continue
         labelled = label
-        for n, part in enumerate(sentences(line)):
+        for n, part in enumerate(_with_marker(sentences(line))):
             # «… gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.» on one line: the
             # time dates the task before it, as it does on a line of its own.
             if n and _TIME_LINE.match(fold(part)):
@@ -286,6 +286,14 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             else:
                 out.append(Sentence(part, under))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+def _with_marker(parts: list[str]) -> list[str]:
+    """«2. Thời gian nộp hồ sơ: …» cut after «2.» as if it ended a sentence: the marker stays on
+    its item, so the item still reads as one."""
+    if len(parts) > 1 and _MARKER_ONLY.match(parts[0]):
+        return [f"{parts[0]} {parts[1]}", *parts[2:]]
+    return parts
 
 
 def is_heading(line: str, after_marker: bool = False) -> bool:
