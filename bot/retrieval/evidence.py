@@ -198,7 +198,8 @@ def cannot_lead(sentence: str) -> bool:
     document asks itself (a leaflet's «Nơi an táng … ở đâu?»), a form's blank lines."""
     letters = [c for c in sentence if c.isalpha()]
     title = len(letters) >= TITLE_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-    return title or is_preamble(sentence) or sentence.rstrip(" *»\"”").endswith("?") or bool(_BLANKS.search(sentence))
+    asks = sentence.rstrip(" *»\"”").endswith("?")
+    return title or asks or is_preamble(sentence) or bool(_BLANKS.search(sentence))
 
 
 def table_cells(line: str) -> list[str] | None:
@@ -473,6 +474,7 @@ class SentenceScorer:
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
     def _kind_words(self) -> set[str]:
+        """The words a field's label uses for the kind of fact asked."""
         intent = self.question.intent
         if intent is Intent.AMOUNT and self.unit == _TIME_UNITS:  # «bao lâu» asks a time
             intent = Intent.DEADLINE
