@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.issuers import is_national
+from bot.retrieval.issuers import is_national, places
 
 
 @pytest.mark.parametrize(("issuer", "number"), [
@@ -24,3 +24,12 @@ def test_central_bodies_by_name_or_by_the_code_of_their_number(issuer: str | Non
 ])
 def test_provincial_or_unknown_issuers_are_not_central(issuer: str | None, number: str | None) -> None:
     assert not is_national(issuer, number)
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("kế hoạch của Nha Trang về du lịch", "khanh hoa"), ("da lat han nop bao cao", "lam dong"),
+    ("Hạ Long tổ chức kiểm tra khi nào", "quang ninh"), ("Buôn Ma Thuột", "dak lak"),
+    ("tỉnh Bắc Cạn", "bac kan"), ("TP Thủ Đức", "ho chi minh"),
+])
+def test_a_city_or_a_variant_spelling_names_its_province(question: str, place: str) -> None:
+    assert places(question) == {place}

@@ -27,7 +27,10 @@ _NEEDS_PREFIX = {"hoa binh", "hue", "thai binh", "long an"}
 _ALIASES = {"tp.hcm": "ho chi minh", "tphcm": "ho chi minh", "tp hcm": "ho chi minh", "hcm": "ho chi minh",
             "sai gon": "ho chi minh", "thu do": "ha noi", "tp hn": "ha noi", "daklak": "dak lak",
             "dac lac": "dak lak", "thua thien hue": "hue", "ba ria - vung tau": "ba ria vung tau",
-            "brvt": "ba ria vung tau"}
+            "brvt": "ba ria vung tau", "bac can": "bac kan", "dac nong": "dak nong", "kontum": "kon tum",
+            # cities people name for their province, where the merger of 2025 left it as it was
+            "nha trang": "khanh hoa", "da lat": "lam dong", "ha long": "quang ninh", "pleiku": "gia lai",
+            "buon ma thuot": "dak lak", "thu duc": "ho chi minh"}
 _PREFIX = r"(?:tinh|thanh pho|tp\.?|t\.p\.?|ubnd tinh|ubnd thanh pho|ubnd tp\.?)\s+"
 _NAME_ALT = "|".join(sorted((re.escape(n) for n in _PROVINCES), key=len, reverse=True))
 _PLACE = re.compile(rf"(?<!\w)(?P<prefix>{_PREFIX})?(?P<name>{_NAME_ALT})(?!\w)")
