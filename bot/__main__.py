@@ -139,10 +139,12 @@ def gaps(settings: Settings, limit: int) -> int:
 
 
 def ask(settings: Settings, as_json: bool) -> int:
+    """Answer each line of stdin. The model is loaded and the whole-store maps are built first,
+    as the answer process does, so each answer's `latency_ms` is the time spent answering it."""
     from bot import app
     from bot.channels.console import ask as answer_lines
 
-    return answer_lines(app.answerer(settings), as_json)
+    return answer_lines(app.ready_answerer(settings).prepare(), as_json)
 
 
 def deadlines(settings: Settings, days: int, doc: str | None, today: date | None) -> int:
