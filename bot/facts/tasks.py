@@ -21,6 +21,7 @@ from bot.facts.deadlines import FoundDeadline
 from bot.facts.model import NotTask
 from bot.facts.time_phrases import is_mention
 from bot.ingestion.sections import SECTION_SEPARATOR
+from bot.retrieval.vietnamese import in_capitals
 
 __all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening"]
 
@@ -131,8 +132,6 @@ _CITATION_LINE = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
     r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"
     rf"|^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:bộ\s+)?luật\s+(?-i:[{UPPER}])[^,;:]{{0,120}}?\s(?:năm\s+\d{{4}}|số\s+[\w/]*\d[\w/]*)\W*$", _I)
-# A line in capitals is a title («QUY TRÌNH RÀ SOÁT … GIAI ĐOẠN I: TỪ NĂM 2021 ĐẾN NĂM 2025»).
-_TITLE_LETTERS = 20
 # A target for a year: «Đến năm 2030, 100% các khu vực … được xác định và quản lý hiệu quả.»
 _TARGET_YEAR = line_opening(r"đến\s+năm\s+\d{4}\s*,")
 # What a rule is, by where it is written: «Thành phần hồ sơ … thực hiện theo quy định tại Điều 3
@@ -313,7 +312,7 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.PAST_EVENT
     if _CITATION_LINE.match(sentence) or (actor is None and (_GROUNDS.match(sentence) or _NARRATIVE.match(sentence))) \
             or _CITED_WHOLE.match(sentence) \
-            or _TARGET_YEAR.match(sentence) or _title(sentence):
+            or _TARGET_YEAR.match(sentence) or in_capitals(sentence):
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
         return NotTask.RULE
@@ -321,11 +320,6 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if is_mention(found) and sentence.rstrip(" *").endswith(":"):
         return NotTask.BACKGROUND
     return None
-
-
-def _title(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= _TITLE_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _by_reference(clause: str) -> bool:

@@ -19,6 +19,15 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+TITLE_LETTERS = 20
+
+
+def in_capitals(text: str) -> bool:
+    """A title in capitals («DANH MỤC THỦ TỤC HÀNH CHÍNH …»): enough letters, four in five capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= TITLE_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
 def has_diacritics(text: str) -> bool:
     """True when the text carries any Vietnamese mark (typed with accents)."""
     return fold(text) != text.lower()
