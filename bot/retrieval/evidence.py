@@ -20,7 +20,7 @@ from bot.ingestion.metadata import has_motto, is_type_heading
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import Intent, Question
 from bot.retrieval.search import Passage
-from bot.retrieval.vietnamese import fold, sentences, syllables
+from bot.retrieval.vietnamese import fold, in_capitals, sentences, syllables
 
 MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are headings, not answers
 MAX_HEADING_CHARS = 90
@@ -35,7 +35,7 @@ FILLER = set("""la gi nao cua the nhu co khong bao gio khi ve dau o va cac nhung
 toi minh ai nay do voi trong theo can phai hay hoi xin vui long giup biet muon noi gom ra sao
 nhieu bao lau cai mot viec so""".split())
 # Words that say what kind of answer is wanted, not what it is about.
-_INTENT_WORDS = set("""han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc""".split())
+INTENT_WORDS = set("""han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc""".split())
 # «có hiệu lực / áp dụng / thi hành từ khi nào» names what is asked, not what it is about.
 _EFFECT_WORDS = set("""hieu luc ap dung thi hanh""".split())
 # Words of the documents' own framing: every plan "triển khai" / "thực hiện" something.
@@ -189,17 +189,14 @@ def is_preamble(sentence: str) -> bool:
 
 # Dotted blanks of a form to fill in («CMND/CCCD số: ………… Ngày cấp: …»).
 _BLANKS = re.compile(r"[.…_]{4,}")
-TITLE_LETTERS = 20
 
 
 def cannot_lead(sentence: str) -> bool:
     """A line that is no answer, whatever words it shares with the question: a preamble or
     signature, a title in capitals («DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH …»), a question the
     document asks itself (a leaflet's «Nơi an táng … ở đâu?»), a form's blank lines."""
-    letters = [c for c in sentence if c.isalpha()]
-    title = len(letters) >= TITLE_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
     asks = sentence.rstrip(" *»\"”").endswith("?")
-    return title or asks or is_preamble(sentence) or bool(_BLANKS.search(sentence))
+    return in_capitals(sentence) or asks or is_preamble(sentence) or bool(_BLANKS.search(sentence))
 
 
 def table_cells(line: str) -> list[str] | None:
@@ -210,13 +207,13 @@ def table_cells(line: str) -> list[str] | None:
     return cells if len(cells) >= 2 else None
 
 
-# «Mức học phí năm học 2025-2026»: a year names a column, it is no figure of a row.
-_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*-\s*(?:19|20)\d\d)?\b")
+# A year («năm học 2025-2026», «nhiệm kỳ 2026-2031») is no amount: in a header row it names a column.
+YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/.,]\d)")
 
 
 def _is_header_row(cells: Sequence[str]) -> bool:
     """A row of labels: no figures beyond an «STT» or a year, mostly short words."""
-    text = _YEARS.sub(" ", fold(" ".join(cells)))
+    text = YEAR.sub(" ", fold(" ".join(cells)))
     return not re.search(r"\d", text) and any(
         re.search(r"\b(stt|noi dung|thoi gian|thoi han|don vi|chu tri|phoi hop|nhiem vu|san pham|"
                   r"co quan|ket qua|ghi chu|tien do)\b", fold(c)) for c in cells)
@@ -459,14 +456,14 @@ class SentenceScorer:
         if question.intent is Intent.EFFECTIVE:
             asked -= _EFFECT_WORDS
         framing = set(title_words) | _FRAME_WORDS
-        self.wanted = (asked - _INTENT_WORDS - framing) or (asked - _INTENT_WORDS) or asked
+        self.wanted = (asked - INTENT_WORDS - framing) or (asked - INTENT_WORDS) or asked
         # The document's title words say little about which of its sentences answers: they
         # count, but for less.
-        self.framed = (asked - _INTENT_WORDS) & framing - self.wanted
+        self.framed = (asked - INTENT_WORDS) & framing - self.wanted
         # Word pairs likewise: «phát động phong trào» as a phrase still counts, for less.
         asked_pairs = {p for p in pairs(about) if not set(p) & FILLER}
-        self.pairs = {p for p in asked_pairs if not set(p) <= framing | _INTENT_WORDS}
-        self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= _INTENT_WORDS}
+        self.pairs = {p for p in asked_pairs if not set(p) <= framing | INTENT_WORDS}
+        self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
         self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()

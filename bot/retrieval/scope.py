@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import FILLER, pairs
+from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs
 from bot.retrieval.issuers import asked_ministries, is_national, mentioned_places, ministries, places
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
@@ -29,8 +29,6 @@ _IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
 # the sentence an answer quotes is about something else (tuning half of bench/data/qa_dev*: the
 # unanswerable questions answered anyway 0.09-0.23, the answerable ones 0.26 and above).
 QUOTE_PAIR_SHARE = 0.25
-# Words that say what kind of answer is wanted (a date, a time), not what it is about.
-_WHEN_WORDS = set("han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc".split())
 # A quote that does not state the figure asked must hold this share of the question's word pairs
 # (the usual quarter is not enough): «nghỉ phép năm bao nhiêu ngày» answered by a resolution's
 # «thay thế Nghị quyết … ngày 10 tháng 12» (tuning half: the unanswerable questions answered this
@@ -43,8 +41,6 @@ _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao
 _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
-# A year («năm học 2025-2026», «nhiệm kỳ 2026-2031») is no amount.
-_YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ def lacks_figure(asked: str, quote: str) -> bool:
     if month:
         return not re.search(r"\bthang\s+\d", text)
     if found.group(0).startswith("bao nhieu"):
-        return not _ANY_FIGURE.search(_YEAR.sub(" ", text))
+        return not _ANY_FIGURE.search(YEAR.sub(" ", text))
     return False
 
 
@@ -182,7 +178,7 @@ class Scopes:
         `asked` is the folded question without its places, document numbers and tag («đúng
         không?»)."""
         title = self.search.metadata(file).get("title") or ""
-        wanted = {p for p in pairs(asked) if not set(p) <= FILLER | _WHEN_WORDS}
+        wanted = {p for p in pairs(asked) if not set(p) <= FILLER | INTENT_WORDS}
         around = pairs(fold(" ".join((quote, section or "", title))))
         share = len(wanted & around) / len(wanted) if wanted else 1.0
         return share < QUOTE_PAIR_SHARE or share < FIGURE_PAIR_SHARE and lacks_figure(asked, quote)
