@@ -10,8 +10,9 @@ never give another issuer's date — measured through the same Answerer as `ask 
    store lacks, citing a document it only references, or off every topic), reported on its
    tuning and held-out halves (`split`, fixed once by document; the second round,
    qa_dev_more.jsonl, is all tuning; the third, qa_dev_r3.jsonl, split by document into both
-   halves; the fourth, qa_dev_r4.jsonl, all tuning and from documents no earlier set used; each
-   half reported per round): the expected fact in the
+   halves; the fourth, qa_dev_r4.jsonl, all tuning and from documents no earlier set used; the
+   fifth, qa_dev_r5.jsonl, from documents no earlier set used and split by document into both
+   halves; each half reported per round): the expected fact in the
    answer, the right document first, unanswerable declined, answers from another issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
    follow-up or a new question about another document.
@@ -48,6 +49,8 @@ DEV_MORE = DATA / "qa_dev_more.jsonl"
 DEV_THIRD = DATA / "qa_dev_r3.jsonl"
 # A fourth round from documents no earlier set used, all in the tuning half.
 DEV_FOURTH = DATA / "qa_dev_r4.jsonl"
+# A fifth round from documents no earlier set used, split once by document into both halves.
+DEV_FIFTH = DATA / "qa_dev_r5.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -146,7 +149,8 @@ def dev_figures(results: list[tuple[dict, dict]]) -> dict[str, float | int]:
 def development_rows() -> list[dict]:
     return (read_jsonl(DEV) + [dict(row, round=2) for row in read_jsonl(DEV_MORE)]
             + [dict(row, round=3) for row in read_jsonl(DEV_THIRD)]
-            + [dict(row, round=4) for row in read_jsonl(DEV_FOURTH)])
+            + [dict(row, round=4) for row in read_jsonl(DEV_FOURTH)]
+            + [dict(row, round=5) for row in read_jsonl(DEV_FIFTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
