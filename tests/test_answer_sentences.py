@@ -164,3 +164,15 @@ def test_a_numbered_item_keeps_its_number() -> None:
     cut = passage_sentences("2. Thời gian nộp hồ sơ: các đơn vị gửi hồ sơ về Sở Nội vụ trước ngày 31 tháng 3 hằng năm.")
     assert [s.text for s in cut] == ["2. Thời gian nộp hồ sơ: các đơn vị gửi hồ sơ về Sở Nội vụ trước ngày 31 "
                                      "tháng 3 hằng năm."]
+
+
+def test_an_article_named_for_a_unit_says_whose_its_items_are() -> None:
+    text = ("Điều 2. Sở Giáo dục và Đào tạo\n"
+            "1. Quyết định việc nâng bậc lương thường xuyên, nâng bậc lương trước thời hạn đối với viên chức "
+            "trong các cơ sở giáo dục.\n"
+            "Điều 3. Tổ chức thực hiện\n"
+            "1. Các sở, ngành phối hợp thực hiện Quyết định này.")
+    cut = passage_sentences(text)
+    assert cut[0].heading == "Điều 2. Sở Giáo dục và Đào tạo" and cut[1].heading == "Điều 3. Tổ chức thực hiện"
+    chosen = pick("ai quyết định nâng bậc lương trước thời hạn cho viên chức trong các cơ sở giáo dục?", passage(text))
+    assert "Sở Giáo dục và Đào tạo" in chosen.quoted

@@ -244,6 +244,9 @@ def test_the_receiving_agency_is_the_one_named_first(sentence: str, agency: str)
     ("Quyết định này có hiệu lực thi hành kể từ ngày ký.", "kể từ ngày ký"),
     ("… ban hành Bảng giá mới áp dụng cho địa phương từ ngày 01/01/2026, làm căn cứ điều chỉnh.",
      "từ ngày 01/01/2026"),
+    # «… chịu trách nhiệm thi hành Quyết định này kể từ ngày …» says when it applies too.
+    ("Chủ tịch Ủy ban nhân dân các xã chịu trách nhiệm thi hành Quyết định này kể từ ngày 01 tháng 5 năm 2026./.",
+     "kể từ ngày 01 tháng 5 năm 2026"),
 ])
 def test_from_when_a_text_applies(sentence: str, when: str) -> None:
     from bot.retrieval.evidence import takes_effect

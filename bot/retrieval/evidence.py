@@ -89,8 +89,9 @@ _LEAD = re.compile(r"\b(?:chủ trì|giao|phụ trách|chịu trách nhiệm|đ�
                    re.IGNORECASE)
 _AGENCY = re.compile(rf"\b{_AGENCY_HEAD}\s+\w", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:[-–+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
-# A numbered, lettered or Roman heading marker: «1.», «1.2.», «a)», «IV.».
-_MARKER = re.compile(r"^(?:[IVX]{1,4}\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
+# A numbered, lettered or Roman heading marker: «1.», «1.2.», «a)», «IV.», an article's «Điều 2.»
+# (so «Điều 2. Sở Giáo dục và Đào tạo» says whose the items below it are).
+_MARKER = re.compile(r"^(?:Điều\s+\d+[a-zđ]?\.|[IVX]{1,4}\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
 _MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
 # «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
 _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
@@ -99,7 +100,7 @@ _TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: 
                         r"han (?:hoan thanh|chot))\b")
 # «Nghị quyết này có hiệu lực từ ngày 01 tháng 01 năm 2026», «áp dụng kể từ ngày ký»; a text that
 # another one makes void («… hết hiệu lực kể từ ngày …») is no answer to when this one applies.
-_TAKES_EFFECT = re.compile(r"\b(?:hiệu lực|áp dụng|thực hiện)(?:\s+[^\W\d]+){0,4}?\s+"
+_TAKES_EFFECT = re.compile(r"\b(?:hiệu lực|áp dụng|thực hiện|thi hành)(?:\s+[^\W\d]+){0,4}?\s+"
                            r"(?P<when>(?:kể\s+)?từ\s+(?:ngày|tháng|năm)\b[^.;,(]*)", re.IGNORECASE)
 _VOIDED = re.compile(r"\b(?:het hieu luc|bai bo|thay the)\b")
 # «Công văn số 7886/HD-BNV ngày 14/9/2025»: the date of a cited document is no deadline.
