@@ -14,7 +14,8 @@ from bot.config import load_settings
 from bot.db.engine import connect
 from bot.db.facts import FactStore
 from bot.ingestion.pipeline import Ingestor
-from bot.retrieval.search import PassageSearch
+from bot.retrieval.questions import understand
+from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vector_store import langchain_store, open_collection
 from tests.conftest import ROOT, FakeEmbeddings
 
@@ -184,7 +185,29 @@ def test_a_number_only_cited_is_answered_from_the_plan_that_implements_it(answer
     answer = answerer.ask("kế hoạch triển khai Chỉ thị 41-CT/TW, tiêu chí thi đua gồm những gì")
     assert answer.found
     assert answer.text.startswith("Tôi chưa có văn bản 41-CT/TW; trả lời theo Kế hoạch")
+    assert "văn bản triển khai 41-CT/TW:" in answer.text.split("\n")[0]
     assert answer.sources[0].doc_number in {"0124/KH-UBND", "982/KH-UBND"}
+
+
+class _OneLetter:
+    """A store holding one customs letter that cites a decree it does not hold."""
+
+    meta = {"source": "cv.md", "doc_type": "công văn", "doc_number": "39365/CHQ-GSQL", "issuer": "Cục Hải quan",
+            "title": "Về thủ tục hải quan đối với hàng hóa đưa vào, đưa ra kho ngoại quan"}
+
+    def metadata(self, source: str) -> dict[str, str]:
+        return self.meta
+
+    def document_passages(self, source: str) -> list[Passage]:
+        return [Passage.from_metadata("Thủ tục hải quan đối với hàng hóa đưa vào kho ngoại quan được quy định tại "
+                                      "Điều 88 Nghị định số 08/2015/NĐ-CP.", 1.0, self.meta)]
+
+
+def test_a_letter_that_only_cites_the_number_is_not_called_its_implementation() -> None:
+    answerer = Answerer(_OneLetter())  # type: ignore[arg-type]
+    line = answerer._implementing("cv.md", understand("quy định tại điều nào của Nghị định 08/2015/NĐ-CP?").refs)
+    assert line == ("Tôi chưa có văn bản 08/2015/NĐ-CP; trả lời theo Công văn 39365/CHQ-GSQL của Cục Hải quan, "
+                    "văn bản có dẫn chiếu 08/2015/NĐ-CP:")
 
 
 def test_a_number_neither_held_nor_cited_is_still_unknown(answerer: Answerer) -> None:

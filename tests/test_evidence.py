@@ -180,6 +180,10 @@ def test_a_long_sentence_is_quoted_around_the_fact() -> None:
     ("nghi dinh 23/2025/nd-cp ve chu ky dien tu: chung thu co thoi han bao nhieu nam", False),
     ("Nghị định 278/2025/NĐ-CP có hiệu lực thi hành từ ngày nào?", False),
     ("Hướng dẫn 7886/HD-BNV: tập thể phải đạt tiêu chuẩn gì?", False),
+    # which of its articles governs a case is what the letters citing it say
+    ("Thủ tục hải quan đối với hàng hóa đưa vào kho ngoại quan quy định tại điều nào của Nghị định 08/2015/NĐ-CP?",
+     True),
+    ("hang hoa thue gia cong o nuoc ngoai: thu tuc hai quan theo dieu may thong tu 38/2015/tt-btc", True),
 ])
 def test_a_cited_number_is_read_through_its_plans_only_when_they_are_asked_for(
         question: str, through_plans: bool) -> None:

@@ -24,7 +24,7 @@ from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
 from bot.retrieval.questions import Intent, Question, named_title, own_topic, understand
-from bot.retrieval.scope import Focus, Scopes
+from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, syllables
 
@@ -263,7 +263,11 @@ class Answerer:
         named = matching(cited, cited_numbers(" ".join(p.text for p in whole)))
         what = named[0] if named else cited[0].text
         issuer = f" của {whole[0].issuer}" if whole and whole[0].issuer else ""
-        return f"Tôi chưa có văn bản {what}; trả lời theo {self._name(source)}{issuer}, văn bản triển khai {what}:"
+        # A plan carries the document out; a letter answering a firm only cites it.
+        meta = self.search.metadata(source)
+        plan = IMPLEMENTING.search(fold(f"{meta.get('doc_type') or ''} {meta.get('title') or ''}"))
+        role = "triển khai" if plan else "có dẫn chiếu"
+        return f"Tôi chưa có văn bản {what}; trả lời theo {self._name(source)}{issuer}, văn bản {role} {what}:"
 
     def _pick(self, question: Question, passages: list[Passage], focus: Focus) -> tuple[SentenceScorer, Pick]:
         """The sentence that best answers, among the retrieved passages and - for a named

@@ -21,8 +21,11 @@ from bot.retrieval.vietnamese import fold
 
 # «Kế hoạch … triển khai Quyết định 213/QĐ-TTg», «Thông tư hướng dẫn Nghị định …»: the question
 # asks about a document that carries out the one it names, not about that document's own text.
-_IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
+IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
                            r"(?:thong tu|van ban|quyet dinh|nghi quyet) huong dan)\b")
+# «… quy định tại điều nào của Nghị định 08/2015/NĐ-CP?»: which of its articles governs a case is
+# what the letters citing it say («… được quy định tại Điều 88 Nghị định số 08/2015/NĐ-CP»).
+_WHICH_ARTICLE = re.compile(r"\b(?:dieu|khoan|diem) (?:nao|may|so may)\b")
 
 # The quoted sentence, read with its heading, its section and its document's title, must hold
 # this share of the question's word pairs: the passages around it may match the question while
@@ -62,7 +65,7 @@ def asks_for_implementing(question: Question) -> bool:
     text = fold(question.text)
     for ref in question.refs:
         text = text.replace(ref.text, " ")
-    return bool(_IMPLEMENTING.search(text) or places(question.text))
+    return bool(IMPLEMENTING.search(text) or _WHICH_ARTICLE.search(text) or places(question.text))
 
 
 def lacks_figure(asked: str, quote: str) -> bool:
