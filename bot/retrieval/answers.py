@@ -135,6 +135,9 @@ class Answerer:
         focus = self.scopes.named(question, conversation.sources if recent and conversation else ())
         if focus.sources == []:
             return self._unknown_document(question)
+        unheard = self.scopes.unheard(question)
+        if unheard:
+            return self._unheard(question, unheard)
         wider = focus
         focus, asked = self.scopes.by_place(question, focus)
         sources = focus.sources
@@ -400,6 +403,13 @@ class Answerer:
                       "con số hay thời hạn nào. Bạn thử hỏi cụ thể hơn (nêu số hiệu văn bản, "
                       "ví dụ «kế hoạch 0125», và điều cần biết: hạn, tiêu chí, nơi gửi). "
                       + self._known_documents(), found=False)
+
+    def _unheard(self, question: Question, words: Sequence[str]) -> Answer:
+        """The question asks about something no document mentions."""
+        named = ", ".join(f"«{w}»" for w in words)
+        return Answer(question.text,
+                      f"Tôi chưa có văn bản nào nhắc đến {named}, nên không trả lời được câu hỏi này. "
+                      "Nếu gõ nhầm, bạn sửa lại rồi hỏi lại nhé. " + self._known_documents(), found=False)
 
     def _known_documents(self, limit: int = 6) -> str:
         metas = [self.search.metadata(s) for s in self.search.sources()]

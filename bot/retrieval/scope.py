@@ -12,17 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs
-from bot.retrieval.issuers import asked_ministries, is_national, mentioned_places, ministries, places
+from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs, without_refs
+from bot.retrieval.issuers import asked_ministries, is_national, mentioned_places, ministries, places, without_places
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
 from bot.retrieval.search import Passage, PassageSearch
-from bot.retrieval.vietnamese import fold
+from bot.retrieval.vietnamese import fold, syllables
 
 # «Kế hoạch … triển khai Quyết định 213/QĐ-TTg», «Thông tư hướng dẫn Nghị định …»: the question
 # asks about a document that carries out the one it names, not about that document's own text.
 IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
-                           r"(?:thong tu|van ban|quyet dinh|nghi quyet) huong dan)\b")
+                          r"(?:thong tu|van ban|quyet dinh|nghi quyet) huong dan)\b")
 # «… quy định tại điều nào của Nghị định 08/2015/NĐ-CP?»: which of its articles governs a case is
 # what the letters citing it say («… được quy định tại Điều 88 Nghị định số 08/2015/NĐ-CP»).
 _WHICH_ARTICLE = re.compile(r"\b(?:dieu|khoan|diem) (?:nao|may|so may)\b")
@@ -44,6 +44,13 @@ _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao
 _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
+
+
+# A word no document holds cannot be what they answer about («phí thẩm định kinh doanh casino» is
+# not the karaoke fee): these are the words people add to a question that no document needs to
+# hold. Shorter words («à», «ơi», «nhé» folded) and abbreviations without a vowel never count.
+_PHRASING = INTENT_WORDS | FILLER | set("""nhe nha vay nhi day oke hien nay hom qua mai tuan toi""".split())
+_VOWEL = re.compile(r"[aeiouy]")
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class Scopes:
         # answered on another thread meanwhile builds its own rather than reading half of one.
         self._citing: dict[str, list[str]] | None = None        # cited number -> files citing it
         self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
+        self._vocabulary: frozenset[str] | None = None           # every folded word of the store
 
     def named(self, question: Question, previous: Sequence[str] = ()) -> Focus:
         """Files to search: those of the documents named, else of documents that cite the
@@ -186,12 +194,33 @@ class Scopes:
         share = len(wanted & around) / len(wanted) if wanted else 1.0
         return share < QUOTE_PAIR_SHARE or share < FIGURE_PAIR_SHARE and lacks_figure(asked, quote)
 
+    def vocabulary(self) -> frozenset[str]:
+        """Every folded word of the store's passages and document titles."""
+        if self._vocabulary is None:
+            words: set[str] = set()
+            for text, meta in self.search.passages.values():
+                words.update(syllables(f"{text} {meta.get('title') or ''} {meta.get('issuer') or ''}"))
+            self._vocabulary = frozenset(words)
+        return self._vocabulary
+
+    def unheard(self, question: Question) -> list[str]:
+        """The words of the question (its places and document numbers aside) that no document
+        holds, as typed: «casino», «EUR» — or a typing slip the asker can mend."""
+        known = self.vocabulary()
+        typed = re.findall(r"[^\W\d_]+", question.text)
+        asked = set(syllables(without_places(without_refs(question))))
+        return list(dict.fromkeys(
+            word for word in typed
+            if (f := fold(word)) in asked and len(f) >= 3 and _VOWEL.search(f) and f not in _PHRASING
+            and f not in known))
+
     def prepare(self) -> None:
         """Build every map now rather than on the first question that needs one: over the
         whole corpus they take seconds, and questions answered at once on several threads
         must not each start building them."""
         self.citing()
         self.document_places()
+        self.vocabulary()
 
     def speaks_for(self, file: str, section: str | None, asked: set[str]) -> bool:
         """Whether a document answers for the places asked where it is quoted: a central body's
