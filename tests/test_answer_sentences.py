@@ -176,3 +176,10 @@ def test_an_article_named_for_a_unit_says_whose_its_items_are() -> None:
     assert cut[0].heading == "Điều 2. Sở Giáo dục và Đào tạo" and cut[1].heading == "Điều 3. Tổ chức thực hiện"
     chosen = pick("ai quyết định nâng bậc lương trước thời hạn cho viên chức trong các cơ sở giáo dục?", passage(text))
     assert "Sở Giáo dục và Đào tạo" in chosen.quoted
+
+
+def test_a_procedures_handling_time_on_the_next_line_joins_the_procedure() -> None:
+    cut = passage_sentences("5. Thủ tục xác nhận cán bộ Quân đội nghỉ hưu mắc bệnh hiểm nghèo.\n"
+                            "- Thời gian giải quyết TTHC: 09 ngày làm việc.")
+    assert [s.text for s in cut] == ["5. Thủ tục xác nhận cán bộ Quân đội nghỉ hưu mắc bệnh hiểm nghèo. "
+                                     "- Thời gian giải quyết TTHC: 09 ngày làm việc."]

@@ -96,7 +96,7 @@ _MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
 # «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
 _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
 # «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
-_TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien)|thoi han(?: hoan thanh)?|tien do|"
+_TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien|giai quyet)|thoi han(?: hoan thanh)?|tien do|"
                         r"han (?:hoan thanh|chot))\b")
 # «Nghị quyết này có hiệu lực từ ngày 01 tháng 01 năm 2026», «áp dụng kể từ ngày ký»; a text that
 # another one makes void («… hết hiệu lực kể từ ngày …») is no answer to when this one applies.
