@@ -219,6 +219,14 @@ def test_a_letter_that_only_cites_the_number_is_not_called_its_implementation() 
                     "văn bản có dẫn chiếu 08/2015/NĐ-CP:")
 
 
+def test_a_document_that_never_names_the_unit_asked_about_does_not_answer_for_it(answerer: Answerer) -> None:
+    answer = answerer.ask("Sở Y tế gửi hồ sơ khen thưởng về đâu")
+    assert not answer.found and answer.sources == []
+    assert answer.text.startswith("Văn bản gần nhất với câu hỏi (Kế hoạch 0125/KH-UBND) không nhắc đến Sở Y tế,")
+    named = answerer.ask("Sở Nội vụ: hạn nộp hồ sơ khen thưởng theo kế hoạch 0125")
+    assert named.found and "31/3/2026" in named.text
+
+
 def test_a_number_neither_held_nor_cited_is_still_unknown(answerer: Answerer) -> None:
     answer = answerer.ask("hạn báo cáo theo chỉ thị 99/CT-TTg")
     assert not answer.found and answer.text.startswith("Tôi chưa có văn bản «99/ct-ttg»")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.issuers import is_national, places
+from bot.retrieval.issuers import is_national, named_units, places
 
 
 @pytest.mark.parametrize(("issuer", "number"), [
@@ -33,3 +33,14 @@ def test_provincial_or_unknown_issuers_are_not_central(issuer: str | None, numbe
 ])
 def test_a_city_or_a_variant_spelling_names_its_province(question: str, place: str) -> None:
     assert places(question) == {place}
+
+
+@pytest.mark.parametrize("question, units", [
+    ("Nghệ An bãi bỏ quyết định quy định chức năng, nhiệm vụ của Sở Ngoại vụ chưa?", {"ngoai vu": "Sở Ngoại vụ"}),
+    ("so nong nghiep va moi truong tong hop bao cao truoc ngay nao",
+     {"nong nghiep va moi truong": "so nong nghiep va moi truong"}),
+    ("Bộ Tài chính hướng dẫn gì về phí karaoke?", {"tai chinh": "Bộ Tài chính"}),
+    ("hạn nộp báo cáo quý 4 là khi nào?", {}),
+])
+def test_the_units_a_question_is_about_are_named_as_typed(question: str, units: dict[str, str]) -> None:
+    assert named_units(question) == units

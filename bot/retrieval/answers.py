@@ -176,6 +176,9 @@ class Answerer:
         answer = self._compose(question, passages, focus)
         if answer is None:
             return self._not_found(question, None)
+        unnamed = self.scopes.unmentioned_units(question, answer.sources[0].file) if answer.sources else []
+        if unnamed:
+            return self._not_about(question, answer.sources[0].file, unnamed)
         quoted = answer.sources[0] if answer.sources and not focus.named else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
@@ -394,6 +397,13 @@ class Answerer:
                       f"Tôi chưa có văn bản nào của {whose} về nội dung này. Các văn bản tương tự tôi có "
                       "là của cơ quan, địa phương khác, nên tôi không lấy thời hạn hay con số của chúng "
                       "để trả lời. " + self._known_documents(), found=False)
+
+    def _not_about(self, question: Question, source: str, units: Sequence[str]) -> Answer:
+        """The closest document never names the unit the question is about."""
+        named = ", ".join(units)
+        return Answer(question.text,
+                      f"Văn bản gần nhất với câu hỏi ({self._name(source)}) không nhắc đến {named}, nên tôi "
+                      f"không lấy thời hạn hay con số của nó để trả lời. " + self._known_documents(), found=False)
 
     def _not_found(self, question: Question, sources: Sequence[str] | None) -> Answer:
         names = [self._name(s) for s in sources or []]

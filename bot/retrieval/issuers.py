@@ -76,6 +76,18 @@ def ministries(text: str) -> set[str]:
     return {m["name"] for m in _MINISTRY.finditer(fold(text))}
 
 
+# «Sở Ngoại vụ», «Sở Nông nghiệp và Môi trường», «Bộ Tài chính»: a unit a question is about.
+_UNIT = re.compile(rf"(?<!\w)(?:so|bo) (?P<name>{_MINISTRY_ALT}|ngoai vu)(?!\w)")
+
+
+def named_units(text: str) -> dict[str, str]:
+    """The departments and ministries a text names: folded name -> the words as typed
+    («Sở Ngoại vụ»)."""
+    folded = fold(text)
+    same = len(folded) == len(text)  # folding NFC text keeps every letter's place
+    return {m["name"]: text[m.start():m.end()] if same else m.group(0) for m in _UNIT.finditer(folded)}
+
+
 # Central bodies: their documents address provinces rather than belong to one.
 _NATIONAL = re.compile(r"^(?:thu tuong|chinh phu|van phong chinh phu|bo |quoc hoi|uy ban thuong vu quoc hoi|"
                        r"ban bi thu|bo chinh tri|ban chap hanh trung uong|toa an nhan dan toi cao|"

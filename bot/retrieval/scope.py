@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs, without_refs
-from bot.retrieval.issuers import asked_ministries, is_national, mentioned_places, ministries, places, without_places
+from bot.retrieval.issuers import (asked_ministries, is_national, mentioned_places, ministries, named_units, places,
+                                   without_places)
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
 from bot.retrieval.search import Passage, PassageSearch
@@ -179,6 +180,16 @@ class Scopes:
         if wanted and issuer and not wanted & issuer:
             return {f"Bộ {w}" for w in wanted}
         return set()
+
+    def unmentioned_units(self, question: Question, source: str) -> list[str]:
+        """The departments or ministries the question is about that the document never names
+        («Sở Ngoại vụ» asked, a decision on the land registry office found), as typed."""
+        named = named_units(question.text)
+        if not named:
+            return []
+        meta = self.search.metadata(source)
+        whole = fold(" ".join([meta.get("title") or ""] + [p.text for p in self.search.document_passages(source)]))
+        return [typed for name, typed in named.items() if name not in whole]
 
     # -- whether the answer found answers what was asked -------------------------------------
 
