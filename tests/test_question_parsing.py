@@ -113,6 +113,9 @@ def test_two_documents_in_one_question() -> None:
     ("thời hạn rà soát công trình", Intent.DEADLINE),
     ("tieu chi thi dua cua dot nay gom nhung gi", Intent.CRITERIA),
     ("hình thức khen thưởng gồm những gì", Intent.CRITERIA),
+    ("tiêu chuẩn khen thưởng cá nhân trong công tác bầu cử", Intent.CRITERIA),
+    # «tiêu chuẩn, định mức sử dụng máy móc» names what a decision is about, not criteria asked for
+    ("quang ngai phan cap tieu chuan dinh muc may moc thiet bi khong ap dung voi truong hop nao", Intent.GENERAL),
     ("báo cáo gửi về đâu?", Intent.RECIPIENT),
     ("nop ho so cho ai", Intent.RECIPIENT),
     ("hạn chế khai thác nước dưới đất thế nào", Intent.GENERAL),
