@@ -47,10 +47,14 @@ _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|t
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 
 
-# A word no document holds cannot be what they answer about («phí thẩm định kinh doanh casino» is
-# not the karaoke fee): these are the words people add to a question that no document needs to
-# hold. Shorter words («à», «ơi», «nhé» folded) and abbreviations without a vowel never count.
-_PHRASING = INTENT_WORDS | FILLER | set("""nhe nha vay nhi day oke hien nay hom qua mai tuan toi""".split())
+# A name no document holds («phí thẩm định kinh doanh casino», «C/O mẫu EUR.1») cannot be what
+# they answer about: the karaoke fee is no answer. Only words that are no Vietnamese syllable
+# count — a syllable the texts happen not to use («mùa xuân», «luôn», a slip such as «páp
+# luật») says nothing of the topic — and not the loanwords people chat in, abbreviations
+# without a vowel or words of one or two letters.
+_SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$")
+_CHAT_WORDS = set("""online offline file email mail link web website app zalo facebook ok oke form check update
+admin bot""".split())
 _VOWEL = re.compile(r"[aeiouy]")
 
 
@@ -215,15 +219,15 @@ class Scopes:
         return self._vocabulary
 
     def unheard(self, question: Question) -> list[str]:
-        """The words of the question (its places and document numbers aside) that no document
-        holds, as typed: «casino», «EUR» — or a typing slip the asker can mend."""
+        """The names in the question (its places and document numbers aside) that no document
+        holds, as typed: «casino», «EUR»."""
         known = self.vocabulary()
         typed = re.findall(r"[^\W\d_]+", question.text)
         asked = set(syllables(without_places(without_refs(question))))
         return list(dict.fromkeys(
             word for word in typed
-            if (f := fold(word)) in asked and len(f) >= 3 and _VOWEL.search(f) and f not in _PHRASING
-            and f not in known))
+            if (f := fold(word)) in asked and len(f) >= 3 and _VOWEL.search(f) and not _SYLLABLE.match(f)
+            and f not in _CHAT_WORDS and f not in known))
 
     def prepare(self) -> None:
         """Build every map now rather than on the first question that needs one: over the
