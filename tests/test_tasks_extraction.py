@@ -323,6 +323,22 @@ def test_lines_under_targets_or_general_provisions_are_no_tasks() -> None:
                     "Thành phố có trách nhiệm:")
 
 
+def test_a_time_phrase_in_a_line_that_names_no_one_is_a_task_only_among_duties() -> None:
+    # how a fund, a market or a contract runs: no one is told to do anything
+    assert tasks_in("Danh mục dự án được hỗ trợ hằng năm do Hội đồng Quản lý Quỹ xem xét, quyết định.",
+                    "Chương IV. NGUỒN VỐN VÀ HOẠT ĐỘNG > Điều 16. Cho vay") == []
+    assert tasks_in("Hàng tháng, bên thuê có nghĩa vụ thanh toán tiền thuê theo hợp đồng.",
+                    "PHỤ LỤC III. NỘI DUNG CHÍNH HỢP ĐỒNG > Điều 4. Thanh toán") == []
+    # a power is no duty, though its chapter lists both
+    assert tasks_in("3. Thanh tra định kỳ và đột xuất việc sử dụng vốn vay của các dự án.",
+                    "Chương II. NHIỆM VỤ VÀ QUYỀN HẠN > Điều 5. Quyền hạn") == []
+    # among the tasks of a plan the same kind of line is one, for the plan's own executor
+    assert tasks_in("- Tổng hợp tình hình, báo cáo nhanh hằng ngày gửi Ban Chỉ huy trong mùa mưa bão.",
+                    "IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI > 5. Công tác thông tin, báo cáo")
+    assert tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.",
+                    "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin")
+
+
 def test_duties_of_the_general_public_are_rules() -> None:
     assert tasks_in("1. Có trách nhiệm thực hiện đầy đủ các quy định về bảo vệ công trình điện lực tại Nghị "
                     "định số 62/2025/NĐ-CP ngày 04/3/2025 của Chính phủ.",

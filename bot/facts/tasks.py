@@ -258,7 +258,27 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # the deadline's own words («kể từ ngày ban hành quyết định cấp chứng chỉ …») give the clause no verb
     if actor is None and not _own_verb(_without_anchor(sentence, found, start, end)):
         return NotTask.RULE
+    # A looser time phrase («hằng năm», «định kỳ», a cited date) in a line that names no one is a
+    # task only where the section lists things to do («III. NHIỆM VỤ VÀ GIẢI PHÁP», «Trách nhiệm
+    # của …»); elsewhere it describes how things run («Kế hoạch hỗ trợ hằng năm do Hội đồng …
+    # quyết định», a market's opening hours, a power «Kiểm tra định kỳ …» under «Quyền hạn»).
+    if loose and actor is None and not _duties_section(section):
+        return NotTask.RULE
     return None
+
+
+# Headings of what is to be done: tasks, solutions, responsibilities, implementation, a field of work.
+_DUTIES_HEADING = re.compile(r"nhiệm\s+vụ|giải\s+pháp|trách\s+nhiệm|tổ\s+chức\s+thực\s+hiện|phân\s+công|triển\s+khai"
+                             r"|(?:^|\W)công\s+tác\s", _I)
+# A unit's powers, not its duties: «Điều 4. Quyền hạn» (under «Chương II. NHIỆM VỤ VÀ QUYỀN HẠN»).
+_POWERS_HEADING = _heading_opening(r"quyền\s+hạn\b")
+
+
+def _duties_section(section: str) -> bool:
+    """Whether a section lists duties: one of its headings names them and its own is no list of powers."""
+    headings = section.split(SECTION_SEPARATOR) if section else []
+    return bool(headings) and not _POWERS_HEADING.match(headings[-1]) and any(
+        _DUTIES_HEADING.search(h) for h in headings)
 
 
 _ANCHOR_WORDS = re.compile(r"(?:kể|tính)\s+từ\s", _I)
