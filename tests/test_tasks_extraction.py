@@ -339,6 +339,26 @@ def test_a_time_phrase_in_a_line_that_names_no_one_is_a_task_only_among_duties()
                     "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin")
 
 
+def test_a_step_that_opens_with_its_time_limit_and_names_a_role_is_a_rule() -> None:
+    assert tasks_in("Trong thời hạn 05 ngày làm việc, kể từ ngày kết thúc phiên họp, người chủ trì phiên họp gửi "
+                    "biên bản đến cấp có thẩm quyền.", "Điều 9. Tổ chức phiên họp") == []
+    # a body named by the heading above does not make the role's step its task
+    assert tasks_in("Chậm nhất là 10 ngày kể từ khi nhận được biên bản, cấp có thẩm quyền quyết định thành lập "
+                    "Hội đồng.", "Chương III > Điều 20. Hội đồng kỷ luật viên chức") == []
+    assert tasks_in("Trong thời hạn 60 ngày kể từ ngày nhận được quyết định, công chức phải nộp trả chi phí.") == []
+    # a named unit's step is its task
+    [task] = tasks_in("Trong thời hạn 05 ngày làm việc, kể từ ngày nhận đủ hồ sơ, Sở Tư pháp thẩm định, trình "
+                      "Chủ tịch Ủy ban nhân dân tỉnh.")
+    assert task.lead == "Sở Tư pháp"
+
+
+def test_the_duties_of_individuals_are_rules_but_a_units_staff_work_for_it() -> None:
+    assert tasks_in("Hằng năm, hoàn thành chương trình bồi dưỡng theo yêu cầu vị trí việc làm.",
+                    "Chương I > Điều 4. Trách nhiệm của công chức khi tham gia bồi dưỡng") == []
+    assert tasks_in("Công chức của Sở Tài chính tiếp nhận hồ sơ, chuyển hồ sơ đến phòng chuyên môn trong thời "
+                    "hạn 01 ngày làm việc.")
+
+
 def test_duties_of_the_general_public_are_rules() -> None:
     assert tasks_in("1. Có trách nhiệm thực hiện đầy đủ các quy định về bảo vệ công trình điện lực tại Nghị "
                     "định số 62/2025/NĐ-CP ngày 04/3/2025 của Chính phủ.",

@@ -95,7 +95,10 @@ _BACKGROUND = re.compile(
     r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
 # Individuals are bound by rules («Người được giao quản lý hộp thư … phải …», «Cán bộ, công chức
 # …»); what is encouraged is no assignment («khuyến khích kiểm tra hộp thư hằng ngày»).
-_PERSON_SUBJECT = line_opening(r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viên\s+chức|cá\s+nhân)\b")
+# (not a unit's own staff: «Công chức của Sở Tài chính tiếp nhận hồ sơ …» is the department at work)
+_PERSONS = (r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viên\s+chức|cá\s+nhân)\b"
+            rf"(?!\s+(?:của|thuộc)\s+(?-i:[{UPPER}]))")
+_PERSON_SUBJECT = line_opening(_PERSONS)
 _ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
                           r"|được\s+(?:gửi|xác\s+định|quy\s+đổi)\b", _I)
@@ -156,13 +159,17 @@ _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s
 _GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
-                     rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|cá\s+nhân)\b|^(?:{_GENERIC_PARTY})\b", _I)
+                     rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|{_PERSONS})|^(?:{_GENERIC_PARTY})\b", _I)
 # A procedure's step whose only actor is a role is a rule, not anyone's task: the competent
 # authority («…, cơ quan có thẩm quyền xem xét, cấp phép …») or the applicant establishment
 # («…, cơ sở phải nộp hồ sơ …»), as the clause's subject (at its start or after its opening).
 _GENERIC_SUBJECT = re.compile(
     rf"(?:^\W*|,\s*|(?:ngày|làm\s+việc|giờ)\s+)(?:{_GENERIC_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét"
     r"|gửi|nộp|thực\s+hiện|báo\s+cáo|cấp\s+phép|trả\s+lời|trả|thông\s+báo|xử\s+lý|giải\s+quyết|tiếp\s+nhận|thẩm\s+định|chuyển)\b", _I)
+# Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
+_OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
+# After such a deadline (its anchor's words included), a role as the subject of the step.
+_ROLE_SUBJECT = re.compile(rf"[^;]*?,\s*(?:{_GENERIC_PARTY}|{_PERSONS})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét|gửi|nộp|thực\s+hiện|báo\s+cáo|quyết\s+định|trả\s+lời|thông\s+báo|xử\s+lý|giải\s+quyết|chuyển)\b", _I)
 # Sections whose lines are no assignments: targets and purposes («I. MỤC ĐÍCH, YÊU CẦU», «II. MỤC
 # TIÊU»), a regulation's general provisions («Điều 1. Phạm vi điều chỉnh», «Điều 2. Nguyên tắc,
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
@@ -246,6 +253,13 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
     if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause) or _by_reference(clause)):
+        return NotTask.RULE
+    # A step of a procedure that opens with its time limit and then names a role as its subject
+    # («Trong thời hạn 03 ngày làm việc, kể từ …, người chủ trì cuộc họp gửi …», «Chậm nhất là 05 ngày
+    # làm việc kể từ …, cấp có thẩm quyền xử lý kỷ luật quyết định …») is a rule, whatever body a
+    # heading above names.
+    if _OPENS_CLAUSE.match(sentence[start:found.start]) and _ROLE_SUBJECT.match(sentence, found.end, end) \
+            and not (actor and actor.casefold() in clause.casefold()):
         return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
