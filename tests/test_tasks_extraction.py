@@ -137,6 +137,16 @@ def test_relative_deadline_from_receipt_adds_the_delivery_margin() -> None:
     assert only(sentence).deadline.due is None  # no margin given: undated, as before
 
 
+def test_working_days_to_act_within_are_a_deadline_without_an_anchor() -> None:
+    # «trong 05 ngày làm việc» counts no event's length: it is the time a step is due within
+    [task] = [o for o in sentence_obligations(
+        "- Căn cứ danh sách được phê duyệt, trong 05 ngày làm việc, Sở Tài chính trình Ủy ban nhân dân tỉnh "
+        "phân bổ kinh phí;", ISSUED) if o.is_task]
+    assert (task.deadline.kind, task.deadline.offset_days, task.lead) == (DeadlineKind.RELATIVE, 5, "Sở Tài chính")
+    # a processing time alone, «không quá 03 ngày làm việc», is none
+    assert sentence_obligations("Thời gian giải quyết không quá 03 ngày làm việc.", ISSUED) == []
+
+
 def test_relative_deadline_from_another_anchor_stays_undated() -> None:
     obligation = only("Trong thời hạn 15 ngày kể từ ngày nhận được hồ sơ hợp lệ, Sở Nội vụ thẩm định "
                       "và trình UBND tỉnh.", margin=3)

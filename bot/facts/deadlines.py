@@ -342,8 +342,11 @@ def _relatives(text: str, start: int, end: int, issued: date | None,
     out: list[FoundDeadline] = []
     for match in _RELATIVE.finditer(text, start, end):
         anchor = (match.group("anchor") or "").strip()
-        if not anchor and not _OPEN_CUE.match(match.group("cue")):
-            continue  # "không quá 03 ngày làm việc" alone is a processing time, not a deadline
+        if not anchor and not _OPEN_CUE.match(match.group("cue")) and not (
+                match.group("work") and match.group("cue").lower() == "trong"):
+            # "không quá 03 ngày làm việc" alone is a processing time, not a deadline; "trong 05 ngày
+            # làm việc" is a time to act within (working days count no event's length)
+            continue
         if _EFFECT.search(text[start:match.start()]):
             continue  # "có hiệu lực sau 10 ngày kể từ ngày ký"
         offset = math.ceil(float(match.group("n").replace(",", ".")))  # half a day is due within the day
