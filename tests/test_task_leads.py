@@ -129,3 +129,13 @@ def test_a_heading_of_the_duties_given_to_a_unit_names_it() -> None:
     [task] = tasks_in("a) Xây dựng phương án cung cấp điện, hoàn thành trước ngày 31/12/2025.",
                       "PHỤ LỤC II > Nhiệm vụ giao Tổng Giám đốc Tập đoàn Điện lực Việt Nam (EVN) chỉ đạo")
     assert task.lead == "Tổng Giám đốc Tập đoàn Điện lực Việt Nam"
+
+
+def test_a_time_between_two_units_leaves_the_lead_to_the_second() -> None:
+    [task] = tasks_in("- Trên cơ sở kết quả thẩm định của Ủy ban nhân dân các xã, trong 10 ngày làm việc, Sở Công "
+                      "Thương chủ trì, phối hợp với Sở Tài chính trình phê duyệt kinh phí.")
+    assert (task.lead, task.coordinate) == ("Sở Công Thương", ("Sở Tài chính",))
+    # units a comma lists still lead together
+    [task] = tasks_in("Sở Y tế, Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan hoàn thành trước ngày "
+                      "30/12/2025.")
+    assert task.lead == "Sở Y tế, Sở Tài chính"

@@ -175,6 +175,11 @@ _MEMBERS = re.compile(rf":\s*(?P<names>{_NAME}(?:\s*(?:,|\svà\s)\s*{_NAME})+)")
 _COUNTED_CLASS = re.compile(r"(?:\bcác|\d{1,3})\s+\w+$", _I)
 
 
+# A comma-separated time or ground inside the words before «chủ trì»: «…, trong 05 ngày làm việc,».
+_OPENING_SEGMENT = re.compile(r",\s*(?:trong|sau|trước|chậm\s+nhất|kể\s+từ|tính\s+từ|căn\s+cứ|trên\s+cơ\s+sở|định\s+kỳ"
+                              r"|hằng|hàng)\b[^,]*,", _I)
+
+
 def _named_lead(text: str) -> str | None:
     """The unit right before "chủ trì" ("Giao Sở Nội vụ chủ trì, …"), if it is one."""
     if not _CHAIRS.search(text):  # cheap test first: _LEAD backtracks over long sentences
@@ -189,6 +194,14 @@ def _named_lead(text: str) -> str | None:
     if not starts:
         return None
     lead = words[starts[0]:]
+    # A time or a ground between two units ends the first one's part: «Trên cơ sở Quyết định … của Ủy
+    # ban nhân dân xã, trong 05 ngày làm việc, Sở Khoa học và Công nghệ chủ trì …» is the department's.
+    cuts = [m.end() for m in _OPENING_SEGMENT.finditer(lead)]
+    if cuts:
+        after = [m.start() for m in re.finditer(rf"(?<!\w){_ORG_WORD}", lead[cuts[-1]:], _I) if m.group()[:1].isupper()]
+        if not after:
+            return None
+        lead = lead[cuts[-1] + after[0]:]
     # A verb between the unit and "chủ trì" makes it someone else's: «Giao Bộ Y tế nghiên cứu …
     # lồng ghép vào các đề án Bộ chủ trì».
     if TASK_VERBS_LOWER.search(lead):
