@@ -139,3 +139,9 @@ def test_a_time_between_two_units_leaves_the_lead_to_the_second() -> None:
     [task] = tasks_in("Sở Y tế, Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan hoàn thành trước ngày "
                       "30/12/2025.")
     assert task.lead == "Sở Y tế, Sở Tài chính"
+
+
+def test_whom_a_periodic_report_goes_to_does_not_lead_it() -> None:
+    [task] = tasks_in("Định kỳ hằng năm báo cáo Ủy ban nhân dân tỉnh, Bộ Công Thương về kết quả kiểm tra an toàn "
+                      "điện trên địa bàn.", "Chương III > Điều 9. Trách nhiệm của Sở Công Thương")
+    assert task.lead == "Sở Công Thương"

@@ -73,6 +73,9 @@ _NAMES = re.compile(rf"\s*(?P<names>[{UPPER}][^:;.()]{{0,300}}?)\s+(?:theo\s+ch�
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
 _OPENING_CHARS = 300
+# A line that opens with its rhythm and then its verb of reporting: the units that follow receive it.
+_PERIODIC_REPORT = re.compile(r"^\W*(?:định\s+kỳ|hằng|hàng)(?:\s+(?:hoặc|và|đột\s+xuất|hằng|hàng|mỗi|năm|quý|tháng|tuần"
+                              r"|\d{1,2}|,))*\s+(?-i:báo\s+cáo|gửi|trình)\s", _I)
 # Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
 _LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
 # An aside inside a unit's name: «(sau đây viết tắt là Ủy ban nhân dân cấp xã)», «(quy định tại Phụ
@@ -149,6 +152,10 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     asked = _purpose_addressee(text) or _addressee(text)
     if asked:
         return asked
+    if _PERIODIC_REPORT.match(text):
+        # «Định kỳ hoặc đột xuất báo cáo Ủy ban nhân dân tỉnh, Bộ …, Ban …»: the units after the verb
+        # are whom the report goes to; the line names no one who reports
+        return None
     if _OPENING.match(text):
         # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
         # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
