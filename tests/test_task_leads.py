@@ -145,3 +145,18 @@ def test_whom_a_periodic_report_goes_to_does_not_lead_it() -> None:
     [task] = tasks_in("Định kỳ hằng năm báo cáo Ủy ban nhân dân tỉnh, Bộ Công Thương về kết quả kiểm tra an toàn "
                       "điện trên địa bàn.", "Chương III > Điều 9. Trách nhiệm của Sở Công Thương")
     assert task.lead == "Sở Công Thương"
+
+
+def test_a_line_that_goes_on_after_a_semicolon_keeps_the_unit_of_the_line_above() -> None:
+    body = ("Điều 22. Điều khoản thi hành\n"
+            "1. Sở Tài chính làm đầu mối, tham mưu Ủy ban nhân dân tỉnh tổ chức thực hiện Quy định này;\n"
+            "hằng năm tổng hợp kết quả thực hiện, báo cáo Ủy ban nhân dân tỉnh trước ngày 31 tháng 01 của năm tiếp theo.\n"
+            "2. Các sở, ban, ngành trong phạm vi chức năng, nhiệm vụ được giao tổ chức thực hiện Quy định này.")
+    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    assert [(t.lead, t.recurrence) for t in tasks] == [("Sở Tài chính", "yearly")]
+
+
+def test_taking_in_comments_ends_the_units_name() -> None:
+    [task] = tasks_in("+ Cơ quan quản lý nhà ở tiếp thu, giải trình, hoàn thiện Đề án trong thời hạn 15 ngày để trình "
+                      "cơ quan đại diện chủ sở hữu xem xét.")
+    assert task.lead == "Cơ quan quản lý nhà ở"

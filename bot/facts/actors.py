@@ -46,7 +46,9 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # procedure steps: «Sở Y tế trả cơ sở Phiếu …», «UBND cấp tỉnh cấp phép …» («cấp» of a
                     # level, «UBND cấp xã», stays in the name), «Sở Xây dựng phân công cán bộ …»
                     # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
-                    r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết")
+                    r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết"
+                    # taking in comments and answering them; acting as the focal point
+                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối")
 # Words that open a predicate and never a unit's name: modals and the adverbs of a directive
 # («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
 # A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
