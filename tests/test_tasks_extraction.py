@@ -369,6 +369,12 @@ def test_the_duties_of_individuals_are_rules_but_a_units_staff_work_for_it() -> 
                     "hạn 01 ngày làm việc.")
 
 
+def test_a_catalogue_row_with_the_procedures_code_after_its_name_gives_a_processing_time() -> None:
+    row = ("4 | Cấp lại giấy phép hành nghề khoan nước dưới đất (1.004253) | Trong thời hạn 08 ngày làm việc, kể từ "
+           "ngày nhận đủ hồ sơ. | Trung tâm Phục vụ hành chính công tỉnh | Không")
+    assert tasks_in(row, "PHỤ LỤC") == []
+
+
 def test_duties_of_the_general_public_are_rules() -> None:
     assert tasks_in("1. Có trách nhiệm thực hiện đầy đủ các quy định về bảo vệ công trình điện lực tại Nghị "
                     "định số 62/2025/NĐ-CP ngày 04/3/2025 của Chính phủ.",

@@ -79,7 +79,9 @@ _PROCESSING_TIME = line_opening(r"thời\s+(?:hạn|gian)\s+(?:giải\s+quyết|
 _NAMED_AFTER_TIME = re.compile(rf",\s+(?-i:[{UPPER}])")
 # A row of a catalogue of administrative procedures carries the procedure's code («| 1.014391 |»,
 # «| 2.000894.000.00.00.H48 |»): its times are processing times, rules of the procedure.
-_PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b")
+# The code may also follow the procedure's name in brackets: «| Cấp giấy phép hành nghề khoan nước dưới đất
+# (1.004122) | Trong thời hạn 22 ngày làm việc, kể từ ngày nhận đủ hồ sơ. |».
+_PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b|\(\s*\d\.\d{6}(?:\.[\w.]+)?\s*\)\s*\|")
 _DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
 # A text's own adoption: «Nghị quyết này được Ủy ban Thường vụ Quốc hội … khóa XV thông qua ngày 16 tháng 6
 # năm 2025.» dates the text, whoever the line stands under.
