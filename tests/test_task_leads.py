@@ -160,3 +160,11 @@ def test_taking_in_comments_ends_the_units_name() -> None:
     [task] = tasks_in("+ Cơ quan quản lý nhà ở tiếp thu, giải trình, hoàn thiện Đề án trong thời hạn 15 ngày để trình "
                       "cơ quan đại diện chủ sở hữu xem xét.")
     assert task.lead == "Cơ quan quản lý nhà ở"
+
+
+def test_working_together_with_names_the_coordinating_units() -> None:
+    [task] = tasks_in("Sở Xây dựng phối hợp cùng với Sở Tài chính, Công an tỉnh rà soát hồ sơ trước ngày 15/12/2025.")
+    assert (task.lead, task.coordinate) == ("Sở Xây dựng", ("Sở Tài chính", "Công an tỉnh"))
+    [task] = tasks_in("+ Trong thời hạn tối đa 30 ngày, kể từ ngày ký, cơ quan quản lý nhà ở cấp tỉnh phối hợp cùng "
+                      "đơn vị tư vấn (nếu có) hoàn thiện dự thảo kế hoạch.")
+    assert task.coordinate == ("đơn vị tư vấn (nếu có)",)

@@ -45,7 +45,7 @@ _CHAIRS = re.compile(r"chủ\s+trì", _I)
 _LEAD_AT_START = line_opening(r"(?:Giao\s+|Đề\s+nghị\s+)?chủ\s+trì\b")
 # «phối hợp (chặt chẽ) với B», «chủ trì cùng B»
 # A unit may carry an aside: «Văn phòng UBND tỉnh (Trung tâm Công báo - Tin học) và các cơ quan …».
-_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+"
+_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+"
                          r"(?P<units>(?:(?!phối\s+hợp)[^;:()]|\([^;:()]{1,120}\))+)", _I)
 _ASIDE = re.compile(r"\([^()]*\)")
 # Where a list of coordinating units ends: a lower-case verb or purpose word (unit names are
