@@ -381,6 +381,17 @@ def test_duties_of_the_general_public_are_rules() -> None:
                     "Chương II > Điều 7. Trách nhiệm của các tổ chức, cá nhân khác") == []
 
 
+def test_the_items_under_the_duties_of_the_public_are_rules() -> None:
+    body = ("Điều 14. Quản lý chất thải rắn sinh hoạt nơi công cộng\n"
+            "1. Tổ chức, cá nhân quản lý khu vực công cộng có trách nhiệm sau:\n"
+            "a) Lắp đặt đầy đủ thiết bị để phân loại chất thải rắn sinh hoạt.\n"
+            "b) Bố trí nhân lực để kiểm tra, giám sát; định kỳ 01 tháng 01 lần tổ chức ra quân vệ sinh môi trường.\n"
+            "2. Ủy ban nhân dân cấp xã có trách nhiệm sau:\n"
+            "a) Định kỳ 01 tháng 01 lần kiểm tra việc thu gom chất thải tại các khu vực công cộng.")
+    tasks = [o for o in facts(body) if o.is_task]
+    assert [t.lead for t in tasks] == ["Ủy ban nhân dân cấp xã"]
+
+
 # -- table rows read without their header ----------------------------------------------------
 
 def row_task(row: str):  # type: ignore[no-untyped-def]

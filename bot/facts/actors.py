@@ -306,6 +306,10 @@ def parent_item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     return None
 
 
+# An item that announces the duties of the public, which no unit word starts: «1. Tổ chức, cá nhân quản lý
+# khu vực công cộng có trách nhiệm sau:», «2. Hộ gia đình, cá nhân:».
+_PUBLIC_DUTIES = re.compile(r"^(?P<actor>(?:các\s+)?(?:(?:cơ\s+quan|tổ\s+chức|hộ\s+gia\s+đình)(?:,\s*|\s+và\s+))+cá\s+nhân\b"
+                            r"[^:;.]{0,100}?)\s*(?:(?:có|chịu)\s+trách\s+nhiệm\b[^:;.]{0,20})?:", _I)
 _BULLETS = ("-", "+", "•", "*", "–", "—")
 _GENERIC_HEAD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|tổ\s+chức))*$", _I)
 
@@ -336,6 +340,9 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
             heading = unit_heading(para.text)
             if heading:
                 return heading
+            public = _PUBLIC_DUTIES.match(line)
+            if public:  # their duties are rules (`bot.facts.tasks`), no unit's tasks
+                return public.group("actor")
         if SECTION_SEPARATOR not in section and list_marker(para.text) == "roman":
             break
     return None
