@@ -392,6 +392,17 @@ def test_the_items_under_the_duties_of_the_public_are_rules() -> None:
     assert [t.lead for t in tasks] == ["Ủy ban nhân dân cấp xã"]
 
 
+def test_a_subject_that_is_allowed_or_entitled_is_given_no_task() -> None:
+    assert tasks_in("b) Hằng năm, Quỹ Phát triển đất được trích lập quỹ dự phòng rủi ro theo quy định.",
+                    "Chương IV > Điều 15. Trích lập quỹ") == []
+    assert tasks_in("Trong thời hạn 30 ngày kể từ ngày có quyết định, doanh nghiệp được hưởng ưu đãi thực hiện "
+                    "thủ tục theo quy định.") == []
+    # a unit named by what it was assigned, or by who assigned it, is given the task
+    assert tasks_in("Trong thời hạn 10 ngày kể từ ngày nhận đủ hồ sơ, cơ quan được Ủy ban nhân dân tỉnh giao quản lý "
+                    "phải có văn bản trả lời.")
+    assert tasks_in("Cơ quan được giao thẩm định có trách nhiệm gửi kết quả trước ngày 15/12/2025.")
+
+
 # -- table rows read without their header ----------------------------------------------------
 
 def row_task(row: str):  # type: ignore[no-untyped-def]

@@ -162,6 +162,14 @@ _GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:ngư�
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
                      rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|{_PERSONS})|^(?:{_GENERIC_PARTY})\b", _I)
+# A subject that undergoes or is allowed what the line says is no one given a task: «Hằng năm, Quỹ … được
+# trích lập …» (an entitlement), «Cơ quan, tổ chức … được hưởng cơ chế …»; not a unit named by what it
+# was assigned («Cơ quan được giao thẩm định …»).
+_UNDERGOES = re.compile(r"(?<!nhận)\sđược\s+(?!giao\b|phân\s+(?:công|cấp)\b|(?:ủy|uỷ)\s+quyền\b|chỉ\s+định\b|cử\b"
+                        # nor one named by who assigned it: «cơ quan được Ủy ban nhân dân tỉnh, bộ, ngành … giao»
+                        r"|(?:bộ|ngành|cơ\s+quan|(?:ủy|uỷ)\s+ban|cấp|người|thủ\s+trưởng|chủ\s+tịch)\b"
+                        # a body consulted answers within its time: «các cơ quan được lấy ý kiến phải gửi …»
+                        r"|lấy\s+ý\s+kiến\b)(?-i:[a-zđà-ỹ])", _I)
 # A procedure's step whose only actor is a role is a rule, not anyone's task: the competent
 # authority («…, cơ quan có thẩm quyền xem xét, cấp phép …») or the applicant establishment
 # («…, cơ sở phải nộp hồ sơ …»), as the clause's subject (at its start or after its opening).
@@ -338,7 +346,7 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     headings = section.split(SECTION_SEPARATOR) if section else []
     if any(_TARGET_HEADING.match(h) for h in headings):
         return NotTask.BACKGROUND
-    if any(_GENERAL_HEADING.match(h) for h in headings) or (actor and _PUBLIC.match(actor)):
+    if any(_GENERAL_HEADING.match(h) for h in headings) or (actor and (_PUBLIC.match(actor) or _UNDERGOES.search(actor))):
         return NotTask.RULE
     if actor is None and any(_ASSESSMENT_HEADING.match(h) for h in headings):
         return NotTask.PAST_EVENT
