@@ -403,6 +403,23 @@ def test_a_subject_that_is_allowed_or_entitled_is_given_no_task() -> None:
     assert tasks_in("Cơ quan được giao thẩm định có trách nhiệm gửi kết quả trước ngày 15/12/2025.")
 
 
+def test_when_an_event_is_held_is_the_organisers_timetable() -> None:
+    assert tasks_in("Lễ tuyên dương được tổ chức vào dịp kỷ niệm Ngày thành lập tỉnh hằng năm.",
+                    "Chương III > Điều 9. Trách nhiệm của Sở Nội vụ") == []
+    assert tasks_in("Hội nghị sơ kết được tổ chức trước ngày 20/12/2025 tại trụ sở Ủy ban nhân dân tỉnh.",
+                    "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ") == []
+    # organising it is a task
+    assert tasks_in("Tổ chức hội nghị sơ kết trước ngày 20/12/2025.", "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ")
+
+
+def test_what_an_item_encourages_its_people_to_do_is_no_task() -> None:
+    body = ("Điều 15. Quản lý chất thải nhựa trong trường học\n"
+            "đ) Các trường học tuyên truyền, khuyến khích giáo viên, học sinh:\n"
+            "- Hằng năm vào đầu năm học thực hiện bọc sách vở bằng giấy không làm từ nhựa.\n"
+            "- Định kỳ hằng tháng tham gia thu gom chất thải có khả năng tái chế.")
+    assert [o for o in facts(body) if o.is_task] == []
+
+
 # -- table rows read without their header ----------------------------------------------------
 
 def row_task(row: str):  # type: ignore[no-untyped-def]

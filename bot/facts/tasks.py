@@ -72,6 +72,10 @@ _RULE_SUBJECT = line_opening(
 _SCHEDULE = line_opening(
     r"(?:thời\s+gian|lịch|dự\s+kiến)\s+(?:tổ\s+chức|kiểm\s+tra|đánh\s+giá|khảo\s+sát"
     r"|giám\s+sát|diễn\s+ra|khai\s+mạc|thi|chấm|xét|họp|làm\s+việc)")
+# When an event is held: «Lễ trao tặng … được tổ chức gắn với các ngày lễ lớn … hằng năm», «Hội nghị được tổ
+# chức vào ngày …» (the organisers' timetable, not anyone's task).
+_EVENT_HELD = line_opening(r"(?:lễ|hội\s+nghị|hội\s+thi|cuộc\s+thi|kỳ\s+thi|giải|hội\s+diễn|liên\s+hoan|ngày\s+hội"
+                           r"|tuần\s+lễ|đại\s+hội|phiên\s+họp|cuộc\s+họp)\b[^;]{0,150}?\sđược\s+tổ\s+chức\b")
 # A procedure's processing time («d) Thời hạn giải quyết: Trong 10 (mười) ngày, kể từ ngày nhận đủ hồ
 # sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
 # after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
@@ -246,12 +250,13 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # («b) Tham mưu … ; dự toán kinh phí hằng năm …»)
     if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence):
         return NotTask.BUDGET
-    if _SCHEDULE.match(clause):
+    if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence):
         return NotTask.SCHEDULE
     if _PROCEDURE_CODE.search(sentence) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE
-    if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor is None and _PASSIVE_RULE.search(clause)):
+    if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
+            or (actor is None and _PASSIVE_RULE.search(clause)):
         return NotTask.RULE
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
     # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
