@@ -356,6 +356,9 @@ def test_a_step_that_opens_with_its_time_limit_and_names_a_role_is_a_rule() -> N
     assert tasks_in("Chậm nhất là 10 ngày kể từ khi nhận được biên bản, cấp có thẩm quyền quyết định thành lập "
                     "Hội đồng.", "Chương III > Điều 20. Hội đồng kỷ luật viên chức") == []
     assert tasks_in("Trong thời hạn 60 ngày kể từ ngày nhận được quyết định, công chức phải nộp trả chi phí.") == []
+    # a party named by what it receives is a role too, even when the line is read with it as the subject
+    assert tasks_in("Trong thời hạn 24 giờ tính từ thời điểm nhận được tiền phí, cơ quan, tổ chức nhận tiền phải "
+                    "chuyển toàn bộ tiền phí thu được vào tài khoản chuyên thu.") == []
     # a named unit's step is its task
     [task] = tasks_in("Trong thời hạn 05 ngày làm việc, kể từ ngày nhận đủ hồ sơ, Sở Tư pháp thẩm định, trình "
                       "Chủ tịch Ủy ban nhân dân tỉnh.")

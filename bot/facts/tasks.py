@@ -180,10 +180,14 @@ _UNDERGOES = re.compile(r"(?<!nhận)\sđược\s+(?!giao\b|phân\s+(?:công|c�
 _GENERIC_SUBJECT = re.compile(
     rf"(?:^\W*|,\s*|(?:ngày|làm\s+việc|giờ)\s+)(?:{_GENERIC_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét"
     r"|gửi|nộp|thực\s+hiện|báo\s+cáo|cấp\s+phép|trả\s+lời|trả|thông\s+báo|xử\s+lý|giải\s+quyết|tiếp\s+nhận|thẩm\s+định|chuyển)\b", _I)
+# A party a procedure names by what it receives: «cơ quan, tổ chức nhận tiền», «đơn vị tiếp nhận hồ sơ».
+_RECEIVING_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|tổ\s+chức|đơn\s+vị|bộ\s+phận)(?:,\s*(?:cơ\s+quan|tổ\s+chức|đơn\s+vị))*"
+                    r"\s+(?:tiếp\s+)?nhận\s+(?:hồ\s+sơ|tiền|văn\s+bản|đơn)")
+_ROLE_NAME = re.compile(rf"^(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})", _I)
 # Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
 _OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
 # After such a deadline (its anchor's words included), a role as the subject of the step.
-_ROLE_SUBJECT = re.compile(rf"[^;]*?,\s*(?:{_GENERIC_PARTY}|{_PERSONS})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét|gửi|nộp|thực\s+hiện|báo\s+cáo|quyết\s+định|trả\s+lời|thông\s+báo|xử\s+lý|giải\s+quyết|chuyển)\b", _I)
+_ROLE_SUBJECT = re.compile(rf"[^;]*?,\s*(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét|gửi|nộp|thực\s+hiện|báo\s+cáo|quyết\s+định|trả\s+lời|thông\s+báo|xử\s+lý|giải\s+quyết|chuyển)\b", _I)
 # Sections whose lines are no assignments: targets and purposes («I. MỤC ĐÍCH, YÊU CẦU», «II. MỤC
 # TIÊU»), a regulation's general provisions («Điều 1. Phạm vi điều chỉnh», «Điều 2. Nguyên tắc,
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
@@ -274,7 +278,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # làm việc kể từ …, cấp có thẩm quyền xử lý kỷ luật quyết định …») is a rule, whatever body a
     # heading above names.
     if _OPENS_CLAUSE.match(sentence[start:found.start]) and _ROLE_SUBJECT.match(sentence, found.end, end) \
-            and not (actor and actor.casefold() in clause.casefold()):
+            and not (actor and actor.casefold() in clause.casefold() and not _ROLE_NAME.match(actor)):
         return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
