@@ -423,6 +423,15 @@ def test_what_an_item_encourages_its_people_to_do_is_no_task() -> None:
     assert [o for o in facts(body) if o.is_task] == []
 
 
+def test_a_time_from_receiving_the_dossier_that_names_no_unit_is_a_processing_time() -> None:
+    assert tasks_in("- Thời gian thực hiện: Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.") == []
+    assert tasks_in("chuyển hồ sơ giấy đến cơ quan có thẩm quyền để giải quyết trong thời hạn không quá 01 ngày làm "
+                    "việc kể từ khi tiếp nhận hồ sơ.") == []
+    # the same time given to a named unit is its task
+    [task] = tasks_in("Sở Y tế ký duyệt đơn hàng trong thời hạn 30 ngày kể từ ngày nhận đủ hồ sơ hợp lệ.")
+    assert task.lead == "Sở Y tế"
+
+
 # -- table rows read without their header ----------------------------------------------------
 
 def row_task(row: str):  # type: ignore[no-untyped-def]

@@ -291,6 +291,11 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # the deadline's own words («kể từ ngày ban hành quyết định cấp chứng chỉ …») give the clause no verb
     if actor is None and not _own_verb(_without_anchor(sentence, found, start, end)):
         return NotTask.RULE
+    # A time counted from receiving a dossier in a line that names no unit is a procedure's processing
+    # time («Thời gian thực hiện: Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.»,
+    # «… chuyển hồ sơ giấy đến cơ quan có thẩm quyền … kể từ khi tiếp nhận hồ sơ.»): a rule.
+    if actor is None and _DOSSIER_ANCHOR.search(found.deadline.anchor or ""):
+        return NotTask.RULE
     # A looser time phrase («hằng năm», «định kỳ», a cited date) in a line that names no one is a
     # task only where the section lists things to do («III. NHIỆM VỤ VÀ GIẢI PHÁP», «Trách nhiệm
     # của …»); elsewhere it describes how things run («Kế hoạch hỗ trợ hằng năm do Hội đồng …
@@ -298,6 +303,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if loose and actor is None and not _duties_section(section):
         return NotTask.RULE
     return None
+
+
+_DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
 
 
 # Headings of what is to be done: tasks, solutions, responsibilities, implementation, a field of work.
