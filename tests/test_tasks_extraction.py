@@ -347,6 +347,10 @@ def test_a_time_phrase_in_a_line_that_names_no_one_is_a_task_only_among_duties()
                     "IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI > 5. Công tác thông tin, báo cáo")
     assert tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.",
                     "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin")
+    # a plan's contents are things to do too; a contract's contents and a budget's are not
+    assert tasks_in("- Cập nhật kết quả quan trắc vào cơ sở dữ liệu hằng quý.", "II. NỘI DUNG KẾ HOẠCH > 2. Quan trắc")
+    assert tasks_in("Hàng tháng, bên mua thanh toán cho bên bán các khoản tiền theo Phụ lục.",
+                    "PHỤ LỤC III. NỘI DUNG CHÍNH HỢP ĐỒNG > Điều 3. Thanh toán") == []
 
 
 def test_a_step_that_opens_with_its_time_limit_and_names_a_role_is_a_rule() -> None:

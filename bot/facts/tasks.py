@@ -311,6 +311,9 @@ _DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầ
 # Headings of what is to be done: tasks, solutions, responsibilities, implementation, a field of work.
 _DUTIES_HEADING = re.compile(r"nhiệm\s+vụ|giải\s+pháp|trách\s+nhiệm|tổ\s+chức\s+thực\s+hiện|phân\s+công|triển\s+khai"
                              r"|(?:^|\W)công\s+tác\s", _I)
+# A plan's «II. NỘI DUNG», «2. Nội dung thực hiện» (not a budget's «Nội dung chi», nor a contract's
+# «NỘI DUNG CHÍNH HỢP ĐỒNG»).
+_CONTENTS_HEADING = _heading_opening(r"nội\s+dung(?!\s+(?:chi|và\s+mức\s+chi|chính|hợp\s+đồng))\b")
 # A unit's powers, not its duties: «Điều 4. Quyền hạn» (under «Chương II. NHIỆM VỤ VÀ QUYỀN HẠN»).
 _POWERS_HEADING = _heading_opening(r"quyền\s+hạn\b")
 
@@ -319,7 +322,7 @@ def _duties_section(section: str) -> bool:
     """Whether a section lists duties: one of its headings names them and its own is no list of powers."""
     headings = section.split(SECTION_SEPARATOR) if section else []
     return bool(headings) and not _POWERS_HEADING.match(headings[-1]) and any(
-        _DUTIES_HEADING.search(h) for h in headings)
+        _DUTIES_HEADING.search(h) or _CONTENTS_HEADING.match(h) for h in headings)
 
 
 _ANCHOR_WORDS = re.compile(r"(?:kể|tính)\s+từ\s", _I)
