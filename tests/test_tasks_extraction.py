@@ -147,6 +147,16 @@ def test_working_days_to_act_within_are_a_deadline_without_an_anchor() -> None:
     assert sentence_obligations("Thời gian giải quyết không quá 03 ngày làm việc.", ISSUED) == []
 
 
+def test_a_day_of_the_last_year_of_a_plan_is_neither_yearly_nor_this_year() -> None:
+    [task] = [o for o in sentence_obligations(
+        "+ Trước ngày 31 tháng 12 của năm cuối kỳ kế hoạch, Ủy ban nhân dân cấp tỉnh phải tổ chức xây dựng, phê duyệt "
+        "kế hoạch phát triển nhà ở cho kỳ tiếp theo.", ISSUED) if o.is_task]
+    assert (task.deadline.due, task.recurrence, task.lead) == (None, None, "Ủy ban nhân dân cấp tỉnh")
+    # «của năm» alone still comes back every year
+    [task] = [o for o in sentence_obligations("Sở Tài chính báo cáo trước ngày 30/6 của năm.", ISSUED) if o.is_task]
+    assert task.recurrence == "yearly"
+
+
 def test_relative_deadline_from_another_anchor_stays_undated() -> None:
     obligation = only("Trong thời hạn 15 ngày kể từ ngày nhận được hồ sơ hợp lệ, Sở Nội vụ thẩm định "
                       "và trình UBND tỉnh.", margin=3)
