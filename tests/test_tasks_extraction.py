@@ -446,6 +446,13 @@ def test_a_time_from_receiving_the_dossier_that_names_no_unit_is_a_processing_ti
     assert task.lead == "Sở Y tế"
 
 
+def test_a_decision_that_adopts_a_cited_text_is_no_task() -> None:
+    assert tasks_in("Thông qua Báo cáo tổng kết thi hành Luật Đất đai theo đề nghị của Bộ Nông nghiệp và Môi trường tại "
+                    "công văn số 512/BNNMT-QLĐĐ ngày 10 tháng 11 năm 2025.", "Điều 1. Nhiệm vụ trọng tâm") == []
+    # a unit told to approve a plan by a date has a task
+    assert tasks_in("Sở Tài chính phê duyệt kế hoạch lựa chọn nhà thầu trước ngày 30/12/2025.")
+
+
 # -- table rows read without their header ----------------------------------------------------
 
 def row_task(row: str):  # type: ignore[no-untyped-def]

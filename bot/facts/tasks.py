@@ -141,6 +141,8 @@ _CITATION_LINE = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
     r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"
     rf"|^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:bộ\s+)?luật\s+(?-i:[{UPPER}])[^,;:]{{0,120}}?\s(?:năm\s+\d{{4}}|số\s+[\w/]*\d[\w/]*)\W*$", _I)
+_ADOPTS = line_opening(r"(?:thông\s+qua|phê\s+duyệt|chấp\s+thuận|đồng\s+ý\s+(?:với\s+)?)\s*(?:báo\s+cáo|tờ\s+trình|đề\s+án|dự\s+án"
+                       r"|dự\s+thảo|chủ\s+trương|phương\s+án|kế\s+hoạch|danh\s+sách|nội\s+dung|quy\s+hoạch)\b")
 # A target for a year: «Đến năm 2030, 100% các khu vực … được xác định và quản lý hiệu quả.»
 _TARGET_YEAR = line_opening(r"đến\s+năm\s+\d{4}\s*,")
 # What a rule is, by where it is written: «Thành phần hồ sơ … thực hiện theo quy định tại Điều 3
@@ -380,8 +382,9 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
         return NotTask.RULE
-    # Its only dates are mentions (a cited document's): a line announcing a list is no task.
-    if is_mention(found) and sentence.rstrip(" *").endswith(":"):
+    # Its only dates are mentions (a cited document's): a line announcing a list is no task, nor a
+    # decision that adopts a text («Thông qua Báo cáo tiếp thu, giải trình … tại công văn số … ngày …»).
+    if is_mention(found) and (sentence.rstrip(" *").endswith(":") or (actor is None and _ADOPTS.match(sentence))):
         return NotTask.BACKGROUND
     return None
 
