@@ -425,6 +425,8 @@ def test_when_an_event_is_held_is_the_organisers_timetable() -> None:
                     "Chương III > Điều 9. Trách nhiệm của Sở Nội vụ") == []
     assert tasks_in("Hội nghị sơ kết được tổ chức trước ngày 20/12/2025 tại trụ sở Ủy ban nhân dân tỉnh.",
                     "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ") == []
+    assert tasks_in("Cục Thuế có kế hoạch nâng cấp hệ thống Quản lý thuế tập trung (TMS) từ 20h00 tối Thứ Sáu ngày 05/12/2025 "
+                    "đến 05h00 sáng Thứ Bảy ngày 06/12/2025.") == []
     # organising it is a task
     assert tasks_in("Tổ chức hội nghị sơ kết trước ngày 20/12/2025.", "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ")
 

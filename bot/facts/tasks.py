@@ -76,6 +76,8 @@ _SCHEDULE = line_opening(
 # chức vào ngày …» (the organisers' timetable, not anyone's task).
 _EVENT_HELD = line_opening(r"(?:lễ|hội\s+nghị|hội\s+thi|cuộc\s+thi|kỳ\s+thi|giải|hội\s+diễn|liên\s+hoan|ngày\s+hội"
                            r"|tuần\s+lễ|đại\s+hội|phiên\s+họp|cuộc\s+họp)\b[^;]{0,150}?\sđược\s+tổ\s+chức\b")
+# A notice of what its issuer plans: «Cục Thuế có kế hoạch nâng cấp hệ thống … từ 18h00 ngày 22/11/2025 đến …».
+_OWN_PLAN = line_opening(r"[^,;:]{0,80}?\scó\s+kế\s+hoạch\s+(?!(?:và|,))")
 # A procedure's processing time («d) Thời hạn giải quyết: Trong 10 (mười) ngày, kể từ ngày nhận đủ hồ
 # sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
 # after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
@@ -256,7 +258,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # («b) Tham mưu … ; dự toán kinh phí hằng năm …»)
     if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence):
         return NotTask.BUDGET
-    if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence):
+    if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence) or _OWN_PLAN.match(sentence):
         return NotTask.SCHEDULE
     if _PROCEDURE_CODE.search(sentence) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
