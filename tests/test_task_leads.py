@@ -168,3 +168,10 @@ def test_working_together_with_names_the_coordinating_units() -> None:
     [task] = tasks_in("+ Trong thời hạn tối đa 30 ngày, kể từ ngày ký, cơ quan quản lý nhà ở cấp tỉnh phối hợp cùng "
                       "đơn vị tư vấn (nếu có) hoàn thiện dự thảo kế hoạch.")
     assert task.coordinate == ("đơn vị tư vấn (nếu có)",)
+
+
+def test_a_heading_that_gives_a_unit_its_duties_names_that_unit() -> None:
+    [task] = tasks_in("Báo cáo định kỳ hằng quý về công tác giám sát trước Hội đồng quản lý.",
+                      "Chương III > Điều 9. Hội đồng quản lý Quỹ Phát triển đất > 3. Ban Kiểm soát có các nhiệm vụ và "
+                      "quyền hạn sau:")
+    assert task.lead == "Ban Kiểm soát"

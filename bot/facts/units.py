@@ -229,7 +229,8 @@ _HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục|Phụ\s+lục)\s+(?:
 _RESPONSIBILITY = re.compile(
     rf"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện)|,\s*quyền\s+hạn)?(?:\s+(?:của|giao)\s*|\s+(?=(?-i:{ORG_WORD})))"
     r"|^(?:quy\s+định\s+)?chức\s+năng,\s*nhiệm\s+vụ(?:,\s*|\s+và\s+)quyền\s+hạn(?:\s+và\s+cơ\s+cấu\s+tổ\s+chức)?\s+của\s+"
-    r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
+    r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$"  # the title may be cut short: "… có trách nhiệm tổ…"
+    r"|\s+có\s+(?:các\s+)?nhiệm\s+vụ\b.*$", _I)  # «3. Ban Kiểm soát có các nhiệm vụ và quyền hạn sau:»
 # «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
 # (a heading that addresses them, «1. Giao người đứng đầu các cơ quan …; Chủ tịch …», may list many)
 _UNIT_HEADING = re.compile(rf"^(?:(?:Đề\s+nghị|Giao)\s+(?P<addressed>{_ORG_WORD}[^:.]{{0,250}}?)|(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?))\s*[:.]?$", _I)
