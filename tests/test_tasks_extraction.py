@@ -443,6 +443,8 @@ def test_a_time_from_receiving_the_dossier_that_names_no_unit_is_a_processing_ti
     assert tasks_in("- Thời gian thực hiện: Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.") == []
     assert tasks_in("chuyển hồ sơ giấy đến cơ quan có thẩm quyền để giải quyết trong thời hạn không quá 01 ngày làm "
                     "việc kể từ khi tiếp nhận hồ sơ.") == []
+    assert tasks_in("Bộ phận tiếp nhận hồ sơ chuyển hồ sơ giấy đến Sở Xây dựng trong thời hạn không quá 01 ngày làm việc "
+                    "kể từ khi tiếp nhận hồ sơ.") == []
     # the same time given to a named unit is its task
     [task] = tasks_in("Sở Y tế ký duyệt đơn hàng trong thời hạn 30 ngày kể từ ngày nhận đủ hồ sơ hợp lệ.")
     assert task.lead == "Sở Y tế"

@@ -297,8 +297,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.RULE
     # A time counted from receiving a dossier in a line that names no unit is a procedure's processing
     # time («Thời gian thực hiện: Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.»,
-    # «… chuyển hồ sơ giấy đến cơ quan có thẩm quyền … kể từ khi tiếp nhận hồ sơ.»): a rule.
-    if actor is None and _DOSSIER_ANCHOR.search(found.deadline.anchor or ""):
+    # «… chuyển hồ sơ giấy đến cơ quan có thẩm quyền … kể từ khi tiếp nhận hồ sơ.»), or one whose subject
+    # is the party receiving it («đơn vị tiếp nhận hồ sơ chuyển ngay …»): a rule.
+    if (actor is None or _RECEIVER_FIRST.match(clause)) and _DOSSIER_ANCHOR.search(found.deadline.anchor or ""):
         return NotTask.RULE
     # A looser time phrase («hằng năm», «định kỳ», a cited date) in a line that names no one is a
     # task only where the section lists things to do («III. NHIỆM VỤ VÀ GIẢI PHÁP», «Trách nhiệm
@@ -309,6 +310,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     return None
 
 
+_RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)
 _DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
 
 
