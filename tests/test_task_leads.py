@@ -175,3 +175,17 @@ def test_a_heading_that_gives_a_unit_its_duties_names_that_unit() -> None:
                       "Chương III > Điều 9. Hội đồng quản lý Quỹ Phát triển đất > 3. Ban Kiểm soát có các nhiệm vụ và "
                       "quyền hạn sau:")
     assert task.lead == "Ban Kiểm soát"
+
+
+def test_a_footnote_mark_an_aside_after_a_comma_and_more_verbs_do_not_hide_or_lengthen_the_lead() -> None:
+    [task] = tasks_in("a) [3] Trung tâm Hành động bom mìn quốc gia Việt Nam (VNMAC) chịu trách nhiệm lập kế hoạch, trình "
+                      "Bộ Quốc phòng trước ngày 15/12/2025.")
+    assert task.lead == "Trung tâm Hành động bom mìn quốc gia Việt Nam"
+    [task] = tasks_in("Bước 1: Ủy ban nhân dân các xã, phường, (sau đây gọi chung là Ủy ban nhân dân cấp xã) tổ chức rà "
+                      "soát số liệu trong thời hạn 10 ngày làm việc kể từ ngày nhận được văn bản.")
+    assert task.lead == "Ủy ban nhân dân các xã, phường"
+    [task] = tasks_in("Trong vòng 07 ngày làm việc kể từ ngày nhận được ý kiến thẩm định, Cục Tài chính hoàn chỉnh hồ sơ.")
+    assert task.lead == "Cục Tài chính"
+    [task] = tasks_in("- Trong thời hạn 10 ngày kể từ ngày nhận được hồ sơ, Giám đốc Sở Tư pháp giúp Chủ tịch Ủy ban nhân "
+                      "dân tỉnh cấp thẻ.")
+    assert task.lead == "Giám đốc Sở Tư pháp"

@@ -48,7 +48,7 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
                     r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết"
                     # taking in comments and answering them; acting as the focal point
-                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối")
+                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối|hoàn\s+chỉnh|giúp")
 # Words that open a predicate and never a unit's name: modals and the adverbs of a directive
 # («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
 # A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
@@ -78,11 +78,11 @@ _OPENING_CHARS = 300
 # A line that opens with its rhythm and then its verb of reporting: the units that follow receive it.
 _PERIODIC_REPORT = re.compile(r"^\W*(?:định\s+kỳ|hằng|hàng)(?:\s+(?:hoặc|và|đột\s+xuất|hằng|hàng|mỗi|năm|quý|tháng|tuần"
                               r"|\d{1,2}|,))*\s+(?-i:báo\s+cáo|gửi|trình)\s", _I)
-# Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
-_LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
+# Item markers the list markers leave: «(ii)», «(3)», «Bước 1:», a footnote's «[2]».
+_LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|\[\d{1,3}\]|Bước\s+\d{1,2}\s*[:.])\s*", _I)
 # An aside inside a unit's name: «(sau đây viết tắt là Ủy ban nhân dân cấp xã)», «(quy định tại Phụ
 # lục I kèm theo Quyết định này)».
-_ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
+_ASIDE = re.compile(r",?\s*\([^()]{0,160}\)")  # with the comma before it: «các xã, phường, (sau đây …) tổ chức …»
 # A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
 # A step's or an item's short title before the one who acts: «Lập phương án giá: Cơ quan được giao …».
