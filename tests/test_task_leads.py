@@ -189,3 +189,12 @@ def test_a_footnote_mark_an_aside_after_a_comma_and_more_verbs_do_not_hide_or_le
     [task] = tasks_in("- Trong thời hạn 10 ngày kể từ ngày nhận được hồ sơ, Giám đốc Sở Tư pháp giúp Chủ tịch Ủy ban nhân "
                       "dân tỉnh cấp thẻ.")
     assert task.lead == "Giám đốc Sở Tư pháp"
+
+
+def test_a_body_named_by_its_work_keeps_that_work_in_its_name() -> None:
+    [task] = tasks_in("Trong thời hạn 20 ngày kể từ ngày nhận được hồ sơ, Hội đồng thẩm định cấp tỉnh tiến hành thẩm định "
+                      "và gửi kết quả.")
+    assert task.lead == "Hội đồng thẩm định cấp tỉnh"
+    [task] = tasks_in("Trong thời hạn 03 ngày làm việc kể từ ngày nhận được ý kiến của Hội đồng, cơ quan tham mưu, quản lý "
+                      "nhà nước về di sản văn hóa ở trung ương tổng hợp ý kiến, báo cáo Bộ trưởng.")
+    assert task.lead == "cơ quan tham mưu, quản lý nhà nước về di sản văn hóa ở trung ương"

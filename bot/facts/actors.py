@@ -34,6 +34,9 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
 # cấp trên …"; "trình" after "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
 _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
                     .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
+                    # a body named by its work: «Hội đồng thẩm định cấp chuyên ngành», «cơ quan tham mưu, quản lý …»
+                    .replace(r"|thẩm\s+định", r"|(?<!hội\sđồng\s)(?<!cơ\squan\s)thẩm\s+định")
+                    .replace(r"|tham\s+mưu", r"|(?<!cơ\squan\s)tham\s+mưu")
                     # «Ban Quản lý dự án đầu tư xây dựng tỉnh» is one unit's name
                     .replace(r"|xây\s+dựng", r"|(?<!đầu\stư\s)xây\s+dựng")
                     # the one who assigns, before the one assigned: «Chủ tịch UBND tỉnh giao Sở Xây dựng chủ trì …»
