@@ -129,3 +129,72 @@ def test_a_heading_of_the_duties_given_to_a_unit_names_it() -> None:
     [task] = tasks_in("a) Xây dựng phương án cung cấp điện, hoàn thành trước ngày 31/12/2025.",
                       "PHỤ LỤC II > Nhiệm vụ giao Tổng Giám đốc Tập đoàn Điện lực Việt Nam (EVN) chỉ đạo")
     assert task.lead == "Tổng Giám đốc Tập đoàn Điện lực Việt Nam"
+
+
+def test_a_time_between_two_units_leaves_the_lead_to_the_second() -> None:
+    [task] = tasks_in("- Trên cơ sở kết quả thẩm định của Ủy ban nhân dân các xã, trong 10 ngày làm việc, Sở Công "
+                      "Thương chủ trì, phối hợp với Sở Tài chính trình phê duyệt kinh phí.")
+    assert (task.lead, task.coordinate) == ("Sở Công Thương", ("Sở Tài chính",))
+    # units a comma lists still lead together
+    [task] = tasks_in("Sở Y tế, Sở Tài chính chủ trì, phối hợp với các cơ quan liên quan hoàn thành trước ngày "
+                      "30/12/2025.")
+    assert task.lead == "Sở Y tế, Sở Tài chính"
+
+
+def test_whom_a_periodic_report_goes_to_does_not_lead_it() -> None:
+    [task] = tasks_in("Định kỳ hằng năm báo cáo Ủy ban nhân dân tỉnh, Bộ Công Thương về kết quả kiểm tra an toàn "
+                      "điện trên địa bàn.", "Chương III > Điều 9. Trách nhiệm của Sở Công Thương")
+    assert task.lead == "Sở Công Thương"
+
+
+def test_a_line_that_goes_on_after_a_semicolon_keeps_the_unit_of_the_line_above() -> None:
+    body = ("Điều 22. Điều khoản thi hành\n"
+            "1. Sở Tài chính làm đầu mối, tham mưu Ủy ban nhân dân tỉnh tổ chức thực hiện Quy định này;\n"
+            "hằng năm tổng hợp kết quả thực hiện, báo cáo Ủy ban nhân dân tỉnh trước ngày 31 tháng 01 của năm tiếp theo.\n"
+            "2. Các sở, ban, ngành trong phạm vi chức năng, nhiệm vụ được giao tổ chức thực hiện Quy định này.")
+    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    assert [(t.lead, t.recurrence) for t in tasks] == [("Sở Tài chính", "yearly")]
+
+
+def test_taking_in_comments_ends_the_units_name() -> None:
+    [task] = tasks_in("+ Cơ quan quản lý nhà ở tiếp thu, giải trình, hoàn thiện Đề án trong thời hạn 15 ngày để trình "
+                      "cơ quan đại diện chủ sở hữu xem xét.")
+    assert task.lead == "Cơ quan quản lý nhà ở"
+
+
+def test_working_together_with_names_the_coordinating_units() -> None:
+    [task] = tasks_in("Sở Xây dựng phối hợp cùng với Sở Tài chính, Công an tỉnh rà soát hồ sơ trước ngày 15/12/2025.")
+    assert (task.lead, task.coordinate) == ("Sở Xây dựng", ("Sở Tài chính", "Công an tỉnh"))
+    [task] = tasks_in("+ Trong thời hạn tối đa 30 ngày, kể từ ngày ký, cơ quan quản lý nhà ở cấp tỉnh phối hợp cùng "
+                      "đơn vị tư vấn (nếu có) hoàn thiện dự thảo kế hoạch.")
+    assert task.coordinate == ("đơn vị tư vấn (nếu có)",)
+
+
+def test_a_heading_that_gives_a_unit_its_duties_names_that_unit() -> None:
+    [task] = tasks_in("Báo cáo định kỳ hằng quý về công tác giám sát trước Hội đồng quản lý.",
+                      "Chương III > Điều 9. Hội đồng quản lý Quỹ Phát triển đất > 3. Ban Kiểm soát có các nhiệm vụ và "
+                      "quyền hạn sau:")
+    assert task.lead == "Ban Kiểm soát"
+
+
+def test_a_footnote_mark_an_aside_after_a_comma_and_more_verbs_do_not_hide_or_lengthen_the_lead() -> None:
+    [task] = tasks_in("a) [3] Trung tâm Hành động bom mìn quốc gia Việt Nam (VNMAC) chịu trách nhiệm lập kế hoạch, trình "
+                      "Bộ Quốc phòng trước ngày 15/12/2025.")
+    assert task.lead == "Trung tâm Hành động bom mìn quốc gia Việt Nam"
+    [task] = tasks_in("Bước 1: Ủy ban nhân dân các xã, phường, (sau đây gọi chung là Ủy ban nhân dân cấp xã) tổ chức rà "
+                      "soát số liệu trong thời hạn 10 ngày làm việc kể từ ngày nhận được văn bản.")
+    assert task.lead == "Ủy ban nhân dân các xã, phường"
+    [task] = tasks_in("Trong vòng 07 ngày làm việc kể từ ngày nhận được ý kiến thẩm định, Cục Tài chính hoàn chỉnh hồ sơ.")
+    assert task.lead == "Cục Tài chính"
+    [task] = tasks_in("- Trong thời hạn 10 ngày kể từ ngày nhận được hồ sơ, Giám đốc Sở Tư pháp giúp Chủ tịch Ủy ban nhân "
+                      "dân tỉnh cấp thẻ.")
+    assert task.lead == "Giám đốc Sở Tư pháp"
+
+
+def test_a_body_named_by_its_work_keeps_that_work_in_its_name() -> None:
+    [task] = tasks_in("Trong thời hạn 20 ngày kể từ ngày nhận được hồ sơ, Hội đồng thẩm định cấp tỉnh tiến hành thẩm định "
+                      "và gửi kết quả.")
+    assert task.lead == "Hội đồng thẩm định cấp tỉnh"
+    [task] = tasks_in("Trong thời hạn 03 ngày làm việc kể từ ngày nhận được ý kiến của Hội đồng, cơ quan tham mưu, quản lý "
+                      "nhà nước về di sản văn hóa ở trung ương tổng hợp ý kiến, báo cáo Bộ trưởng.")
+    assert task.lead == "cơ quan tham mưu, quản lý nhà nước về di sản văn hóa ở trung ương"

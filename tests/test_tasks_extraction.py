@@ -137,6 +137,26 @@ def test_relative_deadline_from_receipt_adds_the_delivery_margin() -> None:
     assert only(sentence).deadline.due is None  # no margin given: undated, as before
 
 
+def test_working_days_to_act_within_are_a_deadline_without_an_anchor() -> None:
+    # «trong 05 ngày làm việc» counts no event's length: it is the time a step is due within
+    [task] = [o for o in sentence_obligations(
+        "- Căn cứ danh sách được phê duyệt, trong 05 ngày làm việc, Sở Tài chính trình Ủy ban nhân dân tỉnh "
+        "phân bổ kinh phí;", ISSUED) if o.is_task]
+    assert (task.deadline.kind, task.deadline.offset_days, task.lead) == (DeadlineKind.RELATIVE, 5, "Sở Tài chính")
+    # a processing time alone, «không quá 03 ngày làm việc», is none
+    assert sentence_obligations("Thời gian giải quyết không quá 03 ngày làm việc.", ISSUED) == []
+
+
+def test_a_day_of_the_last_year_of_a_plan_is_neither_yearly_nor_this_year() -> None:
+    [task] = [o for o in sentence_obligations(
+        "+ Trước ngày 31 tháng 12 của năm cuối kỳ kế hoạch, Ủy ban nhân dân cấp tỉnh phải tổ chức xây dựng, phê duyệt "
+        "kế hoạch phát triển nhà ở cho kỳ tiếp theo.", ISSUED) if o.is_task]
+    assert (task.deadline.due, task.recurrence, task.lead) == (None, None, "Ủy ban nhân dân cấp tỉnh")
+    # «của năm» alone still comes back every year
+    [task] = [o for o in sentence_obligations("Sở Tài chính báo cáo trước ngày 30/6 của năm.", ISSUED) if o.is_task]
+    assert task.recurrence == "yearly"
+
+
 def test_relative_deadline_from_another_anchor_stays_undated() -> None:
     obligation = only("Trong thời hạn 15 ngày kể từ ngày nhận được hồ sơ hợp lệ, Sở Nội vụ thẩm định "
                       "và trình UBND tỉnh.", margin=3)
@@ -323,10 +343,118 @@ def test_lines_under_targets_or_general_provisions_are_no_tasks() -> None:
                     "Thành phố có trách nhiệm:")
 
 
+def test_a_time_phrase_in_a_line_that_names_no_one_is_a_task_only_among_duties() -> None:
+    # how a fund, a market or a contract runs: no one is told to do anything
+    assert tasks_in("Danh mục dự án được hỗ trợ hằng năm do Hội đồng Quản lý Quỹ xem xét, quyết định.",
+                    "Chương IV. NGUỒN VỐN VÀ HOẠT ĐỘNG > Điều 16. Cho vay") == []
+    assert tasks_in("Hàng tháng, bên thuê có nghĩa vụ thanh toán tiền thuê theo hợp đồng.",
+                    "PHỤ LỤC III. NỘI DUNG CHÍNH HỢP ĐỒNG > Điều 4. Thanh toán") == []
+    # a power is no duty, though its chapter lists both
+    assert tasks_in("3. Thanh tra định kỳ và đột xuất việc sử dụng vốn vay của các dự án.",
+                    "Chương II. NHIỆM VỤ VÀ QUYỀN HẠN > Điều 5. Quyền hạn") == []
+    # among the tasks of a plan the same kind of line is one, for the plan's own executor
+    assert tasks_in("- Tổng hợp tình hình, báo cáo nhanh hằng ngày gửi Ban Chỉ huy trong mùa mưa bão.",
+                    "IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI > 5. Công tác thông tin, báo cáo")
+    assert tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.",
+                    "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin")
+    # a plan's contents are things to do too; a contract's contents and a budget's are not
+    assert tasks_in("- Cập nhật kết quả quan trắc vào cơ sở dữ liệu hằng quý.", "II. NỘI DUNG KẾ HOẠCH > 2. Quan trắc")
+    assert tasks_in("Hàng tháng, bên mua thanh toán cho bên bán các khoản tiền theo Phụ lục.",
+                    "PHỤ LỤC III. NỘI DUNG CHÍNH HỢP ĐỒNG > Điều 3. Thanh toán") == []
+
+
+def test_a_step_that_opens_with_its_time_limit_and_names_a_role_is_a_rule() -> None:
+    assert tasks_in("Trong thời hạn 05 ngày làm việc, kể từ ngày kết thúc phiên họp, người chủ trì phiên họp gửi "
+                    "biên bản đến cấp có thẩm quyền.", "Điều 9. Tổ chức phiên họp") == []
+    # a body named by the heading above does not make the role's step its task
+    assert tasks_in("Chậm nhất là 10 ngày kể từ khi nhận được biên bản, cấp có thẩm quyền quyết định thành lập "
+                    "Hội đồng.", "Chương III > Điều 20. Hội đồng kỷ luật viên chức") == []
+    assert tasks_in("Trong thời hạn 60 ngày kể từ ngày nhận được quyết định, công chức phải nộp trả chi phí.") == []
+    # a party named by what it receives is a role too, even when the line is read with it as the subject
+    assert tasks_in("Trong thời hạn 24 giờ tính từ thời điểm nhận được tiền phí, cơ quan, tổ chức nhận tiền phải "
+                    "chuyển toàn bộ tiền phí thu được vào tài khoản chuyên thu.") == []
+    # a named unit's step is its task
+    [task] = tasks_in("Trong thời hạn 05 ngày làm việc, kể từ ngày nhận đủ hồ sơ, Sở Tư pháp thẩm định, trình "
+                      "Chủ tịch Ủy ban nhân dân tỉnh.")
+    assert task.lead == "Sở Tư pháp"
+
+
+def test_the_duties_of_individuals_are_rules_but_a_units_staff_work_for_it() -> None:
+    assert tasks_in("Hằng năm, hoàn thành chương trình bồi dưỡng theo yêu cầu vị trí việc làm.",
+                    "Chương I > Điều 4. Trách nhiệm của công chức khi tham gia bồi dưỡng") == []
+    assert tasks_in("Công chức của Sở Tài chính tiếp nhận hồ sơ, chuyển hồ sơ đến phòng chuyên môn trong thời "
+                    "hạn 01 ngày làm việc.")
+
+
+def test_a_catalogue_row_with_the_procedures_code_after_its_name_gives_a_processing_time() -> None:
+    row = ("4 | Cấp lại giấy phép hành nghề khoan nước dưới đất (1.004253) | Trong thời hạn 08 ngày làm việc, kể từ "
+           "ngày nhận đủ hồ sơ. | Trung tâm Phục vụ hành chính công tỉnh | Không")
+    assert tasks_in(row, "PHỤ LỤC") == []
+
+
 def test_duties_of_the_general_public_are_rules() -> None:
     assert tasks_in("1. Có trách nhiệm thực hiện đầy đủ các quy định về bảo vệ công trình điện lực tại Nghị "
                     "định số 62/2025/NĐ-CP ngày 04/3/2025 của Chính phủ.",
                     "Chương II > Điều 7. Trách nhiệm của các tổ chức, cá nhân khác") == []
+
+
+def test_the_items_under_the_duties_of_the_public_are_rules() -> None:
+    body = ("Điều 14. Quản lý chất thải rắn sinh hoạt nơi công cộng\n"
+            "1. Tổ chức, cá nhân quản lý khu vực công cộng có trách nhiệm sau:\n"
+            "a) Lắp đặt đầy đủ thiết bị để phân loại chất thải rắn sinh hoạt.\n"
+            "b) Bố trí nhân lực để kiểm tra, giám sát; định kỳ 01 tháng 01 lần tổ chức ra quân vệ sinh môi trường.\n"
+            "2. Ủy ban nhân dân cấp xã có trách nhiệm sau:\n"
+            "a) Định kỳ 01 tháng 01 lần kiểm tra việc thu gom chất thải tại các khu vực công cộng.")
+    tasks = [o for o in facts(body) if o.is_task]
+    assert [t.lead for t in tasks] == ["Ủy ban nhân dân cấp xã"]
+
+
+def test_a_subject_that_is_allowed_or_entitled_is_given_no_task() -> None:
+    assert tasks_in("b) Hằng năm, Quỹ Phát triển đất được trích lập quỹ dự phòng rủi ro theo quy định.",
+                    "Chương IV > Điều 15. Trích lập quỹ") == []
+    assert tasks_in("Trong thời hạn 30 ngày kể từ ngày có quyết định, doanh nghiệp được hưởng ưu đãi thực hiện "
+                    "thủ tục theo quy định.") == []
+    # a unit named by what it was assigned, or by who assigned it, is given the task
+    assert tasks_in("Trong thời hạn 10 ngày kể từ ngày nhận đủ hồ sơ, cơ quan được Ủy ban nhân dân tỉnh giao quản lý "
+                    "phải có văn bản trả lời.")
+    assert tasks_in("Cơ quan được giao thẩm định có trách nhiệm gửi kết quả trước ngày 15/12/2025.")
+
+
+def test_when_an_event_is_held_is_the_organisers_timetable() -> None:
+    assert tasks_in("Lễ tuyên dương được tổ chức vào dịp kỷ niệm Ngày thành lập tỉnh hằng năm.",
+                    "Chương III > Điều 9. Trách nhiệm của Sở Nội vụ") == []
+    assert tasks_in("Hội nghị sơ kết được tổ chức trước ngày 20/12/2025 tại trụ sở Ủy ban nhân dân tỉnh.",
+                    "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ") == []
+    assert tasks_in("Cục Thuế có kế hoạch nâng cấp hệ thống Quản lý thuế tập trung (TMS) từ 20h00 tối Thứ Sáu ngày 05/12/2025 "
+                    "đến 05h00 sáng Thứ Bảy ngày 06/12/2025.") == []
+    # organising it is a task
+    assert tasks_in("Tổ chức hội nghị sơ kết trước ngày 20/12/2025.", "IV. TỔ CHỨC THỰC HIỆN > 1. Sở Nội vụ")
+
+
+def test_what_an_item_encourages_its_people_to_do_is_no_task() -> None:
+    body = ("Điều 15. Quản lý chất thải nhựa trong trường học\n"
+            "đ) Các trường học tuyên truyền, khuyến khích giáo viên, học sinh:\n"
+            "- Hằng năm vào đầu năm học thực hiện bọc sách vở bằng giấy không làm từ nhựa.\n"
+            "- Định kỳ hằng tháng tham gia thu gom chất thải có khả năng tái chế.")
+    assert [o for o in facts(body) if o.is_task] == []
+
+
+def test_a_time_from_receiving_the_dossier_that_names_no_unit_is_a_processing_time() -> None:
+    assert tasks_in("- Thời gian thực hiện: Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.") == []
+    assert tasks_in("chuyển hồ sơ giấy đến cơ quan có thẩm quyền để giải quyết trong thời hạn không quá 01 ngày làm "
+                    "việc kể từ khi tiếp nhận hồ sơ.") == []
+    assert tasks_in("Bộ phận tiếp nhận hồ sơ chuyển hồ sơ giấy đến Sở Xây dựng trong thời hạn không quá 01 ngày làm việc "
+                    "kể từ khi tiếp nhận hồ sơ.") == []
+    # the same time given to a named unit is its task
+    [task] = tasks_in("Sở Y tế ký duyệt đơn hàng trong thời hạn 30 ngày kể từ ngày nhận đủ hồ sơ hợp lệ.")
+    assert task.lead == "Sở Y tế"
+
+
+def test_a_decision_that_adopts_a_cited_text_is_no_task() -> None:
+    assert tasks_in("Thông qua Báo cáo tổng kết thi hành Luật Đất đai theo đề nghị của Bộ Nông nghiệp và Môi trường tại "
+                    "công văn số 512/BNNMT-QLĐĐ ngày 10 tháng 11 năm 2025.", "Điều 1. Nhiệm vụ trọng tâm") == []
+    # a unit told to approve a plan by a date has a task
+    assert tasks_in("Sở Tài chính phê duyệt kế hoạch lựa chọn nhà thầu trước ngày 30/12/2025.")
 
 
 # -- table rows read without their header ----------------------------------------------------

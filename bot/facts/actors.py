@@ -34,6 +34,9 @@ _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợ
 # cấp trên …"; "trình" after "công" is a work: "Các đơn vị quản lý vận hành công trình điện lực".
 _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?!\s+(?:có\s+liên\s+quan|liên\s+quan|chính\s+trị|,|và))")
                     .replace(r"|lập", r"|(?<!công\s)lập").replace(r"|trình|", r"|(?<!công\s)trình|")
+                    # a body named by its work: «Hội đồng thẩm định cấp chuyên ngành», «cơ quan tham mưu, quản lý …»
+                    .replace(r"|thẩm\s+định", r"|(?<!hội\sđồng\s)(?<!cơ\squan\s)thẩm\s+định")
+                    .replace(r"|tham\s+mưu", r"|(?<!cơ\squan\s)tham\s+mưu")
                     # «Ban Quản lý dự án đầu tư xây dựng tỉnh» is one unit's name
                     .replace(r"|xây\s+dựng", r"|(?<!đầu\stư\s)xây\s+dựng")
                     # the one who assigns, before the one assigned: «Chủ tịch UBND tỉnh giao Sở Xây dựng chủ trì …»
@@ -46,7 +49,9 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # procedure steps: «Sở Y tế trả cơ sở Phiếu …», «UBND cấp tỉnh cấp phép …» («cấp» of a
                     # level, «UBND cấp xã», stays in the name), «Sở Xây dựng phân công cán bộ …»
                     # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
-                    r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết")
+                    r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết"
+                    # taking in comments and answering them; acting as the focal point
+                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối|hoàn\s+chỉnh|giúp")
 # Words that open a predicate and never a unit's name: modals and the adverbs of a directive
 # («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
 # A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
@@ -73,11 +78,14 @@ _NAMES = re.compile(rf"\s*(?P<names>[{UPPER}][^:;.()]{{0,300}}?)\s+(?:theo\s+ch�
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
                       r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
 _OPENING_CHARS = 300
-# Item markers the list markers leave: «(ii)», «(3)», «Bước 1:».
-_LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|Bước\s+\d{1,2}\s*[:.])\s*", _I)
+# A line that opens with its rhythm and then its verb of reporting: the units that follow receive it.
+_PERIODIC_REPORT = re.compile(r"^\W*(?:định\s+kỳ|hằng|hàng)(?:\s+(?:hoặc|và|đột\s+xuất|hằng|hàng|mỗi|năm|quý|tháng|tuần"
+                              r"|\d{1,2}|,))*\s+(?-i:báo\s+cáo|gửi|trình)\s", _I)
+# Item markers the list markers leave: «(ii)», «(3)», «Bước 1:», a footnote's «[2]».
+_LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|\[\d{1,3}\]|Bước\s+\d{1,2}\s*[:.])\s*", _I)
 # An aside inside a unit's name: «(sau đây viết tắt là Ủy ban nhân dân cấp xã)», «(quy định tại Phụ
 # lục I kèm theo Quyết định này)».
-_ASIDE = re.compile(r"\s*\([^()]{0,160}\)")
+_ASIDE = re.compile(r",?\s*\([^()]{0,160}\)")  # with the comma before it: «các xã, phường, (sau đây …) tổ chức …»
 # A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
 # A step's or an item's short title before the one who acts: «Lập phương án giá: Cơ quan được giao …».
@@ -149,6 +157,10 @@ def actor_of(text: str, openings: bool = True) -> str | None:
     asked = _purpose_addressee(text) or _addressee(text)
     if asked:
         return asked
+    if _PERIODIC_REPORT.match(text):
+        # «Định kỳ hoặc đột xuất báo cáo Ủy ban nhân dân tỉnh, Bộ …, Ban …»: the units after the verb
+        # are whom the report goes to; the line names no one who reports
+        return None
     if _OPENING.match(text):
         # after a comma, a colon or «thì» («Trường hợp …, … thì cơ quan có thẩm quyền …»), or at a
         # capitalised unit word ("Trong thời hạn 05 ngày làm việc Ủy ban …")
@@ -297,6 +309,10 @@ def parent_item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     return None
 
 
+# An item that announces the duties of the public, which no unit word starts: «1. Tổ chức, cá nhân quản lý
+# khu vực công cộng có trách nhiệm sau:», «2. Hộ gia đình, cá nhân:».
+_PUBLIC_DUTIES = re.compile(r"^(?P<actor>(?:các\s+)?(?:(?:cơ\s+quan|tổ\s+chức|hộ\s+gia\s+đình)(?:,\s*|\s+và\s+))+cá\s+nhân\b"
+                            r"[^:;.]{0,100}?)\s*(?:(?:có|chịu)\s+trách\s+nhiệm\b[^:;.]{0,20})?:", _I)
 _BULLETS = ("-", "+", "•", "*", "–", "—")
 _GENERIC_HEAD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|tổ\s+chức))*$", _I)
 
@@ -327,6 +343,9 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
             heading = unit_heading(para.text)
             if heading:
                 return heading
+            public = _PUBLIC_DUTIES.match(line)
+            if public:  # their duties are rules (`bot.facts.tasks`), no unit's tasks
+                return public.group("actor")
         if SECTION_SEPARATOR not in section and list_marker(para.text) == "roman":
             break
     return None

@@ -56,8 +56,11 @@ _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/\s*|năm\s+)(?P<y>\d{4})(?!\
 _QUARTER = re.compile(r"quý\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:/\s*|năm\s+)(?P<y>\d{4})(?!\d)", _I)
 # After a year-less date: it comes back every year.
 _YEARLY_SUFFIX = re.compile(
-    r"\s*\)?\s*,?\s*(?:(?:hằng|hàng|mỗi)\s+năm|(?:của\s+)?năm\s+(?:trước|sau|tiếp\s+theo|cuối|kế\s+hoạch"
+    r"\s*\)?\s*,?\s*(?:(?:hằng|hàng|mỗi)\s+năm|(?:của\s+)?năm\s+(?:trước|sau|tiếp\s+theo|kế\s+hoạch"
     r"|báo\s+cáo)|của\s+năm\b)", _I)
+# The first or last year of a plan's or programme's period: «trước ngày 31 tháng 12 của năm cuối kỳ kế
+# hoạch» falls once in that year, which the text does not name.
+_PLAN_YEAR_SUFFIX = re.compile(r"\s*,?\s*(?:của\s+)?năm\s+(?:cuối|đầu)\b", _I)
 # A day with a monthly or quarterly period: "ngày 20 hằng tháng", "ngày 20 của tháng cuối quý".
 _DAY_MONTHLY = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+(?:của\s+)?(?:(?:hằng|hàng|mỗi)\s+tháng|tháng\s+(?:hằng|hàng))", _I)
 _DAY_QUARTERLY = re.compile(
@@ -243,6 +246,9 @@ def _date_deadline(text: str, match: re.Match[str], start: int, end: int, issued
             DeadlineKind.ABSOLUTE, "", due=date(year, month, day), day=day, month=month))
     if not _valid(2024, month, day):  # 2024 is a leap year: 29/2 stays valid
         return None
+    plan_year = _PLAN_YEAR_SUFFIX.match(text, match.end(), end)
+    if plan_year:  # the day of a year the text does not name: no date to give, nor every year
+        return _found(text, cue_start, plan_year.end(), Deadline(DeadlineKind.ABSOLUTE, "", day=day, month=month))
     suffix = _YEARLY_SUFFIX.match(text, match.end(), end)
     if suffix or yearly:
         stop = suffix.end() if suffix else match.end()
@@ -342,8 +348,11 @@ def _relatives(text: str, start: int, end: int, issued: date | None,
     out: list[FoundDeadline] = []
     for match in _RELATIVE.finditer(text, start, end):
         anchor = (match.group("anchor") or "").strip()
-        if not anchor and not _OPEN_CUE.match(match.group("cue")):
-            continue  # "không quá 03 ngày làm việc" alone is a processing time, not a deadline
+        if not anchor and not _OPEN_CUE.match(match.group("cue")) and not (
+                match.group("work") and match.group("cue").lower() == "trong"):
+            # "không quá 03 ngày làm việc" alone is a processing time, not a deadline; "trong 05 ngày
+            # làm việc" is a time to act within (working days count no event's length)
+            continue
         if _EFFECT.search(text[start:match.start()]):
             continue  # "có hiệu lực sau 10 ngày kể từ ngày ký"
         offset = math.ceil(float(match.group("n").replace(",", ".")))  # half a day is due within the day

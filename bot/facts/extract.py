@@ -137,7 +137,25 @@ def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> s
     """The unit the context gives a sentence that names none: for a later sentence of a
     paragraph, the unit its first sentence names; else the unit of the enclosing item
     (`bot.facts.actors.item_actor`)."""
-    return (actor_of(paragraphs[index].text) if number else None) or item_actor(paragraphs, index)
+    return ((actor_of(paragraphs[index].text) if number else None) or _continued_actor(paragraphs, index)
+            or item_actor(paragraphs, index))
+
+
+_CONTINUES = (";", ",")
+
+
+def _continued_actor(paragraphs: list[Paragraph], index: int) -> str | None:
+    """A line that goes on, in lower case, from a line of the same item ending in a semicolon is
+    that line's next clause, and its unit is the one that line names: «1. Sở Nông nghiệp và Môi
+    trường làm đầu mối, tham mưu …;» / «hằng năm tổng hợp kết quả …, báo cáo … trước ngày …»."""
+    for j in range(index, 0, -1):
+        line, above = paragraphs[j], paragraphs[j - 1]
+        if not line.text[:1].islower() or above.section != line.section or not above.text.rstrip(" *").endswith(_CONTINUES):
+            return None
+        actor = actor_of(above.text)
+        if actor:
+            return actor
+    return None
 
 
 # A document about one unit, by its title: the charter of its duties («QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ,

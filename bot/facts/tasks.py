@@ -72,6 +72,12 @@ _RULE_SUBJECT = line_opening(
 _SCHEDULE = line_opening(
     r"(?:thời\s+gian|lịch|dự\s+kiến)\s+(?:tổ\s+chức|kiểm\s+tra|đánh\s+giá|khảo\s+sát"
     r"|giám\s+sát|diễn\s+ra|khai\s+mạc|thi|chấm|xét|họp|làm\s+việc)")
+# When an event is held: «Lễ trao tặng … được tổ chức gắn với các ngày lễ lớn … hằng năm», «Hội nghị được tổ
+# chức vào ngày …» (the organisers' timetable, not anyone's task).
+_EVENT_HELD = line_opening(r"(?:lễ|hội\s+nghị|hội\s+thi|cuộc\s+thi|kỳ\s+thi|giải|hội\s+diễn|liên\s+hoan|ngày\s+hội"
+                           r"|tuần\s+lễ|đại\s+hội|phiên\s+họp|cuộc\s+họp)\b[^;]{0,150}?\sđược\s+tổ\s+chức\b")
+# A notice of what its issuer plans: «Cục Thuế có kế hoạch nâng cấp hệ thống … từ 18h00 ngày 22/11/2025 đến …».
+_OWN_PLAN = line_opening(r"[^,;:]{0,80}?\scó\s+kế\s+hoạch\s+(?!(?:và|,))")
 # A procedure's processing time («d) Thời hạn giải quyết: Trong 10 (mười) ngày, kể từ ngày nhận đủ hồ
 # sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
 # after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
@@ -79,7 +85,9 @@ _PROCESSING_TIME = line_opening(r"thời\s+(?:hạn|gian)\s+(?:giải\s+quyết|
 _NAMED_AFTER_TIME = re.compile(rf",\s+(?-i:[{UPPER}])")
 # A row of a catalogue of administrative procedures carries the procedure's code («| 1.014391 |»,
 # «| 2.000894.000.00.00.H48 |»): its times are processing times, rules of the procedure.
-_PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b")
+# The code may also follow the procedure's name in brackets: «| Cấp giấy phép hành nghề khoan nước dưới đất
+# (1.004122) | Trong thời hạn 22 ngày làm việc, kể từ ngày nhận đủ hồ sơ. |».
+_PROCEDURE_CODE = re.compile(r"(?:^|\|)\s*\d\.\d{6}\b|\(\s*\d\.\d{6}(?:\.[\w.]+)?\s*\)\s*\|")
 _DOCUMENT_DATE = re.compile(r"(?:ban\s+hành|ký)\s+(?:ngày|kèm\s+theo)", _I)
 # A text's own adoption: «Nghị quyết này được Ủy ban Thường vụ Quốc hội … khóa XV thông qua ngày 16 tháng 6
 # năm 2025.» dates the text, whoever the line stands under.
@@ -95,7 +103,10 @@ _BACKGROUND = re.compile(
     r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
 # Individuals are bound by rules («Người được giao quản lý hộp thư … phải …», «Cán bộ, công chức
 # …»); what is encouraged is no assignment («khuyến khích kiểm tra hộp thư hằng ngày»).
-_PERSON_SUBJECT = line_opening(r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viên\s+chức|cá\s+nhân)\b")
+# (not a unit's own staff: «Công chức của Sở Tài chính tiếp nhận hồ sơ …» is the department at work)
+_PERSONS = (r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viên\s+chức|cá\s+nhân)\b"
+            rf"(?!\s+(?:của|thuộc)\s+(?-i:[{UPPER}]))")
+_PERSON_SUBJECT = line_opening(_PERSONS)
 _ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
                           r"|được\s+(?:gửi|xác\s+định|quy\s+đổi)\b", _I)
@@ -132,6 +143,8 @@ _CITATION_LINE = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
     r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"
     rf"|^\W*(?:[a-zđ\d]{{1,3}}[.)]\s*)?(?:bộ\s+)?luật\s+(?-i:[{UPPER}])[^,;:]{{0,120}}?\s(?:năm\s+\d{{4}}|số\s+[\w/]*\d[\w/]*)\W*$", _I)
+_ADOPTS = line_opening(r"(?:thông\s+qua|phê\s+duyệt|chấp\s+thuận|đồng\s+ý\s+(?:với\s+)?)\s*(?:báo\s+cáo|tờ\s+trình|đề\s+án|dự\s+án"
+                       r"|dự\s+thảo|chủ\s+trương|phương\s+án|kế\s+hoạch|danh\s+sách|nội\s+dung|quy\s+hoạch)\b")
 # A target for a year: «Đến năm 2030, 100% các khu vực … được xác định và quản lý hiệu quả.»
 _TARGET_YEAR = line_opening(r"đến\s+năm\s+\d{4}\s*,")
 # What a rule is, by where it is written: «Thành phần hồ sơ … thực hiện theo quy định tại Điều 3
@@ -156,13 +169,29 @@ _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s
 _GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
-                     rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|cá\s+nhân)\b|^(?:{_GENERIC_PARTY})\b", _I)
+                     rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|{_PERSONS})|^(?:{_GENERIC_PARTY})\b", _I)
+# A subject that undergoes or is allowed what the line says is no one given a task: «Hằng năm, Quỹ … được
+# trích lập …» (an entitlement), «Cơ quan, tổ chức … được hưởng cơ chế …»; not a unit named by what it
+# was assigned («Cơ quan được giao thẩm định …»).
+_UNDERGOES = re.compile(r"(?<!nhận)\sđược\s+(?!giao\b|phân\s+(?:công|cấp)\b|(?:ủy|uỷ)\s+quyền\b|chỉ\s+định\b|cử\b"
+                        # nor one named by who assigned it: «cơ quan được Ủy ban nhân dân tỉnh, bộ, ngành … giao»
+                        r"|(?:bộ|ngành|cơ\s+quan|(?:ủy|uỷ)\s+ban|cấp|người|thủ\s+trưởng|chủ\s+tịch)\b"
+                        # a body consulted answers within its time: «các cơ quan được lấy ý kiến phải gửi …»
+                        r"|lấy\s+ý\s+kiến\b)(?-i:[a-zđà-ỹ])", _I)
 # A procedure's step whose only actor is a role is a rule, not anyone's task: the competent
 # authority («…, cơ quan có thẩm quyền xem xét, cấp phép …») or the applicant establishment
 # («…, cơ sở phải nộp hồ sơ …»), as the clause's subject (at its start or after its opening).
 _GENERIC_SUBJECT = re.compile(
     rf"(?:^\W*|,\s*|(?:ngày|làm\s+việc|giờ)\s+)(?:{_GENERIC_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét"
     r"|gửi|nộp|thực\s+hiện|báo\s+cáo|cấp\s+phép|trả\s+lời|trả|thông\s+báo|xử\s+lý|giải\s+quyết|tiếp\s+nhận|thẩm\s+định|chuyển)\b", _I)
+# A party a procedure names by what it receives: «cơ quan, tổ chức nhận tiền», «đơn vị tiếp nhận hồ sơ».
+_RECEIVING_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|tổ\s+chức|đơn\s+vị|bộ\s+phận)(?:,\s*(?:cơ\s+quan|tổ\s+chức|đơn\s+vị))*"
+                    r"\s+(?:tiếp\s+)?nhận\s+(?:hồ\s+sơ|tiền|văn\s+bản|đơn)")
+_ROLE_NAME = re.compile(rf"^(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})", _I)
+# Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
+_OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
+# After such a deadline (its anchor's words included), a role as the subject of the step.
+_ROLE_SUBJECT = re.compile(rf"[^;]*?,\s*(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét|gửi|nộp|thực\s+hiện|báo\s+cáo|quyết\s+định|trả\s+lời|thông\s+báo|xử\s+lý|giải\s+quyết|chuyển)\b", _I)
 # Sections whose lines are no assignments: targets and purposes («I. MỤC ĐÍCH, YÊU CẦU», «II. MỤC
 # TIÊU»), a regulation's general provisions («Điều 1. Phạm vi điều chỉnh», «Điều 2. Nguyên tắc,
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).
@@ -229,12 +258,13 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # («b) Tham mưu … ; dự toán kinh phí hằng năm …»)
     if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence):
         return NotTask.BUDGET
-    if _SCHEDULE.match(clause):
+    if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence) or _OWN_PLAN.match(sentence):
         return NotTask.SCHEDULE
     if _PROCEDURE_CODE.search(sentence) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE
-    if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor is None and _PASSIVE_RULE.search(clause)):
+    if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
+            or (actor is None and _PASSIVE_RULE.search(clause)):
         return NotTask.RULE
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
     # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
@@ -247,6 +277,13 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.LEGAL_CONDITION
     if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause) or _by_reference(clause)):
         return NotTask.RULE
+    # A step of a procedure that opens with its time limit and then names a role as its subject
+    # («Trong thời hạn 03 ngày làm việc, kể từ …, người chủ trì cuộc họp gửi …», «Chậm nhất là 05 ngày
+    # làm việc kể từ …, cấp có thẩm quyền xử lý kỷ luật quyết định …») is a rule, whatever body a
+    # heading above names.
+    if _OPENS_CLAUSE.match(sentence[start:found.start]) and _ROLE_SUBJECT.match(sentence, found.end, end) \
+            and not (actor and actor.casefold() in clause.casefold() and not _ROLE_NAME.match(actor)):
+        return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
     if _PAST.search(sentence[start:found.start]) or _past_predicate(clause if loose or actor is None else before):
@@ -258,7 +295,40 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # the deadline's own words («kể từ ngày ban hành quyết định cấp chứng chỉ …») give the clause no verb
     if actor is None and not _own_verb(_without_anchor(sentence, found, start, end)):
         return NotTask.RULE
+    # A time counted from receiving a dossier in a line that names no unit is a procedure's processing
+    # time («Thời gian thực hiện: Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.»,
+    # «… chuyển hồ sơ giấy đến cơ quan có thẩm quyền … kể từ khi tiếp nhận hồ sơ.»), or one whose subject
+    # is the party receiving it («đơn vị tiếp nhận hồ sơ chuyển ngay …»): a rule.
+    if (actor is None or _RECEIVER_FIRST.match(clause)) and _DOSSIER_ANCHOR.search(found.deadline.anchor or ""):
+        return NotTask.RULE
+    # A looser time phrase («hằng năm», «định kỳ», a cited date) in a line that names no one is a
+    # task only where the section lists things to do («III. NHIỆM VỤ VÀ GIẢI PHÁP», «Trách nhiệm
+    # của …»); elsewhere it describes how things run («Kế hoạch hỗ trợ hằng năm do Hội đồng …
+    # quyết định», a market's opening hours, a power «Kiểm tra định kỳ …» under «Quyền hạn»).
+    if loose and actor is None and not _duties_section(section):
+        return NotTask.RULE
     return None
+
+
+_RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)
+_DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
+
+
+# Headings of what is to be done: tasks, solutions, responsibilities, implementation, a field of work.
+_DUTIES_HEADING = re.compile(r"nhiệm\s+vụ|giải\s+pháp|trách\s+nhiệm|tổ\s+chức\s+thực\s+hiện|phân\s+công|triển\s+khai"
+                             r"|(?:^|\W)công\s+tác\s", _I)
+# A plan's «II. NỘI DUNG», «2. Nội dung thực hiện» (not a budget's «Nội dung chi», nor a contract's
+# «NỘI DUNG CHÍNH HỢP ĐỒNG»).
+_CONTENTS_HEADING = _heading_opening(r"nội\s+dung(?!\s+(?:chi|và\s+mức\s+chi|chính|hợp\s+đồng))\b")
+# A unit's powers, not its duties: «Điều 4. Quyền hạn» (under «Chương II. NHIỆM VỤ VÀ QUYỀN HẠN»).
+_POWERS_HEADING = _heading_opening(r"quyền\s+hạn\b")
+
+
+def _duties_section(section: str) -> bool:
+    """Whether a section lists duties: one of its headings names them and its own is no list of powers."""
+    headings = section.split(SECTION_SEPARATOR) if section else []
+    return bool(headings) and not _POWERS_HEADING.match(headings[-1]) and any(
+        _DUTIES_HEADING.search(h) or _CONTENTS_HEADING.match(h) for h in headings)
 
 
 _ANCHOR_WORDS = re.compile(r"(?:kể|tính)\s+từ\s", _I)
@@ -302,7 +372,7 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     headings = section.split(SECTION_SEPARATOR) if section else []
     if any(_TARGET_HEADING.match(h) for h in headings):
         return NotTask.BACKGROUND
-    if any(_GENERAL_HEADING.match(h) for h in headings) or (actor and _PUBLIC.match(actor)):
+    if any(_GENERAL_HEADING.match(h) for h in headings) or (actor and (_PUBLIC.match(actor) or _UNDERGOES.search(actor))):
         return NotTask.RULE
     if actor is None and any(_ASSESSMENT_HEADING.match(h) for h in headings):
         return NotTask.PAST_EVENT
@@ -316,8 +386,9 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
         return NotTask.RULE
-    # Its only dates are mentions (a cited document's): a line announcing a list is no task.
-    if is_mention(found) and sentence.rstrip(" *").endswith(":"):
+    # Its only dates are mentions (a cited document's): a line announcing a list is no task, nor a
+    # decision that adopts a text («Thông qua Báo cáo tiếp thu, giải trình … tại công văn số … ngày …»).
+    if is_mention(found) and (sentence.rstrip(" *").endswith(":") or (actor is None and _ADOPTS.match(sentence))):
         return NotTask.BACKGROUND
     return None
 

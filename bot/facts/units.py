@@ -45,7 +45,7 @@ _CHAIRS = re.compile(r"chủ\s+trì", _I)
 _LEAD_AT_START = line_opening(r"(?:Giao\s+|Đề\s+nghị\s+)?chủ\s+trì\b")
 # «phối hợp (chặt chẽ) với B», «chủ trì cùng B»
 # A unit may carry an aside: «Văn phòng UBND tỉnh (Trung tâm Công báo - Tin học) và các cơ quan …».
-_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+"
+_COORDINATE = re.compile(r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+(?:với|cùng(?:\s+với)?))?|(?<=chủ\s)trì,?\s+cùng(?:\s+với)?)\s+"
                          r"(?P<units>(?:(?!phối\s+hợp)[^;:()]|\([^;:()]{1,120}\))+)", _I)
 _ASIDE = re.compile(r"\([^()]*\)")
 # Where a list of coordinating units ends: a lower-case verb or purpose word (unit names are
@@ -175,6 +175,11 @@ _MEMBERS = re.compile(rf":\s*(?P<names>{_NAME}(?:\s*(?:,|\svà\s)\s*{_NAME})+)")
 _COUNTED_CLASS = re.compile(r"(?:\bcác|\d{1,3})\s+\w+$", _I)
 
 
+# A comma-separated time or ground inside the words before «chủ trì»: «…, trong 05 ngày làm việc,».
+_OPENING_SEGMENT = re.compile(r",\s*(?:trong|sau|trước|chậm\s+nhất|kể\s+từ|tính\s+từ|căn\s+cứ|trên\s+cơ\s+sở|định\s+kỳ"
+                              r"|hằng|hàng)\b[^,]*,", _I)
+
+
 def _named_lead(text: str) -> str | None:
     """The unit right before "chủ trì" ("Giao Sở Nội vụ chủ trì, …"), if it is one."""
     if not _CHAIRS.search(text):  # cheap test first: _LEAD backtracks over long sentences
@@ -189,6 +194,14 @@ def _named_lead(text: str) -> str | None:
     if not starts:
         return None
     lead = words[starts[0]:]
+    # A time or a ground between two units ends the first one's part: «Trên cơ sở Quyết định … của Ủy
+    # ban nhân dân xã, trong 05 ngày làm việc, Sở Khoa học và Công nghệ chủ trì …» is the department's.
+    cuts = [m.end() for m in _OPENING_SEGMENT.finditer(lead)]
+    if cuts:
+        after = [m.start() for m in re.finditer(rf"(?<!\w){_ORG_WORD}", lead[cuts[-1]:], _I) if m.group()[:1].isupper()]
+        if not after:
+            return None
+        lead = lead[cuts[-1] + after[0]:]
     # A verb between the unit and "chủ trì" makes it someone else's: «Giao Bộ Y tế nghiên cứu …
     # lồng ghép vào các đề án Bộ chủ trì».
     if TASK_VERBS_LOWER.search(lead):
@@ -216,7 +229,8 @@ _HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục|Phụ\s+lục)\s+(?:
 _RESPONSIBILITY = re.compile(
     rf"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện)|,\s*quyền\s+hạn)?(?:\s+(?:của|giao)\s*|\s+(?=(?-i:{ORG_WORD})))"
     r"|^(?:quy\s+định\s+)?chức\s+năng,\s*nhiệm\s+vụ(?:,\s*|\s+và\s+)quyền\s+hạn(?:\s+và\s+cơ\s+cấu\s+tổ\s+chức)?\s+của\s+"
-    r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$", _I)  # the title may be cut short: "… có trách nhiệm tổ…"
+    r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$"  # the title may be cut short: "… có trách nhiệm tổ…"
+    r"|\s+có\s+(?:các\s+)?nhiệm\s+vụ\b.*$", _I)  # «3. Ban Kiểm soát có các nhiệm vụ và quyền hạn sau:»
 # «1. Thủ trưởng các sở, ban, ngành tỉnh; Chủ tịch UBND các xã, phường»: units a heading lists.
 # (a heading that addresses them, «1. Giao người đứng đầu các cơ quan …; Chủ tịch …», may list many)
 _UNIT_HEADING = re.compile(rf"^(?:(?:Đề\s+nghị|Giao)\s+(?P<addressed>{_ORG_WORD}[^:.]{{0,250}}?)|(?P<unit>{_ORG_WORD}[^:.]{{0,150}}?))\s*[:.]?$", _I)
