@@ -403,7 +403,7 @@ class Answerer:
         named = ", ".join(units)
         return Answer(question.text,
                       f"Văn bản gần nhất với câu hỏi ({self._name(source)}) không nhắc đến {named}, nên tôi "
-                      f"không lấy thời hạn hay con số của nó để trả lời. " + self._known_documents(), found=False)
+                      "không lấy thời hạn hay con số của nó để trả lời. " + self._known_documents(), found=False)
 
     def _not_found(self, question: Question, sources: Sequence[str] | None) -> Answer:
         names = [self._name(s) for s in sources or []]
