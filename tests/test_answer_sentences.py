@@ -183,3 +183,18 @@ def test_a_procedures_handling_time_on_the_next_line_joins_the_procedure() -> No
                             "- Thời gian giải quyết TTHC: 09 ngày làm việc.")
     assert [s.text for s in cut] == ["5. Thủ tục xác nhận cán bộ Quân đội nghỉ hưu mắc bệnh hiểm nghèo. "
                                      "- Thời gian giải quyết TTHC: 09 ngày làm việc."]
+
+
+def test_a_label_on_the_line_above_its_value_counts_when_it_names_what_is_asked() -> None:
+    text = ("Điều 5. Biểu dương\n"
+            "Thành phố tổ chức biểu dương các cá nhân được tặng danh hiệu “Công dân Thủ đô ưu tú” vào dịp kỷ "
+            "niệm ngày Giải phóng Thủ đô (10/10) hằng năm.\n"
+            "2. Thời gian nộp hồ sơ:\n"
+            "Các đơn vị trực thuộc thành phố gửi hồ sơ về Ủy ban nhân dân thành phố qua Sở Nội vụ trước ngày 31 "
+            "tháng 3 hằng năm.")
+    chosen = pick('Hồ sơ đề nghị xét tặng danh hiệu "Công dân Thủ đô ưu tú" phải gửi trước ngày nào hằng năm?',
+                  passage(text))
+    assert "31 tháng 3" in chosen.quoted
+    # a unit's heading names no kind of fact: its lines get nothing for sharing its words
+    scorer = SentenceScorer(understand("Sở Y tế gửi báo cáo trước ngày nào?"))
+    assert scorer.label(passage_sentences("1. Sở Y tế:\nGửi báo cáo trước ngày 15/12.")[0]) == 0.0

@@ -485,12 +485,21 @@ class SentenceScorer:
         """How well the line's label names what is asked: a field («Thời gian niêm yết công khai:
         10 ngày làm việc») answers in few words, so it shares few with the question, while a long
         sentence around it shares many."""
-        words = [w for w in syllables(spelled_out(fold(field_label(sentence))))
-                 if w not in FILLER and not w.isdigit()]
+        words = self._label_words(field_label(sentence))
+        if not words and sentence.heading.endswith(":"):
+            # a label on a line of its own above its value («2. Thời gian nộp hồ sơ:»), when it
+            # names the kind of fact asked (a unit's heading «1. Sở Y tế:» names none)
+            above = _FIELD.match(f"{sentence.heading} …")
+            words = self._label_words(above["label"] if above else "")
+            words = words if set(words) & self._kind_words() else []
         if not MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS:
             return 0.0
         share = sum(w in self.label_words for w in words) / len(words)
         return self.weights.label * share if share >= MIN_LABEL_SHARE else 0.0
+
+    @staticmethod
+    def _label_words(label: str) -> list[str]:
+        return [w for w in syllables(spelled_out(fold(label))) if w not in FILLER and not w.isdigit()]
 
     def score(self, sentence: str, passage: Passage, rank_share: float) -> float:
         return self._matching(sentence, passage, rank_share) + self._cue(sentence, passage)
