@@ -198,3 +198,9 @@ def test_a_label_on_the_line_above_its_value_counts_when_it_names_what_is_asked(
     # a unit's heading names no kind of fact: its lines get nothing for sharing its words
     scorer = SentenceScorer(understand("Sở Y tế gửi báo cáo trước ngày nào?"))
     assert scorer.label(passage_sentences("1. Sở Y tế:\nGửi báo cáo trước ngày 15/12.")[0]) == 0.0
+
+
+def test_the_next_item_of_a_headings_list_is_no_longer_under_it() -> None:
+    cut = passage_sentences("2. Sở Y tế:\n- Chủ trì kiểm tra an toàn thực phẩm.\n1.1. Báo cáo trước ngày 15/12.\n"
+                            "3. Sở Tài chính bố trí kinh phí thực hiện.\nb) Kiểm tra định kỳ.")
+    assert [s.heading for s in cut] == ["2. Sở Y tế:", "2. Sở Y tế:", "", ""]

@@ -265,6 +265,8 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             heading, marker, labelled, lead_in = f"{marker} {line}".strip(), "", False, ""
             continue
         marker = ""
+        if heading and _same_level(heading, line):  # «3. …» after «2. Sở Y tế:» and its items
+            heading, labelled, lead_in = "", False, ""
         item = bool(_ITEM.match(line))
         # «Phân cấp cho Sở Tư pháp thực hiện các nhiệm vụ sau:» says whose the items below are.
         under = f"{heading} {lead_in}".strip() if item and lead_in else heading
@@ -285,6 +287,21 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             else:
                 out.append(Sentence(part, under))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+_LEVEL = re.compile(r"^(?:(?P<article>Điều\s+)\d+[a-zđ]?\.|(?P<roman>[IVX]{1,4}\.)|(?P<number>\d+(?:\.\d+)*)[.)]"
+                    r"|(?P<letter>[a-zđ]\)))\s")
+
+
+def _same_level(heading: str, line: str) -> bool:
+    """Whether the line opens with a marker of the heading's own kind and depth («3.» after «2.»,
+    «b)» after «a)»): the next item of the heading's list, no longer under it."""
+    one, other = _LEVEL.match(heading), _LEVEL.match(line)
+    if not one or not other or one.lastgroup != other.lastgroup:
+        return False
+    if one.lastgroup == "number":
+        return one["number"].count(".") == other["number"].count(".")
+    return True
 
 
 def _with_marker(parts: list[str]) -> list[str]:
