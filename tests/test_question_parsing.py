@@ -116,6 +116,10 @@ def test_two_documents_in_one_question() -> None:
     ("tiêu chuẩn khen thưởng cá nhân trong công tác bầu cử", Intent.CRITERIA),
     # «tiêu chuẩn, định mức sử dụng máy móc» names what a decision is about, not criteria asked for
     ("quang ngai phan cap tieu chuan dinh muc may moc thiet bi khong ap dung voi truong hop nao", Intent.GENERAL),
+    # «(cơ sở) đủ điều kiện …» describes what is meant; «điều kiện … là gì» asks the conditions
+    ("Quảng Ngãi ủy quyền cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm đến khi nào?", Intent.DEADLINE),
+    ("dong thap ho so dat dai chua du dieu kien giai quyet thi tra lai bo phan mot cua trong bao lau", Intent.AMOUNT),
+    ("điều kiện để được cấp chứng chỉ là gì", Intent.CRITERIA),
     ("báo cáo gửi về đâu?", Intent.RECIPIENT),
     ("nop ho so cho ai", Intent.RECIPIENT),
     ("hạn chế khai thác nước dưới đất thế nào", Intent.GENERAL),

@@ -21,7 +21,7 @@ class Intent(StrEnum):
 
 # Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
 _INTENTS = (
-    (Intent.CRITERIA, re.compile(r"\b(tieu chi|tieu chuan(?!,? dinh muc)|dieu kien|hinh thuc khen thuong|"
+    (Intent.CRITERIA, re.compile(r"\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|hinh thuc khen thuong|"
                                  r"doi tuong khen thuong|chi tieu)\b")),
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh)\b.*\b(ve dau|o dau|cho ai|den dau|"
                                   r"toi dau|dau|co quan nao|don vi nao|noi nao)\b|\bnoi nhan\b|"
