@@ -1026,3 +1026,14 @@ def test_outside_a_section_of_tasks_the_documents_unit_leads_nothing() -> None:
             "III. KIẾN NGHỊ CỦA ĐỊA PHƯƠNG\n"
             "1. Hoàn thành giải ngân vốn đầu tư công trước ngày 31 tháng 12 năm 2025.\n")
     assert all(o.lead != "tỉnh Đắk Lắk" for o in facts(body))
+
+
+def test_a_finished_thing_in_what_a_time_limit_counts_from_does_not_make_the_step_past() -> None:
+    # «đã hoàn thiện» describes the dossier the time counts from, not what the unit has done
+    [task] = [o for o in sentence_obligations(
+        "đ) Trong thời hạn 05 ngày làm việc kể từ ngày nhận được hồ sơ khoa học đã hoàn thiện, trên cơ sở ý kiến thẩm "
+        "định của Hội đồng thẩm định cấp chuyên ngành và Hội đồng thẩm định cấp bộ của Bộ Văn hóa, Thể thao và Du lịch, ý "
+        "kiến bằng văn bản của Hội đồng Di sản văn hóa quốc gia và của các cơ quan, tổ chức có liên quan, cơ quan tham mưu, "
+        "quản lý nhà nước về di sản văn hóa ở trung ương tổng hợp, hoàn thiện hồ sơ khoa học.", ISSUED, "", loose=True)
+        if o.is_task]
+    assert task.lead == "cơ quan tham mưu, quản lý nhà nước về di sản văn hóa ở trung ương"

@@ -286,7 +286,9 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
-    if _PAST.search(sentence[start:found.start]) or _past_predicate(clause if loose or actor is None else before):
+    # (not the event the time counts from: «kể từ ngày nhận được hồ sơ … đã hoàn thiện»)
+    if _PAST.search(sentence[start:found.start]) or _past_predicate(
+            _without_anchor(sentence, found, start, end) if loose or actor is None else before):
         return NotTask.PAST_EVENT
     period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
     verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", clause[:period.start()])) if period else None
