@@ -22,7 +22,9 @@ _UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s
               r"|công\s+ty|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|đặc\s+khu|phòng|trung\s+tâm|chi\s+cục|cục|vụ|viện"
               r"|trường|bệnh\s+viện|hội|đoàn\s+thể|tổ\s+chức|thành\s+viên|ngân\s+hàng|chủ\s+đầu\s+tư|nhà\s+thầu|lực\s+lượng"
               r"|ủy\s+ban|uỷ\s+ban|ubnd|hội\s+đồng|văn\s+phòng|thủ\s+trưởng|chủ\s+tịch|giám\s+đốc|bộ\s+trưởng|người\s+đứng\s+đầu"
-              r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành)\b")
+              r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành"
+              # a province's tax office since 2025: «các Thuế tỉnh, thành phố»
+              r"|thuế(?=\s+(?:tỉnh|thành\s+phố|cơ\s+sở)))\b")
 ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
             r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
             # not the verbs and nouns these words also start: «Phòng, chống dịch», «Quỹ đạo», «Đơn vị tính»
