@@ -1037,3 +1037,14 @@ def test_a_finished_thing_in_what_a_time_limit_counts_from_does_not_make_the_ste
         "quản lý nhà nước về di sản văn hóa ở trung ương tổng hợp, hoàn thiện hồ sơ khoa học.", ISSUED, "", loose=True)
         if o.is_task]
     assert task.lead == "cơ quan tham mưu, quản lý nhà nước về di sản văn hóa ở trung ương"
+
+
+@pytest.mark.parametrize("sentence", [
+    ("c) Trong thời hạn 15 ngày kể từ ngày nhận được thông báo bằng văn bản của cơ quan chuyên môn về văn hóa cấp tỉnh, "
+     "tổ chức, cá nhân đề nghị cấp Giấy chứng nhận đủ điều kiện đầu tư kinh doanh di vật, cổ vật có trách nhiệm bổ sung "
+     "hoặc chỉnh sửa thành phần hồ sơ liên quan."),
+    ("- Trong vòng 15 ngày kể từ thời điểm nhận được thông báo, tổ chức đề xuất xem xét tiếp thu ý kiến đóng góp của hội "
+     "đồng, bổ sung dự toán kinh phí chi tiết thực hiện nhiệm vụ và gửi về cơ quan quản lý nhiệm vụ;"),
+])
+def test_an_applicants_step_after_a_time_limit_is_a_rule_whoever_the_time_counts_from(sentence: str) -> None:
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "", loose=True))

@@ -188,6 +188,8 @@ _GENERIC_SUBJECT = re.compile(
 _RECEIVING_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|tổ\s+chức|đơn\s+vị|bộ\s+phận)(?:,\s*(?:cơ\s+quan|tổ\s+chức|đơn\s+vị))*"
                     r"\s+(?:tiếp\s+)?nhận\s+(?:hồ\s+sơ|tiền|văn\s+bản|đơn)")
 _ROLE_NAME = re.compile(rf"^(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})", _I)
+_APPLICANT_SUBJECT = re.compile(r"[^;]*?,\s*(?:các\s+)?(?:tổ\s+chức,\s*cá\s+nhân|tổ\s+chức\s+đề\s+(?:xuất|nghị)|doanh\s+nghiệp)\b"
+                                r"[^;]{0,150}?\s(?:phải|có\s+trách\s+nhiệm|xem\s+xét|gửi|nộp|bổ\s+sung|hoàn\s+thiện)\b", _I)
 # Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
 _OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
 # After such a deadline (its anchor's words included), a role as the subject of the step.
@@ -281,6 +283,10 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # («Trong thời hạn 03 ngày làm việc, kể từ …, người chủ trì cuộc họp gửi …», «Chậm nhất là 05 ngày
     # làm việc kể từ …, cấp có thẩm quyền xử lý kỷ luật quyết định …») is a rule, whatever body a
     # heading above names.
+    # So is one whose subject is the public or an applicant («…, tổ chức, cá nhân đề nghị cấp Giấy chứng nhận …
+    # có trách nhiệm bổ sung …», «…, tổ chức đề xuất … gửi về …»), however long its name.
+    if _OPENS_CLAUSE.match(sentence[start:found.start]) and _APPLICANT_SUBJECT.match(sentence, found.end, end):
+        return NotTask.RULE
     if _OPENS_CLAUSE.match(sentence[start:found.start]) and _ROLE_SUBJECT.match(sentence, found.end, end) \
             and not (actor and actor.casefold() in clause.casefold() and not _ROLE_NAME.match(actor)):
         return NotTask.RULE
