@@ -1048,3 +1048,9 @@ def test_a_finished_thing_in_what_a_time_limit_counts_from_does_not_make_the_ste
 ])
 def test_an_applicants_step_after_a_time_limit_is_a_rule_whoever_the_time_counts_from(sentence: str) -> None:
     assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "", loose=True))
+
+
+def test_a_rate_of_money_per_item_is_a_budget_line_not_a_task() -> None:
+    [obligation] = sentence_obligations("Xây dựng báo cáo định kỳ năm của cấp ủy | Tối đa 5.000.000 đồng/báo cáo", ISSUED,
+                                        "PHỤ LỤC 02", loose=True)
+    assert obligation.not_task is NotTask.BUDGET

@@ -65,6 +65,9 @@ _DA = re.compile(r"(?<!\w)đã(?!\w)", _I)
 _PERIOD = re.compile(r"(?:^|\s)từ\s+(?:ngày\s+)?\d{1,2}[/.]\d{1,2}[^;]{0,30}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?\d", _I)
 _BUDGET = re.compile(r"^\W*(?:Điều\s+\d+\W*)?(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kinh\s+phí|dự\s+toán|ngân\s+sách"
                      r"|nguồn\s+(?:vốn|kinh\s+phí)|mức\s+(?:trích|chi)\b|\d+(?:[,.]\d+)?\s*(?:lần|%|đồng|triệu|tỷ)\s)", _I)
+# A rate of money per person, month or item («4.960.000 đồng/người/tháng», «Tối đa 5.000.000 đồng/báo cáo»): a
+# budget line, whatever verb or period it states.
+_RATE = re.compile(r"\d[\d.,]*\s*(?:triệu\s+|tỷ\s+)?đồng\s*/\s*\w", _I)
 _RULE_SUBJECT = line_opening(
     r"(?:thời\s+điểm|mốc\s+thời\s+gian|kỳ\s+(?:báo\s+cáo|đánh\s+giá|xét)"
     r"|số\s+liệu\s+(?:báo\s+cáo\s+)?(?:tính|được\s+tính|lấy)|thời\s+gian\s+(?:chốt|tính|lấy)\s+số\s+liệu)")
@@ -258,7 +261,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BACKGROUND
     # a budget paragraph's later sentences too; not a later clause that shares the line's verb
     # («b) Tham mưu … ; dự toán kinh phí hằng năm …»)
-    if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence):
+    if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence) or _RATE.search(clause):
         return NotTask.BUDGET
     if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence) or _OWN_PLAN.match(sentence):
         return NotTask.SCHEDULE
