@@ -1054,3 +1054,9 @@ def test_a_rate_of_money_per_item_is_a_budget_line_not_a_task() -> None:
     [obligation] = sentence_obligations("Xây dựng báo cáo định kỳ năm của cấp ủy | Tối đa 5.000.000 đồng/báo cáo", ISSUED,
                                         "PHỤ LỤC 02", loose=True)
     assert obligation.not_task is NotTask.BUDGET
+
+
+def test_an_applicant_that_opens_the_line_is_bound_by_a_rule() -> None:
+    sentence = ("Tổ chức đề xuất có trách nhiệm hoàn thiện dự toán kinh phí và gửi về cơ quan quản lý nhiệm vụ trong vòng "
+                "07 ngày làm việc kể từ thời điểm nhận thông báo;")
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "", loose=True))

@@ -193,6 +193,8 @@ _RECEIVING_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|tổ\s+chức|đơn\s+vị|bộ\
 _ROLE_NAME = re.compile(rf"^(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})", _I)
 _APPLICANT_SUBJECT = re.compile(r"[^;]*?,\s*(?:các\s+)?(?:tổ\s+chức,\s*cá\s+nhân|tổ\s+chức\s+đề\s+(?:xuất|nghị)|doanh\s+nghiệp)\b"
                                 r"[^;]{0,150}?\s(?:phải|có\s+trách\s+nhiệm|xem\s+xét|gửi|nộp|bổ\s+sung|hoàn\s+thiện)\b", _I)
+# An applicant named by its role opens the line: «Tổ chức đề xuất có trách nhiệm hoàn thiện dự toán …».
+_APPLICANT_START = line_opening(r"(?:các\s+)?(?:tổ\s+chức,\s*cá\s+nhân|tổ\s+chức\s+đề\s+(?:xuất|nghị))\b")
 # Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
 _OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
 # After such a deadline (its anchor's words included), a role as the subject of the step.
@@ -280,7 +282,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
-    if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause) or _by_reference(clause)):
+    if actor is None and (_PERSON_SUBJECT.match(clause) or _APPLICANT_START.match(clause) or _GENERIC_SUBJECT.search(clause)
+                          or _by_reference(clause)):
         return NotTask.RULE
     # A step of a procedure that opens with its time limit and then names a role as its subject
     # («Trong thời hạn 03 ngày làm việc, kể từ …, người chủ trì cuộc họp gửi …», «Chậm nhất là 05 ngày
