@@ -1060,3 +1060,11 @@ def test_an_applicant_that_opens_the_line_is_bound_by_a_rule() -> None:
     sentence = ("Tổ chức đề xuất có trách nhiệm hoàn thiện dự toán kinh phí và gửi về cơ quan quản lý nhiệm vụ trong vòng "
                 "07 ngày làm việc kể từ thời điểm nhận thông báo;")
     assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "", loose=True))
+
+
+def test_a_duty_a_condition_brings_by_the_next_working_day_is_a_task() -> None:
+    sentence = ("Trong trường hợp văn bản được gửi về sau 16 giờ thì việc cập nhật thông tin phải hoàn thành trước 10 giờ "
+                "sáng ngày làm việc tiếp theo.")
+    [obligation] = sentence_obligations(sentence, ISSUED, "Điều 10. Cập nhật thông tin vào Cơ sở dữ liệu", "Sở Tư pháp",
+                                        loose=True)
+    assert obligation.is_task and obligation.deadline.offset_days == 1

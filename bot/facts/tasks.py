@@ -276,7 +276,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
     # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
     condition = _LEGAL_CONDITION.search(before)
-    if condition and _ungoverned(before, condition.start()) and (
+    if condition and _ungoverned(before, condition.start()) and not _duty_consequence(before, condition.end()) and (
             actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
         return NotTask.LEGAL_CONDITION
     done = _DONE_CONDITION.search(before)
@@ -405,6 +405,16 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if is_mention(found) and (sentence.rstrip(" *").endswith(":") or (actor is None and _ADOPTS.match(sentence))):
         return NotTask.BACKGROUND
     return None
+
+
+# «Trường hợp …, thì việc cập nhật thông tin phải hoàn thành trước 10 giờ …»: the deadline is in what the
+# condition entails, a duty.
+_THEN_DUTY = re.compile(r"\sthì\s[^;]*?(?:phải|có\s+trách\s+nhiệm)\s", _I)
+
+
+def _duty_consequence(before: str, at: int) -> bool:
+    """Whether the words before the deadline, after its condition, state a duty the condition brings."""
+    return bool(_THEN_DUTY.search(before, at))
 
 
 def _by_reference(clause: str) -> bool:
