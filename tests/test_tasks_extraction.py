@@ -1068,3 +1068,9 @@ def test_a_duty_a_condition_brings_by_the_next_working_day_is_a_task() -> None:
     [obligation] = sentence_obligations(sentence, ISSUED, "Điều 10. Cập nhật thông tin vào Cơ sở dữ liệu", "Sở Tư pháp",
                                         loose=True)
     assert obligation.is_task and obligation.deadline.offset_days == 1
+
+
+def test_a_result_that_is_notified_with_no_one_named_is_a_rule() -> None:
+    sentence = ("Trong thời hạn 6 giờ làm việc kể từ khi Tổ chức cấp C/O nhận được hồ sơ đầy đủ và hợp lệ dưới dạng điện "
+                "tử, kết quả xét duyệt hồ sơ đề nghị cấp C/O được thông báo trên Hệ thống eCoSys.")
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "PHỤ LỤC", loose=True))

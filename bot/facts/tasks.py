@@ -112,7 +112,7 @@ _PERSONS = (r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viê
 _PERSON_SUBJECT = line_opening(_PERSONS)
 _ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
-                          r"|được\s+(?:gửi|xác\s+định|quy\s+đổi)\b", _I)
+                          r"|được\s+(?:gửi|xác\s+định|quy\s+đổi|thông\s+báo)\b", _I)
 # What a line is by its opening words, whatever its dates (checked when it names no one):
 # a footnote, the preamble's grounds («Theo đề nghị của Giám đốc Sở …», «Xét báo cáo …»,
 # «Để tiếp tục thực hiện Chỉ thị số …»), a cited document on a line of its own («b) Quyết định
