@@ -1074,3 +1074,13 @@ def test_a_result_that_is_notified_with_no_one_named_is_a_rule() -> None:
     sentence = ("Trong thời hạn 6 giờ làm việc kể từ khi Tổ chức cấp C/O nhận được hồ sơ đầy đủ và hợp lệ dưới dạng điện "
                 "tử, kết quả xét duyệt hồ sơ đề nghị cấp C/O được thông báo trên Hệ thống eCoSys.")
     assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "PHỤ LỤC", loose=True))
+
+
+@pytest.mark.parametrize("sentence", [
+    ("- Trong vòng 15 ngày kể từ ngày được văn bản đề xuất điều chỉnh, cơ quan quản lý nhiệm vụ ban hành văn bản sửa "
+     "đổi, bổ sung hợp đồng giao nhiệm vụ."),
+    ("- Trong thời hạn 30 ngày, kể từ ngày nhận được đầy đủ hồ sơ hợp lệ, chủ tài khoản tạm giữ có trách nhiệm cấp tiền "
+     "cho doanh nghiệp được giao nhiệm vụ tổ chức xử lý."),
+])
+def test_a_step_of_a_role_any_body_may_hold_is_a_rule(sentence: str) -> None:
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "DANH MỤC", loose=True))

@@ -169,7 +169,9 @@ _RULE_OPENING = line_opening(
 _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}"
                           r"(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*[:,]")
 # Parties a procedure names by their role only: the competent authority, an applicant establishment.
-_GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
+# So are the managing body of a research task and the holder of an escrow account, roles any body may hold.
+_GENERIC_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
+                  r"|cơ\s+quan\s+quản\s+lý\s+nhiệm\s+vụ|chủ\s+tài\s+khoản")
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
                      rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|{_PERSONS})|^(?:{_GENERIC_PARTY})\b", _I)
