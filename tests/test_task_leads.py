@@ -198,3 +198,17 @@ def test_a_body_named_by_its_work_keeps_that_work_in_its_name() -> None:
     [task] = tasks_in("Trong thời hạn 03 ngày làm việc kể từ ngày nhận được ý kiến của Hội đồng, cơ quan tham mưu, quản lý "
                       "nhà nước về di sản văn hóa ở trung ương tổng hợp ý kiến, báo cáo Bộ trưởng.")
     assert task.lead == "cơ quan tham mưu, quản lý nhà nước về di sản văn hóa ở trung ương"
+
+
+def test_the_provinces_tax_offices_asked_as_a_class_lead() -> None:
+    [task] = tasks_in("Để bảo đảm việc thu lệ phí trước bạ từ ngày 01/01/2026, đề nghị các Thuế tỉnh, thành phố khẩn "
+                      "trương báo cáo, tham mưu UBND tỉnh chủ động phân công các đơn vị trực thuộc xây dựng và trình UBND "
+                      "tỉnh ban hành Bảng giá tính lệ phí trước bạ ô tô, xe máy mới áp dụng cho địa phương từ ngày "
+                      "01/01/2026, làm căn cứ điều chỉnh, bổ sung định kỳ theo đúng quy định pháp luật.")
+    assert task.lead == "các Thuế tỉnh, thành phố"
+
+
+def test_a_verb_written_with_a_capital_after_the_unit_is_not_part_of_its_name() -> None:
+    [task] = tasks_in("- Trong thời hạn 03 ngày làm việc, kể từ ngày hồ sơ được xét duyệt và không có khiếu nại, Chủ tịch Ủy "
+                      "ban nhân dân xã/phường Quyết định hỗ trợ trợ cấp xã hội hằng tháng cho đối tượng;")
+    assert task.lead == "Chủ tịch Ủy ban nhân dân xã/phường"

@@ -1026,3 +1026,61 @@ def test_outside_a_section_of_tasks_the_documents_unit_leads_nothing() -> None:
             "III. KIẾN NGHỊ CỦA ĐỊA PHƯƠNG\n"
             "1. Hoàn thành giải ngân vốn đầu tư công trước ngày 31 tháng 12 năm 2025.\n")
     assert all(o.lead != "tỉnh Đắk Lắk" for o in facts(body))
+
+
+def test_a_finished_thing_in_what_a_time_limit_counts_from_does_not_make_the_step_past() -> None:
+    # «đã hoàn thiện» describes the dossier the time counts from, not what the unit has done
+    [task] = [o for o in sentence_obligations(
+        "đ) Trong thời hạn 05 ngày làm việc kể từ ngày nhận được hồ sơ khoa học đã hoàn thiện, trên cơ sở ý kiến thẩm "
+        "định của Hội đồng thẩm định cấp chuyên ngành và Hội đồng thẩm định cấp bộ của Bộ Văn hóa, Thể thao và Du lịch, ý "
+        "kiến bằng văn bản của Hội đồng Di sản văn hóa quốc gia và của các cơ quan, tổ chức có liên quan, cơ quan tham mưu, "
+        "quản lý nhà nước về di sản văn hóa ở trung ương tổng hợp, hoàn thiện hồ sơ khoa học.", ISSUED, "", loose=True)
+        if o.is_task]
+    assert task.lead == "cơ quan tham mưu, quản lý nhà nước về di sản văn hóa ở trung ương"
+
+
+@pytest.mark.parametrize("sentence", [
+    ("c) Trong thời hạn 15 ngày kể từ ngày nhận được thông báo bằng văn bản của cơ quan chuyên môn về văn hóa cấp tỉnh, "
+     "tổ chức, cá nhân đề nghị cấp Giấy chứng nhận đủ điều kiện đầu tư kinh doanh di vật, cổ vật có trách nhiệm bổ sung "
+     "hoặc chỉnh sửa thành phần hồ sơ liên quan."),
+    ("- Trong vòng 15 ngày kể từ thời điểm nhận được thông báo, tổ chức đề xuất xem xét tiếp thu ý kiến đóng góp của hội "
+     "đồng, bổ sung dự toán kinh phí chi tiết thực hiện nhiệm vụ và gửi về cơ quan quản lý nhiệm vụ;"),
+])
+def test_an_applicants_step_after_a_time_limit_is_a_rule_whoever_the_time_counts_from(sentence: str) -> None:
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "", loose=True))
+
+
+def test_a_rate_of_money_per_item_is_a_budget_line_not_a_task() -> None:
+    [obligation] = sentence_obligations("Xây dựng báo cáo định kỳ năm của cấp ủy | Tối đa 5.000.000 đồng/báo cáo", ISSUED,
+                                        "PHỤ LỤC 02", loose=True)
+    assert obligation.not_task is NotTask.BUDGET
+
+
+def test_an_applicant_that_opens_the_line_is_bound_by_a_rule() -> None:
+    sentence = ("Tổ chức đề xuất có trách nhiệm hoàn thiện dự toán kinh phí và gửi về cơ quan quản lý nhiệm vụ trong vòng "
+                "07 ngày làm việc kể từ thời điểm nhận thông báo;")
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "", loose=True))
+
+
+def test_a_duty_a_condition_brings_by_the_next_working_day_is_a_task() -> None:
+    sentence = ("Trong trường hợp văn bản được gửi về sau 16 giờ thì việc cập nhật thông tin phải hoàn thành trước 10 giờ "
+                "sáng ngày làm việc tiếp theo.")
+    [obligation] = sentence_obligations(sentence, ISSUED, "Điều 10. Cập nhật thông tin vào Cơ sở dữ liệu", "Sở Tư pháp",
+                                        loose=True)
+    assert obligation.is_task and obligation.deadline.offset_days == 1
+
+
+def test_a_result_that_is_notified_with_no_one_named_is_a_rule() -> None:
+    sentence = ("Trong thời hạn 6 giờ làm việc kể từ khi Tổ chức cấp C/O nhận được hồ sơ đầy đủ và hợp lệ dưới dạng điện "
+                "tử, kết quả xét duyệt hồ sơ đề nghị cấp C/O được thông báo trên Hệ thống eCoSys.")
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "PHỤ LỤC", loose=True))
+
+
+@pytest.mark.parametrize("sentence", [
+    ("- Trong vòng 15 ngày kể từ ngày được văn bản đề xuất điều chỉnh, cơ quan quản lý nhiệm vụ ban hành văn bản sửa "
+     "đổi, bổ sung hợp đồng giao nhiệm vụ."),
+    ("- Trong thời hạn 30 ngày, kể từ ngày nhận được đầy đủ hồ sơ hợp lệ, chủ tài khoản tạm giữ có trách nhiệm cấp tiền "
+     "cho doanh nghiệp được giao nhiệm vụ tổ chức xử lý."),
+])
+def test_a_step_of_a_role_any_body_may_hold_is_a_rule(sentence: str) -> None:
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "DANH MỤC", loose=True))

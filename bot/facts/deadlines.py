@@ -97,6 +97,10 @@ _HOURS = re.compile(
 _BEFORE_EVENT = re.compile(
     rf"(?P<cue>(?:(?:chậm|muộn)\s+nhất(?:\s+là)?\s+)?trước)\s+(?P<n>\d{{1,3}}){_SPELT}\s+ngày(?P<work>\s+làm\s+việc)?"
     r"(?:\s*,?\s*(?:so\s+với\s+|kể\s+từ\s+)?(?P<anchor>(?!trừ\b)[^\s,;.()\d][^,;.()]{0,70}?)(?=\s*(?:[,;.()]|$)))?", _I)
+# A time of the next working day: «… phải hoàn thành trước 10 giờ sáng ngày làm việc tiếp theo» (one working day on).
+_NEXT_WORKING_DAY = re.compile(
+    rf"(?P<cue>trước|chậm\s+nhất(?:\s+(?:là|vào|trước))?)\s+{_TIME}\s*(?:(?:sáng|chiều|trưa)\s+)?(?:của\s+)?"
+    r"ngày\s+làm\s+việc\s+(?:tiếp\s+theo|kế\s+tiếp|liền\s+kề)", _I)
 _OWN_DATE_ANCHOR = re.compile(
     r"^ngày\s+(?:(?:ký|ban\s+hành)(?:\s+(?:ban\s+hành|và\s+ban\s+hành))?"
     r"(?:\s+(?:kế\s+hoạch|quyết\s+định|chỉ\s+thị|công\s+văn|văn\s+bản|thông\s+báo|công\s+điện|hướng\s+dẫn)\s+này)?"
@@ -371,6 +375,10 @@ def _relatives(text: str, start: int, end: int, issued: date | None,
         anchor = (match.group("anchor") or "").strip()
         out.append(_found(text, match.start(), match.end(), Deadline(
             DeadlineKind.RELATIVE, "", offset_days=math.ceil(int(match.group("n")) / 24), anchor=anchor or None)))
+    for match in _NEXT_WORKING_DAY.finditer(text, start, end):
+        if _EFFECT.search(text[start:match.start()]) or _overlaps_span(match, out):
+            continue
+        out.append(_found(text, match.start(), match.end(), Deadline(DeadlineKind.RELATIVE, "", offset_days=1)))
     for match in _BEFORE_EVENT.finditer(text, start, end):
         if _EFFECT.search(text[start:match.start()]) or _overlaps_span(match, out):
             continue

@@ -65,6 +65,9 @@ _DA = re.compile(r"(?<!\w)đã(?!\w)", _I)
 _PERIOD = re.compile(r"(?:^|\s)từ\s+(?:ngày\s+)?\d{1,2}[/.]\d{1,2}[^;]{0,30}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?\d", _I)
 _BUDGET = re.compile(r"^\W*(?:Điều\s+\d+\W*)?(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kinh\s+phí|dự\s+toán|ngân\s+sách"
                      r"|nguồn\s+(?:vốn|kinh\s+phí)|mức\s+(?:trích|chi)\b|\d+(?:[,.]\d+)?\s*(?:lần|%|đồng|triệu|tỷ)\s)", _I)
+# A rate of money per person, month or item («4.960.000 đồng/người/tháng», «Tối đa 5.000.000 đồng/báo cáo»): a
+# budget line, whatever verb or period it states.
+_RATE = re.compile(r"\d[\d.,]*\s*(?:triệu\s+|tỷ\s+)?đồng\s*/\s*\w", _I)
 _RULE_SUBJECT = line_opening(
     r"(?:thời\s+điểm|mốc\s+thời\s+gian|kỳ\s+(?:báo\s+cáo|đánh\s+giá|xét)"
     r"|số\s+liệu\s+(?:báo\s+cáo\s+)?(?:tính|được\s+tính|lấy)|thời\s+gian\s+(?:chốt|tính|lấy)\s+số\s+liệu)")
@@ -109,7 +112,7 @@ _PERSONS = (r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viê
 _PERSON_SUBJECT = line_opening(_PERSONS)
 _ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
-                          r"|được\s+(?:gửi|xác\s+định|quy\s+đổi)\b", _I)
+                          r"|được\s+(?:gửi|xác\s+định|quy\s+đổi|thông\s+báo)\b", _I)
 # What a line is by its opening words, whatever its dates (checked when it names no one):
 # a footnote, the preamble's grounds («Theo đề nghị của Giám đốc Sở …», «Xét báo cáo …»,
 # «Để tiếp tục thực hiện Chỉ thị số …»), a cited document on a line of its own («b) Quyết định
@@ -166,7 +169,9 @@ _RULE_OPENING = line_opening(
 _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}"
                           r"(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*[:,]")
 # Parties a procedure names by their role only: the competent authority, an applicant establishment.
-_GENERIC_PARTY = r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
+# So are the managing body of a research task and the holder of an escrow account, roles any body may hold.
+_GENERIC_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
+                  r"|cơ\s+quan\s+quản\s+lý\s+nhiệm\s+vụ|chủ\s+tài\s+khoản")
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
                      rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|{_PERSONS})|^(?:{_GENERIC_PARTY})\b", _I)
@@ -188,6 +193,10 @@ _GENERIC_SUBJECT = re.compile(
 _RECEIVING_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|tổ\s+chức|đơn\s+vị|bộ\s+phận)(?:,\s*(?:cơ\s+quan|tổ\s+chức|đơn\s+vị))*"
                     r"\s+(?:tiếp\s+)?nhận\s+(?:hồ\s+sơ|tiền|văn\s+bản|đơn)")
 _ROLE_NAME = re.compile(rf"^(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})", _I)
+_APPLICANT_SUBJECT = re.compile(r"[^;]*?,\s*(?:các\s+)?(?:tổ\s+chức,\s*cá\s+nhân|tổ\s+chức\s+đề\s+(?:xuất|nghị)|doanh\s+nghiệp)\b"
+                                r"[^;]{0,150}?\s(?:phải|có\s+trách\s+nhiệm|xem\s+xét|gửi|nộp|bổ\s+sung|hoàn\s+thiện)\b", _I)
+# An applicant named by its role opens the line: «Tổ chức đề xuất có trách nhiệm hoàn thiện dự toán …».
+_APPLICANT_START = line_opening(r"(?:các\s+)?(?:tổ\s+chức,\s*cá\s+nhân|tổ\s+chức\s+đề\s+(?:xuất|nghị))\b")
 # Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
 _OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
 # After such a deadline (its anchor's words included), a role as the subject of the step.
@@ -256,7 +265,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BACKGROUND
     # a budget paragraph's later sentences too; not a later clause that shares the line's verb
     # («b) Tham mưu … ; dự toán kinh phí hằng năm …»)
-    if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence):
+    if (_BUDGET.match(clause) and not _TASK_START.match(sentence)) or _BUDGET.match(sentence) or _RATE.search(clause):
         return NotTask.BUDGET
     if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence) or _OWN_PLAN.match(sentence):
         return NotTask.SCHEDULE
@@ -269,24 +278,31 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
     # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
     condition = _LEGAL_CONDITION.search(before)
-    if condition and _ungoverned(before, condition.start()) and (
+    if condition and _ungoverned(before, condition.start()) and not _duty_consequence(before, condition.end()) and (
             actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
         return NotTask.LEGAL_CONDITION
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
-    if actor is None and (_PERSON_SUBJECT.match(clause) or _GENERIC_SUBJECT.search(clause) or _by_reference(clause)):
+    if actor is None and (_PERSON_SUBJECT.match(clause) or _APPLICANT_START.match(clause) or _GENERIC_SUBJECT.search(clause)
+                          or _by_reference(clause)):
         return NotTask.RULE
     # A step of a procedure that opens with its time limit and then names a role as its subject
     # («Trong thời hạn 03 ngày làm việc, kể từ …, người chủ trì cuộc họp gửi …», «Chậm nhất là 05 ngày
     # làm việc kể từ …, cấp có thẩm quyền xử lý kỷ luật quyết định …») is a rule, whatever body a
     # heading above names.
+    # So is one whose subject is the public or an applicant («…, tổ chức, cá nhân đề nghị cấp Giấy chứng nhận …
+    # có trách nhiệm bổ sung …», «…, tổ chức đề xuất … gửi về …»), however long its name.
+    if _OPENS_CLAUSE.match(sentence[start:found.start]) and _APPLICANT_SUBJECT.match(sentence, found.end, end):
+        return NotTask.RULE
     if _OPENS_CLAUSE.match(sentence[start:found.start]) and _ROLE_SUBJECT.match(sentence, found.end, end) \
             and not (actor and actor.casefold() in clause.casefold() and not _ROLE_NAME.match(actor)):
         return NotTask.RULE
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
-    if _PAST.search(sentence[start:found.start]) or _past_predicate(clause if loose or actor is None else before):
+    # (not the event the time counts from: «kể từ ngày nhận được hồ sơ … đã hoàn thiện»)
+    if _PAST.search(sentence[start:found.start]) or _past_predicate(
+            _without_anchor(sentence, found, start, end) if loose or actor is None else before):
         return NotTask.PAST_EVENT
     period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
     verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", clause[:period.start()])) if period else None
@@ -391,6 +407,16 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if is_mention(found) and (sentence.rstrip(" *").endswith(":") or (actor is None and _ADOPTS.match(sentence))):
         return NotTask.BACKGROUND
     return None
+
+
+# «Trường hợp …, thì việc cập nhật thông tin phải hoàn thành trước 10 giờ …»: the deadline is in what the
+# condition entails, a duty.
+_THEN_DUTY = re.compile(r"\sthì\s[^;]*?(?:phải|có\s+trách\s+nhiệm)\s", _I)
+
+
+def _duty_consequence(before: str, at: int) -> bool:
+    """Whether the words before the deadline, after its condition, state a duty the condition brings."""
+    return bool(_THEN_DUTY.search(before, at))
 
 
 def _by_reference(clause: str) -> bool:

@@ -22,7 +22,9 @@ _UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s
               r"|công\s+ty|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|đặc\s+khu|phòng|trung\s+tâm|chi\s+cục|cục|vụ|viện"
               r"|trường|bệnh\s+viện|hội|đoàn\s+thể|tổ\s+chức|thành\s+viên|ngân\s+hàng|chủ\s+đầu\s+tư|nhà\s+thầu|lực\s+lượng"
               r"|ủy\s+ban|uỷ\s+ban|ubnd|hội\s+đồng|văn\s+phòng|thủ\s+trưởng|chủ\s+tịch|giám\s+đốc|bộ\s+trưởng|người\s+đứng\s+đầu"
-              r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành)\b")
+              r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành"
+              # a province's tax office since 2025: «các Thuế tỉnh, thành phố»
+              r"|thuế(?=\s+(?:tỉnh|thành\s+phố|cơ\s+sở)))\b")
 ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
             r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
             # not the verbs and nouns these words also start: «Phòng, chống dịch», «Quỹ đạo», «Đơn vị tính»
@@ -67,7 +69,9 @@ _FIELD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị)\s+(?P<role>chủ\s+trì|phố
 _ROLE_TAIL = re.compile(
     r"\s+theo\s+(?:chức\s+năng|(?<!cơ\squan\stheo\s)thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|,\s*trong\s+phạm\s+vi\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
     r"|,\s*trong\s+đó\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?-i:chỉ\s+đạo|(?<!được\s)giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
-    r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$", _I)
+    r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$"
+    # a verb written with a capital after the unit: «Chủ tịch Ủy ban nhân dân xã/phường Quyết định hỗ trợ …»
+    r"|(?<=\S)\s+(?-i:Quyết\s+định|Phê\s+duyệt|Ban\s+hành|Thực\s+hiện|Báo\s+cáo)(?!\s+(?:số|này)\b)(?:\s+(?-i:[a-zđà-ỹ]).*)?$", _I)
 _ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
 _TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
 _LEAD_PREFIX = re.compile(r"^(?:(?:giao|đề\s+nghị|yêu\s+cầu|trong\s+đó|đồng\s+chí)\s*,?\s+)+", _I)
