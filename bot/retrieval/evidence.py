@@ -91,7 +91,9 @@ _AGENCY = re.compile(rf"\b{_AGENCY_HEAD}\s+\w", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*(?:[-–+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
 # A numbered, lettered or Roman heading marker: «1.», «1.2.», «a)», «IV.», an article's «Điều 2.»
 # (so «Điều 2. Sở Giáo dục và Đào tạo» says whose the items below it are).
-_MARKER = re.compile(r"^(?:Điều\s+\d+[a-zđ]?\.|[IVX]{1,4}\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
+# Its kind is the group that matched, so the next item of the same list can be told (`_same_level`).
+_MARKER = re.compile(r"^(?:(?P<article>Điều\s+)\d+[a-zđ]?\.|(?P<roman>[IVX]{1,4}\.)|(?P<number>\d+(?:\.\d+)*)[.)]"
+                     r"|(?P<letter>[a-zđ]\)))\s")
 _MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
 # «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
 _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
@@ -289,14 +291,10 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
     return [s for s in out if s.text.strip()] or [Sentence(text)]
 
 
-_LEVEL = re.compile(r"^(?:(?P<article>Điều\s+)\d+[a-zđ]?\.|(?P<roman>[IVX]{1,4}\.)|(?P<number>\d+(?:\.\d+)*)[.)]"
-                    r"|(?P<letter>[a-zđ]\)))\s")
-
-
 def _same_level(heading: str, line: str) -> bool:
     """Whether the line opens with a marker of the heading's own kind and depth («3.» after «2.»,
     «b)» after «a)»): the next item of the heading's list, no longer under it."""
-    one, other = _LEVEL.match(heading), _LEVEL.match(line)
+    one, other = _MARKER.match(heading), _MARKER.match(line)
     if not one or not other or one.lastgroup != other.lastgroup:
         return False
     if one.lastgroup == "number":
