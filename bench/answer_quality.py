@@ -11,9 +11,10 @@ never give another issuer's date — measured through the same Answerer as `ask 
    tuning and held-out halves (`split`, fixed once by document; the second round,
    qa_dev_more.jsonl, is all tuning; the third, qa_dev_r3.jsonl, split by document into both
    halves; the fourth, qa_dev_r4.jsonl, all tuning and from documents no earlier set used; the
-   fifth, qa_dev_r5.jsonl, from documents no earlier set used and split by document into both
-   halves; each half reported per round): the expected fact in the
-   answer, the right document first, unanswerable declined, answers from another issuer.
+   fifth, qa_dev_r5.jsonl, and the sixth, qa_dev_r6.jsonl, each from documents no earlier set
+   used and split by document into both halves; each half reported per round): the expected
+   fact in the answer, the right document first, unanswerable declined, answers from another
+   issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
    follow-up or a new question about another document.
 3. The latency of a whole answer over the corpus (model loaded, no LLM): p50 and p95.
@@ -51,6 +52,8 @@ DEV_THIRD = DATA / "qa_dev_r3.jsonl"
 DEV_FOURTH = DATA / "qa_dev_r4.jsonl"
 # A fifth round from documents no earlier set used, split once by document into both halves.
 DEV_FIFTH = DATA / "qa_dev_r5.jsonl"
+# A sixth round from documents no earlier set used, split once by document into both halves.
+DEV_SIXTH = DATA / "qa_dev_r6.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -150,7 +153,8 @@ def development_rows() -> list[dict]:
     return (read_jsonl(DEV) + [dict(row, round=2) for row in read_jsonl(DEV_MORE)]
             + [dict(row, round=3) for row in read_jsonl(DEV_THIRD)]
             + [dict(row, round=4) for row in read_jsonl(DEV_FOURTH)]
-            + [dict(row, round=5) for row in read_jsonl(DEV_FIFTH)])
+            + [dict(row, round=5) for row in read_jsonl(DEV_FIFTH)]
+            + [dict(row, round=6) for row in read_jsonl(DEV_SIXTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
