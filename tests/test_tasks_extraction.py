@@ -1084,3 +1084,19 @@ def test_a_result_that_is_notified_with_no_one_named_is_a_rule() -> None:
 ])
 def test_a_step_of_a_role_any_body_may_hold_is_a_rule(sentence: str) -> None:
     assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "DANH MỤC", loose=True))
+
+
+def test_a_power_a_text_decentralises_whose_only_date_is_a_cited_texts_is_no_task() -> None:
+    section = ("QUY ĐỊNH PHÂN CẤP MỘT SỐ NỘI DUNG QUẢN LÝ NHÀ NƯỚC > Chương II. PHÂN CẤP MỘT SỐ NỘI DUNG THUỘC "
+               "LĨNH VỰC XÂY DỰNG > Điều 4. > 2.")
+    found = sentence_obligations("UBND cấp xã cấp giấy phép xây dựng đối với công trình cấp III trở xuống trên địa "
+                                 "bàn quản lý theo quy định tại khoản 1 Điều 4 Nghị định số 140/2025/NĐ-CP ngày "
+                                 "12/6/2025 của Chính phủ.", ISSUED, section, loose=True)
+    assert not any(o.is_task for o in found)
+
+
+def test_an_assignment_under_the_implementation_of_a_decentralising_text_stays_a_task() -> None:
+    section = "QUY ĐỊNH PHÂN CẤP MỘT SỐ NỘI DUNG > Chương III. TỔ CHỨC THỰC HIỆN > Điều 12."
+    found = sentence_obligations("Giao Sở Xây dựng hướng dẫn, kiểm tra việc thực hiện theo Nghị định số "
+                                 "140/2025/NĐ-CP ngày 12/6/2025 của Chính phủ.", ISSUED, section, loose=True)
+    assert [o.lead for o in found if o.is_task] == ["Sở Xây dựng"]

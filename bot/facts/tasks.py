@@ -406,7 +406,18 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     # decision that adopts a text («Thông qua Báo cáo tiếp thu, giải trình … tại công văn số … ngày …»).
     if is_mention(found) and (sentence.rstrip(" *").endswith(":") or (actor is None and _ADOPTS.match(sentence))):
         return NotTask.BACKGROUND
+    # A unit's competence in a text that decentralises or delegates powers, its only date a cited text's
+    # («UBND cấp xã cấp giấy phép xây dựng … theo quy định tại … Nghị định số 140/2025/NĐ-CP ngày 12/6/2025»
+    # under «Chương II. PHÂN CẤP …»), is a standing power, not a task; what the text's implementation
+    # assigns («Chương III. TỔ CHỨC THỰC HIỆN») stays a task.
+    if is_mention(found) and any(_DELEGATION_HEADING.search(h) for h in headings) \
+            and not any(_EXECUTION_HEADING.search(h) for h in headings):
+        return NotTask.RULE
     return None
+
+
+_DELEGATION_HEADING = re.compile(r"phân\s+(?:cấp|quyền)|(?:ủy|uỷ)\s+quyền", _I)
+_EXECUTION_HEADING = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành", _I)
 
 
 # «Trường hợp …, thì việc cập nhật thông tin phải hoàn thành trước 10 giờ …»: the deadline is in what the
