@@ -1100,3 +1100,11 @@ def test_an_assignment_under_the_implementation_of_a_decentralising_text_stays_a
     found = sentence_obligations("Giao Sở Xây dựng hướng dẫn, kiểm tra việc thực hiện theo Nghị định số "
                                  "140/2025/NĐ-CP ngày 12/6/2025 của Chính phủ.", ISSUED, section, loose=True)
     assert [o.lead for o in found if o.is_task] == ["Sở Xây dựng"]
+
+
+
+def test_an_organisation_named_by_what_it_issues_is_a_role_of_the_procedure() -> None:
+    found = sentence_obligations("- Trực tiếp: Trong thời hạn 8 giờ làm việc kể từ khi Tổ chức cấp C/O nhận được hồ sơ "
+                                 "đề nghị cấp C/O đầy đủ và hợp lệ, Tổ chức cấp C/O trả kết quả cấp C/O.",
+                                 ISSUED, "PHỤ LỤC", loose=True)
+    assert found and not any(o.is_task for o in found)
