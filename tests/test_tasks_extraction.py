@@ -1108,3 +1108,12 @@ def test_an_organisation_named_by_what_it_issues_is_a_role_of_the_procedure() ->
                                  "đề nghị cấp C/O đầy đủ và hợp lệ, Tổ chức cấp C/O trả kết quả cấp C/O.",
                                  ISSUED, "PHỤ LỤC", loose=True)
     assert found and not any(o.is_task for o in found)
+
+
+
+def test_a_line_that_amends_a_provision_of_a_cited_text_orders_nothing() -> None:
+    section = "Phần II. NỘI DUNG PHƯƠNG ÁN ĐƠN GIẢN HÓA > I. LĨNH VỰC BẢO TRỢ XÃ HỘI > 2. > 2.2. Kiến nghị thực thi"
+    found = sentence_obligations("Sửa đổi điểm b khoản 1 Điều 4 Nghị định 176/2025/NĐ-CP ngày 30/6/2025 của Chính phủ "
+                                 "quy định chi tiết và hướng dẫn thi hành một số điều của Luật Bảo hiểm xã hội về trợ "
+                                 "cấp hưu trí xã hội.", ISSUED, section, loose=True)
+    assert not any(o.is_task for o in found)

@@ -132,7 +132,9 @@ _RECEIVED = line_opening(r"(?:ngày\s+\d[^,;:]{0,25},\s*)?(?:(?!từ\s|khi\s|sau
                          r"(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)")
 # The title of an amending text: «Sửa đổi, bổ sung một số điều của Quy định đơn giá bồi thường … ban hành kèm theo
 # Quyết định số …» (with no deadline word it names a document, it orders nothing).
-_AMENDMENT_TITLE = line_opening(rf"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+(?:của\s+)?)?(?:{_DOC_NAME}|quy\s+định|quy\s+chế|danh\s+mục)\b")
+# So does a line that amends a provision of a cited text: «Sửa đổi điểm b khoản 1 Điều 4 Nghị định 176/2025/NĐ-CP …».
+_AMENDMENT_TITLE = line_opening(rf"sửa\s+đổi(?:,?\s+bổ\s+sung)?\s+(?:một\s+số\s+điều\s+(?:của\s+)?)?"
+                                rf"(?:{_DOC_NAME}|quy\s+định|quy\s+chế|danh\s+mục|(?:điểm|khoản|điều|mục|phụ\s+lục)\s)\b")
 _DATED_OPENING = line_opening(r"(?:(?:sáng|chiều|tối)\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*,")
 # A report's narration, by the link it opens with: «Tuy nhiên, qua quá trình triển khai … vẫn còn …»,
 # «Hiện nay tổng khối lượng hoàn thành …», «Trên đây là Kế hoạch …» (a line that names who is to act
