@@ -1102,13 +1102,11 @@ def test_an_assignment_under_the_implementation_of_a_decentralising_text_stays_a
     assert [o.lead for o in found if o.is_task] == ["Sở Xây dựng"]
 
 
-
 def test_an_organisation_named_by_what_it_issues_is_a_role_of_the_procedure() -> None:
     found = sentence_obligations("- Trực tiếp: Trong thời hạn 8 giờ làm việc kể từ khi Tổ chức cấp C/O nhận được hồ sơ "
                                  "đề nghị cấp C/O đầy đủ và hợp lệ, Tổ chức cấp C/O trả kết quả cấp C/O.",
                                  ISSUED, "PHỤ LỤC", loose=True)
     assert found and not any(o.is_task for o in found)
-
 
 
 def test_a_line_that_amends_a_provision_of_a_cited_text_orders_nothing() -> None:
@@ -1117,3 +1115,14 @@ def test_a_line_that_amends_a_provision_of_a_cited_text_orders_nothing() -> None
                                  "quy định chi tiết và hướng dẫn thi hành một số điều của Luật Bảo hiểm xã hội về trợ "
                                  "cấp hưu trí xã hội.", ISSUED, section, loose=True)
     assert not any(o.is_task for o in found)
+
+
+def test_a_letter_that_points_its_addressee_to_the_rules_gives_no_task() -> None:
+    found = sentence_obligations("Về thủ tục hải quan: đề nghị Công ty nghiên cứu quy định tại Điều 67 Thông tư số "
+                                 "38/2015/TT-BTC ngày 25/3/2015 được sửa đổi, bổ sung tại khoản 44 Điều 1 Thông tư số "
+                                 "39/2018/TT-BTC ngày 20/4/2018 của Bộ Tài chính.", ISSUED, "1.", loose=True)
+    assert not any(o.is_task for o in found)
+    # a study with a purpose of its own is still asked of the unit
+    found = sentence_obligations("Giao Sở Tư pháp nghiên cứu quy định tại Nghị định số 78/2025/NĐ-CP ngày 01/4/2025 "
+                                 "để đề xuất sửa đổi Quy chế.", ISSUED, "Điều 3. Tổ chức thực hiện", loose=True)
+    assert [o.lead for o in found if o.is_task] == ["Sở Tư pháp"]

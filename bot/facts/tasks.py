@@ -411,6 +411,10 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     # decision that adopts a text («Thông qua Báo cáo tiếp thu, giải trình … tại công văn số … ngày …»).
     if is_mention(found) and (sentence.rstrip(" *").endswith(":") or (actor is None and _ADOPTS.match(sentence))):
         return NotTask.BACKGROUND
+    # A letter that points its addressee to the rules («đề nghị Công ty nghiên cứu quy định tại Điều 67 Thông tư số …
+    # ngày …») tells where the answer is; a study with a purpose of its own («… để đề xuất …») is still asked.
+    if is_mention(found) and _STUDY_RULES.search(sentence) and not _PURPOSE.search(sentence):
+        return NotTask.BACKGROUND
     # A unit's competence in a text that decentralises or delegates powers, its only date a cited text's
     # («UBND cấp xã cấp giấy phép xây dựng … theo quy định tại … Nghị định số 140/2025/NĐ-CP ngày 12/6/2025»
     # under «Chương II. PHÂN CẤP …»), is a standing power, not a task; what the text's implementation
@@ -421,6 +425,8 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     return None
 
 
+_STUDY_RULES = re.compile(r"(?:^|\s)(?:nghiên\s+cứu|tham\s+khảo)\s+(?:các\s+)?(?:quy\s+định|hướng\s+dẫn)\s+(?:tại|của)\s", _I)
+_PURPOSE = re.compile(r"\s(?:để|nhằm)\s+(?!(?:được\s+)?(?:thực\s+hiện|hướng\s+dẫn|áp\s+dụng)\b)", _I)
 _DELEGATION_HEADING = re.compile(r"phân\s+(?:cấp|quyền)|(?:ủy|uỷ)\s+quyền", _I)
 _EXECUTION_HEADING = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành", _I)
 
