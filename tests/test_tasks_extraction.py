@@ -1126,3 +1126,14 @@ def test_a_letter_that_points_its_addressee_to_the_rules_gives_no_task() -> None
     found = sentence_obligations("Giao Sở Tư pháp nghiên cứu quy định tại Nghị định số 78/2025/NĐ-CP ngày 01/4/2025 "
                                  "để đề xuất sửa đổi Quy chế.", ISSUED, "Điều 3. Tổ chức thực hiện", loose=True)
     assert [o.lead for o in found if o.is_task] == ["Sở Tư pháp"]
+
+
+def test_a_catalogue_row_without_its_code_whose_time_counts_from_the_dossier_is_a_processing_time() -> None:
+    row = ("Trong thời gian 12 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ | Trung tâm Phục vụ hành chính công cấp "
+           "tỉnh và Trung tâm Phục vụ hành chính công cấp xã | Trực tiếp tại UBND cấp xã nơi thường trú | Không")
+    found = sentence_obligations(row, ISSUED, "PHỤ LỤC I. DANH MỤC THỦ TỤC HÀNH CHÍNH", loose=True)
+    assert found and not any(o.is_task for o in found)
+    # a step of an internal procedure's table is still its unit's task
+    step = "Bước 3 | Chuyên viên Phòng Kinh tế | Thẩm định hồ sơ, dự thảo kết quả giải quyết | 112 giờ"
+    assert [o.lead for o in sentence_obligations(step, ISSUED, "QUY TRÌNH NỘI BỘ", loose=True) if o.is_task] \
+        == ["Chuyên viên Phòng Kinh tế"]

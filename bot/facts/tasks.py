@@ -274,7 +274,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BUDGET
     if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence) or _OWN_PLAN.match(sentence):
         return NotTask.SCHEDULE
-    if _PROCEDURE_CODE.search(sentence) or (
+    if _PROCEDURE_CODE.search(sentence) or _catalogue_time(sentence, found) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
@@ -333,6 +333,20 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
 
 _RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)
 _DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
+_FROM_DOSSIER = re.compile(r"(?:kể|tính)\s+từ\s+(?:ngày|khi)\s+" + _DOSSIER_ANCHOR.pattern, _I)
+_STEP_ROW = re.compile(r"^\W*Bước\s+\d", _I)
+_CELL = " | "
+
+
+def _catalogue_time(sentence: str, found: FoundDeadline) -> bool:
+    """A row of a catalogue of procedures whose code stayed on another line («Trong thời gian 12 ngày làm
+    việc kể từ ngày nhận đủ hồ sơ hợp lệ | Trung tâm Phục vụ hành chính công … | Trực tiếp …»): its cell's time
+    counts from receiving the dossier, a processing time. Not a step of a procedure's table («Bước 3 | …»)."""
+    if _CELL not in sentence or _STEP_ROW.match(sentence):
+        return False
+    start = sentence.rfind("|", 0, found.start) + 1
+    end = sentence.find("|", found.end)
+    return bool(_FROM_DOSSIER.search(sentence[start:end if end != -1 else len(sentence)]))
 
 
 # Headings of what is to be done: tasks, solutions, responsibilities, implementation, a field of work.
