@@ -237,3 +237,15 @@ def test_a_line_after_a_step_marker_without_a_table_header_is_not_given_the_next
     tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
              if "chuyển hồ sơ" in o.quote]
     assert all(o.lead != "Sở Y tế tổng hợp kết quả" for o in tasks)
+
+
+def test_a_line_of_work_that_starts_with_a_unit_is_not_the_steps_unit() -> None:
+    body = ("PHỤ LỤC. QUY TRÌNH NỘI BỘ\n"
+            "Bước | Nội dung công việc | Trách nhiệm thực hiện | Thời gian\n"
+            "Bước 4\n"
+            "Xem xét, ký duyệt Báo cáo thẩm định trong không quá 02 ngày làm việc kể từ khi nhận được dự thảo;\n"
+            "Sở Tài chính trình UBND tỉnh xem xét, quyết định phê duyệt dự án.\n"
+            "Lãnh đạo Sở được phân công\n")
+    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+             if o.is_task and "ký duyệt" in o.quote]
+    assert [task.lead for task in tasks] == ["Lãnh đạo Sở được phân công"]

@@ -88,6 +88,10 @@ _STEP_LINES = 8  # lines a step's work may take
 _HEADER_LINES = 120  # lines back to the table's header, past the earlier steps
 _ROLE_LINE_CHARS = 160
 _ROLE_NAME = re.compile(r"^[-–+*\s]*(?P<name>[^;|]+?)\s*(?:[;.|]|$)")
+# A line of the step's work that starts with a unit: «Sở Tài chính trình UBND tỉnh xem xét, quyết định …»,
+# «Văn thư Sở lấy số văn bản, đóng dấu …» (a role's name has no such verb: «Bộ phận tiếp nhận và trả kết quả …»).
+_WORK_VERB = re.compile(r"(?<!được\s)(?<!được\sgiao\s)\b(?:trình|phê\s+duyệt|xem\s+xét|ký|nghiên\s+cứu|thẩm\s+định|lấy\s+số"
+                        r"|chuyển|kiểm\s+tra|lập|gửi|ban\s+hành|quyết\s+định|duyệt|số\s+hoá|số\s+hóa)\b")
 
 
 def step_actor(paragraphs: list[Paragraph], index: int) -> str | None:
@@ -110,7 +114,7 @@ def step_actor(paragraphs: list[Paragraph], index: int) -> str | None:
             return None
         match = _ROLE_NAME.match(para.text)
         name = match.group("name").strip(" *") if match else ""
-        if name and len(name) <= _ROLE_LINE_CHARS and _ROLE_CELL.match(name):
+        if name and len(name) <= _ROLE_LINE_CHARS and _ROLE_CELL.match(name) and not _WORK_VERB.search(name):
             return name
     return None
 
