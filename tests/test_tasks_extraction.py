@@ -1137,3 +1137,18 @@ def test_a_catalogue_row_without_its_code_whose_time_counts_from_the_dossier_is_
     step = "Bước 3 | Chuyên viên Phòng Kinh tế | Thẩm định hồ sơ, dự thảo kết quả giải quyết | 112 giờ"
     assert [o.lead for o in sentence_obligations(step, ISSUED, "QUY TRÌNH NỘI BỘ", loose=True) if o.is_task] \
         == ["Chuyên viên Phòng Kinh tế"]
+
+
+def test_the_chairing_and_the_coordinating_body_of_a_coordination_rule_are_roles() -> None:
+    section = "Chương I. NHỮNG QUY ĐỊNH CHUNG > Điều 2. > 2. > b)"
+    for line in ("- Cơ quan chủ trì tổ chức cuộc họp hoặc kiểm tra thực địa có trách nhiệm chuẩn bị đầy đủ hồ sơ, tài liệu "
+                 "có liên quan và gửi cho các cơ quan phối hợp trước thời gian tổ chức cuộc họp trong thời gian 03 ngày làm "
+                 "việc.",
+                 "Trường hợp có ý kiến khác với ý kiến của cán bộ tham gia phối hợp, cơ quan phối hợp phải có văn bản phản hồi "
+                 "ngay về cơ quan chủ trì trong thời gian tối đa 01 ngày sau buổi làm việc."):
+        found = sentence_obligations(line, ISSUED, section, loose=True)
+        assert found and not any(o.is_task for o in found), line
+    # a unit the line names stays the lead, whatever role it holds
+    found = sentence_obligations("Sở Tài chính là cơ quan chủ trì, có trách nhiệm tổng hợp báo cáo trước ngày 15/12/2025.",
+                                 ISSUED, section, loose=True)
+    assert [o.lead for o in found if o.is_task] == ["Sở Tài chính"]

@@ -411,6 +411,11 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.RULE
     if actor is None and any(_ASSESSMENT_HEADING.match(h) for h in headings):
         return NotTask.PAST_EVENT
+    # The chairing and the coordinating body of a coordination rule («Cơ quan chủ trì tổ chức cuộc họp … có trách
+    # nhiệm …», «…, cơ quan phối hợp phải có văn bản phản hồi …») are roles any body may hold: their steps are rules,
+    # where the line names no unit (a bare «cơ quan» is none).
+    if _COORDINATION_ROLE.search(sentence) and (actor is None or _BARE_CLASS.match(actor)):
+        return NotTask.RULE
     if _FROM_DATE.match(sentence):
         return NotTask.PERIOD_APPLIES
     if _RECEIVED.match(sentence) or _DATED_OPENING.match(sentence):
@@ -439,6 +444,9 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     return None
 
 
+_COORDINATION_ROLE = re.compile(r"(?:^\W*|,\s*)(?:các\s+)?cơ\s+quan\s+(?:chủ\s+trì|phối\s+hợp)\s+(?!với\b)(?:[^\s,;.]+\s+){0,12}?"
+                                r"(?:phải|có\s+trách\s+nhiệm|cần)\b", _I)
+_BARE_CLASS = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|bộ\s+phận|tổ\s+chức)$", _I)
 _STUDY_RULES = re.compile(r"(?:^|\s)(?:nghiên\s+cứu|tham\s+khảo)\s+(?:các\s+)?(?:quy\s+định|hướng\s+dẫn)\s+(?:tại|của)\s", _I)
 _PURPOSE = re.compile(r"\s(?:để|nhằm)\s+(?!(?:được\s+)?(?:thực\s+hiện|hướng\s+dẫn|áp\s+dụng)\b)", _I)
 _DELEGATION_HEADING = re.compile(r"phân\s+(?:cấp|quyền)|(?:ủy|uỷ)\s+quyền", _I)
