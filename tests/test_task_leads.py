@@ -249,3 +249,14 @@ def test_a_line_of_work_that_starts_with_a_unit_is_not_the_steps_unit() -> None:
     tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
              if o.is_task and "ký duyệt" in o.quote]
     assert [task.lead for task in tasks] == ["Lãnh đạo Sở được phân công"]
+
+
+def test_a_land_registration_office_keeps_the_verb_its_name_holds() -> None:
+    [task] = tasks_in("Văn phòng đăng ký đất đai gửi thông tin địa chính đến cơ quan thuế trong thời hạn 02 ngày làm việc "
+                      "kể từ ngày nhận đủ hồ sơ.")
+    assert task.lead == "Văn phòng đăng ký đất đai"
+    [task] = tasks_in("Văn phòng Đăng ký đất đai Hà Nội cập nhật biến động vào cơ sở dữ liệu trước ngày 15/12/2025.")
+    assert task.lead == "Văn phòng Đăng ký đất đai Hà Nội"
+    # a unit that registers something still ends its name before the verb
+    [task] = tasks_in("Sở Tài chính đăng ký kế hoạch vốn với Bộ Tài chính trước ngày 15/12/2025.")
+    assert task.lead == "Sở Tài chính"
