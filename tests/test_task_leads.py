@@ -212,3 +212,51 @@ def test_a_verb_written_with_a_capital_after_the_unit_is_not_part_of_its_name() 
     [task] = tasks_in("- Trong thời hạn 03 ngày làm việc, kể từ ngày hồ sơ được xét duyệt và không có khiếu nại, Chủ tịch Ủy "
                       "ban nhân dân xã/phường Quyết định hỗ trợ trợ cấp xã hội hằng tháng cho đối tượng;")
     assert task.lead == "Chủ tịch Ủy ban nhân dân xã/phường"
+
+
+def test_a_step_table_written_line_by_line_gives_the_step_the_unit_on_the_line_after_its_work() -> None:
+    body = ("PHỤ LỤC II. QUY TRÌNH NỘI BỘ\n"
+            "1. Quy trình nội bộ giải quyết thủ tục cấp giấy chứng nhận\n"
+            "Thứ tự công việc | Nội dung công việc | Trách nhiệm thực hiện | Thời gian thực hiện\n"
+            "Bước 1\n"
+            "Kiểm tra, xem xét tính chính xác, đầy đủ của hồ sơ, lập phiếu tiếp nhận và hẹn trả kết quả;\n"
+            "chuyển hồ sơ giấy đến cơ quan có thẩm quyền để giải quyết trong không quá 01 ngày làm việc kể từ "
+            "khi tiếp nhận hồ sơ.\n"
+            "Bộ phận tiếp nhận và trả kết quả Sở Y tế tại TTPVHCC tỉnh; TTPVHCC các xã, phường. | 0,5 ngày làm việc\n"
+            "Bước 2 | Phân công thụ lý hồ sơ | Lãnh đạo Phòng Bảo trợ xã hội | 0,5 ngày làm việc\n")
+    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+             if o.is_task and "chuyển hồ sơ giấy" in o.quote]
+    assert [task.lead for task in tasks] == ["Bộ phận tiếp nhận và trả kết quả Sở Y tế tại TTPVHCC tỉnh"]
+
+
+def test_a_line_after_a_step_marker_without_a_table_header_is_not_given_the_next_lines_unit() -> None:
+    body = ("Điều 5. Trình tự thực hiện\n"
+            "Bước 1\n"
+            "chuyển hồ sơ đến cơ quan có thẩm quyền trong không quá 01 ngày làm việc kể từ khi tiếp nhận hồ sơ.\n"
+            "Sở Y tế tổng hợp kết quả.\n")
+    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+             if "chuyển hồ sơ" in o.quote]
+    assert all(o.lead != "Sở Y tế tổng hợp kết quả" for o in tasks)
+
+
+def test_a_line_of_work_that_starts_with_a_unit_is_not_the_steps_unit() -> None:
+    body = ("PHỤ LỤC. QUY TRÌNH NỘI BỘ\n"
+            "Bước | Nội dung công việc | Trách nhiệm thực hiện | Thời gian\n"
+            "Bước 4\n"
+            "Xem xét, ký duyệt Báo cáo thẩm định trong không quá 02 ngày làm việc kể từ khi nhận được dự thảo;\n"
+            "Sở Tài chính trình UBND tỉnh xem xét, quyết định phê duyệt dự án.\n"
+            "Lãnh đạo Sở được phân công\n")
+    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+             if o.is_task and "ký duyệt" in o.quote]
+    assert [task.lead for task in tasks] == ["Lãnh đạo Sở được phân công"]
+
+
+def test_a_land_registration_office_keeps_the_verb_its_name_holds() -> None:
+    [task] = tasks_in("Văn phòng đăng ký đất đai gửi thông tin địa chính đến cơ quan thuế trong thời hạn 02 ngày làm việc "
+                      "kể từ ngày nhận đủ hồ sơ.")
+    assert task.lead == "Văn phòng đăng ký đất đai"
+    [task] = tasks_in("Văn phòng Đăng ký đất đai Hà Nội cập nhật biến động vào cơ sở dữ liệu trước ngày 15/12/2025.")
+    assert task.lead == "Văn phòng Đăng ký đất đai Hà Nội"
+    # a unit that registers something still ends its name before the verb
+    [task] = tasks_in("Sở Tài chính đăng ký kế hoạch vốn với Bộ Tài chính trước ngày 15/12/2025.")
+    assert task.lead == "Sở Tài chính"

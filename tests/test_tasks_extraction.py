@@ -1084,3 +1084,71 @@ def test_a_result_that_is_notified_with_no_one_named_is_a_rule() -> None:
 ])
 def test_a_step_of_a_role_any_body_may_hold_is_a_rule(sentence: str) -> None:
     assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "DANH MỤC", loose=True))
+
+
+def test_a_power_a_text_decentralises_whose_only_date_is_a_cited_texts_is_no_task() -> None:
+    section = ("QUY ĐỊNH PHÂN CẤP MỘT SỐ NỘI DUNG QUẢN LÝ NHÀ NƯỚC > Chương II. PHÂN CẤP MỘT SỐ NỘI DUNG THUỘC "
+               "LĨNH VỰC XÂY DỰNG > Điều 4. > 2.")
+    found = sentence_obligations("UBND cấp xã cấp giấy phép xây dựng đối với công trình cấp III trở xuống trên địa "
+                                 "bàn quản lý theo quy định tại khoản 1 Điều 4 Nghị định số 140/2025/NĐ-CP ngày "
+                                 "12/6/2025 của Chính phủ.", ISSUED, section, loose=True)
+    assert not any(o.is_task for o in found)
+
+
+def test_an_assignment_under_the_implementation_of_a_decentralising_text_stays_a_task() -> None:
+    section = "QUY ĐỊNH PHÂN CẤP MỘT SỐ NỘI DUNG > Chương III. TỔ CHỨC THỰC HIỆN > Điều 12."
+    found = sentence_obligations("Giao Sở Xây dựng hướng dẫn, kiểm tra việc thực hiện theo Nghị định số "
+                                 "140/2025/NĐ-CP ngày 12/6/2025 của Chính phủ.", ISSUED, section, loose=True)
+    assert [o.lead for o in found if o.is_task] == ["Sở Xây dựng"]
+
+
+def test_an_organisation_named_by_what_it_issues_is_a_role_of_the_procedure() -> None:
+    found = sentence_obligations("- Trực tiếp: Trong thời hạn 8 giờ làm việc kể từ khi Tổ chức cấp C/O nhận được hồ sơ "
+                                 "đề nghị cấp C/O đầy đủ và hợp lệ, Tổ chức cấp C/O trả kết quả cấp C/O.",
+                                 ISSUED, "PHỤ LỤC", loose=True)
+    assert found and not any(o.is_task for o in found)
+
+
+def test_a_line_that_amends_a_provision_of_a_cited_text_orders_nothing() -> None:
+    section = "Phần II. NỘI DUNG PHƯƠNG ÁN ĐƠN GIẢN HÓA > I. LĨNH VỰC BẢO TRỢ XÃ HỘI > 2. > 2.2. Kiến nghị thực thi"
+    found = sentence_obligations("Sửa đổi điểm b khoản 1 Điều 4 Nghị định 176/2025/NĐ-CP ngày 30/6/2025 của Chính phủ "
+                                 "quy định chi tiết và hướng dẫn thi hành một số điều của Luật Bảo hiểm xã hội về trợ "
+                                 "cấp hưu trí xã hội.", ISSUED, section, loose=True)
+    assert not any(o.is_task for o in found)
+
+
+def test_a_letter_that_points_its_addressee_to_the_rules_gives_no_task() -> None:
+    found = sentence_obligations("Về thủ tục hải quan: đề nghị Công ty nghiên cứu quy định tại Điều 67 Thông tư số "
+                                 "38/2015/TT-BTC ngày 25/3/2015 được sửa đổi, bổ sung tại khoản 44 Điều 1 Thông tư số "
+                                 "39/2018/TT-BTC ngày 20/4/2018 của Bộ Tài chính.", ISSUED, "1.", loose=True)
+    assert not any(o.is_task for o in found)
+    # a study with a purpose of its own is still asked of the unit
+    found = sentence_obligations("Giao Sở Tư pháp nghiên cứu quy định tại Nghị định số 78/2025/NĐ-CP ngày 01/4/2025 "
+                                 "để đề xuất sửa đổi Quy chế.", ISSUED, "Điều 3. Tổ chức thực hiện", loose=True)
+    assert [o.lead for o in found if o.is_task] == ["Sở Tư pháp"]
+
+
+def test_a_catalogue_row_without_its_code_whose_time_counts_from_the_dossier_is_a_processing_time() -> None:
+    row = ("Trong thời gian 12 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ | Trung tâm Phục vụ hành chính công cấp "
+           "tỉnh và Trung tâm Phục vụ hành chính công cấp xã | Trực tiếp tại UBND cấp xã nơi thường trú | Không")
+    found = sentence_obligations(row, ISSUED, "PHỤ LỤC I. DANH MỤC THỦ TỤC HÀNH CHÍNH", loose=True)
+    assert found and not any(o.is_task for o in found)
+    # a step of an internal procedure's table is still its unit's task
+    step = "Bước 3 | Chuyên viên Phòng Kinh tế | Thẩm định hồ sơ, dự thảo kết quả giải quyết | 112 giờ"
+    assert [o.lead for o in sentence_obligations(step, ISSUED, "QUY TRÌNH NỘI BỘ", loose=True) if o.is_task] \
+        == ["Chuyên viên Phòng Kinh tế"]
+
+
+def test_the_chairing_and_the_coordinating_body_of_a_coordination_rule_are_roles() -> None:
+    section = "Chương I. NHỮNG QUY ĐỊNH CHUNG > Điều 2. > 2. > b)"
+    for line in ("- Cơ quan chủ trì tổ chức cuộc họp hoặc kiểm tra thực địa có trách nhiệm chuẩn bị đầy đủ hồ sơ, tài liệu "
+                 "có liên quan và gửi cho các cơ quan phối hợp trước thời gian tổ chức cuộc họp trong thời gian 03 ngày làm "
+                 "việc.",
+                 "Trường hợp có ý kiến khác với ý kiến của cán bộ tham gia phối hợp, cơ quan phối hợp phải có văn bản phản hồi "
+                 "ngay về cơ quan chủ trì trong thời gian tối đa 01 ngày sau buổi làm việc."):
+        found = sentence_obligations(line, ISSUED, section, loose=True)
+        assert found and not any(o.is_task for o in found), line
+    # a unit the line names stays the lead, whatever role it holds
+    found = sentence_obligations("Sở Tài chính là cơ quan chủ trì, có trách nhiệm tổng hợp báo cáo trước ngày 15/12/2025.",
+                                 ISSUED, section, loose=True)
+    assert [o.lead for o in found if o.is_task] == ["Sở Tài chính"]

@@ -39,6 +39,8 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     .replace(r"|tham\s+mưu", r"|(?<!cơ\squan\s)tham\s+mưu")
                     # «Ban Quản lý dự án đầu tư xây dựng tỉnh» is one unit's name
                     .replace(r"|xây\s+dựng", r"|(?<!đầu\stư\s)xây\s+dựng")
+                    # «Văn phòng đăng ký đất đai» is one unit's name too
+                    .replace(r"|ký|đăng\s+ký", r"|(?<!đăng\s)ký|(?<!văn\sphòng\s)đăng\s+ký")
                     # the one who assigns, before the one assigned: «Chủ tịch UBND tỉnh giao Sở Xây dựng chủ trì …»
                     + rf"|(?<!được\s)(?<!bàn\s)giao(?=\s+(?-i:[{UPPER}])|\s+các\s)"
                     # consulting and publishing: «Cục Bảo tồn … lấy ý kiến các cơ quan …», «… đăng tải thông tin …»

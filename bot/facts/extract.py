@@ -30,7 +30,7 @@ from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import DocumentFacts, Obligation
 from bot.facts.paragraphs import Paragraph, body_paragraphs
 from bot.facts.task_tables import (TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, responsibility, row_obligations,
-                                   task_table)
+                                   step_actor, task_table)
 from bot.facts.tasks import classify, clause_span
 from bot.facts.time_phrases import loose_deadlines, undated_mention
 from bot.facts.units import lead_and_coordinate
@@ -135,10 +135,11 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
 
 def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> str | None:
     """The unit the context gives a sentence that names none: for a later sentence of a
-    paragraph, the unit its first sentence names; else the unit of the enclosing item
+    paragraph, the unit its first sentence names; in a step table written line by line, the unit
+    of its step (`bot.facts.task_tables.step_actor`); else the unit of the enclosing item
     (`bot.facts.actors.item_actor`)."""
     return ((actor_of(paragraphs[index].text) if number else None) or _continued_actor(paragraphs, index)
-            or item_actor(paragraphs, index))
+            or step_actor(paragraphs, index) or item_actor(paragraphs, index))
 
 
 _CONTINUES = (";", ",")

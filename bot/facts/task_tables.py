@@ -16,7 +16,8 @@ from bot.facts.paragraphs import Paragraph
 from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
-__all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "responsibility", "row_obligations", "task_table"]
+__all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "responsibility", "row_obligations", "step_actor",
+           "task_table"]
 
 _I = re.IGNORECASE
 
@@ -77,6 +78,45 @@ def _step_columns(cells: list[str]) -> TaskTable | None:
     lead = roles[0]
     task = lead + 1 if lead + 1 < len(cells) - 1 else lead
     return TaskTable(lead, None, len(cells) - 1, task)
+
+
+# A step table the cleaned text writes line by line: under «Thứ tự công việc | Nội dung công việc | Trách nhiệm
+# thực hiện | Thời gian thực hiện» a step is «Bước 1», then the lines of its work, then the line of who does
+# it («Bộ phận tiếp nhận và trả kết quả Sở Y tế tại TTPVHCC tỉnh; TTPVHCC các xã, phường.»), then its time.
+_STEP_HEADER = re.compile(r"(?:đơn\s+vị|trách\s+nhiệm|bộ\s+phận|cơ\s+quan|người)\s+thực\s+hiện", _I)
+_STEP_LINES = 8  # lines a step's work may take
+_HEADER_LINES = 120  # lines back to the table's header, past the earlier steps
+_ROLE_LINE_CHARS = 160
+_ROLE_NAME = re.compile(r"^[-–+*\s]*(?P<name>[^;|]+?)\s*(?:[;.|]|$)")
+# A line of the step's work that starts with a unit: «Sở Tài chính trình UBND tỉnh xem xét, quyết định …»,
+# «Văn thư Sở lấy số văn bản, đóng dấu …» (a role's name has no such verb: «Bộ phận tiếp nhận và trả kết quả …»).
+_WORK_VERB = re.compile(r"(?<!được\s)(?<!được\sgiao\s)\b(?:trình|phê\s+duyệt|xem\s+xét|ký|nghiên\s+cứu|thẩm\s+định|lấy\s+số"
+                        r"|chuyển|kiểm\s+tra|lập|gửi|ban\s+hành|quyết\s+định|duyệt|số\s+hoá|số\s+hóa)\b")
+
+
+def step_actor(paragraphs: list[Paragraph], index: int) -> str | None:
+    """Who does the step a line of work belongs to, in a step table written line by line: the
+    line after the work that names a unit or a role, up to its first «;» (the places named after it
+    are other desks of the same step); None outside such a table."""
+    section = paragraphs[index].section
+    marker = next((j for j in range(index - 1, max(-1, index - 1 - _STEP_LINES), -1)
+                   if paragraphs[j].section != section or _STEP_CELL.match(paragraphs[j].text)
+                   or TABLE_CELL in paragraphs[j].text), None)
+    if marker is None or not _STEP_CELL.match(paragraphs[marker].text) or paragraphs[marker].section != section:
+        return None
+    header = any(paragraphs[j].section == section and TABLE_CELL in paragraphs[j].text
+                 and _STEP_HEADER.search(paragraphs[j].text)
+                 for j in range(marker - 1, max(-1, marker - 1 - _HEADER_LINES), -1))
+    if not header:
+        return None
+    for para in paragraphs[index + 1:index + 1 + _STEP_LINES]:
+        if para.section != section or _STEP_CELL.match(para.text.split("|")[0]):
+            return None
+        match = _ROLE_NAME.match(para.text)
+        name = match.group("name").strip(" *") if match else ""
+        if name and len(name) <= _ROLE_LINE_CHARS and _ROLE_CELL.match(name) and not _WORK_VERB.search(name):
+            return name
+    return None
 
 
 def guess_columns(row: str) -> TaskTable | None:

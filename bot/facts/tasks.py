@@ -132,7 +132,9 @@ _RECEIVED = line_opening(r"(?:ngày\s+\d[^,;:]{0,25},\s*)?(?:(?!từ\s|khi\s|sau
                          r"(?:kiến\s+nghị|văn\s+bản|công\s+văn|đề\s+nghị|báo\s+cáo|tờ\s+trình)")
 # The title of an amending text: «Sửa đổi, bổ sung một số điều của Quy định đơn giá bồi thường … ban hành kèm theo
 # Quyết định số …» (with no deadline word it names a document, it orders nothing).
-_AMENDMENT_TITLE = line_opening(rf"sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+(?:của\s+)?)?(?:{_DOC_NAME}|quy\s+định|quy\s+chế|danh\s+mục)\b")
+# So does a line that amends a provision of a cited text: «Sửa đổi điểm b khoản 1 Điều 4 Nghị định 176/2025/NĐ-CP …».
+_AMENDMENT_TITLE = line_opening(rf"sửa\s+đổi(?:,?\s+bổ\s+sung)?\s+(?:một\s+số\s+điều\s+(?:của\s+)?)?"
+                                rf"(?:{_DOC_NAME}|quy\s+định|quy\s+chế|danh\s+mục|(?:điểm|khoản|điều|mục|phụ\s+lục)\s)\b")
 _DATED_OPENING = line_opening(r"(?:(?:sáng|chiều|tối)\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+|\s*/\s*)\d{1,2}(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*,")
 # A report's narration, by the link it opens with: «Tuy nhiên, qua quá trình triển khai … vẫn còn …»,
 # «Hiện nay tổng khối lượng hoàn thành …», «Trên đây là Kế hoạch …» (a line that names who is to act
@@ -170,8 +172,11 @@ _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s
                           r"(?:\s*,?\s*năm\s+|\s*/\s*)\d{4}\s*[:,]")
 # Parties a procedure names by their role only: the competent authority, an applicant establishment.
 # So are the managing body of a research task and the holder of an escrow account, roles any body may hold.
+# So is an organisation named by what it issues or collects («Tổ chức cấp C/O», «tổ chức thu phí»), not the
+# organisations of a level («các tổ chức cấp tỉnh»).
 _GENERIC_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
-                  r"|cơ\s+quan\s+quản\s+lý\s+nhiệm\s+vụ|chủ\s+tài\s+khoản")
+                  r"|cơ\s+quan\s+quản\s+lý\s+nhiệm\s+vụ|chủ\s+tài\s+khoản"
+                  r"|tổ\s+chức\s+(?:cấp|thu)(?=\s)(?!\s+(?:tỉnh|huyện|xã|trung\s+ương|cơ\s+sở|bộ|thành\s+phố)\b)")
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
 _PUBLIC = re.compile(r"^(?:các\s+)?(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
                      rf"|^(?:các\s+)?(?:người\s+dân|hộ\s+gia\s+đình|{_PERSONS})|^(?:{_GENERIC_PARTY})\b", _I)
@@ -269,7 +274,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BUDGET
     if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence) or _OWN_PLAN.match(sentence):
         return NotTask.SCHEDULE
-    if _PROCEDURE_CODE.search(sentence) or (
+    if _PROCEDURE_CODE.search(sentence) or _catalogue_time(sentence, found) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
@@ -328,6 +333,20 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
 
 _RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)
 _DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
+_FROM_DOSSIER = re.compile(r"(?:kể|tính)\s+từ\s+(?:ngày|khi)\s+" + _DOSSIER_ANCHOR.pattern, _I)
+_STEP_ROW = re.compile(r"^\W*Bước\s+\d", _I)
+_CELL = " | "
+
+
+def _catalogue_time(sentence: str, found: FoundDeadline) -> bool:
+    """A row of a catalogue of procedures whose code stayed on another line («Trong thời gian 12 ngày làm
+    việc kể từ ngày nhận đủ hồ sơ hợp lệ | Trung tâm Phục vụ hành chính công … | Trực tiếp …»): its cell's time
+    counts from receiving the dossier, a processing time. Not a step of a procedure's table («Bước 3 | …»)."""
+    if _CELL not in sentence or _STEP_ROW.match(sentence):
+        return False
+    start = sentence.rfind("|", 0, found.start) + 1
+    end = sentence.find("|", found.end)
+    return bool(_FROM_DOSSIER.search(sentence[start:end if end != -1 else len(sentence)]))
 
 
 # Headings of what is to be done: tasks, solutions, responsibilities, implementation, a field of work.
@@ -392,6 +411,11 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.RULE
     if actor is None and any(_ASSESSMENT_HEADING.match(h) for h in headings):
         return NotTask.PAST_EVENT
+    # The chairing and the coordinating body of a coordination rule («Cơ quan chủ trì tổ chức cuộc họp … có trách
+    # nhiệm …», «…, cơ quan phối hợp phải có văn bản phản hồi …») are roles any body may hold: their steps are rules,
+    # where the line names no unit (a bare «cơ quan» is none).
+    if _COORDINATION_ROLE.search(sentence) and (actor is None or _BARE_CLASS.match(actor)):
+        return NotTask.RULE
     if _FROM_DATE.match(sentence):
         return NotTask.PERIOD_APPLIES
     if _RECEIVED.match(sentence) or _DATED_OPENING.match(sentence):
@@ -406,7 +430,27 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     # decision that adopts a text («Thông qua Báo cáo tiếp thu, giải trình … tại công văn số … ngày …»).
     if is_mention(found) and (sentence.rstrip(" *").endswith(":") or (actor is None and _ADOPTS.match(sentence))):
         return NotTask.BACKGROUND
+    # A letter that points its addressee to the rules («đề nghị Công ty nghiên cứu quy định tại Điều 67 Thông tư số …
+    # ngày …») tells where the answer is; a study with a purpose of its own («… để đề xuất …») is still asked.
+    if is_mention(found) and _STUDY_RULES.search(sentence) and not _PURPOSE.search(sentence):
+        return NotTask.BACKGROUND
+    # A unit's competence in a text that decentralises or delegates powers, its only date a cited text's
+    # («UBND cấp xã cấp giấy phép xây dựng … theo quy định tại … Nghị định số 140/2025/NĐ-CP ngày 12/6/2025»
+    # under «Chương II. PHÂN CẤP …»), is a standing power, not a task; what the text's implementation
+    # assigns («Chương III. TỔ CHỨC THỰC HIỆN») stays a task.
+    if is_mention(found) and any(_DELEGATION_HEADING.search(h) for h in headings) \
+            and not any(_EXECUTION_HEADING.search(h) for h in headings):
+        return NotTask.RULE
     return None
+
+
+_COORDINATION_ROLE = re.compile(r"(?:^\W*|,\s*)(?:các\s+)?cơ\s+quan\s+(?:chủ\s+trì|phối\s+hợp)\s+(?!với\b)(?:[^\s,;.]+\s+){0,12}?"
+                                r"(?:phải|có\s+trách\s+nhiệm|cần)\b", _I)
+_BARE_CLASS = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|bộ\s+phận|tổ\s+chức)$", _I)
+_STUDY_RULES = re.compile(r"(?:^|\s)(?:nghiên\s+cứu|tham\s+khảo)\s+(?:các\s+)?(?:quy\s+định|hướng\s+dẫn)\s+(?:tại|của)\s", _I)
+_PURPOSE = re.compile(r"\s(?:để|nhằm)\s+(?!(?:được\s+)?(?:thực\s+hiện|hướng\s+dẫn|áp\s+dụng)\b)", _I)
+_DELEGATION_HEADING = re.compile(r"phân\s+(?:cấp|quyền)|(?:ủy|uỷ)\s+quyền", _I)
+_EXECUTION_HEADING = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành", _I)
 
 
 # «Trường hợp …, thì việc cập nhật thông tin phải hoàn thành trước 10 giờ …»: the deadline is in what the
