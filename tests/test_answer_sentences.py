@@ -3,7 +3,8 @@ a time label on the line of its task, dates that count no months, figures in tab
 two near-equal sentences quoted together. Unit tests without a store."""
 from __future__ import annotations
 
-from bot.retrieval.evidence import Pick, SentenceScorer, cue_at, excerpt, intent_cue, passage_sentences
+from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue,
+                                    passage_sentences)
 from bot.retrieval.answers import Answerer
 from bot.retrieval.questions import Intent, understand
 from bot.retrieval.search import Passage
@@ -204,3 +205,22 @@ def test_the_next_item_of_a_headings_list_is_no_longer_under_it() -> None:
     cut = passage_sentences("2. Sở Y tế:\n- Chủ trì kiểm tra an toàn thực phẩm.\n1.1. Báo cáo trước ngày 15/12.\n"
                             "3. Sở Tài chính bố trí kinh phí thực hiện.\nb) Kiểm tra định kỳ.")
     assert [s.heading for s in cut] == ["2. Sở Y tế:", "2. Sở Y tế:", "", ""]
+
+
+def test_a_code_question_quotes_the_line_that_settles_the_code() -> None:
+    # The notice's goods description matches the question's words; the code is said once, in a
+    # line that names no goods.
+    notice = passage(
+        "1. Hàng hóa đề nghị xác định trước mã số do tổ chức, cá nhân cung cấp: Tên thương mại: Thiết bị "
+        "đeo tay thông minh Huawei Watch 5 (phiên bản đường kính 42mm).\n"
+        "Tên gọi theo cấu tạo, công dụng: Thiết bị đeo tay thông minh Huawei Watch 5 (phiên bản đường kính "
+        "42mm) là đồng hồ đeo tay thông minh.\n"
+        "3. Kết quả xác định trước mã số: thuộc phân nhóm 8517.62 “- - Máy thu, đổi và truyền hoặc tái tạo "
+        "âm thanh”, mã số **8517.62.59** “- - - - Loại khác” tại Danh mục hàng hóa xuất khẩu, nhập khẩu Việt Nam.")
+    chosen = pick("Huawei Watch 5 bản 42mm áp mã số hàng hóa nào?", notice)
+    assert "8517.62.59" in chosen.quoted
+    assert goods_code(chosen.quoted) == "8517.62.59"  # the full code, not the subheading before it
+
+
+def test_a_sentence_without_a_code_gives_no_code() -> None:
+    assert goods_code("Thông báo này có hiệu lực từ ngày 21/11/2025.") is None

@@ -129,6 +129,10 @@ def test_two_documents_in_one_question() -> None:
     ("Nghị quyết 55/2025 có hiệu lực từ khi nào?", Intent.EFFECTIVE),
     ("bang gia tinh thue tai nguyen ap dung tu ngay nao", Intent.EFFECTIVE),
     ("giấy phép có hiệu lực bao lâu", Intent.AMOUNT),  # how long, not from when
+    ("Huawei Watch 5 bản 42mm áp mã số hàng hóa nào?", Intent.CODE),
+    ("thanh den led cua suhil electronics vina xac dinh truoc ma so nao", Intent.CODE),
+    ("bộ thẻ Magic The Gathering là mã gì", Intent.CODE),
+    ("mã số thuế của công ty là gì", Intent.GENERAL),  # a tax number, not a goods code
     ("UBND cấp xã gửi báo cáo trong thời hạn bao nhiêu ngày?", Intent.AMOUNT),  # a span, not a date
     ("thoi han xu ly ho so toi da may ngay", Intent.AMOUNT),
 ])

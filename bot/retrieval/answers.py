@@ -17,13 +17,13 @@ from bot.config import Answers as AnswerConfig
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerpt, overlap, pairs,
+from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerpt, goods_code, overlap, pairs,
                                     passage_sentences, recipient, table_header, takes_effect, topic_terms,
                                     without_refs)
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
-from bot.retrieval.questions import Intent, Question, named_title, own_topic, understand
+from bot.retrieval.questions import CODE_ASKING, Intent, Question, named_title, own_topic, understand
 from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, syllables
@@ -185,7 +185,13 @@ class Answerer:
             if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked):
                 return self._other_issuer(question, asked)
             what = without_places(_asked(without_refs(question)))
-            if self.scopes.unsupported(what, quoted.file, quoted.section, quoted.quote):
+            said = quoted.quote
+            if question.intent is Intent.CODE:
+                # A customs notice settles one goods' code, in a line that names no goods: they
+                # are what the rest of the notice describes.
+                said = " ".join(p.text for p in self.search.document_passages(quoted.file))
+                what = CODE_ASKING.sub(" ", what)
+            if self.scopes.unsupported(what, quoted.file, quoted.section, said):
                 return self._not_found(question, None)
         if self.rewriter is not None:
             answer.text = self.rewriter.rewrite(text, passages, answer) or answer.text
@@ -314,6 +320,10 @@ class Answerer:
             agency = recipient(pick.sentence)
             if agency:
                 return f"Nơi gửi: {agency['agency'].strip()}."
+        if question.intent is Intent.CODE:
+            code = goods_code(pick.sentence, wanted)
+            if code:
+                return f"Mã số: {code}."
         if question.intent is Intent.EFFECTIVE:
             when = takes_effect(pick.sentence)
             if when:

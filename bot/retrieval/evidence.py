@@ -83,6 +83,8 @@ _PERIOD = re.compile(r"\b(?:hang|hàng|hằng)\s+(?:năm|quý|tháng|tuần|ngà
                      r"\btrong thời hạn\b|\bthường xuyên\b|\bnăm \d{4}\b", re.IGNORECASE)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)*\s+(?:người|đơn vị|triệu|tỷ|đồng|lần|điểm|"
                      r"xã|phường|hộ|trường|cơ sở|km|ha|tấn|chỉ tiêu|ngày)\b", re.IGNORECASE)
+# A goods code of the customs nomenclature: «8541.41.00», «9504.40».
+_CODE = re.compile(r"\b\d{4}\.\d{2}(?:\.\d{2})?\b")
 # A table cell that is a number of its own («Trưởng ban | 692 | người/ngày»): its unit is a column away.
 _NUMBER_CELL = re.compile(r"(?:^|\|)\s*\d{1,3}(?:[.,]\d{3})+\s*(?:\||$)|(?:^|\|)\s*\d+\s*\|(?=[^|]*\S[^|]*$)")
 _LEAD = re.compile(r"\b(?:chủ trì|giao|phụ trách|chịu trách nhiệm|đầu mối|phối hợp|tham mưu|thường trực)\b",
@@ -362,11 +364,24 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
         if unit and re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(undated)):
             return 1.0
         return 0.6 if _FIGURE.search(undated) or _NUMBER_CELL.search(sentence) else 0.0
+    if intent is Intent.CODE:
+        return 1.0 if _CODE.search(sentence) else 0.0
     if intent is Intent.RESPONSIBLE:
         return (0.6 if _LEAD.search(sentence) else 0.0) + (0.4 if _AGENCY.search(sentence) else 0.0)
     if intent is Intent.CRITERIA:
         return 0.4 if _ITEM.match(sentence) or sentence.rstrip().endswith(":") else 0.0
     return 0.0
+
+
+def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
+    """The goods code a sentence settles on («… phân nhóm 8541.41, mã số **8541.41.00** …» ->
+    "8541.41.00"): the most detailed, of several such the one nearest the question's words."""
+    found = list(_CODE.finditer(sentence))
+    if not found:
+        return None
+    detailed = [m for m in found if len(m.group()) == max(len(f.group()) for f in found)]
+    at = cue_at(Intent.CODE, sentence, wanted) or 0
+    return min(detailed, key=lambda m: abs(m.start() - at)).group()
 
 
 def takes_effect(sentence: str) -> str | None:
@@ -395,7 +410,7 @@ def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset(), unit: 
         sent = recipient(sentence)
         return sent.start() if sent else None
     pattern = {Intent.DEADLINE: _DATE, Intent.EFFECTIVE: _DATE, Intent.AMOUNT: _FIGURE,
-               Intent.RESPONSIBLE: _LEAD}.get(intent)
+               Intent.RESPONSIBLE: _LEAD, Intent.CODE: _CODE}.get(intent)
     found = list(pattern.finditer(sentence)) if pattern else []
     if unit and len(fold(sentence)) == len(sentence):  # «bao nhiêu thuê bao»: «500.000 thuê bao»
         found = list(re.finditer(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(sentence))) or found
@@ -542,7 +557,7 @@ class SentenceScorer:
         question names."""
         topic = overlap(self.wanted, f"{pick.passage.section} {pick.quoted}")
         needs_cue = self.question.intent in (Intent.DEADLINE, Intent.EFFECTIVE, Intent.AMOUNT, Intent.RECIPIENT,
-                                             Intent.RESPONSIBLE)
+                                             Intent.RESPONSIBLE, Intent.CODE)
         cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
         return topic >= SUPPORT_SHARE and (cue > 0 or not needs_cue)
 
@@ -576,6 +591,12 @@ class SentenceScorer:
         """The best sentence among (passage, rank share, its sentences); preambles only when
         nothing else is there. The intent's cue (a deadline parse) is the costly part, so it is
         added only for the sentences that could still win."""
+        if self.question.intent is Intent.CODE:
+            # The code a customs notice settles on is said once, after the goods' description
+            # that matches the question better: only a sentence stating a code answers.
+            coded = [(p, share, [s for s in cut if _CODE.search(s.full)]) for p, share, cut in candidates]
+            if any(cut for _, _, cut in coded):
+                candidates = [c for c in coded if c[2]]
         self.weigh([s.full for _, _, cut in candidates for s in cut])
         scored = [(self._matching(s.full, passage, share) + self.label(s), s, passage)
                   for passage, share, cut in candidates for s in cut]

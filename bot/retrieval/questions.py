@@ -16,11 +16,15 @@ class Intent(StrEnum):
     AMOUNT = "amount"        # bao nhiêu, tỷ lệ, ít nhất
     RESPONSIBLE = "responsible"  # ai chủ trì, đơn vị nào thực hiện, giao cho ai
     EFFECTIVE = "effective"  # có hiệu lực từ khi nào, áp dụng từ ngày nào
+    CODE = "code"            # mã số nào (the customs code a notice settles on)
     GENERAL = "general"
 
 
 # Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
 _INTENTS = (
+    # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì»: a code, not a list or a date
+    # («mã số thuế là gì» asks no code of goods).
+    (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa)?(?: la)? (?:nao|gi)\b|\bma hs\b")),
     (Intent.CRITERIA, re.compile(r"\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|hinh thuc khen thuong|"
                                  r"doi tuong khen thuong|chi tieu)\b")),
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh)\b.*\b(ve dau|o dau|cho ai|den dau|"
@@ -39,6 +43,8 @@ _INTENTS = (
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
     (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b")),
 )
+# How a code question asks, in words every customs notice holds: none says which goods are meant.
+CODE_ASKING = re.compile(r"\b(?:xac dinh truoc|ap|nhap khau|xuat khau|hang hoa|ma so|ma hs|ma|la|nao|gi)\b")
 # A question that points back: "còn tiêu chí thì sao?", "văn bản đó gửi về đâu?", "đợt này".
 _REFERS_BACK = re.compile(r"^(con|the con|vay con|vay|con ve)\b|\bthi sao\b|\b(van ban|ke hoach|chi thi|cong van|"
                           r"quyet dinh|thong bao|huong dan|nghi quyet|cong dien|dot|phong trao|tai lieu|muc|"
