@@ -379,7 +379,8 @@ def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
     found = list(_CODE.finditer(sentence))
     if not found:
         return None
-    detailed = [m for m in found if len(m.group()) == max(len(f.group()) for f in found)]
+    longest = max(len(m.group()) for m in found)
+    detailed = [m for m in found if len(m.group()) == longest]
     at = cue_at(Intent.CODE, sentence, wanted) or 0
     return min(detailed, key=lambda m: abs(m.start() - at)).group()
 
