@@ -231,7 +231,7 @@ _HEADING_MARKER = re.compile(r"^(?:(?:Điều|Khoản|Mục|Phụ\s+lục)\s+(?:
 # A regulation's title names it as well: «QUY ĐỊNH CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN VÀ CƠ CẤU TỔ CHỨC
 # CỦA SỞ TƯ PHÁP».
 _RESPONSIBILITY = re.compile(
-    rf"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện)|,\s*quyền\s+hạn)?(?:\s+(?:của|giao)\s*|\s+(?=(?-i:{ORG_WORD})))"
+    rf"^(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s+(?:và\s+quyền\s+hạn|thực\s+hiện)|,\s*quyền\s+hạn)?(?:\s+(?:của|giao)\s*|\s+(?=(?-i:{ORG_WORD})|các\s+{_UNIT_NOUN}))"
     r"|^(?:quy\s+định\s+)?chức\s+năng,\s*nhiệm\s+vụ(?:,\s*|\s+và\s+)quyền\s+hạn(?:\s+và\s+cơ\s+cấu\s+tổ\s+chức)?\s+của\s+"
     r"|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$"  # the title may be cut short: "… có trách nhiệm tổ…"
     r"|\s+có\s+(?:các\s+)?nhiệm\s+vụ\b.*$", _I)  # «3. Ban Kiểm soát có các nhiệm vụ và quyền hạn sau:»
