@@ -1152,3 +1152,21 @@ def test_the_chairing_and_the_coordinating_body_of_a_coordination_rule_are_roles
     found = sentence_obligations("Sở Tài chính là cơ quan chủ trì, có trách nhiệm tổng hợp báo cáo trước ngày 15/12/2025.",
                                  ISSUED, section, loose=True)
     assert [o.lead for o in found if o.is_task] == ["Sở Tài chính"]
+
+
+def test_a_six_monthly_report_keeps_its_period_when_a_bracket_gives_its_day() -> None:
+    tasks = [o for o in sentence_obligations(
+        "1. Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày 20 tháng 6 hằng năm) và 01 năm (trước ngày 15 tháng "
+        "11 hằng năm) báo cáo Ban Chỉ đạo về tiến độ, kết quả thực hiện.", date(2025, 11, 20), "Điều 17. Báo cáo định kỳ")
+        if o.is_task]
+    assert [(t.recurrence, t.deadline.day, t.deadline.month) for t in tasks] == [("semiannual", 20, 6), ("yearly", 15, 11)]
+    # the six-monthly report still falls on its day each year
+    assert tasks[0].deadline.next_due(date(2026, 1, 1)) == date(2026, 6, 20)
+    tasks = [o for o in sentence_obligations(
+        "d) Định kỳ 6 tháng (gửi trước ngày 15/6) và hằng năm (gửi trước ngày 15/11), Sở Tài chính gửi báo cáo kết quả "
+        "thực hiện.", date(2025, 11, 20), "") if o.is_task]
+    assert [t.recurrence for t in tasks] == ["semiannual", "yearly"]
+    # a yearly date with no shorter period before it stays yearly
+    [task] = [o for o in sentence_obligations("Sở Tài chính báo cáo trước ngày 15 tháng 11 hằng năm.", date(2025, 11, 20))
+              if o.is_task]
+    assert task.recurrence == "yearly"
