@@ -315,3 +315,17 @@ def test_a_heading_that_names_a_party_of_a_contract_gives_no_unit() -> None:
             "Trách nhiệm của Bên bán điện\n"
             "4. Phối hợp với bên mua điện tính toán phương án thanh toán hằng năm theo quy định tại Thông tư này.\n")
     assert _leads(body, "Phối hợp") == []
+
+
+def test_units_a_semicolon_lists_keep_a_class_in_lower_case() -> None:
+    [task] = tasks_in("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội; các sở, ban, ngành; Ủy ban nhân dân các xã, "
+                      "phường gửi hồ sơ về Ủy ban nhân dân thành phố Hà Nội qua Sở Nội vụ trước ngày 31 tháng 3 hằng năm.")
+    assert task.lead == ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội; các sở, ban, ngành; "
+                         "Ủy ban nhân dân các xã, phường")
+
+
+def test_cases_are_no_unit() -> None:
+    body = ("Điều 7. Tạm khóa hộp thư điện tử công vụ\n"
+            "3. Các trường hợp hộp thư điện tử công vụ bị tạm khóa:\n"
+            "d) Không thay đổi mật khẩu mặc định lần đầu trong vòng 05 ngày kể từ thời điểm thông báo cấp phát.\n")
+    assert _leads(body, "mật khẩu") == []

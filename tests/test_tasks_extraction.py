@@ -1170,3 +1170,17 @@ def test_a_six_monthly_report_keeps_its_period_when_a_bracket_gives_its_day() ->
     [task] = [o for o in sentence_obligations("Sở Tài chính báo cáo trước ngày 15 tháng 11 hằng năm.", date(2025, 11, 20))
               if o.is_task]
     assert task.recurrence == "yearly"
+
+
+def test_a_unit_that_is_doing_it_now_reports_progress_not_a_task() -> None:
+    assert [o for o in sentence_obligations(
+        "Bộ Tài chính đang xây dựng Luật Quản lý thuế (sửa đổi) và Nghị định, Thông tư hướng dẫn các hộ kinh doanh chuyển "
+        "sang tự kê khai để thực hiện từ ngày 01/01/2026.", date(2025, 11, 20), "", loose=True) if o.is_task] == []
+    found = sentence_obligations("Sở Xây dựng đang hoàn thiện hồ sơ, dự kiến trình UBND tỉnh trước ngày 15/12/2025.",
+                                 date(2025, 11, 20), "")
+    assert [o.is_task for o in found] == [False]
+    # a unit named by what it is doing, then bound to a duty, has a task
+    [task] = [o for o in sentence_obligations(
+        "Các cơ sở đào tạo, bồi dưỡng đang tổ chức thực hiện các chương trình bồi dưỡng có trách nhiệm hoàn thành khóa "
+        "bồi dưỡng trước ngày 31 tháng 12 năm 2025.", date(2025, 11, 20), "Điều 41. Tổ chức thực hiện") if o.is_task]
+    assert task.lead == "Các cơ sở đào tạo, bồi dưỡng"

@@ -303,6 +303,10 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if _OPENS_CLAUSE.match(sentence[start:found.start]) and _ROLE_SUBJECT.match(sentence, found.end, end) \
             and not (actor and actor.casefold() in clause.casefold() and not _ROLE_NAME.match(actor)):
         return NotTask.RULE
+    # A unit that is doing it now reports progress («Bộ Tài chính đang xây dựng Luật … để thực hiện từ ngày
+    # 01/01/2026»), unless the line binds it to something («… đang tổ chức …, có trách nhiệm hoàn thành …»).
+    if _in_progress(clause, actor):
+        return NotTask.PAST_EVENT
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
     # (not the event the time counts from: «kể từ ngày nhận được hồ sơ … đã hoàn thiện»)
@@ -329,6 +333,21 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if loose and actor is None and not _duties_section(section):
         return NotTask.RULE
     return None
+
+
+_IN_PROGRESS = re.compile(r"^\s*,?\s*(?:hiện\s+)?(?:đang|vẫn\s+đang)\s+(?!được\b)", _I)
+_BOUND = re.compile(r"(?<!\w)(?:phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tiếp\s+tục|đề\s+nghị"
+                    r"|yêu\s+cầu|giao)(?!\w)", _I)
+
+
+def _in_progress(clause: str, actor: str | None) -> bool:
+    """The clause opens with its unit and «đang» (what it is doing now), and nothing binds it."""
+    if not actor:
+        return False
+    text = re.sub(_LINE_START, "", clause.replace("*", ""), count=1).lstrip()
+    if not text.casefold().startswith(actor.casefold()):
+        return False
+    return bool(_IN_PROGRESS.match(text[len(actor):])) and not _BOUND.search(text)
 
 
 _RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)

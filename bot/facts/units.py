@@ -20,7 +20,7 @@ _I = re.IGNORECASE
 # "Các", "Mỗi", "Từng" only before a kind of unit: «Các sở, ngành», not «Các thông số», «Các nội dung».
 _UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|doanh\s+nghiệp|tập\s+đoàn|tổng\s+công\s+ty"
               r"|công\s+ty|tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|đặc\s+khu|phòng|trung\s+tâm|chi\s+cục|cục|vụ|viện"
-              r"|trường|bệnh\s+viện|hội|đoàn\s+thể|tổ\s+chức|thành\s+viên|ngân\s+hàng|chủ\s+đầu\s+tư|nhà\s+thầu|lực\s+lượng"
+              r"|trường(?!\s+hợp)|bệnh\s+viện|hội|đoàn\s+thể|tổ\s+chức|thành\s+viên|ngân\s+hàng|chủ\s+đầu\s+tư|nhà\s+thầu|lực\s+lượng"
               r"|ủy\s+ban|uỷ\s+ban|ubnd|hội\s+đồng|văn\s+phòng|thủ\s+trưởng|chủ\s+tịch|giám\s+đốc|bộ\s+trưởng|người\s+đứng\s+đầu"
               r"|lãnh\s+đạo|cấp|quỹ|đài|báo(?!\s+cáo)|hiệp\s+hội|công\s+an|cơ\s+sở|tổ|đội|ngành"
               # a province's tax office since 2025: «các Thuế tỉnh, thành phố»
