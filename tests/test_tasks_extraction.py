@@ -1184,3 +1184,23 @@ def test_a_unit_that_is_doing_it_now_reports_progress_not_a_task() -> None:
         "Các cơ sở đào tạo, bồi dưỡng đang tổ chức thực hiện các chương trình bồi dưỡng có trách nhiệm hoàn thành khóa "
         "bồi dưỡng trước ngày 31 tháng 12 năm 2025.", date(2025, 11, 20), "Điều 41. Tổ chức thực hiện") if o.is_task]
     assert task.lead == "Các cơ sở đào tạo, bồi dưỡng"
+
+
+def test_a_standing_duty_of_a_charter_with_only_a_cited_date_is_no_task() -> None:
+    section = "Chương V. QUẢN LÝ CÔNG CHỨC > Điều 67. Nhiệm vụ, quyền hạn của Ủy ban, Chủ tịch Ủy ban… > 1. > a)"
+    found = sentence_obligations(
+        "a) Thực hiện nội dung quản lý công chức quy định tại khoản 1, khoản 3 Điều 64 Nghị định này, trừ các nội dung "
+        "thuộc thẩm quyền của cơ quan sử dụng theo quy định của Luật Cán bộ, công chức năm 2025;", date(2025, 11, 20),
+        section, loose=True)
+    assert [o for o in found if o.is_task] == []
+    # a duty with a time of its own is still a task there
+    tasks = [o for o in sentence_obligations(
+        "đ) Định kỳ hàng quý, năm hoặc theo yêu cầu của cơ quan có thẩm quyền, báo cáo Chủ tịch Ủy ban nhân dân tỉnh về "
+        "tình hình thực hiện nhiệm vụ.", date(2025, 11, 20), "Điều 2. Nhiệm vụ và quyền hạn > 1. Sở Tư pháp", loose=True)
+        if o.is_task]
+    assert tasks and {t.lead for t in tasks} == {"Sở Tư pháp"}
+    # and an assignment under the text's implementation keeps its undated task
+    [task] = [o for o in sentence_obligations(
+        "Giao Sở Nông nghiệp và Môi trường tổ chức thực hiện theo Nghị định số 08/2025/NĐ-CP ngày 09/01/2025.",
+        date(2025, 11, 20), "Điều 3. Tổ chức thực hiện", loose=True) if o.is_task]
+    assert task.lead == "Sở Nông nghiệp và Môi trường"

@@ -460,6 +460,12 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if is_mention(found) and any(_DELEGATION_HEADING.search(h) for h in headings) \
             and not any(_EXECUTION_HEADING.search(h) for h in headings):
         return NotTask.RULE
+    # So is a standing duty of a charter of duties and powers whose only date is a cited text's («Thực hiện nội
+    # dung quản lý công chức quy định tại … Luật Cán bộ, công chức năm 2025» under «Điều 67. Nhiệm vụ, quyền hạn
+    # của Ủy ban …»): what the body always does, with no time of its own.
+    if is_mention(found) and any(_CHARTER_HEADING.search(h) for h in headings) \
+            and not any(_EXECUTION_HEADING.search(h) for h in headings):
+        return NotTask.RULE
     return None
 
 
@@ -469,6 +475,7 @@ _BARE_CLASS = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|bộ\s+phận
 _STUDY_RULES = re.compile(r"(?:^|\s)(?:nghiên\s+cứu|tham\s+khảo)\s+(?:các\s+)?(?:quy\s+định|hướng\s+dẫn)\s+(?:tại|của)\s", _I)
 _PURPOSE = re.compile(r"\s(?:để|nhằm)\s+(?!(?:được\s+)?(?:thực\s+hiện|hướng\s+dẫn|áp\s+dụng)\b)", _I)
 _DELEGATION_HEADING = re.compile(r"phân\s+(?:cấp|quyền)|(?:ủy|uỷ)\s+quyền", _I)
+_CHARTER_HEADING = re.compile(r"nhiệm\s+vụ,?\s+(?:và\s+)?quyền\s+hạn|(?:^|\W)quyền\s+hạn\b", _I)
 _EXECUTION_HEADING = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành", _I)
 
 
