@@ -1204,3 +1204,16 @@ def test_a_standing_duty_of_a_charter_with_only_a_cited_date_is_no_task() -> Non
         "Giao Sở Nông nghiệp và Môi trường tổ chức thực hiện theo Nghị định số 08/2025/NĐ-CP ngày 09/01/2025.",
         date(2025, 11, 20), "Điều 3. Tổ chức thực hiện", loose=True) if o.is_task]
     assert task.lead == "Sở Nông nghiệp và Môi trường"
+
+
+def test_a_transitional_case_dated_before_its_then_is_a_condition() -> None:
+    found = sentence_obligations(
+        "Đối với các hồ sơ đề nghị cấp, điều chỉnh Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke phát sinh trước ngày "
+        "01/01/2026 thì việc thu, nộp, quản lý và sử dụng phí thực hiện theo quy định tại Nghị quyết số 15/2023/NQ-HĐND.",
+        date(2025, 11, 20), "Điều 6. Hiệu lực thi hành")
+    assert [(o.is_task, o.not_task) for o in found] == [(False, NotTask.LEGAL_CONDITION)]
+    # a case whose «thì» brings a duty with the deadline after it is still one
+    found = sentence_obligations(
+        "Đối với các dự án chậm tiến độ thì Sở Xây dựng phải báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
+        date(2025, 11, 20), "Điều 5")
+    assert [o.is_task for o in found] == [True]

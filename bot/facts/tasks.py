@@ -286,6 +286,11 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if condition and _ungoverned(before, condition.start()) and not _duty_consequence(before, condition.end()) and (
             actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
         return NotTask.LEGAL_CONDITION
+    # A transitional provision: «Đối với các hồ sơ … phát sinh trước ngày 01/01/2026 thì việc thu, nộp … thực hiện
+    # theo …» — the date is in what the case is, «thì» then says the rule that applies to it.
+    if _TRANSITIONAL.match(clause) and _THEN.search(sentence, found.end, end) and not _THEN.search(before) \
+            and not _duty_consequence(sentence[start:end], found.end - start):
+        return NotTask.LEGAL_CONDITION
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
@@ -350,6 +355,8 @@ def _in_progress(clause: str, actor: str | None) -> bool:
     return bool(_IN_PROGRESS.match(text[len(actor):])) and not _BOUND.search(text)
 
 
+_TRANSITIONAL = line_opening(r"đối\s+với\s")
+_THEN = re.compile(r"[\s,]thì\s", _I)
 _RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)
 _DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
 _FROM_DOSSIER = re.compile(r"(?:kể|tính)\s+từ\s+(?:ngày|khi)\s+" + _DOSSIER_ANCHOR.pattern, _I)
