@@ -170,9 +170,37 @@ def row_place(row: dict[str, Any], paragraphs: list[Paragraph]) -> int | None:
     # own section path, which extraction is given anyway, tells which
     places = [index for index, para in enumerate(paragraphs) if wanted[:80] in _squeeze(para.text)]
     if not places:
+        places = _spanning_places(wanted, paragraphs)
+    if not places:
         return None
     heading = (row.get("section") or "").rsplit(SECTION_SEPARATOR, 1)[-1].strip()
     return next((i for i in places if heading and heading in paragraphs[i].section), places[0])
+
+
+_SPAN_LINES = 6
+
+
+def _loose(text: str) -> str:
+    """Text compared without its cell bars too: a table row the cleaned text puts on several lines."""
+    return " ".join(_squeeze(text).replace("|", " ").split())
+
+
+def _spanning_places(wanted: str, paragraphs: list[Paragraph]) -> list[int]:
+    """Where a labelled sentence that runs over several lines of the cleaned document starts («- Cơ quan
+    chủ trì: Bộ Công an. - Cơ quan phối hợp: …», a row whose cells stand on lines of their own): the
+    paragraph whose text, joined with the lines after it, holds the sentence's start, the match
+    beginning in that paragraph."""
+    start = _loose(wanted)[:80]
+    out = []
+    for index, para in enumerate(paragraphs):
+        own = _loose(para.text)
+        if not own:
+            continue
+        joined = " ".join(_loose(p.text) for p in paragraphs[index:index + _SPAN_LINES])
+        at = joined.find(start)
+        if at != -1 and at < len(own):
+            out.append(index)
+    return out
 
 
 def row_context(row: dict[str, Any], paragraphs: list[Paragraph]) -> str | None:

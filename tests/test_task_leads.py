@@ -260,3 +260,72 @@ def test_a_land_registration_office_keeps_the_verb_its_name_holds() -> None:
     # a unit that registers something still ends its name before the verb
     [task] = tasks_in("Sở Tài chính đăng ký kế hoạch vốn với Bộ Tài chính trước ngày 15/12/2025.")
     assert task.lead == "Sở Tài chính"
+
+
+def _leads(body: str, words: str) -> list[str | None]:
+    return [o.lead for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+            if o.is_task and words in o.quote]
+
+
+def test_an_article_whose_title_stands_on_the_next_line_gives_its_unit() -> None:
+    body = ("Chương V. TỔ CHỨC THỰC HIỆN\n"
+            "Điều 19.\n"
+            "Trách nhiệm của Ủy ban nhân dân cấp xã\n"
+            "1. Định kỳ trước ngày 31 tháng 12 hằng năm gửi Ủy ban nhân dân tỉnh báo cáo kết quả triển khai thực hiện.\n")
+    assert _leads(body, "Định kỳ") == ["Ủy ban nhân dân cấp xã"]
+
+
+def test_a_heading_the_section_path_cuts_short_gives_its_whole_unit() -> None:
+    body = ("Điều 14. Trách nhiệm các phòng, ban, đơn vị thuộc Ủy ban nhân dân cấp xã trong giải quyết kiến nghị cử tri\n"
+            "7. Thực hiện nghiêm túc việc gửi, công khai kết quả giải quyết kiến nghị cử tri, cụ thể như sau:\n"
+            "a) Trong thời hạn 02 ngày làm việc, kể từ ngày có kết quả giải quyết phải gửi kết quả đến Văn phòng HĐND - UBND cấp xã.\n")
+    assert _leads(body, "Trong thời hạn") == [
+        "các phòng, ban, đơn vị thuộc Ủy ban nhân dân cấp xã trong giải quyết kiến nghị cử tri"]
+
+
+def test_a_bare_item_number_takes_its_unit_from_the_next_line() -> None:
+    body = ("IV. NHIỆM VỤ CỤ THỂ\n"
+            "1.\n"
+            "Sở Nông nghiệp và Môi trường\n"
+            "- Chủ trì, theo dõi, kiểm tra, đôn đốc việc thực hiện các nhiệm vụ đã đề ra của Kế hoạch này. Định kỳ hàng "
+            "năm, tổng hợp, báo cáo kết quả thực hiện Kế hoạch này về Bộ Nông nghiệp và Môi trường.\n")
+    assert _leads(body, "Định kỳ") == ["Sở Nông nghiệp và Môi trường"]
+
+
+def test_an_article_that_lost_its_word_to_the_line_before_gives_its_unit() -> None:
+    body = ("Điều 9. Trách nhiệm của Ủy ban nhân dân cấp xã\n"
+            "1. Tuyên truyền, phổ biến các quy định về an toàn điện.\n"
+            "Điều\n"
+            "10. Trách nhiệm của các đơn vị điện lực\n"
+            "1. Thực hiện chế độ báo cáo về an toàn điện trước ngày 15 tháng 12 hằng năm.\n")
+    assert _leads(body, "chế độ báo cáo") == ["các đơn vị điện lực"]
+
+
+def test_a_line_under_an_item_that_opens_with_its_unit_is_that_units() -> None:
+    body = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Các cơ quan, đơn vị, địa phương xây dựng Kế hoạch triển khai thực hiện xong trong tháng 12/2025.\n"
+            "Định kỳ báo cáo UBND tỉnh (qua Sở Tư pháp) kết quả thực hiện Kế hoạch hằng năm (trước ngày 15 tháng 11).\n"
+            "2. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.\n")
+    assert _leads(body, "Định kỳ") == ["Các cơ quan, đơn vị, địa phương"]
+
+
+def test_a_heading_that_names_a_party_of_a_contract_gives_no_unit() -> None:
+    body = ("Chương V. TỔ CHỨC THỰC HIỆN\n"
+            "Điều 16.\n"
+            "Trách nhiệm của Bên bán điện\n"
+            "4. Phối hợp với bên mua điện tính toán phương án thanh toán hằng năm theo quy định tại Thông tư này.\n")
+    assert _leads(body, "Phối hợp") == []
+
+
+def test_units_a_semicolon_lists_keep_a_class_in_lower_case() -> None:
+    [task] = tasks_in("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội; các sở, ban, ngành; Ủy ban nhân dân các xã, "
+                      "phường gửi hồ sơ về Ủy ban nhân dân thành phố Hà Nội qua Sở Nội vụ trước ngày 31 tháng 3 hằng năm.")
+    assert task.lead == ("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Nội; các sở, ban, ngành; "
+                         "Ủy ban nhân dân các xã, phường")
+
+
+def test_cases_are_no_unit() -> None:
+    body = ("Điều 7. Tạm khóa hộp thư điện tử công vụ\n"
+            "3. Các trường hợp hộp thư điện tử công vụ bị tạm khóa:\n"
+            "d) Không thay đổi mật khẩu mặc định lần đầu trong vòng 05 ngày kể từ thời điểm thông báo cấp phát.\n")
+    assert _leads(body, "mật khẩu") == []

@@ -1152,3 +1152,68 @@ def test_the_chairing_and_the_coordinating_body_of_a_coordination_rule_are_roles
     found = sentence_obligations("Sở Tài chính là cơ quan chủ trì, có trách nhiệm tổng hợp báo cáo trước ngày 15/12/2025.",
                                  ISSUED, section, loose=True)
     assert [o.lead for o in found if o.is_task] == ["Sở Tài chính"]
+
+
+def test_a_six_monthly_report_keeps_its_period_when_a_bracket_gives_its_day() -> None:
+    tasks = [o for o in sentence_obligations(
+        "1. Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày 20 tháng 6 hằng năm) và 01 năm (trước ngày 15 tháng "
+        "11 hằng năm) báo cáo Ban Chỉ đạo về tiến độ, kết quả thực hiện.", date(2025, 11, 20), "Điều 17. Báo cáo định kỳ")
+        if o.is_task]
+    assert [(t.recurrence, t.deadline.day, t.deadline.month) for t in tasks] == [("semiannual", 20, 6), ("yearly", 15, 11)]
+    # the six-monthly report still falls on its day each year
+    assert tasks[0].deadline.next_due(date(2026, 1, 1)) == date(2026, 6, 20)
+    tasks = [o for o in sentence_obligations(
+        "d) Định kỳ 6 tháng (gửi trước ngày 15/6) và hằng năm (gửi trước ngày 15/11), Sở Tài chính gửi báo cáo kết quả "
+        "thực hiện.", date(2025, 11, 20), "") if o.is_task]
+    assert [t.recurrence for t in tasks] == ["semiannual", "yearly"]
+    # a yearly date with no shorter period before it stays yearly
+    [task] = [o for o in sentence_obligations("Sở Tài chính báo cáo trước ngày 15 tháng 11 hằng năm.", date(2025, 11, 20))
+              if o.is_task]
+    assert task.recurrence == "yearly"
+
+
+def test_a_unit_that_is_doing_it_now_reports_progress_not_a_task() -> None:
+    assert [o for o in sentence_obligations(
+        "Bộ Tài chính đang xây dựng Luật Quản lý thuế (sửa đổi) và Nghị định, Thông tư hướng dẫn các hộ kinh doanh chuyển "
+        "sang tự kê khai để thực hiện từ ngày 01/01/2026.", date(2025, 11, 20), "", loose=True) if o.is_task] == []
+    found = sentence_obligations("Sở Xây dựng đang hoàn thiện hồ sơ, dự kiến trình UBND tỉnh trước ngày 15/12/2025.",
+                                 date(2025, 11, 20), "")
+    assert [o.is_task for o in found] == [False]
+    # a unit named by what it is doing, then bound to a duty, has a task
+    [task] = [o for o in sentence_obligations(
+        "Các cơ sở đào tạo, bồi dưỡng đang tổ chức thực hiện các chương trình bồi dưỡng có trách nhiệm hoàn thành khóa "
+        "bồi dưỡng trước ngày 31 tháng 12 năm 2025.", date(2025, 11, 20), "Điều 41. Tổ chức thực hiện") if o.is_task]
+    assert task.lead == "Các cơ sở đào tạo, bồi dưỡng"
+
+
+def test_a_standing_duty_of_a_charter_with_only_a_cited_date_is_no_task() -> None:
+    section = "Chương V. QUẢN LÝ CÔNG CHỨC > Điều 67. Nhiệm vụ, quyền hạn của Ủy ban, Chủ tịch Ủy ban… > 1. > a)"
+    found = sentence_obligations(
+        "a) Thực hiện nội dung quản lý công chức quy định tại khoản 1, khoản 3 Điều 64 Nghị định này, trừ các nội dung "
+        "thuộc thẩm quyền của cơ quan sử dụng theo quy định của Luật Cán bộ, công chức năm 2025;", date(2025, 11, 20),
+        section, loose=True)
+    assert [o for o in found if o.is_task] == []
+    # a duty with a time of its own is still a task there
+    tasks = [o for o in sentence_obligations(
+        "đ) Định kỳ hàng quý, năm hoặc theo yêu cầu của cơ quan có thẩm quyền, báo cáo Chủ tịch Ủy ban nhân dân tỉnh về "
+        "tình hình thực hiện nhiệm vụ.", date(2025, 11, 20), "Điều 2. Nhiệm vụ và quyền hạn > 1. Sở Tư pháp", loose=True)
+        if o.is_task]
+    assert tasks and {t.lead for t in tasks} == {"Sở Tư pháp"}
+    # and an assignment under the text's implementation keeps its undated task
+    [task] = [o for o in sentence_obligations(
+        "Giao Sở Nông nghiệp và Môi trường tổ chức thực hiện theo Nghị định số 08/2025/NĐ-CP ngày 09/01/2025.",
+        date(2025, 11, 20), "Điều 3. Tổ chức thực hiện", loose=True) if o.is_task]
+    assert task.lead == "Sở Nông nghiệp và Môi trường"
+
+
+def test_a_transitional_case_dated_before_its_then_is_a_condition() -> None:
+    found = sentence_obligations(
+        "Đối với các hồ sơ đề nghị cấp, điều chỉnh Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke phát sinh trước ngày "
+        "01/01/2026 thì việc thu, nộp, quản lý và sử dụng phí thực hiện theo quy định tại Nghị quyết số 15/2023/NQ-HĐND.",
+        date(2025, 11, 20), "Điều 6. Hiệu lực thi hành")
+    assert [(o.is_task, o.not_task) for o in found] == [(False, NotTask.LEGAL_CONDITION)]
+    # a case whose «thì» brings a duty with the deadline after it is still one
+    found = sentence_obligations(
+        "Đối với các dự án chậm tiến độ thì Sở Xây dựng phải báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
+        date(2025, 11, 20), "Điều 5")
+    assert [o.is_task for o in found] == [True]

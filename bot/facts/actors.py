@@ -15,7 +15,7 @@ from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, UPPER
 from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_field, unit_heading
 from bot.ingestion.sections import SECTION_SEPARATOR
 
-__all__ = ["TRAIL", "action_of", "actor_of", "item_actor", "section_actor", "section_coordinate", "tidy_action"]
+__all__ = ["TRAIL", "action_of", "actor_of", "heading_actor", "item_actor", "section_actor", "section_coordinate", "tidy_action"]
 
 _I = re.IGNORECASE
 
@@ -57,10 +57,10 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
 # Words that open a predicate and never a unit's name: modals and the adverbs of a directive
 # («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
 # A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
-_PREDICATE_START = r"(?:khi|nếu|phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
+_PREDICATE_START = r"(?:khi|nếu|phải|cần|đang|sẽ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
-    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?:đồng\s+chí\s+)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}]))(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?:đồng\s+chí\s+)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}])|các\s)(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
     # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that
@@ -351,6 +351,90 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
         if SECTION_SEPARATOR not in section and list_marker(para.text) == "roman":
             break
     return None
+
+
+def heading_actor(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The unit the heading lines above a line name, nearest first, read whole from the document:
+    the section path cuts a long heading short («Điều 14. Trách nhiệm các phòng, ban, đơn vị thuộc
+    UBND cấp…») and keeps only the number of a heading whose title stands on the next line («Điều
+    19.» / «Trách nhiệm của Ủy ban nhân dân cấp xã», «1.» / «Sở Nông nghiệp và Môi trường»). A heading
+    that is a whole item names the unit it starts with («1. Các cơ quan, đơn vị, địa phương xây dựng Kế
+    hoạch …» over the lines of its item). Where a heading's line is not found, its label in the path is
+    read as `section_actor` reads it."""
+    section = paragraphs[index].section
+    headings = section.split(SECTION_SEPARATOR) if section else []
+    broken = _broken_article(paragraphs, index)
+    for level in range(len(headings), 0, -1):
+        prefix = SECTION_SEPARATOR.join(headings[:level])
+        first = None
+        for j in range(index, -1, -1):
+            own = paragraphs[j].section
+            if own == prefix:
+                first = j
+            elif not own.startswith(prefix + SECTION_SEPARATOR):
+                break
+        if broken is not None and (first is None or first < broken):
+            unit = _heading_unit(paragraphs, broken, index)
+            if unit:
+                return _named_body(unit)
+            broken = None
+        unit = None
+        if first is not None and first != index:
+            unit = _heading_unit(paragraphs, first, index)
+        unit = unit or unit_heading(headings[level - 1]) or actor_of(headings[level - 1])
+        if unit:
+            return _named_body(unit)
+    return None
+
+
+_NAMED_BODY = re.compile(rf"^(?:{ORG_WORD}|các\s)", _I)
+
+
+def _named_body(unit: str) -> str | None:
+    """The unit a heading names if it is a named body; a party of a contract or a procedure («Trách
+    nhiệm của Bên bán điện», «… của đối tượng thực hiện kiểm kê») is left to the section path."""
+    return clean_unit(unit) if _NAMED_BODY.match(unit) else None
+
+
+# The cleaned text may leave «Điều» alone on a line, its number and title on the next («Điều» / «10.
+# Trách nhiệm của các đơn vị điện lực»): the article then reads as an item of the one before, and its
+# clauses as that article's.
+_LONE_ARTICLE_WORD = re.compile(r"^\W*(?:Điều|ĐIỀU)\W*$")
+_ARTICLE_LINE = re.compile(r"^\W*(?:Điều|ĐIỀU|Chương|CHƯƠNG)\s+[\dIVXLC]")
+
+
+def _broken_article(paragraphs: list[Paragraph], index: int) -> int | None:
+    """The line of the nearest article heading above that lost its word «Điều» to the line before
+    (no whole article heading in between), or None."""
+    for j in range(index - 1, 0, -1):
+        text = paragraphs[j].text
+        if _ARTICLE_LINE.match(text):
+            return None
+        if _LONE_ARTICLE_WORD.match(paragraphs[j - 1].text) and (list_marker(text) or "").startswith("num"):
+            return j
+    return None
+
+
+# A heading line that is only its number: «1.», «Điều 19.», «II.» (its title is the next line).
+_BARE_HEADING = re.compile(r"^\W*(?:(?:Điều|Khoản|Mục|Chương|Phần)\s+[\dIVXLC]+[a-zđ]?|[IVX]{1,4}|\d{1,3}(?:\.\d{1,2}){0,4}"
+                           r"|[a-zđ])\s*[.):]?\W*$", _I)
+
+
+def _heading_unit(paragraphs: list[Paragraph], at: int, index: int) -> str | None:
+    """The unit a heading line names, its title taken from the next line when the line is only a number."""
+    text = paragraphs[at].text
+    if _BARE_HEADING.match(text.replace("*", "")):
+        if at + 1 >= index or paragraphs[at + 1].section != paragraphs[at].section:
+            return None
+        text = paragraphs[at + 1].text
+    line = strip_marker(text.replace("*", ""))
+    field = unit_field(line)
+    if field:
+        return field[1] if field[0] else None
+    colon = _colon_actor(line)
+    if colon:
+        return TRAIL.sub("", colon.group("actor")).strip() or None
+    return unit_heading(text) or actor_of(text, openings=False)
 
 
 def section_actor(section: str) -> str | None:

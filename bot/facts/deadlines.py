@@ -172,6 +172,7 @@ def _clause_deadlines(text: str, start: int, end: int, issued: date | None,
     periodic = _periodic_phrases(text, start, end)
     yearly = bool(periodic) or bool(_ROUTINE.search(text, start, end))
     dated = _periodic_days(text, start, end) + _dates(text, start, end, issued, yearly)
+    dated = [_period_day(text, item, periodic) for item in dated]
     if any(f.deadline.kind in (DeadlineKind.RECURRING, DeadlineKind.PERIODIC) for f in dated):
         periodic = []  # the clause gives the concrete day; the bare period adds nothing
     elif periodic:
@@ -330,6 +331,24 @@ def _periodic_phrases(text: str, start: int, end: int) -> list[FoundDeadline]:
                 out.append(_found(text, span_start, match.end(), Deadline(
                     DeadlineKind.PERIODIC, "", period_months=months, period_days=days)))
     return out
+
+
+# The date a period's bracket gives: «định kỳ 06 tháng (trước ngày 20 tháng 6 hằng năm) và 01 năm (trước ngày 15
+# tháng 11 hằng năm)» — the first date is the six-monthly report's day of each year (it still falls yearly on
+# that day; the year's report has its own), so the deadline keeps its day and month and notes its period.
+_BRACKET_OPEN = re.compile(r"\s*\(\s*(?:(?:gửi|nộp|báo\s+cáo)\s+)?", _I)
+
+
+def _period_day(text: str, item: FoundDeadline, periodic: list[FoundDeadline]) -> FoundDeadline:
+    """A yearly date in the bracket right after a shorter period («06 tháng (trước ngày 20 tháng 6 …)») is
+    the day of that period's report: its deadline notes the period (`Deadline.recurrence`)."""
+    if item.deadline.kind is not DeadlineKind.RECURRING:
+        return item
+    for phrase in periodic:
+        months = phrase.deadline.period_months
+        if months in (3, 6) and phrase.end <= item.start and _BRACKET_OPEN.fullmatch(text, phrase.end, item.start):
+            return replace(item, deadline=replace(item.deadline, period_months=months))
+    return item
 
 
 def _with_bare_day(text: str, start: int, end: int, periodic: list[FoundDeadline]) -> list[FoundDeadline]:

@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot.facts.actors import action_of, actor_of, item_actor, section_actor, section_coordinate
+from bot.facts.actors import action_of, actor_of, heading_actor, item_actor, section_actor, section_coordinate
 from bot.facts.criteria import criteria_lists
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import DocumentFacts, Obligation
@@ -137,9 +137,10 @@ def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> s
     """The unit the context gives a sentence that names none: for a later sentence of a
     paragraph, the unit its first sentence names; in a step table written line by line, the unit
     of its step (`bot.facts.task_tables.step_actor`); else the unit of the enclosing item
-    (`bot.facts.actors.item_actor`)."""
+    (`bot.facts.actors.item_actor`); else the unit of the nearest heading that names one, read whole
+    from the document (`bot.facts.actors.heading_actor`)."""
     return ((actor_of(paragraphs[index].text) if number else None) or _continued_actor(paragraphs, index)
-            or step_actor(paragraphs, index) or item_actor(paragraphs, index))
+            or step_actor(paragraphs, index) or item_actor(paragraphs, index) or heading_actor(paragraphs, index))
 
 
 _CONTINUES = (";", ",")

@@ -23,7 +23,8 @@ class Deadline:
     due: date | None = None           # ABSOLUTE; RELATIVE once resolved against its anchor
     day: int | None = None            # RECURRING (and PERIODIC when the text names the day)
     month: int | None = None          # RECURRING
-    period_months: int | None = None  # PERIODIC: 1 monthly, 3 quarterly, 6, 12 yearly
+    period_months: int | None = None  # PERIODIC: 1 monthly, 3 quarterly, 6, 12 yearly; RECURRING: 3 or 6 for
+                                      # the day of a quarterly or six-monthly report («06 tháng (trước ngày 20/6)»)
     period_days: int | None = None    # PERIODIC: 7 weekly
     offset_days: int | None = None    # RELATIVE: "10 ngày"
     anchor: str | None = None         # RELATIVE: "ngày ban hành", "ngày ký", "khi kết thúc đợt"...
@@ -34,7 +35,7 @@ class Deadline:
         """"yearly", "semiannual", "quarterly", "monthly", "weekly", or None for a one-off (or an
         unusual period such as every 2 months)."""
         if self.kind is DeadlineKind.RECURRING:
-            return "yearly"
+            return _RECURRENCE_BY_MONTHS.get(self.period_months or 12, "yearly")
         if self.kind is DeadlineKind.PERIODIC:
             if self.period_days == 7:
                 return "weekly"

@@ -286,6 +286,11 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if condition and _ungoverned(before, condition.start()) and not _duty_consequence(before, condition.end()) and (
             actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
         return NotTask.LEGAL_CONDITION
+    # A transitional provision: «Đối với các hồ sơ … phát sinh trước ngày 01/01/2026 thì việc thu, nộp … thực hiện
+    # theo …» — the date is in what the case is, «thì» then says the rule that applies to it.
+    if _TRANSITIONAL.match(clause) and _THEN.search(sentence, found.end, end) and not _THEN.search(before) \
+            and not _duty_consequence(sentence[start:end], found.end - start):
+        return NotTask.LEGAL_CONDITION
     done = _DONE_CONDITION.search(before)
     if done and _ungoverned(before, done.start()):
         return NotTask.LEGAL_CONDITION
@@ -303,6 +308,10 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if _OPENS_CLAUSE.match(sentence[start:found.start]) and _ROLE_SUBJECT.match(sentence, found.end, end) \
             and not (actor and actor.casefold() in clause.casefold() and not _ROLE_NAME.match(actor)):
         return NotTask.RULE
+    # A unit that is doing it now reports progress («Bộ Tài chính đang xây dựng Luật … để thực hiện từ ngày
+    # 01/01/2026»), unless the line binds it to something («… đang tổ chức …, có trách nhiệm hoàn thành …»).
+    if _in_progress(clause, actor):
+        return NotTask.PAST_EVENT
     # "vừa qua" before the date makes it past, not after it ("… các đợt mưa lũ vừa qua" is what
     # a task is about); "đã" as the clause's own verb makes it past wherever the date sits.
     # (not the event the time counts from: «kể từ ngày nhận được hồ sơ … đã hoàn thiện»)
@@ -331,6 +340,23 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     return None
 
 
+_IN_PROGRESS = re.compile(r"^\s*,?\s*(?:hiện\s+)?(?:đang|vẫn\s+đang)\s+(?!được\b)", _I)
+_BOUND = re.compile(r"(?<!\w)(?:phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tiếp\s+tục|đề\s+nghị"
+                    r"|yêu\s+cầu|giao)(?!\w)", _I)
+
+
+def _in_progress(clause: str, actor: str | None) -> bool:
+    """The clause opens with its unit and «đang» (what it is doing now), and nothing binds it."""
+    if not actor:
+        return False
+    text = re.sub(_LINE_START, "", clause.replace("*", ""), count=1).lstrip()
+    if not text.casefold().startswith(actor.casefold()):
+        return False
+    return bool(_IN_PROGRESS.match(text[len(actor):])) and not _BOUND.search(text)
+
+
+_TRANSITIONAL = line_opening(r"đối\s+với\s")
+_THEN = re.compile(r"[\s,]thì\s", _I)
 _RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)
 _DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
 _FROM_DOSSIER = re.compile(r"(?:kể|tính)\s+từ\s+(?:ngày|khi)\s+" + _DOSSIER_ANCHOR.pattern, _I)
@@ -441,6 +467,12 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if is_mention(found) and any(_DELEGATION_HEADING.search(h) for h in headings) \
             and not any(_EXECUTION_HEADING.search(h) for h in headings):
         return NotTask.RULE
+    # So is a standing duty of a charter of duties and powers whose only date is a cited text's («Thực hiện nội
+    # dung quản lý công chức quy định tại … Luật Cán bộ, công chức năm 2025» under «Điều 67. Nhiệm vụ, quyền hạn
+    # của Ủy ban …»): what the body always does, with no time of its own.
+    if is_mention(found) and any(_CHARTER_HEADING.search(h) for h in headings) \
+            and not any(_EXECUTION_HEADING.search(h) for h in headings):
+        return NotTask.RULE
     return None
 
 
@@ -450,6 +482,7 @@ _BARE_CLASS = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|bộ\s+phận
 _STUDY_RULES = re.compile(r"(?:^|\s)(?:nghiên\s+cứu|tham\s+khảo)\s+(?:các\s+)?(?:quy\s+định|hướng\s+dẫn)\s+(?:tại|của)\s", _I)
 _PURPOSE = re.compile(r"\s(?:để|nhằm)\s+(?!(?:được\s+)?(?:thực\s+hiện|hướng\s+dẫn|áp\s+dụng)\b)", _I)
 _DELEGATION_HEADING = re.compile(r"phân\s+(?:cấp|quyền)|(?:ủy|uỷ)\s+quyền", _I)
+_CHARTER_HEADING = re.compile(r"nhiệm\s+vụ,?\s+(?:và\s+)?quyền\s+hạn|(?:^|\W)quyền\s+hạn\b", _I)
 _EXECUTION_HEADING = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành", _I)
 
 
