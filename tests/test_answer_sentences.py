@@ -224,3 +224,23 @@ def test_a_code_question_quotes_the_line_that_settles_the_code() -> None:
 
 def test_a_sentence_without_a_code_gives_no_code() -> None:
     assert goods_code("Thông báo này có hiệu lực từ ngày 21/11/2025.") is None
+
+
+def test_of_two_counts_of_the_unit_asked_the_one_the_question_qualifies_answers() -> None:
+    # Both lines count procedures; the question asks the new ones, and only one count says «mới».
+    text = ("Bãi bỏ: 06 thủ tục hành chính tại số thứ tự 17, 18 Mục I Danh mục thủ tục hành chính "
+            "kèm theo Quyết định số 719/QĐ-UBND của Chủ tịch UBND tỉnh trong lĩnh vực hoạt động khoa học và "
+            "công nghệ.\nCông bố kèm theo Quyết định này Danh mục 16 thủ tục hành chính mới ban hành trong "
+            "lĩnh vực khoa học và công nghệ.")
+    chosen = pick("công bố bao nhiêu thủ tục hành chính mới ban hành trong lĩnh vực hoạt động khoa học và công nghệ?",
+                  passage(text))
+    assert "16 thủ tục" in chosen.sentence
+
+
+def test_a_count_of_tthc_typed_short_is_a_count_of_procedures() -> None:
+    question = understand("ha tinh bai bo bao nhieu tthc linh vuc dau thau")
+    scorer = SentenceScorer(question)
+    count = "Công bố Danh mục 03 thủ tục hành chính (TTHC) bị bãi bỏ trong lĩnh vực đấu thầu."
+    days = "Trong thời hạn 03 ngày làm việc thực hiện bãi bỏ TTHC trên cơ sở dữ liệu quốc gia."
+    assert intent_cue(question.intent, count, passage(count), scorer.unit) == 1.0
+    assert intent_cue(question.intent, days, passage(days), scorer.unit) < 1.0

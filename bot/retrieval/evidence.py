@@ -116,8 +116,15 @@ _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi 
 # «bao nhiêu tiền» an amount of money (in đồng).
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
                          r"(?!phan tram|%|bao\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b)([a-z]+)")
-_MONEY_WORDS = {"tien": "dong", "dong": "dong"}
+# The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, and
+# «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
+_UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
+# «bao nhiêu thủ tục hành chính mới ban hành»: the words that name the counted thing («thủ tục hành
+# chính») say nothing of which count is asked; those after them («mới ban hành») do.
+_ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+((?:[a-z]+\s*){1,4})")
+QUALIFIER_SPAN = 40  # folded characters after a count that say what it counts
+QUALIFIER_WEIGHT = 0.15  # per question word there, for at most two
 _TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
@@ -401,7 +408,7 @@ def asked_unit(question: str) -> str | None:
     found = _ASKED_UNIT.search(folded)
     if not found:
         return None
-    return _MONEY_WORDS.get(found.group(1), re.escape(found.group(1)))
+    return _UNIT_SPELLINGS.get(found.group(1), re.escape(found.group(1)))
 
 
 def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset(), unit: str | None = None) -> int | None:
@@ -498,6 +505,9 @@ class SentenceScorer:
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
+        # After a time («25 ngày làm việc kể từ ngày nhận …») come its anchor's words, not a qualifier.
+        counts_things = self.unit and self.unit != _TIME_UNITS and not re.fullmatch(_TIME_UNITS, self.unit)
+        self.qualifiers = self._qualifiers() if counts_things else set()
         self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
@@ -550,7 +560,24 @@ class SentenceScorer:
         return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
 
     def _cue(self, sentence: str, passage: Passage) -> float:
-        return self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
+        cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
+        return cue + self._qualified(sentence) if self.qualifiers and cue else cue
+
+    def _qualifiers(self) -> set[str]:
+        """The question's words that say which count of its unit is asked: its topic words but
+        those naming the counted thing («bao nhiêu thủ tục hành chính mới ban hành» -> «mới»)."""
+        named = _ASKED_NOUN.search(fold(self.question.text))
+        return self.wanted - set(syllables(named.group(1))) if named else set()
+
+    def _qualified(self, sentence: str) -> float:
+        """How well the words right after a count of the asked unit match the question's
+        qualifiers: of «16 thủ tục hành chính mới ban hành và 06 thủ tục … bị bãi bỏ», the count
+        asked about is the one followed by what the question says of it."""
+        folded = spelled_out(fold(sentence))
+        counts = re.finditer(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", folded)
+        hits = max((len(self.qualifiers & set(syllables(folded[m.end():m.end() + QUALIFIER_SPAN])))
+                    for m in counts), default=0)
+        return QUALIFIER_WEIGHT * min(hits, 2)
 
     def supports(self, pick: Pick) -> bool:
         """Whether the sentence itself (with the section it sits in) holds most of what is asked,
