@@ -241,6 +241,22 @@ def test_another_provinces_plan_does_not_answer_for_this_one(answerer: Answerer)
     assert not dates(answer.text)
 
 
+@pytest.mark.parametrize("question", ["Kế hoạch của Bộ Nội vụ về khen thưởng bầu cử, hạn nộp hồ sơ là khi nào?",
+                                      "ke hoach cua bo noi vu ve khen thuong bau cu han nop ho so la khi nao"])
+def test_a_provinces_plan_does_not_answer_for_a_ministry(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert not answer.found and answer.sources == []
+    assert answer.text.startswith("Tôi chưa có văn bản nào của Bộ Nội vụ")
+    assert not dates(answer.text)
+
+
+@pytest.mark.parametrize("question", ["Thái Bình: hạn nộp hồ sơ khen thưởng bầu cử là khi nào?",
+                                      "Vũng Tàu hạn nộp hồ sơ khen thưởng bầu cử là khi nào?"])
+def test_a_province_named_without_its_prefix_or_by_its_city_is_still_asked(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert not answer.found and not dates(answer.text)
+
+
 def test_a_document_named_by_a_title_the_store_lacks_is_not_answered_by_another(answerer: Answerer) -> None:
     # The Đắk Lắk plan on election awards has the deadline asked, but not the plan named.
     answer = answerer.ask("Kế hoạch phòng, chống mua bán người của tỉnh Đắk Lắk: hồ sơ đề nghị tặng Bằng khen "

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.issuers import is_national, named_units, places
+from bot.retrieval.issuers import (asked_ministries, is_national, ministries, ministry_name, named_units, places,
+                                   without_places)
 
 
 @pytest.mark.parametrize(("issuer", "number"), [
@@ -44,3 +45,42 @@ def test_a_city_or_a_variant_spelling_names_its_province(question: str, place: s
 ])
 def test_the_units_a_question_is_about_are_named_as_typed(question: str, units: dict[str, str]) -> None:
     assert named_units(question) == units
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("Thái Bình quy định giờ làm việc mùa hè thế nào?", "thai binh"),
+    ("phí tham quan Đại Nội Huế bao nhiêu", "hue"), ("phi tham quan dai noi hue bao nhieu", "hue"),
+    ("Long An hỗ trợ bao nhiêu tiền", "long an"), ("hn hỗ trợ giáo viên mầm non bao nhiêu", "ha noi"),
+    ("Vũng Tàu thu phí tham quan bao nhiêu", "ba ria vung tau"), ("quy nhon ho tro bao nhieu", "binh dinh"),
+    ("Sở GD&ĐT TT-Huế báo cáo khi nào", "hue"),
+])
+def test_a_name_typed_as_a_name_a_city_of_a_merged_province_or_a_short_form_names_a_place(
+        question: str, place: str) -> None:
+    assert places(question) == {place}
+    assert place.split()[-1] not in without_places(question).split()
+
+
+@pytest.mark.parametrize("question", ["Hòa bình và phát triển bền vững là mục tiêu gì?",
+                                      "xã Hòa Bình tổ chức lễ hội khi nào", "hoa binh the gioi",
+                                      "ngày hội an toàn giao thông", "lao động hội nhập quốc tế",
+                                      "phía đông Hà Nội", "trẻ vị thành niên"])
+def test_ordinary_words_and_communes_are_no_province(question: str) -> None:
+    assert places(question) <= {"ha noi"}
+
+
+@pytest.mark.parametrize(("question", "ministry"), [
+    ("Quy chế của Bộ GD&ĐT về thi tốt nghiệp: điểm liệt là bao nhiêu?", "giao duc va dao tao"),
+    ("cong van cua bo gddt ve hoc phi", "giao duc va dao tao"),
+    ("kế hoạch của Bộ Giáo dục về năm học mới", "giao duc va dao tao"),
+    ("hướng dẫn của BYT về tiêm chủng", "y te"),
+    ("thông tư của Bộ Văn hóa, Thể thao và Du lịch về lễ hội", "van hoa the thao va du lich"),
+    ("chỉ thị của Bộ LĐTBXH về an toàn lao động", "lao dong thuong binh va xa hoi"),
+])
+def test_a_ministry_asked_as_issuer_in_its_short_forms(question: str, ministry: str) -> None:
+    assert asked_ministries(question) == {ministry}
+
+
+def test_a_ministry_named_as_recipient_is_not_the_issuer_asked() -> None:
+    assert asked_ministries("tỉnh gửi báo cáo cho Bộ KH&CN trước ngày nào") == set()
+    assert ministries("Bộ Giáo dục và Đào tạo") == {"giao duc va dao tao"}
+    assert ministry_name("y te") == "Bộ Y tế"

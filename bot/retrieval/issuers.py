@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.retrieval.vietnamese import fold
+from bot.retrieval.vietnamese import fold, nfc
 
 # Provinces and centrally-governed cities, old names and new.
 _PROVINCE_NAMES = """Hà Nội|Hồ Chí Minh|Hải Phòng|Đà Nẵng|Cần Thơ|Huế|An Giang|Bà Rịa Vũng Tàu|Bắc Giang|Bắc Kạn|
@@ -22,15 +22,30 @@ Tây Ninh|Thái Bình|Thái Nguyên|Thanh Hóa|Tiền Giang|Trà Vinh|Tuyên Qua
 _DISPLAY = {fold(name): name for name in _PROVINCE_NAMES.replace("\n", "").split("|")}
 _PROVINCES = list(_DISPLAY)
 # Names that are also ordinary words («hòa bình» is peace, «huế» alone is rare in questions)
-# count only after «tỉnh» or «thành phố».
+# count only after «tỉnh» or «thành phố», or typed as a name: every syllable capitalised
+# («Thái Bình quy định …», «Huế»), and not after a commune's or a street's word («xã Hòa Bình»).
 _NEEDS_PREFIX = {"hoa binh", "hue", "thai binh", "long an"}
+_LOCAL_UNIT = re.compile(r"(?:\b(?:xa|phuong|thi tran|thon|ap|ban|khu|to|duong|pho|quan|huyen|thi xa|cau|"
+                         r"song|nui|cong vien|cho|truong|benh vien|khu pho|to dan pho|cong ty|hotel)\s+)$")
 _ALIASES = {"tp.hcm": "ho chi minh", "tphcm": "ho chi minh", "tp hcm": "ho chi minh", "hcm": "ho chi minh",
-            "sai gon": "ho chi minh", "thu do": "ha noi", "tp hn": "ha noi", "daklak": "dak lak",
-            "dac lac": "dak lak", "thua thien hue": "hue", "ba ria - vung tau": "ba ria vung tau",
-            "brvt": "ba ria vung tau", "bac can": "bac kan", "dac nong": "dak nong", "kontum": "kon tum",
+            "hcmc": "ho chi minh", "sai gon": "ho chi minh", "thu do": "ha noi", "tp hn": "ha noi",
+            "tp.hn": "ha noi", "tphn": "ha noi", "hn": "ha noi", "daklak": "dak lak", "dac lac": "dak lak",
+            "daknong": "dak nong", "thua thien hue": "hue", "thua thien - hue": "hue", "tt hue": "hue",
+            "tt-hue": "hue", "tt.hue": "hue", "co do hue": "hue", "dai noi hue": "hue",
+            "ba ria - vung tau": "ba ria vung tau", "ba ria-vung tau": "ba ria vung tau",
+            "brvt": "ba ria vung tau", "br-vt": "ba ria vung tau", "bac can": "bac kan", "dac nong": "dak nong",
+            "kontum": "kon tum",
             # cities people name for their province, where the merger of 2025 left it as it was
             "nha trang": "khanh hoa", "da lat": "lam dong", "ha long": "quang ninh", "pleiku": "gia lai",
-            "buon ma thuot": "dak lak", "thu duc": "ho chi minh"}
+            "buon ma thuot": "dak lak", "thu duc": "ho chi minh",
+            # cities named for the province they were in before the merger of 2025: the documents
+            # of the province that absorbed it are no answer for them unless they name them
+            "vung tau": "ba ria vung tau", "thu dau mot": "binh duong", "bien hoa": "dong nai",
+            "quy nhon": "binh dinh", "phan thiet": "binh thuan", "my tho": "tien giang", "rach gia": "kien giang",
+            "phu quoc": "kien giang", "long xuyen": "an giang", "chau doc": "an giang", "cao lanh": "dong thap",
+            "tuy hoa": "phu yen", "tam ky": "quang nam", "sa pa": "lao cai", "sapa": "lao cai",
+            "mong cai": "quang ninh", "cam pha": "quang ninh", "uong bi": "quang ninh", "phan rang": "ninh thuan",
+            "bao loc": "lam dong", "sam son": "thanh hoa", "viet tri": "phu tho", "vinh yen": "vinh phuc"}
 _PREFIX = r"(?:tinh|thanh pho|tp\.?|t\.p\.?|ubnd tinh|ubnd thanh pho|ubnd tp\.?)\s+"
 _NAME_ALT = "|".join(sorted((re.escape(n) for n in _PROVINCES), key=len, reverse=True))
 _PLACE = re.compile(rf"(?<!\w)(?P<prefix>{_PREFIX})?(?P<name>{_NAME_ALT})(?!\w)")
@@ -49,31 +64,92 @@ _OWN_MINISTRY = re.compile(rf"(?:\bcua|\bdo|\bthuoc|^|(?:ke hoach|chi thi|cong v
                            rf"huong dan|thong bao|cong dien)(?: so \S+)?)\s+bo (?P<name>{_MINISTRY_ALT})(?!\w)")
 
 
+def _counted(match: re.Match[str], text: str, folded: str) -> bool:
+    """Whether a province's name found in the folded text names the province."""
+    name = match["name"]
+    if name not in _NEEDS_PREFIX or match["prefix"]:
+        return True
+    if len(text) != len(folded) or _LOCAL_UNIT.search(folded[:match.start()]):
+        return False  # folding NFC text keeps every letter's place; marks typed apart cannot tell
+    typed = text[match.start("name"):match.end("name")]
+    return all(word[0].isupper() for word in typed.split())
+
+
 def places(text: str) -> set[str]:
     """Folded names of the provinces and cities the text names."""
+    text = nfc(text)
     folded = fold(text)
     found = {_ALIASES[m.group(0)] for m in _ALIAS.finditer(folded)}
     for match in _PLACE.finditer(folded):
-        name = match["name"]
-        if name in _NEEDS_PREFIX and not match["prefix"]:
-            continue
-        found.add(_ALIASES.get(name, name))
+        if _counted(match, text, folded):
+            found.add(_ALIASES.get(match["name"], match["name"]))
     return found
 
 
 def without_places(text: str) -> str:
     """The folded text with the places it names taken out ("kế hoạch của tỉnh Nghệ An về …")."""
-    folded = _ALIAS.sub(" ", fold(text))
-    return _PLACE.sub(lambda m: m.group(0) if m["name"] in _NEEDS_PREFIX and not m["prefix"] else " ", folded)
+    text = nfc(text)
+    folded = fold(text)
+    # Blanks of the same length keep each letter where the typed text has it.
+    folded = _ALIAS.sub(lambda m: " " * len(m.group(0)), folded)
+    return _PLACE.sub(lambda m: " " * len(m.group(0)) if _counted(m, text, folded) else m.group(0), folded)
+
+
+# How ministries are shortened: «Bộ GD&ĐT», «Bộ TT&TT», «Bộ NN&MT», «Bộ Giáo dục», «BYT».
+_SHORT_MINISTRIES = {
+    "gd&dt": "giao duc va dao tao", "gd-dt": "giao duc va dao tao", "gddt": "giao duc va dao tao",
+    "giao duc": "giao duc va dao tao", "tt&tt": "thong tin va truyen thong", "tttt": "thong tin va truyen thong",
+    "nn&mt": "nong nghiep va moi truong", "nnmt": "nong nghiep va moi truong",
+    "nn&ptnt": "nong nghiep va phat trien nong thon", "nnptnt": "nong nghiep va phat trien nong thon",
+    "tn&mt": "tai nguyen va moi truong", "tnmt": "tai nguyen va moi truong",
+    "kh&cn": "khoa hoc va cong nghe", "khcn": "khoa hoc va cong nghe",
+    "kh&dt": "ke hoach va dau tu", "khdt": "ke hoach va dau tu", "gtvt": "giao thong van tai",
+    "ld-tb&xh": "lao dong thuong binh va xa hoi", "ldtbxh": "lao dong thuong binh va xa hoi",
+    "lao dong": "lao dong thuong binh va xa hoi", "vh,tt&dl": "van hoa the thao va du lich",
+    "vhttdl": "van hoa the thao va du lich", "van hoa": "van hoa the thao va du lich",
+    "dt&tg": "dan toc va ton giao", "dttg": "dan toc va ton giao", "ca": "cong an", "qp": "quoc phong"}
+_SHORT_MINISTRY = re.compile(r"(?<!\w)bo (?P<short>" + "|".join(
+    re.escape(k) for k in sorted(_SHORT_MINISTRIES, key=len, reverse=True)) + r")(?![\w&,-])")
+# The codes that end their numbers, typed for the ministry («công văn của BYT»); not «BTC» nor
+# «BCT», which mostly mean a «ban tổ chức» and the «Bộ Chính trị».
+_CODE_MINISTRIES = {"byt": "y te", "bnv": "noi vu", "bxd": "xay dung", "bca": "cong an", "bqp": "quoc phong",
+                    "btp": "tu phap", "bgddt": "giao duc va dao tao", "btttt": "thong tin va truyen thong",
+                    "bkhcn": "khoa hoc va cong nghe", "bnnmt": "nong nghiep va moi truong"}
+_CODE_MINISTRY = re.compile(r"(?<![\w/-])(?P<code>" + "|".join(_CODE_MINISTRIES) + r")(?![\w/-])")
+
+
+def _full_ministries(text: str) -> str:
+    """The folded text with the ministries' short names written out («bo gd&dt» -> «bo giao duc va
+    dao tao»); a full name is left as it is («Bộ Giáo dục và Đào tạo»)."""
+    def full(m: re.Match[str]) -> str:
+        return m.group(0) if _MINISTRY.match(m.string, m.start()) else f"bo {_SHORT_MINISTRIES[m['short']]}"
+    text = _SHORT_MINISTRY.sub(full, fold(text))
+    return _CODE_MINISTRY.sub(lambda m: f"bo {_CODE_MINISTRIES[m['code']]}", text)
 
 
 def asked_ministries(question: str) -> set[str]:
-    """Ministries the question names as a document's issuer («của Bộ Y tế»)."""
-    return {m["name"] for m in _OWN_MINISTRY.finditer(fold(question))}
+    """Ministries the question names as a document's issuer («của Bộ Y tế», «của Bộ GD&ĐT»)."""
+    return {_same(m["name"]) for m in _OWN_MINISTRY.finditer(_full_ministries(question))}
 
 
 def ministries(text: str) -> set[str]:
-    return {m["name"] for m in _MINISTRY.finditer(fold(text))}
+    return {_same(m["name"]) for m in _MINISTRY.finditer(_full_ministries(text))}
+
+
+_MINISTRY_NAMES = {fold(n): n for n in """Công an|Quốc phòng|Ngoại giao|Nội vụ|Tư pháp|Tài chính|Công Thương|
+Nông nghiệp và Môi trường|Nông nghiệp và Phát triển nông thôn|Tài nguyên và Môi trường|Xây dựng|Giao thông vận tải|
+Khoa học và Công nghệ|Giáo dục và Đào tạo|Y tế|Văn hóa Thể thao và Du lịch|Dân tộc và Tôn giáo|
+Thông tin và Truyền thông|Kế hoạch và Đầu tư|Lao động Thương binh và Xã hội""".replace("\n", "").split("|")}
+
+
+def ministry_name(name: str) -> str:
+    """A folded ministry's name as people write it: "y te" -> "Bộ Y tế"."""
+    return f"Bộ {_MINISTRY_NAMES.get(name, name)}"
+
+
+def _same(name: str) -> str:
+    """One spelling for a ministry's name («văn hóa, thể thao …» and «văn hóa thể thao …»)."""
+    return name.replace(",", "").replace(" - ", " ")
 
 
 # «Sở Ngoại vụ», «Sở Nông nghiệp và Môi trường», «Bộ Tài chính»: a unit a question is about.

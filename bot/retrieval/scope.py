@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs, without_refs
-from bot.retrieval.issuers import (asked_ministries, is_national, mentioned_places, ministries, named_units, places,
-                                   without_places)
+from bot.retrieval.issuers import (asked_ministries, is_national, mentioned_places, ministries, ministry_name,
+                                   named_units, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
 from bot.retrieval.search import Passage, PassageSearch
@@ -27,6 +27,10 @@ IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
 # «… quy định tại điều nào của Nghị định 08/2015/NĐ-CP?»: which of its articles governs a case is
 # what the letters citing it say («… được quy định tại Điều 88 Nghị định số 08/2015/NĐ-CP»).
 _WHICH_ARTICLE = re.compile(r"\b(?:dieu|khoan|diem) (?:nao|may|so may)\b")
+# «… bị bãi bỏ theo quyết định nào của Bộ Tài chính?»: the ministry's document is what is asked
+# for, and the province's document citing it answers.
+_WHICH_DOCUMENT = re.compile(r"\b(?:quyet dinh|thong tu|van ban|cong van|nghi dinh|chi thi|huong dan|ke hoach) "
+                             r"(?:nao|gi|so may|so bao nhieu) (?:cua|do) (?:bo|byt|bnv)")
 
 # The quoted sentence, read with its heading, its section and its document's title, must hold
 # this share of the question's word pairs: the passages around it may match the question while
@@ -179,10 +183,14 @@ class Scopes:
         own = self.document_places().get(top.source)
         if asked and own is not None and not asked & own:
             return asked
+        # A ministry asked is answered by its own documents: not another ministry's, nor a
+        # province's plan that carries it out («Quy chế … của Bộ Y tế» against a province's).
         wanted = asked_ministries(question.text)
         issuer = ministries(top.issuer or "")
-        if wanted and issuer and not wanted & issuer:
-            return {f"Bộ {w}" for w in wanted}
+        local = bool(top.issuer) and not is_national(top.issuer, top.doc_number) \
+            and not _WHICH_DOCUMENT.search(fold(question.text))
+        if wanted and (issuer or local) and not wanted & issuer:
+            return {ministry_name(w) for w in wanted}
         return set()
 
     def unmentioned_units(self, question: Question, source: str) -> list[str]:
