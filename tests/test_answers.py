@@ -303,3 +303,54 @@ def test_a_follow_up_long_after_the_last_answer_starts_afresh(answerer: Answerer
     conversation.at = datetime.now(UTC) - timedelta(minutes=answerer.config.followup_minutes + 1)
     answer = answerer.ask("còn tiêu chí thì sao?", conversation)
     assert "0125" not in answer.text.split("\n")[0]
+
+
+REPEAL = """**ỦY BAN NHÂN DÂN**
+TỈNH HÀ TĨNH
+
+Số: 76/2025/QĐ-UBND
+
+*Hà Tĩnh, ngày 21 tháng 11 năm 2025*
+
+**QUYẾT ĐỊNH**
+
+BÃI BỎ CÁC QUYẾT ĐỊNH CỦA ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH
+
+**ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH**
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;
+
+**QUYẾT ĐỊNH:**
+
+**Điều 1.** Bãi bỏ toàn bộ các quyết định
+
+1. Quyết định số 43/2017/QĐ-UBND ngày 29/9/2017 của UBND tỉnh quy định một số nội dung về trình tự, thủ tục
+lựa chọn nhà đầu tư thực hiện dự án đầu tư có sử dụng đất trên địa bàn tỉnh Hà Tĩnh.
+
+2. Quyết định số 12/2019/QĐ-UBND ngày 05/3/2019 của UBND tỉnh quy định về quản lý cụm công nghiệp.
+
+**Điều 2.** Điều khoản thi hành
+
+1. Quyết định này có hiệu lực kể từ ngày 30/11/2025.
+
+2. Chánh Văn phòng UBND tỉnh, Giám đốc các sở, ban, ngành cấp tỉnh chịu trách nhiệm thi hành Quyết định này.
+"""
+
+
+def test_when_a_repeal_applies_is_read_from_the_repealing_decisions_own_effect(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The effective-date line says «Quyết định này»: what it repeals is said elsewhere in the text,
+    # so the line answers for the whole decision.
+    base = tmp_path_factory.mktemp("repeal")
+    (base / "knowledge").mkdir()
+    (base / "knowledge" / "quyet-dinh-76-2025-qd-ubnd.md").write_text(REPEAL, encoding="utf-8")
+    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
+    facts = FactStore(connect(settings.database_url))
+    report = Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake",
+                      facts=facts).run(base / "knowledge", progress=False)
+    assert report.ok, report.failed
+    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
+
+    answer = answerer.ask("ha tinh bai bo qd ve trinh tu lua chon nha dau tu du an co su dung dat tu ngay nao")
+
+    assert answer.found and answer.text.startswith("Áp dụng kể từ ngày 30/11/2025.")

@@ -135,6 +135,11 @@ def test_two_documents_in_one_question() -> None:
     ("mã số thuế của công ty là gì", Intent.GENERAL),  # a tax number, not a goods code
     ("UBND cấp xã gửi báo cáo trong thời hạn bao nhiêu ngày?", Intent.AMOUNT),  # a span, not a date
     ("thoi han xu ly ho so toi da may ngay", Intent.AMOUNT),
+    # «trình tự», «đầu tư» are no «trình» and no «đâu»: nothing is sent anywhere
+    ("ha tinh bai bo qd ve trinh tu lua chon nha dau tu du an co su dung dat tu ngay nao", Intent.EFFECTIVE),
+    ("trình tự lựa chọn nhà đầu tư gồm những bước nào", Intent.GENERAL),
+    ("hồ sơ trình thẩm định gửi đâu", Intent.RECIPIENT),
+    ("quyết định thay thế quy chế cũ từ khi nào", Intent.EFFECTIVE),
 ])
 def test_intent(question: str, intent: Intent) -> None:
     assert understand(question).intent is intent

@@ -186,11 +186,12 @@ class Answerer:
                 return self._other_issuer(question, asked)
             what = without_places(_asked(without_refs(question)))
             said = quoted.quote
-            if question.intent is Intent.CODE:
+            if question.intent is Intent.CODE or question.intent is Intent.EFFECTIVE and takes_effect(said):
                 # A customs notice settles one goods' code, in a line that names no goods: they
-                # are what the rest of the notice describes.
+                # are what the rest of the notice describes; so does «Quyết định này có hiệu lực
+                # kể từ ngày …» speak for the whole text.
                 said = " ".join(p.text for p in self.search.document_passages(quoted.file))
-                what = CODE_ASKING.sub(" ", what)
+                what = CODE_ASKING.sub(" ", what) if question.intent is Intent.CODE else what
             if self.scopes.unsupported(what, quoted.file, quoted.section, said):
                 return self._not_found(question, None)
         if self.rewriter is not None:

@@ -27,8 +27,10 @@ _INTENTS = (
     (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa)?(?: la)? (?:nao|gi)\b|\bma hs\b")),
     (Intent.CRITERIA, re.compile(r"\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|hinh thuc khen thuong|"
                                  r"doi tuong khen thuong|chi tieu)\b")),
-    (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh)\b.*\b(ve dau|o dau|cho ai|den dau|"
-                                  r"toi dau|dau|co quan nao|don vi nao|noi nao)\b|\bnoi nhan\b|"
+    # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự»).
+    (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh(?! tu))\b.*\b(ve dau|o dau|cho ai|den dau|"
+                                  r"toi dau|dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra))|co quan nao|don vi nao|"
+                                  r"noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
     (Intent.RESPONSIBLE, re.compile(r"\b(ai|don vi nao|co quan nao|so nao|ben nao|cap nao)\b.{0,40}"
                                     r"\b(chu tri|phu trach|chiu trach nhiem|thuc hien|tham muu|dau moi|"
@@ -37,7 +39,9 @@ _INTENTS = (
     # «có hiệu lực từ khi nào», «áp dụng từ ngày nào»; «hiệu lực bao lâu» asks an amount of time.
     (Intent.EFFECTIVE, re.compile(r"\b(hieu luc|ap dung|thi hanh)\b.{0,40}\b(khi nao|ngay nao|bao gio|"
                                   r"luc nao|thoi diem nao|tu thang nao|tu nam nao)\b|"
-                                  r"\b(khi nao|ngay nao|bao gio)\b.{0,20}\b(co hieu luc|ap dung)\b")),
+                                  r"\b(khi nao|ngay nao|bao gio)\b.{0,20}\b(co hieu luc|ap dung)\b|"
+                                  # «bãi bỏ quyết định … từ ngày nào»: from when the repealing text applies
+                                  r"\b(bai bo|thay the|het hieu luc)\b.{0,80}\btu (ngay|thang|khi) nao\b")),
     (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
                                  r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
