@@ -244,3 +244,13 @@ def test_a_count_of_tthc_typed_short_is_a_count_of_procedures() -> None:
     days = "Trong thời hạn 03 ngày làm việc thực hiện bãi bỏ TTHC trên cơ sở dữ liệu quốc gia."
     assert intent_cue(question.intent, count, passage(count), scorer.unit) == 1.0
     assert intent_cue(question.intent, days, passage(days), scorer.unit) < 1.0
+
+
+def test_toi_da_may_nam_counts_years_not_the_asking_word() -> None:
+    # «tối đa mấy năm»: two asking words in a row; the unit is the word after both.
+    question = understand("quy bao ve moi truong cho vay toi da may nam")
+    scorer = SentenceScorer(question)
+    term = "Thời hạn vay vốn tối đa không quá 03 năm kể cả 01 năm ân hạn."
+    rate = "Lãi suất cho vay tối đa không vượt quá 50% mức lãi suất do Ngân hàng Nhà nước công bố."
+    assert intent_cue(question.intent, term, passage(term), scorer.unit) > \
+        intent_cue(question.intent, rate, passage(rate), scorer.unit)

@@ -115,14 +115,14 @@ _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi 
 # «bao nhiêu trạm» counts stations; «bao nhiêu một tháng», «bao nhiêu mỗi m2» ask a rate, and
 # «bao nhiêu tiền» an amount of money (in đồng).
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
-                         r"(?!phan tram|%|bao\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b)([a-z]+)")
+                         r"(?!phan tram|%|bao\b|may\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b)([a-z]+)")
 # The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, and
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
 # «bao nhiêu thủ tục hành chính mới ban hành»: the words that name the counted thing («thủ tục hành
 # chính») say nothing of which count is asked; those after them («mới ban hành») do.
-_ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+((?:[a-z]+\s*){1,4})")
+_ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao\b|may\b)((?:[a-z]+\s*){1,4})")
 QUALIFIER_SPAN = 40  # folded characters after a count that say what it counts
 QUALIFIER_WEIGHT = 0.15  # per question word there, for at most two
 _TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
