@@ -254,3 +254,17 @@ def test_toi_da_may_nam_counts_years_not_the_asking_word() -> None:
     rate = "Lãi suất cho vay tối đa không vượt quá 50% mức lãi suất do Ngân hàng Nhà nước công bố."
     assert intent_cue(question.intent, term, passage(term), scorer.unit) > \
         intent_cue(question.intent, rate, passage(rate), scorer.unit)
+
+
+def test_the_count_asked_is_told_by_what_follows_it_not_by_the_topic_around() -> None:
+    # Both counts are followed by the same field; only what the question says of the procedures
+    # («mới ban hành» or «bị bãi bỏ») tells them apart.
+    both = passage("Danh mục 16 thủ tục hành chính mới ban hành trong lĩnh vực khoa học và công nghệ; "
+                   "06 thủ tục hành chính bị bãi bỏ trong lĩnh vực khoa học và công nghệ.")
+    new = SentenceScorer(understand("bao nhiêu thủ tục hành chính mới ban hành trong lĩnh vực khoa học"))
+    gone = SentenceScorer(understand("bao nhiêu thủ tục bị bãi bỏ trong lĩnh vực khoa học"))
+    short = SentenceScorer(understand("bao nhieu tthc moi ban hanh"))
+    first, second = ("16 thủ tục hành chính mới ban hành trong lĩnh vực khoa học và công nghệ.",
+                     "06 thủ tục hành chính bị bãi bỏ trong lĩnh vực khoa học và công nghệ.")
+    for scorer, asked, other in ((new, first, second), (gone, second, first), (short, first, second)):
+        assert scorer._cue(asked, both) > scorer._cue(other, both)

@@ -120,11 +120,12 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
-# «bao nhiêu thủ tục hành chính mới ban hành»: the words that name the counted thing («thủ tục hành
-# chính») say nothing of which count is asked; those after them («mới ban hành») do.
-_ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao\b|may\b)((?:[a-z]+\s*){1,4})")
+# «bao nhiêu thủ tục hành chính mới ban hành trong …»: the counted thing and what the question says
+# of it, up to the next preposition («trong», «của», «tại» …).
+_ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao\b|may\b)([a-z]+(?:\s+(?!(?:trong|cua|"
+                         r"tai|theo|o|cho|ve|duoc|la|khi|de|va|nam|thang|ngay)\b)[a-z]+){0,6})")
 QUALIFIER_SPAN = 40  # folded characters after a count that say what it counts
-QUALIFIER_WEIGHT = 0.15  # per question word there, for at most two
+QUALIFIER_WEIGHT = 0.5  # for all of the question's words there
 _TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
@@ -564,20 +565,20 @@ class SentenceScorer:
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
     def _qualifiers(self) -> set[str]:
-        """The question's words that say which count of its unit is asked: its topic words but
-        those naming the counted thing («bao nhiêu thủ tục hành chính mới ban hành» -> «mới»)."""
+        """The words after the unit a question counts, up to a preposition: «bao nhiêu thủ tục hành
+        chính mới ban hành trong …» -> «tục hành chính mới ban»."""
         named = _ASKED_NOUN.search(fold(self.question.text))
-        return self.wanted - set(syllables(named.group(1))) if named else set()
+        return set(syllables(named.group(1))[1:]) - FILLER if named else set()
 
     def _qualified(self, sentence: str) -> float:
-        """How well the words right after a count of the asked unit match the question's
-        qualifiers: of «16 thủ tục hành chính mới ban hành và 06 thủ tục … bị bãi bỏ», the count
-        asked about is the one followed by what the question says of it."""
+        """How much of what the question says of the counted thing follows a count of it: of «16
+        thủ tục hành chính mới ban hành và 06 thủ tục hành chính bị bãi bỏ», the count asked about
+        by «bao nhiêu thủ tục hành chính mới ban hành» is the first, by «… bị bãi bỏ» the second."""
         folded = spelled_out(fold(sentence))
         counts = re.finditer(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", folded)
         hits = max((len(self.qualifiers & set(syllables(folded[m.end():m.end() + QUALIFIER_SPAN])))
                     for m in counts), default=0)
-        return QUALIFIER_WEIGHT * min(hits, 2)
+        return QUALIFIER_WEIGHT * hits / len(self.qualifiers)
 
     def supports(self, pick: Pick) -> bool:
         """Whether the sentence itself (with the section it sits in) holds most of what is asked,
@@ -641,7 +642,9 @@ class SentenceScorer:
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
                 best, second = pick, best
-                reach = best.score - self.cue_weight - CLOSE_SCORE  # a close runner-up is quoted too
+                # less the most a cue can add; a close runner-up is quoted too
+                most = self.cue_weight + (QUALIFIER_WEIGHT if self.qualifiers else 0.0)
+                reach = best.score - most - CLOSE_SCORE
             elif second is None or pick.score > second.score:
                 second = pick
         if best is not None and second is not None and close_pair(best, second):
