@@ -250,6 +250,15 @@ def test_a_provinces_plan_does_not_answer_for_a_ministry(answerer: Answerer, que
     assert not dates(answer.text)
 
 
+@pytest.mark.parametrize("question", [
+    "Kế hoạch khen thưởng bầu cử của tỉnh theo hướng dẫn của Bộ Nội vụ, hạn nộp hồ sơ là khi nào?",
+    "Theo Thông tư của Bộ Nội vụ, tỉnh hạn nộp hồ sơ khen thưởng bầu cử là khi nào?"])
+def test_a_ministry_the_province_follows_is_not_the_issuer_asked(answerer: Answerer, question: str) -> None:
+    # The province's own plan is asked about: the bot must not say it lacks the ministry's text.
+    answer = answerer.ask(question)
+    assert "của Bộ Nội vụ" not in answer.text.split("\n")[0]
+
+
 @pytest.mark.parametrize("question", ["Thái Bình: hạn nộp hồ sơ khen thưởng bầu cử là khi nào?",
                                       "Vũng Tàu hạn nộp hồ sơ khen thưởng bầu cử là khi nào?"])
 def test_a_province_named_without_its_prefix_or_by_its_city_is_still_asked(answerer: Answerer, question: str) -> None:

@@ -31,6 +31,10 @@ _WHICH_ARTICLE = re.compile(r"\b(?:dieu|khoan|diem) (?:nao|may|so may)\b")
 # for, and the province's document citing it answers.
 _WHICH_DOCUMENT = re.compile(r"\b(?:quyet dinh|thong tu|van ban|cong van|nghi dinh|chi thi|huong dan|ke hoach) "
                              r"(?:nao|gi|so may|so bao nhieu) (?:cua|do) (?:bo|byt|bnv)")
+# A question about a province's own text that names the ministry it follows («kế hoạch của tỉnh theo
+# hướng dẫn của Bộ Nội vụ») asks the province's text, not the ministry's.
+_LOCAL_ASKED = re.compile(r"\b(?:tinh|thanh pho|ubnd|uy ban nhan dan|hdnd|xa|phuong|dia phuong)\b|"
+                          r"\b(?:theo|trien khai|thuc hien|huong dan)\b[^?.;]{0,40}\b(?:bo|byt|bnv)\b")
 
 # The quoted sentence, read with its heading, its section and its document's title, must hold
 # this share of the question's word pairs: the passages around it may match the question while
@@ -187,8 +191,9 @@ class Scopes:
         # province's plan that carries it out («Quy chế … của Bộ Y tế» against a province's).
         wanted = asked_ministries(question.text)
         issuer = ministries(top.issuer or "")
+        folded = fold(question.text)
         local = bool(top.issuer) and not is_national(top.issuer, top.doc_number) \
-            and not _WHICH_DOCUMENT.search(fold(question.text))
+            and not _WHICH_DOCUMENT.search(folded) and not _LOCAL_ASKED.search(folded)
         if wanted and (issuer or local) and not wanted & issuer:
             return {ministry_name(w) for w in wanted}
         return set()
