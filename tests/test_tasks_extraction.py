@@ -1217,3 +1217,16 @@ def test_a_transitional_case_dated_before_its_then_is_a_condition() -> None:
         "Đối với các dự án chậm tiến độ thì Sở Xây dựng phải báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
         date(2025, 11, 20), "Điều 5")
     assert [o.is_task for o in found] == [True]
+
+
+def test_a_period_of_another_clause_is_not_the_reports_recurrence() -> None:
+    # «Định kỳ hoặc đột xuất báo cáo …; đồng thời xây dựng kế hoạch … của năm tiếp theo»: the report has no period;
+    # «năm tiếp theo» is what the plan of the other clause is for
+    found = [o for o in sentence_obligations(
+        "Định kỳ hoặc đột xuất báo cáo Ủy ban nhân dân Tỉnh, Bộ Khoa học và Công nghệ về tình hình công tác quản lý, "
+        "sử dụng chữ ký số trên địa bàn tỉnh; đồng thời xây dựng kế hoạch, nhu cầu sử dụng của năm tiếp theo cho thuê "
+        "bao thuộc quyền quản lý.", ISSUED, "Điều 14. Trách nhiệm của Sở Khoa học và Công nghệ", loose=True) if o.is_task]
+    assert found and [o.recurrence for o in found] == [None]
+    # a period in the clause of «định kỳ» still gives it
+    assert only("Định kỳ hằng quý, các sở báo cáo tiến độ về Sở Tài chính; đồng thời gửi Sở Nội vụ.").recurrence \
+        == "quarterly"
