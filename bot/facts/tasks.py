@@ -174,7 +174,7 @@ _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s
 # So are the managing body of a research task and the holder of an escrow account, roles any body may hold.
 # So is an organisation named by what it issues or collects («Tổ chức cấp C/O», «tổ chức thu phí»), not the
 # organisations of a level («các tổ chức cấp tỉnh»).
-_GENERIC_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
+_GENERIC_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở(?!\s+(?:trợ\s+giúp|bảo\s+trợ)\s+xã\s+hội)"
                   r"|cơ\s+quan\s+quản\s+lý\s+nhiệm\s+vụ|chủ\s+tài\s+khoản"
                   r"|tổ\s+chức\s+(?:cấp|thu)(?=\s)(?!\s+(?:tỉnh|huyện|xã|trung\s+ương|cơ\s+sở|bộ|thành\s+phố)\b)")
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
