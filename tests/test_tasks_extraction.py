@@ -1230,3 +1230,16 @@ def test_a_period_of_another_clause_is_not_the_reports_recurrence() -> None:
     # a period in the clause of «định kỳ» still gives it
     assert only("Định kỳ hằng quý, các sở báo cáo tiến độ về Sở Tài chính; đồng thời gửi Sở Nội vụ.").recurrence \
         == "quarterly"
+
+
+def test_a_letters_account_of_what_its_issuer_will_do_is_no_task() -> None:
+    # «Theo đó, Cục Thuế sẽ cập nhật …» tells the reader what the issuer will do; the only date is a cited text's
+    found = sentence_obligations(
+        "Theo đó, Cục Thuế sẽ cập nhật loại “Thu nhập được miễn thuế theo Nghị quyết số 98/2023/QH15 ngày 24/6/2023 "
+        "vào danh mục “Thu nhập miễn thuế ...", ISSUED, "1. Về khai thuế TNDN", loose=True)
+    assert [o for o in found if o.is_task] == []
+    # a step a body will take within its time limit is still its task
+    [task] = sentence_obligations(
+        "Trong thời hạn 02 ngày làm việc, kể từ ngày nhận được văn bản đề nghị, Sở Khoa học và Công nghệ sẽ thực hiện "
+        "chấm dứt hoạt động các hộp thư điện tử theo đề nghị.", ISSUED, "Điều 7")
+    assert task.is_task and task.lead == "Sở Khoa học và Công nghệ"
