@@ -329,3 +329,14 @@ def test_cases_are_no_unit() -> None:
             "3. Các trường hợp hộp thư điện tử công vụ bị tạm khóa:\n"
             "d) Không thay đổi mật khẩu mặc định lần đầu trong vòng 05 ngày kể từ thời điểm thông báo cấp phát.\n")
     assert _leads(body, "mật khẩu") == []
+
+
+def test_a_social_protection_facility_is_a_body_not_an_applicant() -> None:
+    # «Cơ sở trợ giúp xã hội» in a step table is the public facility that takes the step, not an applicant
+    # establishment named by its role
+    section = "PHỤ LỤC 2 > II. QUY TRÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH CẤP TỈNH, XÃ > 15."
+    found = [o for o in sentence_obligations(
+        "Bước 3 | Bảo đảm an toàn và chữa trị những tổn thương về thân thể hoặc tinh thần cho đối tượng kịp thời; đối "
+        "với trẻ em bị bỏ rơi, thông báo trên các phương tiện thông tin đại chúng trong thời hạn 25 ngày làm việc. | "
+        "Cơ sở trợ giúp xã hội.", date(2025, 11, 20), section) if o.is_task]
+    assert [o.lead for o in found] == ["Cơ sở trợ giúp xã hội"]

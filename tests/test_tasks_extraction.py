@@ -1217,3 +1217,29 @@ def test_a_transitional_case_dated_before_its_then_is_a_condition() -> None:
         "Đối với các dự án chậm tiến độ thì Sở Xây dựng phải báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
         date(2025, 11, 20), "Điều 5")
     assert [o.is_task for o in found] == [True]
+
+
+def test_a_period_of_another_clause_is_not_the_reports_recurrence() -> None:
+    # «Định kỳ hoặc đột xuất báo cáo …; đồng thời xây dựng kế hoạch … của năm tiếp theo»: the report has no period;
+    # «năm tiếp theo» is what the plan of the other clause is for
+    found = [o for o in sentence_obligations(
+        "Định kỳ hoặc đột xuất báo cáo Ủy ban nhân dân Tỉnh, Bộ Khoa học và Công nghệ về tình hình công tác quản lý, "
+        "sử dụng chữ ký số trên địa bàn tỉnh; đồng thời xây dựng kế hoạch, nhu cầu sử dụng của năm tiếp theo cho thuê "
+        "bao thuộc quyền quản lý.", ISSUED, "Điều 14. Trách nhiệm của Sở Khoa học và Công nghệ", loose=True) if o.is_task]
+    assert found and [o.recurrence for o in found] == [None]
+    # a period in the clause of «định kỳ» still gives it
+    assert only("Định kỳ hằng quý, các sở báo cáo tiến độ về Sở Tài chính; đồng thời gửi Sở Nội vụ.").recurrence \
+        == "quarterly"
+
+
+def test_a_letters_account_of_what_its_issuer_will_do_is_no_task() -> None:
+    # «Theo đó, Cục Thuế sẽ cập nhật …» tells the reader what the issuer will do; the only date is a cited text's
+    found = sentence_obligations(
+        "Theo đó, Cục Thuế sẽ cập nhật loại “Thu nhập được miễn thuế theo Nghị quyết số 98/2023/QH15 ngày 24/6/2023 "
+        "vào danh mục “Thu nhập miễn thuế ...", ISSUED, "1. Về khai thuế TNDN", loose=True)
+    assert [o for o in found if o.is_task] == []
+    # a step a body will take within its time limit is still its task
+    [task] = sentence_obligations(
+        "Trong thời hạn 02 ngày làm việc, kể từ ngày nhận được văn bản đề nghị, Sở Khoa học và Công nghệ sẽ thực hiện "
+        "chấm dứt hoạt động các hộp thư điện tử theo đề nghị.", ISSUED, "Điều 7")
+    assert task.is_task and task.lead == "Sở Khoa học và Công nghệ"

@@ -69,7 +69,13 @@ _STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
 
 def _step_columns(cells: list[str]) -> TaskTable | None:
     """A step of a procedure's table: «Bước 2 | Lãnh đạo Phòng … | Nhận hồ sơ, phân công … | 04 giờ làm việc»,
-    its role leading, its last cell a duration."""
+    its role leading, its last cell a duration; or «Bước 3 | work with its time limit | Cơ sở trợ giúp xã hội.»,
+    the unit that takes the step in its last cell."""
+    if len(cells) >= 3 and _STEP_CELL.match(cells[0]) and not cell_duration(cells[-1]):
+        last = cells[-1].strip(" *.")
+        if last and len(last) <= _ROLE_LINE_CHARS and _ROLE_CELL.match(last) and not _WORK_VERB.search(last) \
+                and "," not in last and not locate_deadlines(last, None):
+            return TaskTable(len(cells) - 1, None, 1, 1)
     if len(cells) < 2 or not cell_duration(cells[-1]):
         return None
     roles = [i for i, cell in enumerate(cells[:-1]) if _ROLE_CELL.match(cell.strip(" *")) and not _STEP_CELL.match(cell)]

@@ -81,6 +81,9 @@ _EVENT_HELD = line_opening(r"(?:lễ|hội\s+nghị|hội\s+thi|cuộc\s+thi|k�
                            r"|tuần\s+lễ|đại\s+hội|phiên\s+họp|cuộc\s+họp)\b[^;]{0,150}?\sđược\s+tổ\s+chức\b")
 # A notice of what its issuer plans: «Cục Thuế có kế hoạch nâng cấp hệ thống … từ 18h00 ngày 22/11/2025 đến …».
 _OWN_PLAN = line_opening(r"[^,;:]{0,80}?\scó\s+kế\s+hoạch\s+(?!(?:và|,))")
+# A letter's account of what its issuer will do in consequence: «Theo đó, Cục Thuế sẽ cập nhật … theo Nghị quyết số
+# … ngày 24/6/2023 …» (with only a cited text's date it sets no one a task).
+_WILL_DO = line_opening(r"theo\s+đó\s*,\s*[^,;:]{0,80}?\ssẽ\s")
 # A procedure's processing time («d) Thời hạn giải quyết: Trong 10 (mười) ngày, kể từ ngày nhận đủ hồ
 # sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
 # after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
@@ -174,7 +177,7 @@ _FROM_DATE = line_opening(r"(?:kể\s+)?từ\s+ngày\s+\d{1,2}(?:\s+tháng\s+|\s
 # So are the managing body of a research task and the holder of an escrow account, roles any body may hold.
 # So is an organisation named by what it issues or collects («Tổ chức cấp C/O», «tổ chức thu phí»), not the
 # organisations of a level («các tổ chức cấp tỉnh»).
-_GENERIC_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở"
+_GENERIC_PARTY = (r"(?:các\s+)?(?:cơ\s+quan|cấp|đơn\s+vị)(?:,\s*(?:người|đơn\s+vị))?\s+có\s+thẩm\s+quyền|cơ\s+sở(?!\s+(?:trợ\s+giúp|bảo\s+trợ)\s+xã\s+hội)"
                   r"|cơ\s+quan\s+quản\s+lý\s+nhiệm\s+vụ|chủ\s+tài\s+khoản"
                   r"|tổ\s+chức\s+(?:cấp|thu)(?=\s)(?!\s+(?:tỉnh|huyện|xã|trung\s+ương|cơ\s+sở|bộ|thành\s+phố)\b)")
 # The general public is bound by rules, not assigned tasks: «Trách nhiệm của các tổ chức, cá nhân».
@@ -274,6 +277,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.BUDGET
     if _SCHEDULE.match(clause) or _EVENT_HELD.match(sentence) or _OWN_PLAN.match(sentence):
         return NotTask.SCHEDULE
+    if is_mention(found) and _WILL_DO.match(sentence):
+        return NotTask.BACKGROUND
     if _PROCEDURE_CODE.search(sentence) or _catalogue_time(sentence, found) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE

@@ -57,7 +57,12 @@ def loose_deadlines(sentence: str, issued: date | None) -> list[FoundDeadline]:
     if on_time and not out:
         out.append(_loose(text, on_time, Deadline(DeadlineKind.ABSOLUTE, "")))
     specific = [m for m in (regex.search(text) for regex in _EVERY[:-1]) if m]
-    every = min(specific, key=lambda m: m.start()) if specific else _EVERY[-1].search(text)
+    bare = _EVERY[-1].search(text)
+    every = min(specific, key=lambda m: m.start()) if specific else bare
+    if bare and every is not bare and bare.start() < every.start() and ";" in text[bare.end():every.start()]:
+        # «Định kỳ hoặc đột xuất báo cáo …; đồng thời xây dựng kế hoạch … của năm tiếp theo»: the period of
+        # another clause is not the recurrence of the «định kỳ» duty
+        every = bare
     if every:
         groups = every.groupdict()
         unit = (groups.get("unit") or groups.get("unit2") or "").lower()

@@ -36,6 +36,8 @@ ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\
             r"|Phó\s+Thủ\s+tướng|Vụ(?!\s+việc)|Liên\s+hiệp|Lãnh\s+đạo|Chủ\s+đầu\s+tư|(?:Phó\s+)?Trưởng\s+(?:ban|đoàn)"
             # the Government, and since 2025 a province's tax office: «Thuế thành phố Hà Nội»
             r"|Chính\s+phủ|Thuế(?=\s+(?:tỉnh|thành\s+phố|cơ\s+sở))"
+            # a public social protection facility, which takes a procedure's steps (not an applicant «cơ sở»)
+            r"|Cơ\s+sở\s+(?:trợ\s+giúp|bảo\s+trợ)\s+xã\s+hội"
             r")\b(?!\s+hợp\b)")
 _ORG_WORD = ORG_WORD
 # A separator between two units of a list: a comma, semicolon or "và" before a unit word.
