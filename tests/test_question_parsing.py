@@ -139,7 +139,8 @@ def test_two_documents_in_one_question() -> None:
     ("ha tinh bai bo qd ve trinh tu lua chon nha dau tu du an co su dung dat tu ngay nao", Intent.EFFECTIVE),
     ("trình tự lựa chọn nhà đầu tư gồm những bước nào", Intent.GENERAL),
     ("hồ sơ trình thẩm định gửi đâu", Intent.RECIPIENT),
-    ("quyết định thay thế quy chế cũ từ khi nào", Intent.EFFECTIVE),
+    ("quy chế mới thay thế quy chế cũ từ khi nào", Intent.EFFECTIVE),
+    ("Các xã phải thay thế biển hiệu từ ngày nào?", Intent.DEADLINE),  # a replacement, no text repealed
 ])
 def test_intent(question: str, intent: Intent) -> None:
     assert understand(question).intent is intent

@@ -41,7 +41,8 @@ _INTENTS = (
                                   r"luc nao|thoi diem nao|tu thang nao|tu nam nao)\b|"
                                   r"\b(khi nao|ngay nao|bao gio)\b.{0,20}\b(co hieu luc|ap dung)\b|"
                                   # «bãi bỏ quyết định … từ ngày nào»: from when the repealing text applies
-                                  r"\b(bai bo|thay the|het hieu luc)\b.{0,80}\btu (ngay|thang|khi) nao\b")),
+                                  r"\b(bai bo|thay the|het hieu luc)\b(?: (?:toan bo|cac|mot so))? (?:quyet dinh|qd|thong tu|nghi dinh|nghi quyet|"
+                                  r"van ban|quy che|quy dinh|chi thi)\b.{0,80}\btu (ngay|thang|khi) nao\b")),
     (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
                                  r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
