@@ -1184,6 +1184,12 @@ def test_a_unit_that_is_doing_it_now_reports_progress_not_a_task() -> None:
         "Các cơ sở đào tạo, bồi dưỡng đang tổ chức thực hiện các chương trình bồi dưỡng có trách nhiệm hoàn thành khóa "
         "bồi dưỡng trước ngày 31 tháng 12 năm 2025.", date(2025, 11, 20), "Điều 41. Tổ chức thực hiện") if o.is_task]
     assert task.lead == "Các cơ sở đào tạo, bồi dưỡng"
+    # whatever the unit's name holds («Ngoại giao», «Cần Thơ»), and work done «theo yêu cầu» or on a «bàn giao»
+    for progress in ("Bộ Ngoại giao đang xây dựng Nghị định hướng dẫn để thực hiện từ ngày 01/01/2026.",
+                     "UBND thành phố Cần Thơ đang rà soát, dự kiến hoàn thành trước ngày 15/12/2025.",
+                     "Sở Y tế đang triển khai theo yêu cầu của Bộ Y tế, dự kiến xong trước ngày 15/12/2025.",
+                     "Sở Tài chính đang xây dựng phương án bàn giao tài sản, dự kiến hoàn thành trước ngày 15/12/2025."):
+        assert not [o for o in sentence_obligations(progress, date(2025, 11, 20), "", loose=True) if o.is_task], progress
 
 
 def test_a_standing_duty_of_a_charter_with_only_a_cited_date_is_no_task() -> None:

@@ -346,8 +346,10 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
 
 
 _IN_PROGRESS = re.compile(r"^\s*,?\s*(?:hiện\s+)?(?:đang|vẫn\s+đang)\s+(?!được\b)", _I)
+# What binds a unit to a duty, read after its name: «giao» only as an assignment («được giao», «giao
+# cho»), not in «Bộ Ngoại giao», «bàn giao», «Giao thông»; no «yêu cầu» (work done «theo yêu cầu»).
 _BOUND = re.compile(r"(?<!\w)(?:phải|cần|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tiếp\s+tục|đề\s+nghị"
-                    r"|yêu\s+cầu|giao)(?!\w)", _I)
+                    r"|được\s+giao|giao\s+cho)(?!\w)", _I)
 
 
 def _in_progress(clause: str, actor: str | None) -> bool:
@@ -357,7 +359,8 @@ def _in_progress(clause: str, actor: str | None) -> bool:
     text = re.sub(_LINE_START, "", clause.replace("*", ""), count=1).lstrip()
     if not text.casefold().startswith(actor.casefold()):
         return False
-    return bool(_IN_PROGRESS.match(text[len(actor):])) and not _BOUND.search(text)
+    rest = text[len(actor):]
+    return bool(_IN_PROGRESS.match(rest)) and not _BOUND.search(rest)
 
 
 _TRANSITIONAL = line_opening(r"đối\s+với\s")
