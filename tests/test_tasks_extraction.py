@@ -1223,6 +1223,11 @@ def test_a_transitional_case_dated_before_its_then_is_a_condition() -> None:
         "Đối với các dự án chậm tiến độ thì Sở Xây dựng phải báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12/2025.",
         date(2025, 11, 20), "Điều 5")
     assert [o.is_task for o in found] == [True]
+    # «Đối với UBND cấp xã, …» addresses a unit: no case, whatever «thì» follows
+    found = sentence_obligations(
+        "Đối với UBND cấp xã, trước ngày 30/6/2026 hoàn thành việc sắp xếp trụ sở thì báo cáo Sở Nội vụ.",
+        date(2025, 11, 20), "Điều 5")
+    assert [o.is_task for o in found] == [True]
 
 
 def test_a_period_of_another_clause_is_not_the_reports_recurrence() -> None:

@@ -363,7 +363,8 @@ def _in_progress(clause: str, actor: str | None) -> bool:
     return bool(_IN_PROGRESS.match(rest)) and not _BOUND.search(rest)
 
 
-_TRANSITIONAL = line_opening(r"đối\s+với\s")
+# «Đối với các hồ sơ … trước ngày … thì …» opens a case; «Đối với UBND cấp xã, trước ngày …» addresses a unit.
+_TRANSITIONAL = line_opening(r"đối\s+với\s+(?!(?-i:UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban|Văn\s+phòng|Công\s+an)\s[^,.;]{0,60},)")
 _THEN = re.compile(r"[\s,]thì\s", _I)
 _RECEIVER_FIRST = line_opening(_RECEIVING_PARTY)
 _DOSSIER_ANCHOR = re.compile(r"(?:tiếp\s+)?nhận(?:\s+(?:đủ|được|đầy\s+đủ))?\s+(?:đủ\s+)?hồ\s+sơ", _I)
