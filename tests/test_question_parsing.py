@@ -138,6 +138,11 @@ def test_two_documents_in_one_question() -> None:
     # «trình tự», «đầu tư» are no «trình» and no «đâu»: nothing is sent anywhere
     ("ha tinh bai bo qd ve trinh tu lua chon nha dau tu du an co su dung dat tu ngay nao", Intent.EFFECTIVE),
     ("trình tự lựa chọn nhà đầu tư gồm những bước nào", Intent.GENERAL),
+    # «lần đầu», «đầu quý» are no «đâu»: a first or a quarterly report is asked for by a date
+    ("nop bao cao lan dau khi nao", Intent.DEADLINE),
+    ("báo cáo đầu quý gửi trước ngày nào", Intent.DEADLINE),
+    ("gui bao cao dau thang truoc ngay nao", Intent.DEADLINE),
+    ("nộp hồ sơ đâu", Intent.RECIPIENT),
     ("hồ sơ trình thẩm định gửi đâu", Intent.RECIPIENT),
     ("quy chế mới thay thế quy chế cũ từ khi nào", Intent.EFFECTIVE),
     ("Các xã phải thay thế biển hiệu từ ngày nào?", Intent.DEADLINE),  # a replacement, no text repealed

@@ -27,9 +27,11 @@ _INTENTS = (
     (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa)?(?: la)? (?:nao|gi)\b|\bma hs\b")),
     (Intent.CRITERIA, re.compile(r"\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|hinh thuc khen thuong|"
                                  r"doi tuong khen thuong|chi tieu)\b")),
-    # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự»).
+    # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự») nor
+    # «lần đầu», «bắt đầu», «đầu quý».
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh(?! tu))\b.*\b(ve dau|o dau|cho ai|den dau|"
-                                  r"toi dau|dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra))|co quan nao|don vi nao|"
+                                  r"toi dau|(?<!lan )(?<!bat )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
+                                  r"co quan nao|don vi nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
     (Intent.RESPONSIBLE, re.compile(r"\b(ai|don vi nao|co quan nao|so nao|ben nao|cap nao)\b.{0,40}"
