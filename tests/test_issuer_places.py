@@ -53,6 +53,8 @@ def test_the_units_a_question_is_about_are_named_as_typed(question: str, units: 
     ("Long An hỗ trợ bao nhiêu tiền", "long an"), ("hn hỗ trợ giáo viên mầm non bao nhiêu", "ha noi"),
     ("Vũng Tàu thu phí tham quan bao nhiêu", "ba ria vung tau"), ("quy nhon ho tro bao nhieu", "binh dinh"),
     ("Sở GD&ĐT TT-Huế báo cáo khi nào", "hue"),
+    # typed with marks, «cơ quan» is no «quận» and «cho» no «chợ»
+    ("các cơ quan Thái Bình nộp báo cáo khi nào", "thai binh"), ("hỗ trợ cho Thái Bình bao nhiêu", "thai binh"),
 ])
 def test_a_name_typed_as_a_name_a_city_of_a_merged_province_or_a_short_form_names_a_place(
         question: str, place: str) -> None:

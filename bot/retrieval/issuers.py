@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.retrieval.vietnamese import fold, nfc
+from bot.retrieval.vietnamese import fold, has_diacritics, nfc
 
 # Provinces and centrally-governed cities, old names and new.
 _PROVINCE_NAMES = """Hà Nội|Hồ Chí Minh|Hải Phòng|Đà Nẵng|Cần Thơ|Huế|An Giang|Bà Rịa Vũng Tàu|Bắc Giang|Bắc Kạn|
@@ -25,8 +25,11 @@ _PROVINCES = list(_DISPLAY)
 # count only after «tỉnh» or «thành phố», or typed as a name: every syllable capitalised
 # («Thái Bình quy định …», «Huế»), and not after a commune's or a street's word («xã Hòa Bình»).
 _NEEDS_PREFIX = {"hoa binh", "hue", "thai binh", "long an"}
-_LOCAL_UNIT = re.compile(r"(?:\b(?:xa|phuong|thi tran|thon|ap|ban|khu|to|duong|pho|quan|huyen|thi xa|cau|"
-                         r"song|nui|cong vien|cho|truong|benh vien|khu pho|to dan pho|cong ty|hotel)\s+)$")
+_LOCAL_WORDS = ("xã|phường|thị trấn|thôn|ấp|bản|khu|tổ|đường|phố|quận|huyện|thị xã|cầu|sông|núi|công viên|chợ|"
+                "trường|bệnh viện|khu phố|tổ dân phố|công ty|hotel")
+# Typed with marks, «cơ quan Thái Bình» and «cho Thái Bình» name no district and no market.
+_LOCAL_UNIT = re.compile(rf"(?:\b(?:{_LOCAL_WORDS})\s+)$", re.IGNORECASE)
+_LOCAL_UNIT_FOLDED = re.compile(rf"(?:\b(?:{fold(_LOCAL_WORDS)})\s+)$")
 _ALIASES = {"tp.hcm": "ho chi minh", "tphcm": "ho chi minh", "tp hcm": "ho chi minh", "hcm": "ho chi minh",
             "hcmc": "ho chi minh", "sai gon": "ho chi minh", "thu do": "ha noi", "tp hn": "ha noi",
             "tp.hn": "ha noi", "tphn": "ha noi", "hn": "ha noi", "daklak": "dak lak", "dac lac": "dak lak",
@@ -69,8 +72,12 @@ def _counted(match: re.Match[str], text: str, folded: str) -> bool:
     name = match["name"]
     if name not in _NEEDS_PREFIX or match["prefix"]:
         return True
-    if len(text) != len(folded) or _LOCAL_UNIT.search(folded[:match.start()]):
+    if len(text) != len(folded):
         return False  # folding NFC text keeps every letter's place; marks typed apart cannot tell
+    before = text[:match.start()]
+    local = _LOCAL_UNIT if has_diacritics(text) else _LOCAL_UNIT_FOLDED
+    if local.search(before):
+        return False
     typed = text[match.start("name"):match.end("name")]
     return all(word[0].isupper() for word in typed.split())
 
