@@ -196,7 +196,7 @@ def _spanning_places(wanted: str, paragraphs: list[Paragraph]) -> list[int]:
         own = _loose(para.text)
         if not own:
             continue
-        joined = " ".join(_loose(p.text) for p in paragraphs[index:index + _SPAN_LINES])
+        joined = " ".join(filter(None, (_loose(p.text) for p in paragraphs[index:index + _SPAN_LINES])))
         at = joined.find(start)
         if at != -1 and at < len(own):
             out.append(index)

@@ -387,7 +387,7 @@ def heading_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     return None
 
 
-_NAMED_BODY = re.compile(rf"^(?:{ORG_WORD}|các\s)", _I)
+_NAMED_BODY = re.compile(rf"^(?:{ORG_WORD})", _I)  # «Các» only before a kind of unit
 
 
 def _named_body(unit: str) -> str | None:
