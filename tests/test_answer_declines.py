@@ -99,6 +99,22 @@ def test_prepared_scopes_answer_without_reading_the_store_again() -> None:
                            "fee.md", "Điều 4. Mức thu phí", KARAOKE)
 
 
+def test_an_uncommon_name_typed_in_a_question_names_the_documents_holding_it() -> None:
+    notice = ({"title": "THÔNG BÁO KẾT QUẢ XÁC ĐỊNH TRƯỚC MÃ SỐ", "issuer": "Cục Hải quan", "doc_number": "37416/TB-CHQ"},
+              [("1. Hàng hóa", "Tên thương mại: Thực phẩm bảo vệ sức khỏe PREGNAVIE COMPLETE")])
+    kiosks = {f"k{i}.md": ({"title": "THÔNG BÁO", "issuer": "Cục Hải quan"}, [("1.", "Máy kiosk thông minh")])
+              for i in range(3)}
+    scopes = Scopes(Store({"notice.md": notice, **kiosks, **store().documents}))  # type: ignore[arg-type]
+    assert scopes.holding_names(understand("pregnavie complete moi vien co bao nhieu mg dha")) == ["notice.md"]
+    assert scopes.named(understand("Pregnavie Complete có bao nhiêu mg DHA?")).sources == ["notice.md"]
+    # a name three documents share names none; Vietnamese words and abbreviations are no names
+    assert scopes.holding_names(understand("may kiosk thong minh ma so nao")) == []
+    assert scopes.holding_names(understand("phí thẩm định karaoke bao nhiêu")) == ["fee.md"]
+    assert scopes.holding_names(understand("thu nhập tăng thêm cho công chức")) == []
+    # two names that no one document holds together name nothing
+    assert scopes.holding_names(understand("pregnavie hay karaoke")) == []
+
+
 def test_a_quote_without_the_figure_asked_needs_more_of_the_question() -> None:
     scopes = Scopes(store())  # type: ignore[arg-type]
     # «cán bộ, công chức … 12 tháng» is there, the number of days of annual leave is not: a date

@@ -363,3 +363,56 @@ def test_when_a_repeal_applies_is_read_from_the_repealing_decisions_own_effect(
     answer = answerer.ask("ha tinh bai bo qd ve trinh tu lua chon nha dau tu du an co su dung dat tu ngay nao")
 
     assert answer.found and answer.text.startswith("Áp dụng kể từ ngày 30/11/2025.")
+
+
+NOTICE = """**CỤC HẢI QUAN**
+
+Số: 37416/TB-CHQ
+
+*Hà Nội, ngày 21 tháng 11 năm 2025*
+
+**THÔNG BÁO**
+
+VỀ KẾT QUẢ XÁC ĐỊNH TRƯỚC MÃ SỐ
+
+Trên cơ sở Đơn đề nghị xác định mã số số 301025/MHD-HQ ngày 30/10/2025 của Công ty cổ phần MHD Pharma và hồ sơ
+kèm theo, Cục Hải quan thông báo kết quả xác định trước mã số như sau:
+
+**1. Hàng hóa đề nghị xác định trước mã số do tổ chức, cá nhân cung cấp:**
+
+Tên thương mại: Thực phẩm bảo vệ sức khỏe PREGNAVIE COMPLETE
+
+**2. Tóm tắt mô tả hàng hóa được xác định trước mã số:**
+
+- Thành phần, cấu tạo, công thức hóa học, hàm lượng tính trên trọng lượng:
+
+Trong 1 viên nang cứng có chứa:
+
++ Dầu cá: Omega 3 (240 mg), DHA (200 mg), EPA (40 mg)
+
++ Khoáng chất: Calci (dạng calci oxyd) 40 mg, Sắt (dạng sắt (II) fumarat) 14 mg, Kẽm 5 mg.
+
+**3. Kết quả xác định trước mã số:** thuộc nhóm 21.06, mã số 2106.90.72.
+"""
+
+
+def test_a_product_named_by_its_brand_is_answered_from_the_notice_about_it(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Typed tersely, the question shares few word pairs with the notice; the brand only it holds
+    # names it, as a document number would.
+    base = tmp_path_factory.mktemp("brand")
+    (base / "knowledge").mkdir()
+    (base / "knowledge" / "thong-bao-37416-tb-chq.md").write_text(NOTICE, encoding="utf-8")
+    for name in ("ke-hoach-0125-kh-ubnd-2025.md", "ke-hoach-157-kh-ubnd-2025.md"):
+        shutil.copy(ROOT / "knowledge" / name, base / "knowledge" / name)
+    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
+    facts = FactStore(connect(settings.database_url))
+    report = Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake",
+                      facts=facts).run(base / "knowledge", progress=False)
+    assert report.ok, report.failed
+    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
+
+    answer = answerer.ask("pregnavie complete moi vien co bao nhieu mg dha")
+
+    assert answer.found and answer.sources[0].doc_number == "37416/TB-CHQ"
+    assert "DHA (200 mg)" in answer.text

@@ -64,6 +64,17 @@ _SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx]
 _CHAT_WORDS = set("""online offline file email mail link web website app zalo facebook ok oke form check update
 admin bot""".split())
 _VOWEL = re.compile(r"[aeiouy]")
+# A name typed in a question that at most this many documents hold («Nippon Zoki», «Kester 275
+# SAC305», «Pregnavie Complete»: the firm or the goods of one tax or customs letter) names them, as
+# a document number would; a name more documents share («Huawei» in a dozen notices) does not.
+NAME_DOCS = 2
+
+
+def is_name(folded: str) -> bool:
+    """A word of three letters or more that is no Vietnamese syllable, no abbreviation without
+    a vowel and no loanword people chat in: «casino», «zoki», «sac305»."""
+    return (len(folded) >= 3 and bool(_VOWEL.search(folded)) and not _SYLLABLE.match(folded)
+            and folded not in _CHAT_WORDS and not folded.isdigit())
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class Scopes:
         self._citing: dict[str, list[str]] | None = None        # cited number -> files citing it
         self._places: dict[str, set[str] | None] | None = None  # file -> places it answers for
         self._vocabulary: frozenset[str] | None = None           # every folded word of the store
+        self._holders: dict[str, set[str]] | None = None          # a name (no syllable) -> files
 
     def named(self, question: Question, previous: Sequence[str] = ()) -> Focus:
         """Files to search: those of the documents named, else of documents that cite the
@@ -133,7 +145,19 @@ class Scopes:
             held = [s for s in previous if s in self.search.sources()]
             if held:
                 return Focus(held, named=True, followed=True)
-        return Focus(None)
+        by_name = self.holding_names(question)
+        return Focus(by_name, named=True) if by_name else Focus(None)
+
+    def holding_names(self, question: Question) -> list[str]:
+        """The files that hold every uncommon name the question types (`NAME_DOCS`), when it
+        types one; none when no file holds them all."""
+        holders = self.holders()
+        held: set[str] | None = None
+        for word in set(syllables(without_places(without_refs(question)))):
+            files = holders.get(word)
+            if files is not None and len(files) <= NAME_DOCS:
+                held = files if held is None else held & files
+        return sorted(held or ())
 
     def numbers_of(self, sources: Sequence[str]) -> list[str]:
         return [n for s in sources if (n := self.search.metadata(s).get("doc_number"))]
@@ -225,11 +249,27 @@ class Scopes:
     def vocabulary(self) -> frozenset[str]:
         """Every folded word of the store's passages and document titles."""
         if self._vocabulary is None:
-            words: set[str] = set()
-            for text, meta in self.search.passages.values():
-                words.update(syllables(f"{text} {meta.get('title') or ''} {meta.get('issuer') or ''}"))
-            self._vocabulary = frozenset(words)
+            self._read_words()
+        assert self._vocabulary is not None
         return self._vocabulary
+
+    def holders(self) -> dict[str, set[str]]:
+        """Each name of the store (a word that is no Vietnamese syllable: `is_name`) -> the files holding it."""
+        if self._holders is None:
+            self._read_words()
+        assert self._holders is not None
+        return self._holders
+
+    def _read_words(self) -> None:
+        words: set[str] = set()
+        holders: dict[str, set[str]] = {}
+        for text, meta in self.search.passages.values():
+            found = set(syllables(f"{text} {meta.get('title') or ''} {meta.get('issuer') or ''}"))
+            words |= found
+            for word in filter(is_name, found):
+                holders.setdefault(word, set()).add(meta.get("source", ""))
+        self._holders = holders
+        self._vocabulary = frozenset(words)
 
     def unheard(self, question: Question) -> list[str]:
         """The names in the question (its places and document numbers aside) that no document
@@ -237,10 +277,7 @@ class Scopes:
         known = self.vocabulary()
         typed = re.findall(r"[^\W\d_]+", question.text)
         asked = set(syllables(without_places(without_refs(question))))
-        return list(dict.fromkeys(
-            word for word in typed
-            if (f := fold(word)) in asked and len(f) >= 3 and _VOWEL.search(f) and not _SYLLABLE.match(f)
-            and f not in _CHAT_WORDS and f not in known))
+        return list(dict.fromkeys(word for word in typed if (f := fold(word)) in asked and is_name(f) and f not in known))
 
     def prepare(self) -> None:
         """Build every map now rather than on the first question that needs one: over the
@@ -248,7 +285,7 @@ class Scopes:
         must not each start building them."""
         self.citing()
         self.document_places()
-        self.vocabulary()
+        self._read_words()
 
     def speaks_for(self, file: str, section: str | None, asked: set[str]) -> bool:
         """Whether a document answers for the places asked where it is quoted: a central body's
