@@ -268,3 +268,26 @@ def test_the_count_asked_is_told_by_what_follows_it_not_by_the_topic_around() ->
                      "06 thủ tục hành chính bị bãi bỏ trong lĩnh vực khoa học và công nghệ.")
     for scorer, asked, other in ((new, first, second), (gone, second, first), (short, first, second)):
         assert scorer._cue(asked, both) > scorer._cue(other, both)
+
+
+def test_only_a_sentence_that_counts_the_unit_asked_answers_how_long() -> None:
+    # The procedure's opening shares more of the question's words; only the later line says how long.
+    steps = passage(
+        "Bộ trưởng Bộ Nông nghiệp và Môi trường căn cứ vào báo cáo của Cục trưởng Cục Trồng trọt và Bảo vệ thực "
+        "vật quyết định công bố dịch hại thực vật trong trường hợp dịch bùng phát, thủ tục công bố dịch theo quy "
+        "định của Bộ Nông nghiệp và Môi trường.\n"
+        "Trong thời hạn 24 giờ kể từ khi công bố dịch, Quyết định công bố dịch phải được thông báo công khai "
+        "trên các phương tiện thông tin đại chúng.")
+    chosen = pick("Thủ tục công bố dịch hại thực vật của Bộ Nông nghiệp và Môi trường: quyết định công bố dịch phải "
+                  "được thông báo công khai trong thời hạn bao lâu?", steps)
+    assert "24 giờ" in chosen.quoted
+    # «bao lâu một lần» asks how often: a schedule without a count answers it too
+    often = SentenceScorer(understand("sao lưu dữ liệu định kỳ bao lâu một lần?"))
+    backup = passage("Sở Khoa học và Công nghệ sao lưu dữ liệu định kỳ hằng tuần.\n"
+                     "Dữ liệu được lưu trữ trong 05 năm.")
+    assert "hằng tuần" in often.best([(backup, 1.0, passage_sentences(backup.text))]).quoted
+
+
+def test_a_preposition_after_an_asking_word_is_no_unit() -> None:
+    assert SentenceScorer(understand("vốn điều lệ tối thiểu của Quỹ là bao nhiêu?")).unit is None
+    assert SentenceScorer(understand("cần tối thiểu bao nhiêu thành viên")).unit == "thanh"

@@ -115,11 +115,14 @@ _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi 
 # «bao nhiêu trạm» counts stations; «bao nhiêu một tháng», «bao nhiêu mỗi m2» ask a rate, and
 # «bao nhiêu tiền» an amount of money (in đồng).
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
-                         r"(?!phan tram|%|bao\b|may\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b)([a-z]+)")
+                         r"(?!phan tram|%|bao\b|may\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b|cua\b|trong\b|"
+                         r"theo\b|tai\b|ve\b|va\b|duoc\b|khi\b)([a-z]+)")
 # The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, and
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
+# «bao lâu một lần» asks how often: «hằng tuần» answers it as well as «07 ngày».
+_HOW_OFTEN = re.compile(r"\bbao lau (?:mot|1) lan\b")
 # «bao nhiêu thủ tục hành chính mới ban hành trong …»: the counted thing and what the question says
 # of it, up to the next preposition («trong», «của», «tại» …).
 _ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao\b|may\b)([a-z]+(?:\s+(?!(?:trong|cua|"
@@ -564,6 +567,10 @@ class SentenceScorer:
         cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
+    def _counts(self, sentence: str) -> bool:
+        """Whether the sentence states a count of the unit asked («24 giờ», «336 mẫu»)."""
+        return bool(re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", fold(_DATE.sub(" ", sentence))))
+
     def _qualifiers(self) -> set[str]:
         """The words after the unit a question counts, up to a preposition: «bao nhiêu thủ tục hành
         chính mới ban hành trong …» -> «tục hành chính mới ban»."""
@@ -626,6 +633,12 @@ class SentenceScorer:
             coded = [(p, share, [s for s in cut if _CODE.search(s.full)]) for p, share, cut in candidates]
             if any(cut for _, _, cut in coded):
                 candidates = [c for c in coded if c[2]]
+        elif self.unit and not _HOW_OFTEN.search(fold(self.question.text)):
+            # «trong thời hạn bao lâu», «bao nhiêu mẫu»: only a sentence that counts the unit
+            # asked answers, however well another matches the question's words.
+            counted = [(p, share, [s for s in cut if self._counts(s.full)]) for p, share, cut in candidates]
+            if any(cut for _, _, cut in counted):
+                candidates = [c for c in counted if c[2]]
         self.weigh([s.full for _, _, cut in candidates for s in cut])
         scored = [(self._matching(s.full, passage, share) + self.label(s), s, passage)
                   for passage, share, cut in candidates for s in cut]
