@@ -314,6 +314,21 @@ def test_a_follow_up_long_after_the_last_answer_starts_afresh(answerer: Answerer
     assert "0125" not in answer.text.split("\n")[0]
 
 
+def small_store(base: Path, texts: dict[str, str], shipped: tuple[str, ...] = ()) -> Answerer:
+    """An answerer over a few documents (and some shipped ones), ingested into real Chroma and SQLite."""
+    (base / "knowledge").mkdir()
+    for name, text in texts.items():
+        (base / "knowledge" / name).write_text(text, encoding="utf-8")
+    for name in shipped:
+        shutil.copy(ROOT / "knowledge" / name, base / "knowledge" / name)
+    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
+    facts = FactStore(connect(settings.database_url))
+    report = Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake",
+                      facts=facts).run(base / "knowledge", progress=False)
+    assert report.ok, report.failed
+    return Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
+
+
 REPEAL = """**ỦY BAN NHÂN DÂN**
 TỈNH HÀ TĨNH
 
@@ -350,15 +365,7 @@ def test_when_a_repeal_applies_is_read_from_the_repealing_decisions_own_effect(
         tmp_path_factory: pytest.TempPathFactory) -> None:
     # The effective-date line says «Quyết định này»: what it repeals is said elsewhere in the text,
     # so the line answers for the whole decision.
-    base = tmp_path_factory.mktemp("repeal")
-    (base / "knowledge").mkdir()
-    (base / "knowledge" / "quyet-dinh-76-2025-qd-ubnd.md").write_text(REPEAL, encoding="utf-8")
-    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
-    facts = FactStore(connect(settings.database_url))
-    report = Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake",
-                      facts=facts).run(base / "knowledge", progress=False)
-    assert report.ok, report.failed
-    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
+    answerer = small_store(tmp_path_factory.mktemp("repeal"), {"quyet-dinh-76-2025-qd-ubnd.md": REPEAL})
 
     answer = answerer.ask("ha tinh bai bo qd ve trinh tu lua chon nha dau tu du an co su dung dat tu ngay nao")
 
@@ -400,19 +407,48 @@ def test_a_product_named_by_its_brand_is_answered_from_the_notice_about_it(
         tmp_path_factory: pytest.TempPathFactory) -> None:
     # Typed tersely, the question shares few word pairs with the notice; the brand only it holds
     # names it, as a document number would.
-    base = tmp_path_factory.mktemp("brand")
-    (base / "knowledge").mkdir()
-    (base / "knowledge" / "thong-bao-37416-tb-chq.md").write_text(NOTICE, encoding="utf-8")
-    for name in ("ke-hoach-0125-kh-ubnd-2025.md", "ke-hoach-157-kh-ubnd-2025.md"):
-        shutil.copy(ROOT / "knowledge" / name, base / "knowledge" / name)
-    settings = load_settings(environ={}, paths__store=base / "store", paths__knowledge=base / "knowledge")
-    facts = FactStore(connect(settings.database_url))
-    report = Ingestor(settings, FakeEmbeddings(), open_collection(settings), model_id="fake",
-                      facts=facts).run(base / "knowledge", progress=False)
-    assert report.ok, report.failed
-    answerer = Answerer(PassageSearch(langchain_store(settings, FakeEmbeddings())), facts, settings.answers)
+    answerer = small_store(tmp_path_factory.mktemp("brand"), {"thong-bao-37416-tb-chq.md": NOTICE},
+                           shipped=("ke-hoach-0125-kh-ubnd-2025.md", "ke-hoach-157-kh-ubnd-2025.md"))
 
     answer = answerer.ask("pregnavie complete moi vien co bao nhieu mg dha")
 
     assert answer.found and answer.sources[0].doc_number == "37416/TB-CHQ"
     assert "DHA (200 mg)" in answer.text
+
+
+def watch_notice(number: str, size: str, screen: str) -> str:
+    return f"""**CỤC HẢI QUAN**
+
+Số: {number}/TB-CHQ
+
+*Hà Nội, ngày 21 tháng 11 năm 2025*
+
+**THÔNG BÁO**
+
+VỀ KẾT QUẢ XÁC ĐỊNH TRƯỚC MÃ SỐ
+
+**1. Hàng hóa đề nghị xác định trước mã số do tổ chức, cá nhân cung cấp:**
+
+Tên thương mại: Thiết bị đeo tay thông minh Huawei Watch 5 (phiên bản đường kính {size})
+
+**2. Tóm tắt mô tả hàng hóa được xác định trước mã số:**
+
+Thiết bị có tích hợp màn hình cảm ứng AMOLED mặt tròn, với kích thước đường kính {screen} inch, độ phân giải
+466 x 466 pixels.
+
+**3. Kết quả xác định trước mã số:** thuộc nhóm 85.17, mã số 8517.62.59.
+"""
+
+
+def test_a_customs_notice_answers_for_its_goods_in_lines_that_do_not_name_them(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The screen's line names no watch: the notice is about one goods, and every line of it speaks of them.
+    answerer = small_store(tmp_path_factory.mktemp("watch"), {
+        "thong-bao-37692-tb-chq.md": watch_notice("37692", "46mm", "1.5"),
+        "thong-bao-37693-tb-chq.md": watch_notice("37693", "42mm", "1.32"),
+        "thong-bao-37694-tb-chq.md": watch_notice("37694", "41mm", "1.43")})
+
+    answer = answerer.ask("Huawei Watch 5 phiên bản 46mm có màn hình bao nhiêu inch?")
+
+    assert answer.found and answer.sources[0].doc_number == "37692/TB-CHQ"
+    assert "1.5 inch" in answer.text

@@ -46,6 +46,8 @@ TITLE_HEAD_CHARS = 1500
 _PLACE_WORDS = {"tinh", "thanh", "pho", "tp"}
 _TAG_QUESTION = re.compile(r"\b(?:la )?(?:dung hay sai|dung hay khong|dung khong|phai khong|co dung khong|"
                            r"la dung|la sai)\b")
+# «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
+_ONE_GOODS = re.compile(r"\bxac dinh truoc ma so\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
 
@@ -186,10 +188,11 @@ class Answerer:
                 return self._other_issuer(question, asked)
             what = without_places(_asked(without_refs(question)))
             said = quoted.quote
-            if question.intent is Intent.CODE or question.intent is Intent.EFFECTIVE and takes_effect(said):
+            if question.intent is Intent.CODE or question.intent is Intent.EFFECTIVE and takes_effect(said) \
+                    or self._one_goods(quoted.file):
                 # A customs notice settles one goods' code, in a line that names no goods: they
-                # are what the rest of the notice describes; so does «Quyết định này có hiệu lực
-                # kể từ ngày …» speak for the whole text.
+                # are what the rest of the notice describes (its screen size, its DHA, as much as
+                # its code); so does «Quyết định này có hiệu lực kể từ ngày …» speak for the whole text.
                 said = " ".join(p.text for p in self.search.document_passages(quoted.file))
                 what = CODE_ASKING.sub(" ", what) if question.intent is Intent.CODE else what
             if self.scopes.unsupported(what, quoted.file, quoted.section, said):
@@ -268,6 +271,10 @@ class Answerer:
         head = fold(" ".join([meta.get("title") or "", meta.get("issuer") or ""]
                              + [p.text for p in self.search.document_passages(source)]))[:TITLE_HEAD_CHARS]
         return len(wanted & pairs(head)) / len(wanted) >= TITLE_SHARE
+
+    def _one_goods(self, source: str) -> bool:
+        """Whether the document is a notice about one goods' code (every line of it is about them)."""
+        return bool(_ONE_GOODS.search(fold(self.search.metadata(source).get("title") or "")))
 
     def _implementing(self, source: str, cited: Sequence[DocRef]) -> str:
         """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển
