@@ -233,12 +233,21 @@ def test_a_how_long_question_counts_units_of_time(question: str, unit_words: str
     ("Định kỳ tổng hợp báo cáo UBND tỉnh về tình hình hoạt động của Cổng TTĐT tỉnh.", "UBND tỉnh"),
     ("Phòng Kinh tế tổng hợp báo cáo Ủy ban nhân dân xã/phường phê duyệt danh sách hộ gia đình.",
      "Ủy ban nhân dân xã/phường"),
+    # a field that names who receives
+    ("c) Cơ quan nhận báo cáo: UBND tỉnh (qua Sở Khoa học và Công nghệ).", "UBND tỉnh (qua Sở Khoa học và Công nghệ)"),
+    ("- Nơi nộp hồ sơ: Trung tâm Phục vụ hành chính công tỉnh.", "Trung tâm Phục vụ hành chính công tỉnh"),
 ])
 def test_the_receiving_agency_is_the_one_named_first(sentence: str, agency: str) -> None:
     from bot.retrieval.evidence import recipient
 
     found = recipient(sentence)
     assert found is not None and found["agency"].strip() == agency
+
+
+def test_a_documents_list_of_recipients_names_no_receiving_agency() -> None:
+    from bot.retrieval.evidence import recipient
+
+    assert recipient("Nơi nhận: - Như Điều 3; - Bộ Tư pháp; - Sở Nội vụ;") is None
 
 
 # -- when a document takes effect ----------------------------------------------------------------

@@ -65,8 +65,11 @@ _AGENCY_NAME = rf"(?P<agency>{_AGENCY_HEAD}(?:(?!{_NAME_END})[^,.;:()\n]){{0,80}
 _SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình)\b"
 # «gửi hồ sơ về Sở Nội vụ», «nộp tại Trung tâm …», and «báo cáo gửi Cục Chính trị (qua Phòng …)»
 # with the agency straight after the verb.
+# A field that names who receives: «Cơ quan nhận báo cáo: UBND tỉnh (qua Sở …)», «Nơi nộp hồ sơ: …»
+# (not a document's «Nơi nhận:», the list of those it is sent to).
+_RECEIVER_LABEL = r"(?i:cơ quan (?:tiếp )?nhận|nơi (?:tiếp nhận|nộp|nhận (?:báo cáo|hồ sơ)))[^:\n]{0,40}:\s*"
 _RECIPIENTS = (re.compile(rf"{_SEND}[^.;:]{{0,120}}?\b(?:về|cho|đến|tới|qua|tại)\s+{_AGENCY_NAME}"),
-               re.compile(rf"{_SEND}\s+{_AGENCY_NAME}"))
+               re.compile(rf"{_SEND}\s+{_AGENCY_NAME}"), re.compile(rf"{_RECEIVER_LABEL}{_AGENCY_NAME}"))
 
 
 def recipient(sentence: str) -> re.Match[str] | None:
