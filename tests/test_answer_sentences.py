@@ -291,3 +291,22 @@ def test_only_a_sentence_that_counts_the_unit_asked_answers_how_long() -> None:
 def test_a_preposition_after_an_asking_word_is_no_unit() -> None:
     assert SentenceScorer(understand("vốn điều lệ tối thiểu của Quỹ là bao nhiêu?")).unit is None
     assert SentenceScorer(understand("cần tối thiểu bao nhiêu thành viên")).unit == "thanh"
+
+
+def test_the_words_that_name_a_document_by_its_title_do_not_pick_its_sentence() -> None:
+    # «… công nhận xã, phường miền núi:» says which decision; «sở nào chủ trì» is what is asked of it.
+    from bot.retrieval.scope import Focus
+    from tests.test_answer_declines import Store
+
+    meta = {"title": "", "issuer": "Ủy ban nhân dân tỉnh Lâm Đồng", "doc_number": "2284/QĐ-UBND"}
+    recognise = ("Công nhận các xã, phường miền núi trên địa bàn tỉnh Lâm Đồng, chi tiết theo Danh sách kèm theo.\n"
+                 "Việc xác định xã, phường miền núi nêu trong danh sách kèm theo phục vụ công tác bầu cử.")
+    lead = ("1. Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì, phối hợp với các cơ quan, đơn vị liên quan tổ "
+            "chức triển khai thực hiện Quyết định này.")
+    store = Store({"qd.md": (meta, [("Điều 1.", recognise), ("Điều 2. Tổ chức thực hiện", lead)])})
+    found = [Passage(text=t, score=s, source="qd.md", chunk_id=f"qd.md{i}", **{k: v for k, v in meta.items() if k != "title"})
+             for i, (t, s) in enumerate(((recognise, 1.0), (lead, 0.2)))]
+    answerer = Answerer(store)  # type: ignore[arg-type]
+    _, chosen = answerer._pick(understand("Quyết định 2284/QĐ-UBND Lâm Đồng công nhận xã, phường miền núi: sở nào "
+                                          "chủ trì triển khai?"), found, Focus(["qd.md"], named=True))
+    assert "Sở Dân tộc và Tôn giáo" in chosen.quoted

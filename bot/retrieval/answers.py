@@ -294,7 +294,9 @@ class Answerer:
         document - every passage of that document."""
         top = passages[0].score or 1.0
         candidates: list[tuple[Passage, float]] = [(p, max(p.score, 0.0) / top) for p in passages]
-        titles: list[str] = [passages[0].title or ""]
+        # «Quyết định 2284 … công nhận xã, phường miền núi: sở nào chủ trì?» — the words that name the
+        # document by its title say which document, as its own title does, not which sentence.
+        titles: list[str] = [passages[0].title or "", named_title(question) or ""]
         # The answering sentence may sit in a passage of the same document that ranked lower:
         # a named document is read whole, else the document of the best passage.
         named = focus.named and focus.sources and len(focus.sources) <= 3
