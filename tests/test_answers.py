@@ -452,3 +452,42 @@ def test_a_customs_notice_answers_for_its_goods_in_lines_that_do_not_name_them(
 
     assert answer.found and answer.sources[0].doc_number == "37692/TB-CHQ"
     assert "1.5 inch" in answer.text
+
+
+SPACE_NORMS = """**ỦY BAN NHÂN DÂN**
+TỈNH QUẢNG NINH
+
+Số: 98/2025/QĐ-UBND
+
+*Quảng Ninh, ngày 21 tháng 11 năm 2025*
+
+**QUYẾT ĐỊNH**
+
+PHÂN CẤP THẨM QUYỀN QUYẾT ĐỊNH TIÊU CHUẨN, ĐỊNH MỨC DIỆN TÍCH CHUYÊN DÙNG CỦA CÁC CƠ QUAN, TỔ CHỨC, ĐƠN VỊ
+THUỘC PHẠM VI QUẢN LÝ CỦA TỈNH QUẢNG NINH
+
+**ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH**
+
+**QUYẾT ĐỊNH:**
+
+**Điều 1.** Phân cấp cho Thủ trưởng các sở, ban, ngành quyết định tiêu chuẩn, định mức diện tích chuyên dùng
+của các cơ quan, tổ chức, đơn vị thuộc phạm vi quản lý; việc áp dụng tiêu chuẩn, định mức cho các đơn vị do
+Sở Tài chính hướng dẫn.
+
+**Điều 2.** Hiệu lực thi hành
+
+1. Quyết định này có hiệu lực thi hành kể từ ngày 01 tháng 12 năm 2025 và áp dụng cho các cơ quan, tổ chức,
+đơn vị thuộc phạm vi quản lý của tỉnh.
+"""
+
+
+def test_when_a_text_applies_is_not_said_by_another_text_of_the_same_province(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Every decision has an effective date and the words «ban hành», «áp dụng cho các …»; only what
+    # it is about («nội quy mẫu», «chợ») tells whether it is the text asked for.
+    answerer = small_store(tmp_path_factory.mktemp("market"), {"quyet-dinh-98-2025-qd-ubnd.md": SPACE_NORMS})
+
+    answer = answerer.ask("Quảng Ninh ban hành nội quy mẫu áp dụng cho các chợ có hiệu lực từ ngày nào?")
+
+    assert not answer.found and not dates(answer.text)
+    assert answerer.ask("Quảng Ninh phân cấp quyết định định mức diện tích chuyên dùng có hiệu lực từ ngày nào?").found

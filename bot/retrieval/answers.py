@@ -46,6 +46,10 @@ TITLE_HEAD_CHARS = 1500
 _PLACE_WORDS = {"tinh", "thanh", "pho", "tp"}
 _TAG_QUESTION = re.compile(r"\b(?:la )?(?:dung hay sai|dung hay khong|dung khong|phai khong|co dung khong|"
                            r"la dung|la sai)\b")
+# How a question asks from when a text applies, in words every text's last article holds: none says
+# which text is meant.
+EFFECT_ASKING = re.compile(r"\b(?:co hieu luc|hieu luc|ap dung|thi hanh|ban hanh|tu ngay nao|ngay nao|khi nao|"
+                           r"tu khi nao|bao gio)\b")
 # «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
 _ONE_GOODS = re.compile(r"\bxac dinh truoc ma so\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
@@ -194,7 +198,8 @@ class Answerer:
                 # are what the rest of the notice describes (its screen size, its DHA, as much as
                 # its code); so does «Quyết định này có hiệu lực kể từ ngày …» speak for the whole text.
                 said = " ".join(p.text for p in self.search.document_passages(quoted.file))
-                what = CODE_ASKING.sub(" ", what) if question.intent is Intent.CODE else what
+                asking = CODE_ASKING if question.intent is Intent.CODE else EFFECT_ASKING
+                what = asking.sub(" ", what)
             if self.scopes.unsupported(what, quoted.file, quoted.section, said):
                 return self._not_found(question, None)
         if self.rewriter is not None:
