@@ -169,6 +169,11 @@ def test_follow_up(question: str, follow_up: bool) -> None:
     ("ke hoach phong chong mua ban nguoi cua tinh dak lak giao so nao chu tri",
      "phong chong mua ban nguoi cua tinh dak lak"),
     ("Kế hoạch phát triển giáo dục của tỉnh Gia Lai giao Sở nào chủ trì?", "phat trien giao duc cua tinh gia lai"),
+    # a place before the document's kind
+    ("Hà Nội, kế hoạch phát triển hạ tầng 5G, IoT trong khu công nghiệp: báo cáo kết quả trước ngày nào?",
+     "phat trien ha tang 5g, iot trong khu cong nghiep"),
+    ("dong nai phuong an don gian hoa tthc cap xa nong nghiep: lo trinh thuc hien nam nao",
+     "don gian hoa tthc cap xa nong nghiep"),
     # «giáo dục» is no verb «giao»: the question names no document
     ("Chương trình giáo dục cần phải thể hiện mục tiêu giáo dục nào?", None),
     ("Kế hoạch 0125/KH-UBND: hạn nộp hồ sơ là khi nào?", None),

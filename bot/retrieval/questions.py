@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.retrieval.doc_refs import DocRef, find_refs
+from bot.retrieval.issuers import without_places
 from bot.retrieval.vietnamese import fold, syllables
 
 
@@ -110,10 +111,14 @@ def named_title(question: Question) -> str | None:
     text = fold(question.text)
     for ref in question.refs:
         text = text.replace(ref.text, " " * len(ref.text))
-    found = _NAMED_TITLE.match(_unmarked_title_ends(question.text, text))
-    return text[found.start("title"):found.end("title")].strip() or None if found else None
+    # «Hà Nội, kế hoạch …: …» opens with its place: the document is named after it.
+    unplaced = without_places(question.text)
+    start = len(_OPENING.match(unplaced).group()) if len(unplaced) == len(text) else 0
+    found = _NAMED_TITLE.match(_unmarked_title_ends(question.text, text)[start:])
+    return text[start + found.start("title"):start + found.end("title")].strip() or None if found else None
 
 
+_OPENING = re.compile(r"[\W_]*")
 # «giáo dục» folds to the verb «giao», «đạt» to «đặt»: where the marks are typed, these words do
 # not end a title (without marks the question cannot tell, and the verb is assumed).
 _LOOK_ALIKES = re.compile(r"giáo|đạt", re.IGNORECASE)
