@@ -291,6 +291,8 @@ def test_only_a_sentence_that_counts_the_unit_asked_answers_how_long() -> None:
 def test_a_preposition_after_an_asking_word_is_no_unit() -> None:
     assert SentenceScorer(understand("vốn điều lệ tối thiểu của Quỹ là bao nhiêu?")).unit is None
     assert SentenceScorer(understand("cần tối thiểu bao nhiêu thành viên")).unit == "thanh"
+    # «từ bao nhiêu đến bao nhiêu năm» counts years
+    assert SentenceScorer(understand("bị phạt tù từ bao nhiêu đến bao nhiêu năm?")).unit == "nam"
 
 
 def test_the_words_that_name_a_document_by_its_title_do_not_pick_its_sentence() -> None:

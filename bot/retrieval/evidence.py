@@ -119,7 +119,7 @@ _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi 
 # «bao nhiêu tiền» an amount of money (in đồng).
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
                          r"(?!phan tram|%|bao\b|may\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b|cua\b|trong\b|"
-                         r"theo\b|tai\b|ve\b|va\b|duoc\b|khi\b)([a-z]+)")
+                         r"theo\b|tai\b|ve\b|va\b|duoc\b|khi\b|den\b|toi\b|tu\b|hay\b|hoac\b|voi\b)([a-z]+)")
 # The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, and
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
