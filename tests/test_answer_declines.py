@@ -136,6 +136,11 @@ def test_the_figure_asked_is_read_with_its_unit() -> None:
     assert lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "phát huy sức mạnh đại đoàn kết")
     assert not lacks_figure("kinh phi ho tro moi khu dan cu la bao nhieu", "hỗ trợ 10 triệu đồng")
     assert not lacks_figure("ai chu tri", "Sở Nội vụ chủ trì")
+    # A sum of money asked is written with its currency: «gần 2 tháng» is no bonus.
+    assert lacks_figure("muc thuong tet cho can bo cong chuc la bao nhieu", "chỉ còn gần 2 tháng, khối lượng lớn")
+    assert not lacks_figure("muc thuong tet cho can bo cong chuc la bao nhieu", "mức thưởng 2.000.000 đồng/người")
+    assert not lacks_figure("hoc phi dai hoc toi da bao nhieu", "học phí 1,2 triệu đồng một tháng")
+    assert not lacks_figure("hop thu duoc cap dung luong toi thieu bao nhieu", "dung lượng tối thiểu 2 GB")
     # How often may be a schedule rather than a number of times.
     assert not lacks_figure("xa phuong bao cao may lan moi ngay", "báo cáo vào buổi sáng và buổi chiều hằng ngày")
 

@@ -52,6 +52,10 @@ _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao
 # mỗi ngày») they may write as a schedule («sáng và chiều», «hằng tuần») instead.
 _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
+# A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
+_MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi)|le phi|hoc phi|muc tien|bao nhieu tien|tien thuong|"
+                          r"(?<!dung )luong toi thieu)\b")
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 
 
@@ -114,6 +118,8 @@ def lacks_figure(asked: str, quote: str) -> bool:
     if month:
         return not re.search(r"\bthang\s+\d", text)
     if found.group(0).startswith("bao nhieu"):
+        if _MONEY_ASKED.search(asked):  # «mức lương … bao nhiêu» needs a sum, not «gần 2 tháng»
+            return not _MONEY.search(text)
         return not _ANY_FIGURE.search(YEAR.sub(" ", text))
     return False
 
