@@ -113,6 +113,11 @@ def test_an_uncommon_name_typed_in_a_question_names_the_documents_holding_it() -
     assert scopes.holding_names(understand("thu nhập tăng thêm cho công chức")) == []
     # two names that no one document holds together name nothing
     assert scopes.holding_names(understand("pregnavie hay karaoke")) == []
+    # a Roman numeral and a web or mail address name nothing
+    law = ({"title": "LUẬT", "issuer": "Quốc hội"}, [("Chương XIV", "Liên hệ: vanthu@hanoi.gov.vn")])
+    scopes = Scopes(Store({"law.md": law, **store().documents}))  # type: ignore[arg-type]
+    assert scopes.holding_names(understand("Đợt thi đua chào mừng Đại hội XIV kết thúc khi nào")) == []
+    assert scopes.holding_names(understand("Hanoi quy định gì về giờ làm việc")) == []
 
 
 def test_a_quote_without_the_figure_asked_needs_more_of_the_question() -> None:
@@ -141,6 +146,8 @@ def test_the_figure_asked_is_read_with_its_unit() -> None:
     assert not lacks_figure("muc thuong tet cho can bo cong chuc la bao nhieu", "mức thưởng 2.000.000 đồng/người")
     assert not lacks_figure("hoc phi dai hoc toi da bao nhieu", "học phí 1,2 triệu đồng một tháng")
     assert not lacks_figure("hop thu duoc cap dung luong toi thieu bao nhieu", "dung lượng tối thiểu 2 GB")
+    assert not lacks_figure("so luong toi thieu thanh vien la bao nhieu", "tối thiểu 05 người")
+    assert not lacks_figure("muc luong toi thieu vung i la bao nhieu", "4.960.000 VNĐ/tháng")
     # How often may be a schedule rather than a number of times.
     assert not lacks_figure("xa phuong bao cao may lan moi ngay", "báo cáo vào buổi sáng và buổi chiều hằng ngày")
 

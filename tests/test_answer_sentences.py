@@ -281,8 +281,8 @@ def test_only_a_sentence_that_counts_the_unit_asked_answers_how_long() -> None:
     chosen = pick("Thủ tục công bố dịch hại thực vật của Bộ Nông nghiệp và Môi trường: quyết định công bố dịch phải "
                   "được thông báo công khai trong thời hạn bao lâu?", steps)
     assert "24 giờ" in chosen.quoted
-    # «bao lâu một lần» asks how often: a schedule without a count answers it too
-    often = SentenceScorer(understand("sao lưu dữ liệu định kỳ bao lâu một lần?"))
+    # «bao lâu … một lần» asks how often: a schedule without a count answers it too
+    often = SentenceScorer(understand("sao lưu dữ liệu định kỳ bao lâu phải làm một lần?"))
     backup = passage("Sở Khoa học và Công nghệ sao lưu dữ liệu định kỳ hằng tuần.\n"
                      "Dữ liệu được lưu trữ trong 05 năm.")
     assert "hằng tuần" in often.best([(backup, 1.0, passage_sentences(backup.text))]).quoted
@@ -312,3 +312,11 @@ def test_the_words_that_name_a_document_by_its_title_do_not_pick_its_sentence() 
     _, chosen = answerer._pick(understand("Quyết định 2284/QĐ-UBND Lâm Đồng công nhận xã, phường miền núi: sở nào "
                                           "chủ trì triển khai?"), found, Focus(["qd.md"], named=True))
     assert "Sở Dân tộc và Tôn giáo" in chosen.quoted
+
+
+def test_a_count_of_the_unit_may_be_spelled_out_or_in_a_cell_but_a_cited_text_is_none() -> None:
+    scorer = SentenceScorer(understand("hồ sơ được giải quyết trong bao lâu?"))
+    assert scorer._counts("Trong thời hạn mười lăm ngày kể từ ngày nhận đủ hồ sơ.")
+    assert scorer._counts("Thời hạn | 15 | ngày làm việc")
+    assert not scorer._counts("Căn cứ Quyết định số 1234/QĐ-UBND ngày 15/3/2025 của Ủy ban nhân dân tỉnh;")
+    assert not scorer._counts("Thực hiện Công văn số 12 ngày 15/3/2025 của Bộ Tài chính.")

@@ -414,6 +414,9 @@ def test_a_product_named_by_its_brand_is_answered_from_the_notice_about_it(
 
     assert answer.found and answer.sources[0].doc_number == "37416/TB-CHQ"
     assert "DHA (200 mg)" in answer.text
+    # the name says which notice, not that it answers everything asked about the product
+    unsaid = answerer.ask("Pregnavie Complete giá bán lẻ mỗi hộp là bao nhiêu tiền?")
+    assert not unsaid.found and not dates(unsaid.text)
 
 
 def watch_notice(number: str, size: str, screen: str) -> str:

@@ -55,6 +55,8 @@ def test_the_units_a_question_is_about_are_named_as_typed(question: str, units: 
     ("Sở GD&ĐT TT-Huế báo cáo khi nào", "hue"),
     # typed with marks, «cơ quan» is no «quận» and «cho» no «chợ»
     ("các cơ quan Thái Bình nộp báo cáo khi nào", "thai binh"), ("hỗ trợ cho Thái Bình bao nhiêu", "thai binh"),
+    # written joined, as in web addresses and English
+    ("Hanoi quy định giờ làm việc thế nào", "ha noi"),
 ])
 def test_a_name_typed_as_a_name_a_city_of_a_merged_province_or_a_short_form_names_a_place(
         question: str, place: str) -> None:

@@ -143,6 +143,8 @@ def test_two_documents_in_one_question() -> None:
     ("báo cáo đầu quý gửi trước ngày nào", Intent.DEADLINE),
     ("gui bao cao dau thang truoc ngay nao", Intent.DEADLINE),
     ("nộp hồ sơ đâu", Intent.RECIPIENT),
+    ("nộp báo cáo ban đầu trước ngày nào", Intent.DEADLINE),
+    ("báo cáo kết quả đợt đầu gửi trước ngày nào", Intent.DEADLINE),
     ("hồ sơ trình thẩm định gửi đâu", Intent.RECIPIENT),
     ("quy chế mới thay thế quy chế cũ từ khi nào", Intent.EFFECTIVE),
     ("Các xã phải thay thế biển hiệu từ ngày nào?", Intent.DEADLINE),  # a replacement, no text repealed

@@ -51,7 +51,7 @@ _TAG_QUESTION = re.compile(r"\b(?:la )?(?:dung hay sai|dung hay khong|dung khong
 EFFECT_ASKING = re.compile(r"\b(?:co hieu luc|hieu luc|ap dung|thi hanh|ban hanh|tu ngay nao|ngay nao|khi nao|"
                            r"tu khi nao|bao gio)\b")
 # «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
-_ONE_GOODS = re.compile(r"\bxac dinh truoc ma so\b")
+_ONE_GOODS = re.compile(r"\bket qua xac dinh truoc ma so\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
 
@@ -185,7 +185,7 @@ class Answerer:
         unnamed = self.scopes.unmentioned_units(question, answer.sources[0].file) if answer.sources else []
         if unnamed:
             return self._not_about(question, answer.sources[0].file, unnamed)
-        quoted = answer.sources[0] if answer.sources and not focus.named else None
+        quoted = answer.sources[0] if answer.sources and (not focus.named or focus.by_name) else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
             if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked):
@@ -193,10 +193,11 @@ class Answerer:
             what = without_places(_asked(without_refs(question)))
             said = quoted.quote
             if question.intent is Intent.CODE or question.intent is Intent.EFFECTIVE and takes_effect(said) \
-                    or self._one_goods(quoted.file):
+                    or self._one_goods(quoted.file) or focus.by_name:
                 # A customs notice settles one goods' code, in a line that names no goods: they
                 # are what the rest of the notice describes (its screen size, its DHA, as much as
-                # its code); so does «Quyết định này có hiệu lực kể từ ngày …» speak for the whole text.
+                # its code); so does «Quyết định này có hiệu lực kể từ ngày …» speak for the whole text,
+                # and a letter about the one firm the question names for that firm's case.
                 said = " ".join(p.text for p in self.search.document_passages(quoted.file))
                 asking = CODE_ASKING if question.intent is Intent.CODE else EFFECT_ASKING
                 what = asking.sub(" ", what)

@@ -125,7 +125,9 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
 # «bao lâu một lần» asks how often: «hằng tuần» answers it as well as «07 ngày».
-_HOW_OFTEN = re.compile(r"\bbao lau (?:mot|1) lan\b")
+_HOW_OFTEN = re.compile(r"\bbao lau\b.{0,40}\b(?:mot|1) lan\b")
+# A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
+_SPELLED = r"(?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|muoi|lam|tram|nghin)(?:\s+(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|tram))*"
 # «bao nhiêu thủ tục hành chính mới ban hành trong …»: the counted thing and what the question says
 # of it, up to the next preposition («trong», «của», «tại» …).
 _ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao\b|may\b)([a-z]+(?:\s+(?!(?:trong|cua|"
@@ -571,8 +573,11 @@ class SentenceScorer:
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
     def _counts(self, sentence: str) -> bool:
-        """Whether the sentence states a count of the unit asked («24 giờ», «336 mẫu»)."""
-        return bool(re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", fold(_DATE.sub(" ", sentence))))
+        """Whether the sentence states a count of the unit asked («24 giờ», «mười lăm ngày», «336
+        mẫu», «| 15 | ngày làm việc»); a cited text's number and date («Quyết định số 12 ngày …») is none."""
+        text = fold(_DATE.sub(" ", _CITED_DATE.sub(" ", sentence)))
+        return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED})\s+(?:\|\s*)?(?:(?:nghin|ngan|trieu|ty)\s+)?"
+                              rf"(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", text))
 
     def _qualifiers(self) -> set[str]:
         """The words after the unit a question counts, up to a preposition: «bao nhiêu thủ tục hành

@@ -30,7 +30,7 @@ _LOCAL_WORDS = ("xã|phường|thị trấn|thôn|ấp|bản|khu|tổ|đường|
 # Typed with marks, «cơ quan Thái Bình» and «cho Thái Bình» name no district and no market.
 _LOCAL_UNIT = re.compile(rf"(?:\b(?:{_LOCAL_WORDS})\s+)$", re.IGNORECASE)
 _LOCAL_UNIT_FOLDED = re.compile(rf"(?:\b(?:{fold(_LOCAL_WORDS)})\s+)$")
-_ALIASES = {"tp.hcm": "ho chi minh", "tphcm": "ho chi minh", "tp hcm": "ho chi minh", "hcm": "ho chi minh",
+_ALIASES = {"hanoi": "ha noi", "danang": "da nang", "saigon": "ho chi minh", "tp.hcm": "ho chi minh", "tphcm": "ho chi minh", "tp hcm": "ho chi minh", "hcm": "ho chi minh",
             "hcmc": "ho chi minh", "sai gon": "ho chi minh", "thu do": "ha noi", "tp hn": "ha noi",
             "tp.hn": "ha noi", "tphn": "ha noi", "hn": "ha noi", "daklak": "dak lak", "dac lac": "dak lak",
             "daknong": "dak nong", "thua thien hue": "hue", "thua thien - hue": "hue", "tt hue": "hue",

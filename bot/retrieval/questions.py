@@ -31,7 +31,7 @@ _INTENTS = (
     # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự») nor
     # «lần đầu», «bắt đầu», «đầu quý».
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh(?! tu))\b.*\b(ve dau|o dau|cho ai|den dau|"
-                                  r"toi dau|(?<!lan )(?<!bat )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
+                                  r"toi dau|(?<!lan )(?<!bat )(?<!ban )(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
                                   r"co quan nao|don vi nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),

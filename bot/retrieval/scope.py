@@ -54,8 +54,8 @@ _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 # A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
 _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi)|le phi|hoc phi|muc tien|bao nhieu tien|tien thuong|"
-                          r"(?<!dung )luong toi thieu)\b")
-_MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
+                          r"(?:muc|tien) luong toi thieu|luong toi thieu vung)\b")
+_MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 
 
@@ -68,6 +68,9 @@ _SYLLABLE = re.compile(r"^(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdghklmnprstvx]
 _CHAT_WORDS = set("""online offline file email mail link web website app zalo facebook ok oke form check update
 admin bot""".split())
 _VOWEL = re.compile(r"[aeiouy]")
+_ROMAN = re.compile(r"^[ivxlcdm]+$")  # «Đại hội XIV», «Chương XVI»: no names
+# Web and mail addresses name no firm or goods: «@hanoi.gov.vn».
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\S+\.(?:gov|com|org|edu|net)\.vn\S*", re.IGNORECASE)
 # A name typed in a question that at most this many documents hold («Nippon Zoki», «Kester 275
 # SAC305», «Pregnavie Complete»: the firm or the goods of one tax or customs letter) names them, as
 # a document number would; a name more documents share («Huawei» in a dozen notices) does not.
@@ -78,7 +81,7 @@ def is_name(folded: str) -> bool:
     """A word of three letters or more that is no Vietnamese syllable, no abbreviation without
     a vowel and no loanword people chat in: «casino», «zoki», «sac305»."""
     return (len(folded) >= 3 and bool(_VOWEL.search(folded)) and not _SYLLABLE.match(folded)
-            and folded not in _CHAT_WORDS and not folded.isdigit())
+            and folded not in _CHAT_WORDS and not folded.isdigit() and not _ROMAN.match(folded))
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Focus:
     sources: list[str] | None
     cited: tuple[DocRef, ...] = ()
     named: bool = False     # the question (or its conversation) named these documents
+    by_name: bool = False   # ... by a name only they hold (not their number): what is quoted must still answer
     followed: bool = False  # they are the last answer's, for a follow-up
 
 
@@ -152,7 +156,7 @@ class Scopes:
             if held:
                 return Focus(held, named=True, followed=True)
         by_name = self.holding_names(question)
-        return Focus(by_name, named=True) if by_name else Focus(None)
+        return Focus(by_name, named=True, by_name=True) if by_name else Focus(None)
 
     def holding_names(self, question: Question) -> list[str]:
         """The files that hold every uncommon name the question types (`NAME_DOCS`), when it
@@ -272,7 +276,7 @@ class Scopes:
         for text, meta in self.search.passages.values():
             found = set(syllables(f"{text} {meta.get('title') or ''} {meta.get('issuer') or ''}"))
             words |= found
-            for word in filter(is_name, found):
+            for word in filter(is_name, syllables(_ADDRESS.sub(" ", text))):
                 holders.setdefault(word, set()).add(meta.get("source", ""))
         self._holders = holders
         self._vocabulary = frozenset(words)
