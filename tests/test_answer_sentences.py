@@ -320,3 +320,9 @@ def test_a_count_of_the_unit_may_be_spelled_out_or_in_a_cell_but_a_cited_text_is
     assert scorer._counts("Thời hạn | 15 | ngày làm việc")
     assert not scorer._counts("Căn cứ Quyết định số 1234/QĐ-UBND ngày 15/3/2025 của Ủy ban nhân dân tỉnh;")
     assert not scorer._counts("Thực hiện Công văn số 12 ngày 15/3/2025 của Bộ Tài chính.")
+
+
+def test_a_citation_of_a_numbered_section_ends_with_one_full_stop() -> None:
+    cited = Passage(text="x", score=1.0, source="tb.md", doc_number="37416/TB-CHQ", doc_type="thông báo",
+                    section="3.")
+    assert cited.citation() == "Thông báo 37416/TB-CHQ, mục 3"

@@ -66,7 +66,7 @@ class Passage:
             d = self.issued_date
             parts.append(f"ngày {d.day:02d}/{d.month:02d}/{d.year}")
         if self.section:
-            parts.append(f"mục {self.section}")
+            parts.append(f"mục {self.section.rstrip('.:; ')}")  # «mục 3.» then the sentence's own full stop
         return ", ".join(parts)
 
 
