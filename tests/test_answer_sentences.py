@@ -320,6 +320,10 @@ def test_a_count_of_the_unit_may_be_spelled_out_or_in_a_cell_but_a_cited_text_is
     assert scorer._counts("Thời hạn | 15 | ngày làm việc")
     assert not scorer._counts("Căn cứ Quyết định số 1234/QĐ-UBND ngày 15/3/2025 của Ủy ban nhân dân tỉnh;")
     assert not scorer._counts("Thực hiện Công văn số 12 ngày 15/3/2025 của Bộ Tài chính.")
+    # «kể từ ngày», «sau ngày» count no days; «một trình độ» is no count of levels asked
+    assert not scorer._counts("Hồ sơ được xem xét kể từ ngày nhận, sau ngày họp Hội đồng.")
+    assert not SentenceScorer(understand("có bao nhiêu trình độ đào tạo")).\
+        _counts("nhằm đạt một trình độ trong Khung cơ cấu hệ thống giáo dục quốc dân")
 
 
 def test_a_citation_of_a_numbered_section_ends_with_one_full_stop() -> None:

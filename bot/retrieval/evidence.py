@@ -127,7 +127,9 @@ _HOW_LONG = re.compile(r"\bbao lau\b")
 # «bao lâu một lần» asks how often: «hằng tuần» answers it as well as «07 ngày».
 _HOW_OFTEN = re.compile(r"\bbao lau\b.{0,40}\b(?:mot|1) lan\b")
 # A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
-_SPELLED = r"(?:mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|muoi|lam|tram|nghin)(?:\s+(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|muoi|tram))*"
+# Not «một» («một trình độ»), nor the number words that are also «từ», «sau», «năm», «tạm», «làm»
+# («kể từ ngày», «sau ngày») as the first word.
+_SPELLED = r"(?:hai|ba|bon|bay|chin|muoi)(?:\s+(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi|tram))*"
 # «bao nhiêu thủ tục hành chính mới ban hành trong …»: the counted thing and what the question says
 # of it, up to the next preposition («trong», «của», «tại» …).
 _ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao\b|may\b)([a-z]+(?:\s+(?!(?:trong|cua|"
