@@ -379,7 +379,7 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
         # «20 (hai mươi) ngày»: the number may be spelled out before its unit.
         # A date is no amount: «thông qua ngày 18 tháng 11» counts no months.
         undated = _DATE.sub(" ", sentence)
-        if unit and re.search(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(undated)):
+        if unit and re.search(_count_of(unit), fold(undated)):
             return 1.0
         return 0.6 if _FIGURE.search(undated) or _NUMBER_CELL.search(sentence) else 0.0
     if intent is Intent.CODE:
@@ -410,6 +410,12 @@ def takes_effect(sentence: str) -> str | None:
     return " ".join(found["when"].split()) if found else None
 
 
+def _count_of(unit: str) -> str:
+    """A number and the unit counted, on folded text («20 (hai mươi) ngày»: the number may be
+    spelled out again before its unit)."""
+    return rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b"
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a "how many" question counts, as a pattern on folded text: «bao nhiêu trạm 5G»
     -> "tram"; «trong bao lâu», «tối đa bao lâu» -> any unit of time."""
@@ -432,7 +438,7 @@ def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset(), unit: 
                Intent.RESPONSIBLE: _LEAD, Intent.CODE: _CODE}.get(intent)
     found = list(pattern.finditer(sentence)) if pattern else []
     if unit and len(fold(sentence)) == len(sentence):  # «bao nhiêu thuê bao»: «500.000 thuê bao»
-        found = list(re.finditer(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b", fold(sentence))) or found
+        found = list(re.finditer(_count_of(unit), fold(sentence))) or found
     if not found and intent is Intent.DEADLINE:
         found = list(_PERIOD.finditer(sentence))
     if not found:
@@ -592,7 +598,7 @@ class SentenceScorer:
         thủ tục hành chính mới ban hành và 06 thủ tục hành chính bị bãi bỏ», the count asked about
         by «bao nhiêu thủ tục hành chính mới ban hành» is the first, by «… bị bãi bỏ» the second."""
         folded = spelled_out(fold(sentence))
-        counts = re.finditer(rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", folded)
+        counts = re.finditer(_count_of(self.unit), folded)
         hits = max((len(self.qualifiers & set(syllables(folded[m.end():m.end() + QUALIFIER_SPAN])))
                     for m in counts), default=0)
         return QUALIFIER_WEIGHT * hits / len(self.qualifiers)

@@ -55,11 +55,12 @@ _PLACE = re.compile(rf"(?<!\w)(?P<prefix>{_PREFIX})?(?P<name>{_NAME_ALT})(?!\w)"
 _ALIAS = re.compile("|".join(rf"(?<!\w){re.escape(a)}(?!\w)" for a in sorted(_ALIASES, key=len, reverse=True)))
 
 # Ministries and central agencies that issue documents, by the folded words after «Bộ».
-_MINISTRIES = """cong an|quoc phong|ngoai giao|noi vu|tu phap|tai chinh|cong thuong|nong nghiep va moi truong|
-nong nghiep va phat trien nong thon|tai nguyen va moi truong|xay dung|giao thong van tai|khoa hoc va cong nghe|
-giao duc va dao tao|y te|van hoa, the thao va du lich|van hoa the thao va du lich|dan toc va ton giao|
-thong tin va truyen thong|ke hoach va dau tu|lao dong - thuong binh va xa hoi|lao dong thuong binh va xa hoi
-""".replace("\n", "").split("|")
+# Their names as people write them, folded for matching; two are also written with their punctuation.
+_MINISTRY_NAMES = {fold(n): n for n in """Công an|Quốc phòng|Ngoại giao|Nội vụ|Tư pháp|Tài chính|Công Thương|
+Nông nghiệp và Môi trường|Nông nghiệp và Phát triển nông thôn|Tài nguyên và Môi trường|Xây dựng|Giao thông vận tải|
+Khoa học và Công nghệ|Giáo dục và Đào tạo|Y tế|Văn hóa Thể thao và Du lịch|Dân tộc và Tôn giáo|
+Thông tin và Truyền thông|Kế hoạch và Đầu tư|Lao động Thương binh và Xã hội""".replace("\n", "").split("|")}
+_MINISTRIES = [*_MINISTRY_NAMES, "van hoa, the thao va du lich", "lao dong - thuong binh va xa hoi"]
 _MINISTRY_ALT = "|".join(sorted((re.escape(m) for m in _MINISTRIES), key=len, reverse=True))
 # «của Bộ Y tế», «Bộ Y tế ban hành», «công văn Bộ Tài chính»: the ministry as the issuer.
 _MINISTRY = re.compile(rf"(?<!\w)bo (?P<name>{_MINISTRY_ALT})(?!\w)")
@@ -141,12 +142,6 @@ def asked_ministries(question: str) -> set[str]:
 
 def ministries(text: str) -> set[str]:
     return {_same(m["name"]) for m in _MINISTRY.finditer(_full_ministries(text))}
-
-
-_MINISTRY_NAMES = {fold(n): n for n in """Công an|Quốc phòng|Ngoại giao|Nội vụ|Tư pháp|Tài chính|Công Thương|
-Nông nghiệp và Môi trường|Nông nghiệp và Phát triển nông thôn|Tài nguyên và Môi trường|Xây dựng|Giao thông vận tải|
-Khoa học và Công nghệ|Giáo dục và Đào tạo|Y tế|Văn hóa Thể thao và Du lịch|Dân tộc và Tôn giáo|
-Thông tin và Truyền thông|Kế hoạch và Đầu tư|Lao động Thương binh và Xã hội""".replace("\n", "").split("|")}
 
 
 def ministry_name(name: str) -> str:
