@@ -274,9 +274,11 @@ class Scopes:
         words: set[str] = set()
         holders: dict[str, set[str]] = {}
         for text, meta in self.search.passages.values():
-            found = set(syllables(f"{text} {meta.get('title') or ''} {meta.get('issuer') or ''}"))
-            words |= found
-            for word in filter(is_name, syllables(_ADDRESS.sub(" ", text))):
+            own = syllables(text)
+            words.update(own, syllables(f"{meta.get('title') or ''} {meta.get('issuer') or ''}"))
+            # the text is read again only where an address is to be left out
+            named = syllables(_ADDRESS.sub(" ", text)) if _ADDRESS.search(text) else own
+            for word in filter(is_name, named):
                 holders.setdefault(word, set()).add(meta.get("source", ""))
         self._holders = holders
         self._vocabulary = frozenset(words)
