@@ -874,6 +874,14 @@ def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str)
     pytest.param("Công chức của Sở Tài chính tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công | 0,5 ngày",
                  "PHỤ LỤC > Bước 1", "Công chức của Sở Tài chính tiếp nhận hồ sơ tại Trung tâm Phục vụ hành chính công", 1,
                  id="the-step-in-the-heading"),
+    pytest.param("Bước 2 | Trưởng Bộ phận TN&TKQ | - Chuyển hồ sơ tới Lãnh đạo Sở. | 1/2 ngày | Mẫu Phiếu kiểm soát quá trình "
+                 "giải quyết hồ sơ (Mẫu số 06)", "QUY TRÌNH NỘI BỘ", "Trưởng Bộ phận TN&TKQ", 1,
+                 id="half-a-day-before-the-steps-result"),
+    pytest.param("Bước 6 | Phòng Hành chính – Quản trị của Văn phòng | Tiếp nhận hồ sơ, chuyển đến Lãnh đạo Văn phòng | 07 ngày "
+                 "| Văn bản trả lời chấp thuận hoặc không chấp thuận", "QUY TRÌNH NỘI BỘ",
+                 "Phòng Hành chính – Quản trị của Văn phòng", 7, id="days-before-the-steps-result"),
+    pytest.param("Sở Nội vụ tiếp nhận hồ sơ, thẩm định và trình UBND tỉnh ra quyết định phê duyệt. | 02 ngày",
+                 "PHỤ LỤC II > 1.", "Sở Nội vụ", 2, id="the-unit-before-its-work-in-one-cell"),
 ])
 def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
     [task] = tasks_in(row, section)
@@ -900,6 +908,10 @@ def test_a_procedures_total_time_is_no_step() -> None:
                  "thay đổi.", id="a-period-from-an-event-to-a-date"),
     pytest.param("Sửa đổi, bổ sung một số điều của Quy định đơn giá bồi thường thiệt hại về cây trồng ban hành kèm theo Quyết "
                  "định số 12/2024/QĐ-UBND ngày 04/10/2024 của Ủy ban nhân dân tỉnh", id="an-amending-texts-title"),
+    pytest.param("Các cơ quan, tổ chức có trách nhiệm trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được đề nghị "
+                 "góp ý kiến.", id="a-consulted-bodys-answer"),
+    pytest.param("1. Tiếp nhận và trả lời bằng văn bản các nội dung liên quan thuộc chức năng, nhiệm vụ quản lý của đơn vị trong "
+                 "thời hạn không quá 03 ngày làm việc kể từ ngày nhận được văn bản lấy ý kiến.", id="an-answer-before-a-comma"),
 ])
 def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
     assert tasks_in(sentence) == []

@@ -62,8 +62,9 @@ _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|đ�
 
 
 # Who does a step of a procedure: a unit or a role in it («Lãnh đạo UBND cấp xã», «Chuyên viên phòng …»,
-# «Văn thư UBND cấp xã», «Bộ phận tiếp nhận hồ sơ …»).
-_ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|Chuyên\s+viên|Công\s+chức|Văn\s+thư|Bộ\s+phận|Cán\s+bộ|Kế\s+toán)")
+# «Văn thư UBND cấp xã», «Bộ phận tiếp nhận hồ sơ …», «Trưởng Bộ phận TN&TKQ»).
+_ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|Chuyên\s+viên|Công\s+chức|Văn\s+thư|Bộ\s+phận|Cán\s+bộ|Kế\s+toán"
+                        r"|Lãnh\s+đạo|Trưởng|Phó\s+[Tt]rưởng)")
 _STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
 
 
@@ -76,14 +77,16 @@ def _step_columns(cells: list[str]) -> TaskTable | None:
         if last and len(last) <= _ROLE_LINE_CHARS and _ROLE_CELL.match(last) and not _WORK_VERB.search(last) \
                 and "," not in last and not locate_deadlines(last, None):
             return TaskTable(len(cells) - 1, None, 1, 1)
-    if len(cells) < 2 or not cell_duration(cells[-1]):
+    # the duration may be followed by the step's result («… | 07 ngày | Văn bản trả lời …»)
+    time = next((i for i in range(len(cells) - 1, 0, -1) if cell_duration(cells[i])), None)
+    if time is None:
         return None
-    roles = [i for i, cell in enumerate(cells[:-1]) if _ROLE_CELL.match(cell.strip(" *")) and not _STEP_CELL.match(cell)]
+    roles = [i for i, cell in enumerate(cells[:time]) if _ROLE_CELL.match(cell.strip(" *")) and not _STEP_CELL.match(cell)]
     if not roles:
         return None
     lead = roles[0]
-    task = lead + 1 if lead + 1 < len(cells) - 1 else lead
-    return TaskTable(lead, None, len(cells) - 1, task)
+    task = lead + 1 if lead + 1 < time else lead
+    return TaskTable(lead, None, time, task)
 
 
 # A step table the cleaned text writes line by line: under «Thứ tự công việc | Nội dung công việc | Trách nhiệm
@@ -203,6 +206,15 @@ def _ongoing(when: str) -> list[FoundDeadline]:
     return [FoundDeadline(0, len(when), Deadline(DeadlineKind.ABSOLUTE, cell))] if _ONGOING.match(cell) else []
 
 
+def _cell_unit(cell: str) -> str | None:
+    """The unit a lead cell names; a cell that goes on with the step's work names it first
+    («Sở Nội vụ tiếp nhận hồ sơ, thẩm định và trình UBND tỉnh …»)."""
+    name = TRAIL.sub("", cell).strip()
+    unit = actor_of(name, openings=False) if _WORK_VERB.search(name) else None
+    # a unit has a name of its own; «Bộ phận» before «tiếp nhận hồ sơ và trả kết quả» is a role's first words
+    return unit if unit and any(ch.isupper() for ch in unit[1:]) else name or None
+
+
 def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
                     delivery_margin_days: int | None, loose: bool = False) -> list[Obligation]:
     """The row's task with its columns' lead, coordinating units and deadline; with loose, also a
@@ -213,11 +225,12 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     when = cells[table.time]
     # Deadlines the row's words state (as before tables were read) keep their action and key.
     stated = locate_deadlines(para.text, issued, delivery_margin_days)
-    found = (stated or locate_deadlines(when, issued, delivery_margin_days)
+    found = (stated or cell_duration(when)  # before dates: «1/2 ngày» is half a day, not the 1st of February
+             or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
              or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section)
-             or cell_duration(when) or (_ongoing(when) if loose else []))
-    lead = TRAIL.sub("", cells[table.lead]).strip() or None
+             or (_ongoing(when) if loose else []))
+    lead = _cell_unit(cells[table.lead])
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
     chairs = _chairs(cells[table.lead])
     if chairs:  # «Sở Y tế chủ trì; các sở, ngành phối hợp» in the lead column

@@ -282,6 +282,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if _PROCEDURE_CODE.search(sentence) or _catalogue_time(sentence, found) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE
+    if _consulted(clause, sentence):
+        return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
             or (actor is None and _PASSIVE_RULE.search(clause)):
         return NotTask.RULE
@@ -343,6 +345,21 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if loose and actor is None and not _duties_section(section):
         return NotTask.RULE
     return None
+
+
+# The time a body consulted has to answer, counted from its receiving the request («… trả lời bằng văn bản
+# trong thời hạn 10 ngày kể từ ngày nhận được đề nghị góp ý kiến»): a rule of the consultation, whoever
+# answers; the body that consults and then acts on the answers has the task («kể từ ngày nhận được ý kiến …»).
+_CONSULTATION = re.compile(r"(?:kể|tính)\s+từ\s+(?:ngày|khi)\s+nhận\s+được\s+(?:(?:văn\s+bản|công\s+văn|đề\s+nghị|phiếu)\s+)*"
+                           r"(?:lấy|góp|xin|cho|tham\s+gia)\s+ý\s+kiến", _I)
+_ANSWERS = re.compile(r"(?<!\w)(?:trả\s+lời|góp\s+ý|(?:có|cho|gửi|tham\s+gia)\s+ý\s+kiến)(?!\w)", _I)
+
+
+def _consulted(clause: str, sentence: str) -> bool:
+    """Whether the clause counts its time from a request for comments and the sentence answers it
+    (its verb may stand before a comma the clause ends at: «Tiếp nhận và trả lời … thuộc chức năng, nhiệm vụ …»)."""
+    request = _CONSULTATION.search(clause)
+    return bool(request) and bool(_ANSWERS.search(sentence.replace(request.group(0), " ")))
 
 
 _IN_PROGRESS = re.compile(r"^\s*,?\s*(?:hiện\s+)?(?:đang|vẫn\s+đang)\s+(?!được\b)", _I)

@@ -91,9 +91,9 @@ def undated_mention(sentence: str) -> list[FoundDeadline]:
     return [FoundDeadline(match.start(), match.end(), Deadline(DeadlineKind.ABSOLUTE, ""))]
 
 
-# A step's duration in a procedure's table: «04 giờ làm việc», «0,5 ngày», «112 giờ» (a procedure's
-# hours are working hours, eight to a day).
-_DURATION_CELL = re.compile(r"^(?P<n>\d{1,3}(?:,\d{1,2})?)\s*(?P<unit>giờ|ngày)(?P<work>\s+làm\s+việc)?$", _I)
+# A step's duration in a procedure's table: «04 giờ làm việc», «0,5 ngày», «1/2 ngày», «112 giờ» (a
+# procedure's hours are working hours, eight to a day).
+_DURATION_CELL = re.compile(r"^(?P<n>\d{1,3}(?:,\d{1,2})?)(?:/(?P<d>[248]))?\s*(?P<unit>giờ|ngày)(?P<work>\s+làm\s+việc)?$", _I)
 WORKING_HOURS = 8
 
 
@@ -102,7 +102,7 @@ def cell_duration(cell: str) -> list[FoundDeadline]:
     match = _DURATION_CELL.match(cell.strip(" *."))
     if match is None:
         return []
-    number = float(match.group("n").replace(",", "."))
+    number = float(match.group("n").replace(",", ".")) / int(match.group("d") or 1)
     days = math.ceil(number / WORKING_HOURS if match.group("unit").lower() == "giờ" else number)
     return [FoundDeadline(0, len(cell), Deadline(DeadlineKind.RELATIVE, cell.strip(" *."), offset_days=days))]
 
