@@ -93,6 +93,16 @@ def test_the_fields_of_a_tasks_description_name_its_lead() -> None:
     assert task.lead == "Bộ Công an"
 
 
+def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs() -> None:
+    body = ("II. NỘI DUNG\n"
+            "1. Phổ biến, giáo dục Luật Việc làm\n"
+            "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp "
+            "và các sở, ban, ngành Thành phố phối hợp thực hiện.\n"
+            "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
+    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    assert task.lead == "Sở Nội vụ"
+
+
 def test_a_unit_whose_verb_comes_before_the_colon_is_named_up_to_its_verb() -> None:
     body = ("3. Trình tự lập kế hoạch\n"
             "+ Cơ quan quản lý nhà ở cấp tỉnh lập tờ trình gửi Ủy ban nhân dân cấp tỉnh xem xét phê duyệt bao gồm "

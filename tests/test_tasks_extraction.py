@@ -908,6 +908,9 @@ def test_a_procedures_total_time_is_no_step() -> None:
                  "thay đổi.", id="a-period-from-an-event-to-a-date"),
     pytest.param("Sửa đổi, bổ sung một số điều của Quy định đơn giá bồi thường thiệt hại về cây trồng ban hành kèm theo Quyết "
                  "định số 12/2024/QĐ-UBND ngày 04/10/2024 của Ủy ban nhân dân tỉnh", id="an-amending-texts-title"),
+    pytest.param("Ủy ban nhân dân thành phố Hà Nội ban hành Quyết định sửa đổi, bổ sung một số nội dung của Quyết định số "
+                 "48/2024/QĐ-UBND ngày 22/7/2024 của UBND thành phố Hà Nội về ban hành định mức kinh tế - kỹ thuật.",
+                 id="a-summary-of-what-the-text-itself-does"),
     pytest.param("Các cơ quan, tổ chức có trách nhiệm trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được đề nghị "
                  "góp ý kiến.", id="a-consulted-bodys-answer"),
     pytest.param("1. Tiếp nhận và trả lời bằng văn bản các nội dung liên quan thuộc chức năng, nhiệm vụ quản lý của đơn vị trong "

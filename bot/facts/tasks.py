@@ -84,6 +84,10 @@ _OWN_PLAN = line_opening(r"[^,;:]{0,80}?\scó\s+kế\s+hoạch\s+(?!(?:và|,))")
 # A letter's account of what its issuer will do in consequence: «Theo đó, Cục Thuế sẽ cập nhật … theo Nghị quyết số
 # … ngày 24/6/2023 …» (with only a cited text's date it sets no one a task).
 _WILL_DO = line_opening(r"theo\s+đó\s*,\s*[^,;:]{0,80}?\ssẽ\s")
+# A summary of what the text itself does, over its body: «Ủy ban nhân dân thành phố Hà Nội ban hành Quyết định
+# sửa đổi … Quyết định số 48/2024/QĐ-UBND ngày 22/7/2024 …» (with only a cited text's date it sets no one a task).
+_ISSUES_TEXT = line_opening(r"(?:(?:Ủy|Uỷ)\s+ban\s+nhân\s+dân|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND|Chính\s+phủ|Thủ\s+tướng|Bộ\s+trưởng)"
+                            r"[^,;:]{0,60}?\sban\s+hành\s+(?:quyết\s+định|nghị\s+quyết|nghị\s+định|thông\s+tư|chỉ\s+thị)\b")
 # A procedure's processing time («d) Thời hạn giải quyết: Trong 10 (mười) ngày, kể từ ngày nhận đủ hồ
 # sơ hợp lệ.») is a rule of the procedure; it is a unit's task only when the line names the unit
 # after the time («…, Trung tâm Chuyển đổi số có trách nhiệm …»).
@@ -279,6 +283,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.SCHEDULE
     if is_mention(found) and _WILL_DO.match(sentence):
         return NotTask.BACKGROUND
+    if is_mention(found) and _ISSUES_TEXT.match(sentence.replace("*", "")):
+        return NotTask.DOCUMENT_DATE
     if _PROCEDURE_CODE.search(sentence) or _catalogue_time(sentence, found) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE
