@@ -12,7 +12,10 @@ never give another issuer's date — measured through the same Answerer as `ask 
    qa_dev_more.jsonl, is all tuning; the third, qa_dev_r3.jsonl, split by document into both
    halves; the fourth, qa_dev_r4.jsonl, all tuning and from documents no earlier set used; the
    fifth, qa_dev_r5.jsonl, and the sixth, qa_dev_r6.jsonl, each from documents no earlier set
-   used and split by document into both halves; each half reported per round): the expected
+   used and split by document into both halves; the seventh, qa_dev_r7.jsonl, all tuning, its
+   answerable questions from 29 documents no earlier set used and its unanswerable ones naming
+   issuers in more forms (districts, ministries, agencies, provinces by their names before the
+   2025 mergers, abbreviations); each half reported per round): the expected
    fact in the answer, the right document first, unanswerable declined, answers from another
    issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
@@ -54,6 +57,7 @@ DEV_FOURTH = DATA / "qa_dev_r4.jsonl"
 DEV_FIFTH = DATA / "qa_dev_r5.jsonl"
 # A sixth round from documents no earlier set used, split once by document into both halves.
 DEV_SIXTH = DATA / "qa_dev_r6.jsonl"
+DEV_SEVENTH = DATA / "qa_dev_r7.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -154,7 +158,8 @@ def development_rows() -> list[dict]:
             + [dict(row, round=3) for row in read_jsonl(DEV_THIRD)]
             + [dict(row, round=4) for row in read_jsonl(DEV_FOURTH)]
             + [dict(row, round=5) for row in read_jsonl(DEV_FIFTH)]
-            + [dict(row, round=6) for row in read_jsonl(DEV_SIXTH)])
+            + [dict(row, round=6) for row in read_jsonl(DEV_SIXTH)]
+            + [dict(row, round=7) for row in read_jsonl(DEV_SEVENTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
