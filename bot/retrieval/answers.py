@@ -188,7 +188,7 @@ class Answerer:
         quoted = answer.sources[0] if answer.sources and (not focus.named or focus.by_name) else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
-            if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked):
+            if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked, quoted.quote):
                 return self._other_issuer(question, asked)
             what = without_places(_asked(without_refs(question)))
             said = quoted.quote

@@ -299,14 +299,14 @@ class Scopes:
         self.document_places()
         self._read_words()
 
-    def speaks_for(self, file: str, section: str | None, asked: set[str]) -> bool:
+    def speaks_for(self, file: str, section: str | None, asked: set[str], quote: str) -> bool:
         """Whether a document answers for the places asked where it is quoted: a central body's
-        document speaks for a province only in the part that names it (its title, or the
-        passages of the quoted section), not because it names the province somewhere else."""
+        document speaks for a province only where it names it (its title or opening, the quoted
+        section's headings, or the quote itself), not because it names the province somewhere else —
+        a telegram's footnotes list many provinces, each for its own figure."""
         meta = self.search.metadata(file)
         if not asked or not is_national(meta.get("issuer"), meta.get("doc_number")):
             return True
-        texts = [meta.get("title") or ""] + [p.text for p in self.search.document_passages(file)
-                                              if (p.section or "") == (section or "")]
-        return bool(asked & mentioned_places(texts))
+        opening = self.search.document_passages(file)[:1]  # a letter's addressee: «Kính gửi: Thuế tỉnh Ninh Bình»
+        return bool(asked & mentioned_places([meta.get("title") or "", section or "", quote] + [p.text for p in opening]))
 
