@@ -79,6 +79,8 @@ def test_ordinary_words_and_communes_are_no_province(question: str) -> None:
     ("hướng dẫn của BYT về tiêm chủng", "y te"),
     ("thông tư của Bộ Văn hóa, Thể thao và Du lịch về lễ hội", "van hoa the thao va du lich"),
     ("chỉ thị của Bộ LĐTBXH về an toàn lao động", "lao dong thuong binh va xa hoi"),
+    ("bo quoc phong quy dinh du lieu anh vien tham phai sao luu may bo", "quoc phong"),
+    ("học phí năm nay thì Bộ GD&ĐT hướng dẫn thế nào", "giao duc va dao tao"),
 ])
 def test_a_ministry_asked_as_issuer_in_its_short_forms(question: str, ministry: str) -> None:
     assert asked_ministries(question) == {ministry}

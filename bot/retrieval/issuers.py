@@ -64,8 +64,10 @@ _MINISTRIES = [*_MINISTRY_NAMES, "van hoa, the thao va du lich", "lao dong - thu
 _MINISTRY_ALT = "|".join(sorted((re.escape(m) for m in _MINISTRIES), key=len, reverse=True))
 # «của Bộ Y tế», «Bộ Y tế ban hành», «công văn Bộ Tài chính»: the ministry as the issuer.
 _MINISTRY = re.compile(rf"(?<!\w)bo (?P<name>{_MINISTRY_ALT})(?!\w)")
-_OWN_MINISTRY = re.compile(rf"(?:\bcua|\bdo|\bthuoc|^|(?:ke hoach|chi thi|cong van|quyet dinh|thong tu|"
-                           rf"huong dan|thong bao|cong dien)(?: so \S+)?)\s+bo (?P<name>{_MINISTRY_ALT})(?!\w)")
+_OWN_MINISTRY = re.compile(rf"(?:(?:\bcua|\bdo|\bthuoc|(?:ke hoach|chi thi|cong van|quyet dinh|thong tu|"
+                           rf"huong dan|thong bao|cong dien)(?: so \S+)?)\s+|^\W*)bo (?P<name>{_MINISTRY_ALT})(?!\w)"
+                           # or by its verb of issuing, wherever it stands: «… thì Bộ Y tế quy định thế nào»
+                           rf"|(?<!\w)bo (?P<issuing>{_MINISTRY_ALT}) (?=quy dinh|ban hanh|huong dan\b)")
 
 
 def _counted(match: re.Match[str], text: str, folded: str) -> bool:
@@ -137,7 +139,7 @@ def _full_ministries(text: str) -> str:
 
 def asked_ministries(question: str) -> set[str]:
     """Ministries the question names as a document's issuer («của Bộ Y tế», «của Bộ GD&ĐT»)."""
-    return {_same(m["name"]) for m in _OWN_MINISTRY.finditer(_full_ministries(question))}
+    return {_same(m["name"] or m["issuing"]) for m in _OWN_MINISTRY.finditer(_full_ministries(question))}
 
 
 def ministries(text: str) -> set[str]:
