@@ -165,3 +165,12 @@ def test_a_year_is_no_amount() -> None:
                "NĂM HỌC 2025-2026")
     assert lacks_figure("hoc phi dai hoc cong lap khoi nganh y duoc toi da bao nhieu", heading)
     assert not lacks_figure("hoc phi dai hoc cong lap toi da bao nhieu", heading + ": 1.200.000 đồng/tháng")
+
+
+def test_a_district_asked_is_not_answered_by_the_citys_document() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    city = Passage("Điều 2. Trách nhiệm thi hành", 1.0, "income.md", issuer="Hội đồng nhân dân thành phố Hà Nội")
+    asked = understand("ubnd quan hoan kiem quy dinh chi thu nhap tang them the nao")
+    assert scopes.mismatch(asked, city) == {"ubnd quan hoan kiem"}
+    assert scopes.mismatch(understand("Hà Nội quy định chi thu nhập tăng thêm thế nào"), city) == set()
+

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.issuers import (asked_ministries, is_national, ministries, ministry_name, named_units, places,
+from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, ministries, ministry_name, named_units, places,
                                    without_places)
 
 
@@ -90,3 +90,14 @@ def test_a_ministry_named_as_recipient_is_not_the_issuer_asked() -> None:
     assert asked_ministries("tỉnh gửi báo cáo cho Bộ KH&CN trước ngày nào") == set()
     assert ministries("Bộ Giáo dục và Đào tạo") == {"giao duc va dao tao"}
     assert ministry_name("y te") == "Bộ Y tế"
+
+
+@pytest.mark.parametrize(("question", "district"), [
+    ("ubnd quan 1 ban hanh noi quy mau cho cac cho the nao", "ubnd quan 1"),
+    ("Ủy ban nhân dân huyện Bình Chánh quy định gì về chợ", "Ủy ban nhân dân huyện Bình Chánh"),
+    ("UBND huyện ban hành kế hoạch gì", None),  # no district named
+    ("quận 1 có bao nhiêu chợ", None),  # a place, not the issuer asked
+])
+def test_a_district_level_body_asked_as_issuer(question: str, district: str | None) -> None:
+    assert asked_district(question) == district
+

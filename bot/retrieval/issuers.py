@@ -213,6 +213,19 @@ def mentioned_places(body: Iterable[str]) -> set[str]:
     return {name for text in body for name in places(text)}
 
 
+# A district's or town's committee or council as the issuer asked («UBND quận 1», «Ủy ban nhân dân huyện Bình
+# Chánh»): since the 2025 reform no such level issues anything, and the store holds the province's texts.
+_DISTRICT = re.compile(r"(?<!\w)(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(?:quan|huyen|thi xa)"
+                       r"\s+(?:\d{1,2}(?!\w)|(?!(?:ban|quy|ve|co|da|phai|thi|la)\b)[a-z]+(?:\s+(?!(?:ban|quy|ve|co|da|phai|thi|la)\b)[a-z]+)?)")
+
+
+def asked_district(text: str) -> str | None:
+    """The district-level body a text names, as typed («UBND quận 1»), or None."""
+    text = nfc(text)
+    match = _DISTRICT.search(fold(text))
+    return text[match.start():match.end()] if match else None
+
+
 def display(name: str) -> str:
     """A folded place name as people write it: "nghe an" -> "Nghệ An"."""
     return _DISPLAY.get(name, name)

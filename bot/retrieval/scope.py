@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs, without_refs
-from bot.retrieval.issuers import (asked_ministries, is_national, mentioned_places, ministries, ministry_name,
+from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
                                    named_units, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
@@ -221,6 +221,9 @@ class Scopes:
         own = self.document_places().get(top.source)
         if asked and own is not None and not asked & own:
             return asked
+        district = asked_district(question.text)
+        if district and fold(district) not in fold(top.issuer or ""):
+            return {district}
         # A ministry asked is answered by its own documents: not another ministry's, nor a
         # province's plan that carries it out («Quy chế … của Bộ Y tế» against a province's).
         wanted = asked_ministries(question.text)
