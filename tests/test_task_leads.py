@@ -103,6 +103,23 @@ def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs() -> 
     assert task.lead == "Sở Nội vụ"
 
 
+def test_a_unit_named_short_is_the_unit_its_heading_names_in_full() -> None:
+    body = ("Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh\n"
+            "4. Hoạt động của Hội đồng Thi đua - Khen thưởng tỉnh:\n"
+            "b) Hội đồng họp định kỳ 06 tháng một lần để đánh giá công tác của Hội đồng.")
+    [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    assert task.lead == "Hội đồng Thi đua - Khen thưởng tỉnh"
+
+
+def test_a_field_of_those_who_carry_it_out_names_the_unit_up_to_its_verb() -> None:
+    body = ("II. NỘI DUNG\n"
+            "4. Rà soát văn bản quy phạm pháp luật\n"
+            "- Cơ quan thực hiện: Bộ Công an tiến hành rà soát các văn bản quy phạm pháp luật có liên quan.\n"
+            "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
+    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    assert task.lead == "Bộ Công an"
+
+
 def test_a_unit_whose_verb_comes_before_the_colon_is_named_up_to_its_verb() -> None:
     body = ("3. Trình tự lập kế hoạch\n"
             "+ Cơ quan quản lý nhà ở cấp tỉnh lập tờ trình gửi Ủy ban nhân dân cấp tỉnh xem xét phê duyệt bao gồm "

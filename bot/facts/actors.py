@@ -53,7 +53,7 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
                     r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết"
                     # taking in comments and answering them; acting as the focal point
-                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối|hoàn\s+chỉnh|giúp|phát\s+huy")
+                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối|hoàn\s+chỉnh|giúp|phát\s+huy|họp")
 # Words that open a predicate and never a unit's name: modals and the adverbs of a directive
 # («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
 # A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
@@ -319,6 +319,13 @@ _BULLETS = ("-", "+", "•", "*", "–", "—")
 _GENERIC_HEAD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|tổ\s+chức))*$", _I)
 
 
+def _unit_field(line: str) -> tuple[bool, str] | None:
+    """`unit_field`, the unit named up to its verb: «Cơ quan thực hiện: Bộ Công an tiến hành rà soát …»."""
+    field = unit_field(line)
+    verb = _subject(field[1]) if field else None
+    return (field[0], TRAIL.sub("", verb.group("actor")).strip() or field[1]) if field and verb else field
+
+
 def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     section = paragraphs[index].section
     for j in range(index, -1, -1):
@@ -331,7 +338,7 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
             line = strip_marker(para.text)
             # the fields of a task's description: «+ Cơ quan chủ trì: Bộ Công an.» leads the «+ Thời hạn …»
             # below it, «+ Cơ quan phối hợp: …» does not
-            field = unit_field(line)
+            field = _unit_field(line)
             if field:
                 if field[0]:
                     return field[1]
@@ -428,7 +435,7 @@ def _heading_unit(paragraphs: list[Paragraph], at: int, index: int) -> str | Non
             return None
         text = paragraphs[at + 1].text
     line = strip_marker(text.replace("*", ""))
-    field = unit_field(line)
+    field = _unit_field(line)
     if field:
         return field[1] if field[0] else None
     colon = _colon_actor(line)

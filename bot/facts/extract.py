@@ -63,7 +63,7 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
         table = guess_columns(sentence)
     if table is not None:
         return row_obligations(table, Paragraph(section, sentence), issued, delivery_margin_days, loose)
-    actor = actor_of(sentence) or actor or section_actor(section) or fallback
+    actor = _in_full(actor_of(sentence), actor) or actor or section_actor(section) or fallback
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
         tasks = [_obligation(sentence, item, found, section, actor, loose=True) for item in found]
@@ -74,6 +74,18 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     if chairs:  # a row read as a sentence: its cell that says who chairs it gives the lead
         out = [replace(o, lead=chairs[0], coordinate=chairs[1] or o.coordinate) if o.is_task else o for o in out]
     return out
+
+
+_SHORT_REFERENCE_WORDS = 3
+
+
+def _in_full(own: str | None, context: str | None) -> str | None:
+    """The unit a sentence names, in full when it names it short: «Hội đồng họp định kỳ …» under
+    «Hội đồng Thi đua - Khen thưởng tỉnh» is that council."""
+    if own and context and len(own.split()) <= _SHORT_REFERENCE_WORDS \
+            and context.casefold().startswith(own.casefold() + " "):
+        return context
+    return own
 
 
 def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
