@@ -120,6 +120,8 @@ def test_two_documents_in_one_question() -> None:
     ("Quảng Ngãi ủy quyền cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm đến khi nào?", Intent.DEADLINE),
     ("dong thap ho so dat dai chua du dieu kien giai quyet thi tra lai bo phan mot cua trong bao lau", Intent.AMOUNT),
     ("điều kiện để được cấp chứng chỉ là gì", Intent.CRITERIA),
+    ("phí thẩm định điều kiện kinh doanh thiết bị y tế là bao nhiêu", Intent.AMOUNT),  # a fee, not conditions
+    ("chi tieu mo tai khoan thanh toan la bao nhieu phan tram", Intent.AMOUNT),
     ("báo cáo gửi về đâu?", Intent.RECIPIENT),
     ("nop ho so cho ai", Intent.RECIPIENT),
     ("hạn chế khai thác nước dưới đất thế nào", Intent.GENERAL),

@@ -26,8 +26,9 @@ _INTENTS = (
     # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì»: a code, not a list or a date
     # («mã số thuế là gì» asks no code of goods).
     (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa)?(?: la)? (?:nao|gi)\b|\bma hs\b")),
-    (Intent.CRITERIA, re.compile(r"\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|hinh thuc khen thuong|"
-                                 r"doi tuong khen thuong|chi tieu)\b")),
+    # (not when it asks how much: «phí thẩm định điều kiện kinh doanh là bao nhiêu», «chỉ tiêu … bao nhiêu phần trăm»)
+    (Intent.CRITERIA, re.compile(r"^(?!.*\bbao (?:nhieu|lau)\b).*?\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|"
+                                 r"hinh thuc khen thuong|doi tuong khen thuong|chi tieu)\b")),
     # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự») nor
     # «lần đầu», «bắt đầu», «đầu quý».
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|trinh(?! tu))\b.*\b(ve dau|o dau|cho ai|den dau|"
