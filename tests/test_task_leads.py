@@ -103,6 +103,17 @@ def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs() -> 
     assert task.lead == "Sở Nội vụ"
 
 
+def test_the_steps_of_a_procedures_level_are_the_unit_its_brackets_name() -> None:
+    body = ("a) Trình tự thực hiện\n"
+            "- Cấp xã (Ủy ban nhân dân cấp xã):\n"
+            "Bước 1: Căn cứ các tiêu chí để xác định thôn, xã vùng đồng bào dân tộc thiểu số;\n"
+            "Bước 3: Lập báo cáo kết quả gửi Ủy ban nhân dân tỉnh trong thời hạn 25 ngày làm việc kể từ ngày nhận văn bản.\n"
+            "- Cấp tỉnh (Ủy ban nhân dân tỉnh): Bước 1: Chỉ đạo tổ chức rà soát, thẩm định kết quả;\n"
+            "Bước 4: Lập báo cáo kết quả gửi Bộ Dân tộc và Tôn giáo trong thời hạn 45 ngày làm việc kể từ ngày nhận báo cáo.")
+    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    assert [task.lead for task in tasks] == ["Ủy ban nhân dân cấp xã", "Ủy ban nhân dân tỉnh"]
+
+
 def test_a_unit_named_short_is_the_unit_its_heading_names_in_full() -> None:
     body = ("Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh\n"
             "4. Hoạt động của Hội đồng Thi đua - Khen thưởng tỉnh:\n"

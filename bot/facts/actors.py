@@ -319,6 +319,11 @@ _BULLETS = ("-", "+", "•", "*", "–", "—")
 _GENERIC_HEAD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức)(?:\s*,\s*(?:cơ\s+quan|đơn\s+vị|tổ\s+chức))*$", _I)
 
 
+# A level of a procedure with its unit in brackets: «- Cấp xã (Ủy ban nhân dân cấp xã):», «- Cấp Trung ương (Bộ Dân
+# tộc và Tôn giáo): …» — the steps below are that unit's.
+_LEVEL_UNIT = re.compile(rf"^Cấp\s+(?:xã|huyện|tỉnh|[Tt]rung\s+ương)\s*\((?P<unit>(?:{ORG_WORD})[^()]{{2,80}})\)\s*:", _I)
+
+
 def _unit_field(line: str) -> tuple[bool, str] | None:
     """`unit_field`, the unit named up to its verb: «Cơ quan thực hiện: Bộ Công an tiến hành rà soát …»."""
     field = unit_field(line)
@@ -343,6 +348,9 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
                 if field[0]:
                     return field[1]
                 continue
+            level = _LEVEL_UNIT.match(line)
+            if level:
+                return level["unit"].strip()
             actor = _colon_actor(line)
             if actor:
                 return TRAIL.sub("", actor.group("actor")).strip()
