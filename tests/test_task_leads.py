@@ -114,6 +114,13 @@ def test_the_steps_of_a_procedures_level_are_the_unit_its_brackets_name() -> Non
     assert [task.lead for task in tasks] == ["Ủy ban nhân dân cấp xã", "Ủy ban nhân dân tỉnh"]
 
 
+def test_a_heading_names_its_units_without_the_work_they_are_responsible_in() -> None:
+    body = ("Điều 15. Trách nhiệm của các cơ quan, đơn vị trong quản lý, sử dụng Hệ thống thư điện tử công vụ\n"
+            "3. Thực hiện báo cáo năm (trước ngày 20/12 hàng năm) về Sở Khoa học và Công nghệ để tổng hợp.")
+    [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    assert task.lead == "các cơ quan, đơn vị"
+
+
 def test_a_unit_named_short_is_the_unit_its_heading_names_in_full() -> None:
     body = ("Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh\n"
             "4. Hoạt động của Hội đồng Thi đua - Khen thưởng tỉnh:\n"
