@@ -911,6 +911,8 @@ def test_a_procedures_total_time_is_no_step() -> None:
     pytest.param("Ủy ban nhân dân thành phố Hà Nội ban hành Quyết định sửa đổi, bổ sung một số nội dung của Quyết định số "
                  "48/2024/QĐ-UBND ngày 22/7/2024 của UBND thành phố Hà Nội về ban hành định mức kinh tế - kỹ thuật.",
                  id="a-summary-of-what-the-text-itself-does"),
+    pytest.param("+ Số liệu rà soát tổng số hộ, số hộ nghèo của từng dân tộc tại địa bàn được thống kê trên kết quả rà soát hộ "
+                 "nghèo, hộ cận nghèo năm 2024.", id="what-a-figure-is-counted-from"),
     pytest.param("Các cơ quan, tổ chức có trách nhiệm trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được đề nghị "
                  "góp ý kiến.", id="a-consulted-bodys-answer"),
     pytest.param("1. Tiếp nhận và trả lời bằng văn bản các nội dung liên quan thuộc chức năng, nhiệm vụ quản lý của đơn vị trong "

@@ -70,7 +70,9 @@ _BUDGET = re.compile(r"^\W*(?:Điều\s+\d+\W*)?(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kin
 _RATE = re.compile(r"\d[\d.,]*\s*(?:triệu\s+|tỷ\s+)?đồng\s*/\s*\w", _I)
 _RULE_SUBJECT = line_opening(
     r"(?:thời\s+điểm|mốc\s+thời\s+gian|kỳ\s+(?:báo\s+cáo|đánh\s+giá|xét)"
-    r"|số\s+liệu\s+(?:báo\s+cáo\s+)?(?:tính|được\s+tính|lấy)|thời\s+gian\s+(?:chốt|tính|lấy)\s+số\s+liệu)")
+    r"|số\s+liệu\s+(?:báo\s+cáo\s+)?(?:tính|được\s+tính|lấy)|thời\s+gian\s+(?:chốt|tính|lấy)\s+số\s+liệu"
+    # what a figure is counted from: «Số liệu rà soát tổng số hộ … được thống kê trên kết quả rà soát … năm 2024.»
+    r"|số\s+liệu\b[^;:]{0,160}?\sđược\s+(?:thống\s+kê|tổng\s+hợp|xác\s+định)\s+(?:trên|theo|từ)\b)")
 # The issuer's own timetable: "Thời gian kiểm tra…", "Thời gian tổ chức: …", "Lịch kiểm tra".
 _SCHEDULE = line_opening(
     r"(?:thời\s+gian|lịch|dự\s+kiến)\s+(?:tổ\s+chức|kiểm\s+tra|đánh\s+giá|khảo\s+sát"
