@@ -215,8 +215,9 @@ def mentioned_places(body: Iterable[str]) -> set[str]:
 
 # A district's or town's committee or council as the issuer asked («UBND quận 1», «Ủy ban nhân dân huyện Bình
 # Chánh»): since the 2025 reform no such level issues anything, and the store holds the province's texts.
+_NAME_WORD = r"(?!(?:ban|quy|ve|co|da|phai|thi|la)\b)[a-z]+"  # not the verb after the name («… quận 1 ban hành»)
 _DISTRICT = re.compile(r"(?<!\w)(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan)\s+(?:quan|huyen|thi xa)"
-                       r"\s+(?:\d{1,2}(?!\w)|(?!(?:ban|quy|ve|co|da|phai|thi|la)\b)[a-z]+(?:\s+(?!(?:ban|quy|ve|co|da|phai|thi|la)\b)[a-z]+)?)")
+                       rf"\s+(?:\d{{1,2}}(?!\w)|{_NAME_WORD}(?:\s+{_NAME_WORD})?)")
 
 
 def asked_district(text: str) -> str | None:
