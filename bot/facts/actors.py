@@ -325,7 +325,8 @@ _LEVEL_UNIT = re.compile(rf"^Cấp\s+(?:xã|huyện|tỉnh|[Tt]rung\s+ương)\s*
 
 
 def _unit_field(line: str) -> tuple[bool, str] | None:
-    """`unit_field`, the unit named up to its verb: «Cơ quan thực hiện: Bộ Công an tiến hành rà soát …»."""
+    """`unit_field`, the unit named up to its verb: «Cơ quan thực hiện: Bộ Công an tiến hành rà soát …»,
+    «Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu …; Sở Tư pháp … phối hợp» (the unit that chairs leads)."""
     field = unit_field(line)
     verb = _subject(field[1]) if field else None
     return (field[0], TRAIL.sub("", verb.group("actor")).strip() or field[1]) if field and verb else field

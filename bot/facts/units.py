@@ -137,16 +137,11 @@ def _unglue(piece: str) -> list[str]:
     return _GLUED.split(piece) if _DEPARTMENT.match(piece) else [piece]
 
 
-_CHAIRS_AFTER = re.compile(r"\s*,?\s+chủ\s+trì\b", _I)
-
-
 def unit_field(line: str) -> tuple[bool, str] | None:
     """A field line that names who leads or who takes part («Cơ quan chủ trì: Bộ Công an.»): whether
     it names the lead, and the units it names."""
     match = _FIELD.match(line.strip(" *"))
-    # «Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu …; Sở Tư pháp … phối hợp»: the unit that chairs leads
-    named = _CHAIRS_AFTER.split(match.group("units"), maxsplit=1)[0] if match else ""
-    if match is None or not (units := clean_unit(named)):
+    if match is None or not (units := clean_unit(match.group("units"))):
         return None
     return not match.group("role").lower().startswith("phối"), units
 
