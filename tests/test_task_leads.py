@@ -14,6 +14,11 @@ def tasks_in(sentence: str, section: str = ""):  # type: ignore[no-untyped-def]
     return [o for o in sentence_obligations(sentence, ISSUED, section, loose=True) if o.is_task]
 
 
+def obligations_in(body: str):  # type: ignore[no-untyped-def]
+    """Every obligation of a document body, read as ingestion reads it."""
+    return extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+
+
 def test_a_qualifier_closes_a_class_of_units_and_the_next_unit_is_another() -> None:
     assert split_units("các sở, cơ quan liên quan, Uỷ ban nhân dân các xã, phường") == (
         "các sở, cơ quan liên quan", "Uỷ ban nhân dân các xã, phường")
@@ -68,7 +73,7 @@ def test_a_lead_column_that_names_the_chair_and_its_partners() -> None:
     body = ("STT | Nhiệm vụ | Cơ quan thực hiện chủ trì | Thời gian hoàn thành\n"
             "1 | Xây dựng cơ sở dữ liệu ngành y tế | Sở Y tế chủ trì, phối hợp với các sở, ngành liên quan | "
             "Tháng 12/2025")
-    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    [task] = obligations_in(body)
     assert (task.lead, task.coordinate) == ("Sở Y tế", ("các sở, ngành liên quan",))
 
 
@@ -89,7 +94,7 @@ def test_the_fields_of_a_tasks_description_name_its_lead() -> None:
             "- Cơ quan chủ trì: Bộ Công an.\n"
             "- Cơ quan phối hợp: Văn phòng Chính phủ và các cơ quan có liên quan.\n"
             "- Thời hạn ban hành: trước ngày 31 tháng 12 năm 2026.")
-    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    [task] = obligations_in(body)
     assert task.lead == "Bộ Công an"
 
 
@@ -99,7 +104,7 @@ def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs() -> 
             "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp "
             "và các sở, ban, ngành Thành phố phối hợp thực hiện.\n"
             "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
-    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    [task] = obligations_in(body)
     assert task.lead == "Sở Nội vụ"
 
 
@@ -110,14 +115,14 @@ def test_the_steps_of_a_procedures_level_are_the_unit_its_brackets_name() -> Non
             "Bước 3: Lập báo cáo kết quả gửi Ủy ban nhân dân tỉnh trong thời hạn 25 ngày làm việc kể từ ngày nhận văn bản.\n"
             "- Cấp tỉnh (Ủy ban nhân dân tỉnh): Bước 1: Chỉ đạo tổ chức rà soát, thẩm định kết quả;\n"
             "Bước 4: Lập báo cáo kết quả gửi Bộ Dân tộc và Tôn giáo trong thời hạn 45 ngày làm việc kể từ ngày nhận báo cáo.")
-    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    tasks = [o for o in obligations_in(body) if o.is_task]
     assert [task.lead for task in tasks] == ["Ủy ban nhân dân cấp xã", "Ủy ban nhân dân tỉnh"]
 
 
 def test_a_heading_names_its_units_without_the_work_they_are_responsible_in() -> None:
     body = ("Điều 15. Trách nhiệm của các cơ quan, đơn vị trong quản lý, sử dụng Hệ thống thư điện tử công vụ\n"
             "3. Thực hiện báo cáo năm (trước ngày 20/12 hàng năm) về Sở Khoa học và Công nghệ để tổng hợp.")
-    [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    [task] = [o for o in obligations_in(body) if o.is_task]
     assert task.lead == "các cơ quan, đơn vị"
 
 
@@ -125,7 +130,7 @@ def test_a_unit_named_short_is_the_unit_its_heading_names_in_full() -> None:
     body = ("Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh\n"
             "4. Hoạt động của Hội đồng Thi đua - Khen thưởng tỉnh:\n"
             "b) Hội đồng họp định kỳ 06 tháng một lần để đánh giá công tác của Hội đồng.")
-    [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    [task] = [o for o in obligations_in(body) if o.is_task]
     assert task.lead == "Hội đồng Thi đua - Khen thưởng tỉnh"
 
 
@@ -134,7 +139,7 @@ def test_a_field_of_those_who_carry_it_out_names_the_unit_up_to_its_verb() -> No
             "4. Rà soát văn bản quy phạm pháp luật\n"
             "- Cơ quan thực hiện: Bộ Công an tiến hành rà soát các văn bản quy phạm pháp luật có liên quan.\n"
             "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
-    [task] = extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    [task] = obligations_in(body)
     assert task.lead == "Bộ Công an"
 
 
@@ -144,7 +149,7 @@ def test_a_unit_whose_verb_comes_before_the_colon_is_named_up_to_its_verb() -> N
             "các nội dung: đề cương chi tiết, dự toán kinh phí.\n"
             "+ Đối với kế hoạch 05 năm thì trong thời hạn tối đa 15 ngày, kể từ ngày Ủy ban nhân dân cấp tỉnh phê "
             "duyệt chương trình, cơ quan quản lý nhà ở cấp tỉnh phải lập báo cáo gửi Ủy ban nhân dân cấp tỉnh.")
-    [task] = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    [task] = [o for o in obligations_in(body) if o.is_task]
     assert task.lead == "Cơ quan quản lý nhà ở cấp tỉnh"
 
 
@@ -196,7 +201,7 @@ def test_a_line_that_goes_on_after_a_semicolon_keeps_the_unit_of_the_line_above(
             "1. Sở Tài chính làm đầu mối, tham mưu Ủy ban nhân dân tỉnh tổ chức thực hiện Quy định này;\n"
             "hằng năm tổng hợp kết quả thực hiện, báo cáo Ủy ban nhân dân tỉnh trước ngày 31 tháng 01 của năm tiếp theo.\n"
             "2. Các sở, ban, ngành trong phạm vi chức năng, nhiệm vụ được giao tổ chức thực hiện Quy định này.")
-    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations if o.is_task]
+    tasks = [o for o in obligations_in(body) if o.is_task]
     assert [(t.lead, t.recurrence) for t in tasks] == [("Sở Tài chính", "yearly")]
 
 
@@ -268,7 +273,7 @@ def test_a_step_table_written_line_by_line_gives_the_step_the_unit_on_the_line_a
             "khi tiếp nhận hồ sơ.\n"
             "Bộ phận tiếp nhận và trả kết quả Sở Y tế tại TTPVHCC tỉnh; TTPVHCC các xã, phường. | 0,5 ngày làm việc\n"
             "Bước 2 | Phân công thụ lý hồ sơ | Lãnh đạo Phòng Bảo trợ xã hội | 0,5 ngày làm việc\n")
-    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    tasks = [o for o in obligations_in(body)
              if o.is_task and "chuyển hồ sơ giấy" in o.quote]
     assert [task.lead for task in tasks] == ["Bộ phận tiếp nhận và trả kết quả Sở Y tế tại TTPVHCC tỉnh"]
 
@@ -278,7 +283,7 @@ def test_a_line_after_a_step_marker_without_a_table_header_is_not_given_the_next
             "Bước 1\n"
             "chuyển hồ sơ đến cơ quan có thẩm quyền trong không quá 01 ngày làm việc kể từ khi tiếp nhận hồ sơ.\n"
             "Sở Y tế tổng hợp kết quả.\n")
-    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    tasks = [o for o in obligations_in(body)
              if "chuyển hồ sơ" in o.quote]
     assert all(o.lead != "Sở Y tế tổng hợp kết quả" for o in tasks)
 
@@ -290,7 +295,7 @@ def test_a_line_of_work_that_starts_with_a_unit_is_not_the_steps_unit() -> None:
             "Xem xét, ký duyệt Báo cáo thẩm định trong không quá 02 ngày làm việc kể từ khi nhận được dự thảo;\n"
             "Sở Tài chính trình UBND tỉnh xem xét, quyết định phê duyệt dự án.\n"
             "Lãnh đạo Sở được phân công\n")
-    tasks = [o for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    tasks = [o for o in obligations_in(body)
              if o.is_task and "ký duyệt" in o.quote]
     assert [task.lead for task in tasks] == ["Lãnh đạo Sở được phân công"]
 
@@ -307,7 +312,7 @@ def test_a_land_registration_office_keeps_the_verb_its_name_holds() -> None:
 
 
 def _leads(body: str, words: str) -> list[str | None]:
-    return [o.lead for o in extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+    return [o.lead for o in obligations_in(body)
             if o.is_task and words in o.quote]
 
 
