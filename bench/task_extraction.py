@@ -65,6 +65,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.facts.actors import item_coordinate
 from bot.facts.extract import (
     DEFAULT_DELIVERY_MARGIN_DAYS,
     context_actor,
@@ -227,12 +228,15 @@ def row_context(row: dict[str, Any], paragraphs: list[Paragraph]) -> str | None:
 def predict(row: dict[str, Any], issued: date | None, paragraphs: list[Paragraph] | None = None,
             subject: str | None = None) -> list[Obligation]:
     """The row's sentence read as ingestion reads it: with its section, the unit its context gives
-    it, and the unit the whole document is about (`document_unit`) for a section of tasks."""
+    it, the coordinating units its item's fields name (`item_coordinate`), and the unit the whole
+    document is about (`document_unit`) for a section of tasks."""
     actor = row_context(row, paragraphs) if paragraphs else None
+    index = row_place(row, paragraphs) if paragraphs else None
     section = row.get("section") or ""
     return sentence_obligations(row["sentence"], issued, section, actor,
                                 delivery_margin_days=DEFAULT_DELIVERY_MARGIN_DAYS, loose=True,
-                                fallback=subject_actor(subject, section))
+                                fallback=subject_actor(subject, section),
+                                helpers=item_coordinate(paragraphs, index) if index is not None else ())
 
 
 def score(rows: list[dict[str, Any]], issued: dict[str, date | None],

@@ -96,6 +96,24 @@ def test_the_fields_of_a_tasks_description_name_its_lead() -> None:
             "- Thời hạn ban hành: trước ngày 31 tháng 12 năm 2026.")
     [task] = obligations_in(body)
     assert task.lead == "Bộ Công an"
+    # the coordinate field is the next line's as well: the task has both
+    assert task.coordinate == ("Văn phòng Chính phủ", "các cơ quan có liên quan")
+
+
+def test_a_coordinate_field_keeps_the_units_after_an_aside_and_stops_at_the_next_item() -> None:
+    body = ("II. NỘI DUNG\n"
+            "2. Tổ chức tập huấn\n"
+            "- Cơ quan chủ trì: Sở Nội vụ.\n"
+            "- Cơ quan phối hợp: Trung tâm Dịch vụ việc làm Thành phố (Sở Nội vụ), Ủy ban nhân dân xã, phường và các cơ "
+            "quan, đơn vị có liên quan.\n"
+            "- Thời gian thực hiện: trước ngày 30 tháng 6 năm 2026.\n"
+            "3. Rà soát văn bản\n"
+            "- Cơ quan thực hiện: Sở Tư pháp.\n"
+            "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
+    first, second = obligations_in(body)
+    assert first.coordinate == ("Trung tâm Dịch vụ việc làm Thành phố (Sở Nội vụ)", "Ủy ban nhân dân xã, phường",
+                                "các cơ quan, đơn vị có liên quan")
+    assert (second.lead, second.coordinate) == ("Sở Tư pháp", ())
 
 
 def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs() -> None:
@@ -106,6 +124,17 @@ def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs() -> 
             "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
     [task] = obligations_in(body)
     assert task.lead == "Sở Nội vụ"
+    assert task.coordinate == ("Sở Tư pháp", "các sở, ban, ngành Thành phố")
+
+
+def test_the_units_a_chaired_field_names_in_its_later_clauses_help() -> None:
+    body = ("II. NỘI DUNG\n"
+            "1. Phổ biến, giáo dục Luật Việc làm\n"
+            "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp "
+            "và Ủy ban nhân dân xã, phường, đặc khu chủ động tổ chức triển khai Luật Việc làm.\n"
+            "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
+    [task] = obligations_in(body)
+    assert (task.lead, task.coordinate) == ("Sở Nội vụ", ("Sở Tư pháp", "Ủy ban nhân dân xã, phường, đặc khu"))
 
 
 def test_the_steps_of_a_procedures_level_are_the_unit_its_brackets_name() -> None:

@@ -12,7 +12,7 @@ import re
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
 from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, UPPER
-from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, unit_field, unit_heading
+from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, split_units, unit_field, unit_heading
 from bot.ingestion.sections import SECTION_SEPARATOR
 
 __all__ = ["TRAIL", "action_of", "actor_of", "heading_actor", "item_actor", "section_actor", "section_coordinate", "tidy_action"]
@@ -367,6 +367,47 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
         if SECTION_SEPARATOR not in section and list_marker(para.text) == "roman":
             break
     return None
+
+
+# A field whose unit chairs: «Cơ quan thực hiện: Sở Nội vụ chủ trì …; Sở Tư pháp và các sở, ban, ngành …
+# chủ động tổ chức triển khai …» — the units of its later clauses help.
+_CHAIRED = re.compile(r"\bchủ\s+trì\b", _I)
+
+
+def _field_helpers(line: str) -> tuple[str, ...]:
+    """The units a lead field's later clauses name before their verbs, where its unit chairs."""
+    first, *rest = line.split(";")
+    if not rest or not _CHAIRED.search(first):
+        return ()
+    clauses = (_subject(clause.strip()) for clause in rest)
+    return tuple(unit for clause in clauses if clause for unit in split_units(TRAIL.sub("", clause["actor"])))
+
+
+def item_coordinate(paragraphs: list[Paragraph], index: int) -> tuple[str, ...]:
+    """The coordinating units the fields of a line's item name: «- Cơ quan phối hợp: Văn phòng Chính
+    phủ, Bộ Tư pháp …» beside «- Thời hạn ban hành: trước ngày …»; «- Cơ quan thực hiện: Sở Nội vụ chủ
+    trì …; Sở Tư pháp … phối hợp». The item is the run of lines with the same marker in the line's
+    section, up to the field that names its lead above the line (which may name the helpers itself)
+    and before the next one below."""
+    marker = list_marker(paragraphs[index].text)
+    if marker not in _BULLETS:
+        return ()
+    section = paragraphs[index].section
+    for step in (-1, 1):
+        j = index + step
+        while 0 <= j < len(paragraphs) and paragraphs[j].section == section \
+                and list_marker(paragraphs[j].text) == marker:
+            line = strip_marker(paragraphs[j].text)
+            field = unit_field(line)
+            if field and not field[0]:  # its raw list: an aside does not end it («… (Sở Nội vụ), Ủy ban …»)
+                return lead_and_coordinate(line, None)[1] or split_units(field[1])
+            if field:  # the item's lead: its own helpers, if it names them, and no further
+                helpers = _field_helpers(line) if step < 0 else ()
+                if helpers:
+                    return helpers
+                break
+            j += step
+    return ()
 
 
 def heading_actor(paragraphs: list[Paragraph], index: int) -> str | None:

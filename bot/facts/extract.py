@@ -24,7 +24,8 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot.facts.actors import action_of, actor_of, heading_actor, item_actor, section_actor, section_coordinate
+from bot.facts.actors import (action_of, actor_of, heading_actor, item_actor, item_coordinate, section_actor,
+                              section_coordinate)
 from bot.facts.criteria import criteria_lists
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import DocumentFacts, Obligation
@@ -47,7 +48,7 @@ DEFAULT_DELIVERY_MARGIN_DAYS = 3
 def sentence_obligations(sentence: str, issued: date | None, section: str = "",
                          actor: str | None = None, delivery_margin_days: int | None = None,
                          loose: bool = False, table: TaskTable | None = None,
-                         fallback: str | None = None) -> list[Obligation]:
+                         fallback: str | None = None, helpers: tuple[str, ...] = ()) -> list[Obligation]:
     """One obligation per deadline the sentence states, each marked task or not; the actor is
     the one it names, else the one given (from its paragraph or enclosing item), else the unit
     of the nearest heading of its section.
@@ -55,7 +56,8 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     With loose, a sentence without a deadline but with a looser time phrase ("vào ngày …",
     "trong năm 2025", "hằng năm", "định kỳ") gives one obligation when it reads as a task. A
     table row ("… | … | …") is read by the table's columns, or by its cells' shapes. The fallback
-    is the unit the whole document gives a line that nothing nearer gives one (`subject_actor`)."""
+    is the unit the whole document gives a line that nothing nearer gives one (`subject_actor`); the
+    helpers, the coordinating units its item names (`item_coordinate`), help the given actor only."""
     found = locate_deadlines(sentence, issued, delivery_margin_days)
     if not found and not loose:
         return []
@@ -63,13 +65,15 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
         table = guess_columns(sentence)
     if table is not None:
         return row_obligations(table, Paragraph(section, sentence), issued, delivery_margin_days, loose)
-    actor = _in_full(actor_of(sentence), actor) or actor or section_actor(section) or fallback
+    own = actor_of(sentence)
+    helpers = () if own else helpers
+    actor = _in_full(own, actor) or actor or section_actor(section) or fallback
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
-        tasks = [_obligation(sentence, item, found, section, actor, loose=True) for item in found]
+        tasks = [_obligation(sentence, item, found, section, actor, helpers, loose=True) for item in found]
         out = [task for task in tasks if task.is_task][:1]
     else:
-        out = [_obligation(sentence, item, found, section, actor) for item in found]
+        out = [_obligation(sentence, item, found, section, actor, helpers) for item in found]
     chairs = responsibility(sentence) if TABLE_CELL in sentence else None
     if chairs:  # a row read as a sentence: its cell that says who chairs it gives the lead
         out = [replace(o, lead=chairs[0], coordinate=chairs[1] or o.coordinate) if o.is_task else o for o in out]
@@ -89,7 +93,7 @@ def _in_full(own: str | None, context: str | None) -> str | None:
 
 
 def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], section: str,
-                actor: str | None, loose: bool = False) -> Obligation:
+                actor: str | None, helpers: tuple[str, ...] = (), loose: bool = False) -> Obligation:
     start, end = clause_span(sentence, item.start, item.end)
     clause = sentence[start:end]  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
     # A later clause or sentence that names its own unit: "…; Sở Tài chính báo cáo trước ngày …";
@@ -97,7 +101,8 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
     if start:
         own = actor_of(clause, openings=sentence[start - 1] != ";")
         # not the last of the units a semicolon lists: «Sở Văn hoá …; UBND các xã, phường niêm yết …»
-        actor = actor if own and actor and actor.endswith(own) else own or actor
+        if own and not (actor and actor.endswith(own)):
+            actor, helpers = own, ()
     if actor is None and item.start and sentence[item.start].isupper():
         # a capitalised deadline inside the line starts its own sentence after a step's title:
         # «Bước 4: Trả kết quả (0,5 ngày làm việc) Trong thời hạn 0,5 ngày làm việc, Sở Xây dựng trả …»
@@ -108,7 +113,7 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
     if reason is None:
         lead, coordinate = lead_and_coordinate(clause, actor)
         if not coordinate:  # "A chủ trì, phối hợp với B …; định kỳ báo cáo …": B still helps
-            coordinate = lead_and_coordinate(sentence, actor)[1] or section_coordinate(section)
+            coordinate = lead_and_coordinate(sentence, actor)[1] or helpers or section_coordinate(section)
     return Obligation(action=action_of(sentence, item, found), deadline=item.deadline,
                       quote=sentence, section=section, actor=actor, is_task=reason is None,
                       not_task=reason, lead=lead, coordinate=coordinate)
@@ -136,7 +141,8 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
                 continue
             actor = context_actor(paragraphs, index, number)
             found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
-                                         loose=True, fallback=subject_actor(subject, para.section))
+                                         loose=True, fallback=subject_actor(subject, para.section),
+                                         helpers=item_coordinate(paragraphs, index))
             if not strict:
                 # Stored from a looser time phrase only with a date and someone to do it:
                 # "Bộ Xây dựng … khởi công dự án vào ngày 19 tháng 12 năm 2025."
