@@ -15,7 +15,9 @@ never give another issuer's date — measured through the same Answerer as `ask 
    used and split by document into both halves; the seventh, qa_dev_r7.jsonl, all tuning, its
    answerable questions from 29 documents no earlier set used and its unanswerable ones naming
    issuers in more forms (districts, ministries, agencies, provinces by their names before the
-   2025 mergers, abbreviations); each half reported per round): the expected
+   2025 mergers, abbreviations); the eighth, qa_dev_r8.jsonl, all tuning, about further facts of
+   documents none of whose rows is held out, with off-topic questions in the corpus's own words;
+   each half reported per round): the expected
    fact in the answer, the right document first, unanswerable declined, answers from another
    issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
@@ -58,6 +60,10 @@ DEV_FIFTH = DATA / "qa_dev_r5.jsonl"
 # A sixth round from documents no earlier set used, split once by document into both halves.
 DEV_SIXTH = DATA / "qa_dev_r6.jsonl"
 DEV_SEVENTH = DATA / "qa_dev_r7.jsonl"
+# An eighth, all tuning: answerable questions about further facts of documents none of whose
+# questions or task rows is held out, and unanswerable ones (off-topic in the corpus's own words,
+# other issuers, cited texts the store lacks).
+DEV_EIGHTH = DATA / "qa_dev_r8.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -159,7 +165,8 @@ def development_rows() -> list[dict]:
             + [dict(row, round=4) for row in read_jsonl(DEV_FOURTH)]
             + [dict(row, round=5) for row in read_jsonl(DEV_FIFTH)]
             + [dict(row, round=6) for row in read_jsonl(DEV_SIXTH)]
-            + [dict(row, round=7) for row in read_jsonl(DEV_SEVENTH)])
+            + [dict(row, round=7) for row in read_jsonl(DEV_SEVENTH)]
+            + [dict(row, round=8) for row in read_jsonl(DEV_EIGHTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
