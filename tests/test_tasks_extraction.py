@@ -882,10 +882,29 @@ def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str)
                  "Phòng Hành chính – Quản trị của Văn phòng", 7, id="days-before-the-steps-result"),
     pytest.param("Sở Nội vụ tiếp nhận hồ sơ, thẩm định và trình UBND tỉnh ra quyết định phê duyệt. | 02 ngày",
                  "PHỤ LỤC II > 1.", "Sở Nội vụ", 2, id="the-unit-before-its-work-in-one-cell"),
+    pytest.param("Bước 10 | Văn thư Sở lấy số văn bản, đóng dấu, lưu trữ hồ sơ | Văn thư Sở | 2 ngày làm việc | Văn bản báo cáo",
+                 "PHỤ LỤC > 2.", "Văn thư Sở", 2, id="the-role-cell-over-the-work-its-doer-opens"),
+    pytest.param("5 | Tiến hành họp Tổ thư kí rà soát, đánh giá hồ sơ. | - Tổ thư ký giúp việc Hội đồng cấp Bộ | 02 ngày",
+                 "2. Nội dung của quy trình", "Tổ thư ký giúp việc Hội đồng cấp Bộ", 2, id="a-secretariat-in-a-dashed-cell"),
+    pytest.param("Bước 5 | Tiếp nhận, xử lý hồ sơ | Viên chức Cơ sở trợ giúp xã hội | 3 ngày làm việc", "PHỤ LỤC 2 > 17.",
+                 "Viên chức Cơ sở trợ giúp xã hội", 3, id="a-public-employee-of-a-named-body"),
 ])
 def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
     [task] = tasks_in(row, section)
     assert (task.lead, task.deadline.kind, task.deadline.offset_days) == (lead, DeadlineKind.RELATIVE, days)
+
+
+@pytest.mark.parametrize("row", [
+    pytest.param("2 | Cá nhân đề nghị xét tặng giải thưởng gửi hồ sơ về đơn vị trực tiếp quản lý chậm nhất là ngày 15 tháng 8 "
+                 "của năm xét tặng. | Cá nhân đề nghị xét tặng giải thưởng | 15 ngày", id="the-applicant"),
+    pytest.param("Bước 6 | Hoàn thiện hồ sơ tuyển dụng | Cơ quan, đơn vị có thẩm quyền tuyển dụng viên chức; | 30 ngày",
+                 id="the-competent-authority"),
+    pytest.param("Bước 6 | Các cơ quan được xin ý kiến xem xét và gửi văn bản cho ý kiến về Sở Tài chính | Các Sở, ban, ngành "
+                 "được xin ý kiến | 1 ngày làm việc | Văn bản tham gia ý kiến", id="the-bodies-consulted"),
+])
+def test_a_step_of_the_applicant_a_role_or_a_consulted_body_is_a_rule(row: str) -> None:
+    [step] = sentence_obligations(row, ISSUED, "QUY TRÌNH NỘI BỘ", loose=True)
+    assert (step.is_task, step.not_task) == (False, NotTask.RULE)
 
 
 def test_a_procedures_total_time_is_no_step() -> None:

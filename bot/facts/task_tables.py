@@ -11,8 +11,9 @@ from datetime import date
 
 from bot.facts.actors import TRAIL, action_of, actor_of, tidy_action
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
-from bot.facts.model import Deadline, DeadlineKind, Obligation
+from bot.facts.model import Deadline, DeadlineKind, NotTask, Obligation
 from bot.facts.paragraphs import Paragraph
+from bot.facts.tasks import rule_party
 from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
@@ -63,8 +64,8 @@ _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|đ�
 
 # Who does a step of a procedure: a unit or a role in it («Lãnh đạo UBND cấp xã», «Chuyên viên phòng …»,
 # «Văn thư UBND cấp xã», «Bộ phận tiếp nhận hồ sơ …», «Trưởng Bộ phận TN&TKQ»).
-_ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|Chuyên\s+viên|Công\s+chức|Văn\s+thư|Bộ\s+phận|Cán\s+bộ|Kế\s+toán"
-                        r"|Lãnh\s+đạo|Trưởng|Phó\s+[Tt]rưởng)")
+_ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Bộ\s+phận|Cán\s+bộ|Kế\s+toán"
+                        r"|Lãnh\s+đạo|Trưởng|Phó\s+[Tt]rưởng|Tổ\s+(?:thư\s+ký|giúp\s+việc|công\s+tác|chuyên\s+gia))")
 _STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
 
 
@@ -81,10 +82,13 @@ def _step_columns(cells: list[str]) -> TaskTable | None:
     time = next((i for i in range(len(cells) - 1, 0, -1) if cell_duration(cells[i])), None)
     if time is None:
         return None
-    roles = [i for i, cell in enumerate(cells[:time]) if _ROLE_CELL.match(cell.strip(" *")) and not _STEP_CELL.match(cell)]
+    roles = [i for i, cell in enumerate(cells[:time]) if (_ROLE_CELL.match(cell.strip(" *-")) or rule_party(cell.strip(" *-")))
+             and not _STEP_CELL.match(cell)]
     if not roles:
         return None
-    lead = roles[0]
+    # the cell that only names the role, before the work its doer's name opens («Văn thư Sở lấy số văn bản …
+    # | Văn thư Sở | 0,25 ngày»)
+    lead = next((i for i in roles if not _WORK_VERB.search(cells[i])), roles[0])
     task = lead + 1 if lead + 1 < time else lead
     return TaskTable(lead, None, time, task)
 
@@ -209,7 +213,7 @@ def _ongoing(when: str) -> list[FoundDeadline]:
 def _cell_unit(cell: str) -> str | None:
     """The unit a lead cell names; a cell that goes on with the step's work names it first
     («Sở Nội vụ tiếp nhận hồ sơ, thẩm định và trình UBND tỉnh …»)."""
-    name = TRAIL.sub("", cell).strip()
+    name = TRAIL.sub("", cell).strip().lstrip("-–* ")
     unit = actor_of(name, openings=False) if _WORK_VERB.search(name) else None
     # a unit has a name of its own; «Bộ phận» before «tiếp nhận hồ sơ và trả kết quả» is a role's first words
     return unit if unit and any(ch.isupper() for ch in unit[1:]) else name or None
@@ -238,6 +242,10 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
         coordinate = lead_and_coordinate(cells[table.task], None)[1]
     action = tidy_action(cells[table.task]) if table.task is not None else tidy_action(para.text)
+    if lead and rule_party(lead):  # an applicant's or a consulted body's step
+        return [Obligation(action=action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
+                           quote=para.text, section=para.section, actor=lead, is_task=False, not_task=NotTask.RULE)
+                for item in found]
     return [Obligation(action=action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
                        quote=para.text, section=para.section, actor=lead, lead=lead,
                        coordinate=coordinate) for item in found]

@@ -23,7 +23,7 @@ from bot.facts.time_phrases import is_mention
 from bot.ingestion.sections import SECTION_SEPARATOR
 from bot.retrieval.vietnamese import in_capitals
 
-__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening"]
+__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening", "rule_party"]
 
 _I = re.IGNORECASE
 
@@ -211,6 +211,23 @@ _APPLICANT_SUBJECT = re.compile(r"[^;]*?,\s*(?:các\s+)?(?:tổ\s+chức,\s*cá\
                                 r"[^;]{0,150}?\s(?:phải|có\s+trách\s+nhiệm|xem\s+xét|gửi|nộp|bổ\s+sung|hoàn\s+thiện)\b", _I)
 # An applicant named by its role opens the line: «Tổ chức đề xuất có trách nhiệm hoàn thiện dự toán …».
 _APPLICANT_START = line_opening(r"(?:các\s+)?(?:tổ\s+chức,\s*cá\s+nhân|tổ\s+chức\s+đề\s+(?:xuất|nghị))\b")
+
+
+def rule_party(actor: str) -> bool:
+    """A party whose steps are rules, not anyone's tasks: the public or an applicant («Cá nhân đề nghị
+    xét tặng …», «thân nhân»), a role of the procedure («Cơ quan, đơn vị có thẩm quyền …»), a body
+    consulted («Các Sở, ban, ngành được xin ý kiến»)."""
+    return bool(_APPLICANT_PARTY.match(actor) or _GENERIC_PARTY_START.match(actor) or _UNDERGOES.search(actor)
+                or _ASKED.search(actor))
+
+
+# The public or an applicant as a step's doer; not the administration's own staff («Công chức Văn phòng Sở»,
+# «Bộ phận tiếp nhận hồ sơ …»), who are roles of its procedures.
+_APPLICANT_PARTY = re.compile(r"^(?:các\s+)?(?:(?:cơ\s+quan,\s*)?tổ\s+chức(?:,\s*|\s+và\s+)(?:hộ\s+gia\s+đình,?\s*(?:và\s+)?)?cá\s+nhân"
+                              r"|cá\s+nhân|người\s+(?!đứng\s+đầu)|thân\s+nhân|hộ\s+gia\s+đình|tổ\s+chức\s+đề\s+(?:nghị|xuất))\b", _I)
+_GENERIC_PARTY_START = re.compile(rf"^(?:{_GENERIC_PARTY})", _I)
+# A body asked for its opinion: «Các Sở, ban, ngành được xin ý kiến».
+_ASKED = re.compile(r"\sđược\s+(?:xin|lấy|hỏi)\s+ý\s+kiến", _I)
 # Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
 _OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
 # After such a deadline (its anchor's words included), a role as the subject of the step.
