@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from bot.facts.extract import extract_facts, sentence_obligations
 from bot.ingestion.document import CleanDocument, DocumentMeta
 from bot.facts.units import split_units
@@ -418,3 +420,14 @@ def test_a_social_protection_facility_is_a_body_not_an_applicant() -> None:
         "với trẻ em bị bỏ rơi, thông báo trên các phương tiện thông tin đại chúng trong thời hạn 25 ngày làm việc. | "
         "Cơ sở trợ giúp xã hội.", date(2025, 11, 20), section) if o.is_task]
     assert [o.lead for o in found] == ["Cơ sở trợ giúp xã hội"]
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    pytest.param("Sở Công Thương có nhiệm vụ phối hợp với các đơn vị điện lực kiểm tra an toàn điện, báo cáo trước ngày "
+                 "30/01/2026.", "Sở Công Thương", id="has-the-duty"),
+    pytest.param("Ủy ban nhân dân cấp xã tùy thuộc vào tình hình thực tiễn tại địa phương lựa chọn cơ sở xử lý chất thải "
+                 "trước ngày 31/12/2025.", "Ủy ban nhân dân cấp xã", id="depending-on"),
+])
+def test_a_units_name_ends_before_what_it_is_said_to_have_or_depend_on(sentence: str, lead: str) -> None:
+    [task] = tasks_in(sentence)
+    assert task.lead == lead

@@ -252,6 +252,14 @@ def test_background_lines_are_not_tasks(sentence: str, reason: NotTask) -> None:
     assert found == [] or found[0].not_task is reason
 
 
+def test_the_grounds_a_simplification_plan_gives_are_no_task_of_the_unit_above() -> None:
+    sentence = ("Lý do: Thực hiện Nghị quyết số 66/NQ-CP ngày 26/3/2025 của Chính phủ về Chương trình cắt giảm, đơn giản "
+                "hóa TTHC năm 2025 và 2026, cắt giảm các thành phần hồ sơ không cần thiết.")
+    found = sentence_obligations(sentence, ISSUED, "7.1. Nội dung đề xuất đơn giản hóa", "Sở Khoa học và Công nghệ",
+                                 loose=True)
+    assert not any(o.is_task for o in found)
+
+
 def test_lead_and_coordinate_given_as_labels() -> None:
     [task] = sentence_obligations("- Cơ quan chủ trì: Bộ Công an. - Cơ quan phối hợp: Văn phòng Chính phủ và "
                                   "các cơ quan có liên quan. - Thời hạn ban hành: trước ngày 31/12/2025.",
@@ -1120,6 +1128,19 @@ def test_a_result_that_is_notified_with_no_one_named_is_a_rule() -> None:
 ])
 def test_a_step_of_a_role_any_body_may_hold_is_a_rule(sentence: str) -> None:
     assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "DANH MỤC", loose=True))
+
+
+def test_a_step_the_case_gives_to_relatives_is_a_rule() -> None:
+    sentence = ("a) Trong thời hạn 90 ngày kể từ ngày người hưởng trợ cấp hằng tháng chết thì thân nhân nộp hồ sơ quy định tại "
+                "khoản 3 Điều này cho cơ quan bảo hiểm xã hội;")
+    [step] = sentence_obligations(sentence, ISSUED, "Điều 25. Chế độ đối với thân nhân > 4.", loose=True)
+    assert (step.is_task, step.not_task) == (False, NotTask.RULE)
+
+
+def test_annual_leave_is_no_duty_with_a_period() -> None:
+    sentence = ("Cục trưởng quyết định cho nghỉ phép hàng năm đối với công chức là cấp Phó của đơn vị trở xuống; cho nghỉ "
+                "công tác không hưởng lương.")
+    assert not any(o.is_task for o in sentence_obligations(sentence, ISSUED, "Điều 6. Phân cấp", loose=True))
 
 
 def test_a_power_a_text_decentralises_whose_only_date_is_a_cited_texts_is_no_task() -> None:

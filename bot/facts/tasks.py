@@ -111,12 +111,14 @@ _HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.�
 _BACKGROUND = re.compile(
     r"^\W*(?:căn\s+cứ\s+(?:luật|bộ\s+luật|hiến|nghị|quyết|thông\s+tư|chỉ\s+thị|công\s+văn|văn\s+bản|kết\s+luận"
     r"|ý\s+kiến|tờ\s+trình|kế\s+hoạch\s+số)|xét\s+(?:tờ\s+trình|đề\s+nghị|văn\s+bản)|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
-    r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là)"
+    r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là"
+    # the grounds a simplification plan gives for a change («Lý do: Thực hiện Nghị quyết số 66/NQ-CP …»)
+    r"|lý\s+do\s*:)"
     r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
 # Individuals are bound by rules («Người được giao quản lý hộp thư … phải …», «Cán bộ, công chức
 # …»); what is encouraged is no assignment («khuyến khích kiểm tra hộp thư hằng ngày»).
 # (not a unit's own staff: «Công chức của Sở Tài chính tiếp nhận hồ sơ …» is the department at work)
-_PERSONS = (r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viên\s+chức|cá\s+nhân)\b"
+_PERSONS = (r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viên\s+chức|cá\s+nhân|thân\s+nhân)\b"
             rf"(?!\s+(?:của|thuộc)\s+(?-i:[{UPPER}]))")
 _PERSON_SUBJECT = line_opening(_PERSONS)
 _ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
@@ -230,8 +232,9 @@ _GENERIC_PARTY_START = re.compile(rf"^(?:{_GENERIC_PARTY})", _I)
 _ASKED = re.compile(r"\sđược\s+(?:xin|lấy|hỏi)\s+ý\s+kiến", _I)
 # Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
 _OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
-# After such a deadline (its anchor's words included), a role as the subject of the step.
-_ROLE_SUBJECT = re.compile(rf"[^;]*?,\s*(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét|gửi|nộp|thực\s+hiện|báo\s+cáo|quyết\s+định|trả\s+lời|thông\s+báo|xử\s+lý|giải\s+quyết|chuyển)\b", _I)
+# After such a deadline (its anchor's words included), a role as the subject of the step, after a comma or
+# the «thì» of a case («Trong thời hạn 90 ngày kể từ ngày người hưởng trợ cấp chết thì thân nhân nộp hồ sơ …»).
+_ROLE_SUBJECT = re.compile(rf"[^;]*?(?:,|\sthì)\s*(?:{_GENERIC_PARTY}|{_PERSONS}|{_RECEIVING_PARTY})(?:\s+[^\s,;.]+){{0,4}}?\s+(?:phải|có\s+trách\s+nhiệm|cần|xem\s+xét|gửi|nộp|thực\s+hiện|báo\s+cáo|quyết\s+định|trả\s+lời|thông\s+báo|xử\s+lý|giải\s+quyết|chuyển)\b", _I)
 # Sections whose lines are no assignments: targets and purposes («I. MỤC ĐÍCH, YÊU CẦU», «II. MỤC
 # TIÊU»), a regulation's general provisions («Điều 1. Phạm vi điều chỉnh», «Điều 2. Nguyên tắc,
 # hình thức phối hợp»; not the whole of «Chương I QUY ĐỊNH CHUNG», which may assign duties).

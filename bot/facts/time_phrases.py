@@ -33,7 +33,8 @@ _IN_PERIOD = re.compile(
 _ON_TIME = re.compile(r"(?<!\w)đúng\s+(?:thời\s+)?hạn(?!\w)", _I)
 _YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?(?P<y>20\d\d)$", _I)
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
-_EVERY = (re.compile(r"(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
+# (not a kind of leave: «nghỉ phép hằng năm» is annual leave, no duty's period)
+_EVERY = (re.compile(r"(?<!phép\s)(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
                      r"|(?:của|trong|và\s+các)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
           # not a date: "ngày 06 tháng 11 năm 2025"
           # nor the start of a range or an age: «trẻ từ 06 tháng đến 36 tháng tuổi»

@@ -70,7 +70,7 @@ _FIELD = re.compile(r"^(?:cơ\s+quan|đơn\s+vị)\s+(?P<role>chủ\s+trì|phố
 # cơ quan theo thẩm quyền» (the competent ones) is a class only by its qualifier.
 _ROLE_TAIL = re.compile(
     r"\s+theo\s+(?:chức\s+năng|(?<!cơ\squan\stheo\s)thẩm\s+quyền|quy\s+định|phạm\s+vi)\b.*$|,\s*trong\s+phạm\s+vi\b.*$|\s+[-–]\s+(?:cơ\s+quan|thường\s+trực|trưởng|phó|ủy\s+viên|thành\s+viên)\b.*$|\s+là\s+(?:cơ\s+quan|đơn\s+vị|đầu\s+mối)\b.*$"
-    r"|,\s*trong\s+đó\b.*$|\s+trong\s+(?:việc|quản\s+lý|công\s+tác|thực\s+hiện|triển\s+khai)\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+(?-i:chỉ\s+đạo|(?<!được\s)giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
+    r"|,\s*trong\s+đó\b.*$|\s+trong\s+(?:việc|quản\s+lý|công\s+tác|thực\s+hiện|triển\s+khai)\b.*$|\s*\(.*$|\s+(?:có|chịu)\s+trách\s+nhiệm\b.*$|\s+có\s+(?:các\s+)?nhiệm\s+vụ\b.*$|\s+t[uù]y\s+thuộc\b.*$|\s+(?-i:chỉ\s+đạo|(?<!được\s)giao|yêu\s+cầu|đề\s+nghị)\s+.*$"
     r"|\s+(?:trước|chậm\s+nhất|trong|vào)\s+(?:ngày|tháng|năm|quý)\b.*$"
     # a verb written with a capital after the unit: «Chủ tịch Ủy ban nhân dân xã/phường Quyết định hỗ trợ …»
     r"|(?<=\S)\s+(?-i:Quyết\s+định|Phê\s+duyệt|Ban\s+hành|Thực\s+hiện|Báo\s+cáo)(?!\s+(?:số|này)\b)(?:\s+(?-i:[a-zđà-ỹ]).*)?$", _I)
