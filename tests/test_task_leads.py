@@ -431,3 +431,18 @@ def test_a_social_protection_facility_is_a_body_not_an_applicant() -> None:
 def test_a_units_name_ends_before_what_it_is_said_to_have_or_depend_on(sentence: str, lead: str) -> None:
     [task] = tasks_in(sentence)
     assert task.lead == lead
+
+
+@pytest.mark.parametrize(("sentence", "lead", "anchor"), [
+    pytest.param("- Trong thời hạn 03 ngày làm việc, kể từ ngày nhận được hồ sơ Sở Khoa học và Công nghệ kiểm tra tính đầy "
+                 "đủ và hợp lệ của hồ sơ.", "Sở Khoa học và Công nghệ", "ngày nhận được hồ sơ", id="after-the-dossier"),
+    pytest.param("Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ Ủy ban nhân dân cấp xã thẩm định và trình "
+                 "Ủy ban nhân dân tỉnh.", "Ủy ban nhân dân cấp xã", "ngày nhận đủ hồ sơ hợp lệ", id="after-a-valid-dossier"),
+    pytest.param("Trong thời hạn 07 ngày làm việc kể từ ngày nhận được văn bản đề nghị của Bộ Văn hóa, Thể thao và Du lịch, "
+                 "các cơ quan có liên quan có ý kiến bằng văn bản.", "các cơ quan có liên quan",
+                 "ngày nhận được văn bản đề nghị của Bộ Văn hóa", id="a-unit-the-anchor-names-stays-in-it"),
+])
+def test_a_step_whose_unit_follows_the_time_limit_without_a_comma_is_that_units(sentence: str, lead: str,
+                                                                                 anchor: str) -> None:
+    [task] = tasks_in(sentence, "1. Trình tự thực hiện")
+    assert (task.lead, task.deadline.anchor) == (lead, anchor)

@@ -79,12 +79,16 @@ _ONE_UNIT = re.compile(_UNIT, _I)
 
 # The number may be spelt out after it: «Trong vòng 20 (hai mươi) ngày làm việc».
 _SPELT = r"(?:\s*\([^()\d]{1,30}\))?"
+# Where a comma is missing after the anchor, the unit that acts starts a new clause: «… kể từ ngày nhận được hồ
+# sơ Sở Khoa học và Công nghệ kiểm tra …» (not a unit the anchor names: «… văn bản đề nghị của Bộ Văn hóa …»).
+_UNIT_AFTER = (r"(?<!của)(?<!đến)(?<!cho)(?<!với)(?<!tại)(?<!từ)(?<!về)(?<!và)\s(?=(?-i:Sở|Ủy\s+ban|UBND|Bộ\s+(?!phận)|Phòng|Cục"
+               r"|Chi\s+cục|Trung\s+tâm|Văn\s+phòng|Ban)\s)")
 _RELATIVE = re.compile(
     r"(?P<cue>trong\s+(?:thời\s+hạn|vòng|thời\s+gian)(?:\s+(?:tối\s+đa|không\s+quá|chậm\s+nhất))?"
     r"|trong|chậm\s+nhất(?:\s+(?:là|sau))?|không\s+quá|tối\s+đa|sau)\s+"
     rf"(?P<n>\d{{1,3}}(?:,5)?){_SPELT}\s+ngày(?P<work>\s+làm\s+việc)?"
     r"(?:\s*,?\s*\(?\s*(?:kể\s+từ|tính\s+từ)\s+(?P<anchor>(?:ngày|khi|thời\s+điểm)[^,;.()]{0,70}?)"
-    r"(?=\s*(?:[,;.()]|$|\s(?:các|cơ\s+quan|phải|để|theo|thì|mà)\s)))?", _I)
+    rf"(?=\s*(?:[,;.()]|$|\s(?:các|cơ\s+quan|phải|để|theo|thì|mà)\s)|{_UNIT_AFTER}))?", _I)
 _OPEN_CUE = re.compile(r"^trong\s+(?:thời\s+hạn|vòng|thời\s+gian)", _I)
 # A span of hours is always a time to act within: «trong 24-48 giờ sau khi nước rút», «trong vòng
 # 24 giờ»; due within the days it covers.

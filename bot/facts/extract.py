@@ -107,6 +107,10 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
         # a capitalised deadline inside the line starts its own sentence after a step's title:
         # «Bước 4: Trả kết quả (0,5 ngày làm việc) Trong thời hạn 0,5 ngày làm việc, Sở Xây dựng trả …»
         actor = actor_of(sentence[item.start:])
+    if actor is None and item.deadline.anchor and sentence[item.end:].lstrip(" ,")[:1].isupper():
+        # the unit after the time and its anchor: «Trong thời hạn 03 ngày làm việc, kể từ ngày nhận được hồ sơ
+        # Sở Khoa học và Công nghệ kiểm tra …»
+        actor = actor_of(sentence[item.end:].lstrip(" ,"))
     reason = classify(sentence, item, actor, loose, section)
     lead: str | None = None
     coordinate: tuple[str, ...] = ()
