@@ -82,8 +82,9 @@ class FixedScores(SentenceScorer):
 
 def test_a_close_runner_up_is_found_even_when_it_matches_fewer_words() -> None:
     # B matches fewer words than C, but its date brings it within reach of A: A and B are quoted.
+    # (asked «khi nào»: a question asking which date keeps only the sentences stating one)
     text = "A báo cáo kết quả định kỳ.\nB báo cáo trước ngày 31/01 năm sau.\nC tổng hợp kết quả báo cáo."
-    scorer = FixedScores(understand("báo cáo kết quả trước ngày nào"))
+    scorer = FixedScores(understand("báo cáo kết quả khi nào"))
     chosen = scorer.best([(passage(text), 1.0, passage_sentences(text))])
     assert chosen.sentence.startswith("A") and "31/01" in chosen.quoted and "C tổng" not in chosen.quoted
 
@@ -330,3 +331,15 @@ def test_a_citation_of_a_numbered_section_ends_with_one_full_stop() -> None:
     cited = Passage(text="x", score=1.0, source="tb.md", doc_number="37416/TB-CHQ", doc_type="thông báo",
                     section="3.")
     assert cited.citation() == "Thông báo 37416/TB-CHQ, mục 3"
+
+
+def test_a_question_asking_which_date_is_answered_by_a_sentence_stating_one() -> None:
+    # the list of reports shares more of the question's words; only the next sentence says by when
+    reports = passage(
+        "- Khẩn trương chỉ đạo tập trung rà soát, hoàn thiện các báo cáo: (i) Báo cáo xử lý các khó khăn, vướng mắc "
+        "trong các văn bản quy phạm pháp luật; (ii) Báo cáo về cắt giảm thủ tục hành chính, trong đó đánh giá việc cắt "
+        "giảm các thủ tục hành chính tương ứng với các chỉ tiêu đề ra.\n"
+        "Các Báo cáo trên gửi Bộ Tư pháp trước ngày 05 tháng 12 năm 2025.")
+    chosen = pick("các bộ gửi báo cáo xử lý vướng mắc văn bản quy phạm pháp luật và cắt giảm thủ tục hành chính cho "
+                  "Bộ Tư pháp trước ngày nào?", reports)
+    assert "05 tháng 12 năm 2025" in chosen.quoted

@@ -126,6 +126,8 @@ _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
 # «bao lâu một lần» asks how often: «hằng tuần» answers it as well as «07 ngày».
 _HOW_OFTEN = re.compile(r"\bbao lau\b.{0,40}\b(?:mot|1) lan\b")
+# «… trước ngày nào?», «hạn chót là ngày nào»: a date is asked, and only a sentence stating one answers.
+_WHICH_DATE = re.compile(r"\bngay nao\b|\bngay bao nhieu\b|\bhan chot\b")
 # A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
 # Not «một» («một trình độ»), nor the number words that are also «từ», «sau», «năm», «tạm», «làm»
 # («kể từ ngày», «sau ngày») as the first word.
@@ -655,6 +657,10 @@ class SentenceScorer:
             counted = [(p, share, [s for s in cut if self._counts(s.full)]) for p, share, cut in candidates]
             if any(cut for _, _, cut in counted):
                 candidates = [c for c in counted if c[2]]
+        elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(fold(self.question.text)):
+            dated = [(p, share, [s for s in cut if _DATE.search(_CITED_DATE.sub(" ", s.full))]) for p, share, cut in candidates]
+            if any(cut for _, _, cut in dated):
+                candidates = [c for c in dated if c[2]]
         self.weigh([s.full for _, _, cut in candidates for s in cut])
         scored = [(self._matching(s.full, passage, share) + self.label(s), s, passage)
                   for passage, share, cut in candidates for s in cut]
