@@ -343,3 +343,14 @@ def test_a_question_asking_which_date_is_answered_by_a_sentence_stating_one() ->
     chosen = pick("các bộ gửi báo cáo xử lý vướng mắc văn bản quy phạm pháp luật và cắt giảm thủ tục hành chính cho "
                   "Bộ Tư pháp trước ngày nào?", reports)
     assert "05 tháng 12 năm 2025" in chosen.quoted
+
+
+def test_a_negation_the_question_makes_tells_two_procedures_apart() -> None:
+    catalogue = passage(
+        "Đăng ký kết quả thực hiện nhiệm vụ khoa học và công nghệ cấp tỉnh sử dụng ngân sách nhà nước Thời gian thực "
+        "hiện: 03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ\n"
+        "Đăng ký kết quả thực hiện nhiệm vụ khoa học và công nghệ không sử dụng ngân sách nhà nước Thời gian thực "
+        "hiện: 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ")
+    chosen = pick("đăng ký kết quả thực hiện nhiệm vụ khoa học và công nghệ không sử dụng ngân sách nhà nước mất mấy ngày",
+                  catalogue)
+    assert "05 ngày" in chosen.sentence

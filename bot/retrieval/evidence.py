@@ -519,7 +519,8 @@ class SentenceScorer:
         # count, but for less.
         self.framed = (asked - INTENT_WORDS) & framing - self.wanted
         # Word pairs likewise: «phát động phong trào» as a phrase still counts, for less.
-        asked_pairs = {p for p in pairs(about) if not set(p) & FILLER}
+        # (a negation is kept: «không sử dụng ngân sách» is not «sử dụng ngân sách»)
+        asked_pairs = {p for p in pairs(about) if not set(p) & FILLER or p[0] == "khong" and p[1] not in FILLER}
         self.pairs = {p for p in asked_pairs if not set(p) <= framing | INTENT_WORDS}
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
