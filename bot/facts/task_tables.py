@@ -242,10 +242,8 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
         coordinate = lead_and_coordinate(cells[table.task], None)[1]
     action = tidy_action(cells[table.task]) if table.task is not None else tidy_action(para.text)
-    if lead and rule_party(lead):  # an applicant's or a consulted body's step
-        return [Obligation(action=action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
-                           quote=para.text, section=para.section, actor=lead, is_task=False, not_task=NotTask.RULE)
-                for item in found]
+    rule = bool(lead) and rule_party(lead)  # an applicant's, a role's or a consulted body's step
     return [Obligation(action=action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
-                       quote=para.text, section=para.section, actor=lead, lead=lead,
-                       coordinate=coordinate) for item in found]
+                       quote=para.text, section=para.section, actor=lead, lead=None if rule else lead,
+                       coordinate=() if rule else coordinate, is_task=not rule,
+                       not_task=NotTask.RULE if rule else None) for item in found]
