@@ -252,6 +252,26 @@ def test_background_lines_are_not_tasks(sentence: str, reason: NotTask) -> None:
     assert found == [] or found[0].not_task is reason
 
 
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Trên đây là Kế hoạch truyền thông về giảm nghèo đa chiều trên địa bàn thành phố Cần Thơ năm 2025.",
+                 id="a-plans-closing-line"),
+    pytest.param("Quy định này là một tiêu chuẩn để đánh giá, xếp loại và bình xét danh hiệu thi đua, khen thưởng hàng năm "
+                 "của tập thể, cá nhân.", id="what-a-text-is"),
+    pytest.param("các văn bản số: 10894/VPCP-CN ngày 8/11/2025, 8563/VPCP-CN ngày 12/9/2025 của Văn phòng Chính phủ.",
+                 id="a-list-of-cited-texts"),
+])
+def test_what_a_text_says_of_itself_is_no_task_of_the_unit_above(sentence: str) -> None:
+    found = sentence_obligations(sentence, ISSUED, "V. TỔ CHỨC THỰC HIỆN", "Sở Nội vụ", loose=True)
+    assert not any(o.is_task for o in found)
+
+
+def test_a_request_after_a_plans_closing_line_is_still_a_task() -> None:
+    paragraph = ("Trên đây là Kế hoạch Chuyển đổi số của tỉnh. Đề nghị các cơ quan, đơn vị nghiêm túc triển khai thực "
+                 "hiện. Định kỳ hằng năm (trước ngày 30 tháng 11) báo cáo kết quả thực hiện về Sở Xây dựng.")
+    found = sentence_obligations(paragraph, ISSUED, "V. TỔ CHỨC THỰC HIỆN", "các cơ quan, đơn vị", loose=True)
+    assert any(o.is_task for o in found)
+
+
 def test_the_grounds_a_simplification_plan_gives_are_no_task_of_the_unit_above() -> None:
     sentence = ("Lý do: Thực hiện Nghị quyết số 66/NQ-CP ngày 26/3/2025 của Chính phủ về Chương trình cắt giảm, đơn giản "
                 "hóa TTHC năm 2025 và 2026, cắt giảm các thành phần hồ sơ không cần thiết.")

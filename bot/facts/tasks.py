@@ -115,6 +115,11 @@ _BACKGROUND = re.compile(
     # the grounds a simplification plan gives for a change («Lý do: Thực hiện Nghị quyết số 66/NQ-CP …»)
     r"|lý\s+do\s*:)"
     r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
+# A plan's closing line and what a text says it is («Trên đây là Kế hoạch … năm 2025.», «Quy định này là một
+# tiêu chuẩn để đánh giá … hàng năm»), a list of cited texts («các văn bản số: 10894/VPCP-CN ngày …»): read in
+# the clause of the date, as a later sentence of the paragraph may still ask for something.
+_SAYS_WHAT_IT_IS = line_opening(r"(?:trên\s+đây\s+là|(?:quy\s+định|quyết\s+định|quy\s+chế|kế\s+hoạch)\s+này\s+là"
+                                r"|(?:các\s+)?văn\s+bản\s+số\s*:)")
 # Individuals are bound by rules («Người được giao quản lý hộp thư … phải …», «Cán bộ, công chức
 # …»); what is encouraged is no assignment («khuyến khích kiểm tra hộp thư hằng ngày»).
 # (not a unit's own staff: «Công chức của Sở Tài chính tiếp nhận hồ sơ …» is the department at work)
@@ -293,7 +298,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.EFFECTIVE_DATE
     if _DOCUMENT_DATE.search(before[-30:]):
         return NotTask.DOCUMENT_DATE
-    if _BACKGROUND.search(sentence):
+    if _BACKGROUND.search(sentence) or _SAYS_WHAT_IT_IS.match(clause):
         return NotTask.BACKGROUND
     if loose and _AMENDMENT_TITLE.match(sentence):
         return NotTask.BACKGROUND
