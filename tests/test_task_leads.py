@@ -446,3 +446,13 @@ def test_a_step_whose_unit_follows_the_time_limit_without_a_comma_is_that_units(
                                                                                  anchor: str) -> None:
     [task] = tasks_in(sentence, "1. Trình tự thực hiện")
     assert (task.lead, task.deadline.anchor) == (lead, anchor)
+
+
+def test_the_dashes_under_an_item_its_unit_chairs_are_that_units_with_its_helpers() -> None:
+    body = ("II. CÁC NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM\n"
+            "6. Các bộ, cơ quan, địa phương theo chức năng, thẩm quyền được giao tiếp tục triển khai các giải pháp.\n"
+            "a) Bộ Tài chính chủ trì, phối hợp với các bộ, cơ quan, địa phương:\n"
+            "- Tổng hợp tình hình thiệt hại, báo cáo Thủ tướng Chính phủ;\n"
+            "- Đánh giá ảnh hưởng của thiên tai đến tăng trưởng, báo cáo Thủ tướng Chính phủ trước ngày 15/12/2025.")
+    [task] = obligations_in(body)
+    assert (task.lead, task.coordinate) == ("Bộ Tài chính", ("các bộ, cơ quan, địa phương",))

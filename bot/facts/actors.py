@@ -332,6 +332,11 @@ def _unit_field(line: str) -> tuple[bool, str] | None:
     return (field[0], TRAIL.sub("", verb.group("actor")).strip() or field[1]) if field and verb else field
 
 
+# An item that announces the work its unit chairs, listed below it: «a) Bộ Tài chính chủ trì, phối hợp với các
+# bộ, cơ quan, địa phương:».
+_CHAIRS_ITEMS = re.compile(rf"^(?P<actor>{_ORG_START}[^:;.]{{0,150}}?)\s+chủ\s+trì\b[^:;.]{{0,200}}:\s*$", _I)
+
+
 def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     section = paragraphs[index].section
     for j in range(index, -1, -1):
@@ -358,6 +363,9 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
             verb_first = _ACTOR_COLON.match(line) and _subject(line)
             if verb_first:
                 return TRAIL.sub("", verb_first.group("actor")).strip()
+            chairs = _CHAIRS_ITEMS.match(line)
+            if chairs:
+                return TRAIL.sub("", chairs.group("actor")).strip()
             heading = unit_heading(para.text)
             if heading:
                 return heading
@@ -407,6 +415,19 @@ def item_coordinate(paragraphs: list[Paragraph], index: int) -> tuple[str, ...]:
                     return helpers
                 break
             j += step
+    return _parent_coordinate(paragraphs, index, marker)
+
+
+def _parent_coordinate(paragraphs: list[Paragraph], index: int, marker: str) -> tuple[str, ...]:
+    """The units the item above a dash list names as helping, where its unit chairs the work listed: the
+    dashes under «a) Bộ Tài chính chủ trì, phối hợp với các bộ, cơ quan, địa phương:»."""
+    section = paragraphs[index].section
+    for j in range(index - 1, -1, -1):
+        if paragraphs[j].section != section:
+            return ()
+        if list_marker(paragraphs[j].text) != marker:
+            line = strip_marker(paragraphs[j].text)
+            return lead_and_coordinate(line, None)[1] if _CHAIRS_ITEMS.match(line) else ()
     return ()
 
 
