@@ -86,6 +86,18 @@ def test_a_ministry_asked_as_issuer_in_its_short_forms(question: str, ministry: 
     assert asked_ministries(question) == {ministry}
 
 
+@pytest.mark.parametrize(("question", "agency", "name"), [
+    ("Theo văn bản của Ngân hàng Nhà nước, lãi suất cho vay được giảm bao nhiêu?", "ngan hang nha nuoc",
+     "Ngân hàng Nhà nước Việt Nam"),
+    ("NHNN hướng dẫn thế nào về khoanh nợ", "ngan hang nha nuoc", "Ngân hàng Nhà nước Việt Nam"),
+    ("công văn của BHXH Việt Nam về thu bảo hiểm xã hội", "bao hiem xa hoi viet nam", "Bảo hiểm xã hội Việt Nam"),
+])
+def test_a_central_agency_is_asked_as_issuer_as_a_ministry_is(question: str, agency: str, name: str) -> None:
+    assert asked_ministries(question) == {agency}
+    assert ministry_name(agency) == name
+    assert ministries(name) == {agency}
+
+
 def test_a_ministry_named_as_recipient_is_not_the_issuer_asked() -> None:
     assert asked_ministries("tỉnh gửi báo cáo cho Bộ KH&CN trước ngày nào") == set()
     assert ministries("Bộ Giáo dục và Đào tạo") == {"giao duc va dao tao"}

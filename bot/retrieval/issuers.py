@@ -60,7 +60,16 @@ _MINISTRY_NAMES = {fold(n): n for n in """Công an|Quốc phòng|Ngoại giao|N�
 Nông nghiệp và Môi trường|Nông nghiệp và Phát triển nông thôn|Tài nguyên và Môi trường|Xây dựng|Giao thông vận tải|
 Khoa học và Công nghệ|Giáo dục và Đào tạo|Y tế|Văn hóa Thể thao và Du lịch|Dân tộc và Tôn giáo|
 Thông tin và Truyền thông|Kế hoạch và Đầu tư|Lao động Thương binh và Xã hội""".replace("\n", "").split("|")}
-_MINISTRIES = [*_MINISTRY_NAMES, "van hoa, the thao va du lich", "lao dong - thuong binh va xa hoi"]
+# Central agencies that issue documents as ministries do, by their folded names and as people shorten them.
+_AGENCIES = {"ngan hang nha nuoc": "Ngân hàng Nhà nước Việt Nam", "bao hiem xa hoi viet nam": "Bảo hiểm xã hội Việt Nam",
+             "thanh tra chinh phu": "Thanh tra Chính phủ", "kiem toan nha nuoc": "Kiểm toán Nhà nước"}
+_AGENCY_FORMS = {"ngan hang nha nuoc viet nam": "ngan hang nha nuoc", "ngan hang nha nuoc": "ngan hang nha nuoc",
+                 "nhnn": "ngan hang nha nuoc", "bao hiem xa hoi viet nam": "bao hiem xa hoi viet nam",
+                 "bhxh viet nam": "bao hiem xa hoi viet nam", "bhxh vn": "bao hiem xa hoi viet nam",
+                 "thanh tra chinh phu": "thanh tra chinh phu", "kiem toan nha nuoc": "kiem toan nha nuoc"}
+_AGENCY = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(_AGENCY_FORMS, key=len, reverse=True))
+                     + r")(?!\w)")
+_MINISTRIES = [*_MINISTRY_NAMES, "van hoa, the thao va du lich", "lao dong - thuong binh va xa hoi", *_AGENCIES]
 _MINISTRY_ALT = "|".join(sorted((re.escape(m) for m in _MINISTRIES), key=len, reverse=True))
 # «của Bộ Y tế», «Bộ Y tế ban hành», «công văn Bộ Tài chính»: the ministry as the issuer.
 _MINISTRY = re.compile(rf"(?<!\w)bo (?P<name>{_MINISTRY_ALT})(?!\w)")
@@ -134,6 +143,8 @@ def _full_ministries(text: str) -> str:
     def full(m: re.Match[str]) -> str:
         return m.group(0) if _MINISTRY.match(m.string, m.start()) else f"bo {_SHORT_MINISTRIES[m['short']]}"
     text = _SHORT_MINISTRY.sub(full, fold(text))
+    # an agency is matched as a ministry is: «của Ngân hàng Nhà nước», «NHNN hướng dẫn …»
+    text = _AGENCY.sub(lambda m: f"bo {_AGENCY_FORMS[m.group(0)]}", text)
     return _CODE_MINISTRY.sub(lambda m: f"bo {_CODE_MINISTRIES[m['code']]}", text)
 
 
@@ -148,7 +159,7 @@ def ministries(text: str) -> set[str]:
 
 def ministry_name(name: str) -> str:
     """A folded ministry's name as people write it: "y te" -> "Bộ Y tế"."""
-    return f"Bộ {_MINISTRY_NAMES.get(name, name)}"
+    return _AGENCIES.get(name) or f"Bộ {_MINISTRY_NAMES.get(name, name)}"
 
 
 def _same(name: str) -> str:
