@@ -33,7 +33,9 @@ _WHICH_DOCUMENT = re.compile(r"\b(?:quyet dinh|thong tu|van ban|cong van|nghi di
                              r"(?:nao|gi|so may|so bao nhieu) (?:cua|do) (?:bo|byt|bnv)")
 # A question about a province's own text that names the ministry it follows («kế hoạch của tỉnh theo
 # hướng dẫn của Bộ Nội vụ») asks the province's text, not the ministry's.
-_LOCAL_ASKED = re.compile(r"\b(?:tinh|thanh pho|ubnd|uy ban nhan dan|hdnd|xa|phuong|dia phuong)\b|"
+# (not «xã hội», «phương án», «phương thức»: folded, they read as «xa», «phuong»)
+_LOCAL_ASKED = re.compile(r"\b(?:tinh|thanh pho|ubnd|uy ban nhan dan|hdnd|xa(?! hoi\b)"
+                          r"|phuong(?! (?:an|thuc|phap|tien|huong|cham|tay)\b)|dia phuong)\b|"
                           r"\b(?:theo|trien khai|thuc hien|huong dan)\b[^?.;]{0,40}\b(?:bo|byt|bnv)\b")
 
 # The quoted sentence, read with its heading, its section and its document's title, must hold
