@@ -98,6 +98,10 @@ def test_a_central_agency_is_asked_as_issuer_as_a_ministry_is(question: str, age
     assert ministries(name) == {agency}
 
 
+def test_the_code_that_ends_a_number_is_no_agency_asked() -> None:
+    assert asked_ministries("Thông tư 15/2025/TT-NHNN quy định lãi suất cho vay thế nào?") == set()
+
+
 def test_a_ministry_named_as_recipient_is_not_the_issuer_asked() -> None:
     assert asked_ministries("tỉnh gửi báo cáo cho Bộ KH&CN trước ngày nào") == set()
     assert ministries("Bộ Giáo dục và Đào tạo") == {"giao duc va dao tao"}

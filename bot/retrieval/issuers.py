@@ -67,8 +67,9 @@ _AGENCY_FORMS = {"ngan hang nha nuoc viet nam": "ngan hang nha nuoc", "ngan hang
                  "nhnn": "ngan hang nha nuoc", "bao hiem xa hoi viet nam": "bao hiem xa hoi viet nam",
                  "bhxh viet nam": "bao hiem xa hoi viet nam", "bhxh vn": "bao hiem xa hoi viet nam",
                  "thanh tra chinh phu": "thanh tra chinh phu", "kiem toan nha nuoc": "kiem toan nha nuoc"}
-_AGENCY = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(f) for f in sorted(_AGENCY_FORMS, key=len, reverse=True))
-                     + r")(?!\w)")
+# (not the code that ends a number: «15/2025/TT-NHNN» names the circular, not its issuer as the one asked)
+_AGENCY = re.compile(r"(?<![\w/-])(?:" + "|".join(re.escape(f) for f in sorted(_AGENCY_FORMS, key=len, reverse=True))
+                     + r")(?![\w/-])")
 _MINISTRIES = [*_MINISTRY_NAMES, "van hoa, the thao va du lich", "lao dong - thuong binh va xa hoi", *_AGENCIES]
 _MINISTRY_ALT = "|".join(sorted((re.escape(m) for m in _MINISTRIES), key=len, reverse=True))
 # «của Bộ Y tế», «Bộ Y tế ban hành», «công văn Bộ Tài chính»: the ministry as the issuer.
