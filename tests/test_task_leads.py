@@ -456,3 +456,12 @@ def test_the_dashes_under_an_item_its_unit_chairs_are_that_units_with_its_helper
             "- Đánh giá ảnh hưởng của thiên tai đến tăng trưởng, báo cáo Thủ tướng Chính phủ trước ngày 15/12/2025.")
     [task] = obligations_in(body)
     assert (task.lead, task.coordinate) == ("Bộ Tài chính", ("các bộ, cơ quan, địa phương",))
+
+
+def test_work_that_starts_in_a_year_and_goes_on_is_due_by_that_years_end_with_no_period() -> None:
+    body = ("II. NỘI DUNG\n"
+            "1. Phổ biến, giáo dục Luật Việc làm\n"
+            "- Cơ quan chủ trì: Sở Nội vụ.\n"
+            "- Thời gian thực hiện: Năm 2026 và các năm tiếp theo.")
+    [task] = obligations_in(body)
+    assert (task.lead, task.deadline.due, task.recurrence) == ("Sở Nội vụ", date(2026, 12, 31), None)

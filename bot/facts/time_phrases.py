@@ -28,6 +28,9 @@ _IN_PERIOD = re.compile(
     r"(?:trong|vào|đến\s+hết|hết|cuối|xong\s+trong)\s+(?:năm\s+(?P<y>20\d\d)"
     r"|tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<ym>20\d\d)"
     r"|quý\s+(?P<q>IV|I{1,3}|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<yq>20\d\d))(?!\d)", _I)
+# «Năm 2025 và các năm tiếp theo»: work that starts in a year and goes on, due by that year's end; not a yearly
+# duty with a day to remind of.
+_FROM_YEAR_ON = re.compile(r"(?<!\w)năm\s+(?P<y>20\d\d)\s+và\s+các\s+năm\s+(?:tiếp\s+theo|sau)", _I)
 # "2026", "Năm 2026", a span of years "2026 - 2030", "Năm 2025-2030" (due at the end of its last year).
 # «đúng thời hạn», «đúng hạn»: a duty's time is the one its rules set, with no date of its own.
 _ON_TIME = re.compile(r"(?<!\w)đúng\s+(?:thời\s+)?hạn(?!\w)", _I)
@@ -35,7 +38,7 @@ _YEAR_CELL = re.compile(r"^(?:năm\s+|giai\s+đoạn\s+)?(?:20\d\d\s*[-–]\s*)?
 # Most specific first: "định kỳ hàng quý" is quarterly, a bare "định kỳ" has no known period.
 # (not a kind of leave: «nghỉ phép hằng năm» is annual leave, no duty's period)
 _EVERY = (re.compile(r"(?<!phép\s)(?:hằng|hàng|mỗi)\s+(?P<unit>năm|quý|tháng|tuần|ngày)"
-                     r"|(?:của|trong|và\s+các)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
+                     r"|(?:của|trong)\s+(?P<unit2>năm)\s+(?:liền\s+kề|tiếp\s+theo|sau|kế\s+hoạch)", _I),
           # not a date: "ngày 06 tháng 11 năm 2025"
           # nor the start of a range or an age: «trẻ từ 06 tháng đến 36 tháng tuổi»
           re.compile(r"(?<!\d)(?<!ngày\s)(?<!từ\s)(?P<six>6|06)\s+tháng(?!\s+\d|\s+tuổi)", _I), re.compile(r"định\s+kỳ", _I))
@@ -49,7 +52,7 @@ def loose_deadlines(sentence: str, issued: date | None) -> list[FoundDeadline]:
     each kind found. Past dates (before the issue date) are left out."""
     text = unicodedata.normalize("NFC", sentence)
     out: list[FoundDeadline] = []
-    for match in list(_ON_DATE.finditer(text)) + list(_IN_PERIOD.finditer(text)):
+    for match in list(_ON_DATE.finditer(text)) + list(_IN_PERIOD.finditer(text)) + list(_FROM_YEAR_ON.finditer(text)):
         due = _period_end(match)
         if due and (issued is None or due >= issued):
             out.append(_loose(text, match, Deadline(DeadlineKind.ABSOLUTE, "", due=due)))
