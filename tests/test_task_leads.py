@@ -118,25 +118,21 @@ def test_a_coordinate_field_keeps_the_units_after_an_aside_and_stops_at_the_next
     assert (second.lead, second.coordinate) == ("Sở Tư pháp", ())
 
 
-def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs() -> None:
+@pytest.mark.parametrize(("helpers_clause", "coordinate"), [
+    pytest.param("Sở Tư pháp và các sở, ban, ngành Thành phố phối hợp thực hiện.",
+                 ("Sở Tư pháp", "các sở, ban, ngành Thành phố"), id="helpers-named-by-their-role"),
+    pytest.param("Sở Tư pháp và Ủy ban nhân dân xã, phường, đặc khu chủ động tổ chức triển khai Luật Việc làm.",
+                 ("Sở Tư pháp", "Ủy ban nhân dân xã, phường, đặc khu"), id="helpers-named-by-their-own-work"),
+])
+def test_a_field_of_those_who_carry_it_out_leads_with_the_unit_that_chairs_the_others_help(
+        helpers_clause: str, coordinate: tuple[str, ...]) -> None:
     body = ("II. NỘI DUNG\n"
             "1. Phổ biến, giáo dục Luật Việc làm\n"
-            "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp "
-            "và các sở, ban, ngành Thành phố phối hợp thực hiện.\n"
+            "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; "
+            f"{helpers_clause}\n"
             "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
     [task] = obligations_in(body)
-    assert task.lead == "Sở Nội vụ"
-    assert task.coordinate == ("Sở Tư pháp", "các sở, ban, ngành Thành phố")
-
-
-def test_the_units_a_chaired_field_names_in_its_later_clauses_help() -> None:
-    body = ("II. NỘI DUNG\n"
-            "1. Phổ biến, giáo dục Luật Việc làm\n"
-            "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân Thành phố ban hành Kế hoạch; Sở Tư pháp "
-            "và Ủy ban nhân dân xã, phường, đặc khu chủ động tổ chức triển khai Luật Việc làm.\n"
-            "- Thời gian thực hiện: trước ngày 31 tháng 12 năm 2026.")
-    [task] = obligations_in(body)
-    assert (task.lead, task.coordinate) == ("Sở Nội vụ", ("Sở Tư pháp", "Ủy ban nhân dân xã, phường, đặc khu"))
+    assert (task.lead, task.coordinate) == ("Sở Nội vụ", coordinate)
 
 
 def test_the_steps_of_a_procedures_level_are_the_unit_its_brackets_name() -> None:
