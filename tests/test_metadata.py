@@ -71,6 +71,12 @@ def test_parse_date(text: str, expected: date | None) -> None:
     (["BỘ KHOA HỌC VÀ", "CÔNG NGHỆ"], "Bộ Khoa học và Công nghệ"),
     (["VĂN", "PHÒNG CHÍNH PHỦ"], "Văn phòng Chính phủ"),
     (["BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH"], "Bộ Văn hóa, Thể thao và Du lịch"),
+    (["BỘ Y TẾ"], "Bộ Y tế"),  # capitals with diacritics only
+    # a department keeps its province: a bare «Sở Giáo dục và Đào tạo» is every province's
+    (["UBND THÀNH PHỐ HÀ", "NỘI", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"], "Sở Giáo dục và Đào tạo Thành phố Hà Nội"),
+    (["CỤC THUẾ", "THUẾ TỈNH TÂY NINH"], "Thuế tỉnh Tây Ninh"),
+    (["CHÍNH PHỦ Số: 170/2025/NĐ-CP"], "Chính phủ"),  # the number on the agency's line
+    (["Số: 1661/NQ-UBTVQH15"], None),
     ([], None),
 ])
 def test_issuer_from_header(lines: list[str], issuer: str | None) -> None:

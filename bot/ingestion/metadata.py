@@ -159,8 +159,12 @@ def _recase_agency(text: str) -> str:
 
 
 def issuer_from_header(agency_lines: Sequence[str]) -> str | None:
-    """The issuing body from the header's left cell; a child unit ("CỤC THUẾ") wins over its parent."""
-    lines = [ln.strip() for ln in agency_lines if re.search(r"\w", ln)]
+    """The issuing body from the header's left cell; a child unit ("CỤC THUẾ") wins over its parent,
+    keeping a provincial committee's place ("UBND THÀNH PHỐ HÀ NỘI / SỞ Y TẾ" -> "Sở Y tế Thành phố
+    Hà Nội"): a bare "Sở Y tế" would belong to every province in the store."""
+    # The number may share the cell's line ("CHÍNH PHỦ Số: 170/2025/NĐ-CP").
+    cut = (_NUMBER_LABEL.split(ln, maxsplit=1)[0].strip() for ln in agency_lines)
+    lines = [ln for ln in cut if re.search(r"\w", ln)]
     if not lines:
         return None
     start = 0
@@ -169,9 +173,21 @@ def issuer_from_header(agency_lines: Sequence[str]) -> str | None:
         if _CHILD_AGENCY.match(lines[i]) and previous_word not in _WRAP_PREFIXES:
             start = i
     joined = " ".join(lines[start:])
-    if not re.search(r"[A-ZĐ]{2}", joined) or len(joined) > 120:
+    capitals = any(a.isupper() and b.isupper() for a, b in zip(joined, joined[1:]))  # «BỘ Y TẾ» too
+    if not capitals or len(joined) > 120:
         return None
-    return _recase_agency(joined)
+    return _recase_agency(joined + _parent_place(lines[:start], joined))
+
+
+_PROVINCE_COMMITTEE = re.compile(r"^(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+(?P<place>(?:TỈNH|THÀNH PHỐ)\s+\S.*)$")
+
+
+def _parent_place(parent: Sequence[str], child: str) -> str:
+    """" THÀNH PHỐ HÀ NỘI" when the parent is a provincial committee and the child names no place."""
+    found = _PROVINCE_COMMITTEE.match(" ".join(" ".join(parent).split()))
+    if not found or _PLACE_MARKER.search(child.lower()):
+        return ""
+    return " " + found.group("place")
 
 
 _ISSUER_IN_TEXT = re.compile(
