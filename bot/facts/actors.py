@@ -289,25 +289,30 @@ def parent_item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     is the nearest line above in the same section that is an item of another kind; an unmarked
     paragraph is none (a dash list may follow a narrative)."""
     marker = list_marker(paragraphs[index].text)
-    if marker not in ("-", "+"):
+    parent = _parent_line(paragraphs, index, marker) if marker in ("-", "+") else None
+    if parent is None:
         return None
+    para = paragraphs[parent]
+    kind = list_marker(para.text)
+    # a parent ranks above the dash: a numbered, lettered or bracketed item (a «+» sits under a «-»)
+    if kind in _BULLETS and not (marker == "+" and kind == "-") or (
+            kind is None and not _BRACKET_ITEM.match(para.text)):
+        return None
+    unit = actor_of(para.text, openings=False)
+    # a label's generic head is no unit: «b) Cơ quan thực hiện:», «d) Cơ quan, đơn vị chủ trì kế hoạch …»
+    if not unit or _GENERIC_HEAD.match(unit):
+        return None
+    return clean_unit(unit)
+
+
+def _parent_line(paragraphs: list[Paragraph], index: int, marker: str | None) -> int | None:
+    """The index of a list item's parent: the nearest line above it, in its section, not of its marker."""
     section = paragraphs[index].section
     for j in range(index - 1, -1, -1):
-        para = paragraphs[j]
-        if para.section != section:
+        if paragraphs[j].section != section:
             return None
-        kind = list_marker(para.text)
-        if kind == marker:
-            continue
-        # a parent ranks above the dash: a numbered, lettered or bracketed item (a «+» sits under a «-»)
-        if kind in _BULLETS and not (marker == "+" and kind == "-") or (
-                kind is None and not _BRACKET_ITEM.match(para.text)):
-            return None
-        unit = actor_of(para.text, openings=False)
-        # a label's generic head is no unit: «b) Cơ quan thực hiện:», «d) Cơ quan, đơn vị chủ trì kế hoạch …»
-        if not unit or _GENERIC_HEAD.match(unit):
-            return None
-        return clean_unit(unit)
+        if list_marker(paragraphs[j].text) != marker:
+            return j
     return None
 
 
@@ -421,14 +426,9 @@ def item_coordinate(paragraphs: list[Paragraph], index: int) -> tuple[str, ...]:
 def _parent_coordinate(paragraphs: list[Paragraph], index: int, marker: str) -> tuple[str, ...]:
     """The units the item above a dash list names as helping, where its unit chairs the work listed: the
     dashes under «a) Bộ Tài chính chủ trì, phối hợp với các bộ, cơ quan, địa phương:»."""
-    section = paragraphs[index].section
-    for j in range(index - 1, -1, -1):
-        if paragraphs[j].section != section:
-            return ()
-        if list_marker(paragraphs[j].text) != marker:
-            line = strip_marker(paragraphs[j].text)
-            return lead_and_coordinate(line, None)[1] if _CHAIRS_ITEMS.match(line) else ()
-    return ()
+    parent = _parent_line(paragraphs, index, marker)
+    line = strip_marker(paragraphs[parent].text) if parent is not None else ""
+    return lead_and_coordinate(line, None)[1] if _CHAIRS_ITEMS.match(line) else ()
 
 
 def heading_actor(paragraphs: list[Paragraph], index: int) -> str | None:
