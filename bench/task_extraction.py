@@ -96,9 +96,10 @@ EIGHTH_LABELS = ROOT / "bench" / "data" / "task_labels_r8.jsonl"
 NINTH_LABELS = ROOT / "bench" / "data" / "task_labels_r9.jsonl"
 TENTH_LABELS = ROOT / "bench" / "data" / "task_labels_r10.jsonl"
 ELEVENTH_LABELS = ROOT / "bench" / "data" / "task_labels_r11.jsonl"
+TWELFTH_LABELS = ROOT / "bench" / "data" / "task_labels_r12.jsonl"
 ROUNDS = {1: LABELS, 2: MORE_LABELS, 3: THIRD_LABELS, 4: FOURTH_LABELS, 5: FIFTH_LABELS,
           6: SIXTH_LABELS, 7: SEVENTH_LABELS, 8: EIGHTH_LABELS, 9: NINTH_LABELS, 10: TENTH_LABELS,
-          11: ELEVENTH_LABELS}
+          11: ELEVENTH_LABELS, 12: TWELFTH_LABELS}
 CORPUS = ROOT.parent / "shared" / "corpus" / "official-docs.jsonl"
 BASELINE = "4e59163"  # the last commit before tasks: obligations and actors only
 TARGETS = {"precision": 0.90, "recall": 0.90, "lead": 0.85}
