@@ -351,6 +351,12 @@ def test_done_words_about_the_object_of_a_task_keep_it_a_task() -> None:
      "sau 05 ngày làm việc kể từ ngày kết thúc phiên họp."),
     ("2. Kể từ ngày 01 tháng 01 năm 2031: Các khu vực có một trong các tiêu chí quy định tại Điều 4 phải "
      "thực hiện vùng phát thải thấp."),
+    # grounds cited down to their article, then the rule they give
+    ("Căn cứ Điều 10 Nghị định số 43/2017/NĐ-CP ngày 14/4/2017 của Chính phủ thì khi làm thủ tục thông quan, "
+     "cơ quan hải quan kiểm tra các nội dung ghi trên nhãn hàng hóa."),
+    # answering for a report's content is no work to do
+    ("3. Bộ Giáo dục và Đào tạo chịu trách nhiệm về nội dung báo cáo và đề xuất, kiến nghị tại Tờ trình số "
+     "1930/TTr-BGDĐT ngày 03 tháng 11 năm 2025."),
 ])
 def test_grounds_citations_references_and_rules_are_no_tasks(sentence: str) -> None:
     assert tasks_in(sentence) == []
@@ -1331,3 +1337,9 @@ def test_a_letters_account_of_what_its_issuer_will_do_is_no_task() -> None:
         "Trong thời hạn 02 ngày làm việc, kể từ ngày nhận được văn bản đề nghị, Sở Khoa học và Công nghệ sẽ thực hiện "
         "chấm dứt hoạt động các hộp thư điện tử theo đề nghị.", ISSUED, "Điều 7")
     assert task.is_task and task.lead == "Sở Khoa học và Công nghệ"
+
+
+def test_answering_for_figures_sent_by_a_date_stays_a_task() -> None:
+    [task] = tasks_in("Sở Tài chính chịu trách nhiệm về tính chính xác của số liệu và gửi báo cáo về Bộ Tài chính "
+                      "trước ngày 15/12/2025.")
+    assert task.lead == "Sở Tài chính"

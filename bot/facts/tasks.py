@@ -109,7 +109,7 @@ _ADOPTED = line_opening(r"(?:luật|bộ\s+luật|nghị\s+quyết|nghị\s+đ�
 _HEADER_DATE = re.compile(r"^\W*(?:[A-ZĐÀ-Ỹ][\w]*\s*){1,4},\s*ngày\s+[\d.…]*\s*tháng|^\W*\(?\s*(?:ban\s+hành\s+)?kèm\s+theo|^\W*(?:Điều\s+\d+\W*)?ban\s+hành\s+kèm\s+theo", _I)
 # Citations, forecasts, targets, preambles: no one is told to do anything by the date.
 _BACKGROUND = re.compile(
-    r"^\W*(?:căn\s+cứ\s+(?:luật|bộ\s+luật|hiến|nghị|quyết|thông\s+tư|chỉ\s+thị|công\s+văn|văn\s+bản|kết\s+luận"
+    r"^\W*(?:căn\s+cứ\s+(?:(?:tại\s+)?(?:điểm|khoản|điều|mục|chương)\s+[\w.]+\s+)*(?:luật|bộ\s+luật|hiến|nghị|quyết|thông\s+tư|chỉ\s+thị|công\s+văn|văn\s+bản|kết\s+luận"
     r"|ý\s+kiến|tờ\s+trình|kế\s+hoạch\s+số)|xét\s+(?:tờ\s+trình|đề\s+nghị|văn\s+bản)|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
     r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là"
     # the grounds a simplification plan gives for a change («Lý do: Thực hiện Nghị quyết số 66/NQ-CP …»)
@@ -519,6 +519,10 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     # ngày …») tells where the answer is; a study with a purpose of its own («… để đề xuất …») is still asked.
     if is_mention(found) and _STUDY_RULES.search(sentence) and not _PURPOSE.search(sentence):
         return NotTask.BACKGROUND
+    # Answering for a text's content, its only date the text's («Bộ Giáo dục và Đào tạo chịu trách nhiệm về nội dung
+    # báo cáo … tại Tờ trình số … ngày …»), is accountability, no work to do.
+    if is_mention(found) and _ANSWERS_FOR.search(sentence):
+        return NotTask.RULE
     # A unit's competence in a text that decentralises or delegates powers, its only date a cited text's
     # («UBND cấp xã cấp giấy phép xây dựng … theo quy định tại … Nghị định số 140/2025/NĐ-CP ngày 12/6/2025»
     # under «Chương II. PHÂN CẤP …»), is a standing power, not a task; what the text's implementation
@@ -540,6 +544,8 @@ _COORDINATION_ROLE = re.compile(r"(?:^\W*|,\s*)(?:các\s+)?cơ\s+quan\s+(?:chủ
 _BARE_CLASS = re.compile(r"^(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|bộ\s+phận|tổ\s+chức)$", _I)
 _STUDY_RULES = re.compile(r"(?:^|\s)(?:nghiên\s+cứu|tham\s+khảo)\s+(?:các\s+)?(?:quy\s+định|hướng\s+dẫn)\s+(?:tại|của)\s", _I)
 _PURPOSE = re.compile(r"\s(?:để|nhằm)\s+(?!(?:được\s+)?(?:thực\s+hiện|hướng\s+dẫn|áp\s+dụng)\b)", _I)
+_ANSWERS_FOR = re.compile(r"chịu\s+trách\s+nhiệm\s+(?:trước\s+[^,;]{0,80}?\s+)?về\s+(?:nội\s+dung|tính\s+(?:chính\s+xác|hợp\s+pháp|trung\s+thực)"
+                          r"|(?:sự\s+)?chính\s+xác|số\s+liệu)", _I)
 _DELEGATION_HEADING = re.compile(r"phân\s+(?:cấp|quyền)|(?:ủy|uỷ)\s+quyền", _I)
 _CHARTER_HEADING = re.compile(r"nhiệm\s+vụ,?\s+(?:và\s+)?quyền\s+hạn|(?:^|\W)quyền\s+hạn\b", _I)
 _EXECUTION_HEADING = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhiệm|thi\s+hành", _I)
