@@ -64,6 +64,8 @@ DEV_SEVENTH = DATA / "qa_dev_r7.jsonl"
 # questions or task rows is held out, and unanswerable ones (off-topic in the corpus's own words,
 # other issuers, cited texts the store lacks).
 DEV_EIGHTH = DATA / "qa_dev_r8.jsonl"
+# A ninth, the same way, from 40 further such documents.
+DEV_NINTH = DATA / "qa_dev_r9.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -166,7 +168,8 @@ def development_rows() -> list[dict]:
             + [dict(row, round=5) for row in read_jsonl(DEV_FIFTH)]
             + [dict(row, round=6) for row in read_jsonl(DEV_SIXTH)]
             + [dict(row, round=7) for row in read_jsonl(DEV_SEVENTH)]
-            + [dict(row, round=8) for row in read_jsonl(DEV_EIGHTH)])
+            + [dict(row, round=8) for row in read_jsonl(DEV_EIGHTH)]
+            + [dict(row, round=9) for row in read_jsonl(DEV_NINTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
