@@ -303,6 +303,7 @@ def test_the_date_of_a_cited_document_is_no_deadline() -> None:
     ("Thuê chuyên gia mức 1 tối đa bao nhiêu tiền một tháng?", "dong"),
     ("Hỗ trợ chứng thư số tối đa bao nhiêu một năm?", None),  # a rate: «một năm» is no unit counted
     ("Giá thuê tối đa bao nhiêu mỗi m2?", None),
+    ("Cục loại 1 được bố trí bình quân bao nhiêu cấp phó?", "(?:cap|nguoi)"),  # «04 người» counts them
 ])
 def test_the_unit_a_how_many_question_counts(question: str, unit: str | None) -> None:
     assert asked_unit(question) == unit

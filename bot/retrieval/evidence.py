@@ -124,6 +124,9 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
 _HOW_LONG = re.compile(r"\bbao lau\b")
+# People counted by their role («bao nhiêu cấp phó», «tối đa mấy thành viên») are counted in «người» as well
+# («… không quá 04 người»).
+_ROLES = re.compile(r"(?:cap pho|can bo|cong chuc|vien chuc|thanh vien|lanh dao|dai bieu|nhan vien|giao vien|bien che)\b")
 # «bao lâu một lần» asks how often: «hằng tuần» answers it as well as «07 ngày».
 _HOW_OFTEN = re.compile(r"\bbao lau\b.{0,40}\b(?:mot|1) lan\b")
 # «… trước ngày nào?», «hạn chót là ngày nào»: a date is asked, and only a sentence stating one answers.
@@ -427,7 +430,8 @@ def asked_unit(question: str) -> str | None:
     found = _ASKED_UNIT.search(folded)
     if not found:
         return None
-    return _UNIT_SPELLINGS.get(found.group(1), re.escape(found.group(1)))
+    unit = _UNIT_SPELLINGS.get(found.group(1), re.escape(found.group(1)))
+    return rf"(?:{unit}|nguoi)" if _ROLES.match(folded, found.start(1)) else unit
 
 
 def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset(), unit: str | None = None) -> int | None:
