@@ -223,6 +223,17 @@ def test_a_code_question_quotes_the_line_that_settles_the_code() -> None:
     assert goods_code(chosen.quoted) == "8517.62.59"  # the full code, not the subheading before it
 
 
+def test_the_full_code_outranks_a_subheading_in_a_sentence_of_its_own() -> None:
+    # the subheading's sentence names the goods asked; the code settled on stands in the next one
+    notice = passage(
+        "3. Kết quả xác định trước mã số: Thiết bị đeo tay thông minh Huawei Watch Fit 4 (phiên bản dây cao su) "
+        "thuộc nhóm 85.17, phân nhóm 8517.62 “- - Máy thu, đổi và truyền hoặc tái tạo âm thanh”.\n"
+        "Phân nhóm “- - - Thiết bị truyền dẫn khác kết hợp với thiết bị thu”, mã số 8517.62.59 “- - - - Loại "
+        "khác” tại Danh mục hàng hóa xuất khẩu, nhập khẩu Việt Nam.")
+    chosen = pick("Huawei Watch Fit 4 phiên bản dây cao su được xác định trước mã số HS nào?", notice)
+    assert goods_code(chosen.quoted) == "8517.62.59"
+
+
 def test_a_sentence_without_a_code_gives_no_code() -> None:
     assert goods_code("Thông báo này có hiệu lực từ ngày 21/11/2025.") is None
 
@@ -291,7 +302,7 @@ def test_only_a_sentence_that_counts_the_unit_asked_answers_how_long() -> None:
 
 def test_a_preposition_after_an_asking_word_is_no_unit() -> None:
     assert SentenceScorer(understand("vốn điều lệ tối thiểu của Quỹ là bao nhiêu?")).unit is None
-    assert SentenceScorer(understand("cần tối thiểu bao nhiêu thành viên")).unit == "thanh"
+    assert SentenceScorer(understand("cần tối thiểu bao nhiêu thành viên")).unit == "(?:thanh|nguoi)"  # members are counted in «người» too
     # «từ bao nhiêu đến bao nhiêu năm» counts years
     assert SentenceScorer(understand("bị phạt tù từ bao nhiêu đến bao nhiêu năm?")).unit == "nam"
 

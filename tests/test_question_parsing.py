@@ -101,6 +101,11 @@ def test_type_code_must_agree() -> None:
     assert matching(find_refs("qd 86/2024"), KNOWN) == []   # wrong year
 
 
+def test_a_number_that_writes_no_type_is_the_type_asked() -> None:
+    # the National Assembly's resolutions write no «NQ»: «98/2023/QH15»
+    assert matching(find_refs("nghị quyết 98 miễn thuế bao lâu"), ["98/2023/QH15", "98/2025/TT-BTC"]) == ["98/2023/QH15"]
+
+
 def test_two_documents_in_one_question() -> None:
     assert matching(find_refs("so sánh kh 0124 và kh 0125"), KNOWN) == ["0125/KH-UBND", "0124/KH-UBND"]
 

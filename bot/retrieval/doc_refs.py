@@ -52,7 +52,10 @@ class DocRef:
             return False
         if self.code:
             wanted = [c for c in re.split(r"[-/\s]+", self.code) if c]
-            return all(c in codes for c in wanted)
+            # a number that writes no type («98/2023/QH15», the National Assembly's) may be the
+            # type asked («Nghị quyết 98»)
+            untyped = all(c in _CODES for c in wanted) and not any(c in _CODES for c in codes)
+            return untyped or all(c in codes for c in wanted)
         return True
 
 

@@ -408,6 +408,11 @@ def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
     return min(detailed, key=lambda m: abs(m.start() - at)).group()
 
 
+def _code_depth(sentence: str) -> int:
+    """The length of the most detailed goods code a sentence states (0 for none)."""
+    return max((len(m.group()) for m in _CODE.finditer(sentence)), default=0)
+
+
 def takes_effect(sentence: str) -> str | None:
     """From when the sentence says something applies: «… có hiệu lực thi hành kể từ ngày ký» ->
     "kể từ ngày ký"."""
@@ -652,8 +657,10 @@ class SentenceScorer:
         added only for the sentences that could still win."""
         if self.question.intent is Intent.CODE:
             # The code a customs notice settles on is said once, after the goods' description
-            # that matches the question better: only a sentence stating a code answers.
-            coded = [(p, share, [s for s in cut if _CODE.search(s.full)]) for p, share, cut in candidates]
+            # that matches the question better: only a sentence stating a code answers, and of the
+            # codes the most detailed («mã số 8517.62.59», not the subheading «8517.62» it walks through).
+            depth = max((_code_depth(s.full) for _, _, cut in candidates for s in cut), default=0)
+            coded = [(p, share, [s for s in cut if depth and _code_depth(s.full) == depth]) for p, share, cut in candidates]
             if any(cut for _, _, cut in coded):
                 candidates = [c for c in coded if c[2]]
         elif self.unit and not _HOW_OFTEN.search(fold(self.question.text)):
