@@ -282,6 +282,15 @@ def test_the_count_asked_is_told_by_what_follows_it_not_by_the_topic_around() ->
         assert scorer._cue(asked, both) > scorer._cue(other, both)
 
 
+def test_the_words_of_the_counted_thing_count_more_as_a_phrase_than_scattered() -> None:
+    # The repeal line holds «thủ tục hành chính … ban hành» spread over a citation; the announcing line
+    # holds «thủ tục hành chính mới ban hành» right after its count.
+    scorer = SentenceScorer(understand("bao nhiêu thủ tục hành chính mới ban hành?"))
+    repeal = "Bãi bỏ: 06 thủ tục hành chính tại số thứ tự 17 Danh mục TTHC ban hành kèm theo Quyết định số 719/QĐ-UBND."
+    new = "Công bố Danh mục 16 thủ tục hành chính mới ban hành và 06 thủ tục hành chính bị bãi bỏ."
+    assert scorer._qualified(new) - scorer._qualified(repeal) >= 0.3
+
+
 def test_only_a_sentence_that_counts_the_unit_asked_answers_how_long() -> None:
     # The procedure's opening shares more of the question's words; only the later line says how long.
     steps = passage(

@@ -140,7 +140,7 @@ _SPELLED = r"(?:hai|ba|bon|bay|chin|muoi)(?:\s+(?:mot|hai|ba|bon|tu|nam|lam|sau|
 _ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao\b|may\b)([a-z]+(?:\s+(?!(?:trong|cua|"
                          r"tai|theo|o|cho|ve|duoc|la|khi|de|va|nam|thang|ngay)\b)[a-z]+){0,6})")
 QUALIFIER_SPAN = 40  # folded characters after a count that say what it counts
-QUALIFIER_WEIGHT = 0.5  # for all of the question's words there
+QUALIFIER_WEIGHT = 0.75  # for all of the question's words there
 _TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
@@ -536,7 +536,9 @@ class SentenceScorer:
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
         # After a time («25 ngày làm việc kể từ ngày nhận …») come its anchor's words, not a qualifier.
         counts_things = self.unit and self.unit != _TIME_UNITS and not re.fullmatch(_TIME_UNITS, self.unit)
-        self.qualifiers = self._qualifiers() if counts_things else set()
+        said = self._qualifier_words() if counts_things else []
+        self.qualifiers = set(said)
+        self.qualifier_pairs = set(zip(said, said[1:]))
         self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
@@ -599,11 +601,11 @@ class SentenceScorer:
         return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED})\s+(?:\|\s*)?(?:(?:nghin|ngan|trieu|ty)\s+)?"
                               rf"(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", text))
 
-    def _qualifiers(self) -> set[str]:
-        """The words after the unit a question counts, up to a preposition: «bao nhiêu thủ tục hành
-        chính mới ban hành trong …» -> «tục hành chính mới ban»."""
+    def _qualifier_words(self) -> list[str]:
+        """The words after the unit a question counts, up to a preposition, in order: «bao nhiêu thủ tục
+        hành chính mới ban hành trong …» -> «tục hành chính mới ban»."""
         named = _ASKED_NOUN.search(fold(self.question.text))
-        return set(syllables(named.group(1))[1:]) - FILLER if named else set()
+        return [w for w in syllables(named.group(1))[1:] if w not in FILLER] if named else []
 
     def _qualified(self, sentence: str) -> float:
         """How much of what the question says of the counted thing follows a count of it: of «16
@@ -611,9 +613,17 @@ class SentenceScorer:
         by «bao nhiêu thủ tục hành chính mới ban hành» is the first, by «… bị bãi bỏ» the second."""
         folded = spelled_out(fold(sentence))
         counts = re.finditer(_count_of(self.unit), folded)
-        hits = max((len(self.qualifiers & set(syllables(folded[m.end():m.end() + QUALIFIER_SPAN])))
-                    for m in counts), default=0)
-        return QUALIFIER_WEIGHT * hits / len(self.qualifiers)
+        return QUALIFIER_WEIGHT * max((self._said_after(syllables(folded[m.end():m.end() + QUALIFIER_SPAN]))
+                                       for m in counts), default=0.0)
+
+    def _said_after(self, words: list[str]) -> float:
+        """The share of the question's words about the counted thing in the words after a count, and of
+        their pairs in order: «… 06 thủ tục hành chính tại … Danh mục TTHC ban hành …» holds the words of
+        «thủ tục hành chính mới ban hành» scattered, «16 thủ tục hành chính mới ban hành» holds the phrase."""
+        share = len(self.qualifiers & set(words)) / len(self.qualifiers)
+        if not self.qualifier_pairs:
+            return share
+        return (share + len(self.qualifier_pairs & set(zip(words, words[1:]))) / len(self.qualifier_pairs)) / 2
 
     def supports(self, pick: Pick) -> bool:
         """Whether the sentence itself (with the section it sits in) holds most of what is asked,
