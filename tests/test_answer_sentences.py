@@ -234,6 +234,17 @@ def test_the_full_code_outranks_a_subheading_in_a_sentence_of_its_own() -> None:
     assert goods_code(chosen.quoted) == "8517.62.59"
 
 
+def test_a_form_question_quotes_the_sentence_that_names_the_form() -> None:
+    # the other section shares more of the question's words, and names no form
+    letter = passage(
+        "2. Về khai thuế TNCN: Nghị quyết số 98/2023/QH15 quy định doanh nghiệp khởi nghiệp sáng tạo tại Thành phố "
+        "Hồ Chí Minh được miễn thuế đối với khoản thu nhập từ chuyển nhượng vốn.\n"
+        "1. Về khai thuế TNDN: trường hợp thuộc Nghị quyết số 98/2023/QH15 thì thực hiện kê khai theo mẫu số 03/TNDN.")
+    chosen = pick("Doanh nghiệp khởi nghiệp sáng tạo ở TP.HCM được miễn thuế theo Nghị quyết 98 kê khai theo mẫu nào?",
+                  letter)
+    assert "03/TNDN" in chosen.quoted
+
+
 def test_a_sentence_without_a_code_gives_no_code() -> None:
     assert goods_code("Thông báo này có hiệu lực từ ngày 21/11/2025.") is None
 

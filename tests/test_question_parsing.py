@@ -139,6 +139,9 @@ def test_two_documents_in_one_question() -> None:
     ("Huawei Watch 5 bản 42mm áp mã số hàng hóa nào?", Intent.CODE),
     ("thanh den led cua suhil electronics vina xac dinh truoc ma so nao", Intent.CODE),
     ("bộ thẻ Magic The Gathering là mã gì", Intent.CODE),
+    ("kê khai thuế TNDN theo mẫu nào?", Intent.FORM),
+    ("bao cao dinh ky lap theo mau so may", Intent.FORM),
+    ("dự thảo quyết định lập theo phụ lục số mấy?", Intent.FORM),
     ("mã số thuế của công ty là gì", Intent.GENERAL),  # a tax number, not a goods code
     ("UBND cấp xã gửi báo cáo trong thời hạn bao nhiêu ngày?", Intent.AMOUNT),  # a span, not a date
     ("thoi han xu ly ho so toi da may ngay", Intent.AMOUNT),

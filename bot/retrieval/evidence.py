@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from bot.facts.extract import sentence_obligations
@@ -88,6 +88,8 @@ _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+(?:[.,]\d+)*\s+(?:người|đơn
                      r"xã|phường|hộ|trường|cơ sở|km|ha|tấn|chỉ tiêu|ngày)\b", re.IGNORECASE)
 # A goods code of the customs nomenclature: «8541.41.00», «9504.40».
 _CODE = re.compile(r"\b\d{4}\.\d{2}(?:\.\d{2})?\b")
+# A form named by its number: «mẫu số 03/TNDN», «Mẫu số 01», «Phụ lục 11», «biểu mẫu BM-21».
+_FORM = re.compile(r"(?<!\w)(?:mẫu(?:\s+số)?|biểu\s+mẫu|phụ\s+lục(?:\s+số)?)\s+(?:[A-Z]{1,3}[-.]?)?\d|(?<!\w)BM-\d", re.IGNORECASE)
 # A table cell that is a number of its own («Trưởng ban | 692 | người/ngày»): its unit is a column away.
 _NUMBER_CELL = re.compile(r"(?:^|\|)\s*\d{1,3}(?:[.,]\d{3})+\s*(?:\||$)|(?:^|\|)\s*\d+\s*\|(?=[^|]*\S[^|]*$)")
 _LEAD = re.compile(r"\b(?:chủ trì|giao|phụ trách|chịu trách nhiệm|đầu mối|phối hợp|tham mưu|thường trực)\b",
@@ -389,6 +391,8 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
         return 0.6 if _FIGURE.search(undated) or _NUMBER_CELL.search(sentence) else 0.0
     if intent is Intent.CODE:
         return 1.0 if _CODE.search(sentence) else 0.0
+    if intent is Intent.FORM:
+        return 1.0 if _FORM.search(sentence) else 0.0
     if intent is Intent.RESPONSIBLE:
         return (0.6 if _LEAD.search(sentence) else 0.0) + (0.4 if _AGENCY.search(sentence) else 0.0)
     if intent is Intent.CRITERIA:
@@ -406,6 +410,15 @@ def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
     detailed = [m for m in found if len(m.group()) == longest]
     at = cue_at(Intent.CODE, sentence, wanted) or 0
     return min(detailed, key=lambda m: abs(m.start() - at)).group()
+
+
+Candidate = tuple[Passage, float, list[Sentence]]
+
+
+def _only(candidates: Sequence[Candidate], wanted: Callable[[str], bool]) -> Sequence[Candidate]:
+    """The candidates cut to the sentences `wanted` accepts, where any is; else all of them."""
+    kept = [(p, share, [s for s in cut if wanted(s.full)]) for p, share, cut in candidates]
+    return [c for c in kept if c[2]] if any(c[2] for c in kept) else candidates
 
 
 def _code_depth(sentence: str) -> int:
@@ -446,7 +459,7 @@ def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset(), unit: 
         sent = recipient(sentence)
         return sent.start() if sent else None
     pattern = {Intent.DEADLINE: _DATE, Intent.EFFECTIVE: _DATE, Intent.AMOUNT: _FIGURE,
-               Intent.RESPONSIBLE: _LEAD, Intent.CODE: _CODE}.get(intent)
+               Intent.RESPONSIBLE: _LEAD, Intent.CODE: _CODE, Intent.FORM: _FORM}.get(intent)
     found = list(pattern.finditer(sentence)) if pattern else []
     if unit and len(fold(sentence)) == len(sentence):  # «bao nhiêu thuê bao»: «500.000 thuê bao»
         found = list(re.finditer(_count_of(unit), fold(sentence))) or found
@@ -661,28 +674,26 @@ class SentenceScorer:
         # one incidental word («nộp» where the deadline says «trình») outweighs the rest.
         self.rarity = {t: 1.0 + math.log((n + 1) / (1.0 + count)) / math.log(n + 2) for t, count in held.items()}
 
-    def best(self, candidates: Sequence[tuple[Passage, float, list[Sentence]]]) -> Pick:
+    def best(self, candidates: Sequence[Candidate]) -> Pick:
         """The best sentence among (passage, rank share, its sentences); preambles only when
         nothing else is there. The intent's cue (a deadline parse) is the costly part, so it is
         added only for the sentences that could still win."""
+        folded = fold(self.question.text)
         if self.question.intent is Intent.CODE:
             # The code a customs notice settles on is said once, after the goods' description
             # that matches the question better: only a sentence stating a code answers, and of the
             # codes the most detailed («mã số 8517.62.59», not the subheading «8517.62» it walks through).
             depth = max((_code_depth(s.full) for _, _, cut in candidates for s in cut), default=0)
-            coded = [(p, share, [s for s in cut if depth and _code_depth(s.full) == depth]) for p, share, cut in candidates]
-            if any(cut for _, _, cut in coded):
-                candidates = [c for c in coded if c[2]]
-        elif self.unit and not _HOW_OFTEN.search(fold(self.question.text)):
+            candidates = _only(candidates, lambda text: bool(depth) and _code_depth(text) == depth)
+        elif self.question.intent is Intent.FORM:
+            # «kê khai theo mẫu nào»: only a sentence naming a form answers
+            candidates = _only(candidates, lambda text: bool(_FORM.search(text)))
+        elif self.unit and not _HOW_OFTEN.search(folded):
             # «trong thời hạn bao lâu», «bao nhiêu mẫu»: only a sentence that counts the unit
             # asked answers, however well another matches the question's words.
-            counted = [(p, share, [s for s in cut if self._counts(s.full)]) for p, share, cut in candidates]
-            if any(cut for _, _, cut in counted):
-                candidates = [c for c in counted if c[2]]
-        elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(fold(self.question.text)):
-            dated = [(p, share, [s for s in cut if _DATE.search(_CITED_DATE.sub(" ", s.full))]) for p, share, cut in candidates]
-            if any(cut for _, _, cut in dated):
-                candidates = [c for c in dated if c[2]]
+            candidates = _only(candidates, self._counts)
+        elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(folded):
+            candidates = _only(candidates, lambda text: bool(_DATE.search(_CITED_DATE.sub(" ", text))))
         self.weigh([s.full for _, _, cut in candidates for s in cut])
         scored = [(self._matching(s.full, passage, share) + self.label(s), s, passage)
                   for passage, share, cut in candidates for s in cut]

@@ -18,6 +18,7 @@ class Intent(StrEnum):
     RESPONSIBLE = "responsible"  # ai chủ trì, đơn vị nào thực hiện, giao cho ai
     EFFECTIVE = "effective"  # có hiệu lực từ khi nào, áp dụng từ ngày nào
     CODE = "code"            # mã số nào (the customs code a notice settles on)
+    FORM = "form"            # theo mẫu nào, phụ lục số mấy (the form a text prescribes)
     GENERAL = "general"
 
 
@@ -26,6 +27,8 @@ _INTENTS = (
     # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì»: a code, not a list or a date
     # («mã số thuế là gì» asks no code of goods).
     (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa)?(?: la)? (?:nao|gi)\b|\bma hs\b")),
+    # «kê khai theo mẫu nào», «lập theo phụ lục số mấy», «biểu mẫu nào»: a form, named by its number
+    (Intent.FORM, re.compile(r"\b(?:(?:bieu )?mau(?: to khai| so)?|phu luc(?: so)?) (?:nao|gi|may|so may)\b")),
     # (not when it asks how much: «phí thẩm định điều kiện kinh doanh là bao nhiêu», «chỉ tiêu … bao nhiêu phần trăm»)
     (Intent.CRITERIA, re.compile(r"^(?!.*\bbao (?:nhieu|lau)\b).*?\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|"
                                  r"hinh thuc khen thuong|doi tuong khen thuong|chi tieu)\b")),
