@@ -140,6 +140,8 @@ def test_two_documents_in_one_question() -> None:
     ("thanh den led cua suhil electronics vina xac dinh truoc ma so nao", Intent.CODE),
     ("bộ thẻ Magic The Gathering là mã gì", Intent.CODE),
     ("kê khai thuế TNDN theo mẫu nào?", Intent.FORM),
+    ("thủ tục cấp giấy chứng nhận CFS giải quyết trong mấy ngày?", Intent.AMOUNT),
+    ("nhà máy thủy điện năm 2025 được tính giá theo phương pháp gì", Intent.GENERAL),  # «máy» is no «mấy»
     ("bao cao dinh ky lap theo mau so may", Intent.FORM),
     ("dự thảo quyết định lập theo phụ lục số mấy?", Intent.FORM),
     ("mã số thuế của công ty là gì", Intent.GENERAL),  # a tax number, not a goods code

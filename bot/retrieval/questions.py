@@ -53,7 +53,9 @@ _INTENTS = (
     (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
                                  r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
-    (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b")),
+    # «mấy ngày», «mấy bộ» (folded «may»: only before a unit, not «máy» of «nhà máy»)
+    (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b"
+                               r"|\bmay (?:ngay|thang|nam|gio|tuan|phut|lan|nguoi|buoc|bo|ban|muc|loai)\b")),
 )
 # How a code question asks, in words every customs notice holds: none says which goods are meant.
 CODE_ASKING = re.compile(r"\b(?:xac dinh truoc|ap|nhap khau|xuat khau|hang hoa|ma so|ma hs|ma|la|nao|gi)\b")
