@@ -245,6 +245,15 @@ def test_a_form_question_quotes_the_sentence_that_names_the_form() -> None:
     assert "03/TNDN" in chosen.quoted
 
 
+def test_a_figure_asked_of_a_named_thing_is_the_one_written_after_that_name() -> None:
+    # the motto's own definition shares more of the question's words and gives no size
+    text = passage("2. Tiêu ngữ là: “Độc lập - Tự do - Hạnh phúc”. Theo đó, Tiêu ngữ Việt Nam trên văn bản được viết là "
+                   "“Độc lập - Tự do - Hạnh phúc”.\nTiêu ngữ được trình bày bằng chữ in thường, cỡ chữ từ 13 đến 14, "
+                   "kiểu chữ đứng, đậm.")
+    chosen = pick("Tiêu ngữ «Độc lập - Tự do - Hạnh phúc» trên văn bản được trình bày cỡ chữ bao nhiêu?", text)
+    assert "13 đến 14" in chosen.quoted
+
+
 def test_a_sentence_without_a_code_gives_no_code() -> None:
     assert goods_code("Thông báo này có hiệu lực từ ngày 21/11/2025.") is None
 

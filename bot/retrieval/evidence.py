@@ -452,6 +452,21 @@ def asked_unit(question: str) -> str | None:
     return rf"(?:{unit}|nguoi)" if _ROLES.match(folded, found.start(1)) else unit
 
 
+# «cỡ chữ bao nhiêu», «kích thước thân máy là bao nhiêu»: a figure asked of a thing named before the asking
+# words, which the sentence giving it writes right after the name («cỡ chữ từ 13 đến 14», «thân máy (Dài x
+# Rộng x Dày) 43 mm …»).
+_MEASURED = re.compile(r"\b((?!(?:cua|cho|theo|tai|ve|voi|la|duoc)\b)[a-z]+ [a-z]+)(?: (?:la|duoc|co|khoang|toi da|toi thieu))* bao nhieu\s*\W*$")
+MEASURE_SPAN = 25  # folded characters between the thing's name and its figure
+
+
+def measured(question: str) -> str | None:
+    """A pattern for the figure of the thing a question measures («cỡ chữ bao nhiêu?» -> "co chu … 13"), or None."""
+    found = _MEASURED.search(fold(question))
+    if not found or found.group(1).split()[-1] in FILLER:  # «cỡ chữ» (folded «co chu») may open with one
+        return None
+    return rf"\b{found.group(1)}\b[^.;]{{0,{MEASURE_SPAN}}}?\d"
+
+
 def cue_at(intent: Intent, sentence: str, wanted: set[str] = frozenset(), unit: str | None = None) -> int | None:
     """Where in the sentence the asked kind of fact is (a date, a figure of the unit asked, an
     agency): of several, the one with most of the question's words around it."""
@@ -546,6 +561,7 @@ class SentenceScorer:
         self.pairs = {p for p in asked_pairs if not set(p) <= framing | INTENT_WORDS}
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
+        self.measured = measured(question.text) if question.intent is Intent.AMOUNT and not self.unit else None
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
         # After a time («25 ngày làm việc kể từ ngày nhận …») come its anchor's words, not a qualifier.
         counts_things = self.unit and self.unit != _TIME_UNITS and not re.fullmatch(_TIME_UNITS, self.unit)
@@ -604,6 +620,8 @@ class SentenceScorer:
         return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
 
     def _cue(self, sentence: str, passage: Passage) -> float:
+        if self.measured and re.search(self.measured, spelled_out(fold(sentence))):
+            return self.cue_weight  # the figure of the thing measured, right after its name
         cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
