@@ -184,6 +184,9 @@ def test_a_long_sentence_is_quoted_around_the_fact() -> None:
     ("Thủ tục hải quan đối với hàng hóa đưa vào kho ngoại quan quy định tại điều nào của Nghị định 08/2015/NĐ-CP?",
      True),
     ("hang hoa thue gia cong o nuoc ngoai: thu tuc hai quan theo dieu may thong tu 38/2015/tt-btc", True),
+    # a province's own decision, its place naming its issuer: asked for its own content
+    ("Quyết định 3470/QĐ-UBND của Chủ tịch UBND thành phố Huế công bố bao nhiêu thủ tục hành chính?", False),
+    ("Kế hoạch Huế triển khai Quyết định 3470/QĐ-UBND: hạn báo cáo là khi nào?", True),
 ])
 def test_a_cited_number_is_read_through_its_plans_only_when_they_are_asked_for(
         question: str, through_plans: bool) -> None:

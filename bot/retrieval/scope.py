@@ -99,6 +99,9 @@ class Focus:
     followed: bool = False  # they are the last answer's, for a follow-up
 
 
+_LOCAL_CODE = re.compile(r"\b(?:ubnd|hdnd)\b")
+
+
 def asks_for_implementing(question: Question) -> bool:
     """Whether a document the store only knows as cited is asked about through the plans that
     carry it out (their words, or a province naming whose plan) rather than for its own content
@@ -106,7 +109,10 @@ def asks_for_implementing(question: Question) -> bool:
     text = fold(question.text)
     for ref in question.refs:
         text = text.replace(ref.text, " ")
-    return bool(IMPLEMENTING.search(text) or _WHICH_ARTICLE.search(text) or places(question.text))
+    # a province's own text («Quyết định 3470/QĐ-UBND … của UBND thành phố Huế») is asked with its place:
+    # the place names its issuer, not a plan carrying it out
+    local = any(_LOCAL_CODE.search(ref.code or "") for ref in question.refs)
+    return bool(IMPLEMENTING.search(text) or _WHICH_ARTICLE.search(text) or places(question.text) and not local)
 
 
 def lacks_figure(asked: str, quote: str) -> bool:
