@@ -231,7 +231,7 @@ def test_a_document_that_never_names_the_unit_asked_about_does_not_answer_for_it
 
 def test_a_number_neither_held_nor_cited_is_still_unknown(answerer: Answerer) -> None:
     answer = answerer.ask("hạn báo cáo theo chỉ thị 99/CT-TTg")
-    assert not answer.found and answer.text.startswith("Tôi chưa có văn bản «99/ct-ttg»")
+    assert not answer.found and answer.text.startswith("Tôi chưa có văn bản «99/CT-TTg»")
 
 
 def test_another_provinces_plan_does_not_answer_for_this_one(answerer: Answerer) -> None:
