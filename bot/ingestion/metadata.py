@@ -183,7 +183,8 @@ _PROVINCE_COMMITTEE = re.compile(r"^(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN D
 
 
 def _parent_place(parent: Sequence[str], child: str) -> str:
-    """" THÀNH PHỐ HÀ NỘI" when the parent is a provincial committee and the child names no place."""
+    """The parent's place, with a space before it (" THÀNH PHỐ HÀ NỘI"), when the parent is a
+    provincial committee and the child names no place of its own; else ""."""
     found = _PROVINCE_COMMITTEE.match(" ".join(" ".join(parent).split()))
     if not found or _PLACE_MARKER.search(child.lower()):
         return ""
