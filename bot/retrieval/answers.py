@@ -403,7 +403,7 @@ class Answerer:
     # -- refusals -----------------------------------------------------------------------------
 
     def _unknown_document(self, question: Question) -> Answer:
-        asked = ", ".join(_as_typed(question.text, ref.text) for ref in question.refs)
+        asked = ", ".join(ref.typed for ref in question.refs)
         return Answer(question.text, f"Tôi chưa có văn bản «{asked}» trong kho văn bản đang tra cứu. "
                                      + self._known_documents(), found=False)
 
@@ -453,14 +453,6 @@ class Answerer:
         names = [Passage.from_metadata("", 0.0, m).document_name() for m in metas[:limit]]
         more = f" và {len(metas) - limit} văn bản khác" if len(metas) > limit else ""
         return f"Các văn bản tôi có: {', '.join(names)}{more}." if names else ""
-
-
-def _as_typed(question: str, folded: str) -> str:
-    """A part of the question found on its folded text («3470/qd-ubnd»), as the person typed it
-    («3470/QĐ-UBND»); folded where folding changed the text's length."""
-    whole = fold(question)
-    at = whole.find(folded)
-    return question[at:at + len(folded)] if at >= 0 and len(whole) == len(question) else folded
 
 
 def _remember(conversation: Conversation | None, question: Question, answer: Answer) -> Answer:

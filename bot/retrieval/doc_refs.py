@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.ingestion.metadata import TYPE_CODES
 from bot.retrieval.vietnamese import fold
@@ -38,7 +38,8 @@ class DocRef:
     number: int
     code: str | None = None   # folded type code ("kh", "ct", "cd") or issuer code ("ubnd-vx")
     year: int | None = None
-    text: str = ""            # as typed, for messages
+    text: str = ""            # folded, as found in the folded question
+    typed: str = ""           # as the person typed it («3470/QĐ-UBND»), for messages
 
     def matches(self, doc_number: str | None) -> bool:
         """Whether a document's số hiệu is the one referred to."""
@@ -70,6 +71,7 @@ def _parse_number(doc_number: str) -> tuple[int, int | None, list[str]] | None:
 def find_refs(question: str) -> list[DocRef]:
     """Every document reference in the question, in order, without repeats."""
     text = fold(question)
+    same_length = len(text) == len(question)  # else the folded spelling stands for the typed one
     refs: list[tuple[int, DocRef]] = []
     taken: list[tuple[int, int]] = []
     for pattern, build in ((_FULL, _from_full), (_SHORT, _from_short), (_NUM_FIRST, _from_short)):
@@ -79,7 +81,8 @@ def find_refs(question: str) -> list[DocRef]:
             ref = build(found)
             if ref is not None:
                 taken.append(found.span())
-                refs.append((found.start(), ref))
+                typed = question[found.start():found.end()] if same_length else ref.text
+                refs.append((found.start(), replace(ref, typed=typed)))
     unique: list[DocRef] = []
     for _, ref in sorted(refs, key=lambda item: item[0]):
         if all((ref.number, ref.code, ref.year) != (u.number, u.code, u.year) for u in unique):
