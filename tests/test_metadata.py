@@ -98,3 +98,18 @@ def test_closing_block() -> None:
 def test_vv_subject_over_wrapped_lines() -> None:
     lines = ["Số: 5330/CT-CS", "V/v", "Chính sách thuế TNCN", "|", "Hà Nội, ngày 19 tháng 11"]
     assert md.vv_from_lines(lines) == "Chính sách thuế TNCN"
+
+
+@pytest.mark.parametrize(("lines", "title"), [
+    # broken after «VỀ»: the topic is on the next line, and the authority after it is no title
+    (["QUYẾT ĐỊNH", "VỀ", "VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH CAO BẰNG",
+      "Căn cứ Luật Tổ chức chính quyền địa phương;"], "VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH"),
+    # broken inside a name written in capitals
+    (["QUYẾT ĐỊNH", "BAN HÀNH DANH MỤC THỦ TỤC HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH NGHỆ", "AN",
+      "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NGHỆ AN"], "BAN HÀNH DANH MỤC THỦ TỤC HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH NGHỆ AN"),
+    (["NGHỊ ĐỊNH", "Quy định về tuyển dụng công chức", "Căn cứ Luật Tổ chức Chính phủ;"],
+     "Quy định về tuyển dụng công chức"),
+    (["KẾ HOẠCH", "Căn cứ Luật …"], None),
+])
+def test_a_title_broken_over_lines_is_read_whole(lines: list[str], title: str | None) -> None:
+    assert md.title_after_heading(lines) == title

@@ -126,14 +126,35 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+# A trích yếu broken after such a word goes on in the next paragraph («VỀ» / «VIỆC CÔNG BỐ …»).
+_DANGLING = re.compile(r"(?:^|\s)(?:về|việc|và|của|cho|các|tại|trong|theo|với|đối|năm|giai đoạn)$", re.IGNORECASE)
+# The line that follows a trích yếu in capitals: the authority that issues it («CHỦ TỊCH ỦY BAN
+# NHÂN DÂN TỈNH», «THỦ TƯỚNG CHÍNH PHỦ», «CỤC TRƯỞNG CỤC HẢI QUAN»), never more of the title.
+_AUTHORITY = re.compile(r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ\b|TRƯỞNG|CỤC TRƯỞNG|TỔNG|GIÁM ĐỐC|HỘI ĐỒNG|[UỦ]Y BAN|CHÍNH PHỦ|"
+                        r"QUỐC HỘI|BAN\b|VĂN PHÒNG|CHÁNH|THƯỜNG TRỰC|NGÂN HÀNG|KIỂM TOÁN|THANH TRA)")
+
+
+def _title_goes_on(title: str, follower: str) -> bool:
+    """Whether the next paragraph still belongs to a trích yếu: it breaks off after «về», «của» …,
+    or both are in capitals and the next is no issuing authority («… TỈNH NGHỆ» / «AN»)."""
+    if _DANGLING.search(title):
+        return True
+    return title.isupper() and follower.isupper() and not _AUTHORITY.match(follower)
+
+
 def title_after_heading(paragraphs: Sequence[str]) -> str | None:
-    """The trích yếu: the paragraph after the type heading ("QUYẾT ĐỊNH" -> "Về việc ...")."""
+    """The trích yếu: the paragraph after the type heading ("QUYẾT ĐỊNH" -> "Về việc ..."),
+    with the next one when it breaks off after «về», «và», «của» ("VỀ" / "VIỆC CÔNG BỐ …")."""
     for i, paragraph in enumerate(paragraphs):
         if _TYPE_HEADING.match(paragraph.strip().rstrip(":").strip()) and i + 1 < len(paragraphs):
-            follower = paragraphs[i + 1].strip()
-            if follower and not follower.lower().startswith(("căn cứ", "kính gửi")):
-                return follower
-            return None
+            parts: list[str] = []
+            for follower in (p.strip() for p in paragraphs[i + 1:]):
+                if not follower or follower.lower().startswith(("căn cứ", "kính gửi")):
+                    break
+                if parts and not _title_goes_on(parts[-1], follower):
+                    break
+                parts.append(follower)
+            return " ".join(parts) or None
     return None
 
 
