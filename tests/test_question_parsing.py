@@ -195,3 +195,10 @@ def test_follow_up(question: str, follow_up: bool) -> None:
 ])
 def test_a_question_that_opens_with_a_document_names_its_title(question: str, title: str | None) -> None:
     assert named_title(understand(question)) == title
+
+
+def test_a_number_with_a_decimal_part_is_one_number() -> None:
+    [ref] = find_refs("Nghị quyết 66.7/2025/NQ-CP cắt giảm giấy tờ nào?")
+    assert ref.matches("66.7/2025/NQ-CP")
+    assert not ref.matches("66/2025/NQ-HĐND") and not ref.matches("7/2025/NQ-CP")
+    assert [r.matches("0125/KH-UBND") for r in find_refs("kh 0125")] == [True]

@@ -1,8 +1,9 @@
 """Document numbers in questions, in the forms people type.
 
 "0125/KH-UBND", "kh 0125", "KH 982", "ct 17", "chỉ thị 17/CT-BTTTT", "chi thi so 17",
-"224/CD-TTg", "qd 86/2025", "kế hoạch số 157": each becomes a DocRef that matches the
-documents' own numbers, with diacritics folded ("CĐ" typed as "CD") and leading zeros ignored.
+"224/CD-TTg", "qd 86/2025", "kế hoạch số 157", "66.7/2025/NQ-CP": each becomes a DocRef that
+matches the documents' own numbers, with diacritics folded ("CĐ" typed as "CD") and leading zeros
+ignored.
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ _TYPE_WORDS = {fold(name): fold(code) for code, name in TYPE_CODES.items()}
 _TYPE_WORDS["cong van"] = ""  # a công văn's number carries the issuer's code, not a type code
 _CODES = {fold(code) for code in TYPE_CODES}
 
-_FULL = re.compile(r"(?<![\w/])(?P<num>\d{1,6})(?:\s?/\s?(?P<year>\d{4}))?(?:\s?/\s?|-)"
+# A number may carry a decimal part («Nghị quyết 66.7/2025/NQ-CP»): «66.7» is no «66», nor «7».
+_NUM = r"(?<![\w/])(?<!\d\.)(?P<num>\d{1,6}(?:\.\d{1,2})?)"
+_FULL = re.compile(_NUM + r"(?:\s?/\s?(?P<year>\d{4}))?(?:\s?/\s?|-)"
                    r"(?P<code>[a-z][a-z0-9]*(?:(?:-|\s?/\s?)[a-z][a-z0-9]*)*)(?![\w/])")
 _TYPE_ALT = "|".join(sorted((re.escape(w) for w in _TYPE_WORDS), key=len, reverse=True))
 _CODE_ALT = "|".join(sorted(_CODES, key=len, reverse=True))
@@ -26,16 +29,16 @@ _CODE_ALT = "|".join(sorted(_CODES, key=len, reverse=True))
 # A number followed by a unit is an amount, not a document: "báo cáo 6 tháng", "kế hoạch 5 năm".
 _NOT_UNIT = r"(?!\s*(?:thang|nam|quy|ngay|tuan|gio|lan|%|nguoi|don vi))"
 _SHORT = re.compile(rf"(?<![\w/])(?P<kind>{_TYPE_ALT}|{_CODE_ALT})\s+(?:so\s+)?"
-                    rf"(?P<num>\d{{1,6}})(?:\s?/\s?(?P<year>\d{{4}}))?(?![\w/]){_NOT_UNIT}")
+                    rf"(?P<num>\d{{1,6}}(?:\.\d{{1,2}})?)(?:\s?/\s?(?P<year>\d{{4}}))?(?![\w/]|\.\d){_NOT_UNIT}")
 # "0125 kh" is rarer but typed too ("982 kh ubnd")
-_NUM_FIRST = re.compile(rf"(?<![\w/])(?P<num>\d{{1,6}})\s+(?P<kind>{_CODE_ALT})(?![\w/])")
+_NUM_FIRST = re.compile(_NUM + rf"\s+(?P<kind>{_CODE_ALT})(?![\w/])")
 
 
 @dataclass(frozen=True)
 class DocRef:
     """A reference to a document: its number, and its type code and year when typed."""
 
-    number: int
+    number: str               # without leading zeros: "125", "66.7"
     code: str | None = None   # folded type code ("kh", "ct", "cd") or issuer code ("ubnd-vx")
     year: int | None = None
     text: str = ""            # folded, as found in the folded question
@@ -60,12 +63,18 @@ class DocRef:
         return True
 
 
-def _parse_number(doc_number: str) -> tuple[int, int | None, list[str]] | None:
+def _number(typed: str) -> str:
+    """A document's number without its leading zeros: "0125" -> "125", "66.7" as it is."""
+    whole, _, part = typed.partition(".")
+    return f"{int(whole)}.{part}" if part else str(int(whole))
+
+
+def _parse_number(doc_number: str) -> tuple[str, int | None, list[str]] | None:
     found = _FULL.search(fold(doc_number))
     if not found:
         return None
     year = int(found["year"]) if found["year"] else None
-    return int(found["num"]), year, re.split(r"[-/\s]+", found["code"])
+    return _number(found["num"]), year, re.split(r"[-/\s]+", found["code"])
 
 
 def find_refs(question: str) -> list[DocRef]:
@@ -95,14 +104,14 @@ def _from_full(found: re.Match[str]) -> DocRef | None:
     year = int(found["year"]) if found["year"] else None
     if year is None and not any(part in _CODES or len(part) >= 2 for part in code.split("-")):
         return None
-    return DocRef(int(found["num"]), code, year, found.group(0))
+    return DocRef(_number(found["num"]), code, year, found.group(0))
 
 
 def _from_short(found: re.Match[str]) -> DocRef | None:
     kind = found["kind"]
     code = _TYPE_WORDS.get(kind, kind)
     year = int(found["year"]) if found.groupdict().get("year") else None
-    return DocRef(int(found["num"]), code or None, year, found.group(0))
+    return DocRef(_number(found["num"]), code or None, year, found.group(0))
 
 
 def matching(refs: Iterable[DocRef], numbers: Iterable[str | None]) -> list[str]:
