@@ -174,3 +174,13 @@ def test_a_district_asked_is_not_answered_by_the_citys_document() -> None:
     assert scopes.mismatch(asked, city) == {"ubnd quan hoan kiem"}
     assert scopes.mismatch(understand("Hà Nội quy định chi thu nhập tăng thêm thế nào"), city) == set()
 
+
+
+def test_a_text_asked_as_a_ministrys_is_not_answered_by_a_government_resolution() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    resolution = Passage("Điều 1. Giảm lãi suất cho vay", 1.0, "income.md", issuer="Chính phủ")
+    asked = understand("Theo văn bản của Ngân hàng Nhà nước, lãi suất cho vay được giảm bao nhiêu?")
+    assert scopes.mismatch(asked, resolution) == {"Ngân hàng Nhà nước Việt Nam"}
+    # the ministry as the one that acts is no owner of the text asked about
+    acting = understand("Ngân hàng Nhà nước báo cáo Thủ tướng về chương trình tín dụng trước ngày nào?")
+    assert scopes.mismatch(acting, resolution) == set()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, ministries, ministry_name, named_units, places,
-                                   without_places)
+from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, ministries, ministry_name, named_units,
+                                   owning_ministries, places, without_places)
 
 
 @pytest.mark.parametrize(("issuer", "number"), [
@@ -117,3 +117,15 @@ def test_a_ministry_named_as_recipient_is_not_the_issuer_asked() -> None:
 def test_a_district_level_body_asked_as_issuer(question: str, district: str | None) -> None:
     assert asked_district(question) == district
 
+
+
+@pytest.mark.parametrize(("question", "owner"), [
+    ("Theo văn bản của Ngân hàng Nhà nước, lãi suất được giảm bao nhiêu?", {"ngan hang nha nuoc"}),
+    ("cong van so 123 cua bo y te ve tiem chung", {"y te"}),
+    ("Thông tư của Bộ GD&ĐT về tuyển sinh năm 2026", {"giao duc va dao tao"}),
+    ("kế hoạch của tỉnh theo hướng dẫn của Bộ Nội vụ", set()),  # what the province's plan follows
+    ("Bộ Tài chính phải đề xuất thưởng trước ngày nào?", set()),  # the one that acts
+    ("dùng bảng giá của Bộ Tài chính đến ngày nào?", set()),  # a table, not a text, of the ministry
+])
+def test_the_ministry_whose_text_is_asked_about(question: str, owner: set[str]) -> None:
+    assert owning_ministries(question) == owner

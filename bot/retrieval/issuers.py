@@ -149,6 +149,18 @@ def _full_ministries(text: str) -> str:
     return _CODE_MINISTRY.sub(lambda m: f"bo {_CODE_MINISTRIES[m['code']]}", text)
 
 
+# «văn bản của Ngân hàng Nhà nước», «công văn số … do Bộ Y tế ban hành»: the ministry owns the text asked for.
+# (not «theo hướng dẫn của Bộ Nội vụ»: what a province's own plan follows)
+_DOCUMENT_OF_MINISTRY = re.compile(rf"\b(?:van ban|cong van|quyet dinh|thong tu|ke hoach|chi thi|thong bao|"
+                                   rf"cong dien|quy che)(?: so \S+)? (?:cua|do) bo (?P<name>{_MINISTRY_ALT})(?!\w)")
+
+
+def owning_ministries(question: str) -> set[str]:
+    """Ministries the question names as the owner of the document it asks about («theo văn bản của
+    Ngân hàng Nhà nước»), not as the actor of a task («Bộ Tài chính phải …»)."""
+    return {_same(m["name"]) for m in _DOCUMENT_OF_MINISTRY.finditer(_full_ministries(question))}
+
+
 def asked_ministries(question: str) -> set[str]:
     """Ministries the question names as a document's issuer («của Bộ Y tế», «của Bộ GD&ĐT»)."""
     return {_same(m["name"] or m["issuing"]) for m in _OWN_MINISTRY.finditer(_full_ministries(question))}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs, without_refs
 from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
-                                   named_units, places, without_places)
+                                   named_units, owning_ministries, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
 from bot.retrieval.questions import Question
 from bot.retrieval.search import Passage, PassageSearch
@@ -241,6 +241,12 @@ class Scopes:
             and not _WHICH_DOCUMENT.search(folded) and not _LOCAL_ASKED.search(folded)
         if wanted and (issuer or local) and not wanted & issuer:
             return {ministry_name(w) for w in wanted}
+        # «theo văn bản của Ngân hàng Nhà nước»: no other central body's text is the ministry's, a Government
+        # resolution included (a province's plan that follows the ministry is left to the rule above)
+        owner = owning_ministries(question.text)
+        if owner and top.issuer and is_national(top.issuer, top.doc_number) and not owner & issuer \
+                and not _WHICH_DOCUMENT.search(folded):
+            return {ministry_name(w) for w in owner}
         return set()
 
     def unmentioned_units(self, question: Question, source: str) -> list[str]:
