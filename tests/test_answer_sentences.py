@@ -394,3 +394,21 @@ def test_a_negation_the_question_makes_tells_two_procedures_apart() -> None:
     chosen = pick("đăng ký kết quả thực hiện nhiệm vụ khoa học và công nghệ không sử dụng ngân sách nhà nước mất mấy ngày",
                   catalogue)
     assert "05 ngày" in chosen.sentence
+
+
+def test_people_asked_as_nguoi_are_counted_by_their_role() -> None:
+    # the other sentence counts «người», but not those the question asks about
+    text = passage("1. Mỗi đơn vị xã được bố trí bình quân không quá 03 (ba) nhân viên chăn nuôi thú y.\n"
+                   "Hội đồng thẩm định có không quá 05 người.")
+    chosen = pick("Nghị quyết của HĐND thành phố Hà Nội: mỗi xã được bố trí tối đa bao nhiêu người?", text)
+    assert "03 (ba) nhân viên" in chosen.quoted
+
+
+def test_the_text_a_decision_replaces_is_quoted_by_its_number() -> None:
+    # the task table's row shares «thay thế» and ranks first, but names no text it replaces
+    table = passage("1 | Xây dựng Chính phủ số, thay thế các quyết định trước đây về Chính phủ điện tử. "
+                    "| Bộ Khoa học và Công nghệ | 2026")
+    closing = passage("Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 942/QĐ-TTg ngày 15 tháng 6 "
+                      "năm 2021 của Thủ tướng Chính phủ.", score=0.6)
+    chosen = pick("Quyết định về Chính phủ số thay thế quyết định nào trước đây?", table, closing)
+    assert "942/QĐ-TTg" in chosen.quoted

@@ -133,6 +133,11 @@ _ROLES = re.compile(r"(?:cap pho|can bo|cong chuc|vien chuc|thanh vien|lanh dao|
 _HOW_OFTEN = re.compile(r"\bbao lau\b.{0,40}\b(?:mot|1) lan\b")
 # «… trước ngày nào?», «hạn chót là ngày nào»: a date is asked, and only a sentence stating one answers.
 _WHICH_DATE = re.compile(r"\bngay nao\b|\bngay bao nhieu\b|\bhan chot\b")
+# «thay thế quyết định nào», «bãi bỏ văn bản nào», «bãi bỏ … tại quyết định số mấy»: the text repealed is
+# named by its number in the sentence that repeals it.
+_DOC_WORD = r"(?:quyet dinh|nghi quyet|nghi dinh|thong tu|van ban|chi thi|ke hoach|cong van|qd|nq|tt)"
+_WHICH_REPEALED = re.compile(rf"\b(?:bai bo|thay the)\b.{{0,80}}?\b{_DOC_WORD}\b.{{0,20}}?\b(?:nao|so may|so bao nhieu)\b")
+_REPEALS_NUMBER = re.compile(r"(?:bãi\s+bỏ|thay\s+thế)\b.{0,120}?\d{1,6}/(?:\d{4}/)?[A-ZĐ]", re.IGNORECASE)
 # A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
 # Not «một» («một trình độ»), nor the number words that are also «từ», «sau», «năm», «tạm», «làm»
 # («kể từ ngày», «sau ngày») as the first word.
@@ -449,7 +454,10 @@ def asked_unit(question: str) -> str | None:
     if not found:
         return None
     unit = _UNIT_SPELLINGS.get(found.group(1), re.escape(found.group(1)))
-    return rf"(?:{unit}|nguoi)" if _ROLES.match(folded, found.start(1)) else unit
+    if _ROLES.match(folded, found.start(1)):
+        return rf"(?:{unit}|nguoi)"
+    # people asked as «người» are counted by their role too («không quá 03 (ba) nhân viên …»)
+    return rf"(?:nguoi|{_ROLES.pattern})" if unit == "nguoi" else unit
 
 
 # «cỡ chữ bao nhiêu», «kích thước thân máy là bao nhiêu»: a figure asked of a thing named before the asking
@@ -710,6 +718,8 @@ class SentenceScorer:
             # «trong thời hạn bao lâu», «bao nhiêu mẫu»: only a sentence that counts the unit
             # asked answers, however well another matches the question's words.
             candidates = _only(candidates, self._counts)
+        elif _WHICH_REPEALED.search(folded):
+            candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)))
         elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(folded):
             candidates = _only(candidates, lambda text: bool(_DATE.search(_CITED_DATE.sub(" ", text))))
         self.weigh([s.full for _, _, cut in candidates for s in cut])
