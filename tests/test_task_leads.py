@@ -461,3 +461,26 @@ def test_work_that_starts_in_a_year_and_goes_on_is_due_by_that_years_end_with_no
             "- Thời gian thực hiện: Năm 2026 và các năm tiếp theo.")
     [task] = obligations_in(body)
     assert (task.lead, task.deadline.due, task.recurrence) == ("Sở Nội vụ", date(2026, 12, 31), None)
+
+
+def test_a_step_that_opens_with_its_number_and_unit_gives_its_work_that_unit() -> None:
+    body = ("Điều 46. Giao đất, cho thuê đất\n"
+            "- Trình tự thực hiện\n"
+            "TT | Cơ quan, bộ phận, người thực hiện | Nội dung công việc | Thời gian\n"
+            "1 | Trung tâm Phục vụ hành chính công | Tiếp nhận hồ sơ, chuyển hồ sơ. | 0,5 ngày\n"
+            "2 | Văn phòng ĐKĐĐ hoặc Chi nhánh Văn phòng ĐKĐĐ\n"
+            "- Gửi hồ sơ đến UBND cấp xã nơi có đất.\n"
+            "1,5 ngày\n"
+            "3 | UBND cấp xã\n"
+            "- Kiểm tra hồ sơ.\n"
+            "- Niêm yết công khai kết quả kiểm tra tại trụ sở trong thời gian 15 ngày.\n"
+            "15 ngày\n")
+    tasks = [o for o in obligations_in(body) if o.is_task and "Niêm yết" in o.quote]
+    assert [task.lead for task in tasks] == ["UBND cấp xã"]
+
+
+def test_a_numbered_line_without_a_header_of_units_opens_no_step() -> None:
+    body = ("Điều 5. Nội dung\n"
+            "2 | Sở Y tế\n"
+            "- Niêm yết công khai kết quả kiểm tra tại trụ sở trong thời gian 15 ngày.\n")
+    assert all(o.lead != "Sở Y tế" for o in obligations_in(body))

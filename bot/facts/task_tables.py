@@ -107,10 +107,50 @@ _WORK_VERB = re.compile(r"(?<!được\s)(?<!được\sgiao\s)\b(?:trình|phê\s
                         r"|chuyển|kiểm\s+tra|lập|gửi|ban\s+hành|quyết\s+định|duyệt|số\s+hoá|số\s+hóa)\b")
 
 
+# The other way such a table is written: under «TT | Bộ phận | Nội dung công việc | Thời gian» a step opens
+# with its number and its unit («2 | Cơ quan có chức năng quản lý đất đai cấp xã»), then the lines of its
+# work, then its time alone («5,5 ngày»).
+_UNIT_COLUMN = re.compile(r"^(?:bộ\s+phận|đơn\s+vị|cơ\s+quan|trách\s+nhiệm|người)\b[^|]{0,40}$", _I)
+_STEP_OPENER = re.compile(r"^\W{0,2}\d{1,2}\W{0,2}\s*\|\s*(?P<unit>[^|]+?)\s*$")
+
+
+def _unit_step_header(text: str) -> bool:
+    """Whether a line is the header of a step table with a column of units and one of times
+    («TT | Cơ quan, bộ phận, người thực hiện | Nội dung công việc | Thời gian»)."""
+    cells = [cell.strip() for cell in text.split("|")]
+    return len(cells) >= 3 and any(_UNIT_COLUMN.match(c) for c in cells) and any(_TIME_COLUMN.search(c) for c in cells)
+
+
+def _opened_step_unit(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The unit of the step a line of work belongs to when the step opens with «N | unit»: the
+    whole cell, a list of units as it stands («Sở Nông nghiệp và Môi trường; Phòng QL Đất đai»);
+    None when the line is no step's work of such a table."""
+    section = paragraphs[index].section
+    for j in range(index - 1, max(-1, index - 1 - _STEP_LINES), -1):
+        text = paragraphs[j].text.strip()
+        if paragraphs[j].section != section or cell_duration(text):
+            return None  # out of the table, or past the time that closes the step before
+        opener = _STEP_OPENER.match(text)
+        if opener:
+            unit = opener.group("unit").strip(" *.")
+            if len(unit) > _ROLE_LINE_CHARS or not _ROLE_CELL.match(unit) or _WORK_VERB.search(unit):
+                return None
+            header = any(paragraphs[k].section == section and _unit_step_header(paragraphs[k].text)
+                         for k in range(j - 1, max(-1, j - 1 - _HEADER_LINES), -1))
+            return unit if header else None
+        if TABLE_CELL in text:
+            return None  # a whole row: the line is not in a step written line by line
+    return None
+
+
 def step_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     """Who does the step a line of work belongs to, in a step table written line by line: the
     line after the work that names a unit or a role, up to its first «;» (the places named after it
-    are other desks of the same step); None outside such a table."""
+    are other desks of the same step), or the unit the step's opening line names
+    (`_opened_step_unit`); None outside such a table."""
+    opened = _opened_step_unit(paragraphs, index)
+    if opened:
+        return opened
     section = paragraphs[index].section
     marker = next((j for j in range(index - 1, max(-1, index - 1 - _STEP_LINES), -1)
                    if paragraphs[j].section != section or _STEP_CELL.match(paragraphs[j].text)
