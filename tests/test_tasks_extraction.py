@@ -1343,3 +1343,20 @@ def test_answering_for_figures_sent_by_a_date_stays_a_task() -> None:
     [task] = tasks_in("Sở Tài chính chịu trách nhiệm về tính chính xác của số liệu và gửi báo cáo về Bộ Tài chính "
                       "trước ngày 15/12/2025.")
     assert task.lead == "Sở Tài chính"
+
+
+@pytest.mark.parametrize("sentence", [
+    "a) Khi xảy ra sự cố đối với cáp viễn thông, doanh nghiệp viễn thông có trách nhiệm khắc phục, bảo đảm khôi "
+    "phục liên lạc trong thời hạn 12 (mười hai) giờ kể từ thời điểm phát hiện sự cố.",
+    "Trường hợp khắc phục bằng phương án ngầm hóa, trong thời hạn 10 (mười) ngày kể từ ngày xảy ra sự cố, doanh "
+    "nghiệp viễn thông phải lập phương án hạ ngầm gửi Sở Khoa học và Công nghệ.",
+])
+def test_a_duty_of_businesses_alone_is_a_rule_not_a_task(sentence: str) -> None:
+    obligation = only(sentence)
+    assert not obligation.is_task and obligation.not_task is NotTask.RULE
+
+
+def test_businesses_listed_with_public_bodies_are_assigned_a_task() -> None:
+    obligation = only("Các sở, ban, ngành, UBND các xã và các doanh nghiệp viễn thông báo cáo kết quả trước ngày "
+                      "15/12/2025.")
+    assert obligation.is_task

@@ -127,6 +127,10 @@ _PERSONS = (r"(?:người(?!\s+đứng\s+đầu)|cán\s+bộ|công\s+chức|viê
             rf"(?!\s+(?:của|thuộc)\s+(?-i:[{UPPER}]))")
 _PERSON_SUBJECT = line_opening(_PERSONS)
 _ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
+# Businesses alone as the doer («doanh nghiệp viễn thông có trách nhiệm khắc phục … trong thời hạn 12 giờ»):
+# a norm the regulation sets for whoever runs such a business, no unit's task; in a list with public
+# bodies («các sở, ngành, địa phương và các doanh nghiệp …») the list is assigned.
+_BUSINESSES = re.compile(r"^(?:các\s+)?doanh\s+nghiệp\b(?:(?!\s(?:và|cùng|với)\s)[^,;])*$", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
                           r"|được\s+(?:gửi|xác\s+định|quy\s+đổi|thông\s+báo)\b", _I)
 # What a line is by its opening words, whatever its dates (checked when it names no one):
@@ -318,7 +322,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if _consulted(clause, sentence):
         return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
-            or (actor is None and _PASSIVE_RULE.search(clause)):
+            or (actor is None and _PASSIVE_RULE.search(clause)) or (actor and _BUSINESSES.match(actor)):
         return NotTask.RULE
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
     # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
