@@ -412,3 +412,13 @@ def test_the_text_a_decision_replaces_is_quoted_by_its_number() -> None:
                       "năm 2021 của Thủ tướng Chính phủ.", score=0.6)
     chosen = pick("Quyết định về Chính phủ số thay thế quyết định nào trước đây?", table, closing)
     assert "942/QĐ-TTg" in chosen.quoted
+
+
+def test_until_when_quotes_the_sentence_that_runs_to_a_date() -> None:
+    # the delegation's own article shares every word of the question, and says nothing of its term
+    text = passage("Điều 1. Ủy quyền cho Giám đốc Sở Khoa học và Công nghệ giải quyết thủ tục hành chính trong lĩnh "
+                   "vực tiêu chuẩn đo lường chất lượng thuộc thẩm quyền của Ủy ban nhân dân tỉnh.\n"
+                   "Điều 3. Thời gian ủy quyền từ ngày Quyết định này có hiệu lực thi hành đến hết ngày 28/02/2027.")
+    chosen = pick("Tỉnh ủy quyền cho Giám đốc Sở Khoa học và Công nghệ giải quyết thủ tục lĩnh vực tiêu chuẩn đo lường "
+                  "chất lượng đến khi nào?", text)
+    assert "28/02/2027" in chosen.quoted

@@ -133,6 +133,10 @@ _ROLES = re.compile(r"(?:cap pho|can bo|cong chuc|vien chuc|thanh vien|lanh dao|
 _HOW_OFTEN = re.compile(r"\bbao lau\b.{0,40}\b(?:mot|1) lan\b")
 # «… trước ngày nào?», «hạn chót là ngày nào»: a date is asked, and only a sentence stating one answers.
 _WHICH_DATE = re.compile(r"\bngay nao\b|\bngay bao nhieu\b|\bhan chot\b")
+# «đến khi nào», «đến bao giờ» ask when something lasts until: a date or a year the sentence runs to
+# («… đến hết ngày 28/02/2027», «bảo đảm đến hết năm 2030 …»).
+_UNTIL_ASKED = re.compile(r"\b(?:den|toi) (?:khi nao|bao gio|luc nao)\b")
+_UNTIL = re.compile(r"\b(?:đến|tới)\s+(?:hết\s+)?(?:ngày|năm|tháng)\s+\d", re.IGNORECASE)
 # «thay thế quyết định nào», «bãi bỏ văn bản nào», «bãi bỏ … tại quyết định số mấy»: the text repealed is
 # named by its number in the sentence that repeals it.
 _DOC_WORD = r"(?:quyet dinh|nghi quyet|nghi dinh|thong tu|van ban|chi thi|ke hoach|cong van|qd|nq|tt)"
@@ -720,6 +724,8 @@ class SentenceScorer:
             candidates = _only(candidates, self._counts)
         elif _WHICH_REPEALED.search(folded):
             candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)))
+        elif _UNTIL_ASKED.search(folded):
+            candidates = _only(candidates, lambda text: bool(_UNTIL.search(text)))
         elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(folded):
             candidates = _only(candidates, lambda text: bool(_DATE.search(_CITED_DATE.sub(" ", text))))
         self.weigh([s.full for _, _, cut in candidates for s in cut])
