@@ -1360,3 +1360,11 @@ def test_businesses_listed_with_public_bodies_are_assigned_a_task() -> None:
     obligation = only("Các sở, ban, ngành, UBND các xã và các doanh nghiệp viễn thông báo cáo kết quả trước ngày "
                       "15/12/2025.")
     assert obligation.is_task
+
+
+def test_a_result_reached_in_one_clause_does_not_make_the_others_background() -> None:
+    sentence = ("a) Bộ Khoa học và Công nghệ: (1) trình Thủ tướng Chính phủ Chương trình quốc gia phát triển sản phẩm "
+                "công nghệ chiến lược, hoàn thành trong tháng 11 năm 2025; (2) đôn đốc các doanh nghiệp phủ sóng 5G "
+                "trên phạm vi toàn quốc, đến nay mới đạt 39,5%.")
+    [task] = [o for o in sentence_obligations(sentence, ISSUED, "III. NHIỆM VỤ > 5. > a)") if o.is_task]
+    assert task.lead == "Bộ Khoa học và Công nghệ" and task.deadline.text == "hoàn thành trong tháng 11 năm 2025"

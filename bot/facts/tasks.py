@@ -113,8 +113,10 @@ _BACKGROUND = re.compile(
     r"|ý\s+kiến|tờ\s+trình|kế\s+hoạch\s+số)|xét\s+(?:tờ\s+trình|đề\s+nghị|văn\s+bản)|thực\s+hiện\s+(?:quyết\s+định|chỉ\s+thị|công\s+văn|kế\s+hoạch|nghị|thông\s+báo|kết\s+luận)"
     r"\s+số|theo\s+dự\s+báo|dự\s+báo|phấn\s+đấu|với\s+sự|tại\s+phiên\s+họp|trên\s+cơ\s+sở\s+ý\s+kiến|đây\s+là"
     # the grounds a simplification plan gives for a change («Lý do: Thực hiện Nghị quyết số 66/NQ-CP …»)
-    r"|lý\s+do\s*:)"
-    r"|chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
+    r"|lý\s+do\s*:)", _I)
+# A result reached («… đạt 90% trong năm 2025»): read in the clause of the date, as the other clauses of a
+# line that enumerates tasks («(1) trình … trong tháng 11 năm 2025; … (4) … phải đạt 90% …») still assign.
+_ACHIEVED = re.compile(r"chúng\s+ta\s+có|(?:^|\s)đạt\s+(?:\d|khoảng|trên|tối\s+thiểu)", _I)
 # A plan's closing line and what a text says it is («Trên đây là Kế hoạch … năm 2025.», «Quy định này là một
 # tiêu chuẩn để đánh giá … hàng năm»), a list of cited texts («các văn bản số: 10894/VPCP-CN ngày …»): read in
 # the clause of the date, as a later sentence of the paragraph may still ask for something.
@@ -302,7 +304,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.EFFECTIVE_DATE
     if _DOCUMENT_DATE.search(before[-30:]):
         return NotTask.DOCUMENT_DATE
-    if _BACKGROUND.search(sentence) or _SAYS_WHAT_IT_IS.match(clause):
+    if _BACKGROUND.search(sentence) or _ACHIEVED.search(clause) or _SAYS_WHAT_IT_IS.match(clause):
         return NotTask.BACKGROUND
     if loose and _AMENDMENT_TITLE.match(sentence):
         return NotTask.BACKGROUND
