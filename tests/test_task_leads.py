@@ -177,7 +177,8 @@ def test_a_unit_whose_verb_comes_before_the_colon_is_named_up_to_its_verb() -> N
             "+ Đối với kế hoạch 05 năm thì trong thời hạn tối đa 15 ngày, kể từ ngày Ủy ban nhân dân cấp tỉnh phê "
             "duyệt chương trình, cơ quan quản lý nhà ở cấp tỉnh phải lập báo cáo gửi Ủy ban nhân dân cấp tỉnh.")
     [task] = [o for o in obligations_in(body) if o.is_task]
-    assert task.lead == "Cơ quan quản lý nhà ở cấp tỉnh"
+    # the line names its unit itself, after its case («Đối với kế hoạch 05 năm thì …, cơ quan … phải lập …»)
+    assert task.lead == "cơ quan quản lý nhà ở cấp tỉnh"
 
 
 def test_consulting_and_publishing_end_the_units_name() -> None:
@@ -484,3 +485,9 @@ def test_a_numbered_line_without_a_header_of_units_opens_no_step() -> None:
             "2 | Sở Y tế\n"
             "- Niêm yết công khai kết quả kiểm tra tại trụ sở trong thời gian 15 ngày.\n")
     assert all(o.lead != "Sở Y tế" for o in obligations_in(body))
+
+
+def test_the_unit_after_a_case_opened_with_doi_voi_leads() -> None:
+    [task] = tasks_in("4. Đối với trường hợp yêu cầu cấp lại mật khẩu, Sở Khoa học và Công nghệ thực hiện kiểm tra "
+                      "thông tin trong vòng không quá 02 giờ kể từ khi tiếp nhận thông tin.")
+    assert task.lead == "Sở Khoa học và Công nghệ"

@@ -78,7 +78,7 @@ _NAMES = re.compile(rf"\s*(?P<names>[{UPPER}][^:;.()]{{0,300}}?)\s+(?:theo\s+ch�
                     rf"(?=(?-i:{_PREDICATE_START})\s|(?-i:{_ACTOR_END_VERBS})\b)")
 # Words that open a sentence with a time, a ground or a link before its unit is named.
 _OPENING = re.compile(r"^\W*(?:trong|chậm\s+nhất|sau|định\s+kỳ|hằng|hàng|trước|khi|căn\s+cứ|trên\s+cơ\s+sở|vì\s+vậy|trường\s+hợp"
-                      r"|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
+                      r"|đối\s+với|do\s+đó|đồng\s+thời|ngoài\s+ra|theo\s+đó|nguồn|tháng|quý|năm|đến|để)\b", _I)
 _OPENING_CHARS = 450
 # A line that opens with its rhythm and then its verb of reporting: the units that follow receive it.
 _PERIODIC_REPORT = re.compile(r"^\W*(?:định\s+kỳ|hằng|hàng)(?:\s+(?:hoặc|và|đột\s+xuất|hằng|hàng|mỗi|năm|quý|tháng|tuần"
