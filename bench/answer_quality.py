@@ -17,7 +17,7 @@ never give another issuer's date — measured through the same Answerer as `ask 
    issuers in more forms (districts, ministries, agencies, provinces by their names before the
    2025 mergers, abbreviations); the eighth, qa_dev_r8.jsonl, all tuning, about further facts of
    documents none of whose rows is held out, with off-topic questions in the corpus's own words;
-   the ninth and tenth likewise, the tenth a third other issuers; each half reported per round): the expected
+   the ninth to eleventh likewise, the tenth a third other issuers; each half reported per round): the expected
    fact in the answer, the right document first, unanswerable declined, answers from another
    issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
@@ -68,6 +68,8 @@ DEV_EIGHTH = DATA / "qa_dev_r8.jsonl"
 DEV_NINTH = DATA / "qa_dev_r9.jsonl"
 # A tenth, the same way, from 40 further such documents, a third of it naming other issuers.
 DEV_TENTH = DATA / "qa_dev_r10.jsonl"
+# An eleventh, the same way, from 40 more.
+DEV_ELEVENTH = DATA / "qa_dev_r11.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -172,7 +174,8 @@ def development_rows() -> list[dict]:
             + [dict(row, round=7) for row in read_jsonl(DEV_SEVENTH)]
             + [dict(row, round=8) for row in read_jsonl(DEV_EIGHTH)]
             + [dict(row, round=9) for row in read_jsonl(DEV_NINTH)]
-            + [dict(row, round=10) for row in read_jsonl(DEV_TENTH)])
+            + [dict(row, round=10) for row in read_jsonl(DEV_TENTH)]
+            + [dict(row, round=11) for row in read_jsonl(DEV_ELEVENTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
