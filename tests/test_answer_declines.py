@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.retrieval.answers import _asked
+from bot.retrieval.answers import Answerer, _asked
 from bot.retrieval.evidence import without_refs
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import understand
-from bot.retrieval.scope import Scopes, lacks_figure
+from bot.retrieval.scope import Focus, Scopes, lacks_figure
 from bot.retrieval.search import Passage
 
 KARAOKE = "Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là 1.000.000 đồng/phòng."
@@ -184,3 +184,27 @@ def test_a_text_asked_as_a_ministrys_is_not_answered_by_a_government_resolution(
     # the ministry as the one that acts is no owner of the text asked about
     acting = understand("Ngân hàng Nhà nước báo cáo Thủ tướng về chương trình tín dụng trước ngày nào?")
     assert scopes.mismatch(acting, resolution) == set()
+
+
+class Found:
+    """A passage search that finds the same passages, whatever the sources asked."""
+
+    def __init__(self, passages: list[Passage]) -> None:
+        self.found = passages
+
+    def search(self, text: str, k: int, sources: list[str] | None = None) -> list[Passage]:
+        return [p for p in self.found if sources is None or p.source in sources]
+
+
+def test_a_place_whose_texts_hold_only_the_questions_setting_yields_to_the_issuer_that_answers() -> None:
+    asked = understand("UBND tỉnh Đắk Lắk công nhận bao nhiêu xã, phường miền núi để phục vụ bầu cử đại biểu Quốc hội?")
+    plan = Passage("Phát động phong trào thi đua thực hiện thành công cuộc bầu cử đại biểu Quốc hội khóa XVI.", 1.0,
+                   "plan.md", issuer="Ủy ban nhân dân tỉnh Đắk Lắk")
+    other = Passage("Công nhận 35 xã, phường miền núi để phục vụ bầu cử đại biểu Quốc hội khóa XVI.", 0.9,
+                    "other.md", issuer="Ủy ban nhân dân tỉnh Gia Lai")
+    answerer = Answerer(Found([plan, other]))  # type: ignore[arg-type]
+    assert answerer._better_elsewhere(asked, [plan], Focus(None))
+    # the place's own text that answers as well as another's is kept
+    own = Passage("Công nhận 20 xã, phường miền núi để phục vụ bầu cử đại biểu Quốc hội khóa XVI.", 1.0,
+                  "own.md", issuer="Ủy ban nhân dân tỉnh Đắk Lắk")
+    assert not answerer._better_elsewhere(asked, [own], Focus(None))

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 QUOTE_CHARS = 500
 # A named document is read whole when it has at most this many passages.
 FOCUS_MAX_PASSAGES = 120
+# How much more of the question's word pairs another issuer's best passage must hold than the asked
+# place's for the topic to be that issuer's alone (tuning half of bench/data/qa_dev*).
+ELSEWHERE_MARGIN = 0.25
 # The last answer's document answers a question that stands alone when it covers at least this
 # share of what the best of the whole store covers (tuning half of the follow-up pairs).
 MERIT_SHARE = 0.75
@@ -179,6 +182,8 @@ class Answerer:
         mismatch = self.scopes.mismatch(question, passages[0])
         if mismatch:
             return self._other_issuer(question, mismatch)
+        if asked and not focus.named and self._better_elsewhere(judged, passages, wider):
+            return self._other_issuer(question, asked)
         answer = self._compose(question, passages, focus)
         if answer is None:
             return self._not_found(question, None)
@@ -223,6 +228,16 @@ class Answerer:
         if _best_pairs(question, previous) >= MERIT_SHARE * _best_pairs(question, passages):
             return Focus(held, named=True, followed=True), previous
         return focus, passages
+
+    def _better_elsewhere(self, judged: Question, passages: list[Passage], wider: Focus) -> bool:
+        """Whether another issuer's documents answer the question far better than the asked place's
+        best: the place's documents then hold only its words («Đắk Lắk … bầu cử» in a plan on
+        something else of the same election), and the topic is another issuer's."""
+        here = _best_pairs(judged, passages)
+        own = {p.source for p in passages}
+        found = self.search.search(judged.text, self.config.candidates, sources=wider.sources)
+        there = _best_pairs(judged, [p for p in found if p.source not in own])
+        return there - here >= ELSEWHERE_MARGIN
 
     def _answerable(self, question: Question, focus: Focus) -> bool:
         """Whether the documents outside the asked place would answer the question."""
