@@ -6,6 +6,7 @@ their columns; a row seen without its header is read by its cells' shapes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,8 +76,7 @@ def _step_columns(cells: list[str]) -> TaskTable | None:
     the unit that takes the step in its last cell."""
     if len(cells) >= 3 and _STEP_CELL.match(cells[0]) and not cell_duration(cells[-1]):
         last = cells[-1].strip(" *.")
-        if last and len(last) <= _ROLE_LINE_CHARS and _ROLE_CELL.match(last) and not _WORK_VERB.search(last) \
-                and "," not in last and not locate_deadlines(last, None):
+        if _names_doer(last) and "," not in last and not locate_deadlines(last, None):
             return TaskTable(len(cells) - 1, None, 1, 1)
     # the duration may be followed by the step's result («… | 07 ngày | Văn bản trả lời …»)
     time = next((i for i in range(len(cells) - 1, 0, -1) if cell_duration(cells[i])), None)
@@ -114,6 +114,19 @@ _UNIT_COLUMN = re.compile(r"^(?:bộ\s+phận|đơn\s+vị|cơ\s+quan|trách\s+n
 _STEP_OPENER = re.compile(r"^\W{0,2}\d{1,2}\W{0,2}\s*\|\s*(?P<unit>[^|]+?)\s*$")
 
 
+def _names_doer(text: str) -> bool:
+    """Whether a cell or line only names who does a step: a unit or a role, short, with no verb of
+    the work («Văn thư Sở», not «Văn thư Sở lấy số văn bản …»)."""
+    return bool(text) and len(text) <= _ROLE_LINE_CHARS and bool(_ROLE_CELL.match(text)) and not _WORK_VERB.search(text)
+
+
+def _header_above(paragraphs: list[Paragraph], at: int, is_header: Callable[[str], bool]) -> bool:
+    """Whether a line of the same section within _HEADER_LINES above `at` is the table's header."""
+    section = paragraphs[at].section
+    return any(paragraphs[k].section == section and is_header(paragraphs[k].text)
+               for k in range(at - 1, max(-1, at - 1 - _HEADER_LINES), -1))
+
+
 def _unit_step_header(text: str) -> bool:
     """Whether a line is the header of a step table with a column of units and one of times
     («TT | Cơ quan, bộ phận, người thực hiện | Nội dung công việc | Thời gian»)."""
@@ -133,11 +146,7 @@ def _opened_step_unit(paragraphs: list[Paragraph], index: int) -> str | None:
         opener = _STEP_OPENER.match(text)
         if opener:
             unit = opener.group("unit").strip(" *.")
-            if len(unit) > _ROLE_LINE_CHARS or not _ROLE_CELL.match(unit) or _WORK_VERB.search(unit):
-                return None
-            header = any(paragraphs[k].section == section and _unit_step_header(paragraphs[k].text)
-                         for k in range(j - 1, max(-1, j - 1 - _HEADER_LINES), -1))
-            return unit if header else None
+            return unit if _names_doer(unit) and _header_above(paragraphs, j, _unit_step_header) else None
         if TABLE_CELL in text:
             return None  # a whole row: the line is not in a step written line by line
     return None
@@ -157,17 +166,14 @@ def step_actor(paragraphs: list[Paragraph], index: int) -> str | None:
                    or TABLE_CELL in paragraphs[j].text), None)
     if marker is None or not _STEP_CELL.match(paragraphs[marker].text) or paragraphs[marker].section != section:
         return None
-    header = any(paragraphs[j].section == section and TABLE_CELL in paragraphs[j].text
-                 and _STEP_HEADER.search(paragraphs[j].text)
-                 for j in range(marker - 1, max(-1, marker - 1 - _HEADER_LINES), -1))
-    if not header:
+    if not _header_above(paragraphs, marker, lambda text: TABLE_CELL in text and bool(_STEP_HEADER.search(text))):
         return None
     for para in paragraphs[index + 1:index + 1 + _STEP_LINES]:
         if para.section != section or _STEP_CELL.match(para.text.split("|")[0]):
             return None
         match = _ROLE_NAME.match(para.text)
         name = match.group("name").strip(" *") if match else ""
-        if name and len(name) <= _ROLE_LINE_CHARS and _ROLE_CELL.match(name) and not _WORK_VERB.search(name):
+        if _names_doer(name):
             return name
     return None
 
