@@ -20,7 +20,8 @@ _TYPE_WORDS["cong van"] = ""  # a công văn's number carries the issuer's code,
 _CODES = {fold(code) for code in TYPE_CODES}
 
 # A number may carry a decimal part («Nghị quyết 66.7/2025/NQ-CP»): «66.7» is no «66», nor «7».
-_NUM = r"(?<![\w/])(?<!\d\.)(?P<num>\d{1,6}(?:\.\d{1,2})?)"
+_DIGITS = r"\d{1,6}(?:\.\d{1,2})?"
+_NUM = rf"(?<![\w/])(?<!\d\.)(?P<num>{_DIGITS})"
 _FULL = re.compile(_NUM + r"(?:\s?/\s?(?P<year>\d{4}))?(?:\s?/\s?|-)"
                    r"(?P<code>[a-z][a-z0-9]*(?:(?:-|\s?/\s?)[a-z][a-z0-9]*)*)(?![\w/])")
 _TYPE_ALT = "|".join(sorted((re.escape(w) for w in _TYPE_WORDS), key=len, reverse=True))
@@ -29,7 +30,7 @@ _CODE_ALT = "|".join(sorted(_CODES, key=len, reverse=True))
 # A number followed by a unit is an amount, not a document: "báo cáo 6 tháng", "kế hoạch 5 năm".
 _NOT_UNIT = r"(?!\s*(?:thang|nam|quy|ngay|tuan|gio|lan|%|nguoi|don vi))"
 _SHORT = re.compile(rf"(?<![\w/])(?P<kind>{_TYPE_ALT}|{_CODE_ALT})\s+(?:so\s+)?"
-                    rf"(?P<num>\d{{1,6}}(?:\.\d{{1,2}})?)(?:\s?/\s?(?P<year>\d{{4}}))?(?![\w/]|\.\d){_NOT_UNIT}")
+                    rf"(?P<num>{_DIGITS})(?:\s?/\s?(?P<year>\d{{4}}))?(?![\w/]|\.\d){_NOT_UNIT}")
 # "0125 kh" is rarer but typed too ("982 kh ubnd")
 _NUM_FIRST = re.compile(_NUM + rf"\s+(?P<kind>{_CODE_ALT})(?![\w/])")
 

@@ -74,8 +74,10 @@ _MINISTRIES = [*_MINISTRY_NAMES, "van hoa, the thao va du lich", "lao dong - thu
 _MINISTRY_ALT = "|".join(sorted((re.escape(m) for m in _MINISTRIES), key=len, reverse=True))
 # «của Bộ Y tế», «Bộ Y tế ban hành», «công văn Bộ Tài chính»: the ministry as the issuer.
 _MINISTRY = re.compile(rf"(?<!\w)bo (?P<name>{_MINISTRY_ALT})(?!\w)")
-_OWN_MINISTRY = re.compile(rf"(?:(?:\bcua|\bdo|\bthuoc|(?:ke hoach|chi thi|cong van|quyet dinh|thong tu|"
-                           rf"huong dan|thong bao|cong dien)(?: so \S+)?)\s+|^\W*)bo (?P<name>{_MINISTRY_ALT})(?!\w)"
+# The kinds of text a ministry issues, as questions name them (folded).
+_TEXT_KINDS = "ke hoach|chi thi|cong van|quyet dinh|thong tu|thong bao|cong dien"
+_OWN_MINISTRY = re.compile(rf"(?:(?:\bcua|\bdo|\bthuoc|(?:{_TEXT_KINDS}|huong dan)(?: so \S+)?)\s+|^\W*)"
+                           rf"bo (?P<name>{_MINISTRY_ALT})(?!\w)"
                            # or by its verb of issuing, wherever it stands: «… thì Bộ Y tế quy định thế nào»
                            rf"|(?<!\w)bo (?P<issuing>{_MINISTRY_ALT}) (?=quy dinh|ban hanh|huong dan\b)")
 
@@ -151,8 +153,8 @@ def _full_ministries(text: str) -> str:
 
 # «văn bản của Ngân hàng Nhà nước», «công văn số … do Bộ Y tế ban hành»: the ministry owns the text asked for.
 # (not «theo hướng dẫn của Bộ Nội vụ»: what a province's own plan follows)
-_DOCUMENT_OF_MINISTRY = re.compile(rf"\b(?:van ban|cong van|quyet dinh|thong tu|ke hoach|chi thi|thong bao|"
-                                   rf"cong dien|quy che)(?: so \S+)? (?:cua|do) bo (?P<name>{_MINISTRY_ALT})(?!\w)")
+_DOCUMENT_OF_MINISTRY = re.compile(rf"\b(?:{_TEXT_KINDS}|van ban|quy che)(?: so \S+)? (?:cua|do) "
+                                   rf"bo (?P<name>{_MINISTRY_ALT})(?!\w)")
 
 
 def owning_ministries(question: str) -> set[str]:
