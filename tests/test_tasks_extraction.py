@@ -43,6 +43,17 @@ def test_dated_sentences_that_assign_nobody_are_not_tasks(sentence: str, reason:
     assert all(o.lead is None for o in obligations)
 
 
+def test_an_article_on_submission_times_under_a_chapter_on_criteria_assigns_tasks() -> None:
+    chapter = "Chương II. ĐỐI TƯỢNG, TIÊU CHUẨN DANH HIỆU THI ĐUA, HÌNH THỨC KHEN THƯỞNG"
+    task = only("Đối với khen thưởng tổng kết năm: Các cơ quan, đơn vị, địa phương tổ chức bình xét thi đua; "
+                "gửi hồ sơ đề nghị khen thưởng đến Sở Nội vụ trước ngày 10/12 hằng năm.",
+                section=f"{chapter} > Điều 6. Thời gian đề nghị khen thưởng > 2.")
+    assert task.is_task and task.lead == "Các cơ quan, đơn vị, địa phương"
+    scope = only("Tập thể, cá nhân được xét khen thưởng trước ngày 10/12 hằng năm.",
+                 section=f"{chapter} > Điều 2. Đối tượng áp dụng")
+    assert (scope.is_task, scope.not_task) == (False, NotTask.RULE)
+
+
 def test_a_past_event_is_not_a_task() -> None:
     obligation = only("Năm 2025, tỉnh đã tổ chức thành công Hội nghị xúc tiến, hoàn thành trước ngày 30/11/2025.")
     assert (obligation.is_task, obligation.not_task) == (False, NotTask.PAST_EVENT)

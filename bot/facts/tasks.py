@@ -498,7 +498,8 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     headings = section.split(SECTION_SEPARATOR) if section else []
     if any(_TARGET_HEADING.match(h) for h in headings):
         return NotTask.BACKGROUND
-    if any(_GENERAL_HEADING.match(h) for h in headings) or (actor and (_PUBLIC.match(actor) or _UNDERGOES.search(actor))):
+    if any(_GENERAL_HEADING.match(h) for h in _nearest_headings(headings)) \
+            or (actor and (_PUBLIC.match(actor) or _UNDERGOES.search(actor))):
         return NotTask.RULE
     if actor is None and any(_ASSESSMENT_HEADING.match(h) for h in headings):
         return NotTask.PAST_EVENT
@@ -543,6 +544,18 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
             and not any(_EXECUTION_HEADING.search(h) for h in headings):
         return NotTask.RULE
     return None
+
+
+_CHAPTER = re.compile(r"^\W*(?:Chương|Phần|Mục)\s+[\dIVXLC]+\b", _I)
+_ARTICLE = re.compile(r"^\W*Điều\s+\d", _I)
+
+
+def _nearest_headings(headings: list[str]) -> list[str]:
+    """The headings that say what a line is: a chapter's title is left out below an article of its own
+    («Chương II. ĐỐI TƯỢNG, TIÊU CHUẨN DANH HIỆU THI ĐUA … > Điều 6. Thời gian đề nghị khen thưởng»
+    groups articles of several kinds; the article is the one that says which)."""
+    article = next((i for i, h in enumerate(headings) if _ARTICLE.match(h)), -1)
+    return [h for i, h in enumerate(headings) if i > article or not _CHAPTER.match(h)]
 
 
 _COORDINATION_ROLE = re.compile(r"(?:^\W*|,\s*)(?:các\s+)?cơ\s+quan\s+(?:chủ\s+trì|phối\s+hợp)\s+(?!với\b)(?:[^\s,;.]+\s+){0,12}?"
