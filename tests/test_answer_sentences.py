@@ -4,7 +4,7 @@ two near-equal sentences quoted together. Unit tests without a store."""
 from __future__ import annotations
 
 from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue,
-                                    passage_sentences)
+                                    passage_sentences, table_caption)
 from bot.retrieval.answers import Answerer
 from bot.retrieval.questions import Intent, understand
 from bot.retrieval.search import Passage
@@ -185,6 +185,42 @@ def test_a_procedures_handling_time_on_the_next_line_joins_the_procedure() -> No
                             "- Thời gian giải quyết TTHC: 09 ngày làm việc.")
     assert [s.text for s in cut] == ["5. Thủ tục xác nhận cán bộ Quân đội nghỉ hưu mắc bệnh hiểm nghèo. "
                                      "- Thời gian giải quyết TTHC: 09 ngày làm việc."]
+
+
+PROCEDURES = (
+    "1. Quy trình nội bộ giải quyết TTHC: Thủ tục giải thể tổ chức thanh niên xung phong cấp tỉnh (Mã TTHC: 1.003999)\n"
+    "Bước thực hiện | Nội dung công việc | Đơn vị thực hiện | Thời gian thực hiện (tính mỗi ngày 08 giờ)\n"
+    "Bước 1 | Tiếp nhận hồ sơ, chuyển hồ sơ về Sở Nội vụ | Bộ phận một cửa | 0,5 ngày làm việc\n"
+    "Bước 2 | Thẩm định hồ sơ, trình lãnh đạo Sở | Phòng Xây dựng chính quyền | 09 ngày làm việc\n"
+    "Tổng thời gian giải quyết | 10,5 ngày làm việc\n"
+    "2. Quy trình nội bộ giải quyết TTHC: Thủ tục xác nhận phiên hiệu thanh niên xung phong ở cấp tỉnh "
+    "(Mã TTHC: 2.001683)\n"
+    "Bước thực hiện | Nội dung công việc | Đơn vị thực hiện | Thời gian thực hiện (tính mỗi ngày 08 giờ)\n"
+    "Bước 1 | Tiếp nhận hồ sơ, chuyển hồ sơ về Sở Nội vụ | Bộ phận một cửa | 0,5 ngày làm việc\n"
+    "Bước 2 | Thẩm định hồ sơ, trình lãnh đạo Sở | Phòng Xây dựng chính quyền | 30 ngày làm việc\n")
+
+
+def test_a_procedures_total_time_is_told_by_the_caption_above_its_table() -> None:
+    # The total rows name no procedure: the numbered caption above each table says whose they are,
+    # and a table running on into the next passage keeps the caption it had.
+    first, rest = passage(PROCEDURES), passage("Tổng thời gian giải quyết | 31,5 ngày làm việc", score=0.5)
+    caption = table_caption([first.text])
+    assert caption.startswith("2. Quy trình nội bộ giải quyết TTHC: Thủ tục xác nhận phiên hiệu")
+    scorer = SentenceScorer(understand("Thủ tục xác nhận phiên hiệu thanh niên xung phong ở cấp tỉnh giải quyết trong "
+                                       "tổng cộng bao nhiêu ngày làm việc?"))
+    chosen = scorer.best([(first, 1.0, passage_sentences(first.text)),
+                          (rest, 0.5, passage_sentences(rest.text, None, caption))])
+    assert "31,5 ngày làm việc" in chosen.quoted and "xác nhận phiên hiệu" in chosen.quoted
+    other = pick("Thủ tục giải thể tổ chức thanh niên xung phong cấp tỉnh có tổng thời gian giải quyết bao nhiêu ngày?",
+                 first)
+    assert "10,5 ngày làm việc" in other.quoted
+
+
+def test_a_header_row_may_hold_a_figure_in_an_aside() -> None:
+    [row] = passage_sentences("Bước | Đơn vị thực hiện | Thời gian thực hiện (tính mỗi ngày 08 giờ làm việc)\n"
+                              "Bước 1 | Trung tâm Phục vụ hành chính công | 8 giờ")
+    assert row.text == "Bước: Bước 1; Đơn vị thực hiện: Trung tâm Phục vụ hành chính công; " \
+                       "Thời gian thực hiện (tính mỗi ngày 08 giờ làm việc): 8 giờ"
 
 
 def test_a_label_on_the_line_above_its_value_counts_when_it_names_what_is_asked() -> None:

@@ -18,7 +18,7 @@ from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerpt, goods_code, overlap, pairs,
-                                    passage_sentences, recipient, table_header, takes_effect, topic_terms,
+                                    passage_sentences, recipient, table_caption, table_cells, table_header, takes_effect, topic_terms,
                                     without_refs)
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
@@ -328,16 +328,19 @@ class Answerer:
                 candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
             titles.append(self.search.metadata(source).get("title") or "")
         scorer = SentenceScorer(question, topic_terms(" ".join(titles)), named=bool(named))
-        return scorer, scorer.best([(p, share, passage_sentences(p.text, self._header_before(p)))
+        return scorer, scorer.best([(p, share, passage_sentences(p.text, *self._table_before(p)))
                                     for p, share in candidates])
 
-    def _header_before(self, passage: Passage) -> list[str] | None:
-        """The header row of a table that began in an earlier passage of the same document."""
+    def _table_before(self, passage: Passage) -> tuple[list[str] | None, str]:
+        """The header row and the caption of a table that began in an earlier passage of the same
+        document (the caption only for a passage that opens with the table's rows)."""
         if " | " not in passage.text:
-            return None
+            return None, ""
         whole = self.search.document_passages(passage.source)
         index = next((i for i, p in enumerate(whole) if p.chunk_id == passage.chunk_id), 0)
-        return table_header(p.text for p in whole[max(0, index - 3):index])
+        before = [p.text for p in whole[max(0, index - 3):index]]
+        opens_table = table_cells(passage.text.lstrip().split("\n", 1)[0]) is not None
+        return table_header(before), table_caption(before) if opens_table else ""
 
     def _fact(self, question: Question, pick: Pick, wanted: set[str]) -> str | None:
         """The one-line fact that leads the answer, when the intent has one: of a sentence's

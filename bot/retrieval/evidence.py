@@ -24,6 +24,7 @@ from bot.retrieval.vietnamese import fold, in_capitals, sentences, syllables
 
 MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are headings, not answers
 MAX_HEADING_CHARS = 90
+MAX_CAPTION_CHARS = 250  # a table's numbered caption, a procedure's whole name with its code
 MAX_LEAD_IN_CHARS = 250  # a line that announces the items below it («… các nhiệm vụ sau:»)
 SUPPORT_SHARE = 0.5  # of the question's own words, in the sentence a citing document answers with
 CUE_SPAN = 150  # characters either side of a date or figure that say what it is about
@@ -251,18 +252,30 @@ YEAR = re.compile(r"(?<![\d/.,])(?:19|20)\d\d(?![\d/.,]\d)")
 
 
 def _is_header_row(cells: Sequence[str]) -> bool:
-    """A row of labels: no figures beyond an «STT» or a year, mostly short words."""
-    text = YEAR.sub(" ", fold(" ".join(cells)))
+    """A row of labels: no figures beyond an «STT», a year or an aside («Thời gian thực hiện (tính
+    mỗi ngày 08 giờ làm việc)»), mostly short words."""
+    text = _ASIDE.sub(" ", YEAR.sub(" ", fold(" ".join(cells))))
     return not re.search(r"\d", text) and any(
         re.search(r"\b(stt|noi dung|thoi gian|thoi han|don vi|chu tri|phoi hop|nhiem vu|san pham|"
                   r"co quan|ket qua|ghi chu|tien do)\b", fold(c)) for c in cells)
 
 
 def read_row(cells: Sequence[str], header: Sequence[str] | None) -> str:
-    """A row as «Header: cell; …», so a lone «Hàng năm» reads as a time."""
+    """A row as «Header: cell; …», so a lone «Hàng năm» reads as a time; a row that is a label
+    and its value («Tổng thời gian giải quyết | 31,5 ngày làm việc» under a table of steps) as
+    the field it is."""
+    filled = [c for c in cells if c]
+    if len(filled) == 2 and _ROW_LABEL.fullmatch(filled[0]) and (not header or len(header) != len(cells)):
+        return f"{filled[0]}: {filled[1]}"
     if not header or len(header) != len(cells):
-        return " | ".join(c for c in cells if c)
+        return " | ".join(filled)
     return "; ".join(f"{h}: {c}" for h, c in zip(header, cells) if c and h and fold(h) != "stt")
+
+
+_ASIDE = re.compile(r"\([^()]*\)")
+# A row's first cell that names a field: words only, no number («Tổng thời gian giải quyết TTHC»,
+# not «Bước 6» or a row's «1»).
+_ROW_LABEL = re.compile(r"[^\W\d_][^\d:;|]{2,60}")
 
 
 @dataclass(frozen=True)
@@ -278,8 +291,11 @@ class Sentence:
         return f"{self.heading} {self.text}" if self.heading else self.text
 
 
-def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Sentence]:
-    """A passage cut into sentences. Table rows are read whole with the nearest header row; a
+def passage_sentences(text: str, header: Sequence[str] | None = None, caption: str = "") -> list[Sentence]:
+    """A passage cut into sentences. Table rows are read whole with the nearest header row and
+    under the table's caption, the last numbered line above it («3. Quy trình nội bộ giải quyết
+    TTHC: Thủ tục xác nhận phiên hiệu …», which a row «Tổng thời gian giải quyết | 31,5 ngày làm
+    việc» alone does not name; `caption` carries one from an earlier passage); a
     line under a heading («1. Sở Y tế:», «a) Chủ đề …») carries the heading, so an item says
     whose it is, and so does a longer line that announces the items below it («… phân cấp cho
     Sở Tư pháp … các trường hợp sau:»); a «Thời gian hoàn thành: …» line joins the task it
@@ -292,10 +308,11 @@ def passage_sentences(text: str, header: Sequence[str] | None = None) -> list[Se
             if _is_header_row(cells):
                 header = cells
             else:
-                out.append(Sentence(read_row(cells, header)))
+                out.append(Sentence(read_row(cells, header), caption))
             continue
         if not line:
             continue
+        caption = line if _MARKER.match(line) and len(line) <= MAX_CAPTION_CHARS else caption
         if _MARKER_ONLY.match(line):  # «1.» on its own line: the next line is its title
             marker = line
             continue
@@ -359,6 +376,16 @@ def is_heading(line: str, after_marker: bool = False) -> bool:
     if text.isupper() and (is_type_heading(text) or has_motto(text)):
         return False  # «THÔNG BÁO», «CỘNG HÒA XÃ HỘI …» in an annexed form name nothing below
     return text.endswith(":") or bool(_MARKER.match(text)) or text.isupper()
+
+
+def table_caption(texts: Sequence[str]) -> str:
+    """The caption of a table that began in an earlier passage, for a passage that opens with its
+    rows (`passage_sentences`): the numbered line last seen."""
+    caption = ""
+    for line in (raw.strip() for text in texts for raw in text.split("\n")):
+        if line and table_cells(line) is None:
+            caption = line if _MARKER.match(line) and len(line) <= MAX_CAPTION_CHARS else caption
+    return caption
 
 
 def table_header(texts: Iterable[str]) -> list[str] | None:
