@@ -223,6 +223,21 @@ def test_a_header_row_may_hold_a_figure_in_an_aside() -> None:
                        "Thời gian thực hiện (tính mỗi ngày 08 giờ làm việc): 8 giờ"
 
 
+def test_a_field_of_a_numbered_item_is_read_under_the_item() -> None:
+    # «Hình thức:» alone names the kind of fact asked; the item above says which activity it is of.
+    plan = passage("1. Quan trắc chất lượng nước tại các vùng nuôi tôm tập trung\n"
+                   "- Nội dung: Quan trắc 21 ao nuôi đại diện;\n"
+                   "- Hình thức: Thuê đơn vị quan trắc có đủ điều kiện.\n"
+                   "2. Thông tin tuyên truyền nâng cao nhận thức về quản lý chất lượng nước trong nuôi trồng thủy sản\n"
+                   "- Nội dung: Tuyên truyền các quy định, tiêu chuẩn, quy chuẩn quốc gia về chất lượng nước nuôi "
+                   "trồng thủy sản;\n"
+                   "hướng dẫn quan trắc, giám sát môi trường nuôi chủ động.\n"
+                   "- Hình thức: In tài liệu cấp phát cho cán bộ cấp xã, hợp tác xã.\n"
+                   "- Số lượng: 5.000 cuốn.")
+    chosen = pick("hinh thuc tuyen truyen ve chat luong nuoc nuoi trong thuy san la gi", plan)
+    assert "In tài liệu cấp phát" in chosen.quoted
+
+
 def test_a_label_on_the_line_above_its_value_counts_when_it_names_what_is_asked() -> None:
     text = ("Điều 5. Biểu dương\n"
             "Thành phố tổ chức biểu dương các cá nhân được tặng danh hiệu “Công dân Thủ đô ưu tú” vào dịp kỷ "

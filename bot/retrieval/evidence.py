@@ -330,6 +330,10 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
         elif not item:
             lead_in = ""
         label = bool(_LABEL_LINE.match(line))
+        if label and not under and caption and caption != line:
+            # «- Hình thức: In tài liệu …» is a field of the numbered item above it («2. Thông tin tuyên
+            # truyền … chất lượng nước …»): the item says whose form it is
+            under = caption
         if out and (_TIME_LINE.match(fold(line)) or (label and labelled)):
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
             continue
@@ -632,7 +636,9 @@ class SentenceScorer:
             above = _FIELD.match(f"{sentence.heading} …")
             words = self._label_words(above["label"] if above else "")
             words = words if set(words) & self._kind_words() else []
-        if not MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS:
+        # a short label counts when it is all the kind of fact asked («Hình thức:» for «hình thức nào»)
+        short = 0 < len(words) < MIN_LABEL_WORDS and set(words) <= self._kind_words()
+        if not (MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS or short):
             return 0.0
         share = sum(w in self.label_words for w in words) / len(words)
         return self.weights.label * share if share >= MIN_LABEL_SHARE else 0.0
