@@ -238,6 +238,19 @@ def test_a_field_of_a_numbered_item_is_read_under_the_item() -> None:
     assert "In tài liệu cấp phát" in chosen.quoted
 
 
+def test_a_list_of_short_items_under_a_heading_reads_as_one() -> None:
+    cut = passage_sentences("b) Trong thời hạn thông báo, hộ gia đình nộp 01 hồ sơ đến Trung tâm phục vụ hành chính công.\n"
+                            "c) Hình thức nộp hồ sơ\n- Trực tiếp;\n- Qua dịch vụ công ích;\n- Dịch vụ công trực tuyến.\n"
+                            "d) Thời hạn rà soát đối tượng\n"
+                            "- Ủy ban nhân dân cấp xã rà soát, lập danh sách đối tượng trong vòng 20 ngày làm việc;\n"
+                            "- Phòng Văn hóa - Xã hội thẩm định danh sách.")
+    assert [(s.heading, s.text) for s in cut[1:]] == [
+        ("c) Hình thức nộp hồ sơ", "- Trực tiếp; - Qua dịch vụ công ích; - Dịch vụ công trực tuyến."),
+        ("d) Thời hạn rà soát đối tượng",
+         "- Ủy ban nhân dân cấp xã rà soát, lập danh sách đối tượng trong vòng 20 ngày làm việc;"),
+        ("d) Thời hạn rà soát đối tượng", "- Phòng Văn hóa - Xã hội thẩm định danh sách.")]
+
+
 def test_a_label_on_the_line_above_its_value_counts_when_it_names_what_is_asked() -> None:
     text = ("Điều 5. Biểu dương\n"
             "Thành phố tổ chức biểu dương các cá nhân được tặng danh hiệu “Công dân Thủ đô ưu tú” vào dịp kỷ "

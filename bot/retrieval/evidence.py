@@ -24,6 +24,7 @@ from bot.retrieval.vietnamese import fold, in_capitals, sentences, syllables
 
 MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are headings, not answers
 MAX_HEADING_CHARS = 90
+MAX_SHORT_ITEM_CHARS = 60  # «- Qua dịch vụ công ích;»: one of a list of short items read as one
 MAX_CAPTION_CHARS = 250  # a table's numbered caption, a procedure's whole name with its code
 MAX_LEAD_IN_CHARS = 250  # a line that announces the items below it («… các nhiệm vụ sau:»)
 SUPPORT_SHARE = 0.5  # of the question's own words, in the sentence a citing document answers with
@@ -103,6 +104,7 @@ _ITEM = re.compile(r"^\s*(?:[-–+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
 _MARKER = re.compile(r"^(?:(?P<article>Điều\s+)\d+[a-zđ]?\.|(?P<roman>[IVX]{1,4}\.)|(?P<number>\d+(?:\.\d+)*)[.)]"
                      r"|(?P<letter>[a-zđ]\)))\s")
 _MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
+_SHORT_ITEM = re.compile(r"^[-–+•]\s*[^:]{1,58}$")
 # «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
 _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
 # «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
@@ -334,7 +336,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             # «- Hình thức: In tài liệu …» is a field of the numbered item above it («2. Thông tin tuyên
             # truyền … chất lượng nước …»): the item says whose form it is
             under = caption
-        if out and (_TIME_LINE.match(fold(line)) or (label and labelled)):
+        if out and (_TIME_LINE.match(fold(line)) or (label and labelled) or _runs_on(out[-1], line, under)):
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
             continue
         labelled = label
@@ -346,6 +348,16 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             else:
                 out.append(Sentence(part, under))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+def _runs_on(last: Sentence, line: str, under: str) -> bool:
+    """Whether a short list item goes on a list of short items under the same heading («c) Hình thức
+    nộp hồ sơ: - Trực tiếp; - Qua dịch vụ công ích; - Dịch vụ công trực tuyến.»): the list is the answer,
+    no one item of it."""
+    return bool(under) and last.heading == under and len(line) <= MAX_SHORT_ITEM_CHARS \
+        and _SHORT_ITEM.match(line) is not None and last.text.rstrip().endswith((";", ",")) \
+        and (len(last.text) <= MAX_SHORT_ITEM_CHARS and _SHORT_ITEM.match(last.text) is not None
+             or len(last.text.rsplit(" - ", 1)[-1]) < MAX_SHORT_ITEM_CHARS and " - " in last.text)
 
 
 def _same_level(heading: str, line: str) -> bool:
