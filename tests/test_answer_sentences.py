@@ -113,6 +113,18 @@ def test_a_title_a_question_and_a_blank_form_line_never_lead() -> None:
     assert "Trung tâm" in pick("hộ gia đình đăng ký hỗ trợ đất ở, nhà ở nộp ở đâu", form).quoted
 
 
+def test_a_rule_resting_on_the_text_itself_is_no_preamble() -> None:
+    rules = passage("Căn cứ Nghị định số 66/2025/NĐ-CP ngày 12 tháng 3 năm 2025 của Chính phủ quy định chính sách cho "
+                    "trẻ em, học sinh trường phổ thông dân tộc nội trú;\n"
+                    "Căn cứ khoản 1 và khoản 2 Điều 2 của Quyết định này và tình hình thực tế của cơ sở giáo dục, Hiệu "
+                    "trưởng các trường phổ thông dân tộc nội trú chịu trách nhiệm mua và cung cấp đồ dùng cá nhân, học "
+                    "phẩm cho học sinh.\n"
+                    "Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ngành chịu trách nhiệm thi hành Quyết định này.")
+    chosen = pick("ai chịu trách nhiệm mua và cung cấp đồ dùng cá nhân, học phẩm cho học sinh trường phổ thông dân "
+                  "tộc nội trú", rules)
+    assert "Hiệu trưởng" in chosen.quoted
+
+
 def test_a_header_row_that_names_a_school_year_is_read_as_headers() -> None:
     cut = passage_sentences("STT | Tên đơn vị | Mức học phí năm học 2025-2026\n1 | Nhà trẻ | 5.100.000")
     assert [s.text for s in cut] == ["Tên đơn vị: Nhà trẻ; Mức học phí năm học 2025-2026: 5.100.000"]
