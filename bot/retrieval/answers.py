@@ -18,8 +18,8 @@ from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerpt, goods_code, overlap, pairs,
-                                    passage_sentences, recipient, table_caption, table_cells, table_header, takes_effect, topic_terms,
-                                    without_refs)
+                                    passage_sentences, recipient, table_caption, table_cells, table_header,
+                                    takes_effect, topic_terms, without_refs)
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut

@@ -106,7 +106,7 @@ _ITEM = re.compile(r"^\s*(?:[-–+•]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s")
 _MARKER = re.compile(r"^(?:(?P<article>Điều\s+)\d+[a-zđ]?\.|(?P<roman>[IVX]{1,4}\.)|(?P<number>\d+(?:\.\d+)*)[.)]"
                      r"|(?P<letter>[a-zđ]\)))\s")
 _MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
-_SHORT_ITEM = re.compile(r"^[-–+•]\s*[^:]{1,58}$")
+_DASH_ITEM = re.compile(r"^[-–+•]\s")
 # «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
 _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
 # «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
@@ -316,7 +316,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             continue
         if not line:
             continue
-        caption = line if _MARKER.match(line) and len(line) <= MAX_CAPTION_CHARS else caption
+        caption = _caption(line, caption)
         if _MARKER_ONLY.match(line):  # «1.» on its own line: the next line is its title
             marker = line
             continue
@@ -356,10 +356,15 @@ def _runs_on(last: Sentence, line: str, under: str) -> bool:
     """Whether a short list item goes on a list of short items under the same heading («c) Hình thức
     nộp hồ sơ: - Trực tiếp; - Qua dịch vụ công ích; - Dịch vụ công trực tuyến.»): the list is the answer,
     no one item of it."""
-    return bool(under) and last.heading == under and len(line) <= MAX_SHORT_ITEM_CHARS \
-        and _SHORT_ITEM.match(line) is not None and last.text.rstrip().endswith((";", ",")) \
-        and (len(last.text) <= MAX_SHORT_ITEM_CHARS and _SHORT_ITEM.match(last.text) is not None
-             or len(last.text.rsplit(" - ", 1)[-1]) < MAX_SHORT_ITEM_CHARS and " - " in last.text)
+    last_item = last.text.rsplit(" - ", 1)[-1]
+    return bool(under) and last.heading == under and last.text.rstrip().endswith((";", ",")) \
+        and all(_DASH_ITEM.match(text) for text in (line, last.text)) \
+        and all(len(text) <= MAX_SHORT_ITEM_CHARS and ":" not in text for text in (line, last_item))
+
+
+def _caption(line: str, caption: str) -> str:
+    """The caption of a table below the line: the line if it is a numbered one, else the one before."""
+    return line if _MARKER.match(line) and len(line) <= MAX_CAPTION_CHARS else caption
 
 
 def _same_level(heading: str, line: str) -> bool:
@@ -402,7 +407,7 @@ def table_caption(texts: Sequence[str]) -> str:
     caption = ""
     for line in (raw.strip() for text in texts for raw in text.split("\n")):
         if line and table_cells(line) is None:
-            caption = line if _MARKER.match(line) and len(line) <= MAX_CAPTION_CHARS else caption
+            caption = _caption(line, caption)
     return caption
 
 
