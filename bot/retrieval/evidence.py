@@ -48,7 +48,8 @@ trien khai thuc hien ban hanh""".split())
 _PREAMBLE = re.compile(
     # («Căn cứ khoản 1 Điều 2 của Quyết định này …, Hiệu trưởng … chịu trách nhiệm …» rests on the text itself:
     # a rule of it, no preamble)
-    r"^(?:\W*)(?:can cu(?![^.;]{0,80}\b(?:quyet dinh|nghi quyet|quy dinh|quy che|ke hoach|thong tu|nghi dinh) nay\b)|xet de nghi|xet to trinh|xet bao cao|theo de nghi|kinh gui|noi nhan|"
+    r"^(?:\W*)(?:can cu(?![^.;]{0,80}\b(?:quyet dinh|nghi quyet|quy dinh|quy che|ke hoach|thong tu|nghi dinh) nay\b)"
+    r"|xet de nghi|xet to trinh|xet bao cao|theo de nghi|kinh gui|noi nhan|"
     r"thuc hien (?:cac |y kien |su chi dao |chi dao )?(?:(?:quyet dinh|nghi quyet|chi thi|ke hoach|"
     r"cong van|cong dien|thong bao|thong tu|nghi dinh|luat|van ban|ket luan|huong dan)\b[^.;]{0,40}?"
     r"(?:so\s+)?\d|(?:quyet dinh|nghi quyet|chi thi|ke hoach|cong van|chi dao|y kien)[^.;]{0,200}"
