@@ -125,6 +125,17 @@ def test_a_rule_resting_on_the_text_itself_is_no_preamble() -> None:
     assert "Hiệu trưởng" in chosen.quoted
 
 
+def test_which_text_is_cited_is_answered_by_a_sentence_naming_another_text() -> None:
+    # The opening repeats the question's words; only the later sentence names the letter cited.
+    letter = passage("Cục Thuế nhận được câu hỏi của độc giả về chính sách thuế thu nhập cá nhân đối với khoản tiền "
+                     "ăn giữa ca, ăn trưa theo Công văn 5332/CT-CS.\n"
+                     "Liên quan đến vướng mắc về mức tiền ăn trưa, Cục Thuế đã có công văn số 5106/CT-CS ngày "
+                     "12/11/2025 hướng dẫn.")
+    chosen = pick("Công văn 5332/CT-CS của Cục Thuế về thuế thu nhập cá nhân đối với tiền ăn giữa ca, ăn trưa dẫn chiếu "
+                  "công văn nào?", letter)
+    assert "5106/CT-CS" in chosen.quoted
+
+
 def test_a_header_row_that_names_a_school_year_is_read_as_headers() -> None:
     cut = passage_sentences("STT | Tên đơn vị | Mức học phí năm học 2025-2026\n1 | Nhà trẻ | 5.100.000")
     assert [s.text for s in cut] == ["Tên đơn vị: Nhà trẻ; Mức học phí năm học 2025-2026: 5.100.000"]
