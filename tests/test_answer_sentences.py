@@ -239,6 +239,21 @@ def test_a_procedures_total_time_is_told_by_the_caption_above_its_table() -> Non
     assert "10,5 ngày làm việc" in other.quoted
 
 
+def test_only_a_numbered_line_a_few_lines_above_a_table_captions_it() -> None:
+    steps = passage_sentences("5. Thủ tục xác nhận cán bộ Quân đội nghỉ hưu mắc bệnh hiểm nghèo.\n"
+                              "- Thời gian giải quyết TTHC: 09 ngày làm việc.\n"
+                              "TT | Nội dung công việc | Thời gian thực hiện\n"
+                              "B8 | Tổng hợp danh sách báo cáo về Cục Chính trị Quân khu | 01 ngày")
+    assert steps[-1].heading.startswith("5. Thủ tục xác nhận cán bộ Quân đội")
+    catalogue = passage_sentences("Điều 4. Hiệu lực và trách nhiệm thi hành\n"
+                                  "1. Quyết định này có hiệu lực kể từ ngày ký.\n"
+                                  "2. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành Quyết định này.\n"
+                                  "Nơi nhận:\n- Như Điều 4;\n- Lưu: VT.\n"
+                                  "DANH MỤC THỦ TỤC HÀNH CHÍNH\n"
+                                  "1 | 1.014464 | Thủ tục cấp giấy chứng nhận lưu hành tự do (CFS)")
+    assert catalogue[-1].heading == ""
+
+
 def test_a_header_row_may_hold_a_figure_in_an_aside() -> None:
     [row] = passage_sentences("Bước | Đơn vị thực hiện | Thời gian thực hiện (tính mỗi ngày 08 giờ làm việc)\n"
                               "Bước 1 | Trung tâm Phục vụ hành chính công | 8 giờ")

@@ -26,6 +26,7 @@ MIN_SENTENCE_CHARS = 25  # shorter lines ("KẾ HOẠCH", "2. Nội dung") are h
 MAX_HEADING_CHARS = 90
 MAX_SHORT_ITEM_CHARS = 60  # «- Qua dịch vụ công ích;»: one of a list of short items read as one
 MAX_CAPTION_CHARS = 250  # a table's numbered caption, a procedure's whole name with its code
+CAPTION_REACH = 3  # lines from a numbered caption to its table
 MAX_LEAD_IN_CHARS = 250  # a line that announces the items below it («… các nhiệm vụ sau:»)
 SUPPORT_SHARE = 0.5  # of the question's own words, in the sentence a citing document answers with
 CUE_SPAN = 150  # characters either side of a date or figure that say what it is about
@@ -302,7 +303,7 @@ class Sentence:
 
 def passage_sentences(text: str, header: Sequence[str] | None = None, caption: str = "") -> list[Sentence]:
     """A passage cut into sentences. Table rows are read whole with the nearest header row and
-    under the table's caption, the last numbered line above it («3. Quy trình nội bộ giải quyết
+    under the table's caption, the numbered line right above it («3. Quy trình nội bộ giải quyết
     TTHC: Thủ tục xác nhận phiên hiệu …», which a row «Tổng thời gian giải quyết | 31,5 ngày làm
     việc» alone does not name; `caption` carries one from an earlier passage); a
     line under a heading («1. Sở Y tế:», «a) Chủ đề …») carries the heading, so an item says
@@ -310,8 +311,9 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
     Sở Tư pháp … các trường hợp sau:»); a «Thời gian hoàn thành: …» line joins the task it
     dates, and a run of «- Hình thức: …», «- Số lượng: …» lines reads as one."""
     out: list[Sentence] = []
-    heading, marker, labelled, lead_in = "", "", False, ""
-    for line in (raw.strip() for raw in text.split("\n")):
+    heading, marker, labelled, lead_in, numbered = "", "", False, "", ""
+    lines = [raw.strip() for raw in text.split("\n")]
+    for at, line in enumerate(lines):
         cells = table_cells(line)
         if cells is not None:
             if _is_header_row(cells):
@@ -321,7 +323,8 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             continue
         if not line:
             continue
-        caption = _caption(line, caption)
+        caption = _caption(line, lines[at + 1:], caption)
+        numbered = line if _MARKER.match(line) else numbered
         if _MARKER_ONLY.match(line):  # «1.» on its own line: the next line is its title
             marker = line
             continue
@@ -339,10 +342,10 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
         elif not item:
             lead_in = ""
         label = bool(_LABEL_LINE.match(line))
-        if label and not under and caption and caption != line:
+        if label and not under and numbered and numbered != line and len(numbered) <= MAX_CAPTION_CHARS:
             # «- Hình thức: In tài liệu …» is a field of the numbered item above it («2. Thông tin tuyên
             # truyền … chất lượng nước …»): the item says whose form it is
-            under = caption
+            under = numbered
         if out and (_TIME_LINE.match(fold(line)) or (label and labelled) or _runs_on(out[-1], line, under)):
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
             continue
@@ -367,9 +370,17 @@ def _runs_on(last: Sentence, line: str, under: str) -> bool:
         and all(len(text) <= MAX_SHORT_ITEM_CHARS and ":" not in text for text in (line, last_item))
 
 
-def _caption(line: str, caption: str) -> str:
-    """The caption of a table below the line: the line if it is a numbered one, else the one before."""
-    return line if _MARKER.match(line) and len(line) <= MAX_CAPTION_CHARS else caption
+def _caption(line: str, after: Sequence[str], caption: str) -> str:
+    """The caption of the table rows below a line: the line itself when it is a numbered one a few
+    lines above a table (a procedure's name, its handling time, then its steps); none after any
+    other numbered line («Điều 4. Hiệu lực …» captions no catalogue annexed below it); else the
+    caption before."""
+    if not _MARKER.match(line):
+        return caption
+    below = [later for later in after if later][:CAPTION_REACH]
+    table = next((i for i, later in enumerate(below) if table_cells(later) is not None), None)
+    above_table = table is not None and not any(_MARKER.match(later) for later in below[:table])
+    return line if len(line) <= MAX_CAPTION_CHARS and above_table else ""
 
 
 def _same_level(heading: str, line: str) -> bool:
@@ -408,11 +419,12 @@ def is_heading(line: str, after_marker: bool = False) -> bool:
 
 def table_caption(texts: Sequence[str]) -> str:
     """The caption of a table that began in an earlier passage, for a passage that opens with its
-    rows (`passage_sentences`): the numbered line last seen."""
+    rows (`passage_sentences`)."""
     caption = ""
-    for line in (raw.strip() for text in texts for raw in text.split("\n")):
+    lines = [raw.strip() for text in texts for raw in text.split("\n")]
+    for at, line in enumerate(lines):
         if line and table_cells(line) is None:
-            caption = _caption(line, caption)
+            caption = _caption(line, lines[at + 1:], caption)
     return caption
 
 
