@@ -119,7 +119,8 @@ def test_a_rule_resting_on_the_text_itself_is_no_preamble() -> None:
                     "Căn cứ khoản 1 và khoản 2 Điều 2 của Quyết định này và tình hình thực tế của cơ sở giáo dục, Hiệu "
                     "trưởng các trường phổ thông dân tộc nội trú chịu trách nhiệm mua và cung cấp đồ dùng cá nhân, học "
                     "phẩm cho học sinh.\n"
-                    "Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ngành chịu trách nhiệm thi hành Quyết định này.")
+                    "Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ngành chịu trách nhiệm thi hành "
+                    "Quyết định này.")
     chosen = pick("ai chịu trách nhiệm mua và cung cấp đồ dùng cá nhân, học phẩm cho học sinh trường phổ thông dân "
                   "tộc nội trú", rules)
     assert "Hiệu trưởng" in chosen.quoted
@@ -131,8 +132,8 @@ def test_which_text_is_cited_is_answered_by_a_sentence_naming_another_text() -> 
                      "ăn giữa ca, ăn trưa theo Công văn 5332/CT-CS.\n"
                      "Liên quan đến vướng mắc về mức tiền ăn trưa, Cục Thuế đã có công văn số 5106/CT-CS ngày "
                      "12/11/2025 hướng dẫn.")
-    chosen = pick("Công văn 5332/CT-CS của Cục Thuế về thuế thu nhập cá nhân đối với tiền ăn giữa ca, ăn trưa dẫn chiếu "
-                  "công văn nào?", letter)
+    chosen = pick("Công văn 5332/CT-CS của Cục Thuế về thuế thu nhập cá nhân đối với tiền ăn giữa ca, ăn trưa "
+                  "dẫn chiếu công văn nào?", letter)
     assert "5106/CT-CS" in chosen.quoted
 
 
@@ -277,8 +278,9 @@ def test_a_field_of_a_numbered_item_is_read_under_the_item() -> None:
 
 
 def test_a_list_of_short_items_under_a_heading_reads_as_one() -> None:
-    cut = passage_sentences("b) Trong thời hạn thông báo, hộ gia đình nộp 01 hồ sơ đến Trung tâm phục vụ hành chính công.\n"
-                            "c) Hình thức nộp hồ sơ\n- Trực tiếp;\n- Qua dịch vụ công ích;\n- Dịch vụ công trực tuyến.\n"
+    cut = passage_sentences("b) Trong thời hạn thông báo, hộ gia đình nộp 01 hồ sơ đến Trung tâm phục vụ hành chính "
+                            "công.\nc) Hình thức nộp hồ sơ\n- Trực tiếp;\n- Qua dịch vụ công ích;\n"
+                            "- Dịch vụ công trực tuyến.\n"
                             "d) Thời hạn rà soát đối tượng\n"
                             "- Ủy ban nhân dân cấp xã rà soát, lập danh sách đối tượng trong vòng 20 ngày làm việc;\n"
                             "- Phòng Văn hóa - Xã hội thẩm định danh sách.")
