@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import islice
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -303,7 +304,7 @@ class Sentence:
 
 def passage_sentences(text: str, header: Sequence[str] | None = None, caption: str = "") -> list[Sentence]:
     """A passage cut into sentences. Table rows are read whole with the nearest header row and
-    under the table's caption, the numbered line right above it («3. Quy trình nội bộ giải quyết
+    under the table's caption, the numbered line a few lines above it («3. Quy trình nội bộ giải quyết
     TTHC: Thủ tục xác nhận phiên hiệu …», which a row «Tổng thời gian giải quyết | 31,5 ngày làm
     việc» alone does not name; `caption` carries one from an earlier passage); a
     line under a heading («1. Sở Y tế:», «a) Chủ đề …») carries the heading, so an item says
@@ -323,7 +324,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             continue
         if not line:
             continue
-        caption = _caption(line, lines[at + 1:], caption)
+        caption = _caption(lines, at, caption)
         numbered = line if _MARKER.match(line) else numbered
         if _MARKER_ONLY.match(line):  # «1.» on its own line: the next line is its title
             marker = line
@@ -370,14 +371,15 @@ def _runs_on(last: Sentence, line: str, under: str) -> bool:
         and all(len(text) <= MAX_SHORT_ITEM_CHARS and ":" not in text for text in (line, last_item))
 
 
-def _caption(line: str, after: Sequence[str], caption: str) -> str:
+def _caption(lines: Sequence[str], at: int, caption: str) -> str:
     """The caption of the table rows below a line: the line itself when it is a numbered one a few
     lines above a table (a procedure's name, its handling time, then its steps); none after any
     other numbered line («Điều 4. Hiệu lực …» captions no catalogue annexed below it); else the
     caption before."""
+    line = lines[at]
     if not _MARKER.match(line):
         return caption
-    below = [later for later in after if later][:CAPTION_REACH]
+    below = list(islice((later for later in islice(lines, at + 1, None) if later), CAPTION_REACH))
     table = next((i for i, later in enumerate(below) if table_cells(later) is not None), None)
     above_table = table is not None and not any(_MARKER.match(later) for later in below[:table])
     return line if len(line) <= MAX_CAPTION_CHARS and above_table else ""
@@ -424,7 +426,7 @@ def table_caption(texts: Sequence[str]) -> str:
     lines = [raw.strip() for text in texts for raw in text.split("\n")]
     for at, line in enumerate(lines):
         if line and table_cells(line) is None:
-            caption = _caption(line, lines[at + 1:], caption)
+            caption = _caption(lines, at, caption)
     return caption
 
 
