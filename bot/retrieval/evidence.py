@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.facts.extract import sentence_obligations
 from bot.ingestion.metadata import has_motto, is_type_heading
+from bot.retrieval.doc_refs import cited_numbers
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import Intent, Question
 from bot.retrieval.search import Passage
@@ -153,7 +154,6 @@ _REPEALS_NUMBER = re.compile(r"(?:bãi\s+bỏ|thay\s+thế)\b.{0,120}?\d{1,6}/(?
 # «dẫn chiếu công văn nào», «căn cứ nghị quyết nào», «quy định tại nghị định nào»: a text named by its number
 # (not the one asked about, which the question names itself).
 _WHICH_TEXT = re.compile(rf"\b(?:dan chieu|can cu|quy dinh tai|theo)\b.{{0,40}}?\b{_DOC_WORD}\b\s+(?:nao|so may|so nao)\b")
-_NAMES_NUMBER = re.compile(r"(?<![\w/])\d{1,6}(?:\.\d{1,2})?/(?:\d{4}/)?[A-ZĐ][\w-]*", re.IGNORECASE)
 # A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
 # Not «một» («một trình độ»), nor the number words that are also «từ», «sau», «năm», «tạm», «làm»
 # («kể từ ngày», «sau ngày») as the first word.
@@ -796,9 +796,9 @@ class SentenceScorer:
         elif _WHICH_REPEALED.search(folded):
             candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)))
         elif _WHICH_TEXT.search(folded):
-            asked = {m.group(0).casefold() for m in _NAMES_NUMBER.finditer(self.question.text)}
-            candidates = _only(candidates, lambda text: any(m.group(0).casefold() not in asked
-                                                            for m in _NAMES_NUMBER.finditer(text)))
+            asked = {number.casefold() for number in cited_numbers(self.question.text)}
+            candidates = _only(candidates, lambda text: any(number.casefold() not in asked
+                                                            for number in cited_numbers(text)))
         elif _UNTIL_ASKED.search(folded):
             candidates = _only(candidates, lambda text: bool(_UNTIL.search(text)))
         elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(folded):
