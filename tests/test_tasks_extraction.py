@@ -527,6 +527,16 @@ def test_an_overdue_row_keeps_its_passed_deadline_and_skips_the_cited_source() -
     assert sentence_obligations(row, ISSUED, "PHỤ LỤC", loose=True) == []
 
 
+def test_a_row_whose_progress_column_says_unfinished_keeps_its_passed_deadline() -> None:
+    row = ("16 | Hoàn thiện các quy định về vị trí việc làm đối với công chức, viên chức | Bộ Nội vụ | 31/10/2025 | "
+           "Bộ Nội vụ đang xây dựng Nghị định. | {}")
+    for status in ("Chưa hoàn thành", "Đang thực hiện"):
+        [task] = sentence_obligations(row.format(status), ISSUED, "PHỤ LỤC II. KẾT QUẢ THỰC HIỆN", loose=True)
+        assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Nội vụ", date(2025, 10, 31))
+    # a row done (late or not) is a past timetable
+    assert sentence_obligations(row.format("Đã hoàn thành (quá hạn)"), ISSUED, "PHỤ LỤC II", loose=True) == []
+
+
 def test_a_row_led_by_an_acronym_or_opening_with_a_unit() -> None:
     task = row_task("48 | Chủ trì xây dựng phương án cung cấp điện phù hợp đối với 117 thôn chưa có điện | EVN | "
                     "30/11/2025")
@@ -1379,3 +1389,28 @@ def test_a_result_reached_in_one_clause_does_not_make_the_others_background() ->
                 "trên phạm vi toàn quốc, đến nay mới đạt 39,5%.")
     [task] = [o for o in sentence_obligations(sentence, ISSUED, "III. NHIỆM VỤ > 5. > a)") if o.is_task]
     assert task.lead == "Bộ Khoa học và Công nghệ" and task.deadline.text == "hoàn thành trong tháng 11 năm 2025"
+
+
+def test_a_units_own_time_field_over_a_span_is_its_task() -> None:
+    # «Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc …» in the item of «Sở Tài chính»: when it works on it
+    [task] = [o for o in sentence_obligations(
+        "Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc Tổng kiểm kê.", ISSUED,
+        "KẾ HOẠCH > IV. NHIỆM VỤ CỤ THỂ > 1. > 1.2.", "Sở Tài chính", loose=True) if o.is_task]
+    assert task.lead == "Sở Tài chính"
+    # the same span with no unit around it is the period the plan applies
+    assert tasks_in("Thời gian thực hiện: Từ tháng 10/2025 đến khi tổ chức thành công Đại hội.", "III. THỜI GIAN") == []
+
+
+def test_a_line_of_grounds_citing_texts_is_no_task_even_under_a_unit() -> None:
+    sentence = ("Căn cứ Quy chế quản lý hoạt động của Cảng quốc tế Cam Ranh ban hành kèm theo Quyết định số "
+                "25/2016/QĐ-TTg ngày 27 tháng 6 năm 2016, được sửa đổi, bổ sung tại Quyết định số 29/2019/QĐ-TTg;")
+    assert [o for o in sentence_obligations(sentence, ISSUED, "Mẫu số 02", "Công ty TNHH Tân Cảng", loose=True)
+            if o.is_task] == []
+    # grounds that are no text's still lead to the unit's task
+    [task] = tasks_in("Căn cứ kết quả rà soát, Sở Tài chính tổng hợp, báo cáo trước ngày 15/12/2025.")
+    assert task.lead == "Sở Tài chính"
+
+
+def test_the_comrades_holding_a_role_are_that_role() -> None:
+    [task] = tasks_in("Các đồng chí Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh phải hoàn thành trước ngày 15/12/2025.")
+    assert task.lead == "Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh"

@@ -60,7 +60,7 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
 _PREDICATE_START = r"(?:khi|nếu|phải|cần|đang|sẽ|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|quyết\s+liệt)"
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
-    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?:đồng\s+chí\s+)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}])|các\s)(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
+    rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?:(?:các\s+)?đồng\s+chí\s+)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}])|các\s)(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
     rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
     # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that

@@ -238,10 +238,14 @@ def _task_cell(cells: list[str]) -> int:
 _OVERDUE_SECTION = re.compile(r"quá\s+hạn|chậm\s+(?:muộn|tiến\s+độ)|chưa\s+hoàn\s+thành", _I)
 
 
-def _overdue(when: str, section: str) -> list[FoundDeadline]:
-    """The passed deadline of a row in a list of overdue tasks (elsewhere a passed date in a
-    table is a past timetable, as in a sentence)."""
-    if not _OVERDUE_SECTION.search(section):
+# A progress column's word for a task not done yet: «Chưa hoàn thành», «Đang thực hiện».
+_UNFINISHED = re.compile(r"^(?:chưa\s+hoàn\s+thành|đang\s+(?:thực\s+hiện|triển\s+khai|hoàn\s+thành))\b", _I)
+
+
+def _overdue(when: str, section: str, status: str) -> list[FoundDeadline]:
+    """The passed deadline of a row in a list of overdue tasks, or of a row whose progress column says
+    it is not done yet (elsewhere a passed date in a table is a past timetable, as in a sentence)."""
+    if not (_OVERDUE_SECTION.search(section) or _UNFINISHED.match(status.strip(" *."))):
         return []
     return locate_deadlines(f"Thời hạn: {when}", None) or cell_deadline(when, None)
 
@@ -278,7 +282,8 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     found = (stated or cell_duration(when)  # before dates: «1/2 ngày» is half a day, not the 1st of February
              or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
-             or cell_deadline(when, issued) or loose_deadlines(when, issued) or _overdue(when, para.section)
+             or cell_deadline(when, issued) or loose_deadlines(when, issued)
+             or _overdue(when, para.section, cells[-1] if len(cells) > table.time + 1 else "")
              or (_ongoing(when) if loose else []))
     lead = _cell_unit(cells[table.lead])
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()

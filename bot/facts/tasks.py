@@ -166,6 +166,10 @@ _NARRATIVE = line_opening(r"(?:tuy\s+nhiên|hiện\s+nay|trên\s+đây\s+là|nh�
 # Ngân sách Hội đồng nhân dân Thành phố;»
 _CITED_WHOLE = line_opening(rf"(?:báo\s+cáo|{_DOC_NAME})[^;:.]{{0,60}}?\s+số\s+[\w/.-]*\d[\w/.-]*\s+ngày\s+[\d/]+(?:\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}})?"
                             r"(?:\s+của\s+[^;:]{0,150}?)?\s*[;.]?\s*$")
+# A line of grounds that cites texts and assigns no one: «Căn cứ Quy chế … ban hành kèm theo Quyết định số
+# 25/2016/QĐ-TTg ngày 27 tháng 6 năm 2016, được sửa đổi, bổ sung tại …» (a preamble, in a form too); not
+# «Căn cứ Quyết định số …, Sở Y tế tổng hợp …», whose unit after the comma acts.
+_CITED_GROUNDS = line_opening(rf"căn\s+cứ\s+(?:vào\s+)?(?:{_DOC_NAME}|quy\s+chế|quy\s+định)\b(?![^;]*,\s*(?-i:[{UPPER}]))")
 _CITATION_LINE = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
     r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"
@@ -366,7 +370,10 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.PAST_EVENT
     period = (_PERIOD.search(clause) or _PERIOD_WORDS.search(clause))
     verbs = _TASK_VERBS.search(_PERIOD_LABEL.sub("", clause[:period.start()])) if period else None
-    if period and not verbs and not _DEADLINE_LABEL.search(clause):
+    # (a unit's own time field, «Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc …» in its item, is
+    # when that unit works on it)
+    if period and not verbs and not _DEADLINE_LABEL.search(clause) \
+            and not (actor and _PERIOD_LABEL.match(clause.lstrip("-–+•* "))):
         return NotTask.PERIOD_APPLIES
     # the deadline's own words («kể từ ngày ban hành quyết định cấp chứng chỉ …») give the clause no verb
     if actor is None and not _own_verb(_without_anchor(sentence, found, start, end)):
@@ -513,7 +520,7 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
     if _RECEIVED.match(sentence) or _DATED_OPENING.match(sentence):
         return NotTask.PAST_EVENT
     if _CITATION_LINE.match(sentence) or (actor is None and (_GROUNDS.match(sentence) or _NARRATIVE.match(sentence))) \
-            or _CITED_WHOLE.match(sentence) \
+            or _CITED_WHOLE.match(sentence) or _CITED_GROUNDS.match(sentence) \
             or _TARGET_YEAR.match(sentence) or in_capitals(sentence):
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
