@@ -17,7 +17,8 @@ never give another issuer's date — measured through the same Answerer as `ask 
    issuers in more forms (districts, ministries, agencies, provinces by their names before the
    2025 mergers, abbreviations); the eighth, qa_dev_r8.jsonl, all tuning, about further facts of
    documents none of whose rows is held out, with off-topic questions in the corpus's own words;
-   the ninth to eleventh likewise, the tenth a third other issuers; each half reported per round): the expected
+   the ninth to twelfth likewise, the tenth a third other issuers, the twelfth mostly content, criteria
+   and form questions from 37 more documents; each half reported per round): the expected
    fact in the answer, the right document first, unanswerable declined, answers from another
    issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
@@ -70,6 +71,8 @@ DEV_NINTH = DATA / "qa_dev_r9.jsonl"
 DEV_TENTH = DATA / "qa_dev_r10.jsonl"
 # An eleventh, the same way, from 40 more.
 DEV_ELEVENTH = DATA / "qa_dev_r11.jsonl"
+# A twelfth, the same way, from 37 more (content, criteria and form questions the most).
+DEV_TWELFTH = DATA / "qa_dev_r12.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -175,7 +178,8 @@ def development_rows() -> list[dict]:
             + [dict(row, round=8) for row in read_jsonl(DEV_EIGHTH)]
             + [dict(row, round=9) for row in read_jsonl(DEV_NINTH)]
             + [dict(row, round=10) for row in read_jsonl(DEV_TENTH)]
-            + [dict(row, round=11) for row in read_jsonl(DEV_ELEVENTH)])
+            + [dict(row, round=11) for row in read_jsonl(DEV_ELEVENTH)]
+            + [dict(row, round=12) for row in read_jsonl(DEV_TWELFTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
