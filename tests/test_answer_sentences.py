@@ -526,3 +526,36 @@ def test_until_when_quotes_the_sentence_that_runs_to_a_date() -> None:
     chosen = pick("Tỉnh ủy quyền cho Giám đốc Sở Khoa học và Công nghệ giải quyết thủ tục lĩnh vực tiêu chuẩn đo lường "
                   "chất lượng đến khi nào?", text)
     assert "28/02/2027" in chosen.quoted
+
+
+def test_an_item_listed_under_a_repealing_article_answers_which_text_is_repealed() -> None:
+    # The items under «Điều 1. Bãi bỏ …» in the article's later passage do not say «bãi bỏ» themselves.
+    section = "Điều 1. Bãi bỏ toàn bộ một số văn bản quy phạm pháp luật…"
+    first = Passage(text="Điều 1. Bãi bỏ toàn bộ một số văn bản quy phạm pháp luật của Thủ tướng Chính phủ\n"
+                         "1. Quyết định số 104/2000/QĐ-TTg ngày 25 tháng 8 năm 2000 của Thủ tướng Chính phủ về "
+                         "Chiến lược quốc gia về cấp nước sạch.", score=1.0, source="qd.md", section=section)
+    later = Passage(text="5. Quyết định số 05/2024/QĐ-TTg ngày 26 tháng 3 năm 2024 của Thủ tướng Chính phủ quy định "
+                         "về cơ chế điều chỉnh mức giá bán lẻ điện bình quân.", score=0.9, source="qd.md",
+                    section=section, chunk_id="later")
+    chosen = pick("thủ tướng bãi bỏ quyết định nào quy định cơ chế điều chỉnh mức giá bán lẻ điện bình quân",
+                  first, later)
+    assert "05/2024/QĐ-TTg" in chosen.quoted
+
+
+def test_a_time_counted_in_words_answers_how_long() -> None:
+    # «trong thời gian một ngày» counts a day; a funeral rule's hours answer nothing of a wedding's length
+    rules = passage("Khuyến khích thực hiện các hoạt động sau trong tổ chức lễ cưới\n"
+                    "6. Tổ chức lễ cưới tại một địa điểm, trong thời gian một ngày.\n"
+                    "đ) Không cử nhạc tang trước 06 giờ sáng và sau 22 giờ đêm.")
+    assert "một ngày" in pick("khuyến khích tổ chức lễ cưới trong thời gian bao lâu", rules).quoted
+
+
+def test_providing_a_file_to_the_customs_or_tax_office_names_where_it_goes() -> None:
+    line = ("Trường hợp có vướng mắc thì cung cấp hồ sơ cụ thể vụ việc với cơ quan hải quan nơi đăng ký tờ khai "
+            "để được hướng dẫn.")
+    assert intent_cue(Intent.RECIPIENT, line, passage(line), None) > 0
+    assert intent_cue(Intent.RECIPIENT, "Đề nghị Công ty nộp hồ sơ cho cơ quan thuế quản lý trực tiếp.",
+                      passage("x"), None) > 0
+    # a body that only gives guidance receives nothing
+    assert intent_cue(Intent.RECIPIENT, "Cơ quan hải quan hướng dẫn doanh nghiệp thực hiện.", passage("x"), None) == 0
+

@@ -8,7 +8,7 @@ import pytest
 from bot.retrieval.doc_refs import find_refs, matching
 from bot.retrieval.lexical import LexicalIndex
 from bot.retrieval.questions import Intent, named_title, understand
-from bot.retrieval.vietnamese import fold, has_diacritics, sentences, syllables
+from bot.retrieval.vietnamese import fold, has_diacritics, sentences, spelled_out_chat, syllables
 
 KNOWN = ["0125/KH-UBND", "0124/KH-UBND", "17/CT-BTTTT", "982/KH-UBND", "224/CĐ-TTg",
          "86/2025/QĐ-UBND", "11520/VPCP-CN", "45-CT/TW", "09/CT-UBND", "1234/UBND-VX"]
@@ -129,6 +129,7 @@ def test_two_documents_in_one_question() -> None:
     ("chi tieu mo tai khoan thanh toan la bao nhieu phan tram", Intent.AMOUNT),
     ("báo cáo gửi về đâu?", Intent.RECIPIENT),
     ("nop ho so cho ai", Intent.RECIPIENT),
+    ("có vướng mắc thì cung cấp hồ sơ cho cơ quan nào", Intent.RECIPIENT),
     ("hạn chế khai thác nước dưới đất thế nào", Intent.GENERAL),
     ("mục đích của kế hoạch là gì", Intent.GENERAL),
     ("thời gian thực hiện đợt thi đua", Intent.DEADLINE),
@@ -202,3 +203,10 @@ def test_a_number_with_a_decimal_part_is_one_number() -> None:
     assert ref.matches("66.7/2025/NQ-CP")
     assert not ref.matches("66/2025/NQ-HĐND") and not ref.matches("7/2025/NQ-CP")
     assert [r.matches("0125/KH-UBND") for r in find_refs("kh 0125")] == [True]
+
+
+def test_chat_shorthand_is_read_as_the_words_the_texts_write() -> None:
+    assert spelled_out_chat("cty che xuat co dc mien thue ko, DN nop bn ngay") \
+        == "công ty che xuat co được mien thue không, doanh nghiệp nop bao nhiêu ngay"
+    # only whole words: «ko» inside «kon tum», «dc» inside «dcv» stay as typed
+    assert spelled_out_chat("kon tum dcv") == "kon tum dcv"

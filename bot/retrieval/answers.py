@@ -26,7 +26,7 @@ from bot.retrieval.listings import shorten as cut
 from bot.retrieval.questions import CODE_ASKING, Intent, Question, named_title, own_topic, understand
 from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes
 from bot.retrieval.search import Passage, PassageSearch
-from bot.retrieval.vietnamese import fold, nfc, syllables
+from bot.retrieval.vietnamese import fold, nfc, spelled_out_chat, syllables
 
 if TYPE_CHECKING:
     from bot.db.facts import CriteriaEntry, FactStore
@@ -131,7 +131,7 @@ class Answerer:
 
     def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
         started = time.perf_counter()
-        answer = self._answer(nfc(text).strip(), conversation)
+        answer = self._answer(spelled_out_chat(nfc(text)).strip(), conversation)
         answer.latency_ms = 1000 * (time.perf_counter() - started)
         return answer
 

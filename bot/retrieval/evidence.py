@@ -64,19 +64,19 @@ _SIGNATURE = re.compile(r"^(?:kt\.|tm\.|tl\.|ktl\.|q\.)\s|^(?:chu tich|pho chu t
 # The words an agency's name starts with: one list for where things are sent and who must act.
 _AGENCY_HEAD = (r"(?:Sở|Ban|Bộ|Bộ Chỉ huy|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
                 r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
-                r"cơ quan thường trực|Liên đoàn|Mặt trận|Đài|Báo(?!\s+cáo))")
+                r"cơ quan thường trực|cơ quan (?:thuế|hải quan)|Liên đoàn|Mặt trận|Đài|Báo(?!\s+cáo))")
 # A name ends before the time, topic, purpose or next step that follows it («… Kho bạc khu vực VI
 # trước ngày 25», «UBND tỉnh về tình hình …», «UBND xã phê duyệt danh sách …»).
 _NAME_END = (r"\s(?:trước|chậm nhất|trong|để|theo|định kỳ|hằng|hàng|vào|kể từ|sau khi|về|xem xét|"
              r"phê duyệt|quyết định|thẩm định|tổng hợp|kiểm tra|biết|chỉ đạo)\b")
 _AGENCY_NAME = rf"(?P<agency>{_AGENCY_HEAD}(?:(?!{_NAME_END})[^,.;:()\n]){{0,80}}(?:\([^)]{{0,80}}\))?)"
-_SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình)\b"
+_SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình|cung cấp)\b"
 # «gửi hồ sơ về Sở Nội vụ», «nộp tại Trung tâm …», and «báo cáo gửi Cục Chính trị (qua Phòng …)»
 # with the agency straight after the verb.
 # A field that names who receives: «Cơ quan nhận báo cáo: UBND tỉnh (qua Sở …)», «Nơi nộp hồ sơ: …»
 # (not a document's «Nơi nhận:», the list of those it is sent to).
 _RECEIVER_LABEL = r"(?i:cơ quan (?:tiếp )?nhận|nơi (?:tiếp nhận|nộp|nhận (?:báo cáo|hồ sơ)))[^:\n]{0,40}:\s*"
-_RECIPIENTS = (re.compile(rf"{_SEND}[^.;:]{{0,120}}?\b(?:về|cho|đến|tới|qua|tại)\s+{_AGENCY_NAME}"),
+_RECIPIENTS = (re.compile(rf"{_SEND}[^.;:]{{0,120}}?\b(?:về|cho|đến|tới|qua|tại|với)\s+{_AGENCY_NAME}"),
                re.compile(rf"{_SEND}\s+{_AGENCY_NAME}"), re.compile(rf"{_RECEIVER_LABEL}{_AGENCY_NAME}"))
 
 
@@ -165,6 +165,8 @@ _ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao
 QUALIFIER_SPAN = 40  # folded characters after a count that say what it counts
 QUALIFIER_WEIGHT = 0.75  # for all of the question's words there
 _TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
+# «một» counts a time only («trong thời gian một ngày»); «một trình độ» is no count of levels
+_ONE_SPAN = rf"mot(?=\s+{_TIME_UNITS}\b)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
 
@@ -493,9 +495,11 @@ def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
 Candidate = tuple[Passage, float, list[Sentence]]
 
 
-def _only(candidates: Sequence[Candidate], wanted: Callable[[str], bool]) -> Sequence[Candidate]:
-    """The candidates cut to the sentences `wanted` accepts, where any is; else all of them."""
-    kept = [(p, share, [s for s in cut if wanted(s.full)]) for p, share, cut in candidates]
+def _only(candidates: Sequence[Candidate], wanted: Callable[[str], bool], in_section: bool = False) -> Sequence[Candidate]:
+    """The candidates cut to the sentences `wanted` accepts (read with their passage's section when
+    `in_section`), where any is; else all of them."""
+    kept = [(p, share, [s for s in cut if wanted(f"{p.section} {s.full}" if in_section else s.full)])
+            for p, share, cut in candidates]
     return [c for c in kept if c[2]] if any(c[2] for c in kept) else candidates
 
 
@@ -712,7 +716,7 @@ class SentenceScorer:
         """Whether the sentence states a count of the unit asked («24 giờ», «mười lăm ngày», «336
         mẫu», «| 15 | ngày làm việc»); a cited text's number and date («Quyết định số 12 ngày …») is none."""
         text = fold(_DATE.sub(" ", _CITED_DATE.sub(" ", sentence)))
-        return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED})\s+(?:\|\s*)?(?:(?:nghin|ngan|trieu|ty)\s+)?"
+        return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED}|{_ONE_SPAN})\s+(?:\|\s*)?(?:(?:nghin|ngan|trieu|ty)\s+)?"
                               rf"(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", text))
 
     def _qualifier_words(self) -> list[str]:
@@ -794,7 +798,8 @@ class SentenceScorer:
             # asked answers, however well another matches the question's words.
             candidates = _only(candidates, self._counts)
         elif _WHICH_REPEALED.search(folded):
-            candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)))
+            # an item of a list under «Điều 1. Bãi bỏ …» repeals what it cites, too
+            candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)), in_section=True)
         elif _WHICH_TEXT.search(folded):
             asked = {number.casefold() for number in cited_numbers(self.question.text)}
             candidates = _only(candidates, lambda text: any(number.casefold() not in asked

@@ -19,6 +19,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+# Shorthand people type in chat, read as the words the texts write: «cty» is «công ty».
+_SHORTHAND = {"cty": "công ty", "dn": "doanh nghiệp", "ko": "không", "khg": "không", "đc": "được", "dc": "được",
+              "bn": "bao nhiêu", "ntn": "như thế nào"}
+_SHORTHAND_WORD = re.compile(rf"(?<!\w)(?:{'|'.join(_SHORTHAND)})(?!\w)", re.IGNORECASE)
+
+
+def spelled_out_chat(text: str) -> str:
+    """The text with chat shorthand spelled out: «cty có phải nộp ko» -> «công ty có phải nộp không»."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0).lower()], text)
+
+
 TITLE_LETTERS = 20
 
 
