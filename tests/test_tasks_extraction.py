@@ -1414,3 +1414,20 @@ def test_a_line_of_grounds_citing_texts_is_no_task_even_under_a_unit() -> None:
 def test_the_comrades_holding_a_role_are_that_role() -> None:
     [task] = tasks_in("Các đồng chí Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh phải hoàn thành trước ngày 15/12/2025.")
     assert task.lead == "Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh"
+
+
+def test_the_government_inspector_general_leads_a_row() -> None:
+    task = row_task("29 | Hoàn thiện phần mềm, bảo đảm triển khai phần thông tin kiểm soát tài sản, thu nhập | "
+                    "Tổng Thanh tra Chính phủ | 25/11/2025 | Đang thực hiện | Đang thực hiện")
+    assert (task.lead, task.deadline.due) == ("Tổng Thanh tra Chính phủ", date(2025, 11, 25))
+
+
+def test_an_account_of_what_a_body_did_heads_no_items() -> None:
+    # «- Bộ đã giao: Cục … hướng dẫn …» in a results column says what was done; the step below is no one's
+    body = ("II. KẾT QUẢ\n"
+            "- Bộ đã giao: Cục Quản lý đất đai hướng dẫn thực hiện chỉnh lý dữ liệu đất đai.\n"
+            "- Hoàn thành việc đồng bộ dữ liệu trước ngày 31/12/2025.\n")
+    assert [o.lead for o in facts(body) if o.is_task] in ([], [None])
+    # a unit's own heading still leads its items
+    body = "II. NHIỆM VỤ\n- Sở Tài chính: chủ trì tổng hợp.\n- Hoàn thành việc đồng bộ dữ liệu trước ngày 31/12/2025.\n"
+    assert "Sở Tài chính" in [o.lead for o in facts(body) if o.is_task]
