@@ -77,6 +77,19 @@ def test_a_quote_about_something_else_does_not_answer() -> None:
                            "I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", MEETING)
 
 
+def test_a_fee_asked_is_answered_only_by_a_quote_that_states_a_sum() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    # The row names the very licence asked about, but no fee: it does not answer «… là bao nhiêu».
+    row = "1 | Thủ tục cấp giấy phép kinh doanh karaoke (1.001029) | Sở Văn hóa, Thể thao và Du lịch"
+    assert unsupported(scopes, "Lệ phí cấp giấy phép kinh doanh karaoke là bao nhiêu?", "fee.md", "Điều 4. Mức thu phí",
+                       row)
+    assert not unsupported(scopes, "Lệ phí cấp giấy phép kinh doanh karaoke là bao nhiêu?", "fee.md",
+                           "Điều 4. Mức thu phí", KARAOKE)
+    # how many procedures a fee list holds asks a count, not a sum
+    assert not unsupported(scopes, "có bao nhiêu thủ tục cấp giấy phép kinh doanh karaoke thu phí, lệ phí",
+                           "fee.md", "Điều 4. Mức thu phí", "Có 02 thủ tục cấp giấy phép kinh doanh karaoke thu phí.")
+
+
 def test_a_central_document_speaks_for_a_province_only_where_it_names_it() -> None:
     scopes = Scopes(store())  # type: ignore[arg-type]
     assert not scopes.speaks_for("meeting.md", "I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", {"thanh hoa"}, MEETING)

@@ -57,6 +57,8 @@ _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|t
 # A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
 _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi)|le phi|hoc phi|muc tien|bao nhieu tien|tien thuong|"
                           r"(?:muc|tien) luong toi thieu|luong toi thieu vung)\b")
+# «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
+_HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 
@@ -271,7 +273,10 @@ class Scopes:
         wanted = {p for p in pairs(asked) if not set(p) <= FILLER | INTENT_WORDS}
         around = pairs(fold(" ".join((quote, section or "", title))))
         share = len(wanted & around) / len(wanted) if wanted else 1.0
-        return share < QUOTE_PAIR_SHARE or share < FIGURE_PAIR_SHARE and lacks_figure(asked, quote)
+        # a sum of money asked is stated by the quote itself or not at all: a catalogue row naming the licence
+        # is no fee («lệ phí cấp giấy phép xuất bản bản tin là bao nhiêu»)
+        money = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked))
+        return share < QUOTE_PAIR_SHARE or (share < FIGURE_PAIR_SHARE or money) and lacks_figure(asked, quote)
 
     def vocabulary(self) -> frozenset[str]:
         """Every folded word of the store's passages and document titles."""
