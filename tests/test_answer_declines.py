@@ -90,6 +90,17 @@ def test_a_fee_asked_is_answered_only_by_a_quote_that_states_a_sum() -> None:
                            "fee.md", "Điều 4. Mức thu phí", "Có 02 thủ tục cấp giấy phép kinh doanh karaoke thu phí.")
 
 
+def test_a_span_asked_is_answered_only_by_a_quote_that_counts_it() -> None:
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    # The line holds every word asked but counts no days: it says who gets the income, not how long the leave is.
+    line = ("Cán bộ, công chức làm việc đủ 12 tháng trong năm, được đánh giá hoàn thành nhiệm vụ; nghỉ phép theo quy "
+            "định.")
+    asked = "cán bộ công chức làm việc đủ 12 tháng trong năm được nghỉ phép bao nhiêu ngày"
+    assert unsupported(scopes, asked, "income.md", "Điều 2. Đối tượng áp dụng", line)
+    assert not unsupported(scopes, asked, "income.md", "Điều 2. Đối tượng áp dụng",
+                           line.replace("nghỉ phép theo quy định", "nghỉ phép 12 ngày làm việc"))
+
+
 def test_a_central_document_speaks_for_a_province_only_where_it_names_it() -> None:
     scopes = Scopes(store())  # type: ignore[arg-type]
     assert not scopes.speaks_for("meeting.md", "I. VỀ KẾT QUẢ ĐẠT ĐƯỢC", {"thanh hoa"}, MEETING)

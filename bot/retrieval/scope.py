@@ -59,6 +59,8 @@ _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi)|le phi|hoc phi
                           r"(?:muc|tien) luong toi thieu|luong toi thieu vung)\b")
 # «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
 _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
+# «bao nhiêu ngày», «mấy tháng»: a span of time counted
+_SPAN_ASKED = re.compile(r"\b(?:bao nhieu|may) (?:ngay|thang|nam|gio|tuan|phut)\b")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 
@@ -273,10 +275,11 @@ class Scopes:
         wanted = {p for p in pairs(asked) if not set(p) <= FILLER | INTENT_WORDS}
         around = pairs(fold(" ".join((quote, section or "", title))))
         share = len(wanted & around) / len(wanted) if wanted else 1.0
-        # a sum of money asked is stated by the quote itself or not at all: a catalogue row naming the licence
-        # is no fee («lệ phí cấp giấy phép xuất bản bản tin là bao nhiêu»)
-        money = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked))
-        return share < QUOTE_PAIR_SHARE or (share < FIGURE_PAIR_SHARE or money) and lacks_figure(asked, quote)
+        # a sum of money or a span of time asked is stated by the quote itself or not at all: a catalogue row
+        # naming the licence is no fee («lệ phí cấp giấy phép xuất bản bản tin là bao nhiêu»), a line on who
+        # takes leave no length of it («nghỉ phép bao nhiêu ngày»)
+        own_figure = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked) or _SPAN_ASKED.search(asked))
+        return share < QUOTE_PAIR_SHARE or (share < FIGURE_PAIR_SHARE or own_figure) and lacks_figure(asked, quote)
 
     def vocabulary(self) -> frozenset[str]:
         """Every folded word of the store's passages and document titles."""
