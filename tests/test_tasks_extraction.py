@@ -1412,7 +1412,8 @@ def test_a_line_of_grounds_citing_texts_is_no_task_even_under_a_unit() -> None:
 
 
 def test_the_comrades_holding_a_role_are_that_role() -> None:
-    [task] = tasks_in("Các đồng chí Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh phải hoàn thành trước ngày 15/12/2025.")
+    [task] = tasks_in("Các đồng chí Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh phải hoàn thành trước ngày "
+                      "15/12/2025.")
     assert task.lead == "Bộ trưởng, Chủ tịch Ủy ban nhân dân các tỉnh"
 
 

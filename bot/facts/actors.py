@@ -21,7 +21,8 @@ _I = re.IGNORECASE
 
 _ORG_START = ORG_WORD
 # (not an account of what a body did: «- Bộ đã giao: Cục Quản lý đất đai hướng dẫn …»)
-_ACTOR_COLON = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<actor>{_ORG_START}(?!\s+(?:đã|đang|vừa)\s)[^:;.]{{0,150}}?)\s*:\s*\S", _I)
+_ACTOR_COLON = re.compile(rf"^(?:Đề\s+nghị\s+|Giao\s+)?(?P<actor>{_ORG_START}(?!\s+(?:đã|đang|vừa)\s)[^:;.]{{0,150}}?)"
+                          r"\s*:\s*\S", _I)
 # Verbs that start the obligation; the words before them (from an organisation word) are the actor.
 # The verb is in lower case: "Sở Xây dựng" is a unit, not "Sở" + "xây dựng".
 _VERBS = (r"gửi|nộp|báo\s+cáo|hoàn\s+thành|hoàn\s+thiện|tổng\s+hợp|xây\s+dựng|ban\s+hành|trình|tổ\s+chức"

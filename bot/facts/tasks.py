@@ -169,7 +169,8 @@ _CITED_WHOLE = line_opening(rf"(?:báo\s+cáo|{_DOC_NAME})[^;:.]{{0,60}}?\s+số
 # A line of grounds that cites texts and assigns no one: «Căn cứ Quy chế … ban hành kèm theo Quyết định số
 # 25/2016/QĐ-TTg ngày 27 tháng 6 năm 2016, được sửa đổi, bổ sung tại …» (a preamble, in a form too); not
 # «Căn cứ Quyết định số …, Sở Y tế tổng hợp …», whose unit after the comma acts.
-_CITED_GROUNDS = line_opening(rf"căn\s+cứ\s+(?:vào\s+)?(?:{_DOC_NAME}|quy\s+chế|quy\s+định)\b(?![^;]*,\s*(?-i:[{UPPER}]))")
+_CITED_GROUNDS = line_opening(rf"căn\s+cứ\s+(?:vào\s+)?(?:{_DOC_NAME}|quy\s+chế|quy\s+định)\b"
+                              rf"(?![^;]*,\s*(?-i:[{UPPER}]))")
 _CITATION_LINE = re.compile(
     rf"^\W*(?:\[\d+\]|(?:[a-zđ\d]{{1,3}}[.)]\s*)?{_DOC_NAME}(?:\s+số)?\s+[\w/.-]*\d[\w/.-]*(?:(?<=-)\s+(?-i:[A-ZĐ])[\w/.-]*)?"
     r"\s+(?:ngày|của|về|(?-i:phê\s+duyệt|ban\s+hành|quy\s+định|hướng\s+dẫn|sửa\s+đổi)))"

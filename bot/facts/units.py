@@ -26,7 +26,8 @@ _UNIT_NOUN = (r"(?:đồng\s+chí\s+)?(?:sở|bộ|ban|ngành|cơ\s+quan|đơn\s
               # a province's tax office since 2025: «các Thuế tỉnh, thành phố»
               r"|thuế(?=\s+(?:tỉnh|thành\s+phố|cơ\s+sở)))\b")
 ORG_WORD = (rf"(?:(?:Các|Mỗi|Từng)(?=\s+{_UNIT_NOUN})|UBND|Ủy\s+ban|Uỷ\s+ban|Sở|Bộ|Ban(?!\s+hành)|Văn\s+phòng|Công\s+an|Bộ\s+Chỉ\s+huy|Thành\s+viên"
-            r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Tổng\s+Thanh\s+tra|Trung\s+tâm|Đài|Báo(?!\s+cáo)|Kho\s+bạc"
+            r"|Cơ\s+quan|Hội\s+đồng|Chủ\s+tịch|Thủ\s+trưởng|Giám\s+đốc|Tổng\s+Thanh\s+tra|Trung\s+tâm|Đài"
+            r"|Báo(?!\s+cáo)|Kho\s+bạc"
             # not the verbs and nouns these words also start: «Phòng, chống dịch», «Quỹ đạo», «Đơn vị tính»
             r"|Thanh\s+tra|Chi\s+cục|Phòng(?!,?\s+(?:chống|ngừa|tránh|vệ)\b)|Liên\s+đoàn|Tỉnh\s+đoàn|Hội|Mặt\s+trận|Đảng\s+ủy|Đảng\s+uỷ"
             r"|Người\s+đứng\s+đầu|Tổ\s+công\s+tác|Tổ\s+giúp\s+việc|Cục|Tổng\s+cục|Viện|Trường|Bệnh\s+viện"

@@ -495,7 +495,8 @@ def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
 Candidate = tuple[Passage, float, list[Sentence]]
 
 
-def _only(candidates: Sequence[Candidate], wanted: Callable[[str], bool], in_section: bool = False) -> Sequence[Candidate]:
+def _only(candidates: Sequence[Candidate], wanted: Callable[[str], bool],
+          in_section: bool = False) -> Sequence[Candidate]:
     """The candidates cut to the sentences `wanted` accepts (read with their passage's section when
     `in_section`), where any is; else all of them."""
     kept = [(p, share, [s for s in cut if wanted(f"{p.section} {s.full}" if in_section else s.full)])
@@ -716,8 +717,8 @@ class SentenceScorer:
         """Whether the sentence states a count of the unit asked («24 giờ», «mười lăm ngày», «336
         mẫu», «| 15 | ngày làm việc»); a cited text's number and date («Quyết định số 12 ngày …») is none."""
         text = fold(_DATE.sub(" ", _CITED_DATE.sub(" ", sentence)))
-        return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED}|{_ONE_SPAN})\s+(?:\|\s*)?(?:(?:nghin|ngan|trieu|ty)\s+)?"
-                              rf"(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", text))
+        return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED}|{_ONE_SPAN})\s+(?:\|\s*)?"
+                              rf"(?:(?:nghin|ngan|trieu|ty)\s+)?(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", text))
 
     def _qualifier_words(self) -> list[str]:
         """The words after the unit a question counts, up to a preposition, in order: «bao nhiêu thủ tục
