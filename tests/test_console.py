@@ -87,6 +87,14 @@ def test_ask_json_writes_one_object_per_question(seed_answerer):
     assert not lines[1]["found"] and lines[1]["sources"] == []
 
 
+def test_ask_json_echoes_the_question_as_typed_with_its_shorthand(seed_answerer):
+    out = io.StringIO()
+    console.ask(seed_answerer, as_json=True, stdin=io.StringIO("ct 17 phát động phong trào gì, dn có tham gia ko\n"),
+                stdout=out)
+    [line] = [json.loads(text) for text in out.getvalue().splitlines()]
+    assert line["question"] == "ct 17 phát động phong trào gì, dn có tham gia ko"
+
+
 def test_ask_without_json_is_readable_vietnamese(seed_answerer):
     out = io.StringIO()
     console.ask(seed_answerer, as_json=False, stdin=io.StringIO("ct 17 thi đua gì\n"), stdout=out)
