@@ -45,7 +45,7 @@ INTENT_WORDS = set("""han thoi chot ngay thang nam luc truoc cham nhat deadline 
 _EFFECT_WORDS = set("""hieu luc ap dung thi hanh""".split())
 # Words of the documents' own framing: every plan "triển khai" / "thực hiện" something.
 _FRAME_WORDS = set("""ke hoach chi thi quyet dinh cong van thong bao huong dan van ban nghi quyet
-trien khai thuc hien ban hanh thong tu nghi dinh luat""".split())
+trien khai thuc hien ban hanh""".split())
 
 # «Căn cứ Luật …», «Thực hiện Quyết định số …», «Theo đề nghị của …»: why the document exists.
 _PREAMBLE = re.compile(
