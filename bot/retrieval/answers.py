@@ -131,8 +131,9 @@ class Answerer:
 
     def ask(self, text: str, conversation: Conversation | None = None) -> Answer:
         started = time.perf_counter()
-        answer = self._answer(spelled_out_chat(nfc(text)).strip(), conversation)
-        answer.question = nfc(text).strip()  # as typed: the shorthand is spelled out for reading only
+        typed = nfc(text).strip()
+        answer = self._answer(spelled_out_chat(typed), conversation)
+        answer.question = typed  # the shorthand is spelled out for reading only
         answer.latency_ms = 1000 * (time.perf_counter() - started)
         return answer
 
