@@ -164,9 +164,9 @@ _ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao
                          r"tai|theo|o|cho|ve|duoc|la|khi|de|va|nam|thang|ngay)\b)[a-z]+){0,6})")
 QUALIFIER_SPAN = 40  # folded characters after a count that say what it counts
 QUALIFIER_WEIGHT = 0.75  # for all of the question's words there
-_TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
+TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
 # «một» counts a time only («trong thời gian một ngày»); «một trình độ» is no count of levels
-_ONE_SPAN = rf"mot(?=\s+{_TIME_UNITS}\b)"
+_ONE_SPAN = rf"mot(?=\s+{TIME_UNITS}\b)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
 _TIME_HEADER = re.compile(r"thoi gian|thoi han|tien do|hoan thanh|moc")
 
@@ -527,7 +527,7 @@ def asked_unit(question: str) -> str | None:
     -> "tram"; «trong bao lâu», «tối đa bao lâu» -> any unit of time."""
     folded = fold(question)
     if _HOW_LONG.search(folded):
-        return _TIME_UNITS
+        return TIME_UNITS
     found = _ASKED_UNIT.search(folded)
     if not found:
         return None
@@ -650,7 +650,7 @@ class SentenceScorer:
         self.measured = measured(question.text) if question.intent is Intent.AMOUNT and not self.unit else None
         self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
         # After a time («25 ngày làm việc kể từ ngày nhận …») come its anchor's words, not a qualifier.
-        counts_things = self.unit and self.unit != _TIME_UNITS and not re.fullmatch(_TIME_UNITS, self.unit)
+        counts_things = self.unit and self.unit != TIME_UNITS and not re.fullmatch(TIME_UNITS, self.unit)
         said = self._qualifier_words() if counts_things else []
         self.qualifiers = set(said)
         self.qualifier_pairs = set(zip(said, said[1:]))
@@ -661,7 +661,7 @@ class SentenceScorer:
     def _kind_words(self) -> set[str]:
         """The words a field's label uses for the kind of fact asked."""
         intent = self.question.intent
-        if intent is Intent.AMOUNT and self.unit == _TIME_UNITS:  # «bao lâu» asks a time
+        if intent is Intent.AMOUNT and self.unit == TIME_UNITS:  # «bao lâu» asks a time
             intent = Intent.DEADLINE
         words = set(_LABEL_WORDS.get(intent, ()))
         if _HOW.search(fold(self.question.text)):

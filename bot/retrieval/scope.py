@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import FILLER, INTENT_WORDS, YEAR, pairs, without_refs
+from bot.retrieval.evidence import FILLER, INTENT_WORDS, TIME_UNITS, YEAR, pairs, without_refs
 from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
                                    named_units, owning_ministries, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
@@ -60,7 +60,7 @@ _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi)|le phi|hoc phi
 # «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
 _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
 # «bao nhiêu ngày», «mấy tháng»: a span of time counted
-_SPAN_ASKED = re.compile(r"\b(?:bao nhieu|may) (?:ngay|thang|nam|gio|tuan|phut)\b")
+_SPAN_ASKED = re.compile(rf"\b(?:bao nhieu|may) {TIME_UNITS}\b")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 
