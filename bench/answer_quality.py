@@ -73,6 +73,8 @@ DEV_TENTH = DATA / "qa_dev_r10.jsonl"
 DEV_ELEVENTH = DATA / "qa_dev_r11.jsonl"
 # A twelfth, the same way, from 37 more (content, criteria and form questions the most).
 DEV_TWELFTH = DATA / "qa_dev_r12.jsonl"
+# A thirteenth, the same way, from the 40 such documents the fewest questions had asked about.
+DEV_THIRTEENTH = DATA / "qa_dev_r13.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -179,7 +181,8 @@ def development_rows() -> list[dict]:
             + [dict(row, round=9) for row in read_jsonl(DEV_NINTH)]
             + [dict(row, round=10) for row in read_jsonl(DEV_TENTH)]
             + [dict(row, round=11) for row in read_jsonl(DEV_ELEVENTH)]
-            + [dict(row, round=12) for row in read_jsonl(DEV_TWELFTH)])
+            + [dict(row, round=12) for row in read_jsonl(DEV_TWELFTH)]
+            + [dict(row, round=13) for row in read_jsonl(DEV_THIRTEENTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
