@@ -229,6 +229,16 @@ def test_a_document_that_never_names_the_unit_asked_about_does_not_answer_for_it
     assert named.found and "31/3/2026" in named.text
 
 
+@pytest.mark.parametrize("question", ["kế hoạch 0125: mức thưởng cho tập thể là bao nhiêu?",
+                                      "kh 0125 khen thuong trong bao nhieu ngay"])
+def test_a_named_document_that_states_no_sum_or_span_asked_declines(answerer: Answerer, question: str) -> None:
+    # The plan names its awards and a date to file by, but no sum of money and no number of days:
+    # a deadline from it is no answer to «bao nhiêu».
+    answer = answerer.ask(question)
+    assert not answer.found and answer.sources == []
+    assert not dates(answer.text)
+
+
 def test_a_number_neither_held_nor_cited_is_still_unknown(answerer: Answerer) -> None:
     answer = answerer.ask("hạn báo cáo theo chỉ thị 99/CT-TTg")
     assert not answer.found and answer.text.startswith("Tôi chưa có văn bản «99/CT-TTg»")

@@ -81,6 +81,7 @@ def test_bm25_restricted_to_some_passages_and_no_match(index: LexicalIndex) -> N
     ("công điện 224", ["224/CĐ-TTg"]),
     ("qd 86/2025", ["86/2025/QĐ-UBND"]),
     ("cong van 11520", ["11520/VPCP-CN"]),
+    ("cv 11520 tra loi ve thue the nao", ["11520/VPCP-CN"]),  # as officials shorten «công văn»
     ("chỉ thị 45-CT/TW", ["45-CT/TW"]),
     ("982 kh ubnd", ["982/KH-UBND"]),
 ])
@@ -140,6 +141,7 @@ def test_two_documents_in_one_question() -> None:
     ("Huawei Watch 5 bản 42mm áp mã số hàng hóa nào?", Intent.CODE),
     ("thanh den led cua suhil electronics vina xac dinh truoc ma so nao", Intent.CODE),
     ("bộ thẻ Magic The Gathering là mã gì", Intent.CODE),
+    ("huawei watch 5 duoc xac dinh truoc ma so hs la bao nhieu", Intent.CODE),
     ("kê khai thuế TNDN theo mẫu nào?", Intent.FORM),
     ("thủ tục cấp giấy chứng nhận CFS giải quyết trong mấy ngày?", Intent.AMOUNT),
     ("nhà máy thủy điện năm 2025 được tính giá theo phương pháp gì", Intent.GENERAL),  # «máy» is no «mấy»

@@ -24,7 +24,7 @@ from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
 from bot.retrieval.questions import CODE_ASKING, Intent, Question, named_title, own_topic, understand
-from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes
+from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes, lacks_own_figure
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, spelled_out_chat, syllables
 
@@ -192,7 +192,11 @@ class Answerer:
         unnamed = self.scopes.unmentioned_units(question, answer.sources[0].file) if answer.sources else []
         if unnamed:
             return self._not_about(question, answer.sources[0].file, unnamed)
-        quoted = answer.sources[0] if answer.sources and (not focus.named or focus.by_name) else None
+        first = answer.sources[0] if answer.sources else None
+        # A sum or a span asked is stated by the quote or not at all, in a document named by its number too.
+        if first is not None and lacks_own_figure(_asked(without_refs(question)), first.quote):
+            return self._not_found(question, None)
+        quoted = first if first is not None and (not focus.named or focus.by_name) else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
             if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked, quoted.quote):

@@ -17,6 +17,7 @@ from bot.retrieval.vietnamese import fold
 # Folded type words and their codes; a type word may stand for its code ("chỉ thị 17").
 _TYPE_WORDS = {fold(name): fold(code) for code, name in TYPE_CODES.items()}
 _TYPE_WORDS["cong van"] = ""  # a công văn's number carries the issuer's code, not a type code
+_TYPE_WORDS["cv"] = ""  # as officials shorten it: «cv 5489»
 _CODES = {fold(code) for code in TYPE_CODES}
 
 # A number may carry a decimal part («Nghị quyết 66.7/2025/NQ-CP»): «66.7» is no «66», nor «7».

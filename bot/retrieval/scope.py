@@ -55,8 +55,8 @@ _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao
 _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 # A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
-_MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi)|le phi|hoc phi|muc tien|bao nhieu tien|tien thuong|"
-                          r"(?:muc|tien) luong toi thieu|luong toi thieu vung)\b")
+_MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi|kinh phi|ho tro)|le phi|hoc phi|muc tien|"
+                          r"bao nhieu tien|tien thuong|(?:muc|tien) luong toi thieu|luong toi thieu vung)\b")
 # «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
 _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
 # «bao nhiêu ngày», «mấy tháng»: a span of time counted
@@ -138,6 +138,16 @@ def lacks_figure(asked: str, quote: str) -> bool:
             return not _MONEY.search(text)
         return not _ANY_FIGURE.search(YEAR.sub(" ", text))
     return False
+
+
+def lacks_own_figure(asked: str, quote: str) -> bool:
+    """Whether a sum of money or a span of time is asked and the quote does not state it: that figure is
+    stated by the quote itself or not at all, even in the document the question names — a catalogue row
+    naming the licence is no fee («lệ phí cấp giấy phép xuất bản bản tin là bao nhiêu»), a line on who
+    takes leave no length of it («nghỉ phép bao nhiêu ngày»), a report's deadline no budget («mức kinh
+    phí tối đa … là bao nhiêu»). `asked` is folded."""
+    own_figure = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked) or _SPAN_ASKED.search(asked))
+    return own_figure and lacks_figure(asked, quote)
 
 
 class Scopes:
@@ -275,11 +285,8 @@ class Scopes:
         wanted = {p for p in pairs(asked) if not set(p) <= FILLER | INTENT_WORDS}
         around = pairs(fold(" ".join((quote, section or "", title))))
         share = len(wanted & around) / len(wanted) if wanted else 1.0
-        # a sum of money or a span of time asked is stated by the quote itself or not at all: a catalogue row
-        # naming the licence is no fee («lệ phí cấp giấy phép xuất bản bản tin là bao nhiêu»), a line on who
-        # takes leave no length of it («nghỉ phép bao nhiêu ngày»)
-        own_figure = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked) or _SPAN_ASKED.search(asked))
-        return share < QUOTE_PAIR_SHARE or (share < FIGURE_PAIR_SHARE or own_figure) and lacks_figure(asked, quote)
+        return share < QUOTE_PAIR_SHARE or share < FIGURE_PAIR_SHARE and lacks_figure(asked, quote) \
+            or lacks_own_figure(asked, quote)
 
     def vocabulary(self) -> frozenset[str]:
         """Every folded word of the store's passages and document titles."""
