@@ -73,6 +73,14 @@ def test_lead_named_after_giao() -> None:
     assert (obligation.lead, obligation.coordinate) == ("Sở Tư pháp", ("Công an tỉnh",))
 
 
+def test_lead_is_the_body_assigned_after_an_opening_time() -> None:
+    # the minister assigns; the body named after «giao», in lower case, does it
+    obligation = only("Trường hợp phải bổ sung hồ sơ, trong thời hạn 07 ngày làm việc kể từ ngày nhận được ý kiến "
+                      "thẩm định, Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch giao cơ quan tham mưu, quản lý nhà nước "
+                      "về di sản văn hóa ở trung ương thông báo bằng văn bản tới cơ quan chuyên môn về văn hóa cấp tỉnh.")
+    assert obligation.lead == "cơ quan tham mưu, quản lý nhà nước về di sản văn hóa ở trung ương"
+
+
 def test_lead_comes_from_the_nearest_unit_heading() -> None:
     body = ("IV. TỔ CHỨC THỰC HIỆN\n"
             "1. Bộ Khoa học và Công nghệ\n"

@@ -44,7 +44,8 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # «Văn phòng đăng ký đất đai» is one unit's name too
                     .replace(r"|ký|đăng\s+ký", r"|(?<!đăng\s)ký|(?<!văn\sphòng\s)đăng\s+ký")
                     # the one who assigns, before the one assigned: «Chủ tịch UBND tỉnh giao Sở Xây dựng chủ trì …»
-                    + rf"|(?<!được\s)(?<!bàn\s)giao(?=\s+(?-i:[{UPPER}])|\s+các\s)"
+                    # (and a body named in lower case: «Bộ trưởng … giao cơ quan tham mưu … thông báo …»)
+                    + rf"|(?<!được\s)(?<!bàn\s)giao(?=\s+(?-i:[{UPPER}])|\s+các\s|\s+(?:cơ\s+quan|đơn\s+vị)\s)"
                     # consulting and publishing: «Cục Bảo tồn … lấy ý kiến các cơ quan …», «… đăng tải thông tin …»
                     r"|(?<!được\s)lấy\s+ý\s+kiến|đăng\s+tải"
                     + r"|xem\s+xét|tiến\s+hành|ra\s+quyết\s+định|có\s+ý\s+kiến|kiểm\s+tra|phản\s+hồi|xác\s+minh|giám\s+sát"
@@ -181,7 +182,8 @@ def actor_of(text: str, openings: bool = True) -> str | None:
             # nor a unit of a coordinating list («… và phối hợp với các sở, ban, ngành, Ủy ban nhân dân …»)
             if (match and not _LIST_TAIL.match(match.group("actor")) and " thì " not in match.group("actor")
                     and not _COORDINATING.search(text, 0, start)):
-                return TRAIL.sub("", match.group("actor")).strip() or None
+                # the one it asks, when it asks («…, Bộ trưởng … giao cơ quan tham mưu … thông báo …»)
+                return _addressee(text[start + match.end():]) or TRAIL.sub("", match.group("actor")).strip() or None
     return None
 
 
