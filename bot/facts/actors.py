@@ -153,7 +153,7 @@ def actor_of(text: str, openings: bool = True) -> str | None:
         return actor or None
     match = _subject(text)
     if match:
-        return _addressee(text[match.end():]) or TRAIL.sub("", match.group("actor")).strip() or None
+        return _acting(match, text[match.end():])
     if not openings:
         return None
     topic = _TOPIC.match(text) or _LABEL.match(text)
@@ -183,8 +183,14 @@ def actor_of(text: str, openings: bool = True) -> str | None:
             if (match and not _LIST_TAIL.match(match.group("actor")) and " thì " not in match.group("actor")
                     and not _COORDINATING.search(text, 0, start)):
                 # the one it asks, when it asks («…, Bộ trưởng … giao cơ quan tham mưu … thông báo …»)
-                return _addressee(text[start + match.end():]) or TRAIL.sub("", match.group("actor")).strip() or None
+                return _acting(match, text[start + match.end():])
     return None
+
+
+def _acting(subject: re.Match[str], rest: str) -> str | None:
+    """Who acts: the unit the subject asks in the rest of the text («Chủ tịch UBND tỉnh giao Sở Xây dựng
+    chủ trì …»), else the subject itself."""
+    return _addressee(rest) or TRAIL.sub("", subject.group("actor")).strip() or None
 
 
 def _colon_actor(text: str) -> re.Match[str] | None:
