@@ -205,9 +205,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 # -- the task register ---------------------------------------------------------------------------
 
 def track_all(engine: Engine) -> int:
-    """Sync the register and track every task, assigned to every active unit: the world of the
-    tests written about reminders, reports and summaries, where every unit owes every task.
-    Tests of the assignment itself build their own. How many tasks are tracked."""
+    """Sync the register and track every task that falls due, assigned to every active unit: the world
+    of the tests written about reminders, reports and summaries, where every unit owes every task with a
+    date (the shipped documents' standing duties, which have none, stay proposed). Tests of the assignment itself
+    build their own. How many tasks are tracked."""
     from bot.db.people import PeopleStore
     from bot.db.tasks import TaskStatus
     from bot.services.tasks import TaskRegister
@@ -215,7 +216,7 @@ def track_all(engine: Engine) -> int:
     register = TaskRegister(engine, load_settings(environ={}))
     register.sync()
     units = [u.id for u in PeopleStore(engine).units() if u.active]
-    records = register.store.records()
+    records = [r for r in register.store.records() if r.deadline.due or r.deadline.next_due(date.min)]
     for record in records:
         register.store.assign(record.key, units, (), by=None)
     register.store.set_status([r.key for r in records], TaskStatus.TRACKED, by=None)

@@ -42,7 +42,13 @@ def test_section_lines_follow_the_chunker_structure() -> None:
 
 
 def test_obligation_of_the_election_emulation_plan() -> None:
-    [obligation] = facts_of("ke-hoach-0125-kh-ubnd-2025.md").obligations
+    obligations = facts_of("ke-hoach-0125-kh-ubnd-2025.md").obligations
+    # Sở Nội vụ's report to the election committee sets no time (its only date is the guidance it follows):
+    # a task of that unit without a deadline.
+    [undated] = [o for o in obligations if o.deadline.due is None]
+    assert (undated.is_task, undated.lead, undated.deadline.text) == (True, "Sở Nội vụ", "")
+    assert undated.quote.startswith("Sở Nội vụ phối hợp với các cơ quan, đơn vị có liên quan báo cáo Ủy ban bầu cử")
+    [obligation] = [o for o in obligations if o.deadline.due]
     assert obligation.action == "gửi hồ sơ trình về Sở Nội vụ (qua Phòng Xây dựng chính quyền)"
     assert obligation.deadline.kind is DeadlineKind.ABSOLUTE
     assert obligation.deadline.due == date(2026, 3, 31)
@@ -55,7 +61,14 @@ def test_obligation_of_the_election_emulation_plan() -> None:
 
 
 def test_obligation_in_a_lettered_item_of_directive_09() -> None:
-    [obligation] = facts_of("chi-thi-09-ct-ubnd-2025.md").obligations
+    obligations = facts_of("chi-thi-09-ct-ubnd-2025.md").obligations
+    # the directive's standing duties («hằng năm», «định kỳ», «thường xuyên … theo quy định tại …») are its
+    # units' tasks without a date
+    assert {o.lead for o in obligations if o.deadline.due is None} == {
+        "Sở Nông nghiệp và Môi trường", "Báo và Phát thanh, Truyền hình thành phố", "Thanh tra thành phố",
+        "Các đơn vị cấp nước sạch trên địa bàn thành phố"}
+    assert all(o.is_task for o in obligations)
+    [obligation] = [o for o in obligations if o.deadline.due]
     assert obligation.action == ("Thực hiện rà soát, thống kê tất cả các công trình khai thác nước dưới đất "
                                  "trên địa bàn")
     assert obligation.deadline.due == date(2025, 12, 31)

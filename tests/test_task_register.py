@@ -1,13 +1,13 @@
 """The task register: actors matched to units, proposals the secretariat confirms in chat and on
 the command line, and reminders, /baocao and /tonghop that follow the assignment — on SQLite and
-PostgreSQL, over the real core with the shipped knowledge and one plan of tasks for named units."""
+PostgreSQL, over the real core with the seed, a shipped plan and one plan of tasks for named units."""
 from __future__ import annotations
 
 import json
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from bot.services.obligations import obligation_key
 from bot.services.tasks import TaskRegister
 from bot.services.unit_match import UnitMatcher
 from bot.services.units_file import parse_csv, parse_yaml
-from tests.conftest import ROOT, build_assistant
+from tests.conftest import ROOT, SEED, build_assistant
 from tests.plans import PLAN
 
 DOC = "77/KH-UBND"
@@ -147,7 +147,11 @@ class World:
 
 @pytest.fixture
 def world(tmp_path: Path, database_url: str) -> Any:
-    shutil.copytree(ROOT / "knowledge", tmp_path / "knowledge")
+    # The seed, a shipped plan reported on before the register existed and the plan of tasks: few enough
+    # new documents to be announced one by one (a first ingestion of more comes as one digest, tested below).
+    (tmp_path / "knowledge").mkdir()
+    for name in (SEED.name, "ke-hoach-0125-kh-ubnd-2025.md"):
+        shutil.copy(ROOT / "knowledge" / name, tmp_path / "knowledge" / name)
     (tmp_path / "knowledge" / "ke-hoach-77-kh-ubnd-2026.txt").write_text(PLAN, encoding="utf-8")
     clock = Clock(vn(2026, 1, 15, 9))
     core = build_assistant(tmp_path, database_url=database_url, now=clock, access__admins=[f"telegram:{ADMIN}"])
@@ -192,6 +196,27 @@ def test_a_new_documents_tasks_are_proposed_with_their_units_and_drive_nothing(w
     assert _planner(world).tick(vn(2026, 4, 23)) == 0
     assert "không còn việc có hạn nào chờ báo cáo" in world.say("uSYT", command="baocao")
     assert _announce(world) == 0  # told once
+
+
+def test_a_duty_the_text_gives_no_time_is_proposed_undated_and_never_reminded(world: World) -> None:
+    _announce(world)
+    # 0125/KH-UBND: the dossiers due 31/3/2026, and Sở Nội vụ's report to the election committee, which only
+    # cites the guidance it follows
+    [message] = [r for r in world.outbox("newdoc:") if "0125/KH-UBND" in r.text]
+    assert message.text.startswith("📄 Văn bản mới 0125/KH-UBND: 2 nhiệm vụ (1 có thời hạn, 1 văn bản không ghi hạn)")
+    [duty] = [t for t in TaskStore(world.engine).records(doc_numbers=["0125/KH-UBND"]) if t.deadline.due is None]
+    assert duty.action.startswith("phối hợp với các cơ quan, đơn vị có liên quan báo cáo Ủy ban bầu cử")
+    assert world.codes(duty.lead) == ["SNV"] and duty.deadline.due is None
+    view = world.say(ADMIN, button=f"nv:task:open:{duty.key}")
+    assert "Hạn: văn bản không ghi hạn" in view
+    register = world.register()
+    [dossiers] = [t for t in register.store.records(doc_numbers=["0125/KH-UBND"]) if t.deadline.due]
+    register.assign(dossiers.key, ["SNV"], by=None, channel="cli")  # the sentence names no sender
+    register.track_document("0125/KH-UBND", by=None, channel="cli")
+    planner = _planner(world)
+    assert sum(planner.tick(vn(2026, 1, 16) + timedelta(days=n)) for n in range(350)) >= 1  # the dossiers'
+    reminded = world.outbox("rem:")
+    assert all(r.official_id == world.staff["SNV"] and "Ủy ban bầu cử" not in r.text for r in reminded)
 
 
 def test_tracking_tells_each_assigned_unit_once_and_reminders_follow_the_assignment(world: World) -> None:

@@ -405,13 +405,17 @@ def test_a_time_phrase_in_a_line_that_names_no_one_is_a_task_only_among_duties()
     # a power is no duty, though its chapter lists both
     assert tasks_in("3. Thanh tra định kỳ và đột xuất việc sử dụng vốn vay của các dự án.",
                     "Chương II. NHIỆM VỤ VÀ QUYỀN HẠN > Điều 5. Quyền hạn") == []
-    # among the tasks of a plan the same kind of line is one, for the plan's own executor
+    # among the tasks of a plan the same kind of line is one, for the unit its heading names
     assert tasks_in("- Tổng hợp tình hình, báo cáo nhanh hằng ngày gửi Ban Chỉ huy trong mùa mưa bão.",
-                    "IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI > 5. Công tác thông tin, báo cáo")
+                    "IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI > 5. Sở Nông nghiệp và Môi trường")
     assert tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.",
-                    "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin")
+                    "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Sở Khoa học và Công nghệ:")
     # a plan's contents are things to do too; a contract's contents and a budget's are not
-    assert tasks_in("- Cập nhật kết quả quan trắc vào cơ sở dữ liệu hằng quý.", "II. NỘI DUNG KẾ HOẠCH > 2. Quan trắc")
+    assert tasks_in("- Cập nhật kết quả quan trắc vào cơ sở dữ liệu hằng quý.", "II. NỘI DUNG KẾ HOẠCH > 2. Sở Y tế")
+    # with neither a date nor anyone named, such a line is not proposed: there is nothing to remind of
+    # and no one to assign it to (under «I. MỤC ĐÍCH» lines like it are aims)
+    assert tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.",
+                    "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin") == []
     assert tasks_in("Hàng tháng, bên mua thanh toán cho bên bán các khoản tiền theo Phụ lục.",
                     "PHỤ LỤC III. NỘI DUNG CHÍNH HỢP ĐỒNG > Điều 3. Thanh toán") == []
 
@@ -1440,3 +1444,9 @@ def test_an_account_of_what_a_body_did_heads_no_items() -> None:
     # a unit's own heading still leads its items
     body = "II. NHIỆM VỤ\n- Sở Tài chính: chủ trì tổng hợp.\n- Hoàn thành việc đồng bộ dữ liệu trước ngày 31/12/2025.\n"
     assert "Sở Tài chính" in [o.lead for o in facts(body) if o.is_task]
+
+
+def test_a_short_line_ending_in_a_colon_titles_its_items_and_is_no_task() -> None:
+    assert tasks_in("b) Báo cáo định kỳ hằng quý:", "Điều 8. Chế độ báo cáo > 2. Sở Tài chính") == []
+    assert tasks_in("- Gửi Ủy ban nhân dân tỉnh trước ngày 20 của tháng cuối quý.",
+                    "Điều 8. Chế độ báo cáo > 2. Sở Tài chính > b) Báo cáo định kỳ hằng quý")

@@ -25,7 +25,8 @@ OLD, NEW = "09/CT-UBND", "0125/KH-UBND"
 
 
 def tasks(web: WebWorld) -> dict[str, TaskRecord]:
-    return {t.doc_number or "": t for t in web.app.state.register.store.records()}
+    """Each document's task with a date (its undated duties stay proposed: `track_all`)."""
+    return {t.doc_number or "": t for t in web.app.state.register.store.records() if t.deadline.due}
 
 
 def report(web: WebWorld, code: str, task: TaskRecord, status: Status, percent: int | None, text: str,

@@ -2,6 +2,7 @@
 "web" as channel, CSRF and the admin role, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -16,7 +17,8 @@ HTMX = {"HX-Request": "true"}
 
 
 def tasks_by_doc(web: WebWorld) -> dict[str, TaskRecord]:
-    return {t.doc_number or t.source: t for t in web.app.state.register.store.records()}
+    """Each document's task with a date (its undated duties stay proposed: `track_all`)."""
+    return {t.doc_number or t.source: t for t in web.app.state.register.store.records() if t.deadline.due}
 
 
 def audited(web: WebWorld, action: str) -> list[tuple[int | None, str, str]]:
@@ -87,14 +89,24 @@ def test_a_document_s_proposals_are_tracked_at_once(web: WebWorld) -> None:
     task = tasks_by_doc(web)["0125/KH-UBND"]
     web.app.state.register.store.set_status([task.key], TaskStatus.PROPOSED, by=None)
     page = client.get("/nhiem-vu").text
-    assert "Xác nhận tất cả (1 đề xuất)" in page and "✅ Xác nhận</button>" in page
+    # this one and the plan's undated duty (its report to the election committee), proposed since ingestion
+    assert "Xác nhận tất cả (2 đề xuất)" in _card(page, "0125/KH-UBND") and "✅ Xác nhận</button>" in page
     token = document_token(task.source)
     response = client.post(f"/nhiem-vu/van-ban/{token}/theo-doi",
                            data={"csrf": web.csrf(page), "quay-lai": "/nhiem-vu"}, follow_redirects=False)
     assert response.status_code == 303
-    assert web.app.state.register.task(task.key).status is TaskStatus.TRACKED
+    assert {t.status for t in web.app.state.register.store.records() if t.source == task.source} == {
+        TaskStatus.TRACKED}
     assert audited(web, "task_track")[-1][:2] == (web.admin, "web")
-    assert "Xác nhận tất cả" not in client.get(response.headers["location"]).text
+    after = client.get(response.headers["location"]).text
+    assert "Xác nhận tất cả" not in _card(after, "0125/KH-UBND") and "Xác nhận tất cả" in after  # others still wait
+
+
+def _card(page: str, doc_number: str) -> str:
+    """The register page's card of one document."""
+    card = re.search(rf"<h2>{re.escape(doc_number)}</h2>(.*?)</section>", page, re.S)
+    assert card, f"no card for {doc_number}"
+    return card.group(1)
 
 
 def test_units_and_deadline_are_changed_from_the_row(web: WebWorld) -> None:

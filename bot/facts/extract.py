@@ -8,6 +8,9 @@ of each line, hard-wrapped remnants joined back). Then:
   of the sentence, of the enclosing item ("6. Sở Nội vụ: …") or by the nearest unit heading
   ("1. Bộ Khoa học và Công nghệ") (`bot.facts.actors`); `bot.facts.tasks` says whether it is a
   task (and if not, why) and `bot.facts.units` splits its lead from its coordinating units;
+- a sentence with only a looser time phrase («hằng năm», «định kỳ», «trong năm 2025», a cited text's
+  date) gives one obligation only when it reads as a task that names who does it: an assignment with
+  no time of its own stays in the register undated;
 - each row under a task table's header («Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian
   hoàn thành») is a task with lead, coordinating units and deadline taken from their columns
   (`bot.facts.task_tables`);
@@ -71,7 +74,7 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
         tasks = [_obligation(sentence, item, found, section, actor, helpers, loose=True) for item in found]
-        out = [task for task in tasks if task.is_task][:1]
+        out = [task for task in tasks if task.is_task and task.lead][:1]
     else:
         out = [_obligation(sentence, item, found, section, actor, helpers) for item in found]
     chairs = responsibility(sentence) if TABLE_CELL in sentence else None
@@ -141,16 +144,14 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
             continue
         for number, sentence in enumerate(split_sentences(para.text)):
             strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
-            if not strict and not _dated_phrase(sentence, issued):
+            if not strict and not _time_phrase(sentence, issued):
                 continue
             actor = context_actor(paragraphs, index, number)
             found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
                                          loose=True, fallback=subject_actor(subject, para.section),
                                          helpers=item_coordinate(paragraphs, index))
-            if not strict:
-                # Stored from a looser time phrase only with a date and someone to do it:
-                # "Bộ Xây dựng … khởi công dự án vào ngày 19 tháng 12 năm 2025."
-                found = [o for o in found if o.lead and o.deadline.due]
+            if not strict:  # (a table row read by its cells' shapes may be no task, or name no one)
+                found = [o for o in found if o.is_task and o.lead]
             out.extend(found)
     return out
 
@@ -217,14 +218,13 @@ def subject_actor(unit: str | None, section: str) -> str | None:
     return unit if unit and _TASKS_HEADING.search(section) else None
 
 
-def _dated_phrase(sentence: str, issued: date | None) -> bool:
-    """A looser time phrase with a date: "vào ngày 19/12/2025", "trong năm 2025"."""
+def _time_phrase(sentence: str, issued: date | None) -> bool:
+    """A looser time phrase: a date («vào ngày 19/12/2025», «trong năm 2025»), a period («hằng năm», «định
+    kỳ») or a date merely mentioned (a cited text's), which may still come with an assignment; a table row
+    whose cells read as a task's."""
     if TABLE_CELL in sentence:
         return guess_columns(sentence) is not None
-    return _YEAR.search(sentence) is not None and any(f.deadline.due for f in loose_deadlines(sentence, issued))
-
-
-_YEAR = re.compile(r"20\d\d")
+    return bool(loose_deadlines(sentence, issued) or undated_mention(sentence))
 
 
 def extract_facts(document: CleanDocument,

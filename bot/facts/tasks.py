@@ -61,7 +61,8 @@ _LEGAL_CONDITION = re.compile(
 # "… đã được cấp Giấy chứng nhận trước ngày …": a state reached before the date, a condition.
 _DONE_CONDITION = re.compile(r"(?<!\w)đã\s+(?:được|có|đóng|tham\s+gia|hoàn\s+thành|thực\s+hiện|nộp|đăng\s+ký|ký)\b", _I)
 _PAST = re.compile(r"(?:^|\s)(?:vừa\s+qua|năm\s+qua|trước\s+đây)\s", _I)
-_DA = re.compile(r"(?<!\w)đã(?!\w)", _I)
+# «vừa» before a verb of issuing or holding is «just did» («Bộ … vừa ban hành Chỉ thị …»), not «both … and».
+_DA = re.compile(r"(?<!\w)(?:đã|vừa(?=\s+(?:ban\s+hành|ký|tổ\s+chức|phát\s+động|gửi|nhận)\b))(?!\w)", _I)
 _PERIOD = re.compile(r"(?:^|\s)từ\s+(?:ngày\s+)?\d{1,2}[/.]\d{1,2}[^;]{0,30}?(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?\d", _I)
 _BUDGET = re.compile(r"^\W*(?:Điều\s+\d+\W*)?(?:[a-zđ\d]{1,3}[.)]\s*)?(?:kinh\s+phí|dự\s+toán|ngân\s+sách"
                      r"|nguồn\s+(?:vốn|kinh\s+phí)|mức\s+(?:trích|chi)\b|\d+(?:[,.]\d+)?\s*(?:lần|%|đồng|triệu|tỷ)\s)", _I)
@@ -179,6 +180,8 @@ _ADOPTS = line_opening(r"(?:thông\s+qua|phê\s+duyệt|chấp\s+thuận|đồng
                        r"|dự\s+thảo|chủ\s+trương|phương\s+án|kế\s+hoạch|danh\s+sách|nội\s+dung|quy\s+hoạch)\b")
 # A target for a year: «Đến năm 2030, 100% các khu vực … được xác định và quản lý hiệu quả.»
 _TARGET_YEAR = line_opening(r"đến\s+năm\s+\d{4}\s*,")
+# A short line ending in a colon titles the items below it («b) Báo cáo định kỳ hằng quý:»): they are the tasks.
+_TITLE_LINE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:\S+\s+){0,6}\S+\s*:\s*$", _I)
 # What a rule is, by where it is written: «Thành phần hồ sơ … thực hiện theo quy định tại Điều 3
 # Thông tư …», «Giá trị pháp lý của chữ ký số được quy định tại Điều 23 …» (unless a task verb
 # governs it: «Phối hợp … kiểm tra … theo quy định tại …»).
@@ -522,7 +525,7 @@ def _by_place(sentence: str, found: FoundDeadline, actor: str | None, section: s
         return NotTask.PAST_EVENT
     if _CITATION_LINE.match(sentence) or (actor is None and (_GROUNDS.match(sentence) or _NARRATIVE.match(sentence))) \
             or _CITED_WHOLE.match(sentence) or _CITED_GROUNDS.match(sentence) \
-            or _TARGET_YEAR.match(sentence) or in_capitals(sentence):
+            or _TARGET_YEAR.match(sentence) or in_capitals(sentence) or _TITLE_LINE.match(sentence):
         return NotTask.BACKGROUND
     if actor is None and _RULE_OPENING.match(sentence):
         return NotTask.RULE

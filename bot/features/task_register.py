@@ -27,7 +27,8 @@ from bot.db.people import Role
 from bot.db.tasks import STATUS_NAMES, TaskRecord, TaskStatus
 from bot.retrieval.listings import shorten
 from bot.retrieval.vietnamese import fold, nfc
-from bot.services.tasks import DocumentTasks, TaskError, TaskRegister, by_document, document_token, due_text
+from bot.services.tasks import (DocumentTasks, TaskError, TaskRegister, by_document, count_text, document_token,
+                                due_text)
 
 if TYPE_CHECKING:
     from bot.core.assistant import Assistant
@@ -110,7 +111,7 @@ class TaskRegisterChat:
     def _document(self, msg: Incoming, doc: DocumentTasks) -> list[Reply]:
         units = self.register.units()
         today = self.core.today()
-        lines = [f"{_name(doc)}: {len(doc.tasks)} nhiệm vụ có thời hạn."]
+        lines = [f"{_name(doc)}: {count_text(doc.tasks)}."]
         for i, task in enumerate(doc.tasks, 1):
             lines.append(f"{i}. {task_summary(task, units, today)}")
         rows: list[tuple[Button, ...]] = []
@@ -255,7 +256,7 @@ def digest_text(new: Sequence[DocumentTasks], tracked: bool) -> str:
     assigned = sum(1 for t in tasks if t.lead)
     verb = "đã tự động theo dõi" if tracked else "đề xuất"
     busiest = sorted(new, key=lambda d: -len(d.tasks))[:5]
-    lines = [f"📄 {len(new)} văn bản mới: {len(tasks)} nhiệm vụ có thời hạn {verb}, {assigned} đã xác định "
+    lines = [f"📄 {len(new)} văn bản mới: {count_text(tasks)} {verb}, {assigned} đã xác định "
              f"đơn vị chủ trì, {len(tasks) - assigned} chưa.",
              "Nhiều nhiệm vụ nhất: " + "; ".join(f"{_name(d)} ({len(d.tasks)})" for d in busiest) + "."]
     lines.append("Xem và giao việc: /nhiemvu" if tracked else
@@ -276,7 +277,7 @@ def new_document_text(doc: DocumentTasks, units: dict[int, "UnitInfo"], tracked:
     given = ", ".join(f"{code} {n}" for code, n in per_unit.most_common(8))
     more = "…" if len(per_unit) > 8 else ""
     verb = "đã tự động theo dõi, giao chủ trì" if tracked else "đề xuất giao chủ trì"
-    text = f"📄 Văn bản mới {_name(doc)}: {len(doc.tasks)} nhiệm vụ có thời hạn"
+    text = f"📄 Văn bản mới {_name(doc)}: {count_text(doc.tasks)}"
     text += f" — {verb}: {given}{more}" if given else ""
     text += f"; chưa xác định được đơn vị {unassigned}" if unassigned else ""
     return text + "." + ("" if tracked else " Nhiệm vụ chỉ được nhắc hạn và tổng hợp sau khi theo dõi.")

@@ -225,12 +225,21 @@ class TaskRegister:
 
 
 def due_text(deadline: Deadline, today: date) -> str:
-    """«31/03/2026», «15/04/2026 (ước tính)», or the words of an undated deadline."""
+    """«31/03/2026», «15/04/2026 (ước tính)», the words of an undated deadline, or that the text sets none."""
     due = deadline.due if deadline.kind in (DeadlineKind.ABSOLUTE, DeadlineKind.RELATIVE) \
         else deadline.next_due(today)
     if due is None:
-        return f"chưa có ngày cụ thể («{deadline.text}»)"
+        return f"chưa có ngày cụ thể («{deadline.text}»)" if deadline.text else "văn bản không ghi hạn"
     return day(due) + (" (ước tính)" if deadline.estimated else "")
+
+
+def count_text(tasks: Sequence[TaskRecord]) -> str:
+    """«5 nhiệm vụ có thời hạn», or «7 nhiệm vụ (5 có thời hạn, 2 văn bản không ghi hạn)» when some are
+    assignments whose text sets no time (their only date a cited text's)."""
+    timeless = sum(1 for t in tasks if not t.deadline.text and t.deadline.due is None)
+    if not timeless:
+        return f"{len(tasks)} nhiệm vụ có thời hạn"
+    return f"{len(tasks)} nhiệm vụ ({len(tasks) - timeless} có thời hạn, {timeless} văn bản không ghi hạn)"
 
 
 def tracking_text(doc: DocumentTasks, tasks: Sequence[TaskRecord], unit: UnitInfo, today: date) -> str:
