@@ -51,6 +51,18 @@ def test_a_table_row_of_an_ongoing_task_is_a_task_with_its_lead_but_no_date() ->
     assert sentence_obligations(row, ISSUED, "PHỤ LỤC II") == []
 
 
+def test_a_time_line_under_an_item_that_chairs_with_helpers_has_those_helpers() -> None:
+    body = ("Điều 2. Giao các cơ quan, đơn vị\n"
+            "1. Sở Tư pháp chủ trì, phối hợp với Văn phòng UBND tỉnh và UBND các xã, phường:\n"
+            "Cập nhật, công khai thủ tục hành chính trên Cơ sở dữ liệu quốc gia.\n"
+            "Thời hạn chậm nhất 05 ngày làm việc kể từ ngày ban hành Quyết định.\n"
+            "2. Sở Y tế:\n"
+            "Thời hạn chậm nhất 10 ngày làm việc kể từ ngày ban hành Quyết định.\n")
+    first, second = [o for o in obligations_in(body) if o.is_task]
+    assert (first.lead, first.coordinate) == ("Sở Tư pháp", ("Văn phòng UBND tỉnh", "UBND các xã, phường"))
+    assert (second.lead, second.coordinate) == ("Sở Y tế", ())  # an item that names no helpers gives none
+
+
 def test_a_coordinating_class_keeps_the_members_it_names_after_a_colon() -> None:
     [task] = tasks_in("- Phối hợp với Ủy ban nhân dân 04 xã: Gia Thuận, Tân Điền, Gò Công Đông, Tân Phú Đông thành lập "
                       "mới khu bảo vệ nguồn lợi thủy sản, phục hồi hệ sinh thái biển trước ngày 31/12/2026.",
@@ -350,6 +362,37 @@ def test_an_article_whose_title_stands_on_the_next_line_gives_its_unit() -> None
             "Trách nhiệm của Ủy ban nhân dân cấp xã\n"
             "1. Định kỳ trước ngày 31 tháng 12 hằng năm gửi Ủy ban nhân dân tỉnh báo cáo kết quả triển khai thực hiện.\n")
     assert _leads(body, "Định kỳ") == ["Ủy ban nhân dân cấp xã"]
+
+
+@pytest.mark.parametrize(("sentence", "lead"), [
+    ("Ban Chỉ đạo định kỳ hoặc đột xuất tổ chức kiểm tra tình hình thực hiện nhiệm vụ, báo cáo trước ngày 15/12/2025.",
+     "Ban Chỉ đạo"),
+    ("Sở Y tế thường xuyên kiểm tra, báo cáo Ủy ban nhân dân tỉnh trước ngày 20/12/2025.", "Sở Y tế"),
+])
+def test_an_adverb_of_how_often_ends_the_units_name(sentence: str, lead: str) -> None:
+    assert _leads("IV. TỔ CHỨC THỰC HIỆN\n1. " + sentence + "\n", "trước ngày") == [lead]
+
+
+def test_a_line_about_a_unit_is_that_units_unless_it_names_another() -> None:
+    body = ("Điều 6. Thời gian nộp hồ sơ\n"
+            "3. Đối với ngành Giáo dục và Đào tạo: Căn cứ thời gian kết thúc năm học, gửi hồ sơ đề nghị khen thưởng "
+            "đến Sở Nội vụ trước ngày 10/7/2026.\n"
+            "4. Đối với khen thưởng đột xuất: Sở Y tế gửi hồ sơ trước ngày 20/7/2026.\n")
+    assert _leads(body, "Căn cứ") == ["ngành Giáo dục và Đào tạo"]
+    assert _leads(body, "đột xuất") == ["Sở Y tế"]
+
+
+def test_an_articles_lead_in_gives_its_unit_to_the_items_it_introduces() -> None:
+    body = ("Điều 2.\n"
+            "Nhiệm vụ, quyền hạn\n"
+            "Trung tâm Bảo tồn Di sản Văn hóa thế giới Hội An thực hiện nhiệm vụ, quyền hạn theo quy định của pháp "
+            "luật, cụ thể như sau:\n"
+            "1. Tham mưu và tổ chức giám sát định kỳ tình trạng bảo tồn yếu tố gốc của di sản.\n"
+            "2. Thực hiện chế độ báo cáo định kỳ và đột xuất về tình hình thực hiện nhiệm vụ được giao.\n")
+    assert _leads(body, "định kỳ") == ["Trung tâm Bảo tồn Di sản Văn hóa thế giới Hội An"] * 2
+    # a lead-in that names no body gives none: «Các nội dung sau:»
+    assert _leads(body.replace("Trung tâm Bảo tồn Di sản Văn hóa thế giới Hội An thực hiện", "Thực hiện"),
+                  "định kỳ") == []
 
 
 def test_a_heading_the_section_path_cuts_short_gives_its_whole_unit() -> None:

@@ -64,7 +64,8 @@ _PREDICATE_START = r"(?:khi|nếu|phải|cần|đang|sẽ|có\s+trách\s+nhiệm
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
     rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?:(?:các\s+)?đồng\s+chí\s+)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}])|các\s)(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
-    rf"|định\s+kỳ|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
+    rf"|định\s+kỳ(?:\s+(?:hoặc|và)\s+đột\s+xuất)?|thường\s+xuyên|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc"
+    rf"|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
     # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that
     # only a predicate starts with, whatever verb follows: «… tiếp tục bám sát tình hình …»
@@ -93,6 +94,8 @@ _LEAD_IN = re.compile(r"^(?:\(\s*(?:[ivx]{1,4}|\d{1,2}|[a-zđ])\s*\)|\[\d{1,3}\]
 _ASIDE = re.compile(r",?\s*\([^()]{0,160}\)")  # with the comma before it: «các xã, phường, (sau đây …) tổ chức …»
 # A topic that ends in a colon before the one who acts: «Về việc thỏa thuận …: UBND Thành phố …».
 _TOPIC = re.compile(r"^Về\b[^:]{0,250}:\s*", _I)
+# A line about a unit, what it does after the colon: «Đối với các sở, ban, ngành: …», «Đối với ngành Giáo dục …:».
+_CONCERNS = re.compile(rf"^Đối\s+với\s+(?P<unit>(?:{ORG_WORD}|ngành\s)[^:;.()]{{0,100}}?)\s*:\s*", _I)
 # A step's or an item's short title before the one who acts: «Lập phương án giá: Cơ quan được giao …».
 # (not the addressees of a letter, «Kính gửi: …», who are no actor of what follows on the line)
 _LABEL = re.compile(rf"^(?!Kính\s+gửi)[^:;.()]{{1,60}}:\s*(?=(?-i:{ORG_WORD}))", _I)
@@ -156,6 +159,11 @@ def actor_of(text: str, openings: bool = True) -> str | None:
         return _acting(match, text[match.end():])
     if not openings:
         return None
+    concerned = _CONCERNS.match(text)
+    if concerned:
+        # «Đối với ngành Giáo dục và Đào tạo: Căn cứ …, gửi hồ sơ …»: the unit the line is about acts,
+        # unless what follows names its own
+        return actor_of(text[concerned.end():]) or TRAIL.sub("", concerned.group("unit")).strip()
     topic = _TOPIC.match(text) or _LABEL.match(text)
     if topic:
         return actor_of(text[topic.end():])
@@ -414,7 +422,7 @@ def item_coordinate(paragraphs: list[Paragraph], index: int) -> tuple[str, ...]:
     and before the next one below."""
     marker = list_marker(paragraphs[index].text)
     if marker not in _BULLETS:
-        return ()
+        return _enclosing_coordinate(paragraphs, index)
     section = paragraphs[index].section
     for step in (-1, 1):
         j = index + step
@@ -431,6 +439,21 @@ def item_coordinate(paragraphs: list[Paragraph], index: int) -> tuple[str, ...]:
                 break
             j += step
     return _parent_coordinate(paragraphs, index, marker)
+
+
+def _enclosing_coordinate(paragraphs: list[Paragraph], index: int) -> tuple[str, ...]:
+    """The units the item a plain line sits in names as helping, where its unit chairs the work: the time line
+    under «1. Sở Tư pháp chủ trì, phối hợp với Văn phòng UBND tỉnh và UBND các xã, phường:» («Thời hạn chậm nhất
+    05 ngày làm việc kể từ ngày ban hành Quyết định.»)."""
+    section = paragraphs[index].section
+    for j in range(index - 1, -1, -1):
+        para = paragraphs[j]
+        if para.section != section and not section.startswith(para.section):
+            continue
+        if list_marker(para.text):
+            line = strip_marker(para.text)
+            return lead_and_coordinate(line, None)[1] if _CHAIRS_ITEMS.match(line) else ()
+    return ()
 
 
 def _parent_coordinate(paragraphs: list[Paragraph], index: int, marker: str) -> tuple[str, ...]:
@@ -468,7 +491,7 @@ def heading_actor(paragraphs: list[Paragraph], index: int) -> str | None:
             broken = None
         unit = None
         if first is not None and first != index:
-            unit = _heading_unit(paragraphs, first, index)
+            unit = _heading_unit(paragraphs, first, index) or _lead_in_unit(paragraphs, first, index)
         unit = unit or unit_heading(headings[level - 1]) or actor_of(headings[level - 1])
         if unit:
             return _named_body(unit)
@@ -482,6 +505,21 @@ def _named_body(unit: str) -> str | None:
     """The unit a heading names if it is a named body; a party of a contract or a procedure («Trách
     nhiệm của Bên bán điện», «… của đối tượng thực hiện kiểm kê») is left to the section path."""
     return clean_unit(unit) if _NAMED_BODY.match(unit) else None
+
+
+def _lead_in_unit(paragraphs: list[Paragraph], at: int, index: int) -> str | None:
+    """The named body a heading's lead-in line opens with, before the items it introduces: under «Điều 2.» /
+    «Nhiệm vụ, quyền hạn», «Trung tâm Bảo tồn … thực hiện nhiệm vụ, quyền hạn …, cụ thể như sau:» gives
+    its items to that centre."""
+    for j in range(at + 1, index):
+        para = paragraphs[j]
+        if para.section != paragraphs[at].section:
+            return None
+        if para.text.rstrip(" *").endswith(":"):
+            unit = actor_of(para.text, openings=False)
+            if unit and _NAMED_BODY.match(unit):
+                return unit
+    return None
 
 
 # The cleaned text may leave «Điều» alone on a line, its number and title on the next («Điều» / «10.
