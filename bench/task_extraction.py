@@ -50,7 +50,11 @@ half:
 
 Each half is reported per round (rounds 1 to 15) and for all rounds together, so a rule fitted
 to one round shows as a gap to the others; each line also counts the rows whose sentence is not
-found in its cleaned document (such a row is read without the unit its context gives). `--errors`
+found in its cleaned document (such a row is read without the unit its context gives). A last line
+per half («qua nạp văn bản») reads every row as ingestion stores it instead — what `tasks list --json`
+returns: the obligations `bot.facts.extract.extract_facts` gives the whole document, with the
+section paths and table headers ingestion itself finds (not the labelled section), matched to the
+row by its text (`ingested`); a row no stored obligation holds counts as "not a task". `--errors`
 lists the tuning half's errors only (every round); held-out errors are never listed.
 
 Then the whole corpus is cleaned and extracted as ingestion does, and counted: dated sentences,
@@ -67,7 +71,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -263,12 +267,14 @@ def predict(row: dict[str, Any], issued: date | None, paragraphs: list[Paragraph
 
 def score(rows: list[dict[str, Any]], issued: dict[str, date | None],
           paragraphs: dict[str, list[Paragraph]] | None = None,
-          subjects: dict[str, str | None] | None = None) -> Score:
+          subjects: dict[str, str | None] | None = None,
+          found_for: Callable[[dict[str, Any]], list[Obligation]] | None = None) -> Score:
+    """Each row's sentence read by `predict`, or by `found_for` where given (`ingested`)."""
     result = Score()
     for row in rows:
         result.unlocated += paragraphs is not None and row_place(row, paragraphs.get(row["doc_id"], [])) is None
-        found = predict(row, issued.get(row["doc_id"]), (paragraphs or {}).get(row["doc_id"]),
-                        (subjects or {}).get(row["doc_id"]))
+        found = found_for(row) if found_for else predict(
+            row, issued.get(row["doc_id"]), (paragraphs or {}).get(row["doc_id"]), (subjects or {}).get(row["doc_id"]))
         tasks = [o for o in found if o.is_task]
         wanted = bool(row["is_task"])
         got = bool(tasks)
@@ -299,6 +305,29 @@ def score(rows: list[dict[str, Any]], issued: dict[str, date | None],
             result.errors.append(f"[recurrence {got_recurrence} ≠ {row.get('recurrence')}] {row['id']}: "
                                  f"{row['sentence'][:160]}")
     return result
+
+
+def ingested(row: dict[str, Any], obligations: dict[str, tuple[Obligation, ...]],
+             paragraphs: dict[str, list[Paragraph]]) -> list[Obligation]:
+    """What ingestion stores for the row's sentence: the obligations `extract_facts` gives its whole
+    document whose quote holds the sentence (or which the sentence holds: a table row's quote is its row);
+    where the same words stand in several places (a step repeated by several procedures), those of the
+    section the sentence is found in first."""
+    wanted = _bare(row["sentence"])
+    found = [o for o in obligations.get(row["doc_id"], ()) if wanted
+             and (wanted in _bare(o.quote) or len(_bare(o.quote)) > _QUOTE_PART and _bare(o.quote) in wanted)]
+    place = row_place(row, paragraphs.get(row["doc_id"], []))
+    section = paragraphs[row["doc_id"]][place].section if place is not None else None
+    return sorted(found, key=lambda o: o.section != section)
+
+
+_QUOTE_PART = 20  # a shorter quote inside the sentence is a fragment of it, not the sentence's reading
+
+
+def _bare(text: str) -> str:
+    """Text without spaces and emphasis marks, for a sentence and a quote that cleaning spaced apart
+    («**từ ngày 16-22/11/2025**,» and «từ ngày 16-22/11/2025,»)."""
+    return "".join(text.replace("*", "").split())
 
 
 def report(name: str, rows: list[dict[str, Any]], result: Score) -> None:
@@ -374,6 +403,7 @@ def main() -> None:
     paragraphs = {doc_id: body_paragraphs(doc.body) for doc_id, doc in docs}
     subjects = {doc_id: document_unit(doc.body) for doc_id, doc in docs}
     rows = load_rounds()
+    stored = {doc_id: extract_facts(doc).obligations for doc_id, doc in docs if any(r["doc_id"] == doc_id for r in rows)}
     if rows:
         print(f"Nhãn: {len(rows)} câu từ {len({r['doc_id'] for r in rows})} văn bản; "
               f"mục tiêu precision ≥ {TARGETS['precision']}, recall ≥ {TARGETS['recall']}, "
@@ -388,6 +418,8 @@ def main() -> None:
             together = score(part, issued, paragraphs, subjects)
             if len(numbers) > 1:
                 report(f"{half} mọi vòng", part, together)
+            report(f"{half} qua nạp văn bản", part, score(part, issued, paragraphs, found_for=lambda row: ingested(
+                row, stored, paragraphs)))
             if half == "tune":
                 tune_errors = together.errors
         if args.errors:
