@@ -48,6 +48,8 @@ def test_obligation_of_the_election_emulation_plan() -> None:
     [undated] = [o for o in obligations if o.deadline.due is None]
     assert (undated.is_task, undated.lead, undated.deadline.text) == (True, "Sở Nội vụ", "")
     assert undated.quote.startswith("Sở Nội vụ phối hợp với các cơ quan, đơn vị có liên quan báo cáo Ủy ban bầu cử")
+    # what it does stops before the citation, not at its date («… (theo Hướng dẫn 7886/HD-BNV ngày»)
+    assert undated.action.endswith("UBND tỉnh xem xét lựa chọn")
     [obligation] = [o for o in obligations if o.deadline.due]
     assert obligation.action == "gửi hồ sơ trình về Sở Nội vụ (qua Phòng Xây dựng chính quyền)"
     assert obligation.deadline.kind is DeadlineKind.ABSOLUTE

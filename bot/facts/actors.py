@@ -12,6 +12,7 @@ import re
 from bot.facts.deadlines import FoundDeadline
 from bot.facts.paragraphs import Paragraph, list_marker, strip_marker
 from bot.facts.tasks import SENTENCE_END, TASK_VERBS_LOWER, UPPER
+from bot.facts.time_phrases import is_mention
 from bot.facts.units import ORG_WORD, clean_unit, lead_and_coordinate, split_units, unit_field, unit_heading
 from bot.ingestion.sections import SECTION_SEPARATOR
 
@@ -264,6 +265,10 @@ def tidy_action(text: str) -> str:
     return text
 
 
+# «… theo Hướng dẫn 7886/HD-BNV ngày»: the date's own word, left when the action stops at a cited date.
+_CITED_TAIL = re.compile(r"\s+ngày\s*$", _I)
+
+
 def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) -> str:
     """The verb phrase of the obligation: the clause's words before the deadline, else after it."""
     start, end = _clause_bounds(sentence, found)
@@ -274,6 +279,8 @@ def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) 
         if other is not found and found.end <= other.start < end:
             end = other.start
     before = sentence[start:found.start]
+    if is_mention(found):  # a cited text's date: the words stop before the citation it dates
+        before = _CITED_TAIL.sub("", before[:before.rfind("(")] if before.rfind("(") > before.rfind(")") else before)
     actor = _ACTION_ACTOR.match(strip_marker(before.strip()))
     if actor:
         before = strip_marker(before.strip())[actor.end():]
