@@ -139,6 +139,18 @@ def test_rows_of_a_task_table_give_lead_coordinate_and_deadline() -> None:
         "Bộ CHQS tỉnh", ("Văn phòng Ban Chỉ huy",), date(2025, 11, 30))
 
 
+def test_a_row_whose_cells_give_no_task_is_read_by_its_words() -> None:
+    body = ("B. NỘI DUNG QUY TRÌNH\n"
+            "TT | Trình tự thực hiện | Đơn vị chủ trì | Thời gian thực hiện\n"
+            "1 | 1.1. Trước ngày 31 tháng 7 của năm xét tặng, Cục Quản lý Y, Dược cổ truyền có văn bản thông báo về "
+            "việc xét tặng giải thưởng gửi các cơ quan, đơn vị\n"
+            "2 | Cá nhân đề nghị xét tặng gửi hồ sơ về đơn vị trực tiếp quản lý chậm nhất là ngày 15 tháng 8 của năm "
+            "xét tặng. | Cá nhân đề nghị xét tặng | 15 ngày\n")
+    # the first row's cells name no unit and no time, but its words do; the second row is the applicant's step
+    assert [(o.lead, o.deadline.day, o.deadline.month) for o in facts(body) if o.is_task] == [
+        ("Cục Quản lý Y, Dược cổ truyền", 31, 7)]
+
+
 def test_relative_deadline_from_the_issue_date_in_working_days() -> None:
     obligation = only("Các sở, ngành gửi báo cáo về Sở Nội vụ trong thời hạn 05 ngày làm việc kể từ "
                       "ngày ban hành Kế hoạch này.")

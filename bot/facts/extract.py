@@ -140,8 +140,12 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
         if outside > TABLE_GAP:
             table = None
         if table is not None and TABLE_CELL in para.text:
-            out.extend(row_obligations(table, para, issued, delivery_margin_days))
-            continue
+            rows = row_obligations(table, para, issued, delivery_margin_days)
+            if rows:
+                out.extend(rows)
+                continue
+            # a row whose cells give no task may still state one in its text («1 | 1.1. Trước ngày 31 tháng 7
+            # của năm xét tặng, Cục Quản lý Y, Dược cổ truyền có văn bản thông báo …»): read as sentences below
         for number, sentence in enumerate(split_sentences(para.text)):
             strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
             if not strict and not _time_phrase(sentence, issued):
