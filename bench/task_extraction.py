@@ -403,7 +403,8 @@ def main() -> None:
     paragraphs = {doc_id: body_paragraphs(doc.body) for doc_id, doc in docs}
     subjects = {doc_id: document_unit(doc.body) for doc_id, doc in docs}
     rows = load_rounds()
-    stored = {doc_id: extract_facts(doc).obligations for doc_id, doc in docs if any(r["doc_id"] == doc_id for r in rows)}
+    labelled = {row["doc_id"] for row in rows}
+    stored = {doc_id: extract_facts(doc).obligations for doc_id, doc in docs if doc_id in labelled}
     if rows:
         print(f"Nhãn: {len(rows)} câu từ {len({r['doc_id'] for r in rows})} văn bản; "
               f"mục tiêu precision ≥ {TARGETS['precision']}, recall ≥ {TARGETS['recall']}, "

@@ -65,8 +65,8 @@ _PREDICATE_START = r"(?:khi|nếu|phải|cần|đang|sẽ|có\s+trách\s+nhiệm
 # Units a semicolon lists share the verb: «Sở Văn hoá, Thể thao và Du lịch; UBND các xã, phường niêm yết …».
 _ACTOR_VERB = re.compile(
     rf"^(?:(?:Giao|Đề\s+nghị|Yêu\s+cầu)\s+)?(?:(?:các\s+)?đồng\s+chí\s+)?(?P<actor>{_ORG_START}(?:[^:;.()]|;\s*(?=(?-i:[{UPPER}])|các\s)(?={_ORG_START})){{0,250}}?)\s*,?\s+(?:(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm"
-    rf"|định\s+kỳ(?:\s+(?:hoặc|và)\s+đột\s+xuất)?|thường\s+xuyên|phải|cần|sẽ|khẩn\s+trương|chủ\s+động|tiếp\s+tục|nghiêm\s+túc"
-    rf"|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
+    rf"|định\s+kỳ(?:\s+(?:hoặc|và)\s+đột\s+xuất)?|thường\s+xuyên|phải|cần|sẽ|khẩn\s+trương|chủ\s+động"
+    rf"|tiếp\s+tục|nghiêm\s+túc|tích\s+cực|kịp\s+thời|quyết\s+liệt)\s+)*"
     # its verb, or its time first: «Thành viên Ban Chỉ đạo định kỳ 06 tháng (trước ngày …) báo cáo»,
     # or the duties it announces: «Tập đoàn Điện lực Việt Nam có trách nhiệm:»; or a word that
     # only a predicate starts with, whatever verb follows: «… tiếp tục bám sát tình hình …»
