@@ -458,8 +458,7 @@ def _enclosing_coordinate(paragraphs: list[Paragraph], index: int) -> tuple[str,
         if para.section != section and not section.startswith(para.section):
             continue
         if list_marker(para.text):
-            line = strip_marker(para.text)
-            return lead_and_coordinate(line, None)[1] if _CHAIRS_ITEMS.match(line) else ()
+            return _chair_helpers(para.text)
     return ()
 
 
@@ -467,7 +466,13 @@ def _parent_coordinate(paragraphs: list[Paragraph], index: int, marker: str) -> 
     """The units the item above a dash list names as helping, where its unit chairs the work listed: the
     dashes under «a) Bộ Tài chính chủ trì, phối hợp với các bộ, cơ quan, địa phương:»."""
     parent = _parent_line(paragraphs, index, marker)
-    line = strip_marker(paragraphs[parent].text) if parent is not None else ""
+    return _chair_helpers(paragraphs[parent].text) if parent is not None else ()
+
+
+def _chair_helpers(item: str) -> tuple[str, ...]:
+    """The units an item line names as helping where its unit chairs the work below it («a) Bộ Tài chính chủ
+    trì, phối hợp với các bộ, cơ quan, địa phương:»), else none."""
+    line = strip_marker(item)
     return lead_and_coordinate(line, None)[1] if _CHAIRS_ITEMS.match(line) else ()
 
 
