@@ -193,15 +193,16 @@ class Answerer:
         if unnamed:
             return self._not_about(question, answer.sources[0].file, unnamed)
         first = answer.sources[0] if answer.sources else None
+        question_words = _asked(without_refs(question))
         # A sum or a span asked is stated by the quote or not at all, in a document named by its number too.
-        if first is not None and lacks_own_figure(_asked(without_refs(question)), first.quote):
+        if first is not None and lacks_own_figure(question_words, first.quote):
             return self._not_found(question, None)
         quoted = first if first is not None and (not focus.named or focus.by_name) else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
             if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked, quoted.quote):
                 return self._other_issuer(question, asked)
-            what = without_places(_asked(without_refs(question)))
+            what = without_places(question_words)
             said = quoted.quote
             if question.intent is Intent.CODE or question.intent is Intent.EFFECTIVE and takes_effect(said) \
                     or self._one_goods(quoted.file) or focus.by_name:
