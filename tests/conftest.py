@@ -216,7 +216,7 @@ def track_all(engine: Engine) -> int:
     register = TaskRegister(engine, load_settings(environ={}))
     register.sync()
     units = [u.id for u in PeopleStore(engine).units() if u.active]
-    records = [r for r in register.store.records() if r.deadline.due or r.deadline.next_due(date.min)]
+    records = [r for r in register.store.records() if r.deadline.next_due(date.min)]
     for record in records:
         register.store.assign(record.key, units, (), by=None)
     register.store.set_status([r.key for r in records], TaskStatus.TRACKED, by=None)
