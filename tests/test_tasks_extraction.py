@@ -561,6 +561,42 @@ def test_a_row_whose_progress_column_says_unfinished_keeps_its_passed_deadline()
     assert sentence_obligations(row.format("Đã hoàn thành (quá hạn)"), ISSUED, "PHỤ LỤC II", loose=True) == []
 
 
+def test_a_row_whose_result_cell_holds_several_sentences_is_read_whole() -> None:
+    # split into sentences, the row's time lost its unit and the progress cell that keeps a passed date
+    [task] = [o for o in facts(
+        "PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ\n"
+        "19 | Phối hợp với Bộ Công an xây dựng và hoàn thiện Kế hoạch của Ban Chỉ đạo 515 về thu nhận mẫu sinh phẩm "
+        "ADN | Bộ Nội vụ | 31/10/2025 | Cục Người có công là đơn vị chủ trì thực hiện nhiệm vụ, đã dự thảo Kế hoạch. "
+        "Đến nay đã hoàn thiện dự thảo Kế hoạch. | Chưa hoàn thành\n") if o.is_task]
+    assert (task.lead, task.coordinate, task.deadline.due) == ("Bộ Nội vụ", ("Bộ Công an",), date(2025, 10, 31))
+    assert task.action.startswith("Phối hợp với Bộ Công an xây dựng")
+
+
+def test_a_row_written_over_several_lines_is_joined_back() -> None:
+    body = ("PHỤ LỤC I. CÁC NHIỆM VỤ CHẬM MUỘN\n"
+            "STT | Nhiệm vụ | Văn bản giao nhiệm vụ | Cơ quan chủ trì thực hiện | Thời hạn hoàn thành\n"
+            "7. | Xây dựng Luật Thuế thu nhập cá nhân | Nghị quyết số 71/NQ-CP | Bộ Tài chính | 31/10/2025\n"
+            "8.\n"
+            "Ban hành cơ chế, chính sách hợp tác công tư để nghiên cứu và phát triển công nghệ chiến lược;\n"
+            "cơ chế, chính sách hợp tác công tư để đào tạo nhân lực công nghệ số\n"
+            "Nghị quyết số 71/NQ-CP | Bộ Công Thương | 30/09/2025\n"
+            "9. | Xây dựng đề án ứng dụng IoT | Nghị quyết số 71/NQ-CP | Các bộ, ngành, địa phương | 30/09/2025\n")
+    rows = [(o.lead, o.deadline.due, o.action[:30]) for o in facts(body) if o.is_task]
+    assert rows == [("Bộ Tài chính", date(2025, 10, 31), "Xây dựng Luật Thuế thu nhập cá"),
+                    ("Bộ Công Thương", date(2025, 9, 30), "Ban hành cơ chế, chính sách hợ"),
+                    ("Các bộ, ngành, địa phương", date(2025, 9, 30), "Xây dựng đề án ứng dụng IoT")]
+    [joined] = [o for o in facts(body) if o.lead == "Bộ Công Thương"]
+    assert "đào tạo nhân lực công nghệ số | Nghị quyết số 71/NQ-CP | Bộ Công Thương" in joined.quote
+    # past the table's header, a row's last cells on their own line still close the row its number opened
+    [late] = [o for o in facts(
+        "PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ\n"
+        "4\nChỉ đạo các doanh nghiệp phát triển các sản phẩm công nghệ chiến lược;\n"
+        "trình Thủ tướng Chính phủ xem xét, ban hành Đề án đầu tư năng lực cho tổ chức nghiên cứu\n"
+        "Bộ Khoa học và Công nghệ | 31/12/2025\n") if o.is_task]
+    assert (late.lead, late.deadline.due) == ("Bộ Khoa học và Công nghệ", date(2025, 12, 31))
+    assert late.action.startswith("Chỉ đạo các doanh nghiệp")
+
+
 def test_a_row_led_by_an_acronym_or_opening_with_a_unit() -> None:
     task = row_task("48 | Chủ trì xây dựng phương án cung cấp điện phù hợp đối với 117 thôn chưa có điện | EVN | "
                     "30/11/2025")

@@ -33,8 +33,8 @@ from bot.facts.criteria import criteria_lists
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import DocumentFacts, Obligation
 from bot.facts.paragraphs import Paragraph, body_paragraphs
-from bot.facts.task_tables import (TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, responsibility, row_obligations,
-                                   step_actor, task_table)
+from bot.facts.task_tables import (TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, joined_row, responsibility,
+                                   row_obligations, step_actor, task_table)
 from bot.facts.tasks import classify, clause_span
 from bot.facts.time_phrases import loose_deadlines, undated_mention
 from bot.facts.units import lead_and_coordinate
@@ -131,7 +131,9 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
     out: list[Obligation] = []
     table: TaskTable | None = None
     outside = 0  # lines without cells since the last row: a table ends after a few
+    first = [0] * len(paragraphs)  # where each paragraph's obligations start in out
     for index, para in enumerate(paragraphs):
+        first[index] = len(out)
         header = task_table(para.text)
         outside = 0 if TABLE_CELL in para.text else outside + 1
         if header:
@@ -139,14 +141,15 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
             continue
         if outside > TABLE_GAP:
             table = None
-        if table is not None and TABLE_CELL in para.text:
-            rows = row_obligations(table, para, issued, delivery_margin_days)
+        if TABLE_CELL in para.text:
+            rows = _table_row(table, paragraphs, index, issued, delivery_margin_days)
             if rows:
-                out.extend(rows)
+                del out[first[rows[0]]:]  # the row's earlier lines were read alone: its reading replaces theirs
+                out.extend(rows[1])
                 continue
             # a row whose cells give no task may still state one in its text («1 | 1.1. Trước ngày 31 tháng 7
             # của năm xét tặng, Cục Quản lý Y, Dược cổ truyền có văn bản thông báo …»): read as sentences below
-        for number, sentence in enumerate(split_sentences(para.text)):
+        for number, sentence in enumerate(_row_or_sentences(para.text)):
             strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
             if not strict and not _time_phrase(sentence, issued):
                 continue
@@ -158,6 +161,34 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
                 found = [o for o in found if o.is_task and o.lead]
             out.extend(found)
     return out
+
+
+def _table_row(table: TaskTable | None, paragraphs: list[Paragraph], index: int, issued: date | None,
+               delivery_margin_days: int | None) -> tuple[int, list[Obligation]] | None:
+    """The obligations of the row at `index` under a task table's header, by the header's columns; or,
+    when the line closes a row written over several lines (`joined_row`), of the whole row, by the header's
+    columns or its cells' shapes, with the index of the line the row starts at."""
+    para = paragraphs[index]
+    if table is not None:
+        rows = row_obligations(table, para, issued, delivery_margin_days)
+        if rows:
+            return index, rows
+    joined = joined_row(paragraphs, index)
+    if joined is None:
+        return None
+    start, text = joined
+    columns = table or guess_columns(text)
+    rows = row_obligations(columns, Paragraph(para.section, text), issued, delivery_margin_days) if columns else []
+    return (start, rows) if rows else None
+
+
+def _row_or_sentences(text: str) -> list[str]:
+    """A table row read whole when its cells read as a task's, though its cells hold several sentences
+    («19 | Phối hợp với Bộ Công an … | Bộ Nội vụ | 31/10/2025 | Cục Người có công … đã dự thảo Kế hoạch. Đến
+    nay … | Chưa hoàn thành»): split, its time would lose its unit and its progress; else the sentences."""
+    if TABLE_CELL in text and guess_columns(text) is not None:
+        return [text]
+    return split_sentences(text)
 
 
 def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> str | None:

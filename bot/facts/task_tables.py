@@ -18,8 +18,8 @@ from bot.facts.tasks import rule_party
 from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
-__all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "responsibility", "row_obligations", "step_actor",
-           "task_table"]
+__all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "joined_row", "responsibility", "row_obligations",
+           "step_actor", "task_table"]
 
 _I = re.IGNORECASE
 
@@ -175,6 +175,35 @@ def step_actor(paragraphs: list[Paragraph], index: int) -> str | None:
         name = match.group("name").strip(" *") if match else ""
         if _names_doer(name):
             return name
+    return None
+
+
+# A row the cleaned text writes over several lines: its number alone («8.», or «4 | its task's first words»),
+# the lines of its task, then its last cells on a line of their own («Nghị quyết số 71/NQ-CP | Bộ Tài chính |
+# 30/09/2025»).
+_ROW_NUMBER = re.compile(r"^\W{0,2}\d{1,3}\.?\W{0,2}$")
+
+
+def joined_row(paragraphs: list[Paragraph], index: int) -> tuple[int, str] | None:
+    """Where a row written over several lines starts and its text joined back, cell bars between its number,
+    its task and the cells the line at `index` closes it with; None when the line closes no such row."""
+    section = paragraphs[index].section
+    if _ROW_NUMBER.match(paragraphs[index].text.split(TABLE_CELL)[0]):
+        return None  # a row of its own
+    lines: list[str] = []
+    for j in range(index - 1, max(-1, index - 1 - _STEP_LINES), -1):
+        text = paragraphs[j].text.strip()
+        if paragraphs[j].section != section:
+            return None
+        cells = text.split(TABLE_CELL)
+        if _ROW_NUMBER.match(cells[0]) and len(cells) <= 2:
+            # (not «2 | Sở Nông nghiệp và Môi trường», a step that opens with its unit, written line by line)
+            task = " ".join([*cells[1:], *reversed(lines)]).strip()
+            opened = task and not (len(cells) == 2 and _names_doer(cells[1].strip(" *.")))
+            return (j, f"{cells[0].strip()}{TABLE_CELL}{task}{TABLE_CELL}{paragraphs[index].text}") if opened else None
+        if TABLE_CELL in text:
+            return None  # a whole row above: the line is no row's end (a progress cell's line, say)
+        lines.append(text)
     return None
 
 
