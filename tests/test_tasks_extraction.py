@@ -1443,6 +1443,17 @@ def test_businesses_listed_with_public_bodies_are_assigned_a_task() -> None:
     assert obligation.is_task
 
 
+def test_businesses_a_plans_implementation_part_names_are_assigned_their_part() -> None:
+    [task] = sentence_obligations("- Định kỳ hằng quý báo cáo kết quả triển khai về Sở Khoa học và Công nghệ.", ISSUED,
+                                  "IV. TỔ CHỨC THỰC HIỆN > 4. Các doanh nghiệp viễn thông", loose=True)
+    assert (task.is_task, task.lead, task.recurrence) == (True, "Các doanh nghiệp viễn thông", "quarterly")
+    # a regulation's chapter on implementation sets them norms in its articles
+    [rule] = sentence_obligations(
+        "Doanh nghiệp viễn thông phản hồi đề nghị sử dụng chung bằng văn bản trong thời hạn 07 ngày làm việc.", ISSUED,
+        "Chương IV. TỔ CHỨC THỰC HIỆN VÀ TRÁCH NHIỆM CỦA CƠ QUAN > Điều 28. Trách nhiệm của doanh nghiệp viễn thông")
+    assert not rule.is_task and rule.not_task is NotTask.RULE
+
+
 def test_a_result_reached_in_one_clause_does_not_make_the_others_background() -> None:
     sentence = ("a) Bộ Khoa học và Công nghệ: (1) trình Thủ tướng Chính phủ Chương trình quốc gia phát triển sản phẩm "
                 "công nghệ chiến lược, hoàn thành trong tháng 11 năm 2025; (2) đôn đốc các doanh nghiệp phủ sóng 5G "

@@ -134,6 +134,10 @@ _ENCOURAGED = re.compile(r"(?<!\w)khuyến\s+khích(?!\w)", _I)
 # a norm the regulation sets for whoever runs such a business, no unit's task; in a list with public
 # bodies («các sở, ngành, địa phương và các doanh nghiệp …») the list is assigned.
 _BUSINESSES = re.compile(r"^(?:các\s+)?doanh\s+nghiệp\b(?:(?!\s(?:và|cùng|với)\s)[^,;])*$", _I)
+# A plan's part that hands out its work («IV. TỔ CHỨC THỰC HIỆN > 4. Các doanh nghiệp viễn thông»): the
+# businesses it names are assigned their part, as the departments beside them are (not a regulation's
+# «Chương IV. TỔ CHỨC THỰC HIỆN VÀ TRÁCH NHIỆM …», whose articles set businesses their norms).
+_IMPLEMENTATION_HEADING = re.compile(r"^(?!(?:chương|điều|mục)\b).*(?:tổ\s+chức\s+thực\s+hiện|phân\s+công)", _I)
 _PASSIVE_RULE = re.compile(r"phải\s+được|tính\s+từ\s+ngày|được\s+thực\s+hiện\s+(?:định\s+kỳ|theo)"
                           r"|được\s+(?:gửi|xác\s+định|quy\s+đổi|thông\s+báo)\b", _I)
 # What a line is by its opening words, whatever its dates (checked when it names no one):
@@ -332,7 +336,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if _consulted(clause, sentence):
         return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
-            or (actor is None and _PASSIVE_RULE.search(clause)) or (actor and _BUSINESSES.match(actor)):
+            or (actor is None and _PASSIVE_RULE.search(clause)) or _businesses_norm(actor, section):
         return NotTask.RULE
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
     # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
@@ -459,6 +463,12 @@ _DUTIES_HEADING = re.compile(r"nhiệm\s+vụ|giải\s+pháp|trách\s+nhiệm|t�
 _CONTENTS_HEADING = _heading_opening(r"nội\s+dung(?!\s+(?:chi|và\s+mức\s+chi|chính|hợp\s+đồng))\b")
 # A unit's powers, not its duties: «Điều 4. Quyền hạn» (under «Chương II. NHIỆM VỤ VÀ QUYỀN HẠN»).
 _POWERS_HEADING = _heading_opening(r"quyền\s+hạn\b")
+
+
+def _businesses_norm(actor: str | None, section: str) -> bool:
+    """Whether the line sets businesses a norm: they alone act, outside a plan's part that assigns work."""
+    return bool(actor and _BUSINESSES.match(actor)) and not any(
+        _IMPLEMENTATION_HEADING.match(heading.strip()) for heading in section.split(SECTION_SEPARATOR))
 
 
 def _duties_section(section: str) -> bool:
