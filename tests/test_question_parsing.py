@@ -161,6 +161,11 @@ def test_two_documents_in_one_question() -> None:
     ("nộp báo cáo ban đầu trước ngày nào", Intent.DEADLINE),
     ("báo cáo kết quả đợt đầu gửi trước ngày nào", Intent.DEADLINE),
     ("hồ sơ trình thẩm định gửi đâu", Intent.RECIPIENT),
+    # «chuyên môn về đấu thầu» folds like «chuyển … về đâu»: neither a sending nor a place is asked
+    ("Sở Tài chính thực hiện bãi bỏ chứng chỉ nghiệp vụ chuyên môn về đấu thầu trong thời hạn bao lâu?", Intent.AMOUNT),
+    ("dong thap cap chung chi chuyen mon ve dau thau giai quyet trong bao nhieu ngay", Intent.AMOUNT),
+    ("chuyển hồ sơ về đâu", Intent.RECIPIENT),
+    ("chuyen giao ho so cho co quan nao", Intent.RECIPIENT),
     ("quy chế mới thay thế quy chế cũ từ khi nào", Intent.EFFECTIVE),
     ("Các xã phải thay thế biển hiệu từ ngày nào?", Intent.DEADLINE),  # a replacement, no text repealed
 ])

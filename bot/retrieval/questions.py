@@ -34,8 +34,10 @@ _INTENTS = (
                                  r"hinh thuc khen thuong|doi tuong khen thuong|chi tieu)\b")),
     # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự») nor
     # «lần đầu», «bắt đầu», «đầu quý».
-    (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen|cung cap|trinh(?! tu))\b.*\b(ve dau|o dau|cho ai|den dau|"
-                                  r"toi dau|(?<!lan )(?<!bat )(?<!ban )(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
+    # (nor «chuyên môn», «chuyên gia» folded like «chuyển», nor «về đấu thầu» folded like «về đâu»)
+    (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen(?! (?:mon|gia|de|nganh|trach|sau|vien|biet|can)\b)|cung cap"
+                                  r"|trinh(?! tu))\b.*\b(cho ai|(?:(?:ve|o|den|toi) )?"
+                                  r"(?<!lan )(?<!bat )(?<!ban )(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
                                   r"co quan nao|don vi nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
