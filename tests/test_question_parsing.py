@@ -165,6 +165,14 @@ def test_two_documents_in_one_question() -> None:
     ("Sở Tài chính thực hiện bãi bỏ chứng chỉ nghiệp vụ chuyên môn về đấu thầu trong thời hạn bao lâu?", Intent.AMOUNT),
     ("dong thap cap chung chi chuyen mon ve dau thau giai quyet trong bao nhieu ngay", Intent.AMOUNT),
     ("chuyển hồ sơ về đâu", Intent.RECIPIENT),
+    # «gia hạn» an extension, «hạn mức» a ceiling, «hạn ngạch» a quota: no deadline is asked; nor by a
+    # document's number («20595/HAN-QLDN5»)
+    ("hỗ trợ chi phí cấp mới, gia hạn chứng thư số tối đa bao nhiêu một năm?", Intent.AMOUNT),
+    ("Hạn mức miễn thuế nhập khẩu đối với hành lý là bao nhiêu?", Intent.AMOUNT),
+    ("Giày dép xuất khẩu theo CPTPP có được hưởng hạn ngạch thuế quan không?", Intent.GENERAL),
+    ("hồ sơ kèm công văn 20595/HAN-QLDN5 thiếu những bản án nào?", Intent.GENERAL),
+    ("doanh nghiep duoc gia han nop thue den thang may", Intent.DEADLINE),
+    ("hạn nộp hồ sơ là ngày nào", Intent.DEADLINE),
     ("chuyen giao ho so cho co quan nao", Intent.RECIPIENT),
     ("quy chế mới thay thế quy chế cũ từ khi nào", Intent.EFFECTIVE),
     ("Các xã phải thay thế biển hiệu từ ngày nào?", Intent.DEADLINE),  # a replacement, no text repealed

@@ -52,8 +52,9 @@ _INTENTS = (
                                   # «bãi bỏ quyết định … từ ngày nào»: from when the repealing text applies
                                   r"\b(bai bo|thay the|het hieu luc)\b(?: (?:toan bo|cac|mot so))? (?:quyet dinh|qd|thong tu|nghi dinh|nghi quyet|"
                                   r"van ban|quy che|quy dinh|chi thi)\b.{0,80}\btu (ngay|thang|khi) nao\b")),
-    (Intent.DEADLINE, re.compile(r"\b(han|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
-                                 r"thang nao|truoc ngay|cham nhat|deadline|thoi gian|"
+    # (not «gia hạn» an extension, «hạn mức» a ceiling, «hạn ngạch» a quota, «dây hàn» a solder wire)
+    (Intent.DEADLINE, re.compile(r"\b((?<!gia )(?<!day )han(?! (?:muc|ngach))|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
+                                 r"thang (?:nao|may)|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
     # «mấy ngày», «mấy bộ» (folded «may»: only before a unit, not «máy» of «nhà máy»)
     (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b"
@@ -90,10 +91,14 @@ _SPAN = re.compile(r"\bbao lau\b|\b(?:bao nhieu|may|toi da|toi thieu)\s+(?:ngay|
 
 def understand(text: str) -> Question:
     folded = fold(text)
-    intent = next((i for i, pattern in _INTENTS if pattern.search(folded)), Intent.GENERAL)
-    if intent is Intent.DEADLINE and _SPAN.search(folded):
-        intent = Intent.AMOUNT
     refs = tuple(find_refs(text))
+    # a document's number says nothing of what is asked («công văn 20595/HAN-QLDN5» holds no «hạn»)
+    asking = folded
+    for ref in refs:
+        asking = asking.replace(ref.text, " ")
+    intent = next((i for i, pattern in _INTENTS if pattern.search(asking)), Intent.GENERAL)
+    if intent is Intent.DEADLINE and _SPAN.search(asking):
+        intent = Intent.AMOUNT
     follow_up = not refs and (bool(_REFERS_BACK.search(folded.strip())) or not own_topic(text))
     return Question(text=text, intent=intent, refs=refs, follow_up=follow_up)
 
