@@ -4,10 +4,11 @@ two near-equal sentences quoted together. Unit tests without a store."""
 from __future__ import annotations
 
 from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue,
-                                    passage_sentences, table_caption)
+                                    passage_sentences, table_caption, topic_terms)
 from bot.retrieval.answers import Answerer
 from bot.retrieval.questions import Intent, understand
 from bot.retrieval.search import Passage
+from bot.retrieval.vietnamese import fold
 
 
 def passage(text: str, score: float = 1.0, chunk: str | None = None) -> Passage:
@@ -99,6 +100,24 @@ def test_a_field_whose_label_names_what_is_asked_answers_before_a_longer_sentenc
     # A short label («Nội dung:») and a row of several fields are no such field.
     content = "- Nội dung: tuyên truyền quy định về thời hạn giải quyết thủ tục chuyển giao."
     assert SentenceScorer(understand("giải quyết thủ tục trong bao lâu")).label(passage_sentences(content)[0]) == 0
+
+
+def test_a_manner_asked_is_answered_by_the_line_that_states_it() -> None:
+    # «theo những hình thức nào» in a document about that support (its title's words tell no line apart):
+    # the step that shares more words says where, the titled line says how
+    text = ("b) Trong thời hạn thông báo, hộ gia đình và cá nhân nộp 01 (một) hồ sơ đăng ký hỗ trợ đến Trung tâm phục "
+            "vụ hành chính công cấp xã.\n"
+            "c) Hình thức nộp hồ sơ - Trực tiếp; - Qua dịch vụ công ích; - Dịch vụ công trực tuyến.")
+    title = topic_terms(fold("Quy trình rà soát đối tượng hỗ trợ đất sản xuất, nước sinh hoạt"))
+
+    def chosen(question: str) -> str:
+        found = passage(text)
+        return SentenceScorer(understand(question), title).best([(found, 1.0, passage_sentences(text))]).quoted
+
+    assert "Qua dịch vụ công ích" in chosen("hồ sơ đăng ký hỗ trợ đất sản xuất, nước sinh hoạt được nộp theo những "
+                                            "hình thức nào?")
+    # a question that asks no manner keeps the step
+    assert "Trung tâm phục vụ" in chosen("hồ sơ đăng ký hỗ trợ đất sản xuất, nước sinh hoạt nộp ở đâu")
 
 
 def test_a_title_a_question_and_a_blank_form_line_never_lead() -> None:

@@ -609,6 +609,10 @@ _LABEL_WORDS = {
     Intent.EFFECTIVE: {"hieu", "luc"},
 }
 _HOW = re.compile(r"\b(?:cach nao|cach thuc|hinh thuc|phuong thuc|bang cach)\b")
+# A line that states the manner asked by «theo hình thức nào», «theo những cách nào»: its label names it,
+# with a colon or as a title over its items («c) Hình thức nộp hồ sơ - Trực tiếp; - Qua dịch vụ công ích; …»).
+_MANNER_LINE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:hinh thuc|cach thuc|phuong thuc)\b[^:;.|]{0,60}?"
+                          r"(?::|\s[-–]\s)")
 
 
 def field_label(sentence: Sentence) -> str:
@@ -655,6 +659,7 @@ class SentenceScorer:
         self.qualifiers = set(said)
         self.qualifier_pairs = set(zip(said, said[1:]))
         self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()
+        self.manner = question.intent is Intent.GENERAL and bool(_HOW.search(fold(question.text)))
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
@@ -710,6 +715,9 @@ class SentenceScorer:
     def _cue(self, sentence: str, passage: Passage) -> float:
         if self.measured and re.search(self.measured, spelled_out(fold(sentence))):
             return self.cue_weight  # the figure of the thing measured, right after its name
+        if self.manner and _MANNER_LINE.match(fold(sentence)):
+            # both the kind of fact asked and a label that names it, however it is set out
+            return self.cue_weight + self.weights.label
         cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
@@ -826,7 +834,8 @@ class SentenceScorer:
             elif best is None or pick.score > best.score:
                 best, second = pick, best
                 # less the most a cue can add; a close runner-up is quoted too
-                most = self.cue_weight + (QUALIFIER_WEIGHT if self.qualifiers else 0.0)
+                most = self.cue_weight + (QUALIFIER_WEIGHT if self.qualifiers else 0.0) \
+                    + (self.weights.label if self.manner else 0.0)
                 reach = best.score - most - CLOSE_SCORE
             elif second is None or pick.score > second.score:
                 second = pick
