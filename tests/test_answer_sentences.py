@@ -120,6 +120,15 @@ def test_a_manner_asked_is_answered_by_the_line_that_states_it() -> None:
     assert "Trung tâm phục vụ" in chosen("hồ sơ đăng ký hỗ trợ đất sản xuất, nước sinh hoạt nộp ở đâu")
 
 
+def test_a_clause_a_line_break_cut_goes_on_the_sentence_above() -> None:
+    text = ("(2) Các bộ, ngành, địa phương tổ chức rà soát, đánh giá chất lượng các cơ sở dữ liệu thuộc phạm vi quản lý;\n"
+            "gửi kết quả về Bộ Công an trước ngày 10 tháng 12 năm 2025;\n"
+            "- Bộ Công an công bố kết quả trong năm 2026.")
+    [first, second] = passage_sentences(text)
+    assert first.text.endswith("gửi kết quả về Bộ Công an trước ngày 10 tháng 12 năm 2025;")
+    assert second.text.startswith("- Bộ Công an")  # an item of its own stays apart
+
+
 def test_a_title_a_question_and_a_blank_form_line_never_lead() -> None:
     title = passage("DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH TRONG LĨNH VỰC BÁO CHÍ THUỘC SỞ VĂN HÓA TỈNH QUẢNG TRỊ\n"
                     "Thủ tục cấp giấy phép xuất bản bản tin được giải quyết trong 03 ngày làm việc.")

@@ -349,7 +349,8 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             # «- Hình thức: In tài liệu …» is a field of the numbered item above it («2. Thông tin tuyên
             # truyền … chất lượng nước …»): the item says whose form it is
             under = numbered
-        if out and (_TIME_LINE.match(fold(line)) or (label and labelled) or _runs_on(out[-1], line, under)):
+        if out and (_TIME_LINE.match(fold(line)) or (label and labelled) or _runs_on(out[-1], line, under)
+                    or _goes_on(out[-1], line, item, under)):
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
             continue
         labelled = label
@@ -361,6 +362,13 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             else:
                 out.append(Sentence(part, under))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+def _goes_on(last: Sentence, line: str, item: bool, under: str) -> bool:
+    """Whether a line is the next clause of the sentence above, which its line break cut: it opens in lower
+    case after a «;» or «,» («… rà soát … thuộc phạm vi quản lý;» / «gửi kết quả về Bộ Công an trước ngày
+    10 tháng 12 năm 2025; …»), so the clause keeps the units and the task it goes on from."""
+    return line[:1].islower() and not item and last.heading == under and last.text.rstrip().endswith((";", ","))
 
 
 def _runs_on(last: Sentence, line: str, under: str) -> bool:
