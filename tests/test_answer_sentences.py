@@ -121,7 +121,8 @@ def test_a_manner_asked_is_answered_by_the_line_that_states_it() -> None:
 
 
 def test_a_clause_a_line_break_cut_goes_on_the_sentence_above() -> None:
-    text = ("(2) Các bộ, ngành, địa phương tổ chức rà soát, đánh giá chất lượng các cơ sở dữ liệu thuộc phạm vi quản lý;\n"
+    text = ("(2) Các bộ, ngành, địa phương tổ chức rà soát, đánh giá chất lượng các cơ sở dữ liệu thuộc phạm vi "
+            "quản lý;\n"
             "gửi kết quả về Bộ Công an trước ngày 10 tháng 12 năm 2025;\n"
             "- Bộ Công an công bố kết quả trong năm 2026.")
     [first, second] = passage_sentences(text)

@@ -35,9 +35,9 @@ _INTENTS = (
     # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự») nor
     # «lần đầu», «bắt đầu», «đầu quý».
     # (nor «chuyên môn», «chuyên gia» folded like «chuyển», nor «về đấu thầu» folded like «về đâu»)
-    (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen(?! (?:mon|gia|de|nganh|trach|sau|vien|biet|can)\b)|cung cap"
-                                  r"|trinh(?! tu))\b.*\b(cho ai|(?:(?:ve|o|den|toi) )?"
-                                  r"(?<!lan )(?<!bat )(?<!ban )(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
+    (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen(?! (?:mon|gia|de|nganh|trach|sau|vien|biet|can)\b)"
+                                  r"|cung cap|trinh(?! tu))\b.*\b(cho ai|(?:(?:ve|o|den|toi) )?(?<!lan )(?<!bat )(?<!ban )"
+                                  r"(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
                                   r"co quan nao|don vi nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
@@ -53,8 +53,8 @@ _INTENTS = (
                                   r"\b(bai bo|thay the|het hieu luc)\b(?: (?:toan bo|cac|mot so))? (?:quyet dinh|qd|thong tu|nghi dinh|nghi quyet|"
                                   r"van ban|quy che|quy dinh|chi thi)\b.{0,80}\btu (ngay|thang|khi) nao\b")),
     # (not «gia hạn» an extension, «hạn mức» a ceiling, «hạn ngạch» a quota, «dây hàn» a solder wire)
-    (Intent.DEADLINE, re.compile(r"\b((?<!gia )(?<!day )han(?! (?:muc|ngach))|thoi han|han chot|khi nao|bao gio|luc nao|ngay nao|"
-                                 r"thang (?:nao|may)|truoc ngay|cham nhat|deadline|thoi gian|"
+    (Intent.DEADLINE, re.compile(r"\b((?<!gia )(?<!day )han(?! (?:muc|ngach))|thoi han|han chot|khi nao|bao gio|luc nao"
+                                 r"|ngay nao|thang (?:nao|may)|truoc ngay|cham nhat|deadline|thoi gian|"
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
     # «mấy ngày», «mấy bộ» (folded «may»: only before a unit, not «máy» of «nhà máy»)
     (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b"
