@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, ministries, ministry_name, named_units,
-                                   owning_ministries, places, without_places)
+from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries,
+                                   ministry_name, named_units, owning_ministries, places, without_places)
 
 
 @pytest.mark.parametrize(("issuer", "number"), [
@@ -129,3 +129,10 @@ def test_a_district_level_body_asked_as_issuer(question: str, district: str | No
 ])
 def test_the_ministry_whose_text_is_asked_about(question: str, owner: set[str]) -> None:
     assert owning_ministries(question) == owner
+
+
+def test_a_letters_reader_address_is_no_place_it_answers_for() -> None:
+    # a central office answering a reader who lives in Hồ Chí Minh does not answer for Hồ Chí Minh
+    opening = "Kính gửi: Bà Đặng Phương Hà My\n(Địa chỉ: Hồ Chí Minh; Số ĐT: 0947858709)\nCục Thuế nhận được câu hỏi …"
+    assert mentioned_places([opening]) == set()
+    assert mentioned_places(["Kính gửi: Thuế Thành phố Hồ Chí Minh"]) == {"ho chi minh"}

@@ -234,9 +234,13 @@ def document_places(issuer: str | None, title: str | None, body: Iterable[str]) 
     return {name for name, n in counts.items() if n == top}
 
 
+# Where a letter's reader lives («Kính gửi: Bà … (Địa chỉ: Hồ Chí Minh; Số ĐT: …)») is no place it answers for.
+_POSTAL_ADDRESS = re.compile(r"địa\s+chỉ\s*:[^)\n;|]*", re.IGNORECASE)
+
+
 def mentioned_places(body: Iterable[str]) -> set[str]:
-    """Every place a text names."""
-    return {name for text in body for name in places(text)}
+    """Every place a text names, but in a postal address."""
+    return {name for text in body for name in places(_POSTAL_ADDRESS.sub(" ", text))}
 
 
 # A district's or town's committee or council as the issuer asked («UBND quận 1», «Ủy ban nhân dân huyện Bình
