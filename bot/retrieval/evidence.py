@@ -20,7 +20,7 @@ from bot.facts.extract import sentence_obligations
 from bot.ingestion.metadata import has_motto, is_type_heading
 from bot.retrieval.doc_refs import cited_numbers
 from bot.retrieval.issuers import without_places
-from bot.retrieval.questions import Intent, Question
+from bot.retrieval.questions import Intent, Question, strip_refs
 from bot.retrieval.search import Passage
 from bot.retrieval.vietnamese import fold, in_capitals, sentences, syllables
 
@@ -830,6 +830,9 @@ class SentenceScorer:
                   for passage, share, cut in candidates for s in cut]
         scored.sort(key=lambda item: item[0], reverse=True)
         reach = float("-inf")  # a sentence matching less than this cannot overtake the best
+        # the most a cue can add; a close runner-up is quoted too
+        most = self.cue_weight + (QUALIFIER_WEIGHT if self.qualifiers else 0.0) \
+            + (self.weights.label if self.manner else 0.0)
         best: Pick | None = None
         second: Pick | None = None
         fallback: Pick | None = None
@@ -841,9 +844,6 @@ class SentenceScorer:
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
                 best, second = pick, best
-                # less the most a cue can add; a close runner-up is quoted too
-                most = self.cue_weight + (QUALIFIER_WEIGHT if self.qualifiers else 0.0) \
-                    + (self.weights.label if self.manner else 0.0)
                 reach = best.score - most - CLOSE_SCORE
             elif second is None or pick.score > second.score:
                 second = pick
@@ -866,7 +866,4 @@ def spelled_out(folded: str) -> str:
 
 def without_refs(question: Question) -> str:
     """The question without the document numbers it names ("kế hoạch 0124" -> "")."""
-    text = fold(question.text)
-    for ref in question.refs:
-        text = text.replace(ref.text, " ")
-    return text
+    return strip_refs(fold(question.text), question.refs)

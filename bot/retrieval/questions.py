@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -89,13 +90,18 @@ class Question:
 _SPAN = re.compile(r"\bbao lau\b|\b(?:bao nhieu|may|toi da|toi thieu)\s+(?:ngay|thang|nam|gio|tuan|phut)\b")
 
 
+def strip_refs(folded: str, refs: Sequence[DocRef]) -> str:
+    """Folded text without the document references it names ("han cua ke hoach 0124" -> "han cua  ")."""
+    for ref in refs:
+        folded = folded.replace(ref.text, " ")
+    return folded
+
+
 def understand(text: str) -> Question:
     folded = fold(text)
     refs = tuple(find_refs(text))
     # a document's number says nothing of what is asked («công văn 20595/HAN-QLDN5» holds no «hạn»)
-    asking = folded
-    for ref in refs:
-        asking = asking.replace(ref.text, " ")
+    asking = strip_refs(folded, refs)
     intent = next((i for i, pattern in _INTENTS if pattern.search(asking)), Intent.GENERAL)
     if intent is Intent.DEADLINE and _SPAN.search(asking):
         intent = Intent.AMOUNT
