@@ -217,6 +217,15 @@ def test_every_deadline_kind_round_trips(store: FactStore) -> None:
     assert store.content_hashes() == {"thu-muc/kế-hoạch 982.txt": "sha"}
 
 
+def test_a_files_obligations_are_read_by_file_in_the_documents_order(store: FactStore) -> None:
+    # two files of one number (a document and its copy): each file's own, and none for an unknown file
+    store.replace_document("a.txt", meta("1/KH-UBND"), "a", DocumentFacts(EVERY_KIND))
+    store.replace_document("b.txt", meta("1/KH-UBND"), "b", DocumentFacts(EVERY_KIND[:1]))
+    found = store.document_obligations(["b.txt", "a.txt", "none.txt"])
+    assert found == {"a.txt": list(EVERY_KIND), "b.txt": list(EVERY_KIND[:1]), "none.txt": []}
+    assert store.document_obligations([]) == {}
+
+
 def test_replacing_a_document_drops_its_old_facts(store: FactStore, db_engine: Engine) -> None:
     store.replace_document("a.txt", meta("1/KH-UBND"), "old", DocumentFacts(EVERY_KIND, CRITERIA))
     store.replace_document("b.txt", meta("2/KH-UBND"), "b", DocumentFacts(EVERY_KIND[:1]))

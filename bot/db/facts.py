@@ -163,6 +163,19 @@ class FactStore(Repository):
                 **_ref(doc), obligation=obligation, next_due=obligation.deadline.next_due(today))))
         return [entry for *_, entry in sorted(entries, key=lambda e: e[:2])]
 
+    def document_obligations(self, sources: Iterable[str]) -> dict[str, list[Obligation]]:
+        """Every obligation of these files, dated or not, by file in the document's order."""
+        wanted = sorted(set(sources))
+        found: dict[str, list[Obligation]] = {source: [] for source in wanted}
+        if not wanted:
+            return found
+        stmt = (select(m.Document.source, m.Obligation).join(m.Obligation.document)
+                .where(m.Document.source.in_(wanted)).order_by(m.Document.source, m.Obligation.position))
+        with self._read() as session:
+            for source, row in session.execute(stmt).all():
+                found[source].append(_obligation(row))
+        return found
+
     def tasks(self) -> list[ObligationEntry]:
         """Every obligation read as a task, of every document, by document and position."""
         entries = [(_document_key(doc), row.position, ObligationEntry(**_ref(doc), obligation=_obligation(row),

@@ -11,6 +11,7 @@ import functools
 import re
 
 from bot.facts.tasks import TASK_VERBS_LOWER, UPPER, line_opening
+from bot.retrieval.vietnamese import fold
 
 __all__ = ["ORG_WORD", "clean_unit", "lead_and_coordinate", "split_units", "unit_field", "unit_heading"]
 
@@ -276,3 +277,19 @@ def unit_heading(line: str) -> str | None:
     if match is None or _NOT_A_UNIT.search(text) or not (named or text[:1].isupper()):
         return None
     return clean_unit(match.group("unit") or match.group("addressed"))
+
+
+# Abbreviations administrations use, expanded before comparing (on folded text).
+_ABBREVIATIONS = ((r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan dan"),
+                  (r"\btp\b\.?", "thanh pho"), (r"\bmttq\b", "mat tran to quoc"),
+                  (r"\bkbnn\b", "kho bac nha nuoc"), (r"\bbhxh\b", "bao hiem xa hoi"))
+_ABBREVIATION_RES = tuple((re.compile(p), r) for p, r in _ABBREVIATIONS)
+
+
+def normalise(text: str) -> str:
+    """Folded, abbreviations expanded, punctuation as spaces: «UBND TP. Huế» → "uy ban nhan
+    dan thanh pho hue"."""
+    folded = fold(text)
+    for pattern, replacement in _ABBREVIATION_RES:
+        folded = pattern.sub(replacement, folded)
+    return " ".join(re.sub(r"[^\w,]+", " ", folded).replace(",", " , ").split()).replace(" ,", ",")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.config import Answers as AnswerConfig
 from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
+from bot.retrieval.asked_units import UnitSentences
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerpt, goods_code, overlap, pairs,
                                     passage_sentences, recipient, table_caption, table_cells, table_header,
@@ -334,9 +335,17 @@ class Answerer:
             if len(whole) <= FOCUS_MAX_PASSAGES:
                 candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
             titles.append(self.search.metadata(source).get("title") or "")
-        scorer = SentenceScorer(question, topic_terms(" ".join(titles)), named=bool(named))
+        scorer = SentenceScorer(question, topic_terms(" ".join(titles)), named=bool(named),
+                                units=self._unit_sentences(question, {p.source for p, _ in candidates}))
         return scorer, scorer.best([(p, share, passage_sentences(p.text, *self._table_before(p)))
                                     for p, share in candidates])
+
+    def _unit_sentences(self, question: Question, sources: set[str]) -> UnitSentences | None:
+        """Whose each stored dated sentence of the candidate documents is, and the unit the question
+        names as acting."""
+        if self.facts is None:
+            return None
+        return UnitSentences.read(question.text, self.facts.document_obligations(sources))
 
     def _table_before(self, passage: Passage) -> tuple[list[str] | None, str]:
         """The header row and the caption of a table that began in an earlier passage of the same

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from bot.facts.extract import sentence_obligations
 from bot.ingestion.metadata import has_motto, is_type_heading
+from bot.retrieval.asked_units import UnitSentences
 from bot.retrieval.doc_refs import cited_numbers
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import Intent, Question, strip_refs
@@ -187,6 +188,7 @@ class Weights:
     short: float = 0.5
     title: float = 0.1  # a title word, against 1 for the question's other words
     label: float = 1.5  # a field whose label names what is asked («Thời hạn giải quyết: …»)
+    unit: float = 1.0  # a sentence of the unit the question names as acting (`asked_units`)
 
 
 @dataclass(frozen=True)
@@ -637,8 +639,9 @@ class SentenceScorer:
     """Scores sentences for one question (see the module's docstring)."""
 
     def __init__(self, question: Question, title_words: Iterable[str] = (),
-                 weights: Weights = Weights(), named: bool = False) -> None:
+                 weights: Weights = Weights(), named: bool = False, units: UnitSentences | None = None) -> None:
         self.question = question
+        self.units = units
         self.weights = weights
         # Within a document the question names the rank says less; so it does for when a document
         # takes effect, said once near its end, in a passage search rarely ranks.
@@ -718,6 +721,8 @@ class SentenceScorer:
             / pair_weight if pair_weight else 0.0
         in_section = overlap(self.wanted - words, passage.section) if passage.section else 0.0
         score = w.topic * topic + w.pairs * paired + w.section * in_section + self.rank * rank_share
+        if self.units is not None and self.units.acts(sentence, passage.source):
+            score += w.unit
         return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
 
     def _cue(self, sentence: str, passage: Passage) -> float:

@@ -12,14 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.db.people import UnitInfo
-from bot.facts.units import split_units
-from bot.retrieval.vietnamese import fold
-
-# Abbreviations administrations use, expanded before comparing (on folded text).
-_ABBREVIATIONS = ((r"\bubnd\b", "uy ban nhan dan"), (r"\bhdnd\b", "hoi dong nhan dan"),
-                  (r"\btp\b\.?", "thanh pho"), (r"\bmttq\b", "mat tran to quoc"),
-                  (r"\bkbnn\b", "kho bac nha nuoc"), (r"\bbhxh\b", "bao hiem xa hoi"))
-_ABBREVIATION_RES = tuple((re.compile(p), r) for p, r in _ABBREVIATIONS)
+from bot.facts.units import normalise, split_units
 
 # Classes of units (on normalised text) and the kinds they address; None: every unit.
 _CLASSES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
@@ -34,15 +27,6 @@ _CLASSES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
                 r"|\b(?:uy ban nhan dan )?cap huyen\b"), frozenset({"ubnd_xa"})),
     (re.compile(r"\bcac nganh\b"), frozenset({"nganh"})),
 )
-
-
-def normalise(text: str) -> str:
-    """Folded, abbreviations expanded, punctuation as spaces: «UBND TP. Huế» → "uy ban nhan
-    dan thanh pho hue"."""
-    folded = fold(text)
-    for pattern, replacement in _ABBREVIATION_RES:
-        folded = pattern.sub(replacement, folded)
-    return " ".join(re.sub(r"[^\w,]+", " ", folded).replace(",", " , ").split()).replace(" ,", ",")
 
 
 @dataclass(frozen=True)
