@@ -240,6 +240,20 @@ def test_a_procedures_handling_time_on_the_next_line_joins_the_procedure() -> No
                                      "- Thời gian giải quyết TTHC: 09 ngày làm việc."]
 
 
+def test_a_handling_time_on_a_line_of_its_own_joins_the_procedure_named_above_it() -> None:
+    # a catalogue row whose cells the cleaned text puts on lines of their own
+    cut = passage_sentences("1 | 2.002755\n"
+                            "Thủ tục giải quyết chế độ trợ cấp một lần đối với thanh niên xung phong đã thôi việc\n"
+                            "12 ngày làm việc kể từ ngày nhận đủ hồ sơ theo quy định.\n"
+                            "- Nộp hồ sơ trực tiếp hoặc qua dịch vụ bưu chính công ích.")
+    assert [s.text for s in cut][1:] == [
+        "Thủ tục giải quyết chế độ trợ cấp một lần đối với thanh niên xung phong đã thôi việc "
+        "12 ngày làm việc kể từ ngày nhận đủ hồ sơ theo quy định.",
+        "- Nộp hồ sơ trực tiếp hoặc qua dịch vụ bưu chính công ích."]
+    # a time after a line that names no procedure stays a sentence of its own
+    assert len(passage_sentences("Bước 2: Thẩm định hồ sơ.\n12 ngày làm việc kể từ ngày nhận đủ hồ sơ.")) == 2
+
+
 PROCEDURES = (
     "1. Quy trình nội bộ giải quyết TTHC: Thủ tục giải thể tổ chức thanh niên xung phong cấp tỉnh (Mã TTHC: 1.003999)\n"
     "Bước thực hiện | Nội dung công việc | Đơn vị thực hiện | Thời gian thực hiện (tính mỗi ngày 08 giờ)\n"

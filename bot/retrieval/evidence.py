@@ -117,6 +117,11 @@ _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
 # «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
 _TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien|giai quyet)|thoi han(?: hoan thanh)?|tien do|"
                         r"han (?:hoan thanh|chot))\b")
+# A catalogue row whose cells the cleaned text puts on lines of their own: the procedure's name, then its
+# handling time alone («12 ngày làm việc kể từ ngày nhận đủ hồ sơ theo quy định.»), which names no procedure.
+_PROCEDURE_NAME = re.compile(r"^\W*(?:\d{1,3}\s*[.|]\s*)?thu tuc\s")
+_BARE_TIME = re.compile(r"^(?:khong qua |toi da )?\d+(?:[.,]\d+)?\s+(?:ngay|gio)\b")
+MAX_BARE_TIME_CHARS = 150
 # «Nghị quyết này có hiệu lực từ ngày 01 tháng 01 năm 2026», «áp dụng kể từ ngày ký»; a text that
 # another one makes void («… hết hiệu lực kể từ ngày …») is no answer to when this one applies.
 _TAKES_EFFECT = re.compile(r"\b(?:hiệu lực|áp dụng|thực hiện|thi hành)(?:\s+[^\W\d]+){0,4}?\s+"
@@ -352,7 +357,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             # truyền … chất lượng nước …»): the item says whose form it is
             under = numbered
         if out and (_TIME_LINE.match(fold(line)) or (label and labelled) or _runs_on(out[-1], line, under)
-                    or _goes_on(out[-1], line, item, under)):
+                    or _goes_on(out[-1], line, item, under) or _handling_time(out[-1], line)):
             out[-1] = Sentence(f"{out[-1].text} {line}", out[-1].heading)
             continue
         labelled = label
@@ -364,6 +369,12 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             else:
                 out.append(Sentence(part, under))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+def _handling_time(last: Sentence, line: str) -> bool:
+    """Whether a line holding only a time is the handling time of the procedure named just above it."""
+    return len(line) <= MAX_BARE_TIME_CHARS and bool(_BARE_TIME.match(fold(line))) \
+        and bool(_PROCEDURE_NAME.match(fold(last.text)))
 
 
 def _goes_on(last: Sentence, line: str, item: bool, under: str) -> bool:
