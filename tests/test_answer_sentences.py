@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue,
                                     passage_sentences, table_caption, topic_terms)
 from bot.retrieval.answers import Answerer
-from bot.retrieval.questions import Intent, understand
+from bot.retrieval.questions import Intent, described, understand
 from bot.retrieval.search import Passage
 from bot.retrieval.vietnamese import fold
 
@@ -602,3 +602,18 @@ def test_providing_a_file_to_the_customs_or_tax_office_names_where_it_goes() -> 
     # a body that only gives guidance receives nothing
     assert intent_cue(Intent.RECIPIENT, "Cơ quan hải quan hướng dẫn doanh nghiệp thực hiện.", passage("x"), None) == 0
 
+
+
+def test_what_a_question_says_of_its_document_before_the_colon_does_not_pick_the_sentence() -> None:
+    # the prize's name is in the announcing step, the step asked for names only what the asking part says
+    steps = passage(
+        "1.1. Trước ngày 31 tháng 7 của năm xét tặng, Cục Quản lý Y, Dược cổ truyền có văn bản thông báo về việc "
+        "xét tặng giải thưởng Hải Thượng Lãn Ông gửi các cơ quan, tổ chức và đơn vị, cá nhân có liên quan.\n"
+        "1.3. Đơn vị trực tiếp quản lý gửi hồ sơ của cá nhân đề nghị xét tặng về Hội đồng cơ sở chậm nhất là "
+        "ngày 30 tháng 9 của năm xét tặng.")
+    question = understand("giai thuong hai thuong lan ong: don vi quan ly gui ho so ve hoi dong co so cham nhat ngay nao")
+    said = described(question)
+    assert said.split() == ["giai", "thuong", "hai", "thuong", "lan", "ong"]
+    scorer = SentenceScorer(question, topic_terms(said))
+    assert "30 tháng 9" in scorer.best([(steps, 1.0, passage_sentences(steps.text))]).quoted
+    assert described(understand("Hạn nộp báo cáo năm: khi nào?")) == ""  # no whole question after the colon

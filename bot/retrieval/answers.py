@@ -24,7 +24,7 @@ from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerp
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
-from bot.retrieval.questions import CODE_ASKING, Intent, Question, named_title, own_topic, understand
+from bot.retrieval.questions import CODE_ASKING, Intent, Question, described, named_title, own_topic, understand
 from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes, lacks_own_figure
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, spelled_out_chat, syllables
@@ -325,7 +325,7 @@ class Answerer:
         candidates: list[tuple[Passage, float]] = [(p, max(p.score, 0.0) / top) for p in passages]
         # «Quyết định 2284 … công nhận xã, phường miền núi: sở nào chủ trì?» — the words that name the
         # document by its title say which document, as its own title does, not which sentence.
-        titles: list[str] = [passages[0].title or "", named_title(question) or ""]
+        titles: list[str] = [passages[0].title or "", named_title(question) or "", described(question)]
         # The answering sentence may sit in a passage of the same document that ranked lower:
         # a named document is read whole, else the document of the best passage.
         named = focus.named and focus.sources and len(focus.sources) <= 3

@@ -137,6 +137,20 @@ def named_title(question: Question) -> str | None:
     return text[start + found.start("title"):start + found.end("title")].strip() or None if found else None
 
 
+# A question that asks in this many words after a colon describes its document before it.
+DESCRIBED_ASKING_WORDS = 4
+
+
+def described(question: Question) -> str:
+    """What a question says of its document before the colon that opens a whole question («Quảng Trị,
+    phân định thôn, xã …: UBND cấp xã gửi … trong bao lâu?»), but the words it asks with again."""
+    head, colon, asked = question.text.rpartition(":")
+    if not colon or len(asked.split()) < DESCRIBED_ASKING_WORDS:
+        return ""
+    again = set(syllables(fold(asked)))
+    return " ".join(word for word in syllables(fold(head)) if word not in again)
+
+
 _OPENING = re.compile(r"[\W_]*")
 # «giáo dục» folds to the verb «giao», «đạt» to «đặt»: where the marks are typed, these words do
 # not end a title (without marks the question cannot tell, and the verb is assumed).
