@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue,
                                     passage_sentences, table_caption, topic_terms)
-from bot.retrieval.answers import Answerer
+from bot.facts.model import Deadline, DeadlineKind, Obligation
+from bot.retrieval.answers import Answerer, deadline_line
 from bot.retrieval.questions import Intent, described, understand
 from bot.retrieval.search import Passage
 from bot.retrieval.vietnamese import fold
@@ -617,3 +618,13 @@ def test_what_a_question_says_of_its_document_before_the_colon_does_not_pick_the
     scorer = SentenceScorer(question, topic_terms(said))
     assert "30 tháng 9" in scorer.best([(steps, 1.0, passage_sentences(steps.text))]).quoted
     assert described(understand("Hạn nộp báo cáo năm: khi nào?")) == ""  # no whole question after the colon
+
+
+def test_a_deadline_line_leaves_out_the_rows_number_cell() -> None:
+    row = Obligation(action="3 | Đơn vị trực tiếp quản lý gửi hồ sơ về Hội đồng cơ sở",
+                     deadline=Deadline(DeadlineKind.ABSOLUTE, "chậm nhất là ngày 30 tháng 9"), quote="")
+    assert deadline_line(row) == "Hạn đơn vị trực tiếp quản lý gửi hồ sơ về Hội đồng cơ sở: chậm nhất là ngày 30 tháng 9."
+    # a number that is part of the task stays
+    plain = Obligation(action="gửi 02 bộ hồ sơ về Sở Nội vụ", deadline=Deadline(DeadlineKind.ABSOLUTE, "trước ngày 5/12"),
+                       quote="")
+    assert deadline_line(plain) == "Hạn gửi 02 bộ hồ sơ về Sở Nội vụ: trước ngày 5/12."

@@ -546,9 +546,13 @@ def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
     return cut(text, limit)
 
 
+# A table row's number cell before its task («3 | Đơn vị trực tiếp quản lý gửi hồ sơ …»): no part of the task.
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[IVX]{1,4}|[a-zđ]\))\s*\|\s*")
+
+
 def deadline_line(obligation: Obligation) -> str:
     """"Hạn gửi báo cáo về Sở Nội vụ: trước ngày 31/3/2026." """
-    action = obligation.action.strip().rstrip(".,;:")
+    action = _ROW_NUMBER.sub("", obligation.action.strip()).rstrip(".,;:")
     head = f"Hạn {action[0].lower()}{action[1:]}" if action else "Thời hạn"
     return f"{head}: {obligation.deadline.text.strip().rstrip('.,;')}."
 
