@@ -16,7 +16,7 @@ from bot.retrieval.evidence import FILLER, INTENT_WORDS, TIME_UNITS, YEAR, pairs
 from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
                                    named_units, owning_ministries, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
-from bot.retrieval.questions import Question
+from bot.retrieval.questions import Question, strip_refs
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, syllables
 
@@ -110,9 +110,7 @@ def asks_for_implementing(question: Question) -> bool:
     """Whether a document the store only knows as cited is asked about through the plans that
     carry it out (their words, or a province naming whose plan) rather than for its own content
     («Nghị định 23/2025/NĐ-CP: chứng thư có thời hạn bao lâu?» is the decree's own rule)."""
-    text = fold(question.text)
-    for ref in question.refs:
-        text = text.replace(ref.text, " ")
+    text = strip_refs(fold(question.text), question.refs)
     # a province's own text («Quyết định 3470/QĐ-UBND … của UBND thành phố Huế») is asked with its place:
     # the place names its issuer, not a plan carrying it out
     local = any(_LOCAL_CODE.search(ref.code or "") for ref in question.refs)
