@@ -232,3 +232,14 @@ def test_a_place_whose_texts_hold_only_the_questions_setting_yields_to_the_issue
     own = Passage("Công nhận 20 xã, phường miền núi để phục vụ bầu cử đại biểu Quốc hội khóa XVI.", 1.0,
                   "own.md", issuer="Ủy ban nhân dân tỉnh Đắk Lắk")
     assert not answerer._better_elsewhere(asked, [own], Focus(None))
+
+
+def test_a_text_asked_about_is_not_stood_in_for_by_plans_citing_what_it_is_about() -> None:
+    # «cv 3316 … triển khai Nghị quyết 57-NQ/TW»: the letter is asked about; a plan carrying out the
+    # resolution is no stand-in for it.
+    scopes = Scopes(store())  # type: ignore[arg-type]
+    about = scopes.named(understand("cv 3316/CT-CS cua cuc thue trien khai nghi quyet 57-NQ/TW huong dan gi"))
+    assert about.sources == [] and not about.named
+    assert [r.text.upper() for r in about.cited] == ["3316/CT-CS"]
+    plan = scopes.named(understand("Kế hoạch triển khai Nghị quyết 57-NQ/TW: mục đích là gì"))
+    assert plan.sources == ["doc1.md"] and plan.named

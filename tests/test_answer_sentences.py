@@ -167,6 +167,25 @@ def test_which_text_is_cited_is_answered_by_a_sentence_naming_another_text() -> 
     assert "5106/CT-CS" in chosen.quoted
 
 
+def test_which_letter_a_reply_answers_is_the_one_it_says_it_received() -> None:
+    letter = passage("Cục Thuế nhận được công văn số 708/AGI-QLDN1 ngày 26/9/2025 của Thuế tỉnh An Giang về chính sách "
+                     "thuế giá trị gia tăng.\n"
+                     "Cục Thuế trả lời công văn để Thuế tỉnh An Giang biết và thực hiện.")
+    chosen = pick("cv 5489/ct-cs ve thue gtgt la tra loi cong van so may cua thue tinh an giang", letter)
+    assert "708/AGI-QLDN1" in chosen.quoted
+
+
+def test_the_grounds_asked_for_may_be_quoted_from_the_preamble() -> None:
+    # «Theo đề nghị …» never leads an answer, except to the question which letters proposed it.
+    decision = passage("Theo đề nghị của Sở Giáo dục và Đào tạo tại Công văn số 1383/SGDĐT-KHTC ngày 30/9/2025 về việc "
+                       "rà soát danh sách mua sắm tập trung.\n"
+                       "Giám đốc Sở Giáo dục và Đào tạo chịu trách nhiệm thi hành Quyết định này theo Quyết định số "
+                       "2638/QĐ-UBND ngày 18/11/2025.")
+    chosen = pick("Sở Giáo dục và Đào tạo đã đề nghị bãi bỏ tại những công văn nào?", decision)
+    assert "1383/SGDĐT-KHTC" in chosen.quoted
+    assert "Giám đốc" in pick("ai chịu trách nhiệm thi hành quyết định về mua sắm tập trung", decision).quoted
+
+
 def test_a_header_row_that_names_a_school_year_is_read_as_headers() -> None:
     cut = passage_sentences("STT | Tên đơn vị | Mức học phí năm học 2025-2026\n1 | Nhà trẻ | 5.100.000")
     assert [s.text for s in cut] == ["Tên đơn vị: Nhà trẻ; Mức học phí năm học 2025-2026: 5.100.000"]

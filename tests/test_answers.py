@@ -221,6 +221,25 @@ def test_a_letter_that_only_cites_the_number_is_not_called_its_implementation() 
                     "văn bản có dẫn chiếu 08/2015/NĐ-CP:")
 
 
+class _OneRepeal(_OneLetter):
+    """A store holding one decision that repeals a decision it does not hold."""
+
+    meta = {"source": "qd.md", "doc_type": "quyết định", "doc_number": "2638/QĐ-UBND",
+            "issuer": "Ủy ban nhân dân Thành phố Đà Nẵng", "title": "Về việc bãi bỏ văn bản quy phạm pháp luật"}
+
+    def document_passages(self, source: str) -> list[Passage]:
+        return [Passage.from_metadata("Bãi bỏ toàn bộ Quyết định số 636/QĐ-UBND ngày 19/3/2025 của Ủy ban nhân dân "
+                                      "tỉnh Quảng Nam về mua sắm tập trung.", 1.0, self.meta)]
+
+
+def test_a_decision_that_repeals_the_number_is_called_what_it_does() -> None:
+    answerer = Answerer(_OneRepeal())  # type: ignore[arg-type]
+    line = answerer._implementing("qd.md", understand("Đà Nẵng bãi bỏ Quyết định 636 của Quảng Nam: cơ quan nào "
+                                                      "đề nghị?").refs)
+    assert line == ("Tôi chưa có văn bản 636/QĐ-UBND; trả lời theo Quyết định 2638/QĐ-UBND của Ủy ban nhân dân "
+                    "Thành phố Đà Nẵng, văn bản bãi bỏ 636/QĐ-UBND:")
+
+
 def test_a_document_that_never_names_the_unit_asked_about_does_not_answer_for_it(answerer: Answerer) -> None:
     answer = answerer.ask("Sở Y tế gửi hồ sơ khen thưởng về đâu")
     assert not answer.found and answer.sources == []

@@ -55,6 +55,8 @@ _TAG_QUESTION = re.compile(r"\b(?:la )?(?:dung hay sai|dung hay khong|dung khong
 EFFECT_ASKING = re.compile(r"\b(?:co hieu luc|hieu luc|ap dung|thi hanh|ban hanh|tu ngay nao|ngay nao|khi nao|"
                            r"tu khi nao|bao gio)\b")
 # «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
+# «Bãi bỏ Quyết định số 636/QĐ-UBND …» (the number to look for replaced by a NUL): the text repeals it.
+_VOIDS = re.compile(r"\b(bai bo|thay the)\b[^.;\0]{0,120}\0")
 _ONE_GOODS = re.compile(r"\bket qua xac dinh truoc ma so\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
@@ -312,10 +314,12 @@ class Answerer:
         named = matching(cited, cited_numbers(" ".join(p.text for p in whole)))
         what = named[0] if named else cited[0].text
         issuer = f" của {whole[0].issuer}" if whole and whole[0].issuer else ""
-        # A plan carries the document out; a letter answering a firm only cites it.
+        # A plan carries the document out; a letter answering a firm only cites it; a decision may repeal it.
         meta = self.search.metadata(source)
         plan = IMPLEMENTING.search(fold(f"{meta.get('doc_type') or ''} {meta.get('title') or ''}"))
-        role = "triển khai" if plan else "có dẫn chiếu"
+        voids = _VOIDS.search(fold(" ".join(p.text for p in whole)).replace(fold(what), "\0"))
+        role = voids.group(1).replace("bai bo", "bãi bỏ").replace("thay the", "thay thế") if voids \
+            else "triển khai" if plan else "có dẫn chiếu"
         return f"Tôi chưa có văn bản {what}; trả lời theo {self._name(source)}{issuer}, văn bản {role} {what}:"
 
     def _pick(self, question: Question, passages: list[Passage], focus: Focus) -> tuple[SentenceScorer, Pick]:

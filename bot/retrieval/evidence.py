@@ -159,7 +159,8 @@ _WHICH_REPEALED = re.compile(rf"\b(?:bai bo|thay the)\b.{{0,80}}?\b{_DOC_WORD}\b
 _REPEALS_NUMBER = re.compile(r"(?:bãi\s+bỏ|thay\s+thế)\b.{0,120}?\d{1,6}/(?:\d{4}/)?[A-ZĐ]", re.IGNORECASE)
 # «dẫn chiếu công văn nào», «căn cứ nghị quyết nào», «quy định tại nghị định nào»: a text named by its number
 # (not the one asked about, which the question names itself).
-_WHICH_TEXT = re.compile(rf"\b(?:dan chieu|can cu|quy dinh tai|theo)\b.{{0,40}}?\b{_DOC_WORD}\b\s+(?:nao|so may|so nao)\b")
+_WHICH_TEXT = re.compile(rf"\b(?:dan chieu|can cu|quy dinh tai|theo|tai|tra loi)\b.{{0,40}}?\b(?:(?:nhung|cac)\s+)?{_DOC_WORD}\b"
+                         r"\s+(?:nao|so may|so nao)\b")
 # A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
 # Not «một» («một trình độ»), nor the number words that are also «từ», «sau», «năm», «tạm», «làm»
 # («kể từ ngày», «sau ngày») as the first word.
@@ -817,6 +818,8 @@ class SentenceScorer:
         nothing else is there. The intent's cue (a deadline parse) is the costly part, so it is
         added only for the sentences that could still win."""
         folded = fold(self.question.text)
+        # «căn cứ quyết định nào», «theo đề nghị tại công văn nào»: the grounds a preamble names are the answer
+        grounds = bool(_WHICH_TEXT.search(folded))
         if self.question.intent is Intent.CODE:
             # The code a customs notice settles on is said once, after the goods' description
             # that matches the question better: only a sentence stating a code answers, and of the
@@ -833,7 +836,7 @@ class SentenceScorer:
         elif _WHICH_REPEALED.search(folded):
             # an item of a list under «Điều 1. Bãi bỏ …» repeals what it cites, too
             candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)), in_section=True)
-        elif _WHICH_TEXT.search(folded):
+        elif grounds:
             asked = {number.casefold() for number in cited_numbers(self.question.text)}
             candidates = _only(candidates, lambda text: any(number.casefold() not in asked
                                                             for number in cited_numbers(text)))
@@ -856,7 +859,7 @@ class SentenceScorer:
             if matching < reach:
                 break  # even the largest cue cannot lift it above the best found so far
             pick = Pick(sentence.text, passage, matching + self._cue(sentence.full, passage), sentence.heading)
-            if cannot_lead(sentence.text):
+            if cannot_lead(sentence.text) and not (grounds and is_preamble(sentence.text)):
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
                 best, second = pick, best

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import FILLER, INTENT_WORDS, TIME_UNITS, YEAR, pairs, without_refs
@@ -169,8 +169,11 @@ class Scopes:
             held = [s for s in self.search.sources() if self.search.metadata(s).get("doc_number") in numbers]
             if held:
                 return Focus(held, named=True)
-            citing = self.citing_files(question) if asks_for_implementing(question) else []
-            return Focus(citing, cited=question.refs, named=bool(citing))
+            # «cv 3316/CT-CS … triển khai NĐ 175/2025 hướng dẫn gì»: the first number is the text asked
+            # about, the later ones what it is about — only the plans citing the first stand in for it
+            asked = question.refs[:1]
+            citing = self.citing_files(replace(question, refs=asked)) if asks_for_implementing(question) else []
+            return Focus(citing, cited=asked, named=bool(citing))
         if question.follow_up and previous:
             held = [s for s in previous if s in self.search.sources()]
             if held:
