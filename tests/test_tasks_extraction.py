@@ -1003,6 +1003,8 @@ def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str)
                  "2. Nội dung của quy trình", "Tổ thư ký giúp việc Hội đồng cấp Bộ", 2, id="a-secretariat-in-a-dashed-cell"),
     pytest.param("Bước 5 | Tiếp nhận, xử lý hồ sơ | Viên chức Cơ sở trợ giúp xã hội | 3 ngày làm việc", "PHỤ LỤC 2 > 17.",
                  "Viên chức Cơ sở trợ giúp xã hội", 3, id="a-public-employee-of-a-named-body"),
+    pytest.param("Lãnh đạo phòng xem xét, thẩm định, trình lãnh đạo Sở phê duyệt | Ý kiến thẩm định | 1/4 ngày",
+                 "PHỤ LỤC II > 1.", "Lãnh đạo phòng", 1, id="a-staff-role-before-its-work-in-one-cell"),
 ])
 def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
     [task] = tasks_in(row, section)

@@ -67,6 +67,8 @@ _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|đ�
 # «Văn thư UBND cấp xã», «Bộ phận tiếp nhận hồ sơ …», «Trưởng Bộ phận TN&TKQ»).
 _ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Bộ\s+phận|Cán\s+bộ|Kế\s+toán"
                         r"|Lãnh\s+đạo|Trưởng|Phó\s+[Tt]rưởng|Tổ\s+(?:thư\s+ký|giúp\s+việc|công\s+tác|chuyên\s+gia))")
+_STAFF_ROLE = re.compile(r"^(?:Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Cán\s+bộ|Kế\s+toán|Lãnh\s+đạo|Trưởng"
+                         r"|Phó\s+[Tt]rưởng)\s+\S")
 _STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
 
 
@@ -294,8 +296,10 @@ def _cell_unit(cell: str) -> str | None:
     («Sở Nội vụ tiếp nhận hồ sơ, thẩm định và trình UBND tỉnh …»)."""
     name = TRAIL.sub("", cell).strip().lstrip("-–* ")
     unit = actor_of(name, openings=False) if _WORK_VERB.search(name) else None
-    # a unit has a name of its own; «Bộ phận» before «tiếp nhận hồ sơ và trả kết quả» is a role's first words
-    return unit if unit and any(ch.isupper() for ch in unit[1:]) else name or None
+    # a unit has a name of its own; «Bộ phận» before «tiếp nhận hồ sơ và trả kết quả» is a role's first words;
+    # a role of the staff is a doer too («Lãnh đạo phòng xem xét, thẩm định, trình …»)
+    named = unit and (any(ch.isupper() for ch in unit[1:]) or _STAFF_ROLE.match(unit))
+    return unit if named else name or None
 
 
 def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
