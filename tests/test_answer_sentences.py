@@ -121,6 +121,15 @@ def test_a_manner_asked_is_answered_by_the_line_that_states_it() -> None:
     assert "Trung tâm phục vụ" in chosen("hồ sơ đăng ký hỗ trợ đất sản xuất, nước sinh hoạt nộp ở đâu")
 
 
+def test_how_to_hand_something_in_is_not_answered_by_a_line_on_another_manner() -> None:
+    plan = passage("2. Hình thức khen thưởng - Bằng khen của Thủ tướng Chính phủ; - Bằng khen của Chủ tịch UBND tỉnh.\n"
+                   "b) Hồ sơ đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh nộp 01 bộ (bản pdf) qua hệ thống phần mềm "
+                   "quản lý văn bản điện tử Idesk của Sở Nội vụ.")
+    assert "Idesk" in pick("hồ sơ đề nghị tặng bằng khen chủ tịch UBND tỉnh nộp bằng cách nào", plan).quoted
+    # the manner asked is the award's: the line labelled with it answers
+    assert "Thủ tướng" in pick("khen thưởng theo những hình thức nào", plan).quoted
+
+
 def test_a_clause_a_line_break_cut_goes_on_the_sentence_above() -> None:
     text = ("(2) Các bộ, ngành, địa phương tổ chức rà soát, đánh giá chất lượng các cơ sở dữ liệu thuộc phạm vi "
             "quản lý;\n"

@@ -637,6 +637,18 @@ _MANNER_LINE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:hinh thuc|cach thuc
                           r"(?::|\s[-–]\s)")
 
 
+# «nộp bằng cách nào», «gửi theo hình thức nào»: the manner of handing something in, which a line labelled with
+# another manner («Hình thức khen thưởng: Bằng khen …») does not state.
+_SUBMITTING = re.compile(r"\b(nop|gui|chuyen)\b(?:\s+\w+){0,4}?\s+(?:bang|theo)\s+(?:nhung\s+|cac\s+)?"
+                         r"(?:cach|hinh thuc|cach thuc|phuong thuc)\b")
+
+
+def submitting(question: str) -> str | None:
+    """The verb of handing in that a manner question asks about («nộp», «gửi», «chuyển»), if it asks one."""
+    found = _SUBMITTING.search(fold(question))
+    return found.group(1) if found else None
+
+
 def field_label(sentence: Sentence) -> str:
     """What a line says it holds: the label before its colon («Thời gian niêm yết công khai»);
     "" for prose, a table, or a run of more than two fields."""
@@ -683,6 +695,7 @@ class SentenceScorer:
         self.qualifier_pairs = set(zip(said, said[1:]))
         self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()
         self.manner = question.intent is Intent.GENERAL and bool(_HOW.search(fold(question.text)))
+        self.submitting = submitting(question.text) if self.manner else None
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
@@ -740,7 +753,8 @@ class SentenceScorer:
     def _cue(self, sentence: str, passage: Passage) -> float:
         if self.measured and re.search(self.measured, spelled_out(fold(sentence))):
             return self.cue_weight  # the figure of the thing measured, right after its name
-        if self.manner and _MANNER_LINE.match(fold(sentence)):
+        manner = _MANNER_LINE.match(fold(sentence)) if self.manner else None
+        if manner and (not self.submitting or self.submitting in syllables(manner.group(0))):
             # both the kind of fact asked and a label that names it, however it is set out
             return self.cue_weight + self.weights.label
         cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
