@@ -130,6 +130,17 @@ def test_how_to_hand_something_in_is_not_answered_by_a_line_on_another_manner() 
     assert "Thủ tướng" in pick("khen thưởng theo những hình thức nào", plan).quoted
 
 
+def test_the_agency_a_report_goes_through_is_the_one_after_qua() -> None:
+    plan = passage("4. Sở Nội vụ - Chủ trì, phối hợp với các cơ quan, đơn vị tổ chức thực hiện Kế hoạch này; tổng hợp, báo "
+                   "cáo UBND tỉnh kết quả Đợt thi đua.\n"
+                   "- Báo cáo Ủy ban nhân dân tỉnh về kết quả Đợt thi đua (qua Sở Nội vụ) khi tổng kết Đợt thi đua.")
+    question = "khi tổng kết đợt thi đua các cơ quan, đơn vị báo cáo kết quả qua cơ quan nào"
+    chosen = pick(question, plan)
+    assert "(qua Sở Nội vụ)" in chosen.quoted
+    answerer = Answerer(search=None)  # type: ignore[arg-type]  # the fact line reads only the sentence
+    assert answerer._fact(understand(question), chosen, set()) == "Gửi qua: Sở Nội vụ."
+
+
 def test_a_clause_a_line_break_cut_goes_on_the_sentence_above() -> None:
     text = ("(2) Các bộ, ngành, địa phương tổ chức rà soát, đánh giá chất lượng các cơ sở dữ liệu thuộc phạm vi "
             "quản lý;\n"

@@ -18,8 +18,8 @@ from bot.facts.extract import sentence_obligations
 from bot.facts.model import ListKind, Obligation
 from bot.retrieval.asked_units import UnitSentences
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, cue_at, excerpt, goods_code, overlap, pairs,
-                                    passage_sentences, recipient, table_caption, table_cells, table_header,
+from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, asks_through, cue_at, excerpt, goods_code, overlap,
+                                    pairs, passage_sentences, recipient, table_caption, table_cells, table_header,
                                     takes_effect, topic_terms, without_refs)
 from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
@@ -371,9 +371,10 @@ class Answerer:
             if found:
                 return deadline_line(max(found, key=lambda o: overlap(wanted, f"{o.actor or ''} {o.action}")))
         if question.intent is Intent.RECIPIENT:
-            agency = recipient(pick.sentence)
+            through = asks_through(question.text)
+            agency = recipient(pick.sentence, through)
             if agency:
-                return f"Nơi gửi: {agency['agency'].strip()}."
+                return f"{'Gửi qua' if through else 'Nơi gửi'}: {agency['agency'].strip()}."
         if question.intent is Intent.CODE:
             code = goods_code(pick.sentence, wanted)
             if code:

@@ -81,11 +81,24 @@ _RECIPIENTS = (re.compile(rf"{_SEND}[^.;:]{{0,120}}?\b(?:về|cho|đến|tới|q
                re.compile(rf"{_SEND}\s+{_AGENCY_NAME}"), re.compile(rf"{_RECEIVER_LABEL}{_AGENCY_NAME}"))
 
 
-def recipient(sentence: str) -> re.Match[str] | None:
+_THROUGH = re.compile(rf"\bqua\s+{_AGENCY_NAME}")
+# «báo cáo kết quả qua cơ quan nào»: the agency a report goes through, not the one it goes to.
+_THROUGH_ASKED = re.compile(r"\bqua (?:co quan|don vi|dau|ai|so|phong|bo phan)(?: \w+)? nao\b|\bqua dau\b")
+
+
+def recipient(sentence: str, through: bool = False) -> re.Match[str] | None:
     """Where the sentence sends something: of the ways it may say so, the agency it names first
-    («gửi UBND tỉnh (qua Sở KH&CN)» is sent to UBND tỉnh, through the Sở)."""
+    («gửi UBND tỉnh (qua Sở KH&CN)» is sent to UBND tỉnh, through the Sở); with `through`, the agency it
+    goes through («(qua Sở KH&CN)»)."""
+    if through:
+        return _THROUGH.search(sentence) if recipient(sentence) else None
     found = [m for pattern in _RECIPIENTS if (m := pattern.search(sentence))]
     return min(found, key=lambda m: m.start("agency"), default=None)
+
+
+def asks_through(question: str) -> bool:
+    """Whether the question asks the agency something is sent through («qua cơ quan nào»)."""
+    return bool(_THROUGH_ASKED.search(fold(question)))
 
 
 # Any date ("20/11/2025", "ngày 20 tháng 11 năm 2025", "tháng 10/2025") or a period of time.
@@ -465,9 +478,10 @@ def table_header(texts: Iterable[str]) -> list[str] | None:
     return found
 
 
-def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None = None) -> float:
-    """How much a sentence has what the question asks for: a deadline, an agency, a figure
-    (of the unit asked, «bao nhiêu trạm» → «22 trạm»)."""
+def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None = None,
+               through: bool = False) -> float:
+    """How much a sentence has what the question asks for: a deadline, an agency (the one it goes
+    through, when that is asked), a figure (of the unit asked, «bao nhiêu trạm» → «22 trạm»)."""
     if intent is Intent.DEADLINE:
         if _PAST_EVENT.match(fold(sentence)):
             return 0.0
@@ -477,7 +491,7 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
             return 0.6
         return 0.4 if _PERIOD.search(sentence) else 0.0
     if intent is Intent.RECIPIENT:
-        return 1.0 if recipient(sentence) else 0.0
+        return 1.0 if recipient(sentence, through) else 0.0
     if intent is Intent.EFFECTIVE:
         if _VOIDED.search(fold(sentence)):
             return 0.0
@@ -696,6 +710,7 @@ class SentenceScorer:
         self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()
         self.manner = question.intent is Intent.GENERAL and bool(_HOW.search(fold(question.text)))
         self.submitting = submitting(question.text) if self.manner else None
+        self.through = question.intent is Intent.RECIPIENT and asks_through(question.text)
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
@@ -757,7 +772,7 @@ class SentenceScorer:
         if manner and (not self.submitting or self.submitting in syllables(manner.group(0))):
             # both the kind of fact asked and a label that names it, however it is set out
             return self.cue_weight + self.weights.label
-        cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit)
+        cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit, self.through)
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
     def _counts(self, sentence: str) -> bool:
@@ -798,7 +813,7 @@ class SentenceScorer:
         topic = overlap(self.wanted, f"{pick.passage.section} {pick.quoted}")
         needs_cue = self.question.intent in (Intent.DEADLINE, Intent.EFFECTIVE, Intent.AMOUNT, Intent.RECIPIENT,
                                              Intent.RESPONSIBLE, Intent.CODE)
-        cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit)
+        cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit, self.through)
         return topic >= SUPPORT_SHARE and (cue > 0 or not needs_cue)
 
     def _terms(self, sentence: str) -> tuple[set[str], set[tuple[str, str]]]:
