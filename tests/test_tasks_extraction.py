@@ -408,6 +408,20 @@ def test_lines_under_targets_or_general_provisions_are_no_tasks() -> None:
                     "Thành phố có trách nhiệm:")
 
 
+def test_who_may_decide_under_an_article_on_competence_is_no_task() -> None:
+    competence = "Chương II. THẨM QUYỀN VỀ TỔ CHỨC BỘ MÁY > Điều 5. Thẩm quyền về quản lý biên chế > 2."
+    assert tasks_in("Người đứng đầu đơn vị sự nghiệp thuộc Bộ quyết định giao số lượng người làm việc hàng năm "
+                    "đối với từng tổ chức của đơn vị.", competence) == []
+    assert tasks_in("Người đứng đầu đơn vị sự nghiệp thuộc Cục quyết định kỷ luật viên chức, trừ trường hợp quy "
+                    "định tại Nghị định số 112/2020/NĐ-CP ngày 18/9/2020.",
+                    "Chương III. THẨM QUYỀN > Điều 10. Thẩm quyền xử lý kỷ luật > 3.") == []
+    # an article on how the competent body acts sets its steps, and a time limit binds whatever the article
+    assert tasks_in("c) Trong quý I của năm liền kề, Sở Nội vụ chủ trì tổng hợp kết quả đánh giá, xếp loại.",
+                    "Điều 9. Thẩm quyền, trình tự, thời gian đánh giá, xếp loại")
+    assert tasks_in("Cục trưởng báo cáo Bộ trưởng kết quả thực hiện trước ngày 15 tháng 12 hằng năm.",
+                    "Điều 5. Thẩm quyền về quản lý biên chế > 2.")
+
+
 def test_a_time_phrase_in_a_line_that_names_no_one_is_a_task_only_among_duties() -> None:
     # how a fund, a market or a contract runs: no one is told to do anything
     assert tasks_in("Danh mục dự án được hỗ trợ hằng năm do Hội đồng Quản lý Quỹ xem xét, quyết định.",

@@ -398,6 +398,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # quyết định», a market's opening hours, a power «Kiểm tra định kỳ …» under «Quyền hạn»).
     if loose and actor is None and not _duties_section(section):
         return NotTask.RULE
+    if loose and _competence_section(section):
+        return NotTask.RULE
     return None
 
 
@@ -463,6 +465,18 @@ _DUTIES_HEADING = re.compile(r"nhiệm\s+vụ|giải\s+pháp|trách\s+nhiệm|t�
 _CONTENTS_HEADING = _heading_opening(r"nội\s+dung(?!\s+(?:chi|và\s+mức\s+chi|chính|hợp\s+đồng))\b")
 # A unit's powers, not its duties: «Điều 4. Quyền hạn» (under «Chương II. NHIỆM VỤ VÀ QUYỀN HẠN»).
 _POWERS_HEADING = _heading_opening(r"quyền\s+hạn\b")
+# An article on who may decide what («Điều 5. Thẩm quyền về quản lý biên chế», «Điều 10. Thẩm quyền xử lý kỷ
+# luật»), not on how («Thẩm quyền, trình tự, thủ tục cấp …») nor on duties.
+_COMPETENCE_HEADING = _heading_opening(r"(?:thẩm\s+quyền|quyền\s+hạn)\b(?![^>]*(?:trình\s+tự|thủ\s+tục|nhiệm\s+vụ"
+                                       r"|trách\s+nhiệm|thời\s+gian))")
+_BARE_HEADING = re.compile(r"^\W*(?:[IVX]{1,4}|\d{1,3}(?:\.\d{1,2})*|[a-zđ])?\W*$", _I)
+
+
+def _competence_section(section: str) -> bool:
+    """Whether the nearest heading that says something is an article on competence: its lines say who
+    may decide («Cục trưởng quyết định cho nghỉ phép hằng năm …»), a standing power, no task."""
+    headings = [h for h in (section.split(SECTION_SEPARATOR) if section else []) if not _BARE_HEADING.match(h)]
+    return bool(headings) and bool(_COMPETENCE_HEADING.match(headings[-1]))
 
 
 def _businesses_norm(actor: str | None, section: str) -> bool:
