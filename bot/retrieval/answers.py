@@ -54,9 +54,9 @@ _TAG_QUESTION = re.compile(r"\b(?:la )?(?:dung hay sai|dung hay khong|dung khong
 # which text is meant.
 EFFECT_ASKING = re.compile(r"\b(?:co hieu luc|hieu luc|ap dung|thi hanh|ban hanh|tu ngay nao|ngay nao|khi nao|"
                            r"tu khi nao|bao gio)\b")
-# «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
 # «Bãi bỏ Quyết định số 636/QĐ-UBND …» (the number to look for replaced by a NUL): the text repeals it.
 _VOIDS = re.compile(r"\b(bai bo|thay the)\b[^.;\0]{0,120}\0")
+# «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
 _ONE_GOODS = re.compile(r"\bket qua xac dinh truoc ma so\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}

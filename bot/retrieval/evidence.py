@@ -170,10 +170,10 @@ _UNTIL = re.compile(r"\b(?:đến|tới)\s+(?:hết\s+)?(?:ngày|năm|tháng)\s+
 _DOC_WORD = r"(?:quyet dinh|nghi quyet|nghi dinh|thong tu|van ban|chi thi|ke hoach|cong van|qd|nq|tt)"
 _WHICH_REPEALED = re.compile(rf"\b(?:bai bo|thay the)\b.{{0,80}}?\b{_DOC_WORD}\b.{{0,20}}?\b(?:nao|so may|so bao nhieu)\b")
 _REPEALS_NUMBER = re.compile(r"(?:bãi\s+bỏ|thay\s+thế)\b.{0,120}?\d{1,6}/(?:\d{4}/)?[A-ZĐ]", re.IGNORECASE)
-# «dẫn chiếu công văn nào», «căn cứ nghị quyết nào», «quy định tại nghị định nào»: a text named by its number
-# (not the one asked about, which the question names itself).
-_WHICH_TEXT = re.compile(rf"\b(?:dan chieu|can cu|quy dinh tai|theo|tai|tra loi)\b.{{0,40}}?\b(?:(?:nhung|cac)\s+)?{_DOC_WORD}\b"
-                         r"\s+(?:nao|so may|so nao)\b")
+# «dẫn chiếu công văn nào», «căn cứ nghị quyết nào», «quy định tại nghị định nào», «trả lời công văn số mấy», «tại
+# những công văn nào»: a text named by its number (not the one asked about, which the question names itself).
+_WHICH_TEXT = re.compile(rf"\b(?:dan chieu|can cu|quy dinh tai|theo|tai|tra loi)\b.{{0,40}}?"
+                         rf"\b(?:(?:nhung|cac)\s+)?{_DOC_WORD}\b\s+(?:nao|so may|so nao)\b")
 # A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
 # Not «một» («một trình độ»), nor the number words that are also «từ», «sau», «năm», «tạm», «làm»
 # («kể từ ngày», «sau ngày») as the first word.
