@@ -2,9 +2,11 @@
 on new stores and on stores built before that setting existed."""
 from __future__ import annotations
 
+import pytest
+
 from bot.config import Settings
 from bot.retrieval.vector_store import (COLLECTION_METADATA, SEARCH_EF, close_client, langchain_store,
-                                        open_client, open_collection)
+                                        open_client, open_collection, search_exactly)
 from tests.conftest import FakeEmbeddings
 
 
@@ -38,3 +40,31 @@ def test_a_wider_beam_chosen_by_hand_is_kept(settings: Settings) -> None:
     close_client(client)
     open_collection(settings)
     assert ef_search(settings) == 2 * SEARCH_EF
+
+
+class _Collection:
+    """A collection whose store file is locked by another connection for its first `locked` writes."""
+
+    def __init__(self, locked: int) -> None:
+        self.locked = locked
+        self.writes = 0
+        self.configuration_json = {"hnsw": {"ef_search": 100}}
+
+    def modify(self, configuration: dict) -> None:
+        self.writes += 1
+        if self.writes <= self.locked:
+            raise RuntimeError("Database error: error returned from database: (code: 5) database is locked")
+        self.configuration_json = configuration
+
+
+def test_a_store_locked_for_a_moment_is_widened_once_it_is_free() -> None:
+    collection = _Collection(locked=2)
+    search_exactly(collection)  # type: ignore[arg-type]
+    assert collection.writes == 3 and collection.configuration_json == {"hnsw": {"ef_search": SEARCH_EF}}
+
+
+def test_a_store_that_stays_locked_says_so() -> None:
+    collection = _Collection(locked=10)
+    with pytest.raises(RuntimeError, match="database is locked"):
+        search_exactly(collection, attempts=3)  # type: ignore[arg-type]
+    assert collection.writes == 3

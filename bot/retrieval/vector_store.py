@@ -1,6 +1,7 @@
 """The Chroma collection that holds directive passages: a local folder or a Chroma server."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -19,6 +20,10 @@ COLLECTION_METADATA = {"hnsw:space": "cosine"}
 # int8's. From 300 on none does; 500 keeps a margin for larger stores at about a millisecond.
 SEARCH_EF = 500
 PAGE = 1000
+# Tries, and the first wait between them (doubled each time: 0.1 + 0.2 + … ≈ 3 s in all), when the store's
+# SQLite file is locked by another connection.
+LOCKED_ATTEMPTS = 6
+LOCKED_WAIT_SECONDS = 0.1
 # Every passage records what embedded it: the model (as configured) and the runtime.
 MODEL_KEY = "embed_model"
 RUNTIME_KEY = "embed_runtime"
@@ -48,11 +53,23 @@ def open_collection(settings: Settings, client: "ClientAPI | None" = None) -> "C
     return search_exactly(client.get_or_create_collection(settings.store.collection, metadata=COLLECTION_METADATA))
 
 
-def search_exactly(collection: "Collection") -> "Collection":
-    """The collection with an ef_search of at least SEARCH_EF (raised on a store built before)."""
+def search_exactly(collection: "Collection", attempts: int = LOCKED_ATTEMPTS) -> "Collection":
+    """The collection with an ef_search of at least SEARCH_EF (raised on a store built before).
+
+    Raising it writes to the store folder's SQLite file, which another connection may hold for a
+    moment (an ingest writing, a client just closed in this process): a locked file is tried again,
+    a little later each time, before the error is let through."""
     hnsw = (collection.configuration_json or {}).get("hnsw") or {}
-    if hnsw.get("ef_search", 0) < SEARCH_EF:
-        collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+    if hnsw.get("ef_search", 0) >= SEARCH_EF:
+        return collection
+    for attempt in range(attempts):
+        try:
+            collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+            return collection
+        except Exception as error:  # chromadb.errors.InternalError, raised by its Rust bindings
+            if "database is locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(LOCKED_WAIT_SECONDS * 2 ** attempt)
     return collection
 
 
