@@ -19,8 +19,8 @@ never give another issuer's date — measured through the same Answerer as `ask 
    documents none of whose rows is held out, with off-topic questions in the corpus's own words;
    the ninth to twelfth likewise, the tenth a third other issuers, the twelfth mostly content, criteria
    and form questions from 37 more documents; the thirteenth and fourteenth from 40 more each; each
-   half reported per round): the expected fact in the answer, the right document first, unanswerable declined, answers from another
-   issuer.
+   half reported per round): the expected fact in the answer, the right document first, unanswerable
+   declined, answers from another issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
    follow-up or a new question about another document.
 3. The latency of a whole answer over the corpus (model loaded, no LLM): p50 and p95.
