@@ -131,8 +131,8 @@ def test_how_to_hand_something_in_is_not_answered_by_a_line_on_another_manner() 
 
 
 def test_the_agency_a_report_goes_through_is_the_one_after_qua() -> None:
-    plan = passage("4. Sở Nội vụ - Chủ trì, phối hợp với các cơ quan, đơn vị tổ chức thực hiện Kế hoạch này; tổng hợp, báo "
-                   "cáo UBND tỉnh kết quả Đợt thi đua.\n"
+    plan = passage("4. Sở Nội vụ - Chủ trì, phối hợp với các cơ quan, đơn vị tổ chức thực hiện Kế hoạch này; tổng "
+                   "hợp, báo cáo UBND tỉnh kết quả Đợt thi đua.\n"
                    "- Báo cáo Ủy ban nhân dân tỉnh về kết quả Đợt thi đua (qua Sở Nội vụ) khi tổng kết Đợt thi đua.")
     question = "khi tổng kết đợt thi đua các cơ quan, đơn vị báo cáo kết quả qua cơ quan nào"
     chosen = pick(question, plan)
