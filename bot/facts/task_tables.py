@@ -65,10 +65,11 @@ _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|đ�
 
 # Who does a step of a procedure: a unit or a role in it («Lãnh đạo UBND cấp xã», «Chuyên viên phòng …»,
 # «Văn thư UBND cấp xã», «Bộ phận tiếp nhận hồ sơ …», «Trưởng Bộ phận TN&TKQ»).
-_ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Bộ\s+phận|Cán\s+bộ|Kế\s+toán"
-                        r"|Lãnh\s+đạo|Trưởng|Phó\s+[Tt]rưởng|Tổ\s+(?:thư\s+ký|giúp\s+việc|công\s+tác|chuyên\s+gia))")
-_STAFF_ROLE = re.compile(r"^(?:Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Cán\s+bộ|Kế\s+toán|Lãnh\s+đạo|Trưởng"
-                         r"|Phó\s+[Tt]rưởng)\s+\S")
+_STAFF = (r"Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Cán\s+bộ|Kế\s+toán|Lãnh\s+đạo|Trưởng"
+          r"|Phó\s+[Tt]rưởng")
+_ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|{_STAFF}|Bộ\s+phận"
+                        r"|Tổ\s+(?:thư\s+ký|giúp\s+việc|công\s+tác|chuyên\s+gia))")
+_STAFF_ROLE = re.compile(rf"^(?:{_STAFF})\s+\S")
 _STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
 
 
