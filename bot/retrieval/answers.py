@@ -56,6 +56,7 @@ EFFECT_ASKING = re.compile(r"\b(?:co hieu luc|hieu luc|ap dung|thi hanh|ban hanh
                            r"tu khi nao|bao gio)\b")
 # «Bãi bỏ Quyết định số 636/QĐ-UBND …» (the number to look for replaced by a NUL): the text repeals it.
 _VOIDS = re.compile(r"\b(bai bo|thay the)\b[^.;\0]{0,120}\0")
+_VOID_ROLES = {"bai bo": "bãi bỏ", "thay the": "thay thế"}
 # «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
 _ONE_GOODS = re.compile(r"\bket qua xac dinh truoc ma so\b")
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
@@ -311,15 +312,15 @@ class Answerer:
         """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển
         khai 57-NQ/TW:» — the store holds the plan, not the document it implements."""
         whole = self.search.document_passages(source)
-        named = matching(cited, cited_numbers(" ".join(p.text for p in whole)))
+        text = " ".join(p.text for p in whole)
+        named = matching(cited, cited_numbers(text))
         what = named[0] if named else cited[0].text
         issuer = f" của {whole[0].issuer}" if whole and whole[0].issuer else ""
         # A plan carries the document out; a letter answering a firm only cites it; a decision may repeal it.
         meta = self.search.metadata(source)
         plan = IMPLEMENTING.search(fold(f"{meta.get('doc_type') or ''} {meta.get('title') or ''}"))
-        voids = _VOIDS.search(fold(" ".join(p.text for p in whole)).replace(fold(what), "\0"))
-        role = voids.group(1).replace("bai bo", "bãi bỏ").replace("thay the", "thay thế") if voids \
-            else "triển khai" if plan else "có dẫn chiếu"
+        voids = _VOIDS.search(fold(text).replace(fold(what), "\0"))
+        role = _VOID_ROLES[voids.group(1)] if voids else "triển khai" if plan else "có dẫn chiếu"
         return f"Tôi chưa có văn bản {what}; trả lời theo {self._name(source)}{issuer}, văn bản {role} {what}:"
 
     def _pick(self, question: Question, passages: list[Passage], focus: Focus) -> tuple[SentenceScorer, Pick]:
