@@ -91,11 +91,11 @@ from bot.facts.extract import (
     context_actor,
     document_unit,
     extract_facts,
+    has_time_phrase,
     sentence_obligations,
     subject_actor,
 )
 from bot.facts.model import DeadlineKind, Obligation
-from bot.facts.time_phrases import loose_deadlines, undated_mention
 from bot.facts.paragraphs import Paragraph, body_paragraphs
 from bot.ingestion.cleaning import clean
 from bot.ingestion.document import CleanDocument
@@ -272,11 +272,6 @@ def predict(row: dict[str, Any], issued: date | None, paragraphs: list[Paragraph
                                 helpers=item_coordinate(paragraphs, index) if index is not None else ())
 
 
-def loose_phrase(sentence: str) -> bool:
-    """Whether the sentence holds a looser time phrase than a deadline (`bot.facts.time_phrases`)."""
-    return bool(loose_deadlines(sentence, None) or undated_mention(sentence))
-
-
 def score(rows: list[dict[str, Any]], issued: dict[str, date | None],
           paragraphs: dict[str, list[Paragraph]] | None = None,
           subjects: dict[str, str | None] | None = None,
@@ -296,7 +291,8 @@ def score(rows: list[dict[str, Any]], issued: dict[str, date | None],
         if got != wanted:
             # with no reading at all: no time phrase found, or only a looser one in a line read as no
             # task of anyone («hằng năm», a cited date: kept only as a task with a lead)
-            why = found[0].not_task if found else ("loose, no lead" if loose_phrase(row["sentence"]) else "no deadline")
+            loose = has_time_phrase(row["sentence"], issued.get(row["doc_id"]))
+            why = found[0].not_task if found else ("loose, no lead" if loose else "no deadline")
             result.kinds[f"{'FP' if got else 'FN'} {why}"] += 1
             result.errors.append(f"[{'FP' if got else 'FN'} {why}] {row['id']}: {row['sentence'][:200]}")
         if not wanted:

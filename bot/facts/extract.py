@@ -41,8 +41,8 @@ from bot.facts.units import lead_and_coordinate
 from bot.ingestion.document import CleanDocument
 from bot.retrieval.vietnamese import sentences as split_sentences
 
-__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "context_actor", "document_unit", "extract_facts", "sentence_obligations",
-           "subject_actor"]
+__all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "context_actor", "document_unit", "extract_facts", "has_time_phrase",
+           "sentence_obligations", "subject_actor"]
 
 # Days a document takes to reach its readers, for "kể từ ngày nhận" (config: tasks.delivery_margin_days).
 DEFAULT_DELIVERY_MARGIN_DAYS = 3
@@ -151,7 +151,7 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
             # của năm xét tặng, Cục Quản lý Y, Dược cổ truyền có văn bản thông báo …»): read as sentences below
         for number, sentence in enumerate(_row_or_sentences(para.text)):
             strict = bool(locate_deadlines(sentence, issued, delivery_margin_days))
-            if not strict and not _time_phrase(sentence, issued):
+            if not strict and not has_time_phrase(sentence, issued):
                 continue
             actor = context_actor(paragraphs, index, number)
             found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
@@ -253,7 +253,7 @@ def subject_actor(unit: str | None, section: str) -> str | None:
     return unit if unit and _TASKS_HEADING.search(section) else None
 
 
-def _time_phrase(sentence: str, issued: date | None) -> bool:
+def has_time_phrase(sentence: str, issued: date | None) -> bool:
     """A looser time phrase: a date («vào ngày 19/12/2025», «trong năm 2025»), a period («hằng năm», «định
     kỳ») or a date merely mentioned (a cited text's), which may still come with an assignment; a table row
     whose cells read as a task's."""
