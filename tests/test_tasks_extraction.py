@@ -290,10 +290,20 @@ def test_background_lines_are_not_tasks(sentence: str, reason: NotTask) -> None:
                  "của tập thể, cá nhân.", id="what-a-text-is"),
     pytest.param("các văn bản số: 10894/VPCP-CN ngày 8/11/2025, 8563/VPCP-CN ngày 12/9/2025 của Văn phòng Chính phủ.",
                  id="a-list-of-cited-texts"),
+    pytest.param("c) Quy chuẩn QCVN 02:2016/BQP về hủy đốt thuốc phóng đạn dược ban hành kèm theo Thông tư số "
+                 "109/2016/TT-BQP ngày 05 tháng 08 năm 2016 của Bộ trưởng Bộ Quốc phòng.", id="a-cited-standard"),
+    pytest.param("/2024/NĐ-CP ngày....tháng....năm 2024 của Chính phủ quy định chi tiết một số điều của Luật Nhà ở;",
+                 id="a-forms-blank-citation"),
 ])
 def test_what_a_text_says_of_itself_is_no_task_of_the_unit_above(sentence: str) -> None:
     found = sentence_obligations(sentence, ISSUED, "V. TỔ CHỨC THỰC HIỆN", "Sở Nội vụ", loose=True)
     assert not any(o.is_task for o in found)
+
+
+def test_an_assignment_whose_only_date_is_a_cited_texts_stays_an_undated_task() -> None:
+    [task] = sentence_obligations("Giao Sở Nông nghiệp và Môi trường tổ chức thực hiện theo Nghị định số 08/2025/NĐ-CP "
+                                  "ngày 09/01/2025 của Chính phủ.", ISSUED, "V. TỔ CHỨC THỰC HIỆN", loose=True)
+    assert task.is_task and task.lead == "Sở Nông nghiệp và Môi trường" and task.deadline.due is None
 
 
 def test_a_request_after_a_plans_closing_line_is_still_a_task() -> None:

@@ -316,6 +316,11 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
         return NotTask.EFFECTIVE_DATE
     if _DOCUMENT_DATE.search(before[-30:]):
         return NotTask.DOCUMENT_DATE
+    # A cited text's date in a clause that gives no one anything to do («Quy chuẩn … ban hành kèm theo Thông tư số
+    # … ngày …», a form's «/2024/NĐ-CP ngày....tháng....năm 2024 của Chính phủ quy định …»): the citation's own
+    # «ban hành» is no verb of the clause.
+    if is_mention(found) and not _own_verb(_CITATION_VERB.sub(" ", clause)):
+        return NotTask.DOCUMENT_DATE
     if _BACKGROUND.search(sentence) or _ACHIEVED.search(clause) or _SAYS_WHAT_IT_IS.match(clause):
         return NotTask.BACKGROUND
     if loose and _AMENDMENT_TITLE.match(sentence):
@@ -505,6 +510,7 @@ def _without_anchor(sentence: str, found: FoundDeadline, start: int, end: int) -
 
 
 # «… có kết quả giải quyết»: a verb after «kết quả» names the result, the clause has no one acting.
+_CITATION_VERB = re.compile(r"(?<!\w)ban\s+hành\s+(?:kèm\s+theo|ngày|tại)(?!\w)", _I)
 _RESULT_OF = re.compile(r"(?:^|\s)kết\s+quả\s+$", _I)
 
 
