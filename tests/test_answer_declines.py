@@ -8,7 +8,7 @@ from bot.retrieval.answers import Answerer, _asked
 from bot.retrieval.evidence import without_refs
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import understand
-from bot.retrieval.scope import Focus, Scopes, lacks_figure
+from bot.retrieval.scope import Focus, Scopes, lacks_figure, lacks_own_figure
 from bot.retrieval.search import Passage
 
 KARAOKE = "Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là 1.000.000 đồng/phòng."
@@ -181,6 +181,19 @@ def test_the_figure_asked_is_read_with_its_unit() -> None:
     assert not lacks_figure("muc luong toi thieu vung i la bao nhieu", "4.960.000 VNĐ/tháng")
     # How often may be a schedule rather than a number of times.
     assert not lacks_figure("xa phuong bao cao may lan moi ngay", "báo cáo vào buổi sáng và buổi chiều hằng ngày")
+
+
+def test_a_measure_or_a_deposit_asked_is_stated_by_the_quote_itself() -> None:
+    # «bao nhiêu m2» needs square metres, not any number of the line (a form's number «mẫu số 01»)
+    assert lacks_own_figure("han muc giao dat o nong thon la bao nhieu m2",
+                            "miễn, giảm tiền sử dụng đất trong hạn mức giao đất ở, văn bản theo mẫu số 01/MGTH")
+    assert not lacks_own_figure("han muc giao dat o nong thon la bao nhieu m2", "hạn mức giao đất ở là 200 m2/hộ")
+    assert not lacks_own_figure("dong ho nang bao nhieu gam", "Trọng lượng: khoảng 27g (không bao gồm dây đeo)")
+    # a deposit is a sum of money: a procedure's time limit is no answer
+    assert lacks_own_figure("doanh nghiep dich vu viec lam phai nop tien ky quy bao nhieu?",
+                            "Rút tiền ký quỹ của doanh nghiệp hoạt động dịch vụ việc làm: 07 ngày kể từ ngày nhận đủ")
+    assert not lacks_own_figure("doanh nghiep dich vu viec lam phai nop tien ky quy bao nhieu?",
+                                "mức ký quỹ là 300.000.000 đồng")
 
 
 def test_a_year_is_no_amount() -> None:

@@ -56,13 +56,18 @@ _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 # A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
 _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi|kinh phi|ho tro)|le phi|hoc phi|muc tien|"
-                          r"bao nhieu tien|tien thuong|(?:muc|tien) luong toi thieu|luong toi thieu vung)\b")
+                          r"bao nhieu tien|tien thuong|(?:muc|tien) luong toi thieu|luong toi thieu vung|(?:tien )?ky quy)\b")
 # «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
 _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
 # «bao nhiêu ngày», «mấy tháng»: a span of time counted
 _SPAN_ASKED = re.compile(rf"\b(?:bao nhieu|may) {TIME_UNITS}\b")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
+# A measure asked by its unit («bao nhiêu m2», «nặng bao nhiêu gam») is written with that unit («200 m2», «27g»).
+_MEASURES = {"m2": r"m2|m²|met vuong", "met vuong": r"m2|m²|met vuong", "ha": r"ha|hecta", "hecta": r"ha|hecta",
+             "km": r"km|ki lo met", "kg": r"kg|ki lo gam|kilogam", "gam": r"g|gam|gram", "gram": r"g|gam|gram",
+             "tan": r"tan", "lit": r"l|lit", "mm": r"mm", "cm": r"cm"}
+_MEASURE_ASKED = re.compile(rf"\bbao nhieu ({'|'.join(sorted(_MEASURES, key=len, reverse=True))})\b")
 
 
 # A name no document holds («phí thẩm định kinh doanh casino», «C/O mẫu EUR.1») cannot be what
@@ -125,6 +130,9 @@ def lacks_figure(asked: str, quote: str) -> bool:
     if not found:
         return False
     text = fold(quote)
+    measure = _MEASURE_ASKED.search(asked)
+    if measure:
+        return not re.search(rf"{_NUMBER}\s*(?:{_MEASURES[measure.group(1)]})(?!\w)", text)
     unit, month = found.group(1), found.group(2)
     if unit in _SPAN_UNITS:
         written = r"(?:%|phan tram\b)" if unit == "phan" else rf"{unit}\b"
@@ -144,7 +152,8 @@ def lacks_own_figure(asked: str, quote: str) -> bool:
     naming the licence is no fee («lệ phí cấp giấy phép xuất bản bản tin là bao nhiêu»), a line on who
     takes leave no length of it («nghỉ phép bao nhiêu ngày»), a report's deadline no budget («mức kinh
     phí tối đa … là bao nhiêu»). `asked` is folded."""
-    own_figure = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked) or _SPAN_ASKED.search(asked))
+    own_figure = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked) or _SPAN_ASKED.search(asked)
+                      or _MEASURE_ASKED.search(asked))
     return own_figure and lacks_figure(asked, quote)
 
 
