@@ -108,6 +108,17 @@ def test_actor_after_an_opening_time_phrase() -> None:
     assert (obligation.lead, obligation.deadline.due) == ("Sở Xây dựng", date(2025, 12, 4))
 
 
+@pytest.mark.parametrize(("sentence", "lead"), [
+    ("Định kỳ 03 năm một lần hoặc khi cần thiết, Bộ Nông nghiệp và Môi trường sửa đổi, bổ sung Danh mục loài ngoại "
+     "lai xâm hại.", "Bộ Nông nghiệp và Môi trường"),
+    ("Hàng năm Ủy ban nhân dân các xã, phường lồng ghép việc chỉnh trang mạng cáp viễn thông vào kế hoạch ngầm hóa.",
+     "Ủy ban nhân dân các xã, phường"),
+])
+def test_a_unit_that_amends_or_folds_in_after_its_rhythm_leads(sentence: str, lead: str) -> None:
+    [task] = [o for o in sentence_obligations(sentence, ISSUED, "Điều 5. > 3.", loose=True) if o.is_task]
+    assert task.lead == lead
+
+
 def test_unit_headings() -> None:
     assert unit_heading("Điều 5. Trách nhiệm của Sở Tài chính") == "Sở Tài chính"
     assert unit_heading("Điều 2. Sở Khoa học và Công nghệ có trách nhiệm:") == "Sở Khoa học và Công nghệ"

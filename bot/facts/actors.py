@@ -57,7 +57,10 @@ _ACTOR_END_VERBS = (_VERBS.replace(r"|tổ\s+chức", r"|(?<!,\s)tổ\s+chức(?
                     # («đơn vị trực tiếp quản lý» is a unit named by its relation, not a verb)
                     r"|trả|cấp\s+(?:phép|giấy|mới|lại|đổi|chứng|thẻ|mã|kinh\s+phí)|phân\s+công|thiết\s+lập|niêm\s+yết"
                     # taking in comments and answering them; acting as the focal point
-                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối|hoàn\s+chỉnh|giúp|phát\s+huy|họp")
+                    r"|tiếp\s+thu|giải\s+trình|(?:làm|là)\s+đầu\s+mối|hoàn\s+chỉnh|giúp|phát\s+huy|họp"
+                    # amending a list, folding one plan into another: «Bộ … sửa đổi, bổ sung Danh mục …»,
+                    # «UBND các xã, phường lồng ghép việc chỉnh trang … vào kế hoạch …»
+                    r"|sửa\s+đổi|bổ\s+sung|lồng\s+ghép")
 # Words that open a predicate and never a unit's name: modals and the adverbs of a directive
 # («phải», «cần», «tiếp tục», «khẩn trương», «chủ động»), lower case.
 # A clause of time or condition also ends the name: «Các cơ quan, đơn vị, địa phương khi sơ kết, … gửi hồ sơ».
