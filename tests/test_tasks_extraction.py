@@ -96,6 +96,18 @@ def test_lead_comes_from_the_nearest_unit_heading() -> None:
     assert third.lead == "Ủy ban nhân dân các xã, phường"
 
 
+def test_a_later_sentence_of_an_item_keeps_the_units_its_first_names_as_helping() -> None:
+    body = ("Điều 12. Trách nhiệm của Liên hiệp các hội Khoa học và Kỹ thuật tỉnh\n"
+            "7. Chủ trì, phối hợp với các sở, cơ quan liên quan, Ủy ban nhân dân các xã, phường triển khai thực hiện "
+            "quy định này. Định kỳ hằng năm, đánh giá rút kinh nghiệm, báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12.\n"
+            "8. Sở Tài chính phối hợp với Kho bạc Nhà nước bố trí kinh phí. Sở Nội vụ báo cáo trước ngày 20/12/2025.")
+    review, report = [o for o in facts(body) if o.is_task]
+    assert review.lead == "Liên hiệp các hội Khoa học và Kỹ thuật tỉnh"
+    assert review.coordinate == ("các sở, cơ quan liên quan", "Ủy ban nhân dân các xã, phường")
+    # a later sentence that names its own unit does not take the helpers of another's work
+    assert (report.lead, report.coordinate) == ("Sở Nội vụ", ())
+
+
 def test_lead_from_a_section_path_alone() -> None:
     obligation = only("Tổng hợp, báo cáo kết quả trước ngày 10/12/2025.",
                       section="IV. Tổ chức thực hiện > 3. Sở Y tế")

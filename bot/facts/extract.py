@@ -156,7 +156,7 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
             actor = context_actor(paragraphs, index, number)
             found = sentence_obligations(sentence, issued, para.section, actor, delivery_margin_days,
                                          loose=True, fallback=subject_actor(subject, para.section),
-                                         helpers=item_coordinate(paragraphs, index))
+                                         helpers=context_helpers(paragraphs, index, number))
             if not strict:  # (a table row read by its cells' shapes may be no task, or name no one)
                 found = [o for o in found if o.is_task and o.lead]
             out.extend(found)
@@ -199,6 +199,19 @@ def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> s
     from the document (`bot.facts.actors.heading_actor`)."""
     return ((actor_of(paragraphs[index].text) if number else None) or _continued_actor(paragraphs, index)
             or step_actor(paragraphs, index) or item_actor(paragraphs, index) or heading_actor(paragraphs, index))
+
+
+def context_helpers(paragraphs: list[Paragraph], index: int, number: int = 0) -> tuple[str, ...]:
+    """The units the context names as helping a sentence: for a later sentence of a paragraph, those its
+    earlier sentences name («7. Chủ trì, phối hợp với các sở, cơ quan liên quan … triển khai …. Định kỳ, đánh
+    giá …, báo cáo Uỷ ban nhân dân tỉnh.»: the review is the same work's); else those its item's fields name
+    (`bot.facts.actors.item_coordinate`). A sentence that names its own unit drops them (`sentence_obligations`)."""
+    if number:
+        earlier = " ".join(_row_or_sentences(paragraphs[index].text)[:number])
+        helpers = lead_and_coordinate(earlier, None)[1]
+        if helpers:
+            return helpers
+    return item_coordinate(paragraphs, index)
 
 
 _CONTINUES = (";", ",")
