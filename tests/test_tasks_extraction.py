@@ -108,6 +108,16 @@ def test_a_later_sentence_of_an_item_keeps_the_units_its_first_names_as_helping(
     assert (report.lead, report.coordinate) == ("Sở Nội vụ", ())
 
 
+def test_an_item_that_announces_its_contents_after_a_purpose_gives_its_lines_a_lead() -> None:
+    body = ("II. Trách nhiệm phối hợp\n"
+            "5. Để nâng cao hiệu quả quản lý nhà nước về đầu tư, các Sở, ngành, UBND cấp xã và các đơn vị có liên "
+            "quan theo chức năng, nhiệm vụ triển khai thực hiện những nội dung sau:\n"
+            "a) Hướng dẫn nhà đầu tư thực hiện thủ tục đầu tư.\n"
+            "b) Định kỳ hằng quý đánh giá tình hình hoạt động của các dự án đầu tư.")
+    [task] = [o for o in facts(body) if o.is_task]
+    assert task.lead == "các Sở, ngành, UBND cấp xã và các đơn vị có liên quan"
+
+
 def test_lead_from_a_section_path_alone() -> None:
     obligation = only("Tổng hợp, báo cáo kết quả trước ngày 10/12/2025.",
                       section="IV. Tổ chức thực hiện > 3. Sở Y tế")

@@ -367,6 +367,7 @@ def _unit_field(line: str) -> tuple[bool, str] | None:
 
 # An item that announces the work its unit chairs, listed below it: «a) Bộ Tài chính chủ trì, phối hợp với các
 # bộ, cơ quan, địa phương:».
+_ANNOUNCES = re.compile(r"(?:những|các)\s+(?:nội\s+dung|nhiệm\s+vụ|công\s+việc|việc)\s+(?:sau|như\s+sau)\s*:\W*$", _I)
 _CHAIRS_ITEMS = re.compile(rf"^(?P<actor>{_ORG_START}[^:;.]{{0,150}}?)\s+chủ\s+trì\b[^:;.]{{0,200}}:\s*$", _I)
 
 
@@ -399,6 +400,11 @@ def _enclosing_actor(paragraphs: list[Paragraph], index: int) -> str | None:
             chairs = _CHAIRS_ITEMS.match(line)
             if chairs:
                 return TRAIL.sub("", chairs.group("actor")).strip()
+            # an item that announces the lines under it after its purpose: «5. Để nâng cao hiệu lực …, các Sở,
+            # ngành, UBND cấp xã … triển khai thực hiện những nội dung sau:»
+            announced = clean_unit(actor_of(line)) if _ANNOUNCES.search(line) else None
+            if announced and len(announced.split()) > 1:
+                return announced
             heading = unit_heading(para.text)
             if heading:
                 return heading
