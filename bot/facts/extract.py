@@ -188,7 +188,15 @@ def _row_or_sentences(text: str) -> list[str]:
     nay … | Chưa hoàn thành»): split, its time would lose its unit and its progress; else the sentences."""
     if TABLE_CELL in text and guess_columns(text) is not None:
         return [text]
-    return split_sentences(text)
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        # an aside in brackets goes with the sentence before it: «- Rà soát, kiểm tra hồ sơ. (Trường hợp hồ sơ cần
+        # bổ sung … phải có văn bản thông báo … trong thời gian tối đa 02 ngày)» is that step's own case
+        if out and sentence.startswith("("):
+            out[-1] = f"{out[-1]} {sentence}"
+        else:
+            out.append(sentence)
+    return out
 
 
 def context_actor(paragraphs: list[Paragraph], index: int, number: int = 0) -> str | None:
