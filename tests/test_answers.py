@@ -489,6 +489,49 @@ def test_a_customs_notice_answers_for_its_goods_in_lines_that_do_not_name_them(
     assert "1.5 inch" in answer.text
 
 
+NYLON_NOTICE = """**CỤC HẢI QUAN**
+
+Số: 37694/TB-CHQ
+
+*Hà Nội, ngày 21 tháng 11 năm 2025*
+
+**THÔNG BÁO**
+
+VỀ KẾT QUẢ XÁC ĐỊNH TRƯỚC MÃ SỐ
+
+**1. Hàng hóa đề nghị xác định trước mã số do tổ chức, cá nhân cung cấp:**
+
+Tên thương mại: Thiết bị đeo tay thông minh Huawei Watch Fit 4 (phiên bản dây nylon)
+
+**2. Tóm tắt mô tả hàng hóa được xác định trước mã số:**
+
+Thiết bị đeo tay thông minh Huawei Watch Fit 4 (phiên bản dây nylon) là đồng hồ đeo tay thông minh được sử dụng
+để xem thời gian, báo thức, bấm giờ, đo và theo dõi các chỉ số liên quan đến hoạt động thể thao.
+
+Thiết bị có hỗ trợ định vị GPS, có hỗ trợ chức năng sạc không dây, có hỗ trợ kết nối NFC.
+
+Trọng lượng: khoảng 27g (không bao gồm dây đeo).
+
+**3. Kết quả xác định trước mã số:** Thiết bị đeo tay thông minh Huawei Watch Fit 4 (phiên bản dây nylon), thuộc
+nhóm 85.17, mã số 8517.62.59.
+"""
+
+
+def test_a_customs_notices_goods_name_says_which_notice_not_which_line(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Most lines of the notice name the watch; the one that answers names the feature asked about.
+    answerer = small_store(tmp_path_factory.mktemp("nylon"), {
+        "thong-bao-37694-tb-chq.md": NYLON_NOTICE,
+        "thong-bao-37692-tb-chq.md": watch_notice("37692", "46mm", "1.5")})
+
+    answer = answerer.ask("Đồng hồ Huawei Watch Fit 4 phiên bản dây nylon có hỗ trợ kết nối NFC không?")
+    assert answer.found and answer.sources[0].doc_number == "37694/TB-CHQ"
+    assert "kết nối NFC" in answer.text
+    # the code is still told by the notice of the goods named
+    code = answerer.ask("huawei watch fit 4 ban day nylon ma so hai quan la gi")
+    assert code.sources[0].doc_number == "37694/TB-CHQ" and "8517.62.59" in code.text
+
+
 SPACE_NORMS = """**ỦY BAN NHÂN DÂN**
 TỈNH QUẢNG NINH
 

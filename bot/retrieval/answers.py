@@ -59,6 +59,7 @@ _VOIDS = re.compile(r"\b(bai bo|thay the)\b[^.;\0]{0,120}\0")
 _VOID_ROLES = {"bai bo": "bãi bỏ", "thay the": "thay thế"}
 # «Thông báo về kết quả xác định trước mã số»: a customs notice about one goods.
 _ONE_GOODS = re.compile(r"\bket qua xac dinh truoc ma so\b")
+_TRADE_NAME = re.compile(r"Tên\s+thương\s+mại\s*:\s*([^\n|]{2,120})", re.IGNORECASE)
 _LIST_WORDS = {ListKind.CRITERIA: "tieu chi", ListKind.STANDARDS: "tieu chuan",
                ListKind.CONDITIONS: "dieu kien", ListKind.REWARDS: "hinh thuc khen thuong"}
 
@@ -308,6 +309,12 @@ class Answerer:
         """Whether the document is a notice about one goods' code (every line of it is about them)."""
         return bool(_ONE_GOODS.search(fold(self.search.metadata(source).get("title") or "")))
 
+    def _goods_name(self, source: str) -> str:
+        """The trade name a customs notice gives its goods («Tên thương mại: Samsung Smart Tag 2»), with its issuer."""
+        named = (_TRADE_NAME.search(p.text) for p in self.search.document_passages(source))
+        found = next((m.group(1) for m in named if m), "")
+        return f"{found} {self.search.metadata(source).get('issuer') or ''}"
+
     def _implementing(self, source: str, cited: Sequence[DocRef]) -> str:
         """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển
         khai 57-NQ/TW:» — the store holds the plan, not the document it implements."""
@@ -340,6 +347,11 @@ class Answerer:
             if len(whole) <= FOCUS_MAX_PASSAGES:
                 candidates += [(p, 0.0) for p in whole if p.chunk_id not in seen]
             titles.append(self.search.metadata(source).get("title") or "")
+        # A customs notice names its goods in most of its lines: the goods' name says which notice, not
+        # which of its lines tells the weight or the battery asked about.
+        # (not for its code: the code line names no goods, and the name tells one notice's code from another's)
+        if question.intent is not Intent.CODE:
+            titles += [self._goods_name(s) for s in {p.source for p, _ in candidates} if self._one_goods(s)]
         scorer = SentenceScorer(question, topic_terms(" ".join(titles)), named=bool(named),
                                 units=self._unit_sentences(question, {p.source for p, _ in candidates}))
         return scorer, scorer.best([(p, share, passage_sentences(p.text, *self._table_before(p)))

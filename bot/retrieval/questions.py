@@ -25,9 +25,9 @@ class Intent(StrEnum):
 
 # Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
 _INTENTS = (
-    # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì», «mã số HS là bao nhiêu»: a code,
+    # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì», «mã số HS là bao nhiêu», «mã số hải quan là gì»: a code,
     # not a list or a date («mã số thuế là gì» asks no code of goods).
-    (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa)?(?: la)? (?:nao|gi|bao nhieu)\b|\bma hs\b")),
+    (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa| hai quan)?(?: la)? (?:nao|gi|bao nhieu)\b|\bma hs\b")),
     # «kê khai theo mẫu nào», «lập theo phụ lục số mấy», «biểu mẫu nào»: a form, named by its number
     (Intent.FORM, re.compile(r"\b(?:(?:bieu )?mau(?: to khai| so)?|phu luc(?: so)?) (?:nao|gi|may|so may)\b")),
     # (not when it asks how much: «phí thẩm định điều kiện kinh doanh là bao nhiêu», «chỉ tiêu … bao nhiêu phần trăm»)
