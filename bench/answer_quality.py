@@ -80,7 +80,8 @@ DEV_THIRTEENTH = DATA / "qa_dev_r13.jsonl"
 DEV_FOURTEENTH = DATA / "qa_dev_r14.jsonl"
 # A fifteenth, the same way, from the next 40 such documents.
 DEV_FIFTEENTH = DATA / "qa_dev_r15.jsonl"
-# A sixteenth, the same way, from the next 40 such documents, written by two readers apart before the bot was run on them.
+# A sixteenth, the same way, from the next 40 such documents, written by two readers apart before the bot was
+# run on them.
 DEV_SIXTEENTH = DATA / "qa_dev_r16.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"

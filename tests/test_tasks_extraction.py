@@ -121,8 +121,8 @@ def test_an_item_that_announces_its_contents_after_a_purpose_gives_its_lines_a_l
 def test_an_aside_in_brackets_is_read_with_the_step_before_it() -> None:
     body = ("Điều 46. Giao đất, cho thuê đất\n"
             "3. Ủy ban nhân dân cấp xã:\n"
-            "- Rà soát, kiểm tra hồ sơ; kiểm tra thực địa. (Trường hợp hồ sơ cần bổ sung, không đủ điều kiện giải quyết "
-            "phải có văn bản thông báo cụ thể trong thời gian tối đa 02 ngày)")
+            "- Rà soát, kiểm tra hồ sơ; kiểm tra thực địa. (Trường hợp hồ sơ cần bổ sung, không đủ điều kiện giải "
+            "quyết phải có văn bản thông báo cụ thể trong thời gian tối đa 02 ngày)")
     [task] = facts(body)
     assert (task.is_task, task.lead) == (True, "Ủy ban nhân dân cấp xã")
     assert task.quote.startswith("- Rà soát, kiểm tra hồ sơ")

@@ -365,9 +365,10 @@ def _unit_field(line: str) -> tuple[bool, str] | None:
     return (field[0], TRAIL.sub("", verb.group("actor")).strip() or field[1]) if field and verb else field
 
 
+# An item that announces the lines below it as its contents: «… triển khai thực hiện những nội dung sau:».
+_ANNOUNCES = re.compile(r"(?:những|các)\s+(?:nội\s+dung|nhiệm\s+vụ|công\s+việc|việc)\s+(?:sau|như\s+sau)\s*:\W*$", _I)
 # An item that announces the work its unit chairs, listed below it: «a) Bộ Tài chính chủ trì, phối hợp với các
 # bộ, cơ quan, địa phương:».
-_ANNOUNCES = re.compile(r"(?:những|các)\s+(?:nội\s+dung|nhiệm\s+vụ|công\s+việc|việc)\s+(?:sau|như\s+sau)\s*:\W*$", _I)
 _CHAIRS_ITEMS = re.compile(rf"^(?P<actor>{_ORG_START}[^:;.]{{0,150}}?)\s+chủ\s+trì\b[^:;.]{{0,200}}:\s*$", _I)
 
 

@@ -25,8 +25,8 @@ class Intent(StrEnum):
 
 # Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
 _INTENTS = (
-    # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì», «mã số HS là bao nhiêu», «mã số hải quan là gì»: a code,
-    # not a list or a date («mã số thuế là gì» asks no code of goods).
+    # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì», «mã số HS là bao nhiêu», «mã số hải
+    # quan là gì»: a code, not a list or a date («mã số thuế là gì» asks no code of goods).
     (Intent.CODE, re.compile(r"\bma(?: so)?(?: hs| hang hoa| hai quan)?(?: la)? (?:nao|gi|bao nhieu)\b|\bma hs\b")),
     # «kê khai theo mẫu nào», «lập theo phụ lục số mấy», «biểu mẫu nào»: a form, named by its number
     (Intent.FORM, re.compile(r"\b(?:(?:bieu )?mau(?: to khai| so)?|phu luc(?: so)?) (?:nao|gi|may|so may)\b")),

@@ -56,7 +56,8 @@ _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 # A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
 _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi|kinh phi|ho tro)|le phi|hoc phi|muc tien|"
-                          r"bao nhieu tien|tien thuong|(?:muc|tien) luong toi thieu|luong toi thieu vung|(?:tien )?ky quy)\b")
+                          r"bao nhieu tien|tien thuong|(?:muc|tien) luong toi thieu|luong toi thieu vung|"
+                          r"(?:tien )?ky quy)\b")
 # «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
 _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
 # «bao nhiêu ngày», «mấy tháng»: a span of time counted
