@@ -108,6 +108,22 @@ def test_a_later_sentence_of_an_item_keeps_the_units_its_first_names_as_helping(
     assert (report.lead, report.coordinate) == ("Sở Nội vụ", ())
 
 
+def test_a_line_that_dates_or_goes_on_from_the_line_above_keeps_its_helpers() -> None:
+    body = ("IV. NHIỆM VỤ CỤ THỂ\n"
+            "1. Sở Tài chính:\n"
+            "- Phối hợp với các cơ quan chuyên môn có liên quan hướng dẫn chỉ tiêu, biểu mẫu kiểm kê.\n"
+            "Thời gian hoàn thành: Tháng 12/2025.\n"
+            "- Chủ trì, phối hợp với Sở Tư pháp rà soát quy trình nội bộ giải quyết thủ tục hành chính;\n"
+            "hoàn thiện hồ sơ trình Chủ tịch UBND tỉnh phê duyệt chậm nhất 03 ngày kể từ ngày ban hành Quyết định.\n"
+            "- Tổng hợp kết quả kiểm kê, báo cáo Ủy ban nhân dân tỉnh.\n"
+            "Thời gian hoàn thành: Tháng 3/2026.")
+    guide, review, report = [o for o in facts(body) if o.is_task]
+    assert (guide.lead, guide.coordinate) == ("Sở Tài chính", ("các cơ quan chuyên môn có liên quan",))
+    assert (review.lead, review.coordinate) == ("Sở Tài chính", ("Sở Tư pháp",))
+    # a line above with no helpers of its own gives none
+    assert (report.lead, report.coordinate) == ("Sở Tài chính", ())
+
+
 def test_an_item_that_announces_its_contents_after_a_purpose_gives_its_lines_a_lead() -> None:
     body = ("II. Trách nhiệm phối hợp\n"
             "5. Để nâng cao hiệu quả quản lý nhà nước về đầu tư, các Sở, ngành, UBND cấp xã và các đơn vị có liên "

@@ -219,10 +219,32 @@ def context_helpers(paragraphs: list[Paragraph], index: int, number: int = 0) ->
         helpers = lead_and_coordinate(earlier, None)[1]
         if helpers:
             return helpers
+    elif _dates_or_continues(paragraphs, index):
+        # «- Phối hợp với các cơ quan chuyên môn … hướng dẫn …» / «Thời gian hoàn thành: Tháng 12/2025.», and «- Chủ trì,
+        # phối hợp với các cơ quan liên quan rà soát …;» / «hoàn thiện hồ sơ … chậm nhất 03 ngày …»: the line above's work
+        helpers = lead_and_coordinate(paragraphs[index - 1].text, None)[1]
+        if helpers:
+            return helpers
     return item_coordinate(paragraphs, index)
 
 
+# A line that only dates the task on the line above it.
+_TIME_LINE = re.compile(r"^\W*thời\s+(?:gian|hạn)(?:\s+(?:hoàn\s+thành|thực\s+hiện))?\s*:", re.IGNORECASE)
 _CONTINUES = (";", ",")
+
+
+def _continues(paragraphs: list[Paragraph], index: int) -> bool:
+    """Whether a line goes on, in lower case, from the line above it ending in «;» or «,» in the same section."""
+    line, above = paragraphs[index], paragraphs[index - 1]
+    return index > 0 and line.text[:1].islower() and above.section == line.section \
+        and above.text.rstrip(" *").endswith(_CONTINUES)
+
+
+def _dates_or_continues(paragraphs: list[Paragraph], index: int) -> bool:
+    """Whether a line is the time of the line above it in the same section, or its next clause."""
+    dates = index > 0 and paragraphs[index - 1].section == paragraphs[index].section \
+        and bool(_TIME_LINE.match(paragraphs[index].text))
+    return dates or _continues(paragraphs, index)
 
 
 def _continued_actor(paragraphs: list[Paragraph], index: int) -> str | None:
@@ -230,10 +252,9 @@ def _continued_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     that line's next clause, and its unit is the one that line names: «1. Sở Nông nghiệp và Môi
     trường làm đầu mối, tham mưu …;» / «hằng năm tổng hợp kết quả …, báo cáo … trước ngày …»."""
     for j in range(index, 0, -1):
-        line, above = paragraphs[j], paragraphs[j - 1]
-        if not line.text[:1].islower() or above.section != line.section or not above.text.rstrip(" *").endswith(_CONTINUES):
+        if not _continues(paragraphs, j):
             return None
-        actor = actor_of(above.text)
+        actor = actor_of(paragraphs[j - 1].text)
         if actor:
             return actor
     return None
