@@ -206,6 +206,35 @@ def test_the_grounds_asked_for_may_be_quoted_from_the_preamble() -> None:
     assert "Giám đốc" in pick("ai chịu trách nhiệm thi hành quyết định về mua sắm tập trung", decision).quoted
 
 
+def test_whose_proposal_a_decision_answers_is_quoted_from_its_proposal_line() -> None:
+    # «ban hành theo đề nghị của sở nào» names no text; only the preamble's «Theo đề nghị …» line says whose.
+    decision = passage("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
+                       "Theo đề nghị của Sở Tài chính tại Tờ trình số 4410/TTr-STC ngày 10/11/2025.\n"
+                       "Sở Tài chính, Sở Xây dựng và Ủy ban nhân dân các xã chịu trách nhiệm thi hành Quyết định này.")
+    assert "Tờ trình số 4410" in pick("quyết định bãi bỏ quy định phân cấp tài sản công ban hành theo đề nghị của sở "
+                                      "nào", decision).quoted
+    assert "4410/TTr-STC" in pick("qd nay ban hanh theo to trinh so may", decision).quoted
+    assert "thi hành" in pick("sở nào chịu trách nhiệm thi hành quyết định", decision).quoted
+
+
+def test_a_sub_items_lines_keep_the_name_of_the_item_they_belong_to() -> None:
+    # Each procedure's «x.1. Nội dung đề xuất» says the same words; only its item names the procedure.
+    plan = passage("3. Thủ tục Ra quyết định bắt buộc chuyển giao quyền sử dụng sáng chế\n"
+                   "3.1. Nội dung đề xuất đơn giản hóa\n"
+                   "Rút ngắn thời gian giải quyết TTHC: từ 40 ngày thành 28 ngày.\n"
+                   "3.2. Kiến nghị thực thi\n"
+                   "Sửa đổi Điều 56 của Nghị định số 65/2023/NĐ-CP.\n"
+                   "4. Thủ tục Cấp văn bằng bảo hộ giống cây trồng\n"
+                   "4.1. Nội dung đề xuất đơn giản hóa\n"
+                   "Rút ngắn thời gian giải quyết TTHC: từ 20 ngày còn 15 ngày.")
+    cut = passage_sentences(plan.text)
+    assert cut[0].heading.startswith("3. Thủ tục Ra quyết định") and cut[1].heading.endswith("3.2. Kiến nghị thực thi")
+    assert cut[2].heading == "4. Thủ tục Cấp văn bằng bảo hộ giống cây trồng 4.1. Nội dung đề xuất đơn giản hóa"
+    chosen = pick("thủ tục ra quyết định bắt buộc chuyển giao quyền sử dụng sáng chế được rút ngắn còn bao nhiêu ngày",
+                  plan)
+    assert "28 ngày" in chosen.quoted
+
+
 def test_a_header_row_that_names_a_school_year_is_read_as_headers() -> None:
     cut = passage_sentences("STT | Tên đơn vị | Mức học phí năm học 2025-2026\n1 | Nhà trẻ | 5.100.000")
     assert [s.text for s in cut] == ["Tên đơn vị: Nhà trẻ; Mức học phí năm học 2025-2026: 5.100.000"]

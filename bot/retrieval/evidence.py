@@ -174,6 +174,10 @@ _REPEALS_NUMBER = re.compile(r"(?:bãi\s+bỏ|thay\s+thế)\b.{0,120}?\d{1,6}/(?
 # những công văn nào»: a text named by its number (not the one asked about, which the question names itself).
 _WHICH_TEXT = re.compile(rf"\b(?:dan chieu|can cu|quy dinh tai|theo|tai|tra loi)\b.{{0,40}}?"
                          rf"\b(?:(?:nhung|cac)\s+)?{_DOC_WORD}\b\s+(?:nao|so may|so nao)\b")
+# «ban hành theo đề nghị của sở nào», «theo tờ trình số mấy»: the proposal the preamble names answers, and only
+# the preamble's «Theo đề nghị …» / «Xét tờ trình …» line says whose it was.
+_WHOSE_PROPOSAL = re.compile(r"\b(?:theo|xet) (?:de nghi|to trinh)\b.{0,40}?\b(?:nao|ai|so may|so nao|so bao nhieu)\b")
+_PROPOSAL_LINE = re.compile(r"^\W*(?:xet|theo) (?:de nghi|to trinh)\b")
 # A number spelled out before its unit («mười lăm ngày», «hai mươi bốn giờ»).
 # Not «một» («một trình độ»), nor the number words that are also «từ», «sau», «năm», «tạm», «làm»
 # («kể từ ngày», «sau ngày») as the first word.
@@ -336,6 +340,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
     dates, and a run of «- Hình thức: …», «- Số lượng: …» lines reads as one."""
     out: list[Sentence] = []
     heading, marker, labelled, lead_in, numbered = "", "", False, "", ""
+    parent = ""  # the numbered heading whose sub-items («3.1.», «3.2.») the heading is
     lines = [raw.strip() for raw in text.split("\n")]
     for at, line in enumerate(lines):
         cells = table_cells(line)
@@ -348,16 +353,21 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
         if not line:
             continue
         caption = _caption(lines, at, caption)
-        numbered = line if _MARKER.match(line) else numbered
+        above, numbered = numbered, line if _MARKER.match(line) else numbered
         if _MARKER_ONLY.match(line):  # «1.» on its own line: the next line is its title
             marker = line
             continue
         if is_heading(line, after_marker=bool(marker)):
-            heading, marker, labelled, lead_in = f"{marker} {line}".strip(), "", False, ""
+            own = f"{marker} {line}".strip()
+            # «3.1. Nội dung đề xuất» under «3. Thủ tục Ra quyết định …» (a heading, or a longer numbered line) is
+            # that procedure's: the sub-item keeps the item's name, which alone tells the procedures' like lines apart
+            parent = parent if _sub_item(own, parent) else next(
+                (item for item in (heading, above) if _sub_item(own, item) and len(item) <= MAX_CAPTION_CHARS), "")
+            heading, marker, labelled, lead_in = f"{parent} {own}".strip(), "", False, ""
             continue
         marker = ""
         if heading and _same_level(heading, line):  # «3. …» after «2. Sở Y tế:» and its items
-            heading, labelled, lead_in = "", False, ""
+            heading, labelled, lead_in, parent = "", False, "", ""
         item = bool(_ITEM.match(line))
         # «Phân cấp cho Sở Tư pháp thực hiện các nhiệm vụ sau:» says whose the items below are.
         under = f"{heading} {lead_in}".strip() if item and lead_in else heading
@@ -431,6 +441,13 @@ def _same_level(heading: str, line: str) -> bool:
     if one.lastgroup == "number":
         return one["number"].count(".") == other["number"].count(".")
     return True
+
+
+def _sub_item(line: str, heading: str) -> bool:
+    """Whether the line opens a numbered sub-item of the heading («3.1.» under «3. …», «3.1.2.» under «3.1. …»)."""
+    one, other = _MARKER.match(heading), _MARKER.match(line)
+    return bool(one and other and one["number"] and other["number"]
+                and other["number"].startswith(one["number"] + "."))
 
 
 def _with_marker(parts: list[str]) -> list[str]:
@@ -848,7 +865,8 @@ class SentenceScorer:
         added only for the sentences that could still win."""
         folded = fold(self.question.text)
         # «căn cứ quyết định nào», «theo đề nghị tại công văn nào»: the grounds a preamble names are the answer
-        grounds = bool(_WHICH_TEXT.search(folded))
+        proposal = bool(_WHOSE_PROPOSAL.search(folded))
+        grounds = proposal or bool(_WHICH_TEXT.search(folded))
         if self.question.intent is Intent.CODE:
             # The code a customs notice settles on is said once, after the goods' description
             # that matches the question better: only a sentence stating a code answers, and of the
@@ -865,6 +883,8 @@ class SentenceScorer:
         elif _WHICH_REPEALED.search(folded):
             # an item of a list under «Điều 1. Bãi bỏ …» repeals what it cites, too
             candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)), in_section=True)
+        elif proposal:
+            candidates = _only(candidates, lambda text: bool(_PROPOSAL_LINE.match(fold(text))))
         elif grounds:
             asked = {number.casefold() for number in cited_numbers(self.question.text)}
             candidates = _only(candidates, lambda text: any(number.casefold() not in asked
