@@ -5,20 +5,9 @@ from datetime import date
 
 import pytest
 
-from bot.facts.extract import extract_facts, sentence_obligations
-from bot.ingestion.document import CleanDocument, DocumentMeta
+from bot.facts.extract import sentence_obligations
 from bot.facts.units import split_units
-
-ISSUED = date(2025, 11, 20)
-
-
-def tasks_in(sentence: str, section: str = ""):  # type: ignore[no-untyped-def]
-    return [o for o in sentence_obligations(sentence, ISSUED, section, loose=True) if o.is_task]
-
-
-def obligations_in(body: str):  # type: ignore[no-untyped-def]
-    """Every obligation of a document body, read as ingestion reads it."""
-    return extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED))).obligations
+from tests.reading import ISSUED, obligations_in, tasks_in
 
 
 def test_a_qualifier_closes_a_class_of_units_and_the_next_unit_is_another() -> None:

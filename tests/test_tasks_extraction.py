@@ -10,22 +10,18 @@ from sqlalchemy import Engine, text
 
 from bot.db.engine import alembic_config, migrate, open_engine
 from bot.db.facts import FactStore
-from bot.facts.extract import extract_facts, sentence_obligations
+from bot.facts.extract import sentence_obligations
 from bot.retrieval.listings import rhythm
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, NotTask
 from bot.facts.units import split_units, unit_heading
-from bot.ingestion.document import CleanDocument, DocumentMeta
+from bot.ingestion.document import DocumentMeta
+from tests.reading import ISSUED, obligations_in, tasks_in
 
-ISSUED = date(2025, 11, 20)  # a Thursday
 
 
 def only(sentence: str, section: str = "", margin: int | None = None):  # type: ignore[no-untyped-def]
     [obligation] = sentence_obligations(sentence, ISSUED, section, delivery_margin_days=margin)
     return obligation
-
-
-def facts(body: str, margin: int = 3):  # type: ignore[no-untyped-def]
-    return extract_facts(CleanDocument(body, DocumentMeta(issued_date=ISSUED)), margin).obligations
 
 
 @pytest.mark.parametrize(("sentence", "reason"), [
@@ -89,7 +85,7 @@ def test_lead_comes_from_the_nearest_unit_heading() -> None:
             "trong tháng 3/2026.\n"
             "2. Ủy ban nhân dân các xã, phường:\n"
             "- Báo cáo kết quả thực hiện trước ngày 20/12/2025.")
-    first, second, third = facts(body)
+    first, second, third = obligations_in(body)
     assert (first.actor, first.lead, first.is_task) == ("Bộ Khoa học và Công nghệ",) * 2 + (True,)
     assert (second.lead, second.coordinate) == ("Bộ Khoa học và Công nghệ", ("Bộ Công an", "Bộ Tài chính"))
     assert second.deadline.due == date(2026, 3, 31)
@@ -101,7 +97,7 @@ def test_a_later_sentence_of_an_item_keeps_the_units_its_first_names_as_helping(
             "7. Chủ trì, phối hợp với các sở, cơ quan liên quan, Ủy ban nhân dân các xã, phường triển khai thực hiện "
             "quy định này. Định kỳ hằng năm, đánh giá rút kinh nghiệm, báo cáo Ủy ban nhân dân tỉnh trước ngày 15/12.\n"
             "8. Sở Tài chính phối hợp với Kho bạc Nhà nước bố trí kinh phí. Sở Nội vụ báo cáo trước ngày 20/12/2025.")
-    review, report = [o for o in facts(body) if o.is_task]
+    review, report = [o for o in obligations_in(body) if o.is_task]
     assert review.lead == "Liên hiệp các hội Khoa học và Kỹ thuật tỉnh"
     assert review.coordinate == ("các sở, cơ quan liên quan", "Ủy ban nhân dân các xã, phường")
     # a later sentence that names its own unit does not take the helpers of another's work
@@ -117,7 +113,7 @@ def test_a_line_that_dates_or_goes_on_from_the_line_above_keeps_its_helpers() ->
             "hoàn thiện hồ sơ trình Chủ tịch UBND tỉnh phê duyệt chậm nhất 03 ngày kể từ ngày ban hành Quyết định.\n"
             "- Tổng hợp kết quả kiểm kê, báo cáo Ủy ban nhân dân tỉnh.\n"
             "Thời gian hoàn thành: Tháng 3/2026.")
-    guide, review, report = [o for o in facts(body) if o.is_task]
+    guide, review, report = [o for o in obligations_in(body) if o.is_task]
     assert (guide.lead, guide.coordinate) == ("Sở Tài chính", ("các cơ quan chuyên môn có liên quan",))
     assert (review.lead, review.coordinate) == ("Sở Tài chính", ("Sở Tư pháp",))
     # a line above with no helpers of its own gives none
@@ -130,7 +126,7 @@ def test_an_item_that_announces_its_contents_after_a_purpose_gives_its_lines_a_l
             "quan theo chức năng, nhiệm vụ triển khai thực hiện những nội dung sau:\n"
             "a) Hướng dẫn nhà đầu tư thực hiện thủ tục đầu tư.\n"
             "b) Định kỳ hằng quý đánh giá tình hình hoạt động của các dự án đầu tư.")
-    [task] = [o for o in facts(body) if o.is_task]
+    [task] = [o for o in obligations_in(body) if o.is_task]
     assert task.lead == "các Sở, ngành, UBND cấp xã và các đơn vị có liên quan"
 
 
@@ -139,7 +135,7 @@ def test_an_aside_in_brackets_is_read_with_the_step_before_it() -> None:
             "3. Ủy ban nhân dân cấp xã:\n"
             "- Rà soát, kiểm tra hồ sơ; kiểm tra thực địa. (Trường hợp hồ sơ cần bổ sung, không đủ điều kiện giải "
             "quyết phải có văn bản thông báo cụ thể trong thời gian tối đa 02 ngày)")
-    [task] = facts(body)
+    [task] = obligations_in(body)
     assert (task.is_task, task.lead) == (True, "Ủy ban nhân dân cấp xã")
     assert task.quote.startswith("- Rà soát, kiểm tra hồ sơ")
 
@@ -190,7 +186,7 @@ def test_rows_of_a_task_table_give_lead_coordinate_and_deadline() -> None:
             "2 | Tổ chức lại Ban Chỉ huy Phòng thủ dân sự | Bộ CHQS tỉnh | Văn phòng Ban Chỉ huy | "
             "Trước ngày 30/11/2025\n"
             "3 | Tuyên truyền thường xuyên | Sở Văn hóa, Thể thao và Du lịch | | Thường xuyên")
-    first, second = facts(body)
+    first, second = obligations_in(body)
     assert first.is_task and first.action == "Triển khai nền tảng học trực tuyến mở"
     assert (first.lead, first.coordinate) == ("Sở KH&CN", ("Các sở, ban, ngành tỉnh", "UBND các xã, phường"))
     assert first.deadline.due == date(2025, 12, 31)
@@ -206,7 +202,7 @@ def test_a_row_whose_cells_give_no_task_is_read_by_its_words() -> None:
             "2 | Cá nhân đề nghị xét tặng gửi hồ sơ về đơn vị trực tiếp quản lý chậm nhất là ngày 15 tháng 8 của năm "
             "xét tặng. | Cá nhân đề nghị xét tặng | 15 ngày\n")
     # the first row's cells name no unit and no time, but its words do; the second row is the applicant's step
-    assert [(o.lead, o.deadline.day, o.deadline.month) for o in facts(body) if o.is_task] == [
+    assert [(o.lead, o.deadline.day, o.deadline.month) for o in obligations_in(body) if o.is_task] == [
         ("Cục Quản lý Y, Dược cổ truyền", 31, 7)]
 
 
@@ -281,7 +277,7 @@ def test_task_fields_survive_the_fact_store(db_engine: Engine) -> None:
             "10 ngày kể từ ngày nhận được Kế hoạch này.\n"
             "2. Các sở báo cáo tiến độ hằng quý.\n"
             "3. Kinh phí thực hiện được bố trí trước ngày 31/12/2025.")
-    extracted = facts(body)
+    extracted = obligations_in(body)
     store.replace_document("kh.md", DocumentMeta(doc_number="1/KH-UBND", issued_date=ISSUED), "h",
                            DocumentFacts(extracted))
     stored = [entry.obligation for entry in store.obligations(["1/KH-UBND"], today=ISSUED)]
@@ -326,7 +322,7 @@ def test_a_dated_task_without_a_deadline_word_is_stored_with_its_lead() -> None:
             "c) Bộ Xây dựng đẩy nhanh tiến độ phê duyệt Báo cáo nghiên cứu khả thi và khởi công dự án "
             "vào ngày 19 tháng 12 năm 2025.\n"
             "d) Tổng kết vào tháng 4 năm 2026.")
-    [task] = facts(body)  # the second names no one: a timetable line, not stored
+    [task] = obligations_in(body)  # the second names no one: a timetable line, not stored
     assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Xây dựng", date(2025, 12, 19))
 
 
@@ -404,10 +400,6 @@ def test_a_table_row_read_without_its_header() -> None:
 
 
 # -- what a line is by its opening, its section, its own verb ---------------------------------
-
-def tasks_in(sentence: str, section: str = ""):  # type: ignore[no-untyped-def]
-    return [o for o in sentence_obligations(sentence, ISSUED, section, loose=True) if o.is_task]
-
 
 @pytest.mark.parametrize("sentence", [
     ("Chiều ngày 09 tháng 11 năm 2025, tại trụ sở Ủy ban nhân dân tỉnh, Phó Thủ tướng Chính phủ đã chủ "
@@ -557,7 +549,7 @@ def test_the_items_under_the_duties_of_the_public_are_rules() -> None:
             "b) Bố trí nhân lực để kiểm tra, giám sát; định kỳ 01 tháng 01 lần tổ chức ra quân vệ sinh môi trường.\n"
             "2. Ủy ban nhân dân cấp xã có trách nhiệm sau:\n"
             "a) Định kỳ 01 tháng 01 lần kiểm tra việc thu gom chất thải tại các khu vực công cộng.")
-    tasks = [o for o in facts(body) if o.is_task]
+    tasks = [o for o in obligations_in(body) if o.is_task]
     assert [t.lead for t in tasks] == ["Ủy ban nhân dân cấp xã"]
 
 
@@ -588,7 +580,7 @@ def test_what_an_item_encourages_its_people_to_do_is_no_task() -> None:
             "đ) Các trường học tuyên truyền, khuyến khích giáo viên, học sinh:\n"
             "- Hằng năm vào đầu năm học thực hiện bọc sách vở bằng giấy không làm từ nhựa.\n"
             "- Định kỳ hằng tháng tham gia thu gom chất thải có khả năng tái chế.")
-    assert [o for o in facts(body) if o.is_task] == []
+    assert [o for o in obligations_in(body) if o.is_task] == []
 
 
 def test_a_time_from_receiving_the_dossier_that_names_no_unit_is_a_processing_time() -> None:
@@ -646,7 +638,7 @@ def test_a_row_whose_progress_column_says_unfinished_keeps_its_passed_deadline()
 
 def test_a_row_whose_result_cell_holds_several_sentences_is_read_whole() -> None:
     # split into sentences, the row's time lost its unit and the progress cell that keeps a passed date
-    [task] = [o for o in facts(
+    [task] = [o for o in obligations_in(
         "PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ\n"
         "19 | Phối hợp với Bộ Công an xây dựng và hoàn thiện Kế hoạch của Ban Chỉ đạo 515 về thu nhận mẫu sinh phẩm "
         "ADN | Bộ Nội vụ | 31/10/2025 | Cục Người có công là đơn vị chủ trì thực hiện nhiệm vụ, đã dự thảo Kế hoạch. "
@@ -664,14 +656,14 @@ def test_a_row_written_over_several_lines_is_joined_back() -> None:
             "cơ chế, chính sách hợp tác công tư để đào tạo nhân lực công nghệ số\n"
             "Nghị quyết số 71/NQ-CP | Bộ Công Thương | 30/09/2025\n"
             "9. | Xây dựng đề án ứng dụng IoT | Nghị quyết số 71/NQ-CP | Các bộ, ngành, địa phương | 30/09/2025\n")
-    rows = [(o.lead, o.deadline.due, o.action[:30]) for o in facts(body) if o.is_task]
+    rows = [(o.lead, o.deadline.due, o.action[:30]) for o in obligations_in(body) if o.is_task]
     assert rows == [("Bộ Tài chính", date(2025, 10, 31), "Xây dựng Luật Thuế thu nhập cá"),
                     ("Bộ Công Thương", date(2025, 9, 30), "Ban hành cơ chế, chính sách hợ"),
                     ("Các bộ, ngành, địa phương", date(2025, 9, 30), "Xây dựng đề án ứng dụng IoT")]
-    [joined] = [o for o in facts(body) if o.lead == "Bộ Công Thương"]
+    [joined] = [o for o in obligations_in(body) if o.lead == "Bộ Công Thương"]
     assert "đào tạo nhân lực công nghệ số | Nghị quyết số 71/NQ-CP | Bộ Công Thương" in joined.quote
     # past the table's header, a row's last cells on their own line still close the row its number opened
-    [late] = [o for o in facts(
+    [late] = [o for o in obligations_in(
         "PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ\n"
         "4\nChỉ đạo các doanh nghiệp phát triển các sản phẩm công nghệ chiến lược;\n"
         "trình Thủ tướng Chính phủ xem xét, ban hành Đề án đầu tư năng lực cho tổ chức nghiên cứu\n"
@@ -1207,7 +1199,7 @@ def test_a_dash_item_under_a_bracketed_item_is_the_bracketed_units_task() -> Non
             "- Chủ trì, phối hợp với Bộ Tài chính hoàn thiện hồ sơ, báo cáo Chính phủ trước ngày "
             "15 tháng 12 năm 2025.\n"
             "(2) Bộ Công an hướng dẫn Bộ Y tế về phòng cháy, chữa cháy.\n")
-    [task] = [o for o in facts(body) if o.is_task]
+    [task] = [o for o in obligations_in(body) if o.is_task]
     assert task.lead == "Bộ Y tế"
     assert task.coordinate == ("Bộ Tài chính",)
 
@@ -1216,7 +1208,7 @@ def test_a_texts_own_adoption_date_is_no_task_whatever_item_it_stands_under() ->
     sentence = ("Nghị quyết này được Ủy ban Thường vụ Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam "
                 "khóa XV thông qua ngày 16 tháng 6 năm 2025.")
     assert not [o for o in sentence_obligations(sentence, ISSUED, "", "Sở Tư pháp", loose=True) if o.is_task]
-    assert not [o for o in facts("2. Sở Tư pháp:\n" + sentence + "\n") if o.is_task]
+    assert not [o for o in obligations_in("2. Sở Tư pháp:\n" + sentence + "\n") if o.is_task]
 
 
 def test_after_a_long_opening_purpose_the_unit_asked_leads() -> None:
@@ -1252,7 +1244,7 @@ WORKING_SESSION = ("THÔNG BÁO\n"
     (WORKING_SESSION, "tỉnh Đắk Lắk"),
 ])
 def test_the_unit_a_document_is_about_leads_its_duties(body: str, lead: str) -> None:
-    [task] = [o for o in facts(body) if o.is_task]
+    [task] = [o for o in obligations_in(body) if o.is_task]
     assert task.lead == lead
 
 
@@ -1261,7 +1253,7 @@ def test_outside_a_section_of_tasks_the_documents_unit_leads_nothing() -> None:
             "Phó Thủ tướng Chính phủ đã chủ trì buổi làm việc với lãnh đạo tỉnh Đắk Lắk.\n"
             "III. KIẾN NGHỊ CỦA ĐỊA PHƯƠNG\n"
             "1. Hoàn thành giải ngân vốn đầu tư công trước ngày 31 tháng 12 năm 2025.\n")
-    assert all(o.lead != "tỉnh Đắk Lắk" for o in facts(body))
+    assert all(o.lead != "tỉnh Đắk Lắk" for o in obligations_in(body))
 
 
 def test_a_finished_thing_in_what_a_time_limit_counts_from_does_not_make_the_step_past() -> None:
@@ -1584,10 +1576,10 @@ def test_an_account_of_what_a_body_did_heads_no_items() -> None:
     body = ("II. KẾT QUẢ\n"
             "- Bộ đã giao: Cục Quản lý đất đai hướng dẫn thực hiện chỉnh lý dữ liệu đất đai.\n"
             "- Hoàn thành việc đồng bộ dữ liệu trước ngày 31/12/2025.\n")
-    assert [o.lead for o in facts(body) if o.is_task] in ([], [None])
+    assert [o.lead for o in obligations_in(body) if o.is_task] in ([], [None])
     # a unit's own heading still leads its items
     body = "II. NHIỆM VỤ\n- Sở Tài chính: chủ trì tổng hợp.\n- Hoàn thành việc đồng bộ dữ liệu trước ngày 31/12/2025.\n"
-    assert "Sở Tài chính" in [o.lead for o in facts(body) if o.is_task]
+    assert "Sở Tài chính" in [o.lead for o in obligations_in(body) if o.is_task]
 
 
 def test_a_short_line_ending_in_a_colon_titles_its_items_and_is_no_task() -> None:
