@@ -217,6 +217,36 @@ def test_whose_proposal_a_decision_answers_is_quoted_from_its_proposal_line() ->
     assert "thi hành" in pick("sở nào chịu trách nhiệm thi hành quyết định", decision).quoted
 
 
+def test_when_a_cited_text_was_issued_is_read_from_the_sentence_that_dates_it() -> None:
+    letter = passage("Cục Thuế nhận được câu hỏi của độc giả về chính sách thuế thu nhập cá nhân đối với tiền ăn giữa ca.\n"
+                     "Cục Thuế đã có công văn số 5106/CT-CS ngày 12/11/2025 về việc chính sách thuế thu nhập cá nhân.\n"
+                     "Cục Thuế thông báo để độc giả được biết.")
+    chosen = pick("công văn 5106/CT-CS mà Cục Thuế dẫn chiếu về tiền ăn giữa ca ban hành ngày nào", letter)
+    assert "12/11/2025" in chosen.quoted
+
+
+def test_which_provision_of_a_cited_text_is_read_from_the_line_that_cites_it() -> None:
+    # A letter's own «Căn cứ …» lines are its reasoning: the one citing the text asked names the provision.
+    letter = passage("Căn cứ điểm e khoản 1 Điều 39, khoản 2 Điều 44 Nghị định số 103/2024/NĐ-CP ngày 30/7/2024 của Chính "
+                     "phủ quy định về tiền sử dụng đất, tiền thuê đất;\n"
+                     "Căn cứ điểm h khoản 1 Điều 19 Nghị định số 46/2014/NĐ-CP ngày 15/5/2014 của Chính phủ quy định về thu "
+                     "tiền thuê đất, thuê mặt nước;\n"
+                     "Cục Thuế trả lời để Thuế tỉnh Đắk Lắk biết và thực hiện./.")
+    chosen = pick("Cục Thuế trả lời về tiền thuê đất căn cứ điểm, khoản, điều nào của Nghị định 46/2014/NĐ-CP?", letter)
+    assert "điểm h khoản 1 Điều 19" in chosen.quoted
+    # «thời điểm nào» asks a time, no provision
+    assert "trả lời" in pick("Cục Thuế trả lời Thuế tỉnh Đắk Lắk về tiền thuê đất theo Nghị định 46/2014/NĐ-CP vào thời "
+                             "điểm nào?", letter).quoted
+
+
+def test_before_whom_one_answers_is_read_from_the_line_that_says_so() -> None:
+    charter = passage("Giám đốc Trung tâm Bảo tồn di sản chịu trách nhiệm tổ chức thực hiện Quy chế này.\n"
+                      "- Giám đốc là người đứng đầu Trung tâm, chịu trách nhiệm trước Giám đốc Sở Văn hóa, Thể thao và "
+                      "Du lịch và trước pháp luật về việc thực hiện chức năng, nhiệm vụ được giao.")
+    chosen = pick("giám đốc trung tâm bảo tồn di sản chịu trách nhiệm trước ai", charter)
+    assert "trước Giám đốc Sở" in chosen.quoted
+
+
 def test_a_sub_items_lines_keep_the_name_of_the_item_they_belong_to() -> None:
     # Each procedure's «x.1. Nội dung đề xuất» says the same words; only its item names the procedure.
     plan = passage("3. Thủ tục Ra quyết định bắt buộc chuyển giao quyền sử dụng sáng chế\n"

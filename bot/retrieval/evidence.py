@@ -161,6 +161,15 @@ _ROLES = re.compile(r"(?:cap pho|can bo|cong chuc|vien chuc|thanh vien|lanh dao|
 _HOW_OFTEN = re.compile(r"\bbao lau\b.{0,40}\b(?:mot|1) lan\b")
 # «… trước ngày nào?», «hạn chót là ngày nào»: a date is asked, and only a sentence stating one answers.
 _WHICH_DATE = re.compile(r"\bngay nao\b|\bngay bao nhieu\b|\bhan chot\b")
+# «căn cứ điểm, khoản, điều nào của Nghị định 46/2014/NĐ-CP», «theo khoản nào điều nào NĐ 15/2018»: the provision
+# of the text asked that a sentence cites (not a «thời điểm», «địa điểm»).
+_WHICH_PROVISION = re.compile(r"(?<!thoi )(?<!dia )\b(?:diem|khoan|dieu)\b(?:\s*,?\s*(?:diem|khoan|dieu)\b)*"
+                              r"\s+(?:nao|may|so may)\b")
+_PROVISION = re.compile(r"(?:điểm\s+[a-zđ]\b|khoản\s+\d|Điều\s+\d)", re.IGNORECASE)
+# «chịu trách nhiệm trước ai»: before whom one answers for one's work.
+_ANSWERS_TO = re.compile(r"\bchiu trach nhiem (?:\w+ ){0,2}truoc\b")
+# «… ban hành ngày nào», «ký ngày nào»: the date of a text, not a time to act.
+_ISSUED_WHEN = re.compile(r"\b(?:ban hanh|ky) (?:vao )?(?:ngay nao|ngay bao nhieu|khi nao)\b")
 # «đến khi nào», «đến bao giờ» ask when something lasts until: a date or a year the sentence runs to
 # («… đến hết ngày 28/02/2027», «bảo đảm đến hết năm 2030 …»).
 _UNTIL_ASKED = re.compile(r"\b(?:den|toi) (?:khi nao|bao gio|luc nao)\b")
@@ -866,7 +875,10 @@ class SentenceScorer:
         folded = fold(self.question.text)
         # «căn cứ quyết định nào», «theo đề nghị tại công văn nào»: the grounds a preamble names are the answer
         proposal = bool(_WHOSE_PROPOSAL.search(folded))
-        grounds = proposal or bool(_WHICH_TEXT.search(folded))
+        own = {p.doc_number.casefold() for p, _, _ in candidates if p.doc_number}
+        provided = [n.casefold() for n in cited_numbers(self.question.text) if n.casefold() not in own]
+        provision = bool(provided) and bool(_WHICH_PROVISION.search(folded))
+        grounds = proposal or provision or bool(_WHICH_TEXT.search(folded))
         if self.question.intent is Intent.CODE:
             # The code a customs notice settles on is said once, after the goods' description
             # that matches the question better: only a sentence stating a code answers, and of the
@@ -883,12 +895,24 @@ class SentenceScorer:
         elif _WHICH_REPEALED.search(folded):
             # an item of a list under «Điều 1. Bãi bỏ …» repeals what it cites, too
             candidates = _only(candidates, lambda text: bool(_REPEALS_NUMBER.search(text)), in_section=True)
+        elif provision:
+            candidates = _only(candidates, lambda text: bool(_PROVISION.search(text))
+                               and all(number in text.casefold() for number in provided))
         elif proposal:
             candidates = _only(candidates, lambda text: bool(_PROPOSAL_LINE.match(fold(text))))
         elif grounds:
             asked = {number.casefold() for number in cited_numbers(self.question.text)}
             candidates = _only(candidates, lambda text: any(number.casefold() not in asked
                                                             for number in cited_numbers(text)))
+        elif _ANSWERS_TO.search(folded):
+            # «giám đốc trung tâm chịu trách nhiệm trước ai»: only a line that says before whom answers
+            candidates = _only(candidates, lambda text: bool(_ANSWERS_TO.search(fold(text))))
+        elif _ISSUED_WHEN.search(folded) and cited_numbers(self.question.text):
+            # «công văn 5106/CT-CS mà Cục Thuế dẫn chiếu ban hành ngày nào»: the date a sentence gives the
+            # number asked («… công văn số 5106/CT-CS ngày 12/11/2025 …»), where one does
+            asked = [number.casefold() for number in cited_numbers(self.question.text)]
+            candidates = _only(candidates, lambda text: any(
+                number in cited.group().casefold() for cited in _CITED_DATE.finditer(text) for number in asked))
         elif _UNTIL_ASKED.search(folded):
             candidates = _only(candidates, lambda text: bool(_UNTIL.search(text)))
         elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(folded):
