@@ -235,9 +235,10 @@ _CONTINUES = (";", ",")
 
 def _continues(paragraphs: list[Paragraph], index: int) -> bool:
     """Whether a line goes on, in lower case, from the line above it ending in «;» or «,» in the same section."""
+    if index == 0:
+        return False
     line, above = paragraphs[index], paragraphs[index - 1]
-    return index > 0 and line.text[:1].islower() and above.section == line.section \
-        and above.text.rstrip(" *").endswith(_CONTINUES)
+    return line.text[:1].islower() and above.section == line.section and above.text.rstrip(" *").endswith(_CONTINUES)
 
 
 def _dates_or_continues(paragraphs: list[Paragraph], index: int) -> bool:
