@@ -875,8 +875,9 @@ class SentenceScorer:
         folded = fold(self.question.text)
         # «căn cứ quyết định nào», «theo đề nghị tại công văn nào»: the grounds a preamble names are the answer
         proposal = bool(_WHOSE_PROPOSAL.search(folded))
+        numbers = [number.casefold() for number in cited_numbers(self.question.text)]  # the texts it names
         own = {p.doc_number.casefold() for p, _, _ in candidates if p.doc_number}
-        provided = [n.casefold() for n in cited_numbers(self.question.text) if n.casefold() not in own]
+        provided = [number for number in numbers if number not in own]
         provision = bool(provided) and bool(_WHICH_PROVISION.search(folded))
         grounds = proposal or provision or bool(_WHICH_TEXT.search(folded))
         if self.question.intent is Intent.CODE:
@@ -901,18 +902,16 @@ class SentenceScorer:
         elif proposal:
             candidates = _only(candidates, lambda text: bool(_PROPOSAL_LINE.match(fold(text))))
         elif grounds:
-            asked = {number.casefold() for number in cited_numbers(self.question.text)}
-            candidates = _only(candidates, lambda text: any(number.casefold() not in asked
+            candidates = _only(candidates, lambda text: any(number.casefold() not in numbers
                                                             for number in cited_numbers(text)))
         elif _ANSWERS_TO.search(folded):
             # «giám đốc trung tâm chịu trách nhiệm trước ai»: only a line that says before whom answers
             candidates = _only(candidates, lambda text: bool(_ANSWERS_TO.search(fold(text))))
-        elif _ISSUED_WHEN.search(folded) and cited_numbers(self.question.text):
+        elif _ISSUED_WHEN.search(folded) and numbers:
             # «công văn 5106/CT-CS mà Cục Thuế dẫn chiếu ban hành ngày nào»: the date a sentence gives the
             # number asked («… công văn số 5106/CT-CS ngày 12/11/2025 …»), where one does
-            asked = [number.casefold() for number in cited_numbers(self.question.text)]
             candidates = _only(candidates, lambda text: any(
-                number in cited.group().casefold() for cited in _CITED_DATE.finditer(text) for number in asked))
+                number in cited.group().casefold() for cited in _CITED_DATE.finditer(text) for number in numbers))
         elif _UNTIL_ASKED.search(folded):
             candidates = _only(candidates, lambda text: bool(_UNTIL.search(text)))
         elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(folded):
