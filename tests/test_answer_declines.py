@@ -256,3 +256,18 @@ def test_a_text_asked_about_is_not_stood_in_for_by_plans_citing_what_it_is_about
     assert [r.text.upper() for r in about.cited] == ["3316/CT-CS"]
     plan = scopes.named(understand("Kế hoạch triển khai Nghị quyết 57-NQ/TW: mục đích là gì"))
     assert plan.sources == ["doc1.md"] and plan.named
+
+
+def test_a_text_named_as_repealed_is_asked_about_through_the_text_repealing_it() -> None:
+    # «Huế bãi bỏ Quyết định 42/2018/QĐ-UBND …»: the store holds the repealing decision, which cites it.
+    repeal = ({"title": "BÃI BỎ QUYẾT ĐỊNH SỐ 42/2018/QĐ-UBND VỀ PHÂN CẤP QUẢN LÝ TÀI SẢN CÔNG",
+               "issuer": "Ủy ban nhân dân Thành phố Huế", "doc_number": "122/2025/QĐ-UBND"},
+              [("Điều 1.", "Bãi bỏ Quyết định số 42/2018/QĐ-UBND ngày 08 tháng 8 năm 2018 của Ủy ban nhân dân tỉnh "
+                          "Thừa Thiên Huế về phân cấp quản lý tài sản công.")])
+    scopes = Scopes(Store({"qd.md": repeal}))  # type: ignore[arg-type]
+    asked = scopes.named(understand("Huế bãi bỏ Quyết định 42/2018/QĐ-UBND của tỉnh Thừa Thiên Huế quy định về nội "
+                                    "dung gì?"))
+    assert asked.sources == ["qd.md"] and [r.text for r in asked.cited] == ["42/2018/qd-ubnd"]
+    # the decision's own rule, asked by its number alone, is still a text the store does not hold
+    own = scopes.named(understand("Quyết định 42/2018/QĐ-UBND quy định ai quản lý tài sản công?"))
+    assert own.sources == [] and not own.named

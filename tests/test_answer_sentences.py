@@ -279,6 +279,25 @@ def test_a_citing_plans_sentence_is_read_with_the_section_it_sits_in() -> None:
     assert not scorer.supports(Pick(step, Passage(text=step, score=1.0, source="qd.md"), 1.0))
 
 
+def test_a_text_about_the_one_named_is_read_with_its_title() -> None:
+    # A circular repealing the one asked: its effective date says nothing of the repealed text's topic;
+    # its title, which names that text, does.
+    line = "1. Thông tư này có hiệu lực thi hành từ ngày 10 tháng 01 năm 2026."
+    under = Passage(text=line, score=1.0, source="tt.md", section="Điều 2. Điều khoản thi hành")
+    scorer = SentenceScorer(understand("Thông tư bãi bỏ Thông tư 73/2017/TT-BTC về ngân sách hỗ trợ chi phí khám "
+                                       "sức khỏe, điều trị nghiện có hiệu lực từ ngày nào?"))
+    title = ("BÃI BỎ THÔNG TƯ SỐ 73/2017/TT-BTC QUY ĐỊNH VỀ NGÂN SÁCH HỖ TRỢ CHI PHÍ KHÁM SỨC KHỎE, ĐIỀU TRỊ "
+             "NGHIỆN CÁC CHẤT DẠNG THUỐC PHIỆN")
+    assert scorer.supports(Pick(line, under, 1.0), title)
+    assert not scorer.supports(Pick(line, under, 1.0))
+
+
+def test_words_of_asking_are_not_looked_for_in_the_sentences() -> None:
+    # «nội dung gì» asks what a text is about and «ngoài ra còn» for one more: no line says either.
+    assert "dung" not in SentenceScorer(understand("Quyết định 42/2018 quy định về nội dung gì?")).wanted
+    assert not {"ngoai", "con"} & SentenceScorer(understand("ngoai ra con bai bo qd nao")).wanted
+
+
 def test_the_quote_is_cut_around_the_figure_of_the_unit_asked() -> None:
     text = ("(4) đôn đốc các doanh nghiệp viễn thông phủ sóng 5G trên phạm vi toàn quốc, phải đạt 90% trong năm "
             "2025 (đến nay mới đạt 39,5%); " + "tháo gỡ vướng mắc của các dự án hạ tầng số; " * 12

@@ -279,7 +279,7 @@ class Answerer:
             if listed:
                 return listed
         scorer, pick = self._pick(question, passages, focus)
-        if focus.cited and not scorer.supports(pick):
+        if focus.cited and not scorer.supports(pick, self._title_citing(pick.passage.source, focus.cited)):
             return None  # the plans citing the document do not say what is asked of it
         if not focus.named and not self._is_named(question, pick.passage.source):
             return None  # the question names a document by title, and this is another one
@@ -314,6 +314,13 @@ class Answerer:
         named = (_TRADE_NAME.search(p.text) for p in self.search.document_passages(source))
         found = next((m.group(1) for m in named if m), "")
         return f"{found} {self.search.metadata(source).get('issuer') or ''}"
+
+    def _title_citing(self, source: str, cited: Sequence[DocRef]) -> str:
+        """The document's title when it names the number asked: a text that repeals, amends or carries out
+        the one asked («Thông tư 111/2025/TT-BTC bãi bỏ Thông tư 73/2017/TT-BTC về ngân sách hỗ trợ …») says
+        in its title what that one is about, and each of its lines is about it."""
+        title = self.search.metadata(source).get("title") or ""
+        return title if matching(cited, cited_numbers(title)) else ""
 
     def _implementing(self, source: str, cited: Sequence[DocRef]) -> str:
         """«Tôi chưa có văn bản 57-NQ/TW; trả lời theo Kế hoạch 12/KH-UBND của …, văn bản triển

@@ -44,6 +44,9 @@ nhieu bao lau cai mot viec so""".split())
 INTENT_WORDS = set("""han thoi chot ngay thang nam luc truoc cham nhat deadline diem moc""".split())
 # «có hiệu lực / áp dụng / thi hành từ khi nào» names what is asked, not what it is about.
 _EFFECT_WORDS = set("""hieu luc ap dung thi hanh""".split())
+# Words of asking that no sentence answers with: «… quy định về nội dung gì?» asks what a text is
+# about; «ngoài ra còn … nào?» asks for one more.
+_CONTENT_ASKED = re.compile(r"\b(?:(?:ve )?noi dung (?:gi|nao)|ngoai ra(?: con)?)\b")
 # Words of the documents' own framing: every plan "triển khai" / "thực hiện" something.
 _FRAME_WORDS = set("""ke hoach chi thi quyet dinh cong van thong bao huong dan van ban nghi quyet
 trien khai thuc hien ban hanh""".split())
@@ -711,7 +714,7 @@ class SentenceScorer:
         # takes effect, said once near its end, in a passage search rarely ranks.
         self.rank = weights.named_rank if named or question.intent is Intent.EFFECTIVE else weights.rank
         # The document's number and place say which document, not which of its sentences.
-        about = spelled_out(without_places(without_refs(question)))
+        about = _CONTENT_ASKED.sub(" ", spelled_out(without_places(without_refs(question))))
         asked = topic_terms(about)
         if question.intent is Intent.EFFECTIVE:
             asked -= _EFFECT_WORDS
@@ -832,11 +835,11 @@ class SentenceScorer:
             return share
         return (share + len(self.qualifier_pairs & set(zip(words, words[1:]))) / len(self.qualifier_pairs)) / 2
 
-    def supports(self, pick: Pick) -> bool:
-        """Whether the sentence itself (with the section it sits in) holds most of what is asked,
-        and the kind of fact asked for: the bar for a document that only cites the one the
-        question names."""
-        topic = overlap(self.wanted, f"{pick.passage.section} {pick.quoted}")
+    def supports(self, pick: Pick, about: str = "") -> bool:
+        """Whether the sentence itself (with the section it sits in, and `about`: the title of a text
+        about the one named) holds most of what is asked, and the kind of fact asked for: the bar for a
+        document that only cites the one the question names."""
+        topic = overlap(self.wanted, f"{about} {pick.passage.section} {pick.quoted}")
         needs_cue = self.question.intent in (Intent.DEADLINE, Intent.EFFECTIVE, Intent.AMOUNT, Intent.RECIPIENT,
                                              Intent.RESPONSIBLE, Intent.CODE)
         cue = intent_cue(self.question.intent, pick.quoted, pick.passage, self.unit, self.through)

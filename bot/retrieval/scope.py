@@ -24,6 +24,9 @@ from bot.retrieval.vietnamese import fold, syllables
 # asks about a document that carries out the one it names, not about that document's own text.
 IMPLEMENTING = re.compile(r"\b(?:trien khai|thuc hien|cu the hoa|ke hoach|"
                           r"(?:thong tu|van ban|quyet dinh|nghi quyet) huong dan)\b")
+# «Huế bãi bỏ Quyết định 42/2018/QĐ-UBND …», «Thông tư bãi bỏ Thông tư 73/2017/TT-BTC …»: the text that
+# repeals or replaces the one named is asked about, and it cites the number it repeals.
+_REPEALING = re.compile(r"\b(?:bai bo|thay the)\b")
 # «… quy định tại điều nào của Nghị định 08/2015/NĐ-CP?»: which of its articles governs a case is
 # what the letters citing it say («… được quy định tại Điều 88 Nghị định số 08/2015/NĐ-CP»).
 _WHICH_ARTICLE = re.compile(r"\b(?:dieu|khoan|diem) (?:nao|may|so may)\b")
@@ -120,7 +123,8 @@ def asks_for_implementing(question: Question) -> bool:
     # a province's own text («Quyết định 3470/QĐ-UBND … của UBND thành phố Huế») is asked with its place:
     # the place names its issuer, not a plan carrying it out
     local = any(_LOCAL_CODE.search(ref.code or "") for ref in question.refs)
-    return bool(IMPLEMENTING.search(text) or _WHICH_ARTICLE.search(text) or places(question.text) and not local)
+    return bool(IMPLEMENTING.search(text) or _WHICH_ARTICLE.search(text) or _REPEALING.search(text)
+                or places(question.text) and not local)
 
 
 def lacks_figure(asked: str, quote: str) -> bool:
