@@ -271,3 +271,61 @@ def test_a_text_named_as_repealed_is_asked_about_through_the_text_repealing_it()
     # the decision's own rule, asked by its number alone, is still a text the store does not hold
     own = scopes.named(understand("Quyết định 42/2018/QĐ-UBND quy định ai quản lý tài sản công?"))
     assert own.sources == [] and not own.named
+
+
+class Held(Store):
+    """A store of a few documents whose search finds the given passages, best first, within the sources asked."""
+
+    def __init__(self, documents: dict[str, tuple[dict[str, Any], list[tuple[str, str]]]], order: list[str]) -> None:
+        super().__init__(documents)
+        self.order = order
+
+    def search(self, text: str, k: int, sources: list[str] | None = None) -> list[Passage]:
+        found = [p for s in self.order for p in self.document_passages(s)]
+        return [p for p in found if sources is None or p.source in sources][:k]
+
+
+CULTURE = ({"title": "CÔNG BỐ THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI TRONG LĨNH VỰC VĂN HÓA",
+            "issuer": "Bộ Văn hóa, Thể thao và Du lịch", "doc_number": "4508/QĐ-BVHTTDL"},
+           [("", "BỘ TRƯỞNG BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH Căn cứ Nghị quyết số 66.7/2025/NQ-CP ngày 15 tháng 11 năm "
+                 "2025 của Chính phủ quy định cắt giảm, đơn giản hóa thủ tục hành chính dựa trên dữ liệu;")])
+PROVINCE_CULTURE = ({"title": "CÔNG BỐ THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI TRONG LĨNH VỰC VĂN HÓA",
+                     "issuer": "Ủy ban nhân dân tỉnh Cao Bằng", "doc_number": "2027/QĐ-UBND"},
+                    [("", "Căn cứ Nghị quyết số 66.7/2025/NQ-CP ngày 15 tháng 11 năm 2025 của Chính phủ quy định cắt "
+                          "giảm, đơn giản hóa thủ tục hành chính dựa trên dữ liệu; Căn cứ Quyết định số 4508/QĐ-BVHTTDL "
+                          "của Bộ Văn hóa, Thể thao và Du lịch công bố thủ tục hành chính được sửa đổi;")])
+ASKED_CULTURE = ("Bộ Văn hóa, Thể thao và Du lịch công bố thủ tục hành chính sửa đổi tháng 11/2025: các thủ tục "
+                 "được sửa đổi căn cứ nghị quyết nào của Chính phủ?")
+
+
+def test_the_ministry_asked_answers_from_its_own_text_ranked_below_another_issuers() -> None:
+    held = Held({"tinh.md": PROVINCE_CULTURE, "bo.md": CULTURE}, ["tinh.md", "bo.md"])
+    answer = Answerer(held).ask(ASKED_CULTURE)  # type: ignore[arg-type]
+    assert answer.found and answer.sources[0].file == "bo.md" and "66.7/2025/NQ-CP" in answer.text
+    # with no text of the ministry among what was found, the province's is still no answer for it
+    alone = Answerer(Held({"tinh.md": PROVINCE_CULTURE}, ["tinh.md"])).ask(ASKED_CULTURE)  # type: ignore[arg-type]
+    assert not alone.found and alone.text.startswith("Tôi chưa có văn bản nào của Bộ Văn hóa")
+
+
+DECREE = ({"title": "QUY ĐỊNH CHI TIẾT MỘT SỐ ĐIỀU CỦA LUẬT LƯU TRỮ", "issuer": "Chính phủ",
+           "doc_number": "308/2025/NĐ-CP"},
+          [("Điều 77. Thẩm quyền, trình tự, thủ tục cấp lại Giấy chứng nhận",
+            "Trong thời hạn 05 ngày làm việc kể từ ngày nhận đơn đề nghị cấp lại Giấy chứng nhận đủ điều kiện kinh "
+            "doanh dịch vụ lưu trữ, cơ quan chuyên môn cấp tỉnh xem xét, cấp lại Giấy chứng nhận."),
+           ("Phụ lục", "Lưu trữ lịch sử tỉnh Cao Bằng được số hóa trước năm 2030.")])  # the province named elsewhere
+CAO_BANG = ({"title": "PHÊ DUYỆT QUY TRÌNH NỘI BỘ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "issuer": "Ủy ban nhân dân tỉnh Cao Bằng",
+             "doc_number": "2028/QĐ-UBND"},
+            [("PHỤ LỤC II > 1.", "1.2. Thủ tục cấp lại giấy chứng nhận đủ điều kiện kinh doanh dịch vụ lưu trữ\n"
+                                 "Tổng thời gian giải quyết: 03 ngày làm việc")])
+ASKED_CAO_BANG = "cao bang cap lai giay chung nhan du dieu kien kinh doanh dich vu luu tru mat bao nhieu ngay"
+
+
+def test_a_places_own_text_answers_where_a_central_texts_line_names_no_place() -> None:
+    held = Held({"nd.md": DECREE, "cb.md": CAO_BANG}, ["nd.md", "cb.md"])
+    answer = Answerer(held).ask(ASKED_CAO_BANG)  # type: ignore[arg-type]
+    assert answer.found and answer.sources[0].file == "cb.md" and "03 ngày làm việc" in answer.text
+    # the place's text on something else does not stand in: the central line is still no answer for Cao Bằng
+    other = ({**CAO_BANG[0]}, [("PHỤ LỤC II > 1.", "1.1. Thủ tục đăng ký tổ chức lễ hội\nTổng thời gian giải quyết: "
+                                                    "15 ngày làm việc")])
+    alone = Answerer(Held({"nd.md": DECREE, "cb.md": other}, ["nd.md", "cb.md"])).ask(ASKED_CAO_BANG)  # type: ignore[arg-type]
+    assert not alone.found and "05 ngày" not in alone.text

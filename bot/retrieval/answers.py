@@ -188,7 +188,12 @@ class Answerer:
             return self._not_found(question, sources if focus.named else None)
         mismatch = self.scopes.mismatch(question, passages[0])
         if mismatch:
-            return self._other_issuer(question, mismatch)
+            # the issuer asked may still hold a lesser candidate that answers («Bộ Văn hóa, Thể thao và Du lịch công
+            # bố thủ tục …» ranked below another body's decision on the same procedures)
+            own = [p for p in passages if self.scopes.issued_by_asked(question, p)]
+            if not own or not self._confident(judged, own, focused=focus.named and not focus.cited):
+                return self._other_issuer(question, mismatch)
+            passages = own
         if asked and not focus.named and self._better_elsewhere(judged, passages, wider):
             return self._other_issuer(question, asked)
         answer = self._compose(question, passages, focus)
@@ -205,8 +210,14 @@ class Answerer:
         quoted = first if first is not None and (not focus.named or focus.by_name) else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
-            if asked and not self.scopes.speaks_for(quoted.file, quoted.section, asked, quoted.quote):
-                return self._other_issuer(question, asked)
+            if asked and not self._speaks_for(quoted, asked):
+                # a central text's line for no place in particular: the place's own texts may answer
+                local = [p for p in passages if self.scopes.is_of(p.source, asked)]
+                confident = bool(local) and self._confident(judged, local, focused=focus.named and not focus.cited)
+                answer = self._compose(question, local, focus) if confident else None
+                if answer is None or not answer.sources or lacks_own_figure(question_words, answer.sources[0].quote):
+                    return self._other_issuer(question, asked)
+                quoted = answer.sources[0]
             what = without_places(question_words)
             said = quoted.quote
             if question.intent is Intent.CODE or question.intent is Intent.EFFECTIVE and takes_effect(said) \
@@ -240,6 +251,9 @@ class Answerer:
         if _best_pairs(question, previous) >= MERIT_SHARE * _best_pairs(question, passages):
             return Focus(held, named=True, followed=True), previous
         return focus, passages
+
+    def _speaks_for(self, quoted: Source, asked: set[str]) -> bool:
+        return self.scopes.speaks_for(quoted.file, quoted.section, asked, quoted.quote)
 
     def _better_elsewhere(self, judged: Question, passages: list[Passage], wider: Focus) -> bool:
         """Whether another issuer's documents answer the question far better than the asked place's

@@ -278,6 +278,10 @@ class Scopes:
             return {ministry_name(w) for w in owner}
         return set()
 
+    def issued_by_asked(self, question: Question, passage: Passage) -> bool:
+        """Whether a passage's document is issued by a ministry the question names."""
+        return bool(asked_ministries(question.text) & ministries(passage.issuer or ""))
+
     def unmentioned_units(self, question: Question, source: str) -> list[str]:
         """The departments or ministries the question is about that the document never names
         («Sở Ngoại vụ» asked, a decision on the land registry office found), as typed."""
@@ -345,6 +349,13 @@ class Scopes:
         self.citing()
         self.document_places()
         self._read_words()
+
+    def is_of(self, source: str, asked: set[str]) -> bool:
+        """Whether a document is the own text of a place asked (by its issuer, title or text), not a central
+        body's text that names the place."""
+        meta = self.search.metadata(source)
+        return not is_national(meta.get("issuer"), meta.get("doc_number")) \
+            and bool((self.document_places().get(source) or set()) & asked)
 
     def speaks_for(self, file: str, section: str | None, asked: set[str], quote: str) -> bool:
         """Whether a document answers for the places asked where it is quoted: a central body's
