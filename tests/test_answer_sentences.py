@@ -265,6 +265,23 @@ def test_a_sub_items_lines_keep_the_name_of_the_item_they_belong_to() -> None:
     assert "28 ngày" in chosen.quoted
 
 
+def test_a_lettered_sub_items_lines_keep_the_name_of_their_numbered_item() -> None:
+    # Both «a) Mức kinh phí:» say the same words; only their items say whose sum each is.
+    rule = passage("1. Cơ quan nhà nước được giao quản lý rừng phòng hộ, đặc dụng\n"
+                   "a) Mức kinh phí:\n"
+                   "- Kinh phí bảo vệ rừng đặc dụng bình quân 1.446.000 đồng/ha/năm trên tổng diện tích được giao.\n"
+                   "b) Nội dung chi: bảo vệ rừng, phòng cháy, chữa cháy rừng.\n"
+                   "2. Các hộ gia đình, cá nhân được giao rừng\n"
+                   "a) Mức kinh phí:\n"
+                   "- Được cấp kinh phí bảo vệ rừng đặc dụng bình quân 1.296.000 đồng/ha/năm trên diện tích được giao.")
+    cut = passage_sentences(rule.text)
+    assert cut[0].heading == "1. Cơ quan nhà nước được giao quản lý rừng phòng hộ, đặc dụng a) Mức kinh phí:"
+    assert cut[1].heading == ""  # «b) Nội dung chi: …» ends «a)», and is no heading of its own
+    chosen = pick("cơ quan nhà nước được giao quản lý rừng đặc dụng được cấp kinh phí bảo vệ rừng bình quân bao nhiêu "
+                  "đồng/ha/năm", rule)
+    assert "1.446.000" in chosen.quoted
+
+
 def test_a_header_row_that_names_a_school_year_is_read_as_headers() -> None:
     cut = passage_sentences("STT | Tên đơn vị | Mức học phí năm học 2025-2026\n1 | Nhà trẻ | 5.100.000")
     assert [s.text for s in cut] == ["Tên đơn vị: Nhà trẻ; Mức học phí năm học 2025-2026: 5.100.000"]

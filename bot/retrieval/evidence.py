@@ -352,7 +352,8 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
     dates, and a run of «- Hình thức: …», «- Số lượng: …» lines reads as one."""
     out: list[Sentence] = []
     heading, marker, labelled, lead_in, numbered = "", "", False, "", ""
-    parent = ""  # the numbered heading whose sub-items («3.1.», «3.2.») the heading is
+    parent = ""  # the numbered heading whose sub-items («3.1.», «3.2.», «a)») the heading is
+    own = ""  # the heading without its parent: the next item of its own list ends it
     lines = [raw.strip() for raw in text.split("\n")]
     for at, line in enumerate(lines):
         cells = table_cells(line)
@@ -378,8 +379,8 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             heading, marker, labelled, lead_in = f"{parent} {own}".strip(), "", False, ""
             continue
         marker = ""
-        if heading and _same_level(heading, line):  # «3. …» after «2. Sở Y tế:» and its items
-            heading, labelled, lead_in, parent = "", False, "", ""
+        if heading and _same_level(own or heading, line):  # «3. …» after «2. Sở Y tế:» and its items
+            heading, labelled, lead_in, parent, own = "", False, "", "", ""
         item = bool(_ITEM.match(line))
         # «Phân cấp cho Sở Tư pháp thực hiện các nhiệm vụ sau:» says whose the items below are.
         under = f"{heading} {lead_in}".strip() if item and lead_in else heading
@@ -456,10 +457,11 @@ def _same_level(heading: str, line: str) -> bool:
 
 
 def _sub_item(line: str, heading: str) -> bool:
-    """Whether the line opens a numbered sub-item of the heading («3.1.» under «3. …», «3.1.2.» under «3.1. …»)."""
+    """Whether the line opens a sub-item of the numbered heading: «3.1.» under «3. …», «3.1.2.» under «3.1. …»,
+    «a)» under «1. Cơ quan nhà nước được giao quản lý rừng phòng hộ, đặc dụng»."""
     one, other = _MARKER.match(heading), _MARKER.match(line)
-    return bool(one and other and one["number"] and other["number"]
-                and other["number"].startswith(one["number"] + "."))
+    return bool(one and other and one["number"]
+                and (other["letter"] or other["number"] and other["number"].startswith(one["number"] + ".")))
 
 
 def _with_marker(parts: list[str]) -> list[str]:
