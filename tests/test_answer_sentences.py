@@ -282,6 +282,19 @@ def test_a_lettered_sub_items_lines_keep_the_name_of_their_numbered_item() -> No
     assert "1.446.000" in chosen.quoted
 
 
+def test_the_firm_a_notice_is_sent_to_is_the_one_it_notifies() -> None:
+    # The goods' lines name the goods asked far more often; only the closing line says which firm is told.
+    notice = passage("1. Hàng hóa đề nghị xác định trước mã số do tổ chức, cá nhân cung cấp:\n"
+                     "Tên thương mại: Magic The Gathering Commander Deck\n"
+                     "3. Kết quả xác định trước mã số:\n"
+                     "Tên thương mại: Magic The Gathering Commander Deck, thuộc nhóm 95.04\n"
+                     "Cục trưởng Cục Hải quan thông báo để Công ty TNHH Giải trí Our game TCG Trading biết và thực hiện./.")
+    question = ("Thông báo về kết quả xác định trước mã số bộ thẻ Magic The Gathering Commander Deck được gửi cho "
+                "doanh nghiệp nào biết và thực hiện?")
+    assert understand(question).intent is Intent.RECIPIENT
+    assert "Our game TCG Trading" in pick(question, notice).quoted
+
+
 def test_a_header_row_that_names_a_school_year_is_read_as_headers() -> None:
     cut = passage_sentences("STT | Tên đơn vị | Mức học phí năm học 2025-2026\n1 | Nhà trẻ | 5.100.000")
     assert [s.text for s in cut] == ["Tên đơn vị: Nhà trẻ; Mức học phí năm học 2025-2026: 5.100.000"]

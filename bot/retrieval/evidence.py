@@ -68,7 +68,8 @@ _SIGNATURE = re.compile(r"^(?:kt\.|tm\.|tl\.|ktl\.|q\.)\s|^(?:chu tich|pho chu t
 # The words an agency's name starts with: one list for where things are sent and who must act.
 _AGENCY_HEAD = (r"(?:Sở|Ban|Bộ|Bộ Chỉ huy|Ủy ban|Uỷ ban|UBND|Văn phòng|Phòng|Hội đồng|Cục|Chi cục|Trung tâm|"
                 r"Thường trực|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ|Công an|Kho bạc|Cơ quan thường trực|"
-                r"cơ quan thường trực|cơ quan (?:thuế|hải quan)|Liên đoàn|Mặt trận|Đài|Báo(?!\s+cáo))")
+                r"cơ quan thường trực|cơ quan (?:thuế|hải quan)|Liên đoàn|Mặt trận|Đài|Báo(?!\s+cáo)|"
+                r"Công ty|Doanh nghiệp)")
 # A name ends before the time, topic, purpose or next step that follows it («… Kho bạc khu vực VI
 # trước ngày 25», «UBND tỉnh về tình hình …», «UBND xã phê duyệt danh sách …»).
 _NAME_END = (r"\s(?:trước|chậm nhất|trong|để|theo|định kỳ|hằng|hàng|vào|kể từ|sau khi|về|xem xét|"
@@ -80,8 +81,11 @@ _SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình|cung cấp)\b"
 # A field that names who receives: «Cơ quan nhận báo cáo: UBND tỉnh (qua Sở …)», «Nơi nộp hồ sơ: …»
 # (not a document's «Nơi nhận:», the list of those it is sent to).
 _RECEIVER_LABEL = r"(?i:cơ quan (?:tiếp )?nhận|nơi (?:tiếp nhận|nộp|nhận (?:báo cáo|hồ sơ)))[^:\n]{0,40}:\s*"
+# «Cục trưởng Cục Hải quan thông báo để Công ty TNHH … biết và thực hiện»: a notice's addressee.
+_NOTIFIED = rf"\b(?i:thông báo)\s+(?:để|cho)\s+{_AGENCY_NAME}\s+biết"
 _RECIPIENTS = (re.compile(rf"{_SEND}[^.;:]{{0,120}}?\b(?:về|cho|đến|tới|qua|tại|với)\s+{_AGENCY_NAME}"),
-               re.compile(rf"{_SEND}\s+{_AGENCY_NAME}"), re.compile(rf"{_RECEIVER_LABEL}{_AGENCY_NAME}"))
+               re.compile(rf"{_SEND}\s+{_AGENCY_NAME}"), re.compile(rf"{_RECEIVER_LABEL}{_AGENCY_NAME}"),
+               re.compile(_NOTIFIED))
 
 
 _THROUGH = re.compile(rf"\bqua\s+{_AGENCY_NAME}")

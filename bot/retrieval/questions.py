@@ -39,7 +39,7 @@ _INTENTS = (
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen(?! (?:mon|gia|de|nganh|trach|sau|vien|biet|can)\b)"
                                   r"|cung cap|trinh(?! tu))\b.*\b(cho ai|(?:(?:ve|o|den|toi) )?(?<!lan )(?<!bat )(?<!ban )"
                                   r"(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
-                                  r"co quan nao|don vi nao|"
+                                  r"co quan nao|don vi nao|doanh nghiep nao|cong ty nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
     (Intent.RESPONSIBLE, re.compile(r"\b(ai|don vi nao|co quan nao|so nao|ben nao|cap nao)\b.{0,40}"
