@@ -194,6 +194,11 @@ def test_a_measure_or_a_deposit_asked_is_stated_by_the_quote_itself() -> None:
                             "Rút tiền ký quỹ của doanh nghiệp hoạt động dịch vụ việc làm: 07 ngày kể từ ngày nhận đủ")
     assert not lacks_own_figure("doanh nghiep dich vu viec lam phai nop tien ky quy bao nhieu?",
                                 "mức ký quỹ là 300.000.000 đồng")
+    # a count of communes is of communes: another count of the same plan is no answer
+    assert lacks_own_figure("ubnd tinh cong nhan bao nhieu xa, phuong mien nui",
+                            "Ủy ban bầu cử của tỉnh: Không quá 05 cá nhân;")
+    assert not lacks_own_figure("ubnd tinh cong nhan bao nhieu xa, phuong mien nui",
+                                "Công nhận 35 xã, phường miền núi để phục vụ bầu cử.")
 
 
 def test_a_year_is_no_amount() -> None:

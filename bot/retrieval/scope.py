@@ -70,7 +70,9 @@ _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 # A measure asked by its unit («bao nhiêu m2», «nặng bao nhiêu gam») is written with that unit («200 m2», «27g»).
 _MEASURES = {"m2": r"m2|m²|met vuong", "met vuong": r"m2|m²|met vuong", "ha": r"ha|hecta", "hecta": r"ha|hecta",
              "km": r"km|ki lo met", "kg": r"kg|ki lo gam|kilogam", "gam": r"g|gam|gram", "gram": r"g|gam|gram",
-             "tan": r"tan", "lit": r"l|lit", "mm": r"mm", "cm": r"cm"}
+             "tan": r"tan", "lit": r"l|lit", "mm": r"mm", "cm": r"cm",
+             # a count of communes («bao nhiêu xã, phường») is written with them («35 xã, phường»)
+             "xa": r"xa|phuong|dac khu|don vi hanh chinh", "phuong": r"xa|phuong|dac khu|don vi hanh chinh"}
 _MEASURE_ASKED = re.compile(rf"\bbao nhieu ({'|'.join(sorted(_MEASURES, key=len, reverse=True))})\b")
 
 
