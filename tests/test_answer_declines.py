@@ -194,6 +194,12 @@ def test_a_measure_or_a_deposit_asked_is_stated_by_the_quote_itself() -> None:
                             "Rút tiền ký quỹ của doanh nghiệp hoạt động dịch vụ việc làm: 07 ngày kể từ ngày nhận đủ")
     assert not lacks_own_figure("doanh nghiep dich vu viec lam phai nop tien ky quy bao nhieu?",
                                 "mức ký quỹ là 300.000.000 đồng")
+    # where something ends is said by a line that ends it, a date or not («đến khi tổ chức thành công Đại hội»)
+    assert lacks_own_figure("uy quyen chanh van phong cong bo thu tuc hanh chinh, thoi han uy quyen den bao gio",
+                            "trong thời hạn 03 ngày làm việc xây dựng quy trình điện tử giải quyết TTHC")
+    assert not lacks_own_figure("uy quyen chanh van phong cong bo thu tuc hanh chinh den khi nao",
+                                "Thời hạn ủy quyền: đến hết ngày 31 tháng 12 năm 2030.")
+    assert not lacks_own_figure("dot thi dua thuc hien den khi nao", "từ tháng 10/2025 đến khi tổ chức thành công Đại hội")
     # a count of communes is of communes: another count of the same plan is no answer
     assert lacks_own_figure("ubnd tinh cong nhan bao nhieu xa, phuong mien nui",
                             "Ủy ban bầu cử của tỉnh: Không quá 05 cá nhân;")

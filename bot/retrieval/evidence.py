@@ -179,7 +179,7 @@ _ANSWERS_TO = re.compile(r"\bchiu trach nhiem (?:\w+ ){0,2}truoc\b")
 _ISSUED_WHEN = re.compile(r"\b(?:ban hanh|ky) (?:vao )?(?:ngay nao|ngay bao nhieu|khi nao)\b")
 # «đến khi nào», «đến bao giờ» ask when something lasts until: a date or a year the sentence runs to
 # («… đến hết ngày 28/02/2027», «bảo đảm đến hết năm 2030 …»).
-_UNTIL_ASKED = re.compile(r"\b(?:den|toi) (?:khi nao|bao gio|luc nao)\b")
+UNTIL_ASKED = re.compile(r"\b(?:den|toi) (?:khi nao|bao gio|luc nao)\b")
 _UNTIL = re.compile(r"\b(?:đến|tới)\s+(?:hết\s+)?(?:ngày|năm|tháng)\s+\d", re.IGNORECASE)
 # «thay thế quyết định nào», «bãi bỏ văn bản nào», «bãi bỏ … tại quyết định số mấy»: the text repealed is
 # named by its number in the sentence that repeals it.
@@ -921,7 +921,7 @@ class SentenceScorer:
             # number asked («… công văn số 5106/CT-CS ngày 12/11/2025 …»), where one does
             candidates = _only(candidates, lambda text: any(
                 number in cited.group().casefold() for cited in _CITED_DATE.finditer(text) for number in numbers))
-        elif _UNTIL_ASKED.search(folded):
+        elif UNTIL_ASKED.search(folded):
             candidates = _only(candidates, lambda text: bool(_UNTIL.search(text)))
         elif self.question.intent is Intent.DEADLINE and _WHICH_DATE.search(folded):
             candidates = _only(candidates, lambda text: bool(_DATE.search(_CITED_DATE.sub(" ", text))))

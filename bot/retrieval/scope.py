@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import FILLER, INTENT_WORDS, TIME_UNITS, YEAR, pairs, without_refs
+from bot.retrieval.evidence import FILLER, INTENT_WORDS, TIME_UNITS, UNTIL_ASKED, YEAR, pairs, without_refs
 from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
                                    named_units, owning_ministries, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
@@ -64,6 +64,7 @@ _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi|kinh phi|ho tro
 # «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
 _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
 # «bao nhiêu ngày», «mấy tháng»: a span of time counted
+_ENDS = re.compile(r"\b(?:den|toi|het)\b")  # «đến hết ngày 31/12/2030», «cho đến khi …»
 _SPAN_ASKED = re.compile(rf"\b(?:bao nhieu|may) {TIME_UNITS}\b")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
@@ -154,14 +155,17 @@ def lacks_figure(asked: str, quote: str) -> bool:
 
 
 def lacks_own_figure(asked: str, quote: str) -> bool:
-    """Whether a sum of money or a span of time is asked and the quote does not state it: that figure is
+    """Whether a sum of money, a span of time or an end is asked and the quote does not state it: that figure is
     stated by the quote itself or not at all, even in the document the question names — a catalogue row
     naming the licence is no fee («lệ phí cấp giấy phép xuất bản bản tin là bao nhiêu»), a line on who
     takes leave no length of it («nghỉ phép bao nhiêu ngày»), a report's deadline no budget («mức kinh
     phí tối đa … là bao nhiêu»). `asked` is folded."""
     own_figure = bool(_MONEY_ASKED.search(asked) and _HOW_MUCH.search(asked) or _SPAN_ASKED.search(asked)
                       or _MEASURE_ASKED.search(asked))
-    return own_figure and lacks_figure(asked, quote)
+    # «… đến bao giờ?» asks where something ends: a line that ends nothing («trong thời hạn 03 ngày làm việc
+    # xây dựng quy trình …») does not say it
+    ends = not UNTIL_ASKED.search(asked) or bool(_ENDS.search(fold(quote)))
+    return own_figure and lacks_figure(asked, quote) or not ends
 
 
 class Scopes:
