@@ -195,6 +195,21 @@ def test_which_letter_a_reply_answers_is_the_one_it_says_it_received() -> None:
     assert "708/AGI-QLDN1" in chosen.quoted
 
 
+def test_a_replys_opening_restates_the_question_but_answers_only_whom_it_replies_to() -> None:
+    # «Trả lời công văn số … về vướng mắc …» repeats the matter asked; the body says whom to contact.
+    letter = passage("Trả lời công văn số USABC-HN-20251121-01 ngày 21/11/2025 của Hội đồng Kinh doanh Hoa kỳ - ASEAN về "
+                     "vướng mắc liên quan đến ghi địa chỉ trên nhãn hàng hóa sau sắp xếp đơn vị hành chính, Cục Hải quan "
+                     "có ý kiến như sau:\n"
+                     "Theo đó, đề nghị Hội đồng Kinh doanh Hoa kỳ - ASEAN liên hệ với Bộ Khoa học và Công nghệ là đơn vị "
+                     "chủ trì xây dựng quy định về nhãn hàng hóa để được hướng dẫn.")
+    asked = ("Vướng mắc về ghi địa chỉ trên nhãn hàng hóa sau sắp xếp đơn vị hành chính thì Cục Hải quan đề nghị liên "
+             "hệ cơ quan nào?")
+    assert "Bộ Khoa học và Công nghệ" in pick(asked, letter).quoted
+    # whom the letter replies to is said by its opening
+    assert "Hội đồng Kinh doanh Hoa kỳ" in pick("công văn về ghi địa chỉ trên nhãn hàng hóa trả lời tổ chức nào",
+                                                letter).sentence
+
+
 def test_the_grounds_asked_for_may_be_quoted_from_the_preamble() -> None:
     # «Theo đề nghị …» never leads an answer, except to the question which letters proposed it.
     decision = passage("Theo đề nghị của Sở Giáo dục và Đào tạo tại Công văn số 1383/SGDĐT-KHTC ngày 30/9/2025 về việc "

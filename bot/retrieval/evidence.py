@@ -56,7 +56,7 @@ _PREAMBLE = re.compile(
     # («Căn cứ khoản 1 Điều 2 của Quyết định này …, Hiệu trưởng … chịu trách nhiệm …» rests on the text itself:
     # a rule of it, no preamble)
     r"^(?:\W*)(?:can cu(?![^.;]{0,80}\b(?:quyet dinh|nghi quyet|quy dinh|quy che|ke hoach|thong tu|nghi dinh) nay\b)"
-    r"|xet de nghi|xet to trinh|xet bao cao|theo de nghi|kinh gui|noi nhan|"
+    r"|xet de nghi|xet to trinh|xet bao cao|theo de nghi|kinh gui|noi nhan|tra loi (?:cong van|van ban)|"
     r"thuc hien (?:cac |y kien |su chi dao |chi dao )?(?:(?:quyet dinh|nghi quyet|chi thi|ke hoach|"
     r"cong van|cong dien|thong bao|thong tu|nghi dinh|luat|van ban|ket luan|huong dan)\b[^.;]{0,40}?"
     r"(?:so\s+)?\d|(?:quyet dinh|nghi quyet|chi thi|ke hoach|cong van|chi dao|y kien)[^.;]{0,200}"
@@ -75,7 +75,7 @@ _AGENCY_HEAD = (r"(?:Sở|Ban|Bộ|Bộ Chỉ huy|Ủy ban|Uỷ ban|UBND|Văn ph
 _NAME_END = (r"\s(?:trước|chậm nhất|trong|để|theo|định kỳ|hằng|hàng|vào|kể từ|sau khi|về|xem xét|"
              r"phê duyệt|quyết định|thẩm định|tổng hợp|kiểm tra|biết|chỉ đạo)\b")
 _AGENCY_NAME = rf"(?P<agency>{_AGENCY_HEAD}(?:(?!{_NAME_END})[^,.;:()\n]){{0,80}}(?:\([^)]{{0,80}}\))?)"
-_SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình|cung cấp)\b"
+_SEND = r"\b(?i:gửi|nộp|báo cáo|chuyển|trình|cung cấp|liên hệ)\b"
 # «gửi hồ sơ về Sở Nội vụ», «nộp tại Trung tâm …», and «báo cáo gửi Cục Chính trị (qua Phòng …)»
 # with the agency straight after the verb.
 # A field that names who receives: «Cơ quan nhận báo cáo: UBND tỉnh (qua Sở …)», «Nơi nộp hồ sơ: …»
@@ -190,6 +190,8 @@ _REPEALS_NUMBER = re.compile(r"(?:bãi\s+bỏ|thay\s+thế)\b.{0,120}?\d{1,6}/(?
 # những công văn nào»: a text named by its number (not the one asked about, which the question names itself).
 _WHICH_TEXT = re.compile(rf"\b(?:dan chieu|can cu|quy dinh tai|theo|tai|tra loi)\b.{{0,40}}?"
                          rf"\b(?:(?:nhung|cac)\s+)?{_DOC_WORD}\b\s+(?:nao|so may|so nao)\b")
+# «công văn 3257 trả lời công ty nào»: whom a letter answers is said by its opening «Trả lời công văn số … của Công ty …».
+_WHOM_REPLIED = re.compile(r"\btra loi (?:(?:cong ty|doanh nghiep|to chuc|don vi|co quan) nao|ai)\b")
 # «ban hành theo đề nghị của sở nào», «theo tờ trình số mấy»: the proposal the preamble names answers, and only
 # the preamble's «Theo đề nghị …» / «Xét tờ trình …» line says whose it was.
 _WHOSE_PROPOSAL = re.compile(r"\b(?:theo|xet) (?:de nghi|to trinh)\b.{0,40}?\b(?:nao|ai|so may|so nao|so bao nhieu)\b")
@@ -889,6 +891,7 @@ class SentenceScorer:
         provided = [number for number in numbers if number not in own]
         provision = bool(provided) and bool(_WHICH_PROVISION.search(folded))
         grounds = proposal or provision or bool(_WHICH_TEXT.search(folded))
+        replied = bool(_WHOM_REPLIED.search(folded))
         if self.question.intent is Intent.CODE:
             # The code a customs notice settles on is said once, after the goods' description
             # that matches the question better: only a sentence stating a code answers, and of the
@@ -940,7 +943,7 @@ class SentenceScorer:
             if matching < reach:
                 break  # even the largest cue cannot lift it above the best found so far
             pick = Pick(sentence.text, passage, matching + self._cue(sentence.full, passage), sentence.heading)
-            if cannot_lead(sentence.text) and not (grounds and is_preamble(sentence.text)):
+            if cannot_lead(sentence.text) and not ((grounds or replied) and is_preamble(sentence.text)):
                 fallback = pick if fallback is None or pick.score > fallback.score else fallback
             elif best is None or pick.score > best.score:
                 best, second = pick, best

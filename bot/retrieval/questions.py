@@ -37,7 +37,7 @@ _INTENTS = (
     # «lần đầu», «bắt đầu», «đầu quý».
     # (nor «chuyên môn», «chuyên gia» folded like «chuyển», nor «về đấu thầu» folded like «về đâu»)
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen(?! (?:mon|gia|de|nganh|trach|sau|vien|biet|can)\b)"
-                                  r"|cung cap|trinh(?! tu))\b.*\b(cho ai|(?:(?:ve|o|den|toi) )?(?<!lan )(?<!bat )(?<!ban )"
+                                  r"|cung cap|lien he|trinh(?! tu))\b.*\b(cho ai|(?:(?:ve|o|den|toi) )?(?<!lan )(?<!bat )(?<!ban )"
                                   r"(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
                                   r"co quan nao|don vi nao|doanh nghiep nao|cong ty nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
