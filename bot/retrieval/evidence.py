@@ -46,7 +46,7 @@ INTENT_WORDS = set("""han thoi chot ngay thang nam luc truoc cham nhat deadline 
 _EFFECT_WORDS = set("""hieu luc ap dung thi hanh""".split())
 # Words of asking that no sentence answers with: «… quy định về nội dung gì?» asks what a text is
 # about; «ngoài ra còn … nào?» asks for one more.
-_CONTENT_ASKED = re.compile(r"\b(?:(?:ve )?noi dung (?:gi|nao)|ngoai ra(?: con)?)\b")
+_ASKING_WORDS = re.compile(r"\b(?:(?:ve )?noi dung (?:gi|nao)|ngoai ra(?: con)?)\b")
 # Words of the documents' own framing: every plan "triển khai" / "thực hiện" something.
 _FRAME_WORDS = set("""ke hoach chi thi quyet dinh cong van thong bao huong dan van ban nghi quyet
 trien khai thuc hien ban hanh""".split())
@@ -722,7 +722,7 @@ class SentenceScorer:
         # takes effect, said once near its end, in a passage search rarely ranks.
         self.rank = weights.named_rank if named or question.intent is Intent.EFFECTIVE else weights.rank
         # The document's number and place say which document, not which of its sentences.
-        about = _CONTENT_ASKED.sub(" ", spelled_out(without_places(without_refs(question))))
+        about = _ASKING_WORDS.sub(" ", spelled_out(without_places(without_refs(question))))
         asked = topic_terms(about)
         if question.intent is Intent.EFFECTIVE:
             asked -= _EFFECT_WORDS

@@ -63,8 +63,9 @@ _MONEY_ASKED = re.compile(r"\b(?:muc (?:luong|thuong|phi|thu|chi|kinh phi|ho tro
                           r"(?:tien )?ky quy)\b")
 # «… là bao nhiêu», «bao nhiêu tiền», «bao nhiêu phần trăm»: how much, not how many of a thing («bao nhiêu TTHC»)
 _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mot|moi)\b))")
+# What says where something ends: «đến hết ngày 31/12/2030», «cho đến khi …».
+_ENDS = re.compile(r"\b(?:den|toi|het)\b")
 # «bao nhiêu ngày», «mấy tháng»: a span of time counted
-_ENDS = re.compile(r"\b(?:den|toi|het)\b")  # «đến hết ngày 31/12/2030», «cho đến khi …»
 _SPAN_ASKED = re.compile(rf"\b(?:bao nhieu|may) {TIME_UNITS}\b")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
