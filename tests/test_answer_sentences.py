@@ -3,7 +3,7 @@ a time label on the line of its task, dates that count no months, figures in tab
 two near-equal sentences quoted together. Unit tests without a store."""
 from __future__ import annotations
 
-from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue,
+from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue, is_preamble,
                                     passage_sentences, table_caption, topic_terms)
 from bot.facts.model import Deadline, DeadlineKind, Obligation
 from bot.retrieval.answers import Answerer, deadline_line
@@ -174,6 +174,20 @@ def test_a_rule_resting_on_the_text_itself_is_no_preamble() -> None:
     chosen = pick("ai chịu trách nhiệm mua và cung cấp đồ dùng cá nhân, học phẩm cho học sinh trường phổ thông dân "
                   "tộc nội trú", rules)
     assert "Hiệu trưởng" in chosen.quoted
+
+
+def test_a_letters_conclusion_resting_on_the_rules_it_quoted_is_no_preamble() -> None:
+    # A tax letter quotes the rules, then concludes «Căn cứ quy định nêu trên, …»: the conclusion answers.
+    letter = passage("Tại điểm c khoản 3 Điều 44 Nghị định số 103/2024/NĐ-CP ngày 30/7/2024 của Chính phủ quy định trách "
+                     "nhiệm của cơ quan thuế trong việc xác định đơn giá thuê đất trả tiền thuê đất hằng năm, đơn giá "
+                     "thuê đất thu một lần cho cả thời gian thuê.\n"
+                     "Căn cứ quy định nêu trên, cơ quan thuế không có trách nhiệm xác định đơn giá thuê đất thu một lần "
+                     "của thời hạn thuê sau khi đã trừ đi thời gian được miễn.")
+    chosen = pick("Cơ quan thuế có trách nhiệm xác định đơn giá thuê đất thu một lần sau khi đã trừ thời gian được "
+                  "miễn không?", letter)
+    assert "không có trách nhiệm" in chosen.quoted
+    assert not is_preamble("Căn cứ các quy định, hướng dẫn nêu trên, thuế GTGT đầu vào được khấu trừ toàn bộ.")
+    assert is_preamble("Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ;")
 
 
 def test_which_text_is_cited_is_answered_by_a_sentence_naming_another_text() -> None:

@@ -55,7 +55,9 @@ trien khai thuc hien ban hanh""".split())
 _PREAMBLE = re.compile(
     # («Căn cứ khoản 1 Điều 2 của Quyết định này …, Hiệu trưởng … chịu trách nhiệm …» rests on the text itself:
     # a rule of it, no preamble)
+    # nor does a letter's conclusion («Căn cứ các quy định nêu trên, cơ quan thuế không có trách nhiệm …»)
     r"^(?:\W*)(?:can cu(?![^.;]{0,80}\b(?:quyet dinh|nghi quyet|quy dinh|quy che|ke hoach|thong tu|nghi dinh) nay\b)"
+    r"(?!(?: vao)?(?: cac| nhung)? (?:quy dinh|huong dan|noi dung|co so|can cu)[^.;]{0,40}?\b(?:neu )?tren\b)"
     r"|xet de nghi|xet to trinh|xet bao cao|theo de nghi|kinh gui|noi nhan|tra loi (?:cong van|van ban)|"
     r"thuc hien (?:cac |y kien |su chi dao |chi dao )?(?:(?:quyet dinh|nghi quyet|chi thi|ke hoach|"
     r"cong van|cong dien|thong bao|thong tu|nghi dinh|luat|van ban|ket luan|huong dan)\b[^.;]{0,40}?"
