@@ -182,7 +182,8 @@ class Answerer:
         # that place answers («Điều lệ Quỹ … tỉnh Nghệ An» against any Nghệ An decision).
         judged = replace(question, text=without_places(question.text)) if asked else question
         # Plans that cite a document answer only what they say themselves: no named-document leniency.
-        if not passages or not self._confident(judged, passages, focused=focus.named and not focus.cited):
+        lenient = focus.named and not focus.cited
+        if not passages or not self._confident(judged, passages, focused=lenient):
             if asked and self._answerable(question, wider):
                 return self._other_issuer(question, asked)  # another issuer's document would answer
             return self._not_found(question, sources if focus.named else None)
@@ -191,7 +192,7 @@ class Answerer:
             # the issuer asked may still hold a lesser candidate that answers («Bộ Văn hóa, Thể thao và Du lịch công
             # bố thủ tục …» ranked below another body's decision on the same procedures)
             own = [p for p in passages if self.scopes.issued_by_asked(question, p)]
-            if not own or not self._confident(judged, own, focused=focus.named and not focus.cited):
+            if not own or not self._confident(judged, own, focused=lenient):
                 return self._other_issuer(question, mismatch)
             passages = own
         if asked and not focus.named and self._better_elsewhere(judged, passages, wider):
@@ -213,7 +214,7 @@ class Answerer:
             if asked and not self._speaks_for(quoted, asked):
                 # a central text's line for no place in particular: the place's own texts may answer
                 local = [p for p in passages if self.scopes.is_of(p.source, asked)]
-                confident = bool(local) and self._confident(judged, local, focused=focus.named and not focus.cited)
+                confident = bool(local) and self._confident(judged, local, focused=lenient)
                 answer = self._compose(question, local, focus) if confident else None
                 if answer is None or not answer.sources or lacks_own_figure(question_words, answer.sources[0].quote):
                     return self._other_issuer(question, asked)
