@@ -194,6 +194,27 @@ def test_rows_of_a_task_table_give_lead_coordinate_and_deadline() -> None:
         "Bộ CHQS tỉnh", ("Văn phòng Ban Chỉ huy",), date(2025, 11, 30))
 
 
+def test_a_step_table_is_read_by_its_column_of_who_does_the_step() -> None:
+    body = ("1. Cấp giấy chứng nhận lưu hành tự do\n"
+            "TT | Trình tự thực hiện | Trách nhiệm thực hiện | Sản phẩm thực hiện | Thời gian thực hiện\n"
+            "B2 | Phòng Quản lý Báo chí - Xuất bản thụ lý và xử lý hồ sơ | Lãnh đạo Phòng chuyên môn phân công thụ lý"
+            " | Ý kiến phân công thụ lý | 1/4 ngày\n"
+            "Chuyên viên thụ lý, xử lý hồ sơ | Tham mưu, dự thảo văn bản liên quan | 01 ngày\n"
+            "B3 | Ký phê duyệt Quyết định công nhận | Chính ủy Bộ Chỉ huy Quân sự tỉnh | Quyết định | 1/2 ngày\n")
+    # the step's title may name the office; who takes the step is the column's role, its work cut off; a line
+    # under the merged number and title of «B2» is that step's next desk
+    assert [o.lead for o in obligations_in(body) if o.is_task] == [
+        "Lãnh đạo Phòng chuyên môn", "Chuyên viên thụ lý, xử lý hồ sơ", "Chính ủy Bộ Chỉ huy Quân sự tỉnh"]
+
+
+def test_a_catalogues_authority_column_makes_no_task() -> None:
+    body = ("DANH MỤC THỦ TỤC HÀNH CHÍNH\n"
+            "Stt | Mã hồ sơ TTHC | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | Cơ quan thực hiện\n"
+            "1 | 1.014390 | Thay đổi, bổ sung, cấp lại giấy chứng nhận đăng ký tổ chức khoa học và công nghệ | 10 ngày "
+            "làm việc | Trung tâm Phục vụ hành chính công tỉnh | Sở Khoa học và Công nghệ\n")
+    assert not [o for o in obligations_in(body) if o.is_task]
+
+
 def test_a_row_whose_cells_give_no_task_is_read_by_its_words() -> None:
     body = ("B. NỘI DUNG QUY TRÌNH\n"
             "TT | Trình tự thực hiện | Đơn vị chủ trì | Thời gian thực hiện\n"

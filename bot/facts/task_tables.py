@@ -25,7 +25,10 @@ _I = re.IGNORECASE
 
 TABLE_CELL = " | "
 TABLE_GAP = 2  # a group title ("I.", "NÂNG CAO NHẬN THỨC") may sit between rows on its own lines
-_LEAD_COLUMN = re.compile(r"chủ\s+trì", _I)
+# «Cơ quan chủ trì»; a step table's «Trách nhiệm thực hiện», «Đơn vị/ người thực hiện» (not a catalogue's
+# «Cơ quan thực hiện», the authority that settles a procedure).
+_LEAD_COLUMN = re.compile(r"chủ\s+trì|^(?:trách\s+nhiệm|đơn\s+vị(?:\s*/\s*người)?|cơ\s+quan,\s*bộ\s+phận,\s*người)"
+                          r"\s+thực\s+hiện$", _I)
 _COORDINATE_COLUMN = re.compile(r"phối\s+hợp", _I)
 _TIME_COLUMN = re.compile(r"thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành", _I)
 _TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án", _I)
@@ -37,6 +40,20 @@ class TaskTable:
     coordinate: int | None
     time: int
     task: int | None
+    width: int | None = None  # the header's cells: a row with fewer lost its first ones to merged cells
+
+    def of_row(self, cells: list[str]) -> TaskTable | None:
+        """The columns of a row: a row shorter than the header that does not open with its number lost its
+        first cells to the step above («Chuyên viên thụ lý | Tham mưu, dự thảo … | 01 ngày» under the merged
+        number and title of «B2»), and is aligned to its right."""
+        shift = len(cells) - self.width if self.width and len(cells) < self.width else 0
+        if not shift or _ROW_MARKER.match(cells[0]):
+            return self
+        lead, time = self.lead + shift, self.time + shift
+        if min(lead, time) < 0:
+            return None
+        moved = [None if i is None or i + shift < 0 else i + shift for i in (self.coordinate, self.task)]
+        return TaskTable(lead, moved[0], time, moved[1])
 
 
 def task_table(text: str) -> TaskTable | None:
@@ -53,7 +70,7 @@ def task_table(text: str) -> TaskTable | None:
     time = column(_TIME_COLUMN, (lead, coordinate))
     if lead is None or time is None:
         return None
-    return TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)))
+    return TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)), len(cells))
 
 
 # A unit's name, or its acronym alone ("EVN", "NHNN").
@@ -71,6 +88,7 @@ _ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|{_STAFF}|Bộ\s+phận"
                         r"|Tổ\s+(?:thư\s+ký|giúp\s+việc|công\s+tác|chuyên\s+gia))")
 _STAFF_ROLE = re.compile(rf"^(?:{_STAFF})\s+\S")
 _STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
+_ROW_MARKER = re.compile(r"^\W{0,2}(?:(?:Bước\s+|B)\d{1,2}|\d{1,3}(?:\.\d{1,2})*|[IVX]{1,4})\W{0,2}$", _I)
 
 
 def _step_columns(cells: list[str]) -> TaskTable | None:
@@ -106,7 +124,7 @@ _ROLE_LINE_CHARS = 160
 _ROLE_NAME = re.compile(r"^[-–+*\s]*(?P<name>[^;|]+?)\s*(?:[;.|]|$)")
 # A line of the step's work that starts with a unit: «Sở Tài chính trình UBND tỉnh xem xét, quyết định …»,
 # «Văn thư Sở lấy số văn bản, đóng dấu …» (a role's name has no such verb: «Bộ phận tiếp nhận và trả kết quả …»).
-_WORK_VERB = re.compile(r"(?<!được\s)(?<!được\sgiao\s)\b(?:trình|phê\s+duyệt|xem\s+xét|ký|nghiên\s+cứu|thẩm\s+định|lấy\s+số"
+_WORK_VERB = re.compile(r"(?<!được\s)(?<!được\sgiao\s)\b(?:trình|phân\s+công|phê\s+duyệt|xem\s+xét|ký|nghiên\s+cứu|thẩm\s+định|lấy\s+số"
                         r"|chuyển|kiểm\s+tra|lập|gửi|ban\s+hành|quyết\s+định|duyệt|số\s+hoá|số\s+hóa)\b")
 
 
@@ -308,8 +326,10 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     """The row's task with its columns' lead, coordinating units and deadline; with loose, also a
     row whose time is an ongoing one («Thường xuyên»), which has no date (stored tasks need one)."""
     cells = [cell.strip() for cell in para.text.split("|")]
-    if len(cells) <= table.time:
+    aligned = table.of_row(cells)
+    if aligned is None or len(cells) <= aligned.time:
         return []
+    table = aligned
     when = cells[table.time]
     # Deadlines the row's words state (as before tables were read) keep their action and key.
     stated = locate_deadlines(para.text, issued, delivery_margin_days)
