@@ -1149,6 +1149,9 @@ def test_a_procedures_total_time_is_no_step() -> None:
                  "góp ý kiến.", id="a-consulted-bodys-answer"),
     pytest.param("1. Tiếp nhận và trả lời bằng văn bản các nội dung liên quan thuộc chức năng, nhiệm vụ quản lý của đơn vị trong "
                  "thời hạn không quá 03 ngày làm việc kể từ ngày nhận được văn bản lấy ý kiến.", id="an-answer-before-a-comma"),
+    pytest.param("Trong thời hạn 20 ngày kể từ ngày nhận được hồ sơ khoa học đề nghị thẩm định, Hội đồng thẩm định cấp bộ của Bộ "
+                 "Văn hóa, Thể thao và Du lịch tiến hành thẩm định hồ sơ khoa học và gửi kết quả thẩm định.",
+                 id="an-appraisal-councils-appraisal"),
 ])
 def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
     assert tasks_in(sentence) == []
@@ -1162,6 +1165,9 @@ def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
     pytest.param("Thời gian hoàn thành: Tháng 12/2025.", id="an-items-completion-time"),
     pytest.param("Xem xét, chấp thuận việc sử dụng hạ tầng kỹ thuật viễn thông thụ động trong thời hạn 10 ngày làm việc kể từ "
                  "khi doanh nghiệp có văn bản đề nghị.", id="xem-xet-is-a-task-verb"),
+    pytest.param("Trong thời hạn 10 ngày kể từ ngày nhận được kết quả thẩm định của Hội đồng thẩm định, Sở Văn hóa, Thể thao và "
+                 "Du lịch hoàn thiện hồ sơ, trình Ủy ban nhân dân tỉnh.", id="acting-on-an-appraisal"),
+    pytest.param("Hội đồng nhân dân tỉnh thẩm định hồ sơ và có ý kiến trước ngày 15/12/2025.", id="a-peoples-council"),
 ])
 def test_tasks_that_look_like_those(sentence: str) -> None:
     assert tasks_in(sentence)

@@ -338,7 +338,7 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     if _PROCEDURE_CODE.search(sentence) or _catalogue_time(sentence, found) or (
             _PROCESSING_TIME.match(clause) and not _NAMED_AFTER_TIME.search(clause, found.end - start)):
         return NotTask.RULE
-    if _consulted(clause, sentence):
+    if _consulted(clause, sentence) or (actor and _APPRAISING_COUNCIL.match(actor) and _APPRAISES.search(clause)):
         return NotTask.RULE
     if _RULE_SUBJECT.match(clause) or _ENCOURAGED.search(before) or (actor and _ENCOURAGED.search(actor)) \
             or (actor is None and _PASSIVE_RULE.search(clause)) or _businesses_norm(actor, section):
@@ -414,6 +414,13 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
 _CONSULTATION = re.compile(r"(?:kể|tính)\s+từ\s+(?:ngày|khi)\s+nhận\s+được\s+(?:(?:văn\s+bản|công\s+văn|đề\s+nghị|phiếu)\s+)*"
                            r"(?:lấy|góp|xin|cho|tham\s+gia)\s+ý\s+kiến", _I)
 _ANSWERS = re.compile(r"(?<!\w)(?:trả\s+lời|góp\s+ý|(?:có|cho|gửi|tham\s+gia)\s+ý\s+kiến)(?!\w)", _I)
+
+
+# An appraisal council a ministry or a province asks to appraise a dossier within a time limit is consulted too
+# («…, Hội đồng thẩm định cấp chuyên ngành tiến hành thẩm định hồ sơ …»): the body that set it up acts on its
+# result.
+_APPRAISING_COUNCIL = re.compile(r"^(?:các\s+)?Hội\s+đồng\s+(?!nhân\s+dân)", _I)
+_APPRAISES = re.compile(r"(?:tiến\s+hành|tổ\s+chức)\s+thẩm\s+định|\bthẩm\s+định\s+(?:hồ\s+sơ|và\s+có\s+ý\s+kiến)", _I)
 
 
 def _consulted(clause: str, sentence: str) -> bool:
