@@ -1101,6 +1101,10 @@ def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str)
                  "Viên chức Cơ sở trợ giúp xã hội", 3, id="a-public-employee-of-a-named-body"),
     pytest.param("Lãnh đạo phòng xem xét, thẩm định, trình lãnh đạo Sở phê duyệt | Ý kiến thẩm định | 1/4 ngày",
                  "PHỤ LỤC II > 1.", "Lãnh đạo phòng", 1, id="a-staff-role-before-its-work-in-one-cell"),
+    pytest.param("Bước 3 | Kiểm tra, xử lý hồ sơ | Công chức kiểm tra, thẩm định hồ sơ; dự thảo văn bản trình Lãnh đạo phòng. | "
+                 "16 ngày làm việc", "PHỤ LỤC II > 3.", "Công chức", 16, id="a-bare-staff-role-before-its-work"),
+    pytest.param("Bước 4 | Dự thảo Quyết định | Chuyên viên được phân công | 1/4 ngày", "PHỤ LỤC II > 1.",
+                 "Chuyên viên được phân công", 1, id="a-staff-role-assigned"),
 ])
 def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
     [task] = tasks_in(row, section)

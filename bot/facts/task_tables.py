@@ -124,8 +124,11 @@ _ROLE_LINE_CHARS = 160
 _ROLE_NAME = re.compile(r"^[-–+*\s]*(?P<name>[^;|]+?)\s*(?:[;.|]|$)")
 # A line of the step's work that starts with a unit: «Sở Tài chính trình UBND tỉnh xem xét, quyết định …»,
 # «Văn thư Sở lấy số văn bản, đóng dấu …» (a role's name has no such verb: «Bộ phận tiếp nhận và trả kết quả …»).
-_WORK_VERB = re.compile(r"(?<!được\s)(?<!được\sgiao\s)\b(?:trình|phân\s+công|phê\s+duyệt|xem\s+xét|ký|nghiên\s+cứu|thẩm\s+định|lấy\s+số"
-                        r"|chuyển|kiểm\s+tra|lập|gửi|ban\s+hành|quyết\s+định|duyệt|số\s+hoá|số\s+hóa)\b")
+_WORK_VERBS = (r"trình|phân\s+công|phê\s+duyệt|xem\s+xét|ký|nghiên\s+cứu|thẩm\s+định|lấy\s+số"
+               r"|chuyển|kiểm\s+tra|lập|gửi|ban\s+hành|quyết\s+định|duyệt|số\s+hoá|số\s+hóa")
+_WORK_VERB = re.compile(rf"(?<!được\s)(?<!được\sgiao\s)\b(?:{_WORK_VERBS})\b")
+# A role of the staff, in few words, right before the work it does.
+_STAFF_AT_WORK = re.compile(rf"^(?P<role>(?:{_STAFF})(?:\s+[^\s,;]+){{0,5}}?)(?<!\sđược)\s+(?=(?:{_WORK_VERBS})\b)")
 
 
 # The other way such a table is written: under «TT | Bộ phận | Nội dung công việc | Thời gian» a step opens
@@ -318,6 +321,8 @@ def _cell_unit(cell: str) -> str | None:
     # a unit has a name of its own; «Bộ phận» before «tiếp nhận hồ sơ và trả kết quả» is a role's first words;
     # a role of the staff is a doer too («Lãnh đạo phòng xem xét, thẩm định, trình …»)
     named = unit and (any(ch.isupper() for ch in unit[1:]) or _STAFF_ROLE.match(unit))
+    if not named and (staff := _STAFF_AT_WORK.match(name)):  # «Công chức kiểm tra, thẩm định hồ sơ; …»
+        return staff.group("role")
     return unit if named else name or None
 
 
