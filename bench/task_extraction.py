@@ -60,7 +60,9 @@ found in its cleaned document (such a row is read without the unit its context g
 per half («qua nạp văn bản») reads every row as ingestion stores it instead — what `tasks list --json`
 returns: the obligations `bot.facts.extract.extract_facts` gives the whole document, with the
 section paths and table headers ingestion itself finds (not the labelled section), matched to the
-row by its text (`ingested`); a row no stored obligation holds counts as "not a task". `--errors`
+row by its text (`ingested`; a row of fewer than 20 characters — a step's lone time, labelled alone — only by
+a quote that is that row, not as a cell of its step's row); a row no stored obligation holds counts as "not a
+task". `--errors`
 lists the tuning half's errors only (every round); held-out errors are never listed, only counted by class
 (a missed task by why it was missed, a wrong lead as a missed task or another unit).
 
@@ -333,14 +335,22 @@ def ingested(row: dict[str, Any], obligations: dict[str, tuple[Obligation, ...]]
     where the same words stand in several places (a step repeated by several procedures), those of the
     section the sentence is found in first."""
     wanted = _bare(row["sentence"])
-    found = [o for o in obligations.get(row["doc_id"], ()) if wanted
-             and (wanted in _bare(o.quote) or len(_bare(o.quote)) > _QUOTE_PART and _bare(o.quote) in wanted)]
+    found = [o for o in obligations.get(row["doc_id"], ()) if wanted and _reads(wanted, _bare(o.quote))]
     place = row_place(row, paragraphs.get(row["doc_id"], []))
     section = paragraphs[row["doc_id"]][place].section if place is not None else None
     return sorted(found, key=lambda o: o.section != section)
 
 
 _QUOTE_PART = 20  # a shorter quote inside the sentence is a fragment of it, not the sentence's reading
+
+
+def _reads(wanted: str, quote: str) -> bool:
+    """Whether a stored quote is the reading of a labelled sentence: it holds the sentence, or the sentence holds
+    it; a piece shorter than _QUOTE_PART on either side is only a fragment of the other (a step's lone time
+    «112 giờ», labelled alone, is a cell of the step's row that ingestion reads whole)."""
+    if wanted == quote:
+        return True
+    return (len(wanted) > _QUOTE_PART and wanted in quote) or (len(quote) > _QUOTE_PART and quote in wanted)
 
 
 def _bare(text: str) -> str:
