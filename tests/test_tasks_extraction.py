@@ -207,6 +207,21 @@ def test_a_step_table_is_read_by_its_column_of_who_does_the_step() -> None:
         "Lãnh đạo Phòng chuyên môn", "Chuyên viên thụ lý, xử lý hồ sơ", "Chính ủy Bộ Chỉ huy Quân sự tỉnh"]
 
 
+def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
+    body = ("I. Khấu trừ kinh phí bồi thường\n"
+            "Thứ tự công việc | Đơn vị/người thực hiện | Nội dung công việc | Thời gian thực hiện | Dịch vụ công trực tuyến\n"
+            "Bước 2 | Lãnh đạo phòng Phòng Kinh tế | Nhận hồ sơ, phân công công chức xử lý hồ sơ | 04 giờ\n"
+            "Bước 3 | Chuyên viên phòng Phòng Kinh tế\n"
+            "- Nhận hồ sơ; xử lý, thẩm định hồ sơ\n"
+            "- Dự thảo kết quả giải quyết\n"
+            "112 giờ\n"
+            "Bước 4 | Lãnh đạo phòng Phòng Kinh tế | - Thẩm tra, xác nhận dự thảo kết quả | 24 giờ\n")
+    # each step once, with its own doer and time: the third's lines end at its time, not at the next step
+    assert [(o.lead, o.deadline.text) for o in obligations_in(body) if o.is_task] == [
+        ("Lãnh đạo phòng Phòng Kinh tế", "04 giờ"), ("Chuyên viên phòng Phòng Kinh tế", "112 giờ"),
+        ("Lãnh đạo phòng Phòng Kinh tế", "24 giờ")]
+
+
 def test_a_catalogues_authority_column_makes_no_task() -> None:
     body = ("DANH MỤC THỦ TỤC HÀNH CHÍNH\n"
             "Stt | Mã hồ sơ TTHC | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | Cơ quan thực hiện\n"

@@ -36,7 +36,7 @@ from bot.facts.paragraphs import Paragraph, body_paragraphs
 from bot.facts.task_tables import (TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, joined_row, responsibility,
                                    row_obligations, step_actor, task_table)
 from bot.facts.tasks import classify, clause_span
-from bot.facts.time_phrases import loose_deadlines, undated_mention
+from bot.facts.time_phrases import cell_duration, loose_deadlines, undated_mention
 from bot.facts.units import lead_and_coordinate
 from bot.ingestion.document import CleanDocument
 from bot.retrieval.vietnamese import sentences as split_sentences
@@ -141,7 +141,7 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
             continue
         if outside > TABLE_GAP:
             table = None
-        if TABLE_CELL in para.text:
+        if TABLE_CELL in para.text or cell_duration(para.text):  # (a step's time alone closes its lines)
             rows = _table_row(table, paragraphs, index, issued, delivery_margin_days)
             if rows:
                 del out[first[rows[0]]:]  # the row's earlier lines were read alone: its reading replaces theirs

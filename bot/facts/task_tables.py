@@ -210,9 +210,11 @@ _ROW_NUMBER = re.compile(r"^\W{0,2}\d{1,3}\.?\W{0,2}$")
 
 def joined_row(paragraphs: list[Paragraph], index: int) -> tuple[int, str] | None:
     """Where a row written over several lines starts and its text joined back, cell bars between its number,
-    its task and the cells the line at `index` closes it with; None when the line closes no such row."""
+    its task and the cells the line at `index` closes it with (or a step's number, its doer, its work and its
+    time); None when the line closes no such row."""
     section = paragraphs[index].section
-    if _ROW_NUMBER.match(paragraphs[index].text.split(TABLE_CELL)[0]):
+    opening = paragraphs[index].text.split(TABLE_CELL)[0]
+    if _ROW_NUMBER.match(opening) or _STEP_CELL.match(opening):
         return None  # a row of its own
     lines: list[str] = []
     for j in range(index - 1, max(-1, index - 1 - _STEP_LINES), -1):
@@ -225,8 +227,13 @@ def joined_row(paragraphs: list[Paragraph], index: int) -> tuple[int, str] | Non
             task = " ".join([*cells[1:], *reversed(lines)]).strip()
             opened = task and not (len(cells) == 2 and _names_doer(cells[1].strip(" *.")))
             return (j, f"{cells[0].strip()}{TABLE_CELL}{task}{TABLE_CELL}{paragraphs[index].text}") if opened else None
-        if TABLE_CELL in text:
-            return None  # a whole row above: the line is no row's end (a progress cell's line, say)
+        if _STEP_CELL.match(cells[0]) and len(cells) == 2 and _names_doer(cells[1].strip(" *.")):
+            # «Bước 3 | Chuyên viên phòng …», the lines of its work, then its time («112 giờ», «04 giờ | Toàn trình»)
+            work = " ".join(reversed(lines)).strip()
+            row = TABLE_CELL.join((cells[0].strip(), cells[1].strip(), work, paragraphs[index].text))
+            return (j, row) if work else None
+        if TABLE_CELL in text or cell_duration(text):
+            return None  # a whole row above (or the time that closed one): the line is no row's end
         lines.append(text)
     return None
 
