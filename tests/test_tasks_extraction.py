@@ -203,8 +203,10 @@ def test_a_step_table_is_read_by_its_column_of_who_does_the_step() -> None:
             "B3 | Ký phê duyệt Quyết định công nhận | Chính ủy Bộ Chỉ huy Quân sự tỉnh | Quyết định | 1/2 ngày\n")
     # the step's title may name the office; who takes the step is the column's role, its work cut off; a line
     # under the merged number and title of «B2» is that step's next desk
-    assert [o.lead for o in obligations_in(body) if o.is_task] == [
+    tasks = [o for o in obligations_in(body) if o.is_task]
+    assert [o.lead for o in tasks] == [
         "Lãnh đạo Phòng chuyên môn", "Chuyên viên thụ lý, xử lý hồ sơ", "Chính ủy Bộ Chỉ huy Quân sự tỉnh"]
+    assert tasks[0].action == "Phòng Quản lý Báo chí - Xuất bản thụ lý và xử lý hồ sơ"  # the step, not the whole row
 
 
 def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
@@ -217,9 +219,13 @@ def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
             "112 giờ\n"
             "Bước 4 | Lãnh đạo phòng Phòng Kinh tế | - Thẩm tra, xác nhận dự thảo kết quả | 24 giờ\n")
     # each step once, with its own doer and time: the third's lines end at its time, not at the next step
-    assert [(o.lead, o.deadline.text) for o in obligations_in(body) if o.is_task] == [
+    tasks = [o for o in obligations_in(body) if o.is_task]
+    assert [(o.lead, o.deadline.text) for o in tasks] == [
         ("Lãnh đạo phòng Phòng Kinh tế", "04 giờ"), ("Chuyên viên phòng Phòng Kinh tế", "112 giờ"),
         ("Lãnh đạo phòng Phòng Kinh tế", "24 giờ")]
+    # the work is the «Nội dung công việc» column's, not the step's number under «Thứ tự công việc»
+    assert [o.action for o in tasks[:2]] == ["Nhận hồ sơ, phân công công chức xử lý hồ sơ",
+                                             "Nhận hồ sơ; xử lý, thẩm định hồ sơ - Dự thảo kết quả giải quyết"]
 
 
 def test_a_catalogues_authority_column_makes_no_task() -> None:

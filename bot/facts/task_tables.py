@@ -31,7 +31,9 @@ _LEAD_COLUMN = re.compile(r"chủ\s+trì|^(?:trách\s+nhiệm|đơn\s+vị(?:\s*
                           r"\s+thực\s+hiện$", _I)
 _COORDINATE_COLUMN = re.compile(r"phối\s+hợp", _I)
 _TIME_COLUMN = re.compile(r"thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành", _I)
-_TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án", _I)
+_TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án|trình\s+tự", _I)
+# A column that only numbers the rows or steps («STT», «Thứ tự công việc», «Bước thực hiện»): never the task.
+_ORDINAL_COLUMN = re.compile(r"^(?:s?tt|số\s+(?:tt|thứ\s+tự)|thứ\s+tự|các\s+bước|bước)\b", _I)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def task_table(text: str) -> TaskTable | None:
     time = column(_TIME_COLUMN, (lead, coordinate))
     if lead is None or time is None:
         return None
-    return TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time)), len(cells))
+    ordinals = tuple(i for i, cell in enumerate(cells) if _ORDINAL_COLUMN.match(cell))
+    return TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time, *ordinals)), len(cells))
 
 
 # A unit's name, or its acronym alone ("EVN", "NHNN").
