@@ -228,6 +228,23 @@ def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
                                              "Nhận hồ sơ; xử lý, thẩm định hồ sơ - Dự thảo kết quả giải quyết"]
 
 
+def test_a_line_that_only_states_the_time_is_the_time_of_the_work_above_it() -> None:
+    body = ("Điều 2. Giao các cơ quan, đơn vị:\n"
+            "1. Sở Khoa học và Công nghệ chủ trì, phối hợp với Văn phòng UBND tỉnh:\n"
+            "Xây dựng quy trình nội bộ, quy trình điện tử trong giải quyết TTHC theo nội dung công bố tại Quyết định này.\n"
+            "Thời hạn chậm nhất 05 ngày làm việc kể từ ngày ban hành Quyết định.\n"
+            "2. Sở Tư pháp\n"
+            "- Tham mưu, đề xuất tổ chức Đoàn của tỉnh nghiên cứu, học tập kinh nghiệm xây dựng chính sách.\n"
+            "- Đơn vị phối hợp: Văn phòng UBND tỉnh.\n"
+            "- Thời gian thực hiện: Hằng năm.\n")
+    tasks = [o for o in obligations_in(body) if o.is_task]
+    # the register shows what to do by then, not an empty task (past the item's fields of units)
+    assert [(o.lead, o.action) for o in tasks] == [
+        ("Sở Khoa học và Công nghệ", "Xây dựng quy trình nội bộ, quy trình điện tử trong giải quyết TTHC theo nội dung "
+                                     "công bố tại Quyết định này"),
+        ("Sở Tư pháp", "Tham mưu, đề xuất tổ chức Đoàn của tỉnh nghiên cứu, học tập kinh nghiệm xây dựng chính sách")]
+
+
 def test_a_catalogues_authority_column_makes_no_task() -> None:
     body = ("DANH MỤC THỦ TỤC HÀNH CHÍNH\n"
             "Stt | Mã hồ sơ TTHC | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | Cơ quan thực hiện\n"

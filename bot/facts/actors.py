@@ -300,6 +300,50 @@ def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) 
     return before
 
 
+# A field of an item that says no work: who leads or helps, when, what it yields, what it costs.
+_NO_WORK_FIELD = re.compile(r"^(?:(?:cơ\s+quan|đơn\s+vị)(?:\s+\w+){0,3}|thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành"
+                            r"|sản\s+phẩm|kết\s+quả|kinh\s+phí|nguồn\s+kinh\s+phí)[^:]{0,40}:", _I)
+# The field that does: «- Nội dung thực hiện: Tổ chức phổ biến …».
+_WORK_FIELD = re.compile(r"^(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)(?:\s+(?:thực\s+hiện|công\s+việc|cụ\s+thể))?\s*:\s*", _I)
+_WORK_LINES = 6  # lines back to an item's work, past its fields
+_MIN_WORK_CHARS = 6
+# A line that is a field of time: «Thời hạn hoàn thành: …», «Thời gian thực hiện: …», «Hoàn thành trước ngày …».
+_TIME_FIELD = re.compile(r"^\s*(?:thời\s+(?:gian|hạn)(?:\s+(?:thực\s+hiện|hoàn\s+thành))*|hoàn\s+thành(?:\s+xong)?)\s*:?", _I)
+
+
+def item_work(paragraphs: list[Paragraph], index: int) -> str:
+    """The work a line that only states a time belongs to («Thời hạn chậm nhất 05 ngày làm việc …», «- Thời gian
+    thực hiện: Hằng năm.»): the nearest line above in its item that says what to do, past the item's fields of
+    units and times; its «Nội dung:» field's words; or the words after the unit of a line that opens with one
+    («1. Sở Tài chính chủ trì, phối hợp với … Rà soát, xây dựng quy trình …»). "" when none is found."""
+    section = paragraphs[index].section
+    for j in range(index - 1, max(-1, index - 1 - _WORK_LINES), -1):
+        para = paragraphs[j]
+        if para.section != section and not section.startswith(para.section + SECTION_SEPARATOR):
+            return ""
+        line = strip_marker(para.text.strip(" *"))
+        if not line or _NO_WORK_FIELD.match(line) or line.endswith(":"):  # (a lead-in: its lines are the work)
+            continue
+        field = _WORK_FIELD.match(line)
+        actor = _ACTION_ACTOR.match(line)
+        work = tidy_action(line[field.end():] if field else line[actor.end():] if actor else line)
+        if len(work) >= _MIN_WORK_CHARS and not unit_heading(para.text):  # (not a heading that only names a unit)
+            return work
+        if para.section != section:
+            return ""  # the item's heading names no work: none to borrow from further up
+    return ""
+
+
+def states_only_time(quote: str, deadline: str) -> bool:
+    """Whether a line says nothing but a time: «Thời hạn hoàn thành: Trước ngày 30/11/2025.», «- Thời gian thực
+    hiện: Từ tháng 11/2025 đến khi kết thúc Tổng kiểm kê.» (no verb of work once its time and label are gone)."""
+    head = strip_marker(quote.strip(" -*"))
+    if not _TIME_FIELD.match(head):
+        return False  # a line that opens with its unit, its work or a clause of time says more than its time
+    rest = tidy_action(_TIME_FIELD.sub("", head.replace(deadline, " ") if deadline else head))
+    return len(rest) < _MIN_WORK_CHARS or not _VERB_START.search(rest)
+
+
 def item_actor(paragraphs: list[Paragraph], index: int) -> str | None:
     """The actor of the enclosing item: "6. Sở Nội vụ: …" opens the section the line sits in,
     and so does a heading that only names a unit ("3. Sở Y tế", "b) UBND các xã, phường"); for a

@@ -27,8 +27,8 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from bot.facts.actors import (action_of, actor_of, heading_actor, item_actor, item_coordinate, section_actor,
-                              section_coordinate)
+from bot.facts.actors import (action_of, actor_of, heading_actor, item_actor, item_coordinate, item_work,
+                              section_actor, section_coordinate, states_only_time)
 from bot.facts.criteria import criteria_lists
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import DocumentFacts, Obligation
@@ -159,7 +159,9 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
                                          helpers=context_helpers(paragraphs, index, number))
             if not strict:  # (a table row read by its cells' shapes may be no task, or name no one)
                 found = [o for o in found if o.is_task and o.lead]
-            out.extend(found)
+            # a line that only states the time («Thời hạn chậm nhất 05 ngày …») is the time of the work above it
+            out.extend(replace(o, action=item_work(paragraphs, index) or o.action)
+                       if states_only_time(o.quote, o.deadline.text) else o for o in found)
     return out
 
 
