@@ -271,8 +271,8 @@ def test_a_footnote_mark_an_aside_after_a_comma_and_more_verbs_do_not_hide_or_le
 
 def test_a_body_named_by_its_work_keeps_that_work_in_its_name() -> None:
     # (its appraisal itself is a consulted body's step, a rule: the council's other steps are its tasks)
-    [task] = tasks_in("Trong thời hạn 05 ngày làm việc kể từ ngày họp, Hội đồng thẩm định cấp tỉnh gửi biên bản họp về Sở "
-                      "Văn hóa, Thể thao và Du lịch.")
+    [task] = tasks_in("Trong thời hạn 05 ngày làm việc kể từ ngày họp, Hội đồng thẩm định cấp tỉnh gửi biên bản họp "
+                      "về Sở Văn hóa, Thể thao và Du lịch.")
     assert task.lead == "Hội đồng thẩm định cấp tỉnh"
     [task] = tasks_in("Trong thời hạn 03 ngày làm việc kể từ ngày nhận được ý kiến của Hội đồng, cơ quan tham mưu, quản lý "
                       "nhà nước về di sản văn hóa ở trung ương tổng hợp ý kiến, báo cáo Bộ trưởng.")

@@ -211,7 +211,8 @@ def test_a_step_table_is_read_by_its_column_of_who_does_the_step() -> None:
 
 def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
     body = ("I. Khấu trừ kinh phí bồi thường\n"
-            "Thứ tự công việc | Đơn vị/người thực hiện | Nội dung công việc | Thời gian thực hiện | Dịch vụ công trực tuyến\n"
+            "Thứ tự công việc | Đơn vị/người thực hiện | Nội dung công việc | Thời gian thực hiện | "
+            "Dịch vụ công trực tuyến\n"
             "Bước 2 | Lãnh đạo phòng Phòng Kinh tế | Nhận hồ sơ, phân công công chức xử lý hồ sơ | 04 giờ\n"
             "Bước 3 | Chuyên viên phòng Phòng Kinh tế\n"
             "- Nhận hồ sơ; xử lý, thẩm định hồ sơ\n"
@@ -231,7 +232,8 @@ def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
 def test_a_line_that_only_states_the_time_is_the_time_of_the_work_above_it() -> None:
     body = ("Điều 2. Giao các cơ quan, đơn vị:\n"
             "1. Sở Khoa học và Công nghệ chủ trì, phối hợp với Văn phòng UBND tỉnh:\n"
-            "Xây dựng quy trình nội bộ, quy trình điện tử trong giải quyết TTHC theo nội dung công bố tại Quyết định này.\n"
+            "Xây dựng quy trình nội bộ, quy trình điện tử trong giải quyết TTHC theo nội dung công bố tại Quyết "
+            "định này.\n"
             "Thời hạn chậm nhất 05 ngày làm việc kể từ ngày ban hành Quyết định.\n"
             "2. Sở Tư pháp\n"
             "- Tham mưu, đề xuất tổ chức Đoàn của tỉnh nghiên cứu, học tập kinh nghiệm xây dựng chính sách.\n"
@@ -247,7 +249,8 @@ def test_a_line_that_only_states_the_time_is_the_time_of_the_work_above_it() -> 
 
 def test_a_catalogues_authority_column_makes_no_task() -> None:
     body = ("DANH MỤC THỦ TỤC HÀNH CHÍNH\n"
-            "Stt | Mã hồ sơ TTHC | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | Cơ quan thực hiện\n"
+            "Stt | Mã hồ sơ TTHC | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | "
+            "Cơ quan thực hiện\n"
             "1 | 1.014390 | Thay đổi, bổ sung, cấp lại giấy chứng nhận đăng ký tổ chức khoa học và công nghệ | 10 ngày "
             "làm việc | Trung tâm Phục vụ hành chính công tỉnh | Sở Khoa học và Công nghệ\n")
     assert not [o for o in obligations_in(body) if o.is_task]
@@ -1139,8 +1142,9 @@ def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str)
                  "Viên chức Cơ sở trợ giúp xã hội", 3, id="a-public-employee-of-a-named-body"),
     pytest.param("Lãnh đạo phòng xem xét, thẩm định, trình lãnh đạo Sở phê duyệt | Ý kiến thẩm định | 1/4 ngày",
                  "PHỤ LỤC II > 1.", "Lãnh đạo phòng", 1, id="a-staff-role-before-its-work-in-one-cell"),
-    pytest.param("Bước 3 | Kiểm tra, xử lý hồ sơ | Công chức kiểm tra, thẩm định hồ sơ; dự thảo văn bản trình Lãnh đạo phòng. | "
-                 "16 ngày làm việc", "PHỤ LỤC II > 3.", "Công chức", 16, id="a-bare-staff-role-before-its-work"),
+    pytest.param("Bước 3 | Kiểm tra, xử lý hồ sơ | Công chức kiểm tra, thẩm định hồ sơ; dự thảo văn bản trình Lãnh đạo "
+                 "phòng. | 16 ngày làm việc", "PHỤ LỤC II > 3.", "Công chức", 16,
+                 id="a-bare-staff-role-before-its-work"),
     pytest.param("Bước 4 | Dự thảo Quyết định | Chuyên viên được phân công | 1/4 ngày", "PHỤ LỤC II > 1.",
                  "Chuyên viên được phân công", 1, id="a-staff-role-assigned"),
 ])
@@ -1191,8 +1195,8 @@ def test_a_procedures_total_time_is_no_step() -> None:
                  "góp ý kiến.", id="a-consulted-bodys-answer"),
     pytest.param("1. Tiếp nhận và trả lời bằng văn bản các nội dung liên quan thuộc chức năng, nhiệm vụ quản lý của đơn vị trong "
                  "thời hạn không quá 03 ngày làm việc kể từ ngày nhận được văn bản lấy ý kiến.", id="an-answer-before-a-comma"),
-    pytest.param("Trong thời hạn 20 ngày kể từ ngày nhận được hồ sơ khoa học đề nghị thẩm định, Hội đồng thẩm định cấp bộ của Bộ "
-                 "Văn hóa, Thể thao và Du lịch tiến hành thẩm định hồ sơ khoa học và gửi kết quả thẩm định.",
+    pytest.param("Trong thời hạn 20 ngày kể từ ngày nhận được hồ sơ khoa học đề nghị thẩm định, Hội đồng thẩm định cấp "
+                 "bộ của Bộ Văn hóa, Thể thao và Du lịch tiến hành thẩm định hồ sơ khoa học và gửi kết quả thẩm định.",
                  id="an-appraisal-councils-appraisal"),
 ])
 def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
@@ -1207,8 +1211,8 @@ def test_letters_events_rules_and_titles_are_no_tasks(sentence: str) -> None:
     pytest.param("Thời gian hoàn thành: Tháng 12/2025.", id="an-items-completion-time"),
     pytest.param("Xem xét, chấp thuận việc sử dụng hạ tầng kỹ thuật viễn thông thụ động trong thời hạn 10 ngày làm việc kể từ "
                  "khi doanh nghiệp có văn bản đề nghị.", id="xem-xet-is-a-task-verb"),
-    pytest.param("Trong thời hạn 10 ngày kể từ ngày nhận được kết quả thẩm định của Hội đồng thẩm định, Sở Văn hóa, Thể thao và "
-                 "Du lịch hoàn thiện hồ sơ, trình Ủy ban nhân dân tỉnh.", id="acting-on-an-appraisal"),
+    pytest.param("Trong thời hạn 10 ngày kể từ ngày nhận được kết quả thẩm định của Hội đồng thẩm định, Sở Văn hóa, "
+                 "Thể thao và Du lịch hoàn thiện hồ sơ, trình Ủy ban nhân dân tỉnh.", id="acting-on-an-appraisal"),
     pytest.param("Hội đồng nhân dân tỉnh thẩm định hồ sơ và có ý kiến trước ngày 15/12/2025.", id="a-peoples-council"),
 ])
 def test_tasks_that_look_like_those(sentence: str) -> None:

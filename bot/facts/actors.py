@@ -304,11 +304,13 @@ def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) 
 _NO_WORK_FIELD = re.compile(r"^(?:(?:cơ\s+quan|đơn\s+vị)(?:\s+\w+){0,3}|thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành"
                             r"|sản\s+phẩm|kết\s+quả|kinh\s+phí|nguồn\s+kinh\s+phí)[^:]{0,40}:", _I)
 # The field that does: «- Nội dung thực hiện: Tổ chức phổ biến …».
-_WORK_FIELD = re.compile(r"^(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)(?:\s+(?:thực\s+hiện|công\s+việc|cụ\s+thể))?\s*:\s*", _I)
+_WORK_FIELD = re.compile(r"^(?:nội\s+dung|nhiệm\s+vụ|công\s+việc)(?:\s+(?:thực\s+hiện|công\s+việc|cụ\s+thể))?"
+                         r"\s*:\s*", _I)
 _WORK_LINES = 6  # lines back to an item's work, past its fields
 _MIN_WORK_CHARS = 6
 # A line that is a field of time: «Thời hạn hoàn thành: …», «Thời gian thực hiện: …», «Hoàn thành trước ngày …».
-_TIME_FIELD = re.compile(r"^\s*(?:thời\s+(?:gian|hạn)(?:\s+(?:thực\s+hiện|hoàn\s+thành))*|hoàn\s+thành(?:\s+xong)?)\s*:?", _I)
+_TIME_FIELD = re.compile(r"^\s*(?:thời\s+(?:gian|hạn)(?:\s+(?:thực\s+hiện|hoàn\s+thành))*|hoàn\s+thành(?:\s+xong)?)"
+                         r"\s*:?", _I)
 
 
 def item_work(paragraphs: list[Paragraph], index: int) -> str:
