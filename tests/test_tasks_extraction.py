@@ -200,13 +200,16 @@ def test_a_step_table_is_read_by_its_column_of_who_does_the_step() -> None:
             "B2 | Phòng Quản lý Báo chí - Xuất bản thụ lý và xử lý hồ sơ | Lãnh đạo Phòng chuyên môn phân công thụ lý"
             " | Ý kiến phân công thụ lý | 1/4 ngày\n"
             "Chuyên viên thụ lý, xử lý hồ sơ | Tham mưu, dự thảo văn bản liên quan | 01 ngày\n"
-            "B3 | Ký phê duyệt Quyết định công nhận | Chính ủy Bộ Chỉ huy Quân sự tỉnh | Quyết định | 1/2 ngày\n")
+            "B3 | Ký phê duyệt Quyết định công nhận | Chính ủy Bộ Chỉ huy Quân sự tỉnh | Quyết định | 1/2 ngày\n"
+            "Tổng thời gian giải quyết TTHC | 10 ngày làm việc\n")
     # the step's title may name the office; who takes the step is the column's role, its work cut off; a line
     # under the merged number and title of «B2» is that step's next desk
     tasks = [o for o in obligations_in(body) if o.is_task]
     assert [o.lead for o in tasks] == [
         "Lãnh đạo Phòng chuyên môn", "Chuyên viên thụ lý, xử lý hồ sơ", "Chính ủy Bộ Chỉ huy Quân sự tỉnh"]
     assert tasks[0].action == "Phòng Quản lý Báo chí - Xuất bản thụ lý và xử lý hồ sơ"  # the step, not the whole row
+    assert tasks[1].action == "Tham mưu, dự thảo văn bản liên quan"  # the desk's own work, its title merged above
+    # (and the row of totals is no one's step: three tasks, not four)
 
 
 def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
@@ -245,6 +248,12 @@ def test_a_line_that_only_states_the_time_is_the_time_of_the_work_above_it() -> 
         ("Sở Khoa học và Công nghệ", "Xây dựng quy trình nội bộ, quy trình điện tử trong giải quyết TTHC theo nội dung "
                                      "công bố tại Quyết định này"),
         ("Sở Tư pháp", "Tham mưu, đề xuất tổ chức Đoàn của tỉnh nghiên cứu, học tập kinh nghiệm xây dựng chính sách")]
+
+
+def test_a_rows_number_cell_is_no_part_of_its_action() -> None:
+    [task] = tasks_in("B9 | Tổng hợp kết quả họp Hội đồng, dự thảo Công văn yêu cầu tổ chức giải trình trong thời hạn 15 "
+                      "ngày kể từ khi nhận được kết luận | Chuyên viên Phòng QLCN&TĐC")
+    assert task.action.startswith("Tổng hợp kết quả họp Hội đồng")
 
 
 def test_a_catalogues_authority_column_makes_no_task() -> None:

@@ -258,8 +258,12 @@ def _clause_bounds(sentence: str, found: FoundDeadline) -> tuple[int, int]:
     return start, len(sentence) if end == -1 else end
 
 
+# A row's number cell before its words: «5 | Thực hiện …», «B9 | Tổng hợp …», «Bước 1 | Lập biên bản …».
+_NUMBER_CELL = re.compile(r"^\W{0,2}(?:\d{1,3}|B\d{1,2}|Bước\s+\d{1,2})\W{0,2}\s*\|\s*", _I)
+
+
 def tidy_action(text: str) -> str:
-    text = strip_marker(text.lstrip(" ,;:()*").rstrip(" ,;:(*"))
+    text = strip_marker(_NUMBER_CELL.sub("", text.lstrip(" ,;:()*")).rstrip(" ,;:(*"))
     text = _LEAD_WORDS.sub("", text).strip()
     text = TRAIL.sub("", text)
     if len(text) > MAX_ACTION_CHARS:

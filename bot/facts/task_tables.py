@@ -55,7 +55,9 @@ class TaskTable:
         if min(lead, time) < 0:
             return None
         moved = [None if i is None or i + shift < 0 else i + shift for i in (self.coordinate, self.task)]
-        return TaskTable(lead, moved[0], time, moved[1])
+        # the step's title went with its merged cells: the work is the cell after the doer's
+        task = moved[1] if moved[1] is not None else lead + 1 if lead + 1 < time else None
+        return TaskTable(lead, moved[0], time, task)
 
 
 def task_table(text: str) -> TaskTable | None:
@@ -91,6 +93,7 @@ _ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|{_STAFF}|Bộ\s+phận"
                         r"|Tổ\s+(?:thư\s+ký|giúp\s+việc|công\s+tác|chuyên\s+gia))")
 _STAFF_ROLE = re.compile(rf"^(?:{_STAFF})\s+\S")
 _STEP_CELL = re.compile(r"^\**\s*Bước\s+\d{1,2}\W*$", _I)
+_TOTAL_ROW = re.compile(r"^\W*(?:tổng\s+(?:thời\s+gian|cộng|số)|cộng)\b", _I)
 _ROW_MARKER = re.compile(r"^\W{0,2}(?:(?:Bước\s+|B)\d{1,2}|\d{1,3}(?:\.\d{1,2})*|[IVX]{1,4})\W{0,2}$", _I)
 
 
@@ -342,8 +345,8 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     row whose time is an ongoing one («Thường xuyên»), which has no date (stored tasks need one)."""
     cells = [cell.strip() for cell in para.text.split("|")]
     aligned = table.of_row(cells)
-    if aligned is None or len(cells) <= aligned.time:
-        return []
+    if aligned is None or len(cells) <= aligned.time or _TOTAL_ROW.match(cells[0]):
+        return []  # (a row of totals, «Tổng thời gian giải quyết TTHC | 10 ngày làm việc», is no one's step)
     table = aligned
     when = cells[table.time]
     # Deadlines the row's words state (as before tables were read) keep their action and key.
