@@ -201,15 +201,17 @@ def test_a_step_table_is_read_by_its_column_of_who_does_the_step() -> None:
             " | Ý kiến phân công thụ lý | 1/4 ngày\n"
             "Chuyên viên thụ lý, xử lý hồ sơ | Tham mưu, dự thảo văn bản liên quan | 01 ngày\n"
             "B3 | Ký phê duyệt Quyết định công nhận | Chính ủy Bộ Chỉ huy Quân sự tỉnh | Quyết định | 1/2 ngày\n"
+            "B4 | Cơ quan nhân sự Bộ CHQS tỉnh | Thủ trưởng cơ quan phân công thụ lý | Ý kiến phân công | 1/4 ngày\n"
             "Tổng thời gian giải quyết TTHC | 10 ngày làm việc\n")
     # the step's title may name the office; who takes the step is the column's role, its work cut off; a line
     # under the merged number and title of «B2» is that step's next desk
     tasks = [o for o in obligations_in(body) if o.is_task]
     assert [o.lead for o in tasks] == [
-        "Lãnh đạo Phòng chuyên môn", "Chuyên viên thụ lý, xử lý hồ sơ", "Chính ủy Bộ Chỉ huy Quân sự tỉnh"]
+        "Lãnh đạo Phòng chuyên môn", "Chuyên viên thụ lý, xử lý hồ sơ", "Chính ủy Bộ Chỉ huy Quân sự tỉnh",
+        "Thủ trưởng cơ quan"]
     assert tasks[0].action == "Phòng Quản lý Báo chí - Xuất bản thụ lý và xử lý hồ sơ"  # the step, not the whole row
     assert tasks[1].action == "Tham mưu, dự thảo văn bản liên quan"  # the desk's own work, its title merged above
-    # (and the row of totals is no one's step: three tasks, not four)
+    # (and the row of totals is no one's step: four tasks, not five)
 
 
 def test_a_step_written_over_lines_is_read_whole_by_its_doer_and_time() -> None:
@@ -1156,6 +1158,8 @@ def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str)
                  id="a-bare-staff-role-before-its-work"),
     pytest.param("Bước 4 | Dự thảo Quyết định | Chuyên viên được phân công | 1/4 ngày", "PHỤ LỤC II > 1.",
                  "Chuyên viên được phân công", 1, id="a-staff-role-assigned"),
+    pytest.param("7 | Văn phòng ĐKĐĐ - Cập nhật, chỉnh lý cơ sở dữ liệu đất đai, hồ sơ địa chính | 3 ngày", "QUY CHẾ > 7.",
+                 "Văn phòng ĐKĐĐ", 3, id="the-doer-before-the-dashes-of-its-work"),
 ])
 def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
     [task] = tasks_in(row, section)

@@ -14,7 +14,7 @@ from bot.facts.actors import TRAIL, action_of, actor_of, tidy_action
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import Deadline, DeadlineKind, NotTask, Obligation
 from bot.facts.paragraphs import Paragraph
-from bot.facts.tasks import rule_party
+from bot.facts.tasks import TASK_VERBS_LOWER, rule_party
 from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
@@ -87,7 +87,7 @@ _TIME_CELL = re.compile(r"\d{4}|quý|tháng|thường\s+xuyên|hằng|hàng|đ�
 
 # Who does a step of a procedure: a unit or a role in it («Lãnh đạo UBND cấp xã», «Chuyên viên phòng …»,
 # «Văn thư UBND cấp xã», «Bộ phận tiếp nhận hồ sơ …», «Trưởng Bộ phận TN&TKQ»).
-_STAFF = (r"Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Cán\s+bộ|Kế\s+toán|Lãnh\s+đạo|Trưởng"
+_STAFF = (r"Chuyên\s+viên|Công\s+chức|Viên\s+chức|Văn\s+thư|Cán\s+bộ|Kế\s+toán|Lãnh\s+đạo|Thủ\s+trưởng|Trưởng"
           r"|Phó\s+[Tt]rưởng")
 _ROLE_CELL = re.compile(rf"^(?:{ORG_WORD}|{_STAFF}|Bộ\s+phận"
                         r"|Tổ\s+(?:thư\s+ký|giúp\s+việc|công\s+tác|chuyên\s+gia))")
@@ -133,8 +133,9 @@ _ROLE_NAME = re.compile(r"^[-–+*\s]*(?P<name>[^;|]+?)\s*(?:[;.|]|$)")
 _WORK_VERBS = (r"trình|phân\s+công|phê\s+duyệt|xem\s+xét|ký|nghiên\s+cứu|thẩm\s+định|lấy\s+số"
                r"|chuyển|kiểm\s+tra|lập|gửi|ban\s+hành|quyết\s+định|duyệt|số\s+hoá|số\s+hóa")
 _WORK_VERB = re.compile(rf"(?<!được\s)(?<!được\sgiao\s)\b(?:{_WORK_VERBS})\b")
-# A role of the staff, in few words, right before the work it does.
-_STAFF_AT_WORK = re.compile(rf"^(?P<role>(?:{_STAFF})(?:\s+[^\s,;]+){{0,5}}?)(?<!\sđược)\s+(?=(?:{_WORK_VERBS})\b)")
+# A role of the staff, in few words, right before the work it does (not a role named by its remit: «Chuyên viên
+# phụ trách thẩm định hồ sơ», «Chuyên viên được phân công»).
+_STAFF_AT_WORK = re.compile(rf"^(?P<role>(?:{_STAFF})(?:\s+[^\s,;]+){{0,5}}?)(?<!\sđược)(?<!phụ\strách)\s+(?=(?:{_WORK_VERBS})\b)")
 
 
 # The other way such a table is written: under «TT | Bộ phận | Nội dung công việc | Thời gian» a step opens
@@ -326,10 +327,15 @@ def _ongoing(when: str) -> list[FoundDeadline]:
     return [FoundDeadline(0, len(when), Deadline(DeadlineKind.ABSOLUTE, cell))] if _ONGOING.match(cell) else []
 
 
+# A dash that opens the step's work after the doer's name (not one inside a name: «Phòng Văn hóa - Xã hội»).
+_DASHED_WORK = re.compile(rf"\s+[-–+]\s+(?=(?:{TASK_VERBS_LOWER.pattern}))", _I)
+
+
 def _cell_unit(cell: str) -> str | None:
     """The unit a lead cell names; a cell that goes on with the step's work names it first
     («Sở Nội vụ tiếp nhận hồ sơ, thẩm định và trình UBND tỉnh …»)."""
     name = TRAIL.sub("", cell).strip().lstrip("-–* ")
+    name = _DASHED_WORK.split(name, maxsplit=1)[0]  # «Văn phòng ĐKĐĐ - Cập nhật, chỉnh lý …»: its work's dashes
     unit = actor_of(name, openings=False) if _WORK_VERB.search(name) else None
     # a unit has a name of its own; «Bộ phận» before «tiếp nhận hồ sơ và trả kết quả» is a role's first words;
     # a role of the staff is a doer too («Lãnh đạo phòng xem xét, thẩm định, trình …»)
