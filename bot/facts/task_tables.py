@@ -31,7 +31,8 @@ _LEAD_COLUMN = re.compile(r"chủ\s+trì|^(?:trách\s+nhiệm|đơn\s+vị(?:\s*
                           r"\s+thực\s+hiện$", _I)
 _COORDINATE_COLUMN = re.compile(r"phối\s+hợp", _I)
 _TIME_COLUMN = re.compile(r"thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành", _I)
-_TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án|trình\s+tự", _I)
+_TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án"
+                          r"|trình\s+tự", _I)
 # A column that only numbers the rows or steps («STT», «Thứ tự công việc», «Bước thực hiện»): never the task.
 _ORDINAL_COLUMN = re.compile(r"^(?:s?tt|số\s+(?:tt|thứ\s+tự)|thứ\s+tự|các\s+bước|bước)\b", _I)
 
@@ -135,7 +136,8 @@ _WORK_VERBS = (r"trình|phân\s+công|phê\s+duyệt|xem\s+xét|ký|nghiên\s+c�
 _WORK_VERB = re.compile(rf"(?<!được\s)(?<!được\sgiao\s)\b(?:{_WORK_VERBS})\b")
 # A role of the staff, in few words, right before the work it does (not a role named by its remit: «Chuyên viên
 # phụ trách thẩm định hồ sơ», «Chuyên viên được phân công»).
-_STAFF_AT_WORK = re.compile(rf"^(?P<role>(?:{_STAFF})(?:\s+[^\s,;]+){{0,5}}?)(?<!\sđược)(?<!phụ\strách)\s+(?=(?:{_WORK_VERBS})\b)")
+_STAFF_AT_WORK = re.compile(rf"^(?P<role>(?:{_STAFF})(?:\s+[^\s,;]+){{0,5}}?)(?<!\sđược)(?<!phụ\strách)"
+                            rf"\s+(?=(?:{_WORK_VERBS})\b)")
 
 
 # The other way such a table is written: under «TT | Bộ phận | Nội dung công việc | Thời gian» a step opens
