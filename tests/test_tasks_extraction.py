@@ -253,8 +253,8 @@ def test_a_line_that_only_states_the_time_is_the_time_of_the_work_above_it() -> 
 
 
 def test_a_rows_number_cell_is_no_part_of_its_action() -> None:
-    [task] = tasks_in("B9 | Tổng hợp kết quả họp Hội đồng, dự thảo Công văn yêu cầu tổ chức giải trình trong thời hạn 15 "
-                      "ngày kể từ khi nhận được kết luận | Chuyên viên Phòng QLCN&TĐC")
+    [task] = tasks_in("B9 | Tổng hợp kết quả họp Hội đồng, dự thảo Công văn yêu cầu tổ chức giải trình trong thời hạn "
+                      "15 ngày kể từ khi nhận được kết luận | Chuyên viên Phòng QLCN&TĐC")
     assert task.action.startswith("Tổng hợp kết quả họp Hội đồng")
 
 
@@ -1158,8 +1158,8 @@ def test_the_unit_a_sentence_names_in_its_longer_forms(sentence: str, lead: str)
                  id="a-bare-staff-role-before-its-work"),
     pytest.param("Bước 4 | Dự thảo Quyết định | Chuyên viên được phân công | 1/4 ngày", "PHỤ LỤC II > 1.",
                  "Chuyên viên được phân công", 1, id="a-staff-role-assigned"),
-    pytest.param("7 | Văn phòng ĐKĐĐ - Cập nhật, chỉnh lý cơ sở dữ liệu đất đai, hồ sơ địa chính | 3 ngày", "QUY CHẾ > 7.",
-                 "Văn phòng ĐKĐĐ", 3, id="the-doer-before-the-dashes-of-its-work"),
+    pytest.param("7 | Văn phòng ĐKĐĐ - Cập nhật, chỉnh lý cơ sở dữ liệu đất đai, hồ sơ địa chính | 3 ngày",
+                 "QUY CHẾ > 7.", "Văn phòng ĐKĐĐ", 3, id="the-doer-before-the-dashes-of-its-work"),
 ])
 def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, days: int) -> None:
     [task] = tasks_in(row, section)
