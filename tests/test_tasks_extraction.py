@@ -258,6 +258,12 @@ def test_a_rows_number_cell_is_no_part_of_its_action() -> None:
     assert task.action.startswith("Tổng hợp kết quả họp Hội đồng")
 
 
+def test_a_time_in_a_clause_of_its_own_is_the_time_of_the_clauses_before_it() -> None:
+    [task] = tasks_in("Bộ Nội vụ khẩn trương hướng dẫn, rà soát, kịp thời khen thưởng các tổ chức, cá nhân có thành tích "
+                      "cao; hoàn thành trước ngày 10 tháng 12 năm 2025.")
+    assert task.lead == "Bộ Nội vụ" and task.action.startswith("hướng dẫn, rà soát, kịp thời khen thưởng")
+
+
 def test_a_catalogues_authority_column_makes_no_task() -> None:
     body = ("DANH MỤC THỦ TỤC HÀNH CHÍNH\n"
             "Stt | Mã hồ sơ TTHC | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | "

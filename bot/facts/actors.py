@@ -298,6 +298,10 @@ def action_of(sentence: str, found: FoundDeadline, others: list[FoundDeadline]) 
         after = after.strip(" ,()*")[after_actor.end():] if after_actor else after
         after = tidy_action(after)
         before = after if len(after) >= 6 else before or after
+    if len(before) < 6 and start:  # «X khẩn trương hướng dẫn, rà soát …; hoàn thành trước ngày …»: the clauses before
+        earlier = strip_marker(sentence[:start].strip(" ;,"))
+        actor = _ACTION_ACTOR.match(earlier)
+        before = tidy_action(earlier[actor.end():] if actor else earlier) or before
     send = _DOC_NOUN_SEND.match(before)
     if send:  # "Hồ sơ … gửi về Sở Nội vụ" → "gửi hồ sơ … về Sở Nội vụ"
         before = f"{send.group('verb')} {send.group('obj')[0].lower()}{send.group('obj')[1:]} {send.group('rest')}"
