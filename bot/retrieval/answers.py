@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -191,8 +191,8 @@ class Answerer:
         if mismatch:
             # the issuer asked may still hold a lesser candidate that answers («Bộ Văn hóa, Thể thao và Du lịch công
             # bố thủ tục …» ranked below another body's decision on the same procedures)
-            own = [p for p in passages if self.scopes.issued_by_asked(question, p)]
-            if not own or not self._confident(judged, own, focused=lenient):
+            own = self._confident_among(judged, passages, lambda p: self.scopes.issued_by_asked(question, p), lenient)
+            if not own:
                 return self._other_issuer(question, mismatch)
             passages = own
         if asked and not focus.named and self._better_elsewhere(judged, passages, wider):
@@ -213,9 +213,8 @@ class Answerer:
             # The sentence quoted must answer, not just sit in a passage that matched.
             if asked and not self._speaks_for(quoted, asked):
                 # a central text's line for no place in particular: the place's own texts may answer
-                local = [p for p in passages if self.scopes.is_of(p.source, asked)]
-                confident = bool(local) and self._confident(judged, local, focused=lenient)
-                answer = self._compose(question, local, focus) if confident else None
+                local = self._confident_among(judged, passages, lambda p: self.scopes.is_of(p.source, asked), lenient)
+                answer = self._compose(question, local, focus) if local else None
                 if answer is None or not answer.sources or lacks_own_figure(question_words, answer.sources[0].quote):
                     return self._other_issuer(question, asked)
                 quoted = answer.sources[0]
@@ -284,6 +283,12 @@ class Answerer:
         if passages[0].dense >= c.min_dense:
             return True
         return focused and coverage(question.text, passages[0]) >= c.min_focused_coverage
+
+    def _confident_among(self, question: Question, passages: list[Passage], keep: Callable[[Passage], bool],
+                         focused: bool) -> list[Passage]:
+        """The passages `keep` accepts, where they alone are strong enough to answer; else none."""
+        kept = [p for p in passages if keep(p)]
+        return kept if kept and self._confident(question, kept, focused=focused) else []
 
     # -- composition --------------------------------------------------------------------------
 
