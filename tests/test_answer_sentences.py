@@ -804,3 +804,35 @@ def test_a_deadline_line_leaves_out_the_rows_number_cell() -> None:
     plain = Obligation(action="gửi 02 bộ hồ sơ về Sở Nội vụ", deadline=Deadline(DeadlineKind.ABSOLUTE, "trước ngày 5/12"),
                        quote="")
     assert deadline_line(plain) == "Hạn gửi 02 bộ hồ sơ về Sở Nội vụ: trước ngày 5/12."
+
+
+def test_who_does_an_act_is_asked_as_a_responsibility_whatever_the_act() -> None:
+    # «cơ quan nào quyết định», «ai phê duyệt», «do phòng nào … thụ lý»: the question asks who, not what
+    assert understand("Bắc Ninh: cơ quan nào quyết định định mức máy móc chuyên dùng?").intent is Intent.RESPONSIBLE
+    assert understand("ai phe duyet phuong an xu ly tai san").intent is Intent.RESPONSIBLE
+    assert understand("Hồ sơ CFS do phòng nào của Sở Văn hóa, Thể thao và Du lịch thụ lý?").intent is Intent.RESPONSIBLE
+
+
+def test_the_agency_doing_the_act_asked_answers_not_one_merely_named() -> None:
+    # Both lines name the office the question names; only the second says who decides for it.
+    scope = passage(
+        "1. Cơ quan nhà nước (bao gồm Văn phòng Đoàn Đại biểu Quốc hội và Hội đồng nhân dân tỉnh), đơn vị sự nghiệp "
+        "công lập có liên quan đến việc xác định, quyết định, áp dụng tiêu chuẩn, định mức sử dụng máy móc, thiết bị "
+        "chuyên dùng của Văn phòng Đoàn Đại biểu Quốc hội và Hội đồng nhân dân tỉnh.\n"
+        "2. Sở Tài chính quyết định tiêu chuẩn, định mức sử dụng máy móc, thiết bị chuyên dùng phục vụ hoạt động của "
+        "Văn phòng Đoàn Đại biểu Quốc hội và Hội đồng nhân dân tỉnh.")
+    chosen = pick("cơ quan nào quyết định tiêu chuẩn, định mức sử dụng máy móc, thiết bị chuyên dùng của Văn phòng "
+                  "Đoàn Đại biểu Quốc hội và Hội đồng nhân dân tỉnh đối với cơ quan nhà nước", scope)
+    assert chosen.sentence.startswith("2. Sở Tài chính quyết định")
+
+
+def test_an_agency_the_act_is_done_with_is_not_its_doer() -> None:
+    asked = Passage(text="", score=1.0, source="qd.md")
+    # «phối hợp với Văn phòng UBND tỉnh … xây dựng»: the office helps; the lead word before the act says who acts
+    helps = "Sở Nội vụ phối hợp với Văn phòng UBND tỉnh và các cơ quan liên quan xây dựng quy trình nội bộ."
+    leads = "Giao Sở Tài chính chủ trì, phối hợp với Văn phòng UBND tỉnh (Trung tâm Phục vụ hành chính công) xây dựng quy trình."
+    sent_to = "Hồ sơ gửi về Sở Nội vụ để xây dựng quy trình nội bộ."
+    cue = lambda text: intent_cue(Intent.RESPONSIBLE, text, asked, act="xay dung")
+    assert cue(leads) == 1.0
+    assert cue(sent_to) == 0.4  # an agency named, none doing the act
+    assert cue(helps) == 1.0  # «Sở Nội vụ phối hợp … xây dựng»: the Sở still acts in it

@@ -21,7 +21,7 @@ from bot.ingestion.metadata import has_motto, is_type_heading
 from bot.retrieval.asked_units import UnitSentences
 from bot.retrieval.doc_refs import cited_numbers
 from bot.retrieval.issuers import without_places
-from bot.retrieval.questions import Intent, Question, strip_refs
+from bot.retrieval.questions import Intent, Question, asked_act, strip_refs
 from bot.retrieval.search import Passage
 from bot.retrieval.vietnamese import fold, in_capitals, sentences, syllables
 
@@ -518,7 +518,7 @@ def table_header(texts: Iterable[str]) -> list[str] | None:
 
 
 def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None = None,
-               through: bool = False) -> float:
+               through: bool = False, act: str | None = None) -> float:
     """How much a sentence has what the question asks for: a deadline, an agency (the one it goes
     through, when that is asked), a figure (of the unit asked, «bao nhiêu trạm» → «22 trạm»)."""
     if intent is Intent.DEADLINE:
@@ -549,10 +549,31 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
     if intent is Intent.FORM:
         return 1.0 if _FORM.search(sentence) else 0.0
     if intent is Intent.RESPONSIBLE:
-        return (0.6 if _LEAD.search(sentence) else 0.0) + (0.4 if _AGENCY.search(sentence) else 0.0)
+        leads = acts(sentence, act) if act else bool(_LEAD.search(sentence))  # (its own act, if the question names one)
+        return (0.6 if leads else 0.0) + (0.4 if _AGENCY.search(sentence) else 0.0)
     if intent is Intent.CRITERIA:
         return 0.4 if _ITEM.match(sentence) or sentence.rstrip().endswith(":") else 0.0
     return 0.0
+
+
+# Who acts in a sentence: an agency or an office holder («Chủ tịch Ủy ban nhân dân các xã, phường quyết định …»),
+# by its capitalised first word (folded, «bản» of «văn bản» would read as «Ban»).
+_ACTOR_HEAD = re.compile(rf"(?:{_AGENCY_HEAD}|Chủ tịch|Giám đốc|Bộ trưởng|Thủ trưởng|Thủ tướng|Chánh Văn phòng"
+                         r"|Trưởng phòng|Cục trưởng)\b")
+ACT_SPAN = 80  # characters between an actor's first word and its act
+
+
+def acts(sentence: str, act: str) -> bool:
+    """Whether the sentence says who does the act asked: an agency or office holder doing it («Sở Tài chính
+    quyết định …» for «cơ quan nào quyết định …»; not one it is done with, «phối hợp với Văn phòng … xây dựng»),
+    or a lead word before it («Chủ trì, phối hợp … xây dựng quy trình …»)."""
+    doers = [m for m in _ACTOR_HEAD.finditer(sentence) if not _ACTED_WITH.search(sentence[:m.start()])]
+    return any(re.match(rf"[^.;:|]{{0,{ACT_SPAN}}}?\s{act}\b", fold(sentence[m.end():]))
+               for m in [*doers, *_LEAD.finditer(sentence)])
+
+
+# A name after these words is one the act is done with, for or to, not the doer.
+_ACTED_WITH = re.compile(r"\b(?:với|cho|của|tại|về|đến|tới|gửi|qua|và)\s*$", re.IGNORECASE)
 
 
 def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
@@ -750,6 +771,7 @@ class SentenceScorer:
         self.manner = question.intent is Intent.GENERAL and bool(_HOW.search(fold(question.text)))
         self.submitting = submitting(question.text) if self.manner else None
         self.through = question.intent is Intent.RECIPIENT and asks_through(question.text)
+        self.act = asked_act(question.text) if question.intent is Intent.RESPONSIBLE else None
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
@@ -811,7 +833,7 @@ class SentenceScorer:
         if manner and (not self.submitting or self.submitting in syllables(manner.group(0))):
             # both the kind of fact asked and a label that names it, however it is set out
             return self.cue_weight + self.weights.label
-        cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit, self.through)
+        cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit, self.through, self.act)
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
     def _counts(self, sentence: str) -> bool:

@@ -23,6 +23,15 @@ class Intent(StrEnum):
     GENERAL = "general"
 
 
+# Who a question asks about («ai», «cơ quan nào», «phòng nào» …) and what they do, whatever the act: «cơ quan nào
+# quyết định …», «ai được ủy quyền ký …», «hồ sơ do phòng nào của Sở … thụ lý».
+_WHO = r"(?:ai|(?:don vi|co quan|so|bo|ban|phong|vu|cuc|cap|ben|to chuc|ca nhan) nao)"
+_ACTS = (r"(?:quyet dinh|phe duyet|thu ly|xu ly|cap|ban hanh|ky|tham dinh"
+         r"|huong dan|chi dao|de xuat|lap|tong hop|theo doi|kiem tra|giai quyet|cap nhat|niem yet|dang tai|xay dung"
+         r"|uy quyen|quy dinh|hoan tat|bo tri|cau hinh|thiet lap|trinh|cong bo)")
+_ASKED_ACT = re.compile(rf"\b{_WHO}\s+(?:(?:duoc|co trach nhiem|phai|se)\s+)?(?P<act>{_ACTS})\b"
+                        rf"|\bdo\s+{_WHO}(?:\s+[^\s.;:?]+){{0,12}}?\s+(?P<passive>{_ACTS})\b")
+
 # Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
 _INTENTS = (
     # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì», «mã số HS là bao nhiêu», «mã số hải
@@ -45,7 +54,7 @@ _INTENTS = (
     (Intent.RESPONSIBLE, re.compile(r"\b(ai|don vi nao|co quan nao|so nao|ben nao|cap nao)\b.{0,40}"
                                     r"\b(chu tri|phu trach|chiu trach nhiem|thuc hien|tham muu|dau moi|"
                                     r"phoi hop|to chuc|trien khai)\b|\b(chu tri|phu trach|giao|dau moi)\b"
-                                    r".{0,60}\b(ai|don vi nao|co quan nao|so nao)\b")),
+                                    rf".{{0,60}}\b(ai|don vi nao|co quan nao|so nao)\b|{_ASKED_ACT.pattern}")),
     # «có hiệu lực từ khi nào», «áp dụng từ ngày nào»; «hiệu lực bao lâu» asks an amount of time.
     (Intent.EFFECTIVE, re.compile(r"\b(hieu luc|ap dung|thi hanh)\b.{0,40}\b(khi nao|ngay nao|bao gio|"
                                   r"luc nao|thoi diem nao|tu thang nao|tu nam nao)\b|"
@@ -107,6 +116,12 @@ def understand(text: str) -> Question:
         intent = Intent.AMOUNT
     follow_up = not refs and (bool(_REFERS_BACK.search(folded.strip())) or not own_topic(text))
     return Question(text=text, intent=intent, refs=refs, follow_up=follow_up)
+
+
+def asked_act(text: str) -> str | None:
+    """What the one a question asks for does, folded: «cơ quan nào quyết định …» -> "quyet dinh"."""
+    found = _ASKED_ACT.search(fold(text))
+    return (found.group("act") or found.group("passive")) if found else None
 
 
 def own_topic(text: str) -> set[str]:
