@@ -836,3 +836,15 @@ def test_an_agency_the_act_is_done_with_is_not_its_doer() -> None:
     assert cue(leads) == 1.0
     assert cue(sent_to) == 0.4  # an agency named, none doing the act
     assert cue(helps) == 1.0  # «Sở Nội vụ phối hợp … xây dựng»: the Sở still acts in it
+
+
+def test_the_time_a_procedure_takes_is_not_one_of_its_steps() -> None:
+    # Both lines count days under the procedure's name; the question asks how long the whole procedure takes.
+    steps = passage(
+        "Thủ tục đánh giá kết quả thực hiện nhiệm vụ khoa học không sử dụng ngân sách nhà nước: Số TT: B3; Trình tự: "
+        "Thẩm định hồ sơ, dự thảo Tờ trình; Trách nhiệm: Phòng Quản lý khoa học; Thời gian thực hiện: 5 ngày.\n"
+        "Thủ tục đánh giá kết quả thực hiện nhiệm vụ khoa học không sử dụng ngân sách nhà nước: 28 ngày kể từ ngày nhận "
+        "được hồ sơ hợp lệ.")
+    chosen = pick("thủ tục đánh giá kết quả thực hiện nhiệm vụ khoa học không sử dụng ngân sách nhà nước được giải "
+                  "quyết trong bao nhiêu ngày?", steps)
+    assert "28 ngày" in chosen.sentence

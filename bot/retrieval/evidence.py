@@ -733,6 +733,11 @@ def field_label(sentence: Sentence) -> str:
     return ""
 
 
+_SETTLING = re.compile(r"\bgiai quyet\b")
+# A step of a procedure's table: «Bước 3», «B3 | …», «Số TT: B3; Trình tự: …».
+_STEP_LINE = re.compile(r"(?<!\w)(?:Bước\s+\d{1,2}|B\d{1,2})(?!\w)")
+
+
 class SentenceScorer:
     """Scores sentences for one question (see the module's docstring)."""
 
@@ -772,6 +777,8 @@ class SentenceScorer:
         self.submitting = submitting(question.text) if self.manner else None
         self.through = question.intent is Intent.RECIPIENT and asks_through(question.text)
         self.act = asked_act(question.text) if question.intent is Intent.RESPONSIBLE else None
+        # «thủ tục … được giải quyết trong bao nhiêu ngày», «thời hạn giải quyết …»: the time a whole procedure takes
+        self.settling = question.intent in (Intent.DEADLINE, Intent.AMOUNT) and bool(_SETTLING.search(fold(question.text)))
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
@@ -834,6 +841,8 @@ class SentenceScorer:
             # both the kind of fact asked and a label that names it, however it is set out
             return self.cue_weight + self.weights.label
         cue = self.cue_weight * intent_cue(self.question.intent, sentence, passage, self.unit, self.through, self.act)
+        if self.settling and _STEP_LINE.search(sentence):
+            cue /= 2  # one step's time is not the time the whole procedure takes
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
 
     def _counts(self, sentence: str) -> bool:
