@@ -3,7 +3,7 @@ a time label on the line of its task, dates that count no months, figures in tab
 two near-equal sentences quoted together. Unit tests without a store."""
 from __future__ import annotations
 
-from bot.retrieval.evidence import (Pick, SentenceScorer, cue_at, excerpt, goods_code, intent_cue, is_preamble,
+from bot.retrieval.evidence import (Pick, SentenceScorer, asked_unit, cue_at, excerpt, goods_code, intent_cue, is_preamble,
                                     passage_sentences, table_caption, topic_terms)
 from bot.facts.model import Deadline, DeadlineKind, Obligation
 from bot.retrieval.answers import Answerer, deadline_line
@@ -848,3 +848,14 @@ def test_the_time_a_procedure_takes_is_not_one_of_its_steps() -> None:
     chosen = pick("thủ tục đánh giá kết quả thực hiện nhiệm vụ khoa học không sử dụng ngân sách nhà nước được giải "
                   "quyết trong bao nhiêu ngày?", steps)
     assert "28 ngày" in chosen.sentence
+
+
+def test_a_measure_written_close_up_to_its_number_counts_the_unit_asked() -> None:
+    # «nặng bao nhiêu gam» is answered by «trọng lượng 27g», «dày mấy mm» by «độ dày 0,76mm»
+    asked = Passage(text="", score=1.0, source="tb.md")
+    weight = "Kích thước thân máy 43 mm x 38 mm x 9.5 mm, trọng lượng 27g (không bao gồm dây đeo)."
+    assert intent_cue(Intent.AMOUNT, weight, asked, asked_unit("đồng hồ nặng bao nhiêu gam")) == 1.0
+    assert intent_cue(Intent.AMOUNT, "Thẻ có độ dày 0,76mm.", asked, asked_unit("thẻ dày mấy mm")) == 1.0
+    # a kilometre is not read close up: «Km0+000» marks a place on a road, not its length
+    assert intent_cue(Intent.AMOUNT, "Điểm đầu tại Km12, điểm cuối tại Km30.", asked,
+                      asked_unit("tuyến đường dài bao nhiêu km")) < 1.0

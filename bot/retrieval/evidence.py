@@ -161,7 +161,12 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
                          r"theo\b|tai\b|ve\b|va\b|duoc\b|khi\b|den\b|toi\b|tu\b|hay\b|hoac\b|voi\b)([a-z]+)")
 # The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, and
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
-_UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)"}
+# A measure is often written close up to its number: «trọng lượng 27g», «độ dày 0,76mm».
+_UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)", "gam": "(?:gam|gram|g)",
+                   "kilogam": "(?:kilogam|kg)", "milimet": "(?:milimet|mm)", "centimet": "(?:centimet|cm)"}
+# Between a number and its unit a space; none before the measures written close up («27g», «0,76mm»).
+_CLOSE_UP = r"(?:g|kg|mm|cm)\b"
+_UNIT_GAP = rf"(?:\s+|(?<=\d)(?={_CLOSE_UP}))"
 _HOW_LONG = re.compile(r"\bbao lau\b")
 # People counted by their role («bao nhiêu cấp phó», «tối đa mấy thành viên») are counted in «người» as well
 # («… không quá 04 người»).
@@ -615,7 +620,7 @@ def takes_effect(sentence: str) -> str | None:
 def _count_of(unit: str) -> str:
     """A number and the unit counted, on folded text («20 (hai mươi) ngày»: the number may be
     spelled out again before its unit)."""
-    return rf"\d\S*\s+(?:\([^)]{{0,40}}\)\s+)?{unit}\b"
+    return rf"\d(?:\S*\s+|[\d.,]*(?={_CLOSE_UP}))(?:\([^)]{{0,40}}\)\s+)?{unit}\b"
 
 
 def asked_unit(question: str) -> str | None:
@@ -849,7 +854,7 @@ class SentenceScorer:
         """Whether the sentence states a count of the unit asked («24 giờ», «mười lăm ngày», «336
         mẫu», «| 15 | ngày làm việc»); a cited text's number and date («Quyết định số 12 ngày …») is none."""
         text = fold(_DATE.sub(" ", _CITED_DATE.sub(" ", sentence)))
-        return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED}|{_ONE_SPAN})\s+(?:\|\s*)?"
+        return bool(re.search(rf"(?<![\w/])(?<!so )(?:\d+(?:[.,]\d+)*|{_SPELLED}|{_ONE_SPAN}){_UNIT_GAP}(?:\|\s*)?"
                               rf"(?:(?:nghin|ngan|trieu|ty)\s+)?(?:\([^)]{{0,40}}\)\s+)?{self.unit}\b", text))
 
     def _qualifier_words(self) -> list[str]:
