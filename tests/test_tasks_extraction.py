@@ -1678,3 +1678,15 @@ def test_a_short_line_ending_in_a_colon_titles_its_items_and_is_no_task() -> Non
     assert tasks_in("b) Báo cáo định kỳ hằng quý:", "Điều 8. Chế độ báo cáo > 2. Sở Tài chính") == []
     assert tasks_in("- Gửi Ủy ban nhân dân tỉnh trước ngày 20 của tháng cuối quý.",
                     "Điều 8. Chế độ báo cáo > 2. Sở Tài chính > b) Báo cáo định kỳ hằng quý")
+
+
+def test_a_case_in_brackets_that_says_its_duty_is_the_steps_task() -> None:
+    # The step's doer must answer within two days in that case: a task of the step's unit, not a condition.
+    step = ("- Rà soát, kiểm tra hồ sơ; kiểm tra thực địa; hiện trạng (Trường hợp hồ sơ cần bổ sung, không đủ điều "
+            "kiện giải quyết phải có văn bản thông báo cụ thể trong thời gian tối đa 02 ngày);")
+    [task] = sentence_obligations(step, ISSUED, "b) Trình tự thực hiện", "Sở Nông nghiệp và Môi trường")
+    assert task.is_task and task.lead == "Sở Nông nghiệp và Môi trường"
+    # a case in brackets that brings no duty stays a condition
+    [case] = sentence_obligations("- Rà soát hồ sơ; hiện trạng (trường hợp đóng bảo hiểm trước ngày 01/01/2026).",
+                                  ISSUED, "b) Trình tự thực hiện", "Sở Nông nghiệp và Môi trường")
+    assert (case.is_task, case.not_task) == (False, NotTask.LEGAL_CONDITION)

@@ -346,7 +346,8 @@ def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
     # A condition governs the clause unless a task verb comes first («thực hiện các chế độ đối
     # với người tham gia …» is about them, «Người tham gia … trước ngày …» is the condition).
     condition = _LEGAL_CONDITION.search(before)
-    if condition and _ungoverned(before, condition.start()) and not _duty_consequence(before, condition.end()) and (
+    if condition and _ungoverned(before, condition.start()) \
+            and not _duty_consequence(before, condition.end(), condition.group().startswith("(")) and (
             actor is None or (condition.start() < _CONDITION_AT_START and not _named_after(clause, condition, actor))):
         return NotTask.LEGAL_CONDITION
     # A transitional provision: «Đối với các hồ sơ … phát sinh trước ngày 01/01/2026 thì việc thu, nộp … thực hiện
@@ -621,11 +622,15 @@ _EXECUTION_HEADING = re.compile(r"tổ\s+chức\s+thực\s+hiện|trách\s+nhi�
 # «Trường hợp …, thì việc cập nhật thông tin phải hoàn thành trước 10 giờ …»: the deadline is in what the
 # condition entails, a duty.
 _THEN_DUTY = re.compile(r"\sthì\s[^;]*?(?:phải|có\s+trách\s+nhiệm)\s", _I)
+# A case in brackets after a step, with the duty it brings said outright: «- Rà soát, kiểm tra hồ sơ; … (Trường hợp hồ
+# sơ cần bổ sung, không đủ điều kiện giải quyết phải có văn bản thông báo cụ thể trong thời gian tối đa 02 ngày)».
+_BRACKETED_DUTY = re.compile(r"[^()]*?\s(?:phải|có\s+trách\s+nhiệm)\s", _I)
 
 
-def _duty_consequence(before: str, at: int) -> bool:
-    """Whether the words before the deadline, after its condition, state a duty the condition brings."""
-    return bool(_THEN_DUTY.search(before, at))
+def _duty_consequence(before: str, at: int, bracketed: bool = False) -> bool:
+    """Whether the words before the deadline, after its condition (`bracketed`: one that opens a bracket), state a
+    duty the condition brings."""
+    return bool(_THEN_DUTY.search(before, at) or bracketed and _BRACKETED_DUTY.match(before, at))
 
 
 def _by_reference(clause: str) -> bool:
