@@ -524,3 +524,16 @@ def test_the_unit_after_a_case_opened_with_doi_voi_leads() -> None:
     [task] = tasks_in("4. Đối với trường hợp yêu cầu cấp lại mật khẩu, Sở Khoa học và Công nghệ thực hiện kiểm tra "
                       "thông tin trong vòng không quá 02 giờ kể từ khi tiếp nhận thông tin.")
     assert task.lead == "Sở Khoa học và Công nghệ"
+
+
+def test_a_units_name_ends_before_its_footnote_mark_and_the_words_its_sentence_goes_on_with() -> None:
+    [task] = tasks_in("Bộ Nội vụ[6] chịu trách nhiệm chỉ đạo tiếp nhận, quản lý và chi trả chế độ trợ cấp, báo cáo "
+                      "Thủ tướng Chính phủ trước ngày 15/12/2025.")
+    assert task.lead == "Bộ Nội vụ"
+    [task] = tasks_in("Thủ trưởng các sở, ban, ngành tỉnh, Chủ tịch Ủy ban nhân dân các xã, phường và các đơn vị liên "
+                      "quan định kỳ trước ngày 15/12 hằng năm báo cáo kết quả thực hiện Quy chế.", "Điều 10 > 2.")
+    assert not task.lead or not task.lead.endswith((" và các", " và"))
+    # a condition in brackets keeps its words: «(nếu có)»
+    [task] = tasks_in("Cơ quan quản lý nhà ở cấp tỉnh chủ trì, phối hợp với đơn vị tư vấn (nếu có) hoàn thiện hồ sơ, "
+                      "báo cáo trước ngày 15/12/2025.")
+    assert all("(nếu)" not in unit for unit in task.coordinate)

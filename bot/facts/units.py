@@ -77,7 +77,9 @@ _ROLE_TAIL = re.compile(
     # a verb written with a capital after the unit: «Chủ tịch Ủy ban nhân dân xã/phường Quyết định hỗ trợ …»
     r"|(?<=\S)\s+(?-i:Quyết\s+định|Phê\s+duyệt|Ban\s+hành|Thực\s+hiện|Báo\s+cáo)(?!\s+(?:số|này)\b)(?:\s+(?-i:[a-zđà-ỹ]).*)?$", _I)
 _ORG_START = re.compile(rf"^{_ORG_WORD}|^các\s|^UBND\b", _I)
-_TRIM = re.compile(r"^[\s,;:.\-–(]+|[\s,;:.\-–)]+$")
+# (and at its end a footnote's mark, «Bộ Nội vụ[6]», or a word the name's sentence went on with: «… Bộ Tài chính
+# đã», «Chủ đầu tư và các», «Hội đồng nhân dân tỉnh có»)
+_TRIM = re.compile(r"^[\s,;:.\-–(]+|(?:[\s,;:.\-–)]+|\[\d{1,3}\]|(?<!nếu)\s(?:đã|có|và|các|hoặc|nếu))+$")
 _LEAD_PREFIX = re.compile(r"^(?:(?:giao|đề\s+nghị|yêu\s+cầu|trong\s+đó|đồng\s+chí)\s*,?\s+)+", _I)
 
 
