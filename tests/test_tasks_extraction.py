@@ -715,6 +715,20 @@ def test_a_row_whose_progress_column_says_unfinished_keeps_its_passed_deadline()
     assert sentence_obligations(row.format("Đã hoàn thành (quá hạn)"), ISSUED, "PHỤ LỤC II", loose=True) == []
 
 
+def test_a_rows_status_on_a_line_of_its_own_below_its_report_still_keeps_its_passed_deadline() -> None:
+    body = ("PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ\n"
+            "31 | Phối hợp với Bộ Ngoại giao, Bộ Công an triển khai cấp giấy khai sinh người Việt Nam tại nước ngoài "
+            "theo phương thức trực tuyến | Bộ Tư pháp | 31/10/2025\n"
+            "Bộ Tư pháp đã có văn bản gửi Bộ Ngoại giao đề nghị phối hợp.\n"
+            "{}\n"
+            "32 | Chủ trì cân đối đủ nguồn ngân sách cho hoạt động khoa học | Bộ Tài chính | 31/10/2025\n")
+    [task] = [o for o in obligations_in(body.format("Chưa hoàn thành")) if o.is_task]
+    assert (task.lead, task.deadline.due) == ("Bộ Tư pháp", date(2025, 10, 31))
+    assert task.action.startswith("Phối hợp với Bộ Ngoại giao")
+    # done, it is a past timetable; and the next row's status is not this one's
+    assert [o for o in obligations_in(body.format("Đã hoàn thành")) if o.is_task] == []
+
+
 def test_a_row_whose_result_cell_holds_several_sentences_is_read_whole() -> None:
     # split into sentences, the row's time lost its unit and the progress cell that keeps a passed date
     [task] = [o for o in obligations_in(

@@ -34,7 +34,7 @@ from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import DocumentFacts, Obligation
 from bot.facts.paragraphs import Paragraph, body_paragraphs
 from bot.facts.task_tables import (TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, joined_row, responsibility,
-                                   row_obligations, step_actor, task_table)
+                                   row_obligations, status_below, step_actor, task_table)
 from bot.facts.tasks import classify, clause_span
 from bot.facts.time_phrases import cell_duration, loose_deadlines, undated_mention
 from bot.facts.units import lead_and_coordinate
@@ -176,6 +176,10 @@ def _table_row(table: TaskTable | None, paragraphs: list[Paragraph], index: int,
         if rows:
             return index, rows
     joined = joined_row(paragraphs, index)
+    if joined is None:
+        # a row whose status stands on a line below it («Chưa hoàn thành») is read with that status as its last cell
+        status = status_below(paragraphs, index)
+        joined = (index, f"{para.text}{TABLE_CELL}{status}") if status and TABLE_CELL in para.text else None
     if joined is None:
         return None
     start, text = joined

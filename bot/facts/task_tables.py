@@ -19,7 +19,7 @@ from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
 __all__ = ["TABLE_CELL", "TABLE_GAP", "TaskTable", "guess_columns", "joined_row", "responsibility", "row_obligations",
-           "step_actor", "task_table"]
+           "status_below", "step_actor", "task_table"]
 
 _I = re.IGNORECASE
 
@@ -309,6 +309,21 @@ _OVERDUE_SECTION = re.compile(r"quá\s+hạn|chậm\s+(?:muộn|tiến\s+độ)|
 
 # A progress column's word for a task not done yet: «Chưa hoàn thành», «Đang thực hiện».
 _UNFINISHED = re.compile(r"^(?:chưa\s+hoàn\s+thành|đang\s+(?:thực\s+hiện|triển\s+khai|hoàn\s+thành))\b", _I)
+
+
+# A progress table's status the cleaned text sets on a line of its own, under the row and its report lines.
+_STATUS_LINE = re.compile(r"^(?:đã|chưa|đang)\s+(?:hoàn\s+thành|thực\s+hiện|triển\s+khai)(?:\s+(?:quá|đúng)\s+hạn)?$", _I)
+
+
+def status_below(paragraphs: list[Paragraph], index: int) -> str | None:
+    """The status of the row at `index` when it stands alone on a line before the next row («Chưa hoàn
+    thành» under «31 | Phối hợp với Bộ Ngoại giao … | Bộ Tư pháp | 31/10/2025» and its report's lines)."""
+    for para in paragraphs[index + 1:index + 1 + _STEP_LINES]:
+        if TABLE_CELL in para.text:
+            return None
+        if _STATUS_LINE.match(para.text.strip(" *.")):
+            return para.text.strip(" *.")
+    return None
 
 
 def _overdue(when: str, section: str, status: str) -> list[FoundDeadline]:
