@@ -859,3 +859,14 @@ def test_a_measure_written_close_up_to_its_number_counts_the_unit_asked() -> Non
     # a kilometre is not read close up: «Km0+000» marks a place on a road, not its length
     assert intent_cue(Intent.AMOUNT, "Điểm đầu tại Km12, điểm cuối tại Km30.", asked,
                       asked_unit("tuyến đường dài bao nhiêu km")) < 1.0
+
+
+def test_asked_where_to_send_the_line_that_says_so_beats_the_title_words() -> None:
+    # The first line holds the question's title words; only the second says where the copy goes.
+    text = passage(
+        "Bộ trưởng Bộ Công Thương ban hành Thông tư quy định phương pháp xác định giá dịch vụ phát điện của nhà máy "
+        "thủy điện tích năng; nội dung chính của hợp đồng mua bán điện nhà máy thủy điện tích năng.\n"
+        "Bên mua điện có trách nhiệm gửi 01 (một) bản tới Cục Điện lực (Bộ Công Thương).")
+    chosen = pick("Theo nội dung chính hợp đồng mua bán điện nhà máy thủy điện tích năng, bên mua điện phải gửi 01 "
+                  "bản hợp đồng tới cơ quan nào?", text)
+    assert "Cục Điện lực" in chosen.sentence

@@ -231,6 +231,9 @@ class Weights:
     # When a document takes effect is said once, in a sentence that shares few words with the
     # question («Thông tư … về phí thẩm định karaoke có hiệu lực từ khi nào?»): the cue leads.
     effective: float = 3.0
+    # Where to send is said in few words («… gửi 01 (một) bản tới Cục Điện lực»), in a text whose other lines hold
+    # the question's words: the cue counts double.
+    recipient: float = 2.0
     rank: float = 2.0  # the retrieval rank: a lower passage must match clearly better to lead
     named_rank: float = 0.8  # within a document the question names, the rank says less
     short: float = 0.5
@@ -771,7 +774,8 @@ class SentenceScorer:
         self.framed_pairs = {p for p in asked_pairs - self.pairs if not set(p) <= INTENT_WORDS}
         self.unit = asked_unit(question.text) if question.intent is Intent.AMOUNT else None
         self.measured = measured(question.text) if question.intent is Intent.AMOUNT and not self.unit else None
-        self.cue_weight = weights.effective if question.intent is Intent.EFFECTIVE else weights.intent
+        self.cue_weight = {Intent.EFFECTIVE: weights.effective, Intent.RECIPIENT: weights.recipient}.get(
+            question.intent, weights.intent)
         # After a time («25 ngày làm việc kể từ ngày nhận …») come its anchor's words, not a qualifier.
         counts_things = self.unit and self.unit != TIME_UNITS and not re.fullmatch(TIME_UNITS, self.unit)
         said = self._qualifier_words() if counts_things else []
