@@ -8,6 +8,7 @@ from bot.retrieval.evidence import (Pick, SentenceScorer, asked_unit, cue_at, ex
 from bot.facts.model import Deadline, DeadlineKind, Obligation
 from bot.retrieval.answers import Answerer, deadline_line
 from bot.retrieval.questions import Intent, described, understand
+from bot.retrieval.scope import lacks_figure
 from bot.retrieval.search import Passage
 from bot.retrieval.vietnamese import fold
 
@@ -870,3 +871,15 @@ def test_asked_where_to_send_the_line_that_says_so_beats_the_title_words() -> No
     chosen = pick("Theo nội dung chính hợp đồng mua bán điện nhà máy thủy điện tích năng, bên mua điện phải gửi 01 "
                   "bản hợp đồng tới cơ quan nào?", text)
     assert "Cục Điện lực" in chosen.sentence
+
+
+def test_the_hours_of_a_day_are_asked_and_stated_however_they_are_written() -> None:
+    # «trong khung giờ nào» asks hours as much as «từ mấy giờ đến mấy giờ»; «07h30’» states them as «7 giờ 00 phút» does
+    question = understand("Đại lý Internet không có trò chơi điện tử được mở cửa trong khung giờ nào?")
+    assert question.intent is Intent.AMOUNT
+    asked = Passage(text="", score=1.0, source="qd.md")
+    unit = asked_unit("buổi sáng nhận hồ sơ từ mấy giờ đến mấy giờ")
+    assert intent_cue(Intent.AMOUNT, "+ Buổi sáng: Từ 07h30’ đến 11h30’.", asked, unit) == 1.0
+    assert intent_cue(Intent.AMOUNT, "Mở cửa từ 7 giờ 00 phút đến 22 giờ 00 phút hằng ngày.", asked,
+                      asked_unit(question.text)) == 1.0
+    assert not lacks_figure("buoi sang nhan ho so tu may gio den may gio", "+ Buổi sáng: Từ 07h30’ đến 11h30’.")

@@ -163,9 +163,12 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
 # A measure is often written close up to its number: «trọng lượng 27g», «độ dày 0,76mm».
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)", "gam": "(?:gam|gram|g)",
-                   "kilogam": "(?:kilogam|kg)", "milimet": "(?:milimet|mm)", "centimet": "(?:centimet|cm)"}
+                   "kilogam": "(?:kilogam|kg)", "milimet": "(?:milimet|mm)", "centimet": "(?:centimet|cm)",
+                   "gio": r"(?:gio|h\d{2})"}  # «từ 07h30’ đến 11h30’»
+# «trong khung giờ nào», «mở cửa giờ nào»: the hours of a day, counted in «giờ»
+_WHICH_HOURS = re.compile(r"\b(?:khung )?gio nao\b")
 # Between a number and its unit a space; none before the measures written close up («27g», «0,76mm»).
-_CLOSE_UP = r"(?:g|kg|mm|cm)\b"
+_CLOSE_UP = r"(?:(?:g|kg|mm|cm)\b|h\d{2})"
 _UNIT_GAP = rf"(?:\s+|(?<=\d)(?={_CLOSE_UP}))"
 _HOW_LONG = re.compile(r"\bbao lau\b")
 # People counted by their role («bao nhiêu cấp phó», «tối đa mấy thành viên») are counted in «người» as well
@@ -632,6 +635,8 @@ def asked_unit(question: str) -> str | None:
     folded = fold(question)
     if _HOW_LONG.search(folded):
         return TIME_UNITS
+    if _WHICH_HOURS.search(folded):
+        return _UNIT_SPELLINGS["gio"]
     found = _ASKED_UNIT.search(folded)
     if not found:
         return None

@@ -68,7 +68,8 @@ _INTENTS = (
                                  r"thoi diem|moc thoi gian|dinh ky)\b(?! che)")),
     # «mấy ngày», «mấy bộ» (folded «may»: only before a unit, not «máy» of «nhà máy»)
     (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b"
-                               r"|\bmay (?:ngay|thang|nam|gio|tuan|phut|lan|nguoi|buoc|bo|ban|muc|loai)\b")),
+                               r"|\bmay (?:ngay|thang|nam|gio|tuan|phut|lan|nguoi|buoc|bo|ban|muc|loai)\b"
+                               r"|\b(?:khung )?gio nao\b")),  # «mở cửa trong khung giờ nào»: the hours of a day
 )
 # How a code question asks, in words every customs notice holds: none says which goods are meant.
 CODE_ASKING = re.compile(r"\b(?:xac dinh truoc|ap|nhap khau|xuat khau|hang hoa|ma so|ma hs|ma|la|nao|gi)\b")

@@ -144,7 +144,7 @@ def lacks_figure(asked: str, quote: str) -> bool:
         return not re.search(rf"{_NUMBER}\s*(?:{_MEASURES[measure.group(1)]})(?!\w)", text)
     unit, month = found.group(1), found.group(2)
     if unit in _SPAN_UNITS:
-        written = r"(?:%|phan tram\b)" if unit == "phan" else rf"{unit}\b"
+        written = {"phan": r"(?:%|phan tram\b)", "gio": r"(?:gio\b|h\d{2})"}.get(unit, rf"{unit}\b")  # «07h30»
         return not re.search(rf"{_NUMBER}\s*(?:\([^)]*\)\s*)?{written}", text)
     if month:
         return not re.search(r"\bthang\s+\d", text)
