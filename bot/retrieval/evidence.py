@@ -161,10 +161,11 @@ _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
                          r"theo\b|tai\b|ve\b|va\b|duoc\b|khi\b|den\b|toi\b|tu\b|hay\b|hoac\b|voi\b)([a-z]+)")
 # The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, and
 # «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
+HOURS_WRITTEN = r"(?:gio|h\d{2})"  # «7 giờ», and «từ 07h30’ đến 11h30’»
 # A measure is often written close up to its number: «trọng lượng 27g», «độ dày 0,76mm».
 _UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)", "gam": "(?:gam|gram|g)",
                    "kilogam": "(?:kilogam|kg)", "milimet": "(?:milimet|mm)", "centimet": "(?:centimet|cm)",
-                   "gio": r"(?:gio|h\d{2})"}  # «từ 07h30’ đến 11h30’»
+                   "gio": HOURS_WRITTEN}
 # «trong khung giờ nào», «mở cửa giờ nào»: the hours of a day, counted in «giờ»
 _WHICH_HOURS = re.compile(r"\b(?:khung )?gio nao\b")
 # Between a number and its unit a space; none before the measures written close up («27g», «0,76mm»).
@@ -572,6 +573,8 @@ def intent_cue(intent: Intent, sentence: str, passage: Passage, unit: str | None
 _ACTOR_HEAD = re.compile(rf"(?:{_AGENCY_HEAD}|Chủ tịch|Giám đốc|Bộ trưởng|Thủ trưởng|Thủ tướng|Chánh Văn phòng"
                          r"|Trưởng phòng|Cục trưởng)\b")
 ACT_SPAN = 80  # characters between an actor's first word and its act
+# A name after these words is one the act is done with, for or to, not the doer.
+_ACTED_WITH = re.compile(r"\b(?:với|cho|của|tại|về|đến|tới|gửi|qua|và)\s*$", re.IGNORECASE)
 
 
 def acts(sentence: str, act: str) -> bool:
@@ -581,10 +584,6 @@ def acts(sentence: str, act: str) -> bool:
     doers = [m for m in _ACTOR_HEAD.finditer(sentence) if not _ACTED_WITH.search(sentence[:m.start()])]
     return any(re.match(rf"[^.;:|]{{0,{ACT_SPAN}}}?\s{act}\b", fold(sentence[m.end():]))
                for m in [*doers, *_LEAD.finditer(sentence)])
-
-
-# A name after these words is one the act is done with, for or to, not the doer.
-_ACTED_WITH = re.compile(r"\b(?:với|cho|của|tại|về|đến|tới|gửi|qua|và)\s*$", re.IGNORECASE)
 
 
 def goods_code(sentence: str, wanted: set[str] = frozenset()) -> str | None:
@@ -792,7 +791,8 @@ class SentenceScorer:
         self.through = question.intent is Intent.RECIPIENT and asks_through(question.text)
         self.act = asked_act(question.text) if question.intent is Intent.RESPONSIBLE else None
         # «thủ tục … được giải quyết trong bao nhiêu ngày», «thời hạn giải quyết …»: the time a whole procedure takes
-        self.settling = question.intent in (Intent.DEADLINE, Intent.AMOUNT) and bool(_SETTLING.search(fold(question.text)))
+        self.settling = question.intent in (Intent.DEADLINE, Intent.AMOUNT) \
+            and bool(_SETTLING.search(fold(question.text)))
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 

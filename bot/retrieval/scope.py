@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import FILLER, INTENT_WORDS, TIME_UNITS, UNTIL_ASKED, YEAR, pairs, without_refs
+from bot.retrieval.evidence import (FILLER, HOURS_WRITTEN, INTENT_WORDS, TIME_UNITS, UNTIL_ASKED, YEAR, pairs,
+                                    without_refs)
 from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
                                    named_units, owning_ministries, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
@@ -144,7 +145,7 @@ def lacks_figure(asked: str, quote: str) -> bool:
         return not re.search(rf"{_NUMBER}\s*(?:{_MEASURES[measure.group(1)]})(?!\w)", text)
     unit, month = found.group(1), found.group(2)
     if unit in _SPAN_UNITS:
-        written = {"phan": r"(?:%|phan tram\b)", "gio": r"(?:gio\b|h\d{2})"}.get(unit, rf"{unit}\b")  # «07h30»
+        written = {"phan": r"(?:%|phan tram\b)", "gio": rf"{HOURS_WRITTEN}\b"}.get(unit, rf"{unit}\b")
         return not re.search(rf"{_NUMBER}\s*(?:\([^)]*\)\s*)?{written}", text)
     if month:
         return not re.search(r"\bthang\s+\d", text)
