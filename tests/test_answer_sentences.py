@@ -812,6 +812,9 @@ def test_who_does_an_act_is_asked_as_a_responsibility_whatever_the_act() -> None
     assert understand("Bắc Ninh: cơ quan nào quyết định định mức máy móc chuyên dùng?").intent is Intent.RESPONSIBLE
     assert understand("ai phe duyet phuong an xu ly tai san").intent is Intent.RESPONSIBLE
     assert understand("Hồ sơ CFS do phòng nào của Sở Văn hóa, Thể thao và Du lịch thụ lý?").intent is Intent.RESPONSIBLE
+    # being delegated is acting; being granted is not: «ai được cấp thẻ» asks who receives the card
+    assert understand("ai được ủy quyền ký hiệp định").intent is Intent.RESPONSIBLE
+    assert understand("ai được cấp thẻ bảo hiểm y tế miễn phí").intent is not Intent.RESPONSIBLE
 
 
 def test_the_agency_doing_the_act_asked_answers_not_one_merely_named() -> None:

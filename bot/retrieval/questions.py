@@ -29,7 +29,8 @@ _WHO = r"(?:ai|(?:don vi|co quan|so|bo|ban|phong|vu|cuc|cap|ben|to chuc|ca nhan)
 _ACTS = (r"(?:quyet dinh|phe duyet|thu ly|xu ly|cap|ban hanh|ky|tham dinh"
          r"|huong dan|chi dao|de xuat|lap|tong hop|theo doi|kiem tra|giai quyet|cap nhat|niem yet|dang tai|xay dung"
          r"|uy quyen|quy dinh|hoan tat|bo tri|cau hinh|thiet lap|trinh|cong bo)")
-_ASKED_ACT = re.compile(rf"\b{_WHO}\s+(?:(?:duoc|co trach nhiem|phai|se)\s+)?(?P<act>{_ACTS})\b"
+# («ai được ủy quyền ký» asks who acts, «ai được cấp thẻ» who receives: after «được» only delegation counts)
+_ASKED_ACT = re.compile(rf"\b{_WHO}\s+(?:(?:co trach nhiem|phai|se)\s+|duoc\s+(?=uy quyen))?(?P<act>{_ACTS})\b"
                         rf"|\bdo\s+{_WHO}(?:\s+[^\s.;:?]+){{0,12}}?\s+(?P<passive>{_ACTS})\b")
 
 # Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
