@@ -176,10 +176,10 @@ def _table_row(table: TaskTable | None, paragraphs: list[Paragraph], index: int,
         if rows:
             return index, rows
     joined = joined_row(paragraphs, index)
-    if joined is None:
+    if joined is None and TABLE_CELL in para.text:
         # a row whose status stands on a line below it («Chưa hoàn thành») is read with that status as its last cell
         status = status_below(paragraphs, index)
-        joined = (index, f"{para.text}{TABLE_CELL}{status}") if status and TABLE_CELL in para.text else None
+        joined = (index, f"{para.text}{TABLE_CELL}{status}") if status else None
     if joined is None:
         return None
     start, text = joined

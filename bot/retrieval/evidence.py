@@ -21,7 +21,7 @@ from bot.ingestion.metadata import has_motto, is_type_heading
 from bot.retrieval.asked_units import UnitSentences
 from bot.retrieval.doc_refs import cited_numbers
 from bot.retrieval.issuers import without_places
-from bot.retrieval.questions import Intent, Question, asked_act, strip_refs
+from bot.retrieval.questions import WHICH_HOURS, Intent, Question, asked_act, strip_refs
 from bot.retrieval.search import Passage
 from bot.retrieval.vietnamese import fold, in_capitals, sentences, syllables
 
@@ -159,15 +159,19 @@ _PAST_EVENT = re.compile(r"^\W*(?:ngay \d{1,2}(?:/| thang )\d{1,2}|vua qua|thoi 
 _ASKED_UNIT = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+"
                          r"(?!phan tram|%|bao\b|may\b|mot\b|moi\b|tren\b|cho\b|la\b|thi\b|de\b|cua\b|trong\b|"
                          r"theo\b|tai\b|ve\b|va\b|duoc\b|khi\b|den\b|toi\b|tu\b|hay\b|hoac\b|voi\b)([a-z]+)")
-# The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, and
-# «bao nhiêu tthc» counts «thủ tục hành chính (TTHC)».
+# How a measure is written, by the unit a question asks it in («bao nhiêu m2», «nặng bao nhiêu gam»: «200 m2», «27g»).
+MEASURES = {"m2": r"m2|m²|met vuong", "met vuong": r"m2|m²|met vuong", "ha": r"ha|hecta", "hecta": r"ha|hecta",
+            "km": r"km|ki lo met", "kg": r"kg|ki lo gam|kilogam", "gam": r"g|gam|gram", "gram": r"g|gam|gram",
+            "tan": r"tan", "lit": r"l|lit", "mm": r"mm", "cm": r"cm",
+            # a count of communes («bao nhiêu xã, phường») is written with them («35 xã, phường»)
+            "xa": r"xa|phuong|dac khu|don vi hanh chinh", "phuong": r"xa|phuong|dac khu|don vi hanh chinh"}
 HOURS_WRITTEN = r"(?:gio|h\d{2})"  # «7 giờ», and «từ 07h30’ đến 11h30’»
-# A measure is often written close up to its number: «trọng lượng 27g», «độ dày 0,76mm».
-_UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)", "gam": "(?:gam|gram|g)",
+# The unit a question names, as the documents write it: «bao nhiêu tiền» is an amount in đồng, «bao nhiêu tthc»
+# counts «thủ tục hành chính (TTHC)», and a measure is often written close up to its number: «trọng lượng 27g».
+_UNIT_SPELLINGS = {"tien": "dong", "dong": "dong", "tthc": "(?:thu tuc|tthc)", "gam": f"(?:{MEASURES['gam']})",
                    "kilogam": "(?:kilogam|kg)", "milimet": "(?:milimet|mm)", "centimet": "(?:centimet|cm)",
                    "gio": HOURS_WRITTEN}
-# «trong khung giờ nào», «mở cửa giờ nào»: the hours of a day, counted in «giờ»
-_WHICH_HOURS = re.compile(r"\b(?:khung )?gio nao\b")
+_WHICH_HOURS = re.compile(WHICH_HOURS)  # the hours of a day, counted in «giờ»
 # Between a number and its unit a space; none before the measures written close up («27g», «0,76mm»).
 _CLOSE_UP = r"(?:(?:g|kg|mm|cm)\b|h\d{2})"
 _UNIT_GAP = rf"(?:\s+|(?<=\d)(?={_CLOSE_UP}))"

@@ -33,6 +33,8 @@ _ACTS = (r"(?:quyet dinh|phe duyet|thu ly|xu ly|cap|ban hanh|ky|tham dinh"
 _ASKED_ACT = re.compile(rf"\b{_WHO}\s+(?:(?:co trach nhiem|phai|se)\s+|duoc\s+(?=uy quyen))?(?P<act>{_ACTS})\b"
                         rf"|\bdo\s+{_WHO}(?:\s+[^\s.;:?]+){{0,12}}?\s+(?P<passive>{_ACTS})\b")
 
+# «mở cửa trong khung giờ nào»: the hours of a day
+WHICH_HOURS = r"\b(?:khung )?gio nao\b"
 # Patterns on folded text ("han nop" matches "hạn nộp" and "han nop" alike).
 _INTENTS = (
     # «xác định trước mã số nào», «áp mã số hàng hóa nào», «là mã gì», «mã số HS là bao nhiêu», «mã số hải
@@ -70,7 +72,7 @@ _INTENTS = (
     # «mấy ngày», «mấy bộ» (folded «may»: only before a unit, not «máy» of «nhà máy»)
     (Intent.AMOUNT, re.compile(r"\b(bao nhieu|ty le|it nhat|toi thieu|toi da|so luong|bao lau)\b"
                                r"|\bmay (?:ngay|thang|nam|gio|tuan|phut|lan|nguoi|buoc|bo|ban|muc|loai)\b"
-                               r"|\b(?:khung )?gio nao\b")),  # «mở cửa trong khung giờ nào»: the hours of a day
+                               rf"|{WHICH_HOURS}")),
 )
 # How a code question asks, in words every customs notice holds: none says which goods are meant.
 CODE_ASKING = re.compile(r"\b(?:xac dinh truoc|ap|nhap khau|xuat khau|hang hoa|ma so|ma hs|ma|la|nao|gi)\b")

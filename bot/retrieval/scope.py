@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
-from bot.retrieval.evidence import (FILLER, HOURS_WRITTEN, INTENT_WORDS, TIME_UNITS, UNTIL_ASKED, YEAR, pairs,
-                                    without_refs)
+from bot.retrieval.evidence import (FILLER, HOURS_WRITTEN, INTENT_WORDS, MEASURES, TIME_UNITS, UNTIL_ASKED, YEAR,
+                                    pairs, without_refs)
 from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
                                    named_units, owning_ministries, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
@@ -71,12 +71,7 @@ _SPAN_ASKED = re.compile(rf"\b(?:bao nhieu|may) {TIME_UNITS}\b")
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 # A measure asked by its unit («bao nhiêu m2», «nặng bao nhiêu gam») is written with that unit («200 m2», «27g»).
-_MEASURES = {"m2": r"m2|m²|met vuong", "met vuong": r"m2|m²|met vuong", "ha": r"ha|hecta", "hecta": r"ha|hecta",
-             "km": r"km|ki lo met", "kg": r"kg|ki lo gam|kilogam", "gam": r"g|gam|gram", "gram": r"g|gam|gram",
-             "tan": r"tan", "lit": r"l|lit", "mm": r"mm", "cm": r"cm",
-             # a count of communes («bao nhiêu xã, phường») is written with them («35 xã, phường»)
-             "xa": r"xa|phuong|dac khu|don vi hanh chinh", "phuong": r"xa|phuong|dac khu|don vi hanh chinh"}
-_MEASURE_ASKED = re.compile(rf"\bbao nhieu ({'|'.join(sorted(_MEASURES, key=len, reverse=True))})\b")
+_MEASURE_ASKED = re.compile(rf"\bbao nhieu ({'|'.join(sorted(MEASURES, key=len, reverse=True))})\b")
 
 
 # A name no document holds («phí thẩm định kinh doanh casino», «C/O mẫu EUR.1») cannot be what
@@ -142,7 +137,7 @@ def lacks_figure(asked: str, quote: str) -> bool:
     text = fold(quote)
     measure = _MEASURE_ASKED.search(asked)
     if measure:
-        return not re.search(rf"{_NUMBER}\s*(?:{_MEASURES[measure.group(1)]})(?!\w)", text)
+        return not re.search(rf"{_NUMBER}\s*(?:{MEASURES[measure.group(1)]})(?!\w)", text)
     unit, month = found.group(1), found.group(2)
     if unit in _SPAN_UNITS:
         written = {"phan": r"(?:%|phan tram\b)", "gio": rf"{HOURS_WRITTEN}\b"}.get(unit, rf"{unit}\b")
