@@ -179,6 +179,11 @@ def test_the_figure_asked_is_read_with_its_unit() -> None:
     assert not lacks_figure("hop thu duoc cap dung luong toi thieu bao nhieu", "dung lượng tối thiểu 2 GB")
     assert not lacks_figure("so luong toi thieu thanh vien la bao nhieu", "tối thiểu 05 người")
     assert not lacks_figure("muc luong toi thieu vung i la bao nhieu", "4.960.000 VNĐ/tháng")
+    # «bao nhiêu tiền» asks a sum: a share («tỷ lệ hộ nghèo từ 20% trở lên») is none, as it is a rate of a fee
+    assert lacks_figure("xa khu vuc iii duoc ho tro bao nhieu tien moi nam", "có tỷ lệ hộ nghèo từ 20% trở lên")
+    assert not lacks_figure("xa khu vuc iii duoc ho tro bao nhieu tien moi nam", "hỗ trợ 300 triệu đồng/xã/năm")
+    assert not lacks_figure("le phi truoc ba la bao nhieu", "mức thu lệ phí trước bạ là 2%")
+    assert not lacks_figure("phi tham quan den bach ma bao nhieu tien 1 luot", "Đền Bạch Mã | đồng/lượt/khách | 20.000")
     # How often may be a schedule rather than a number of times.
     assert not lacks_figure("xa phuong bao cao may lan moi ngay", "báo cáo vào buổi sáng và buổi chiều hằng ngày")
 

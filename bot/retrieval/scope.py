@@ -68,7 +68,10 @@ _HOW_MUCH = re.compile(r"\bbao nhieu(?=\s*(?:$|[^\w\s]|(?:tien|phan tram|dong|mo
 _ENDS = re.compile(r"\b(?:den|toi|het)\b")
 # «bao nhiêu ngày», «mấy tháng»: a span of time counted
 _SPAN_ASKED = re.compile(rf"\b(?:bao nhieu|may) {TIME_UNITS}\b")
-_MONEY = re.compile(r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd|%)|\b(?:trieu|ty|nghin|ngan) dong\b|phan tram")
+# A sum («4.960.000 đồng», «200 tỷ», «40 triệu đồng», a table's «đồng/lượt/khách | 20.000» with its unit a column
+# before); a rate («0,5%») is money too, unless «bao nhiêu tiền» asks a sum.
+_SUM = r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd)|\b(?:trieu|ty|nghin|ngan) dong\b|\bdong(?:/\w+)*\s*\|\s*\d"
+_MONEY = re.compile(rf"{_SUM}|\d[\d.,]*\s*%|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 # A measure asked by its unit («bao nhiêu m2», «nặng bao nhiêu gam») is written with that unit («200 m2», «27g»).
 _MEASURE_ASKED = re.compile(rf"\bbao nhieu ({'|'.join(sorted(MEASURES, key=len, reverse=True))})\b")
@@ -146,7 +149,7 @@ def lacks_figure(asked: str, quote: str) -> bool:
         return not re.search(r"\bthang\s+\d", text)
     if found.group(0).startswith("bao nhieu"):
         if _MONEY_ASKED.search(asked):  # «mức lương … bao nhiêu» needs a sum, not «gần 2 tháng»
-            return not _MONEY.search(text)
+            return not re.search(_SUM if "bao nhieu tien" in asked else _MONEY, text)
         return not _ANY_FIGURE.search(YEAR.sub(" ", text))
     return False
 
