@@ -498,6 +498,28 @@ def test_a_field_of_a_numbered_item_is_read_under_the_item() -> None:
     assert "In tài liệu cấp phát" in chosen.quoted
 
 
+def test_the_steps_of_a_procedure_are_read_one_by_one() -> None:
+    # «Bước 2: …», «Bước 3: …» look like the labelled fields of one item («- Hình thức: …», «- Số lượng: …»), but
+    # each is a step of its own: read as one, the steps' many words outweigh the one sentence that answers.
+    cut = passage_sentences("Bước 1: Cơ sở nộp hồ sơ đề nghị mua thuốc về Sở Y tế.\n"
+                            "Bước 2: Sở Y tế trả cho cơ sở Phiếu tiếp nhận hồ sơ.\n"
+                            "Bước 3: Trường hợp có yêu cầu sửa đổi, bổ sung, Sở Y tế thông báo cho cơ sở.")
+    assert [s.text[:7] for s in cut] == ["Bước 1:", "Bước 2:", "Bước 3:"]
+
+
+def test_the_case_a_question_puts_is_matched_by_the_sentence_that_sets_it_out() -> None:
+    # Every step names the head of the body and the trainee; only one line sets out the case of a trainee not
+    # taken in, which the question puts («nếu … thì …»).
+    steps = passage("Bước 4: Người đứng đầu cơ sở nhận xét bằng văn bản về kỹ năng của người thực hành.\n"
+                    "Bước 5: Người đứng đầu cơ sở cấp giấy xác nhận quá trình thực hành cho người thực hành trong 01 "
+                    "ngày làm việc.\n"
+                    "- Trong trường hợp không tiếp nhận người thực hành, người đứng đầu cơ sở, đơn vị phải trả lời "
+                    "bằng văn bản")
+    chosen = pick("Khi cấp giấy xác nhận quá trình thực hành công tác xã hội, nếu cơ sở không tiếp nhận người thực "
+                  "hành thì người đứng đầu phải trả lời theo hình thức nào?", steps)
+    assert chosen.quoted.startswith("- Trong trường hợp không tiếp nhận người thực hành")
+
+
 def test_a_list_of_short_items_under_a_heading_reads_as_one() -> None:
     cut = passage_sentences("b) Trong thời hạn thông báo, hộ gia đình nộp 01 hồ sơ đến Trung tâm phục vụ hành chính "
                             "công.\nc) Hình thức nộp hồ sơ\n- Trực tiếp;\n- Qua dịch vụ công ích;\n"

@@ -165,6 +165,10 @@ def test_two_documents_in_one_question() -> None:
     ("Sở Tài chính thực hiện bãi bỏ chứng chỉ nghiệp vụ chuyên môn về đấu thầu trong thời hạn bao lâu?", Intent.AMOUNT),
     ("dong thap cap chung chi chuyen mon ve dau thau giai quyet trong bao nhieu ngay", Intent.AMOUNT),
     ("chuyển hồ sơ về đâu", Intent.RECIPIENT),
+    # «người đứng đầu», «hàng đầu» fold like «đứng đâu»: the head of a body is no place
+    ("khi xác nhận quá trình thực hành, nếu không tiếp nhận thì người đứng đầu trả lời theo hình thức nào?",
+     Intent.GENERAL),
+    ("cung cap dich vu hang dau trong tinh gom nhung gi", Intent.GENERAL),
     # «gia hạn» an extension, «hạn mức» a ceiling, «hạn ngạch» a quota: no deadline is asked; nor by a
     # document's number («20595/HAN-QLDN5»)
     ("hỗ trợ chi phí cấp mới, gia hạn chứng thư số tối đa bao nhiêu một năm?", Intent.AMOUNT),

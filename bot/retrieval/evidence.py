@@ -136,6 +136,8 @@ _MARKER_ONLY = re.compile(r"^(?:[IVX]{1,4}|\d+(?:\.\d+)*|[a-zđ])[.)]$")
 _DASH_ITEM = re.compile(r"^[-–+•]\s")
 # «- Số lượng: 5.000 cuốn.»: a labelled field of the item above.
 _LABEL_LINE = re.compile(r"^[-–+•]?\s*[^\W\d_][\w ]{0,30}:\s*\S")
+# «Bước 3: Trường hợp …»: a step of a procedure, not a field; its steps are read one by one.
+_STEP_OPENER = re.compile(r"^\W*Bước\s+\d{1,2}\s*:", re.IGNORECASE)
 # «- Thời gian hoàn thành: trước ngày …» under a task: the task's deadline, on a line of its own.
 _TIME_LINE = re.compile(r"^\W*(?:thoi gian (?:hoan thanh|thuc hien|giai quyet)|thoi han(?: hoan thanh)?|tien do|"
                         r"han (?:hoan thanh|chot))\b")
@@ -221,6 +223,10 @@ _ASKED_NOUN = re.compile(r"\b(?:bao nhieu|may|toi thieu|toi da|it nhat)\s+(?!bao
                          r"tai|theo|o|cho|ve|duoc|la|khi|de|va|nam|thang|ngay)\b)[a-z]+){0,6})")
 QUALIFIER_SPAN = 40  # folded characters after a count that say what it counts
 QUALIFIER_WEIGHT = 0.75  # for all of the question's words there
+# The case a question puts («nếu cơ sở không tiếp nhận người thực hành thì …», «khi Hội đồng tư vấn yêu cầu
+# giải trình thì …»), and the words after which a sentence sets one out («Trong trường hợp không tiếp nhận …»).
+_ASKED_CASE = re.compile(r"\b(?:neu|khi|truong hop)\s+(?P<case>[^?;:]{6,80}?)\s+thi\b")
+_CASE_SET_OUT = re.compile(r"\b(?:truong hop|neu|khi)\s+(?P<case>[^.;:]{0,120})")
 TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
 # «một» counts a time only («trong thời gian một ngày»); «một trình độ» is no count of levels
 _ONE_SPAN = rf"mot(?=\s+{TIME_UNITS}\b)"
@@ -248,6 +254,7 @@ class Weights:
     title: float = 0.1  # a title word, against 1 for the question's other words
     label: float = 1.5  # a field whose label names what is asked («Thời hạn giải quyết: …»)
     unit: float = 1.0  # a sentence of the unit the question names as acting (`asked_units`)
+    case: float = 1.0  # a sentence that sets out the case the question puts («nếu … thì»), for all its words
 
 
 @dataclass(frozen=True)
@@ -412,7 +419,7 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             lead_in = line
         elif not item:
             lead_in = ""
-        label = bool(_LABEL_LINE.match(line))
+        label = bool(_LABEL_LINE.match(line)) and not _STEP_OPENER.match(line)
         if label and not under and numbered and numbered != line and len(numbered) <= MAX_CAPTION_CHARS:
             # «- Hình thức: In tài liệu …» is a field of the numbered item above it («2. Thông tin tuyên
             # truyền … chất lượng nước …»): the item says whose form it is
@@ -797,6 +804,8 @@ class SentenceScorer:
         # «thủ tục … được giải quyết trong bao nhiêu ngày», «thời hạn giải quyết …»: the time a whole procedure takes
         self.settling = question.intent in (Intent.DEADLINE, Intent.AMOUNT) \
             and bool(_SETTLING.search(fold(question.text)))
+        case = _ASKED_CASE.search(fold(question.text))
+        self.case = {w for w in syllables(case["case"]) if w not in FILLER} if case else set()
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}
 
@@ -849,6 +858,8 @@ class SentenceScorer:
         score = w.topic * topic + w.pairs * paired + w.section * in_section + self.rank * rank_share
         if self.units is not None and self.units.acts(sentence, passage.source):
             score += w.unit
+        if self.case:
+            score += w.case * self._in_case(sentence)
         return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
 
     def _cue(self, sentence: str, passage: Passage) -> float:
@@ -862,6 +873,13 @@ class SentenceScorer:
         if self.settling and _STEP_LINE.search(sentence):
             cue /= 2  # one step's time is not the time the whole procedure takes
         return cue + self._qualified(sentence) if self.qualifiers and cue else cue
+
+    def _in_case(self, sentence: str) -> float:
+        """The share of the words of the case the question puts that a case the sentence sets out holds: of
+        «nếu cơ sở không tiếp nhận người thực hành thì …», «Trong trường hợp không tiếp nhận người thực hành, …»
+        holds most, a step that only names the same people none."""
+        return max((len(self.case & set(syllables(m["case"]))) / len(self.case)
+                    for m in _CASE_SET_OUT.finditer(fold(sentence))), default=0.0)
 
     def _counts(self, sentence: str) -> bool:
         """Whether the sentence states a count of the unit asked («24 giờ», «mười lăm ngày», «336

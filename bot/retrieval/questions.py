@@ -47,10 +47,11 @@ _INTENTS = (
                                  r"hinh thuc khen thuong|doi tuong khen thuong|chi tieu)\b")),
     # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự») nor
     # «lần đầu», «bắt đầu», «đầu quý».
-    # (nor «chuyên môn», «chuyên gia» folded like «chuyển», nor «về đấu thầu» folded like «về đâu»)
+    # (nor «chuyên môn», «chuyên gia» folded like «chuyển», nor «về đấu thầu» folded like «về đâu», nor «người
+    # đứng đầu», «hàng đầu»)
     (Intent.RECIPIENT, re.compile(r"\b(gui|nop|bao cao|chuyen(?! (?:mon|gia|de|nganh|trach|sau|vien|biet|can)\b)"
                                   r"|cung cap|lien he|trinh(?! tu))\b.*\b(cho ai|(?:(?:ve|o|den|toi) )?(?<!lan )(?<!bat )(?<!ban )"
-                                  r"(?<!dot )(?<!mo )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
+                                  r"(?<!dot )(?<!mo )(?<!dung )(?<!hang )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
                                   r"co quan nao|don vi nao|doanh nghiep nao|cong ty nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
                                   r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
