@@ -8,7 +8,7 @@ from bot.retrieval.answers import Answerer, _asked
 from bot.retrieval.evidence import without_refs
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import understand
-from bot.retrieval.scope import Focus, Scopes, lacks_figure, lacks_own_figure
+from bot.retrieval.scope import Focus, Scopes, lacks_figure, lacks_licensed, lacks_own_figure
 from bot.retrieval.search import Passage
 
 KARAOKE = "Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là 1.000.000 đồng/phòng."
@@ -345,3 +345,20 @@ def test_a_places_own_text_answers_where_a_central_texts_line_names_no_place() -
                                                     "15 ngày làm việc")])
     alone = Answerer(Held({"nd.md": DECREE, "cb.md": other}, ["nd.md", "cb.md"])).ask(ASKED_CAO_BANG)  # type: ignore[arg-type]
     assert not alone.found and "05 ngày" not in alone.text
+
+
+def test_a_licence_trade_or_profession_asked_about_is_named_by_the_quote() -> None:
+    # a sibling's line is no answer: the karaoke licence's fee for a cinema's, a real-estate broker's for a stockbroker's
+    karaoke = "Điều 4. Mức thu phí 1. Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là " \
+              "1.000.000 đồng/phòng"
+    assert lacks_licensed("phi tham dinh cap giay phep kinh doanh rap chieu phim la bao nhieu?", karaoke)
+    assert not lacks_licensed("phi tham dinh cap giay phep kinh doanh dich vu karaoke la bao nhieu?", karaoke)
+    assert lacks_licensed("le phi cap chung chi hanh nghe moi gioi chung khoan bao nhieu",
+                          "1. Cấp Chứng chỉ hành nghề môi giới bất động sản: 300.000 đồng/Chứng chỉ.")
+    assert lacks_licensed("thu tuc thanh lap trung tam ngoai ngu nop ho so o dau",
+                          "Thủ tục thành lập câu lạc bộ thể thao: nộp hồ sơ tại Trung tâm Phục vụ hành chính công")
+    # the section that names the procedure counts, and a question that names none is not held to one
+    assert not lacks_licensed("cap lai giay chung nhan du dieu kien kinh doanh dich vu luu tru mat bao nhieu ngay",
+                              "1.2. Thủ tục cấp lại giấy chứng nhận đủ điều kiện kinh doanh dịch vụ lưu trữ "
+                              "Tổng thời gian giải quyết: 03 ngày làm việc")
+    assert not lacks_licensed("phi tham dinh la bao nhieu", karaoke)

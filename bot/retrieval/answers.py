@@ -25,7 +25,7 @@ from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
 from bot.retrieval.questions import CODE_ASKING, Intent, Question, described, named_title, own_topic, understand
-from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes, lacks_own_figure
+from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes, lacks_licensed, lacks_own_figure
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, spelled_out_chat, syllables
 
@@ -231,6 +231,11 @@ class Answerer:
                 what = asking.sub(" ", what)
             if self.scopes.unsupported(what, quoted.file, quoted.section, said):
                 return self._not_found(question, None)
+        # a licence's, a trade's or a profession's line is about that one (the date a text takes effect about all)
+        last = quoted or first
+        if last is not None and question.intent is not Intent.EFFECTIVE \
+                and lacks_licensed(question_words, f"{last.section} {last.quote}"):
+            return self._not_found(question, None)
         if self.rewriter is not None:
             answer.text = self.rewriter.rewrite(text, passages, answer) or answer.text
         return _remember(conversation, question, answer)

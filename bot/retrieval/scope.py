@@ -168,6 +168,24 @@ def lacks_own_figure(asked: str, quote: str) -> bool:
     return own_figure and lacks_figure(asked, quote) or not ends
 
 
+# What a licence, a trade or a profession is for, as a question names it: «giấy phép kinh doanh rạp chiếu phim»,
+# «chứng chỉ hành nghề kiến trúc», «thành lập trung tâm ngoại ngữ», «giấy phép lái xe quốc tế» — up to the words
+# that go on to ask.
+_ASKING_ON = (r"(?:la|bao|gom|duoc|o|tai|cho|khi|thi|co|can|phai|nhu|the|nao|gi|trong|mat|giai|hien|nay|cua|va|doi"
+              r"|voi|theo|de|thu|mot)")
+_LICENSED = re.compile(rf"\b(?:kinh doanh(?: dich vu)?|hanh nghe|giay phep(?! kinh doanh| hanh nghe)(?: hoat dong)?"
+                       rf"|thanh lap(?: moi)?)\s+(?P<what>(?:(?!{_ASKING_ON}\b)\w+\s*){{1,4}})")
+
+
+def lacks_licensed(asked: str, said: str) -> bool:
+    """Whether the quote (with its section) leaves out what the licence, trade or profession asked about is for:
+    the fee of a karaoke licence is no answer about a cinema's, a broker of real estate is no stockbroker. `asked`
+    is folded."""
+    named = _LICENSED.search(asked)
+    text = fold(said)
+    return named is not None and not all(re.search(rf"\b{word}\b", text) for word in named["what"].split())
+
+
 class Scopes:
     """The scopes of one store; the maps of cited numbers and of places are built on first use."""
 
