@@ -362,3 +362,8 @@ def test_a_licence_trade_or_profession_asked_about_is_named_by_the_quote() -> No
                               "1.2. Thủ tục cấp lại giấy chứng nhận đủ điều kiện kinh doanh dịch vụ lưu trữ "
                               "Tổng thời gian giải quyết: 03 ngày làm việc")
     assert not lacks_licensed("phi tham dinh la bao nhieu", karaoke)
+    # the words that go on to ask («do», «sẽ») are no part of it
+    assert not lacks_licensed("phim duoc cap giay phep phan loai phim se co gia tri tren toan quoc",
+                              "2. Giấy phép phân loại phim do Bộ Văn hóa, Thể thao và Du lịch cấp có giá trị trong toàn quốc.")
+    assert not lacks_licensed("giay phep phan loai phim do co quan co tham quyen cap co gia tri trong toan quoc",
+                              "Cơ quan có thẩm quyền cấp Giấy phép phân loại phim quyết định thu hồi Giấy phép phân loại phim")

@@ -172,7 +172,7 @@ def lacks_own_figure(asked: str, quote: str) -> bool:
 # «chứng chỉ hành nghề kiến trúc», «thành lập trung tâm ngoại ngữ», «giấy phép lái xe quốc tế» — up to the words
 # that go on to ask.
 _ASKING_ON = (r"(?:la|bao|gom|duoc|o|tai|cho|khi|thi|co|can|phai|nhu|the|nao|gi|trong|mat|giai|hien|nay|cua|va|doi"
-              r"|voi|theo|de|thu|mot)")
+              r"|voi|theo|de|thu|mot|do|se|da|dang|bi|neu|nham|khong)")
 _LICENSED = re.compile(rf"\b(?:kinh doanh(?: dich vu)?|hanh nghe|giay phep(?! kinh doanh| hanh nghe)(?: hoat dong)?"
                        rf"|thanh lap(?: moi)?)\s+(?P<what>(?:(?!{_ASKING_ON}\b)\w+\s*){{1,4}})")
 
