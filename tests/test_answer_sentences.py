@@ -908,3 +908,17 @@ def test_the_hours_of_a_day_are_asked_and_stated_however_they_are_written() -> N
     assert intent_cue(Intent.AMOUNT, "Mở cửa từ 7 giờ 00 phút đến 22 giờ 00 phút hằng ngày.", asked,
                       asked_unit(question.text)) == 1.0
     assert not lacks_figure("buoi sang nhan ho so tu may gio den may gio", "+ Buổi sáng: Từ 07h30’ đến 11h30’.")
+
+
+def test_a_fee_asked_is_a_sum_of_money() -> None:
+    # «phí … bao nhiêu» counts đồng, so the line that states the fee answers, not the text's closing lines
+    assert asked_unit("tt 110/2025/tt-btc phi tham dinh cap giay phep karaoke bao nhieu") == "dong"
+    assert asked_unit("Lệ phí cấp mới chứng chỉ hành nghề là bao nhiêu?") == "dong"
+    fees = passage("Điều 4. Mức thu phí\n"
+                   "1. Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là 1.000.000 "
+                   "đồng/phòng.\n"
+                   "6. Trong quá trình thực hiện, trường hợp có vướng mắc về phí thẩm định cấp giấy phép kinh doanh "
+                   "karaoke, đề nghị các tổ chức, cá nhân phản ánh kịp thời về Bộ Tài chính để nghiên cứu, hướng dẫn.")
+    assert "1.000.000 đồng" in pick("phi tham dinh cap giay phep kinh doanh karaoke bao nhieu", fees).quoted
+    # support towards a fee may be a share of it («hỗ trợ 50% học phí»)
+    assert asked_unit("con cua nguoi co the vang duoc ho tro hoc phi bao nhieu") is None

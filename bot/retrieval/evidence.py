@@ -178,6 +178,9 @@ _WHICH_HOURS = re.compile(WHICH_HOURS)  # the hours of a day, counted in «giờ
 _CLOSE_UP = r"(?:(?:g|kg|mm|cm)\b|h\d{2})"
 _UNIT_GAP = rf"(?:\s+|(?<=\d)(?={_CLOSE_UP}))"
 _HOW_LONG = re.compile(r"\bbao lau\b")
+# «phí thẩm định … karaoke bao nhiêu», «lệ phí cấp mới chứng chỉ … là bao nhiêu»: a fee asked is a sum of money
+# (support towards one may be a share: «được hỗ trợ học phí bao nhiêu» — «50% học phí»)
+_FEE_ASKED = re.compile(r"^(?!.*\bho tro\b).*\b(?:phi|muc thu)\b(?:\s+\w+){0,12}?\s+(?:la\s+)?bao nhieu\s*\W*$")
 # People counted by their role («bao nhiêu cấp phó», «tối đa mấy thành viên») are counted in «người» as well
 # («… không quá 04 người»).
 _ROLES = re.compile(r"(?:cap pho|can bo|cong chuc|vien chuc|thanh vien|lanh dao|dai bieu|nhan vien|giao vien|bien che)\b")
@@ -649,7 +652,7 @@ def asked_unit(question: str) -> str | None:
         return _UNIT_SPELLINGS["gio"]
     found = _ASKED_UNIT.search(folded)
     if not found:
-        return None
+        return "dong" if _FEE_ASKED.search(folded) else None
     unit = _UNIT_SPELLINGS.get(found.group(1), re.escape(found.group(1)))
     if _ROLES.match(folded, found.start(1)):
         return rf"(?:{unit}|nguoi)"
