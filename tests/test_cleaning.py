@@ -252,6 +252,21 @@ def test_corpus_task_table_rows() -> None:
                                     "Khi có phát sinh."]
 
 
+def test_a_line_cut_after_a_preposition_goes_on_though_it_opens_like_a_heading() -> None:
+    # «… được quy định tại» / «Mục 2 Phần XI của …»: the reference goes on the item, it heads no section; a dash
+    # after such a word still opens an item of its own
+    text = "\n".join(["Điều 8. Trách nhiệm của Chi nhánh Văn phòng đăng ký đất đai",
+                      "đ) Đăng ký đối với trường hợp chưa làm thủ tục chuyển quyền được quy định tại",
+                      "Mục 2 Phần XI của Phụ lục I kèm theo Nghị định số 151/2025/NĐ-CP.",
+                      "12. Thực hiện thủ tục Đăng ký biến động trong thời hạn không quá 15 ngày làm việc.",
+                      "Thiết bị gồm các bộ phận bên trong",
+                      "+ Nắp pin: Bảo vệ pin."])
+    lines = clean(text).body.split("\n")
+    assert "đ) Đăng ký đối với trường hợp chưa làm thủ tục chuyển quyền được quy định tại Mục 2 Phần XI của Phụ " \
+           "lục I kèm theo Nghị định số 151/2025/NĐ-CP." in lines
+    assert "+ Nắp pin: Bảo vệ pin." in lines
+
+
 def test_whole_corpus_cleans(capsys: pytest.CaptureFixture[str]) -> None:
     texts = corpus()
     started = time.perf_counter()

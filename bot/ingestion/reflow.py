@@ -22,6 +22,9 @@ _NEW_ITEM = re.compile(
     r"|Khoản\s+\d+\.|\d+(?:\.\d+)*[.)]\s*" + _UPPER_START + r"|[a-zđ]\)\s*" + _UPPER_START
     + r"|[-+•–]\s*" + _UPPER_START + r")")
 _ROW_MARK = "\x00row"
+# A line cut after a word no sentence ends with («… được quy định tại» / «Mục 2 Phần XI của …»): the next
+# line goes on with it, even where it opens like a heading or an item's number; a dash still opens an item.
+_CUT_AFTER = re.compile(r"\b(?:tại|theo|của|và|hoặc|về|với|cho|đến|từ|trong|là|được|bởi|do|các|những|như|thuộc)$")
 
 
 def reflow(pairs: list[tuple[str, str]]) -> list[str]:
@@ -142,6 +145,8 @@ def _starts_paragraph(prev_raw: str, prev: str, raw: str, text: str) -> bool:
         return True
     if raw.lstrip().startswith(("*", "#")) and not raw.lstrip().startswith("* "):
         return True
+    if _CUT_AFTER.search(prev) and not text.startswith(("-", "+", "•", "–")):
+        return False
     if _NEW_ITEM.match(text) or md.is_type_heading(prev) or md.is_type_heading(text):
         return True
     return is_caps(prev) != is_caps(text)
