@@ -182,8 +182,10 @@ def lacks_licensed(asked: str, said: str) -> bool:
     the fee of a karaoke licence is no answer about a cinema's, a broker of real estate is no stockbroker. `asked`
     is folded."""
     named = _LICENSED.search(asked)
+    if named is None:
+        return False
     text = fold(said)
-    return named is not None and not all(re.search(rf"\b{word}\b", text) for word in named["what"].split())
+    return not all(re.search(rf"\b{word}\b", text) for word in named["what"].split())
 
 
 class Scopes:
