@@ -184,6 +184,10 @@ def test_the_figure_asked_is_read_with_its_unit() -> None:
     assert not lacks_figure("xa khu vuc iii duoc ho tro bao nhieu tien moi nam", "hỗ trợ 300 triệu đồng/xã/năm")
     assert not lacks_figure("le phi truoc ba la bao nhieu", "mức thu lệ phí trước bạ là 2%")
     assert not lacks_figure("phi tham quan den bach ma bao nhieu tien 1 luot", "Đền Bạch Mã | đồng/lượt/khách | 20.000")
+    # «từ mấy giờ» asks a time of day, which a span of working hours is not
+    assert lacks_figure("gio lam viec mua dong bat dau tu may gio", "Không quá 07 ngày làm việc (56 giờ làm việc)")
+    assert not lacks_figure("buoi sang nhan ho so tu may gio", "Buổi sáng: Từ 07 giờ 00 phút đến 11 giờ 00 phút")
+    assert not lacks_figure("lanh dao phong xu ly trong may gio", "Lãnh đạo phòng xử lý: 08 giờ làm việc")
     # How often may be a schedule rather than a number of times.
     assert not lacks_figure("xa phuong bao cao may lan moi ngay", "báo cáo vào buổi sáng và buổi chiều hằng ngày")
 

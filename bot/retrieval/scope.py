@@ -56,6 +56,7 @@ FIGURE_PAIR_SHARE = 0.5
 _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao nhieu\b")
 # Units whose figure the documents write next to them («05 ngày», «30%»); how often («mấy lần
 # mỗi ngày») they may write as a schedule («sáng và chiều», «hằng tuần») instead.
+_TIME_OF_DAY = re.compile(r"\b(?:tu|den|luc|sau|truoc) may gio\b")
 _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 # A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
@@ -143,7 +144,9 @@ def lacks_figure(asked: str, quote: str) -> bool:
         return not re.search(rf"{_NUMBER}\s*(?:{MEASURES[measure.group(1)]})(?!\w)", text)
     unit, month = found.group(1), found.group(2)
     if unit in _SPAN_UNITS:
-        written = {"phan": r"(?:%|phan tram\b)", "gio": rf"{HOURS_WRITTEN}\b"}.get(unit, rf"{unit}\b")
+        # «từ mấy giờ», «đến mấy giờ» ask a time of day: «56 giờ làm việc» is a span, no time of day
+        hours = rf"{HOURS_WRITTEN}\b" + (r"(?! lam viec)" if _TIME_OF_DAY.search(asked) else "")
+        written = {"phan": r"(?:%|phan tram\b)", "gio": hours}.get(unit, rf"{unit}\b")
         return not re.search(rf"{_NUMBER}\s*(?:\([^)]*\)\s*)?{written}", text)
     if month:
         return not re.search(r"\bthang\s+\d", text)
