@@ -799,15 +799,15 @@ class SentenceScorer:
         said = self._qualifier_words() if counts_things else []
         self.qualifiers = set(said)
         self.qualifier_pairs = set(zip(said, said[1:]))
-        self.label_words = set(syllables(spelled_out(fold(question.text)))) | self._kind_words()
-        self.manner = question.intent is Intent.GENERAL and bool(_HOW.search(fold(question.text)))
+        folded = fold(question.text)
+        self.label_words = set(syllables(spelled_out(folded))) | self._kind_words()
+        self.manner = question.intent is Intent.GENERAL and bool(_HOW.search(folded))
         self.submitting = submitting(question.text) if self.manner else None
         self.through = question.intent is Intent.RECIPIENT and asks_through(question.text)
         self.act = asked_act(question.text) if question.intent is Intent.RESPONSIBLE else None
         # «thủ tục … được giải quyết trong bao nhiêu ngày», «thời hạn giải quyết …»: the time a whole procedure takes
-        self.settling = question.intent in (Intent.DEADLINE, Intent.AMOUNT) \
-            and bool(_SETTLING.search(fold(question.text)))
-        case = _ASKED_CASE.search(fold(question.text))
+        self.settling = question.intent in (Intent.DEADLINE, Intent.AMOUNT) and bool(_SETTLING.search(folded))
+        case = _ASKED_CASE.search(folded)
         self.case = {w for w in syllables(case["case"]) if w not in FILLER} if case else set()
         self.rarity: dict[object, float] = {}  # every word counts alike until `weigh` has seen the candidates
         self._read: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}

@@ -54,9 +54,10 @@ QUOTE_PAIR_SHARE = 0.25
 FIGURE_PAIR_SHARE = 0.5
 # How a figure is asked: «bao nhiêu ngày», «mấy tháng», «tháng mấy», a bare «bao nhiêu».
 _ASKED_FIGURE = re.compile(r"\b(?:bao nhieu|may)\s+(\w+)|\b(thang)\s+may\b|\bbao nhieu\b")
+# «từ mấy giờ», «đến mấy giờ»: a time of day, not a span of hours
+_TIME_OF_DAY = re.compile(r"\b(?:tu|den|luc|sau|truoc) may gio\b")
 # Units whose figure the documents write next to them («05 ngày», «30%»); how often («mấy lần
 # mỗi ngày») they may write as a schedule («sáng và chiều», «hằng tuần») instead.
-_TIME_OF_DAY = re.compile(r"\b(?:tu|den|luc|sau|truoc) may gio\b")
 _SPAN_UNITS = {"ngay", "thang", "nam", "gio", "tuan", "phut", "quy", "phan"}
 _NUMBER = r"(?:\d[\d.,]*|\b(?:mot|hai|ba|bon|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|ruoi))"
 # A sum of money asked («mức lương», «lệ phí», «học phí», «bao nhiêu tiền») is written with its currency.
@@ -71,7 +72,8 @@ _ENDS = re.compile(r"\b(?:den|toi|het)\b")
 _SPAN_ASKED = re.compile(rf"\b(?:bao nhieu|may) {TIME_UNITS}\b")
 # A sum («4.960.000 đồng», «200 tỷ», «40 triệu đồng», a table's «đồng/lượt/khách | 20.000» with its unit a column
 # before); a rate («0,5%») is money too, unless «bao nhiêu tiền» asks a sum.
-_SUM = r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd)|\b(?:trieu|ty|nghin|ngan) dong\b|\bdong(?:/\w+)*\s*\|\s*\d"
+_SUM = (r"\d[\d.,]*\s*(?:dong|d\b|vnd|trieu|ty|nghin|ngan|usd)|\b(?:trieu|ty|nghin|ngan) dong\b"
+        r"|\bdong(?:/\w+)*\s*\|\s*\d")
 _MONEY = re.compile(rf"{_SUM}|\d[\d.,]*\s*%|phan tram")
 _ANY_FIGURE = re.compile(r"\d|\b(?:muoi|tram|nghin|ngan|trieu|ty)\b")
 # A measure asked by its unit («bao nhiêu m2», «nặng bao nhiêu gam») is written with that unit («200 m2», «27g»).
