@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,12 +26,13 @@ from bot.db.outbox_rows import decode_buttons
 from bot.db.people import PeopleStore, Role, UnitInfo, UnitSpec
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore
 from bot.facts.model import Deadline, DeadlineKind, DocumentFacts, Obligation
+from bot.ingestion.cleaning import clean
 from bot.ingestion.document import DocumentMeta
 from bot.features.reminder_plan import ReminderPlanner
 from bot.features.reminders import ReminderCommands
 from bot.features.task_register import TaskAnnouncer, parse_units
 from bot.services.obligations import obligation_key
-from bot.services.tasks import TaskRegister
+from bot.services.tasks import TaskRegister, kept_keys
 from bot.services.unit_match import UnitMatcher
 from bot.services.units_file import parse_csv, parse_yaml
 from tests.conftest import ROOT, SEED, build_assistant
@@ -90,6 +91,24 @@ def test_typed_units_split_lead_from_coordinating() -> None:
     assert parse_units("SNV phối hợp STC, SYT") == (["SNV"], ["STC", "SYT"])
     assert parse_units("snv, stc phoi hop syt") == (["snv", "stc"], ["syt"])
     assert parse_units("SNV") == (["SNV"], [])
+
+
+def test_reworded_tasks_of_one_sentence_each_keep_their_own_key() -> None:
+    quote = "Sở Y tế báo cáo sơ kết trước ngày 30/6/2026 và tổng kết trước ngày 15/12/2026."
+
+    def task(key: str, action: str, when: str) -> TaskRecord:
+        return TaskRecord(key=key, source="kh.txt", doc_number=DOC, action=action, quote=quote,
+                          deadline=Deadline(DeadlineKind.ABSOLUTE, when))
+    stored = {"a": task("a", "báo cáo sơ kết", "trước ngày 30/6/2026"),
+              "b": task("b", "tổng kết", "trước ngày 15/12/2026"),
+              "m": replace(task("m", "việc thêm tay", "trước ngày 30/6/2026"), manual=True)}
+    fresh = {"x": task("x", "báo cáo tổng kết", "trước ngày 15/12/2026"),
+             "y": task("y", "gửi báo cáo sơ kết", "trước ngày 30/6/2026"),
+             "z": task("z", "việc mới", "trước ngày 30/6/2026")}
+    kept = kept_keys(fresh, stored)
+    assert {k: r.action for k, r in kept.items()} == {
+        "b": "báo cáo tổng kết", "a": "gửi báo cáo sơ kết", "z": "việc mới"}  # a task written by hand is no one's
+    assert all(r.key == k for k, r in kept.items())
 
 
 # -- the register over the real core ---------------------------------------------------------------
@@ -281,6 +300,28 @@ def test_admins_dismiss_reassign_and_correct_and_the_decisions_survive_a_new_syn
         actions = set(connection.scalars(select(AuditEntry.action).where(AuditEntry.action.like("task_%"))))
     assert actions == {"task_propose", "task_dismiss", "task_assign", "task_deadline"}
     assert world.say("uSYT", command="nhiemvu").startswith("Lệnh /nhiemvu chỉ dành cho vai trò quản trị")
+
+
+def test_a_task_a_newer_extractor_words_otherwise_keeps_its_key_status_units_and_reports(world: World) -> None:
+    _announce(world)
+    register = world.register()
+    register.track_document(DOC, by=None, channel="cli")
+    health = world.task("Xây dựng kế hoạch")
+    register.assign(health.key, ["SYT"], ["SNV"], by=None, channel="cli")
+    # The next version of the extractor reads the same sentence with other words for its action.
+    facts = world.core.facts
+    [entry] = [e for e in facts.obligations([DOC]) if e.obligation.action.startswith("Xây dựng kế hoạch")]
+    source = entry.source
+    meta = clean(PLAN).meta
+    reread = tuple(replace(e.obligation, action="Lập kế hoạch chuyển đổi số của ngành y tế")
+                   if e.obligation.action.startswith("Xây dựng kế hoạch") else e.obligation
+                   for e in facts.obligations([DOC]) if e.source == source)
+    facts.replace_document(source, meta, "next-extractor", DocumentFacts(obligations=reread))
+    register.sync()
+    moved = world.task("Lập kế hoạch chuyển đổi số")
+    assert (moved.key, moved.status) == (health.key, TaskStatus.TRACKED)
+    assert (world.codes(moved.lead), world.codes(moved.coordinate)) == (["SYT"], ["SNV"])
+    assert len(world.tasks()) == 5 and not [t for t in world.tasks() if t.status is TaskStatus.DISMISSED]
 
 
 def test_a_task_added_by_hand_is_tracked_at_once(world: World) -> None:

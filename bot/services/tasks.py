@@ -74,8 +74,8 @@ class TaskRegister:
         the latest extraction, and dismiss extracted tasks their document no longer has.
         Returns the new tasks by document (for the message to the secretariat)."""
         matcher = UnitMatcher(self.people.units())
-        extracted = self._extracted(matcher)
         stored = {r.key: r for r in self.store.records()}
+        extracted = kept_keys(self._extracted(matcher), stored)
         new = [r for r in extracted.values() if r.key not in stored]
         if new:
             reported = self.store.reported_keys()
@@ -277,6 +277,38 @@ def _from_entry(entry: "ObligationEntry", position: int, matcher: UnitMatcher) -
                       source=entry.source, doc_number=entry.doc_number, action=o.action,
                       deadline=o.deadline, quote=o.quote, section=o.section,
                       actor=o.lead or o.actor, position=position, lead=lead, coordinate=coordinate)
+
+
+def kept_keys(extracted: dict[str, TaskRecord], stored: dict[str, TaskRecord]) -> dict[str, TaskRecord]:
+    """The extraction with each reworded task under the key it is stored by: a newer extractor may word a
+    sentence's action otherwise (its key is the wording's), yet the same sentence of the same document with
+    the same time is the same task, and its status, units, reports and reminders stay with it. A stored task
+    is taken once, in document order, by the same quote and time, else the same quote and action."""
+    orphans = [r for k, r in stored.items() if k not in extracted and not r.manual]
+    if not orphans:
+        return extracted
+    out: dict[str, TaskRecord] = {}
+    for key, record in extracted.items():
+        if key not in stored:
+            match = next((o for o in orphans if _same_place(o, record, by_time=True)), None) or next(
+                (o for o in orphans if _same_place(o, record, by_time=False)), None)
+            if match is not None:
+                orphans.remove(match)
+                key, record = match.key, replace(record, key=match.key)
+        out.setdefault(key, record)
+    return out
+
+
+def _same_place(stored: TaskRecord, fresh: TaskRecord, *, by_time: bool) -> bool:
+    if stored.source != fresh.source or _words(stored.quote) != _words(fresh.quote) or not stored.quote:
+        return False
+    if by_time:
+        return _words(stored.deadline.text) == _words(fresh.deadline.text)
+    return _words(stored.action) == _words(fresh.action)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _differs(stored: TaskRecord, fresh: TaskRecord) -> bool:
