@@ -266,6 +266,41 @@ def test_an_empty_fact_store_is_filled_without_embedding_again(settings, knowled
     assert facts_of(settings).obligations(["982/KH-UBND"])
 
 
+def test_a_newer_cleaner_or_extractor_rereads_every_file_and_encodes_nothing_again(settings, knowledge, monkeypatch):
+    from bot.ingestion import pipeline
+
+    ingest_with_facts(settings, FakeEmbeddings())
+    before = stored(settings)
+    replaced: list[str] = []
+    facts = facts_of(settings)
+    monkeypatch.setattr(type(facts), "replace_document", lambda self, source, *args: replaced.append(source))
+    monkeypatch.setattr(pipeline, "FACTS_VERSION", "newer extractor")
+    encoder = FakeEmbeddings()
+
+    report = ingest_with_facts(settings, encoder)  # the facts only
+
+    assert len(report.unchanged) == 3 and encoder.embedded == [] and stored(settings) == before
+    assert sorted(replaced) == ["chi-thi-17.txt", "ke-hoach-982.md", "sub/cong-van.txt"]
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "newer cleaner")
+
+    report = ingest_with_facts(settings, encoder)  # every file chunked again, each passage's vector kept
+
+    assert len(report.updated) == 3 and encoder.embedded == []
+    assert sorted(m["embed_hash"] for m in stored(settings).values()) == sorted(m["embed_hash"] for m in before.values())
+
+
+def test_the_versions_follow_the_source_of_what_they_cover(tmp_path):
+    from bot.ingestion.pipeline import CODE_ROOT, FACTS_VERSION, PIPELINE_VERSION, code_version
+
+    shutil.copytree(CODE_ROOT / "facts", tmp_path / "facts", ignore=shutil.ignore_patterns("__pycache__"))
+    first = code_version("facts", root=tmp_path)
+    assert first == code_version("facts")
+    extract = tmp_path / "facts" / "extract.py"
+    extract.write_text(extract.read_text(encoding="utf-8") + "\n# a change\n", encoding="utf-8")
+    assert code_version("facts", root=tmp_path) != first
+    assert len({PIPELINE_VERSION, FACTS_VERSION}) == 2
+
+
 NOISE_ONLY = "Trang chủ > Tin tức > Chỉ đạo điều hành\nLượt xem: 1.234\nIn bài viết\nTrang 1/3\n----------\n"
 HEADER_ONLY = "ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 982/KH-UBND\nAn Giang, ngày 05 tháng 3 năm 2025\n"
 

@@ -14,8 +14,9 @@ the model and runtime that embedded it; the fingerprint covers both, so switchin
 re-embeds the whole store on the next run, which says so in one line.
 
 Deadlines and criteria extracted from each document go to the SQL fact store in the same pass.
-Its record is the file's hash prefixed with the extractor's version, so a better extractor (or a
-new, empty database) refreshes the facts without embedding anything again.
+Its record is the file's hash prefixed with the extractor's version (a digest of its source), so a
+better extractor (or a new, empty database) refreshes the facts without embedding anything again; the
+task register keeps each re-read task under its key (`bot.services.tasks.kept_keys`).
 """
 from __future__ import annotations
 
@@ -44,10 +45,28 @@ if TYPE_CHECKING:
 
     from bot.db.facts import FactStore
 
-# Part of every fingerprint: bump it when cleaning or chunking changes, so stores re-index.
-PIPELINE_VERSION = "4"
-# Part of the fact store's record: bump it when deadline or criteria extraction changes.
-FACTS_VERSION = "2"
+# The package's own folder (`bot/`), whose source shapes what is stored.
+CODE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_version(*parts: str, root: Path = CODE_ROOT) -> str:
+    """A digest of the source of these packages and modules (paths under root): what a store keeps
+    follows the code that made it, with no number anyone must remember to bump."""
+    digest = hashlib.sha256()
+    for part in parts:
+        path = root / part
+        for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Part of every fingerprint: when cleaning or chunking changes, every file is read again on the next
+# run (its unchanged passages keep their vectors: nothing is encoded twice).
+PIPELINE_VERSION = code_version("ingestion", "retrieval/vietnamese.py")
+# Part of the fact store's record: when extraction (or the cleaning it reads) changes, every document's
+# deadlines, tasks and criteria are extracted again on the next run, without embedding anything.
+FACTS_VERSION = code_version("facts", "ingestion", "retrieval/vietnamese.py")
 UPSERT_BATCH = 128
 # Chunks embedded per model call, across files: one file's handful of chunks would pad badly,
 # while a large mixed batch lets the encoder group texts of similar length.
