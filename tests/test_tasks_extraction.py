@@ -401,8 +401,11 @@ def test_a_dated_task_without_a_deadline_word_is_stored_with_its_lead() -> None:
             "c) Bộ Xây dựng đẩy nhanh tiến độ phê duyệt Báo cáo nghiên cứu khả thi và khởi công dự án "
             "vào ngày 19 tháng 12 năm 2025.\n"
             "d) Tổng kết vào tháng 4 năm 2026.")
-    [task] = obligations_in(body)  # the second names no one: a timetable line, not stored
+    # the second names no one: among the tasks of a programme it is one for the secretariat to assign
+    task, review = obligations_in(body)
     assert (task.is_task, task.lead, task.deadline.due) == (True, "Bộ Xây dựng", date(2025, 12, 19))
+    assert (review.is_task, review.lead, review.action) == (True, None, "Tổng kết")
+    assert not [o for o in obligations_in(body.replace("NHIỆM VỤ TRỌNG TÂM", "MỤC TIÊU")) if o.is_task and not o.lead]
 
 
 @pytest.mark.parametrize(("sentence", "reason"), [
@@ -578,10 +581,12 @@ def test_a_time_phrase_in_a_line_that_names_no_one_is_a_task_only_among_duties()
                     "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Sở Khoa học và Công nghệ:")
     # a plan's contents are things to do too; a contract's contents and a budget's are not
     assert tasks_in("- Cập nhật kết quả quan trắc vào cơ sở dữ liệu hằng quý.", "II. NỘI DUNG KẾ HOẠCH > 2. Sở Y tế")
-    # with neither a date nor anyone named, such a line is not proposed: there is nothing to remind of
-    # and no one to assign it to (under «I. MỤC ĐÍCH» lines like it are aims)
-    assert tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.",
-                    "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin") == []
+    # with no one named, such a line among a programme's tasks is proposed with no lead, for the secretariat
+    # to assign; under «I. MỤC ĐÍCH» lines like it are aims
+    [item] = tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.",
+                      "III. NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU > 6. Bảo đảm an toàn thông tin")
+    assert item.lead is None and item.deadline.due is None
+    assert tasks_in("- Rà soát, kiểm thử an toàn thông tin các hệ thống định kỳ.", "I. MỤC ĐÍCH, YÊU CẦU") == []
     assert tasks_in("Hàng tháng, bên mua thanh toán cho bên bán các khoản tiền theo Phụ lục.",
                     "PHỤ LỤC III. NỘI DUNG CHÍNH HỢP ĐỒNG > Điều 3. Thanh toán") == []
 
@@ -1704,3 +1709,16 @@ def test_a_case_in_brackets_that_says_its_duty_is_the_steps_task() -> None:
     [case] = sentence_obligations("- Rà soát hồ sơ; hiện trạng (trường hợp đóng bảo hiểm trước ngày 01/01/2026).",
                                   ISSUED, "b) Trình tự thực hiện", "Sở Nông nghiệp và Môi trường")
     assert (case.is_task, case.not_task) == (False, NotTask.LEGAL_CONDITION)
+
+
+def test_a_programmes_action_item_that_names_no_unit_is_a_task_for_the_secretariat_to_assign() -> None:
+    item = ("- Xây dựng chương trình, tổ chức bồi dưỡng kiến thức, kỹ năng số cho cán bộ, công chức, viên chức "
+            "hàng năm để sẵn sàng chuyển đổi môi trường làm việc.")
+    body = f"III. NHIỆM VỤ, GIẢI PHÁP\n6. Phát triển nhân lực số\n{item}\n"
+    [task] = [o for o in obligations_in(body) if o.is_task]
+    assert (task.lead, task.recurrence) == (None, "yearly")
+    # the same line in a report on what was done is no task; nor a goal's year outside a section of tasks
+    assert not [o for o in obligations_in(body.replace("NHIỆM VỤ, GIẢI PHÁP", "KẾT QUẢ THỰC HIỆN NHIỆM VỤ"))
+                if o.is_task]
+    assert tasks_in("- Hoàn thành việc đồng bộ dữ liệu dân cư trong năm 2026.", "II. MỤC TIÊU") == []
+    assert tasks_in("- Hoàn thành việc đồng bộ dữ liệu dân cư trong năm 2026.", "III. NHIỆM VỤ, GIẢI PHÁP")

@@ -35,7 +35,7 @@ from bot.facts.model import DocumentFacts, Obligation
 from bot.facts.paragraphs import Paragraph, body_paragraphs
 from bot.facts.task_tables import (TABLE_CELL, TABLE_GAP, TaskTable, guess_columns, joined_row, responsibility,
                                    row_obligations, status_below, step_actor, task_table)
-from bot.facts.tasks import classify, clause_span
+from bot.facts.tasks import classify, clause_span, programme_item
 from bot.facts.time_phrases import cell_duration, loose_deadlines, undated_mention
 from bot.facts.units import lead_and_coordinate
 from bot.ingestion.document import CleanDocument
@@ -74,7 +74,7 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
         tasks = [_obligation(sentence, item, found, section, actor, helpers, loose=True) for item in found]
-        out = [task for task in tasks if task.is_task and task.lead][:1]
+        out = [task for task in tasks if task.is_task and (task.lead or programme_item(sentence, section))][:1]
     else:
         out = [_obligation(sentence, item, found, section, actor, helpers) for item in found]
     chairs = responsibility(sentence) if TABLE_CELL in sentence else None
@@ -158,7 +158,7 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
                                          loose=True, fallback=subject_actor(subject, para.section),
                                          helpers=context_helpers(paragraphs, index, number))
             if not strict:  # (a table row read by its cells' shapes may be no task, or name no one)
-                found = [o for o in found if o.is_task and o.lead]
+                found = [o for o in found if o.is_task and (o.lead or programme_item(sentence, para.section))]
             # a line that only states the time («Thời hạn chậm nhất 05 ngày …») is the time of the work above it
             out.extend(replace(o, action=item_work(paragraphs, index) or o.action)
                        if states_only_time(o.quote, o.deadline.text) else o for o in found)

@@ -23,7 +23,8 @@ from bot.facts.time_phrases import is_mention
 from bot.ingestion.sections import SECTION_SEPARATOR
 from bot.retrieval.vietnamese import in_capitals
 
-__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening", "rule_party"]
+__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening", "programme_item",
+           "rule_party"]
 
 _I = re.IGNORECASE
 
@@ -294,6 +295,15 @@ TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
 # "trong việc cung cấp dịch vụ".
 _NOUN_BEFORE = re.compile(r"(?:^|\s)(?:theo|của|việc)\s+(?:\S+\s+){0,2}$", _I)
 _TASK_START = line_opening(rf"(?:{_TASK_VERBS.pattern})")
+# A section of a programme's tasks: «III. NHIỆM VỤ, GIẢI PHÁP», «II. CÁC NHIỆM VỤ TRỌNG TÂM» (not a report on
+# them: «PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ …», «Tình hình thực hiện nhiệm vụ»).
+_TASKS_SECTION = re.compile(r"^(?!.*(?:kết\s+quả|tình\s+hình)).*nhiệm\s+vụ", _I)
+
+
+def programme_item(sentence: str, section: str) -> bool:
+    """An action item of a programme's tasks that names no unit («- Xây dựng chương trình, tổ chức bồi
+    dưỡng … hàng năm …» under «III. NHIỆM VỤ, GIẢI PHÁP»): a task with no lead, for the secretariat to assign."""
+    return bool(_TASKS_SECTION.search(section)) and bool(_TASK_START.match(sentence))
 
 
 def classify(sentence: str, found: FoundDeadline, actor: str | None = None,
