@@ -371,3 +371,27 @@ def test_a_licence_trade_or_profession_asked_about_is_named_by_the_quote() -> No
                               "2. Giấy phép phân loại phim do Bộ Văn hóa, Thể thao và Du lịch cấp có giá trị trong toàn quốc.")
     assert not lacks_licensed("giay phep phan loai phim do co quan co tham quyen cap co gia tri trong toan quoc",
                               "Cơ quan có thẩm quyền cấp Giấy phép phân loại phim quyết định thu hồi Giấy phép phân loại phim")
+
+
+NOTICE = ({"title": "KẾT LUẬN PHIÊN HỌP BAN CHỈ ĐẠO VỀ PHÁT TRIỂN KHOA HỌC, CÔNG NGHỆ", "issuer": "Văn phòng Chính phủ",
+           "doc_number": "624/TB-VPCP"},
+          [("II. NHIỆM VỤ TRỌNG TÂM", "Các bộ, ngành, địa phương báo cáo kết quả thực hiện Nghị quyết số 57-NQ/TW ngày "
+                                      "22/12/2024 của Bộ Chính trị trước ngày 15/12/2025."),
+           ("PHỤ LỤC", "Tỉnh Đồng Nai: 12 nhiệm vụ chậm tiến độ.")])  # the place named elsewhere in it
+PROVINCE_PLAN = ({"title": "KẾ HOẠCH TRIỂN KHAI NGHỊ QUYẾT 57-NQ/TW", "issuer": "Ủy ban nhân dân tỉnh Nghệ An",
+                  "doc_number": "120/KH-UBND"},
+                 [("IV. TỔ CHỨC THỰC HIỆN", "Các sở, ngành báo cáo kết quả thực hiện Nghị quyết số 57-NQ/TW về Sở Khoa "
+                                            "học và Công nghệ trước ngày 05/12/2025.")])
+
+
+def test_a_central_text_citing_the_document_asked_does_not_answer_for_a_place_it_does_not_name() -> None:
+    # «Kế hoạch … Đồng Nai triển khai Nghị quyết 57-NQ/TW»: the store holds no Đồng Nai plan, only the Government
+    # Office's notice citing the resolution; its date is no answer for Đồng Nai.
+    held = Held({"tb.md": NOTICE}, ["tb.md"])
+    asked = "Kế hoạch Đồng Nai triển khai Nghị quyết 57-NQ/TW: các sở báo cáo kết quả trước ngày nào?"
+    answer = Answerer(held).ask(asked)  # type: ignore[arg-type]
+    assert not answer.found and "15/12/2025" not in answer.text and "Đồng Nai" in answer.text
+    # the place's own plan citing it answers
+    own = Answerer(Held({"tb.md": NOTICE, "kh.md": PROVINCE_PLAN}, ["tb.md", "kh.md"])).ask(  # type: ignore[arg-type]
+        asked.replace("Đồng Nai", "Nghệ An"))
+    assert own.found and own.sources[0].file == "kh.md" and "05/12/2025" in own.text

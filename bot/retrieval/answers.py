@@ -208,6 +208,10 @@ class Answerer:
         # A sum or a span asked is stated by the quote or not at all, in a document named by its number too.
         if first is not None and lacks_own_figure(question_words, first.quote):
             return self._not_found(question, None)
+        if asked and focus.cited and first is not None and not self._speaks_for(first, asked):
+            # a central text that cites the document asked answers for no place it does not name: a place's
+            # plan carrying out «Nghị quyết 57-NQ/TW» is not the Government Office's notice citing it
+            return self._other_issuer(question, asked)
         quoted = first if first is not None and (not focus.named or focus.by_name) else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
