@@ -395,3 +395,14 @@ def test_a_central_text_citing_the_document_asked_does_not_answer_for_a_place_it
     own = Answerer(Held({"tb.md": NOTICE, "kh.md": PROVINCE_PLAN}, ["tb.md", "kh.md"])).ask(  # type: ignore[arg-type]
         asked.replace("Đồng Nai", "Nghệ An"))
     assert own.found and own.sources[0].file == "kh.md" and "05/12/2025" in own.text
+
+
+def test_a_rule_of_another_department_is_no_answer_for_the_one_asked() -> None:
+    rule = "3. Sở Tài chính quyết định điều chuyển tài sản công có nguyên giá theo sổ kế toán từ 500 triệu đồng trở lên."
+    asked = understand("Gia Lai: Sở Tư pháp được quyết định điều chuyển tài sản công có nguyên giá từ bao nhiêu trở lên?")
+    assert Scopes.of_another_unit(asked, rule, "Điều 6. Phân cấp thẩm quyền quyết định điều chuyển tài sản công")
+    # the department asked, named in the quote or its section, keeps it; so does a question asking which unit
+    assert not Scopes.of_another_unit(understand(asked.text.replace("Sở Tư pháp", "Sở Tài chính")), rule, "")
+    assert not Scopes.of_another_unit(asked, "a) Quyết định điều chuyển tài sản từ 500 triệu đồng trở lên.",
+                                      "Điều 6. > 2. Sở Tư pháp")
+    assert not Scopes.of_another_unit(understand("Sở Tư pháp phải có ý kiến thống nhất của bộ nào?"), rule, "")

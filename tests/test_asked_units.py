@@ -78,3 +78,17 @@ def test_the_step_of_the_unit_asked_answers_not_another_units_step_in_the_same_w
     assert "45 ngày" in _answer("ubnd tinh gui bao cao ket qua phan dinh ve bo dan toc va ton giao trong bao lau")
     assert "25 ngày" in _answer("UBND cấp xã gửi báo cáo kết quả phân định về UBND tỉnh trong thời hạn bao lâu?")
 
+
+
+def test_a_dated_step_of_other_units_only_is_no_answer_for_the_ministry_or_department_asked() -> None:
+    obligations = extract_facts(CleanDocument(PROCEDURE, DocumentMeta(issued_date=date(2025, 11, 18)))).obligations
+    step = ("Bước 4: Lập báo cáo kết quả xác định, phân định gửi Bộ Dân tộc và Tôn giáo trong thời hạn 45 ngày làm "
+            "việc kể từ ngày Nghị định số 272/2025/NĐ-CP có hiệu lực thi hành.")
+    # a department the document gives no step is still the one asked: the province's step is not its own
+    asked = UnitSentences.read("Sở Y tế gửi báo cáo kết quả phân định trong thời hạn bao lâu?", {"qd.md": obligations})
+    assert asked.asked == "so y te" and asked.others(step, "qd.md")
+    # the unit whose step it is, or a question that names no unit as acting, keeps the step
+    own = UnitSentences.read("UBND tỉnh gửi báo cáo kết quả phân định trong bao lâu?", {"qd.md": obligations})
+    assert not own.others(step, "qd.md")
+    assert not UnitSentences.read("báo cáo kết quả phân định gửi trong bao lâu?", {"qd.md": obligations}).others(
+        step, "qd.md")

@@ -308,6 +308,11 @@ class Answerer:
             if listed:
                 return listed
         scorer, pick = self._pick(question, passages, focus)
+        if question.intent is Intent.DEADLINE and scorer.units is not None \
+                and scorer.units.others(pick.sentence, pick.passage.source):
+            return None  # the unit asked has no such task: another's date is no answer for it
+        if self.scopes.of_another_unit(question, f"{pick.heading} {pick.quoted}", pick.passage.section):
+            return None  # another department's or ministry's rule is no answer for the one asked
         if focus.cited and not scorer.supports(pick, self._title_citing(pick.passage.source, focus.cited)):
             return None  # the plans citing the document do not say what is asked of it
         if not focus.named and not self._is_named(question, pick.passage.source):

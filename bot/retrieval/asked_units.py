@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from bot.facts.model import Obligation
 from bot.facts.units import normalise, split_units
+from bot.retrieval.issuers import named_units
 
 # Levels written several ways: «UBND cấp xã» = «Ủy ban nhân dân các xã, phường, đặc khu», «UBND
 # cấp tỉnh» = «Ủy ban nhân dân tỉnh» (on normalised text).
@@ -25,6 +26,7 @@ _LEVELS = ((re.compile(r"\buy ban nhan dan (?:cap xa|(?:cac )?(?:xa|phuong|dac k
 _LEADING = re.compile(r"^(?:cac|moi|tung) ")
 # Names that say no one in particular («cơ quan», «các đơn vị liên quan»): they tell no step apart.
 _GENERIC = set("co quan don vi to chuc ca nhan lien quan cac dia phuong nganh cap co tham quyen".split())
+_MINISTRY_OR_DEPARTMENT = re.compile(r"^(?:bo|so) ")
 _QUOTE_PART = 40  # of a stored quote, enough to find it in a sentence that holds more
 
 
@@ -53,7 +55,9 @@ class UnitSentences:
         quotes = {source: [(_bare(o.quote), units) for o in found if (units := _units(o))]
                   for source, found in obligations.items()}
         known = {unit for held in quotes.values() for _, units in held for unit in units}
-        return cls(quotes, asked_unit(question, known))
+        # a ministry or department asked that has no dated sentence here is still the one asked about
+        named = {unit_key(typed) for typed in named_units(question).values()}
+        return cls(quotes, asked_unit(question, known) or asked_unit(question, named))
 
     def acts(self, sentence: str, source: str) -> bool:
         """Whether the sentence is one the asked unit acts in."""
@@ -62,6 +66,17 @@ class UnitSentences:
         bare = _bare(sentence)
         return any(self.asked in units and (bare in quote or quote[:_QUOTE_PART] in bare)
                    for quote, units in self.quotes.get(source, ()))
+
+    def others(self, sentence: str, source: str) -> bool:
+        """Whether the sentence is a dated sentence of other units only, while the question names one acting
+        («Bộ Quốc phòng phải hoàn thành … trước ngày nào» against Bộ Giáo dục và Đào tạo's task)."""
+        if self.asked is None or not _MINISTRY_OR_DEPARTMENT.match(self.asked):
+            return False  # (a board, a firm or a level is read under too many names to tell)
+        bare = _bare(sentence)
+        whose = [units for quote, units in self.quotes.get(source, ()) if bare in quote or quote[:_QUOTE_PART] in bare]
+        # «Sở Nội vụ» asked is «Sở Nội vụ thành phố Hà Nội» in the text
+        return bool(whose) and not any(unit.startswith(self.asked) or self.asked.startswith(unit)
+                                       for units in whose for unit in units)
 
 
 def _units(obligation: Obligation) -> frozenset[str]:

@@ -17,7 +17,7 @@ from bot.retrieval.evidence import (FILLER, HOURS_WRITTEN, INTENT_WORDS, MEASURE
 from bot.retrieval.issuers import (asked_district, asked_ministries, is_national, mentioned_places, ministries, ministry_name,
                                    named_units, owning_ministries, places, without_places)
 from bot.retrieval.issuers import document_places as own_places
-from bot.retrieval.questions import Question, strip_refs
+from bot.retrieval.questions import Intent, Question, strip_refs
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, syllables
 
@@ -193,6 +193,9 @@ def lacks_licensed(asked: str, said: str) -> bool:
     return not all(re.search(rf"\b{word}\b", text) for word in named["what"].split())
 
 
+_WHICH_UNIT = re.compile(r"\b(?:bo|so|co quan|don vi|noi) nao\b|\bai\b")
+
+
 class Scopes:
     """The scopes of one store; the maps of cited numbers and of places are built on first use."""
 
@@ -324,6 +327,17 @@ class Scopes:
         return [typed for name, typed in named.items() if name not in whole]
 
     # -- whether the answer found answers what was asked -------------------------------------
+
+    @staticmethod
+    def of_another_unit(question: Question, quote: str, section: str | None) -> bool:
+        """Whether the quote is about other departments or ministries than the ones the question names:
+        it names some, and none of those asked («Sở Tư pháp được quyết định điều chuyển tài sản … từ bao
+        nhiêu» against «Sở Tài chính quyết định điều chuyển …»)."""
+        if question.intent in (Intent.RESPONSIBLE, Intent.RECIPIENT) or _WHICH_UNIT.search(fold(question.text)):
+            return False  # the unit asked for is another («… phải có ý kiến thống nhất của bộ nào»)
+        asked = named_units(question.text)
+        said = named_units(f"{section or ''} {quote}")
+        return bool(asked) and bool(said) and not set(asked) & set(said)
 
     def unsupported(self, asked: str, file: str, section: str | None, quote: str) -> bool:
         """Whether the sentence an answer would quote does not answer the question: the quote
