@@ -8,7 +8,7 @@ from bot.retrieval.answers import Answerer, _asked
 from bot.retrieval.evidence import without_refs
 from bot.retrieval.issuers import without_places
 from bot.retrieval.questions import understand
-from bot.retrieval.scope import Focus, Scopes, lacks_figure, lacks_licensed, lacks_own_figure
+from bot.retrieval.scope import Focus, Scopes, lacks_figure, lacks_licensed, lacks_own_figure, of_another_unit
 from bot.retrieval.search import Passage
 
 KARAOKE = "Mức thu phí thẩm định cấp Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke là 1.000.000 đồng/phòng."
@@ -400,9 +400,9 @@ def test_a_central_text_citing_the_document_asked_does_not_answer_for_a_place_it
 def test_a_rule_of_another_department_is_no_answer_for_the_one_asked() -> None:
     rule = "3. Sở Tài chính quyết định điều chuyển tài sản công có nguyên giá theo sổ kế toán từ 500 triệu đồng trở lên."
     asked = understand("Gia Lai: Sở Tư pháp được quyết định điều chuyển tài sản công có nguyên giá từ bao nhiêu trở lên?")
-    assert Scopes.of_another_unit(asked, rule, "Điều 6. Phân cấp thẩm quyền quyết định điều chuyển tài sản công")
+    assert of_another_unit(asked, rule, "Điều 6. Phân cấp thẩm quyền quyết định điều chuyển tài sản công")
     # the department asked, named in the quote or its section, keeps it; so does a question asking which unit
-    assert not Scopes.of_another_unit(understand(asked.text.replace("Sở Tư pháp", "Sở Tài chính")), rule, "")
-    assert not Scopes.of_another_unit(asked, "a) Quyết định điều chuyển tài sản từ 500 triệu đồng trở lên.",
+    assert not of_another_unit(understand(asked.text.replace("Sở Tư pháp", "Sở Tài chính")), rule, "")
+    assert not of_another_unit(asked, "a) Quyết định điều chuyển tài sản từ 500 triệu đồng trở lên.",
                                       "Điều 6. > 2. Sở Tư pháp")
-    assert not Scopes.of_another_unit(understand("Sở Tư pháp phải có ý kiến thống nhất của bộ nào?"), rule, "")
+    assert not of_another_unit(understand("Sở Tư pháp phải có ý kiến thống nhất của bộ nào?"), rule, "")

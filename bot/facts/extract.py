@@ -74,13 +74,19 @@ def sentence_obligations(sentence: str, issued: date | None, section: str = "",
     if not found:  # a looser time phrase only counts in a task
         found = loose_deadlines(sentence, issued) or undated_mention(sentence)
         tasks = [_obligation(sentence, item, found, section, actor, helpers, loose=True) for item in found]
-        out = [task for task in tasks if task.is_task and (task.lead or programme_item(sentence, section))][:1]
+        out = [task for task in tasks if _loose_task(task, sentence, section)][:1]
     else:
         out = [_obligation(sentence, item, found, section, actor, helpers) for item in found]
     chairs = responsibility(sentence) if TABLE_CELL in sentence else None
     if chairs:  # a row read as a sentence: its cell that says who chairs it gives the lead
         out = [replace(o, lead=chairs[0], coordinate=chairs[1] or o.coordinate) if o.is_task else o for o in out]
     return out
+
+
+def _loose_task(obligation: Obligation, sentence: str, section: str) -> bool:
+    """Whether a line with only a looser time is kept: a task that names who acts, or an action item of a
+    programme's tasks, for the secretariat to assign (`programme_item`)."""
+    return obligation.is_task and bool(obligation.lead or programme_item(sentence, section))
 
 
 _SHORT_REFERENCE_WORDS = 3
@@ -158,7 +164,7 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
                                          loose=True, fallback=subject_actor(subject, para.section),
                                          helpers=context_helpers(paragraphs, index, number))
             if not strict:  # (a table row read by its cells' shapes may be no task, or name no one)
-                found = [o for o in found if o.is_task and (o.lead or programme_item(sentence, para.section))]
+                found = [o for o in found if _loose_task(o, sentence, para.section)]
             # a line that only states the time («Thời hạn chậm nhất 05 ngày …») is the time of the work above it
             out.extend(replace(o, action=item_work(paragraphs, index) or o.action)
                        if states_only_time(o.quote, o.deadline.text) else o for o in found)

@@ -25,7 +25,7 @@ from bot.retrieval.issuers import display, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
 from bot.retrieval.questions import CODE_ASKING, Intent, Question, described, named_title, own_topic, understand
-from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes, lacks_licensed, lacks_own_figure
+from bot.retrieval.scope import IMPLEMENTING, Focus, Scopes, lacks_licensed, lacks_own_figure, of_another_unit
 from bot.retrieval.search import Passage, PassageSearch
 from bot.retrieval.vietnamese import fold, nfc, spelled_out_chat, syllables
 
@@ -311,7 +311,7 @@ class Answerer:
         if question.intent is Intent.DEADLINE and scorer.units is not None \
                 and scorer.units.others(pick.sentence, pick.passage.source):
             return None  # the unit asked has no such task: another's date is no answer for it
-        if self.scopes.of_another_unit(question, f"{pick.heading} {pick.quoted}", pick.passage.section):
+        if of_another_unit(question, f"{pick.heading} {pick.quoted}", pick.passage.section):
             return None  # another department's or ministry's rule is no answer for the one asked
         if focus.cited and not scorer.supports(pick, self._title_citing(pick.passage.source, focus.cited)):
             return None  # the plans citing the document do not say what is asked of it

@@ -196,6 +196,17 @@ def lacks_licensed(asked: str, said: str) -> bool:
 _WHICH_UNIT = re.compile(r"\b(?:bo|so|co quan|don vi|noi) nao\b|\bai\b")
 
 
+def of_another_unit(question: Question, quote: str, section: str | None) -> bool:
+    """Whether the quote is about other departments or ministries than the ones the question names:
+    it names some, and none of those asked («Sở Tư pháp được quyết định điều chuyển tài sản … từ bao
+    nhiêu» against «Sở Tài chính quyết định điều chuyển …»)."""
+    if question.intent in (Intent.RESPONSIBLE, Intent.RECIPIENT) or _WHICH_UNIT.search(fold(question.text)):
+        return False  # the unit asked for is another («… phải có ý kiến thống nhất của bộ nào»)
+    asked = named_units(question.text)
+    said = named_units(f"{section or ''} {quote}")
+    return bool(asked) and bool(said) and not set(asked) & set(said)
+
+
 class Scopes:
     """The scopes of one store; the maps of cited numbers and of places are built on first use."""
 
@@ -327,17 +338,6 @@ class Scopes:
         return [typed for name, typed in named.items() if name not in whole]
 
     # -- whether the answer found answers what was asked -------------------------------------
-
-    @staticmethod
-    def of_another_unit(question: Question, quote: str, section: str | None) -> bool:
-        """Whether the quote is about other departments or ministries than the ones the question names:
-        it names some, and none of those asked («Sở Tư pháp được quyết định điều chuyển tài sản … từ bao
-        nhiêu» against «Sở Tài chính quyết định điều chuyển …»)."""
-        if question.intent in (Intent.RESPONSIBLE, Intent.RECIPIENT) or _WHICH_UNIT.search(fold(question.text)):
-            return False  # the unit asked for is another («… phải có ý kiến thống nhất của bộ nào»)
-        asked = named_units(question.text)
-        said = named_units(f"{section or ''} {quote}")
-        return bool(asked) and bool(said) and not set(asked) & set(said)
 
     def unsupported(self, asked: str, file: str, section: str | None, quote: str) -> bool:
         """Whether the sentence an answer would quote does not answer the question: the quote

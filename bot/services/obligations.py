@@ -47,8 +47,13 @@ class TrackedObligation:
         return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+def squeezed(text: str) -> str:
+    """Text as keys compare it: one space between words, lower case."""
+    return " ".join(text.split()).lower()
+
+
 def obligation_key(doc: str | None, action: str, deadline_text: str) -> str:
-    raw = "\x1f".join((doc or "", " ".join(action.split()).lower(), " ".join(deadline_text.split()).lower()))
+    raw = "\x1f".join((doc or "", squeezed(action), squeezed(deadline_text)))
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 

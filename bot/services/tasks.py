@@ -24,7 +24,7 @@ from bot.db.people import PeopleStore, Role, UnitInfo, normalise_code
 from bot.db.tasks import TaskRecord, TaskStatus, TaskStore, with_units
 from bot.facts.model import Deadline, DeadlineKind
 from bot.retrieval.listings import day
-from bot.services.obligations import obligation_key
+from bot.services.obligations import obligation_key, squeezed
 from bot.services.unit_match import UnitMatcher
 
 if TYPE_CHECKING:
@@ -300,15 +300,11 @@ def kept_keys(extracted: dict[str, TaskRecord], stored: dict[str, TaskRecord]) -
 
 
 def _same_place(stored: TaskRecord, fresh: TaskRecord, *, by_time: bool) -> bool:
-    if stored.source != fresh.source or _words(stored.quote) != _words(fresh.quote) or not stored.quote:
+    if stored.source != fresh.source or squeezed(stored.quote) != squeezed(fresh.quote) or not stored.quote:
         return False
     if by_time:
-        return _words(stored.deadline.text) == _words(fresh.deadline.text)
-    return _words(stored.action) == _words(fresh.action)
-
-
-def _words(text: str) -> str:
-    return " ".join(text.split()).casefold()
+        return squeezed(stored.deadline.text) == squeezed(fresh.deadline.text)
+    return squeezed(stored.action) == squeezed(fresh.action)
 
 
 def _differs(stored: TaskRecord, fresh: TaskRecord) -> bool:
