@@ -1722,3 +1722,14 @@ def test_a_programmes_action_item_that_names_no_unit_is_a_task_for_the_secretari
                 if o.is_task]
     assert tasks_in("- Hoàn thành việc đồng bộ dữ liệu dân cư trong năm 2026.", "II. MỤC TIÊU") == []
     assert tasks_in("- Hoàn thành việc đồng bộ dữ liệu dân cư trong năm 2026.", "III. NHIỆM VỤ, GIẢI PHÁP")
+
+
+def test_a_plans_activities_under_its_contents_section_are_tasks_for_the_secretariat_to_assign() -> None:
+    # «IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI» lists a plan's activities as «III. NHIỆM VỤ» does
+    item = "- Báo cáo tổng hợp hàng ngày gửi UBND tỉnh, Ban Chỉ huy Phòng chống thiên tai và tìm kiếm cứu nạn."
+    body = f"IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI\n7. Công tác giám sát, kiểm tra, báo cáo\n{item}\n"
+    [task] = [o for o in obligations_in(body) if o.is_task]
+    assert (task.lead, task.deadline.text) == (None, "hàng ngày")
+    # an article on what a regulation covers is no plan's contents
+    assert not [o for o in obligations_in(body.replace("IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI",
+                                                       "Điều 4. Nội dung quản lý")) if o.is_task]

@@ -295,9 +295,10 @@ TASK_VERBS_LOWER = re.compile(_TASK_VERBS.pattern)
 # "trong việc cung cấp dịch vụ".
 _NOUN_BEFORE = re.compile(r"(?:^|\s)(?:theo|của|việc)\s+(?:\S+\s+){0,2}$", _I)
 _TASK_START = line_opening(rf"(?:{_TASK_VERBS.pattern})")
-# A section of a programme's tasks: «III. NHIỆM VỤ, GIẢI PHÁP», «II. CÁC NHIỆM VỤ TRỌNG TÂM» (not a report on
-# them: «PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ …», «Tình hình thực hiện nhiệm vụ»).
-_TASKS_SECTION = re.compile(r"^(?!.*(?:kết\s+quả|tình\s+hình)).*nhiệm\s+vụ", _I)
+# A section of a programme's tasks: «III. NHIỆM VỤ, GIẢI PHÁP», «II. CÁC NHIỆM VỤ TRỌNG TÂM», or a plan's part
+# that lists its activities, «IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI» (not an article's «Nội dung quản lý», nor a report
+# on them: «PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ …», «Tình hình thực hiện nhiệm vụ»).
+_TASKS_SECTION = re.compile(r"^(?!.*(?:kết\s+quả|tình\s+hình)).*(?:nhiệm\s+vụ|(?:^|>\s*)[IVX]{1,4}\.\s*(?:các\s+)?nội\s+dung\b)", _I)
 
 
 def programme_item(sentence: str, section: str) -> bool:
