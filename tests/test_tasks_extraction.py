@@ -734,6 +734,28 @@ def test_a_rows_status_on_a_line_of_its_own_below_its_report_still_keeps_its_pas
     assert [o for o in obligations_in(body.format("Đã hoàn thành")) if o.is_task] == []
 
 
+def test_a_progress_tables_row_that_lost_its_progress_cell_is_tracked_until_its_result_says_done() -> None:
+    # The header has a progress column; a long report of one row, over several lines, takes the text out of
+    # the header's reach, and the rows after it lost their last cell: only a result that says it is done
+    # (every locality, 100%) makes their passed deadline a past timetable.
+    body = ("PHỤ LỤC II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ\n"
+            "STT | Tên nhiệm vụ | Đơn vị chủ trì | Thời hạn | Kết quả thực hiện | Tiến độ\n"
+            "14 | Cung cấp các tài liệu, giáo trình tập huấn đảm bảo an ninh an toàn thông tin | Bộ Công an | "
+            "31/10/2025\n"
+            "Hiện đã có 20 khoá học được triển khai đào tạo trên Bình dân học vụ số.\n"
+            "1. Nâng cao nhận thức an toàn không gian số:\n"
+            "38.832 lượt học tập.\n"
+            "Đang thực hiện\n"
+            "37 | Kịp thời xây dựng, hoàn thiện các văn bản quy định chi tiết và hướng dẫn thi hành các luật | "
+            "Ủy ban nhân dân các tỉnh, thành phố | 31/10/2025 | Các Bộ chủ trì đã hoàn thiện dự thảo Luật\n"
+            "40 | Lựa chọn một hệ thống thông tin giải quyết thủ tục hành chính dùng chung | Ủy ban nhân dân các "
+            "tỉnh, thành phố | 15/10/2025 | Có 34/34 địa phương hoàn thành, đạt tỷ lệ 100%\n")
+    tasks = [o for o in obligations_in(body) if o.is_task]
+    assert [(t.action[:20], t.lead, t.deadline.due) for t in tasks] == [
+        ("Cung cấp các tài liệ", "Bộ Công an", date(2025, 10, 31)),
+        ("Kịp thời xây dựng, h", "Ủy ban nhân dân các tỉnh, thành phố", date(2025, 10, 31))]
+
+
 def test_a_row_whose_result_cell_holds_several_sentences_is_read_whole() -> None:
     # split into sentences, the row's time lost its unit and the progress cell that keeps a passed date
     [task] = [o for o in obligations_in(

@@ -39,6 +39,7 @@ from bot.facts.tasks import classify, clause_span, programme_item
 from bot.facts.time_phrases import cell_duration, loose_deadlines, undated_mention
 from bot.facts.units import lead_and_coordinate
 from bot.ingestion.document import CleanDocument
+from bot.ingestion.sections import SECTION_SEPARATOR
 from bot.retrieval.vietnamese import sentences as split_sentences
 
 __all__ = ["DEFAULT_DELIVERY_MARGIN_DAYS", "context_actor", "document_unit", "extract_facts", "has_time_phrase",
@@ -136,6 +137,7 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
                  delivery_margin_days: int | None, subject: str | None = None) -> list[Obligation]:
     out: list[Obligation] = []
     table: TaskTable | None = None
+    recent: tuple[str, TaskTable] | None = None  # the last header and the part of the text it stands in
     outside = 0  # lines without cells since the last row: a table ends after a few
     first = [0] * len(paragraphs)  # where each paragraph's obligations start in out
     for index, para in enumerate(paragraphs):
@@ -143,12 +145,13 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
         header = task_table(para.text)
         outside = 0 if TABLE_CELL in para.text else outside + 1
         if header:
-            table = header
+            table, recent = header, (_part(para.section), header)
             continue
         if outside > TABLE_GAP:
             table = None
         if TABLE_CELL in para.text or cell_duration(para.text):  # (a step's time alone closes its lines)
-            rows = _table_row(table, paragraphs, index, issued, delivery_margin_days)
+            earlier = recent[1] if recent and recent[0] == _part(para.section) else None
+            rows = _table_row(table, paragraphs, index, issued, delivery_margin_days, earlier)
             if rows:
                 del out[first[rows[0]]:]  # the row's earlier lines were read alone: its reading replaces theirs
                 out.extend(rows[1])
@@ -171,27 +174,41 @@ def _obligations(paragraphs: list[Paragraph], issued: date | None,
     return out
 
 
+def _part(section: str) -> str:
+    """The top part of the text a section path is in («PHỤ LỤC II. KẾT QUẢ …» of «PHỤ LỤC II. … > 3.»)."""
+    return section.split(SECTION_SEPARATOR, 1)[0]
+
+
 def _table_row(table: TaskTable | None, paragraphs: list[Paragraph], index: int, issued: date | None,
-               delivery_margin_days: int | None) -> tuple[int, list[Obligation]] | None:
+               delivery_margin_days: int | None, earlier: TaskTable | None = None) -> tuple[int, list[Obligation]] | None:
     """The obligations of the row at `index` under a task table's header, by the header's columns; or,
     when the line closes a row written over several lines (`joined_row`), of the whole row, by the header's
-    columns or its cells' shapes, with the index of the line the row starts at."""
+    columns or its cells' shapes, with the index of the line the row starts at. Rows past a long cell's lines
+    («14 | … | Bộ Công an | 31/10/2025», then its report over six lines) are still the table's where their
+    cells' shapes match the `earlier` header of the same part of the text: its progress column counts."""
     para = paragraphs[index]
+    # a row whose status stands on a line below it («Chưa hoàn thành») is read with that status as its last cell
+    status = status_below(paragraphs, index) if TABLE_CELL in para.text else None
+    closing = f"{TABLE_CELL}{status}" if status else ""
     if table is not None:
-        rows = row_obligations(table, para, issued, delivery_margin_days)
+        rows = row_obligations(table, Paragraph(para.section, para.text + closing), issued, delivery_margin_days)
         if rows:
             return index, rows
     joined = joined_row(paragraphs, index)
-    if joined is None and TABLE_CELL in para.text:
-        # a row whose status stands on a line below it («Chưa hoàn thành») is read with that status as its last cell
-        status = status_below(paragraphs, index)
-        joined = (index, f"{para.text}{TABLE_CELL}{status}") if status else None
+    if joined is None and (status or _same_shape(para.text, earlier)):
+        joined = index, para.text
     if joined is None:
         return None
-    start, text = joined
-    columns = table or guess_columns(text)
+    start, text = joined[0], joined[1] + closing
+    columns = table or (earlier if _same_shape(text, earlier) else guess_columns(text))
     rows = row_obligations(columns, Paragraph(para.section, text), issued, delivery_margin_days) if columns else []
     return (start, rows) if rows else None
+
+
+def _same_shape(row: str, header: TaskTable | None) -> bool:
+    """Whether a row's cells read by their shapes (`guess_columns`) fall in the header's lead and time columns."""
+    columns = guess_columns(row) if header else None
+    return bool(columns) and (columns.lead, columns.time) == (header.lead, header.time)
 
 
 def _row_or_sentences(text: str) -> list[str]:

@@ -33,6 +33,12 @@ _COORDINATE_COLUMN = re.compile(r"phối\s+hợp", _I)
 _TIME_COLUMN = re.compile(r"thời\s+(?:gian|hạn|điểm)|tiến\s+độ|hoàn\s+thành", _I)
 _TASK_COLUMN = re.compile(r"nhiệm\s+vụ|nội\s+dung|công\s+việc|hoạt\s+động|giải\s+pháp|đề\s+án|dự\s+án"
                           r"|trình\s+tự", _I)
+# The columns of a progress table that say how far each task is («Tiến độ», «Tình trạng») and what was done
+# («Kết quả thực hiện»).
+_PROGRESS_COLUMN = re.compile(r"^(?:tiến\s+độ|tình\s+trạng|trạng\s+thái)(?:\s+thực\s+hiện)?$", _I)
+_RESULT_COLUMN = re.compile(r"^kết\s+quả(?:\s+thực\s+hiện)?$", _I)
+# What was done, where it says the task is done: «Có 34/34 địa phương hoàn thành …», «… đạt tỷ lệ 100%».
+_DONE_RESULT = re.compile(r"\b(\d+)/\1\b|\b100\s*%|đã\s+hoàn\s+thành", _I)
 # A column that only numbers the rows or steps («STT», «Thứ tự công việc», «Bước thực hiện»): never the task.
 _ORDINAL_COLUMN = re.compile(r"^(?:s?tt|số\s+(?:tt|thứ\s+tự)|thứ\s+tự|các\s+bước|bước)\b", _I)
 
@@ -44,6 +50,8 @@ class TaskTable:
     time: int
     task: int | None
     width: int | None = None  # the header's cells: a row with fewer lost its first ones to merged cells
+    progress: int | None = None  # a progress table's column of states («Tiến độ»: «Chưa hoàn thành», …)
+    result: int | None = None  # and its column of what was done («Kết quả thực hiện»)
 
     def of_row(self, cells: list[str]) -> TaskTable | None:
         """The columns of a row: a row shorter than the header that does not open with its number lost its
@@ -76,7 +84,11 @@ def task_table(text: str) -> TaskTable | None:
     if lead is None or time is None:
         return None
     ordinals = tuple(i for i, cell in enumerate(cells) if _ORDINAL_COLUMN.match(cell))
-    return TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time, *ordinals)), len(cells))
+    after = range(time + 1, len(cells))
+    progress = next((i for i in after if _PROGRESS_COLUMN.match(cells[i])), None)
+    result = next((i for i in after if _RESULT_COLUMN.match(cells[i]) and i != progress), None)
+    return TaskTable(lead, coordinate, time, column(_TASK_COLUMN, (lead, coordinate, time, *ordinals)), len(cells),
+                     progress, result)
 
 
 # A unit's name, or its acronym alone ("EVN", "NHNN").
@@ -326,12 +338,31 @@ def status_below(paragraphs: list[Paragraph], index: int) -> str | None:
     return None
 
 
-def _overdue(when: str, section: str, status: str) -> list[FoundDeadline]:
-    """The passed deadline of a row in a list of overdue tasks, or of a row whose progress column says
-    it is not done yet (elsewhere a passed date in a table is a past timetable, as in a sentence)."""
-    if not (_OVERDUE_SECTION.search(section) or _UNFINISHED.match(status.strip(" *."))):
+def _overdue(when: str, section: str, status: str | None) -> list[FoundDeadline]:
+    """The passed deadline of a row in a list of overdue tasks, of a row whose progress column says it is
+    not done yet, or of a progress table's row whose progress the text does not give (None: the table tracks
+    it, and only «Đã hoàn thành» closes it); elsewhere a passed date in a table is a past timetable, as in a
+    sentence."""
+    unfinished = status is None or bool(_UNFINISHED.match(status.strip(" *.")))
+    if not (_OVERDUE_SECTION.search(section) or unfinished):
         return []
     return locate_deadlines(f"Thời hạn: {when}", None) or cell_deadline(when, None)
+
+
+def _progress(table: TaskTable, cells: list[str]) -> str | None:
+    """What a row's progress column says; where the header has one the row does not reach (the cleaned text
+    lost it), what its result column says of it, None when that does not say it is done; "" where the table
+    has none (the row's last cell is read instead)."""
+    if table.progress is not None and len(cells) <= table.progress:
+        # (a state set on the line below the row is its last cell: `status_below`; else what was done may say)
+        last = cells[-1].strip(" *.")
+        if len(cells) > table.time + 1 and _STATUS_LINE.match(last):
+            return last
+        done = table.result is not None and len(cells) > table.result and _DONE_RESULT.search(cells[table.result])
+        return "Đã hoàn thành" if done else None
+    if table.progress is not None:
+        return cells[table.progress]
+    return cells[-1] if len(cells) > table.time + 1 else ""
 
 
 # A row's time that is no date: the task goes on («Thường xuyên», «Nhiệm vụ thường xuyên»).
@@ -378,7 +409,7 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
              or locate_deadlines(when, issued, delivery_margin_days)
              or locate_deadlines(f"Thời hạn: {when}", issued, delivery_margin_days)
              or cell_deadline(when, issued) or loose_deadlines(when, issued)
-             or _overdue(when, para.section, cells[-1] if len(cells) > table.time + 1 else "")
+             or _overdue(when, para.section, _progress(table, cells))
              or (_ongoing(when) if loose else []))
     lead = _cell_unit(cells[table.lead])
     coordinate = split_units(cells[table.coordinate]) if table.coordinate is not None else ()
