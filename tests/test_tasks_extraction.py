@@ -1755,3 +1755,13 @@ def test_a_plans_activities_under_its_contents_section_are_tasks_for_the_secreta
     # an article on what a regulation covers is no plan's contents
     assert not [o for o in obligations_in(body.replace("IV. NỘI DUNG HOẠT ĐỘNG TRIỂN KHAI",
                                                        "Điều 4. Nội dung quản lý")) if o.is_task]
+
+
+def test_items_a_line_numbers_inline_each_take_the_unit_they_open_with() -> None:
+    line = ("Khẩn trương xây dựng và ban hành chiến lược chuyển đổi số và chiến lược dữ liệu: (1) Thanh tra Chính phủ "
+            "ban hành trước ngày 25 tháng 11 năm 2025; (2) Bộ Công an chủ trì, phối hợp các bộ, cơ quan liên quan ban "
+            "hành hướng dẫn rà soát các cơ sở dữ liệu; hoàn thành việc ban hành hướng dẫn trước ngày 30 tháng 11 năm 2025;")
+    first, second = tasks_in(line, "III. NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM")
+    assert (first.lead, first.coordinate, first.deadline.due) == ("Thanh tra Chính phủ", (), date(2025, 11, 25))
+    assert (second.lead, second.coordinate, second.deadline.due) == (
+        "Bộ Công an", ("các bộ, cơ quan liên quan",), date(2025, 11, 30))

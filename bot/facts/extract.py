@@ -93,6 +93,19 @@ def _loose_task(obligation: Obligation, sentence: str, section: str) -> bool:
 _SHORT_REFERENCE_WORDS = 3
 
 
+# An item a line numbers inline: «Khẩn trương … chiến lược dữ liệu: (1) Thanh tra Chính phủ ban hành …; (2) …».
+_NUMBERED_ITEM = re.compile(r"(?:^|[:;,.]\s*)\(\d{1,2}\)\s+")
+
+
+def _numbered_item(sentence: str, start: int, end: int) -> str | None:
+    """The inline-numbered item that holds sentence[start:end], without its number; None outside one."""
+    opened = max((m.end() for m in _NUMBERED_ITEM.finditer(sentence, 0, start)), default=None)
+    if opened is None:
+        return None
+    after = _NUMBERED_ITEM.search(sentence, end)
+    return sentence[opened:after.start() if after else len(sentence)]
+
+
 def _in_full(own: str | None, context: str | None) -> str | None:
     """The unit a sentence names, in full when it names it short: «Hội đồng họp định kỳ …» under
     «Hội đồng Thi đua - Khen thưởng tỉnh» is that council."""
@@ -106,6 +119,10 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
                 actor: str | None, helpers: tuple[str, ...] = (), loose: bool = False) -> Obligation:
     start, end = clause_span(sentence, item.start, item.end)
     clause = sentence[start:end]  # the whole clause, heading colon included: "Sở Y tế: Chủ trì, …"
+    # «…: (1) Thanh tra Chính phủ ban hành trước ngày …; (2) Bộ Công an chủ trì, phối hợp …»: each item its own
+    scope = _numbered_item(sentence, item.start, item.end) or sentence
+    if scope is not sentence and (own := actor_of(scope)):
+        actor, helpers = own, ()
     # A later clause or sentence that names its own unit: "…; Sở Tài chính báo cáo trước ngày …";
     # after a semicolon only right at its start ("…; căn cứ kết quả, xem xét … người đứng đầu …").
     if start:
@@ -127,7 +144,7 @@ def _obligation(sentence: str, item: FoundDeadline, found: list[FoundDeadline], 
     if reason is None:
         lead, coordinate = lead_and_coordinate(clause, actor)
         if not coordinate:  # "A chủ trì, phối hợp với B …; định kỳ báo cáo …": B still helps
-            coordinate = lead_and_coordinate(sentence, actor)[1] or helpers or section_coordinate(section)
+            coordinate = lead_and_coordinate(scope, actor)[1] or helpers or section_coordinate(section)
     return Obligation(action=action_of(sentence, item, found), deadline=item.deadline,
                       quote=sentence, section=section, actor=actor, is_task=reason is None,
                       not_task=reason, lead=lead, coordinate=coordinate)
