@@ -95,6 +95,23 @@ def test_relative_to_another_event_keeps_its_anchor() -> None:
     assert (deadline.offset_days, deadline.due, deadline.anchor) == (15, None, "ngày nhận được hồ sơ hợp lệ")
 
 
+@pytest.mark.parametrize("sentence, days, anchor", [
+    ("Tài liệu của phiên họp do Văn phòng giúp việc Hội đồng chuyển đến thành viên Hội đồng chậm nhất là 10 ngày "
+     "trước khi họp.", -10, "khi họp"),
+    ("1. Chậm nhất 90 ngày trước ngày hết thời hạn bổ nhiệm, cấp có thẩm quyền bổ nhiệm phải ra thông báo.", -90,
+     "ngày hết thời hạn bổ nhiệm"),
+    ("Cơ quan lấy ý kiến gửi đến cơ quan cần xin ý kiến ít nhất 03 ngày làm việc trước thời hạn quy định.", -3,
+     "thời hạn quy định"),
+    # not one day after: one day before the file falls due
+    ("Đối với hồ sơ dự kiến quá hạn giải quyết, trong thời gian chậm nhất 01 ngày trước ngày hết hạn, cơ quan "
+     "có thẩm quyền giải quyết hồ sơ ban hành văn bản xin lỗi.", -1, "ngày hết hạn"),
+])
+def test_a_lead_time_before_an_event_counts_back_from_it(sentence: str, days: int, anchor: str) -> None:
+    deadline = only(sentence)
+    assert (deadline.kind, deadline.offset_days, deadline.due, deadline.anchor) == (
+        DeadlineKind.RELATIVE, days, None, anchor)
+
+
 @pytest.mark.parametrize("sentence", [
     "Căn cứ Quyết định số 4347/QĐ-BVHTTDL ngày 14/11/2025 của Bộ trưởng Bộ Văn hóa, Thể thao và Du lịch;",
     "Thực hiện Kế hoạch số 982/KH-UBND ngày 12/3/2025 của UBND tỉnh về phong trào thi đua.",

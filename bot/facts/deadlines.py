@@ -86,7 +86,7 @@ _UNIT_AFTER = (r"(?<!của)(?<!đến)(?<!cho)(?<!với)(?<!tại)(?<!từ)(?<!v
 _RELATIVE = re.compile(
     r"(?P<cue>trong\s+(?:thời\s+hạn|vòng|thời\s+gian)(?:\s+(?:tối\s+đa|không\s+quá|chậm\s+nhất))?"
     r"|trong|chậm\s+nhất(?:\s+(?:là|sau))?|không\s+quá|tối\s+đa|sau)\s+"
-    rf"(?P<n>\d{{1,3}}(?:,5)?){_SPELT}\s+ngày(?P<work>\s+làm\s+việc)?"
+    rf"(?P<n>\d{{1,3}}(?:,5)?){_SPELT}\s+ngày(?P<work>\s+làm\s+việc)?(?!(?:\s+làm\s+việc)?\s+trước\s)"
     r"(?:\s*,?\s*\(?\s*(?:kể\s+từ|tính\s+từ)\s+(?P<anchor>(?:ngày|khi|thời\s+điểm)[^,;.()]{0,70}?)"
     rf"(?=\s*(?:[,;.()]|$|\s(?:các|cơ\s+quan|phải|để|theo|thì|mà)\s)|{_UNIT_AFTER}))?", _I)
 _OPEN_CUE = re.compile(r"^trong\s+(?:thời\s+hạn|vòng|thời\s+gian)", _I)
@@ -101,6 +101,12 @@ _HOURS = re.compile(
 _BEFORE_EVENT = re.compile(
     rf"(?P<cue>(?:(?:chậm|muộn)\s+nhất(?:\s+là)?\s+)?trước)\s+(?P<n>\d{{1,3}}){_SPELT}\s+ngày(?P<work>\s+làm\s+việc)?"
     r"(?:\s*,?\s*(?:so\s+với\s+|kể\s+từ\s+)?(?P<anchor>(?!trừ\b)[^\s,;.()\d][^,;.()]{0,70}?)(?=\s*(?:[,;.()]|$)))?", _I)
+# The same lead time said the other way round: «Chậm nhất 90 ngày trước ngày hết thời hạn bổ nhiệm, …», «… chậm
+# nhất là 10 ngày trước khi họp», «gửi … ít nhất 03 ngày làm việc trước thời hạn quy định».
+_DAYS_BEFORE = re.compile(
+    rf"(?P<cue>(?:(?:chậm|muộn)\s+nhất|ít\s+nhất|tối\s+thiểu)(?:\s+là)?)\s+(?P<n>\d{{1,3}}){_SPELT}\s+ngày"
+    r"(?P<work>\s+làm\s+việc)?\s+trước\s+(?P<anchor>(?:khi|ngày|thời\s+hạn|thời\s+điểm|kỳ|phiên|cuộc)\b[^,;.()]{0,70}?)"
+    r"(?=\s*(?:[,;.()]|$|\s(?:hoặc|thì|để|phải)\s))", _I)
 # A time of the next working day: «… phải hoàn thành trước 10 giờ sáng ngày làm việc tiếp theo» (one working day on).
 _NEXT_WORKING_DAY = re.compile(
     rf"(?P<cue>trước|chậm\s+nhất(?:\s+(?:là|vào|trước))?)\s+{_TIME}\s*(?:(?:sáng|chiều|trưa)\s+)?(?:của\s+)?"
@@ -402,7 +408,7 @@ def _relatives(text: str, start: int, end: int, issued: date | None,
         if _EFFECT.search(text[start:match.start()]) or _overlaps_span(match, out):
             continue
         out.append(_found(text, match.start(), match.end(), Deadline(DeadlineKind.RELATIVE, "", offset_days=1)))
-    for match in _BEFORE_EVENT.finditer(text, start, end):
+    for match in [*_BEFORE_EVENT.finditer(text, start, end), *_DAYS_BEFORE.finditer(text, start, end)]:
         if _EFFECT.search(text[start:match.start()]) or _overlaps_span(match, out):
             continue
         anchor = (match.group("anchor") or "").strip()
