@@ -922,3 +922,35 @@ def test_a_fee_asked_is_a_sum_of_money() -> None:
     assert "1.000.000 đồng" in pick("phi tham dinh cap giay phep kinh doanh karaoke bao nhieu", fees).quoted
     # support towards a fee may be a share of it («hỗ trợ 50% học phí»)
     assert asked_unit("con cua nguoi co the vang duoc ho tro hoc phi bao nhieu") is None
+
+
+def test_a_catalogue_rows_last_cells_on_lines_of_their_own_are_read_with_their_headers() -> None:
+    # The cleaned text ends the row after «Địa điểm thực hiện» and writes its other cells as lines: the
+    # manner of filing asked is the row's «Cách thức thực hiện», not a stray list under the annex.
+    catalogue = passage(
+        "PHỤ LỤC I\n"
+        "STT | Tên thủ tục hành chính | Thời hạn giải quyết | Địa điểm thực hiện | Cách thức thực hiện | Phí, lệ phí\n"
+        "1 | Thủ tục cấp giấy chứng nhận lưu hành tự do (CFS) đối với hàng hóa xuất khẩu trong lĩnh vực báo chí, "
+        "xuất bản | 03 ngày làm việc | Trung tâm Phục vụ hành chính công cấp tỉnh, cấp xã\n"
+        "- Trực tiếp,\n"
+        "- Dịch vụ bưu chính công ích;\n"
+        "- Trực tuyến.\n"
+        "Không quy định\n"
+        "2 | Thủ tục cấp giấy phép xuất bản bản tin | 10 ngày làm việc | Trung tâm Phục vụ hành chính công cấp tỉnh | "
+        "Trực tuyến | 50.000 đồng\n")
+    [first, second] = [s.text for s in passage_sentences(catalogue.text)]
+    assert "Cách thức thực hiện: - Trực tiếp, - Dịch vụ bưu chính công ích; - Trực tuyến." in first
+    assert "Phí, lệ phí: Không quy định" in first and "Trực tiếp" not in second
+    chosen = pick("nộp hồ sơ cấp giấy chứng nhận lưu hành tự do CFS bằng những cách nào", catalogue)
+    assert "bưu chính công ích" in chosen.quoted
+
+
+def test_a_rows_cell_broken_over_lines_stays_one_cell_and_its_other_cells_keep_their_headers() -> None:
+    text = ("STT | Mã TTHC | Tên thủ tục hành chính | Thời hạn giải quyết | Phí, lệ phí\n"
+            "1 | 2.002755\n"
+            "Thủ tục giải quyết chế độ trợ cấp một lần đối với cán bộ xã, phường, thị trấn;\n"
+            "công an xã; thanh niên xung phong đã thôi việc\n"
+            "12 ngày làm việc kể từ ngày nhận đủ hồ sơ theo quy định.\n"
+            "Không\n")
+    [row] = [s.text for s in passage_sentences(text)]
+    assert "Thời hạn giải quyết: 12 ngày làm việc" in row and "thị trấn; công an xã" in row

@@ -389,12 +389,16 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
     parent = ""  # the numbered heading whose sub-items («3.1.», «3.2.», «a)») the heading is
     own = ""  # the heading without its parent: the next item of its own list ends it
     lines = [raw.strip() for raw in text.split("\n")]
+    skip = 0  # lines a row read before took as its last cells
     for at, line in enumerate(lines):
+        if at < skip:
+            continue
         cells = table_cells(line)
         if cells is not None:
             if _is_header_row(cells):
                 header = cells
             else:
+                cells, skip = _row_cells(cells, header, lines, at)
                 out.append(Sentence(read_row(cells, header), caption))
             continue
         if not line:
@@ -440,6 +444,41 @@ def passage_sentences(text: str, header: Sequence[str] | None = None, caption: s
             else:
                 out.append(Sentence(part, under))
     return [s for s in out if s.text.strip()] or [Sentence(text)]
+
+
+def _row_cells(cells: list[str], header: Sequence[str] | None, lines: Sequence[str], at: int) -> tuple[list[str], int]:
+    """A numbered row shorter than its header whose last cells the cleaned text wrote on lines of their own
+    («1 | Thủ tục cấp … | 03 ngày làm việc | Trung tâm Phục vụ hành chính công …», then «- Trực tiếp,», «- Dịch vụ
+    bưu chính công ích;», «- Trực tuyến.», then «Không quy định»): those lines, up to the next row or numbered
+    line, are its missing cells, a dashed list one cell while its items end in «,» or «;», a line in lower case
+    the cell it goes on. Returns the cells and the index of the first line not taken."""
+    missing = len(header) - len(cells) if header else 0
+    if missing <= 0 or not _ROW_NUMBER_CELL.match(cells[0]):
+        return cells, at
+    extra: list[str] = []
+    end = at + 1
+    while end < len(lines) and end <= at + MAX_ROW_LINES and len(extra) <= missing:
+        line = lines[end]
+        if not line or table_cells(line) is not None or (_MARKER.match(line) and not _DASH_ITEM.match(line)):
+            break
+        # a dashed list goes on after «,» or «;»; a line in lower case is the same cell's, its line broken
+        goes_on = extra and (line[:1].islower() or _DASH_ITEM.match(line) and extra[-1].rstrip().endswith((",", ";")))
+        if goes_on:
+            extra[-1] = f"{extra[-1]} {line}"
+        elif len(extra) == missing:
+            break
+        else:
+            extra.append(line)
+        end += 1
+    rest = table_cells(lines[end]) if end < len(lines) else None
+    if rest is not None and not _ROW_NUMBER_CELL.match(rest[0]):
+        return cells, at  # the row's other cells follow in a row of their own: the lines were its cell's
+    return (cells + extra, end) if extra else (cells, at)
+
+
+# A row's number: «1», «12.», not a procedure's code.
+_ROW_NUMBER_CELL = re.compile(r"^\d{1,3}\.?$")
+MAX_ROW_LINES = 12  # lines a row's last cells may take
 
 
 def _handling_time(last: Sentence, line: str) -> bool:
