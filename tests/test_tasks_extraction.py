@@ -1220,6 +1220,8 @@ def test_a_procedures_step_is_its_roles_task(row: str, section: str, lead: str, 
                  id="the-competent-authority"),
     pytest.param("Bước 6 | Các cơ quan được xin ý kiến xem xét và gửi văn bản cho ý kiến về Sở Tài chính | Các Sở, ban, ngành "
                  "được xin ý kiến | 1 ngày làm việc | Văn bản tham gia ý kiến", id="the-bodies-consulted"),
+    pytest.param("3 | Các sở, ban, ngành có liên quan và UBND cấp xã nơi có đất | Gửi ý kiến bằng văn bản đến Sở Nông "
+                 "nghiệp và Môi trường | 10 ngày", id="bodies-whose-step-is-their-opinion"),
 ])
 def test_a_step_of_the_applicant_a_role_or_a_consulted_body_is_a_rule(row: str) -> None:
     [step] = sentence_obligations(row, ISSUED, "QUY TRÌNH NỘI BỘ", loose=True)

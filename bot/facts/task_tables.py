@@ -14,7 +14,7 @@ from bot.facts.actors import TRAIL, action_of, actor_of, tidy_action
 from bot.facts.deadlines import FoundDeadline, locate_deadlines
 from bot.facts.model import Deadline, DeadlineKind, NotTask, Obligation
 from bot.facts.paragraphs import Paragraph
-from bot.facts.tasks import TASK_VERBS_LOWER, rule_party
+from bot.facts.tasks import TASK_VERBS_LOWER, opinion_step, rule_party
 from bot.facts.time_phrases import cell_deadline, cell_duration, loose_deadlines
 from bot.facts.units import ORG_WORD, lead_and_coordinate, split_units
 
@@ -419,7 +419,8 @@ def row_obligations(table: TaskTable, para: Paragraph, issued: date | None,
     if not coordinate and table.task is not None:  # «Chủ trì, phối hợp với Bộ Công an …» in the task
         coordinate = lead_and_coordinate(cells[table.task], None)[1]
     action = tidy_action(cells[table.task]) if table.task is not None else tidy_action(para.text)
-    rule = bool(lead) and rule_party(lead)  # an applicant's, a role's or a consulted body's step
+    # an applicant's, a role's or a consulted body's step
+    rule = bool(lead) and (rule_party(lead) or table.task is not None and opinion_step(cells[table.task]))
     return [Obligation(action=action_of(para.text, item, stated) if stated else action, deadline=item.deadline,
                        quote=para.text, section=para.section, actor=lead, lead=None if rule else lead,
                        coordinate=() if rule else coordinate, is_task=not rule,

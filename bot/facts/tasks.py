@@ -23,8 +23,8 @@ from bot.facts.time_phrases import is_mention
 from bot.ingestion.sections import SECTION_SEPARATOR
 from bot.retrieval.vietnamese import in_capitals
 
-__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening", "programme_item",
-           "rule_party"]
+__all__ = ["SENTENCE_END", "TASK_VERBS_LOWER", "UPPER", "classify", "clause_span", "line_opening", "opinion_step",
+           "programme_item", "rule_party"]
 
 _I = re.IGNORECASE
 
@@ -254,6 +254,16 @@ _APPLICANT_PARTY = re.compile(r"^(?:các\s+)?(?:(?:cơ\s+quan,\s*)?tổ\s+chức
 _GENERIC_PARTY_START = re.compile(rf"^(?:{_GENERIC_PARTY})", _I)
 # A body asked for its opinion: «Các Sở, ban, ngành được xin ý kiến».
 _ASKED = re.compile(r"\sđược\s+(?:xin|lấy|hỏi)\s+ý\s+kiến", _I)
+# A step whose work is only the opinion asked of its doer («Gửi ý kiến bằng văn bản đến Sở Nông nghiệp và Môi
+# trường», «Cho ý kiến về hồ sơ»): the doer is a body consulted, whoever it is.
+_OPINION_WORK = re.compile(r"^\W*(?:gửi|cho|góp|có)\s+(?:văn\s+bản\s+)?(?:góp\s+)?ý\s+kiến\b", _I)
+
+
+def opinion_step(work: str) -> bool:
+    """Whether a step's work is giving the opinion asked (its doer a body consulted, as `rule_party`'s)."""
+    return bool(_OPINION_WORK.match(work))
+
+
 # Nothing but a list marker or «Chậm nhất» before a clause's deadline: the clause opens with it.
 _OPENS_CLAUSE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:chậm\s+nhất\s*)?$", _I)
 # After such a deadline (its anchor's words included), a role as the subject of the step, after a comma or
