@@ -837,6 +837,9 @@ def test_who_does_an_act_is_asked_as_a_responsibility_whatever_the_act() -> None
     # being delegated is acting; being granted is not: «ai được cấp thẻ» asks who receives the card
     assert understand("ai được ủy quyền ký hiệp định").intent is Intent.RESPONSIBLE
     assert understand("ai được cấp thẻ bảo hiểm y tế miễn phí").intent is not Intent.RESPONSIBLE
+    # the focal agency of a plan leads it; only a focal point of reception is where to send
+    assert understand("Kế hoạch TP.HCM về quản lý rủi ro thiên tai: cơ quan đầu mối là ai?").intent is Intent.RESPONSIBLE
+    assert understand("hồ sơ gửi về đầu mối tiếp nhận nào?").intent is Intent.RECIPIENT
 
 
 def test_the_agency_doing_the_act_asked_answers_not_one_merely_named() -> None:

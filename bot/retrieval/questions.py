@@ -45,6 +45,7 @@ _INTENTS = (
     # (not when it asks how much: «phí thẩm định điều kiện kinh doanh là bao nhiêu», «chỉ tiêu … bao nhiêu phần trăm»)
     (Intent.CRITERIA, re.compile(r"^(?!.*\bbao (?:nhieu|lau)\b).*?\b(tieu chi|tieu chuan(?!,? dinh muc)|(?<!du )dieu kien|"
                                  r"hinh thuc khen thuong|doi tuong khen thuong|chi tieu)\b")),
+    # («cơ quan đầu mối là ai» asks who leads, «đầu mối tiếp nhận» where to send)
     # «đâu» and «trình» alone, not the words they start («đầu tư», «đầu mối», «trình tự») nor
     # «lần đầu», «bắt đầu», «đầu quý».
     # (nor «chuyên môn», «chuyên gia» folded like «chuyển», nor «về đấu thầu» folded like «về đâu», nor «người
@@ -54,7 +55,7 @@ _INTENTS = (
                                   r"(?<!dot )(?<!mo )(?<!dung )(?<!hang )dau(?! (?:tu|moi|thau|tien|nam|ky|vao|ra|quy|thang|tuan|gio))|"
                                   r"co quan nao|don vi nao|doanh nghiep nao|cong ty nao|"
                                   r"noi nao)\b|\bnoi nhan\b|"
-                                  r"\bdau moi\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
+                                  r"\bdau moi tiep nhan\b|\bco quan tiep nhan\b|\bai tiep nhan\b|\bgui ve dau\b")),
     (Intent.RESPONSIBLE, re.compile(r"\b(ai|don vi nao|co quan nao|so nao|ben nao|cap nao)\b.{0,40}"
                                     r"\b(chu tri|phu trach|chiu trach nhiem|thuc hien|tham muu|dau moi|"
                                     r"phoi hop|to chuc|trien khai)\b|\b(chu tri|phu trach|giao|dau moi)\b"
