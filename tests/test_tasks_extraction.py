@@ -1255,6 +1255,9 @@ def test_a_procedures_total_time_is_no_step() -> None:
                  "nghèo, hộ cận nghèo năm 2024.", id="what-a-figure-is-counted-from"),
     pytest.param("Các cơ quan, tổ chức có trách nhiệm trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được đề nghị "
                  "góp ý kiến.", id="a-consulted-bodys-answer"),
+    pytest.param("Trong thời hạn 07 ngày làm việc kể từ ngày nhận được văn bản đề nghị của Bộ Văn hóa, Thể thao và Du lịch, "
+                 "các cơ quan, tổ chức có liên quan có ý kiến bằng văn bản đối với hồ sơ khoa học.",
+                 id="the-bodies-concerned-answering-a-request"),
     pytest.param("1. Tiếp nhận và trả lời bằng văn bản các nội dung liên quan thuộc chức năng, nhiệm vụ quản lý của đơn vị trong "
                  "thời hạn không quá 03 ngày làm việc kể từ ngày nhận được văn bản lấy ý kiến.", id="an-answer-before-a-comma"),
     pytest.param("Trong thời hạn 20 ngày kể từ ngày nhận được hồ sơ khoa học đề nghị thẩm định, Hội đồng thẩm định cấp "

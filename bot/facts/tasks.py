@@ -445,9 +445,18 @@ _APPRAISING_COUNCIL = re.compile(r"^(?:các\s+)?Hội\s+đồng\s+(?!nhân\s+dâ
 _APPRAISES = re.compile(r"(?:tiến\s+hành|tổ\s+chức)\s+thẩm\s+định|\bthẩm\s+định\s+(?:hồ\s+sơ|và\s+có\s+ý\s+kiến)", _I)
 
 
+# The bodies concerned answering a request, whatever the request is called («…, các cơ quan, tổ chức có liên quan có ý
+# kiến bằng văn bản …», «… các cơ quan liên quan có ý kiến bằng văn bản gửi đại diện chủ sở hữu»): consulted bodies.
+_CONCERNED_ANSWER = re.compile(r"(?<!\w)(?:các\s+)?(?:bộ|cơ\s+quan|tổ\s+chức|đơn\s+vị|sở)\b[^;.:]{0,60}?(?:có\s+)?liên\s+quan"
+                               r"\s+(?:có\s+trách\s+nhiệm\s+|phải\s+)?(?:có\s+ý\s+kiến|trả\s+lời|góp\s+ý|cho\s+ý\s+kiến)(?!\w)", _I)
+
+
 def _consulted(clause: str, sentence: str) -> bool:
     """Whether the clause counts its time from a request for comments and the sentence answers it
-    (its verb may stand before a comma the clause ends at: «Tiếp nhận và trả lời … thuộc chức năng, nhiệm vụ …»)."""
+    (its verb may stand before a comma the clause ends at: «Tiếp nhận và trả lời … thuộc chức năng, nhiệm vụ …»),
+    or the bodies concerned answer in it (`_CONCERNED_ANSWER`)."""
+    if _CONCERNED_ANSWER.search(clause):
+        return True
     request = _CONSULTATION.search(clause)
     return bool(request) and bool(_ANSWERS.search(sentence.replace(request.group(0), " ")))
 
