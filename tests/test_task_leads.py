@@ -469,7 +469,7 @@ def test_a_units_name_ends_before_what_it_is_said_to_have_or_depend_on(sentence:
     pytest.param("Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ Ủy ban nhân dân cấp xã thẩm định và trình "
                  "Ủy ban nhân dân tỉnh.", "Ủy ban nhân dân cấp xã", "ngày nhận đủ hồ sơ hợp lệ", id="after-a-valid-dossier"),
     pytest.param("Trong thời hạn 07 ngày làm việc kể từ ngày nhận được văn bản đề nghị của Bộ Văn hóa, Thể thao và Du lịch, "
-                 "các cơ quan có liên quan có ý kiến bằng văn bản.", "các cơ quan có liên quan",
+                 "Cục Di sản văn hóa tổ chức thẩm định hồ sơ.", "Cục Di sản văn hóa",
                  "ngày nhận được văn bản đề nghị của Bộ Văn hóa", id="a-unit-the-anchor-names-stays-in-it"),
 ])
 def test_a_step_whose_unit_follows_the_time_limit_without_a_comma_is_that_units(sentence: str, lead: str,
