@@ -18,7 +18,7 @@ never give another issuer's date — measured through the same Answerer as `ask 
    2025 mergers, abbreviations); the eighth, qa_dev_r8.jsonl, all tuning, about further facts of
    documents none of whose rows is held out, with off-topic questions in the corpus's own words;
    the ninth to twelfth likewise, the tenth a third other issuers, the twelfth mostly content, criteria
-   and form questions from 37 more documents; the thirteenth to seventeenth from 40 more each; each half
+   and form questions from 37 more documents; the thirteenth to eighteenth from 40 more each; each half
    reported per round): the expected fact in the answer, the right document first, unanswerable
    declined, answers from another issuer.
    Then bench/data/followup_pairs.jsonl: two questions in one conversation, the second a true
@@ -85,6 +85,9 @@ DEV_FIFTEENTH = DATA / "qa_dev_r15.jsonl"
 DEV_SIXTEENTH = DATA / "qa_dev_r16.jsonl"
 # A seventeenth, the same way, from the next 40 such documents (each already asked about four times: other facts).
 DEV_SEVENTEENTH = DATA / "qa_dev_r17.jsonl"
+# An eighteenth, the same way, from the next 40 such documents, written by two readers apart before the bot was run on
+# them.
+DEV_EIGHTEENTH = DATA / "qa_dev_r18.jsonl"
 PAIRS = DATA / "followup_pairs.jsonl"
 ALQAC_QUERIES = ROOT.parent / "shared" / "eval" / "alqac" / "queries.jsonl"
 SPLITS = ("tune", "held")
@@ -196,7 +199,8 @@ def development_rows() -> list[dict]:
             + [dict(row, round=14) for row in read_jsonl(DEV_FOURTEENTH)]
             + [dict(row, round=15) for row in read_jsonl(DEV_FIFTEENTH)]
             + [dict(row, round=16) for row in read_jsonl(DEV_SIXTEENTH)]
-            + [dict(row, round=17) for row in read_jsonl(DEV_SEVENTEENTH)])
+            + [dict(row, round=17) for row in read_jsonl(DEV_SEVENTEENTH)]
+            + [dict(row, round=18) for row in read_jsonl(DEV_EIGHTEENTH)])
 
 
 def development_set(answerer: Answerer, verbose: bool) -> None:
