@@ -957,3 +957,24 @@ def test_a_rows_cell_broken_over_lines_stays_one_cell_and_its_other_cells_keep_t
             "Không\n")
     [row] = [s.text for s in passage_sentences(text)]
     assert "Thời hạn giải quyết: 12 ngày làm việc" in row and "thị trấn; công an xã" in row
+
+
+def test_a_field_named_by_the_very_thing_asked_answers_before_longer_lines_about_it() -> None:
+    # «… với lý do gì?»: the line labelled «Lý do» answers, not the proposal's lines that share more of its words
+    proposal = passage(
+        "1. Xác nhận Hợp đồng tiếp cận nguồn gen và chia sẻ lợi ích. Mã TTHC 1.004082\n"
+        "1.1. Nội dung đơn giản hoá:\n"
+        "- Bãi bỏ thủ tục hành chính.\n"
+        "- Lý do: Trong 05 năm liên tục không phát sinh hồ sơ.\n"
+        "1.2. Kiến nghị thực thi:\n"
+        "- Kiến nghị Bộ Nông nghiệp và Môi trường bãi bỏ thủ tục hành chính Xác nhận Hợp đồng tiếp cận nguồn gen và chia "
+        "sẻ lợi ích cấp xã.")
+    chosen = pick("Đồng Nai đề xuất bãi bỏ thủ tục xác nhận hợp đồng tiếp cận nguồn gen và chia sẻ lợi ích cấp xã với lý "
+                  "do gì?", proposal)
+    assert "05 năm liên tục không phát sinh hồ sơ" in chosen.quoted
+    # a cell of a row labels its value too; what the question asks of («mặt hàng này») follows the label
+    scorer = SentenceScorer(understand("Verdad Powder N30: nhà sản xuất mặt hàng này là ai?"))
+    assert scorer.label(passage_sentences("Ký, mã hiệu: Verdad Powder N30 | Nhà sản xuất: CORBION - PURAC")[0]) > 0
+    # a label the question only names on its way to another thing asked is no answer of itself
+    scorer = SentenceScorer(understand("không đủ căn cứ xác định năm xây dựng thì thời gian đã sử dụng tính theo gì"))
+    assert scorer.label(passage_sentences("Thời gian đã sử dụng: Dưới 5 năm | Nhà cấp I: 98")[0]) == 0

@@ -770,6 +770,11 @@ _LABEL_WORDS = {
     Intent.EFFECTIVE: {"hieu", "luc"},
 }
 _HOW = re.compile(r"\b(?:cach nao|cach thuc|hinh thuc|phuong thuc|bang cach)\b")
+# The thing whose value a question asks, right before its asking words: «… với lý do gì», «nhà sản xuất mặt hàng này
+# là ai», «trọng lượng bao nhiêu»; and a field's label in a line or a row's cell («- Lý do: …», «| Nhà sản xuất: …»).
+_ASKED_FIELD = re.compile(r"(?P<thing>(?:\b\w+ ){1,8})(?:gi|nao|ai|bao nhieu)\s*\W*$")
+_OF_THIS = re.compile(r"(?:(?:\s+\w+){1,2}\s+(?:nay|ay))?(?:\s+(?:la|co|duoc))?$")
+_FIELD_LABELS = re.compile(r"(?:^|\|\s*|\n)\W{0,3}(?:[a-zđ\d]{1,3}[.)]\s*)?([^\W\d_][^:;.,()|\n]{1,40}?)\s*:\s*\S")
 # A line that states the manner asked by «theo hình thức nào», «theo những cách nào»: its label names it,
 # with a colon or as a title over its items («c) Hình thức nộp hồ sơ - Trực tiếp; - Qua dịch vụ công ích; …»).
 _MANNER_LINE = re.compile(r"^\W*(?:[a-zđ\d]{1,3}[.)]\s*)?(?:hinh thuc|cach thuc|phuong thuc)\b[^:;.|]{0,60}?"
@@ -840,6 +845,9 @@ class SentenceScorer:
         self.qualifier_pairs = set(zip(said, said[1:]))
         folded = fold(question.text)
         self.label_words = set(syllables(spelled_out(folded))) | self._kind_words()
+        asked_field = _ASKED_FIELD.search(folded)
+        # what it is asked of may follow («nhà sản xuất mặt hàng này là ai»): the label ends where the thing does
+        self.field_asked = _OF_THIS.sub("", asked_field["thing"].strip()) if asked_field else ""
         self.manner = question.intent is Intent.GENERAL and bool(_HOW.search(folded))
         self.submitting = submitting(question.text) if self.manner else None
         self.through = question.intent is Intent.RECIPIENT and asks_through(question.text)
@@ -864,7 +872,10 @@ class SentenceScorer:
     def label(self, sentence: Sentence) -> float:
         """How well the line's label names what is asked: a field («Thời gian niêm yết công khai:
         10 ngày làm việc») answers in few words, so it shares few with the question, while a long
-        sentence around it shares many."""
+        sentence around it shares many; a field named by the very words the question asks about
+        («… đề xuất bãi bỏ với lý do gì?» and «- Lý do: Trong 05 năm liên tục …») answers whatever its length."""
+        if self.field_asked and any(self._names_asked(label) for label in _FIELD_LABELS.findall(sentence.text)):
+            return self.weights.label
         words = self._label_words(field_label(sentence))
         if not words and sentence.heading.endswith(":"):
             # a label on a line of its own above its value («2. Thời gian nộp hồ sơ:»), when it
@@ -878,6 +889,11 @@ class SentenceScorer:
             return 0.0
         share = sum(w in self.label_words for w in words) / len(words)
         return self.weights.label * share if share >= MIN_LABEL_SHARE else 0.0
+
+    def _names_asked(self, label: str) -> bool:
+        """Whether a field's label is the thing the question asks the value of, word for word."""
+        words = " ".join(syllables(fold(label)))
+        return bool(words) and f" {self.field_asked}".endswith(f" {words}")
 
     @staticmethod
     def _label_words(label: str) -> list[str]:
