@@ -978,3 +978,18 @@ def test_a_field_named_by_the_very_thing_asked_answers_before_longer_lines_about
     # a label the question only names on its way to another thing asked is no answer of itself
     scorer = SentenceScorer(understand("không đủ căn cứ xác định năm xây dựng thì thời gian đã sử dụng tính theo gì"))
     assert scorer.label(passage_sentences("Thời gian đã sử dụng: Dưới 5 năm | Nhà cấp I: 98")[0]) == 0
+
+
+def test_what_a_question_sets_aside_with_ngoai_is_not_the_answer() -> None:
+    # «ngoài tuyển dụng, điều động thì … còn …»: the other item answers, not the one the question already knows
+    duties = passage(
+        "Điều 2. Sở Giáo dục và Đào tạo\n"
+        "1. Chủ trì thực hiện tuyển dụng, tiếp nhận, điều động, biệt phái, thuyên chuyển đội ngũ nhà giáo trong các cơ sở "
+        "giáo dục công lập trên địa bàn tỉnh.\n"
+        "2. Chủ trì thực hiện quản lý, sử dụng, thay đổi chức danh nghề nghiệp, đào tạo, bồi dưỡng, đánh giá đối với đội "
+        "ngũ nhà giáo trong các cơ sở giáo dục công lập trên địa bàn tỉnh.")
+    chosen = pick("phân cấp cho sở gddt: ngoài tuyển dụng, điều động thì sở còn được chủ trì những việc gì đối với đội ngũ "
+                  "nhà giáo trong trường công lập", duties)
+    assert "thay đổi chức danh nghề nghiệp" in chosen.quoted and "tuyển dụng" not in chosen.sentence
+    # «nước ngoài» sets nothing aside
+    assert SentenceScorer(understand("nuôi con nuôi có yếu tố nước ngoài thì con nuôi được gì")).besides == set()

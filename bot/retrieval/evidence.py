@@ -231,6 +231,9 @@ QUALIFIER_WEIGHT = 0.75  # for all of the question's words there
 _ASKED_CASE = re.compile(r"\b(?:neu|khi|truong hop)\s+(?P<case>[^?;:]{6,80}?)\s+thi\b")
 _CASE_SET_OUT = re.compile(r"\b(?:truong hop|neu|khi)\s+(?P<case>[^.;:]{0,120})")
 TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
+# «ngoài nộp trực tiếp và nộp trực tuyến thì còn …», «ngoài tuyển dụng, điều động thì sở còn …» (not «nước ngoài»).
+_BESIDES = re.compile(r"(?<!nuoc )(?<!ben )\bngoai (?P<what>[^?]{3,60}?)(?: ra)?,? (?:thi )?(?:\w+ ){0,4}?con\b")
+BESIDES_SHARE = 0.6  # of its words, for a line to be the one set aside
 # «một» counts a time only («trong thời gian một ngày»); «một trình độ» is no count of levels
 _ONE_SPAN = rf"mot(?=\s+{TIME_UNITS}\b)"
 # Column headers that make a table cell a time («Thời gian: Hàng năm»).
@@ -826,6 +829,10 @@ class SentenceScorer:
             asked -= _EFFECT_WORDS
         framing = set(title_words) | _FRAME_WORDS
         self.wanted = (asked - INTENT_WORDS - framing) or (asked - INTENT_WORDS) or asked
+        # «ngoài tuyển dụng, điều động thì … còn … những việc gì»: what is set aside is no part of the answer
+        besides = _BESIDES.search(fold(question.text))
+        self.besides = topic_terms(besides["what"]) - FILLER if besides else set()
+        self.wanted = (self.wanted - self.besides) or self.wanted
         # The document's title words say little about which of its sentences answers: they
         # count, but for less.
         self.framed = (asked - INTENT_WORDS) & framing - self.wanted
@@ -918,6 +925,9 @@ class SentenceScorer:
             score += w.unit
         if self.case:
             score += w.case * self._in_case(sentence)
+        if self.besides and len(self.besides & words) >= BESIDES_SHARE * len(self.besides):
+            score -= w.case  # the line of what the question sets aside
+
         return score - (w.short if len(sentence) < MIN_SENTENCE_CHARS else 0.0)
 
     def _cue(self, sentence: str, passage: Passage) -> float:
