@@ -3,6 +3,8 @@ a time label on the line of its task, dates that count no months, figures in tab
 two near-equal sentences quoted together. Unit tests without a store."""
 from __future__ import annotations
 
+import re
+
 from bot.retrieval.evidence import (Pick, SentenceScorer, asked_unit, cue_at, excerpt, goods_code, intent_cue, is_preamble,
                                     passage_sentences, table_caption, topic_terms)
 from bot.facts.model import Deadline, DeadlineKind, Obligation
@@ -993,3 +995,15 @@ def test_what_a_question_sets_aside_with_ngoai_is_not_the_answer() -> None:
     assert "thay đổi chức danh nghề nghiệp" in chosen.quoted and "tuyển dụng" not in chosen.sentence
     # «nước ngoài» sets nothing aside
     assert SentenceScorer(understand("nuôi con nuôi có yếu tố nước ngoài thì con nuôi được gì")).besides == set()
+
+
+def test_a_half_day_session_is_a_time_that_answers_how_long_before() -> None:
+    # «trước bao lâu» is answered by «trước 01 buổi», as by days or hours
+    assert re.search(asked_unit("chuyển trả kết quả về trung tâm trước bao lâu"), fold("trước 01 buổi"))
+    note = passage(
+        "Thời hạn giải quyết: tối đa là 48 ngày kể từ ngày nhận đủ hồ sơ hợp lệ.\n"
+        "Lưu ý: đơn vị giải quyết liên thông phải chuyển trả kết quả về Trung tâm Phục vụ hành chính công tỉnh trước 01 "
+        "buổi so với thời gian hẹn trả kết quả.")
+    chosen = pick("cơ quan giải quyết liên thông phải chuyển trả kết quả về trung tâm phục vụ hành chính công tỉnh trước "
+                  "bao lâu", note)
+    assert "01 buổi" in chosen.quoted

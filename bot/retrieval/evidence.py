@@ -230,7 +230,7 @@ QUALIFIER_WEIGHT = 0.75  # for all of the question's words there
 # giải trình thì …»), and the words after which a sentence sets one out («Trong trường hợp không tiếp nhận …»).
 _ASKED_CASE = re.compile(r"\b(?:neu|khi|truong hop)\s+(?P<case>[^?;:]{6,80}?)\s+thi\b")
 _CASE_SET_OUT = re.compile(r"\b(?:truong hop|neu|khi)\s+(?P<case>[^.;:]{0,120})")
-TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut)"
+TIME_UNITS = r"(?:ngay|thang|nam|gio|tuan|phut|buoi)"
 # «ngoài nộp trực tiếp và nộp trực tuyến thì còn …», «ngoài tuyển dụng, điều động thì sở còn …» (not «nước ngoài»).
 _BESIDES = re.compile(r"(?<!nuoc )(?<!ben )\bngoai (?P<what>[^?]{3,60}?)(?: ra)?,? (?:thi )?(?:\w+ ){0,4}?con\b")
 BESIDES_SHARE = 0.6  # of its words, for a line to be the one set aside
