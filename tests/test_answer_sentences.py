@@ -191,6 +191,11 @@ def test_a_letters_conclusion_resting_on_the_rules_it_quoted_is_no_preamble() ->
     assert "không có trách nhiệm" in chosen.quoted
     assert not is_preamble("Căn cứ các quy định, hướng dẫn nêu trên, thuế GTGT đầu vào được khấu trừ toàn bộ.")
     assert is_preamble("Căn cứ Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ;")
+    # a letter reasoning from a provision to what follows from it («Căn cứ Điều 10 … thì …») answers too
+    assert not is_preamble("Căn cứ Điều 10 Nghị định số 43/2017/NĐ-CP ngày 14/4/2017 của Chính phủ thì khi làm thủ tục "
+                           "thông quan, cơ quan hải quan kiểm tra các nội dung bắt buộc trên nhãn gốc: Tên hàng hóa; "
+                           "Xuất xứ hàng hóa.")
+    assert is_preamble("Căn cứ Điều 10 Nghị định số 43/2017/NĐ-CP ngày 14/4/2017 của Chính phủ về nhãn hàng hóa;")
 
 
 def test_which_text_is_cited_is_answered_by_a_sentence_naming_another_text() -> None:

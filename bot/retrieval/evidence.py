@@ -58,6 +58,9 @@ _PREAMBLE = re.compile(
     # nor does a letter's conclusion («Căn cứ các quy định nêu trên, cơ quan thuế không có trách nhiệm …»)
     r"^(?:\W*)(?:can cu(?![^.;]{0,80}\b(?:quyet dinh|nghi quyet|quy dinh|quy che|ke hoach|thong tu|nghi dinh) nay\b)"
     r"(?!(?: vao)?(?: cac| nhung)? (?:quy dinh|huong dan|noi dung|co so|can cu)[^.;]{0,40}?\b(?:neu )?tren\b)"
+    # nor a letter's reasoning from a provision to what follows («Căn cứ Điều 10 Nghị định số 43/2017/NĐ-CP … thì khi
+    # làm thủ tục thông quan, cơ quan hải quan kiểm tra …»)
+    r"(?! (?:dieu|khoan|diem)\b[^;]{0,300}?\bthi\b)"
     r"|xet de nghi|xet to trinh|xet bao cao|theo de nghi|kinh gui|noi nhan|tra loi (?:cong van|van ban)|"
     r"thuc hien (?:cac |y kien |su chi dao |chi dao )?(?:(?:quyet dinh|nghi quyet|chi thi|ke hoach|"
     r"cong van|cong dien|thong bao|thong tu|nghi dinh|luat|van ban|ket luan|huong dan)\b[^.;]{0,40}?"
