@@ -397,6 +397,24 @@ def test_a_central_text_citing_the_document_asked_does_not_answer_for_a_place_it
     assert own.found and own.sources[0].file == "kh.md" and "05/12/2025" in own.text
 
 
+MINING = ({"title": "ĐIỀU CHỈNH QUY HOẠCH THĂM DÒ, KHAI THÁC, CHẾ BIẾN VÀ SỬ DỤNG CÁC LOẠI KHOÁNG SẢN",
+           "issuer": "Thủ tướng Chính phủ", "doc_number": "2581/QĐ-TTg"},
+          [("Điều 1.", "2. Điều chỉnh danh mục Dự án khai thác quặng đồng trên địa bàn tỉnh Lào Cai (mỏ đồng Tả Phời) tại "
+                       "mục 1 Phụ lục III.10."),
+           # the province asked is named elsewhere in it, for another ore
+           ("Điều 2.", "Khu vực Thọ Sơn cung cấp quặng bôxit cho nhà máy Alumin Bình Phước.")])
+
+
+def test_a_central_text_named_by_its_number_answers_for_a_place_only_where_it_names_it() -> None:
+    # Lào Cai's mine is no answer to which mine of Bình Phước the decision adjusts; Lào Cai's is.
+    held = Held({"qd.md": MINING}, ["qd.md"])
+    asked = "Quyết định 2581/QĐ-TTg điều chỉnh quy hoạch khai thác quặng đồng ở mỏ nào của Bình Phước?"
+    answer = Answerer(held).ask(asked)  # type: ignore[arg-type]
+    assert not answer.found and "Tả Phời" not in answer.text and "Bình Phước" in answer.text
+    own = Answerer(held).ask(asked.replace("Bình Phước", "Lào Cai"))  # type: ignore[arg-type]
+    assert own.found and "Tả Phời" in own.text
+
+
 def test_a_rule_of_another_department_is_no_answer_for_the_one_asked() -> None:
     rule = "3. Sở Tài chính quyết định điều chuyển tài sản công có nguyên giá theo sổ kế toán từ 500 triệu đồng trở lên."
     asked = understand("Gia Lai: Sở Tư pháp được quyết định điều chuyển tài sản công có nguyên giá từ bao nhiêu trở lên?")

@@ -21,7 +21,7 @@ from bot.retrieval.doc_refs import DocRef, cited_numbers, matching
 from bot.retrieval.evidence import (FILLER, Pick, SentenceScorer, asks_through, cue_at, excerpt, goods_code, overlap,
                                     pairs, passage_sentences, recipient, table_caption, table_cells, table_header,
                                     takes_effect, topic_terms, without_refs)
-from bot.retrieval.issuers import display, without_places
+from bot.retrieval.issuers import display, places, without_places
 from bot.retrieval.listings import criteria_text
 from bot.retrieval.listings import shorten as cut
 from bot.retrieval.questions import CODE_ASKING, Intent, Question, described, named_title, own_topic, understand
@@ -212,6 +212,11 @@ class Answerer:
             # a central text that cites the document asked answers for no place it does not name: a place's
             # plan carrying out «Nghị quyết 57-NQ/TW» is not the Government Office's notice citing it
             return self._other_issuer(question, asked)
+        named_places = places(question.text) if focus.named and not focus.cited and not focus.by_name else set()
+        if named_places and first is not None and not self._speaks_for(first, named_places):
+            # a central text named by its number answers for a place only where it names it: the mine of Lào Cai
+            # in «Quyết định 2581/QĐ-TTg … mỏ nào của Bình Phước?» is no answer for Bình Phước
+            return self._not_for_place(question, first.file, named_places)
         quoted = first if first is not None and (not focus.named or focus.by_name) else None
         if quoted is not None:
             # The sentence quoted must answer, not just sit in a passage that matched.
@@ -523,6 +528,13 @@ class Answerer:
         return Answer(question.text,
                       f"Văn bản gần nhất với câu hỏi ({self._name(source)}) không nhắc đến {named}, nên tôi "
                       "không lấy thời hạn hay con số của nó để trả lời. " + self._known_documents(), found=False)
+
+    def _not_for_place(self, question: Question, source: str, asked: set[str]) -> Answer:
+        """The document named says what is asked only for other places, or for none in particular."""
+        whose = ", ".join(sorted(display(a) for a in asked))
+        return Answer(question.text,
+                      f"Trong {self._name(source)}, đoạn gần nhất với câu hỏi không nói đến {whose}, nên tôi không lấy "
+                      "thời hạn hay con số của đoạn đó để trả lời. " + self._known_documents(), found=False)
 
     def _not_found(self, question: Question, sources: Sequence[str] | None) -> Answer:
         names = [self._name(s) for s in sources or []]
