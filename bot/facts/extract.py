@@ -212,20 +212,20 @@ def _table_row(table: TaskTable | None, paragraphs: list[Paragraph], index: int,
         if rows:
             return index, rows
     joined = joined_row(paragraphs, index)
-    if joined is None and (status or _same_shape(para.text, earlier)):
+    if joined is None and (status or earlier and _same_shape(guess_columns(para.text), earlier)):
         joined = index, para.text
     if joined is None:
         return None
     start, text = joined[0], joined[1] + closing
-    columns = table or (earlier if _same_shape(text, earlier) else guess_columns(text))
+    guessed = guess_columns(text) if table is None else None
+    columns = table or (earlier if _same_shape(guessed, earlier) else guessed)
     rows = row_obligations(columns, Paragraph(para.section, text), issued, delivery_margin_days) if columns else []
     return (start, rows) if rows else None
 
 
-def _same_shape(row: str, header: TaskTable | None) -> bool:
-    """Whether a row's cells read by their shapes (`guess_columns`) fall in the header's lead and time columns."""
-    columns = guess_columns(row) if header else None
-    return bool(columns) and (columns.lead, columns.time) == (header.lead, header.time)
+def _same_shape(columns: TaskTable | None, header: TaskTable | None) -> bool:
+    """Whether a row's columns read by its cells' shapes (`guess_columns`) are the header's lead and time columns."""
+    return columns is not None and header is not None and (columns.lead, columns.time) == (header.lead, header.time)
 
 
 def _row_or_sentences(text: str) -> list[str]:

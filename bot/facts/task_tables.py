@@ -353,16 +353,16 @@ def _progress(table: TaskTable, cells: list[str]) -> str | None:
     """What a row's progress column says; where the header has one the row does not reach (the cleaned text
     lost it), what its result column says of it, None when that does not say it is done; "" where the table
     has none (the row's last cell is read instead)."""
-    if table.progress is not None and len(cells) <= table.progress:
-        # (a state set on the line below the row is its last cell: `status_below`; else what was done may say)
-        last = cells[-1].strip(" *.")
-        if len(cells) > table.time + 1 and _STATUS_LINE.match(last):
-            return last
-        done = table.result is not None and len(cells) > table.result and _DONE_RESULT.search(cells[table.result])
-        return "Đã hoàn thành" if done else None
-    if table.progress is not None:
+    if table.progress is None:
+        return cells[-1] if len(cells) > table.time + 1 else ""
+    if len(cells) > table.progress:
         return cells[table.progress]
-    return cells[-1] if len(cells) > table.time + 1 else ""
+    # (a state set on the line below the row is its last cell: `status_below`; else what was done may say)
+    last = cells[-1].strip(" *.")
+    if len(cells) > table.time + 1 and _STATUS_LINE.match(last):
+        return last
+    done = table.result is not None and len(cells) > table.result and _DONE_RESULT.search(cells[table.result])
+    return "Đã hoàn thành" if done else None
 
 
 # A row's time that is no date: the task goes on («Thường xuyên», «Nhiệm vụ thường xuyên»).

@@ -59,21 +59,21 @@ class UnitSentences:
         named = {unit_key(typed) for typed in named_units(question).values()}
         return cls(quotes, asked_unit(question, known) or asked_unit(question, named))
 
+    def _units_of(self, sentence: str, source: str) -> list[frozenset[str]]:
+        """The units of each stored dated sentence of the source that the sentence is (or holds)."""
+        bare = _bare(sentence)
+        return [units for quote, units in self.quotes.get(source, ()) if bare in quote or quote[:_QUOTE_PART] in bare]
+
     def acts(self, sentence: str, source: str) -> bool:
         """Whether the sentence is one the asked unit acts in."""
-        if self.asked is None:
-            return False
-        bare = _bare(sentence)
-        return any(self.asked in units and (bare in quote or quote[:_QUOTE_PART] in bare)
-                   for quote, units in self.quotes.get(source, ()))
+        return self.asked is not None and any(self.asked in units for units in self._units_of(sentence, source))
 
     def others(self, sentence: str, source: str) -> bool:
         """Whether the sentence is a dated sentence of other units only, while the question names one acting
         («Bộ Quốc phòng phải hoàn thành … trước ngày nào» against Bộ Giáo dục và Đào tạo's task)."""
         if self.asked is None or not _MINISTRY_OR_DEPARTMENT.match(self.asked):
             return False  # (a board, a firm or a level is read under too many names to tell)
-        bare = _bare(sentence)
-        whose = [units for quote, units in self.quotes.get(source, ()) if bare in quote or quote[:_QUOTE_PART] in bare]
+        whose = self._units_of(sentence, source)
         # «Sở Nội vụ» asked is «Sở Nội vụ thành phố Hà Nội» in the text
         return bool(whose) and not any(unit.startswith(self.asked) or self.asked.startswith(unit)
                                        for units in whose for unit in units)

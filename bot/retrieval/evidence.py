@@ -833,7 +833,8 @@ class SentenceScorer:
         framing = set(title_words) | _FRAME_WORDS
         self.wanted = (asked - INTENT_WORDS - framing) or (asked - INTENT_WORDS) or asked
         # «ngoài tuyển dụng, điều động thì … còn … những việc gì»: what is set aside is no part of the answer
-        besides = _BESIDES.search(fold(question.text))
+        folded = fold(question.text)
+        besides = _BESIDES.search(folded)
         self.besides = topic_terms(besides["what"]) - FILLER if besides else set()
         self.wanted = (self.wanted - self.besides) or self.wanted
         # The document's title words say little about which of its sentences answers: they
@@ -853,7 +854,6 @@ class SentenceScorer:
         said = self._qualifier_words() if counts_things else []
         self.qualifiers = set(said)
         self.qualifier_pairs = set(zip(said, said[1:]))
-        folded = fold(question.text)
         self.label_words = set(syllables(spelled_out(folded))) | self._kind_words()
         asked_field = _ASKED_FIELD.search(folded)
         # what it is asked of may follow («nhà sản xuất mặt hàng này là ai»): the label ends where the thing does
